@@ -1,0 +1,227 @@
+"""Own the ``kpixl`` command line: a thin click shell over the library.
+
+Each command parses its options, calls one library function of the same name and
+turns a :class:`~kpixl.errors.KpixlError` into one ``Error: ...`` line (exit 1).
+Only this module imports click. ``--debug`` shows tracebacks instead.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+import click
+
+from kpixl import __version__
+from kpixl.errors import KpixlError
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+class KpixlGroup(click.Group):
+    """Run commands with kpixl's error handling: one line, no traceback unless --debug."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KpixlError as error:
+            if ctx.meta.get("kpixl.debug"):
+                raise
+            raise click.ClickException(str(error)) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as error:  # noqa: BLE001 - the last line of defence for users
+            if ctx.meta.get("kpixl.debug"):
+                raise
+            raise click.ClickException(f"unexpected {type(error).__name__}: {error} (run with --debug for details)") \
+                from None
+
+
+def _debug_option(f):
+    def remember(ctx: click.Context, _param, value):
+        if value:
+            ctx.meta["kpixl.debug"] = True
+        return value
+
+    return click.option("--debug", is_flag=True, expose_value=False, is_eager=True, callback=remember,
+                        help="Show a full traceback on errors.")(f)
+
+
+def _version_option(f):
+    return click.version_option(__version__, "--version", prog_name="kpixl")(f)
+
+
+class DateParam(click.ParamType):
+    """Parse an ISO date (YYYY-MM-DD)."""
+
+    name = "DATE"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2026-06-30", param, ctx)
+
+
+DATE = DateParam()
+
+
+def progress_reporter(label: str) -> Callable[[int, int, str], None] | None:
+    """Return a callback drawing a progress bar on stderr, or None when stderr is no terminal."""
+    if not sys.stderr.isatty():
+        return None
+    state: dict[str, object] = {}
+
+    def report(done: int, total: int, item: str) -> None:
+        bar = state.get("bar")
+        if bar is None:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True,
+                                    item_show_func=lambda x: x)
+            bar.__enter__()
+            state["bar"] = bar
+        bar.update(1, item)  # type: ignore[attr-defined]
+        if done >= total:
+            bar.__exit__(None, None, None)  # type: ignore[attr-defined]
+
+    return report
+
+
+@click.group(cls=KpixlGroup, context_settings=CONTEXT)
+@_version_option
+@_debug_option
+def cli() -> None:
+    """Run the KPI cycle in Excel: design, execution, evaluation and re-design.
+
+    Staff fill department workbooks (kpixl template), finance checks and merges
+    them (kpixl validate, kpixl consolidate), and the next period starts from the
+    evaluation (kpixl rollover). Try it all with: kpixl demo DIR
+    """
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--department", help="Department name stored in the workbook.")
+@click.option("--owner", help="Default responsible owner (used by --examples).")
+@click.option("--lang", "language", type=click.Choice(["en", "da"]), default="en", show_default=True,
+              help="Language of sheets, headers, dropdowns and statuses.")
+@click.option("--formulas", type=click.Choice(["xlwings", "native"]), default="xlwings", show_default=True,
+              help="xlwings: computed cells call the kpixl UDFs; native: plain Excel functions, no add-in.")
+@click.option("--start", type=DATE, help="Default start date of the KPI period (YYYY-MM-DD).")
+@click.option("--deadline", type=DATE, help="Default deadline of the KPI period (YYYY-MM-DD).")
+@click.option("--examples", is_flag=True, help="Fill in the common marketing and sales KPIs as SMART examples.")
+@click.option("--rows", type=click.IntRange(1, 5000), default=50, show_default=True,
+              help="Formula-ready rows in the KPIs table.")
+@click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
+@_version_option
+@_debug_option
+def template(out: Path, department, owner, language, formulas, start, deadline, examples, rows, force) -> None:
+    """Write a department workbook OUT.xlsx for staff to fill in."""
+    from kpixl.template import write_template
+
+    path = write_template(out, department=department, owner=owner, language=language, formulas=formulas,
+                          start=start, deadline=deadline, examples=examples, rows=rows, force=force)
+    click.echo(f"Wrote {path}")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Report as text lines or as one JSON document.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--as-of", type=DATE, help="Date the checks are made as of (default: today).")
+@_version_option
+@_debug_option
+def validate(paths, output_format, strict, as_of) -> None:
+    """Check department workbooks (a folder means every .xlsx/.xlsm in it).
+
+    Prints one line per finding, `file:Sheet!A12: severity code: message`, and a
+    summary; exits 1 when any error (or, with --strict, any warning) is found.
+    """
+    from kpixl.validate import validate as validate_paths
+
+    report = validate_paths(list(paths), as_of=as_of, strict=strict,
+                            progress=progress_reporter("Validating"))
+    if output_format == "json":
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        for finding in report.findings:
+            click.echo(str(finding))
+        click.echo(report.summary())
+    sys.exit(0 if report.valid else 1)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The company workbook to write (.xlsx).")
+@click.option("--as-of", type=DATE, help="Date every number is computed as of (default: today).")
+@click.option("--skip-invalid", is_flag=True, help="Leave out invalid files and say so, instead of failing.")
+@click.option("--csv", "csv_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write the tables as tidy UTF-8 CSV files into this folder.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Read inputs in this many parallel processes.")
+@click.option("--lang", "language", type=click.Choice(["en", "da"]), default="en", show_default=True,
+              help="Language of the company workbook.")
+@click.option("--force", is_flag=True, help="Overwrite the output if it exists.")
+@_version_option
+@_debug_option
+def consolidate(paths, output, as_of, skip_invalid, csv_dir, jobs, language, force) -> None:
+    """Validate department workbooks and write one company workbook."""
+    from kpixl.consolidate import consolidate as consolidate_paths
+
+    result = consolidate_paths(list(paths), output, as_of=as_of, skip_invalid=skip_invalid, csv_dir=csv_dir,
+                               jobs=jobs, language=language, force=force,
+                               progress=progress_reporter("Reading"))
+    for line in result.summary_lines():
+        click.echo(line)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("source", metavar="IN.xlsx", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The next period's workbook to write.")
+@click.option("--start", type=DATE, help="Start date of the new period (default: day after the old deadline).")
+@click.option("--deadline", type=DATE, help="Deadline of the new period (default: same length as the old one).")
+@click.option("--as-of", type=DATE, help="Date the closing actuals are computed as of (default: old deadline).")
+@click.option("--force", is_flag=True, help="Overwrite the output if it exists.")
+@_version_option
+@_debug_option
+def rollover(source, output, start, deadline, as_of, force) -> None:
+    """Start the next period from the Evaluation decisions (re-design)."""
+    from kpixl.rollover import rollover as rollover_workbook
+
+    result = rollover_workbook(source, output, start=start, deadline=deadline, as_of=as_of, force=force)
+    for line in result.summary_lines():
+        click.echo(line)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("directory", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--lang", "language", type=click.Choice(["en", "da"]), default="en", show_default=True,
+              help="Language of the demo workbooks.")
+@click.option("--formulas", type=click.Choice(["xlwings", "native"]), default="native", show_default=True,
+              help="Formula mode of the department workbooks.")
+@click.option("--force", is_flag=True, help="Overwrite files in DIR from an earlier demo.")
+@_version_option
+@_debug_option
+def demo(directory, language, formulas, force) -> None:
+    """Run the whole KPI cycle on built-in sample data into DIR."""
+    from kpixl.demo import run_demo
+
+    result = run_demo(directory, language=language, formulas=formulas, force=force)
+    for line in result.summary_lines():
+        click.echo(line)
+
+
+def main() -> None:
+    """Run the kpixl command line."""
+    cli(prog_name="kpixl")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,549 @@
+"""Own every KPI number kpixl computes, as pure functions.
+
+This module is the single implementation of ``shared/spec/kpi-semantics.md``:
+vocabulary parsing (English and Danish), elapsed fraction, actual, plan,
+attainment, status, trend, forecast and roll-up. It does no I/O and imports
+neither Excel libraries nor click, so the UDFs (also in xlwings Lite's
+Pyodide), the template tests, validate and consolidate all call the same code.
+
+Conventions: a blank is ``None``; dates are :class:`datetime.date` (callers
+convert Excel serials with :func:`from_serial`); invalid definitions raise
+:class:`~kpixl.errors.DefinitionError` whose message says what to change.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Iterable, Sequence
+
+from kpixl.errors import DefinitionError
+
+# ---------------------------------------------------------------- vocabulary
+
+INCREASE, DECREASE, MAINTAIN = "increase", "decrease", "maintain"
+SUM, AVERAGE, LAST, MIN, MAX = "sum", "average", "last", "min", "max"
+ON_TRACK, AT_RISK, OFF_TRACK, NOT_STARTED, NO_DATA = "On track", "At risk", "Off track", "Not started", "No data"
+IMPROVING, STABLE, WORSENING = "Improving", "Stable", "Worsening"
+
+DEFAULT_GREEN = 0.95
+DEFAULT_AMBER = 0.85
+DEFAULT_WEIGHT = 1.0
+DEFAULT_TOLERANCE_SHARE = 0.1
+TREND_STABLE_BAND = 0.02
+TREND_WINDOW = 6
+
+# Canonical value -> word per language. Parsing accepts every word of every language.
+_WORDS: dict[str, dict[str, dict[str, str]]] = {
+    "direction": {
+        "en": {INCREASE: "increase", DECREASE: "decrease", MAINTAIN: "maintain"},
+        "da": {INCREASE: "øge", DECREASE: "mindske", MAINTAIN: "fastholde"},
+    },
+    "aggregation": {
+        "en": {SUM: "sum", AVERAGE: "average", LAST: "last", MIN: "min", MAX: "max"},
+        "da": {SUM: "sum", AVERAGE: "gennemsnit", LAST: "seneste", MIN: "min", MAX: "maks"},
+    },
+    "frequency": {
+        "en": {"weekly": "weekly", "monthly": "monthly", "quarterly": "quarterly", "yearly": "yearly"},
+        "da": {"weekly": "ugentlig", "monthly": "månedlig", "quarterly": "kvartalsvis", "yearly": "årlig"},
+    },
+    "level": {
+        "en": {"high": "high", "low": "low"},
+        "da": {"high": "høj", "low": "lav"},
+    },
+    "status": {
+        "en": {s: s for s in (ON_TRACK, AT_RISK, OFF_TRACK, NOT_STARTED, NO_DATA)},
+        "da": {ON_TRACK: "På sporet", AT_RISK: "I risiko", OFF_TRACK: "Bagud",
+               NOT_STARTED: "Ikke startet", NO_DATA: "Ingen data"},
+    },
+    "trend": {
+        "en": {s: s for s in (IMPROVING, STABLE, WORSENING, NO_DATA)},
+        "da": {IMPROVING: "Forbedres", STABLE: "Stabil", WORSENING: "Forværres", NO_DATA: "Ingen data"},
+    },
+}
+
+VOCABULARIES: dict[str, tuple[str, ...]] = {name: tuple(langs["en"]) for name, langs in _WORDS.items()}
+
+_LOOKUP: dict[str, dict[str, str]] = {
+    name: {w.casefold(): canon for lang in langs.values() for canon, w in lang.items()}
+    | {canon.casefold(): canon for canon in langs["en"]}
+    for name, langs in _WORDS.items()
+}
+
+
+def word(vocabulary: str, value: str, language: str = "en") -> str:
+    """Return the display word of canonical ``value`` in ``language`` (en or da)."""
+    lang = "da" if str(language).strip().casefold() in ("da", "dansk", "danish") else "en"
+    return _WORDS[vocabulary][lang][value]
+
+
+def parse_language(text: object) -> str:
+    """Return ``en`` or ``da`` for a language argument (blank means English)."""
+    if is_blank(text):
+        return "en"
+    folded = str(text).strip().casefold()
+    if folded in ("en", "english", "engelsk"):
+        return "en"
+    if folded in ("da", "danish", "dansk"):
+        return "da"
+    raise DefinitionError(f"unknown language {str(text)!r}; use en or da")
+
+
+def parse_word(vocabulary: str, text: object, default: str | None = None) -> str:
+    """Return the canonical value of an English or Danish word (case and spaces ignored).
+
+    A blank gives ``default``; with no default a blank is an error.
+    """
+    if is_blank(text):
+        if default is not None:
+            return default
+        raise DefinitionError(f"{vocabulary} is blank; use one of {_accepted(vocabulary)}")
+    canon = _LOOKUP[vocabulary].get(" ".join(str(text).split()).casefold())
+    if canon is None:
+        raise DefinitionError(f"unknown {vocabulary} {str(text).strip()!r}; use one of {_accepted(vocabulary)}")
+    return canon
+
+
+def _accepted(vocabulary: str) -> str:
+    en = list(_WORDS[vocabulary]["en"].values())
+    da = [w for w in _WORDS[vocabulary]["da"].values() if w not in en]
+    return ", ".join(en) + (" (or " + ", ".join(da) + ")" if da else "")
+
+
+def parse_direction(text: object, default: str | None = INCREASE) -> str:
+    """Return increase/decrease/maintain for an English or Danish word."""
+    return parse_word("direction", text, default)
+
+
+def parse_aggregation(text: object, default: str | None = LAST) -> str:
+    """Return sum/average/last/min/max for an English or Danish word."""
+    return parse_word("aggregation", text, default)
+
+
+def parse_frequency(text: object, default: str | None = None) -> str:
+    """Return weekly/monthly/quarterly/yearly for an English or Danish word."""
+    return parse_word("frequency", text, default)
+
+
+def parse_level(text: object, default: str | None = None) -> str:
+    """Return high/low for an English or Danish word."""
+    return parse_word("level", text, default)
+
+
+def parse_status(text: object) -> str:
+    """Return the canonical (English) status for an English or Danish status word."""
+    return parse_word("status", text)
+
+
+def is_cumulative(aggregation: str) -> bool:
+    """Return True for a cumulative KPI (aggregation ``sum``)."""
+    return aggregation == SUM
+
+
+# --------------------------------------------------------------------- blanks, dates
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def is_blank(value: object) -> bool:
+    """Return True for None, empty/whitespace text and NaN."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return value.strip() == ""
+    if isinstance(value, float):
+        return math.isnan(value)
+    return False
+
+
+def to_serial(value: date | datetime) -> int:
+    """Return the Excel (1900 system) day serial of a date, whole days."""
+    if isinstance(value, datetime):
+        value = value.date()
+    return (value - _EXCEL_EPOCH).days
+
+
+def from_serial(serial: float) -> date:
+    """Return the date of an Excel (1900 system) day serial; fractions are dropped."""
+    return _EXCEL_EPOCH + timedelta(days=int(math.floor(serial)))
+
+
+def to_date(value: object) -> date | None:
+    """Return a date from a date, datetime or Excel serial number; blank gives None."""
+    if is_blank(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool):
+        raise DefinitionError(f"{value!r} is not a date")
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value) or not (1 <= value < 2958466):
+            raise DefinitionError(f"{value!r} is not a date serial between 1900 and 9999")
+        return from_serial(value)
+    if hasattr(value, "item"):  # numpy scalar
+        return to_date(value.item())
+    raise DefinitionError(f"{value!r} is not a date; type a date (e.g. 2026-06-30)")
+
+
+def to_number(value: object, what: str = "value") -> float | None:
+    """Return a float from a number; blank gives None; text is an error naming ``what``."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise DefinitionError(f"{what} {value!r} is not a number")
+    if isinstance(value, (int, float)):
+        number = float(value)
+    elif hasattr(value, "item") and not isinstance(value, str):
+        return to_number(value.item(), what)
+    else:
+        raise DefinitionError(f"{what} {str(value)!r} is text, not a number; type the number")
+    if not math.isfinite(number):
+        raise DefinitionError(f"{what} {value!r} is not a finite number")
+    return number
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "blank"
+    return f"{x:g}" if abs(x) < 1e15 else repr(x)
+
+
+# ---------------------------------------------------------------------- elapsed
+
+def elapsed_fraction(start: date | None, deadline: date | None, as_of: date) -> float:
+    """Return f = clamp((D - start) / (deadline - start), 0, 1) in whole days.
+
+    No start or no deadline gives 1. ``deadline <= start`` is invalid.
+    """
+    if start is None or deadline is None:
+        return 1.0
+    check_dates(start, deadline)
+    span = (deadline - start).days
+    return min(1.0, max(0.0, (as_of - start).days / span))
+
+
+def check_dates(start: date | None, deadline: date | None) -> None:
+    """Raise when the deadline is not after the start."""
+    if start is not None and deadline is not None and deadline <= start:
+        raise DefinitionError(f"the deadline must be after the start date (start {start.isoformat()}, "
+                              f"deadline {deadline.isoformat()})")
+
+
+# ----------------------------------------------------------------------- actual
+
+def in_window(period_end: date, as_of: date, start: date | None) -> bool:
+    """Return True when a measurement counts as of ``as_of``: start <= period_end <= D."""
+    return period_end <= as_of and (start is None or period_end >= start)
+
+
+def window(measurements: Iterable[tuple[date, float]], as_of: date,
+           start: date | None = None) -> list[tuple[date, float]]:
+    """Return the (period_end, value) pairs that count as of ``as_of``, in period order.
+
+    Pairs with the same period end keep their input order (the sort is stable).
+    """
+    kept = [(d, v) for d, v in measurements if in_window(d, as_of, start)]
+    kept.sort(key=lambda pair: pair[0])
+    return kept
+
+
+def combine(values: Sequence[float], aggregation: str) -> float | None:
+    """Return ``values`` (already in period order) combined by ``aggregation``."""
+    if not values:
+        return None
+    if aggregation == SUM:
+        return math.fsum(values)
+    if aggregation == AVERAGE:
+        return math.fsum(values) / len(values)
+    if aggregation == LAST:
+        return values[-1]
+    if aggregation == MIN:
+        return min(values)
+    if aggregation == MAX:
+        return max(values)
+    raise DefinitionError(f"unknown aggregation {aggregation!r}")
+
+
+def actual(measurements: Iterable[tuple[date, float]], aggregation: str, as_of: date,
+           start: date | None = None) -> float | None:
+    """Return the actual as of ``as_of``: the measurements in the window, combined.
+
+    ``last`` takes the value with the latest period end (a tie: the one given last).
+    No measurement in the window gives None (status ``No data``).
+    """
+    return combine([v for _, v in window(measurements, as_of, start)], aggregation)
+
+
+# ------------------------------------------------------------- plan, attainment
+
+def check_definition(target: float | None, baseline: float | None = None, direction: str = INCREASE,
+                     tolerance: float | None = None) -> None:
+    """Raise DefinitionError when target, baseline, direction and tolerance do not fit."""
+    if target is None:
+        raise DefinitionError("the target is blank; type the value to reach")
+    if direction == INCREASE:
+        if baseline is None and target <= 0:
+            raise DefinitionError(f"an increase KPI with no baseline needs a target above 0 (target {_fmt(target)})")
+        if baseline is not None and target <= baseline:
+            raise DefinitionError(f"an increase KPI needs its target above its baseline "
+                                  f"(target {_fmt(target)}, baseline {_fmt(baseline)})")
+    elif direction == DECREASE:
+        if baseline is None:
+            raise DefinitionError(f"a decrease KPI needs a baseline to decrease from (target {_fmt(target)})")
+        if target >= baseline:
+            raise DefinitionError(f"a decrease KPI needs its target below its baseline "
+                                  f"(target {_fmt(target)}, baseline {_fmt(baseline)})")
+    elif direction == MAINTAIN:
+        maintain_tolerance(target, tolerance)
+    else:
+        raise DefinitionError(f"unknown direction {direction!r}")
+
+
+def maintain_tolerance(target: float, tolerance: float | None) -> float:
+    """Return the tolerance of a maintain KPI: given, else 10% of |target|."""
+    if tolerance is None:
+        if target == 0:
+            raise DefinitionError("a maintain KPI with target 0 needs a tolerance; type the allowed distance")
+        return DEFAULT_TOLERANCE_SHARE * abs(target)
+    if tolerance <= 0:
+        raise DefinitionError(f"the tolerance must be above 0 (tolerance {_fmt(tolerance)})")
+    return tolerance
+
+
+def zero_and_plan(target: float, baseline: float | None = None, direction: str = INCREASE,
+                  elapsed: float = 1.0, aggregation: str = LAST) -> tuple[float, float]:
+    """Return (zero point z, plan p) of an increase or decrease KPI at elapsed fraction f."""
+    if is_cumulative(aggregation):
+        return (0.0 if baseline is None else baseline * elapsed), target * elapsed
+    if baseline is None:
+        return 0.0, target
+    return baseline, baseline + (target - baseline) * elapsed
+
+
+def plan(target: float, baseline: float | None = None, direction: str = INCREASE, elapsed: float = 1.0,
+         aggregation: str = LAST, tolerance: float | None = None) -> float:
+    """Return where the KPI should be at elapsed fraction f (the plan p)."""
+    check_definition(target, baseline, direction, tolerance)
+    if direction == MAINTAIN:
+        return target * elapsed if is_cumulative(aggregation) else target
+    return zero_and_plan(target, baseline, direction, elapsed, aggregation)[1]
+
+
+def not_started(elapsed: float, direction: str, aggregation: str) -> bool:
+    """Return True when f = 0 means the KPI has not started (maintain-level ignores f)."""
+    return elapsed <= 0 and not (direction == MAINTAIN and not is_cumulative(aggregation))
+
+
+def attainment(actual_value: float | None, target: float, baseline: float | None = None,
+               direction: str = INCREASE, elapsed: float = 1.0, aggregation: str = LAST,
+               tolerance: float | None = None) -> float | None:
+    """Return attainment = (a - z) / (p - z), or the maintain formula; unclipped.
+
+    None when there is no actual or the KPI has not started (f = 0).
+    """
+    check_definition(target, baseline, direction, tolerance)
+    if not (0.0 <= elapsed <= 1.0):
+        raise DefinitionError(f"the elapsed fraction must be between 0 and 1 (elapsed {_fmt(elapsed)})")
+    if not_started(elapsed, direction, aggregation) or actual_value is None:
+        return None
+    if direction == MAINTAIN:
+        tol = maintain_tolerance(target, tolerance)
+        if is_cumulative(aggregation):
+            return max(0.0, 1.0 - abs(actual_value - target * elapsed) / (tol * elapsed))
+        return max(0.0, 1.0 - abs(actual_value - target) / tol)
+    zero, planned = zero_and_plan(target, baseline, direction, elapsed, aggregation)
+    return (actual_value - zero) / (planned - zero)
+
+
+def check_thresholds(green: float, amber: float) -> None:
+    """Raise when the green threshold is below the amber one."""
+    if green < amber:
+        raise DefinitionError(f"green must be at least amber (green {_fmt(green)}, amber {_fmt(amber)})")
+
+
+def status_of(attainment_value: float | None, green: float = DEFAULT_GREEN, amber: float = DEFAULT_AMBER,
+              started: bool = True) -> str:
+    """Return the status for an attainment: On track / At risk / Off track (inclusive bounds).
+
+    ``started=False`` gives Not started; no attainment gives No data.
+    """
+    check_thresholds(green, amber)
+    if not started:
+        return NOT_STARTED
+    if attainment_value is None:
+        return NO_DATA
+    r = round(attainment_value, 9)
+    if r >= green:
+        return ON_TRACK
+    if r >= amber:
+        return AT_RISK
+    return OFF_TRACK
+
+
+def status(actual_value: float | None, target: float, baseline: float | None = None, direction: str = INCREASE,
+           elapsed: float = 1.0, aggregation: str = LAST, tolerance: float | None = None,
+           green: float = DEFAULT_GREEN, amber: float = DEFAULT_AMBER) -> str:
+    """Return the status of a KPI from its actual and definition."""
+    value = attainment(actual_value, target, baseline, direction, elapsed, aggregation, tolerance)
+    return status_of(value, green, amber, started=not not_started(elapsed, direction, aggregation))
+
+
+# ------------------------------------------------------------------------ trend
+
+def _slope(xs: Sequence[float], ys: Sequence[float]) -> float:
+    n = len(xs)
+    mx = math.fsum(xs) / n
+    my = math.fsum(ys) / n
+    sxx = math.fsum((x - mx) ** 2 for x in xs)
+    sxy = math.fsum((x - mx) * (y - my) for x, y in zip(xs, ys))
+    return sxy / sxx
+
+
+def trend(values: Sequence[float], direction: str = INCREASE, target: float | None = None) -> str:
+    """Return Improving / Stable / Worsening / No data for values in period order.
+
+    rel = slope*(n-1)/s with s = mean |values| (0 gives 1); |rel| < 0.02 is Stable.
+    Maintain fits the distances |v - t| and treats them as decrease.
+    """
+    values = list(values)
+    if len(values) < 2:
+        return NO_DATA
+    if direction == MAINTAIN:
+        if target is None:
+            raise DefinitionError("a maintain trend needs the target to measure distances from")
+        values = [abs(v - target) for v in values]
+        direction = DECREASE
+    n = len(values)
+    slope = _slope(range(n), values)
+    scale = math.fsum(abs(v) for v in values) / n or 1.0
+    rel = slope * (n - 1) / scale
+    if abs(rel) < TREND_STABLE_BAND:
+        return STABLE
+    good = rel > 0 if direction == INCREASE else rel < 0
+    return IMPROVING if good else WORSENING
+
+
+# --------------------------------------------------------------------- forecast
+
+def forecast(period_ends: Sequence[date], values: Sequence[float], deadline: date | None,
+             aggregation: str = LAST) -> float | None:
+    """Return the least-squares value at the deadline, as Excel's FORECAST.LINEAR.
+
+    Points are sorted by period end; y is the running sum for cumulative KPIs.
+    Fewer than 2 points, all dates equal or no deadline gives None.
+    """
+    if deadline is None or len(values) < 2:
+        return None
+    pairs = sorted(zip((to_serial(d) for d in period_ends), values), key=lambda p: p[0])
+    xs = [float(x) for x, _ in pairs]
+    ys = [y for _, y in pairs]
+    if is_cumulative(aggregation):
+        running, total = [], 0.0
+        for y in ys:
+            total += y
+            running.append(total)
+        ys = running
+    if xs[0] == xs[-1]:
+        return None
+    n = len(xs)
+    mx = math.fsum(xs) / n
+    my = math.fsum(ys) / n
+    slope = _slope(xs, ys)
+    return my + slope * (to_serial(deadline) - mx)
+
+
+# ---------------------------------------------------------------------- roll-up
+
+def rollup(attainments: Sequence[float | None], weights: Sequence[float | None] | None = None) -> float | None:
+    """Return sum(w * clip(a, 0, 1)) / sum(w) over children that have an attainment.
+
+    Weights default to 1 (a blank weight too); a negative weight is invalid.
+    No child with data (or zero total weight) gives None.
+    """
+    if weights is None:
+        weights = [None] * len(attainments)
+    if len(weights) != len(attainments):
+        raise DefinitionError(f"roll-up needs one weight per attainment ({len(attainments)} attainments, "
+                              f"{len(weights)} weights)")
+    numerator, denominator = [], []
+    for value, weight in zip(attainments, weights):
+        w = DEFAULT_WEIGHT if weight is None else weight
+        if w < 0:
+            raise DefinitionError(f"a weight cannot be negative (weight {_fmt(w)})")
+        if value is None:
+            continue
+        numerator.append(w * min(1.0, max(0.0, value)))
+        denominator.append(w)
+    total = math.fsum(denominator)
+    if not denominator or total == 0:
+        return None
+    return math.fsum(numerator) / total
+
+
+# ------------------------------------------------------------------- a whole KPI
+
+@dataclass(frozen=True)
+class KpiDefinition:
+    """Hold what the core needs of one KPI (parsed, canonical values)."""
+
+    kpi_id: str
+    target: float
+    direction: str = INCREASE
+    aggregation: str = LAST
+    baseline: float | None = None
+    tolerance: float | None = None
+    start: date | None = None
+    deadline: date | None = None
+    green: float = DEFAULT_GREEN
+    amber: float = DEFAULT_AMBER
+
+    def check(self) -> None:
+        """Raise DefinitionError when the definition is invalid."""
+        check_definition(self.target, self.baseline, self.direction, self.tolerance)
+        check_dates(self.start, self.deadline)
+        check_thresholds(self.green, self.amber)
+
+
+@dataclass(frozen=True)
+class KpiResult:
+    """Hold every computed number of one KPI as of a date (None means blank)."""
+
+    elapsed: float
+    actual: float | None
+    plan: float
+    attainment: float | None
+    status: str
+    trend: str
+    forecast: float | None
+    forecast_attainment: float | None
+
+
+def evaluate(definition: KpiDefinition, measurements: Iterable[tuple[date, float]], as_of: date) -> KpiResult:
+    """Return actual, plan, attainment, status, trend and forecast of one KPI as of ``as_of``.
+
+    Trend uses the last 6 measurements in the window; forecast uses all of them.
+    """
+    d = definition
+    d.check()
+    counted = window(measurements, as_of, d.start)
+    values = [v for _, v in counted]
+    f = elapsed_fraction(d.start, d.deadline, as_of)
+    act = combine(values, d.aggregation)
+    att = attainment(act, d.target, d.baseline, d.direction, f, d.aggregation, d.tolerance)
+    stat = status_of(att, d.green, d.amber, started=not not_started(f, d.direction, d.aggregation))
+    fc = forecast([p for p, _ in counted], values, d.deadline, d.aggregation)
+    fc_att = None if fc is None else attainment(fc, d.target, d.baseline, d.direction, 1.0, d.aggregation,
+                                                d.tolerance)
+    return KpiResult(
+        elapsed=f,
+        actual=act,
+        plan=plan(d.target, d.baseline, d.direction, f, d.aggregation, d.tolerance),
+        attainment=att,
+        status=stat,
+        trend=trend(values[-TREND_WINDOW:], d.direction, d.target),
+        forecast=fc,
+        forecast_attainment=fc_att,
+    )

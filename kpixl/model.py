@@ -1,0 +1,209 @@
+"""Own the in-memory form of a department workbook and of validation findings.
+
+The reader produces these records, the validator adds findings to them, and
+consolidate, rollover and demo consume them. Findings are data (code, severity,
+place, message), never exceptions; a :class:`Report` is what ``validate``
+returns and what ``--format json`` prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from kpixl import core
+
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass(frozen=True)
+class Place:
+    """Locate a finding or a record: file, sheet, cell (any may be None)."""
+
+    path: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+
+    def __str__(self) -> str:
+        text = self.path or ""
+        if self.sheet:
+            text += f":{self.sheet}"
+            if self.cell:
+                text += f"!{self.cell}"
+        return text
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Describe one validation finding: a stable code, a severity, a place and what to change."""
+
+    code: str
+    severity: str
+    message: str
+    place: Place = field(default_factory=Place)
+    kpi_id: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.place}: {self.severity} {self.code}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form of the finding."""
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "path": self.place.path,
+            "sheet": self.place.sheet,
+            "cell": self.place.cell,
+            "kpi_id": self.kpi_id,
+        }
+
+
+@dataclass
+class KpiRecord:
+    """Hold one parsed row of the KPIs table (canonical vocabulary, floats, dates)."""
+
+    kpi_id: str
+    name: str | None = None
+    level: str | None = None  # "high" | "low" | None
+    parent_id: str | None = None
+    department: str | None = None
+    owner: str | None = None
+    unit: str | None = None
+    direction: str | None = None
+    aggregation: str | None = None
+    frequency: str | None = None
+    baseline: float | None = None
+    target: float | None = None
+    tolerance: float | None = None
+    start: date | None = None
+    deadline: date | None = None
+    green: float | None = None
+    amber: float | None = None
+    weight: float | None = None
+    data_source: str | None = None
+    specific: str | None = None
+    measurable: str | None = None
+    attainable: str | None = None
+    relevant: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # unknown columns, kept by header
+    place: Place = field(default_factory=Place)  # the row's first cell
+    valid: bool = True  # False when an error finding makes its numbers meaningless
+
+    def definition(self) -> core.KpiDefinition:
+        """Return the core's view of this KPI (defaults filled in)."""
+        return core.KpiDefinition(
+            kpi_id=self.kpi_id,
+            target=self.target,  # type: ignore[arg-type]
+            direction=self.direction or core.INCREASE,
+            aggregation=self.aggregation or core.LAST,
+            baseline=self.baseline,
+            tolerance=self.tolerance,
+            start=self.start,
+            deadline=self.deadline,
+            green=core.DEFAULT_GREEN if self.green is None else self.green,
+            amber=core.DEFAULT_AMBER if self.amber is None else self.amber,
+        )
+
+    @property
+    def effective_weight(self) -> float:
+        """Return the roll-up weight (default 1)."""
+        return core.DEFAULT_WEIGHT if self.weight is None else self.weight
+
+
+@dataclass
+class MeasurementRecord:
+    """Hold one parsed row of the Measurements table."""
+
+    kpi_id: str
+    period_end: date
+    value: float
+    entered_by: str | None = None
+    note: str | None = None
+    place: Place = field(default_factory=Place)
+
+
+@dataclass
+class EvaluationRecord:
+    """Hold one parsed row of the Evaluation table (typed columns only)."""
+
+    kpi_id: str
+    decision: str | None = None  # "keep" | "adjust" | "retire" | None
+    new_target: float | None = None
+    notes: str | None = None
+    place: Place = field(default_factory=Place)
+
+
+@dataclass
+class DepartmentWorkbook:
+    """Hold everything read from one department workbook."""
+
+    path: str
+    language: str = "en"
+    department: str | None = None
+    formulas: str | None = None
+    schema_version: str | None = None
+    kpis: list[KpiRecord] = field(default_factory=list)
+    measurements: list[MeasurementRecord] = field(default_factory=list)
+    evaluations: list[EvaluationRecord] = field(default_factory=list)
+    sheets: dict[str, str] = field(default_factory=dict)  # table name -> sheet name
+    findings: list[Finding] = field(default_factory=list)
+
+    def measurements_by_kpi(self) -> dict[str, list[tuple[date, float]]]:
+        """Group (period_end, value) pairs by KPI ID."""
+        grouped: dict[str, list[tuple[date, float]]] = {}
+        for m in self.measurements:
+            grouped.setdefault(m.kpi_id, []).append((m.period_end, m.value))
+        return grouped
+
+
+@dataclass
+class Report:
+    """Collect the findings of one validation run; ``valid`` drives the exit code."""
+
+    findings: list[Finding] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    kpi_count: int = 0
+    measurement_count: int = 0
+    strict: bool = False
+
+    @property
+    def errors(self) -> list[Finding]:
+        """Return the error findings."""
+        return [f for f in self.findings if f.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        """Return the warning findings."""
+        return [f for f in self.findings if f.severity == WARNING]
+
+    @property
+    def valid(self) -> bool:
+        """Return True when nothing must be fixed (with strict, no warnings either)."""
+        return not self.errors and not (self.strict and self.warnings)
+
+    def summary(self) -> str:
+        """Return the one-line summary: files, KPIs, measurements, errors, warnings."""
+        return (f"{len(self.files)} file(s), {self.kpi_count} KPI(s), {self.measurement_count} measurement(s): "
+                f"{len(self.errors)} error(s), {len(self.warnings)} warning(s)")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form of the report."""
+        return {
+            "valid": self.valid,
+            "strict": self.strict,
+            "files": list(self.files),
+            "stats": {
+                "files": len(self.files),
+                "kpis": self.kpi_count,
+                "measurements": self.measurement_count,
+                "errors": len(self.errors),
+                "warnings": len(self.warnings),
+            },
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+__all__ = ["Place", "Finding", "KpiRecord", "MeasurementRecord", "EvaluationRecord", "DepartmentWorkbook",
+           "Report", "ERROR", "WARNING", "asdict"]

@@ -1,0 +1,51 @@
+"""Own how kpixl writes files: atomically, never over an input, never half-written.
+
+Every writer (template, consolidate, rollover, demo, CSV export) goes through
+:func:`atomic_output`: the content is written to a temporary file in the target's
+folder and moved into place only when complete, so a failure or Ctrl-C leaves
+the old file (or nothing) behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from kpixl.errors import OutputError
+
+
+def check_output(path: Path | str, *, force: bool = False, inputs: Iterable[Path | str] = ()) -> Path:
+    """Return ``path`` as a Path after refusing an existing file (without force) or an input path."""
+    target = Path(path)
+    resolved = target.resolve()
+    for source in inputs:
+        if Path(source).resolve() == resolved:
+            raise OutputError(f"{target}: the output is also an input; choose another output path")
+    if target.exists() and target.is_dir():
+        raise OutputError(f"{target}: is a folder; give a file name for the output")
+    if target.exists() and not force:
+        raise OutputError(f"{target}: already exists; use --force to overwrite it")
+    if not target.parent.exists():
+        raise OutputError(f"{target}: the folder {target.parent} does not exist; create it first")
+    return target
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path | str, *, force: bool = False, inputs: Iterable[Path | str] = (),
+                  suffix: str | None = None) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; move it into place only if the block succeeds."""
+    target = check_output(path, force=force, inputs=inputs)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix or target.suffix or ".tmp",
+                                         dir=target.parent)
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        yield temp
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise

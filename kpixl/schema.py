@@ -1,0 +1,233 @@
+"""Own the one description of the department workbook.
+
+Sheets, tables, columns (key, English and Danish header, type, required-ness,
+vocabulary, input or computed), the dropdown vocabularies and the UI words live
+here and nowhere else. The template writer, the reader, the validator and
+roll-over all read this module: adding a column is one edit here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kpixl import core
+
+SCHEMA_VERSION = "1"
+LANGUAGES = ("en", "da")
+
+# Defined names stored in every department workbook so readers know what they read.
+NAME_SCHEMA_VERSION = "kpixl_schema_version"
+NAME_LANGUAGE = "kpixl_language"
+NAME_DEPARTMENT = "kpixl_department"
+NAME_FORMULAS = "kpixl_formulas"
+NAME_AS_OF = "AsOf"
+
+
+@dataclass(frozen=True)
+class Column:
+    """Describe one column of a workbook table."""
+
+    key: str
+    en: str
+    da: str
+    kind: str  # text | number | date | vocab | computed
+    required: bool = False
+    vocabulary: str | None = None  # key into VOCABULARIES for kind == "vocab"
+    width: float = 14
+    number_format: str | None = None
+    note_en: str = ""
+    note_da: str = ""
+    # Computed columns are recomputed by readers, never trusted from the file.
+    computed: bool = False
+    # Helper columns exist only to make native formulas possible; users never type there.
+    helper: bool = False
+
+    def header(self, language: str) -> str:
+        """Return the header text in ``language``."""
+        return self.da if language == "da" else self.en
+
+    def note(self, language: str) -> str:
+        """Return the input message in ``language``."""
+        return self.note_da if language == "da" else self.note_en
+
+
+@dataclass(frozen=True)
+class Table:
+    """Describe one Excel table (its name never changes with the language)."""
+
+    name: str
+    sheet_en: str
+    sheet_da: str
+    columns: tuple[Column, ...]
+    # A row counts as present when any of these input keys has a value.
+    row_keys: tuple[str, ...] = field(default=())
+
+    def sheet(self, language: str) -> str:
+        """Return the default sheet name in ``language``."""
+        return self.sheet_da if language == "da" else self.sheet_en
+
+    def column(self, key: str) -> Column:
+        """Return the column with ``key``."""
+        for col in self.columns:
+            if col.key == key:
+                return col
+        raise KeyError(key)
+
+    @property
+    def input_columns(self) -> tuple[Column, ...]:
+        """Return the columns staff type in."""
+        return tuple(c for c in self.columns if not c.computed)
+
+    @property
+    def computed_columns(self) -> tuple[Column, ...]:
+        """Return the columns the workbook computes."""
+        return tuple(c for c in self.columns if c.computed)
+
+    def header_lookup(self) -> dict[str, Column]:
+        """Map normalised header text (both languages) to its column."""
+        lookup: dict[str, Column] = {}
+        for col in self.columns:
+            lookup[normalise_header(col.en)] = col
+            lookup[normalise_header(col.da)] = col
+            lookup[normalise_header(col.key)] = col
+        return lookup
+
+
+def normalise_header(text: object) -> str:
+    """Return header text folded for matching: case and surrounding spaces ignored."""
+    return " ".join(str(text).split()).casefold() if text is not None else ""
+
+
+PCT = "0.0%"
+DATE = "yyyy-mm-dd"
+NUM = "#,##0.##"
+
+KPIS = Table(
+    name="KPIs",
+    sheet_en="KPIs",
+    sheet_da="KPI'er",
+    row_keys=("kpi_id", "name", "target"),
+    columns=(
+        Column("kpi_id", "KPI ID", "KPI-ID", "text", required=True, width=12,
+               note_en="A short unique code, e.g. SAL-01.", note_da="En kort unik kode, fx SAL-01."),
+        Column("name", "KPI name", "KPI-navn", "text", required=True, width=30,
+               note_en="What is measured, in plain words.", note_da="Hvad der måles, med almindelige ord."),
+        Column("level", "Level", "Niveau", "vocab", vocabulary="level", width=9,
+               note_en="high = company KPI; low = department KPI that rolls up.",
+               note_da="høj = virksomheds-KPI; lav = afdelings-KPI der rulles op."),
+        Column("parent_id", "Parent KPI ID", "Overordnet KPI-ID", "text", width=14,
+               note_en="For a low-level KPI: the ID of the high-level KPI it supports.",
+               note_da="For en lav KPI: ID på den høje KPI den understøtter."),
+        Column("department", "Department", "Afdeling", "text", width=14),
+        Column("owner", "Owner", "Ansvarlig", "text", required=True, width=18,
+               note_en="One responsible person.", note_da="Én ansvarlig person."),
+        Column("unit", "Unit", "Enhed", "text", width=9,
+               note_en="e.g. DKK, %, count, visitors.", note_da="fx DKK, %, antal, besøgende."),
+        Column("direction", "Direction", "Retning", "vocab", required=True, vocabulary="direction", width=11,
+               note_en="increase, decrease or maintain.", note_da="øge, mindske eller fastholde."),
+        Column("aggregation", "Aggregation", "Aggregering", "vocab", required=True, vocabulary="aggregation",
+               width=12, note_en="sum for counts that add up; last for rates and scores.",
+               note_da="sum for antal der lægges sammen; seneste for rater og scorer."),
+        Column("frequency", "Frequency", "Frekvens", "vocab", vocabulary="frequency", width=12),
+        Column("baseline", "Baseline", "Udgangspunkt", "number", width=12, number_format=NUM,
+               note_en="Where you start (last period's result).", note_da="Hvor I starter (sidste periodes resultat)."),
+        Column("target", "Target", "Mål", "number", required=True, width=12, number_format=NUM,
+               note_en="The value to reach by the deadline.", note_da="Værdien der skal nås inden fristen."),
+        Column("tolerance", "Tolerance", "Tolerance", "number", width=10, number_format=NUM,
+               note_en="maintain only: allowed distance from target (default 10%).",
+               note_da="kun fastholde: tilladt afstand fra målet (standard 10%)."),
+        Column("start", "Start date", "Startdato", "date", width=12, number_format=DATE),
+        Column("deadline", "Deadline", "Frist", "date", width=12, number_format=DATE),
+        Column("green", "Green from", "Grøn fra", "number", width=10, number_format=PCT,
+               note_en="Attainment from which the KPI is On track (default 95%).",
+               note_da="Målopfyldelse hvorfra KPI'en er På sporet (standard 95%)."),
+        Column("amber", "Amber from", "Gul fra", "number", width=10, number_format=PCT,
+               note_en="Attainment from which the KPI is At risk (default 85%).",
+               note_da="Målopfyldelse hvorfra KPI'en er I risiko (standard 85%)."),
+        Column("weight", "Weight", "Vægt", "number", width=8, number_format=NUM,
+               note_en="Weight in the parent's roll-up (default 1).", note_da="Vægt i den overordnedes samling (standard 1)."),
+        Column("data_source", "Data source", "Datakilde", "text", width=18),
+        Column("specific", "Specific", "Specifik", "text", width=28),
+        Column("measurable", "Measurable", "Målbar", "text", width=28),
+        Column("attainable", "Attainable", "Opnåelig", "text", width=28),
+        Column("relevant", "Relevant", "Relevant", "text", width=28),
+        Column("actual", "Actual", "Faktisk", "computed", computed=True, width=12, number_format=NUM),
+        Column("plan", "Plan", "Plan", "computed", computed=True, width=12, number_format=NUM),
+        Column("attainment", "Attainment", "Målopfyldelse", "computed", computed=True, width=13, number_format=PCT),
+        Column("status", "Status", "Status", "computed", computed=True, width=12),
+    ),
+)
+
+MEASUREMENTS = Table(
+    name="Measurements",
+    sheet_en="Measurements",
+    sheet_da="Målinger",
+    row_keys=("kpi_id", "period_end", "value"),
+    columns=(
+        Column("kpi_id", "KPI ID", "KPI-ID", "text", required=True, width=12,
+               note_en="Pick the KPI this value belongs to.", note_da="Vælg den KPI værdien hører til."),
+        Column("period_end", "Period end", "Periodeslut", "date", required=True, width=12, number_format=DATE,
+               note_en="Last day of the measured period.", note_da="Sidste dag i den målte periode."),
+        Column("value", "Value", "Værdi", "number", required=True, width=12, number_format=NUM,
+               note_en="The measured value for that period.", note_da="Den målte værdi for perioden."),
+        Column("entered_by", "Entered by", "Indtastet af", "text", width=16),
+        Column("note", "Note", "Note", "text", width=30),
+    ),
+)
+
+EVALUATION = Table(
+    name="Evaluation",
+    sheet_en="Evaluation",
+    sheet_da="Evaluering",
+    row_keys=("kpi_id", "decision", "new_target"),
+    columns=(
+        Column("kpi_id", "KPI ID", "KPI-ID", "text", required=True, width=12),
+        Column("final_actual", "Final actual", "Endelig faktisk", "computed", computed=True, width=14,
+               number_format=NUM),
+        Column("attainment", "Attainment", "Målopfyldelse", "computed", computed=True, width=13, number_format=PCT),
+        Column("met_target", "Met target", "Mål nået", "computed", computed=True, width=11),
+        Column("decision", "Decision", "Beslutning", "vocab", vocabulary="decision", width=14,
+               note_en="Keep, Adjust target or Retire.", note_da="Behold, Juster mål eller Udfas."),
+        Column("new_target", "New target", "Nyt mål", "number", width=12, number_format=NUM,
+               note_en="Only with Adjust target.", note_da="Kun ved Juster mål."),
+        Column("notes", "Notes", "Noter", "text", width=40),
+    ),
+)
+
+TABLES = (KPIS, MEASUREMENTS, EVALUATION)
+
+SHEET_GUIDE = {"en": "Guide", "da": "Vejledning"}
+SHEET_DASHBOARD = {"en": "Dashboard", "da": "Overblik"}
+SHEET_LISTS = {"en": "Lists", "da": "Lister"}
+
+# Dropdown words per vocabulary, in the order shown, per language. Parsing accepts
+# both languages (see core.parse_*); writers show the workbook's own language.
+DECISIONS = ("keep", "adjust", "retire")
+DECISION_WORDS = {
+    "en": {"keep": "Keep", "adjust": "Adjust target", "retire": "Retire"},
+    "da": {"keep": "Behold", "adjust": "Juster mål", "retire": "Udfas"},
+}
+YES_NO = {"en": ("Yes", "No"), "da": ("Ja", "Nej")}
+
+
+def vocabulary_words(vocabulary: str, language: str) -> tuple[str, ...]:
+    """Return the dropdown words of ``vocabulary`` in ``language``."""
+    if vocabulary == "decision":
+        return tuple(DECISION_WORDS[language][d] for d in DECISIONS)
+    canon = core.VOCABULARIES[vocabulary]
+    return tuple(core.word(vocabulary, value, language) for value in canon)
+
+
+def parse_decision(text: object) -> str | None:
+    """Return ``keep``/``adjust``/``retire`` for an English or Danish word, None if blank."""
+    if text is None or str(text).strip() == "":
+        return None
+    folded = str(text).strip().casefold()
+    for words in DECISION_WORDS.values():
+        for key, word in words.items():
+            if folded in (word.casefold(), key):
+                return key
+    from kpixl.errors import DefinitionError
+
+    accepted = ", ".join(DECISION_WORDS["en"].values()) + " / " + ", ".join(DECISION_WORDS["da"].values())
+    raise DefinitionError(f"unknown decision {str(text)!r}; use one of {accepted}")
