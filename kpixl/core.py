@@ -305,7 +305,8 @@ def check_definition(target: float | None, baseline: float | None = None, direct
 def maintain_tolerance(target: float, tolerance: float | None) -> float:
     """Return the tolerance of a maintain KPI: given, else 10% of |target|."""
     if tolerance is None:
-        if target == 0:
+        # 10% of a target this close to 0 underflows to 0: it needs a tolerance as much as 0 does
+        if DEFAULT_TOLERANCE_SHARE * abs(target) == 0:
             raise DefinitionError("a maintain KPI with target 0 needs a tolerance; type the allowed distance")
         return DEFAULT_TOLERANCE_SHARE * abs(target)
     if tolerance <= 0:
@@ -352,9 +353,14 @@ def attainment(actual_value: float | None, target: float, baseline: float | None
     if direction == MAINTAIN:
         tol = maintain_tolerance(target, tolerance)
         if is_cumulative(aggregation):
+            if tol * elapsed == 0:
+                raise DefinitionError(f"the tolerance is too small to measure (tolerance {_fmt(tol)})")
             return max(0.0, 1.0 - abs(actual_value - target * elapsed) / (tol * elapsed))
         return max(0.0, 1.0 - abs(actual_value - target) / tol)
     zero, planned = zero_and_plan(target, baseline, direction, elapsed, aggregation)
+    if planned == zero:  # a target a rounding error away from its baseline
+        raise DefinitionError(f"the target is too close to the baseline to measure progress "
+                              f"(target {target!r}, baseline {baseline!r})")
     return (actual_value - zero) / (planned - zero)
 
 

@@ -42,6 +42,11 @@ def atomic_output(path: Path | str, *, force: bool = False, inputs: Iterable[Pat
                                          dir=target.parent)
     os.close(handle)
     temp = Path(temp_name)
+    # mkstemp makes the file private (0600); give the output the usual umask-based mode.
+    umask = os.umask(0)
+    os.umask(umask)
+    with contextlib.suppress(OSError):
+        temp.chmod(0o666 & ~umask)
     try:
         yield temp
         os.replace(temp, target)

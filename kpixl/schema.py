@@ -155,6 +155,20 @@ KPIS = Table(
         Column("plan", "Plan", "Plan", "computed", computed=True, width=12, number_format=NUM),
         Column("attainment", "Attainment", "Målopfyldelse", "computed", computed=True, width=13, number_format=PCT),
         Column("status", "Status", "Status", "computed", computed=True, width=12),
+        # Helper columns (hidden, locked): they let plain Excel functions compute trend,
+        # forecast and the checks without LET; the template writes them in both modes.
+        Column("calc_direction", "(calc) Direction", "(beregn) Retning", "computed", computed=True, helper=True),
+        Column("calc_aggregation", "(calc) Aggregation", "(beregn) Aggregering", "computed", computed=True,
+               helper=True),
+        Column("calc_elapsed", "(calc) Elapsed", "(beregn) Forløbet", "computed", computed=True, helper=True,
+               number_format=PCT),
+        Column("calc_error", "(calc) Error", "(beregn) Fejl", "computed", computed=True, helper=True, width=30),
+        Column("calc_count", "(calc) Count", "(beregn) Antal", "computed", computed=True, helper=True),
+        Column("calc_trend_rel", "(calc) Trend slope", "(beregn) Tendenshældning", "computed", computed=True,
+               helper=True),
+        Column("calc_trend", "(calc) Trend", "(beregn) Tendens", "computed", computed=True, helper=True),
+        Column("calc_forecast", "(calc) Forecast", "(beregn) Prognose", "computed", computed=True, helper=True,
+               number_format=NUM),
     ),
 )
 
@@ -172,6 +186,16 @@ MEASUREMENTS = Table(
                note_en="The measured value for that period.", note_da="Den målte værdi for perioden."),
         Column("entered_by", "Entered by", "Indtastet af", "text", width=16),
         Column("note", "Note", "Note", "text", width=30),
+        # Helper columns (hidden, locked) for the KPI-level formulas: which rows count as of
+        # AsOf, their order, and the points of the trend and forecast lines (x = days from AsOf).
+        Column("calc_kpi_row", "(calc) KPI row", "(beregn) KPI-række", "computed", computed=True, helper=True),
+        Column("calc_row", "(calc) Row", "(beregn) Række", "computed", computed=True, helper=True),
+        Column("calc_in_window", "(calc) In window", "(beregn) I vinduet", "computed", computed=True, helper=True),
+        Column("calc_position", "(calc) Position from end", "(beregn) Placering fra slut", "computed",
+               computed=True, helper=True),
+        Column("calc_day", "(calc) Day", "(beregn) Dag", "computed", computed=True, helper=True),
+        Column("calc_y", "(calc) Forecast y", "(beregn) Prognose y", "computed", computed=True, helper=True),
+        Column("calc_tv", "(calc) Trend value", "(beregn) Tendensværdi", "computed", computed=True, helper=True),
     ),
 )
 

@@ -1,0 +1,5 @@
+"""Run the kpixl command line as ``python -m kpixl``."""
+
+from kpixl.cli import main
+
+main()

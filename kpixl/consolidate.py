@@ -1,0 +1,903 @@
+"""Own ``kpixl consolidate``: many department workbooks into one company workbook.
+
+Three steps, each usable on its own:
+
+* :func:`load_sources` checks every input with :func:`kpixl.validate.check_workbook`
+  (in parallel processes with ``jobs > 1``), hashes its bytes and turns it into a
+  compact :class:`Source` (measurements as tuples, every KPI already evaluated by
+  :mod:`kpixl.core`), so memory grows with the data, not with record objects.
+* :func:`consolidate_sources` applies the cross-file rules (a KPI ID or a
+  department in two files, a parent ID that is no high-level KPI), decides which
+  files are included, computes the roll-up and builds the tables.
+  :func:`consolidate_workbooks` does the same from in-memory workbooks.
+* :func:`write_company_workbook` and :func:`write_csv_tables` write those tables.
+
+Every number comes from :mod:`kpixl.core`. Text from inputs is always written as
+text (``write_string``; CSV text that a spreadsheet would run as a formula is
+prefixed with ``'``). A table longer than a sheet continues on ``Name (2)``,
+``Name (3)``... with the header repeated. Output goes through
+:func:`kpixl.output.atomic_output`: nothing is written when the inputs are
+invalid, and a failed run leaves no file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import os
+import time
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+from kpixl import core
+from kpixl.errors import DefinitionError, KpixlError, ValidationFailed
+from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, Place
+from kpixl.output import atomic_output, check_output
+
+# Rows a worksheet holds, the header included (Excel's limit). Tests lower it.
+MAX_SHEET_ROWS = 1_048_576
+# How many errors the ValidationFailed message lists before "and N more".
+ERRORS_SHOWN = 10
+
+INCLUDED, SKIPPED = "included", "skipped"
+
+# Consolidation findings (cross-file rules); validate owns the per-file codes.
+CODE_DUPLICATE_ID = "KPX601"
+CODE_UNKNOWN_PARENT = "KPX602"
+CODE_DUPLICATE_DEPARTMENT = "KPX603"
+CODE_DEFINITION = "KPX604"
+CODE_UNREADABLE = "KPX605"
+
+STATUSES = (core.ON_TRACK, core.AT_RISK, core.OFF_TRACK, core.NOT_STARTED, core.NO_DATA)
+_STATUS_COLOURS = {  # fill, font
+    core.ON_TRACK: ("#C6EFCE", "#006100"),
+    core.AT_RISK: ("#FFEB9C", "#9C5700"),
+    core.OFF_TRACK: ("#FFC7CE", "#9C0006"),
+    core.NOT_STARTED: ("#DDEBF7", "#1F4E78"),
+    core.NO_DATA: ("#EDEDED", "#595959"),
+}
+
+_WORDS = {
+    "included": {"en": "included", "da": "medtaget"},
+    "skipped": {"en": "skipped", "da": "udeladt"},
+    "own": {"en": "own measurements", "da": "egne målinger"},
+    "rollup": {"en": "roll-up", "da": "oprulning"},
+    "company": {"en": "Company", "da": "Virksomheden"},
+    "total": {"en": "Total", "da": "I alt"},
+    "as_of": {"en": "As of", "da": "Opgjort pr."},
+    "title": {"en": "KPI status per department", "da": "KPI-status pr. afdeling"},
+    "error": {"en": "error", "da": "fejl"},
+    "warning": {"en": "warning", "da": "advarsel"},
+}
+
+
+def _say(key: str, language: str) -> str:
+    return _WORDS[key]["da" if language == "da" else "en"]
+
+
+# ------------------------------------------------------------------ the tables
+
+@dataclass(frozen=True)
+class Column:
+    """Describe one column of a company table: key, headers and kind (text/number/pct/date/int/status)."""
+
+    key: str
+    en: str
+    da: str
+    kind: str = "text"
+    width: float = 12
+
+    def header(self, language: str) -> str:
+        """Return the header in ``language``."""
+        return self.da if language == "da" else self.en
+
+
+def _c(key: str, en: str, da: str, kind: str = "text", width: float = 12) -> Column:
+    return Column(key, en, da, kind, width)
+
+
+_DEPARTMENT = _c("department", "Department", "Afdeling", width=16)
+_SOURCE = _c("source", "Source file", "Kildefil", width=24)
+
+KPI_COLUMNS = (
+    _DEPARTMENT, _SOURCE,
+    _c("kpi_id", "KPI ID", "KPI-ID"), _c("name", "KPI name", "KPI-navn", width=30),
+    _c("level", "Level", "Niveau", width=8), _c("parent_id", "Parent KPI ID", "Overordnet KPI-ID", width=14),
+    _c("owner", "Owner", "Ansvarlig", width=16), _c("unit", "Unit", "Enhed", width=9),
+    _c("direction", "Direction", "Retning", width=10), _c("aggregation", "Aggregation", "Aggregering", width=11),
+    _c("frequency", "Frequency", "Frekvens", width=10),
+    _c("baseline", "Baseline", "Udgangspunkt", "number"), _c("target", "Target", "Mål", "number"),
+    _c("tolerance", "Tolerance", "Tolerance", "number"),
+    _c("start", "Start date", "Startdato", "date"), _c("deadline", "Deadline", "Frist", "date"),
+    _c("green", "Green from", "Grøn fra", "pct", 10), _c("amber", "Amber from", "Gul fra", "pct", 10),
+    _c("weight", "Weight", "Vægt", "number", 8),
+    _c("elapsed", "Elapsed", "Forløbet", "pct", 9),
+    _c("actual", "Actual", "Faktisk", "number"), _c("plan", "Plan", "Plan", "number"),
+    _c("attainment", "Attainment", "Målopfyldelse", "pct", 13),
+    _c("status", "Status", "Status", "status", 12), _c("trend", "Trend", "Tendens", width=11),
+    _c("forecast", "Forecast", "Prognose", "number"),
+    _c("forecast_attainment", "Forecast attainment", "Prognose-målopfyldelse", "pct", 14),
+    _c("rollup_score", "Roll-up score", "Oprulningsscore", "pct", 13),
+    _c("rollup_coverage", "Roll-up coverage", "Oprulningsdækning", "pct", 13),
+    _c("basis", "Attainment from", "Målopfyldelse fra", width=16),
+    _c("origin", "Origin", "Oprindelse", width=14),
+)
+
+ROLLUP_COLUMNS = (
+    _c("kpi_id", "High-level KPI ID", "Høj KPI-ID", width=14), _c("name", "High-level KPI name", "Høj KPI-navn", width=28),
+    _DEPARTMENT,
+    _c("child_id", "Child KPI ID", "Under-KPI-ID", width=13), _c("child_name", "Child KPI name", "Under-KPI-navn", width=28),
+    _c("child_department", "Child department", "Under-KPI afdeling", width=16),
+    _c("weight", "Weight", "Vægt", "number", 8),
+    _c("attainment", "Child attainment", "Under-KPI målopfyldelse", "pct", 14),
+    _c("clipped", "Clipped attainment", "Afgrænset målopfyldelse", "pct", 14),
+    _c("score", "Roll-up score", "Oprulningsscore", "pct", 13),
+    _c("coverage", "Roll-up coverage", "Oprulningsdækning", "pct", 13),
+)
+
+MEASUREMENT_COLUMNS = (
+    _DEPARTMENT, _SOURCE,
+    _c("kpi_id", "KPI ID", "KPI-ID"), _c("period_end", "Period end", "Periodeslut", "date"),
+    _c("value", "Value", "Værdi", "number"), _c("entered_by", "Entered by", "Indtastet af", width=16),
+    _c("note", "Note", "Note", width=30), _c("origin", "Origin", "Oprindelse", width=18),
+)
+
+FINDING_COLUMNS = (
+    _SOURCE, _c("sheet", "Sheet", "Ark", width=14), _c("cell", "Cell", "Celle", width=8),
+    _c("severity", "Severity", "Alvor", width=9), _c("code", "Code", "Kode", width=9),
+    _c("kpi_id", "KPI ID", "KPI-ID"), _c("message", "Message", "Besked", width=80),
+)
+
+SOURCE_COLUMNS = (
+    _c("path", "Path", "Sti", width=40), _DEPARTMENT,
+    _c("size", "Size (bytes)", "Størrelse (bytes)", "int", 14), _c("sha256", "SHA-256", "SHA-256", width=66),
+    _c("kpis", "KPIs", "KPI'er", "int", 8), _c("measurements", "Measurements", "Målinger", "int", 13),
+    _c("errors", "Errors", "Fejl", "int", 8), _c("warnings", "Warnings", "Advarsler", "int", 10),
+    _c("status", "Status", "Status", width=10), _c("reason", "Reason", "Årsag", width=80),
+)
+
+SUMMARY_COLUMNS = (_DEPARTMENT,) + tuple(
+    Column(s, s, core.word("status", s, "da"), "int", 12) for s in STATUSES
+) + (_c("total", "Total", "I alt", "int", 8),)
+
+# table key -> (English sheet, Danish sheet, CSV file name, columns)
+TABLES: dict[str, tuple[str, str, str, tuple[Column, ...]]] = {
+    "summary": ("Summary", "Oversigt", "summary.csv", SUMMARY_COLUMNS),
+    "kpis": ("KPIs", "KPI'er", "kpis.csv", KPI_COLUMNS),
+    "rollup": ("Roll-up", "Oprulning", "rollup.csv", ROLLUP_COLUMNS),
+    "measurements": ("Measurements", "Målinger", "measurements.csv", MEASUREMENT_COLUMNS),
+    "findings": ("Findings", "Fund", "findings.csv", FINDING_COLUMNS),
+    "sources": ("Sources", "Kilder", "sources.csv", SOURCE_COLUMNS),
+}
+CSV_FILES = tuple(spec[2] for spec in TABLES.values())
+
+
+def sheet_name(table: str, language: str = "en") -> str:
+    """Return the sheet name of ``table`` (summary, kpis, rollup, ...) in ``language``."""
+    en, da, _, _ = TABLES[table]
+    return da if language == "da" else en
+
+
+# -------------------------------------------------------------- loaded inputs
+
+@dataclass
+class KpiLine:
+    """Hold one KPI of the company: its record, where it came from and every computed number."""
+
+    record: KpiRecord
+    department: str
+    source: str
+    result: core.KpiResult | None
+    measured: bool  # the KPI has measurement rows of its own
+    attainment: float | None = None  # own, or the roll-up score for an unmeasured high-level KPI
+    status: str = core.NO_DATA
+    rollup_score: float | None = None
+    rollup_coverage: float | None = None
+    basis: str | None = None  # "own" | "rollup" | None
+
+    @property
+    def is_high(self) -> bool:
+        """Return True for a high-level (company) KPI."""
+        return self.record.level == "high"
+
+
+@dataclass
+class Source:
+    """Hold one checked input, compactly: file facts, findings, evaluated KPIs and measurement rows."""
+
+    path: str
+    department: str
+    size: int | None = None
+    sha256: str | None = None
+    kpis: list[KpiLine] = field(default_factory=list)
+    # (kpi_id, period_end, value, entered_by, note, origin "Sheet!A5"): one string, not two, keeps writing fast
+    measurements: list[tuple] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    status: str = INCLUDED
+    reason: str | None = None
+
+    @property
+    def errors(self) -> list[Finding]:
+        """Return the error findings of this file (its own and the consolidation's)."""
+        return [f for f in self.findings if f.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        """Return the warning findings of this file."""
+        return [f for f in self.findings if f.severity == WARNING]
+
+
+def _department_of(workbook: DepartmentWorkbook) -> str:
+    """Return the file's department: stored in the workbook, else its KPIs' most common one, else the file name."""
+    if workbook.department and str(workbook.department).strip():
+        return str(workbook.department).strip()
+    named = Counter(k.department.strip() for k in workbook.kpis if k.department and k.department.strip())
+    if named:
+        return named.most_common(1)[0][0]
+    return Path(workbook.path).stem
+
+
+def source_from_workbook(workbook: DepartmentWorkbook, as_of: date, *, size: int | None = None,
+                         sha256: str | None = None) -> Source:
+    """Return the compact, evaluated form of a checked workbook.
+
+    A KPI the core rejects (validate should have said so) becomes an error finding
+    of the file instead of a traceback.
+    """
+    source = Source(path=str(workbook.path), department=_department_of(workbook), size=size, sha256=sha256,
+                    findings=list(workbook.findings))
+    series = workbook.measurements_by_kpi()
+    has_errors = any(f.severity == ERROR for f in workbook.findings)
+    for record in workbook.kpis:
+        result = None
+        if record.valid and not has_errors:
+            try:
+                result = core.evaluate(record.definition(), series.get(record.kpi_id, ()), as_of)
+            except (DefinitionError, TypeError) as error:
+                source.findings.append(Finding(CODE_DEFINITION, ERROR, f"KPI {record.kpi_id}: {error}",
+                                               record.place, record.kpi_id))
+        source.kpis.append(KpiLine(record, source.department, source.path, result, record.kpi_id in series))
+    source.measurements = [(m.kpi_id, m.period_end, m.value, m.entered_by, m.note, _origin(m.place))
+                           for m in workbook.measurements]
+    return source
+
+
+# ------------------------------------------------------------- reading inputs
+
+def file_facts(path: Path | str) -> tuple[int | None, str | None]:
+    """Return (size in bytes, SHA-256 hex) of a file, streamed; (None, None) when it cannot be read."""
+    try:
+        digest = hashlib.sha256()
+        size = 0
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+                size += len(block)
+        return size, digest.hexdigest()
+    except OSError:
+        return None, None
+
+
+def _check_file(path: Path, as_of: date) -> DepartmentWorkbook:
+    from kpixl.validate import check_workbook
+
+    try:
+        return check_workbook(path, as_of=as_of)
+    except KpixlError as error:  # check_workbook should not raise; keep the other files going if it does
+        message = getattr(error, "reason", None) or str(error)
+    except Exception as error:  # noqa: BLE001 - one broken file must not stop the run
+        message = f"could not be read ({type(error).__name__}: {error})"
+    return DepartmentWorkbook(path=str(path), findings=[Finding(CODE_UNREADABLE, ERROR, message, Place(str(path)))])
+
+
+def _load_one(path: Path, as_of: date) -> Source:
+    workbook = _check_file(path, as_of)
+    size, sha = file_facts(path)
+    return source_from_workbook(workbook, as_of, size=size, sha256=sha)
+
+
+def _load_chunk(paths: Sequence[Path], as_of: date) -> list[Source]:
+    return [_load_one(p, as_of) for p in paths]
+
+
+def load_sources(paths: Sequence[Path], as_of: date, *, jobs: int = 1,
+                 progress: Callable[[int, int, str], None] | None = None) -> list[Source]:
+    """Check, hash and evaluate every input, in input order; ``jobs > 1`` uses processes."""
+    total = len(paths)
+    sources: list[Source] = []
+    if jobs <= 1 or total <= 1:
+        for path in paths:
+            sources.append(_load_one(path, as_of))
+            if progress:
+                progress(len(sources), total, Path(path).name)
+        return sources
+    # Small chunks keep both workers busy to the end; one chunk per task amortises the pickling.
+    size = max(1, min(8, total // (jobs * 4)))
+    chunks = [list(paths[i:i + size]) for i in range(0, total, size)]
+    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks))) as pool:
+        for chunk, loaded in zip(chunks, pool.map(_load_chunk, chunks, [as_of] * len(chunks))):
+            for path, source in zip(chunk, loaded):
+                sources.append(source)
+                if progress:
+                    progress(len(sources), total, Path(path).name)
+    return sources
+
+
+# ---------------------------------------------------------- cross-file rules
+
+def _key(text: str | None) -> str:
+    """Return an ID or department folded for comparison (case and surrounding spaces ignored)."""
+    return " ".join(str(text).split()).casefold() if text is not None else ""
+
+
+def _where(record: KpiRecord, source: Source) -> str:
+    place = record.place
+    if place.path is None:
+        place = Place(source.path, place.sheet, place.cell)
+    return str(place)
+
+
+def _cross_file_rules(sources: list[Source], skip_invalid: bool) -> None:
+    """Add the consolidation's error findings to ``sources`` and mark the skipped ones.
+
+    Without ``skip_invalid`` every file is compared with every earlier file (all
+    errors are reported at once). With it, files are accepted in order: a file
+    that conflicts with an accepted one is skipped, then files whose parent IDs
+    lose their high-level KPI are skipped until nothing changes.
+    """
+    for source in sources:
+        if source.errors:
+            source.status = SKIPPED
+    pool = [s for s in sources if s.status == INCLUDED] if skip_invalid else list(sources)
+
+    seen_ids: dict[str, tuple[KpiRecord, Source]] = {}
+    seen_departments: dict[str, Source] = {}
+    for source in pool:
+        conflicts: list[Finding] = []
+        other = seen_departments.get(_key(source.department))
+        if other is not None:
+            conflicts.append(Finding(
+                CODE_DUPLICATE_DEPARTMENT, ERROR,
+                f"department {source.department!r} is also in {other.path}; each department belongs in one "
+                f"workbook: merge the two files or correct the department", Place(source.path)))
+        local_ids: dict[str, tuple[KpiRecord, Source]] = {}
+        for line in source.kpis:
+            key = _key(line.record.kpi_id)
+            first = seen_ids.get(key)
+            if first is not None:
+                conflicts.append(Finding(
+                    CODE_DUPLICATE_ID, ERROR,
+                    f"KPI ID {line.record.kpi_id!r} is also in {_where(*first)}; KPI IDs must be unique across "
+                    f"the company: rename one of them", line.record.place if line.record.place.path else
+                    Place(source.path, line.record.place.sheet, line.record.place.cell), line.record.kpi_id))
+            local_ids.setdefault(key, (line.record, source))
+        source.findings.extend(conflicts)
+        if conflicts and skip_invalid:
+            source.status = SKIPPED
+            continue
+        seen_departments.setdefault(_key(source.department), source)
+        for key, first in local_ids.items():
+            seen_ids.setdefault(key, first)
+
+    while True:
+        accepted = [s for s in pool if s.status == INCLUDED or not skip_invalid]
+        high = {_key(line.record.kpi_id) for s in accepted for line in s.kpis if line.is_high}
+        newly_bad = False
+        for source in accepted:
+            orphans = [line for line in source.kpis if not line.is_high and line.record.parent_id
+                       and str(line.record.parent_id).strip() and _key(line.record.parent_id) not in high]
+            if not orphans:
+                continue
+            for line in orphans:
+                finding = Finding(
+                    CODE_UNKNOWN_PARENT, ERROR,
+                    f"parent KPI ID {line.record.parent_id!r} of KPI {line.record.kpi_id!r} matches no high-level "
+                    f"KPI in {_list_files(accepted, source)}; use the ID of a KPI with level high",
+                    line.record.place if line.record.place.path else Place(source.path, line.record.place.sheet,
+                                                                           line.record.place.cell),
+                    line.record.kpi_id)
+                if finding not in source.findings:
+                    source.findings.append(finding)
+            if skip_invalid:
+                source.status = SKIPPED
+                newly_bad = True
+        if not newly_bad:
+            break
+
+    for source in sources:
+        if source.errors:
+            source.status = SKIPPED
+            source.reason = source.reason or _reason(source)
+
+
+def _list_files(sources: list[Source], this: Source) -> str:
+    others = [s.path for s in sources if s is not this]
+    names = [this.path] + others
+    if len(names) <= 3:
+        return "any input (" + ", ".join(names) + ")"
+    return f"any input ({', '.join(names[:3])} and {len(names) - 3} more)"
+
+
+def _reason(source: Source) -> str:
+    errors = source.errors
+    first = errors[0]
+    where = _origin(first.place)
+    more = f" (and {len(errors) - 1} more error(s))" if len(errors) > 1 else ""
+    return f"{where + ': ' if where else ''}{first.code}: {first.message}{more}"
+
+
+# ----------------------------------------------------------------- roll-up
+
+def _rollup(lines: list[KpiLine]) -> dict[str, list[KpiLine]]:
+    """Set score, coverage, attainment and status of high-level KPIs; return children per high-level ID."""
+    children: dict[str, list[KpiLine]] = {_key(l.record.kpi_id): [] for l in lines if l.is_high}
+    for line in lines:
+        if not line.is_high and line.record.parent_id and _key(line.record.parent_id) in children:
+            children[_key(line.record.parent_id)].append(line)
+    for line in lines:
+        result = line.result
+        line.attainment = result.attainment if result else None
+        line.status = result.status if result else core.NO_DATA
+        line.basis = "own" if line.measured else None
+        if not line.is_high:
+            continue
+        kids = children[_key(line.record.kpi_id)]
+        if kids:
+            attainments = [k.result.attainment if k.result else None for k in kids]
+            line.rollup_score = core.rollup(attainments, [k.record.effective_weight for k in kids])
+            line.rollup_coverage = sum(a is not None for a in attainments) / len(kids)
+        if not line.measured and line.rollup_score is not None:
+            definition = line.record.definition()
+            line.attainment = line.rollup_score
+            line.status = core.status_of(line.rollup_score, definition.green, definition.amber)
+            line.basis = "rollup"
+    return children
+
+
+# ------------------------------------------------------------ consolidation
+
+@dataclass
+class Consolidation:
+    """Hold the consolidated company: included and skipped sources, KPI lines and roll-up children."""
+
+    as_of: date
+    language: str
+    sources: list[Source]
+    kpis: list[KpiLine]
+    children: dict[str, list[KpiLine]]
+
+    @property
+    def included(self) -> list[Source]:
+        """Return the sources that made it into the company workbook."""
+        return [s for s in self.sources if s.status == INCLUDED]
+
+    @property
+    def skipped(self) -> list[Source]:
+        """Return the sources left out (with --skip-invalid)."""
+        return [s for s in self.sources if s.status == SKIPPED]
+
+    def kpi(self, kpi_id: str) -> KpiLine:
+        """Return the KPI line of ``kpi_id`` (case-insensitive)."""
+        key = _key(kpi_id)
+        for line in self.kpis:
+            if _key(line.record.kpi_id) == key:
+                return line
+        raise KeyError(kpi_id)
+
+    @property
+    def measurement_count(self) -> int:
+        """Return the number of measurement rows included."""
+        return sum(len(s.measurements) for s in self.included)
+
+    def status_counts(self) -> dict[str, Counter]:
+        """Return status counts per department (in input order) and for the company (key None)."""
+        counts: dict[str, Counter] = {}
+        for line in self.kpis:
+            counts.setdefault(line.department, Counter())[line.status] += 1
+        counts[None] = sum(counts.values(), Counter())  # type: ignore[index]
+        return counts
+
+    # -- the tables, as rows of Python values in column order ------------------
+
+    def rows(self, table: str) -> Iterator[tuple]:
+        """Yield the rows of ``table`` (summary, kpis, rollup, measurements, findings, sources)."""
+        return getattr(self, f"_rows_{table}")()
+
+    def _rows_summary(self) -> Iterator[tuple]:
+        counts = self.status_counts()
+        for department, counter in counts.items():
+            name = _say("company", self.language) if department is None else department
+            yield (name, *[counter[s] for s in STATUSES], sum(counter.values()))
+
+    def _rows_kpis(self) -> Iterator[tuple]:
+        lang = self.language
+        for line in self.kpis:
+            r, res = line.record, line.result
+            yield (
+                line.department, line.source, r.kpi_id, r.name, _vocab("level", r.level, lang), r.parent_id,
+                r.owner, r.unit, _vocab("direction", r.direction, lang), _vocab("aggregation", r.aggregation, lang),
+                _vocab("frequency", r.frequency, lang), r.baseline, r.target, r.tolerance, r.start, r.deadline,
+                core.DEFAULT_GREEN if r.green is None else r.green, core.DEFAULT_AMBER if r.amber is None else r.amber,
+                r.effective_weight,
+                res.elapsed if res else None, res.actual if res else None, res.plan if res else None,
+                line.attainment, core.word("status", line.status, lang),
+                core.word("trend", res.trend, lang) if res else None,
+                res.forecast if res else None, res.forecast_attainment if res else None,
+                line.rollup_score, line.rollup_coverage,
+                _say(line.basis, lang) if line.basis else None,
+                _origin(r.place),
+            )
+
+    def _rows_rollup(self) -> Iterator[tuple]:
+        for line in self.kpis:
+            if not line.is_high:
+                continue
+            r = line.record
+            head = (r.kpi_id, r.name, line.department)
+            tail = (line.rollup_score, line.rollup_coverage)
+            kids = self.children.get(_key(r.kpi_id), [])
+            if not kids:
+                yield head + (None,) * 6 + tail
+            for kid in kids:
+                att = kid.result.attainment if kid.result else None
+                yield head + (kid.record.kpi_id, kid.record.name, kid.department, kid.record.effective_weight, att,
+                              None if att is None else min(1.0, max(0.0, att))) + tail
+
+    def _rows_measurements(self) -> Iterator[tuple]:
+        for source in self.included:
+            head = (source.department, source.path)
+            for m in source.measurements:
+                yield head + m
+
+    def _rows_findings(self) -> Iterator[tuple]:
+        lang = self.language
+        for source in self.sources:
+            for f in source.findings:
+                if source.status == INCLUDED and f.severity != WARNING:
+                    continue
+                yield (f.place.path or source.path, f.place.sheet, f.place.cell, _say(f.severity, lang), f.code,
+                       f.kpi_id, f.message)
+
+    def _rows_sources(self) -> Iterator[tuple]:
+        lang = self.language
+        for s in self.sources:
+            yield (s.path, s.department, s.size, s.sha256, len(s.kpis), len(s.measurements), len(s.errors),
+                   len(s.warnings), _say(s.status, lang), s.reason)
+
+
+def _vocab(vocabulary: str, value: str | None, language: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return core.word(vocabulary, value, language)
+    except KeyError:
+        return str(value)
+
+
+def _origin(place: Place) -> str | None:
+    if not place.sheet:
+        return None
+    return f"{place.sheet}!{place.cell}" if place.cell else place.sheet
+
+
+def consolidate_sources(sources: list[Source], as_of: date, *, skip_invalid: bool = False,
+                        language: str = "en") -> Consolidation:
+    """Apply the cross-file rules and roll up; raise ValidationFailed on errors unless ``skip_invalid``."""
+    _cross_file_rules(sources, skip_invalid)
+    if not skip_invalid:
+        errors = [(s, f) for s in sources for f in s.errors]
+        if errors:
+            raise ValidationFailed(_failure_message(errors, len(sources)))
+    if not any(s.status == INCLUDED for s in sources):
+        raise ValidationFailed(f"no valid input among {len(sources)} file(s); nothing was written\n"
+                               + "\n".join(f"  {s.path}: {s.reason}" for s in sources[:ERRORS_SHOWN]))
+    lines = [line for s in sources if s.status == INCLUDED for line in s.kpis]
+    children = _rollup(lines)
+    return Consolidation(as_of=as_of, language=core.parse_language(language), sources=sources, kpis=lines,
+                         children=children)
+
+
+def _failure_message(errors: list[tuple[Source, Finding]], n_files: int) -> str:
+    bad_files = len({id(s) for s, _ in errors})
+    lines = [f"{len(errors)} error(s) in {bad_files} of {n_files} file(s); nothing was written "
+             f"(fix them, or use --skip-invalid to leave those files out):"]
+    for source, finding in errors[:ERRORS_SHOWN]:
+        place = finding.place if finding.place.path else Place(source.path, finding.place.sheet, finding.place.cell)
+        lines.append(f"  {place}: {finding.severity} {finding.code}: {finding.message}")
+    if len(errors) > ERRORS_SHOWN:
+        lines.append(f"  ... and {len(errors) - ERRORS_SHOWN} more")
+    return "\n".join(lines)
+
+
+def consolidate_workbooks(workbooks: Iterable[DepartmentWorkbook], as_of: date | None = None, *,
+                          skip_invalid: bool = False, language: str = "en") -> Consolidation:
+    """Consolidate in-memory workbooks (no file facts): the numbers without any file I/O."""
+    as_of = as_of or date.today()
+    sources = [source_from_workbook(w, as_of) for w in workbooks]
+    return consolidate_sources(sources, as_of, skip_invalid=skip_invalid, language=language)
+
+
+# ------------------------------------------------------------- the xlsx file
+
+def write_company_workbook(company: Consolidation, path: Path | str) -> None:
+    """Write the company workbook to ``path`` (values, formatted; text always as text)."""
+    import xlsxwriter
+
+    lang = company.language
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
+                                               "strings_to_urls": False, "strings_to_numbers": False})
+    try:
+        formats = {
+            "header": workbook.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF",
+                                           "text_wrap": True, "valign": "top"}),
+            "number": workbook.add_format({"num_format": "#,##0.00##"}),
+            "pct": workbook.add_format({"num_format": "0.0%"}),
+            "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
+            "int": workbook.add_format({"num_format": "0"}),
+            "title": workbook.add_format({"bold": True, "font_size": 14}),
+            "bold": workbook.add_format({"bold": True}),
+        }
+        status_formats = {s: workbook.add_format({"bg_color": fill, "font_color": font})
+                          for s, (fill, font) in _STATUS_COLOURS.items()}
+        summary_rows = list(company.rows("summary"))
+        _write_summary(workbook, company, summary_rows, formats, lang)
+        for table in ("kpis", "rollup", "measurements", "findings", "sources"):
+            _write_table(workbook, table, company.rows(table), formats, status_formats, lang)
+    except BaseException:
+        # Close what was started so temp files are released; the caller discards the output.
+        with contextlib.suppress(Exception):
+            workbook.close()
+        raise
+    workbook.close()
+
+
+def _writers(sheet, columns: Sequence[Column]) -> list[Callable]:
+    """Return one cell writer per column: text always via write_string, dates as day serials."""
+    write_string, write_number = sheet.write_string, sheet.write_number
+
+    def text(r, c, v):
+        write_string(r, c, v if isinstance(v, str) else str(v))
+
+    def day(r, c, v):
+        write_number(r, c, core.to_serial(v))
+
+    def number(r, c, v):
+        if isinstance(v, (date, datetime)):
+            write_number(r, c, core.to_serial(v))
+        elif isinstance(v, str):
+            write_string(r, c, v)
+        else:
+            write_number(r, c, v)
+
+    return [day if col.kind == "date" else text if col.kind in ("text", "status") else number for col in columns]
+
+
+def _chunks(rows: Iterator[tuple], size: int) -> Iterator[list[tuple]]:
+    chunk: list[tuple] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _write_table(workbook, table: str, rows: Iterator[tuple], formats: dict, status_formats: dict,
+                 lang: str) -> None:
+    """Write one table; rows beyond a sheet's capacity continue on ``Name (2)``, ``Name (3)``..."""
+    columns = TABLES[table][3]
+    base = sheet_name(table, lang)
+    capacity = MAX_SHEET_ROWS - 1
+    wrote_any = False
+    for number, chunk in enumerate(_chunks(rows, capacity), start=1):
+        _write_sheet(workbook, base if number == 1 else f"{base} ({number})", columns, chunk, formats,
+                     status_formats, lang)
+        wrote_any = True
+    if not wrote_any:
+        _write_sheet(workbook, base, columns, [], formats, status_formats, lang)
+
+
+def _write_sheet(workbook, name: str, columns: Sequence[Column], rows: list[tuple], formats: dict,
+                 status_formats: dict, lang: str) -> None:
+    sheet = workbook.add_worksheet(name)
+    for c, col in enumerate(columns):
+        sheet.set_column(c, c, col.width, formats.get(col.kind))
+    sheet.set_row(0, 30)
+    for c, col in enumerate(columns):
+        sheet.write_string(0, c, col.header(lang), formats["header"])
+    writers = _writers(sheet, columns)
+    r = 0
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            if value is not None:
+                writers[c](r, c, value)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(r, 1), len(columns) - 1)
+    for c, col in enumerate(columns):
+        if col.kind == "status" and rows:
+            for status, fmt in status_formats.items():
+                sheet.conditional_format(1, c, r, c, {"type": "cell", "criteria": "==",
+                                                      "value": _quoted(core.word("status", status, lang)),
+                                                      "format": fmt})
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _write_summary(workbook, company: Consolidation, rows: list[tuple], formats: dict, lang: str) -> None:
+    sheet = workbook.add_worksheet(sheet_name("summary", lang))
+    columns = SUMMARY_COLUMNS
+    sheet.set_column(0, 0, 24)
+    sheet.set_column(1, len(columns) - 1, 13)
+    sheet.write_string(0, 0, _say("title", lang), formats["title"])
+    sheet.write_string(1, 0, _say("as_of", lang), formats["bold"])
+    sheet.write_number(1, 1, core.to_serial(company.as_of), formats["date"])
+    top = 3
+    sheet.set_row(top, 30)
+    for c, col in enumerate(columns):
+        sheet.write_string(top, c, col.header(lang), formats["header"])
+    for i, row in enumerate(rows, start=top + 1):
+        bold = formats["bold"] if i == top + len(rows) else None
+        sheet.write_string(i, 0, str(row[0]), bold)
+        for c, value in enumerate(row[1:], start=1):
+            sheet.write_number(i, c, value, bold)
+    departments = len(rows) - 1  # the last row is the company
+    sheet.freeze_panes(top + 1, 1)
+    if departments < 1:
+        return
+    chart = workbook.add_chart({"type": "bar", "subtype": "stacked"})
+    name = sheet.get_name()
+    first, last = top + 1, top + departments
+    for c, status in enumerate(STATUSES, start=1):
+        chart.add_series({
+            "name": [name, top, c],
+            "categories": [name, first, 0, last, 0],
+            "values": [name, first, c, last, c],
+            "fill": {"color": _STATUS_COLOURS[status][0]},
+            "border": {"color": _STATUS_COLOURS[status][1]},
+        })
+    chart.set_title({"name": _say("title", lang)})
+    chart.set_y_axis({"reverse": True})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 720, "height": max(288, 36 * departments + 120)})
+    sheet.insert_chart(top + len(rows) + 2, 0, chart)
+
+
+# ---------------------------------------------------------------- CSV tables
+
+_CSV_RISKY = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: str) -> str:
+    """Return text safe for a spreadsheet: a leading = + - @ tab or CR gets a ``'`` prefix."""
+    return "'" + value if value.startswith(_CSV_RISKY) else value
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return csv_text(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return repr(value)
+    return value
+
+
+def write_csv_table(company: Consolidation, table: str, path: Path | str) -> None:
+    """Write one table as tidy UTF-8 CSV (header row, ISO dates, numbers as numbers)."""
+    columns = TABLES[table][3]
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([csv_text(col.header(company.language)) for col in columns])
+        writer.writerows([_csv_cell(v) for v in row] for row in company.rows(table))
+
+
+# -------------------------------------------------------------- the command
+
+@dataclass
+class ConsolidationResult:
+    """Describe a finished consolidation: where it went and what it held."""
+
+    output: Path
+    company: Consolidation
+    seconds: float
+    csv_files: list[Path] = field(default_factory=list)
+
+    def summary_lines(self) -> list[str]:
+        """Return the closing summary: files, KPIs, measurements, status counts, time and skipped files."""
+        company = self.company
+        lang = "en"
+        counts = company.status_counts()[None]  # type: ignore[index]
+        lines = [
+            f"Wrote {self.output}: {len(company.included)} file(s), {len(company.kpis)} KPI(s), "
+            f"{company.measurement_count} measurement(s) as of {company.as_of.isoformat()}",
+            "Status: " + ", ".join(f"{counts[s]} {core.word('status', s, lang)}" for s in STATUSES),
+        ]
+        if self.csv_files:
+            lines.append(f"Wrote {len(self.csv_files)} CSV file(s) to {self.csv_files[0].parent}")
+        skipped = company.skipped
+        if skipped:
+            lines.append(f"Skipped {len(skipped)} invalid file(s):")
+            lines.extend(f"  {s.path}: {s.reason}" for s in skipped)
+        lines.append(f"Done in {self.seconds:.1f} s")
+        return lines
+
+
+def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date | None = None,
+                skip_invalid: bool = False, csv_dir: Path | str | None = None, jobs: int = 1,
+                language: str = "en", force: bool = False,
+                progress: Callable[[int, int, str], None] | None = None) -> ConsolidationResult:
+    """Validate department workbooks and write the company workbook (and CSV tables) atomically.
+
+    Raises ValidationFailed (nothing written) when an input is invalid, unless
+    ``skip_invalid`` leaves such files out; OutputError for an output that exists
+    (without ``force``) or is an input.
+    """
+    from kpixl.reader import expand_paths
+
+    started = time.perf_counter()
+    as_of = as_of or date.today()
+    language = core.parse_language(language)
+    inputs = expand_paths(list(paths))
+    if not inputs:
+        shown = ", ".join(str(p) for p in paths) or "(none)"
+        raise ValidationFailed(f"{shown}: no .xlsx or .xlsm workbooks to consolidate; give the department "
+                               "workbooks or the folder that holds them")
+    target = check_output(output, force=force, inputs=inputs)
+    csv_targets = _csv_targets(csv_dir, force, inputs)
+
+    sources = load_sources(inputs, as_of, jobs=jobs, progress=progress)
+    company = consolidate_sources(sources, as_of, skip_invalid=skip_invalid, language=language)
+
+    created_dir = None
+    if csv_dir is not None and not Path(csv_dir).exists():
+        Path(csv_dir).mkdir(parents=True)
+        created_dir = Path(csv_dir)
+    try:
+        with contextlib.ExitStack() as stack:
+            temp = stack.enter_context(atomic_output(target, force=force, inputs=inputs))
+            write_company_workbook(company, temp)
+            for table, csv_path in csv_targets:
+                temp_csv = stack.enter_context(atomic_output(csv_path, force=force, inputs=inputs))
+                write_csv_table(company, table, temp_csv)
+    except BaseException:
+        if created_dir is not None:
+            with contextlib.suppress(OSError):
+                created_dir.rmdir()
+        raise
+    return ConsolidationResult(output=target, company=company, seconds=time.perf_counter() - started,
+                               csv_files=[p for _, p in csv_targets])
+
+
+def _csv_targets(csv_dir: Path | str | None, force: bool, inputs: Sequence[Path]) -> list[tuple[str, Path]]:
+    """Return (table, path) of each CSV file, refusing existing files without force before any work."""
+    if csv_dir is None:
+        return []
+    folder = Path(csv_dir)
+    if folder.exists() and not folder.is_dir():
+        from kpixl.errors import OutputError
+
+        raise OutputError(f"{folder}: is a file; give a folder for --csv")
+    targets = [(table, folder / spec[2]) for table, spec in TABLES.items()]
+    if folder.exists():
+        for _, path in targets:
+            check_output(path, force=force, inputs=inputs)
+    elif not folder.parent.exists() and str(folder.parent) not in ("", "."):
+        from kpixl.errors import OutputError
+
+        raise OutputError(f"{folder}: the folder {folder.parent} does not exist; create it first")
+    return targets
+
+
+__all__ = ["consolidate", "ConsolidationResult", "Consolidation", "Source", "KpiLine", "load_sources",
+           "source_from_workbook", "consolidate_sources", "consolidate_workbooks", "write_company_workbook",
+           "write_csv_table", "csv_text", "file_facts", "sheet_name", "TABLES", "CSV_FILES", "MAX_SHEET_ROWS"]

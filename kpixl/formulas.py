@@ -1,0 +1,412 @@
+"""Own the Excel formula text of every computed cell of the department workbook.
+
+Two modes give one result (``shared/spec/kpi-semantics.md``):
+
+* ``xlwings``: the KPIs table's Actual, Plan, Attainment and Status call the kpixl
+  UDFs (``KPI_ACTUAL``, ``KPI_PLAN``, ``KPI_ATTAINMENT``, ``KPI_STATUS``,
+  ``KPI_ELAPSED``) with the argument orders of the spec.
+* ``native``: the same numbers from plain Excel functions only (IF, AND, OR, MIN,
+  MAX, ABS, ROUND, INDEX/MATCH, SUMIFS, AVERAGEIFS, MINIFS, MAXIFS, COUNTIFS, SUMPRODUCT): no
+  LET, LAMBDA or dynamic arrays, so Excel 2019+, Excel for the web and LibreOffice
+  7.4+ compute them with no add-in.
+
+Without LET a formula cannot name an intermediate, so helper columns (schema
+columns marked ``helper=True``, hidden and locked) hold them: the canonical
+direction and aggregation, the elapsed fraction, the definition error, and per
+measurement whether it counts as of ``AsOf``, its position from the newest and
+the sums a least-squares line needs. Trend and Forecast need a per-KPI filtered,
+ordered series that the UDF signatures cannot receive without dynamic arrays, so
+both modes compute them from the helper columns with plain functions.
+
+Choices where the spec is silent (documented here for finance users):
+
+* An invalid definition shows a short text starting ``#VALUE!`` and the reason in
+  Plan, Attainment and Status (as the UDFs do); Actual still shows the actual,
+  unless the aggregation itself is unknown. Trend and Forecast are blank then.
+* Vocabulary cells accept English and Danish words (case and surrounding spaces
+  ignored); a blank direction means increase, a blank aggregation means last.
+* Evaluation's Final actual and Attainment are the KPI's Actual and Attainment as
+  of ``AsOf`` (set ``AsOf`` to the deadline to close a period). Met target is Yes
+  when the actual reached the target: increase ``a >= t``, decrease ``a <= t``,
+  maintain ``|a - t| <= tolerance``; blank without an actual or with an invalid
+  definition.
+* Measurement KPI IDs are matched like Excel's MATCH/COUNTIFS do: case-insensitive.
+
+Structured references are always written fully qualified
+(``KPIs[[#This Row],[Target]]``): LibreOffice does not resolve the short ``[@Target]``
+form when it loads an xlsx file.
+"""
+
+from __future__ import annotations
+
+from kpixl import core, schema
+
+MODES = ("xlwings", "native")
+XLWINGS, NATIVE = MODES
+
+AS_OF = schema.NAME_AS_OF
+TREND_WINDOW = core.TREND_WINDOW
+
+# Short error texts per language; each starts with #VALUE! like the UDFs' messages.
+_ERRORS = {
+    "en": {
+        "direction": "#VALUE! unknown direction; use increase, decrease or maintain",
+        "aggregation": "#VALUE! unknown aggregation; use sum, average, last, min or max",
+        "target": "#VALUE! the target is blank or not a number",
+        "baseline": "#VALUE! the baseline is not a number",
+        "tolerance_nan": "#VALUE! the tolerance is not a number",
+        "increase_zero": "#VALUE! an increase KPI with no baseline needs a target above 0",
+        "increase": "#VALUE! an increase KPI needs its target above its baseline",
+        "decrease_blank": "#VALUE! a decrease KPI needs a baseline",
+        "decrease": "#VALUE! a decrease KPI needs its target below its baseline",
+        "maintain_zero": "#VALUE! a maintain KPI with target 0 needs a tolerance",
+        "tolerance": "#VALUE! the tolerance must be above 0",
+        "dates_nan": "#VALUE! the start date or deadline is not a date",
+        "dates": "#VALUE! the deadline must be after the start date",
+        "thresholds_nan": "#VALUE! green or amber is not a number",
+        "thresholds": "#VALUE! green must be at least amber",
+    },
+    "da": {
+        "direction": "#VALUE! ukendt retning; brug øge, mindske eller fastholde",
+        "aggregation": "#VALUE! ukendt aggregering; brug sum, gennemsnit, seneste, min eller maks",
+        "target": "#VALUE! målet er tomt eller ikke et tal",
+        "baseline": "#VALUE! udgangspunktet er ikke et tal",
+        "tolerance_nan": "#VALUE! tolerancen er ikke et tal",
+        "increase_zero": "#VALUE! en øge-KPI uden udgangspunkt skal have et mål over 0",
+        "increase": "#VALUE! en øge-KPI skal have målet over udgangspunktet",
+        "decrease_blank": "#VALUE! en mindske-KPI skal have et udgangspunkt",
+        "decrease": "#VALUE! en mindske-KPI skal have målet under udgangspunktet",
+        "maintain_zero": "#VALUE! en fastholde-KPI med mål 0 skal have en tolerance",
+        "tolerance": "#VALUE! tolerancen skal være over 0",
+        "dates_nan": "#VALUE! startdato eller frist er ikke en dato",
+        "dates": "#VALUE! fristen skal ligge efter startdatoen",
+        "thresholds_nan": "#VALUE! grøn eller gul er ikke et tal",
+        "thresholds": "#VALUE! grøn skal være mindst gul",
+    },
+}
+
+
+def error_text(key: str, language: str = "en") -> str:
+    """Return the short ``#VALUE!`` text a native formula shows for an invalid definition."""
+    return _ERRORS["da" if language == "da" else "en"][key]
+
+
+def _q(text: str) -> str:
+    """Return ``text`` as an Excel string literal."""
+    return '"' + str(text).replace('"', '""') + '"'
+
+
+def _escape_header(header: str) -> str:
+    # Inside a structured reference these characters are escaped with a single quote.
+    return "".join("'" + ch if ch in "[]#'" else ch for ch in header)
+
+
+class Refs:
+    """Build fully qualified structured references in one workbook language."""
+
+    def __init__(self, language: str = "en"):
+        self.language = "da" if language == "da" else "en"
+
+    def _header(self, table: schema.Table, key: str) -> str:
+        return _escape_header(table.column(key).header(self.language))
+
+    def this(self, table: schema.Table, key: str) -> str:
+        """Return the reference to ``key``'s cell in the current row of ``table``."""
+        return f"{table.name}[[#This Row],[{self._header(table, key)}]]"
+
+    def column(self, table: schema.Table, key: str) -> str:
+        """Return the reference to the whole data column ``key`` of ``table``."""
+        return f"{table.name}[[{self._header(table, key)}]]"
+
+    def word(self, vocabulary: str, canonical: str) -> str:
+        """Return the workbook language's word for a canonical vocabulary value, as a literal."""
+        return _q(core.word(vocabulary, canonical, self.language))
+
+
+def _canon(expr: str, vocabulary: str, default: str) -> str:
+    """Return a formula mapping an English or Danish word in ``expr`` to its canonical value (or "?")."""
+    trimmed = f"TRIM({expr})"
+    result = _q("?")
+    for canonical in reversed(core.VOCABULARIES[vocabulary]):
+        words = []
+        for lang in schema.LANGUAGES:
+            w = core.word(vocabulary, canonical, lang)
+            if w.casefold() not in [x.casefold() for x in words]:
+                words.append(w)
+        tests = [f"{trimmed}={_q(w)}" for w in words]
+        test = tests[0] if len(tests) == 1 else "OR(" + ",".join(tests) + ")"
+        result = f"IF({test},{_q(canonical)},{result})"
+    return f"IF({trimmed}=\"\",{_q(default)},{result})"
+
+
+def _if_chain(pairs: list[tuple[str, str]], otherwise: str) -> str:
+    """Return nested IFs: the first true condition's value, else ``otherwise``."""
+    result = otherwise
+    for condition, value in reversed(pairs):
+        result = f"IF({condition},{value},{result})"
+    return result
+
+
+# ------------------------------------------------------------------------ KPIs table
+
+def kpi_formulas(mode: str = XLWINGS, language: str = "en") -> dict[str, str]:
+    """Return the calculated-column formula of every computed KPIs column (helpers too), by key."""
+    if mode not in MODES:
+        raise ValueError(f"unknown formula mode {mode!r}; use xlwings or native")
+    r = Refs(language)
+    K = schema.KPIS
+    M = schema.MEASUREMENTS
+
+    def k(key: str) -> str:
+        return r.this(K, key)
+
+    kid, t, b, tol = k("kpi_id"), k("target"), k("baseline"), k("tolerance")
+    start, deadline, green, amber = k("start"), k("deadline"), k("green"), k("amber")
+    direction, aggregation = k("calc_direction"), k("calc_aggregation")
+    elapsed, err, count = k("calc_elapsed"), k("calc_error"), k("calc_count")
+    act, pln, att = k("actual"), k("plan"), k("attainment")
+    key = f"MATCH({kid},{r.column(K, 'kpi_id')},0)"
+    m_row = r.column(M, "calc_kpi_row")
+    m_in = r.column(M, "calc_in_window")
+    values = r.column(M, "value")
+    lang = r.language
+
+    def guard(body: str) -> str:
+        return f'IF({kid}="","",{body})'
+
+    def e(name: str) -> str:
+        return _q(error_text(name, lang))
+
+    def sum_helper(helper: str) -> str:
+        return f"SUMIFS({r.column(M, helper)},{m_row},{key})"
+
+    def sum_product(*factors: str) -> str:
+        # Helper columns are numbers (0 outside the window), so the products need no IF.
+        return f"SUMPRODUCT(({m_row}={key})" + "".join(f"*{x}" for x in factors) + ")"
+
+    f: dict[str, str] = {}
+    f["calc_direction"] = "=" + guard(_canon(k("direction"), "direction", core.INCREASE))
+    f["calc_aggregation"] = "=" + guard(_canon(k("aggregation"), "aggregation", core.LAST))
+    # Plain Excel in both modes: the native formulas use it, and it works without the add-in.
+    f["calc_elapsed"] = "=" + guard(_if_chain([
+        (f'OR({start}="",{deadline}="")', "1"),
+        (f"OR(NOT(ISNUMBER({start})),NOT(ISNUMBER({deadline})),{deadline}<={start})", _q("#VALUE!")),
+    ], f"MIN(1,MAX(0,(INT({AS_OF})-{start})/({deadline}-{start})))"))
+    green_v = f'IF({green}="",{core.DEFAULT_GREEN},{green})'
+    amber_v = f'IF({amber}="",{core.DEFAULT_AMBER},{amber})'
+    f["calc_error"] = "=" + guard(_if_chain([
+        (f'{direction}="?"', e("direction")),
+        (f'{aggregation}="?"', e("aggregation")),
+        (f"NOT(ISNUMBER({t}))", e("target")),
+        (f'AND({b}<>"",NOT(ISNUMBER({b})))', e("baseline")),
+        (f'AND({tol}<>"",NOT(ISNUMBER({tol})))', e("tolerance_nan")),
+        (f'AND({direction}="increase",{b}="",{t}<=0)', e("increase_zero")),
+        (f'AND({direction}="increase",{b}<>"",{t}<={b})', e("increase")),
+        (f'AND({direction}="decrease",{b}="")', e("decrease_blank")),
+        (f'AND({direction}="decrease",{t}>={b})', e("decrease")),
+        (f'AND({direction}="maintain",{tol}="",{t}=0)', e("maintain_zero")),
+        (f'AND({direction}="maintain",{tol}<>"",{tol}<=0)', e("tolerance")),
+        (f'OR(AND({start}<>"",NOT(ISNUMBER({start}))),AND({deadline}<>"",NOT(ISNUMBER({deadline}))))',
+         e("dates_nan")),
+        (f'AND({start}<>"",{deadline}<>"",{deadline}<={start})', e("dates")),
+        (f'OR(AND({green}<>"",NOT(ISNUMBER({green}))),AND({amber}<>"",NOT(ISNUMBER({amber}))))',
+         e("thresholds_nan")),
+        (f"{green_v}<{amber_v}", e("thresholds")),
+    ], '""'))
+    f["calc_count"] = "=" + guard(f"COUNTIFS({m_row},{key},{m_in},1)")
+
+    # f = 0 means Not started, except for a maintain KPI with a level aggregation.
+    not_started = f'AND({elapsed}<=0,OR({direction}<>"maintain",{aggregation}="sum"))'
+    tolerance_v = f'IF({tol}="",{core.DEFAULT_TOLERANCE_SHARE}*ABS({t}),{tol})'
+    if mode == NATIVE:
+        crit_in = f"{m_row},{key},{m_in},1"
+        f["actual"] = "=" + guard(_if_chain([
+            (f'{aggregation}="?"', e("aggregation")),
+            (f"{count}=0", '""'),
+            (f'{aggregation}="sum"', f"SUMIFS({values},{crit_in})"),
+            (f'{aggregation}="average"', f"AVERAGEIFS({values},{crit_in})"),
+            (f'{aggregation}="last"', f"SUMIFS({values},{m_row},{key},{r.column(M, 'calc_position')},1)"),
+            (f'{aggregation}="min"', f"MINIFS({values},{crit_in})"),
+        ], f"MAXIFS({values},{crit_in})"))
+        f["plan"] = "=" + guard(_if_chain([
+            (f'{err}<>""', err),
+            (f'{aggregation}="sum"', f"{t}*{elapsed}"),
+            (f'OR({direction}="maintain",{b}="")', t),
+        ], f"{b}+({t}-{b})*{elapsed}"))
+        # The arithmetic mirrors core.attainment step by step so the floats agree.
+        zero_cum = f'IF({b}="",0,{b}*{elapsed})'
+        f["attainment"] = "=" + guard(_if_chain([
+            (f'{err}<>""', err),
+            (not_started, '""'),
+            (f"NOT(ISNUMBER({act}))", '""'),
+            (f'AND({direction}="maintain",{aggregation}="sum")',
+             f"MAX(0,1-ABS({act}-{t}*{elapsed})/({tolerance_v}*{elapsed}))"),
+            (f'{direction}="maintain"', f"MAX(0,1-ABS({act}-{t})/{tolerance_v})"),
+            (f'{aggregation}="sum"', f"({act}-{zero_cum})/({pln}-{zero_cum})"),
+            (f'{b}=""', f"({act}-0)/({pln}-0)"),
+        ], f"({act}-{b})/({pln}-{b})"))
+        rounded = f"ROUND({att},9)"
+        f["status"] = "=" + guard(_if_chain([
+            (f'{err}<>""', err),
+            (not_started, r.word("status", core.NOT_STARTED)),
+            (f"NOT(ISNUMBER({att}))", r.word("status", core.NO_DATA)),
+            (f"{rounded}>={green_v}", r.word("status", core.ON_TRACK)),
+            (f"{rounded}>={amber_v}", r.word("status", core.AT_RISK)),
+        ], r.word("status", core.OFF_TRACK)))
+    else:
+        raw_dir, raw_agg = k("direction"), k("aggregation")
+        f_udf = f"KPI_ELAPSED({start},{deadline},{AS_OF})"
+        f["actual"] = "=" + guard(
+            f"KPI_ACTUAL({kid},{r.column(M, 'kpi_id')},{r.column(M, 'period_end')},{values},{raw_agg},{AS_OF},"
+            f"{start})")
+        f["plan"] = "=" + guard(f"KPI_PLAN({t},{b},{raw_dir},{f_udf},{raw_agg},{tol})")
+        f["attainment"] = "=" + guard(f"KPI_ATTAINMENT({act},{t},{b},{raw_dir},{f_udf},{raw_agg},{tol})")
+        f["status"] = "=" + guard(
+            f"KPI_STATUS({act},{t},{b},{raw_dir},{f_udf},{raw_agg},{tol},{green},{amber},{_q(lang)})")
+
+    # Trend over the newest TREND_WINDOW in-window values: with p = position from the
+    # newest (1..n), x = n - p, so slope_x = -slope_p and sum(p), sum(p^2) are closed forms.
+    n = f"MIN({TREND_WINDOW},{count})"
+    c_tv, c_pos = r.column(M, "calc_tv"), r.column(M, "calc_position")
+    s_tv, s_ptv, s_abs = sum_helper("calc_tv"), sum_product(c_pos, c_tv), sum_product(f"ABS({c_tv})")
+    slope_p = f"({n}*{s_ptv}-{n}*({n}+1)/2*{s_tv})/({n}*{n}*({n}+1)*({n}-1)/12)"
+    f["calc_trend_rel"] = "=" + guard(_if_chain([
+        (f'{err}<>""', '""'),
+        (f"{count}<2", '""'),
+    ], f"-{slope_p}*({n}-1)/IF({s_abs}=0,1,{s_abs}/{n})"))
+    rel = k("calc_trend_rel")
+    f["calc_trend"] = "=" + guard(_if_chain([
+        (f'{err}<>""', '""'),
+        (f"{count}<2", r.word("trend", core.NO_DATA)),
+        (f"ABS({rel})<{core.TREND_STABLE_BAND}", r.word("trend", core.STABLE)),
+        (f'IF({direction}="increase",{rel}>0,{rel}<0)', r.word("trend", core.IMPROVING)),
+    ], r.word("trend", core.WORSENING)))
+
+    # Forecast: least squares of y on x = period end - AsOf (small numbers), at the deadline.
+    sx, sy = sum_helper("calc_day"), sum_helper("calc_y")
+    c_day = r.column(M, "calc_day")
+    sxy, sxx = sum_product(c_day, r.column(M, "calc_y")), sum_product(c_day, c_day)
+    denominator = f"({count}*{sxx}-{sx}*{sx})"
+    f["calc_forecast"] = "=" + guard(_if_chain([
+        (f'{err}<>""', '""'),
+        (f'OR({deadline}="",{count}<2)', '""'),
+        (f"{denominator}=0", '""'),
+    ], f"{sy}/{count}+({count}*{sxy}-{sx}*{sy})/{denominator}*(({deadline}-{AS_OF})-{sx}/{count})"))
+    return f
+
+
+# ----------------------------------------------------------------- Measurements table
+
+def measurement_formulas(mode: str = XLWINGS, language: str = "en") -> dict[str, str]:
+    """Return the calculated-column formula of every Measurements helper column, by key.
+
+    The helpers are plain Excel in both modes (Trend and Forecast need them).
+    """
+    if mode not in MODES:
+        raise ValueError(f"unknown formula mode {mode!r}; use xlwings or native")
+    r = Refs(language)
+    K = schema.KPIS
+    M = schema.MEASUREMENTS
+
+    def m(key: str) -> str:
+        return r.this(M, key)
+
+    mid, pe, v = m("kpi_id"), m("period_end"), m("value")
+    row, kr, inw, pos = m("calc_row"), m("calc_kpi_row"), m("calc_in_window"), m("calc_position")
+    c_row, c_kr, c_in = r.column(M, "calc_row"), r.column(M, "calc_kpi_row"), r.column(M, "calc_in_window")
+    c_pe, c_v = r.column(M, "period_end"), r.column(M, "value")
+    same = f"{c_kr},{kr},{c_in},1"
+
+    def kpi(key: str) -> str:
+        return f"INDEX({r.column(K, key)},{kr})"
+
+    f: dict[str, str] = {}
+    f["calc_kpi_row"] = f'=IF({mid}="","",IFERROR(MATCH({mid},{r.column(K, "kpi_id")},0),""))'
+    f["calc_row"] = "=ROW()"
+    # A blank start means no lower bound: N(blank) = 0.
+    f["calc_in_window"] = (f"=IF(NOT(ISNUMBER({kr})),0,IF(AND(ISNUMBER({pe}),ISNUMBER({v})),"
+                           f"IF(AND({pe}<={AS_OF},{pe}>=N({kpi('start')})),1,0),0))")
+    # Ties on the period end keep row order (as core.window's stable sort does).
+    f["calc_position"] = (f'=IF({inw}<>1,0,1+COUNTIFS({same},{c_pe},">"&{pe})'
+                          f'+COUNTIFS({same},{c_pe},{pe},{c_row},">"&{row}))')
+    f["calc_day"] = f"=IF({inw}=1,{pe}-{AS_OF},0)"
+    f["calc_y"] = (f'=IF({inw}<>1,0,IF({kpi("calc_aggregation")}="sum",'
+                   f'SUMIFS({c_v},{same},{c_pe},"<"&{pe})+SUMIFS({c_v},{same},{c_pe},{pe},{c_row},"<="&{row}),{v}))')
+    f["calc_tv"] = (f'=IF({inw}<>1,0,IF({pos}>{TREND_WINDOW},0,IFERROR(IF({kpi("calc_direction")}="maintain",'
+                    f'ABS({v}-{kpi("target")}),{v}),0)))')
+    return f
+
+
+# ------------------------------------------------------------------ Evaluation table
+
+def evaluation_formulas(mode: str = XLWINGS, language: str = "en") -> dict[str, str]:
+    """Return the formulas of Evaluation's computed columns (the same in both modes)."""
+    if mode not in MODES:
+        raise ValueError(f"unknown formula mode {mode!r}; use xlwings or native")
+    r = Refs(language)
+    K = schema.KPIS
+    E = schema.EVALUATION
+    eid = r.this(E, "kpi_id")
+    final = r.this(E, "final_actual")
+    found = f"MATCH({eid},{r.column(K, 'kpi_id')},0)"
+
+    def kpi(key: str) -> str:
+        return f"INDEX({r.column(K, key)},{found})"
+
+    yes, no = (_q(w) for w in schema.YES_NO[r.language])
+    t = kpi("target")
+    tolerance_v = f'IF({kpi("tolerance")}="",{core.DEFAULT_TOLERANCE_SHARE}*ABS({t}),{kpi("tolerance")})'
+    met = _if_chain([
+        (f'{kpi("calc_error")}<>""', '""'),
+        (f"NOT(ISNUMBER({final}))", '""'),
+        (f'{kpi("calc_direction")}="increase"', f"IF({final}>={t},{yes},{no})"),
+        (f'{kpi("calc_direction")}="decrease"', f"IF({final}<={t},{yes},{no})"),
+    ], f"IF(ABS({final}-{t})<={tolerance_v},{yes},{no})")
+    return {
+        "final_actual": f'=IF({eid}="","",IFERROR({kpi("actual")},""))',
+        "attainment": f'=IF({eid}="","",IFERROR({kpi("attainment")},""))',
+        "met_target": f'=IF({eid}="","",IFERROR({met},""))',
+    }
+
+
+# ------------------------------------------------------------------------ Dashboard
+
+# Dashboard columns: (key, English header, Danish header, KPIs column key it shows).
+DASHBOARD_COLUMNS = (
+    ("kpi_id", "KPI ID", "KPI-ID", "kpi_id"),
+    ("name", "KPI name", "KPI-navn", "name"),
+    ("owner", "Owner", "Ansvarlig", "owner"),
+    ("target", "Target", "Mål", "target"),
+    ("actual", "Actual", "Faktisk", "actual"),
+    ("plan", "Plan", "Plan", "plan"),
+    ("attainment", "Attainment", "Målopfyldelse", "attainment"),
+    ("status", "Status", "Status", "status"),
+    ("trend", "Trend", "Tendens", "calc_trend"),
+    ("forecast", "Forecast", "Prognose", "calc_forecast"),
+)
+
+
+def dashboard_formulas(mode: str = XLWINGS, language: str = "en", *, first_data_row: int = 2) -> dict[str, str]:
+    """Return the Dashboard table's column formulas: row n shows the KPIs table's row n.
+
+    ``first_data_row`` is the 1-based sheet row of the Dashboard's first data row; the
+    KPI row index is taken from ROW() (LibreOffice does not resolve ``Table[#Headers]``).
+    """
+    if mode not in MODES:
+        raise ValueError(f"unknown formula mode {mode!r}; use xlwings or native")
+    r = Refs(language)
+    n = f"ROW()-{first_data_row - 1}"
+    first = r.column(schema.KPIS, "kpi_id")
+    formulas = {}
+    for key, _en, _da, source in DASHBOARD_COLUMNS:
+        ref = f"INDEX({r.column(schema.KPIS, source)},{n})"
+        formulas[key] = f'=IF(INDEX({first},{n})="","",IF({ref}="","",{ref}))'
+    return formulas
+
+
+def dashboard_header(key: str, language: str = "en") -> str:
+    """Return the Dashboard header of column ``key`` in ``language``."""
+    for k, en, da, _source in DASHBOARD_COLUMNS:
+        if k == key:
+            return da if language == "da" else en
+    raise KeyError(key)

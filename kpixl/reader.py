@@ -1,0 +1,1028 @@
+"""Own reading a department workbook from disk: safely first, then fast, then typed.
+
+Three stages, in this order, so no parser sees a hostile file:
+
+1. Pre-checks with the standard library only (:func:`precheck`): the path, the
+   magic bytes (old ``.xls``, password-protected OOXML, CSV or text renamed),
+   the zip directory (truncated or corrupt, decompression bombs), every XML
+   member streamed once (XML entity declarations, CRC) and every worksheet's
+   cell references and declared dimension (python-calamine aborts the whole
+   process on a tiny sheet that declares cell XFD1048576, tafia/calamine#693).
+2. The package structure with a safe XML parser: defined names (kpixl
+   metadata), sheets, and the Excel tables ``KPIs``, ``Measurements`` and
+   ``Evaluation`` found by name on whatever sheet they live.
+3. Cell values with python-calamine, typed through :mod:`kpixl.schema`:
+   values that cannot be parsed become findings (codes ``KPX1xx`` for the file
+   and tables, ``KPX2xx`` for cells; ``docs/validation.md`` lists them) and
+   leave the field ``None``.
+
+The semantic rules (duplicates, definitions, late measurements) live in
+:mod:`kpixl.validate`; this module only reports what it cannot read as typed.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterable
+
+import defusedxml.ElementTree as SafeET
+from python_calamine import CalamineError, CalamineWorkbook
+
+from kpixl import core, schema
+from kpixl.errors import DefinitionError, WorkbookError
+from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, EvaluationRecord, Finding, KpiRecord,
+                         MeasurementRecord, Place)
+
+# ------------------------------------------------------------------ limits
+# A department workbook holds a few hundred rows; these limits are generous for
+# that and far below what would exhaust memory (see docs/validation.md).
+MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024  # bytes, all members together
+MAX_MEMBERS = 10_000
+RATIO_CHECK_FROM = 1024 * 1024  # members larger than this (uncompressed) ...
+MAX_RATIO = 200  # ... may compress at most 200:1
+MAX_ROWS = 100_000
+MAX_COLUMNS = 200  # column GR
+MAX_CELLS = 2_000_000  # cells per sheet, and rows x columns of its used range from A1
+CHUNK = 1024 * 1024
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+
+_ENTITY_RE = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_DIMENSION_RE = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([^\"]*)\"")
+_CELL_REF_RE = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"\$?([A-Za-z]{1,5})\$?([0-9]{1,9})\"")
+_ROW_REF_RE = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=\"([0-9]{1,9})\"")
+_CELL_TAG_RE = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_ROW_TAG_RE = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_CELL_RE = re.compile(rb"<(?:\w+:)?c\s([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
+_R_ATTR_RE = re.compile(rb"\br=\"\$?([A-Za-z]{1,3}[0-9]{1,7})\"")
+_ERROR_TYPE_RE = re.compile(rb"\bt=\"e\"")
+_FORMULA_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_VALUE_OPEN_RE = re.compile(rb"<(?:\w+:)?v>([^<]*)")
+# A formula whose cell closes with no value, or with an empty <v/>: </f></c>, <f .../></c>, </f><v /></c>.
+_NO_VALUE_END_RE = re.compile(rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?:<(?:\w+:)?v\s*/>\s*)?</(?:\w+:)?c>")
+_A1_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
+
+NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+# Finding codes raised here; docs/validation.md describes each one.
+E_MISSING = "KPX101"
+E_NOT_FILE = "KPX102"
+E_UNREADABLE = "KPX103"
+E_EMPTY = "KPX104"
+E_OLD_XLS = "KPX105"
+E_ENCRYPTED = "KPX106"
+E_TEXT = "KPX107"
+E_NOT_ZIP = "KPX108"
+E_CORRUPT = "KPX109"
+E_NOT_XLSX = "KPX110"
+E_TOO_BIG = "KPX111"
+E_RATIO = "KPX112"
+E_DIMENSION = "KPX113"
+E_ENTITY = "KPX114"
+E_NOT_KPIXL = "KPX115"
+E_BAD_XML = "KPX117"
+W_SCHEMA_VERSION = "KPX120"
+E_NO_KPI_TABLE = "KPX121"
+E_NO_MEASUREMENT_TABLE = "KPX122"
+W_NO_EVALUATION_TABLE = "KPX123"
+E_MISSING_COLUMN = "KPX130"
+W_UNKNOWN_COLUMN = "KPX131"
+W_BELOW_TABLE = "KPX132"
+W_DUPLICATE_COLUMN = "KPX133"
+E_REQUIRED = "KPX201"
+E_NOT_NUMBER = "KPX202"
+E_WRONG_TYPE = "KPX203"
+E_NUMBER_AS_TEXT = "KPX204"
+E_DATE_AS_TEXT = "KPX205"
+E_NOT_DATE = "KPX206"
+E_VOCABULARY = "KPX207"
+E_NO_CACHED_VALUE = "KPX208"
+E_ERROR_VALUE = "KPX209"
+
+
+# ------------------------------------------------------------------ paths
+
+def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
+    """Return the files to read: a folder means every .xlsx/.xlsm in it, sorted; lock files skipped.
+
+    Paths that do not exist are kept so the caller can report them; a path given
+    twice is read once.
+    """
+    seen: set[Path] = set()
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        found = workbooks_in(path) if path.is_dir() else [path]
+        for item in found:
+            if item not in seen:
+                seen.add(item)
+                files.append(item)
+    return files
+
+
+def workbooks_in(folder: Path) -> list[Path]:
+    """Return the .xlsx/.xlsm files of ``folder`` (not its subfolders), sorted, without Excel lock files."""
+    return sorted(p for p in folder.iterdir()
+                  if p.suffix.casefold() in WORKBOOK_SUFFIXES and not p.name.startswith("~$") and p.is_file())
+
+
+# ------------------------------------------------------------------ pre-checks
+
+@dataclass
+class _SheetScan:
+    """Hold what the byte scan of one worksheet learned."""
+
+    formulas_without_value: set[str] = field(default_factory=set)
+    error_cells: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Package:
+    """Hold a pre-checked package: small XML parts kept in memory, per-sheet scan results."""
+
+    path: str
+    names: set[str]
+    parts: dict[str, bytes]
+    sheets: dict[str, _SheetScan]
+
+
+def _fail(path: str, code: str, message: str, sheet: str | None = None, cell: str | None = None):
+    raise WorkbookError(message, path=path, sheet=sheet, cell=cell, code=code)
+
+
+def precheck(path: Path | str) -> Package:
+    """Return the pre-checked package of ``path`` or raise WorkbookError naming why it cannot be read.
+
+    Uses only the standard library on raw bytes, so it is safe on any input.
+    """
+    shown = str(path)
+    p = Path(path)
+    try:
+        if not p.exists():
+            _fail(shown, E_MISSING, "no such file or folder; check the path")
+        if not p.is_file():
+            _fail(shown, E_NOT_FILE, "is not a regular file; give an .xlsx workbook")
+        handle = open(p, "rb")  # noqa: SIM115 - kept open for the zip reader below
+    except PermissionError:
+        _fail(shown, E_UNREADABLE, "cannot be read (permission denied); ask for read access or copy the file")
+    except OSError as error:
+        _fail(shown, E_UNREADABLE, f"cannot be read ({error.strerror or error}); check the file")
+    with handle:
+        try:
+            head = handle.read(8)
+        except OSError as error:
+            _fail(shown, E_UNREADABLE, f"cannot be read ({error.strerror or error}); check the file")
+        if not head:
+            _fail(shown, E_EMPTY, "is empty (0 bytes); save the workbook again from Excel")
+        if head.startswith(OLE_MAGIC):
+            handle.seek(0)
+            _ole_failure(shown, handle)
+        if not head.startswith(ZIP_MAGICS):
+            handle.seek(0)
+            _not_zip_failure(shown, handle.read(4096))
+        return _check_zip(shown, handle)
+
+
+def _ole_failure(shown: str, handle) -> None:
+    carry = b""
+    while True:
+        block = handle.read(CHUNK)
+        if not block:
+            break
+        if ENCRYPTED_STREAM in carry + block:
+            _fail(shown, E_ENCRYPTED, "is password-protected (encrypted); remove the password in Excel "
+                                      "(File > Info > Protect Workbook) and save again")
+        carry = block[-len(ENCRYPTED_STREAM):]
+    _fail(shown, E_OLD_XLS, "is an old Excel 97-2003 (.xls) or other binary Office file; "
+                            "open it in Excel and save it as an Excel Workbook (.xlsx)")
+
+
+def _not_zip_failure(shown: str, sample: bytes) -> None:
+    text = _as_text(sample)
+    if text is not None:
+        folded = text.lstrip("\ufeff \t\r\n").casefold()
+        if folded.startswith(("<html", "<!doctype html", "<table")):
+            _fail(shown, E_TEXT, "is an HTML page with an Excel name, not a workbook; "
+                                 "open it in Excel and save it as an Excel Workbook (.xlsx)")
+        if folded.startswith("<?xml"):
+            _fail(shown, E_TEXT, "is an XML text file (e.g. Excel 2003 XML), not an .xlsx workbook; "
+                                 "open it in Excel and save it as an Excel Workbook (.xlsx)")
+        if any(sep in text for sep in (",", ";", "\t")) or "\n" in text:
+            _fail(shown, E_TEXT, "is a text/CSV file renamed to a workbook name, not a workbook; "
+                                 "open it in Excel and save it as an Excel Workbook (.xlsx)")
+        _fail(shown, E_TEXT, "is a text file, not a workbook; give the .xlsx workbook")
+    _fail(shown, E_NOT_ZIP, "is not an Excel workbook (not a zip package); give the .xlsx workbook")
+
+
+def _as_text(sample: bytes) -> str | None:
+    for encoding in ("utf-8", "utf-16"):
+        try:
+            text = sample.decode(encoding)
+        except UnicodeDecodeError:
+            # A cut multi-byte character at the end of the sample is fine.
+            try:
+                text = sample[:-3].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        if text and sum(ch.isprintable() or ch in "\r\n\t" for ch in text) >= 0.95 * len(text):
+            return text
+    return None
+
+
+def _is_xml_member(name: str) -> bool:
+    lowered = name.casefold()
+    return lowered.endswith((".xml", ".rels", ".vml"))
+
+
+def _check_zip(shown: str, handle) -> Package:
+    try:
+        archive = zipfile.ZipFile(handle)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
+        _fail(shown, E_CORRUPT, "is truncated or corrupt (not a complete zip package); "
+                                "get a fresh copy or save it again from Excel")
+    with archive:
+        infos = archive.infolist()
+        names = {info.filename for info in infos}
+        if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+            if "xl/workbook.bin" in names:
+                _fail(shown, E_NOT_XLSX, "is an Excel binary workbook (.xlsb); save it as an Excel Workbook (.xlsx)")
+            if "word/document.xml" in names or "ppt/presentation.xml" in names:
+                _fail(shown, E_NOT_XLSX, "is a Word or PowerPoint file, not an Excel workbook")
+            if "content.xml" in names:
+                _fail(shown, E_NOT_XLSX, "is an OpenDocument spreadsheet (.ods); save it as an Excel Workbook (.xlsx)")
+            _fail(shown, E_NOT_XLSX, "is a zip file but not an Excel workbook (no xl/workbook.xml); "
+                                     "give the .xlsx workbook")
+        if len(infos) > MAX_MEMBERS:
+            _fail(shown, E_TOO_BIG, f"holds {len(infos)} parts (limit {MAX_MEMBERS}); "
+                                    "this is not a department workbook")
+        total = sum(info.file_size for info in infos)
+        if total > MAX_TOTAL_UNCOMPRESSED:
+            _fail(shown, E_TOO_BIG, f"unpacks to {total / 2**20:.0f} MB (limit {MAX_TOTAL_UNCOMPRESSED // 2**20} MB); "
+                                    "this is far beyond a department workbook (possible decompression bomb)")
+        for info in infos:
+            if info.file_size > RATIO_CHECK_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                _fail(shown, E_RATIO, f"part {info.filename} unpacks {info.file_size // max(info.compress_size, 1)} "
+                                      f"times its packed size (limit {MAX_RATIO}:1); possible decompression bomb")
+        parts: dict[str, bytes] = {}
+        sheets: dict[str, _SheetScan] = {}
+        for info in infos:
+            if info.is_dir() or not _is_xml_member(info.filename):
+                continue
+            is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.count("/") == 2
+            keep = not is_sheet and info.file_size <= CHUNK and not info.filename.startswith(
+                ("xl/sharedStrings", "xl/styles", "xl/theme/", "xl/drawings/", "xl/charts/", "xl/printerSettings"))
+            try:
+                scan, data = _scan_member(shown, archive, info, is_sheet, keep)
+            except WorkbookError:
+                raise
+            except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as error:
+                _fail(shown, E_CORRUPT, f"is truncated or corrupt (part {info.filename}: {error}); "
+                                        "get a fresh copy or save it again from Excel")
+            if scan is not None:
+                sheets[info.filename] = scan
+            if data is not None:
+                parts[info.filename] = data
+        # A worksheet the workbook points to outside xl/worksheets/*.xml is still a sheet
+        # calamine will parse: scan it as one too.
+        pkg = Package(path=shown, names=names, parts=parts, sheets=sheets)
+        for rel_type, target in _relationships(pkg, "xl/workbook.xml").values():
+            if rel_type.endswith("/worksheet") and target in names and target not in sheets:
+                for info in infos:
+                    if info.filename == target:
+                        try:
+                            sheets[target] = _scan_member(shown, archive, info, True, False)[0]  # type: ignore
+                        except WorkbookError:
+                            raise
+                        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError,
+                                RuntimeError) as error:
+                            _fail(shown, E_CORRUPT, f"is truncated or corrupt (part {target}: {error}); "
+                                                    "get a fresh copy or save it again from Excel")
+        return pkg
+
+
+def _scan_member(shown: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo, is_sheet: bool,
+                 keep: bool) -> tuple[_SheetScan | None, bytes | None]:
+    """Stream one XML member: reject entity declarations; for a sheet, check its size and odd cells."""
+    scan = _SheetScan() if is_sheet else None
+    kept: list[bytes] = []
+    limits = _SheetLimits(shown, info.filename)
+    carry = b""
+    first = True
+    with archive.open(info) as stream:
+        while True:
+            block = stream.read(CHUNK)
+            if first and block:
+                first = False
+                if block[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(block) > 1 and b"\x00" in block[:4]):
+                    # UTF-16 XML would hide declarations from a byte scan; Excel never writes it.
+                    _fail(shown, E_ENTITY, f"part {info.filename} is UTF-16 XML, which Excel never writes; "
+                                           "save the workbook again from Excel")
+            if keep:
+                kept.append(block)
+            buffer = carry + block if carry else block
+            # "<!" is rare in Excel's XML (no comments, no CDATA): a C-speed test first.
+            if b"<!" in buffer and _ENTITY_RE.search(buffer):
+                _fail(shown, E_ENTITY, f"part {info.filename} declares XML entities (<!DOCTYPE/<!ENTITY), "
+                                       "which Excel never writes; the file was tampered with")
+            if not is_sheet:
+                carry = buffer[-16:]
+                if not block:
+                    break
+                continue
+            if block:
+                cut = buffer.rfind(b"</row>")
+                cut = buffer.rfind(b">") + 1 if cut < 0 else cut + 6
+                if cut <= 0 and len(buffer) < 8 * CHUNK:
+                    carry = buffer
+                    continue
+                if cut <= 0:
+                    cut = len(buffer)
+                piece, carry = buffer[:cut], buffer[cut:]
+            else:
+                piece, carry = buffer, b""
+            limits.feed(piece)
+            if b"<f" in piece or b':f' in piece or b't="e"' in piece:
+                _special_cells(piece, scan)  # type: ignore[arg-type]
+            if not block:
+                break
+    return scan, (b"".join(kept) if keep else None)
+
+
+class _SheetLimits:
+    """Track a worksheet's extent (largest row and column, cell count) over streamed pieces."""
+
+    def __init__(self, shown: str, member: str):
+        self.shown, self.member = shown, member
+        self.max_row = self.max_col = self.cells = self.rows = 0
+        self.dimension_seen = False
+
+    def feed(self, piece: bytes) -> None:
+        if not self.dimension_seen:
+            match = _DIMENSION_RE.search(piece)
+            if match:
+                self.dimension_seen = True
+                _check_dimension(self.shown, self.member, match.group(1).decode("ascii", "replace"))
+        refs = _CELL_REF_RE.findall(piece)
+        if refs:
+            letters, digits = zip(*refs)
+            # Sets first: a sheet has few distinct columns and rows, so the Python work stays small.
+            self.max_col = max(self.max_col, max(_column_number(x.decode("ascii")) for x in set(letters)))
+            self.max_row = max(self.max_row, max(map(int, set(digits))))
+        row_refs = _ROW_REF_RE.findall(piece)
+        if row_refs:
+            self.max_row = max(self.max_row, max(map(int, set(row_refs))))
+        if b":c" in piece or b":row" in piece:  # prefixed (strict OOXML) tags: count exactly
+            self.cells += len(_CELL_TAG_RE.findall(piece))
+            self.rows += len(_ROW_TAG_RE.findall(piece))
+        else:
+            self.cells += piece.count(b"<c ") + piece.count(b"<c>") + piece.count(b"<c/>")
+            self.rows += piece.count(b"<row ") + piece.count(b"<row>") + piece.count(b"<row/>")
+        if self.max_row > MAX_ROWS or self.max_col > MAX_COLUMNS or self.cells > MAX_CELLS \
+                or self.rows > MAX_ROWS or self.max_row * self.max_col > MAX_CELLS:
+            _too_big(self.shown, self.member, self.max_row, self.max_col, self.cells)
+
+
+def _too_big(shown: str, member: str, max_row: int, max_col: int, cells: int) -> None:
+    _fail(shown, E_DIMENSION, f"part {member} reaches cell {column_letter(max(max_col, 1))}{max(max_row, 1)} "
+                              f"({cells} cells; limit {MAX_ROWS} rows, {MAX_COLUMNS} columns, {MAX_CELLS} cells); "
+                              "this is far beyond a department workbook (possible decompression bomb)")
+
+
+def _check_dimension(shown: str, member: str, ref: str) -> None:
+    last = ref.split(":")[-1]
+    match = _A1_RE.match(last)
+    if not match:
+        return
+    col, row = _column_number(match.group(1)), int(match.group(2))
+    if row > MAX_ROWS or col > MAX_COLUMNS or row * col > MAX_CELLS:
+        _fail(shown, E_DIMENSION, f"part {member} declares the range {ref} (limit {MAX_ROWS} rows, {MAX_COLUMNS} "
+                                  "columns); this is far beyond a department workbook (possible decompression bomb)")
+
+
+def _special_cells(piece: bytes, scan: _SheetScan) -> None:
+    """Record formula cells without a saved value and error cells; both are rare, so search for them only."""
+    for match in _NO_VALUE_END_RE.finditer(piece):
+        ref = _enclosing_ref(piece, match.start())
+        if ref:
+            scan.formulas_without_value.add(ref)
+    if b't="e"' in piece:
+        for match in _ERROR_TYPE_RE.finditer(piece):
+            tag_start = piece.rfind(b"<", 0, match.start())
+            tag_end = piece.find(b">", match.end())
+            ref_match = _R_ATTR_RE.search(piece, tag_start, tag_end)
+            if not ref_match:
+                continue
+            close = piece.find(b"c>", tag_end)
+            value = _VALUE_OPEN_RE.search(piece, tag_end, close if close > 0 else len(piece))
+            scan.error_cells[ref_match.group(1).decode("ascii").upper()] = (
+                value.group(1).decode("utf-8", "replace") if value and value.group(1) else "#VALUE!")
+
+
+def _enclosing_ref(piece: bytes, position: int) -> str | None:
+    start = max(piece.rfind(b"<c ", 0, position), piece.rfind(b":c ", 0, position))
+    if start < 0:
+        return None
+    ref_match = _R_ATTR_RE.search(piece, start, piece.find(b">", start))
+    return ref_match.group(1).decode("ascii").upper() if ref_match else None
+
+
+# ------------------------------------------------------------------ cell references
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for ch in letters.upper():
+        number = number * 26 + (ord(ch) - 64)
+    return number
+
+
+def column_letter(number: int) -> str:
+    """Return the column letters of 1-based column ``number`` (1 -> A, 27 -> AA)."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def parse_ref(ref: str) -> tuple[int, int, int, int]:
+    """Return (first_row, first_col, last_row, last_col), 1-based, of an A1 range like ``B2:D9``."""
+    first, _, last = ref.partition(":")
+    a, b = _A1_RE.match(first.strip()), _A1_RE.match((last or first).strip())
+    if not a or not b:
+        raise ValueError(ref)
+    return int(a.group(2)), _column_number(a.group(1)), int(b.group(2)), _column_number(b.group(1))
+
+
+# ------------------------------------------------------------------ package structure
+
+@dataclass
+class TableInfo:
+    """Describe one Excel table found in the package."""
+
+    name: str
+    sheet: str
+    ref: str
+    columns: list[str]
+    header_rows: int = 1
+    totals_rows: int = 0
+    sheet_part: str = ""
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _attr(element, name: str) -> str | None:
+    for key, value in element.attrib.items():
+        if _local(key) == name:
+            return value
+    return None
+
+
+def _parse(pkg: Package, part: str):
+    data = pkg.parts.get(part)
+    if data is None:
+        _fail(pkg.path, E_BAD_XML, f"part {part} is missing or too large; save the workbook again from Excel")
+    try:
+        return SafeET.fromstring(data)
+    except Exception as error:  # noqa: BLE001 - defusedxml and expat raise several types
+        _fail(pkg.path, E_BAD_XML, f"part {part} is not well-formed XML ({error}); save the workbook again from Excel")
+
+
+def _relationships(pkg: Package, part: str) -> dict[str, tuple[str, str]]:
+    """Return rId -> (type, resolved part name) for ``part``'s relationships (none: empty)."""
+    folder, name = posixpath.split(part)
+    rels_part = posixpath.join(folder, "_rels", name + ".rels")
+    if rels_part not in pkg.parts:
+        return {}
+    result = {}
+    for rel in _parse(pkg, rels_part):
+        if _local(rel.tag) != "Relationship" or rel.get("TargetMode") == "External":
+            continue
+        target = rel.get("Target") or ""
+        resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        result[rel.get("Id") or ""] = (rel.get("Type") or "", resolved)
+    return result
+
+
+def _structure(pkg: Package) -> tuple[list[tuple[str, str]], dict[str, str], list[TableInfo]]:
+    """Return (sheets as (name, part), defined names, tables) of a pre-checked package."""
+    root = _parse(pkg, "xl/workbook.xml")
+    rels = _relationships(pkg, "xl/workbook.xml")
+    sheets: list[tuple[str, str]] = []
+    defined: dict[str, str] = {}
+    for element in root.iter():
+        tag = _local(element.tag)
+        if tag == "sheet":
+            rid = _attr(element, "id") or ""
+            part = rels.get(rid, ("", ""))[1]
+            sheets.append((element.get("name") or "", part))
+        elif tag == "definedName" and element.get("localSheetId") is None:
+            defined[(element.get("name") or "").casefold()] = (element.text or "").strip()
+    tables: list[TableInfo] = []
+    for sheet_name, part in sheets:
+        for rel_type, target in _relationships(pkg, part).values():
+            if not rel_type.endswith("/table") or target not in pkg.parts:
+                continue
+            table = _parse(pkg, target)
+            columns = [c.get("name") or "" for c in table.iter() if _local(c.tag) == "tableColumn"]
+            tables.append(TableInfo(
+                name=table.get("displayName") or table.get("name") or "", sheet=sheet_name,
+                ref=table.get("ref") or "", columns=columns,
+                header_rows=int(table.get("headerRowCount") or 1), totals_rows=int(table.get("totalsRowCount") or 0),
+                sheet_part=part))
+    return sheets, defined, tables
+
+
+def _custom_properties(pkg: Package) -> dict[str, str]:
+    if "docProps/custom.xml" not in pkg.parts:
+        return {}
+    props = {}
+    for prop in _parse(pkg, "docProps/custom.xml"):
+        name = (prop.get("name") or "").casefold()
+        values = [child.text for child in prop if child.text is not None]
+        if name.startswith("kpixl_") and values:
+            props[name] = values[0].strip()
+    return props
+
+
+# ------------------------------------------------------------------ reading
+
+def read_workbook(path: Path | str) -> DepartmentWorkbook:
+    """Return the records and reading findings of one department workbook.
+
+    Raises WorkbookError (with path, and sheet/cell where there is one) when the
+    file cannot be read as a kpixl workbook at all.
+    """
+    pkg = precheck(path)
+    _sheets, defined, tables = _structure(pkg)
+    props = _custom_properties(pkg)
+    by_name = {t.name.casefold(): t for t in tables}
+    has_meta = any(key in defined or key in props for key in (schema.NAME_SCHEMA_VERSION, schema.NAME_LANGUAGE))
+    kpi_table = by_name.get(schema.KPIS.name.casefold())
+    if kpi_table is None:
+        if not has_meta:
+            _fail(pkg.path, E_NOT_KPIXL, "is not a kpixl workbook (no table named KPIs and no kpixl metadata); "
+                                         "start from a workbook made by `kpixl template`")
+        _fail(pkg.path, E_NO_KPI_TABLE, "has no Excel table named KPIs; the KPI definitions must stay in the "
+                                        "table named KPIs (Table Design > Table Name)")
+    workbook = DepartmentWorkbook(path=pkg.path)
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except CalamineError as error:
+        _fail(pkg.path, E_CORRUPT, f"cannot be read as a workbook ({type(error).__name__}: {error}); "
+                                   "save it again from Excel")
+    try:
+        reader = _Reader(pkg, book, workbook)
+        _read_metadata(reader, defined, props)
+        for table_schema in schema.TABLES:
+            info = by_name.get(table_schema.name.casefold())
+            if info is None:
+                reader.missing_table(table_schema)
+                continue
+            workbook.sheets[table_schema.name] = info.sheet
+            reader.read_table(table_schema, info)
+    finally:
+        book.close()
+    return workbook
+
+
+def _read_metadata(reader: "_Reader", defined: dict[str, str], props: dict[str, str]) -> None:
+    workbook = reader.workbook
+
+    def meta(name: str) -> str | None:
+        raw = defined.get(name.casefold())
+        if raw is not None:
+            return reader.defined_value(raw)
+        return props.get(name.casefold())
+
+    version = meta(schema.NAME_SCHEMA_VERSION)
+    language = meta(schema.NAME_LANGUAGE)
+    workbook.schema_version = version
+    workbook.department = meta(schema.NAME_DEPARTMENT) or None
+    workbook.formulas = meta(schema.NAME_FORMULAS) or None
+    try:
+        workbook.language = core.parse_language(language)
+    except DefinitionError:
+        workbook.language = "en"
+    if version is not None and version.strip() not in ("", schema.SCHEMA_VERSION):
+        reader.finding(W_SCHEMA_VERSION, WARNING, f"the workbook has kpixl schema version {version!r}; this kpixl "
+                                                  f"reads version {schema.SCHEMA_VERSION}; results may be incomplete")
+
+
+def _nice_label(header: str) -> str:
+    """Return an English header as a message label: ``Target`` -> ``target``, ``KPI ID`` stays."""
+    first = header.split(" ", 1)[0]
+    return header if first.isupper() else header[:1].lower() + header[1:]
+
+
+def _fmt_number(value: float) -> str:
+    text = f"{value:.15g}"
+    if "e" in text:
+        text = f"{value:f}".rstrip("0").rstrip(".")
+    return text
+
+
+_SPACES = "\u00a0\u202f\u2009 "
+
+
+def interpret_number_text(text: str) -> tuple[list[float], str]:
+    """Return (possible numbers, a note) for a number typed as text; empty list when it is no number.
+
+    ``"12,5"`` gives [12.5]; ``"1.234"`` gives [1234, 1.234] (Danish thousands or a decimal point);
+    ``"12%"`` gives [0.12]. Nothing is guessed silently: callers show every reading.
+    """
+    raw = text.strip()
+    for space in _SPACES:
+        raw = raw.replace(space, "")
+    note = ""
+    scale = 1.0
+    if raw.endswith("%"):
+        raw, scale, note = raw[:-1], 0.01, "percent"
+    for unit in ("kr.", "kr", "dkk", "eur", "usd", "€", "$"):
+        if raw.casefold().endswith(unit):
+            raw = raw[: -len(unit)]
+        elif raw.casefold().startswith(unit):
+            raw = raw[len(unit):]
+    sign = ""
+    if raw and raw[0] in "+-\u2212":
+        sign, raw = ("-" if raw[0] != "+" else ""), raw[1:]
+    if raw.startswith("'"):
+        raw = raw[1:]
+    if not raw or not re.fullmatch(r"[0-9.,]+", raw) or not any(ch.isdigit() for ch in raw):
+        return [], ""
+    readings: list[str] = []
+    commas, dots = raw.count(","), raw.count(".")
+    if commas == 0 and dots == 0:
+        readings = [raw]
+    elif commas and dots:
+        decimal = "," if raw.rfind(",") > raw.rfind(".") else "."
+        thousands = "." if decimal == "," else ","
+        if raw.count(decimal) > 1:
+            return [], ""
+        readings = [raw.replace(thousands, "").replace(decimal, ".")]
+    else:
+        sep = "," if commas else "."
+        parts = raw.split(sep)
+        if len(parts) > 2:
+            if all(len(p) == 3 for p in parts[1:]) and parts[0]:
+                readings = [raw.replace(sep, "")]
+            else:
+                return [], ""
+        elif len(parts[1]) == 3 and parts[0] and parts[0] != "0":
+            # 1.234 / 1,234: thousands separator or decimal separator; say both.
+            readings = [raw.replace(sep, ""), raw.replace(sep, ".")]
+        else:
+            readings = [raw.replace(sep, ".")]
+    try:
+        values = [float(sign + r) * scale for r in readings]
+    except ValueError:
+        return [], ""
+    return values, note
+
+
+def number_text_message(label: str, text: str) -> str | None:
+    """Return the KPX204 message for number-like text (None when the text is no number)."""
+    values, note = interpret_number_text(text)
+    if not values:
+        return None
+    shown = f'{label} "{text}" is text'
+    if len(values) == 1:
+        if note == "percent":
+            return f"{shown}; type the number {_fmt_number(values[0] * 100)}% (the value {_fmt_number(values[0])})"
+        return f"{shown}; type the number {_fmt_number(values[0])}"
+    sep = "," if "," in text else "."
+    return (f"{shown}; it could mean {_fmt_number(values[0])} ({sep!r} as thousands separator) or "
+            f"{_fmt_number(values[1])} ({sep!r} as decimal separator); type the number you mean")
+
+
+_DATE_TEXT_RES = (
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), ("y", "m", "d")),
+    (re.compile(r"^(\d{1,2})[.\-](\d{1,2})[.\-](\d{4})$"), ("d", "m", "y")),
+)
+
+
+def date_text_meanings(text: str) -> list[date]:
+    """Return the dates a text could mean (ISO, Danish d-m-yyyy / d.m.yyyy, and both readings of a/b/yyyy)."""
+    raw = text.strip()
+    results: list[date] = []
+    for pattern, order in _DATE_TEXT_RES:
+        match = pattern.match(raw)
+        if match:
+            parts = dict(zip(order, (int(g) for g in match.groups())))
+            _add_date(results, parts["y"], parts["m"], parts["d"])
+    match = re.match(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", raw)
+    if match:
+        a, b, y = (int(g) for g in match.groups())
+        _add_date(results, y, b, a)  # day/month (Danish)
+        _add_date(results, y, a, b)  # month/day (US)
+    return results
+
+
+def _add_date(results: list[date], y: int, m: int, d: int) -> None:
+    try:
+        value = date(y, m, d)
+    except ValueError:
+        return
+    if value not in results:
+        results.append(value)
+
+
+class _Reader:
+    """Read the tables of one opened workbook into typed records, collecting findings."""
+
+    def __init__(self, pkg: Package, book: CalamineWorkbook, workbook: DepartmentWorkbook):
+        self.pkg = pkg
+        self.book = book
+        self.workbook = workbook
+        self.grids: dict[str, list[list[Any]]] = {}
+
+    # -- helpers
+    def finding(self, code: str, severity: str, message: str, sheet: str | None = None, cell: str | None = None,
+                kpi_id: str | None = None) -> None:
+        self.workbook.findings.append(Finding(code, severity, message, Place(self.pkg.path, sheet, cell), kpi_id))
+
+    def grid(self, sheet: str) -> list[list[Any]]:
+        if sheet not in self.grids:
+            try:
+                self.grids[sheet] = self.book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            except CalamineError as error:
+                _fail(self.pkg.path, E_CORRUPT, f"the sheet cannot be read ({type(error).__name__}: {error}); "
+                                                "save the workbook again from Excel", sheet=sheet)
+        return self.grids[sheet]
+
+    def defined_value(self, raw: str) -> str | None:
+        """Return a defined name's value: a quoted constant, or the value of the one cell it refers to."""
+        text = raw.strip().lstrip("=")
+        if len(text) >= 2 and text[0] == text[-1] == '"':
+            return text[1:-1].replace('""', '"')
+        sheet, _, ref = text.rpartition("!")
+        sheet = sheet.strip("'").replace("''", "'")
+        match = _A1_RE.match(ref.strip())
+        if not sheet or not match:
+            return text or None
+        row, col = int(match.group(2)), _column_number(match.group(1))
+        try:
+            value = self._cell(self.grid(sheet), row, col)
+        except WorkbookError:
+            return None
+        if core.is_blank(value):
+            return None
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value).strip()
+
+    @staticmethod
+    def _cell(grid: list[list[Any]], row: int, col: int) -> Any:
+        if row - 1 < len(grid):
+            line = grid[row - 1]
+            if col - 1 < len(line):
+                return line[col - 1]
+        return None
+
+    def missing_table(self, table: schema.Table) -> None:
+        if table is schema.MEASUREMENTS:
+            self.finding(E_NO_MEASUREMENT_TABLE, ERROR, "the workbook has no Excel table named Measurements; "
+                                                        "keep the measurements in the table named Measurements")
+        elif table is schema.EVALUATION:
+            self.finding(W_NO_EVALUATION_TABLE, WARNING, "the workbook has no Excel table named Evaluation; "
+                                                         "rollover needs it at the end of the period")
+
+    # -- tables
+    def read_table(self, table: schema.Table, info: TableInfo) -> None:
+        sheet = info.sheet
+        try:
+            top, left, bottom, right = parse_ref(info.ref)
+        except ValueError:
+            _fail(self.pkg.path, E_BAD_XML, f"the table {info.name} has no valid range ({info.ref!r}); "
+                                            "save the workbook again from Excel", sheet=sheet)
+        header_row = top
+        lookup = table.header_lookup()
+        mapping: dict[int, schema.Column] = {}
+        extras: dict[int, str] = {}
+        seen: dict[str, int] = {}
+        for offset, header in enumerate(info.columns):
+            col_number = left + offset
+            cell = f"{column_letter(col_number)}{header_row}"
+            column = lookup.get(schema.normalise_header(header))
+            if column is None:
+                extras[col_number] = header
+                self.finding(W_UNKNOWN_COLUMN, WARNING, f"unknown column {header!r} in table {info.name}; it is kept "
+                                                        "but not checked (rename it to a known header if it should be)",
+                             sheet, cell)
+                continue
+            if column.computed or column.helper:
+                continue
+            if column.key in seen:
+                self.finding(W_DUPLICATE_COLUMN, WARNING, f"column {header!r} repeats column "
+                                                          f"{column_letter(seen[column.key])}{header_row} of table "
+                                                          f"{info.name}; only the first is read", sheet, cell)
+                continue
+            seen[column.key] = col_number
+            mapping[col_number] = column
+        missing = [c for c in table.input_columns if c.required and not c.helper and c.key not in seen]
+        missing_keys = {c.key for c in missing}
+        for column in missing:
+            self.finding(E_MISSING_COLUMN, ERROR, f"table {info.name} has no column {column.header(self.workbook.language)!r}"
+                                                  f" ({column.en}); add the column to the table", sheet,
+                         f"{column_letter(left)}{header_row}")
+        grid = self.grid(sheet)
+        first_data = top + info.header_rows
+        last_data = bottom - info.totals_rows
+        scan = self.pkg.sheets.get(info.sheet_part) or _SheetScan()
+        rows: list[tuple[int, bool]] = [(r, False) for r in range(first_data, last_data + 1)]
+        below = bottom + 1
+        while below <= len(grid) and any(not core.is_blank(self._cell(grid, below, c)) for c in range(left, right + 1)):
+            rows.append((below, True))
+            below += 1
+        for row, outside in rows:
+            raw: dict[str, Any] = {}
+            cells: dict[str, str] = {}
+            bad_cells: set[str] = set()
+            for col_number, column in mapping.items():
+                ref = f"{column_letter(col_number)}{row}"
+                cells[column.key] = ref
+                if ref in scan.formulas_without_value:
+                    bad_cells.add(column.key)
+                    raw[column.key] = None
+                elif ref in scan.error_cells:
+                    bad_cells.add(column.key)
+                    raw[column.key] = None
+                else:
+                    raw[column.key] = self._cell(grid, row, col_number)
+            present = any(not core.is_blank(raw.get(k)) for k in table.row_keys) or any(
+                k in bad_cells for k in table.row_keys)
+            if not present:
+                continue
+            first_cell = f"{column_letter(left)}{row}"
+            if outside:
+                self.finding(W_BELOW_TABLE, WARNING, f"row {row} is below the table {info.name} (which ends at row "
+                                                     f"{bottom}); it is read, but resize the table to include it "
+                                                     "(Table Design > Resize Table)", sheet, first_cell)
+            extra = {header: self._cell(grid, row, c) for c, header in extras.items()
+                     if not core.is_blank(self._cell(grid, row, c))}
+            self._read_row(table, sheet, row, first_cell, raw, cells, bad_cells, missing_keys, extra, scan)
+
+    def _read_row(self, table: schema.Table, sheet: str, row: int, first_cell: str, raw: dict[str, Any],
+                  cells: dict[str, str], bad_cells: set[str], missing_keys: set[str], extra: dict[str, Any],
+                  scan: _SheetScan) -> None:
+        kpi_id = _text(raw.get("kpi_id"))
+        values: dict[str, Any] = {}
+        ok = True
+        errors_in: set[str] = set()
+        for key, value in raw.items():
+            column = table.column(key)
+            ref = cells[key]
+            if key in bad_cells:
+                ok = False
+                errors_in.add(key)
+                if ref in scan.formulas_without_value:
+                    self.finding(E_NO_CACHED_VALUE, ERROR, f"{_nice_label(column.en)} holds a formula with no saved "
+                                                           "value; open and save the workbook in Excel (which "
+                                                           "calculates it) or type the value", sheet, ref, kpi_id)
+                else:
+                    self.finding(E_ERROR_VALUE, ERROR, f"{_nice_label(column.en)} shows the error "
+                                                       f"{scan.error_cells.get(ref, '#VALUE!')}; fix the formula or "
+                                                       "type the value", sheet, ref, kpi_id)
+                values[key] = None
+                continue
+            try:
+                values[key] = self._typed(column, value, sheet, ref, kpi_id)
+            except _CellProblem:
+                values[key] = None
+                errors_in.add(key)
+                ok = False
+        for column in table.input_columns:
+            if column.required and column.key not in missing_keys and column.key not in errors_in \
+                    and column.key in cells and core.is_blank(values.get(column.key)):
+                self.finding(E_REQUIRED, ERROR, f"{_nice_label(column.en)} is blank; {_required_hint(column)}",
+                             sheet, cells[column.key], kpi_id)
+                errors_in.add(column.key)
+                ok = False
+        place = Place(self.pkg.path, sheet, first_cell)
+        if table is schema.KPIS:
+            if not kpi_id:
+                return
+            numbers_ok = not (errors_in & {"target", "baseline", "tolerance", "direction", "aggregation", "start",
+                                           "deadline", "green", "amber", "weight"}) and not (
+                missing_keys & {"target", "direction", "aggregation"})
+            record = KpiRecord(kpi_id=kpi_id, extra=extra, place=place, valid=numbers_ok,
+                               **{k: v for k, v in values.items() if k != "kpi_id"})
+            self.workbook.kpis.append(record)
+        elif table is schema.MEASUREMENTS:
+            if ok and kpi_id and values.get("period_end") is not None and values.get("value") is not None:
+                self.workbook.measurements.append(MeasurementRecord(
+                    kpi_id=kpi_id, period_end=values["period_end"], value=values["value"],
+                    entered_by=values.get("entered_by"), note=values.get("note"), place=place))
+        else:
+            if kpi_id:
+                self.workbook.evaluations.append(EvaluationRecord(
+                    kpi_id=kpi_id, decision=values.get("decision"), new_target=values.get("new_target"),
+                    notes=values.get("notes"), place=place))
+
+    def _typed(self, column: schema.Column, value: Any, sheet: str, ref: str, kpi_id: str | None) -> Any:
+        """Return the typed value of one cell, or report a finding and raise _CellProblem."""
+        if core.is_blank(value):
+            return None
+        label = _nice_label(column.en)
+
+        def problem(code: str, message: str):
+            self.finding(code, ERROR, message, sheet, ref, kpi_id)
+            raise _CellProblem
+
+        if column.kind == "text":
+            return _text(value)
+        if column.kind == "number":
+            if isinstance(value, bool):
+                problem(E_WRONG_TYPE, f"{label} is {'TRUE' if value else 'FALSE'}, not a number; type a number")
+            if isinstance(value, (int, float)):
+                try:
+                    return core.to_number(value, label)
+                except DefinitionError as error:
+                    problem(E_NOT_NUMBER, f"{error}; type a number")
+            if isinstance(value, (date, datetime)):
+                problem(E_WRONG_TYPE, f"{label} is a date ({_iso(value)}), not a number; type a number "
+                                      "(and use a number format, not a date format)")
+            text = str(value)
+            message = number_text_message(label, text.strip())
+            if message:
+                problem(E_NUMBER_AS_TEXT, message)
+            problem(E_NOT_NUMBER, f'{label} "{text.strip()}" is not a number; type a number')
+        if column.kind == "date":
+            if isinstance(value, (date, datetime)):
+                return value.date() if isinstance(value, datetime) else value
+            if isinstance(value, bool):
+                problem(E_NOT_DATE, f"{label} is {'TRUE' if value else 'FALSE'}, not a date; type a date")
+            if isinstance(value, (int, float)):
+                try:
+                    return core.to_date(value)
+                except DefinitionError:
+                    problem(E_NOT_DATE, f"{label} {_fmt_number(float(value))} is not a date; type a date "
+                                        "(e.g. 2026-06-30)")
+            text = str(value).strip()
+            meanings = date_text_meanings(text)
+            if len(meanings) == 1:
+                problem(E_DATE_AS_TEXT, f'{label} "{text}" is text; type it as a date ({meanings[0].isoformat()})')
+            if meanings:
+                options = " or ".join(d.isoformat() for d in meanings)
+                problem(E_DATE_AS_TEXT, f'{label} "{text}" is text; it could mean {options}; type the date you mean '
+                                        "as a date")
+            problem(E_NOT_DATE, f'{label} "{text}" is not a date; type a date (e.g. 2026-06-30)')
+        if column.kind == "vocab":
+            word = _text(value)
+            try:
+                if column.vocabulary == "decision":
+                    return schema.parse_decision(word)
+                return core.parse_word(column.vocabulary or "", word)
+            except DefinitionError as error:
+                problem(E_VOCABULARY, f"{label}: {error}")
+        return value
+
+
+class _CellProblem(Exception):
+    """Signal that a cell produced a finding and has no typed value."""
+
+
+def _text(value: Any) -> str | None:
+    if core.is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return _fmt_number(value)
+    if isinstance(value, (date, datetime)):
+        return _iso(value)
+    return str(value).strip()
+
+
+def _iso(value: date | datetime) -> str:
+    return (value.date() if isinstance(value, datetime) else value).isoformat()
+
+
+def _required_hint(column: schema.Column) -> str:
+    hints = {
+        "kpi_id": "type a short unique code, e.g. SAL-01",
+        "name": "type what is measured",
+        "owner": "type the one person responsible",
+        "target": "type the value to reach by the deadline",
+        "direction": "choose increase, decrease or maintain",
+        "aggregation": "choose sum, average, last, min or max",
+        "period_end": "type the last day of the measured period",
+        "value": "type the measured value",
+    }
+    return hints.get(column.key, "fill it in")
+
+
+__all__ = ["read_workbook", "expand_paths", "workbooks_in", "precheck", "Package", "TableInfo",
+           "interpret_number_text", "number_text_message", "date_text_meanings", "column_letter", "parse_ref",
+           "MAX_TOTAL_UNCOMPRESSED", "MAX_RATIO", "RATIO_CHECK_FROM", "MAX_ROWS", "MAX_COLUMNS", "MAX_CELLS",
+           "MAX_MEMBERS"]

@@ -1,0 +1,692 @@
+"""Own ``kpixl template``: write the department workbook staff fill in.
+
+The layout comes from :mod:`kpixl.schema` (tables, headers, vocabularies), the
+formula text from :mod:`kpixl.formulas` (xlwings or native mode), the example
+KPIs from :mod:`kpixl.examples`. The file is written with XlsxWriter through
+:func:`kpixl.output.atomic_output`, so it is never half-written and an existing
+file is only replaced with ``force``.
+
+Sheets: Guide, KPIs, Measurements, Dashboard, Evaluation and a hidden Lists sheet
+(Danish names with ``language="da"``). Input cells are unlocked and tinted; computed
+cells and the hidden helper columns are locked (sheet protection without a
+password). The ``AsOf`` cell sits on the Dashboard (``B2``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Sequence
+
+import xlsxwriter
+import xlsxwriter.worksheet
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+from kpixl import core, examples as example_set, formulas as fx, schema
+from kpixl.errors import DefinitionError
+from kpixl.model import EvaluationRecord, KpiRecord, MeasurementRecord
+from kpixl.output import atomic_output
+
+# Fixed creation date: the same inputs give the same bytes (apart from zip timestamps).
+CREATED = datetime(2026, 1, 1, 0, 0, 0)
+MEASUREMENT_ROWS_MIN = 1000
+MEASUREMENT_ROWS_PER_KPI = 20
+MEASUREMENT_ROWS_MAX = 20000
+# Dashboard: title in row 1, As of in row 2 (B2 is AsOf), period in row 3, table from row 5.
+DASHBOARD_AS_OF_CELL = (1, 1)
+DASHBOARD_HEADER_ROW = 4
+DASHBOARD_TABLE = "KPIDashboard"
+
+INPUT_FILL = "#FFF7D6"
+CALC_FILL = "#EEF1F5"
+HEADER_FILL = "#1F4E79"
+STATUS_COLOURS = {
+    core.ON_TRACK: ("#C6EFCE", "#006100"),
+    core.AT_RISK: ("#FFEB9C", "#9C5700"),
+    core.OFF_TRACK: ("#FFC7CE", "#9C0006"),
+    core.NOT_STARTED: ("#EDEDED", "#595959"),
+    core.NO_DATA: ("#EDEDED", "#595959"),
+}
+
+_UI = {
+    "en": {
+        "title": "KPI dashboard", "as_of": "As of", "period": "Period", "department": "Department",
+        "as_of_note": "The date every number is computed as of. =TODAY() by default; type a date to look "
+                      "back or to close a period at its deadline.",
+        "chart_attainment": "Attainment per KPI", "chart_actual_plan": "Actual vs plan",
+        "lists_title": "Dropdown lists (used by the data validation of the other sheets)",
+        "yes_no": "Yes/No", "decision": "Decision", "status": "Status", "trend": "Trend",
+        "input_title": "Type here", "kpi_pick": "Pick a KPI ID from the KPIs sheet.",
+        "new_target_error": "Give a new target (a number) only with the decision Adjust target.",
+        "date_error": "Type a date, e.g. 2026-06-30.", "number_error": "Type a number.",
+        "list_error": "Pick a value from the list.",
+    },
+    "da": {
+        "title": "KPI-overblik", "as_of": "Opgjort pr.", "period": "Periode", "department": "Afdeling",
+        "as_of_note": "Datoen alle tal opgøres pr. =TODAY() som standard; skriv en dato for at se tilbage "
+                      "eller afslutte en periode på fristen.",
+        "chart_attainment": "Målopfyldelse pr. KPI", "chart_actual_plan": "Faktisk mod plan",
+        "lists_title": "Rullelister (bruges af datavalideringen på de andre ark)",
+        "yes_no": "Ja/Nej", "decision": "Beslutning", "status": "Status", "trend": "Tendens",
+        "input_title": "Skriv her", "kpi_pick": "Vælg et KPI-ID fra arket KPI'er.",
+        "new_target_error": "Angiv kun et nyt mål (et tal) ved beslutningen Juster mål.",
+        "date_error": "Skriv en dato, fx 2026-06-30.", "number_error": "Skriv et tal.",
+        "list_error": "Vælg en værdi fra listen.",
+    },
+}
+
+_GUIDE = {
+    "en": [
+        ("h1", "KPI workbook{department}"),
+        ("p", "This workbook holds the department's KPIs (key performance indicators): what we measure, the "
+              "target, who is responsible, and the measured values. The Dashboard shows for every KPI where it "
+              "is against plan, with traffic-light status, trend and forecast. Finance collects this file with "
+              "kpixl (validate, consolidate) and starts the next period from it (rollover)."),
+        ("h2", "The four phases"),
+        ("p", "1. Design: define each KPI on the KPIs sheet (one row per KPI). 2. Execution: type the measured "
+              "values on the Measurements sheet as the period goes. 3. Evaluation: at the deadline, decide per "
+              "KPI on the Evaluation sheet: Keep, Adjust target (give the new target) or Retire. "
+              "4. Re-design: kpixl rollover writes next period's workbook from those decisions."),
+        ("h2", "SMART KPIs"),
+        ("p", "Specific: say exactly what is measured and what should change. Measurable: name the number, "
+              "its unit and data source. Attainable: explain why the target is realistic (baseline, history, "
+              "resources). Relevant: say which goal it serves. Time-bound: give a start date and a deadline. "
+              "The columns Specific, Measurable, Attainable and Relevant hold the texts; Start date and "
+              "Deadline make it time-bound."),
+        ("h2", "High- and low-level KPIs"),
+        ("p", "High-level KPIs are company goals (e.g. revenue growth). Low-level KPIs are department KPIs that "
+              "drive a high-level one: give them Level low and the parent's ID in Parent KPI ID. Weight says "
+              "how much a low-level KPI counts in its parent's roll-up (default 1)."),
+        ("h2", "One owner per KPI"),
+        ("p", "Every KPI has exactly one responsible owner: a person, not a team. The owner keeps the "
+              "measurements up to date and proposes the evaluation decision."),
+        ("h2", "Where to type"),
+        ("p", "Type only in the tinted (yellow) cells: they are unlocked. Grey cells are computed and locked; "
+              "the sheets are protected without a password (Review > Unprotect Sheet) so that formulas are "
+              "not overwritten by accident. Dropdowns offer the allowed words for Level, Direction, "
+              "Aggregation, Frequency, KPI ID and Decision; hover a header cell's column for a hint."),
+        ("h2", "How the numbers work"),
+        ("p", "Direction: increase (higher is better), decrease (lower is better) or maintain (close to the "
+              "target). Aggregation: sum for counts that add up over the period (sales, leads), last for "
+              "rates and scores, or average, min, max. Plan is where the KPI should be by the As of date "
+              "(a straight line from the baseline to the target between start and deadline). Attainment = "
+              "(actual - baseline part) / (plan - baseline part): 100% is exactly on plan. Status: On track "
+              "from the green threshold (default 95%), At risk from amber (85%), else Off track; Not started "
+              "before the start date; No data without measurements. Rates are fractions: type 2.1% (0.021)."),
+        ("h2", "Formulas: {mode}"),
+        ("mode:xlwings", "This workbook's computed cells call the kpixl functions (KPI_ACTUAL, KPI_PLAN, "
+                         "KPI_ATTAINMENT, KPI_STATUS, KPI_ELAPSED); until they are available the cells show "
+                         "#NAME?. Classic xlwings (Windows, desktop Excel): pip install kpixl, run "
+                         "'xlwings addin install', and in the xlwings ribbon set UDF Modules to kpixl.udfs, "
+                         "then Import Functions and save the workbook as .xlsm. xlwings Lite (Excel 365, also on the web and Mac): add "
+                         "kpixl to requirements.txt and put 'from kpixl.udfs import *' in main.py. "
+                         "Trend and Forecast use plain Excel functions and work without the add-in."),
+        ("mode:native", "This workbook uses plain Excel functions only: it computes in Excel 2019 or later, "
+                        "Excel for the web and LibreOffice 7.4 or later with no add-in. Hidden, locked "
+                        "'(calc)' columns on the KPIs and Measurements sheets hold intermediate results."),
+        ("h2", "Good to know"),
+        ("p", "Add KPIs and measurements in the tables' empty rows (the tables are pre-sized; do not type below "
+              "them). The Dashboard follows the KPIs table row by row. Do not rename the tables (KPIs, "
+              "Measurements, Evaluation); sheets may be renamed. Do not change the hidden Lists sheet."),
+    ],
+    "da": [
+        ("h1", "KPI-projektmappe{department}"),
+        ("p", "Denne projektmappe rummer afdelingens KPI'er (nøgletal): hvad vi måler, målet, hvem der er "
+              "ansvarlig, og de målte værdier. Arket Overblik viser for hver KPI hvor den står i forhold til "
+              "planen, med trafiklys, tendens og prognose. Økonomi indsamler filen med kpixl (validate, "
+              "consolidate) og starter næste periode ud fra den (rollover)."),
+        ("h2", "De fire faser"),
+        ("p", "1. Design: definér hver KPI på arket KPI'er (én række pr. KPI). 2. Udførelse: skriv de målte "
+              "værdier på arket Målinger i løbet af perioden. 3. Evaluering: ved fristen beslutter I pr. KPI på "
+              "arket Evaluering: Behold, Juster mål (angiv det nye mål) eller Udfas. 4. Re-design: kpixl "
+              "rollover skriver næste periodes projektmappe ud fra beslutningerne."),
+        ("h2", "SMART-KPI'er"),
+        ("p", "Specifik: sig præcist hvad der måles og hvad der skal ændre sig. Målbar: angiv tallet, dets "
+              "enhed og datakilde. Opnåelig: forklar hvorfor målet er realistisk (udgangspunkt, historik, "
+              "ressourcer). Relevant: sig hvilket mål den tjener. Tidsbestemt: angiv startdato og frist. "
+              "Kolonnerne Specifik, Målbar, Opnåelig og Relevant rummer teksterne; Startdato og Frist gør "
+              "KPI'en tidsbestemt."),
+        ("h2", "Høj- og lavniveau-KPI'er"),
+        ("p", "Høje KPI'er er virksomhedens mål (fx omsætningsvækst). Lave KPI'er er afdelings-KPI'er der "
+              "driver en høj: giv dem Niveau lav og den overordnedes ID i Overordnet KPI-ID. Vægt angiver hvor "
+              "meget en lav KPI tæller i den overordnedes samling (standard 1)."),
+        ("h2", "Én ansvarlig pr. KPI"),
+        ("p", "Hver KPI har præcis én ansvarlig: en person, ikke et team. Den ansvarlige holder målingerne "
+              "opdateret og foreslår evalueringens beslutning."),
+        ("h2", "Hvor I skriver"),
+        ("p", "Skriv kun i de farvede (gule) celler: de er ulåste. Grå celler beregnes og er låste; arkene er "
+              "beskyttet uden adgangskode (Gennemse > Fjern arkbeskyttelse), så formler ikke overskrives ved "
+              "et uheld. Rullelister giver de tilladte ord for Niveau, Retning, Aggregering, Frekvens, KPI-ID "
+              "og Beslutning."),
+        ("h2", "Sådan virker tallene"),
+        ("p", "Retning: øge (højere er bedre), mindske (lavere er bedre) eller fastholde (tæt på målet). "
+              "Aggregering: sum for antal der lægges sammen over perioden (salg, leads), seneste for rater og "
+              "scorer, eller gennemsnit, min, maks. Plan er hvor KPI'en bør være på opgørelsesdatoen (en ret "
+              "linje fra udgangspunkt til mål mellem start og frist). Målopfyldelse = (faktisk - "
+              "udgangspunktsdel) / (plan - udgangspunktsdel): 100% er præcis på planen. Status: På sporet fra "
+              "grøn tærskel (standard 95%), I risiko fra gul (85%), ellers Bagud; Ikke startet før startdatoen; "
+              "Ingen data uden målinger. Rater er brøker: skriv 2,1% (0,021)."),
+        ("h2", "Formler: {mode}"),
+        ("mode:xlwings", "De beregnede celler kalder kpixl-funktionerne (KPI_ACTUAL, KPI_PLAN, KPI_ATTAINMENT, "
+                         "KPI_STATUS, KPI_ELAPSED); indtil de er tilgængelige viser cellerne #NAME?. Klassisk "
+                         "xlwings (Windows, Excel på skrivebordet): pip install kpixl, kør 'xlwings addin "
+                         "install', og sæt UDF Modules til kpixl.udfs i xlwings-båndet, derefter Import "
+                         "Functions og gem projektmappen som .xlsm. xlwings Lite (Excel 365, også på web og Mac): tilføj kpixl i "
+                         "requirements.txt og skriv 'from kpixl.udfs import *' i main.py. Tendens og Prognose "
+                         "bruger almindelige Excel-funktioner og virker uden tilføjelsesprogrammet."),
+        ("mode:native", "Projektmappen bruger kun almindelige Excel-funktioner: den regner i Excel 2019 eller "
+                        "nyere, Excel på nettet og LibreOffice 7.4 eller nyere uden tilføjelsesprogram. Skjulte, "
+                        "låste '(beregn)'-kolonner på arkene KPI'er og Målinger rummer mellemresultater."),
+        ("h2", "Godt at vide"),
+        ("p", "Tilføj KPI'er og målinger i tabellernes tomme rækker (tabellerne har faste størrelser; skriv "
+              "ikke under dem). Overblikket følger KPI-tabellen række for række. Omdøb ikke tabellerne (KPIs, "
+              "Measurements, Evaluation); arkene må gerne omdøbes. Ret ikke det skjulte ark Lister."),
+    ],
+}
+
+
+class _Worksheet(xlsxwriter.worksheet.Worksheet):
+    """Remember prepared formulas: a table column repeats one formula on thousands of rows.
+
+    XlsxWriter runs dozens of regular expressions over every formula it writes; caching
+    them makes a template take well under a second instead of many seconds.
+    """
+
+    def _prepare_formula(self, formula, expand_future_functions=False):
+        cache = self.__dict__.setdefault("_kpixl_prepared", {})
+        key = (formula, expand_future_functions)
+        if key not in cache:
+            cache[key] = super()._prepare_formula(formula, expand_future_functions)
+        return cache[key]
+
+
+def _sheet_ref(sheet: str) -> str:
+    """Return a sheet name as it must appear in a formula (quoted when needed)."""
+    if sheet.replace("_", "").isalnum() and not sheet[0].isdigit():
+        return sheet
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def _str_constant(text: str) -> str:
+    return '="' + str(text).replace('"', '""') + '"'
+
+
+class _Writer:
+    """Write one workbook; the methods follow the sheets."""
+
+    def __init__(self, path: Path, *, department, owner, language, mode, start, deadline, rows, kpis,
+                 measurements, evaluations, as_of):
+        self.path = path
+        self.department = department
+        self.owner = owner
+        self.lang = language
+        self.mode = mode
+        self.start = start
+        self.deadline = deadline
+        self.kpis: list[KpiRecord] = list(kpis)
+        self.measurements: list[MeasurementRecord] = list(measurements)
+        self.evaluations: list[EvaluationRecord] = list(evaluations)
+        self.as_of = as_of
+        self.kpi_rows = max(rows, len(self.kpis), len(self.evaluations))
+        wanted = min(max(MEASUREMENT_ROWS_MIN, rows * MEASUREMENT_ROWS_PER_KPI), MEASUREMENT_ROWS_MAX)
+        self.measurement_rows = max(wanted, len(self.measurements) + MEASUREMENT_ROWS_MIN)
+        self.ui = _UI[language]
+        self.wb = xlsxwriter.Workbook(str(path), {
+            "use_future_functions": True,   # MINIFS/MAXIFS get their _xlfn. prefix
+            "in_memory": True,
+            "strings_to_formulas": False,   # text from records stays text, never a formula
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        })
+        self.wb.worksheet_class = _Worksheet
+        self.wb.set_properties({
+            "title": "kpixl department workbook",
+            "subject": department or "",
+            "author": "kpixl",
+            "company": "",
+            "comments": "Written by kpixl template",
+            "created": CREATED,
+        })
+        self._formats()
+        self.pct_kpis = {k.kpi_id for k in self.kpis if (k.unit or "").strip() == "%"}
+
+    # -------------------------------------------------------------- formats
+
+    def _formats(self) -> None:
+        add = self.wb.add_format
+        self.f_header = add({"bold": True, "font_color": "white", "bg_color": HEADER_FILL, "text_wrap": True,
+                             "valign": "top", "border": 1, "border_color": "#BFBFBF"})
+        self.f_helper_header = add({"bold": True, "font_color": "#595959", "bg_color": "#D9D9D9",
+                                    "text_wrap": True, "valign": "top"})
+        self.f_title = add({"bold": True, "font_size": 16, "font_color": HEADER_FILL})
+        self.f_h2 = add({"bold": True, "font_size": 12, "font_color": HEADER_FILL})
+        self.f_wrap = add({"text_wrap": True, "valign": "top"})
+        self.f_label = add({"bold": True})
+        self.f_asof = add({"num_format": schema.DATE, "locked": False, "bg_color": INPUT_FILL, "border": 1,
+                           "align": "left"})
+        self._cache: dict[tuple, object] = {}
+
+    def fmt(self, *, number_format: str | None = None, locked: bool = True, helper: bool = False):
+        """Return a (cached) cell format: input cells unlocked and tinted, computed ones grey."""
+        key = (number_format, locked, helper)
+        if key not in self._cache:
+            props: dict[str, object] = {"locked": locked}
+            if number_format:
+                props["num_format"] = number_format
+            if not locked:
+                props["bg_color"] = INPUT_FILL
+            elif helper:
+                props["font_color"] = "#7F7F7F"
+            else:
+                props["bg_color"] = CALC_FILL
+            if number_format is None:
+                props["valign"] = "top"
+            self._cache[key] = self.wb.add_format(props)
+        return self._cache[key]
+
+    def column_format(self, col: schema.Column):
+        return self.fmt(number_format=col.number_format, locked=col.computed, helper=col.helper)
+
+    # --------------------------------------------------------------- driver
+
+    def write(self) -> None:
+        lang = self.lang
+        self.ws_guide = self.wb.add_worksheet(schema.SHEET_GUIDE[lang])
+        self.ws_kpis = self.wb.add_worksheet(schema.KPIS.sheet(lang))
+        self.ws_meas = self.wb.add_worksheet(schema.MEASUREMENTS.sheet(lang))
+        self.ws_dash = self.wb.add_worksheet(schema.SHEET_DASHBOARD[lang])
+        self.ws_eval = self.wb.add_worksheet(schema.EVALUATION.sheet(lang))
+        self.ws_lists = self.wb.add_worksheet(schema.SHEET_LISTS[lang])
+        self._lists()
+        self._names()
+        self._guide()
+        self._kpis()
+        self._measurements()
+        self._dashboard()
+        self._evaluation()
+        self.ws_guide.activate()
+        self.wb.close()
+
+    # ---------------------------------------------------------------- names
+
+    def _names(self) -> None:
+        row, col = DASHBOARD_AS_OF_CELL
+        dash = _sheet_ref(schema.SHEET_DASHBOARD[self.lang])
+        self.wb.define_name(schema.NAME_AS_OF, f"={dash}!${xl_col_to_name(col)}${row + 1}")
+        stored = {
+            schema.NAME_SCHEMA_VERSION: schema.SCHEMA_VERSION,
+            schema.NAME_LANGUAGE: self.lang,
+            schema.NAME_DEPARTMENT: self.department or "",
+            schema.NAME_FORMULAS: self.mode,
+        }
+        for name, value in stored.items():
+            self.wb.define_name(name, _str_constant(value))
+            if value:
+                self.wb.set_custom_property(name, value)
+
+    # ---------------------------------------------------------------- lists
+
+    def _lists(self) -> None:
+        ws = self.ws_lists
+        ws.write(0, 0, self.ui["lists_title"], self.f_label)
+        vocabularies = [
+            ("direction", schema.KPIS.column("direction").header(self.lang)),
+            ("aggregation", schema.KPIS.column("aggregation").header(self.lang)),
+            ("frequency", schema.KPIS.column("frequency").header(self.lang)),
+            ("level", schema.KPIS.column("level").header(self.lang)),
+            ("decision", self.ui["decision"]),
+            ("status", self.ui["status"]),
+            ("trend", self.ui["trend"]),
+        ]
+        self.list_ranges: dict[str, str] = {}
+        sheet = _sheet_ref(schema.SHEET_LISTS[self.lang])
+        for col, (vocabulary, title) in enumerate(vocabularies):
+            words = schema.vocabulary_words(vocabulary, self.lang) if vocabulary != "trend" else tuple(
+                core.word("trend", v, self.lang) for v in core.VOCABULARIES["trend"])
+            ws.write(1, col, title, self.f_header)
+            for i, w in enumerate(words):
+                ws.write_string(2 + i, col, w)
+            letter = xl_col_to_name(col)
+            self.list_ranges[vocabulary] = f"={sheet}!${letter}$3:${letter}${2 + len(words)}"
+            ws.set_column(col, col, 16)
+        col = len(vocabularies)
+        ws.write(1, col, self.ui["yes_no"], self.f_header)
+        for i, w in enumerate(schema.YES_NO[self.lang]):
+            ws.write_string(2 + i, col, w)
+        ws.hide()
+        ws.protect("", {"format_columns": True})
+
+    # ---------------------------------------------------------------- guide
+
+    def _guide(self) -> None:
+        ws = self.ws_guide
+        ws.set_column(0, 0, 110)
+        ws.hide_gridlines(2)
+        department = f" - {self.department}" if self.department else ""
+        mode_name = "xlwings (kpixl UDFs)" if self.mode == fx.XLWINGS else "native Excel"
+        if self.lang == "da":
+            mode_name = "xlwings (kpixl-funktioner)" if self.mode == fx.XLWINGS else "almindelige Excel-formler"
+        row = 0
+        for kind, text in _GUIDE[self.lang]:
+            if kind.startswith("mode:") and kind != f"mode:{self.mode}":
+                continue
+            text = text.format(department=department, mode=mode_name)
+            if kind == "h1":
+                ws.write_string(row, 0, text, self.f_title)
+                ws.set_row(row, 24)
+                row += 2
+            elif kind == "h2":
+                ws.write_string(row, 0, text, self.f_h2)
+                row += 1
+            else:
+                ws.write_string(row, 0, text, self.f_wrap)
+                # Row heights are not auto-fitted on load by every app: size for ~105 chars a line.
+                ws.set_row(row, 15 * (len(text) // 105 + 1))
+                row += 2
+        ws.protect("", {"format_columns": True, "format_rows": True})
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+
+    # ----------------------------------------------------------------- tables
+
+    def _table(self, ws, table: schema.Table, n_rows: int, data: list[list], formulas: dict[str, str]) -> None:
+        columns = []
+        for col in table.columns:
+            spec: dict[str, object] = {"header": col.header(self.lang), "format": self.column_format(col),
+                                       "header_format": self.f_helper_header if col.helper else self.f_header}
+            if col.key in formulas:
+                spec["formula"] = formulas[col.key]
+            columns.append(spec)
+        rows = [row + [None] * (len(table.columns) - len(row)) for row in data]
+        options = {"name": table.name, "columns": columns, "style": "Table Style Light 1",
+                   "autofilter": True}
+        if rows:
+            options["data"] = rows
+        ws.add_table(0, 0, n_rows, len(table.columns) - 1, options)
+        # Empty input cells still need their format: it unlocks them and makes dates dates.
+        for i, col in enumerate(table.columns):
+            if col.computed:
+                continue
+            cell_format = self.column_format(col)
+            for r in range(1, n_rows + 1):
+                if r > len(rows) or rows[r - 1][i] is None:
+                    ws.write_blank(r, i, None, cell_format)
+        for i, col in enumerate(table.columns):
+            hidden = {"hidden": True} if col.helper else {}
+            ws.set_column(i, i, col.width, None, hidden)
+        ws.set_row(0, 30)
+        ws.freeze_panes(1, 2 if table is schema.KPIS else 1)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(0)
+        ws.protect("", {"format_columns": True, "format_rows": True, "autofilter": True, "sort": False})
+
+    def _validations(self, ws, table: schema.Table, n_rows: int) -> None:
+        for i, col in enumerate(table.columns):
+            if col.computed:
+                continue
+            first, last = 1, n_rows
+            options: dict[str, object] = {}
+            if col.kind == "vocab":
+                options = {"validate": "list", "source": self.list_ranges[col.vocabulary or ""],
+                           "error_message": self.ui["list_error"]}
+            elif col.kind == "date":
+                options = {"validate": "date", "criteria": "between", "minimum": date(1900, 1, 1),
+                           "maximum": date(9999, 12, 31), "error_message": self.ui["date_error"]}
+            elif col.kind == "number":
+                options = {"validate": "decimal", "criteria": "between", "minimum": -1e15, "maximum": 1e15,
+                           "error_message": self.ui["number_error"]}
+            if col.key == "kpi_id" and table is not schema.KPIS:
+                options = {"validate": "list", "source": self._kpi_id_source(),
+                           "error_type": "warning", "error_message": self.ui["kpi_pick"]}
+            note = col.note(self.lang)
+            if not options and not note:
+                continue
+            if not options:
+                options = {"validate": "any"}
+            if note:
+                options["input_title"] = col.header(self.lang)[:32]
+                options["input_message"] = note[:255]
+            ws.data_validation(first, i, last, i, options)
+
+    def _kpi_id_source(self) -> str:
+        sheet = _sheet_ref(schema.KPIS.sheet(self.lang))
+        col = xl_col_to_name(schema.KPIS.columns.index(schema.KPIS.column("kpi_id")))
+        return f"={sheet}!${col}$2:${col}${self.kpi_rows + 1}"
+
+    def _status_formats(self, ws, first_row: int, last_row: int, col: int) -> None:
+        for status, (fill, font) in STATUS_COLOURS.items():
+            ws.conditional_format(first_row, col, last_row, col, {
+                "type": "cell", "criteria": "==", "value": '"' + core.word("status", status, self.lang) + '"',
+                "format": self.wb.add_format({"bg_color": fill, "font_color": font}),
+            })
+        ws.conditional_format(first_row, col, last_row, col, {
+            "type": "text", "criteria": "begins with", "value": "#VALUE!",
+            "format": self.wb.add_format({"font_color": "#9C0006", "italic": True}),
+        })
+
+    # ------------------------------------------------------------------- KPIs
+
+    def _kpi_row(self, k: KpiRecord) -> list:
+        values = []
+        for col in schema.KPIS.columns:
+            if col.computed:
+                values.append(None)
+                continue
+            value = getattr(k, col.key, None)
+            if col.kind == "vocab" and value is not None:
+                value = core.word(col.vocabulary, value, self.lang)
+            values.append(value)
+        return values
+
+    def _kpis(self) -> None:
+        ws = self.ws_kpis
+        table = schema.KPIS
+        data = [self._kpi_row(k) for k in self.kpis]
+        self._table(ws, table, self.kpi_rows, data, fx.kpi_formulas(self.mode, self.lang))
+        # Percent units get percent formats on their number cells.
+        pct_input = self.fmt(number_format=schema.PCT, locked=False)
+        pct_calc = self.fmt(number_format=schema.PCT, locked=True)
+        for r, k in enumerate(self.kpis, start=1):
+            if k.kpi_id not in self.pct_kpis:
+                continue
+            for key in ("baseline", "target", "tolerance"):
+                value = getattr(k, key)
+                c = table.columns.index(table.column(key))
+                if value is None:
+                    ws.write_blank(r, c, None, pct_input)
+                else:
+                    ws.write_number(r, c, value, pct_input)
+            for key in ("actual", "plan", "calc_forecast"):
+                c = table.columns.index(table.column(key))
+                ws.write_formula(r, c, fx.kpi_formulas(self.mode, self.lang)[key], pct_calc)
+        self._validations(ws, table, self.kpi_rows)
+        status_col = table.columns.index(table.column("status"))
+        self._status_formats(ws, 1, self.kpi_rows, status_col)
+
+    # ----------------------------------------------------------- Measurements
+
+    def _measurements(self) -> None:
+        ws = self.ws_meas
+        table = schema.MEASUREMENTS
+        data = [[m.kpi_id, m.period_end, m.value, m.entered_by, m.note] for m in self.measurements]
+        self._table(ws, table, self.measurement_rows, data, fx.measurement_formulas(self.mode, self.lang))
+        if self.pct_kpis:
+            pct_input = self.fmt(number_format=schema.PCT, locked=False)
+            value_col = table.columns.index(table.column("value"))
+            for r, m in enumerate(self.measurements, start=1):
+                if m.kpi_id in self.pct_kpis:
+                    ws.write_number(r, value_col, m.value, pct_input)
+        self._validations(ws, table, self.measurement_rows)
+
+    # -------------------------------------------------------------- Dashboard
+
+    def _dashboard(self) -> None:
+        ws = self.ws_dash
+        ui = self.ui
+        ws.write_string(0, 0, ui["title"] + (f" - {self.department}" if self.department else ""), self.f_title)
+        ws.set_row(0, 24)
+        r, c = DASHBOARD_AS_OF_CELL
+        ws.write_string(r, c - 1, ui["as_of"], self.f_label)
+        if self.as_of is not None:
+            ws.write_datetime(r, c, datetime.combine(self.as_of, datetime.min.time()), self.f_asof)
+        else:
+            ws.write_formula(r, c, "=TODAY()", self.f_asof)
+        ws.data_validation(r, c, r, c, {"validate": "date", "criteria": "between", "minimum": date(1900, 1, 1),
+                                        "maximum": date(9999, 12, 31), "input_title": ui["as_of"],
+                                        "input_message": ui["as_of_note"][:255],
+                                        "error_message": ui["date_error"]})
+        if self.start or self.deadline:
+            period = " - ".join(d.isoformat() if d else "" for d in (self.start, self.deadline))
+            ws.write_string(2, 0, ui["period"], self.f_label)
+            ws.write_string(2, 1, period)
+        header_row = DASHBOARD_HEADER_ROW
+        first_data = header_row + 2  # 1-based sheet row of the first KPI
+        formulas = fx.dashboard_formulas(self.mode, self.lang, first_data_row=first_data)
+        number_formats = {"target": schema.NUM, "actual": schema.NUM, "plan": schema.NUM,
+                          "attainment": schema.PCT, "forecast": schema.NUM}
+        widths = {"kpi_id": 12, "name": 30, "owner": 18, "status": 13, "trend": 12, "attainment": 13}
+        columns = []
+        for key, *_ in fx.DASHBOARD_COLUMNS:
+            columns.append({"header": fx.dashboard_header(key, self.lang), "formula": formulas[key],
+                            "format": self.fmt(number_format=number_formats.get(key)),
+                            "header_format": self.f_header})
+        n = self.kpi_rows
+        ws.add_table(header_row, 0, header_row + n, len(columns) - 1,
+                     {"name": DASHBOARD_TABLE, "columns": columns, "style": "Table Style Light 1",
+                      "autofilter": False})
+        keys = [c[0] for c in fx.DASHBOARD_COLUMNS]
+        for i, key in enumerate(keys):
+            ws.set_column(i, i, widths.get(key, 12))
+        first, last = header_row + 1, header_row + n
+        status_col, att_col = keys.index("status"), keys.index("attainment")
+        self._status_formats(ws, first, last, status_col)
+        ws.conditional_format(first, att_col, last, att_col, {
+            "type": "icon_set", "icon_style": "3_traffic_lights", "icons": [
+                {"criteria": ">=", "type": "number", "value": core.DEFAULT_GREEN},
+                {"criteria": ">=", "type": "number", "value": core.DEFAULT_AMBER},
+            ]})
+        # Prefilled KPIs size the charts to them; a blank template charts every row.
+        shown = len(self.kpis) or n
+        sheet = _sheet_ref(schema.SHEET_DASHBOARD[self.lang])
+
+        def rng(col: int) -> str:
+            return f"={sheet}!${xl_col_to_name(col)}${first + 1}:${xl_col_to_name(col)}${first + shown}"
+
+        id_col = keys.index("kpi_id")
+        chart = self.wb.add_chart({"type": "bar"})
+        chart.add_series({"name": fx.dashboard_header("attainment", self.lang), "categories": rng(id_col),
+                          "values": rng(att_col), "fill": {"color": "#2E75B6"}, "gap": 60})
+        chart.set_title({"name": ui["chart_attainment"]})
+        chart.set_x_axis({"num_format": "0%", "min": 0, "major_gridlines": {"visible": True}})
+        chart.set_y_axis({"reverse": True})
+        chart.set_legend({"none": True})
+        chart.show_blanks_as("gap")
+        chart.set_size({"width": 620, "height": 420})
+        ws.insert_chart(header_row, len(keys) + 1, chart)
+        chart2 = self.wb.add_chart({"type": "column"})
+        for key, colour in (("actual", "#2E75B6"), ("plan", "#A5A5A5")):
+            col = keys.index(key)
+            chart2.add_series({"name": fx.dashboard_header(key, self.lang), "categories": rng(id_col),
+                               "values": rng(col), "fill": {"color": colour}})
+        chart2.set_title({"name": ui["chart_actual_plan"]})
+        chart2.show_blanks_as("gap")
+        chart2.set_size({"width": 620, "height": 320})
+        ws.insert_chart(header_row + 22, len(keys) + 1, chart2)
+        ws.freeze_panes(header_row + 1, 2)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(header_row)
+        ws.protect("", {"format_columns": True, "format_rows": True})
+
+    # ------------------------------------------------------------- Evaluation
+
+    def _evaluation(self) -> None:
+        ws = self.ws_eval
+        table = schema.EVALUATION
+        by_id = {e.kpi_id: e for e in self.evaluations}
+        ids = [k.kpi_id for k in self.kpis] + [e.kpi_id for e in self.evaluations
+                                               if e.kpi_id not in {k.kpi_id for k in self.kpis}]
+        data = []
+        for kpi_id in ids:
+            e = by_id.get(kpi_id)
+            decision = schema.DECISION_WORDS[self.lang][e.decision] if e and e.decision else None
+            row = []
+            for col in table.columns:
+                if col.key == "kpi_id":
+                    row.append(kpi_id)
+                elif col.key == "decision":
+                    row.append(decision)
+                elif col.key == "new_target":
+                    row.append(e.new_target if e else None)
+                elif col.key == "notes":
+                    row.append(e.notes if e else None)
+                else:
+                    row.append(None)
+            data.append(row)
+        self._table(ws, table, self.kpi_rows, data, fx.evaluation_formulas(self.mode, self.lang))
+        ws.freeze_panes(1, 1)
+        self._validations_evaluation(ws, table)
+        met_col = table.columns.index(table.column("met_target"))
+        yes, no = schema.YES_NO[self.lang]
+        for word, (fill, font) in ((yes, STATUS_COLOURS[core.ON_TRACK]), (no, STATUS_COLOURS[core.OFF_TRACK])):
+            ws.conditional_format(1, met_col, self.kpi_rows, met_col, {
+                "type": "cell", "criteria": "==", "value": f'"{word}"',
+                "format": self.wb.add_format({"bg_color": fill, "font_color": font})})
+
+    def _validations_evaluation(self, ws, table: schema.Table) -> None:
+        self._validations(ws, table, self.kpi_rows)
+        # Replace the plain number check on New target: a number, and only with Adjust target.
+        dec = xl_col_to_name(table.columns.index(table.column("decision")))
+        new_col = table.columns.index(table.column("new_target"))
+        cell = xl_rowcol_to_cell(1, new_col)
+        adjust = [schema.DECISION_WORDS[lang]["adjust"] for lang in schema.LANGUAGES]
+        test = "OR(" + ",".join(f'${dec}2="{w}"' for w in adjust) + ")"
+        ws.data_validation(1, new_col, self.kpi_rows, new_col, {
+            "validate": "custom", "value": f"=AND(ISNUMBER({cell}),{test})",
+            "input_title": table.column("new_target").header(self.lang),
+            "input_message": table.column("new_target").note(self.lang),
+            "error_message": self.ui["new_target_error"]})
+
+
+def _check_records(kpis: Sequence[KpiRecord]) -> None:
+    seen: set[str] = set()
+    for k in kpis:
+        if not k.kpi_id or not str(k.kpi_id).strip():
+            raise DefinitionError("a KPI to prefill has no KPI ID; give every KPI an ID")
+        if k.kpi_id in seen:
+            raise DefinitionError(f"KPI ID {k.kpi_id!r} is given twice; KPI IDs must be unique")
+        seen.add(k.kpi_id)
+
+
+def write_template(path, *, department=None, owner=None, language="en", formulas="xlwings", start=None,
+                   deadline=None, examples=False, rows=50, force=False, kpis=None, measurements=None,
+                   evaluations=None, as_of=None) -> Path:
+    """Write a department workbook to ``path`` and return the path.
+
+    ``kpis``/``measurements``/``evaluations`` prefill the tables (canonical records);
+    ``examples`` puts the example SMART KPIs first; ``as_of`` fixes the AsOf cell
+    instead of ``=TODAY()``. Refuses an existing file unless ``force``.
+    """
+    if language not in schema.LANGUAGES:
+        raise DefinitionError(f"unknown language {language!r}; use en or da")
+    if formulas not in fx.MODES:
+        raise DefinitionError(f"unknown formula mode {formulas!r}; use xlwings or native")
+    if rows is None or int(rows) < 1:
+        raise DefinitionError(f"rows must be at least 1 (rows {rows!r})")
+    if start is not None and deadline is not None and deadline <= start:
+        raise DefinitionError(f"the deadline must be after the start date (start {start.isoformat()}, "
+                              f"deadline {deadline.isoformat()})")
+    records: list[KpiRecord] = []
+    if examples:
+        start, deadline = example_set.default_period(start, deadline)
+        records.extend(example_set.example_kpis(language, owner, department, start, deadline))
+    records.extend(kpis or [])
+    _check_records(records)
+    target = Path(path)
+    with atomic_output(target, force=force) as temp:
+        _Writer(temp, department=department, owner=owner, language=language, mode=formulas, start=start,
+                deadline=deadline, rows=int(rows), kpis=records, measurements=list(measurements or []),
+                evaluations=evaluations or [], as_of=as_of).write()
+    return target
+

@@ -1,0 +1,300 @@
+"""Own the validation rules of department workbooks and the validation report.
+
+:func:`check_workbook` reads one file with :mod:`kpixl.reader` (which reports
+what cannot be read as typed) and applies the semantic rules: required KPI
+fields, duplicate IDs, definitions checked by :mod:`kpixl.core`, SMART
+warnings, measurements for unknown KPIs, duplicate or out-of-period
+measurements, late (missing) periods and evaluation decisions. It never raises
+for a bad file. :func:`validate` runs it over files and folders and returns a
+:class:`~kpixl.model.Report`. Every code is listed in ``docs/validation.md``.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Callable, Iterable
+
+from kpixl import core, reader
+from kpixl.errors import DefinitionError, WorkbookError
+from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, Place, Report
+
+E_UNEXPECTED = "KPX199"
+E_EMPTY_FOLDER = "KPX116"
+E_DUPLICATE_KPI = "KPX301"
+E_DEFINITION = "KPX302"
+E_DATES = "KPX303"
+E_THRESHOLDS = "KPX304"
+E_WEIGHT = "KPX305"
+W_NO_DEADLINE = "KPX306"
+W_SMART = "KPX307"
+W_NO_PARENT = "KPX308"
+E_OWN_PARENT = "KPX309"
+W_THRESHOLD_SCALE = "KPX310"
+W_SEVERAL_OWNERS = "KPX311"
+E_UNKNOWN_KPI = "KPX401"
+E_DUPLICATE_MEASUREMENT = "KPX402"
+E_BEFORE_START = "KPX403"
+E_AFTER_DEADLINE = "KPX404"
+W_MISSING_PERIODS = "KPX405"
+E_EVALUATION_UNKNOWN_KPI = "KPX501"
+E_ADJUST_WITHOUT_TARGET = "KPX502"
+W_TARGET_IGNORED = "KPX503"
+E_DUPLICATE_EVALUATION = "KPX504"
+
+SMART_FIELDS = (("specific", "Specific"), ("measurable", "Measurable"), ("attainable", "Attainable"),
+                ("relevant", "Relevant"))
+_OWNER_SEPARATORS = (",", ";", "/", "&", "+", " and ", " og ")
+MAX_LISTED_PERIODS = 4
+
+
+def check_workbook(path: Path | str, as_of: date | None = None) -> DepartmentWorkbook:
+    """Return the workbook read from ``path`` with every finding attached; never raise for a bad file.
+
+    An unreadable file gives an empty DepartmentWorkbook with one error finding.
+    """
+    as_of = as_of or date.today()
+    shown = str(path)
+    try:
+        workbook = reader.read_workbook(path)
+    except WorkbookError as error:
+        workbook = DepartmentWorkbook(path=shown)
+        workbook.findings.append(Finding(error.code, ERROR, error.reason,
+                                         Place(error.path or shown, error.sheet, error.cell)))
+        return workbook
+    except MemoryError:
+        workbook = DepartmentWorkbook(path=shown)
+        workbook.findings.append(Finding(reader.E_DIMENSION, ERROR, "needs more memory than a department workbook; "
+                                                                    "possible decompression bomb", Place(shown)))
+        return workbook
+    except Exception as error:  # noqa: BLE001 - a bad file must never stop the run
+        workbook = DepartmentWorkbook(path=shown)
+        workbook.findings.append(Finding(E_UNEXPECTED, ERROR, f"cannot be read ({type(error).__name__}: {error}); "
+                                                              "save it again from Excel and report this to finance",
+                                         Place(shown)))
+        return workbook
+    _Rules(workbook, as_of).run()
+    return workbook
+
+
+def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: bool = False,
+             progress: Callable[[int, int, str], None] | None = None) -> Report:
+    """Return the report of checking every workbook in ``paths`` (folders expanded).
+
+    ``progress(done, total, path)`` is called after each file when given.
+    """
+    as_of = as_of or date.today()
+    report = Report(strict=strict)
+    paths = list(paths)
+    for raw in paths:
+        folder = Path(raw)
+        if folder.is_dir() and not reader.workbooks_in(folder):
+            report.findings.append(Finding(E_EMPTY_FOLDER, ERROR, "the folder holds no .xlsx or .xlsm workbooks; "
+                                                                  "give the folder with the department workbooks",
+                                           Place(str(raw))))
+    files = reader.expand_paths(paths)
+    for done, path in enumerate(files, start=1):
+        workbook = check_workbook(path, as_of)
+        report.files.append(str(path))
+        report.findings.extend(workbook.findings)
+        report.kpi_count += len(workbook.kpis)
+        report.measurement_count += len(workbook.measurements)
+        if progress is not None:
+            progress(done, len(files), str(path))
+    return report
+
+
+# ------------------------------------------------------------------ rules
+
+class _Rules:
+    """Apply the semantic rules to one read workbook."""
+
+    def __init__(self, workbook: DepartmentWorkbook, as_of: date):
+        self.wb = workbook
+        self.as_of = as_of
+
+    def add(self, code: str, severity: str, message: str, place: Place, kpi_id: str | None = None) -> None:
+        self.wb.findings.append(Finding(code, severity, message, place, kpi_id))
+
+    def run(self) -> None:
+        kpis = self.check_kpis()
+        self.check_measurements(kpis)
+        self.check_evaluations(kpis)
+
+    # -- KPI definitions
+    def check_kpis(self) -> dict[str, KpiRecord]:
+        by_id: dict[str, KpiRecord] = {}
+        for kpi in self.wb.kpis:
+            key = kpi.kpi_id.casefold()
+            if key in by_id:
+                first = by_id[key]
+                self.add(E_DUPLICATE_KPI, ERROR, f"KPI ID {kpi.kpi_id!r} is used twice (first at "
+                                                 f"{first.place.sheet}!{first.place.cell}); give each KPI its own ID",
+                         kpi.place, kpi.kpi_id)
+                kpi.valid = False
+                first.valid = False
+                continue
+            by_id[key] = kpi
+            self.check_definition(kpi)
+            self.check_smart(kpi)
+        return by_id
+
+    def check_definition(self, kpi: KpiRecord) -> None:
+        place = kpi.place
+        if kpi.target is not None and kpi.direction is not None:
+            try:
+                core.check_definition(kpi.target, kpi.baseline, kpi.direction, kpi.tolerance)
+            except DefinitionError as error:
+                self.add(E_DEFINITION, ERROR, f"{error}", place, kpi.kpi_id)
+                kpi.valid = False
+        try:
+            core.check_dates(kpi.start, kpi.deadline)
+        except DefinitionError as error:
+            self.add(E_DATES, ERROR, f"{error}; move the deadline after the start", place, kpi.kpi_id)
+            kpi.valid = False
+        green = core.DEFAULT_GREEN if kpi.green is None else kpi.green
+        amber = core.DEFAULT_AMBER if kpi.amber is None else kpi.amber
+        try:
+            core.check_thresholds(green, amber)
+        except DefinitionError as error:
+            self.add(E_THRESHOLDS, ERROR, f"{error}; make Green from at least Amber from", place, kpi.kpi_id)
+            kpi.valid = False
+        for name, value in (("green from", kpi.green), ("amber from", kpi.amber)):
+            if value is not None and (value > 2 or value < 0):
+                self.add(W_THRESHOLD_SCALE, WARNING, f"{name} is {value:g}, an attainment of {value * 100:g}%; "
+                                                     f"did you mean {value:g}%? type it with a % sign", place,
+                         kpi.kpi_id)
+        if kpi.weight is not None and kpi.weight < 0:
+            self.add(E_WEIGHT, ERROR, f"weight {kpi.weight:g} is negative; type 0 or more (blank means 1)", place,
+                     kpi.kpi_id)
+            kpi.valid = False
+        if kpi.parent_id and kpi.parent_id.casefold() == kpi.kpi_id.casefold():
+            self.add(E_OWN_PARENT, ERROR, f"KPI {kpi.kpi_id!r} names itself as parent; give the ID of the high-level "
+                                          "KPI it supports", place, kpi.kpi_id)
+
+    def check_smart(self, kpi: KpiRecord) -> None:
+        place = kpi.place
+        if kpi.deadline is None:
+            self.add(W_NO_DEADLINE, WARNING, "no deadline: a SMART KPI is time-bound; type the deadline", place,
+                     kpi.kpi_id)
+        empty = [label for key, label in SMART_FIELDS if core.is_blank(getattr(kpi, key))]
+        if empty:
+            self.add(W_SMART, WARNING, f"SMART text missing: {', '.join(empty)}; describe how the KPI is "
+                                       + ", ".join(e.lower() for e in empty), place, kpi.kpi_id)
+        if kpi.level == "low" and not kpi.parent_id:
+            self.add(W_NO_PARENT, WARNING, "a low-level KPI without a parent KPI ID does not roll up; type the ID of "
+                                           "the high-level KPI it supports", place, kpi.kpi_id)
+        owner = f" {kpi.owner.casefold()} " if kpi.owner else ""
+        if owner and any(sep in owner for sep in _OWNER_SEPARATORS):
+            self.add(W_SEVERAL_OWNERS, WARNING, f"owner {kpi.owner!r} looks like more than one person; a KPI has one "
+                                                "responsible owner", place, kpi.kpi_id)
+
+    # -- measurements
+    def check_measurements(self, kpis: dict[str, KpiRecord]) -> None:
+        seen: dict[tuple[str, date], Place] = {}
+        dates: dict[str, list[date]] = {}
+        for m in self.wb.measurements:
+            kpi = kpis.get(m.kpi_id.casefold())
+            if kpi is None:
+                self.add(E_UNKNOWN_KPI, ERROR, f"KPI ID {m.kpi_id!r} is not in the KPIs table; pick an existing KPI ID "
+                                               "or add the KPI", m.place, m.kpi_id)
+                continue
+            key = (kpi.kpi_id, m.period_end)
+            if key in seen:
+                first = seen[key]
+                self.add(E_DUPLICATE_MEASUREMENT, ERROR, f"a second value for KPI {kpi.kpi_id!r} and period end "
+                                                         f"{m.period_end.isoformat()} (first at {first.sheet}!"
+                                                         f"{first.cell}); delete one of them", m.place, kpi.kpi_id)
+                continue
+            seen[key] = m.place
+            dates.setdefault(kpi.kpi_id, []).append(m.period_end)
+            if kpi.start is not None and m.period_end < kpi.start:
+                self.add(E_BEFORE_START, ERROR, f"period end {m.period_end.isoformat()} is before the KPI's start date "
+                                                f"{kpi.start.isoformat()}; check the date", m.place, kpi.kpi_id)
+            if kpi.deadline is not None and m.period_end > kpi.deadline:
+                self.add(E_AFTER_DEADLINE, ERROR, f"period end {m.period_end.isoformat()} is after the KPI's deadline "
+                                                  f"{kpi.deadline.isoformat()}; check the date", m.place, kpi.kpi_id)
+        for kpi in kpis.values():
+            self.check_missing_periods(kpi, dates.get(kpi.kpi_id, []))
+
+    def check_missing_periods(self, kpi: KpiRecord, period_ends: list[date]) -> None:
+        if not kpi.frequency:
+            return
+        start = kpi.start or (min(period_ends) if period_ends else None)
+        if start is None:
+            return
+        missing = [label for first, last, label in periods(kpi.frequency, start, kpi.deadline, self.as_of)
+                   if not any(first <= d <= last for d in period_ends)]
+        if not missing:
+            return
+        listed = ", ".join(missing[:MAX_LISTED_PERIODS]) + (", ..." if len(missing) > MAX_LISTED_PERIODS else "")
+        word = kpi.frequency
+        self.add(W_MISSING_PERIODS, WARNING, f"no measurement for {len(missing)} {word} period(s) ended before "
+                                             f"{self.as_of.isoformat()}: {listed}; enter the missing values in "
+                                             "Measurements", kpi.place, kpi.kpi_id)
+
+    # -- evaluation
+    def check_evaluations(self, kpis: dict[str, KpiRecord]) -> None:
+        seen: dict[str, Place] = {}
+        for ev in self.wb.evaluations:
+            if ev.kpi_id.casefold() not in kpis:
+                self.add(E_EVALUATION_UNKNOWN_KPI, ERROR, f"KPI ID {ev.kpi_id!r} is not in the KPIs table; pick an "
+                                                          "existing KPI ID", ev.place, ev.kpi_id)
+                continue
+            key = ev.kpi_id.casefold()
+            if key in seen:
+                self.add(E_DUPLICATE_EVALUATION, ERROR, f"KPI {ev.kpi_id!r} is evaluated twice (first at "
+                                                        f"{seen[key].sheet}!{seen[key].cell}); keep one decision",
+                         ev.place, ev.kpi_id)
+                continue
+            seen[key] = ev.place
+            if ev.decision == "adjust" and ev.new_target is None:
+                self.add(E_ADJUST_WITHOUT_TARGET, ERROR, "decision Adjust target needs a new target; type it in "
+                                                         "New target", ev.place, ev.kpi_id)
+            elif ev.decision in ("keep", "retire") and ev.new_target is not None:
+                self.add(W_TARGET_IGNORED, WARNING, f"new target {ev.new_target:g} is ignored with decision "
+                                                    f"{ev.decision.capitalize()}; choose Adjust target or clear it",
+                         ev.place, ev.kpi_id)
+
+
+# ------------------------------------------------------------------ periods
+
+def periods(frequency: str, start: date, deadline: date | None, as_of: date) -> list[tuple[date, date, str]]:
+    """Return the (first day, last day, label) of each period that ended before ``as_of``.
+
+    Weekly periods are 7-day windows from the start (each holds every weekday once,
+    whatever day staff date their values); monthly, quarterly and yearly periods are
+    calendar periods clipped to the start. Periods starting after the deadline are left out.
+    """
+    result: list[tuple[date, date, str]] = []
+    cursor = start
+    limit = 2000  # a 40-year weekly KPI; guards against absurd dates
+    while len(result) < limit:
+        if frequency == "weekly":
+            last = cursor + timedelta(days=6)
+            label = f"week {cursor.isoformat()}..{last.isoformat()}"
+        elif frequency == "monthly":
+            last = date(cursor.year, cursor.month, calendar.monthrange(cursor.year, cursor.month)[1])
+            label = f"{cursor.year}-{cursor.month:02d}"
+        elif frequency == "quarterly":
+            quarter_end_month = ((cursor.month - 1) // 3 + 1) * 3
+            last = date(cursor.year, quarter_end_month, calendar.monthrange(cursor.year, quarter_end_month)[1])
+            label = f"{cursor.year}-Q{(cursor.month - 1) // 3 + 1}"
+        elif frequency == "yearly":
+            last = date(cursor.year, 12, 31)
+            label = f"{cursor.year}"
+        else:
+            return result
+        if deadline is not None:
+            if cursor > deadline:
+                break
+            last = min(last, deadline)
+        if last >= as_of:
+            break
+        result.append((cursor, last, label))
+        cursor = last + timedelta(days=1)
+    return result
+
+
+__all__ = ["check_workbook", "validate", "periods"]

@@ -1,0 +1,199 @@
+"""Benchmark ``kpixl consolidate`` against the I/O floor and the naive pandas route, in one run.
+
+Corpus: N department workbooks of 25 KPIs x 52 weekly measurements (``scripts/corpus.py``)
+plus one HQ workbook holding the high-level KPIs they roll up to. Figures printed as
+markdown tables:
+
+* speed at ``--compare`` files (default 100): consolidate with ``--jobs 1`` and ``2``;
+  the I/O floor (fastexcel reading every sheet of every input + XlsxWriter in
+  constant_memory mode writing the KPI and measurement rows once); the naive route
+  (``pandas.read_excel(sheet_name=None, engine="openpyxl")`` per file, concat,
+  ``to_excel(engine="openpyxl")``);
+* peak memory and time per size (``--sizes``, default 10,100,1000), each in a fresh
+  subprocess (``ru_maxrss`` of the child).
+
+Usage: python scripts/bench_consolidate.py [--sizes 10,100] [--compare 100] [--corpus DIR]
+[--template] [--naive-files N]. The corpus is cached in ``--corpus`` between runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from corpus import AS_OF, START, make_corpus  # noqa: E402
+
+HQ_IDS = tuple(f"CO-{k}" for k in range(4))  # corpus KPIs name these parents
+
+
+def write_hq(folder: Path, template: bool) -> Path:
+    """Write the HQ workbook with the high-level KPIs the corpus rolls up to (unmeasured: score = roll-up)."""
+    path = folder / "HQ.xlsx"
+    if path.exists():
+        return path
+    from datetime import timedelta
+
+    deadline = START + timedelta(weeks=52) - timedelta(days=1)
+    if template:
+        from kpixl.model import KpiRecord
+        from kpixl.template import write_template
+
+        records = [KpiRecord(kpi_id=k, name=f"Company goal {k}", level="high", owner="CFO", direction="increase",
+                             aggregation="last", frequency="weekly", target=1.0, start=START, deadline=deadline,
+                             specific="a", measurable="b", attainable="c", relevant="d") for k in HQ_IDS]
+        write_template(path, department="HQ", formulas="native", kpis=records)
+    else:
+        import workbooks
+        from kpixl import schema
+
+        rows = [workbooks.kpi_row(k, level="high", department="HQ", frequency="weekly", start=START,
+                                  deadline=deadline, aggregation="last", baseline=None, target=1.0) for k in HQ_IDS]
+        workbooks.write_workbook(path, kpis=rows, measurements=[], evaluations=[],
+                                 metadata_values={schema.NAME_DEPARTMENT: "HQ"})
+    return path
+
+
+def corpus(folder: Path, n: int, template: bool) -> list[Path]:
+    """Return HQ + the first ``n`` department workbooks, writing what is missing."""
+    folder.mkdir(parents=True, exist_ok=True)
+    have = sorted(folder.glob("Dept*.xlsx"))
+    if len(have) < n:
+        print(f"writing a corpus of {n} workbooks into {folder} ...", file=sys.stderr, flush=True)
+        have = make_corpus(folder, n, use_template=template)
+    return [write_hq(folder, template)] + have[:n]
+
+
+# ------------------------------------------------------------------ routes
+
+def run_consolidate(paths: list[Path], out: Path, jobs: int) -> float:
+    from kpixl.consolidate import consolidate
+
+    started = time.perf_counter()
+    consolidate(paths, out, as_of=AS_OF, jobs=jobs, force=True)
+    return time.perf_counter() - started
+
+
+def run_floor(paths: list[Path], out: Path) -> tuple[float, float]:
+    """Return (read seconds, write seconds): fastexcel every sheet; XlsxWriter the KPI and measurement rows."""
+    import fastexcel
+    import xlsxwriter
+
+    started = time.perf_counter()
+    kept: dict[str, list] = {"KPIs": [], "Measurements": []}
+    for path in paths:
+        reader = fastexcel.read_excel(str(path))
+        for name in reader.sheet_names:
+            table = reader.load_sheet(name, header_row=None).to_arrow()
+            if name in kept:
+                kept[name].append(table)
+    read = time.perf_counter() - started
+    started = time.perf_counter()
+    book = xlsxwriter.Workbook(str(out), {"constant_memory": True})
+    for name, tables in kept.items():
+        sheet = book.add_worksheet(name)
+        r = 0
+        for table in tables:
+            columns = [column.to_pylist() for column in table.columns]
+            for row in zip(*columns):
+                sheet.write_row(r, 0, row)
+                r += 1
+    book.close()
+    return read, time.perf_counter() - started
+
+
+def run_naive(paths: list[Path], out: Path) -> float:
+    import pandas as pd
+
+    started = time.perf_counter()
+    frames: dict[str, list] = {}
+    for path in paths:
+        for name, frame in pd.read_excel(path, sheet_name=None, engine="openpyxl").items():
+            frames.setdefault(name, []).append(frame)
+    with pd.ExcelWriter(out, engine="openpyxl") as writer:
+        for name, parts in frames.items():
+            pd.concat(parts, ignore_index=True).to_excel(writer, sheet_name=name[:31], index=False)
+    return time.perf_counter() - started
+
+
+def child(folder: Path, n: int, out: Path, jobs: int) -> None:
+    """Run one consolidation (in a fresh process) and print seconds and peak RSS as JSON."""
+    paths = [folder / "HQ.xlsx"] + sorted(folder.glob("Dept*.xlsx"))[:n]
+    seconds = run_consolidate(paths, out, jobs)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "peak_mb": max(peak, kids)}))
+
+
+def measure_child(folder: Path, n: int, out: Path, jobs: int = 1) -> dict:
+    done = subprocess.run([sys.executable, __file__, "--child", str(folder), str(n), str(out), str(jobs)],
+                          check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# ------------------------------------------------------------------ main
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10,100,1000", help="department workbook counts for the memory curve")
+    parser.add_argument("--compare", type=int, default=100, help="files for the speed comparison")
+    parser.add_argument("--naive-files", type=int, default=None, help="files for the naive route (default --compare)")
+    parser.add_argument("--corpus", type=Path, default=Path(tempfile.gettempdir()) / "kpixl-bench-corpus")
+    parser.add_argument("--template", action="store_true", help="write the corpus with kpixl.template (slower)")
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        folder, n, out, jobs = args.child
+        child(Path(folder), int(n), Path(out), int(jobs))
+        return
+
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    folder = args.corpus / ("template" if args.template else "builders")
+    all_paths = corpus(folder, max(sizes + [args.compare]), args.template)
+    paths = all_paths[:args.compare + 1]
+    n_naive = args.compare if args.naive_files is None else args.naive_files
+    measurements = (len(paths) - 1) * 25 * 52
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        run_consolidate(paths[:3], out / "warm.xlsx", 1)  # imports and page cache
+        one = run_consolidate(paths, out / "c1.xlsx", 1)
+        two = run_consolidate(paths, out / "c2.xlsx", 2)
+        read, write = run_floor(paths, out / "floor.xlsx")
+        floor = read + write
+        naive = run_naive(paths[:n_naive + 1], out / "naive.xlsx")
+        naive_scaled = naive * (len(paths) / (n_naive + 1))
+        curve = [(n, measure_child(folder, n, out / f"m{n}.xlsx")) for n in sizes]
+
+    print(f"## consolidate: {len(paths) - 1} department workbooks + HQ, {measurements:,} measurements "
+          f"({os.cpu_count()} CPUs)\n")
+    print("| route | seconds | vs I/O floor |")
+    print("| --- | ---: | ---: |")
+    print(f"| I/O floor: fastexcel read ({read:.2f} s) + XlsxWriter write ({write:.2f} s) | {floor:.2f} | 1.00x |")
+    print(f"| kpixl consolidate --jobs 1 | {one:.2f} | {one / floor:.2f}x |")
+    print(f"| kpixl consolidate --jobs 2 | {two:.2f} | {two / floor:.2f}x |")
+    label = "" if n_naive == args.compare else f" ({n_naive} files, scaled to {len(paths) - 1})"
+    print(f"| naive pandas + openpyxl{label} | {naive_scaled:.2f} | {naive_scaled / floor:.2f}x |")
+    print()
+    print(f"Targets: consolidate within 1.5x the floor: {'yes' if one <= 1.5 * floor else 'NO'} "
+          f"({one / floor:.2f}x); at least 10x faster than naive: "
+          f"{'yes' if naive_scaled >= 10 * one else 'NO'} ({naive_scaled / one:.1f}x); "
+          f"--jobs 2 faster than 1: {'yes' if two < one else 'NO'} ({one / two:.2f}x)\n")
+    print("| department workbooks | measurements | seconds (--jobs 1) | peak memory MB |")
+    print("| ---: | ---: | ---: | ---: |")
+    for n, figures in curve:
+        print(f"| {n} | {n * 25 * 52:,} | {figures['seconds']:.2f} | {figures['peak_mb']:.0f} |")
+
+
+if __name__ == "__main__":
+    main()

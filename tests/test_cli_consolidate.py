@@ -1,0 +1,161 @@
+"""Test ``kpixl consolidate`` on the command line: messages, exit codes, same result as the library."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import python_calamine
+from click.testing import CliRunner
+
+import workbooks as wbf
+from kpixl import consolidate as cons
+from kpixl import schema
+from kpixl.cli import cli
+
+AS_OF = "2026-04-15"
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), prog_name="kpixl")
+
+
+def table(path: Path, sheet: str) -> list[list]:
+    return python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python()
+
+
+def department(path: Path, name: str, kpis: list[dict], measurements: list[dict]) -> Path:
+    wbf.write_workbook(path, kpis=kpis, measurements=measurements, evaluations=[],
+                       metadata_values={schema.NAME_DEPARTMENT: name})
+    return path
+
+
+@pytest.fixture()
+def inputs(tmp_path) -> list[Path]:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    sales = department(folder / "sales.xlsx", "Sales", [wbf.kpi_row("SAL-01", level="high")],
+                       wbf.default_measurements(["SAL-01"]))
+    marketing = department(
+        folder / "marketing.xlsx", "Marketing",
+        [wbf.kpi_row("MKT-01", level="low", parent_id="SAL-01", department="Marketing", aggregation="last",
+                     direction="increase", baseline=None, target=50.0, weight=2.0)],
+        [wbf.measurement_row("MKT-01", d, v) for d, v in zip(wbf.MONTH_ENDS, (20.0, 30.0, 45.0))])
+    return [marketing, sales]
+
+
+def test_consolidate_writes_the_workbook_and_a_summary(inputs, tmp_path):
+    out = tmp_path / "company.xlsx"
+    result = run("consolidate", str(inputs[0].parent), "-o", str(out), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == f"Wrote {out}: 2 file(s), 2 KPI(s), 6 measurement(s) as of 2026-04-15"
+    assert lines[1] == "Status: 1 On track, 1 At risk, 0 Off track, 0 Not started, 0 No data"
+    assert re.fullmatch(r"Done in \d+\.\d s", lines[2]) and len(lines) == 3
+    kpis = table(out, "KPIs")
+    header = kpis[0]
+    rows = {r[header.index("KPI ID")]: dict(zip(header, r)) for r in kpis[1:]}
+    # MKT-01: level KPI, no baseline: last value 45 of target 50 -> 0.9, At risk (amber 0.85 <= 0.9 < 0.95).
+    assert rows["MKT-01"]["Attainment"] == pytest.approx(0.9, abs=1e-12)
+    assert rows["MKT-01"]["Status"] == "At risk"
+    # SAL-01 (sum, 100 -> 1200 over 2026): f = 104/364, actual 600, attainment (600 - 100f) / (1200f - 100f).
+    f = 104 / 364
+    assert rows["SAL-01"]["Attainment"] == pytest.approx((600 - 100 * f) / (1100 * f), abs=1e-12)
+    assert rows["SAL-01"]["Roll-up score"] == pytest.approx(0.9, abs=1e-12)
+    assert rows["SAL-01"]["Roll-up coverage"] == 1.0
+    rollup = table(out, "Roll-up")
+    assert rollup[1][:7] == ["SAL-01", "Revenue SAL-01", "Sales", "MKT-01", "Revenue MKT-01", "Marketing", 2.0]
+
+
+def test_cli_and_library_give_the_same_workbook(inputs, tmp_path):
+    run_result = run("consolidate", *map(str, inputs), "-o", str(tmp_path / "cli.xlsx"), "--as-of", AS_OF,
+                     "--jobs", "2")
+    assert run_result.exit_code == 0, run_result.output
+    from datetime import date
+
+    cons.consolidate(inputs, tmp_path / "lib.xlsx", as_of=date.fromisoformat(AS_OF))
+    for sheet in ("Summary", "KPIs", "Roll-up", "Measurements", "Findings", "Sources"):
+        assert table(tmp_path / "cli.xlsx", sheet) == table(tmp_path / "lib.xlsx", sheet), sheet
+
+
+def test_existing_output_needs_force(inputs, tmp_path):
+    out = tmp_path / "company.xlsx"
+    out.write_bytes(b"keep me")
+    result = run("consolidate", *map(str, inputs), "-o", str(out), "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert result.output == f"Error: {out}: already exists; use --force to overwrite it\n"
+    assert out.read_bytes() == b"keep me"
+    result = run("consolidate", *map(str, inputs), "-o", str(out), "--as-of", AS_OF, "--force")
+    assert result.exit_code == 0 and out.read_bytes()[:2] == b"PK"
+
+
+def test_output_equal_to_an_input_is_refused(inputs):
+    before = inputs[1].read_bytes()
+    result = run("consolidate", *map(str, inputs), "-o", str(inputs[1]), "--force")
+    assert result.exit_code == 1
+    assert result.output == f"Error: {inputs[1]}: the output is also an input; choose another output path\n"
+    assert inputs[1].read_bytes() == before
+
+
+def test_invalid_input_fails_with_the_errors_and_writes_nothing(inputs, tmp_path):
+    bad = tmp_path / "in" / "old.xlsx"
+    bad.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    out = tmp_path / "company.xlsx"
+    result = run("consolidate", str(tmp_path / "in"), "-o", str(out), "--as-of", AS_OF, "--csv",
+                 str(tmp_path / "csv"))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == ("Error: 1 error(s) in 1 of 3 file(s); nothing was written (fix them, or use --skip-invalid "
+                        "to leave those files out):")
+    assert lines[1].startswith(f"  {bad}: error KPX105: ")
+    assert not out.exists() and not (tmp_path / "csv").exists()
+    assert sorted(p.name for p in out.parent.iterdir()) == ["in"]
+
+
+def test_skip_invalid_leaves_the_file_out_and_says_so(inputs, tmp_path):
+    bad = tmp_path / "in" / "notes.xlsx"
+    bad.write_text("just,some\ntext,1\n")
+    out = tmp_path / "company.xlsx"
+    result = run("consolidate", str(tmp_path / "in"), "-o", str(out), "--as-of", AS_OF, "--skip-invalid")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == f"Wrote {out}: 2 file(s), 2 KPI(s), 6 measurement(s) as of 2026-04-15"
+    assert lines[2:4] == ["Skipped 1 invalid file(s):",
+                          f"  {bad}: KPX107: is a text/CSV file renamed to a workbook name, not a workbook; open "
+                          "it in Excel and save it as an Excel Workbook (.xlsx)"]
+    sources = table(out, "Sources")
+    assert [r[sources[0].index("Status")] for r in sources[1:]] == ["included", "skipped", "included"]
+
+
+def test_duplicate_kpi_id_across_files_names_both_files(inputs, tmp_path):
+    copy = department(tmp_path / "in" / "support.xlsx", "Support", [wbf.kpi_row("SAL-01", department="Support")],
+                      wbf.default_measurements(["SAL-01"]))
+    result = run("consolidate", *map(str, inputs), str(copy), "-o", str(tmp_path / "c.xlsx"), "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert (f"  {copy}:KPIs!A2: error KPX601: KPI ID 'SAL-01' is also in {inputs[1]}:KPIs!A2; KPI IDs must be "
+            "unique across the company: rename one of them") in result.output.splitlines()
+    assert not (tmp_path / "c.xlsx").exists()
+
+
+def test_danish_workbook_and_csv_tables(inputs, tmp_path):
+    out = tmp_path / "firma.xlsx"
+    result = run("consolidate", *map(str, inputs), "-o", str(out), "--as-of", AS_OF, "--lang", "da", "--csv",
+                 str(tmp_path / "csv"))
+    assert result.exit_code == 0, result.output
+    assert python_calamine.CalamineWorkbook.from_path(str(out)).sheet_names == [
+        "Oversigt", "KPI'er", "Oprulning", "Målinger", "Fund", "Kilder"]
+    kpis = table(out, "KPI'er")
+    assert {r[kpis[0].index("Status")] for r in kpis[1:]} <= {"På sporet", "I risiko", "Bagud"}
+    assert f"Wrote 6 CSV file(s) to {tmp_path / 'csv'}" in result.output.splitlines()
+    text = (tmp_path / "csv" / "kpis.csv").read_text(encoding="utf-8")
+    assert text.startswith("Afdeling,Kildefil,KPI-ID,KPI-navn,")
+
+
+def test_a_folder_without_workbooks_is_an_error(tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = run("consolidate", str(tmp_path / "empty"), "-o", str(tmp_path / "c.xlsx"))
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {tmp_path / 'empty'}: no .xlsx or .xlsm workbooks to consolidate; give the "
+                             "department workbooks or the folder that holds them\n")
+    assert not (tmp_path / "c.xlsx").exists()

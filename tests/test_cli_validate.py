@@ -1,0 +1,157 @@
+"""Test ``kpixl validate`` on the command line: exit codes, exact report lines, JSON, and no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import random
+import string
+from datetime import date, datetime
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kpixl import schema
+from kpixl.cli import cli
+from kpixl.validate import validate
+
+import workbooks as W
+
+AS_OF = W.AS_OF.isoformat()
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, ["validate", *args], prog_name="kpixl")
+
+
+def test_valid_workbook_exits_0(tmp_path):
+    path = tmp_path / "ok.xlsx"
+    W.write_workbook(path)
+    result = run(str(path), "--as-of", AS_OF)
+    assert result.exit_code == 0
+    assert result.output == "1 file(s), 1 KPI(s), 3 measurement(s): 0 error(s), 0 warning(s)\n"
+
+
+def test_errors_exit_1_with_exact_lines(tmp_path):
+    path = tmp_path / "bad.xlsx"
+    W.write_workbook(path, kpis=[W.kpi_row(target="12,5")], measurements=[W.measurement_row("NOPE")] * 1)
+    result = run(str(path), "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f'{path}:KPIs!L2: error KPX204: target "12,5" is text; type the number 12.5',
+        f"{path}:Measurements!A2: error KPX401: KPI ID 'NOPE' is not in the KPIs table; pick an existing KPI ID "
+        "or add the KPI",
+        f"{path}:KPIs!A2: warning KPX405: no measurement for 3 monthly period(s) ended before 2026-04-15: "
+        "2026-01, 2026-02, 2026-03; enter the missing values in Measurements",
+        "1 file(s), 1 KPI(s), 1 measurement(s): 2 error(s), 1 warning(s)",
+    ]
+
+
+def test_warnings_exit_0_but_1_with_strict(tmp_path):
+    path = tmp_path / "warn.xlsx"
+    W.write_workbook(path, kpis=[W.kpi_row(deadline=None)])
+    assert run(str(path), "--as-of", AS_OF).exit_code == 0
+    strict = run(str(path), "--as-of", AS_OF, "--strict")
+    assert strict.exit_code == 1
+    assert strict.output.splitlines()[0] == (f"{path}:KPIs!A2: warning KPX306: no deadline: a SMART KPI is "
+                                             "time-bound; type the deadline")
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run().exit_code == 2
+    assert run(str(tmp_path), "--format", "xml").exit_code == 2
+    assert run(str(tmp_path), "--as-of", "tomorrow").exit_code == 2
+
+
+def test_bad_files_each_get_one_line_and_the_run_goes_on(tmp_path):
+    (tmp_path / "a.xlsx").write_text("KPI ID,Target\n")
+    (tmp_path / "b.xlsx").write_bytes(b"")
+    W.write_workbook(tmp_path / "c.xlsx")
+    result = run(str(tmp_path), "--as-of", AS_OF)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert [line.split(": ")[1] for line in lines[:2]] == ["error KPX107", "error KPX104"]
+    assert lines[2] == "3 file(s), 1 KPI(s), 3 measurement(s): 2 error(s), 0 warning(s)"
+
+
+def test_json_equals_the_library_report(tmp_path):
+    path = tmp_path / "bad.xlsx"
+    W.write_workbook(path, kpis=[W.kpi_row(target="1.234", deadline=None)], language="da")
+    result = run(str(path), "--format", "json", "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert json.loads(result.output) == validate([path], as_of=W.AS_OF).to_dict()
+
+
+# ------------------------------------------------------------------ fuzzing: never a traceback
+
+def _assert_clean(result):
+    assert result.exit_code in (0, 1), result.output
+    assert "Traceback" not in result.output
+    assert "unexpected" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+CELL_VALUES = st.one_of(
+    st.none(), st.text(max_size=12), st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-10**12, 10**12), st.booleans(), st.dates(date(1900, 3, 1), date(2200, 1, 1)),
+    st.sampled_from(["12,5", "1.234", "12%", "=1+1", "#N/A", "øge", "Behold", "2026-01-31", "", "  "]),
+)
+KPI_KEYS = [c.key for c in schema.KPIS.columns]
+MEASUREMENT_KEYS = [c.key for c in schema.MEASUREMENTS.columns]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kpi_changes=st.dictionaries(st.sampled_from(KPI_KEYS), CELL_VALUES, max_size=6),
+       measurement_changes=st.dictionaries(st.sampled_from(MEASUREMENT_KEYS), CELL_VALUES, max_size=3),
+       dropped=st.lists(st.sampled_from(KPI_KEYS), max_size=3),
+       extra_rows=st.integers(0, 2), language=st.sampled_from(["en", "da"]))
+def test_mutated_cells_and_columns_never_give_a_traceback(tmp_path, kpi_changes, measurement_changes, dropped,
+                                                         extra_rows, language):
+    path = tmp_path / "fuzz.xlsx"
+    measurements = W.default_measurements()
+    measurements[0] = {**measurements[0], **measurement_changes}
+    W.write_workbook(path, language=language, kpis=[W.kpi_row(**kpi_changes), W.kpi_row("B")][: 1 + extra_rows],
+                     measurements=measurements[: 3 - extra_rows], drop_columns={"KPIs": dropped},
+                     below={"KPIs": [W.kpi_row("C", **kpi_changes)]} if extra_rows else None)
+    _assert_clean(run(str(path), "--as-of", AS_OF))
+
+
+@pytest.fixture(scope="module")
+def valid_bytes(tmp_path_factory) -> bytes:
+    path = tmp_path_factory.mktemp("valid") / "v.xlsx"
+    W.write_workbook(path)
+    return path.read_bytes()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1), flips=st.integers(1, 8), cut=st.one_of(st.none(), st.floats(0, 1)))
+def test_flipped_and_truncated_bytes_never_give_a_traceback(tmp_path, valid_bytes, seed, flips, cut):
+    rng = random.Random(seed)
+    data = bytearray(valid_bytes)
+    for _ in range(flips):
+        data[rng.randrange(len(data))] = rng.randrange(256)
+    if cut is not None:
+        data = data[: int(len(data) * cut)]
+    path = tmp_path / "flipped.xlsx"
+    path.write_bytes(bytes(data))
+    _assert_clean(run(str(path), "--as-of", AS_OF))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(string.printable + "æøå", min_size=1, max_size=30))
+def test_random_strings_in_the_sheet_xml_never_give_a_traceback(tmp_path, text):
+    path = tmp_path / "xml.xlsx"
+    W.write_workbook(path)
+    part = W.sheet_part(path, "KPIs")
+    payload = text.encode("utf-8")
+    W.rezip(path, lambda name, data: data.replace(b"<sheetData>", b"<sheetData>" + payload) if name == part else None)
+    _assert_clean(run(str(path), "--as-of", AS_OF))
+
+
+def test_datetimes_in_number_cells_are_reported(tmp_path):
+    path = tmp_path / "dt.xlsx"
+    W.write_workbook(path, kpis=[W.kpi_row(target=datetime(2026, 1, 1))])
+    result = run(str(path), "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert "KPX203: target is a date (2026-01-01), not a number" in result.output

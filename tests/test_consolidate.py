@@ -1,0 +1,647 @@
+"""Test consolidation: numbers equal the core, roll-up, cross-file rules, safe text, sheets, CSV.
+
+Most tests build department workbooks in memory (``kpixl.model`` records), so
+the numbers are checked without depending on the reader; the file-level tests
+at the end write real workbooks with the template and read them back.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import math
+import random
+from datetime import date, timedelta
+from pathlib import Path
+
+import openpyxl
+import pytest
+import python_calamine
+
+from kpixl import consolidate as cons
+from kpixl import core
+from kpixl.errors import OutputError, ValidationFailed
+from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, MeasurementRecord, Place
+
+AS_OF = date(2026, 5, 15)
+DIRECTIONS = (core.INCREASE, core.DECREASE, core.MAINTAIN)
+AGGREGATIONS = (core.SUM, core.AVERAGE, core.LAST, core.MIN, core.MAX)
+
+
+# ----------------------------------------------------------------- builders
+
+def _definition(rng: random.Random, direction: str) -> dict:
+    if direction == core.INCREASE:
+        baseline = rng.choice([None, round(rng.uniform(10, 500), 2)])
+        target = (baseline or 0) + round(rng.uniform(5, 800), 2)
+        return {"baseline": baseline, "target": target}
+    if direction == core.DECREASE:
+        baseline = round(rng.uniform(100, 900), 2)
+        return {"baseline": baseline, "target": round(baseline * rng.uniform(0.2, 0.9), 2)}
+    target = round(rng.uniform(10, 300), 2) * rng.choice([1, -1])
+    return {"target": target, "tolerance": rng.choice([None, round(rng.uniform(1, 40), 2)])}
+
+
+def _dates(rng: random.Random) -> dict:
+    kind = rng.random()
+    if kind < 0.2:
+        return {}
+    start = AS_OF - timedelta(days=rng.randint(-20, 300))  # some not started yet
+    return {"start": start, "deadline": start + timedelta(days=rng.randint(60, 400))}
+
+
+def _thresholds(rng: random.Random) -> dict:
+    if rng.random() < 0.5:
+        return {}
+    amber = round(rng.uniform(0.5, 0.9), 2)
+    return {"green": round(amber + rng.uniform(0, 0.1), 2), "amber": amber}
+
+
+def random_company(seed: int, departments: int = 4) -> list[DepartmentWorkbook]:
+    """Return seeded department workbooks: every direction and aggregation, measured and unmeasured high KPIs."""
+    rng = random.Random(seed)
+    names = [f"Dept {chr(65 + d)}" for d in range(departments)]
+    highs = {name: [f"H{d}-{i}" for i in range(rng.randint(1, 2))] for d, name in enumerate(names)}
+    all_highs = [h for ids in highs.values() for h in ids]
+    books = []
+    combos = [(d, a) for d in DIRECTIONS for a in AGGREGATIONS]
+    for d, name in enumerate(names):
+        path = f"in/{name.lower().replace(' ', '_')}.xlsx"
+        book = DepartmentWorkbook(path=path, department=name)
+        ids = [(h, "high") for h in highs[name]] + [(f"L{d}-{i}", "low") for i in range(rng.randint(4, 9))]
+        for row, (kpi_id, level) in enumerate(ids, start=2):
+            direction, aggregation = combos[(seed + d * 7 + row) % len(combos)] if rng.random() < 0.7 else (
+                rng.choice(DIRECTIONS), rng.choice(AGGREGATIONS))
+            record = KpiRecord(
+                kpi_id=kpi_id, name=f"KPI {kpi_id}", level=level,
+                parent_id=rng.choice(all_highs) if level == "low" and rng.random() < 0.85 else None,
+                department=name, owner="Owner", unit="DKK", direction=direction, aggregation=aggregation,
+                frequency="weekly", weight=rng.choice([None, 0.5, 2.0, 3.0]) if level == "low" else None,
+                place=Place(path, "KPIs", f"A{row}"),
+                **_definition(rng, direction), **_dates(rng), **_thresholds(rng))
+            book.kpis.append(record)
+            measured = rng.random() < (0.5 if level == "high" else 0.85)
+            if not measured:
+                continue
+            # Within start..deadline (validate rejects others); some after AS_OF, which the window leaves out.
+            first = record.start or AS_OF - timedelta(days=rng.randint(30, 400))
+            weeks = rng.randint(1, 30)
+            if record.deadline:
+                weeks = min(weeks, (record.deadline - first).days // 7 + 1)
+            centre = record.target if direction != core.DECREASE else record.baseline
+            for week in range(weeks):
+                value = round(abs(centre) * rng.uniform(0.0, 1.4) / (8 if aggregation == core.SUM else 1), 3)
+                if direction == core.MAINTAIN:
+                    value = round(record.target + rng.uniform(-50, 50), 3)
+                book.measurements.append(MeasurementRecord(
+                    kpi_id, first + timedelta(weeks=week), value, entered_by="staff",
+                    place=Place(path, "Measurements", f"A{len(book.measurements) + 2}")))
+        books.append(book)
+    return books
+
+
+def expected_numbers(books: list[DepartmentWorkbook], as_of: date) -> dict[str, dict]:
+    """Return per KPI ID the numbers computed straight from the core (independent of consolidate)."""
+    out: dict[str, dict] = {}
+    records = []
+    for book in books:
+        series = book.measurements_by_kpi()
+        for r in book.kpis:
+            res = core.evaluate(r.definition(), series.get(r.kpi_id, []), as_of)
+            out[r.kpi_id] = {"record": r, "result": res, "measured": r.kpi_id in series,
+                             "attainment": res.attainment, "status": res.status}
+            records.append(r)
+    for r in records:
+        if r.level != "high":
+            continue
+        kids = [k for k in records if k.level == "low" and k.parent_id == r.kpi_id]
+        entry = out[r.kpi_id]
+        entry["children"] = kids
+        if kids:
+            atts = [out[k.kpi_id]["result"].attainment for k in kids]
+            entry["score"] = core.rollup(atts, [1.0 if k.weight is None else k.weight for k in kids])
+            entry["coverage"] = sum(a is not None for a in atts) / len(kids)
+        else:
+            entry["score"] = entry["coverage"] = None
+        if not entry["measured"] and entry["score"] is not None:
+            d = r.definition()
+            entry["attainment"] = entry["score"]
+            entry["status"] = core.status_of(entry["score"], d.green, d.amber)
+    return out
+
+
+def read_table(path: Path, sheet: str) -> list[dict]:
+    """Return the rows of ``sheet`` as header -> cell (openpyxl cells, to see types)."""
+    wb = openpyxl.load_workbook(path, read_only=True)
+    rows = list(wb[sheet].iter_rows())
+    headers = [c.value for c in rows[0]]
+    table = [{h: c for h, c in zip(headers, row)} for row in rows[1:]]
+    wb.close()
+    return table
+
+
+def values(row: dict) -> dict:
+    return {h: c.value for h, c in row.items()}
+
+
+def close(a, b) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def simple_book(path: str, department: str, kpis: list[KpiRecord], measurements=(), findings=()) -> DepartmentWorkbook:
+    for row, k in enumerate(kpis, start=2):
+        if k.place == Place():
+            k.place = Place(path, "KPIs", f"A{row}")
+    return DepartmentWorkbook(path=path, department=department, kpis=list(kpis), measurements=list(measurements),
+                              findings=list(findings))
+
+
+def kpi(kpi_id: str, **fields) -> KpiRecord:
+    base = {"name": kpi_id, "level": "low", "direction": core.INCREASE, "aggregation": core.LAST, "target": 100.0}
+    base.update(fields)
+    return KpiRecord(kpi_id=kpi_id, **base)
+
+
+def meas(kpi_id: str, value: float, day: date = date(2026, 1, 31), note=None, by=None) -> MeasurementRecord:
+    return MeasurementRecord(kpi_id, day, value, entered_by=by, note=note)
+
+
+# ---------------------------------------------------------- numbers == core
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_consolidated_numbers_equal_the_core(tmp_path, seed):
+    books = random_company(seed)
+    expected = expected_numbers(books, AS_OF)
+    company = cons.consolidate_workbooks(books, AS_OF)
+    out = tmp_path / "company.xlsx"
+    cons.write_company_workbook(company, out)
+    rows = {values(r)["KPI ID"]: values(r) for r in read_table(out, "KPIs")}
+    assert set(rows) == set(expected)
+    seen = {"directions": set(), "aggregations": set(), "high_measured": set(), "statuses": set()}
+    for kpi_id, exp in expected.items():
+        got, res, rec = rows[kpi_id], exp["result"], exp["record"]
+        assert close(got["Actual"], res.actual), kpi_id
+        assert close(got["Plan"], res.plan), kpi_id
+        assert close(got["Elapsed"], res.elapsed), kpi_id
+        assert close(got["Attainment"], exp["attainment"]), kpi_id
+        assert close(got["Forecast"], res.forecast), kpi_id
+        assert close(got["Forecast attainment"], res.forecast_attainment), kpi_id
+        assert got["Status"] == exp["status"], kpi_id
+        assert got["Trend"] == res.trend, kpi_id
+        assert close(got["Target"], rec.target) and close(got["Baseline"], rec.baseline)
+        assert close(got["Weight"], 1.0 if rec.weight is None else rec.weight)
+        if rec.level == "high":
+            assert close(got["Roll-up score"], exp["score"]), kpi_id
+            assert close(got["Roll-up coverage"], exp["coverage"]), kpi_id
+            seen["high_measured"].add(exp["measured"])
+        else:
+            assert got["Roll-up score"] is None
+        seen["directions"].add(rec.direction)
+        seen["aggregations"].add(rec.aggregation)
+        seen["statuses"].add(exp["status"])
+    # the generator really covers what the test claims
+    assert seen["directions"] == set(DIRECTIONS) and seen["aggregations"] == set(AGGREGATIONS)
+    assert len(seen["statuses"]) >= 3
+
+
+def test_random_company_covers_measured_and_unmeasured_high_level_kpis():
+    kinds = set()
+    for seed in (1, 2, 3, 4):
+        exp = expected_numbers(random_company(seed), AS_OF)
+        kinds |= {(e["measured"], e["score"] is not None) for e in exp.values() if e["record"].level == "high"}
+    assert {(True, True), (False, True)} <= kinds
+
+
+def test_rollup_sheet_has_one_row_per_child_with_weights_and_clipped_attainment(tmp_path):
+    books = random_company(7)
+    expected = expected_numbers(books, AS_OF)
+    company = cons.consolidate_workbooks(books, AS_OF)
+    out = tmp_path / "company.xlsx"
+    cons.write_company_workbook(company, out)
+    rows = [values(r) for r in read_table(out, "Roll-up")]
+    for high_id, exp in expected.items():
+        if exp["record"].level != "high":
+            continue
+        mine = [r for r in rows if r["High-level KPI ID"] == high_id]
+        kids = exp["children"]
+        assert len(mine) == max(1, len(kids))
+        assert sorted(r["Child KPI ID"] or "" for r in mine) == sorted(k.kpi_id for k in kids) or (
+            not kids and mine[0]["Child KPI ID"] is None)
+        for r in mine:
+            assert close(r["Roll-up score"], exp["score"]) and close(r["Roll-up coverage"], exp["coverage"])
+            if r["Child KPI ID"] is None:
+                continue
+            child_att = expected[r["Child KPI ID"]]["result"].attainment
+            assert close(r["Child attainment"], child_att)
+            assert close(r["Clipped attainment"], None if child_att is None else min(1.0, max(0.0, child_att)))
+            w = expected[r["Child KPI ID"]]["record"].weight
+            assert r["Weight"] == (1.0 if w is None else w)
+
+
+def test_rollup_score_coverage_and_the_high_level_attainment_rules():
+    # Children: 0.5 (w 1), 1.5 clipped to 1 (w 3), no data (w 1): score (0.5 + 3) / 4, coverage 2/3.
+    hq = simple_book("hq.xlsx", "HQ", [
+        kpi("H-UNMEASURED", level="high", green=0.9, amber=0.8),
+        kpi("H-MEASURED", level="high"),
+        kpi("H-EMPTY", level="high"),
+    ], [meas("H-MEASURED", 40.0)])
+    sales = simple_book("sales.xlsx", "Sales", [
+        kpi("S1", parent_id="H-UNMEASURED"), kpi("S2", parent_id="H-UNMEASURED", weight=3.0),
+        kpi("S3", parent_id="H-UNMEASURED"), kpi("S4", parent_id="H-MEASURED"),
+    ], [meas("S1", 50.0), meas("S2", 150.0), meas("S4", 100.0)])
+    company = cons.consolidate_workbooks([hq, sales], AS_OF)
+    unmeasured = company.kpi("H-UNMEASURED")
+    assert unmeasured.rollup_score == pytest.approx(3.5 / 4, abs=1e-12)
+    assert unmeasured.rollup_coverage == pytest.approx(2 / 3, abs=1e-12)
+    assert unmeasured.attainment == unmeasured.rollup_score and unmeasured.basis == "rollup"
+    assert unmeasured.status == core.AT_RISK  # 0.875 with its own thresholds green 0.9 / amber 0.8
+    measured = company.kpi("H-MEASURED")
+    assert measured.attainment == pytest.approx(0.4) and measured.status == core.OFF_TRACK
+    assert measured.rollup_score == pytest.approx(1.0) and measured.basis == "own"
+    empty = company.kpi("H-EMPTY")
+    assert empty.rollup_score is None and empty.rollup_coverage is None and empty.status == core.NO_DATA
+    counts = company.status_counts()
+    assert counts["HQ"] == {core.AT_RISK: 1, core.OFF_TRACK: 1, core.NO_DATA: 1}
+    assert counts[None][core.ON_TRACK] == 2  # S2 (1.5) and S4 (1.0)
+
+
+def test_summary_sheet_counts_statuses_per_department_and_company(tmp_path):
+    books = random_company(5)
+    expected = expected_numbers(books, AS_OF)
+    company = cons.consolidate_workbooks(books, AS_OF)
+    out = tmp_path / "company.xlsx"
+    cons.write_company_workbook(company, out)
+    wb = openpyxl.load_workbook(out)
+    sheet = wb["Summary"]
+    assert sheet["A2"].value == "As of" and sheet["B2"].value.date() == AS_OF
+    header = [c.value for c in sheet[4]]
+    assert header == ["Department", "On track", "At risk", "Off track", "Not started", "No data", "Total"]
+    table = {r[0]: r[1:] for r in sheet.iter_rows(min_row=5, max_row=5 + len(books), values_only=True)}
+    for book in books:
+        statuses = [expected[k.kpi_id]["status"] for k in book.kpis]
+        assert table[book.department] == tuple(statuses.count(s) for s in cons.STATUSES) + (len(statuses),)
+    assert table["Company"][-1] == len(expected)
+    assert len(sheet._charts) == 1 and wb.sheetnames == ["Summary", "KPIs", "Roll-up", "Measurements",
+                                                         "Findings", "Sources"]
+
+
+def test_measurements_sheet_keeps_every_row_with_its_department_source_and_cell(tmp_path):
+    books = random_company(3)
+    company = cons.consolidate_workbooks(books, AS_OF)
+    out = tmp_path / "company.xlsx"
+    cons.write_company_workbook(company, out)
+    rows = [values(r) for r in read_table(out, "Measurements")]
+    want = [(b.department, b.path, m.kpi_id, m.period_end, m.value, f"{m.place.sheet}!{m.place.cell}")
+            for b in books for m in b.measurements]
+    got = [(r["Department"], r["Source file"], r["KPI ID"], r["Period end"].date(), r["Value"], r["Origin"])
+           for r in rows]
+    assert [g[:4] + g[5:] for g in got] == [w[:4] + w[5:] for w in want]
+    assert all(close(g[4], w[4]) for g, w in zip(got, want))
+
+
+# ------------------------------------------------------------- cross-file rules
+
+def test_duplicate_kpi_id_across_files_names_both_files():
+    a = simple_book("a.xlsx", "A", [kpi("X-1")])
+    b = simple_book("b.xlsx", "B", [kpi("Y-1"), kpi("x-1")])
+    with pytest.raises(ValidationFailed) as caught:
+        cons.consolidate_workbooks([a, b], AS_OF)
+    message = str(caught.value)
+    assert message.splitlines()[0] == ("1 error(s) in 1 of 2 file(s); nothing was written "
+                                       "(fix them, or use --skip-invalid to leave those files out):")
+    assert message.splitlines()[1] == ("  b.xlsx:KPIs!A3: error KPX601: KPI ID 'x-1' is also in a.xlsx:KPIs!A2; "
+                                       "KPI IDs must be unique across the company: rename one of them")
+
+
+def test_a_department_in_two_files_names_both_files():
+    a = simple_book("a.xlsx", "Sales", [kpi("A-1")])
+    b = simple_book("b.xlsx", " sales ", [kpi("B-1")])
+    with pytest.raises(ValidationFailed) as caught:
+        cons.consolidate_workbooks([a, b], AS_OF)
+    assert ("  b.xlsx: error KPX603: department 'sales' is also in a.xlsx; each department belongs in one "
+            "workbook: merge the two files or correct the department") in str(caught.value).splitlines()
+
+
+def test_parent_that_is_no_high_level_kpi_is_an_error():
+    a = simple_book("a.xlsx", "A", [kpi("A-1", level="high"), kpi("A-2")])
+    b = simple_book("b.xlsx", "B", [kpi("B-1", parent_id="A-2"), kpi("B-2", parent_id="a-1")])
+    with pytest.raises(ValidationFailed) as caught:
+        cons.consolidate_workbooks([a, b], AS_OF)
+    lines = str(caught.value).splitlines()
+    assert lines[0].startswith("1 error(s) in 1 of 2 file(s)")
+    assert lines[1] == ("  b.xlsx:KPIs!A2: error KPX602: parent KPI ID 'A-2' of KPI 'B-1' matches no high-level KPI "
+                        "in any input (b.xlsx, a.xlsx); use the ID of a KPI with level high")
+
+
+def test_failure_message_lists_the_first_errors_and_how_many_more():
+    books = [simple_book(f"f{i}.xlsx", f"D{i}", [kpi("SAME")]) for i in range(14)]
+    with pytest.raises(ValidationFailed) as caught:
+        cons.consolidate_workbooks(books, AS_OF)
+    lines = str(caught.value).splitlines()
+    assert lines[0].startswith("13 error(s) in 13 of 14 file(s)")
+    assert len(lines) == 1 + cons.ERRORS_SHOWN + 1
+    assert lines[-1] == "  ... and 3 more"
+
+
+def test_file_errors_fail_the_run_and_are_listed():
+    bad = Finding("KPX100", ERROR, "the target is blank; type the value to reach", Place("bad.xlsx", "KPIs", "L2"))
+    books = [simple_book("ok.xlsx", "OK", [kpi("O-1")]), simple_book("bad.xlsx", "Bad", [kpi("B-1")], findings=[bad])]
+    with pytest.raises(ValidationFailed) as caught:
+        cons.consolidate_workbooks(books, AS_OF)
+    assert "  bad.xlsx:KPIs!L2: error KPX100: the target is blank; type the value to reach" in str(caught.value)
+
+
+def test_skip_invalid_leaves_out_bad_files_and_cascades_to_orphans(tmp_path):
+    bad = Finding("KPX100", ERROR, "broken", Place("hq.xlsx", "KPIs", "B2"))
+    warn = Finding("KPX200", WARNING, "a row below the table", Place("ok.xlsx", "Measurements", "A9"))
+    hq = simple_book("hq.xlsx", "HQ", [kpi("H-1", level="high")], findings=[bad])
+    child = simple_book("child.xlsx", "Child", [kpi("C-1", parent_id="H-1")], [meas("C-1", 80.0)])
+    ok = simple_book("ok.xlsx", "OK", [kpi("O-1")], [meas("O-1", 99.0)], findings=[warn])
+    dup = simple_book("dup.xlsx", "Dup", [kpi("o-1")])
+    company = cons.consolidate_workbooks([hq, child, ok, dup], AS_OF, skip_invalid=True)
+    assert [s.path for s in company.included] == ["ok.xlsx"]
+    reasons = {s.path: s.reason for s in company.skipped}
+    assert reasons["hq.xlsx"] == "KPIs!B2: KPX100: broken"
+    assert reasons["child.xlsx"].startswith("KPIs!A2: KPX602: parent KPI ID 'H-1' of KPI 'C-1'")
+    assert reasons["dup.xlsx"] == ("KPIs!A2: KPX601: KPI ID 'o-1' is also in ok.xlsx:KPIs!A2; KPI IDs must "
+                                   "be unique across the company: rename one of them")
+    out = tmp_path / "company.xlsx"
+    cons.write_company_workbook(company, out)
+    sources = {r["Path"]: r for r in map(values, read_table(out, "Sources"))}
+    assert sources["ok.xlsx"]["Status"] == "included" and sources["ok.xlsx"]["Reason"] is None
+    assert sources["hq.xlsx"]["Status"] == "skipped" and sources["hq.xlsx"]["Reason"] == reasons["hq.xlsx"]
+    findings = [values(r) for r in read_table(out, "Findings")]
+    assert {(f["Source file"], f["Code"], f["Severity"]) for f in findings} == {
+        ("ok.xlsx", "KPX200", "warning"), ("hq.xlsx", "KPX100", "error"), ("child.xlsx", "KPX602", "error"),
+        ("dup.xlsx", "KPX601", "error")}
+    assert [values(r)["KPI ID"] for r in read_table(out, "KPIs")] == ["O-1"]
+
+
+def test_nothing_valid_at_all_fails_even_with_skip_invalid():
+    bad = Finding("KPX100", ERROR, "broken", Place("x.xlsx"))
+    with pytest.raises(ValidationFailed, match=r"^no valid input among 1 file\(s\); nothing was written"):
+        cons.consolidate_workbooks([simple_book("x.xlsx", "X", [kpi("X")], findings=[bad])], AS_OF,
+                                   skip_invalid=True)
+
+
+# --------------------------------------------------------- text stays text
+
+NASTY = ['=HYPERLINK("http://x","y")', "+1+2", "-3", "@SUM(A1)", "\tTAB", "\rCR", "=1+1"]
+
+
+def _nasty_company():
+    kpis = [kpi(f"K{i}", name=text, owner=text, unit=text) for i, text in enumerate(NASTY)]
+    ms = [meas(f"K{i}", -5.0, note=text, by=text) for i, text in enumerate(NASTY)]
+    return cons.consolidate_workbooks([simple_book("n.xlsx", "=Dept", kpis, ms)], AS_OF)
+
+
+def calamine_table(path: Path, sheet: str) -> list[dict]:
+    """Return the rows of ``sheet`` as header -> value, read by python-calamine (decodes _xHHHH_ escapes)."""
+    rows = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python()
+    return [dict(zip(rows[0], row)) for row in rows[1:]]
+
+
+def test_formula_like_text_is_written_as_text_in_the_workbook(tmp_path):
+    out = tmp_path / "company.xlsx"
+    cons.write_company_workbook(_nasty_company(), out)
+    for row, text in zip(read_table(out, "KPIs"), NASTY):
+        for header in ("KPI name", "Owner", "Unit", "Department"):
+            assert row[header].data_type == "s"
+    for row, text in zip(calamine_table(out, "KPIs"), NASTY):
+        assert (row["KPI name"], row["Owner"], row["Unit"], row["Department"]) == (text, text, text, "=Dept")
+    for row in read_table(out, "Measurements"):
+        assert row["Note"].data_type == "s" and row["Entered by"].data_type == "s"
+        assert row["Value"].data_type == "n" and row["Value"].value == -5
+    for row, text in zip(calamine_table(out, "Measurements"), NASTY):
+        assert row["Note"] == text and row["Entered by"] == text
+    # no cell anywhere is a formula
+    wb = openpyxl.load_workbook(out)
+    assert not [c for ws in wb for r in ws.iter_rows() for c in r if c.data_type == "f"]
+
+
+def test_formula_like_text_is_prefixed_in_csv_but_numbers_are_not(tmp_path):
+    company = _nasty_company()
+    cons.write_csv_table(company, "measurements", tmp_path / "m.csv")
+    with open(tmp_path / "m.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["Note"] for r in rows] == ["'" + t for t in NASTY]
+    assert {r["Department"] for r in rows} == {"'=Dept"}
+    assert {r["Value"] for r in rows} == {"-5.0"}
+    assert rows[0]["Period end"] == "2026-01-31"
+
+
+def test_csv_tables_hold_the_same_numbers_as_the_workbook(tmp_path):
+    company = cons.consolidate_workbooks(random_company(11), AS_OF)
+    out = tmp_path / "company.xlsx"
+    cons.write_company_workbook(company, out)
+    cons.write_csv_table(company, "kpis", tmp_path / "kpis.csv")
+    with open(tmp_path / "kpis.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    sheet = [values(r) for r in read_table(out, "KPIs")]
+    assert len(rows) == len(sheet)
+    for c, x in zip(rows, sheet):
+        for header in ("Actual", "Attainment", "Roll-up score", "Forecast"):
+            assert close(float(c[header]) if c[header] else None, x[header])
+        assert c["Status"] == x["Status"] and c["KPI ID"] == x["KPI ID"]
+
+
+# --------------------------------------------------------- sheets and language
+
+def test_long_tables_continue_on_numbered_sheets(tmp_path, monkeypatch):
+    monkeypatch.setattr(cons, "MAX_SHEET_ROWS", 6)  # header + 5 rows per sheet
+    books = random_company(3)
+    company = cons.consolidate_workbooks(books, AS_OF)
+    out = tmp_path / "company.xlsx"
+    cons.write_company_workbook(company, out)
+    total = company.measurement_count
+    wb = openpyxl.load_workbook(out, read_only=True)
+    parts = [n for n in wb.sheetnames if n == "Measurements" or n.startswith("Measurements (")]
+    assert parts == ["Measurements"] + [f"Measurements ({i})" for i in range(2, len(parts) + 1)]
+    assert len(parts) == math.ceil(total / 5)
+    wb.close()
+    got = [values(r)["KPI ID"] for p in parts for r in read_table(out, p)]
+    assert got == [m.kpi_id for b in books for m in b.measurements]
+
+
+def test_danish_output_has_danish_sheets_headers_and_statuses(tmp_path):
+    books = random_company(2)
+    company = cons.consolidate_workbooks(books, AS_OF, language="da")
+    out = tmp_path / "company.xlsx"
+    cons.write_company_workbook(company, out)
+    wb = openpyxl.load_workbook(out, read_only=True)
+    assert wb.sheetnames == ["Oversigt", "KPI'er", "Oprulning", "Målinger", "Fund", "Kilder"]
+    wb.close()
+    rows = [values(r) for r in read_table(out, "KPI'er")]
+    danish = {core.word("status", s, "da") for s in cons.STATUSES}
+    assert rows and all(r["Status"] in danish for r in rows)
+    assert {r["Retning"] for r in rows} <= {"øge", "mindske", "fastholde"}
+    english = {k.record.kpi_id: k for k in cons.consolidate_workbooks(random_company(2), AS_OF).kpis}
+    for r in rows:
+        assert r["Status"] == core.word("status", english[r["KPI-ID"]].status, "da")
+    assert [values(r)["Status"] for r in read_table(out, "Kilder")] == ["medtaget"] * len(books)
+
+
+def test_status_cells_are_coloured_by_conditional_formatting(tmp_path):
+    out = tmp_path / "company.xlsx"
+    cons.write_company_workbook(cons.consolidate_workbooks(random_company(1), AS_OF), out)
+    sheet = openpyxl.load_workbook(out)["KPIs"]
+    rules = {r.formula[0] for rng in sheet.conditional_formatting for r in rng.rules}
+    assert rules == {'"On track"', '"At risk"', '"Off track"', '"Not started"', '"No data"'}
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
+
+
+# ------------------------------------------------------------ real files
+
+def write_files(folder: Path, books: list[DepartmentWorkbook]) -> list[Path]:
+    """Write each in-memory workbook as a kpixl workbook file (tests/workbooks.py) and return the paths."""
+    import workbooks as wbf
+
+    from kpixl import schema
+
+    folder.mkdir(exist_ok=True)
+    paths = []
+    for book in books:
+        path = folder / Path(book.path).name
+        fields = ("name", "level", "parent_id", "owner", "unit", "direction", "aggregation", "baseline", "target",
+                  "tolerance", "start", "deadline", "green", "amber", "weight")
+        kpis = [wbf.kpi_row(k.kpi_id, department=book.department, frequency=None,
+                            **{f: getattr(k, f) for f in fields}) for k in book.kpis]
+        ms = [wbf.measurement_row(m.kpi_id, m.period_end, m.value, entered_by=m.entered_by, note=m.note)
+              for m in book.measurements]
+        wbf.write_workbook(path, kpis=kpis, measurements=ms, evaluations=[],
+                           metadata_values={schema.NAME_DEPARTMENT: book.department})
+        paths.append(path)
+    return paths
+
+
+@pytest.fixture(scope="module")
+def company_files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("departments")
+    books = random_company(21, departments=5)
+    return folder, books, write_files(folder, books)
+
+
+def test_files_consolidate_to_the_core_numbers(company_files, tmp_path):
+    folder, books, paths = company_files
+    out = tmp_path / "company.xlsx"
+    result = cons.consolidate([folder], out, as_of=AS_OF)
+    assert [s.path for s in result.company.included] == [str(p) for p in paths]
+    expected = expected_numbers(books, AS_OF)
+    rows = {r["KPI ID"]: r for r in calamine_table(out, "KPIs")}
+    assert set(rows) == set(expected)
+    for kpi_id, exp in expected.items():
+        got, res = rows[kpi_id], exp["result"]
+        for header, want in (("Actual", res.actual), ("Plan", res.plan), ("Attainment", exp["attainment"]),
+                             ("Forecast", res.forecast), ("Forecast attainment", res.forecast_attainment),
+                             ("Roll-up score", exp.get("score")), ("Roll-up coverage", exp.get("coverage"))):
+            assert close(got[header] if got[header] != "" else None, want), (kpi_id, header)
+        assert got["Status"] == exp["status"] and got["Trend"] == res.trend
+    measurements = calamine_table(out, "Measurements")
+    assert len(measurements) == sum(len(b.measurements) for b in books)
+    assert measurements[0]["Origin"] == "Measurements!A2"
+
+
+def test_sources_sheet_holds_size_and_sha256_of_each_file(company_files, tmp_path):
+    folder, books, paths = company_files
+    out = tmp_path / "company.xlsx"
+    cons.consolidate(paths, out, as_of=AS_OF)
+    rows = calamine_table(out, "Sources")
+    assert [r["Path"] for r in rows] == [str(p) for p in paths]
+    for row, path, book in zip(rows, paths, books):
+        data = path.read_bytes()
+        assert row["SHA-256"] == hashlib.sha256(data).hexdigest()
+        assert row["Size (bytes)"] == len(data)
+        assert (row["KPIs"], row["Measurements"], row["Errors"]) == (len(book.kpis), len(book.measurements), 0)
+        assert row["Department"] == book.department and row["Status"] == "included"
+
+
+def test_parallel_jobs_give_the_same_workbook_values(company_files, tmp_path):
+    folder, _, paths = company_files
+    cons.consolidate(paths, tmp_path / "one.xlsx", as_of=AS_OF, jobs=1)
+    calls = []
+    cons.consolidate(paths, tmp_path / "two.xlsx", as_of=AS_OF, jobs=2, progress=lambda *a: calls.append(a))
+    for sheet in ("KPIs", "Roll-up", "Measurements", "Sources", "Summary"):
+        assert calamine_table(tmp_path / "one.xlsx", sheet) == calamine_table(tmp_path / "two.xlsx", sheet)
+    assert calls == [(i, len(paths), p.name) for i, p in enumerate(paths, start=1)]
+
+
+def test_csv_folder_gets_every_table(company_files, tmp_path):
+    folder, _, paths = company_files
+    result = cons.consolidate(paths, tmp_path / "company.xlsx", as_of=AS_OF, csv_dir=tmp_path / "csv")
+    assert sorted(p.name for p in (tmp_path / "csv").iterdir()) == sorted(cons.CSV_FILES)
+    assert sorted(p.name for p in result.csv_files) == sorted(cons.CSV_FILES)
+    with open(tmp_path / "csv" / "sources.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["SHA-256"] for r in rows] == [hashlib.sha256(p.read_bytes()).hexdigest() for p in paths]
+    with open(tmp_path / "csv" / "summary.csv", encoding="utf-8", newline="") as handle:
+        summary = list(csv.DictReader(handle))
+    assert summary[-1]["Department"] == "Company"
+    assert int(summary[-1]["Total"]) == len(result.company.kpis)
+
+
+@pytest.mark.parametrize("exception", [RuntimeError("disk on fire"), KeyboardInterrupt()])
+@pytest.mark.parametrize("step", ["_write_summary", "write_csv_table"])
+def test_a_failed_run_leaves_no_file_behind(company_files, tmp_path, monkeypatch, exception, step):
+    folder, _, paths = company_files
+    calls = []
+    real = getattr(cons, step)
+
+    def fail_on_second_call(*args, **kwargs):
+        calls.append(1)
+        if step == "write_csv_table" and len(calls) < 3:
+            return real(*args, **kwargs)  # some CSV files are complete when the failure comes
+        raise exception
+
+    monkeypatch.setattr(cons, step, fail_on_second_call)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    with pytest.raises(type(exception)):
+        cons.consolidate(paths, out_dir / "company.xlsx", as_of=AS_OF, csv_dir=out_dir / "csv")
+    assert list(out_dir.iterdir()) == []
+
+
+def test_existing_output_is_refused_without_force_and_inputs_are_untouched(company_files, tmp_path):
+    folder, _, paths = company_files
+    out = tmp_path / "company.xlsx"
+    out.write_bytes(b"old")
+    before = [p.read_bytes() for p in paths]
+    with pytest.raises(OutputError, match=r": already exists; use --force to overwrite it$"):
+        cons.consolidate(paths, out, as_of=AS_OF)
+    assert out.read_bytes() == b"old"
+    cons.consolidate(paths, out, as_of=AS_OF, force=True)
+    assert out.read_bytes()[:2] == b"PK"
+    assert [p.read_bytes() for p in paths] == before
+    with pytest.raises(OutputError, match="the output is also an input"):
+        cons.consolidate(paths, paths[0], as_of=AS_OF, force=True)
+    assert paths[0].read_bytes() == before[0]
+
+
+def test_existing_csv_file_is_refused_before_any_work(company_files, tmp_path):
+    folder, _, paths = company_files
+    (tmp_path / "csv").mkdir()
+    (tmp_path / "csv" / "kpis.csv").write_text("old")
+    with pytest.raises(OutputError, match=r"kpis.csv: already exists; use --force to overwrite it$"):
+        cons.consolidate(paths, tmp_path / "company.xlsx", as_of=AS_OF, csv_dir=tmp_path / "csv")
+    assert not (tmp_path / "company.xlsx").exists()
+    assert [p.name for p in (tmp_path / "csv").iterdir()] == ["kpis.csv"]
+
+
+def test_a_broken_file_is_skipped_with_its_reason(company_files, tmp_path):
+    folder, _, paths = company_files
+    broken = tmp_path / "broken.xlsx"
+    broken.write_text("name,value\nx,1\n")
+    inputs = list(paths) + [broken]
+    with pytest.raises(ValidationFailed, match=r"broken\.xlsx: error KPX"):
+        cons.consolidate(inputs, tmp_path / "company.xlsx", as_of=AS_OF)
+    assert not (tmp_path / "company.xlsx").exists()
+    result = cons.consolidate(inputs, tmp_path / "company.xlsx", as_of=AS_OF, skip_invalid=True)
+    assert [s.path for s in result.company.skipped] == [str(broken)]
+    lines = result.summary_lines()
+    assert lines[-3] == "Skipped 1 invalid file(s):"
+    assert lines[-2] == (f"  {broken}: KPX107: is a text/CSV file renamed to a workbook name, not a workbook; "
+                         "open it in Excel and save it as an Excel Workbook (.xlsx)")
+    sources = calamine_table(tmp_path / "company.xlsx", "Sources")
+    assert sources[-1]["Status"] == "skipped" and sources[-1]["SHA-256"] == hashlib.sha256(
+        broken.read_bytes()).hexdigest()

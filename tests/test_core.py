@@ -1,0 +1,423 @@
+"""Test kpixl.core against shared/spec/kpi-semantics.md: worked examples, errors, edge rules, properties."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from kpixl import core
+from kpixl.errors import DefinitionError, KpixlError
+
+# (a, t, b, direction, aggregation, f, attainment, status) -- the spec's worked examples
+WORKED = [
+    (95, 100, None, "increase", "last", 1.0, 0.95, "On track"),
+    (1050, 1100, 1000, "increase", "last", 1.0, 0.5, "Off track"),
+    (120, 100, 200, "decrease", "last", 1.0, 0.8, "Off track"),
+    (103, 100, None, "maintain", "last", 1.0, 0.7, "Off track"),
+    (550, 1100, 1000, "increase", "sum", 0.5, 1.0, "On track"),
+    (450, 800, 1000, "decrease", "sum", 0.5, 0.5, "Off track"),
+]
+
+
+@pytest.mark.parametrize("a, t, b, direction, aggregation, f, expected, expected_status", WORKED)
+def test_worked_examples(a, t, b, direction, aggregation, f, expected, expected_status):
+    assert core.attainment(a, t, b, direction, f, aggregation) == pytest.approx(expected, abs=1e-12)
+    assert core.status(a, t, b, direction, f, aggregation) == expected_status
+
+
+# ------------------------------------------------------------------ errors
+
+@pytest.mark.parametrize("t, b, direction, tol, message", [
+    (90, 100, "increase", None, "an increase KPI needs its target above its baseline (target 90, baseline 100)"),
+    (100, 100, "increase", None, "an increase KPI needs its target above its baseline (target 100, baseline 100)"),
+    (0, None, "increase", None, "an increase KPI with no baseline needs a target above 0 (target 0)"),
+    (-5, None, "increase", None, "an increase KPI with no baseline needs a target above 0 (target -5)"),
+    (80, None, "decrease", None, "a decrease KPI needs a baseline to decrease from (target 80)"),
+    (100, 100, "decrease", None, "a decrease KPI needs its target below its baseline (target 100, baseline 100)"),
+    (120, 100, "decrease", None, "a decrease KPI needs its target below its baseline (target 120, baseline 100)"),
+    (0, None, "maintain", None, "a maintain KPI with target 0 needs a tolerance; type the allowed distance"),
+    (50, None, "maintain", 0, "the tolerance must be above 0 (tolerance 0)"),
+    (50, None, "maintain", -1, "the tolerance must be above 0 (tolerance -1)"),
+])
+def test_invalid_definitions_raise_a_clear_error(t, b, direction, tol, message):
+    with pytest.raises(DefinitionError) as raised:
+        core.attainment(10, t, b, direction, 1.0, "last", tol)
+    assert str(raised.value) == message
+    with pytest.raises(DefinitionError):
+        core.plan(t, b, direction, 1.0, "last", tol)
+    with pytest.raises(DefinitionError):  # invalid even before there is data
+        core.attainment(None, t, b, direction, 1.0, "last", tol)
+
+
+def test_maintain_target_too_close_to_zero_needs_a_tolerance():
+    with pytest.raises(DefinitionError, match="target 0 needs a tolerance"):
+        core.attainment(1, 5e-324, None, "maintain")
+
+
+def test_target_a_rounding_error_from_the_baseline_is_an_error_not_a_crash():
+    with pytest.raises(DefinitionError, match="the target is too close to the baseline"):
+        core.attainment(0.0, 0.010000000000000002, 0.01, "increase", 0.25, "average")
+
+
+def test_maintain_target_zero_with_a_tolerance_is_valid():
+    assert core.attainment(1, 0, None, "maintain", 1.0, "last", 4) == 0.75
+
+
+def test_deadline_not_after_start_is_invalid():
+    with pytest.raises(DefinitionError, match=r"deadline must be after the start date \(start 2026-03-01, "
+                                              r"deadline 2026-03-01\)"):
+        core.elapsed_fraction(date(2026, 3, 1), date(2026, 3, 1), date(2026, 3, 5))
+    with pytest.raises(DefinitionError):
+        core.elapsed_fraction(date(2026, 3, 1), date(2026, 2, 1), date(2026, 3, 5))
+
+
+def test_green_below_amber_is_invalid():
+    with pytest.raises(DefinitionError, match=r"green must be at least amber \(green 0.8, amber 0.9\)"):
+        core.status_of(0.5, green=0.8, amber=0.9)
+    assert core.status_of(0.9, green=0.9, amber=0.9) == "On track"
+
+
+def test_negative_weight_is_invalid():
+    with pytest.raises(DefinitionError, match=r"a weight cannot be negative \(weight -1\)"):
+        core.rollup([0.5, 0.7], [1, -1])
+
+
+def test_errors_are_kpixl_errors():
+    assert issubclass(DefinitionError, KpixlError)
+
+
+# ----------------------------------------------------------------- elapsed
+
+def test_elapsed_fraction_in_whole_days_and_clamped():
+    start, deadline = date(2026, 1, 1), date(2026, 1, 11)
+    assert core.elapsed_fraction(start, deadline, date(2026, 1, 6)) == 0.5
+    assert core.elapsed_fraction(start, deadline, date(2025, 12, 1)) == 0.0
+    assert core.elapsed_fraction(start, deadline, date(2026, 1, 1)) == 0.0
+    assert core.elapsed_fraction(start, deadline, date(2026, 1, 11)) == 1.0
+    assert core.elapsed_fraction(start, deadline, date(2027, 1, 1)) == 1.0
+    assert core.elapsed_fraction(start, deadline, date(2026, 1, 4)) == pytest.approx(0.3)
+
+
+def test_elapsed_fraction_without_dates_is_one():
+    assert core.elapsed_fraction(None, date(2026, 1, 1), date(2025, 1, 1)) == 1.0
+    assert core.elapsed_fraction(date(2026, 1, 1), None, date(2025, 1, 1)) == 1.0
+    assert core.elapsed_fraction(None, None, date(2025, 1, 1)) == 1.0
+
+
+def test_dates_and_serials():
+    assert core.to_serial(date(2026, 6, 30)) == 46203
+    assert core.to_serial(datetime(2026, 6, 30, 18, 0)) == 46203
+    assert core.from_serial(46203.75) == date(2026, 6, 30)
+    assert core.to_date(46203) == date(2026, 6, 30)
+    assert core.to_date(datetime(2026, 6, 30, 9)) == date(2026, 6, 30)
+    assert core.to_date("") is None and core.to_date(float("nan")) is None
+    with pytest.raises(DefinitionError):
+        core.to_date("June")
+    with pytest.raises(DefinitionError):
+        core.to_date(True)
+
+
+def test_blanks_and_numbers():
+    assert core.is_blank(None) and core.is_blank("  ") and core.is_blank(float("nan"))
+    assert not core.is_blank(0) and not core.is_blank("x")
+    assert core.to_number(np.float64(2.5)) == 2.5
+    assert core.to_number(None) is None
+    with pytest.raises(DefinitionError, match=r"target 'abc' is text, not a number; type the number"):
+        core.to_number("abc", "target")
+    with pytest.raises(DefinitionError):
+        core.to_number(True)
+    with pytest.raises(DefinitionError):
+        core.to_number(float("inf"))
+
+
+# ------------------------------------------------------------------ actual
+
+MEASURED = [(date(2026, 1, 31), 10.0), (date(2026, 3, 31), 30.0), (date(2026, 2, 28), 20.0),
+            (date(2026, 4, 30), 40.0)]
+
+
+@pytest.mark.parametrize("aggregation, expected", [
+    ("sum", 60.0), ("average", 20.0), ("last", 30.0), ("min", 10.0), ("max", 30.0),
+])
+def test_actual_per_aggregation(aggregation, expected):
+    assert core.actual(MEASURED, aggregation, as_of=date(2026, 3, 31)) == expected
+
+
+def test_actual_window_bounds_are_inclusive():
+    # start <= period_end <= as_of: both ends count
+    assert core.actual(MEASURED, "sum", date(2026, 3, 31), start=date(2026, 2, 28)) == 50.0
+    assert core.actual(MEASURED, "sum", date(2026, 3, 30), start=date(2026, 3, 1)) is None
+    assert core.actual(MEASURED, "sum", date(2026, 1, 30)) is None
+    assert core.actual(MEASURED, "sum", date(2026, 1, 31)) == 10.0
+
+
+def test_actual_last_takes_the_latest_period_end_and_the_later_row_on_a_tie():
+    rows = [(date(2026, 2, 1), 5.0), (date(2026, 1, 1), 9.0), (date(2026, 2, 1), 7.0)]
+    assert core.actual(rows, "last", date(2026, 12, 31)) == 7.0
+
+
+def test_not_started_versus_no_data():
+    # f = 0: Not started even without data; f > 0 without data: No data
+    assert core.status(None, 100, None, "increase", 0.0, "last") == "Not started"
+    assert core.status(50, 100, None, "increase", 0.0, "sum") == "Not started"
+    assert core.attainment(50, 100, None, "increase", 0.0, "sum") is None
+    assert core.status(None, 100, None, "increase", 0.5, "last") == "No data"
+    assert core.attainment(None, 100, None, "increase", 0.5, "last") is None
+    # maintain level ignores f; maintain cumulative does not
+    assert core.status(100, 100, None, "maintain", 0.0, "last") == "On track"
+    assert core.status(100, 100, None, "maintain", 0.0, "sum") == "Not started"
+
+
+def test_maintain_cumulative_uses_the_ramped_plan():
+    # plan t*f = 50, tol*f = 5: 52 is 2/5 away
+    assert core.attainment(52, 100, None, "maintain", 0.5, "sum") == pytest.approx(0.6)
+    assert core.plan(100, None, "maintain", 0.5, "sum") == 50
+    assert core.plan(100, None, "maintain", 0.5, "last") == 100
+
+
+def test_plan_ramps_level_with_baseline_only():
+    assert core.plan(1100, 1000, "increase", 0.5, "last") == 1050
+    assert core.plan(1100, None, "increase", 0.5, "last") == 1100
+    assert core.plan(1100, 1000, "increase", 0.5, "sum") == 550
+
+
+# ------------------------------------------------------------------ status
+
+@pytest.mark.parametrize("a, expected", [
+    (95, "On track"), (94.99, "At risk"), (85, "At risk"), (84.99, "Off track"), (120, "On track"), (-5, "Off track"),
+])
+def test_status_boundaries_are_inclusive(a, expected):
+    assert core.status(a, 100) == expected
+
+
+def test_status_rounds_attainment_to_9_decimals():
+    assert core.status_of(0.9499999999) == "On track"
+    assert core.status_of(0.949999999) == "At risk"
+    assert core.status_of(None) == "No data"
+    assert core.status_of(0.2, started=False) == "Not started"
+
+
+# ------------------------------------------------------------------- trend
+
+def test_trend():
+    assert core.trend([]) == "No data"
+    assert core.trend([5]) == "No data"
+    assert core.trend([100, 101]) == "Stable"  # rel = 1/100.5 < 0.02
+    assert core.trend([100, 103]) == "Improving"
+    assert core.trend([100, 103], "decrease") == "Worsening"
+    assert core.trend([100, 97], "decrease") == "Improving"
+    assert core.trend([0, 0, 0]) == "Stable"  # s = 0 counts as 1
+
+
+def test_trend_maintain_fits_the_distance_to_target():
+    assert core.trend([80, 90, 95], "maintain", 100) == "Improving"
+    assert core.trend([100, 110, 120], "maintain", 100) == "Worsening"
+    assert core.trend([120, 110, 100], "maintain", 100) == "Improving"
+    with pytest.raises(DefinitionError):
+        core.trend([1, 2], "maintain", None)
+
+
+def test_trend_stable_band_edge():
+    # rel = slope*(n-1)/s exactly 0.02 is not Stable
+    assert core.trend([99, 101]) == "Improving"
+    assert core.trend([99.5, 101.5], "increase") == "Stable"
+
+
+# ---------------------------------------------------------------- forecast
+
+def _forecast_linear(x, known_y, known_x):
+    """Excel FORECAST.LINEAR closed form: a + b*x."""
+    mx, my = sum(known_x) / len(known_x), sum(known_y) / len(known_y)
+    b = sum((kx - mx) * (ky - my) for kx, ky in zip(known_x, known_y)) / sum((kx - mx) ** 2 for kx in known_x)
+    return my - b * mx + b * x
+
+
+def test_forecast_matches_polyfit_and_forecast_linear():
+    ends = [date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31), date(2026, 4, 30)]
+    values = [10.0, 14.0, 13.0, 19.0]
+    deadline = date(2026, 12, 31)
+    xs = [core.to_serial(d) for d in ends]
+    slope, intercept = np.polyfit(xs, values, 1)
+    result = core.forecast(ends, values, deadline, "last")
+    assert result == pytest.approx(slope * core.to_serial(deadline) + intercept, rel=1e-9)
+    assert result == pytest.approx(_forecast_linear(core.to_serial(deadline), values, xs), rel=1e-12)
+
+
+def test_forecast_of_cumulative_kpi_uses_the_running_sum_in_date_order():
+    ends = [date(2026, 3, 31), date(2026, 1, 31), date(2026, 2, 28)]
+    values = [30.0, 10.0, 20.0]  # sorted by date: 10, 20, 30 -> running 10, 30, 60
+    xs = [core.to_serial(d) for d in sorted(ends)]
+    deadline = date(2026, 6, 30)
+    expected = _forecast_linear(core.to_serial(deadline), [10.0, 30.0, 60.0], xs)
+    assert core.forecast(ends, values, deadline, "sum") == pytest.approx(expected, rel=1e-12)
+
+
+def test_forecast_blank_cases():
+    d = date(2026, 1, 1)
+    assert core.forecast([d], [1.0], date(2026, 6, 1)) is None
+    assert core.forecast([d, d], [1.0, 2.0], date(2026, 6, 1)) is None
+    assert core.forecast([d, d + timedelta(1)], [1.0, 2.0], None) is None
+
+
+def test_evaluate_forecast_attainment_uses_f_one():
+    definition = core.KpiDefinition("K1", target=1200, baseline=None, aggregation="sum",
+                                    start=date(2026, 1, 1), deadline=date(2026, 12, 31))
+    rows = [(date(2026, 1, 31), 100.0), (date(2026, 2, 28), 100.0), (date(2026, 3, 31), 100.0)]
+    result = core.evaluate(definition, rows, date(2026, 3, 31))
+    assert result.actual == 300.0
+    assert result.forecast_attainment == pytest.approx(result.forecast / 1200)
+
+
+# ----------------------------------------------------------------- roll-up
+
+def test_rollup_clips_weights_and_skips_blanks():
+    assert core.rollup([0.5, 1.5]) == 0.75  # 1.5 clipped to 1
+    assert core.rollup([-0.5, 1.0]) == 0.5  # -0.5 clipped to 0
+    assert core.rollup([0.5, None, 1.0], [1, 100, 3]) == pytest.approx((0.5 + 3) / 4)
+    assert core.rollup([0.5, 1.0], [None, 3]) == pytest.approx((0.5 + 3) / 4)
+    assert core.rollup([None, None]) is None
+    assert core.rollup([]) is None
+    assert core.rollup([0.5, 0.7], [0, 0]) is None
+
+
+# -------------------------------------------------------------- vocabulary
+
+@pytest.mark.parametrize("vocabulary, text, expected", [
+    ("direction", "Increase", "increase"), ("direction", "  MINDSKE ", "decrease"),
+    ("direction", "fastholde", "maintain"), ("direction", "øge", "increase"),
+    ("aggregation", "Gennemsnit", "average"), ("aggregation", "seneste", "last"), ("aggregation", "MAKS", "max"),
+    ("aggregation", " Sum ", "sum"),
+    ("frequency", "Månedlig", "monthly"), ("frequency", "quarterly", "quarterly"), ("frequency", "årlig", "yearly"),
+    ("level", "HØJ", "high"), ("level", "lav", "low"),
+    ("status", "på sporet", "On track"), ("status", "  i   risiko ", "At risk"), ("status", "off TRACK", "Off track"),
+    ("status", "Ikke startet", "Not started"), ("status", "ingen data", "No data"), ("status", "Bagud", "Off track"),
+])
+def test_vocabulary_english_and_danish(vocabulary, text, expected):
+    assert core.parse_word(vocabulary, text) == expected
+
+
+def test_vocabulary_defaults_and_errors():
+    assert core.parse_direction(None) == "increase"
+    assert core.parse_aggregation("") == "last"
+    with pytest.raises(DefinitionError, match=r"unknown direction 'up'; use one of increase, decrease, maintain "
+                                              r"\(or øge, mindske, fastholde\)"):
+        core.parse_direction("up")
+    with pytest.raises(DefinitionError, match="frequency is blank"):
+        core.parse_frequency(None)
+
+
+def test_words_in_danish():
+    assert core.word("status", "On track", "da") == "På sporet"
+    assert core.word("status", "Off track", "DA") == "Bagud"
+    assert core.word("trend", "Improving", "da") == "Forbedres"
+    assert core.word("status", "At risk") == "At risk"
+    assert set(core.VOCABULARIES["status"]) == {"On track", "At risk", "Off track", "Not started", "No data"}
+
+
+# -------------------------------------------------------------- properties
+
+finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
+fractions = st.floats(min_value=0.01, max_value=1.0)
+aggregations = st.sampled_from(["sum", "average", "last", "min", "max"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(t=finite, b=st.one_of(st.none(), finite), f=fractions, aggregation=aggregations,
+       direction=st.sampled_from(["increase", "decrease"]))
+def test_attainment_is_exactly_one_at_the_plan(t, b, f, aggregation, direction):
+    try:
+        core.check_definition(t, b, direction)
+    except DefinitionError:
+        assume(False)
+    p = core.plan(t, b, direction, f, aggregation)
+    zero, _ = core.zero_and_plan(t, b, direction, f, aggregation)
+    assume(p != zero)
+    assert core.attainment(p, t, b, direction, f, aggregation) == 1.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(t=finite, f=fractions, aggregation=aggregations, tol=st.one_of(st.none(), st.floats(0.01, 1e3)))
+def test_maintain_attainment_is_one_at_the_plan(t, f, aggregation, tol):
+    assume(abs(t) > 1e-9 or tol is not None)
+    p = core.plan(t, None, "maintain", f, aggregation, tol)
+    assert core.attainment(p, t, None, "maintain", f, aggregation, tol) == 1.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=finite, t=finite, b=finite, f=fractions, aggregation=aggregations)
+def test_increase_and_decrease_are_mirror_images(a, t, b, f, aggregation):
+    assume(t > b)
+
+    def outcome(fn, *args):
+        try:
+            return fn(*args)
+        except DefinitionError:
+            return "error"
+
+    up = outcome(core.attainment, a, t, b, "increase", f, aggregation)
+    assume(up != "error")  # a target a rounding error above the baseline
+    assert up == core.attainment(-a, -t, -b, "decrease", f, aggregation)
+    assert core.status(a, t, b, "increase", f, aggregation) == core.status(-a, -t, -b, "decrease", f, aggregation)
+
+
+RANK = {"Off track": 0, "At risk": 1, "On track": 2}
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=finite, step=st.floats(0.001, 1e5), t=finite, b=st.one_of(st.none(), finite), f=fractions,
+       aggregation=aggregations, direction=st.sampled_from(["increase", "decrease", "maintain"]))
+def test_status_never_improves_when_the_actual_moves_the_wrong_way(a, step, t, b, f, aggregation, direction):
+    if direction == "maintain":
+        b = None
+        assume(abs(t) > 1e-9)
+    try:
+        core.check_definition(t, b, direction)
+    except DefinitionError:
+        assume(False)
+    if direction == "increase":
+        worse = a - step
+    elif direction == "decrease":
+        worse = a + step
+    else:  # further from the plan, on the same side
+        p = core.plan(t, None, "maintain", f, aggregation)
+        worse = a + step if a >= p else a - step
+    try:
+        before = core.status(a, t, b, direction, f, aggregation)
+    except DefinitionError:  # a target a rounding error from its baseline
+        assume(False)
+    after = core.status(worse, t, b, direction, f, aggregation)
+    assert RANK[after] <= RANK[before]
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(st.one_of(st.none(), finite), max_size=20),
+       weights=st.one_of(st.none(), st.lists(st.one_of(st.none(), st.floats(0, 1e6)), min_size=20, max_size=20)))
+def test_rollup_stays_between_zero_and_one(values, weights):
+    if weights is not None:
+        weights = weights[:len(values)]
+    score = core.rollup(values, weights)
+    assert score is None or 0.0 <= score <= 1.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(points=st.lists(st.tuples(st.integers(45000, 47000), st.floats(-1e4, 1e4)), min_size=2, max_size=15),
+       deadline=st.integers(45000, 48000))
+def test_forecast_equals_least_squares(points, deadline):
+    xs = [x for x, _ in points]
+    assume(len(set(xs)) > 1)
+    ends = [core.from_serial(x) for x in xs]
+    values = [y for _, y in points]
+    result = core.forecast(ends, values, core.from_serial(deadline), "last")
+    order = sorted(range(len(xs)), key=lambda i: xs[i])
+    sx = [float(xs[i]) for i in order]
+    sy = [values[i] for i in order]
+    expected = _forecast_linear(deadline, sy, sx)
+    scale = max(1.0, max(abs(v) for v in values))
+    assert math.isclose(result, expected, rel_tol=1e-7, abs_tol=1e-7 * scale)
+    slope, intercept = np.polyfit(sx, sy, 1)
+    assert math.isclose(result, slope * deadline + intercept, rel_tol=1e-6, abs_tol=1e-6 * scale)

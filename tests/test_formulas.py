@@ -1,0 +1,180 @@
+"""Test kpixl.formulas: the formula text of every computed cell, in both modes and languages.
+
+The numbers themselves are checked against the core in LibreOffice (test_template.py,
+test_template_recalc.py); here we check the text: complete, plain-Excel only in native
+mode, the UDF argument orders of the spec in xlwings mode, and structured references
+that name real columns, fully qualified so LibreOffice resolves them.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kpixl import formulas as fx
+from kpixl import schema
+
+LANGS = schema.LANGUAGES
+MODES = fx.MODES
+TABLES = {t.name: t for t in schema.TABLES}
+
+# Functions a native formula may use (Excel 2019+, LibreOffice 7.4+, no dynamic arrays).
+NATIVE_FUNCTIONS = {"IF", "AND", "OR", "NOT", "MIN", "MAX", "ABS", "ROUND", "INT", "TRIM", "N", "ISNUMBER",
+                    "IFERROR", "INDEX", "MATCH", "SUMIFS", "AVERAGEIFS", "MINIFS", "MAXIFS", "COUNTIFS", "SUMPRODUCT",
+                    "ROW"}
+UDFS = {"KPI_ACTUAL", "KPI_PLAN", "KPI_ATTAINMENT", "KPI_STATUS", "KPI_ELAPSED"}
+
+
+def all_formulas(mode: str, language: str) -> dict[str, str]:
+    out = {}
+    for prefix, made in (("KPIs", fx.kpi_formulas(mode, language)),
+                         ("Measurements", fx.measurement_formulas(mode, language)),
+                         ("Evaluation", fx.evaluation_formulas(mode, language)),
+                         ("Dashboard", fx.dashboard_formulas(mode, language, first_data_row=6))):
+        out.update({f"{prefix}.{key}": text for key, text in made.items()})
+    return out
+
+
+def functions_in(formula: str) -> set[str]:
+    without_strings = re.sub(r'"(?:[^"]|"")*"', '""', formula)
+    return set(re.findall(r"([A-Z][A-Z0-9_.]*)\(", without_strings))
+
+
+def nesting_depth(formula: str) -> int:
+    depth = deepest = 0
+    for ch in re.sub(r'"(?:[^"]|"")*"', '""', formula):
+        if ch == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch == ")":
+            depth -= 1
+            assert depth >= 0
+    assert depth == 0
+    return deepest
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_every_computed_column_has_a_formula(mode):
+    for language in LANGS:
+        assert set(fx.kpi_formulas(mode, language)) == {c.key for c in schema.KPIS.computed_columns}
+        assert set(fx.measurement_formulas(mode, language)) == {c.key for c in schema.MEASUREMENTS.computed_columns}
+        assert set(fx.evaluation_formulas(mode, language)) == {c.key for c in schema.EVALUATION.computed_columns}
+        assert set(fx.dashboard_formulas(mode, language)) == {c[0] for c in fx.DASHBOARD_COLUMNS}
+
+
+@pytest.mark.parametrize("language", LANGS)
+def test_native_formulas_use_plain_excel_functions_only(language):
+    for where, text in all_formulas("native", language).items():
+        used = functions_in(text)
+        assert used <= NATIVE_FUNCTIONS, (where, used - NATIVE_FUNCTIONS)
+        assert text.startswith("="), where
+
+
+@pytest.mark.parametrize("language", LANGS)
+def test_xlwings_mode_calls_the_udfs_only_in_actual_plan_attainment_status(language):
+    made = fx.kpi_formulas("xlwings", language)
+    for key in ("actual", "plan", "attainment", "status"):
+        assert functions_in(made[key]) & UDFS, key
+    for where, text in all_formulas("xlwings", language).items():
+        if where.split(".")[1] not in ("actual", "plan", "attainment", "status") or not where.startswith("KPIs"):
+            assert not functions_in(text) & UDFS, where
+
+
+def test_udf_argument_orders_follow_the_spec():
+    made = fx.kpi_formulas("xlwings", "en")
+
+    def this(header):
+        return f"KPIs[[#This Row],[{header}]]"
+
+    elapsed = f"KPI_ELAPSED({this('Start date')},{this('Deadline')},AsOf)"
+    assert made["actual"] == (
+        f'=IF({this("KPI ID")}="","",KPI_ACTUAL({this("KPI ID")},Measurements[[KPI ID]],Measurements[[Period end]],'
+        f'Measurements[[Value]],{this("Aggregation")},AsOf,{this("Start date")}))')
+    assert made["plan"] == (f'=IF({this("KPI ID")}="","",KPI_PLAN({this("Target")},{this("Baseline")},'
+                            f'{this("Direction")},{elapsed},{this("Aggregation")},{this("Tolerance")}))')
+    assert made["attainment"] == (
+        f'=IF({this("KPI ID")}="","",KPI_ATTAINMENT({this("Actual")},{this("Target")},{this("Baseline")},'
+        f'{this("Direction")},{elapsed},{this("Aggregation")},{this("Tolerance")}))')
+    assert made["status"] == (
+        f'=IF({this("KPI ID")}="","",KPI_STATUS({this("Actual")},{this("Target")},{this("Baseline")},'
+        f'{this("Direction")},{elapsed},{this("Aggregation")},{this("Tolerance")},{this("Green from")},'
+        f'{this("Amber from")},"en"))')
+    assert fx.kpi_formulas("xlwings", "da")["status"].endswith(',"da"))')
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("language", LANGS)
+def test_structured_references_are_qualified_and_name_real_columns(mode, language):
+    for where, text in all_formulas(mode, language).items():
+        assert "[@" not in text, where
+        stripped = re.sub(r'"(?:[^"]|"")*"', '""', text)
+        # Every bracket group belongs to a table name: no bare [[#This Row],...] or [Header].
+        for match in re.finditer(r"(\w*)\[\[", stripped):
+            assert match.group(1) in TABLES, (where, stripped[match.start():match.start() + 40])
+        refs = re.findall(r"(\w+)\[\[(?:#This Row\],\[)?([^\]]+)\]\]", stripped)
+        assert refs or where == "Measurements.calc_row", where
+        for table, header in refs:
+            headers = [c.header(language) for c in TABLES[table].columns]
+            assert header in headers, (where, table, header)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_formulas_fit_excel_limits(mode):
+    for language in LANGS:
+        for where, text in all_formulas(mode, language).items():
+            assert len(text) < 8192, where
+            assert nesting_depth(text) < 64, where
+
+
+def test_danish_workbook_formulas_use_danish_headers_and_status_words():
+    made = fx.kpi_formulas("native", "da")
+    assert "KPIs[[#This Row],[Mål]]" in made["plan"]
+    assert '"På sporet"' in made["status"] and '"Bagud"' in made["status"]
+    assert '"On track"' not in made["status"]
+    assert '"Forbedres"' in made["calc_trend"]
+    english = fx.kpi_formulas("native", "en")
+    assert '"On track"' in english["status"] and '"Improving"' in english["calc_trend"]
+
+
+@pytest.mark.parametrize("language", LANGS)
+def test_vocabulary_cells_accept_both_languages(language):
+    made = fx.kpi_formulas("native", language)
+    for word in ("increase", "øge", "decrease", "mindske", "maintain", "fastholde"):
+        assert f'"{word}"' in made["calc_direction"]
+    for word in ("sum", "average", "gennemsnit", "last", "seneste", "min", "max", "maks"):
+        assert f'"{word}"' in made["calc_aggregation"]
+    # A blank direction is increase, a blank aggregation last (as KpiRecord.definition).
+    assert '="","increase"' in made["calc_direction"]
+    assert '="","last"' in made["calc_aggregation"]
+
+
+def test_status_thresholds_use_the_rounded_attainment():
+    made = fx.kpi_formulas("native", "en")["status"]
+    assert "ROUND(KPIs[[#This Row],[Attainment]],9)>=IF(KPIs[[#This Row],[Green from]]=\"\",0.95," in made
+    assert "ROUND(KPIs[[#This Row],[Attainment]],9)>=IF(KPIs[[#This Row],[Amber from]]=\"\",0.85," in made
+
+
+def test_error_texts_start_with_value_and_exist_in_both_languages():
+    keys = set(fx._ERRORS["en"])
+    assert keys == set(fx._ERRORS["da"])
+    for language in LANGS:
+        for key in keys:
+            assert fx.error_text(key, language).startswith("#VALUE! ")
+    assert fx.error_text("increase") == "#VALUE! an increase KPI needs its target above its baseline"
+
+
+def test_structured_reference_escapes_special_header_characters():
+    assert fx._escape_header("Q1 [draft] #2 'x'") == "Q1 '[draft'] '#2 ''x''"
+
+
+def test_unknown_mode_is_refused():
+    with pytest.raises(ValueError, match="unknown formula mode 'vba'"):
+        fx.kpi_formulas("vba")
+
+
+def test_dashboard_row_index_follows_the_first_data_row():
+    made = fx.dashboard_formulas("native", "en", first_data_row=6)
+    assert made["kpi_id"] == '=IF(INDEX(KPIs[[KPI ID]],ROW()-5)="","",IF(INDEX(KPIs[[KPI ID]],ROW()-5)="","",' \
+                             'INDEX(KPIs[[KPI ID]],ROW()-5)))'
+    assert "INDEX(KPIs[[(calc) Forecast]],ROW()-5)" in made["forecast"]

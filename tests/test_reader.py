@@ -1,0 +1,422 @@
+"""Test kpixl.reader: pre-checks on hostile and broken files, table discovery and typed reading."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import textwrap
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kpixl import reader
+from kpixl.errors import WorkbookError
+from kpixl.reader import (date_text_meanings, expand_paths, interpret_number_text, number_text_message,
+                          read_workbook)
+
+import workbooks as W
+
+
+def codes(workbook) -> list[str]:
+    return [f.code for f in workbook.findings]
+
+
+def only(workbook, code):
+    found = [f for f in workbook.findings if f.code == code]
+    assert len(found) == 1, workbook.findings
+    return found[0]
+
+
+def fails(path, code) -> WorkbookError:
+    with pytest.raises(WorkbookError) as info:
+        read_workbook(path)
+    assert info.value.code == code, str(info.value)
+    assert info.value.path == str(path)
+    return info.value
+
+
+@pytest.fixture()
+def valid(tmp_path) -> Path:
+    path = tmp_path / "sales.xlsx"
+    W.write_workbook(path)
+    return path
+
+
+# ------------------------------------------------------------------ reading a valid workbook
+
+def test_valid_workbook_reads_typed_records_and_metadata(valid):
+    wb = read_workbook(valid)
+    assert wb.findings == []
+    assert (wb.language, wb.department, wb.schema_version, wb.formulas) == ("en", "Sales", "1", "native")
+    assert wb.sheets == {"KPIs": "KPIs", "Measurements": "Measurements", "Evaluation": "Evaluation"}
+    [kpi] = wb.kpis
+    assert (kpi.kpi_id, kpi.direction, kpi.aggregation, kpi.frequency, kpi.level) == (
+        "SAL-01", "increase", "sum", "monthly", "high")
+    assert (kpi.baseline, kpi.target, kpi.start, kpi.deadline) == (100.0, 1200.0, W.START, W.DEADLINE)
+    assert kpi.valid and str(kpi.place) == f"{valid}:KPIs!A2"
+    assert [(m.period_end, m.value) for m in wb.measurements] == [
+        (date(2026, 1, 31), 100.0), (date(2026, 2, 28), 200.0), (date(2026, 3, 31), 300.0)]
+    assert str(wb.measurements[2].place) == f"{valid}:Measurements!A4"
+    assert [(e.kpi_id, e.decision) for e in wb.evaluations] == [("SAL-01", "keep")]
+
+
+def test_danish_workbook_with_renamed_sheets_and_moved_tables(tmp_path):
+    path = tmp_path / "da.xlsx"
+    layout = W.write_workbook(path, language="da", origin=(3, 2),
+                              sheet_names={"KPIs": "Vores mål", "Measurements": "Tal 2026"},
+                              evaluations=[W.evaluation_row(decision="adjust", new_target=1500.0)],
+                              header_case=lambda h: f"  {h.upper()} ")
+    wb = read_workbook(path)
+    assert wb.findings == []
+    assert wb.language == "da"
+    assert wb.sheets["KPIs"] == "Vores mål" and wb.sheets["Measurements"] == "Tal 2026"
+    assert wb.kpis[0].direction == "increase" and wb.kpis[0].aggregation == "sum"
+    assert wb.kpis[0].place.cell == layout.cell("KPIs", 0, "kpi_id") == "C5"
+    assert (wb.evaluations[0].decision, wb.evaluations[0].new_target) == ("adjust", 1500.0)
+    assert len(wb.measurements) == 3
+
+
+def test_workbook_without_metadata_but_with_kpis_table_reads(tmp_path):
+    path = tmp_path / "plain.xlsx"
+    W.write_workbook(path, metadata=False)
+    wb = read_workbook(path)
+    assert wb.findings == [] and wb.schema_version is None and len(wb.kpis) == 1
+
+
+def test_newer_schema_version_is_a_warning(tmp_path):
+    path = tmp_path / "v9.xlsx"
+    W.write_workbook(path, metadata_values={"kpixl_schema_version": "9"})
+    finding = only(read_workbook(path), "KPX120")
+    assert finding.severity == "warning" and "'9'" in finding.message
+
+
+def test_blank_rows_inside_a_table_are_skipped(tmp_path):
+    path = tmp_path / "blank.xlsx"
+    W.write_workbook(path, kpis=[W.kpi_row("A"), W.kpi_row("B")], blank_rows={"KPIs": [1, 1]},
+                     measurements=[])
+    wb = read_workbook(path)
+    assert [k.kpi_id for k in wb.kpis] == ["A", "B"]
+    assert [k.place.cell for k in wb.kpis] == ["A2", "A5"]
+    assert wb.findings == []
+
+
+def test_rows_below_a_table_are_read_with_a_warning(tmp_path):
+    path = tmp_path / "below.xlsx"
+    W.write_workbook(path, below={"Measurements": [W.measurement_row(period_end=date(2026, 4, 30), value=9.0)]})
+    wb = read_workbook(path)
+    assert wb.measurements[-1].value == 9.0 and wb.measurements[-1].place.cell == "A5"
+    finding = only(wb, "KPX132")
+    assert str(finding) == (f"{path}:Measurements!A5: warning KPX132: row 5 is below the table Measurements "
+                            "(which ends at row 4); it is read, but resize the table to include it "
+                            "(Table Design > Resize Table)")
+
+
+def test_unknown_columns_are_kept_with_a_warning(tmp_path):
+    path = tmp_path / "extra.xlsx"
+    layout = W.write_workbook(path, kpis=[W.kpi_row(Comment="check with CFO")], extra_columns={"KPIs": ["Comment"]})
+    wb = read_workbook(path)
+    assert wb.kpis[0].extra == {"Comment": "check with CFO"}
+    finding = only(wb, "KPX131")
+    assert finding.severity == "warning" and finding.place.cell == layout.cell("KPIs", -1, "Comment")
+    assert "'Comment'" in finding.message
+
+
+def test_missing_required_column_is_an_error_naming_it(tmp_path):
+    path = tmp_path / "nocol.xlsx"
+    W.write_workbook(path, drop_columns={"KPIs": ["target"]})
+    wb = read_workbook(path)
+    finding = only(wb, "KPX130")
+    assert finding.severity == "error"
+    assert finding.message == "table KPIs has no column 'Target' (Target); add the column to the table"
+    assert finding.place.sheet == "KPIs" and finding.place.cell == "A1"
+    assert wb.kpis[0].valid is False and "KPX201" not in codes(wb)
+
+
+@pytest.mark.parametrize("key, text, message", [
+    ("target", "12,5", 'target "12,5" is text; type the number 12.5'),
+    ("target", "1.234", 'target "1.234" is text; it could mean 1234 (\'.\' as thousands separator) or 1.234 '
+                        "('.' as decimal separator); type the number you mean"),
+    ("green", "12%", 'green from "12%" is text; type the number 12% (the value 0.12)'),
+    ("baseline", "1.234,5", 'baseline "1.234,5" is text; type the number 1234.5'),
+    ("baseline", "'100", 'baseline "\'100" is text; type the number 100'),
+])
+def test_numbers_stored_as_text_are_errors_naming_cell_text_and_meaning(tmp_path, key, text, message):
+    path = tmp_path / "text.xlsx"
+    layout = W.write_workbook(path, kpis=[W.kpi_row(**{key: text})])
+    wb = read_workbook(path)
+    finding = only(wb, "KPX204")
+    assert finding.message == message
+    assert (finding.place.sheet, finding.place.cell, finding.kpi_id) == ("KPIs", layout.cell("KPIs", 0, key), "SAL-01")
+    assert getattr(wb.kpis[0], key) is None and wb.kpis[0].valid is False
+
+
+def test_text_that_is_no_number_is_kpx202(tmp_path):
+    path = tmp_path / "abc.xlsx"
+    W.write_workbook(path, measurements=[W.measurement_row(value="lots")])
+    wb = read_workbook(path)
+    assert only(wb, "KPX202").message == 'value "lots" is not a number; type a number'
+    assert wb.measurements == []
+
+
+@pytest.mark.parametrize("text, code, message", [
+    ("2026-01-31", "KPX205", 'period end "2026-01-31" is text; type it as a date (2026-01-31)'),
+    ("31.01.2026", "KPX205", 'period end "31.01.2026" is text; type it as a date (2026-01-31)'),
+    ("02/03/2026", "KPX205", 'period end "02/03/2026" is text; it could mean 2026-03-02 or 2026-02-03; '
+                             "type the date you mean as a date"),
+    ("end of Jan", "KPX206", 'period end "end of Jan" is not a date; type a date (e.g. 2026-06-30)'),
+])
+def test_dates_as_text(tmp_path, text, code, message):
+    path = tmp_path / "date.xlsx"
+    layout = W.write_workbook(path, measurements=[W.measurement_row(period_end=text)])
+    finding = only(read_workbook(path), code)
+    assert finding.message == message and finding.place.cell == layout.cell("Measurements", 0, "period_end")
+
+
+def test_date_serial_numbers_in_date_columns_are_dates(tmp_path):
+    path = tmp_path / "serial.xlsx"
+    W.write_workbook(path, measurements=[W.measurement_row(period_end=46053.0)])
+    wb = read_workbook(path)
+    assert wb.findings == [] and wb.measurements[0].period_end == date(2026, 1, 31)
+
+
+def test_unknown_vocabulary_is_an_error(tmp_path):
+    path = tmp_path / "vocab.xlsx"
+    W.write_workbook(path, kpis=[W.kpi_row(aggregation="total", frequency="hourly")],
+                     evaluations=[W.evaluation_row(decision="Maybe")])
+    wb = read_workbook(path)
+    messages = [f.message for f in wb.findings if f.code == "KPX207"]
+    assert messages == [
+        "aggregation: unknown aggregation 'total'; use one of sum, average, last, min, max "
+        "(or gennemsnit, seneste, maks)",
+        "frequency: unknown frequency 'hourly'; use one of weekly, monthly, quarterly, yearly "
+        "(or ugentlig, månedlig, kvartalsvis, årlig)",
+        "decision: unknown decision 'Maybe'; use one of Keep, Adjust target, Retire / Behold, Juster mål, Udfas",
+    ]
+
+
+def test_required_blank_is_an_error(tmp_path):
+    path = tmp_path / "blank.xlsx"
+    layout = W.write_workbook(path, kpis=[W.kpi_row(owner=None), W.kpi_row(None, name="Nameless")])
+    wb = read_workbook(path)
+    found = [(f.message, f.place.cell) for f in wb.findings if f.code == "KPX201"]
+    assert found == [("owner is blank; type the one person responsible", layout.cell("KPIs", 0, "owner")),
+                     ("KPI ID is blank; type a short unique code, e.g. SAL-01", layout.cell("KPIs", 1, "kpi_id"))]
+    assert [k.kpi_id for k in wb.kpis] == ["SAL-01"]
+
+
+def test_input_formula_uses_its_cached_value(tmp_path):
+    path = tmp_path / "cached.xlsx"
+    W.write_workbook(path, kpis=[W.kpi_row(target=W.Formula("=1000+200", 1200))])
+    wb = read_workbook(path)
+    assert wb.findings == [] and wb.kpis[0].target == 1200.0
+
+
+def test_input_formula_without_cached_value_is_an_error_naming_the_cell(tmp_path):
+    path = tmp_path / "nocache.xlsx"
+    layout = W.write_workbook(path, kpis=[W.kpi_row(target=W.Formula("=1000+200"))])
+    wb = read_workbook(path)
+    finding = only(wb, "KPX208")
+    assert finding.place.cell == layout.cell("KPIs", 0, "target") == "L2"
+    assert finding.message.startswith("target holds a formula with no saved value")
+    assert wb.kpis[0].target is None and not wb.kpis[0].valid
+
+
+def test_computed_columns_are_ignored_even_without_cached_values(tmp_path):
+    path = tmp_path / "computed.xlsx"
+    W.write_workbook(path, kpis=[W.kpi_row(actual=W.Formula("=SUM(1,2)"), status="garbage")])
+    assert read_workbook(path).findings == []
+
+
+def test_error_value_in_an_input_cell(tmp_path):
+    path = tmp_path / "err.xlsx"
+    layout = W.write_workbook(path, measurements=[W.measurement_row(value=W.Formula("=1/0", 0))])
+    cell = layout.cell("Measurements", 0, "value")
+    part = W.sheet_part(path, "Measurements")
+    W.rezip(path, lambda name, data: data.replace(
+        f'<c r="{cell}"><f>1/0</f><v>0</v></c>'.encode(), f'<c r="{cell}" t="e"><f>1/0</f><v>#DIV/0!</v></c>'.encode())
+        if name == part else None)
+    finding = only(read_workbook(path), "KPX209")
+    assert finding.place.cell == cell and "#DIV/0!" in finding.message
+
+
+# ------------------------------------------------------------------ bad files
+
+def test_missing_path(tmp_path):
+    error = fails(tmp_path / "nope.xlsx", "KPX101")
+    assert str(error) == f"{tmp_path / 'nope.xlsx'}: no such file or folder; check the path"
+
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "empty.xlsx"
+    path.write_bytes(b"")
+    fails(path, "KPX104")
+
+
+def test_unreadable_for_permissions(tmp_path, valid, monkeypatch):
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(reader, "open", denied, raising=False)
+    assert "permission denied" in str(fails(valid, "KPX103"))
+
+
+def test_not_a_regular_file(tmp_path):
+    fifo = tmp_path / "pipe.xlsx"
+    import os
+
+    os.mkfifo(fifo)
+    fails(fifo, "KPX102")
+
+
+def test_renamed_csv(tmp_path):
+    path = tmp_path / "data.xlsx"
+    path.write_text("KPI ID;Target\nSAL-01;12,5\n", encoding="utf-8")
+    assert "text/CSV" in str(fails(path, "KPX107"))
+
+
+def test_old_xls_and_password_protected(tmp_path):
+    old = tmp_path / "old.xlsx"
+    old.write_bytes(reader.OLE_MAGIC + b"\x00" * 600 + "Workbook".encode("utf-16-le") + b"\x00" * 600)
+    assert "Excel 97-2003" in str(fails(old, "KPX105"))
+    locked = tmp_path / "locked.xlsx"
+    # The stream name may straddle the reader's chunk boundary.
+    locked.write_bytes(reader.OLE_MAGIC + b"\x00" * (reader.CHUNK - 20) + reader.ENCRYPTED_STREAM + b"\x00" * 99)
+    assert "password-protected" in str(fails(locked, "KPX106"))
+
+
+def test_random_bytes_are_not_a_workbook(tmp_path):
+    path = tmp_path / "noise.xlsx"
+    path.write_bytes(bytes(range(256)) * 4)
+    fails(path, "KPX108")
+
+
+def test_truncated_and_corrupt(tmp_path, valid):
+    data = valid.read_bytes()
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(data[: len(data) // 2])
+    fails(cut, "KPX109")
+    with zipfile.ZipFile(valid) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    offset = info.header_offset + 30 + len(info.filename) + info.compress_size // 2
+    flipped = bytearray(data)
+    flipped[offset] ^= 0xFF
+    bad = tmp_path / "crc.xlsx"
+    bad.write_bytes(bytes(flipped))
+    fails(bad, "KPX109")
+
+
+def test_zip_that_is_no_workbook(tmp_path):
+    path = tmp_path / "archive.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    fails(path, "KPX110")
+
+
+def test_workbook_that_is_not_kpixl(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "budget.xlsx"
+    book = xlsxwriter.Workbook(path)
+    book.add_worksheet("Budget").write(0, 0, "Total")
+    book.close()
+    assert "not a kpixl workbook" in str(fails(path, "KPX115"))
+
+
+def test_kpixl_metadata_without_kpis_table(tmp_path):
+    path = tmp_path / "nokpis.xlsx"
+    W.write_workbook(path, tables=("Measurements", "Evaluation"))
+    fails(path, "KPX121")
+
+
+def test_missing_measurements_and_evaluation_tables(tmp_path):
+    path = tmp_path / "kpis-only.xlsx"
+    W.write_workbook(path, tables=("KPIs",))
+    wb = read_workbook(path)
+    assert [(f.code, f.severity) for f in wb.findings] == [("KPX122", "error"), ("KPX123", "warning")]
+
+
+def test_decompression_bomb_by_ratio(tmp_path, valid):
+    W.rezip(valid, lambda n, d: None, add={"xl/media/image1.png": b"\x00" * (3 * 1024 * 1024)})
+    assert "decompression bomb" in str(fails(valid, "KPX112"))
+
+
+def test_decompression_bomb_by_total_size(tmp_path, valid, monkeypatch):
+    monkeypatch.setattr(reader, "MAX_TOTAL_UNCOMPRESSED", 10_000)
+    fails(valid, "KPX111")
+
+
+def test_xml_entity_declarations_are_rejected(tmp_path, valid):
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol2;</t></si></sst>')
+    W.rezip(valid, lambda name, data: bomb if name == "xl/sharedStrings.xml" else None)
+    assert "XML entities" in str(fails(valid, "KPX114"))
+
+
+def _hostile_sheet(path: Path, with_dimension: bool) -> None:
+    part = W.sheet_part(path, "KPIs")
+
+    def edit(name, data):
+        if name != part:
+            return None
+        if with_dimension:
+            data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', data)
+            assert b"XFD1048576" in data
+        return data.replace(b"</sheetData>",
+                            b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
+
+    W.rezip(path, edit)
+
+
+@pytest.mark.parametrize("with_dimension", [True, False])
+def test_huge_sheet_dimension_is_rejected_and_the_process_survives(tmp_path, valid, with_dimension):
+    _hostile_sheet(valid, with_dimension)
+    # In a subprocess: were calamine to see this sheet, it would abort the process (tafia/calamine#693).
+    code = textwrap.dedent(f"""
+        from kpixl.validate import check_workbook
+        wb = check_workbook({str(valid)!r})
+        print([f.code for f in wb.findings])
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['KPX113']"
+
+
+def test_too_many_columns_is_rejected(tmp_path, valid):
+    part = W.sheet_part(valid, "Measurements")
+    W.rezip(valid, lambda name, data: data.replace(b"</sheetData>", b'<row r="3"><c r="ZZ3"><v>1</v></c></row>'
+                                                                    b"</sheetData>") if name == part else None)
+    assert "ZZ" in str(fails(valid, "KPX113"))
+
+
+# ------------------------------------------------------------------ paths and helpers
+
+def test_expand_paths_reads_folders_sorted_without_lock_files(tmp_path, valid):
+    (tmp_path / "b.XLSX").write_bytes(b"x")
+    (tmp_path / "a.xlsm").write_bytes(b"x")
+    (tmp_path / "~$sales.xlsx").write_bytes(b"x")
+    (tmp_path / "notes.txt").write_text("x")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "deep.xlsx").write_bytes(b"x")
+    missing = tmp_path / "missing.xlsx"
+    assert expand_paths([tmp_path, missing, valid]) == [tmp_path / "a.xlsm", tmp_path / "b.XLSX", valid, missing]
+
+
+@pytest.mark.parametrize("text, values", [
+    ("12,5", [12.5]), ("1.234", [1234.0, 1.234]), ("1,234", [1234.0, 1.234]), ("12%", [0.12]),
+    ("1.234.567", [1234567.0]), ("1 234,50 kr.", [1234.5]), ("-3", [-3.0]), ("0,123", [0.123]),
+    ("abc", []), ("1,2,3", []), ("", []), ("12,5%", [0.125]),
+])
+def test_interpret_number_text(text, values):
+    assert interpret_number_text(text)[0] == pytest.approx(values)
+
+
+def test_number_text_message_is_none_for_words():
+    assert number_text_message("target", "twelve") is None
+
+
+def test_date_text_meanings():
+    assert date_text_meanings("2026-02-30") == []
+    assert date_text_meanings("13/02/2026") == [date(2026, 2, 13)]

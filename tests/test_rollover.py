@@ -1,0 +1,396 @@
+"""Test rollover: decisions, baselines from final actuals, new dates, warnings, errors and safety.
+
+Input workbooks are written with :func:`kpixl.template.write_template` from
+records built here; outputs are read back with :func:`kpixl.reader.read_workbook`
+and checked with :func:`kpixl.validate.validate`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kpixl import core
+from kpixl.errors import DefinitionError, OutputError, ValidationFailed
+from kpixl.model import EvaluationRecord, KpiRecord, MeasurementRecord
+from kpixl.reader import read_workbook
+from kpixl.rollover import next_deadline, rollover
+from kpixl.template import write_template
+from kpixl.validate import validate
+
+START, DEADLINE = date(2025, 1, 1), date(2025, 12, 31)
+MONTH_ENDS = [date(2025, 1, 31), date(2025, 2, 28), date(2025, 3, 31), date(2025, 4, 30), date(2025, 5, 31),
+              date(2025, 6, 30), date(2025, 7, 31), date(2025, 8, 31), date(2025, 9, 30), date(2025, 10, 31),
+              date(2025, 11, 30), date(2025, 12, 31)]
+
+
+def kpi(kpi_id: str, **fields) -> KpiRecord:
+    """Return a complete SMART KPI of 2025 (increase, sum, monthly) with ``fields`` changed."""
+    values = dict(
+        name=f"KPI {kpi_id}", level="low", parent_id="MGT-01", department="Sales", owner="Lars Mortensen",
+        unit="orders", direction=core.INCREASE, aggregation=core.SUM, frequency="monthly", baseline=1000.0,
+        target=1300.0, start=START, deadline=DEADLINE, green=0.9, amber=0.8, weight=2.0, data_source="Shopify",
+        specific=f"Specific {kpi_id}", measurable=f"Measurable {kpi_id}", attainable=f"Attainable {kpi_id}",
+        relevant=f"Relevant {kpi_id}")
+    values.update(fields)
+    return KpiRecord(kpi_id=kpi_id, **values)
+
+
+def monthly(kpi_id: str, values: list[float]) -> list[MeasurementRecord]:
+    """Return one measurement per month end of 2025, from January."""
+    return [MeasurementRecord(kpi_id, d, v, entered_by="Lars Mortensen") for d, v in zip(MONTH_ENDS, values)]
+
+
+def decide(kpi_id: str, decision: str | None, new_target: float | None = None) -> EvaluationRecord:
+    return EvaluationRecord(kpi_id=kpi_id, decision=decision, new_target=new_target, notes=f"note {kpi_id}")
+
+
+def write(path: Path, kpis: list[KpiRecord], measurements: list[MeasurementRecord],
+          evaluations: list[EvaluationRecord], *, language: str = "en", formulas: str = "native",
+          department: str = "Sales") -> Path:
+    return write_template(path, department=department, language=language, formulas=formulas, kpis=kpis,
+                          measurements=measurements, evaluations=evaluations, as_of=DEADLINE)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# The standard closing year: one KPI per decision, and the special cases.
+KPIS = [
+    kpi("S-01"),  # Keep: 12 x 100 = 1200 < 1300
+    kpi("S-02", aggregation=core.LAST, unit="%", baseline=0.50, target=0.60),  # Adjust to 0.65
+    kpi("S-03"),  # Retire
+    kpi("S-04", direction=core.DECREASE, aggregation=core.AVERAGE, unit="hours", baseline=24.0, target=8.0),
+    kpi("S-05", direction=core.MAINTAIN, aggregation=core.LAST, unit="%", baseline=None, target=0.80,
+        tolerance=0.05),  # Keep
+    kpi("S-06", aggregation=core.LAST, baseline=10.0, target=20.0),  # Keep, never measured
+]
+MEASUREMENTS = (monthly("S-01", [100.0] * 12) + monthly("S-02", [0.5 + 0.01 * i for i in range(12)])
+                + monthly("S-03", [50.0] * 12) + monthly("S-04", [12.0] * 6 + [14.0] * 6)
+                + monthly("S-05", [0.80] * 11 + [0.79]))
+EVALUATIONS = [decide("S-01", "keep"), decide("S-02", "adjust", 0.65), decide("S-03", "retire"),
+               decide("S-04", None), decide("S-05", "keep"), decide("S-06", "keep")]
+
+
+@pytest.fixture(scope="module")
+def closed(tmp_path_factory) -> Path:
+    """Return the closing year's workbook (never changed by any test)."""
+    return write(tmp_path_factory.mktemp("closed") / "sales.xlsx", KPIS, MEASUREMENTS, EVALUATIONS)
+
+
+@pytest.fixture(scope="module")
+def rolled(closed: Path, tmp_path_factory):
+    """Return (result, new workbook read back) of rolling the closing year over with defaults."""
+    out = tmp_path_factory.mktemp("next") / "sales-2026.xlsx"
+    before = sha256(closed)
+    result = rollover(closed, out)
+    assert sha256(closed) == before
+    return result, read_workbook(out)
+
+
+def by_id(workbook) -> dict[str, KpiRecord]:
+    return {k.kpi_id: k for k in workbook.kpis}
+
+
+# ------------------------------------------------------------------ decisions
+
+def test_decisions_keep_adjust_retire_and_no_decision(rolled):
+    result, new = rolled
+    assert [k.kpi_id for k in new.kpis] == ["S-01", "S-02", "S-04", "S-05", "S-06"]
+    assert result.kept == ["S-01", "S-05", "S-06"]
+    assert result.adjusted == ["S-02"]
+    assert result.retired == ["S-03"]
+    assert result.undecided == ["S-04"]
+    kpis = by_id(new)
+    assert kpis["S-01"].target == 1300.0  # Keep
+    assert kpis["S-02"].target == 0.65  # Adjust target
+    assert kpis["S-04"].target == 8.0  # no decision: kept as it was
+    assert kpis["S-05"].target == 0.80
+
+
+def test_baselines_become_the_final_actuals(rolled):
+    result, new = rolled
+    kpis = by_id(new)
+    assert kpis["S-01"].baseline == 1200.0  # sum of the year
+    assert kpis["S-02"].baseline == pytest.approx(0.61)  # last value
+    assert kpis["S-04"].baseline == 13.0  # average
+    assert kpis["S-05"].baseline == 0.79
+    assert result.final_actuals["S-03"] == 600.0  # retired KPIs are evaluated too
+    assert kpis["S-06"].baseline == 10.0  # no final actual: the old baseline stays
+
+
+def test_the_new_workbook_starts_empty_in_the_next_year(rolled):
+    _, new = rolled
+    assert new.measurements == []
+    assert all(e.decision is None and e.new_target is None for e in new.evaluations)
+    assert {(k.start, k.deadline) for k in new.kpis} == {(date(2026, 1, 1), date(2026, 12, 31))}
+
+
+def test_definitions_owners_and_links_carry_over(rolled):
+    _, new = rolled
+    old = {k.kpi_id: k for k in KPIS}
+    carried = ("name", "level", "parent_id", "department", "owner", "unit", "direction", "aggregation", "frequency",
+               "tolerance", "green", "amber", "weight", "data_source", "specific", "measurable", "attainable",
+               "relevant")
+    for record in new.kpis:
+        for name in carried:
+            assert getattr(record, name) == getattr(old[record.kpi_id], name), (record.kpi_id, name)
+    assert new.department == "Sales"
+
+
+def test_the_output_validates_without_errors(rolled):
+    result, _ = rolled
+    report = validate([result.output], as_of=date(2026, 1, 15))
+    assert report.errors == []
+
+
+def test_summary_lines(rolled):
+    result, _ = rolled
+    lines = result.summary_lines()
+    assert lines[0] == f"Rolled over {result.source} into {result.output}"
+    assert lines[1] == "6 KPI(s): 3 kept, 1 adjusted, 1 retired, 1 without a decision (kept)"
+    assert lines[2] == "New period: 2026-01-01 to 2026-12-31"
+    assert lines[3:] == [f"Warning: {w}" for w in result.warnings]
+
+
+def test_warnings_name_the_undecided_and_the_unmeasured(rolled):
+    result, _ = rolled
+    assert "1 KPI(s) had no decision and were kept as they were: S-04" in result.warnings
+    assert ("KPI S-06 has no final actual as of 2025-12-31 (no measurements in its period); its baseline "
+            "stays 10") in result.warnings
+    assert ("the adjusted KPIs S-02 have new targets; check that their SMART texts (Specific, Attainable) "
+            "do not still name the old ones") in result.warnings
+
+
+# ------------------------------------------------------------------ dates
+
+def test_explicit_start_and_deadline(closed, tmp_path):
+    result = rollover(closed, tmp_path / "h1.xlsx", start=date(2026, 1, 1), deadline=date(2026, 6, 30))
+    assert {(k.start, k.deadline) for k in read_workbook(tmp_path / "h1.xlsx").kpis} == {
+        (date(2026, 1, 1), date(2026, 6, 30))}
+    assert "New period: 2026-01-01 to 2026-06-30" in result.summary_lines()
+
+
+def test_only_a_deadline_given_starts_the_day_after_the_old_deadline(closed, tmp_path):
+    rollover(closed, tmp_path / "q1.xlsx", deadline=date(2026, 3, 31))
+    assert {(k.start, k.deadline) for k in read_workbook(tmp_path / "q1.xlsx").kpis} == {
+        (date(2026, 1, 1), date(2026, 3, 31))}
+
+
+def test_each_kpi_moves_by_its_own_period(tmp_path):
+    kpis = [kpi("A-01", start=date(2025, 4, 1), deadline=date(2025, 9, 30)),
+            kpi("A-02", start=date(2025, 1, 15), deadline=date(2025, 2, 14), aggregation=core.LAST)]
+    measurements = [MeasurementRecord("A-01", date(2025, 6, 30), 500.0),
+                    MeasurementRecord("A-02", date(2025, 2, 10), 1100.0)]
+    source = write(tmp_path / "in.xlsx", kpis, measurements, [decide("A-01", "keep"), decide("A-02", "keep")])
+    result = rollover(source, tmp_path / "out.xlsx")
+    new = by_id(read_workbook(tmp_path / "out.xlsx"))
+    assert (new["A-01"].start, new["A-01"].deadline) == (date(2025, 10, 1), date(2026, 3, 31))  # 6 whole months
+    assert (new["A-02"].start, new["A-02"].deadline) == (date(2025, 2, 15), date(2025, 3, 17))  # 30 days
+    assert "New periods: 2 different periods (see the KPIs sheet)" in result.summary_lines()
+
+
+def test_as_of_fixes_the_date_of_the_final_actuals(closed, tmp_path):
+    result = rollover(closed, tmp_path / "mid.xlsx", as_of=date(2025, 6, 30))
+    assert result.final_actuals["S-01"] == 600.0
+    assert by_id(read_workbook(tmp_path / "mid.xlsx"))["S-01"].baseline == 600.0
+
+
+@pytest.mark.parametrize(("start", "deadline", "new_start", "expected"), [
+    (date(2025, 1, 1), date(2025, 12, 31), date(2026, 1, 1), date(2026, 12, 31)),  # a year stays a year
+    (date(2024, 1, 1), date(2024, 12, 31), date(2025, 1, 1), date(2025, 12, 31)),  # ... after a leap year too
+    (date(2025, 10, 1), date(2025, 12, 31), date(2026, 1, 1), date(2026, 3, 31)),  # a quarter of whole months
+    (date(2025, 12, 1), date(2026, 2, 28), date(2026, 3, 1), date(2026, 5, 31)),
+    (date(2025, 3, 1), date(2025, 3, 15), date(2025, 3, 16), date(2025, 3, 30)),  # 14 days stay 14 days
+    (date(2025, 1, 1), date(2025, 12, 31), date(2026, 1, 15), date(2027, 1, 14)),  # a start mid-month: in days
+])
+def test_next_deadline(start, deadline, new_start, expected):
+    assert next_deadline(start, deadline, new_start) == expected
+
+
+def test_deadline_before_start_is_refused(closed, tmp_path):
+    with pytest.raises(DefinitionError) as caught:
+        rollover(closed, tmp_path / "x.xlsx", start=date(2026, 6, 1), deadline=date(2026, 1, 1))
+    assert str(caught.value) == ("the new deadline 2026-01-01 must be after the new start 2026-06-01; "
+                                 "change --start or --deadline")
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_deadline_before_the_derived_start_is_refused(closed, tmp_path):
+    with pytest.raises(DefinitionError) as caught:
+        rollover(closed, tmp_path / "x.xlsx", deadline=date(2025, 12, 1))
+    assert str(caught.value).startswith(f"{closed}: 5 Evaluation decision(s) must be fixed before rollover:\n  "
+                                        "KPI S-01: the new deadline 2025-12-01 is not after its new start "
+                                        "2026-01-01; give a later --deadline or an earlier --start")
+
+
+# ------------------------------------------------------------------ language and formulas
+
+@pytest.mark.parametrize(("language", "formulas"), [("da", "xlwings"), ("en", "xlwings"), ("da", "native")])
+def test_language_and_formula_mode_are_kept(tmp_path, language, formulas):
+    source = write(tmp_path / "in.xlsx", KPIS[:2], MEASUREMENTS[:24], EVALUATIONS[:2], language=language,
+                   formulas=formulas, department="Salg")
+    rollover(source, tmp_path / "out.xlsx")
+    new = read_workbook(tmp_path / "out.xlsx")
+    assert (new.language, new.formulas, new.department) == (language, formulas, "Salg")
+    assert validate([tmp_path / "out.xlsx"]).errors == []
+
+
+# ------------------------------------------------------------------ errors
+
+def _fails(source: Path, tmp_path: Path, exc=DefinitionError, **options) -> str:
+    before = sha256(source)
+    out = tmp_path / "next.xlsx"
+    with pytest.raises(exc) as caught:
+        rollover(source, out, **options)
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".next.xlsx")] == []
+    assert sha256(source) == before
+    return str(caught.value)
+
+
+def test_keep_when_the_target_is_already_beaten_is_an_error(tmp_path):
+    source = write(tmp_path / "in.xlsx", [kpi("S-01", aggregation=core.LAST, target=1234.0)],
+                   monthly("S-01", [1100.0, 1250.0]), [decide("S-01", "keep")])
+    message = _fails(source, tmp_path)
+    assert message == (f"{source}:Evaluation!E2: KPI S-01 (KPI S-01) kept its target 1234, but its final actual "
+                       f"1250 already reached it; choose Adjust target with a new target above 1250, or Retire")
+
+
+def test_no_decision_and_a_beaten_target_is_an_error_too(tmp_path):
+    source = write(tmp_path / "in.xlsx", [kpi("S-01"), kpi("S-02", aggregation=core.LAST, target=1234.0)],
+                   monthly("S-02", [1300.0]), [decide("S-01", "retire")])
+    message = _fails(source, tmp_path)
+    assert message == (f"{source}:Evaluation!E3: KPI S-02 (KPI S-02) has no decision, so it keeps its target "
+                       f"1234, but its final actual 1300 already reached it; choose Adjust target with a new target "
+                       f"above 1300, or Retire")
+
+
+def test_a_decrease_kpi_already_below_its_kept_target_is_an_error(tmp_path):
+    source = write(tmp_path / "in.xlsx", [kpi("CS-02", direction=core.DECREASE, aggregation=core.AVERAGE,
+                                              baseline=24.0, target=8.0, name="Response time")],
+                   monthly("CS-02", [7.0, 6.0]), [decide("CS-02", "keep")])
+    assert _fails(source, tmp_path) == (
+        f"{source}:Evaluation!E2: KPI CS-02 (Response time) kept its target 8, but its final actual 6.5 is already "
+        f"at or below it; choose Adjust target with a new target below 6.5, or Retire")
+
+
+def test_an_adjusted_target_that_does_not_fit_is_an_error(tmp_path):
+    source = write(tmp_path / "in.xlsx", [kpi("S-01")], monthly("S-01", [100.0] * 12),
+                   [decide("S-01", "adjust", 1100.0)])
+    assert _fails(source, tmp_path) == (
+        f"{source}:Evaluation!F2: KPI S-01 (KPI S-01) new target 1100 does not fit its new baseline 1200 (the final "
+        f"actual): an increase KPI needs its target above its baseline (target 1100, baseline 1200); type a new "
+        f"target above 1200")
+
+
+def test_several_problems_are_listed_together(tmp_path):
+    kpis = [kpi("S-01", baseline=None, target=150.0), kpi("S-02", baseline=None, target=150.0)]
+    source = write(tmp_path / "in.xlsx", kpis,
+                   monthly("S-01", [200.0]) + monthly("S-02", [200.0]),
+                   [decide("S-01", "keep"), decide("S-02", "keep")])
+    message = _fails(source, tmp_path)
+    lines = message.split("\n")
+    assert lines[0] == f"{source}: 2 Evaluation decision(s) must be fixed before rollover:"
+    assert lines[1].startswith(f"  {source}:Evaluation!E2: KPI S-01 ")
+    assert lines[2].startswith(f"  {source}:Evaluation!E3: KPI S-02 ")
+
+
+def test_danish_workbooks_get_the_danish_decision_words(tmp_path):
+    source = write(tmp_path / "in.xlsx", [kpi("S-01", aggregation=core.LAST, target=1234.0)],
+                   monthly("S-01", [1250.0]), [decide("S-01", "keep")], language="da")
+    assert _fails(source, tmp_path) == (
+        f"{source}:Evaluering!E2: KPI S-01 (KPI S-01) kept its target 1234, but its final actual 1250 already "
+        f"reached it; choose Juster mål with a new target above 1250, or Udfas")
+
+
+def test_an_input_with_errors_is_refused_with_its_findings(tmp_path):
+    source = write(tmp_path / "in.xlsx", [kpi("S-01"), kpi("S-02")], monthly("S-01", [100.0]),
+                   [decide("S-01", "adjust"), decide("S-02", "keep")])
+    message = _fails(source, tmp_path, ValidationFailed)
+    assert message.split("\n") == [
+        f"{source}: cannot roll over a workbook with 1 error(s); fix them and run again:",
+        f"  {source}:Evaluation!A2: error KPX502: decision Adjust target needs a new target; type it in New target",
+    ]
+
+
+def test_an_invalid_kpi_is_refused(tmp_path):
+    source = write(tmp_path / "in.xlsx", [kpi("S-01", baseline=2000.0, target=1000.0)], [], [])
+    message = _fails(source, tmp_path, ValidationFailed)
+    assert message.startswith(f"{source}: cannot roll over a workbook with 1 error(s); fix them and run again:\n  "
+                              f"{source}:KPIs!")
+    assert "KPX302" in message
+
+
+def test_many_input_errors_are_cut_short(tmp_path):
+    source = write(tmp_path / "in.xlsx", [kpi("S-01")], monthly("S-01", [1.0] * 12) + monthly("X-09", [1.0] * 12),
+                   [])
+    lines = _fails(source, tmp_path, ValidationFailed).split("\n")
+    assert lines[0] == f"{source}: cannot roll over a workbook with 12 error(s); fix them and run again:"
+    assert len(lines) == 12
+    assert lines[-1] == f"  ... and 2 more (run kpixl validate {source})"
+
+
+def test_a_file_that_is_not_a_workbook_is_refused(tmp_path):
+    source = tmp_path / "in.xlsx"
+    source.write_text("KPI ID;Target\nS-01;100\n", encoding="utf-8")
+    message = _fails(source, tmp_path, ValidationFailed)
+    assert message.startswith(f"{source}: cannot roll over a workbook with 1 error(s)")
+
+
+# ------------------------------------------------------------------ output safety
+
+def test_output_equal_to_input_is_refused(closed):
+    before = sha256(closed)
+    with pytest.raises(OutputError) as caught:
+        rollover(closed, closed, force=True)
+    assert str(caught.value) == f"{closed}: the output is also an input; choose another output path"
+    assert sha256(closed) == before
+
+
+def test_existing_output_needs_force(closed, tmp_path):
+    out = tmp_path / "next.xlsx"
+    out.write_bytes(b"old")
+    with pytest.raises(OutputError) as caught:
+        rollover(closed, out)
+    assert str(caught.value) == f"{out}: already exists; use --force to overwrite it"
+    assert out.read_bytes() == b"old"
+    rollover(closed, out, force=True)
+    assert [k.kpi_id for k in read_workbook(out).kpis] == ["S-01", "S-02", "S-04", "S-05", "S-06"]
+
+
+def test_a_kept_child_of_a_retired_parent_warns(tmp_path):
+    kpis = [kpi("H-01", level="high", parent_id=None, weight=None), kpi("L-01", parent_id="H-01")]
+    source = write(tmp_path / "in.xlsx", kpis, monthly("L-01", [100.0]),
+                   [decide("H-01", "retire"), decide("L-01", "keep")])
+    result = rollover(source, tmp_path / "out.xlsx")
+    assert result.warnings == [
+        "KPI L-01 rolls up to H-01, which was retired; change its Parent KPI ID",
+        "the retired company KPIs H-01 may have department KPIs in other workbooks; give those a new Parent KPI ID "
+        "or retire them too",
+    ]
+
+
+def test_retiring_every_kpi_writes_an_empty_workbook(tmp_path):
+    source = write(tmp_path / "in.xlsx", [kpi("S-01"), kpi("S-02")], [],
+                   [decide("S-01", "retire"), decide("S-02", "retire")])
+    result = rollover(source, tmp_path / "out.xlsx")
+    assert read_workbook(tmp_path / "out.xlsx").kpis == []
+    assert result.summary_lines() == [
+        f"Rolled over {source} into {tmp_path / 'out.xlsx'}",
+        "2 KPI(s): 0 kept, 0 adjusted, 2 retired, 0 without a decision (kept)",
+        "Warning: every KPI was retired; the new workbook has no KPIs yet",
+    ]
+    assert validate([tmp_path / "out.xlsx"]).errors == []
+
+
+def test_a_keep_with_a_new_target_warns_that_it_is_ignored(tmp_path):
+    source = write(tmp_path / "in.xlsx", [kpi("S-01")], monthly("S-01", [100.0]), [decide("S-01", "keep", 1500.0)])
+    result = rollover(source, tmp_path / "out.xlsx")
+    assert by_id(read_workbook(tmp_path / "out.xlsx"))["S-01"].target == 1300.0
+    assert (f"{source}:Evaluation!F2: KPI S-01 is marked Keep, so its new target 1500 is ignored; choose "
+            f"Adjust target to use it") in result.warnings

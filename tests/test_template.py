@@ -1,0 +1,481 @@
+"""Test kpixl.template: the department workbook, read back with openpyxl (and LibreOffice).
+
+Structure (tables, names, validations, protection, panes, formats, chart), languages,
+examples, prefilled records, the overwrite rules, the CLI, the checked-in templates,
+and one LibreOffice recalculation of a native workbook against the core.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import random
+import re
+import zipfile
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from kpixl import core, examples, formulas, schema
+from kpixl.cli import cli
+from kpixl.errors import DefinitionError, OutputError
+from kpixl.model import EvaluationRecord, KpiRecord, MeasurementRecord
+from kpixl.template import DASHBOARD_TABLE, write_template
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "workbook_templates"
+
+
+def load_script(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def blank(tmp_path_factory):
+    """Return {(language, mode): openpyxl workbook} of blank templates."""
+    folder = tmp_path_factory.mktemp("blank")
+    books = {}
+    for language in schema.LANGUAGES:
+        for mode in formulas.MODES:
+            path = write_template(folder / f"{language}-{mode}.xlsx", language=language, formulas=mode,
+                                  department="Sales & Marketing")
+            books[language, mode] = openpyxl.load_workbook(path)
+    return books
+
+
+@pytest.fixture(scope="module")
+def with_examples(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("examples")
+    books = {}
+    for language in schema.LANGUAGES:
+        path = write_template(folder / f"ex-{language}.xlsx", language=language, examples=True, owner="Ann Berg",
+                              department="Sales", start=date(2026, 1, 1), deadline=date(2026, 12, 31))
+        books[language] = openpyxl.load_workbook(path)
+    return books
+
+
+def table_rows(wb, name: str) -> tuple[list[str], list[tuple]]:
+    for ws in wb.worksheets:
+        if name in ws.tables:
+            rows = list(ws[ws.tables[name].ref])
+            return [c.value for c in rows[0]], [tuple(c.value for c in r) for r in rows[1:]]
+    raise KeyError(name)
+
+
+def find_table(wb, name: str):
+    for ws in wb.worksheets:
+        if name in ws.tables:
+            return ws, ws.tables[name]
+    raise KeyError(name)
+
+
+# ---------------------------------------------------------------- structure
+
+@pytest.mark.parametrize("language", schema.LANGUAGES)
+def test_sheets_in_the_workbook_language_and_lists_hidden(blank, language):
+    wb = blank[language, "native"]
+    assert wb.sheetnames == [schema.SHEET_GUIDE[language], schema.KPIS.sheet(language),
+                             schema.MEASUREMENTS.sheet(language), schema.SHEET_DASHBOARD[language],
+                             schema.EVALUATION.sheet(language), schema.SHEET_LISTS[language]]
+    assert wb[schema.SHEET_LISTS[language]].sheet_state == "hidden"
+    assert wb.active.title == schema.SHEET_GUIDE[language]
+
+
+@pytest.mark.parametrize("language", schema.LANGUAGES)
+@pytest.mark.parametrize("mode", formulas.MODES)
+def test_tables_have_the_schema_headers_and_sizes(blank, language, mode):
+    wb = blank[language, mode]
+    expected_rows = {"KPIs": 50, "Measurements": 1000, "Evaluation": 50}
+    for table in schema.TABLES:
+        ws, t = find_table(wb, table.name)
+        assert ws.title == table.sheet(language)
+        headers, rows = table_rows(wb, table.name)
+        assert headers == [c.header(language) for c in table.columns]
+        assert len(rows) == expected_rows[table.name]
+        assert t.ref.startswith("A1:")
+    headers, rows = table_rows(wb, DASHBOARD_TABLE)
+    assert headers == [formulas.dashboard_header(k, language) for k, *_ in formulas.DASHBOARD_COLUMNS]
+    assert len(rows) == 50
+
+
+def test_calculated_columns_carry_the_formulas(blank):
+    wb = blank["en", "native"]
+    ws, t = find_table(wb, "KPIs")
+    made = formulas.kpi_formulas("native", "en")
+    for col in t.tableColumns:
+        key = schema.KPIS.header_lookup()[schema.normalise_header(col.name)].key
+        if key in made:
+            assert col.calculatedColumnFormula is not None, key
+    status_col = [c.header("en") for c in schema.KPIS.columns].index("Status") + 1
+    assert ws.cell(2, status_col).value == made["status"]
+    assert ws.cell(51, status_col).value == made["status"]
+    # Inputs stay empty in a blank template.
+    assert ws.cell(2, 1).value is None
+
+
+@pytest.mark.parametrize("language", schema.LANGUAGES)
+def test_defined_names_and_document_properties(blank, language):
+    wb = blank[language, "xlwings"]
+    names = {n: wb.defined_names[n].attr_text for n in wb.defined_names}
+    assert names[schema.NAME_AS_OF] == f"{schema.SHEET_DASHBOARD[language]}!$B$2"
+    assert names[schema.NAME_SCHEMA_VERSION] == f'"{schema.SCHEMA_VERSION}"'
+    assert names[schema.NAME_LANGUAGE] == f'"{language}"'
+    assert names[schema.NAME_DEPARTMENT] == '"Sales & Marketing"'
+    assert names[schema.NAME_FORMULAS] == '"xlwings"'
+    props = {p.name: p.value for p in wb.custom_doc_props}
+    assert props == {schema.NAME_SCHEMA_VERSION: "1", schema.NAME_LANGUAGE: language,
+                     schema.NAME_DEPARTMENT: "Sales & Marketing", schema.NAME_FORMULAS: "xlwings"}
+
+
+def test_as_of_is_today_by_default_and_a_date_when_given(blank, tmp_path):
+    assert blank["en", "native"]["Dashboard"]["B2"].value == "=TODAY()"
+    path = write_template(tmp_path / "fixed.xlsx", as_of=date(2026, 6, 30))
+    cell = openpyxl.load_workbook(path)["Dashboard"]["B2"]
+    assert cell.value == datetime(2026, 6, 30)
+    assert cell.number_format == schema.DATE
+    assert cell.protection.locked is False
+
+
+def column_hidden(ws, index: int) -> bool:
+    # openpyxl groups neighbouring columns with equal settings into one dimension.
+    return any(d.min <= index <= d.max and bool(d.hidden) for d in ws.column_dimensions.values())
+
+
+def validations(ws) -> dict[str, object]:
+    return {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+
+
+@pytest.mark.parametrize("language", schema.LANGUAGES)
+def test_dropdowns_point_at_the_lists_sheet(blank, language):
+    wb = blank[language, "native"]
+    lists = wb[schema.SHEET_LISTS[language]]
+    ws = wb[schema.KPIS.sheet(language)]
+    dvs = validations(ws)
+    letters = {c.key: openpyxl.utils.get_column_letter(i + 1) for i, c in enumerate(schema.KPIS.columns)}
+    for key in ("direction", "aggregation", "frequency", "level"):
+        dv = dvs[f"{letters[key]}2:{letters[key]}51"]
+        assert dv.type == "list"
+        sheet, cells = dv.formula1.split("!")
+        assert sheet == schema.SHEET_LISTS[language]
+        words = [c.value for row in lists[cells.replace("$", "")] for c in row]
+        assert tuple(words) == schema.vocabulary_words(schema.KPIS.column(key).vocabulary, language)
+    assert dvs[f"{letters['start']}2:{letters['start']}51"].type == "date"
+    target = dvs[f"{letters['target']}2:{letters['target']}51"]
+    assert target.type == "decimal"
+    assert target.prompt == schema.KPIS.column("target").note(language)
+    meas = validations(wb[schema.MEASUREMENTS.sheet(language)])
+    kpi_ids = meas["A2:A1001"]
+    assert kpi_ids.type == "list"
+    kpi_sheet = schema.KPIS.sheet(language).replace("'", "''")
+    assert kpi_ids.formula1 == f"'{kpi_sheet}'!$A$2:$A$51" if "'" in kpi_sheet else f"{kpi_sheet}!$A$2:$A$51"
+    evaluation = validations(wb[schema.EVALUATION.sheet(language)])
+    decision = evaluation["E2:E51"]
+    assert decision.type == "list"
+    new_target = evaluation["F2:F51"]
+    assert new_target.type == "custom"
+    assert schema.DECISION_WORDS["da"]["adjust"] in new_target.formula1
+    assert schema.DECISION_WORDS["en"]["adjust"] in new_target.formula1
+
+
+@pytest.mark.parametrize("mode", formulas.MODES)
+def test_inputs_unlocked_computed_locked_and_sheets_protected(blank, mode):
+    wb = blank["en", mode]
+    for table in schema.TABLES:
+        ws, _t = find_table(wb, table.name)
+        assert ws.protection.sheet is True
+        assert not ws.protection.password
+        for i, col in enumerate(table.columns, start=1):
+            cell = ws.cell(2, i)
+            assert cell.protection.locked is col.computed, (table.name, col.key)
+            assert column_hidden(ws, i) is col.helper, (table.name, col.key)
+    assert wb["Dashboard"].protection.sheet is True
+
+
+def test_frozen_headers_and_print_setup(blank):
+    wb = blank["en", "native"]
+    assert wb["KPIs"].freeze_panes == "C2"
+    assert wb["Measurements"].freeze_panes == "B2"
+    assert wb["Evaluation"].freeze_panes == "B2"
+    assert wb["Dashboard"].freeze_panes == "C6"
+    for name in ("KPIs", "Measurements", "Dashboard", "Evaluation"):
+        ws = wb[name]
+        assert ws.page_setup.orientation == "landscape"
+        # fitToWidth 1 is the OOXML default, so it is not written.
+        assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+        assert (ws.page_setup.fitToWidth or 1) == 1 and ws.page_setup.fitToHeight == 0
+
+
+@pytest.mark.parametrize("language", schema.LANGUAGES)
+def test_dashboard_traffic_lights_icon_set_and_chart(blank, language):
+    ws = blank[language, "native"][schema.SHEET_DASHBOARD[language]]
+    rules = [(str(cf.sqref), rule) for cf in ws.conditional_formatting for rule in cf.rules]
+    icon = [rule for ref, rule in rules if rule.type == "iconSet"]
+    assert len(icon) == 1
+    thresholds = [(c.type, float(c.val)) for c in icon[0].iconSet.cfvo[1:]]
+    assert thresholds == [("num", core.DEFAULT_AMBER), ("num", core.DEFAULT_GREEN)]
+    status_words = {rule.formula[0] for ref, rule in rules if rule.type == "cellIs"}
+    assert status_words == {f'"{core.word("status", s, language)}"' for s in core.VOCABULARIES["status"]}
+    assert len(ws._charts) == 2
+
+
+# ------------------------------------------------------------------ content
+
+def test_guide_explains_smart_phases_owner_and_udf_setup(blank):
+    def text(wb, sheet):
+        return " ".join(str(c.value) for row in wb[sheet].iter_rows() for c in row if c.value)
+
+    en = text(blank["en", "xlwings"], "Guide")
+    for phrase in ("Specific", "Measurable", "Attainable", "Relevant", "Time-bound", "High-level",
+                   "Low-level", "Design", "Execution", "Evaluation", "Re-design", "one responsible owner",
+                   "tinted", "UDF Modules to kpixl.udfs", "from kpixl.udfs import *"):
+        assert phrase.casefold() in en.casefold(), phrase
+    assert "Sales & Marketing" in en
+    native = text(blank["en", "native"], "Guide")
+    assert "kpixl.udfs" not in native and "LibreOffice 7.4" in native
+    da = text(blank["da", "xlwings"], "Vejledning")
+    for phrase in ("Specifik", "Målbar", "Opnåelig", "Relevant", "Tidsbestemt", "Én ansvarlig",
+                   "from kpixl.udfs import *"):
+        assert phrase in da, phrase
+
+
+@pytest.mark.parametrize("language", schema.LANGUAGES)
+def test_examples_are_complete_smart_definitions(with_examples, language):
+    headers, rows = table_rows(with_examples[language], "KPIs")
+    filled = [dict(zip(headers, r)) for r in rows if r[0]]
+    assert len(filled) == 11
+    required = ("kpi_name", "owner", "unit", "direction", "aggregation", "frequency", "baseline", "target",
+                "start", "deadline", "data_source", "specific", "measurable", "attainable", "relevant")
+    for row in filled:
+        for key in required:
+            column = schema.KPIS.column("name" if key == "kpi_name" else key)
+            assert row[column.header(language)] not in (None, ""), (row, key)
+        assert row[schema.KPIS.column("owner").header(language)] == "Ann Berg"
+        assert row[schema.KPIS.column("department").header(language)] == "Sales"
+        assert row[schema.KPIS.column("start").header(language)] == datetime(2026, 1, 1)
+        direction = row[schema.KPIS.column("direction").header(language)]
+        assert direction in schema.vocabulary_words("direction", language)
+    names = [r[schema.KPIS.column("name").header(language)] for r in filled]
+    if language == "en":
+        assert names == ["Revenue growth", "Number of sales", "Average order value", "Leads",
+                         "Conversion rate from search", "Webshop visitors", "Downloads", "Search visibility",
+                         "Page views", "Returning customers", "Customer satisfaction"]
+    else:
+        assert "Omsætningsvækst" in names and "Kundetilfredshed" in names
+
+
+def test_example_kpis_are_valid_for_the_core_and_realistic():
+    kpis = examples.example_kpis("en", start=date(2026, 1, 1), deadline=date(2026, 12, 31), id_prefix="S-")
+    ids = {k.kpi_id for k in kpis}
+    for k in kpis:
+        k.definition().check()
+        assert k.kpi_id.startswith("S-")
+        assert k.parent_id is None or k.parent_id in ids
+        assert (k.level == "low") == (k.parent_id is not None)
+    revenue = kpis[0]
+    assert revenue.target == pytest.approx(revenue.baseline * 1.10)
+    conversion = next(k for k in kpis if k.name == "Conversion rate from search")
+    assert conversion.target == pytest.approx(conversion.baseline * 1.05)
+    assert {k.direction for k in kpis} >= {core.INCREASE, core.MAINTAIN}
+    assert {k.aggregation for k in kpis} >= {core.SUM, core.LAST, core.AVERAGE}
+    assert examples.example_kpis("en")[0].owner == "Sales director"
+
+
+def test_default_period_is_the_calendar_year_or_a_year_from_the_given_date():
+    assert examples.default_period(today=date(2027, 5, 3)) == (date(2027, 1, 1), date(2027, 12, 31))
+    assert examples.default_period(date(2026, 7, 1)) == (date(2026, 7, 1), date(2027, 6, 30))
+    assert examples.default_period(None, date(2026, 6, 30)) == (date(2025, 7, 1), date(2026, 6, 30))
+
+
+def test_prefilled_records_are_written_in_the_workbook_language(tmp_path):
+    kpis = [KpiRecord("A-1", name="Leads", direction=core.DECREASE, aggregation=core.AVERAGE, level="low",
+                      frequency="monthly", baseline=10, target=5, unit="%", start=date(2026, 1, 1))]
+    measurements = [MeasurementRecord("A-1", date(2026, 1, 31), 0.07, entered_by="Bo", note="=HYPERLINK(\"x\")")]
+    evaluations = [EvaluationRecord("A-1", decision="adjust", new_target=4, notes="tighter")]
+    path = write_template(tmp_path / "da.xlsx", language="da", kpis=kpis, measurements=measurements,
+                          evaluations=evaluations)
+    wb = openpyxl.load_workbook(path)
+    headers, rows = table_rows(wb, "KPIs")
+    row = dict(zip(headers, rows[0]))
+    assert (row["Retning"], row["Aggregering"], row["Niveau"], row["Frekvens"]) == ("mindske", "gennemsnit",
+                                                                                    "lav", "månedlig")
+    assert row["Startdato"] == datetime(2026, 1, 1)
+    ws = wb["KPI'er"]
+    assert ws.cell(2, headers.index("Mål") + 1).number_format == schema.PCT
+    headers, rows = table_rows(wb, "Measurements")
+    assert rows[0][:5] == ("A-1", datetime(2026, 1, 31), 0.07, "Bo", '=HYPERLINK("x")')
+    assert wb["Målinger"]["E2"].data_type == "s"  # text, never a formula
+    headers, rows = table_rows(wb, "Evaluation")
+    assert dict(zip(headers, rows[0]))["Beslutning"] == "Juster mål"
+    assert dict(zip(headers, rows[0]))["Nyt mål"] == 4
+
+
+def test_tables_grow_for_many_prefilled_records(tmp_path):
+    kpis = [KpiRecord(f"K{i}", target=10) for i in range(70)]
+    measurements = [MeasurementRecord("K1", date(2026, 1, 1) + timedelta(days=i), 1.0) for i in range(1500)]
+    wb = openpyxl.load_workbook(write_template(tmp_path / "big.xlsx", kpis=kpis, measurements=measurements))
+    assert len(table_rows(wb, "KPIs")[1]) == 70
+    assert len(table_rows(wb, "Evaluation")[1]) == 70
+    assert len(table_rows(wb, "Measurements")[1]) == 2500
+    assert len(table_rows(wb, DASHBOARD_TABLE)[1]) == 70
+
+
+# ---------------------------------------------------------- errors and CLI
+
+def test_existing_file_is_refused_without_force_and_replaced_with_it(tmp_path):
+    path = tmp_path / "dept.xlsx"
+    path.write_bytes(b"old")
+    with pytest.raises(OutputError, match=re.escape(f"{path}: already exists; use --force to overwrite it")):
+        write_template(path)
+    assert path.read_bytes() == b"old"
+    assert write_template(path, force=True) == path
+    assert zipfile.is_zipfile(path)
+    assert [p.name for p in tmp_path.iterdir()] == ["dept.xlsx"]  # no temporary file left
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"language": "de"}, "unknown language 'de'; use en or da"),
+    ({"formulas": "vba"}, "unknown formula mode 'vba'; use xlwings or native"),
+    ({"rows": 0}, "rows must be at least 1 (rows 0)"),
+    ({"start": date(2026, 2, 1), "deadline": date(2026, 1, 1)},
+     "the deadline must be after the start date (start 2026-02-01, deadline 2026-01-01)"),
+    ({"kpis": [KpiRecord("A"), KpiRecord("A")]}, "KPI ID 'A' is given twice; KPI IDs must be unique"),
+])
+def test_bad_arguments_are_definition_errors(tmp_path, kwargs, message):
+    with pytest.raises(DefinitionError) as error:
+        write_template(tmp_path / "x.xlsx", **kwargs)
+    assert str(error.value) == message
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_cli_writes_the_template_and_refuses_to_overwrite(tmp_path):
+    out = tmp_path / "sales.xlsx"
+    runner = CliRunner()
+    args = ["template", str(out), "--department", "Sales", "--lang", "da", "--formulas", "native", "--examples",
+            "--owner", "Ann", "--start", "2026-01-01", "--deadline", "2026-12-31"]
+    first = runner.invoke(cli, args, prog_name="kpixl")
+    assert first.exit_code == 0, first.output
+    assert first.output == f"Wrote {out}\n"
+    wb = openpyxl.load_workbook(out)
+    assert wb.defined_names[schema.NAME_FORMULAS].attr_text == '"native"'
+    assert wb.defined_names[schema.NAME_LANGUAGE].attr_text == '"da"'
+    again = runner.invoke(cli, args, prog_name="kpixl")
+    assert again.exit_code == 1
+    assert again.output == f"Error: {out}: already exists; use --force to overwrite it\n"
+    forced = runner.invoke(cli, args + ["--force"], prog_name="kpixl")
+    assert forced.exit_code == 0
+    bad = runner.invoke(cli, ["template", str(tmp_path / "y.xlsx"), "--formulas", "vba"], prog_name="kpixl")
+    assert bad.exit_code == 2
+
+
+# ------------------------------------------------------- checked-in files
+
+def masked_members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        members = {name: z.read(name) for name in z.namelist()}
+    members["docProps/core.xml"] = re.sub(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>", b"<date/>",
+                                          members["docProps/core.xml"])
+    return members
+
+
+def test_checked_in_templates_match_a_fresh_run(tmp_path):
+    make = load_script("make_templates")
+    got = make.make_templates(tmp_path)
+    assert [p.name for p in got] == [f"kpixl-department-{lang}-{mode}.xlsx" for lang in schema.LANGUAGES
+                                     for mode in formulas.MODES]
+    for path in got:
+        exp = TEMPLATES / path.name
+        assert exp.exists(), f"{exp} is missing; run scripts/make_templates.py"
+        exp_members, got_members = masked_members(exp), masked_members(path)
+        assert sorted(exp_members) == sorted(got_members), path.name
+        for name in exp_members:
+            assert exp_members[name] == got_members[name], f"{path.name}:{name} differs; " \
+                                                           "run scripts/make_templates.py"
+
+
+# ------------------------------------------------------------ LibreOffice
+
+def random_case(seed: int, language: str):
+    """Return (kpis, measurements, as_of): every direction, aggregation and edge, in words of both languages."""
+    rng = random.Random(seed)
+    as_of = date(2026, 7, 15)
+    kpis, measurements = [], []
+    for i in range(40):
+        direction = rng.choice([core.INCREASE, core.DECREASE, core.MAINTAIN])
+        aggregation = rng.choice([core.SUM, core.AVERAGE, core.LAST, core.MIN, core.MAX])
+        baseline = None if (direction == core.INCREASE and rng.random() < 0.4) else rng.choice([50.0, 100.0, 0.0])
+        if direction == core.INCREASE:
+            target = (baseline or 0) + rng.choice([20.0, 75.5])
+        elif direction == core.DECREASE:
+            baseline = baseline if baseline is not None else 100.0
+            target = baseline - rng.choice([10.0, 40.0])
+        else:
+            target = rng.choice([80.0, 120.0])
+        start = rng.choice([None, date(2026, 1, 1), date(2026, 7, 15), date(2026, 9, 1)])
+        deadline = None if start is None or rng.random() < 0.2 else start + timedelta(days=rng.choice([180, 365]))
+        green, amber = rng.choice([(None, None), (0.9, 0.6), (1.0, 1.0)])
+        kpis.append(KpiRecord(
+            f"R{i}", name=f"KPI {i}", direction=direction, aggregation=aggregation, baseline=baseline,
+            target=target, tolerance=rng.choice([None, 5.0]) if direction == core.MAINTAIN else None,
+            start=start, deadline=deadline, green=green, amber=amber))
+        for _ in range(rng.choice([0, 1, 2, 5, 9])):
+            day = date(2025, 12, 1) + timedelta(days=rng.randint(0, 300))
+            measurements.append(MeasurementRecord(f"R{i}", day, round(rng.uniform(-20, 160), 2)))
+    # A tie on the period end: row order decides 'last' and the running sums.
+    measurements += [MeasurementRecord("R0", date(2026, 3, 31), 7.0), MeasurementRecord("R0", date(2026, 3, 31), 9.0)]
+    kpis.append(KpiRecord("BAD", direction=core.DECREASE, aggregation=core.SUM, baseline=10, target=20))
+    measurements.append(MeasurementRecord("BAD", date(2026, 2, 1), 3.0))
+    return kpis, measurements, as_of
+
+
+def close(expected, got) -> bool:
+    if expected is None:
+        return got in (None, "")
+    if isinstance(expected, str):
+        return got == expected
+    return isinstance(got, (int, float)) and math.isclose(expected, got, rel_tol=1e-9, abs_tol=1e-9)
+
+
+@pytest.mark.libreoffice
+def test_native_workbook_recalculated_by_libreoffice_equals_the_core(tmp_path, recalc):
+    cases = {lang: random_case(7 if lang == "en" else 8, lang) for lang in schema.LANGUAGES}
+    paths = [write_template(tmp_path / f"native-{lang}.xlsx", language=lang, formulas="native", kpis=k,
+                            measurements=m, as_of=a) for lang, (k, m, a) in cases.items()]
+    paths.append(write_template(tmp_path / "udf-en.xlsx", kpis=cases["en"][0], measurements=cases["en"][1],
+                                as_of=cases["en"][2]))
+    recalculated = recalc(*paths)
+    for (lang, (kpis, measurements, as_of)), path in zip(cases.items(), recalculated):
+        wb = openpyxl.load_workbook(path, data_only=True)
+        headers, rows = table_rows(wb, "KPIs")
+        by_key = {schema.KPIS.header_lookup()[schema.normalise_header(h)].key: i for i, h in enumerate(headers)}
+        compared = 0
+        for kpi, row in zip(kpis, rows):
+            series = [(m.period_end, m.value) for m in measurements if m.kpi_id == kpi.kpi_id]
+            try:
+                result = core.evaluate(kpi.definition(), series, as_of)
+            except DefinitionError:
+                assert str(row[by_key["status"]]).startswith("#VALUE! "), kpi
+                assert row[by_key["calc_trend"]] in (None, "") and row[by_key["calc_forecast"]] in (None, "")
+                continue
+            expected = {"actual": result.actual, "plan": result.plan, "attainment": result.attainment,
+                        "status": core.word("status", result.status, lang),
+                        "calc_trend": core.word("trend", result.trend, lang), "calc_forecast": result.forecast}
+            for key, value in expected.items():
+                assert close(value, row[by_key[key]]), (lang, kpi, key, value, row[by_key[key]])
+            compared += 1
+        assert compared == len(kpis) - 1
+        d_headers, d_rows = table_rows(wb, DASHBOARD_TABLE)
+        for kpi_row, dash in zip(rows, d_rows):
+            assert dash[0] == kpi_row[0] or (dash[0] in (None, "") and kpi_row[0] is None)
+            assert close(kpi_row[by_key["attainment"]] if kpi_row[0] else None, dash[6]) or \
+                str(dash[6]).startswith("#VALUE!")
+    udf = openpyxl.load_workbook(recalculated[-1], data_only=True)
+    headers, rows = table_rows(udf, "KPIs")
+    # Without the add-in the UDF cells are #NAME?, while trend and forecast still compute.
+    assert rows[0][headers.index("Actual")] == "#NAME?"
+    assert rows[0][headers.index("(calc) Trend")] in {core.word("trend", t, "en") for t in core.VOCABULARIES["trend"]}

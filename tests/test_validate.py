@@ -1,0 +1,243 @@
+"""Test kpixl.validate: every rule's code, severity, place and message; the report; inputs untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import inspect
+from datetime import date
+
+import pytest
+
+from kpixl import core
+from kpixl.errors import DefinitionError
+from kpixl.validate import check_workbook, periods, validate
+
+import workbooks as W
+
+
+def findings_of(tmp_path, name="wb.xlsx", as_of=W.AS_OF, **knobs):
+    path = tmp_path / name
+    layout = W.write_workbook(path, **knobs)
+    return check_workbook(path, as_of), layout, path
+
+
+def by_code(workbook, code):
+    return [f for f in workbook.findings if f.code == code]
+
+
+def test_the_default_workbook_is_valid(tmp_path):
+    wb, _, _ = findings_of(tmp_path)
+    assert wb.findings == []
+
+
+def test_bad_file_gives_one_error_finding_not_an_exception(tmp_path):
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"PK\x03\x04 truncated")
+    wb = check_workbook(path, W.AS_OF)
+    assert [(f.code, f.severity, f.place.path) for f in wb.findings] == [("KPX109", "error", str(path))]
+    assert wb.kpis == [] and wb.path == str(path)
+
+
+def test_duplicate_kpi_ids(tmp_path):
+    wb, layout, _ = findings_of(tmp_path, kpis=[W.kpi_row("A"), W.kpi_row("a")], measurements=[])
+    [finding] = by_code(wb, "KPX301")
+    assert finding.message == "KPI ID 'a' is used twice (first at KPIs!A2); give each KPI its own ID"
+    assert finding.place.cell == "A3" and finding.severity == "error"
+    assert not any(k.valid for k in wb.kpis)
+
+
+@pytest.mark.parametrize("overrides", [
+    {"direction": "increase", "baseline": 500.0, "target": 400.0},
+    {"direction": "increase", "baseline": None, "target": -1.0},
+    {"direction": "decrease", "baseline": None, "target": 10.0},
+    {"direction": "decrease", "baseline": 5.0, "target": 10.0},
+    {"direction": "maintain", "target": 0.0, "tolerance": None},
+    {"direction": "maintain", "target": 50.0, "tolerance": -1.0},
+])
+def test_definition_errors_reuse_the_core_message(tmp_path, overrides):
+    wb, _, _ = findings_of(tmp_path, kpis=[W.kpi_row(**overrides)])
+    row = W.kpi_row(**overrides)
+    with pytest.raises(DefinitionError) as expected:
+        core.check_definition(row["target"], row["baseline"], row["direction"], row["tolerance"])
+    [finding] = by_code(wb, "KPX302")
+    assert finding.message == str(expected.value)
+    assert (finding.place.cell, finding.kpi_id) == ("A2", "SAL-01")
+    assert wb.kpis[0].valid is False
+
+
+def test_deadline_not_after_start(tmp_path):
+    wb, _, _ = findings_of(tmp_path, kpis=[W.kpi_row(start=date(2026, 6, 1), deadline=date(2026, 6, 1))],
+                           measurements=[])
+    [finding] = by_code(wb, "KPX303")
+    assert finding.message == ("the deadline must be after the start date (start 2026-06-01, deadline 2026-06-01); "
+                               "move the deadline after the start")
+
+
+def test_thresholds_and_negative_weight(tmp_path):
+    wb, _, _ = findings_of(tmp_path, kpis=[W.kpi_row(green=0.8, amber=0.9, weight=-2.0)])
+    assert by_code(wb, "KPX304")[0].message == ("green must be at least amber (green 0.8, amber 0.9); "
+                                               "make Green from at least Amber from")
+    assert by_code(wb, "KPX305")[0].message == "weight -2 is negative; type 0 or more (blank means 1)"
+
+
+def test_threshold_typed_as_whole_percent_is_a_warning(tmp_path):
+    wb, _, _ = findings_of(tmp_path, kpis=[W.kpi_row(green=95.0, amber=85.0)])
+    assert [f.message for f in by_code(wb, "KPX310")][0].startswith("green from is 95, an attainment of 9500%")
+
+
+def test_smart_warnings(tmp_path):
+    kpis = [W.kpi_row(deadline=None, specific=None, relevant="  ", level="low", parent_id=None,
+                      owner="Anna, Bo")]
+    wb, _, _ = findings_of(tmp_path, kpis=kpis)
+    got = {(f.code, f.severity): f.message for f in wb.findings}
+    assert got == {
+        ("KPX306", "warning"): "no deadline: a SMART KPI is time-bound; type the deadline",
+        ("KPX307", "warning"): "SMART text missing: Specific, Relevant; describe how the KPI is specific, relevant",
+        ("KPX308", "warning"): "a low-level KPI without a parent KPI ID does not roll up; type the ID of the "
+                               "high-level KPI it supports",
+        ("KPX311", "warning"): "owner 'Anna, Bo' looks like more than one person; a KPI has one responsible owner",
+    }
+
+
+def test_own_parent(tmp_path):
+    wb, _, _ = findings_of(tmp_path, kpis=[W.kpi_row(level="low", parent_id="SAL-01")])
+    assert [f.code for f in wb.findings] == ["KPX309"]
+
+
+def test_measurement_for_unknown_kpi(tmp_path):
+    wb, layout, _ = findings_of(tmp_path, measurements=W.default_measurements() + [W.measurement_row("XX-9")])
+    [finding] = by_code(wb, "KPX401")
+    assert finding.message == "KPI ID 'XX-9' is not in the KPIs table; pick an existing KPI ID or add the KPI"
+    assert finding.place.sheet == "Measurements" and finding.place.cell == "A5"
+
+
+def test_duplicate_measurement(tmp_path):
+    rows = W.default_measurements() + [W.measurement_row(period_end=W.MONTH_ENDS[1], value=5.0)]
+    wb, _, _ = findings_of(tmp_path, measurements=rows)
+    [finding] = by_code(wb, "KPX402")
+    assert finding.message == ("a second value for KPI 'SAL-01' and period end 2026-02-28 (first at Measurements!A3); "
+                               "delete one of them")
+
+
+def test_measurements_outside_start_and_deadline(tmp_path):
+    rows = W.default_measurements() + [W.measurement_row(period_end=date(2025, 12, 31)),
+                                       W.measurement_row(period_end=date(2027, 1, 31))]
+    wb, _, _ = findings_of(tmp_path, measurements=rows)
+    assert [f.message for f in by_code(wb, "KPX403")] == [
+        "period end 2025-12-31 is before the KPI's start date 2026-01-01; check the date"]
+    assert [f.message for f in by_code(wb, "KPX404")] == [
+        "period end 2027-01-31 is after the KPI's deadline 2026-12-31; check the date"]
+
+
+def test_missing_monthly_periods_are_late_submissions(tmp_path):
+    rows = [W.measurement_row(period_end=W.MONTH_ENDS[0])]
+    wb, _, _ = findings_of(tmp_path, measurements=rows)
+    [finding] = by_code(wb, "KPX405")
+    assert finding.severity == "warning" and finding.place.cell == "A2"
+    assert finding.message == ("no measurement for 2 monthly period(s) ended before 2026-04-15: 2026-02, 2026-03; "
+                               "enter the missing values in Measurements")
+
+
+def test_a_period_not_yet_ended_is_not_late(tmp_path):
+    wb, _, _ = findings_of(tmp_path, as_of=date(2026, 3, 31))
+    assert wb.findings == []
+
+
+def test_periods():
+    assert [p[2] for p in periods("quarterly", date(2026, 2, 15), None, date(2026, 10, 1))] == ["2026-Q1", "2026-Q2",
+                                                                                              "2026-Q3"]
+    weeks = periods("weekly", date(2026, 1, 1), None, date(2026, 1, 20))
+    assert [(a.isoformat(), b.isoformat()) for a, b, _ in weeks] == [("2026-01-01", "2026-01-07"),
+                                                                   ("2026-01-08", "2026-01-14")]
+    assert periods("monthly", date(2026, 1, 1), date(2026, 2, 10), date(2026, 6, 1))[-1][:2] == (
+        date(2026, 2, 1), date(2026, 2, 10))
+    assert periods("yearly", date(2026, 1, 1), None, date(2026, 12, 31)) == []
+
+
+def test_evaluation_rules(tmp_path):
+    evaluations = [W.evaluation_row(decision="adjust"), W.evaluation_row("NOPE"),
+                   W.evaluation_row(decision="retire", new_target=5.0)]
+    wb, _, _ = findings_of(tmp_path, evaluations=evaluations)
+    assert [(f.code, f.place.cell) for f in wb.findings] == [("KPX502", "A2"), ("KPX501", "A3"), ("KPX504", "A4")]
+    wb, _, _ = findings_of(tmp_path, name="b.xlsx", evaluations=[W.evaluation_row(decision="keep", new_target=5.0)])
+    assert [f.message for f in wb.findings] == [
+        "new target 5 is ignored with decision Keep; choose Adjust target or clear it"]
+
+
+# ------------------------------------------------------------------ the run over many files
+
+def _sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_validate_runs_over_folders_and_bad_files_and_leaves_inputs_untouched(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    W.write_workbook(folder / "a.xlsx")
+    W.write_workbook(folder / "b.xlsx", kpis=[W.kpi_row(target="12,5")])
+    (folder / "c.xlsx").write_text("a,b\n1,2\n")
+    (folder / "~$a.xlsx").write_bytes(b"lock")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    before = {p: _sha(p) for p in folder.iterdir()}
+    stamps = {p: p.stat().st_mtime_ns for p in folder.iterdir()}
+    calls = []
+    report = validate([folder, empty, tmp_path / "gone.xlsx"], as_of=W.AS_OF,
+                      progress=lambda done, total, item: calls.append((done, total, item)))
+    assert {p: _sha(p) for p in folder.iterdir()} == before
+    assert {p: p.stat().st_mtime_ns for p in folder.iterdir()} == stamps
+    assert sorted(p.name for p in folder.iterdir()) == ["a.xlsx", "b.xlsx", "c.xlsx", "~$a.xlsx"]
+    assert report.files == [str(folder / n) for n in ("a.xlsx", "b.xlsx", "c.xlsx")] + [str(tmp_path / "gone.xlsx")]
+    assert [(f.code, f.place.path) for f in report.findings] == [
+        ("KPX116", str(empty)), ("KPX204", str(folder / "b.xlsx")), ("KPX107", str(folder / "c.xlsx")),
+        ("KPX101", str(tmp_path / "gone.xlsx"))]
+    assert calls == [(i, 4, f) for i, f in enumerate(report.files, start=1)]
+    assert (report.kpi_count, report.measurement_count, report.valid) == (2, 6, False)
+
+
+def test_report_text_and_json_agree(tmp_path):
+    W.write_workbook(tmp_path / "a.xlsx", kpis=[W.kpi_row(deadline=None, target="1.234")], measurements=[])
+    report = validate([tmp_path], as_of=W.AS_OF)
+    data = report.to_dict()
+    assert data["stats"] == {"files": 1, "kpis": 1, "measurements": 0, "errors": len(report.errors),
+                             "warnings": len(report.warnings)}
+    assert [f"{d['path']}:{d['sheet']}!{d['cell']}: {d['severity']} {d['code']}: {d['message']}"
+            for d in data["findings"]] == [str(f) for f in report.findings]
+    assert report.summary() == (f"1 file(s), 1 KPI(s), 0 measurement(s): {data['stats']['errors']} error(s), "
+                                f"{data['stats']['warnings']} warning(s)")
+
+
+def test_strict_makes_warnings_fail(tmp_path):
+    W.write_workbook(tmp_path / "a.xlsx", kpis=[W.kpi_row(deadline=None)])
+    assert validate([tmp_path], as_of=W.AS_OF).valid is True
+    assert validate([tmp_path], as_of=W.AS_OF, strict=True).valid is False
+
+
+# ------------------------------------------------------------------ workbooks made by kpixl template
+
+def _write_template():
+    try:
+        module = importlib.import_module("kpixl.template")
+    except ImportError:
+        return None
+    return getattr(module, "write_template", None)
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+@pytest.mark.parametrize("formulas", ["native", "xlwings"])
+def test_template_made_workbook_validates_without_errors(tmp_path, language, formulas):
+    write_template = _write_template()
+    if write_template is None or "kpis" not in inspect.signature(write_template).parameters:
+        pytest.skip("kpixl.template.write_template(kpis=...) is not available yet")
+    from kpixl.model import KpiRecord, MeasurementRecord
+
+    kpis = [KpiRecord(kpi_id="SAL-01", name="Revenue", level="high", owner="Anna Berg", direction="increase",
+                      aggregation="sum", frequency="monthly", baseline=100.0, target=1200.0, start=W.START,
+                      deadline=W.DEADLINE, specific="s", measurable="m", attainable="a", relevant="r")]
+    measurements = [MeasurementRecord("SAL-01", d, 100.0) for d in W.MONTH_ENDS]
+    path = tmp_path / f"t-{language}-{formulas}.xlsx"
+    write_template(path, language=language, formulas=formulas, kpis=kpis, measurements=measurements)
+    report = validate([path], as_of=W.AS_OF)
+    assert report.errors == []
+    assert (report.kpi_count, report.measurement_count) == (1, 3)
