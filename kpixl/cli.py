@@ -116,15 +116,20 @@ def cli() -> None:
 @click.option("--examples", is_flag=True, help="Fill in the common marketing and sales KPIs as SMART examples.")
 @click.option("--rows", type=click.IntRange(1, 5000), default=50, show_default=True,
               help="Formula-ready rows in the KPIs table.")
+@click.option("--measurement-rows", type=click.IntRange(1, 100_000),
+              help="Rows in the Measurements table (a protected table cannot grow); default 60 per KPIs row, "
+                   "3000 to 20000.")
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
 @_version_option
 @_debug_option
-def template(out: Path, department, owner, language, formulas, start, deadline, examples, rows, force) -> None:
+def template(out: Path, department, owner, language, formulas, start, deadline, examples, rows, measurement_rows,
+             force) -> None:
     """Write a department workbook OUT.xlsx for staff to fill in."""
     from kpixl.template import write_template
 
     path = write_template(out, department=department, owner=owner, language=language, formulas=formulas,
-                          start=start, deadline=deadline, examples=examples, rows=rows, force=force)
+                          start=start, deadline=deadline, examples=examples, rows=rows,
+                          measurement_rows=measurement_rows, force=force)
     click.echo(f"Wrote {path}")
 
 

@@ -18,7 +18,13 @@ the sums a least-squares line needs. Trend and Forecast need a per-KPI filtered,
 ordered series that the UDF signatures cannot receive without dynamic arrays, so
 both modes compute them from the helper columns with plain functions.
 
-Choices where the spec is silent (documented here for finance users):
+Every Measurements range a KPI-level or helper formula scans stops at the last
+counted measurement (``INDEX(col,1):INDEX(col,MeasurementsUsed)``, the named cell of
+:func:`measurements_used_formula`): the per-row COUNTIFS/SUMIFS then cost counted
+rows x rows in use, not x the whole pre-sized table, which keeps a recalculation of
+a large table fast. The xlwings UDF ``KPI_ACTUAL`` still receives whole columns.
+
+Choices where the spec is silent (documented in ``docs/workbook.md`` for finance users):
 
 * An invalid definition shows a short text starting ``#VALUE!`` and the reason in
   Plan, Attainment and Status (as the UDFs do); Actual still shows the actual,
@@ -45,6 +51,8 @@ MODES = ("xlwings", "native")
 XLWINGS, NATIVE = MODES
 
 AS_OF = schema.NAME_AS_OF
+# Defined name of a hidden cell: the table row number of the last measurement that counts.
+MEASUREMENTS_USED = "MeasurementsUsed"
 TREND_WINDOW = core.TREND_WINDOW
 
 # Short error texts per language; each starts with #VALUE! like the UDFs' messages.
@@ -118,6 +126,16 @@ class Refs:
         """Return the reference to the whole data column ``key`` of ``table``."""
         return f"{table.name}[[{self._header(table, key)}]]"
 
+    def used(self, table: schema.Table, key: str) -> str:
+        """Return the reference to column ``key`` of the Measurements table's used rows only.
+
+        The rows from the table's first to its last counted measurement
+        (``MEASUREMENTS_USED``): the COUNTIFS/SUMIFS a helper row runs then scan the
+        rows in use, not the whole pre-sized table.
+        """
+        column = self.column(table, key)
+        return f"INDEX({column},1):INDEX({column},{MEASUREMENTS_USED})"
+
     def word(self, vocabulary: str, canonical: str) -> str:
         """Return the workbook language's word for a canonical vocabulary value, as a literal."""
         return _q(core.word(vocabulary, canonical, self.language))
@@ -166,9 +184,10 @@ def kpi_formulas(mode: str = XLWINGS, language: str = "en") -> dict[str, str]:
     elapsed, err, count = k("calc_elapsed"), k("calc_error"), k("calc_count")
     act, pln, att = k("actual"), k("plan"), k("attainment")
     key = f"MATCH({kid},{r.column(K, 'kpi_id')},0)"
-    m_row = r.column(M, "calc_kpi_row")
-    m_in = r.column(M, "calc_in_window")
-    values = r.column(M, "value")
+    # Measurements ranges end at the last counted row (see Refs.used).
+    m_row = r.used(M, "calc_kpi_row")
+    m_in = r.used(M, "calc_in_window")
+    values = r.used(M, "value")
     lang = r.language
 
     def guard(body: str) -> str:
@@ -178,7 +197,7 @@ def kpi_formulas(mode: str = XLWINGS, language: str = "en") -> dict[str, str]:
         return _q(error_text(name, lang))
 
     def sum_helper(helper: str) -> str:
-        return f"SUMIFS({r.column(M, helper)},{m_row},{key})"
+        return f"SUMIFS({r.used(M, helper)},{m_row},{key})"
 
     def sum_product(*factors: str) -> str:
         # Helper columns are numbers (0 outside the window), so the products need no IF.
@@ -225,7 +244,7 @@ def kpi_formulas(mode: str = XLWINGS, language: str = "en") -> dict[str, str]:
             (f"{count}=0", '""'),
             (f'{aggregation}="sum"', f"SUMIFS({values},{crit_in})"),
             (f'{aggregation}="average"', f"AVERAGEIFS({values},{crit_in})"),
-            (f'{aggregation}="last"', f"SUMIFS({values},{m_row},{key},{r.column(M, 'calc_position')},1)"),
+            (f'{aggregation}="last"', f"SUMIFS({values},{m_row},{key},{r.used(M, 'calc_position')},1)"),
             (f'{aggregation}="min"', f"MINIFS({values},{crit_in})"),
         ], f"MAXIFS({values},{crit_in})"))
         f["plan"] = "=" + guard(_if_chain([
@@ -257,8 +276,8 @@ def kpi_formulas(mode: str = XLWINGS, language: str = "en") -> dict[str, str]:
         raw_dir, raw_agg = k("direction"), k("aggregation")
         f_udf = f"KPI_ELAPSED({start},{deadline},{AS_OF})"
         f["actual"] = "=" + guard(
-            f"KPI_ACTUAL({kid},{r.column(M, 'kpi_id')},{r.column(M, 'period_end')},{values},{raw_agg},{AS_OF},"
-            f"{start})")
+            f"KPI_ACTUAL({kid},{r.column(M, 'kpi_id')},{r.column(M, 'period_end')},{r.column(M, 'value')},"
+            f"{raw_agg},{AS_OF},{start})")
         f["plan"] = "=" + guard(f"KPI_PLAN({t},{b},{raw_dir},{f_udf},{raw_agg},{tol})")
         f["attainment"] = "=" + guard(f"KPI_ATTAINMENT({act},{t},{b},{raw_dir},{f_udf},{raw_agg},{tol})")
         f["status"] = "=" + guard(
@@ -267,7 +286,7 @@ def kpi_formulas(mode: str = XLWINGS, language: str = "en") -> dict[str, str]:
     # Trend over the newest TREND_WINDOW in-window values: with p = position from the
     # newest (1..n), x = n - p, so slope_x = -slope_p and sum(p), sum(p^2) are closed forms.
     n = f"MIN({TREND_WINDOW},{count})"
-    c_tv, c_pos = r.column(M, "calc_tv"), r.column(M, "calc_position")
+    c_tv, c_pos = r.used(M, "calc_tv"), r.used(M, "calc_position")
     s_tv, s_ptv, s_abs = sum_helper("calc_tv"), sum_product(c_pos, c_tv), sum_product(f"ABS({c_tv})")
     slope_p = f"({n}*{s_ptv}-{n}*({n}+1)/2*{s_tv})/({n}*{n}*({n}+1)*({n}-1)/12)"
     f["calc_trend_rel"] = "=" + guard(_if_chain([
@@ -284,8 +303,8 @@ def kpi_formulas(mode: str = XLWINGS, language: str = "en") -> dict[str, str]:
 
     # Forecast: least squares of y on x = period end - AsOf (small numbers), at the deadline.
     sx, sy = sum_helper("calc_day"), sum_helper("calc_y")
-    c_day = r.column(M, "calc_day")
-    sxy, sxx = sum_product(c_day, r.column(M, "calc_y")), sum_product(c_day, c_day)
+    c_day = r.used(M, "calc_day")
+    sxy, sxx = sum_product(c_day, r.used(M, "calc_y")), sum_product(c_day, c_day)
     denominator = f"({count}*{sxx}-{sx}*{sx})"
     f["calc_forecast"] = "=" + guard(_if_chain([
         (f'{err}<>""', '""'),
@@ -313,8 +332,10 @@ def measurement_formulas(mode: str = XLWINGS, language: str = "en") -> dict[str,
 
     mid, pe, v = m("kpi_id"), m("period_end"), m("value")
     row, kr, inw, pos = m("calc_row"), m("calc_kpi_row"), m("calc_in_window"), m("calc_position")
-    c_row, c_kr, c_in = r.column(M, "calc_row"), r.column(M, "calc_kpi_row"), r.column(M, "calc_in_window")
-    c_pe, c_v = r.column(M, "period_end"), r.column(M, "value")
+    # The COUNTIFS/SUMIFS of every counted row scan only the used rows (Refs.used): with
+    # whole-table ranges a recalculation costs counted rows x table rows.
+    c_row, c_kr, c_in = r.used(M, "calc_row"), r.used(M, "calc_kpi_row"), r.used(M, "calc_in_window")
+    c_pe, c_v = r.used(M, "period_end"), r.used(M, "value")
     same = f"{c_kr},{kr},{c_in},1"
 
     def kpi(key: str) -> str:
@@ -335,6 +356,17 @@ def measurement_formulas(mode: str = XLWINGS, language: str = "en") -> dict[str,
     f["calc_tv"] = (f'=IF({inw}<>1,0,IF({pos}>{TREND_WINDOW},0,IFERROR(IF({kpi("calc_direction")}="maintain",'
                     f'ABS({v}-{kpi("target")}),{v}),0)))')
     return f
+
+
+def measurements_used_formula(language: str = "en") -> str:
+    """Return the formula of the ``MEASUREMENTS_USED`` cell: the table row of the last counted measurement.
+
+    At least 1, so the used ranges never collapse to ``INDEX(column,0)`` (the whole column).
+    """
+    r = Refs(language)
+    M = schema.MEASUREMENTS
+    row = r.column(M, "calc_row")
+    return f"=MAX(1,MAXIFS({row},{r.column(M, 'calc_in_window')},1)-MIN({row})+1)"
 
 
 # ------------------------------------------------------------------ Evaluation table

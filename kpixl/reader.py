@@ -22,16 +22,31 @@ The semantic rules (duplicates, definitions, late measurements) live in
 
 from __future__ import annotations
 
+import functools
+import html
+import math
 import posixpath
+import io
+import logging
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable
 
 import defusedxml.ElementTree as SafeET
+import numpy as np
 from python_calamine import CalamineError, CalamineWorkbook
+
+try:
+    import fastexcel
+except ImportError:  # pragma: no cover - optional: the exact reader alone is slower but complete
+    fastexcel = None
+else:
+    # A blank column "falls back to string" with a logged warning; kpixl reads blanks as blanks.
+    logging.getLogger("fastexcel.types.dtype").setLevel(logging.ERROR)
 
 from kpixl import core, schema
 from kpixl.errors import DefinitionError, WorkbookError
@@ -49,6 +64,7 @@ MAX_ROWS = 100_000
 MAX_COLUMNS = 200  # column GR
 MAX_CELLS = 2_000_000  # cells per sheet, and rows x columns of its used range from A1
 CHUNK = 1024 * 1024
+MAX_FILE_BYTES = MAX_TOTAL_UNCOMPRESSED  # larger files are read from disk by the zip reader, not into memory
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -57,13 +73,35 @@ ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 
 _ENTITY_RE = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-_DIMENSION_RE = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([^\"]*)\"")
-_CELL_REF_RE = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"\$?([A-Za-z]{1,5})\$?([0-9]{1,9})\"")
-_ROW_REF_RE = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=\"([0-9]{1,9})\"")
+_DIMENSION_RE = re.compile(rb"<(?:\w+:)?dimension\s+ref\s*=\s*[\"']([^\"']*)[\"']")
+_ROOT_START_RE = re.compile(rb"<[A-Za-z_]")
 _CELL_TAG_RE = re.compile(rb"<(?:\w+:)?c[\s>/]")
 _ROW_TAG_RE = re.compile(rb"<(?:\w+:)?row[\s>/]")
-_CELL_RE = re.compile(rb"<(?:\w+:)?c\s([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
-_R_ATTR_RE = re.compile(rb"\br=\"\$?([A-Za-z]{1,3}[0-9]{1,7})\"")
+_CELL_CLOSE_RE = re.compile(rb"</(?:\w+:)?c>")
+_REF_AT_RE = re.compile(rb"r\s*=\s*[\"']([^\"'<>]{0,64})")
+_REF_TEXT_RE = re.compile(r"\s*\$?([A-Za-z]{0,64})\$?([0-9]{1,64})")
+_PREFIXED_CELL_RE = re.compile(rb"<(?:\w+:)?c\s[^>]*>\s*<(?:\w+:)?f\b|<(?:\w+:)?c\s[^>]*\bt=[\"']e[\"']")
+_LT, _EQ = ord("<"), ord("=")
+
+
+def _byte_set(chars: bytes) -> np.ndarray:
+    table = np.zeros(256, bool)
+    table[list(chars)] = True
+    return table
+
+
+# Byte classes as lookup tables (one gather classifies a whole array).
+_QUOTE_LUT = _byte_set(b"\"'")
+_SPACE_LUT = _byte_set(b" \t\r\n")
+_TAG_END_LUT = _byte_set(b" \t\r\n>/")
+_ALPHA_LUT = _byte_set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_DIGIT_LUT = _byte_set(b"0123456789")
+_AHEAD_3 = np.arange(1, 4)
+_AROUND_EQ = np.array([-1, 1, 2, 3])
+_WINDOW = np.arange(10)  # "$A$12345" and its closing quote fit
+_CELL_HEAD = np.arange(9)
+_CELL_R_BYTES = np.frombuffer(b'<c r="', np.uint8)
+_R_ATTR_RE = re.compile(rb"\br=\"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})\"")
 _ERROR_TYPE_RE = re.compile(rb"\bt=\"e\"")
 _FORMULA_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _VALUE_OPEN_RE = re.compile(rb"<(?:\w+:)?v>([^<]*)")
@@ -139,7 +177,7 @@ def workbooks_in(folder: Path) -> list[Path]:
 
 @dataclass
 class _SheetScan:
-    """Hold what the byte scan of one worksheet learned."""
+    """Hold what the byte scan of one worksheet learned (input cells only; see :func:`_scan_special`)."""
 
     formulas_without_value: set[str] = field(default_factory=set)
     error_cells: dict[str, str] = field(default_factory=dict)
@@ -147,12 +185,24 @@ class _SheetScan:
 
 @dataclass
 class Package:
-    """Hold a pre-checked package: small XML parts kept in memory, per-sheet scan results."""
+    """Hold a pre-checked package: its bytes, small XML parts, and each worksheet's XML for the cell scan."""
 
     path: str
     names: set[str]
     parts: dict[str, bytes]
     sheets: dict[str, _SheetScan]
+    data: bytes = b""  # the whole file, read once (readers and hashing reuse it)
+    sheet_xml: dict[str, bytes] = field(default_factory=dict)
+    prefixed: dict[str, bool] = field(default_factory=dict)
+    structure: Any = None  # (sheets, defined names, tables) once parsed
+
+    def scan(self, part: str, columns: Iterable[int]) -> _SheetScan:
+        """Return the special input cells (no saved value, error) of worksheet ``part`` in ``columns``."""
+        found = self.sheets.get(part)
+        if found is None:
+            xml = self.sheet_xml.get(part, b"")
+            found = self.sheets[part] = _scan_special(xml, set(columns), self.prefixed.get(part, False))
+        return found
 
 
 def _fail(path: str, code: str, message: str, sheet: str | None = None, cell: str | None = None):
@@ -171,7 +221,7 @@ def precheck(path: Path | str) -> Package:
             _fail(shown, E_MISSING, "no such file or folder; check the path")
         if not p.is_file():
             _fail(shown, E_NOT_FILE, "is not a regular file; give an .xlsx workbook")
-        handle = open(p, "rb")  # noqa: SIM115 - kept open for the zip reader below
+        handle = open(p, "rb")  # noqa: SIM115 - closed below
     except PermissionError:
         _fail(shown, E_UNREADABLE, "cannot be read (permission denied); ask for read access or copy the file")
     except OSError as error:
@@ -179,6 +229,11 @@ def precheck(path: Path | str) -> Package:
     with handle:
         try:
             head = handle.read(8)
+            if head.startswith(ZIP_MAGICS) and p.stat().st_size <= MAX_FILE_BYTES:
+                # One read of the whole (small) package: the zip checks, the reader and the hash reuse it.
+                data = head + handle.read()
+            else:
+                data = b""
         except OSError as error:
             _fail(shown, E_UNREADABLE, f"cannot be read ({error.strerror or error}); check the file")
         if not head:
@@ -189,7 +244,10 @@ def precheck(path: Path | str) -> Package:
         if not head.startswith(ZIP_MAGICS):
             handle.seek(0)
             _not_zip_failure(shown, handle.read(4096))
-        return _check_zip(shown, handle)
+        if not data:
+            handle.seek(0)
+            return _check_zip(shown, handle, b"")
+    return _check_zip(shown, io.BytesIO(data), data)
 
 
 def _ole_failure(shown: str, handle) -> None:
@@ -243,7 +301,7 @@ def _is_xml_member(name: str) -> bool:
     return lowered.endswith((".xml", ".rels", ".vml"))
 
 
-def _check_zip(shown: str, handle) -> Package:
+def _check_zip(shown: str, handle, data: bytes) -> Package:
     try:
         archive = zipfile.ZipFile(handle)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
@@ -272,123 +330,198 @@ def _check_zip(shown: str, handle) -> Package:
             if info.file_size > RATIO_CHECK_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
                 _fail(shown, E_RATIO, f"part {info.filename} unpacks {info.file_size // max(info.compress_size, 1)} "
                                       f"times its packed size (limit {MAX_RATIO}:1); possible decompression bomb")
-        parts: dict[str, bytes] = {}
-        sheets: dict[str, _SheetScan] = {}
+        pkg = Package(path=shown, names=names, parts={}, sheets={}, data=data)
+        by_name = {info.filename: info for info in infos}
         for info in infos:
             if info.is_dir() or not _is_xml_member(info.filename):
                 continue
             is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.count("/") == 2
-            keep = not is_sheet and info.file_size <= CHUNK and not info.filename.startswith(
-                ("xl/sharedStrings", "xl/styles", "xl/theme/", "xl/drawings/", "xl/charts/", "xl/printerSettings"))
-            try:
-                scan, data = _scan_member(shown, archive, info, is_sheet, keep)
-            except WorkbookError:
-                raise
-            except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as error:
-                _fail(shown, E_CORRUPT, f"is truncated or corrupt (part {info.filename}: {error}); "
-                                        "get a fresh copy or save it again from Excel")
-            if scan is not None:
-                sheets[info.filename] = scan
-            if data is not None:
-                parts[info.filename] = data
+            _check_member(pkg, archive, info, is_sheet)
         # A worksheet the workbook points to outside xl/worksheets/*.xml is still a sheet
-        # calamine will parse: scan it as one too.
-        pkg = Package(path=shown, names=names, parts=parts, sheets=sheets)
+        # calamine will parse: check it as one too.
         for rel_type, target in _relationships(pkg, "xl/workbook.xml").values():
-            if rel_type.endswith("/worksheet") and target in names and target not in sheets:
-                for info in infos:
-                    if info.filename == target:
-                        try:
-                            sheets[target] = _scan_member(shown, archive, info, True, False)[0]  # type: ignore
-                        except WorkbookError:
-                            raise
-                        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError,
-                                RuntimeError) as error:
-                            _fail(shown, E_CORRUPT, f"is truncated or corrupt (part {target}: {error}); "
-                                                    "get a fresh copy or save it again from Excel")
+            if rel_type.endswith("/worksheet") and target in by_name and target not in pkg.sheet_xml:
+                _check_member(pkg, archive, by_name[target], True)
+        # The tables' input columns let one pass over each sheet both bound its extent and find
+        # the odd input cells; a structure that does not parse is reported later by the reader.
+        columns: dict[str, set[int]] = {}
+        try:
+            pkg.structure = _structure(pkg)
+            for table in pkg.structure[2]:
+                table_schema = next((t for t in schema.TABLES if t.name.casefold() == table.name.casefold()), None)
+                if table_schema is not None:
+                    columns.setdefault(table.sheet_part, set()).update(_input_columns(table_schema, table))
+        except WorkbookError:
+            pkg.structure = None
+        for part, content in pkg.sheet_xml.items():
+            found = _check_sheet_extent(shown, part, content, pkg.prefixed[part], columns.get(part))
+            if found is not None:
+                pkg.sheets[part] = found
         return pkg
 
 
-def _scan_member(shown: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo, is_sheet: bool,
-                 keep: bool) -> tuple[_SheetScan | None, bytes | None]:
-    """Stream one XML member: reject entity declarations; for a sheet, check its size and odd cells."""
-    scan = _SheetScan() if is_sheet else None
-    kept: list[bytes] = []
-    limits = _SheetLimits(shown, info.filename)
-    carry = b""
-    first = True
-    with archive.open(info) as stream:
-        while True:
-            block = stream.read(CHUNK)
-            if first and block:
-                first = False
-                if block[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(block) > 1 and b"\x00" in block[:4]):
-                    # UTF-16 XML would hide declarations from a byte scan; Excel never writes it.
-                    _fail(shown, E_ENTITY, f"part {info.filename} is UTF-16 XML, which Excel never writes; "
-                                           "save the workbook again from Excel")
-            if keep:
-                kept.append(block)
-            buffer = carry + block if carry else block
-            # "<!" is rare in Excel's XML (no comments, no CDATA): a C-speed test first.
-            if b"<!" in buffer and _ENTITY_RE.search(buffer):
-                _fail(shown, E_ENTITY, f"part {info.filename} declares XML entities (<!DOCTYPE/<!ENTITY), "
-                                       "which Excel never writes; the file was tampered with")
-            if not is_sheet:
-                carry = buffer[-16:]
-                if not block:
-                    break
-                continue
-            if block:
-                cut = buffer.rfind(b"</row>")
-                cut = buffer.rfind(b">") + 1 if cut < 0 else cut + 6
-                if cut <= 0 and len(buffer) < 8 * CHUNK:
-                    carry = buffer
-                    continue
-                if cut <= 0:
-                    cut = len(buffer)
-                piece, carry = buffer[:cut], buffer[cut:]
-            else:
-                piece, carry = buffer, b""
-            limits.feed(piece)
-            if b"<f" in piece or b':f' in piece or b't="e"' in piece:
-                _special_cells(piece, scan)  # type: ignore[arg-type]
-            if not block:
-                break
-    return scan, (b"".join(kept) if keep else None)
+def _check_member(pkg: Package, archive: zipfile.ZipFile, info: zipfile.ZipInfo, is_sheet: bool) -> None:
+    """Unpack one XML member whole (its size is bounded above; the CRC is checked) and check it."""
+    shown = pkg.path
+    try:
+        content = _unpack(pkg.data, info) if pkg.data else None
+        if content is None:
+            content = archive.read(info)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError,
+            zlib.error) as error:
+        _fail(shown, E_CORRUPT, f"is truncated or corrupt (part {info.filename}: {error}); "
+                                "get a fresh copy or save it again from Excel")
+    if content[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(content) > 1 and b"\x00" in content[:4]):
+        # UTF-16 XML would hide declarations from a byte scan; Excel never writes it.
+        _fail(shown, E_ENTITY, f"part {info.filename} is UTF-16 XML, which Excel never writes; "
+                               "save the workbook again from Excel")
+    if not is_sheet:
+        # "<!" is rare in Excel's XML (no comments, no CDATA): a C-speed test first.
+        if b"<!" in content and _ENTITY_RE.search(content):
+            _fail(shown, E_ENTITY, f"part {info.filename} declares XML entities (<!DOCTYPE/<!ENTITY), "
+                                   "which Excel never writes; the file was tampered with")
+        if info.file_size <= CHUNK and not info.filename.startswith(
+                ("xl/sharedStrings", "xl/styles", "xl/theme/", "xl/drawings/", "xl/charts/", "xl/printerSettings")):
+            pkg.parts[info.filename] = content
+        return
+    # A DOCTYPE can only come before the root element; sheets are large, so only
+    # their prolog is searched (the rest cannot declare entities).
+    root = _ROOT_START_RE.search(content, 0, CHUNK + 1)
+    if root is None and len(content) > CHUNK:
+        _fail(shown, E_ENTITY, f"part {info.filename} has no root element in its first {CHUNK} bytes; "
+                               "the file was tampered with")
+    prefixed = False
+    if root is not None:
+        name = re.match(rb"<([^\s>/]*)", content[root.start():root.start() + 200])
+        prefixed = name is not None and b":" in name.group(1)
+        if _ENTITY_RE.search(content, 0, root.start()):
+            _fail(shown, E_ENTITY, f"part {info.filename} declares XML entities (<!DOCTYPE/<!ENTITY), which "
+                                   "Excel never writes; the file was tampered with")
+    pkg.sheet_xml[info.filename] = content
+    pkg.prefixed[info.filename] = prefixed
 
 
-class _SheetLimits:
-    """Track a worksheet's extent (largest row and column, cell count) over streamed pieces."""
+def _unpack(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
+    """Return a stored or deflated member unpacked in one call (CRC and size checked); None: let zipfile do it.
 
-    def __init__(self, shown: str, member: str):
-        self.shown, self.member = shown, member
-        self.max_row = self.max_col = self.cells = self.rows = 0
-        self.dimension_seen = False
+    zipfile's streaming reader inflates in small steps; one zlib call is several times faster.
+    """
+    if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return None
+    offset = info.header_offset
+    header = data[offset:offset + 30]
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile("bad local file header")
+    start = offset + 30 + int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little")
+    packed = data[start:start + info.compress_size]
+    if len(packed) != info.compress_size:
+        raise zipfile.BadZipFile("truncated part")
+    content = packed if info.compress_type == zipfile.ZIP_STORED else zlib.decompress(packed, -15, info.file_size)
+    if len(content) != info.file_size or zlib.crc32(content) != info.CRC:
+        raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
+    return content
 
-    def feed(self, piece: bytes) -> None:
-        if not self.dimension_seen:
-            match = _DIMENSION_RE.search(piece)
-            if match:
-                self.dimension_seen = True
-                _check_dimension(self.shown, self.member, match.group(1).decode("ascii", "replace"))
-        refs = _CELL_REF_RE.findall(piece)
-        if refs:
-            letters, digits = zip(*refs)
-            # Sets first: a sheet has few distinct columns and rows, so the Python work stays small.
-            self.max_col = max(self.max_col, max(_column_number(x.decode("ascii")) for x in set(letters)))
-            self.max_row = max(self.max_row, max(map(int, set(digits))))
-        row_refs = _ROW_REF_RE.findall(piece)
-        if row_refs:
-            self.max_row = max(self.max_row, max(map(int, set(row_refs))))
-        if b":c" in piece or b":row" in piece:  # prefixed (strict OOXML) tags: count exactly
-            self.cells += len(_CELL_TAG_RE.findall(piece))
-            self.rows += len(_ROW_TAG_RE.findall(piece))
-        else:
-            self.cells += piece.count(b"<c ") + piece.count(b"<c>") + piece.count(b"<c/>")
-            self.rows += piece.count(b"<row ") + piece.count(b"<row>") + piece.count(b"<row/>")
-        if self.max_row > MAX_ROWS or self.max_col > MAX_COLUMNS or self.cells > MAX_CELLS \
-                or self.rows > MAX_ROWS or self.max_row * self.max_col > MAX_CELLS:
-            _too_big(self.shown, self.member, self.max_row, self.max_col, self.cells)
+
+def _check_sheet_extent(shown: str, member: str, content: bytes, prefixed: bool,
+                        columns: set[int] | None = None) -> _SheetScan | None:
+    """Reject a worksheet reaching beyond the row, column or cell limits (what would abort calamine).
+
+    Works on the bytes as one numpy array (vectorised, and numpy releases the GIL): only the
+    few references that could be near a limit, and the few input cells of ``columns`` that
+    hold a formula or an error, are looked at in Python. With ``columns``, returns those
+    cells (see :class:`_SheetScan`); without, None.
+    """
+    at = content.find(b"dimension")
+    if at >= 0:
+        match = _DIMENSION_RE.search(content, max(0, at - 64), at + 4096)
+        if match:
+            _check_dimension(shown, member, _unescape(match.group(1)))
+    data = np.frombuffer(content or b"\0", dtype=np.uint8)
+    last = data.size - 1
+
+    def at(positions: np.ndarray) -> np.ndarray:
+        return data[np.minimum(positions, last)]  # past the end reads the last byte (">" in XML)
+    # Every tag starts with "<" and every attribute value follows "=": one pass finds both.
+    marks = np.flatnonzero((data == _LT) | (data == _EQ))
+    kinds = data[marks]
+    tags = marks[kinds == _LT]
+    equals = marks[kinds == _EQ]
+    ahead = at(tags[:, None] + _AHEAD_3)
+    first, second = ahead[:, 0], ahead[:, 1]
+    if prefixed:
+        rows = len(_ROW_TAG_RE.findall(content)) if tags.size > MAX_ROWS else int(tags.size)
+        cells = len(_CELL_TAG_RE.findall(content)) if tags.size > MAX_CELLS else int(tags.size)
+    else:
+        # Tags beginning "<row" and "<c" (upper bounds: <rowBreaks>, <col>, <cfRule>... count too).
+        rows = int(np.count_nonzero((first == ord("r")) & (second == ord("o")) & (ahead[:, 2] == ord("w"))))
+        cells = int(np.count_nonzero(first == ord("c")))
+    # References: any attribute named r (r="..." or r='...'). Only those with two or more
+    # column letters, five or more row digits, or an entity could be near a limit (9999 rows x
+    # 200 columns is within MAX_CELLS); those, and any "=" with a space beside it, are read
+    # with the regular expression.
+    around = at(equals[:, None] + _AROUND_EQ)  # the byte before "=", and three after it
+    before, quote = around[:, 0], around[:, 1]
+    quoted = _QUOTE_LUT[quote]
+    refs = equals[(before == ord("r")) & quoted] + 2
+    spaced = equals[_SPACE_LUT[before] | _SPACE_LUT[quote]]
+    window = at(refs[:, None] + _WINDOW)
+    alpha = _ALPHA_LUT[window]
+    dollar = window[:, 0] == ord("$")
+    two_letters = np.where(dollar, alpha[:, 1] & alpha[:, 2], alpha[:, 0] & alpha[:, 1])
+    ends = _QUOTE_LUT[window]
+    ends[:, -1] = True
+    open_ = _WINDOW < np.argmax(ends, axis=1)[:, None]
+    digits = np.count_nonzero(_DIGIT_LUT[window] & open_, axis=1)
+    escaped = np.any((window == ord("&")) & open_, axis=1)
+    near = refs[two_letters | (digits >= 5) | escaped] - 2
+    max_row = max_col = 0
+    for position in near.tolist() + spaced.tolist():
+        for match in _REF_AT_RE.finditer(content, max(0, position - 24), position + 80):
+            for letters, digit_text in _refs_in(match):
+                if len(letters) >= 2:
+                    max_col = max(max_col, _column_number(letters))
+                if len(digit_text) >= 5:
+                    max_row = max(max_row, int(digit_text))
+    if max_row > MAX_ROWS or max_col > MAX_COLUMNS or cells > MAX_CELLS or rows > MAX_ROWS \
+            or max_row * max(max_col, 26) > MAX_CELLS:
+        _too_big(shown, member, max_row, max_col, cells)
+    if columns is None:
+        return None
+    if prefixed:
+        return _classify_special(content, [m.start() for m in _PREFIXED_CELL_RE.finditer(content)], columns)
+    # Input cells holding a formula (<f) or an error (t="e"), found from those marks back to
+    # the cell holding them; the column is read from r when it comes first (Excel's order).
+    tag_end = _TAG_END_LUT[second]
+    cell_starts = tags[(first == ord("c")) & tag_end]
+    formulas = tags[(first == ord("f")) & tag_end]
+    errors = equals[(before == ord("t")) & quoted & (around[:, 2] == ord("e")) & _QUOTE_LUT[around[:, 3]]]
+    index = np.searchsorted(cell_starts, np.concatenate([formulas, errors])) - 1
+    index = np.unique(index[index >= 0])
+    if not index.size:
+        return _SheetScan()
+    owners = cell_starts[index]
+    head = at(owners[:, None] + _CELL_HEAD)
+    standard = np.all(head[:, :6] == _CELL_R_BYTES, axis=1)
+    letters = head[:, 6:9].astype(np.int64)
+    upper = (letters >= ord("A")) & (letters <= ord("Z"))
+    one = letters[:, 0] - 64
+    two = one * 26 + letters[:, 1] - 64
+    three = two * 26 + letters[:, 2] - 64
+    number = np.where(upper[:, 1], np.where(upper[:, 2], three, two), one)
+    wanted = np.isin(number, np.fromiter(columns, np.int64)) & upper[:, 0]
+    return _classify_special(content, owners[wanted | ~standard].tolist(), columns)
+
+
+def _refs_in(match: re.Match[bytes]) -> list[tuple[str, str]]:
+    """Return the (letters, digits) of the reference matched by _REF_AT_RE (entities resolved)."""
+    found = _REF_TEXT_RE.match(_unescape(match.group(1)))
+    return [(found.group(1), found.group(2))] if found else []
+
+
+def _unescape(raw: bytes) -> str:
+    """Return an attribute value as an XML parser reads it (character and entity references resolved)."""
+    text = raw.decode("utf-8", "replace")
+    return html.unescape(text) if "&" in text else text
 
 
 def _too_big(shown: str, member: str, max_row: int, max_col: int, cells: int) -> None:
@@ -399,8 +532,8 @@ def _too_big(shown: str, member: str, max_row: int, max_col: int, cells: int) ->
 
 def _check_dimension(shown: str, member: str, ref: str) -> None:
     last = ref.split(":")[-1]
-    match = _A1_RE.match(last)
-    if not match:
+    match = _REF_TEXT_RE.fullmatch(last.strip())
+    if not match or not match.group(1):
         return
     col, row = _column_number(match.group(1)), int(match.group(2))
     if row > MAX_ROWS or col > MAX_COLUMNS or row * col > MAX_CELLS:
@@ -408,31 +541,41 @@ def _check_dimension(shown: str, member: str, ref: str) -> None:
                                   "columns); this is far beyond a department workbook (possible decompression bomb)")
 
 
-def _special_cells(piece: bytes, scan: _SheetScan) -> None:
-    """Record formula cells without a saved value and error cells; both are rare, so search for them only."""
-    for match in _NO_VALUE_END_RE.finditer(piece):
-        ref = _enclosing_ref(piece, match.start())
-        if ref:
+def _scan_special(xml: bytes, columns: set[int], prefixed: bool) -> _SheetScan:
+    """Return the cells of ``columns`` holding a formula with no saved value, or an error value."""
+    if not xml or not columns:
+        return _SheetScan()
+    return _check_sheet_extent("", "", xml, prefixed, columns) or _SheetScan()
+
+
+def _classify_special(xml: bytes, starts: list[int], columns: set[int]) -> _SheetScan:
+    """Sort the candidate cells starting at ``starts`` into formulas without value and error cells."""
+    scan = _SheetScan()
+    for start in starts:
+        ref_match = _R_ATTR_RE.search(xml, start, xml.find(b">", start) + 1)
+        if not ref_match or _column_number(ref_match.group(1).decode("ascii")) not in columns:
+            continue
+        ref = (ref_match.group(1) + ref_match.group(2)).decode("ascii").upper()
+        cell = xml[start:_cell_end(xml, start)]
+        head = cell[:cell.find(b">") + 1]
+        if _ERROR_TYPE_RE.search(head):
+            value = _VALUE_OPEN_RE.search(cell)
+            scan.error_cells[ref] = value.group(1).decode("utf-8", "replace") if value and value.group(1) \
+                else "#VALUE!"
+        elif _FORMULA_RE.search(cell) and _NO_VALUE_END_RE.search(cell):
             scan.formulas_without_value.add(ref)
-    if b't="e"' in piece:
-        for match in _ERROR_TYPE_RE.finditer(piece):
-            tag_start = piece.rfind(b"<", 0, match.start())
-            tag_end = piece.find(b">", match.end())
-            ref_match = _R_ATTR_RE.search(piece, tag_start, tag_end)
-            if not ref_match:
-                continue
-            close = piece.find(b"c>", tag_end)
-            value = _VALUE_OPEN_RE.search(piece, tag_end, close if close > 0 else len(piece))
-            scan.error_cells[ref_match.group(1).decode("ascii").upper()] = (
-                value.group(1).decode("utf-8", "replace") if value and value.group(1) else "#VALUE!")
+    return scan
 
 
-def _enclosing_ref(piece: bytes, position: int) -> str | None:
-    start = max(piece.rfind(b"<c ", 0, position), piece.rfind(b":c ", 0, position))
-    if start < 0:
-        return None
-    ref_match = _R_ATTR_RE.search(piece, start, piece.find(b">", start))
-    return ref_match.group(1).decode("ascii").upper() if ref_match else None
+def _cell_end(xml: bytes, start: int) -> int:
+    """Return the end of the cell element starting at ``start`` (self-closing or closed by </c>)."""
+    tag_end = xml.find(b">", start)
+    if tag_end < 0:
+        return len(xml)
+    if xml[tag_end - 1:tag_end] == b"/":
+        return tag_end + 1
+    close = _CELL_CLOSE_RE.search(xml, tag_end)
+    return close.end() if close else len(xml)
 
 
 # ------------------------------------------------------------------ cell references
@@ -564,7 +707,7 @@ def read_workbook(path: Path | str) -> DepartmentWorkbook:
     file cannot be read as a kpixl workbook at all.
     """
     pkg = precheck(path)
-    _sheets, defined, tables = _structure(pkg)
+    _sheets, defined, tables = pkg.structure or _structure(pkg)
     props = _custom_properties(pkg)
     by_name = {t.name.casefold(): t for t in tables}
     has_meta = any(key in defined or key in props for key in (schema.NAME_SCHEMA_VERSION, schema.NAME_LANGUAGE))
@@ -576,24 +719,38 @@ def read_workbook(path: Path | str) -> DepartmentWorkbook:
         _fail(pkg.path, E_NO_KPI_TABLE, "has no Excel table named KPIs; the KPI definitions must stay in the "
                                         "table named KPIs (Table Design > Table Name)")
     workbook = DepartmentWorkbook(path=pkg.path)
+    reader = _Reader(pkg, str(path), workbook)
     try:
-        book = CalamineWorkbook.from_path(str(path))
-    except CalamineError as error:
-        _fail(pkg.path, E_CORRUPT, f"cannot be read as a workbook ({type(error).__name__}: {error}); "
-                                   "save it again from Excel")
-    try:
-        reader = _Reader(pkg, book, workbook)
         _read_metadata(reader, defined, props)
-        for table_schema in schema.TABLES:
-            info = by_name.get(table_schema.name.casefold())
+        found = [(t, by_name.get(t.name.casefold())) for t in schema.TABLES]
+        # The input columns of every table on a sheet, so each sheet is scanned once for odd cells.
+        for table_schema, info in found:
+            if info is not None:
+                reader.input_columns.setdefault(info.sheet_part, set()).update(_input_columns(table_schema, info))
+        for table_schema, info in found:
             if info is None:
                 reader.missing_table(table_schema)
                 continue
             workbook.sheets[table_schema.name] = info.sheet
             reader.read_table(table_schema, info)
     finally:
-        book.close()
+        reader.close()
     return workbook
+
+
+def _input_columns(table: schema.Table, info: TableInfo) -> set[int]:
+    """Return the 1-based sheet columns of ``info`` that hold the table's input (typed) columns."""
+    try:
+        left = parse_ref(info.ref)[1]
+    except ValueError:
+        return set()
+    lookup = table.header_lookup()
+    result = set()
+    for offset, header in enumerate(info.columns):
+        column = lookup.get(schema.normalise_header(header))
+        if column is not None and not column.computed and not column.helper:
+            result.add(left + offset)
+    return result
 
 
 def _read_metadata(reader: "_Reader", defined: dict[str, str], props: dict[str, str]) -> None:
@@ -740,16 +897,45 @@ def _add_date(results: list[date], y: int, m: int, d: int) -> None:
 class _Reader:
     """Read the tables of one opened workbook into typed records, collecting findings."""
 
-    def __init__(self, pkg: Package, book: CalamineWorkbook, workbook: DepartmentWorkbook):
+    def __init__(self, pkg: Package, path: str, workbook: DepartmentWorkbook):
         self.pkg = pkg
-        self.book = book
+        self.path = path
         self.workbook = workbook
         self.grids: dict[str, list[list[Any]]] = {}
+        self.input_columns: dict[str, set[int]] = {}
+        self._book: CalamineWorkbook | None = None
+        self._fast: Any = None
+
+    def close(self) -> None:
+        if self._book is not None:
+            self._book.close()
 
     # -- helpers
     def finding(self, code: str, severity: str, message: str, sheet: str | None = None, cell: str | None = None,
                 kpi_id: str | None = None) -> None:
         self.workbook.findings.append(Finding(code, severity, message, Place(self.pkg.path, sheet, cell), kpi_id))
+
+    @property
+    def book(self) -> CalamineWorkbook:
+        """Return the python-calamine workbook (the exact cell-by-cell reader), opened on first use."""
+        if self._book is None:
+            try:
+                self._book = CalamineWorkbook.from_path(self.path)
+            except CalamineError as error:
+                _fail(self.pkg.path, E_CORRUPT, f"cannot be read as a workbook ({type(error).__name__}: {error}); "
+                                                "save it again from Excel")
+        return self._book
+
+    def fast_book(self) -> Any:
+        """Return the fastexcel reader of the package bytes (columns in bulk), or None if unavailable."""
+        if self._fast is None:
+            self._fast = False
+            if fastexcel is not None:
+                try:
+                    self._fast = fastexcel.read_excel(self.pkg.data or self.path)
+                except Exception:  # noqa: BLE001 - any trouble: the exact reader decides
+                    self._fast = False
+        return self._fast or None
 
     def grid(self, sheet: str) -> list[list[Any]]:
         if sheet not in self.grids:
@@ -835,42 +1021,111 @@ class _Reader:
             self.finding(E_MISSING_COLUMN, ERROR, f"table {info.name} has no column {column.header(self.workbook.language)!r}"
                                                   f" ({column.en}); add the column to the table", sheet,
                          f"{column_letter(left)}{header_row}")
-        grid = self.grid(sheet)
         first_data = top + info.header_rows
         last_data = bottom - info.totals_rows
-        scan = self.pkg.sheets.get(info.sheet_part) or _SheetScan()
+        scan = self.pkg.scan(info.sheet_part, self.input_columns.get(info.sheet_part) or set(mapping))
+        if not extras and not missing and not scan.formulas_without_value and not scan.error_cells \
+                and info.header_rows == 1 and self._read_rows_fast(table, info, mapping, top, first_data, last_data):
+            return
+        grid = self.grid(sheet)
         rows: list[tuple[int, bool]] = [(r, False) for r in range(first_data, last_data + 1)]
         below = bottom + 1
         while below <= len(grid) and any(not core.is_blank(self._cell(grid, below, c)) for c in range(left, right + 1)):
             rows.append((below, True))
             below += 1
+        letters = {c: column_letter(c) for c in list(mapping) + list(extras) + [left]}
+        columns = [(c - 1, column.key, letters[c]) for c, column in mapping.items()]
+        row_key_index = [c - 1 for c, column in mapping.items() if column.key in table.row_keys]
+        special = scan.formulas_without_value or scan.error_cells
+        blank = core.is_blank
         for row, outside in rows:
-            raw: dict[str, Any] = {}
-            cells: dict[str, str] = {}
+            line = grid[row - 1] if row - 1 < len(grid) else []
+            width = len(line)
             bad_cells: set[str] = set()
-            for col_number, column in mapping.items():
-                ref = f"{column_letter(col_number)}{row}"
-                cells[column.key] = ref
-                if ref in scan.formulas_without_value:
-                    bad_cells.add(column.key)
-                    raw[column.key] = None
-                elif ref in scan.error_cells:
-                    bad_cells.add(column.key)
-                    raw[column.key] = None
-                else:
-                    raw[column.key] = self._cell(grid, row, col_number)
-            present = any(not core.is_blank(raw.get(k)) for k in table.row_keys) or any(
-                k in bad_cells for k in table.row_keys)
-            if not present:
+            if special:
+                for index, key, letter in columns:
+                    ref = f"{letter}{row}"
+                    if ref in scan.formulas_without_value or ref in scan.error_cells:
+                        bad_cells.add(key)
+            # Most template rows are empty: decide presence from the row keys before anything else.
+            if not bad_cells and not any(i < width and not blank(line[i]) for i in row_key_index):
                 continue
-            first_cell = f"{column_letter(left)}{row}"
+            if bad_cells and not any(table.column(k).key in table.row_keys for k in bad_cells) and not any(
+                    i < width and not blank(line[i]) for i in row_key_index):
+                continue
+            raw = {key: (None if key in bad_cells else (line[index] if index < width else None))
+                   for index, key, _letter in columns}
+            cells = {key: f"{letter}{row}" for _index, key, letter in columns}
+            first_cell = f"{letters[left]}{row}"
             if outside:
                 self.finding(W_BELOW_TABLE, WARNING, f"row {row} is below the table {info.name} (which ends at row "
                                                      f"{bottom}); it is read, but resize the table to include it "
                                                      "(Table Design > Resize Table)", sheet, first_cell)
-            extra = {header: self._cell(grid, row, c) for c, header in extras.items()
-                     if not core.is_blank(self._cell(grid, row, c))}
+            extra = {header: line[c - 1] for c, header in extras.items() if c - 1 < width and not blank(line[c - 1])}
             self._read_row(table, sheet, row, first_cell, raw, cells, bad_cells, missing_keys, extra, scan)
+
+    def _read_rows_fast(self, table: schema.Table, info: TableInfo, mapping: dict[int, schema.Column], top: int,
+                        first_data: int, last_data: int) -> bool:
+        """Read a clean table column by column with fastexcel; return False to leave it to the exact reader.
+
+        Only used when every input column has one expected type (strict dtypes, all rows
+        sampled), nothing lies below the table, and no row needs a finding; the records are
+        then the ones the cell-by-cell reader would make.
+        """
+        fast = self.fast_book()
+        if fast is None or not mapping:
+            return False
+        numbers = sorted(mapping)
+        letters = [column_letter(c) for c in numbers]
+        try:
+            sheet = fast.load_sheet(info.sheet, header_row=top - 1, use_columns=",".join(letters),
+                                    dtype_coercion="strict", schema_sample_rows=None)
+            if sheet.height > last_data - first_data + 1:
+                return False  # something below the table: the exact reader reports it
+            names = [c.name for c in sheet.selected_columns]
+            batch = sheet.to_arrow()
+        except Exception:  # noqa: BLE001 - mixed types, odd headers...: the exact reader decides
+            return False
+        left = parse_ref(info.ref)[1]
+        if names != [info.columns[c - left] for c in numbers] or batch.num_columns != len(numbers):
+            return False
+        height = batch.num_rows
+        values: dict[str, list[Any]] = {}
+        for number, array in zip(numbers, batch.columns):
+            column = mapping[number]
+            typed = _typed_column(column, array)
+            if typed is None:
+                return False
+            values[column.key] = typed
+        keys = [k for k in table.row_keys if k in values]
+        required = [c.key for c in _required_columns(table) if c.key in values]
+        nothing = (None,) * len(keys)
+        rows = [i for i, key_values in enumerate(zip(*(values[k] for k in keys))) if key_values != nothing]
+        for key in required:
+            column_values = values[key]
+            if None in column_values and any(column_values[i] is None for i in rows):
+                return False  # a required blank: the exact reader words the finding
+        path, sheet_name, first_letter = self.pkg.path, info.sheet, column_letter(left)
+        ordered = list(values.items())
+        if table is schema.MEASUREMENTS:
+            kpi_ids, ends, amounts = values["kpi_id"], values["period_end"], values["value"]
+            by = values.get("entered_by") or [None] * height
+            notes = values.get("note") or [None] * height
+            self.workbook.measurements.extend(
+                MeasurementRecord(kpi_ids[i], ends[i], amounts[i], by[i], notes[i],
+                                  Place(path, sheet_name, f"{first_letter}{first_data + i}")) for i in rows)
+        elif table is schema.KPIS:
+            for i in rows:
+                fields = {key: column_values[i] for key, column_values in ordered}
+                self.workbook.kpis.append(KpiRecord(place=Place(path, sheet_name, f"{first_letter}{first_data + i}"),
+                                                    **fields))
+        else:
+            for i in rows:
+                fields = {key: column_values[i] for key, column_values in ordered}
+                self.workbook.evaluations.append(EvaluationRecord(
+                    kpi_id=fields["kpi_id"], decision=fields.get("decision"), new_target=fields.get("new_target"),
+                    notes=fields.get("notes"), place=Place(path, sheet_name, f"{first_letter}{first_data + i}")))
+        return True
 
     def _read_row(self, table: schema.Table, sheet: str, row: int, first_cell: str, raw: dict[str, Any],
                   cells: dict[str, str], bad_cells: set[str], missing_keys: set[str], extra: dict[str, Any],
@@ -879,8 +1134,9 @@ class _Reader:
         values: dict[str, Any] = {}
         ok = True
         errors_in: set[str] = set()
+        by_key = _columns_by_key(table)
         for key, value in raw.items():
-            column = table.column(key)
+            column = by_key[key]
             ref = cells[key]
             if key in bad_cells:
                 ok = False
@@ -901,9 +1157,9 @@ class _Reader:
                 values[key] = None
                 errors_in.add(key)
                 ok = False
-        for column in table.input_columns:
-            if column.required and column.key not in missing_keys and column.key not in errors_in \
-                    and column.key in cells and core.is_blank(values.get(column.key)):
+        for column in _required_columns(table):
+            if column.key not in missing_keys and column.key not in errors_in \
+                    and column.key in cells and values.get(column.key) is None:
                 self.finding(E_REQUIRED, ERROR, f"{_nice_label(column.en)} is blank; {_required_hint(column)}",
                              sheet, cells[column.key], kpi_id)
                 errors_in.add(column.key)
@@ -931,6 +1187,13 @@ class _Reader:
 
     def _typed(self, column: schema.Column, value: Any, sheet: str, ref: str, kpi_id: str | None) -> Any:
         """Return the typed value of one cell, or report a finding and raise _CellProblem."""
+        kind = column.kind
+        if kind == "text" and type(value) is str:
+            return value.strip() or None
+        if kind == "number" and type(value) is float and math.isfinite(value):
+            return value
+        if kind == "date" and type(value) is date:
+            return value
         if core.is_blank(value):
             return None
         label = _nice_label(column.en)
@@ -986,6 +1249,61 @@ class _Reader:
             except DefinitionError as error:
                 problem(E_VOCABULARY, f"{label}: {error}")
         return value
+
+
+def _typed_column(column: schema.Column, array: Any) -> list[Any] | None:
+    """Return one fastexcel column as the values ``_Reader._typed`` gives; None if any cell needs it."""
+    kind = column.kind
+    type_name = str(array.type)
+    if array.null_count == len(array):
+        return [None] * len(array)
+    raw = array.to_pylist()
+    if kind in ("text", "vocab"):
+        if type_name not in ("string", "large_string", "string_view"):
+            return None
+        stripped = [v.strip() or None if v is not None else None for v in raw]
+        if kind == "text":
+            return stripped
+        vocabulary = column.vocabulary or ""
+        known = _VOCABULARY_CACHE.setdefault(vocabulary, {})
+        result = []
+        for word in stripped:
+            if word is not None:
+                canon = known.get(word)
+                if canon is None:
+                    try:
+                        canon = known[word] = (schema.parse_decision(word) if vocabulary == "decision"
+                                               else core.parse_word(vocabulary, word))
+                    except DefinitionError:
+                        return None
+                word = canon
+            result.append(word)
+        return result
+    if kind == "number":
+        if type_name != "double" or any(v is not None and not math.isfinite(v) for v in raw):
+            return None
+        return raw
+    if kind == "date":
+        if type_name.startswith("timestamp"):
+            return [None if v is None else v.date() for v in raw]
+        if type_name.startswith("date"):
+            return raw
+        return None
+    return None
+
+
+# vocabulary -> typed word -> canonical value; words are few, so parsing each once is enough.
+_VOCABULARY_CACHE: dict[str, dict[str, str]] = {}
+
+
+@functools.lru_cache(maxsize=None)
+def _columns_by_key(table: schema.Table) -> dict[str, schema.Column]:
+    return {c.key: c for c in table.columns}
+
+
+@functools.lru_cache(maxsize=None)
+def _required_columns(table: schema.Table) -> tuple[schema.Column, ...]:
+    return tuple(c for c in table.input_columns if c.required)
 
 
 class _CellProblem(Exception):

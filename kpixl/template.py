@@ -9,7 +9,13 @@ file is only replaced with ``force``.
 Sheets: Guide, KPIs, Measurements, Dashboard, Evaluation and a hidden Lists sheet
 (Danish names with ``language="da"``). Input cells are unlocked and tinted; computed
 cells and the hidden helper columns are locked (sheet protection without a
-password). The ``AsOf`` cell sits on the Dashboard (``B2``).
+password). The ``AsOf`` cell sits on the Dashboard (``B2``); the Lists sheet holds
+the dropdown words, the percent units and the ``MeasurementsUsed`` cell.
+
+A protected table cannot grow, so the tables are pre-sized: ``rows`` KPI rows and
+``measurement_rows`` (default :func:`measurement_capacity`) measurement rows. KPIs
+whose Unit is a percent word show their numbers as percentages through conditional
+formats, so a Unit typed later works too. ``docs/workbook.md`` describes the result.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from typing import Sequence
 
 import xlsxwriter
 import xlsxwriter.worksheet
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name, xl_range, xl_rowcol_to_cell
 
 from kpixl import core, examples as example_set, formulas as fx, schema
 from kpixl.errors import DefinitionError
@@ -29,9 +35,19 @@ from kpixl.output import atomic_output
 
 # Fixed creation date: the same inputs give the same bytes (apart from zip timestamps).
 CREATED = datetime(2026, 1, 1, 0, 0, 0)
-MEASUREMENT_ROWS_MIN = 1000
-MEASUREMENT_ROWS_PER_KPI = 20
+# Measurements capacity: a protected table cannot grow, so it is pre-sized. By default
+# 60 rows per KPIs row (a year of weekly values and some), at least 3,000 and, unless
+# asked for, at most 20,000; prefilled measurements always leave 1,000 rows free.
+MEASUREMENT_ROWS_MIN = 3000
+MEASUREMENT_ROWS_PER_KPI = 60
 MEASUREMENT_ROWS_MAX = 20000
+MEASUREMENT_ROWS_FREE = 1000
+MEASUREMENT_ROWS_LIMIT = 100_000
+# A KPI whose Unit is one of these (case and surrounding spaces ignored; listed on the
+# Lists sheet) shows its numbers as percentages: these number cells of the KPIs table,
+# and the matching cells of the Measurements, Dashboard and Evaluation sheets.
+PERCENT_UNITS = ("%", "percent", "per cent", "procent", "pct", "pct.")
+PERCENT_COLUMNS = ("baseline", "target", "tolerance", "actual", "plan", "calc_forecast")
 # Dashboard: title in row 1, As of in row 2 (B2 is AsOf), period in row 3, table from row 5.
 DASHBOARD_AS_OF_CELL = (1, 1)
 DASHBOARD_HEADER_ROW = 4
@@ -60,6 +76,7 @@ _UI = {
         "new_target_error": "Give a new target (a number) only with the decision Adjust target.",
         "date_error": "Type a date, e.g. 2026-06-30.", "number_error": "Type a number.",
         "list_error": "Pick a value from the list.",
+        "used_rows": "Measurement rows in use", "percent_units": "Percent units",
     },
     "da": {
         "title": "KPI-overblik", "as_of": "Opgjort pr.", "period": "Periode", "department": "Afdeling",
@@ -72,6 +89,7 @@ _UI = {
         "new_target_error": "Angiv kun et nyt mål (et tal) ved beslutningen Juster mål.",
         "date_error": "Skriv en dato, fx 2026-06-30.", "number_error": "Skriv et tal.",
         "list_error": "Vælg en værdi fra listen.",
+        "used_rows": "Målingsrækker i brug", "percent_units": "Procentenheder",
     },
 }
 
@@ -125,9 +143,18 @@ _GUIDE = {
                         "Excel for the web and LibreOffice 7.4 or later with no add-in. Hidden, locked "
                         "'(calc)' columns on the KPIs and Measurements sheets hold intermediate results."),
         ("h2", "Good to know"),
-        ("p", "Add KPIs and measurements in the tables' empty rows (the tables are pre-sized; do not type below "
-              "them). The Dashboard follows the KPIs table row by row. Do not rename the tables (KPIs, "
-              "Measurements, Evaluation); sheets may be renamed. Do not change the hidden Lists sheet."),
+        ("p", "Add KPIs and measurements in the tables' empty rows. The tables are pre-sized because a table on "
+              "a protected sheet cannot grow: this workbook has {kpi_rows} KPI rows and {measurement_rows} "
+              "measurement rows; do not type below them. The Dashboard follows the KPIs table row by row. Do not "
+              "rename the tables (KPIs, Measurements, Evaluation); sheets may be renamed. Do not change the "
+              "hidden Lists sheet."),
+        ("p", "When the rows run out: ask finance for a new workbook with more rows (kpixl template --rows N "
+              "--measurement-rows N) and copy your rows into it. In Excel you can instead unprotect the "
+              "Measurements sheet (Review > Unprotect Sheet) and type in the row just below the table: Excel "
+              "extends the table and its formulas (or use Table Design > Resize Table). More KPI rows need a new "
+              "workbook, since the Dashboard and Evaluation are sized to the KPIs table."),
+        ("p", "Units: a KPI whose Unit is % (or percent, pct) shows its baseline, target, tolerance, values, "
+              "actual, plan and forecast as percentages."),
     ],
     "da": [
         ("h1", "KPI-projektmappe{department}"),
@@ -178,9 +205,18 @@ _GUIDE = {
                         "nyere, Excel på nettet og LibreOffice 7.4 eller nyere uden tilføjelsesprogram. Skjulte, "
                         "låste '(beregn)'-kolonner på arkene KPI'er og Målinger rummer mellemresultater."),
         ("h2", "Godt at vide"),
-        ("p", "Tilføj KPI'er og målinger i tabellernes tomme rækker (tabellerne har faste størrelser; skriv "
-              "ikke under dem). Overblikket følger KPI-tabellen række for række. Omdøb ikke tabellerne (KPIs, "
-              "Measurements, Evaluation); arkene må gerne omdøbes. Ret ikke det skjulte ark Lister."),
+        ("p", "Tilføj KPI'er og målinger i tabellernes tomme rækker. Tabellerne har faste størrelser, fordi en "
+              "tabel på et beskyttet ark ikke kan vokse: denne projektmappe har {kpi_rows} KPI-rækker og "
+              "{measurement_rows} målingsrækker; skriv ikke under dem. Overblikket følger KPI-tabellen række for "
+              "række. Omdøb ikke tabellerne (KPIs, Measurements, Evaluation); arkene må gerne omdøbes. Ret ikke "
+              "det skjulte ark Lister."),
+        ("p", "Når rækkerne slipper op: bed økonomi om en ny projektmappe med flere rækker (kpixl template "
+              "--rows N --measurement-rows N) og kopiér jeres rækker over. I Excel kan I i stedet fjerne "
+              "beskyttelsen af arket Målinger (Gennemse > Fjern arkbeskyttelse) og skrive i rækken lige under "
+              "tabellen: Excel udvider tabellen og dens formler (eller brug Tabeldesign > Tilpas tabelstørrelse). "
+              "Flere KPI-rækker kræver en ny projektmappe, da Overblik og Evaluering har KPI-tabellens størrelse."),
+        ("p", "Enheder: en KPI med enheden % (eller procent, pct) viser udgangspunkt, mål, tolerance, værdier, "
+              "faktisk, plan og prognose som procent."),
     ],
 }
 
@@ -199,6 +235,20 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
             cache[key] = super()._prepare_formula(formula, expand_future_functions)
         return cache[key]
 
+    def _write_formula(self, row, col, formula, cell_format=None, value=0):
+        # The first write of a formula takes XlsxWriter's path (dynamic-array check,
+        # preparation); repeats store the same prepared cell, skipping the regex scans.
+        stored = self.__dict__.setdefault("_kpixl_cells", {})
+        first = stored.get(formula)
+        if first is None or self._check_dimensions(row, col):
+            result = super()._write_formula(row, col, formula, cell_format, value)
+            cell = self.table.get(row, {}).get(col) if result == 0 else None
+            if cell is not None and hasattr(cell, "formula") and not hasattr(cell, "range"):
+                stored[formula] = cell
+            return result
+        self.table[row][col] = first._replace(format=cell_format, value=value)
+        return 0
+
 
 def _sheet_ref(sheet: str) -> str:
     """Return a sheet name as it must appear in a formula (quoted when needed)."""
@@ -215,7 +265,7 @@ class _Writer:
     """Write one workbook; the methods follow the sheets."""
 
     def __init__(self, path: Path, *, department, owner, language, mode, start, deadline, rows, kpis,
-                 measurements, evaluations, as_of):
+                 measurements, evaluations, as_of, measurement_rows=None):
         self.path = path
         self.department = department
         self.owner = owner
@@ -228,8 +278,7 @@ class _Writer:
         self.evaluations: list[EvaluationRecord] = list(evaluations)
         self.as_of = as_of
         self.kpi_rows = max(rows, len(self.kpis), len(self.evaluations))
-        wanted = min(max(MEASUREMENT_ROWS_MIN, rows * MEASUREMENT_ROWS_PER_KPI), MEASUREMENT_ROWS_MAX)
-        self.measurement_rows = max(wanted, len(self.measurements) + MEASUREMENT_ROWS_MIN)
+        self.measurement_rows = measurement_capacity(rows, len(self.measurements), measurement_rows)
         self.ui = _UI[language]
         self.wb = xlsxwriter.Workbook(str(path), {
             "use_future_functions": True,   # MINIFS/MAXIFS get their _xlfn. prefix
@@ -248,7 +297,6 @@ class _Writer:
             "created": CREATED,
         })
         self._formats()
-        self.pct_kpis = {k.kpi_id for k in self.kpis if (k.unit or "").strip() == "%"}
 
     # -------------------------------------------------------------- formats
 
@@ -262,6 +310,7 @@ class _Writer:
         self.f_h2 = add({"bold": True, "font_size": 12, "font_color": HEADER_FILL})
         self.f_wrap = add({"text_wrap": True, "valign": "top"})
         self.f_label = add({"bold": True})
+        self.f_percent = add({"num_format": schema.PCT})
         self.f_asof = add({"num_format": schema.DATE, "locked": False, "bg_color": INPUT_FILL, "border": 1,
                            "align": "left"})
         self._cache: dict[tuple, object] = {}
@@ -353,10 +402,28 @@ class _Writer:
         ws.write(1, col, self.ui["yes_no"], self.f_header)
         for i, w in enumerate(schema.YES_NO[self.lang]):
             ws.write_string(2 + i, col, w)
+        col += 1
+        ws.write(1, col, self.ui["percent_units"], self.f_header)
+        for i, w in enumerate(PERCENT_UNITS):
+            ws.write_string(2 + i, col, w)
+        letter = xl_col_to_name(col)
+        self.percent_units = f"{sheet}!${letter}$3:${letter}${2 + len(PERCENT_UNITS)}"
+        ws.set_column(col, col, 16)
+        # The Measurements formulas scan only the rows up to the last counted one (formulas.Refs.used).
+        col += 2
+        ws.write(1, col, self.ui["used_rows"], self.f_header)
+        ws.write_formula(2, col, fx.measurements_used_formula(self.lang))
+        ws.set_column(col, col, 24)
+        self.wb.define_name(fx.MEASUREMENTS_USED, f"={sheet}!${xl_col_to_name(col)}$3")
         ws.hide()
         ws.protect("", {"format_columns": True})
 
     # ---------------------------------------------------------------- guide
+
+    def _count(self, n: int) -> str:
+        """Return ``n`` with thousands separators of the workbook language (3,000 / 3.000)."""
+        text = f"{n:,}"
+        return text.replace(",", ".") if self.lang == "da" else text
 
     def _guide(self) -> None:
         ws = self.ws_guide
@@ -370,7 +437,8 @@ class _Writer:
         for kind, text in _GUIDE[self.lang]:
             if kind.startswith("mode:") and kind != f"mode:{self.mode}":
                 continue
-            text = text.format(department=department, mode=mode_name)
+            text = text.format(department=department, mode=mode_name, kpi_rows=self._count(self.kpi_rows),
+                               measurement_rows=self._count(self.measurement_rows))
             if kind == "h1":
                 ws.write_string(row, 0, text, self.f_title)
                 ws.set_row(row, 24)
@@ -454,6 +522,29 @@ class _Writer:
         col = xl_col_to_name(schema.KPIS.columns.index(schema.KPIS.column("kpi_id")))
         return f"={sheet}!${col}$2:${col}${self.kpi_rows + 1}"
 
+    def _kpi_letter(self, key: str) -> str:
+        return xl_col_to_name(schema.KPIS.columns.index(schema.KPIS.column(key)))
+
+    def _kpi_range(self, key: str) -> str:
+        sheet = _sheet_ref(schema.KPIS.sheet(self.lang))
+        letter = self._kpi_letter(key)
+        return f"{sheet}!${letter}$2:${letter}${self.kpi_rows + 1}"
+
+    def _unit_of(self, kpi_id_cell: str) -> str:
+        """Return a formula for the Unit of the KPI whose ID is in ``kpi_id_cell`` (relative reference)."""
+        return f"INDEX({self._kpi_range('unit')},MATCH({kpi_id_cell},{self._kpi_range('kpi_id')},0))"
+
+    def _percent_format(self, ws, first_row: int, last_row: int, cols: list[int], unit: str) -> None:
+        """Show ``cols`` as percentages on the rows whose ``unit`` (a formula for the first row) is a percent.
+
+        Conditional, not fixed: it follows the Unit a user types later. Conditional
+        formats cannot use structured references, so ``unit`` uses A1 references.
+        """
+        test = f"ISNUMBER(MATCH(TRIM({unit}),{self.percent_units},0))"
+        ranges = " ".join(xl_range(first_row, c, last_row, c) for c in cols)
+        ws.conditional_format(first_row, cols[0], last_row, cols[0], {
+            "type": "formula", "criteria": "=" + test, "format": self.f_percent, "multi_range": ranges})
+
     def _status_formats(self, ws, first_row: int, last_row: int, col: int) -> None:
         for status, (fill, font) in STATUS_COLOURS.items():
             ws.conditional_format(first_row, col, last_row, col, {
@@ -484,22 +575,9 @@ class _Writer:
         table = schema.KPIS
         data = [self._kpi_row(k) for k in self.kpis]
         self._table(ws, table, self.kpi_rows, data, fx.kpi_formulas(self.mode, self.lang))
-        # Percent units get percent formats on their number cells.
-        pct_input = self.fmt(number_format=schema.PCT, locked=False)
-        pct_calc = self.fmt(number_format=schema.PCT, locked=True)
-        for r, k in enumerate(self.kpis, start=1):
-            if k.kpi_id not in self.pct_kpis:
-                continue
-            for key in ("baseline", "target", "tolerance"):
-                value = getattr(k, key)
-                c = table.columns.index(table.column(key))
-                if value is None:
-                    ws.write_blank(r, c, None, pct_input)
-                else:
-                    ws.write_number(r, c, value, pct_input)
-            for key in ("actual", "plan", "calc_forecast"):
-                c = table.columns.index(table.column(key))
-                ws.write_formula(r, c, fx.kpi_formulas(self.mode, self.lang)[key], pct_calc)
+        unit = f"${self._kpi_letter('unit')}2"
+        self._percent_format(ws, 1, self.kpi_rows, [table.columns.index(table.column(key)) for key in PERCENT_COLUMNS],
+                             unit)
         self._validations(ws, table, self.kpi_rows)
         status_col = table.columns.index(table.column("status"))
         self._status_formats(ws, 1, self.kpi_rows, status_col)
@@ -511,12 +589,8 @@ class _Writer:
         table = schema.MEASUREMENTS
         data = [[m.kpi_id, m.period_end, m.value, m.entered_by, m.note] for m in self.measurements]
         self._table(ws, table, self.measurement_rows, data, fx.measurement_formulas(self.mode, self.lang))
-        if self.pct_kpis:
-            pct_input = self.fmt(number_format=schema.PCT, locked=False)
-            value_col = table.columns.index(table.column("value"))
-            for r, m in enumerate(self.measurements, start=1):
-                if m.kpi_id in self.pct_kpis:
-                    ws.write_number(r, value_col, m.value, pct_input)
+        self._percent_format(ws, 1, self.measurement_rows, [table.columns.index(table.column("value"))],
+                             self._unit_of("$A2"))
         self._validations(ws, table, self.measurement_rows)
 
     # -------------------------------------------------------------- Dashboard
@@ -561,6 +635,10 @@ class _Writer:
         first, last = header_row + 1, header_row + n
         status_col, att_col = keys.index("status"), keys.index("attainment")
         self._status_formats(ws, first, last, status_col)
+        # Dashboard row n shows KPIs row n: the unit is on the same row of the KPIs sheet.
+        unit = f"{_sheet_ref(schema.KPIS.sheet(self.lang))}!${self._kpi_letter('unit')}2"
+        self._percent_format(ws, first, last, [keys.index(key) for key in ("target", "actual", "plan", "forecast")],
+                             unit)
         ws.conditional_format(first, att_col, last, att_col, {
             "type": "icon_set", "icon_style": "3_traffic_lights", "icons": [
                 {"criteria": ">=", "type": "number", "value": core.DEFAULT_GREEN},
@@ -627,6 +705,8 @@ class _Writer:
         self._table(ws, table, self.kpi_rows, data, fx.evaluation_formulas(self.mode, self.lang))
         ws.freeze_panes(1, 1)
         self._validations_evaluation(ws, table)
+        self._percent_format(ws, 1, self.kpi_rows, [table.columns.index(table.column(key))
+                                                    for key in ("final_actual", "new_target")], self._unit_of("$A2"))
         met_col = table.columns.index(table.column("met_target"))
         yes, no = schema.YES_NO[self.lang]
         for word, (fill, font) in ((yes, STATUS_COLOURS[core.ON_TRACK]), (no, STATUS_COLOURS[core.OFF_TRACK])):
@@ -649,6 +729,19 @@ class _Writer:
             "error_message": self.ui["new_target_error"]})
 
 
+def measurement_capacity(rows: int = 50, prefilled: int = 0, measurement_rows: int | None = None) -> int:
+    """Return the number of data rows of the Measurements table.
+
+    ``measurement_rows`` when given, else 60 per KPIs row between 3,000 and 20,000;
+    with ``prefilled`` measurements, never fewer than those plus 1,000 free rows.
+    """
+    if measurement_rows is None:
+        measurement_rows = min(max(MEASUREMENT_ROWS_MIN, rows * MEASUREMENT_ROWS_PER_KPI), MEASUREMENT_ROWS_MAX)
+    if prefilled:
+        return max(measurement_rows, prefilled + MEASUREMENT_ROWS_FREE)
+    return measurement_rows
+
+
 def _check_records(kpis: Sequence[KpiRecord]) -> None:
     seen: set[str] = set()
     for k in kpis:
@@ -661,9 +754,11 @@ def _check_records(kpis: Sequence[KpiRecord]) -> None:
 
 def write_template(path, *, department=None, owner=None, language="en", formulas="xlwings", start=None,
                    deadline=None, examples=False, rows=50, force=False, kpis=None, measurements=None,
-                   evaluations=None, as_of=None) -> Path:
+                   evaluations=None, as_of=None, measurement_rows=None) -> Path:
     """Write a department workbook to ``path`` and return the path.
 
+    ``rows`` sizes the KPIs, Dashboard and Evaluation tables; ``measurement_rows``
+    the Measurements table (default: see :func:`measurement_capacity`).
     ``kpis``/``measurements``/``evaluations`` prefill the tables (canonical records);
     ``examples`` puts the example SMART KPIs first; ``as_of`` fixes the AsOf cell
     instead of ``=TODAY()``. Refuses an existing file unless ``force``.
@@ -674,6 +769,9 @@ def write_template(path, *, department=None, owner=None, language="en", formulas
         raise DefinitionError(f"unknown formula mode {formulas!r}; use xlwings or native")
     if rows is None or int(rows) < 1:
         raise DefinitionError(f"rows must be at least 1 (rows {rows!r})")
+    if measurement_rows is not None and not 1 <= int(measurement_rows) <= MEASUREMENT_ROWS_LIMIT:
+        raise DefinitionError(f"measurement rows must be between 1 and {MEASUREMENT_ROWS_LIMIT} "
+                              f"(measurement rows {measurement_rows!r})")
     if start is not None and deadline is not None and deadline <= start:
         raise DefinitionError(f"the deadline must be after the start date (start {start.isoformat()}, "
                               f"deadline {deadline.isoformat()})")
@@ -687,6 +785,7 @@ def write_template(path, *, department=None, owner=None, language="en", formulas
     with atomic_output(target, force=force) as temp:
         _Writer(temp, department=department, owner=owner, language=language, mode=formulas, start=start,
                 deadline=deadline, rows=int(rows), kpis=records, measurements=list(measurements or []),
-                evaluations=evaluations or [], as_of=as_of).write()
+                evaluations=evaluations or [], as_of=as_of,
+                measurement_rows=None if measurement_rows is None else int(measurement_rows)).write()
     return target
 

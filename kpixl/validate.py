@@ -11,6 +11,7 @@ for a bad file. :func:`validate` runs it over files and folders and returns a
 
 from __future__ import annotations
 
+import bisect
 import calendar
 from datetime import date, timedelta
 from pathlib import Path
@@ -224,11 +225,15 @@ class _Rules:
         start = kpi.start or (min(period_ends) if period_ends else None)
         if start is None:
             return
-        missing = [label for first, last, label in periods(kpi.frequency, start, kpi.deadline, self.as_of)
-                   if not any(first <= d <= last for d in period_ends)]
+        ends = sorted(period_ends)
+        # Labels only for the periods listed: most KPIs have none missing.
+        missing = [(first, full_last) for first, last, full_last in _bounds(kpi.frequency, start, kpi.deadline,
+                                                                            self.as_of)
+                   if not _has_date_between(ends, first, last)]
         if not missing:
             return
-        listed = ", ".join(missing[:MAX_LISTED_PERIODS]) + (", ..." if len(missing) > MAX_LISTED_PERIODS else "")
+        listed = ", ".join(_label(kpi.frequency, first, full_last) for first, full_last in
+                           missing[:MAX_LISTED_PERIODS]) + (", ..." if len(missing) > MAX_LISTED_PERIODS else "")
         word = kpi.frequency
         self.add(W_MISSING_PERIODS, WARNING, f"no measurement for {len(missing)} {word} period(s) ended before "
                                              f"{self.as_of.isoformat()}: {listed}; enter the missing values in "
@@ -260,6 +265,11 @@ class _Rules:
 
 # ------------------------------------------------------------------ periods
 
+def _has_date_between(sorted_dates: list[date], first: date, last: date) -> bool:
+    index = bisect.bisect_left(sorted_dates, first)
+    return index < len(sorted_dates) and sorted_dates[index] <= last
+
+
 def periods(frequency: str, start: date, deadline: date | None, as_of: date) -> list[tuple[date, date, str]]:
     """Return the (first day, last day, label) of each period that ended before ``as_of``.
 
@@ -267,34 +277,50 @@ def periods(frequency: str, start: date, deadline: date | None, as_of: date) -> 
     whatever day staff date their values); monthly, quarterly and yearly periods are
     calendar periods clipped to the start. Periods starting after the deadline are left out.
     """
-    result: list[tuple[date, date, str]] = []
+    return [(first, last, _label(frequency, first, full_last))
+            for first, last, full_last in _bounds(frequency, start, deadline, as_of)]
+
+
+def _bounds(frequency: str, start: date, deadline: date | None, as_of: date) -> list[tuple[date, date, date]]:
+    """Return (first day, last day clipped to the deadline, last day unclipped) of each ended period."""
+    result: list[tuple[date, date, date]] = []
     cursor = start
     limit = 2000  # a 40-year weekly KPI; guards against absurd dates
+    week = timedelta(days=6)
+    day = timedelta(days=1)
     while len(result) < limit:
         if frequency == "weekly":
-            last = cursor + timedelta(days=6)
-            label = f"week {cursor.isoformat()}..{last.isoformat()}"
+            full_last = cursor + week
         elif frequency == "monthly":
-            last = date(cursor.year, cursor.month, calendar.monthrange(cursor.year, cursor.month)[1])
-            label = f"{cursor.year}-{cursor.month:02d}"
+            full_last = date(cursor.year, cursor.month, calendar.monthrange(cursor.year, cursor.month)[1])
         elif frequency == "quarterly":
             quarter_end_month = ((cursor.month - 1) // 3 + 1) * 3
-            last = date(cursor.year, quarter_end_month, calendar.monthrange(cursor.year, quarter_end_month)[1])
-            label = f"{cursor.year}-Q{(cursor.month - 1) // 3 + 1}"
+            full_last = date(cursor.year, quarter_end_month, calendar.monthrange(cursor.year, quarter_end_month)[1])
         elif frequency == "yearly":
-            last = date(cursor.year, 12, 31)
-            label = f"{cursor.year}"
+            full_last = date(cursor.year, 12, 31)
         else:
             return result
+        last = full_last
         if deadline is not None:
             if cursor > deadline:
                 break
             last = min(last, deadline)
         if last >= as_of:
             break
-        result.append((cursor, last, label))
-        cursor = last + timedelta(days=1)
+        result.append((cursor, last, full_last))
+        cursor = last + day
     return result
+
+
+def _label(frequency: str, first: date, full_last: date) -> str:
+    """Return the label of the period from ``first`` (its unclipped last day ``full_last``)."""
+    if frequency == "weekly":
+        return f"week {first.isoformat()}..{full_last.isoformat()}"
+    if frequency == "monthly":
+        return f"{first.year}-{first.month:02d}"
+    if frequency == "quarterly":
+        return f"{first.year}-Q{(first.month - 1) // 3 + 1}"
+    return f"{first.year}"
 
 
 __all__ = ["check_workbook", "validate", "periods"]

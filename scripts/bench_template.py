@@ -1,15 +1,22 @@
-"""Time writing a department workbook: both formula modes, blank, with examples, and prefilled.
+"""Time writing a department workbook: both formula modes, blank, with examples, prefilled, and large.
 
-Run: ``python scripts/bench_template.py [--repeat N]``. Prints a markdown table of the
-best-of-N wall time per case and the file size. The baseline, measured in the same
-run, is a bare XlsxWriter workbook with the same three table shapes and no formulas
-(what the writing itself costs without kpixl's formulas, validations and formats).
-Target: every case well under one second.
+Run: ``python scripts/bench_template.py [--repeat N] [--recalc]``. Prints a markdown
+table of the best-of-N wall time per case and the file size. The baseline, measured
+in the same run, is a bare XlsxWriter workbook with the same three table shapes and
+no formulas (what the writing itself costs without kpixl's formulas, validations and
+formats). Target: every default-sized case well under one second.
+
+``--recalc`` also times a headless LibreOffice recalculation (one soffice start per
+file, so it includes start-up; the baseline is a one-formula workbook) of native
+workbooks: the default 3,000-row Measurements table with 600 and with 1,300 filled
+rows, and a 20,000-row table with 2,600 filled rows. It needs LibreOffice and imports
+the test harness ``tests/libreoffice.py``.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import time
 from datetime import date, timedelta
@@ -19,24 +26,26 @@ import xlsxwriter
 
 from kpixl import core, schema
 from kpixl.model import KpiRecord, MeasurementRecord
-from kpixl.template import write_template
+from kpixl.template import measurement_capacity, write_template
 
 
-def _prefilled(n_kpis: int = 50) -> tuple[list[KpiRecord], list[MeasurementRecord]]:
+def _prefilled(n_kpis: int = 50, periods: int = 12, days: int = 30) -> tuple[list[KpiRecord], list[MeasurementRecord]]:
     kpis, measurements = [], []
     for i in range(n_kpis):
         kpis.append(KpiRecord(f"K-{i:02d}", name=f"KPI {i}", owner="Owner", direction=core.INCREASE,
                               aggregation=core.SUM if i % 2 else core.LAST, baseline=100.0, target=150.0,
                               start=date(2026, 1, 1), deadline=date(2026, 12, 31)))
-        for month in range(12):
-            measurements.append(MeasurementRecord(f"K-{i:02d}", date(2026, 1, 31) + timedelta(days=30 * month),
-                                                  100.0 + month))
+    # Interleaved, as typed: period by period, every KPI.
+    for period in range(periods):
+        for i in range(n_kpis):
+            measurements.append(MeasurementRecord(f"K-{i:02d}", date(2026, 1, 4) + timedelta(days=days * period),
+                                                  100.0 + period))
     return kpis, measurements
 
 
 def _baseline(path: Path) -> None:
     wb = xlsxwriter.Workbook(str(path), {"in_memory": True})
-    for table, rows in ((schema.KPIS, 50), (schema.MEASUREMENTS, 1000), (schema.EVALUATION, 50)):
+    for table, rows in ((schema.KPIS, 50), (schema.MEASUREMENTS, measurement_capacity()), (schema.EVALUATION, 50)):
         ws = wb.add_worksheet(table.name)
         ws.add_table(0, 0, rows, len(table.columns) - 1,
                      {"name": table.name, "columns": [{"header": c.en} for c in table.columns]})
@@ -52,30 +61,65 @@ def _best(call, repeat: int) -> float:
     return best
 
 
+def _write_times(folder: Path, repeat: int) -> list[tuple[str, float, int]]:
+    kpis, measurements = _prefilled()
+    rows = []
+    base = folder / "baseline.xlsx"
+    rows.append((f"baseline: bare XlsxWriter tables ({measurement_capacity()} measurement rows), no formulas",
+                 _best(lambda: _baseline(base), repeat), base.stat().st_size))
+    for mode in ("xlwings", "native"):
+        cases = {
+            "blank": {},
+            "--examples": {"examples": True},
+            "50 KPIs + 600 measurements": {"kpis": kpis, "measurements": measurements, "as_of": date(2026, 6, 30)},
+            "blank, --measurement-rows 20000": {"measurement_rows": 20000},
+        }
+        for label, kwargs in cases.items():
+            path = folder / f"{mode}-{len(rows)}.xlsx"
+            seconds = _best(lambda: write_template(path, formulas=mode, force=True, **kwargs), repeat)
+            rows.append((f"{mode}, {label}", seconds, path.stat().st_size))
+    return rows
+
+
+def _recalc_times(folder: Path) -> list[tuple[str, float, int]]:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    import libreoffice
+
+    tiny = folder / "tiny.xlsx"
+    wb = xlsxwriter.Workbook(str(tiny))
+    wb.add_worksheet().write_formula(0, 0, "=1+1")
+    wb.close()
+    cases = [("baseline: soffice start + one-formula workbook", tiny)]
+    for label, n_kpis, periods, days, capacity in (
+            ("native, 3000 rows, 50 KPIs x 12 = 600 filled", 50, 12, 30, None),
+            ("native, 3000 rows, 25 KPIs x 52 = 1300 filled", 25, 52, 7, None),
+            ("native, 20000 rows, 50 KPIs x 52 = 2600 filled", 50, 52, 7, 20000)):
+        kpis, measurements = _prefilled(n_kpis, periods, days)
+        path = folder / f"recalc-{len(cases)}.xlsx"
+        write_template(path, formulas="native", kpis=kpis, measurements=measurements, as_of=date(2026, 12, 31),
+                       measurement_rows=capacity, force=True)
+        cases.append((label, path))
+    rows = []
+    with tempfile.TemporaryDirectory() as profile:
+        libreoffice.make_profile(Path(profile))
+        for label, path in cases:
+            began = time.perf_counter()
+            libreoffice.recalculate(path, folder / "out", profile=Path(profile))
+            rows.append((f"LibreOffice recalc: {label}", time.perf_counter() - began, path.stat().st_size))
+    return rows
+
+
 def main() -> None:
     """Run the benchmark and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--recalc", action="store_true", help="also time LibreOffice recalculations")
     args = parser.parse_args()
-    kpis, measurements = _prefilled()
-    rows = []
     with tempfile.TemporaryDirectory() as temp:
-        folder = Path(temp)
-        base = folder / "baseline.xlsx"
-        rows.append(("baseline: bare XlsxWriter tables, no formulas", _best(lambda: _baseline(base), args.repeat),
-                     base.stat().st_size))
-        for mode in ("xlwings", "native"):
-            cases = {
-                "blank": {},
-                "--examples": {"examples": True},
-                "50 KPIs + 600 measurements": {"kpis": kpis, "measurements": measurements,
-                                               "as_of": date(2026, 6, 30)},
-            }
-            for label, kwargs in cases.items():
-                path = folder / f"{mode}-{len(rows)}.xlsx"
-                seconds = _best(lambda: write_template(path, formulas=mode, force=True, **kwargs), args.repeat)
-                rows.append((f"{mode}, {label}", seconds, path.stat().st_size))
-    print("| case | seconds (best of %d) | file size (KB) |" % args.repeat)
+        rows = _write_times(Path(temp), args.repeat)
+        if args.recalc:
+            rows += _recalc_times(Path(temp))
+    print("| case | seconds (best of %d; recalc: one run) | file size (KB) |" % args.repeat)
     print("| --- | ---: | ---: |")
     for label, seconds, size in rows:
         print(f"| {label} | {seconds:.3f} | {size / 1024:.0f} |")

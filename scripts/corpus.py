@@ -1,16 +1,20 @@
 """Generate a corpus of filled department workbooks for benchmarks (validate, consolidate).
 
 ``make_corpus(folder, n_files, kpis=25, weeks=52)`` writes ``n_files`` workbooks of
-``kpis`` weekly KPIs with ``weeks`` measurements each, reproducibly (seeded). It uses
-``kpixl.template.write_template`` when that accepts prefilled KPIs and
-measurements, and otherwise the test builders in ``tests/workbooks.py``.
+``kpis`` weekly KPIs with ``weeks`` measurements each, reproducibly (seeded), in a
+process pool. The default is the real department workbook users have, made by
+``kpixl.template.write_template`` (native formulas, every template formula row);
+``use_template=False`` writes lean workbooks with the test builders in
+``tests/workbooks.py`` (tables only, no formula columns).
 """
 
 from __future__ import annotations
 
 import inspect
+import os
 import random
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -29,39 +33,59 @@ def _template_writer():
 
 
 def make_corpus(folder: Path | str, n_files: int, kpis: int = 25, weeks: int = 52, *, language: str = "en",
-                formulas: str = "native", use_template: bool = True, seed: int = 7) -> list[Path]:
-    """Write ``n_files`` department workbooks into ``folder`` and return their paths (sorted)."""
-    from kpixl.model import KpiRecord, MeasurementRecord
+                formulas: str = "native", use_template: bool = True, seed: int = 7, jobs: int | None = None) -> list[Path]:
+    """Write ``n_files`` department workbooks into ``folder`` and return their paths (sorted).
 
+    Files already there (same name) are kept, so a corpus grows between runs; ``jobs``
+    processes write the rest (default: every CPU).
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(seed)
+    todo = [(folder, f, kpis, weeks, language, formulas, use_template, seed) for f in range(n_files)
+            if not (folder / _name(f)).exists()]
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    if jobs > 1 and len(todo) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            list(pool.map(_write_one, todo, chunksize=max(1, len(todo) // (jobs * 8))))
+    else:
+        for args in todo:
+            _write_one(args)
+    return sorted(folder / _name(f) for f in range(n_files))
+
+
+def _name(index: int) -> str:
+    return f"Dept{index:03d}.xlsx" if index < 1000 else f"Dept{index}.xlsx"
+
+
+def _write_one(args: tuple) -> Path:
+    """Write department workbook number ``f`` (its own seeded values, so files differ but are reproducible)."""
+    from kpixl.model import KpiRecord, MeasurementRecord
+
+    folder, f, kpis, weeks, language, formulas, use_template, seed = args
+    rng = random.Random(seed * 100_003 + f)
     deadline = START + timedelta(weeks=weeks) - timedelta(days=1)
     writer = _template_writer() if use_template else None
-    paths = []
-    for f in range(n_files):
-        department = f"Dept{f:03d}"
-        records, values = [], []
-        for k in range(kpis):
-            kpi_id = f"D{f:03d}-{k:02d}"
-            cumulative = k % 2 == 0
-            records.append(KpiRecord(
-                kpi_id=kpi_id, name=f"KPI {k} of {department}", level="low", parent_id=f"CO-{k % 4}",
-                department=department, owner=f"Owner {k}", unit="count", direction="increase",
-                aggregation="sum" if cumulative else "last", frequency="weekly", baseline=100.0,
-                target=200.0 * weeks if cumulative else 150.0, start=START, deadline=deadline, weight=1.0,
-                specific="What", measurable="How", attainable="Why possible", relevant="Why it matters"))
-            for w in range(weeks):
-                values.append(MeasurementRecord(kpi_id, START + timedelta(weeks=w, days=6),
-                                                round(rng.uniform(90, 210), 2)))
-        path = folder / f"{department}.xlsx"
-        if writer is not None:
-            writer(path, department=department, language=language, formulas=formulas, kpis=records,
-                   measurements=values, force=True)
-        else:
-            _write_with_builders(path, records, values, language)
-        paths.append(path)
-    return sorted(paths)
+    department = f"Dept{f:03d}"
+    records, values = [], []
+    for k in range(kpis):
+        kpi_id = f"D{f:03d}-{k:02d}"
+        cumulative = k % 2 == 0
+        records.append(KpiRecord(
+            kpi_id=kpi_id, name=f"KPI {k} of {department}", level="low", parent_id=f"CO-{k % 4}",
+            department=department, owner=f"Owner {k}", unit="count", direction="increase",
+            aggregation="sum" if cumulative else "last", frequency="weekly", baseline=100.0,
+            target=200.0 * weeks if cumulative else 150.0, start=START, deadline=deadline, weight=1.0,
+            specific="What", measurable="How", attainable="Why possible", relevant="Why it matters"))
+        for w in range(weeks):
+            values.append(MeasurementRecord(kpi_id, START + timedelta(weeks=w, days=6),
+                                            round(rng.uniform(90, 210), 2)))
+    path = folder / _name(f)
+    if writer is not None:
+        writer(path, department=department, language=language, formulas=formulas, kpis=records,
+               measurements=values, force=True)
+    else:
+        _write_with_builders(path, records, values, language)
+    return path
 
 
 def _write_with_builders(path: Path, records, values, language: str) -> None:

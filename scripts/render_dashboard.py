@@ -1,23 +1,39 @@
-"""Render the example workbook's Dashboard to a PNG for the docs (docs/dashboard.png).
+"""Render the docs' pictures of the workbooks through LibreOffice (docs/dashboard.png and more).
 
-Run: ``python scripts/render_dashboard.py [--lang en|da] [--out docs/dashboard.png]``.
-It writes the example KPIs (``write_template(examples=True, formulas="native")``) with
-a fixed As-of date and half a year of plausible measurements chosen so the statuses
-vary (on track, at risk, off track, no data, not started), lets a headless
-LibreOffice recalculate it and export it to PDF with one page per sheet, and turns
-the Dashboard's page into a PNG with ``pdftoppm`` (Debian/Ubuntu: poppler-utils).
+Run: ``python scripts/render_dashboard.py [--lang en|da] [--out docs/dashboard.png]`` for
+the Dashboard alone, ``--demo`` for the pictures of the demo's workbooks, ``--all`` for
+both Dashboards (English and Danish) and the demo's pictures.
+
+The Dashboard picture: it writes the example KPIs (``write_template(examples=True,
+formulas="native")``) with a fixed As-of date and half a year of plausible measurements
+chosen so the statuses vary (on track, at risk, off track, no data, not started), lets a
+headless LibreOffice recalculate it and export it to PDF with one page per sheet, and
+turns the Dashboard's page into a PNG with ``pdftoppm`` (Debian/Ubuntu: poppler-utils).
 It prints the KPIs with the status LibreOffice computed beside the core's.
+
+The demo's pictures (docs/guide.png, measurements.png, evaluation.png,
+company-summary.png, company-kpis.png, next-period.png): it runs ``kpixl.demo.run_demo``
+into a temporary folder, exports the workbooks the same way and cuts each picture out of
+its sheet's page: the columns to show are found by their header text and the rows by the
+lines of text, both from ``pdftotext -bbox``, so a cut never halves a word. Column ranges
+left out are marked by a grey line. Pictures are written with numpy and zlib (no imaging
+library needed); a picture showing ``###`` (a column too narrow) is reported.
 """
 
 from __future__ import annotations
 
 import argparse
+import html
 import random
+import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
+import zlib
 from calendar import monthrange
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -25,9 +41,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # the LibreOffice harness lives with the tests
 
 import libreoffice  # noqa: E402
+import numpy as np  # noqa: E402
 import openpyxl  # noqa: E402
 
-from kpixl import core, examples, schema  # noqa: E402
+from kpixl import consolidate, core, demo, examples, schema  # noqa: E402
 from kpixl.model import KpiRecord, MeasurementRecord  # noqa: E402
 from kpixl.template import write_template  # noqa: E402
 
@@ -161,16 +178,265 @@ def print_statuses(recalculated: Path, kpis: list[KpiRecord], measurements: list
         print(f"| {k.kpi_id} | {shown} | {got.get('status')} | {expected} |")
 
 
+# ------------------------------------------------------------------ the demo's pictures
+
+ALL_ROWS = 10**6  # Shot.rows: every line of text on the page
+
+
+@dataclass(frozen=True)
+class Shot:
+    """Describe one picture of a demo workbook: the sheet, and the part of its page to keep."""
+
+    file: str  # PNG name in the docs folder
+    workbook: str  # key of kpixl.demo.demo_paths(): a department key, "company" or "next-period"
+    sheet: str  # English sheet name
+    # Header keys of the column ranges to keep, each [first, stop) (stop None: to the right edge);
+    # () keeps the page's full width. Keys are resolved to header text through ``table``.
+    columns: tuple[tuple[str, str | None], ...] = ()
+    table: tuple = ()  # the sheet's column descriptions (objects with .key and .header(language))
+    rows: int | None = None  # lines of text to keep below the header row; None: the whole page
+    blank_rows: int = 0  # empty (pre-sized) table rows to show below the last kept line
+    height: float | None = None  # or keep the top this many points, cut between two lines of text
+
+
+SHOTS = (
+    Shot("guide.png", "marketing", schema.SHEET_GUIDE["en"], height=365),
+    Shot("measurements.png", "marketing", schema.MEASUREMENTS.sheet("en"), rows=16),
+    Shot("evaluation.png", "management", schema.EVALUATION.sheet("en"), rows=ALL_ROWS, blank_rows=2),
+    Shot("company-summary.png", "company", consolidate.sheet_name("summary")),
+    Shot("company-kpis.png", "company", consolidate.sheet_name("kpis"), table=consolidate.KPI_COLUMNS,
+         columns=(("department", "source"), ("kpi_id", "unit"), ("actual", "forecast")), rows=ALL_ROWS),
+    Shot("next-period.png", "next-period", schema.KPIS.sheet("en"), table=schema.KPIS.columns,
+         columns=(("kpi_id", "level"), ("owner", "unit"), ("baseline", "green")), rows=ALL_ROWS, blank_rows=1),
+)
+
+
+@dataclass(frozen=True)
+class Word:
+    """Hold one word pdftotext found on a page, with its box in points (origin top left)."""
+
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+def sheet_page(xlsx: Path, pdf: Path, sheet: str) -> int:
+    """Return the 1-based PDF page of ``sheet``: one page per sheet, hidden ones counted if exported."""
+    book = openpyxl.load_workbook(xlsx, read_only=True)
+    every = [ws.title for ws in book.worksheets]
+    visible = [ws.title for ws in book.worksheets if ws.sheet_state == "visible"]
+    book.close()
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    # LibreOffice 7.4 exports hidden sheets too with SinglePageSheets; count them only when it did.
+    order = every if pages == len(every) else visible
+    if pages != len(order):
+        sys.exit(f"{pdf}: {pages} pages for the sheets {every}; expected one page per sheet")
+    return order.index(sheet) + 1
+
+
+def page_words(pdf: Path, page: int) -> tuple[float, float, list[Word]]:
+    """Return the page's width and height in points and its words, from ``pdftotext -bbox``."""
+    out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
+                         check=True, capture_output=True, text=True).stdout
+    size = re.search(r'<page width="([\d.]+)" height="([\d.]+)"', out)
+    words = [Word(html.unescape(m.group(5)), *(float(m.group(i)) for i in range(1, 5)))
+             for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>',
+                                  out)]
+    return float(size.group(1)), float(size.group(2)), words
+
+
+def text_lines(words: list[Word]) -> list[tuple[float, float]]:
+    """Return the lines of text as (top, bottom), top to bottom; numbers sit a little lower than text."""
+    lines: list[list[float]] = []
+    for w in sorted(words, key=lambda w: w.y0):
+        if lines and w.y0 - lines[-1][0] < 4:
+            lines[-1][1] = max(lines[-1][1], w.y1)
+        else:
+            lines.append([w.y0, w.y1])
+    return [(top, bottom) for top, bottom in lines]
+
+
+def column_starts(words: list[Word], headers: list[str], header_bottom: float) -> dict[str, float]:
+    """Return the left edge (points) of each column whose header is printed, by header text.
+
+    ``headers`` are the sheet's headers in column order (hidden columns left out). Header
+    cells are left-aligned, so a cell starts just left of its first word; a header that
+    wraps continues on the next line at the same x. Words are matched to the headers in
+    order, because the gap between two cells can be as narrow as a space.
+    """
+    head = [w for w in words if w.y1 <= header_bottom + 1]
+    top = min(w.y0 for w in head)
+    line1 = sorted((w for w in head if w.y0 - top < 4), key=lambda w: w.x0)
+    below = sorted((w for w in head if w.y0 - top >= 4), key=lambda w: (w.y0, w.x0))
+    starts: dict[str, float] = {}
+    i = 0
+    for header in headers:
+        if i >= len(line1):
+            break
+        tokens = header.split()
+        wrapped = [v.text for v in below if abs(v.x0 - line1[i].x0) < 1]
+        for k in range(len(tokens), 0, -1):
+            if [w.text for w in line1[i:i + k]] == tokens[:k] and wrapped[:len(tokens) - k] == tokens[k:]:
+                starts[header] = max(0.0, line1[i].x0 - 1)
+                i += k
+                break
+        else:
+            sys.exit(f"header {header!r} not found where expected; printed headers: {[w.text for w in line1]}")
+    return starts
+
+
+def header_height(xlsx: Path, sheet: str) -> float:
+    """Return the height in points of the sheet's first row (the table header)."""
+    book = openpyxl.load_workbook(xlsx, read_only=False)
+    ws = book[sheet]
+    height = ws.row_dimensions[1].ht or ws.sheet_format.defaultRowHeight or 15.0
+    book.close()
+    return float(height)
+
+
+def crop_box(shot: Shot, width: float, height: float, words: list[Word], head: float,
+             language: str = "en") -> tuple[list[tuple[float, float]], float]:
+    """Return the column ranges (x0, x1) and the bottom, in points, that ``shot`` keeps of its page."""
+    if shot.columns:
+        # Helper columns are hidden, so they are not printed.
+        shown = [col for col in shot.table if not getattr(col, "helper", False)]
+        starts = column_starts(words, [col.header(language) for col in shown], head)
+        x = {col.key: starts[col.header(language)] for col in shown if col.header(language) in starts}
+        spans = [(x[first], width if stop is None else x[stop]) for first, stop in shot.columns]
+    else:
+        spans = [(0.0, width)]
+    lines = text_lines(words)
+    if shot.height is not None:
+        kept = [line for line in lines if line[1] <= shot.height]
+    elif shot.rows is not None:
+        kept = [line for line in lines if line[0] < head] + [line for line in lines if line[0] >= head][:shot.rows]
+    else:
+        return spans, height
+    rest = lines[len(kept):]
+    # Cut halfway between the last kept line and the next one, or just below the last.
+    bottom = (kept[-1][1] + rest[0][0]) / 2 if rest else kept[-1][1] + 1
+    bottom += shot.blank_rows * 15.0
+    return spans, min(bottom, height)
+
+
+def render_page(pdf: Path, page: int, dpi: int, work: Path) -> np.ndarray:
+    """Return the page rendered by pdftoppm as an RGB array (height x width x 3)."""
+    prefix = work / f"page-{pdf.stem}-{page}"
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile", str(pdf),
+                    str(prefix)], check=True)
+    data = prefix.with_suffix(".ppm").read_bytes()
+    # Binary PPM: "P6", width, height, maxval (255), one whitespace, then the pixels.
+    magic, w, h, maxval, pixels = re.match(rb"(P6)\s+(\d+)\s+(\d+)\s+(\d+)\s(.*)", data, re.S).groups()
+    if int(maxval) != 255:
+        sys.exit(f"{prefix}.ppm: unexpected maxval {maxval!r}")
+    return np.frombuffer(pixels, dtype=np.uint8).reshape(int(h), int(w), 3)
+
+
+def write_png(path: Path, image: np.ndarray) -> None:
+    """Write an RGB array as a PNG, choosing per row the filter that compresses best (None, Sub, Up)."""
+    h, w, _ = image.shape
+    raw = image.reshape(h, w * 3).astype(np.int16)
+    sub = raw.copy()
+    sub[:, 3:] -= raw[:, :-3]
+    up = raw.copy()
+    up[1:] -= raw[:-1]
+    candidates = np.stack([raw, sub, up]) % 256  # filter types 0, 1, 2
+    # The usual heuristic: the smallest sum of the bytes read as signed values.
+    cost = np.abs(np.where(candidates > 127, candidates - 256, candidates)).sum(axis=2)
+    best = cost.argmin(axis=0)
+    rows = candidates[best, np.arange(h)].astype(np.uint8)
+    body = np.hstack([best.astype(np.uint8)[:, None], rows]).tobytes()
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(body, 9)) + chunk(b"IEND", b""))
+
+
+def cut(image: np.ndarray, spans: list[tuple[float, float]], bottom: float, dpi: int) -> np.ndarray:
+    """Return the column ranges of the page image down to ``bottom``, side by side with grey lines between."""
+    px = dpi / 72
+    rows = min(image.shape[0], round(bottom * px))
+    pieces = []
+    for i, (x0, x1) in enumerate(spans):
+        if i:
+            pieces.append(np.full((rows, 2, 3), 160, dtype=np.uint8))  # columns left out here
+        pieces.append(image[:rows, round(x0 * px):min(image.shape[1], round(x1 * px))])
+    return np.ascontiguousarray(np.hstack(pieces))
+
+
+def inked(image: np.ndarray, word: Word, dpi: int) -> bool:
+    """Return whether the word's box on the page image holds any dark pixel (a clipped word holds none)."""
+    px = dpi / 72
+    box = image[round(word.y0 * px):round(word.y1 * px), round(word.x0 * px):round(word.x1 * px)]
+    return bool(box.size) and int(box.min()) < 128
+
+
+def render_demo(docs: Path, dpi: int, keep: Path | None, shots: tuple[Shot, ...] = SHOTS) -> None:
+    """Run the demo, export its workbooks through LibreOffice and write each picture of ``shots``."""
+    for tool in ("pdftoppm", "pdftotext", "pdfinfo"):
+        if shutil.which(tool) is None:
+            sys.exit(f"{tool} not found; install poppler-utils (apt-get install poppler-utils)")
+    with tempfile.TemporaryDirectory(prefix="kpixl-render-") as temp:
+        work = keep or Path(temp)
+        work.mkdir(parents=True, exist_ok=True)
+        result = demo.run_demo(work / "demo", language="en", formulas="native", force=True)
+        paths = demo.demo_paths(result.directory)
+        # Two workbooks are called management.xlsx: give each export its own name.
+        sources = {}
+        for key in dict.fromkeys(s.workbook for s in shots):
+            sources[key] = work / "sources" / f"{key}.xlsx"
+            sources[key].parent.mkdir(exist_ok=True)
+            shutil.copyfile(paths[key], sources[key])
+        profile = libreoffice.make_profile(Path(temp) / "profile")
+        pdfs = dict(zip(sources, libreoffice.convert(list(sources.values()), work / "pdf", PDF_ONE_PAGE_PER_SHEET,
+                                                     profile=profile)))
+        docs.mkdir(parents=True, exist_ok=True)
+        print("| picture | workbook | sheet | pixels | KB |")
+        print("| --- | --- | --- | --- | ---: |")
+        for shot in shots:
+            pdf, xlsx = pdfs[shot.workbook], sources[shot.workbook]
+            page = sheet_page(xlsx, pdf, shot.sheet)
+            width, height, words = page_words(pdf, page)
+            spans, bottom = crop_box(shot, width, height, words, header_height(xlsx, shot.sheet))
+            page_image = render_page(pdf, page, dpi, work)
+            image = cut(page_image, spans, bottom, dpi)
+            out = docs / shot.file
+            write_png(out, image)
+            print(f"| {out.name} | {paths[shot.workbook].relative_to(result.directory)} | {shot.sheet} "
+                  f"| {image.shape[1]}x{image.shape[0]} | {out.stat().st_size / 1024:.0f} |")
+            if any(inked(page_image, w, dpi) for w in words if "###" in w.text and w.y0 < bottom
+                   and any(x0 <= w.x0 < x1 for x0, x1 in spans)):
+                print(f"  warning: {out.name} shows ### (a column too narrow for its number)")
+
+
 def main() -> None:
     """Parse the arguments and render."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lang", choices=schema.LANGUAGES, default="en")
     parser.add_argument("--out", type=Path, help="PNG to write (default docs/dashboard.png, -da for Danish)")
     parser.add_argument("--dpi", type=int, default=80)
-    parser.add_argument("--keep", type=Path, help="keep the workbook and PDF in this folder")
+    parser.add_argument("--keep", type=Path, help="keep the workbooks and PDFs in this folder")
+    what = parser.add_mutually_exclusive_group()
+    what.add_argument("--demo", action="store_true", help="render only the pictures of the demo's workbooks")
+    what.add_argument("--all", action="store_true", help="render both Dashboards and the demo's pictures")
+    parser.add_argument("--docs", type=Path, default=ROOT / "docs", help="folder for the pictures of --demo and --all")
     args = parser.parse_args()
-    out = args.out or ROOT / "docs" / ("dashboard.png" if args.lang == "en" else f"dashboard-{args.lang}.png")
-    render(out, args.lang, args.dpi, args.keep)
+    if (args.all or args.demo) and args.out:
+        parser.error("--out names the one Dashboard picture; use --docs with --demo and --all")
+    if args.all:
+        for language in schema.LANGUAGES:
+            name = "dashboard.png" if language == "en" else f"dashboard-{language}.png"
+            render(args.docs / name, language, args.dpi, args.keep and args.keep / language)
+    elif not args.demo:
+        out = args.out or ROOT / "docs" / ("dashboard.png" if args.lang == "en" else f"dashboard-{args.lang}.png")
+        render(out, args.lang, args.dpi, args.keep)
+        return
+    render_demo(args.docs, args.dpi, args.keep and args.keep / "demo")
 
 
 if __name__ == "__main__":

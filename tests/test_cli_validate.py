@@ -113,7 +113,7 @@ def test_mutated_cells_and_columns_never_give_a_traceback(tmp_path, kpi_changes,
     measurements[0] = {**measurements[0], **measurement_changes}
     W.write_workbook(path, language=language, kpis=[W.kpi_row(**kpi_changes), W.kpi_row("B")][: 1 + extra_rows],
                      measurements=measurements[: 3 - extra_rows], drop_columns={"KPIs": dropped},
-                     below={"KPIs": [W.kpi_row("C", **kpi_changes)]} if extra_rows else None)
+                     below={"KPIs": [W.kpi_row(**{"kpi_id": "C", **kpi_changes})]} if extra_rows else None)
     _assert_clean(run(str(path), "--as-of", AS_OF))
 
 

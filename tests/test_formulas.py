@@ -33,6 +33,7 @@ def all_formulas(mode: str, language: str) -> dict[str, str]:
                          ("Evaluation", fx.evaluation_formulas(mode, language)),
                          ("Dashboard", fx.dashboard_formulas(mode, language, first_data_row=6))):
         out.update({f"{prefix}.{key}": text for key, text in made.items()})
+    out["Lists.used"] = fx.measurements_used_formula(language)
     return out
 
 
@@ -178,3 +179,30 @@ def test_dashboard_row_index_follows_the_first_data_row():
     assert made["kpi_id"] == '=IF(INDEX(KPIs[[KPI ID]],ROW()-5)="","",IF(INDEX(KPIs[[KPI ID]],ROW()-5)="","",' \
                              'INDEX(KPIs[[KPI ID]],ROW()-5)))'
     assert "INDEX(KPIs[[(calc) Forecast]],ROW()-5)" in made["forecast"]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("language", LANGS)
+def test_measurement_ranges_stop_at_the_last_used_row(mode, language):
+    # Whole-table ranges would make every counted row scan the whole pre-sized table.
+    bounded = re.compile(r"INDEX\((Measurements\[\[[^\]]+\]\]),1\):INDEX\(\1,MeasurementsUsed\)")
+    for where, text in all_formulas(mode, language).items():
+        if where == "Lists.used":
+            continue
+        rest = bounded.sub("", text)
+        if where == "KPIs.actual" and mode == "xlwings":
+            # The UDF takes the whole columns (spec argument order); it filters in Python.
+            rest = re.sub(r"KPI_ACTUAL\([^()]*\)", "", rest)
+        assert "Measurements[[" not in rest.replace("Measurements[[#This Row]", ""), where
+
+
+def test_measurements_used_depends_on_no_formula_that_uses_it():
+    made = fx.measurement_formulas("native", "en")
+    # MeasurementsUsed reads (calc) Row and (calc) In window; those (and what they read) must not use it.
+    for key in ("calc_row", "calc_in_window", "calc_kpi_row"):
+        assert fx.MEASUREMENTS_USED not in made[key], key
+    kpis = fx.kpi_formulas("native", "en")
+    assert fx.MEASUREMENTS_USED not in kpis["calc_direction"] + kpis["calc_aggregation"]
+    assert fx.measurements_used_formula("da") == (
+        "=MAX(1,MAXIFS(Measurements[[(beregn) Række]],Measurements[[(beregn) I vinduet]],1)"
+        "-MIN(Measurements[[(beregn) Række]])+1)")

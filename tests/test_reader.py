@@ -420,3 +420,10 @@ def test_number_text_message_is_none_for_words():
 def test_date_text_meanings():
     assert date_text_meanings("2026-02-30") == []
     assert date_text_meanings("13/02/2026") == [date(2026, 2, 13)]
+
+
+def test_entity_declaration_in_a_sheet_prolog_is_rejected(tmp_path, valid):
+    part = W.sheet_part(valid, "Measurements")
+    W.rezip(valid, lambda name, data: data.replace(b"?>", b'?><!DOCTYPE x [<!ENTITY a "b">]>', 1)
+            if name == part else None)
+    fails(valid, "KPX114")

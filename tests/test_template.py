@@ -23,7 +23,7 @@ from kpixl import core, examples, formulas, schema
 from kpixl.cli import cli
 from kpixl.errors import DefinitionError, OutputError
 from kpixl.model import EvaluationRecord, KpiRecord, MeasurementRecord
-from kpixl.template import DASHBOARD_TABLE, write_template
+from kpixl.template import DASHBOARD_TABLE, PERCENT_UNITS, measurement_capacity, write_template
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "workbook_templates"
@@ -91,7 +91,7 @@ def test_sheets_in_the_workbook_language_and_lists_hidden(blank, language):
 @pytest.mark.parametrize("mode", formulas.MODES)
 def test_tables_have_the_schema_headers_and_sizes(blank, language, mode):
     wb = blank[language, mode]
-    expected_rows = {"KPIs": 50, "Measurements": 1000, "Evaluation": 50}
+    expected_rows = {"KPIs": 50, "Measurements": 3000, "Evaluation": 50}
     for table in schema.TABLES:
         ws, t = find_table(wb, table.name)
         assert ws.title == table.sheet(language)
@@ -170,7 +170,7 @@ def test_dropdowns_point_at_the_lists_sheet(blank, language):
     assert target.type == "decimal"
     assert target.prompt == schema.KPIS.column("target").note(language)
     meas = validations(wb[schema.MEASUREMENTS.sheet(language)])
-    kpi_ids = meas["A2:A1001"]
+    kpi_ids = meas["A2:A3001"]
     assert kpi_ids.type == "list"
     kpi_sheet = schema.KPIS.sheet(language).replace("'", "''")
     assert kpi_ids.formula1 == f"'{kpi_sheet}'!$A$2:$A$51" if "'" in kpi_sheet else f"{kpi_sheet}!$A$2:$A$51"
@@ -306,7 +306,8 @@ def test_prefilled_records_are_written_in_the_workbook_language(tmp_path):
                                                                                     "lav", "månedlig")
     assert row["Startdato"] == datetime(2026, 1, 1)
     ws = wb["KPI'er"]
-    assert ws.cell(2, headers.index("Mål") + 1).number_format == schema.PCT
+    # Percent display comes from the conditional format on Unit, not from a fixed format.
+    assert ws.cell(2, headers.index("Mål") + 1).number_format == schema.NUM
     headers, rows = table_rows(wb, "Measurements")
     assert rows[0][:5] == ("A-1", datetime(2026, 1, 31), 0.07, "Bo", '=HYPERLINK("x")')
     assert wb["Målinger"]["E2"].data_type == "s"  # text, never a formula
@@ -317,12 +318,104 @@ def test_prefilled_records_are_written_in_the_workbook_language(tmp_path):
 
 def test_tables_grow_for_many_prefilled_records(tmp_path):
     kpis = [KpiRecord(f"K{i}", target=10) for i in range(70)]
-    measurements = [MeasurementRecord("K1", date(2026, 1, 1) + timedelta(days=i), 1.0) for i in range(1500)]
+    measurements = [MeasurementRecord("K1", date(2026, 1, 1) + timedelta(days=i), 1.0) for i in range(3500)]
     wb = openpyxl.load_workbook(write_template(tmp_path / "big.xlsx", kpis=kpis, measurements=measurements))
     assert len(table_rows(wb, "KPIs")[1]) == 70
     assert len(table_rows(wb, "Evaluation")[1]) == 70
-    assert len(table_rows(wb, "Measurements")[1]) == 2500
+    assert len(table_rows(wb, "Measurements")[1]) == 4500  # 3,500 prefilled + 1,000 free
     assert len(table_rows(wb, DASHBOARD_TABLE)[1]) == 70
+
+
+@pytest.mark.parametrize("rows, prefilled, asked, expected", [
+    (50, 0, None, 3000),        # a year of weekly values for 50 KPIs and some
+    (10, 0, None, 3000),        # never fewer than 3,000 by default
+    (100, 0, None, 6000),       # 60 per KPIs row
+    (5000, 0, None, 20000),     # capped by default...
+    (5000, 0, 50000, 50000),    # ...but not when asked for
+    (50, 0, 200, 200),
+    (50, 2500, None, 3500),     # prefilled rows leave 1,000 free
+    (50, 150, 200, 1150),
+])
+def test_measurement_capacity(rows, prefilled, asked, expected):
+    assert measurement_capacity(rows, prefilled, asked) == expected
+
+
+def test_measurement_rows_sizes_the_table_its_validations_and_the_guide(tmp_path):
+    wb = openpyxl.load_workbook(write_template(tmp_path / "m.xlsx", measurement_rows=1234, rows=20))
+    assert len(table_rows(wb, "Measurements")[1]) == 1234
+    assert len(table_rows(wb, "KPIs")[1]) == 20
+    assert "A2:A1235" in validations(wb["Measurements"])
+    guide = " ".join(str(c.value) for row in wb["Guide"].iter_rows() for c in row if c.value)
+    assert "this workbook has 20 KPI rows and 1,234 measurement rows" in guide
+    assert "kpixl template --rows N --measurement-rows N" in guide
+    assert "Unprotect Sheet) and type in the row just below the table" in guide
+    da = openpyxl.load_workbook(write_template(tmp_path / "d.xlsx", language="da", measurement_rows=1234))
+    guide = " ".join(str(c.value) for row in da["Vejledning"].iter_rows() for c in row if c.value)
+    assert "denne projektmappe har 50 KPI-rækker og 1.234 målingsrækker" in guide
+
+
+def test_measurements_used_is_a_named_cell_on_the_lists_sheet(blank):
+    for language in schema.LANGUAGES:
+        wb = blank[language, "native"]
+        ref = wb.defined_names[formulas.MEASUREMENTS_USED].attr_text
+        assert ref == f"{schema.SHEET_LISTS[language]}!$K$3"
+        cell = wb[schema.SHEET_LISTS[language]]["K3"]
+        assert cell.value == formulas.measurements_used_formula(language).replace("MAXIFS", "_xlfn.MAXIFS")
+        assert cell.protection.locked is True
+
+
+# ------------------------------------------------------------ percent units
+
+def percent_rules(ws) -> list[tuple[str, str]]:
+    """Return (ranges, formula) of the conditional formats that set the 0.0% number format."""
+    found = []
+    for cf in ws.conditional_formatting:
+        for rule in cf.rules:
+            if rule.type == "expression" and rule.dxf is not None and rule.dxf.numFmt is not None:
+                assert rule.dxf.numFmt.formatCode == schema.PCT
+                found.append((str(cf.sqref), rule.formula[0]))
+    return found
+
+
+@pytest.mark.parametrize("language", schema.LANGUAGES)
+def test_percent_units_switch_number_cells_to_percent_everywhere(blank, language):
+    wb = blank[language, "native"]
+    lists = schema.SHEET_LISTS[language]
+    assert [wb[lists].cell(r, 9).value for r in range(3, 3 + len(PERCENT_UNITS))] == list(PERCENT_UNITS)
+    assert "%" in PERCENT_UNITS and "procent" in PERCENT_UNITS and "percent" in PERCENT_UNITS
+    units = f"{lists}!$I$3:$I$8"
+    kpi_sheet = schema.KPIS.sheet(language)
+    quoted = "'" + kpi_sheet.replace("'", "''") + "'" if "'" in kpi_sheet else kpi_sheet
+    letters = {c.key: openpyxl.utils.get_column_letter(i + 1) for i, c in enumerate(schema.KPIS.columns)}
+    assert letters["unit"] == "G"
+    kpi_cols = ("baseline", "target", "tolerance", "actual", "plan", "calc_forecast")
+    assert percent_rules(wb[kpi_sheet]) == [
+        (" ".join(f"{letters[k]}2:{letters[k]}51" for k in kpi_cols), f"ISNUMBER(MATCH(TRIM($G2),{units},0))")]
+    # The Dashboard's row n shows the KPIs' row n: sheet row 6 is KPIs row 2.
+    assert percent_rules(wb[schema.SHEET_DASHBOARD[language]]) == [
+        ("D6:D55 E6:E55 F6:F55 J6:J55", f"ISNUMBER(MATCH(TRIM({quoted}!$G2),{units},0))")]
+    lookup = f"INDEX({quoted}!$G$2:$G$51,MATCH($A2,{quoted}!$A$2:$A$51,0))"
+    assert percent_rules(wb[schema.MEASUREMENTS.sheet(language)]) == [
+        ("C2:C3001", f"ISNUMBER(MATCH(TRIM({lookup}),{units},0))")]
+    assert percent_rules(wb[schema.EVALUATION.sheet(language)]) == [
+        ("B2:B51 F2:F51", f"ISNUMBER(MATCH(TRIM({lookup}),{units},0))")]
+    # The columns are the ones the headers say.
+    dash_headers = [formulas.dashboard_header(k, language) for k, *_ in formulas.DASHBOARD_COLUMNS]
+    assert [dash_headers[i] for i in (3, 4, 5, 9)] == [formulas.dashboard_header(k, language)
+                                                       for k in ("target", "actual", "plan", "forecast")]
+    assert [schema.EVALUATION.columns[i].key for i in (1, 5)] == ["final_actual", "new_target"]
+
+
+@pytest.mark.parametrize("language", schema.LANGUAGES)
+def test_example_rates_are_fractions_with_the_percent_unit(with_examples, language):
+    headers, rows = table_rows(with_examples[language], "KPIs")
+    by_id = {r[0]: dict(zip(headers, r)) for r in rows if r[0]}
+    unit, baseline, target = (schema.KPIS.column(k).header(language) for k in ("unit", "baseline", "target"))
+    rates = {kpi_id for kpi_id, row in by_id.items() if row[unit] == "%"}
+    assert rates == {"MKT-05", "SEO-08", "CUS-10"}  # conversion, search visibility, returning customers
+    for kpi_id in rates:
+        assert 0 < by_id[kpi_id][baseline] < by_id[kpi_id][target] < 1
+    assert by_id["MKT-05"][baseline] == 0.02 and by_id["MKT-05"][target] == 0.021
 
 
 # ---------------------------------------------------------- errors and CLI
@@ -342,6 +435,8 @@ def test_existing_file_is_refused_without_force_and_replaced_with_it(tmp_path):
     ({"language": "de"}, "unknown language 'de'; use en or da"),
     ({"formulas": "vba"}, "unknown formula mode 'vba'; use xlwings or native"),
     ({"rows": 0}, "rows must be at least 1 (rows 0)"),
+    ({"measurement_rows": 0}, "measurement rows must be between 1 and 100000 (measurement rows 0)"),
+    ({"measurement_rows": 100_001}, "measurement rows must be between 1 and 100000 (measurement rows 100001)"),
     ({"start": date(2026, 2, 1), "deadline": date(2026, 1, 1)},
      "the deadline must be after the start date (start 2026-02-01, deadline 2026-01-01)"),
     ({"kpis": [KpiRecord("A"), KpiRecord("A")]}, "KPI ID 'A' is given twice; KPI IDs must be unique"),
@@ -371,6 +466,35 @@ def test_cli_writes_the_template_and_refuses_to_overwrite(tmp_path):
     assert forced.exit_code == 0
     bad = runner.invoke(cli, ["template", str(tmp_path / "y.xlsx"), "--formulas", "vba"], prog_name="kpixl")
     assert bad.exit_code == 2
+
+
+def test_cli_measurement_rows_sizes_the_measurements_table(tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "m.xlsx"
+    result = runner.invoke(cli, ["template", str(out), "--measurement-rows", "1200"], prog_name="kpixl")
+    assert result.exit_code == 0, result.output
+    assert len(table_rows(openpyxl.load_workbook(out), "Measurements")[1]) == 1200
+    default = runner.invoke(cli, ["template", str(tmp_path / "d.xlsx"), "--rows", "55"], prog_name="kpixl")
+    assert default.exit_code == 0, default.output
+    assert len(table_rows(openpyxl.load_workbook(tmp_path / "d.xlsx"), "Measurements")[1]) == 3300
+    bad = runner.invoke(cli, ["template", str(tmp_path / "y.xlsx"), "--measurement-rows", "0"], prog_name="kpixl")
+    assert bad.exit_code == 2
+    assert not (tmp_path / "y.xlsx").exists()
+
+
+# -------------------------------------------------------------- the docs
+
+def test_workbook_doc_names_every_column_unit_and_the_used_rows_formula():
+    doc = (ROOT / "docs" / "workbook.md").read_text(encoding="utf-8")
+    for table in schema.TABLES:
+        for col in table.columns:
+            for language in schema.LANGUAGES:
+                assert f"`{col.header(language)}`" in doc, (table.name, col.key, language)
+    for key, en, da, _source in formulas.DASHBOARD_COLUMNS:
+        assert f"`{en}`" in doc and f"`{da}`" in doc, key
+    assert ", ".join(f"`{u}`" for u in PERCENT_UNITS) in doc
+    assert f"`{formulas.measurements_used_formula('en')}`" in doc
+    assert formulas.error_text("decrease", "da") in doc and formulas.error_text("decrease") in doc
 
 
 # ------------------------------------------------------- checked-in files
@@ -444,13 +568,31 @@ def close(expected, got) -> bool:
 @pytest.mark.libreoffice
 def test_native_workbook_recalculated_by_libreoffice_equals_the_core(tmp_path, recalc):
     cases = {lang: random_case(7 if lang == "en" else 8, lang) for lang in schema.LANGUAGES}
+    # Small Measurements tables keep the soffice run short; the gaps case below is large.
     paths = [write_template(tmp_path / f"native-{lang}.xlsx", language=lang, formulas="native", kpis=k,
-                            measurements=m, as_of=a) for lang, (k, m, a) in cases.items()]
+                            measurements=m, as_of=a, measurement_rows=500) for lang, (k, m, a) in cases.items()]
     paths.append(write_template(tmp_path / "udf-en.xlsx", kpis=cases["en"][0], measurements=cases["en"][1],
-                                as_of=cases["en"][2]))
+                                as_of=cases["en"][2], measurement_rows=500))
+    # Measurements typed far down a large table, after blank rows, still count.
+    gap_kpis = [KpiRecord("G1", direction=core.INCREASE, aggregation=core.SUM, target=100.0,
+                          start=date(2026, 1, 1), deadline=date(2026, 12, 31))]
+    gap_measurements = ([MeasurementRecord("G1", date(2026, 1, 31), 5.0)]
+                        + [MeasurementRecord(None, None, None)] * 2498
+                        + [MeasurementRecord("g1", date(2026, 2, 28), 7.0),
+                           MeasurementRecord("G1", date(2026, 12, 31), 1000.0)])  # after AsOf: not counted
+    paths.append(write_template(tmp_path / "gaps.xlsx", formulas="native", kpis=gap_kpis,
+                                measurements=gap_measurements, as_of=date(2026, 6, 30), measurement_rows=2600))
     recalculated = recalc(*paths)
+    gaps = openpyxl.load_workbook(recalculated.pop(), data_only=True)
+    assert gaps["Lists"]["K3"].value == 2500
+    headers, rows = table_rows(gaps, "KPIs")
+    assert rows[0][headers.index("Actual")] == 12.0
     for (lang, (kpis, measurements, as_of)), path in zip(cases.items(), recalculated):
         wb = openpyxl.load_workbook(path, data_only=True)
+        starts = {k.kpi_id: k.start for k in kpis}
+        counted = [i for i, m in enumerate(measurements, start=1)
+                   if m.period_end <= as_of and (starts[m.kpi_id] is None or m.period_end >= starts[m.kpi_id])]
+        assert wb[schema.SHEET_LISTS[lang]]["K3"].value == max(counted)
         headers, rows = table_rows(wb, "KPIs")
         by_key = {schema.KPIS.header_lookup()[schema.normalise_header(h)].key: i for i, h in enumerate(headers)}
         compared = 0

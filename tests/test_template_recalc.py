@@ -482,7 +482,7 @@ def test_xlwings_mode_calls_the_udfs_in_the_cells_where_native_mode_has_formulas
     native, xlwings = formula_cells(native_path), formula_cells(xlwings_path)
     assert set(xlwings) == set(native)
     book = openpyxl.load_workbook(xlwings_path)
-    ws, table = libreoffice.find_table(book, schema.KPIS.name)
+    ws, _ = libreoffice.find_table(book, schema.KPIS.name)
     rows = libreoffice.read_table(book, schema.KPIS)
     header_cells = next(ws.iter_rows(min_row=rows[0]["_row"] - 1, max_row=rows[0]["_row"] - 1))
     lookup = schema.KPIS.header_lookup()

@@ -126,7 +126,7 @@ def write_workbook(path: Path | str, *, kpis: list[dict] | None = None, measurem
     evaluations = [evaluation_row()] if evaluations is None else evaluations
     rows_by_table = {"KPIs": kpis, "Measurements": measurements, "Evaluation": evaluations}
     sheet_names = dict(sheet_names or {})
-    book = xlsxwriter.Workbook(str(path))
+    book = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True})
     date_format = book.add_format({"num_format": "yyyy-mm-dd"})
     layout = Layout(sheets={}, origin=origin, columns={})
     no_cache: list[tuple[str, str]] = []  # (sheet, cell) of formulas to strip the saved value from
