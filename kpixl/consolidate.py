@@ -27,7 +27,7 @@ import csv
 import hashlib
 import time
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -282,11 +282,11 @@ def file_facts(path: Path | str) -> tuple[int | None, str | None]:
         return None, None
 
 
-def _check_file(path: Path, as_of: date) -> DepartmentWorkbook:
+def _check_file(path: Path, as_of: date, prechecked: Future | None = None) -> DepartmentWorkbook:
     from kpixl.validate import check_workbook
 
     try:
-        return check_workbook(path, as_of=as_of)
+        return check_workbook(path, as_of=as_of, prechecked=prechecked)
     except KpixlError as error:  # check_workbook should not raise; keep the other files going if it does
         message = getattr(error, "reason", None) or str(error)
     except Exception as error:  # noqa: BLE001 - one broken file must not stop the run
@@ -294,24 +294,40 @@ def _check_file(path: Path, as_of: date) -> DepartmentWorkbook:
     return DepartmentWorkbook(path=str(path), findings=[Finding(CODE_UNREADABLE, ERROR, message, Place(str(path)))])
 
 
-def _load_one(path: Path, as_of: date) -> Source:
-    workbook = _check_file(path, as_of)
-    size, sha = file_facts(path)
+def _load_one(path: Path, as_of: date, prechecked: Future | None = None) -> Source:
+    workbook = _check_file(path, as_of, prechecked)
+    size, sha = _facts_from(prechecked) or file_facts(path)
     return source_from_workbook(workbook, as_of, size=size, sha256=sha)
 
 
+def _facts_from(prechecked: Future | None) -> tuple[int, str] | None:
+    """Return (size, SHA-256) of the bytes the pre-check read, so each input is read once; None if it has none."""
+    if prechecked is None or not prechecked.done() or prechecked.exception() is not None:
+        return None
+    data = prechecked.result().data
+    return (len(data), hashlib.sha256(data).hexdigest()) if data else None
+
+
 def _load_chunk(paths: Sequence[Path], as_of: date) -> list[Source]:
-    return [_load_one(p, as_of) for p in paths]
+    from kpixl.validate import prechecked
+
+    return [_load_one(path, as_of, package) for path, package in prechecked(paths)]
 
 
 def load_sources(paths: Sequence[Path], as_of: date, *, jobs: int = 1,
                  progress: Callable[[int, int, str], None] | None = None) -> list[Source]:
-    """Check, hash and evaluate every input, in input order; ``jobs > 1`` uses processes."""
+    """Check, hash and evaluate every input, in input order; ``jobs > 1`` uses processes.
+
+    Each process pre-checks the next file in a thread while it reads the current one
+    (see :func:`kpixl.validate.prechecked`).
+    """
+    from kpixl.validate import prechecked
+
     total = len(paths)
     sources: list[Source] = []
     if jobs <= 1 or total <= 1:
-        for path in paths:
-            sources.append(_load_one(path, as_of))
+        for path, package in prechecked(paths):
+            sources.append(_load_one(path, as_of, package))
             if progress:
                 progress(len(sources), total, Path(path).name)
         return sources

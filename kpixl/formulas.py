@@ -6,7 +6,7 @@ Two modes give one result (``shared/spec/kpi-semantics.md``):
   UDFs (``KPI_ACTUAL``, ``KPI_PLAN``, ``KPI_ATTAINMENT``, ``KPI_STATUS``,
   ``KPI_ELAPSED``) with the argument orders of the spec.
 * ``native``: the same numbers from plain Excel functions only (IF, AND, OR, MIN,
-  MAX, ABS, ROUND, INDEX/MATCH, SUMIFS, AVERAGEIFS, MINIFS, MAXIFS, COUNTIFS, SUMPRODUCT): no
+  MAX, ABS, ROUND, INDEX/MATCH, SUMIFS, AVERAGEIFS, MINIFS, MAXIFS, COUNTIFS, SUMPRODUCT, NA): no
   LET, LAMBDA or dynamic arrays, so Excel 2019+, Excel for the web and LibreOffice
   7.4+ compute them with no add-in.
 
@@ -403,7 +403,8 @@ def evaluation_formulas(mode: str = XLWINGS, language: str = "en") -> dict[str, 
 
 # ------------------------------------------------------------------------ Dashboard
 
-# Dashboard columns: (key, English header, Danish header, KPIs column key it shows).
+# Dashboard columns: (key, English header, Danish header, KPIs column key it shows; None
+# for the helper columns, which compute from the KPIs row instead).
 DASHBOARD_COLUMNS = (
     ("kpi_id", "KPI ID", "KPI-ID", "kpi_id"),
     ("name", "KPI name", "KPI-navn", "name"),
@@ -415,11 +416,17 @@ DASHBOARD_COLUMNS = (
     ("status", "Status", "Status", "status"),
     ("trend", "Trend", "Tendens", "calc_trend"),
     ("forecast", "Forecast", "Prognose", "calc_forecast"),
+    ("calc_vs_plan", "(calc) Actual % of plan", "(beregn) Faktisk i % af plan", None),
 )
+# Hidden, locked helper columns of the Dashboard: the data of the "Actual as % of plan" chart.
+DASHBOARD_HELPERS = ("calc_vs_plan",)
 
 
 def dashboard_formulas(mode: str = XLWINGS, language: str = "en", *, first_data_row: int = 2) -> dict[str, str]:
     """Return the Dashboard table's column formulas: row n shows the KPIs table's row n.
+
+    The helper column ``calc_vs_plan`` (:data:`DASHBOARD_HELPERS`) holds the row's
+    Actual / Plan, ``#N/A`` without a number to show.
 
     ``first_data_row`` is the 1-based sheet row of the Dashboard's first data row; the
     KPI row index is taken from ROW() (LibreOffice does not resolve ``Table[#Headers]``).
@@ -431,8 +438,18 @@ def dashboard_formulas(mode: str = XLWINGS, language: str = "en", *, first_data_
     first = r.column(schema.KPIS, "kpi_id")
     formulas = {}
     for key, _en, _da, source in DASHBOARD_COLUMNS:
+        if source is None:
+            continue
         ref = f"INDEX({r.column(schema.KPIS, source)},{n})"
         formulas[key] = f'=IF(INDEX({first},{n})="","",IF({ref}="","",{ref}))'
+    # Actual / Plan makes KPIs of any unit comparable in one chart. #N/A (the column is
+    # hidden) when either is not a number or the plan is not above 0 (a ratio to such a plan
+    # means nothing): Excel plots a text "" as 0, a bar from the 100% line down to 0%, but
+    # plots nothing for #N/A.
+    actual = f"INDEX({r.column(schema.KPIS, 'actual')},{n})"
+    plan = f"INDEX({r.column(schema.KPIS, 'plan')},{n})"
+    both = f"AND(ISNUMBER({actual}),ISNUMBER({plan}))"
+    formulas["calc_vs_plan"] = f"=IF({both},IF({plan}>0,{actual}/{plan},NA()),NA())"
     return formulas
 
 

@@ -2,19 +2,26 @@
 
 Three stages, in this order, so no parser sees a hostile file:
 
-1. Pre-checks with the standard library only (:func:`precheck`): the path, the
-   magic bytes (old ``.xls``, password-protected OOXML, CSV or text renamed),
-   the zip directory (truncated or corrupt, decompression bombs), every XML
-   member streamed once (XML entity declarations, CRC) and every worksheet's
-   cell references and declared dimension (python-calamine aborts the whole
-   process on a tiny sheet that declares cell XFD1048576, tafia/calamine#693).
+1. Pre-checks on the raw bytes, with no parser (:func:`precheck`): the path,
+   the magic bytes (old ``.xls``, password-protected OOXML, CSV or text
+   renamed), the zip directory (truncated or corrupt, decompression bombs),
+   every XML member unpacked once (CRC, XML entity declarations) and every
+   worksheet's cell references, tag counts and declared dimension
+   (python-calamine aborts the whole process on a tiny sheet that declares cell
+   XFD1048576, tafia/calamine#693). The file is read once; worksheets are
+   scanned as numpy byte arrays, so a 10 MB sheet of formulas costs a few
+   vectorised passes, and the same pass notes the tables' input cells that hold
+   a formula without a saved value or an error.
 2. The package structure with a safe XML parser: defined names (kpixl
    metadata), sheets, and the Excel tables ``KPIs``, ``Measurements`` and
    ``Evaluation`` found by name on whatever sheet they live.
-3. Cell values with python-calamine, typed through :mod:`kpixl.schema`:
-   values that cannot be parsed become findings (codes ``KPX1xx`` for the file
-   and tables, ``KPX2xx`` for cells; ``docs/validation.md`` lists them) and
-   leave the field ``None``.
+3. Cell values, typed through :mod:`kpixl.schema`. A clean table (each input
+   column of one type, nothing below it, no cell needing a finding) is read
+   column by column with fastexcel; anything else cell by cell with
+   python-calamine, where values that cannot be parsed become findings (codes
+   ``KPX1xx`` for the file and tables, ``KPX2xx`` for cells;
+   ``docs/validation.md`` lists them) and leave the field ``None``. Both give
+   the same records.
 
 The semantic rules (duplicates, definitions, late measurements) live in
 :mod:`kpixl.validate`; this module only reports what it cannot read as typed.
@@ -24,10 +31,10 @@ from __future__ import annotations
 
 import functools
 import html
-import math
-import posixpath
 import io
 import logging
+import math
+import posixpath
 import re
 import zipfile
 import zlib
@@ -96,11 +103,6 @@ _SPACE_LUT = _byte_set(b" \t\r\n")
 _TAG_END_LUT = _byte_set(b" \t\r\n>/")
 _ALPHA_LUT = _byte_set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _DIGIT_LUT = _byte_set(b"0123456789")
-_AHEAD_3 = np.arange(1, 4)
-_AROUND_EQ = np.array([-1, 1, 2, 3])
-_WINDOW = np.arange(10)  # "$A$12345" and its closing quote fit
-_CELL_HEAD = np.arange(9)
-_CELL_R_BYTES = np.frombuffer(b'<c r="', np.uint8)
 _R_ATTR_RE = re.compile(rb"\br=\"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})\"")
 _ERROR_TYPE_RE = re.compile(rb"\bt=\"e\"")
 _FORMULA_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")
@@ -212,7 +214,7 @@ def _fail(path: str, code: str, message: str, sheet: str | None = None, cell: st
 def precheck(path: Path | str) -> Package:
     """Return the pre-checked package of ``path`` or raise WorkbookError naming why it cannot be read.
 
-    Uses only the standard library on raw bytes, so it is safe on any input.
+    Looks only at raw bytes (the standard library and numpy, no parser), so it is safe on any input.
     """
     shown = str(path)
     p = Path(path)
@@ -439,42 +441,43 @@ def _check_sheet_extent(shown: str, member: str, content: bytes, prefixed: bool,
     data = np.frombuffer(content or b"\0", dtype=np.uint8)
     last = data.size - 1
 
-    def at(positions: np.ndarray) -> np.ndarray:
-        return data[np.minimum(positions, last)]  # past the end reads the last byte (">" in XML)
-    # Every tag starts with "<" and every attribute value follows "=": one pass finds both.
-    marks = np.flatnonzero((data == _LT) | (data == _EQ))
-    kinds = data[marks]
-    tags = marks[kinds == _LT]
-    equals = marks[kinds == _EQ]
-    ahead = at(tags[:, None] + _AHEAD_3)
-    first, second = ahead[:, 0], ahead[:, 1]
+    def at(positions: np.ndarray, offset: int) -> np.ndarray:
+        return data[np.minimum(positions + offset, last)]  # past the end reads the last byte (">" in XML)
+
+    # Every tag starts with "<": the counts of tags beginning "<row" and "<c" bound the rows
+    # and cells (upper bounds: <rowBreaks>, <col>, <cfRule>... count too).
+    tags = np.flatnonzero(data == _LT)
+    first = at(tags, 1)
     if prefixed:
         rows = len(_ROW_TAG_RE.findall(content)) if tags.size > MAX_ROWS else int(tags.size)
         cells = len(_CELL_TAG_RE.findall(content)) if tags.size > MAX_CELLS else int(tags.size)
     else:
-        # Tags beginning "<row" and "<c" (upper bounds: <rowBreaks>, <col>, <cfRule>... count too).
-        rows = int(np.count_nonzero((first == ord("r")) & (second == ord("o")) & (ahead[:, 2] == ord("w"))))
+        row_like = tags[first == ord("r")]
+        rows = int(np.count_nonzero((at(row_like, 2) == ord("o")) & (at(row_like, 3) == ord("w"))))
         cells = int(np.count_nonzero(first == ord("c")))
     # References: any attribute named r (r="..." or r='...'). Only those with two or more
-    # column letters, five or more row digits, or an entity could be near a limit (9999 rows x
-    # 200 columns is within MAX_CELLS); those, and any "=" with a space beside it, are read
-    # with the regular expression.
-    around = at(equals[:, None] + _AROUND_EQ)  # the byte before "=", and three after it
-    before, quote = around[:, 0], around[:, 1]
+    # column letters or five or more row digits can be near a limit (9999 rows x 200 columns
+    # is within MAX_CELLS); those, and any "=" with a space beside it, are read with the
+    # regular expression.
+    equals = np.flatnonzero(data == _EQ)
+    before, quote = data[equals - 1], at(equals, 1)  # "=" never starts a sheet; index -1 is harmless
     quoted = _QUOTE_LUT[quote]
     refs = equals[(before == ord("r")) & quoted] + 2
     spaced = equals[_SPACE_LUT[before] | _SPACE_LUT[quote]]
-    window = at(refs[:, None] + _WINDOW)
-    alpha = _ALPHA_LUT[window]
-    dollar = window[:, 0] == ord("$")
-    two_letters = np.where(dollar, alpha[:, 1] & alpha[:, 2], alpha[:, 0] & alpha[:, 1])
-    ends = _QUOTE_LUT[window]
-    ends[:, -1] = True
-    open_ = _WINDOW < np.argmax(ends, axis=1)[:, None]
-    digits = np.count_nonzero(_DIGIT_LUT[window] & open_, axis=1)
-    escaped = np.any((window == ord("&")) & open_, axis=1)
-    near = refs[two_letters | (digits >= 5) | escaped] - 2
-    max_row = max_col = 0
+    start = refs + (at(refs, 0) == ord("$"))
+    letter = _ALPHA_LUT[at(start, 0)]
+    two_letters = letter & _ALPHA_LUT[at(start, 1)]
+    digits_from = start + letter
+    digits_from = digits_from + (at(digits_from, 0) == ord("$"))
+    five_digits = _DIGIT_LUT[at(digits_from, 4)]  # a superset: checked exactly below
+    # Two upper-case letters and a digit (AA1..ZZ9999, e.g. the KPIs sheet's columns) are
+    # numbered here; anything else near a limit goes through the regular expression.
+    second_letter = at(start, 1)
+    plain = two_letters & ~five_digits & (at(start, 0) <= ord("Z")) & (second_letter <= ord("Z")) \
+        & _DIGIT_LUT[at(start, 2)]
+    max_col = int(((at(start[plain], 0).astype(np.int64) - 64) * 26 + second_letter[plain] - 64).max(initial=0))
+    near = refs[(two_letters & ~plain) | five_digits] - 2
+    max_row = 0
     for position in near.tolist() + spaced.tolist():
         for match in _REF_AT_RE.finditer(content, max(0, position - 24), position + 80):
             for letters, digit_text in _refs_in(match):
@@ -489,27 +492,30 @@ def _check_sheet_extent(shown: str, member: str, content: bytes, prefixed: bool,
         return None
     if prefixed:
         return _classify_special(content, [m.start() for m in _PREFIXED_CELL_RE.finditer(content)], columns)
-    # Input cells holding a formula (<f) or an error (t="e"), found from those marks back to
-    # the cell holding them; the column is read from r when it comes first (Excel's order).
-    tag_end = _TAG_END_LUT[second]
+    # Input cells holding a formula (<f) or an error (t="e"): each such mark is traced back to
+    # the cell holding it. The column is read from r when it comes first (Excel's order);
+    # other cells are all looked at.
+    tag_end = _TAG_END_LUT[at(tags, 2)]
     cell_starts = tags[(first == ord("c")) & tag_end]
     formulas = tags[(first == ord("f")) & tag_end]
-    errors = equals[(before == ord("t")) & quoted & (around[:, 2] == ord("e")) & _QUOTE_LUT[around[:, 3]]]
-    index = np.searchsorted(cell_starts, np.concatenate([formulas, errors])) - 1
-    index = np.unique(index[index >= 0])
-    if not index.size:
+    maybe_error = equals[(before == ord("t")) & quoted]
+    errors = maybe_error[(at(maybe_error, 2) == ord("e")) & _QUOTE_LUT[at(maybe_error, 3)]]
+    if not cell_starts.size or not (formulas.size or errors.size):
         return _SheetScan()
-    owners = cell_starts[index]
-    head = at(owners[:, None] + _CELL_HEAD)
-    standard = np.all(head[:, :6] == _CELL_R_BYTES, axis=1)
-    letters = head[:, 6:9].astype(np.int64)
-    upper = (letters >= ord("A")) & (letters <= ord("Z"))
-    one = letters[:, 0] - 64
-    two = one * 26 + letters[:, 1] - 64
-    three = two * 26 + letters[:, 2] - 64
-    number = np.where(upper[:, 1], np.where(upper[:, 2], three, two), one)
-    wanted = np.isin(number, np.fromiter(columns, np.int64)) & upper[:, 0]
-    return _classify_special(content, owners[wanted | ~standard].tolist(), columns)
+    standard = np.ones(cell_starts.size, bool)
+    for offset, byte in enumerate(b'c r="', start=1):
+        standard &= at(cell_starts, offset) == byte
+    letters = [at(cell_starts, offset).astype(np.int64) for offset in (6, 7, 8)]
+    upper = [(x >= ord("A")) & (x <= ord("Z")) for x in letters]
+    one = letters[0] - 64
+    two = one * 26 + letters[1] - 64
+    three = two * 26 + letters[2] - 64
+    number = np.where(upper[1], np.where(upper[2], three, two), one)
+    look = ~standard | (np.isin(number, np.fromiter(columns, np.int64)) & upper[0])
+    owner = np.searchsorted(cell_starts, np.concatenate([formulas, errors])) - 1
+    owner = owner[owner >= 0]
+    owner = np.unique(owner[look[owner]])
+    return _classify_special(content, cell_starts[owner].tolist(), columns)
 
 
 def _refs_in(match: re.Match[bytes]) -> list[tuple[str, str]]:
@@ -700,13 +706,14 @@ def _custom_properties(pkg: Package) -> dict[str, str]:
 
 # ------------------------------------------------------------------ reading
 
-def read_workbook(path: Path | str) -> DepartmentWorkbook:
+def read_workbook(path: Path | str, *, package: Package | None = None) -> DepartmentWorkbook:
     """Return the records and reading findings of one department workbook.
 
     Raises WorkbookError (with path, and sheet/cell where there is one) when the
-    file cannot be read as a kpixl workbook at all.
+    file cannot be read as a kpixl workbook at all. ``package`` is the result of
+    :func:`precheck` on the same path when the caller ran it already.
     """
-    pkg = precheck(path)
+    pkg = package if package is not None else precheck(path)
     _sheets, defined, tables = pkg.structure or _structure(pkg)
     props = _custom_properties(pkg)
     by_name = {t.name.casefold(): t for t in tables}
@@ -1280,8 +1287,11 @@ def _typed_column(column: schema.Column, array: Any) -> list[Any] | None:
             result.append(word)
         return result
     if kind == "number":
-        if type_name != "double" or any(v is not None and not math.isfinite(v) for v in raw):
+        if type_name != "double":
             return None
+        numbers = array.to_numpy(zero_copy_only=False)  # nulls become NaN
+        if np.isinf(numbers).any() or np.count_nonzero(np.isnan(numbers)) != array.null_count:
+            return None  # infinite or NaN values: the exact reader decides
         return raw
     if kind == "date":
         if type_name.startswith("timestamp"):

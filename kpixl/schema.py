@@ -41,6 +41,8 @@ class Column:
     computed: bool = False
     # Helper columns exist only to make native formulas possible; users never type there.
     helper: bool = False
+    # Long free text: the cells wrap (the row grows) instead of being cut at the next cell.
+    wrap: bool = False
 
     def header(self, language: str) -> str:
         """Return the header text in ``language``."""
@@ -147,10 +149,10 @@ KPIS = Table(
         Column("weight", "Weight", "Vægt", "number", width=8, number_format=NUM,
                note_en="Weight in the parent's roll-up (default 1).", note_da="Vægt i den overordnedes samling (standard 1)."),
         Column("data_source", "Data source", "Datakilde", "text", width=18),
-        Column("specific", "Specific", "Specifik", "text", width=28),
-        Column("measurable", "Measurable", "Målbar", "text", width=28),
-        Column("attainable", "Attainable", "Opnåelig", "text", width=28),
-        Column("relevant", "Relevant", "Relevant", "text", width=28),
+        Column("specific", "Specific", "Specifik", "text", width=34, wrap=True),
+        Column("measurable", "Measurable", "Målbar", "text", width=34, wrap=True),
+        Column("attainable", "Attainable", "Opnåelig", "text", width=34, wrap=True),
+        Column("relevant", "Relevant", "Relevant", "text", width=34, wrap=True),
         Column("actual", "Actual", "Faktisk", "computed", computed=True, width=12, number_format=NUM),
         Column("plan", "Plan", "Plan", "computed", computed=True, width=12, number_format=NUM),
         Column("attainment", "Attainment", "Målopfyldelse", "computed", computed=True, width=13, number_format=PCT),
@@ -185,7 +187,7 @@ MEASUREMENTS = Table(
         Column("value", "Value", "Værdi", "number", required=True, width=12, number_format=NUM,
                note_en="The measured value for that period.", note_da="Den målte værdi for perioden."),
         Column("entered_by", "Entered by", "Indtastet af", "text", width=16),
-        Column("note", "Note", "Note", "text", width=30),
+        Column("note", "Note", "Note", "text", width=30, wrap=True),
         # Helper columns (hidden, locked) for the KPI-level formulas: which rows count as of
         # AsOf, their order, and the points of the trend and forecast lines (x = days from AsOf).
         Column("calc_kpi_row", "(calc) KPI row", "(beregn) KPI-række", "computed", computed=True, helper=True),
@@ -214,7 +216,7 @@ EVALUATION = Table(
                note_en="Keep, Adjust target or Retire.", note_da="Behold, Juster mål eller Udfas."),
         Column("new_target", "New target", "Nyt mål", "number", width=12, number_format=NUM,
                note_en="Only with Adjust target.", note_da="Kun ved Juster mål."),
-        Column("notes", "Notes", "Noter", "text", width=40),
+        Column("notes", "Notes", "Noter", "text", width=60, wrap=True),
     ),
 )
 

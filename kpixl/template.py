@@ -20,6 +20,7 @@ formats, so a Unit typed later works too. ``docs/workbook.md`` describes the res
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date, datetime
 from pathlib import Path
 from typing import Sequence
@@ -53,6 +54,10 @@ DASHBOARD_AS_OF_CELL = (1, 1)
 DASHBOARD_HEADER_ROW = 4
 DASHBOARD_TABLE = "KPIDashboard"
 
+# Points per line of text in a row (Calibri 11, Excel's default row height).
+ROW_HEIGHT = 15
+WRAP_CHARS_PER_WIDTH = 1.1
+
 INPUT_FILL = "#FFF7D6"
 CALC_FILL = "#EEF1F5"
 HEADER_FILL = "#1F4E79"
@@ -69,7 +74,8 @@ _UI = {
         "title": "KPI dashboard", "as_of": "As of", "period": "Period", "department": "Department",
         "as_of_note": "The date every number is computed as of. =TODAY() by default; type a date to look "
                       "back or to close a period at its deadline.",
-        "chart_attainment": "Attainment per KPI", "chart_actual_plan": "Actual vs plan",
+        "chart_attainment": "Attainment per KPI", "chart_actual_plan": "Actual as % of plan",
+        "series_actual": "Actual / plan",
         "lists_title": "Dropdown lists (used by the data validation of the other sheets)",
         "yes_no": "Yes/No", "decision": "Decision", "status": "Status", "trend": "Trend",
         "input_title": "Type here", "kpi_pick": "Pick a KPI ID from the KPIs sheet.",
@@ -82,7 +88,8 @@ _UI = {
         "title": "KPI-overblik", "as_of": "Opgjort pr.", "period": "Periode", "department": "Afdeling",
         "as_of_note": "Datoen alle tal opgøres pr. =TODAY() som standard; skriv en dato for at se tilbage "
                       "eller afslutte en periode på fristen.",
-        "chart_attainment": "Målopfyldelse pr. KPI", "chart_actual_plan": "Faktisk mod plan",
+        "chart_attainment": "Målopfyldelse pr. KPI", "chart_actual_plan": "Faktisk i % af plan",
+        "series_actual": "Faktisk / plan",
         "lists_title": "Rullelister (bruges af datavalideringen på de andre ark)",
         "yes_no": "Ja/Nej", "decision": "Beslutning", "status": "Status", "trend": "Tendens",
         "input_title": "Skriv her", "kpi_pick": "Vælg et KPI-ID fra arket KPI'er.",
@@ -315,26 +322,29 @@ class _Writer:
                            "align": "left"})
         self._cache: dict[tuple, object] = {}
 
-    def fmt(self, *, number_format: str | None = None, locked: bool = True, helper: bool = False):
+    def fmt(self, *, number_format: str | None = None, locked: bool = True, helper: bool = False,
+            wrap: bool = False):
         """Return a (cached) cell format: input cells unlocked and tinted, computed ones grey."""
-        key = (number_format, locked, helper)
+        key = (number_format, locked, helper, wrap)
         if key not in self._cache:
             props: dict[str, object] = {"locked": locked}
             if number_format:
                 props["num_format"] = number_format
+            if wrap:
+                props["text_wrap"] = True
             if not locked:
                 props["bg_color"] = INPUT_FILL
             elif helper:
                 props["font_color"] = "#7F7F7F"
             else:
                 props["bg_color"] = CALC_FILL
-            if number_format is None:
-                props["valign"] = "top"
+            # Top, also for numbers: a row grown for wrapped text reads along its first line.
+            props["valign"] = "top"
             self._cache[key] = self.wb.add_format(props)
         return self._cache[key]
 
     def column_format(self, col: schema.Column):
-        return self.fmt(number_format=col.number_format, locked=col.computed, helper=col.helper)
+        return self.fmt(number_format=col.number_format, locked=col.computed, helper=col.helper, wrap=col.wrap)
 
     # --------------------------------------------------------------- driver
 
@@ -483,11 +493,29 @@ class _Writer:
             hidden = {"hidden": True} if col.helper else {}
             ws.set_column(i, i, col.width, None, hidden)
         ws.set_row(0, 30)
+        self._fit_wrapped_rows(ws, table, rows)
         ws.freeze_panes(1, 2 if table is schema.KPIS else 1)
         ws.set_landscape()
         ws.fit_to_pages(1, 0)
         ws.repeat_rows(0)
         ws.protect("", {"format_columns": True, "format_rows": True, "autofilter": True, "sort": False})
+
+    @staticmethod
+    def _fit_wrapped_rows(ws, table: schema.Table, rows: list[list]) -> None:
+        """Make the prefilled rows tall enough for the lines of their wrapped text cells.
+
+        LibreOffice keeps the stored row height when it loads a file, so wrapped lines
+        would overlap the next row. A line holds about 1.1 characters per
+        unit of column width (Calibri 11, mixed text); long words count whole.
+        """
+        wrapped = [(i, int(col.width * WRAP_CHARS_PER_WIDTH)) for i, col in enumerate(table.columns) if col.wrap]
+        if not wrapped:
+            return
+        for r, row in enumerate(rows, start=1):
+            lines = max(len(textwrap.wrap(str(row[i]), width)) if isinstance(row[i], str) else 1
+                        for i, width in wrapped)
+            if lines > 1:
+                ws.set_row(r, ROW_HEIGHT * lines)
 
     def _validations(self, ws, table: schema.Table, n_rows: int) -> None:
         for i, col in enumerate(table.columns):
@@ -618,20 +646,21 @@ class _Writer:
         first_data = header_row + 2  # 1-based sheet row of the first KPI
         formulas = fx.dashboard_formulas(self.mode, self.lang, first_data_row=first_data)
         number_formats = {"target": schema.NUM, "actual": schema.NUM, "plan": schema.NUM,
-                          "attainment": schema.PCT, "forecast": schema.NUM}
+                          "attainment": schema.PCT, "forecast": schema.NUM, "calc_vs_plan": schema.PCT}
         widths = {"kpi_id": 12, "name": 30, "owner": 18, "status": 13, "trend": 12, "attainment": 13}
         columns = []
         for key, *_ in fx.DASHBOARD_COLUMNS:
+            helper = key in fx.DASHBOARD_HELPERS
             columns.append({"header": fx.dashboard_header(key, self.lang), "formula": formulas[key],
-                            "format": self.fmt(number_format=number_formats.get(key)),
-                            "header_format": self.f_header})
+                            "format": self.fmt(number_format=number_formats.get(key), helper=helper),
+                            "header_format": self.f_helper_header if helper else self.f_header})
         n = self.kpi_rows
         ws.add_table(header_row, 0, header_row + n, len(columns) - 1,
                      {"name": DASHBOARD_TABLE, "columns": columns, "style": "Table Style Light 1",
                       "autofilter": False})
         keys = [c[0] for c in fx.DASHBOARD_COLUMNS]
         for i, key in enumerate(keys):
-            ws.set_column(i, i, widths.get(key, 12))
+            ws.set_column(i, i, widths.get(key, 12), None, {"hidden": True} if key in fx.DASHBOARD_HELPERS else {})
         first, last = header_row + 1, header_row + n
         status_col, att_col = keys.index("status"), keys.index("attainment")
         self._status_formats(ws, first, last, status_col)
@@ -652,6 +681,7 @@ class _Writer:
             return f"={sheet}!${xl_col_to_name(col)}${first + 1}:${xl_col_to_name(col)}${first + shown}"
 
         id_col = keys.index("kpi_id")
+        chart_col = len(keys) - len(fx.DASHBOARD_HELPERS) + 1  # one empty column right of the table
         chart = self.wb.add_chart({"type": "bar"})
         chart.add_series({"name": fx.dashboard_header("attainment", self.lang), "categories": rng(id_col),
                           "values": rng(att_col), "fill": {"color": "#2E75B6"}, "gap": 60})
@@ -661,16 +691,23 @@ class _Writer:
         chart.set_legend({"none": True})
         chart.show_blanks_as("gap")
         chart.set_size({"width": 620, "height": 420})
-        ws.insert_chart(header_row, len(keys) + 1, chart)
-        chart2 = self.wb.add_chart({"type": "column"})
-        for key, colour in (("actual", "#2E75B6"), ("plan", "#A5A5A5")):
-            col = keys.index(key)
-            chart2.add_series({"name": fx.dashboard_header(key, self.lang), "categories": rng(id_col),
-                               "values": rng(col), "fill": {"color": colour}})
+        ws.insert_chart(header_row, chart_col, chart)
+        # Actual against plan, unit-free: Actual / Plan per KPI, so a revenue in millions and a
+        # rate of 2% share one axis. The bars start at the 100% line (the KPI axis crosses
+        # there): a bar to the left falls short of the plan, one to the right beats it, and
+        # its length is the gap, however close to 100% all KPIs are.
+        chart2 = self.wb.add_chart({"type": "bar"})
+        chart2.add_series({"name": ui["series_actual"], "categories": rng(id_col),
+                           "values": rng(keys.index("calc_vs_plan")), "fill": {"color": "#2E75B6"}, "gap": 60})
         chart2.set_title({"name": ui["chart_actual_plan"]})
+        chart2.set_x_axis({"num_format": "0%", "crossing": 1, "major_gridlines": {"visible": True}})
+        chart2.set_y_axis({"reverse": True, "label_position": "low",
+                           "line": {"color": "#404040", "width": 1.5}})
+        chart2.set_legend({"none": True})
         chart2.show_blanks_as("gap")
-        chart2.set_size({"width": 620, "height": 320})
-        ws.insert_chart(header_row + 22, len(keys) + 1, chart2)
+        chart2.show_hidden_data()  # its data are a hidden helper column
+        chart2.set_size({"width": 620, "height": 420})
+        ws.insert_chart(header_row + 23, chart_col, chart2)
         ws.freeze_panes(header_row + 1, 2)
         ws.set_landscape()
         ws.fit_to_pages(1, 0)

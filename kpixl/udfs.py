@@ -461,10 +461,42 @@ def _floats_list(values: np.ndarray) -> list:
 
 # ---------------------------------------------------------------- the UDFs
 
+# One help text per argument name: Excel shows it in the function wizard.
+_ARGUMENT_DOCS = {
+    'start': "Start date of the KPI period (a date or a range of dates).",
+    'deadline': "Deadline: the date the target is due (a date or a range).",
+    'as_of': "Optional. The date to measure at; blank means today.",
+    'kpi_id': "The KPI ID(s) to look up (a cell or a range: one actual per ID).",
+    'ids': "The KPI ID column of the measurements.",
+    'period_ends': "The period end date column of the measurements.",
+    'values': "The measurements in period order (blanks are skipped).",
+    'aggregation': "Optional. sum (cumulative) or average/last/min/max; default last.",
+    'target': "The target value to reach by the deadline.",
+    'baseline': "Optional. The starting value (needed for decrease).",
+    'direction': "Optional. increase, decrease or maintain; default increase.",
+    'elapsed': "Optional. Elapsed fraction 0..1 (see KPI_ELAPSED); default 1.",
+    'tolerance': "Optional. Allowed distance for maintain; default 10% of |target|.",
+    'actual': "The actual value (see KPI_ACTUAL).",
+    'green': "Optional. Attainment at or above this is On track; default 0.95.",
+    'amber': "Optional. Attainment at or above this is At risk; default 0.85.",
+    'language': "Optional. en or da; default en.",
+    'attainments': "The attainments of the child KPIs (blanks are skipped).",
+    'weights': "Optional. One weight per attainment; blank weights count 1.",
+}
+
+
+def _arguments(*names: str, **docs: str):
+    """Declare the UDF's arguments to xlwings: 2-D ranges, errors as text, and their help texts."""
+    def decorate(function):
+        # Applied last-to-first, exactly as stacked @xw.arg decorators would be.
+        for name in reversed(names):
+            function = xw.arg(name, ndim=2, err_to_str=True, doc=docs.get(name, _ARGUMENT_DOCS[name]))(function)
+        return function
+    return decorate
+
+
 @xw.func(category=CATEGORY)
-@xw.arg("start", ndim=2, err_to_str=True, doc="Start date of the KPI period (a date or a range of dates).")
-@xw.arg("deadline", ndim=2, err_to_str=True, doc="Deadline: the date the target is due (a date or a range).")
-@xw.arg("as_of", ndim=2, err_to_str=True, doc="Optional. The date to measure at; blank means today.")
+@_arguments('start', 'deadline', 'as_of')
 def KPI_ELAPSED(start, deadline, as_of=None):
     """Return the elapsed fraction f = (as_of - start) / (deadline - start), clamped to 0..1, in whole days."""
     def call():
@@ -474,16 +506,11 @@ def KPI_ELAPSED(start, deadline, as_of=None):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("kpi_id", ndim=2, err_to_str=True, doc="The KPI ID(s) to look up (a cell or a range: one actual per ID).")
-@xw.arg("ids", ndim=2, err_to_str=True, doc="The KPI ID column of the measurements.")
-@xw.arg("period_ends", ndim=2, err_to_str=True, doc="The period end date column of the measurements.")
-@xw.arg("values", ndim=2, err_to_str=True, doc="The value column of the measurements.")
-@xw.arg("aggregation", ndim=2, err_to_str=True,
-        doc="Optional. sum, average, last, min or max (Danish words too); default last.")
-@xw.arg("as_of", ndim=2, err_to_str=True,
-        doc="Optional. Count measurements with a period end on or before this date; blank: no upper bound.")
-@xw.arg("start", ndim=2, err_to_str=True,
-        doc="Optional. Count measurements with a period end on or after this date; blank: no lower bound.")
+@_arguments('kpi_id', 'ids', 'period_ends', 'values', 'aggregation', 'as_of', 'start',
+            values="The value column of the measurements.",
+            aggregation="Optional. sum, average, last, min or max (Danish words too); default last.",
+            as_of="Optional. Count measurements with a period end on or before this date; blank: no upper bound.",
+            start="Optional. Count measurements with a period end on or after this date; blank: no lower bound.")
 def KPI_ACTUAL(kpi_id, ids, period_ends, values, aggregation=None, as_of=None, start=None):
     """Return the KPI's actual: its measurements with start <= period end <= as_of, combined by the aggregation."""
     def call():
@@ -581,12 +608,7 @@ def _group_measurements(ids, period_ends, values) -> tuple[dict[str, list[tuple[
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("target", ndim=2, err_to_str=True, doc="The target value to reach by the deadline.")
-@xw.arg("baseline", ndim=2, err_to_str=True, doc="Optional. The starting value (needed for decrease).")
-@xw.arg("direction", ndim=2, err_to_str=True, doc="Optional. increase, decrease or maintain; default increase.")
-@xw.arg("elapsed", ndim=2, err_to_str=True, doc="Optional. Elapsed fraction 0..1 (see KPI_ELAPSED); default 1.")
-@xw.arg("aggregation", ndim=2, err_to_str=True, doc="Optional. sum (cumulative) or average/last/min/max; default last.")
-@xw.arg("tolerance", ndim=2, err_to_str=True, doc="Optional. Allowed distance for maintain; default 10% of |target|.")
+@_arguments('target', 'baseline', 'direction', 'elapsed', 'aggregation', 'tolerance')
 def KPI_PLAN(target, baseline=None, direction=None, elapsed=None, aggregation=None, tolerance=None):
     """Return the plan: where the KPI should be at the elapsed fraction."""
     def call():
@@ -596,13 +618,7 @@ def KPI_PLAN(target, baseline=None, direction=None, elapsed=None, aggregation=No
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("actual", ndim=2, err_to_str=True, doc="The actual value (see KPI_ACTUAL).")
-@xw.arg("target", ndim=2, err_to_str=True, doc="The target value to reach by the deadline.")
-@xw.arg("baseline", ndim=2, err_to_str=True, doc="Optional. The starting value (needed for decrease).")
-@xw.arg("direction", ndim=2, err_to_str=True, doc="Optional. increase, decrease or maintain; default increase.")
-@xw.arg("elapsed", ndim=2, err_to_str=True, doc="Optional. Elapsed fraction 0..1 (see KPI_ELAPSED); default 1.")
-@xw.arg("aggregation", ndim=2, err_to_str=True, doc="Optional. sum (cumulative) or average/last/min/max; default last.")
-@xw.arg("tolerance", ndim=2, err_to_str=True, doc="Optional. Allowed distance for maintain; default 10% of |target|.")
+@_arguments('actual', 'target', 'baseline', 'direction', 'elapsed', 'aggregation', 'tolerance')
 def KPI_ATTAINMENT(actual, target, baseline=None, direction=None, elapsed=None, aggregation=None, tolerance=None):
     """Return the attainment (actual - zero point) / (plan - zero point); 1 means exactly on plan."""
     def call():
@@ -618,16 +634,9 @@ def KPI_ATTAINMENT(actual, target, baseline=None, direction=None, elapsed=None, 
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("actual", ndim=2, err_to_str=True, doc="The actual value (see KPI_ACTUAL).")
-@xw.arg("target", ndim=2, err_to_str=True, doc="The target value to reach by the deadline.")
-@xw.arg("baseline", ndim=2, err_to_str=True, doc="Optional. The starting value (needed for decrease).")
-@xw.arg("direction", ndim=2, err_to_str=True, doc="Optional. increase, decrease or maintain; default increase.")
-@xw.arg("elapsed", ndim=2, err_to_str=True, doc="Optional. Elapsed fraction 0..1 (see KPI_ELAPSED); default 1.")
-@xw.arg("aggregation", ndim=2, err_to_str=True, doc="Optional. sum (cumulative) or average/last/min/max; default last.")
-@xw.arg("tolerance", ndim=2, err_to_str=True, doc="Optional. Allowed distance for maintain; default 10% of |target|.")
-@xw.arg("green", ndim=2, err_to_str=True, doc="Optional. Attainment at or above this is On track; default 0.95.")
-@xw.arg("amber", ndim=2, err_to_str=True, doc="Optional. Attainment at or above this is At risk; default 0.85.")
-@xw.arg("language", ndim=2, err_to_str=True, doc="Optional. en or da (Danish status words); default en.")
+@_arguments('actual', 'target', 'baseline', 'direction', 'elapsed', 'aggregation', 'tolerance',
+            'green', 'amber', 'language',
+            language="Optional. en or da (Danish status words); default en.")
 def KPI_STATUS(actual, target, baseline=None, direction=None, elapsed=None, aggregation=None, tolerance=None,
                green=None, amber=None, language=None):
     """Return the status: On track, At risk, Off track, Not started or No data."""
@@ -664,10 +673,8 @@ def KPI_STATUS(actual, target, baseline=None, direction=None, elapsed=None, aggr
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("values", ndim=2, err_to_str=True, doc="The measurements in period order (blanks are skipped).")
-@xw.arg("direction", ndim=2, err_to_str=True, doc="Optional. increase, decrease or maintain; default increase.")
-@xw.arg("target", ndim=2, err_to_str=True, doc="Optional. The target (needed for maintain).")
-@xw.arg("language", ndim=2, err_to_str=True, doc="Optional. en or da; default en.")
+@_arguments('values', 'direction', 'target', 'language',
+            target="Optional. The target (needed for maintain).")
 def KPI_TREND(values, direction=None, target=None, language=None):
     """Return the trend of the values: Improving, Stable, Worsening or No data."""
     def call():
@@ -683,11 +690,11 @@ def KPI_TREND(values, direction=None, target=None, language=None):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("values", ndim=2, err_to_str=True, doc="The measurement values (blanks are skipped).")
-@xw.arg("period_ends", ndim=2, err_to_str=True, doc="The period end date of each value (same size as values).")
-@xw.arg("deadline", ndim=2, err_to_str=True, doc="The date to forecast (the KPI's deadline).")
-@xw.arg("aggregation", ndim=2, err_to_str=True,
-        doc="Optional. sum forecasts the running total; others forecast the values; default last.")
+@_arguments('values', 'period_ends', 'deadline', 'aggregation',
+            deadline="The date to forecast (the KPI's deadline).",
+            values="The measurement values (blanks are skipped).",
+            period_ends="The period end date of each value (same size as values).",
+            aggregation="Optional. sum forecasts the running total; others forecast the values; default last.")
 def KPI_FORECAST(values, period_ends, deadline, aggregation=None):
     """Return the least-squares value at the deadline, as Excel's FORECAST.LINEAR (running sum for sum KPIs)."""
     def call():
@@ -715,8 +722,7 @@ def KPI_FORECAST(values, period_ends, deadline, aggregation=None):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("attainments", ndim=2, err_to_str=True, doc="The attainments of the child KPIs (blanks are skipped).")
-@xw.arg("weights", ndim=2, err_to_str=True, doc="Optional. One weight per attainment; blank weights count 1.")
+@_arguments('attainments', 'weights')
 def KPI_ROLLUP(attainments, weights=None):
     """Return the roll-up score: the weighted mean of the attainments clipped to 0..1."""
     def call():

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import bisect
 import calendar
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator, Sequence
 
 from kpixl import core, reader
 from kpixl.errors import DefinitionError, WorkbookError
@@ -50,15 +51,19 @@ _OWNER_SEPARATORS = (",", ";", "/", "&", "+", " and ", " og ")
 MAX_LISTED_PERIODS = 4
 
 
-def check_workbook(path: Path | str, as_of: date | None = None) -> DepartmentWorkbook:
+def check_workbook(path: Path | str, as_of: date | None = None, *,
+                   prechecked: Future | None = None) -> DepartmentWorkbook:
     """Return the workbook read from ``path`` with every finding attached; never raise for a bad file.
 
     An unreadable file gives an empty DepartmentWorkbook with one error finding.
+    ``prechecked`` is a future of :func:`kpixl.reader.precheck` on ``path`` already
+    started (see :func:`prechecked`).
     """
     as_of = as_of or date.today()
     shown = str(path)
     try:
-        workbook = reader.read_workbook(path)
+        package = prechecked.result() if prechecked is not None else None
+        workbook = reader.read_workbook(path, package=package)
     except WorkbookError as error:
         workbook = DepartmentWorkbook(path=shown)
         workbook.findings.append(Finding(error.code, ERROR, error.reason,
@@ -95,8 +100,8 @@ def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: 
                                                                   "give the folder with the department workbooks",
                                            Place(str(raw))))
     files = reader.expand_paths(paths)
-    for done, path in enumerate(files, start=1):
-        workbook = check_workbook(path, as_of)
+    for done, (path, package) in enumerate(prechecked(files), start=1):
+        workbook = check_workbook(path, as_of, prechecked=package)
         report.files.append(str(path))
         report.findings.extend(workbook.findings)
         report.kpi_count += len(workbook.kpis)
@@ -104,6 +109,29 @@ def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: 
         if progress is not None:
             progress(done, len(files), str(path))
     return report
+
+
+def prechecked(files: Sequence[Path | str]) -> Iterator[tuple[Path | str, Future | None]]:
+    """Yield each file with the future of its pre-check, started one file ahead in a thread.
+
+    The byte-level pre-check of the next file (zlib and numpy, which release the GIL)
+    then runs while this one is parsed (fastexcel, which releases it too), so the two
+    overlap on a second core. Each file is still pre-checked before any parser sees it.
+    """
+    if len(files) < 2:
+        for path in files:
+            yield path, None
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpixl-precheck") as pool:
+        ahead = pool.submit(reader.precheck, files[0])
+        try:
+            for index, path in enumerate(files):
+                current = ahead
+                ahead = pool.submit(reader.precheck, files[index + 1]) if index + 1 < len(files) else None
+                yield path, current
+        finally:
+            if ahead is not None:
+                ahead.cancel()
 
 
 # ------------------------------------------------------------------ rules
@@ -194,9 +222,11 @@ class _Rules:
     # -- measurements
     def check_measurements(self, kpis: dict[str, KpiRecord]) -> None:
         seen: dict[tuple[str, date], Place] = {}
-        dates: dict[str, list[date]] = {}
+        dates: dict[str, list[date]] = {kpi.kpi_id: [] for kpi in kpis.values()}
+        # A KPI's window once per KPI, not per measurement (a workbook holds thousands of values).
+        windows = {key: (kpi, kpi.start or date.min, kpi.deadline or date.max) for key, kpi in kpis.items()}
         for m in self.wb.measurements:
-            kpi = kpis.get(m.kpi_id.casefold())
+            kpi, start, deadline = windows.get(m.kpi_id.casefold()) or (None, None, None)
             if kpi is None:
                 self.add(E_UNKNOWN_KPI, ERROR, f"KPI ID {m.kpi_id!r} is not in the KPIs table; pick an existing KPI ID "
                                                "or add the KPI", m.place, m.kpi_id)
@@ -209,7 +239,9 @@ class _Rules:
                                                          f"{first.cell}); delete one of them", m.place, kpi.kpi_id)
                 continue
             seen[key] = m.place
-            dates.setdefault(kpi.kpi_id, []).append(m.period_end)
+            dates[kpi.kpi_id].append(m.period_end)
+            if start <= m.period_end <= deadline:
+                continue
             if kpi.start is not None and m.period_end < kpi.start:
                 self.add(E_BEFORE_START, ERROR, f"period end {m.period_end.isoformat()} is before the KPI's start date "
                                                 f"{kpi.start.isoformat()}; check the date", m.place, kpi.kpi_id)
@@ -323,4 +355,4 @@ def _label(frequency: str, first: date, full_last: date) -> str:
     return f"{first.year}"
 
 
-__all__ = ["check_workbook", "validate", "periods"]
+__all__ = ["check_workbook", "validate", "prechecked", "periods"]

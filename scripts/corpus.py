@@ -33,24 +33,49 @@ def _template_writer():
 
 
 def make_corpus(folder: Path | str, n_files: int, kpis: int = 25, weeks: int = 52, *, language: str = "en",
-                formulas: str = "native", use_template: bool = True, seed: int = 7, jobs: int | None = None) -> list[Path]:
+                formulas: str = "native", use_template: bool = True, seed: int = 7, jobs: int | None = None,
+                distinct: int = 100) -> list[Path]:
     """Write ``n_files`` department workbooks into ``folder`` and return their paths (sorted).
 
     Files already there (same name) are kept, so a corpus grows between runs; ``jobs``
-    processes write the rest (default: every CPU).
+    processes write the rest (default: every CPU). The first ``distinct`` files are
+    written one by one (own seeded values); later ones are copies of those with the
+    department and KPI IDs renamed, which is much faster for 1,000 files.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    todo = [(folder, f, kpis, weeks, language, formulas, use_template, seed) for f in range(n_files)
+    todo = [(folder, f, kpis, weeks, language, formulas, use_template, seed) for f in range(min(n_files, distinct))
             if not (folder / _name(f)).exists()]
+    clones = [(folder, f, f % distinct) for f in range(distinct, n_files) if not (folder / _name(f)).exists()]
     jobs = max(1, jobs or os.cpu_count() or 1)
-    if jobs > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            list(pool.map(_write_one, todo, chunksize=max(1, len(todo) // (jobs * 8))))
-    else:
-        for args in todo:
-            _write_one(args)
+    for work, items in ((_write_one, todo), (_clone_one, clones)):
+        if jobs > 1 and len(items) > 1:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                list(pool.map(work, items, chunksize=max(1, len(items) // (jobs * 8))))
+        else:
+            for args in items:
+                work(args)
     return sorted(folder / _name(f) for f in range(n_files))
+
+
+def _clone_one(args: tuple) -> Path:
+    """Copy workbook number ``source`` as number ``f``: department and KPI IDs renamed in the parts holding them."""
+    import zipfile
+
+    folder, f, source = args
+    old_department, new_department = f"Dept{source:03d}".encode(), f"Dept{f:03d}".encode()
+    old_prefix, new_prefix = f"D{source:03d}-".encode(), f"D{f:03d}-".encode()
+    target = folder / _name(f)
+    temp = target.with_suffix(".tmp")
+    with zipfile.ZipFile(folder / _name(source)) as original, \
+            zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in original.infolist():
+            data = original.read(info)
+            if old_department in data or old_prefix in data:
+                data = data.replace(old_department, new_department).replace(old_prefix, new_prefix)
+            copy.writestr(info, data, compress_type=info.compress_type)
+    temp.replace(target)
+    return target
 
 
 def _name(index: int) -> str:

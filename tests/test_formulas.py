@@ -22,7 +22,7 @@ TABLES = {t.name: t for t in schema.TABLES}
 # Functions a native formula may use (Excel 2019+, LibreOffice 7.4+, no dynamic arrays).
 NATIVE_FUNCTIONS = {"IF", "AND", "OR", "NOT", "MIN", "MAX", "ABS", "ROUND", "INT", "TRIM", "N", "ISNUMBER",
                     "IFERROR", "INDEX", "MATCH", "SUMIFS", "AVERAGEIFS", "MINIFS", "MAXIFS", "COUNTIFS", "SUMPRODUCT",
-                    "ROW"}
+                    "ROW", "NA"}
 UDFS = {"KPI_ACTUAL", "KPI_PLAN", "KPI_ATTAINMENT", "KPI_STATUS", "KPI_ELAPSED"}
 
 

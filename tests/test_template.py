@@ -14,6 +14,7 @@ import re
 import zipfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from xml.etree import ElementTree
 
 import openpyxl
 import pytest
@@ -222,6 +223,112 @@ def test_dashboard_traffic_lights_icon_set_and_chart(blank, language):
     status_words = {rule.formula[0] for ref, rule in rules if rule.type == "cellIs"}
     assert status_words == {f'"{core.word("status", s, language)}"' for s in core.VOCABULARIES["status"]}
     assert len(ws._charts) == 2
+
+
+CHART_NS = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+            "a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+
+
+def dashboard_charts(path: Path) -> list[ElementTree.Element]:
+    """Return the chart XML roots drawn on the Dashboard, in drawing order."""
+    rel = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+    with zipfile.ZipFile(path) as z:
+        drawings = [n for n in z.namelist() if n.startswith("xl/drawings/_rels/")]
+        assert drawings == ["xl/drawings/_rels/drawing1.xml.rels"]  # one sheet draws: the Dashboard
+        assert 'Target="../drawings/drawing1.xml"' in z.read("xl/worksheets/_rels/sheet4.xml.rels").decode()
+        targets = [r.get("Target") for r in ElementTree.fromstring(z.read(drawings[0])).iter(rel)]
+        return [ElementTree.fromstring(z.read("xl/" + t.removeprefix("../"))) for t in targets]
+
+
+def chart_summary(chart: ElementTree.Element) -> dict[str, object]:
+    series = chart.findall(".//c:ser", CHART_NS)
+    value_axis, category_axis = chart.find(".//c:valAx", CHART_NS), chart.find(".//c:catAx", CHART_NS)
+    crosses_at = category_axis.find("c:crossesAt", CHART_NS)
+    return {
+        "title": "".join(t.text for t in chart.find("c:chart/c:title", CHART_NS).iter(f"{{{CHART_NS['a']}}}t")),
+        "direction": chart.find(".//c:barDir", CHART_NS).get("val"),
+        "series": [(s.find("c:tx/c:v", CHART_NS).text, s.find("c:cat//c:f", CHART_NS).text,
+                    s.find("c:val//c:f", CHART_NS).text) for s in series],
+        "value_format": value_axis.find("c:numFmt", CHART_NS).get("formatCode"),
+        "value_min": (lambda m: None if m is None else float(m.get("val")))(
+            value_axis.find("c:scaling/c:min", CHART_NS)),
+        "category_axis_crosses_at": None if crosses_at is None else float(crosses_at.get("val")),
+        # Absent plotVisOnly: the chart shows data of hidden rows and columns.
+        "plots_hidden_cells": chart.find("c:chart/c:plotVisOnly", CHART_NS) is None,
+    }
+
+
+@pytest.mark.parametrize("language", schema.LANGUAGES)
+def test_dashboard_charts_attainment_and_actual_as_percent_of_plan(tmp_path, language):
+    path = write_template(tmp_path / "ex.xlsx", language=language, examples=True, start=date(2026, 1, 1),
+                          deadline=date(2026, 12, 31))
+    sheet = schema.SHEET_DASHBOARD[language]
+    ws = openpyxl.load_workbook(path)[sheet]
+    headers = [c.value for c in ws[5]]
+    letter = {key: openpyxl.utils.get_column_letter(headers.index(formulas.dashboard_header(key, language)) + 1)
+              for key in ("kpi_id", "attainment", "calc_vs_plan")}
+    # The 11 example KPIs sit on sheet rows 6-16.
+    ids = f"{sheet}!${letter['kpi_id']}$6:${letter['kpi_id']}$16"
+    attainment, vs_plan = dashboard_charts(path)
+    assert chart_summary(attainment) == {
+        "title": "Attainment per KPI" if language == "en" else "Målopfyldelse pr. KPI", "direction": "bar",
+        "series": [(formulas.dashboard_header("attainment", language), ids,
+                    f"{sheet}!${letter['attainment']}$6:${letter['attainment']}$16")],
+        "value_format": "0%", "value_min": 0.0, "category_axis_crosses_at": None, "plots_hidden_cells": False}
+    assert chart_summary(vs_plan) == {
+        "title": "Actual as % of plan" if language == "en" else "Faktisk i % af plan", "direction": "bar",
+        "series": [("Actual / plan" if language == "en" else "Faktisk / plan", ids,
+                    f"{sheet}!${letter['calc_vs_plan']}$6:${letter['calc_vs_plan']}$16")],
+        # Bars grow from the 100% line, left when short of plan, right when beyond.
+        "value_format": "0%", "value_min": None, "category_axis_crosses_at": 1.0, "plots_hidden_cells": True}
+    # The plotted helper column: hidden, locked, a percentage, #N/A (never a text "") without a ratio.
+    col = headers.index(formulas.dashboard_header("calc_vs_plan", language)) + 1
+    assert letter["calc_vs_plan"] == "K" and col == len(formulas.DASHBOARD_COLUMNS)
+    assert column_hidden(ws, col)
+    assert all(not column_hidden(ws, i) for i in range(1, col))
+    cell = ws.cell(6, col)
+    assert cell.protection.locked is True and cell.number_format == schema.PCT
+    assert cell.value == formulas.dashboard_formulas("native", language, first_data_row=6)["calc_vs_plan"]
+    assert cell.value.count("NA()") == 2 and '""' not in cell.value
+
+
+def test_actual_as_percent_of_plan_formula_reads_the_kpis_row():
+    made = formulas.dashboard_formulas("xlwings", "en", first_data_row=6)["calc_vs_plan"]
+    a, p = "INDEX(KPIs[[Actual]],ROW()-5)", "INDEX(KPIs[[Plan]],ROW()-5)"
+    assert made == f"=IF(AND(ISNUMBER({a}),ISNUMBER({p})),IF({p}>0,{a}/{p},NA()),NA())"
+    assert formulas.dashboard_formulas("native", "da", first_data_row=6)["calc_vs_plan"] == \
+        made.replace("[[Actual]]", "[[Faktisk]]")
+
+
+def test_notes_and_smart_texts_wrap_in_wide_columns_and_prefilled_rows_grow(tmp_path):
+    note = "Off track all year; a realistic step after the new checkout, and a longer tail for the test."
+    kpis = [KpiRecord("A-1", target=10, specific="Short."), KpiRecord("A-2", target=10, specific="x " * 40)]
+    path = write_template(tmp_path / "w.xlsx", kpis=kpis,
+                          evaluations=[EvaluationRecord("A-1", decision="keep", notes=note),
+                                       EvaluationRecord("A-2", decision="keep", notes="Short.")])
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Evaluation"]
+    notes = [c.key for c in schema.EVALUATION.columns].index("notes") + 1
+    width = next(d.width for d in ws.column_dimensions.values() if d.min <= notes <= d.max)
+    assert width >= 60
+    assert ws.cell(2, notes).value == note
+    for row in (2, 3, 51):  # prefilled and blank rows
+        assert ws.cell(row, notes).alignment.wrap_text is True
+        assert ws.cell(row, notes).protection.locked is False
+    # 93 characters at ~66 a line: two lines; a one-line row keeps the default height.
+    assert ws.row_dimensions[2].height == 30
+    assert ws.row_dimensions[3].height is None
+    kpi_ws = wb["KPIs"]
+    letters = {c.key: i + 1 for i, c in enumerate(schema.KPIS.columns)}
+    for key in ("specific", "measurable", "attainable", "relevant"):
+        assert kpi_ws.cell(2, letters[key]).alignment.wrap_text is True, key
+    assert kpi_ws.cell(2, letters["name"]).alignment.wrap_text is not True
+    assert kpi_ws.row_dimensions[2].height is None
+    assert kpi_ws.row_dimensions[3].height == 45  # 80 characters at ~37 a line: three lines
+    assert wb["Measurements"].cell(2, 5).alignment.wrap_text is True
+    for name in ("Evaluation", "KPIs"):
+        assert wb[name].page_setup.orientation == "landscape"
+        assert wb[name].sheet_properties.pageSetUpPr.fitToPage is True
 
 
 # ------------------------------------------------------------------ content
@@ -612,10 +719,21 @@ def test_native_workbook_recalculated_by_libreoffice_equals_the_core(tmp_path, r
             compared += 1
         assert compared == len(kpis) - 1
         d_headers, d_rows = table_rows(wb, DASHBOARD_TABLE)
+        ratio_col = d_headers.index(formulas.dashboard_header("calc_vs_plan", lang))
+        ratios = {"number": 0, "#N/A": 0}
         for kpi_row, dash in zip(rows, d_rows):
             assert dash[0] == kpi_row[0] or (dash[0] in (None, "") and kpi_row[0] is None)
             assert close(kpi_row[by_key["attainment"]] if kpi_row[0] else None, dash[6]) or \
                 str(dash[6]).startswith("#VALUE!")
+            # The chart's Actual / Plan: a number only with a numeric actual and a plan above 0.
+            actual, plan = kpi_row[by_key["actual"]], kpi_row[by_key["plan"]]
+            if isinstance(actual, (int, float)) and isinstance(plan, (int, float)) and plan > 0:
+                assert close(actual / plan, dash[ratio_col]), (kpi_row[0], actual, plan, dash[ratio_col])
+                ratios["number"] += 1
+            else:
+                assert dash[ratio_col] == "#N/A", (kpi_row[0], actual, plan, dash[ratio_col])
+                ratios["#N/A"] += 1
+        assert ratios["number"] >= 10 and ratios["#N/A"] >= 5, ratios
     udf = openpyxl.load_workbook(recalculated[-1], data_only=True)
     headers, rows = table_rows(udf, "KPIs")
     # Without the add-in the UDF cells are #NAME?, while trend and forecast still compute.
