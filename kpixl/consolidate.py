@@ -3,9 +3,10 @@
 Three steps, each usable on its own:
 
 * :func:`load_sources` checks every input with :func:`kpixl.validate.check_workbook`
-  (in parallel processes with ``jobs > 1``), hashes its bytes and turns it into a
-  compact :class:`Source` (measurements as tuples, every KPI already evaluated by
-  :mod:`kpixl.core`), so memory grows with the data, not with record objects.
+  (in parallel processes with ``jobs > 1``), hashes the bytes it read and turns it
+  into a compact :class:`Source` (measurements column by column in
+  :class:`MeasurementRows`, every KPI already evaluated by :mod:`kpixl.core`), so
+  memory grows with the data, not with record objects.
 * :func:`consolidate_sources` applies the cross-file rules (a KPI ID or a
   department in two files, a parent ID that is no high-level KPI), decides which
   files are included, computes the roll-up and builds the tables.
@@ -25,7 +26,11 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
+import itertools
+import os
+import re
 import time
+from array import array
 from collections import Counter
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -35,7 +40,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from kpixl import core
 from kpixl.errors import DefinitionError, KpixlError, OutputError, ValidationFailed
-from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, Place
+from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, MeasurementRecord, Place
 from kpixl.output import atomic_output, check_output
 
 # Rows a worksheet holds, the header included (Excel's limit). Tests lower it.
@@ -214,8 +219,8 @@ class Source:
     size: int | None = None
     sha256: str | None = None
     kpis: list[KpiLine] = field(default_factory=list)
-    # (kpi_id, period_end, value, entered_by, note, origin "Sheet!A5"): one string, not two, keeps writing fast
-    measurements: list[tuple] = field(default_factory=list)
+    # iterates as (kpi_id, period_end, value, entered_by, note, origin "Sheet!A5") tuples
+    measurements: MeasurementRows | list[tuple] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     status: str = INCLUDED
     reason: str | None = None
@@ -229,6 +234,64 @@ class Source:
     def warnings(self) -> list[Finding]:
         """Return the warning findings of this file."""
         return [f for f in self.findings if f.severity == WARNING]
+
+
+class MeasurementRows:
+    """Hold one input's measurement rows column by column, compactly; iterate them as tuples.
+
+    A thousand workbooks hold over a million measurements: as tuples of fresh objects
+    they take ~300 bytes each, column by column (shared KPI IDs and dates, packed values
+    and row numbers) ~50. Iterating yields (kpi_id, period_end, value, entered_by, note,
+    origin "Sheet!A5").
+    """
+
+    __slots__ = ("kpi_ids", "ends", "values", "entered_by", "notes", "prefix", "rows", "origins")
+
+    def __init__(self, records: Sequence[MeasurementRecord] = ()):
+        shared: dict[Any, Any] = {}
+        self.kpi_ids = [shared.setdefault(m.kpi_id, m.kpi_id) for m in records]
+        self.ends = [shared.setdefault(m.period_end, m.period_end) for m in records]
+        values = [m.value for m in records]
+        self.values: Sequence[Any] = array("d", values) if all(type(v) is float for v in values) else values
+        # Entered by and note are mostly blank: no list at all then.
+        self.entered_by = [m.entered_by for m in records] if any(m.entered_by is not None for m in records) else None
+        self.notes = [m.note for m in records] if any(m.note is not None for m in records) else None
+        self.prefix, self.rows, self.origins = self._packed_origins(records)
+
+    @staticmethod
+    def _packed_origins(records: Sequence[MeasurementRecord]) -> tuple[str | None, array | None, list | None]:
+        """Return ("Sheet!A", row numbers, None) if every origin is that prefix and a row, else (None, None, origins)."""
+        first = records[0].place if records else None
+        match = _CELL_RE.fullmatch(first.cell or "") if first is not None and first.sheet else None
+        if match is not None:
+            sheet, letters = first.sheet, match.group(1)  # type: ignore[union-attr]
+            rows = array("l")
+            for m in records:
+                cell = _CELL_RE.fullmatch(m.place.cell or "") if m.place.sheet == sheet else None
+                if cell is None or cell.group(1) != letters:
+                    break
+                rows.append(int(cell.group(2)))
+            else:
+                return f"{sheet}!{letters}", rows, None
+        return None, None, [_origin(m.place) for m in records]
+
+    def __len__(self) -> int:
+        return len(self.kpi_ids)
+
+    def __iter__(self) -> Iterator[tuple]:
+        count = len(self.kpi_ids)
+        blank = [None] * count if self.entered_by is None or self.notes is None else None
+        entered_by = self.entered_by if self.entered_by is not None else blank
+        notes = self.notes if self.notes is not None else blank
+        if self.rows is not None:
+            prefix = self.prefix
+            origins: Iterable = (f"{prefix}{row}" for row in self.rows)
+        else:
+            origins = self.origins or ()
+        return zip(self.kpi_ids, self.ends, self.values, entered_by, notes, origins)
+
+
+_CELL_RE = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")  # no leading zero: the row prints back the same
 
 
 def _department_of(workbook: DepartmentWorkbook) -> str:
@@ -261,8 +324,7 @@ def source_from_workbook(workbook: DepartmentWorkbook, as_of: date, *, size: int
                 source.findings.append(Finding(CODE_DEFINITION, ERROR, f"KPI {record.kpi_id}: {error}",
                                                record.place, record.kpi_id))
         source.kpis.append(KpiLine(record, source.department, source.path, result, record.kpi_id in series))
-    source.measurements = [(m.kpi_id, m.period_end, m.value, m.entered_by, m.note, _origin(m.place))
-                           for m in workbook.measurements]
+    source.measurements = MeasurementRows(workbook.measurements)
     return source
 
 
@@ -294,7 +356,15 @@ def _check_file(path: Path, as_of: date, prechecked: Future | None = None) -> De
     return DepartmentWorkbook(path=str(path), findings=[Finding(CODE_UNREADABLE, ERROR, message, Place(str(path)))])
 
 
-def _load_one(path: Path, as_of: date, prechecked: Future | None = None) -> Source:
+def _load_one(path: Path, as_of: date) -> Source:
+    from kpixl.reader import precheck
+
+    # Pre-checked here so the bytes it read are hashed too: each input is read from disk once.
+    prechecked: Future = Future()
+    try:
+        prechecked.set_result(precheck(path))
+    except Exception as error:  # noqa: BLE001 - check_workbook turns it into the file's finding
+        prechecked.set_exception(error)
     workbook = _check_file(path, as_of, prechecked)
     size, sha = _facts_from(prechecked) or file_facts(path)
     return source_from_workbook(workbook, as_of, size=size, sha256=sha)
@@ -309,25 +379,24 @@ def _facts_from(prechecked: Future | None) -> tuple[int, str] | None:
 
 
 def _load_chunk(paths: Sequence[Path], as_of: date) -> list[Source]:
-    from kpixl.validate import prechecked
-
-    return [_load_one(path, as_of, package) for path, package in prechecked(paths)]
+    return [_load_one(path, as_of) for path in paths]
 
 
 def load_sources(paths: Sequence[Path], as_of: date, *, jobs: int = 1,
-                 progress: Callable[[int, int, str], None] | None = None) -> list[Source]:
-    """Check, hash and evaluate every input, in input order; ``jobs > 1`` uses processes.
+                 progress: Callable[[int, int, str], None] | None = None,
+                 on_source: Callable[[Source], None] | None = None) -> list[Source]:
+    """Check, hash and evaluate every input, in input order; ``jobs > 1`` uses that many processes.
 
-    Each process pre-checks the next file in a thread while it reads the current one
-    (see :func:`kpixl.validate.prechecked`).
+    One job reads in this process only (``--jobs`` is what the user allows us to use).
+    ``on_source(source)`` is called for each input, in input order, as soon as it is loaded.
     """
-    from kpixl.validate import prechecked
-
     total = len(paths)
     sources: list[Source] = []
     if jobs <= 1 or total <= 1:
-        for path, package in prechecked(paths):
-            sources.append(_load_one(path, as_of, package))
+        for path in paths:
+            sources.append(_load_one(path, as_of))
+            if on_source:
+                on_source(sources[-1])
             if progress:
                 progress(len(sources), total, Path(path).name)
         return sources
@@ -338,6 +407,8 @@ def load_sources(paths: Sequence[Path], as_of: date, *, jobs: int = 1,
         for chunk, loaded in zip(chunks, pool.map(_load_chunk, chunks, [as_of] * len(chunks))):
             for path, source in zip(chunk, loaded):
                 sources.append(source)
+                if on_source:
+                    on_source(source)
                 if progress:
                     progress(len(sources), total, Path(path).name)
     return sources
@@ -565,9 +636,7 @@ class Consolidation:
 
     def _rows_measurements(self) -> Iterator[tuple]:
         for source in self.included:
-            head = (source.department, source.path)
-            for m in source.measurements:
-                yield head + m
+            yield from _measurement_rows(source)
 
     def _rows_findings(self) -> Iterator[tuple]:
         lang = self.language
@@ -641,13 +710,26 @@ def consolidate_workbooks(workbooks: Iterable[DepartmentWorkbook], as_of: date |
 
 def write_company_workbook(company: Consolidation, path: Path | str) -> None:
     """Write the company workbook to ``path`` (values, formatted; text always as text)."""
-    import xlsxwriter
+    _CompanyWriter(path, company.language).finish(company)
 
-    lang = company.language
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
-                                               "strings_to_urls": False, "strings_to_numbers": False})
-    try:
-        formats = {
+
+class _CompanyWriter:
+    """Write one company workbook; measurement rows may be streamed in while inputs are still read.
+
+    :meth:`stream` writes an input's measurement rows as soon as it is loaded (with
+    ``--jobs N`` the inputs are read in other processes meanwhile); :meth:`finish`
+    writes the rest. The workbook file is only written by :meth:`finish`: a writer whose
+    streamed inputs do not turn out to be exactly the included ones is dropped unwritten.
+    """
+
+    def __init__(self, path: Path | str, language: str, *, streaming: bool = False):
+        import xlsxwriter
+
+        self.lang = language
+        self.workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
+                                                        "strings_to_urls": False, "strings_to_numbers": False})
+        workbook = self.workbook
+        self.formats = {
             "header": workbook.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF",
                                            "text_wrap": True, "valign": "top"}),
             "number": workbook.add_format({"num_format": "#,##0.00##"}),
@@ -657,18 +739,66 @@ def write_company_workbook(company: Consolidation, path: Path | str) -> None:
             "title": workbook.add_format({"bold": True, "font_size": 14}),
             "bold": workbook.add_format({"bold": True}),
         }
-        status_formats = {s: workbook.add_format({"bg_color": fill, "font_color": font})
-                          for s, (fill, font) in _STATUS_COLOURS.items()}
-        summary_rows = list(company.rows("summary"))
-        _write_summary(workbook, company, summary_rows, formats, lang)
-        for table in ("kpis", "rollup", "measurements", "findings", "sources"):
-            _write_table(workbook, table, company.rows(table), formats, status_formats, lang)
-    except BaseException:
-        # Close what was started so temp files are released; the caller discards the output.
-        with contextlib.suppress(Exception):
-            workbook.close()
-        raise
-    workbook.close()
+        self.status_formats = {s: workbook.add_format({"bg_color": fill, "font_color": font})
+                               for s, (fill, font) in _STATUS_COLOURS.items()}
+        self.streamed: list[Source] | None = None
+        self.summary = None
+        self.tables: dict[str, _TableStream] = {}
+        if streaming:
+            # Sheets keep their order: the ones written at the end are added first, empty.
+            self.summary = workbook.add_worksheet(sheet_name("summary", language))
+            for table in ("kpis", "rollup", "measurements"):
+                self.tables[table] = self._table(table)
+                self.tables[table].open()
+            self.streamed = []
+
+    def _table(self, table: str) -> _TableStream:
+        return _TableStream(self.workbook, table, self.formats, self.status_formats, self.lang)
+
+    def stream(self, source: Source) -> None:
+        """Write the measurement rows of ``source`` (the next input, in input order) if it can be included."""
+        if self.streamed is None:
+            return
+        if source.errors:
+            self.streamed = None  # it will be skipped or stop the run: this writer is not used
+            return
+        self.tables["measurements"].write(_measurement_rows(source))
+        self.streamed.append(source)
+
+    def fits(self, company: Consolidation) -> bool:
+        """Return True if what was streamed is exactly what ``company`` includes (so :meth:`finish` may go on)."""
+        if self.streamed is None:
+            return False
+        included = company.included
+        # KPI and roll-up rows continuing on a second sheet would land after Measurements.
+        small = 2 * len(company.kpis) + 1 < MAX_SHEET_ROWS - 1
+        return small and len(self.streamed) == len(included) and all(
+            a is b for a, b in zip(self.streamed, included))
+
+    def finish(self, company: Consolidation, path: Path | str | None = None) -> None:
+        """Write the tables not streamed and close the workbook (this writes the file, to ``path`` if given)."""
+        if path is not None:
+            self.workbook.filename = str(path)
+        lang = self.lang
+        try:
+            _write_summary(self.workbook, company, list(company.rows("summary")), self.formats, lang, self.summary)
+            for table in ("kpis", "rollup", "measurements", "findings", "sources"):
+                stream = self.tables.get(table) or self._table(table)
+                if not (table == "measurements" and self.streamed is not None):
+                    stream.write(company.rows(table))
+                stream.close()
+        except BaseException:
+            # Close what was started so temp files are released; the caller discards the output.
+            with contextlib.suppress(Exception):
+                self.workbook.close()
+            raise
+        self.workbook.close()
+
+
+def _measurement_rows(source: Source) -> Iterator[tuple]:
+    head = (source.department, source.path)
+    for m in source.measurements:
+        yield head + m
 
 
 def _writers(sheet, columns: Sequence[Column]) -> list[Callable]:
@@ -694,62 +824,84 @@ def _writers(sheet, columns: Sequence[Column]) -> list[Callable]:
     return [day if col.kind == "date" else text if col.kind in ("text", "status") else number for col in columns]
 
 
-def _chunks(rows: Iterator[tuple], size: int) -> Iterator[list[tuple]]:
-    chunk: list[tuple] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+class _TableStream:
+    """Write one table's rows as they come; beyond a sheet's capacity they continue on ``Name (2)``...
 
+    Rows are streamed: a million-row table is never held in memory.
+    """
 
-def _write_table(workbook, table: str, rows: Iterator[tuple], formats: dict, status_formats: dict,
-                 lang: str) -> None:
-    """Write one table; rows beyond a sheet's capacity continue on ``Name (2)``, ``Name (3)``..."""
-    columns = TABLES[table][3]
-    base = sheet_name(table, lang)
-    capacity = MAX_SHEET_ROWS - 1
-    wrote_any = False
-    for number, chunk in enumerate(_chunks(rows, capacity), start=1):
-        _write_sheet(workbook, base if number == 1 else f"{base} ({number})", columns, chunk, formats,
-                     status_formats, lang)
-        wrote_any = True
-    if not wrote_any:
-        _write_sheet(workbook, base, columns, [], formats, status_formats, lang)
+    def __init__(self, workbook, table: str, formats: dict, status_formats: dict, lang: str):
+        self.workbook, self.formats, self.status_formats, self.lang = workbook, formats, status_formats, lang
+        self.columns = TABLES[table][3]
+        self.base = sheet_name(table, lang)
+        self.number = 0
+        self.sheet = None
+        self.row = 0  # the last row written on the current sheet (0: the header)
 
+    def open(self) -> None:
+        """Add the next sheet of the table, with its header row."""
+        self.number += 1
+        sheet = self.sheet = self.workbook.add_worksheet(self.base if self.number == 1
+                                                         else f"{self.base} ({self.number})")
+        for c, col in enumerate(self.columns):
+            sheet.set_column(c, c, col.width, self.formats.get(col.kind))
+        sheet.set_row(0, 30)
+        for c, col in enumerate(self.columns):
+            sheet.write_string(0, c, col.header(self.lang), self.formats["header"])
+        self.writers = _writers(sheet, self.columns)
+        self.row = 0
 
-def _write_sheet(workbook, name: str, columns: Sequence[Column], rows: list[tuple], formats: dict,
-                 status_formats: dict, lang: str) -> None:
-    sheet = workbook.add_worksheet(name)
-    for c, col in enumerate(columns):
-        sheet.set_column(c, c, col.width, formats.get(col.kind))
-    sheet.set_row(0, 30)
-    for c, col in enumerate(columns):
-        sheet.write_string(0, c, col.header(lang), formats["header"])
-    writers = _writers(sheet, columns)
-    r = 0
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row):
-            if value is not None:
-                writers[c](r, c, value)
-    sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, max(r, 1), len(columns) - 1)
-    for c, col in enumerate(columns):
-        if col.kind == "status" and rows:
-            for status, fmt in status_formats.items():
-                sheet.conditional_format(1, c, r, c, {"type": "cell", "criteria": "==",
-                                                      "value": _quoted(core.word("status", status, lang)),
-                                                      "format": fmt})
+    def write(self, rows: Iterable[tuple]) -> None:
+        """Write ``rows`` after those already written."""
+        capacity = MAX_SHEET_ROWS - 1
+        rows = iter(rows)
+        while True:
+            if self.sheet is None:
+                self.open()
+            room = capacity - self.row
+            if room <= 0:
+                following = next(rows, None)
+                if following is None:
+                    return
+                self.close()
+                self.open()
+                rows = itertools.chain((following,), rows)
+                continue
+            writers = self.writers
+            r = self.row
+            for r, row in enumerate(itertools.islice(rows, room), start=self.row + 1):
+                for c, value in enumerate(row):
+                    if value is not None:
+                        writers[c](r, c, value)
+            written = r - self.row
+            self.row = r
+            if written < room:
+                return
+
+    def close(self) -> None:
+        """Finish the current sheet: frozen header, autofilter, status colours (an empty table keeps its sheet)."""
+        if self.sheet is None:
+            self.open()
+        sheet, r, lang = self.sheet, self.row, self.lang
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, max(r, 1), len(self.columns) - 1)
+        for c, col in enumerate(self.columns):
+            if col.kind == "status" and r:
+                for status, fmt in self.status_formats.items():
+                    sheet.conditional_format(1, c, r, c, {"type": "cell", "criteria": "==",
+                                                          "value": _quoted(core.word("status", status, lang)),
+                                                          "format": fmt})
+        self.sheet = None
 
 
 def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _write_summary(workbook, company: Consolidation, rows: list[tuple], formats: dict, lang: str) -> None:
-    sheet = workbook.add_worksheet(sheet_name("summary", lang))
+def _write_summary(workbook, company: Consolidation, rows: list[tuple], formats: dict, lang: str,
+                   sheet=None) -> None:
+    if sheet is None:
+        sheet = workbook.add_worksheet(sheet_name("summary", lang))
     columns = SUMMARY_COLUMNS
     sheet.set_column(0, 0, 24)
     sheet.set_column(1, len(columns) - 1, 13)
@@ -870,7 +1022,11 @@ def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date 
     target = check_output(output, force=force, inputs=inputs)
     csv_targets = _csv_targets(csv_dir, force, inputs)
 
-    sources = load_sources(inputs, as_of, jobs=jobs, progress=progress)
+    # With other processes reading, this one writes the measurement rows meanwhile (into a
+    # workbook that is only written to disk at the end, and dropped if an input is left out).
+    writer = _CompanyWriter(os.devnull, language, streaming=True) if jobs > 1 and len(inputs) > 1 else None
+    sources = load_sources(inputs, as_of, jobs=jobs, progress=progress,
+                           on_source=writer.stream if writer is not None else None)
     company = consolidate_sources(sources, as_of, skip_invalid=skip_invalid, language=language)
 
     created_dir = None
@@ -880,7 +1036,10 @@ def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date 
     try:
         with contextlib.ExitStack() as stack:
             temp = stack.enter_context(atomic_output(target, force=force, inputs=inputs))
-            write_company_workbook(company, temp)
+            if writer is not None and writer.fits(company):
+                writer.finish(company, temp)
+            else:
+                write_company_workbook(company, temp)
             for table, csv_path in csv_targets:
                 temp_csv = stack.enter_context(atomic_output(csv_path, force=force, inputs=inputs))
                 write_csv_table(company, table, temp_csv)
@@ -909,6 +1068,7 @@ def _csv_targets(csv_dir: Path | str | None, force: bool, inputs: Sequence[Path]
     return targets
 
 
-__all__ = ["consolidate", "ConsolidationResult", "Consolidation", "Source", "KpiLine", "load_sources",
-           "source_from_workbook", "consolidate_sources", "consolidate_workbooks", "write_company_workbook",
-           "write_csv_table", "csv_text", "file_facts", "sheet_name", "TABLES", "CSV_FILES", "MAX_SHEET_ROWS"]
+__all__ = ["consolidate", "ConsolidationResult", "Consolidation", "Source", "KpiLine", "MeasurementRows",
+           "load_sources", "source_from_workbook", "consolidate_sources", "consolidate_workbooks",
+           "write_company_workbook", "write_csv_table", "csv_text", "file_facts", "sheet_name", "TABLES", "CSV_FILES",
+           "MAX_SHEET_ROWS"]

@@ -36,6 +36,7 @@ import logging
 import math
 import posixpath
 import re
+import threading
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -85,6 +86,8 @@ _ROOT_START_RE = re.compile(rb"<[A-Za-z_]")
 _CELL_TAG_RE = re.compile(rb"<(?:\w+:)?c[\s>/]")
 _ROW_TAG_RE = re.compile(rb"<(?:\w+:)?row[\s>/]")
 _CELL_CLOSE_RE = re.compile(rb"</(?:\w+:)?c>")
+_TAG_CLOSE_RE = re.compile(rb"/?>")
+_DIMENSION_WORD_RE = re.compile(rb"dimension")
 _REF_AT_RE = re.compile(rb"r\s*=\s*[\"']([^\"'<>]{0,64})")
 _REF_TEXT_RE = re.compile(r"\s*\$?([A-Za-z]{0,64})\$?([0-9]{1,64})")
 _PREFIXED_CELL_RE = re.compile(rb"<(?:\w+:)?c\s[^>]*>\s*<(?:\w+:)?f\b|<(?:\w+:)?c\s[^>]*\bt=[\"']e[\"']")
@@ -194,15 +197,20 @@ class Package:
     parts: dict[str, bytes]
     sheets: dict[str, _SheetScan]
     data: bytes = b""  # the whole file, read once (readers and hashing reuse it)
-    sheet_xml: dict[str, bytes] = field(default_factory=dict)
     prefixed: dict[str, bool] = field(default_factory=dict)
     structure: Any = None  # (sheets, defined names, tables) once parsed
+    infos: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
 
     def scan(self, part: str, columns: Iterable[int]) -> _SheetScan:
-        """Return the special input cells (no saved value, error) of worksheet ``part`` in ``columns``."""
+        """Return the special input cells (no saved value, error) of worksheet ``part`` in ``columns``.
+
+        The pre-check scans every table's sheet already; this only unpacks a sheet again
+        when it was not (a structure the pre-check could not parse).
+        """
         found = self.sheets.get(part)
         if found is None:
-            xml = self.sheet_xml.get(part, b"")
+            info = self.infos.get(part)
+            xml = (_unpack(self.data, info) or b"") if info is not None and self.data else b""
             found = self.sheets[part] = _scan_special(xml, set(columns), self.prefixed.get(part, False))
         return found
 
@@ -332,20 +340,23 @@ def _check_zip(shown: str, handle, data: bytes) -> Package:
             if info.file_size > RATIO_CHECK_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
                 _fail(shown, E_RATIO, f"part {info.filename} unpacks {info.file_size // max(info.compress_size, 1)} "
                                       f"times its packed size (limit {MAX_RATIO}:1); possible decompression bomb")
-        pkg = Package(path=shown, names=names, parts={}, sheets={}, data=data)
-        by_name = {info.filename: info for info in infos}
+        pkg = Package(path=shown, names=names, parts={}, sheets={}, data=data,
+                      infos={info.filename: info for info in infos})
+        # Other parts first: the structure (workbook, relationships, tables) then names each
+        # sheet's input columns, so one pass over a sheet both bounds it and finds odd input cells.
+        sheets: list[zipfile.ZipInfo] = []
         for info in infos:
             if info.is_dir() or not _is_xml_member(info.filename):
                 continue
-            is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.count("/") == 2
-            _check_member(pkg, archive, info, is_sheet)
+            if info.filename.startswith("xl/worksheets/") and info.filename.count("/") == 2:
+                sheets.append(info)
+            else:
+                _check_member(pkg, archive, info)
         # A worksheet the workbook points to outside xl/worksheets/*.xml is still a sheet
         # calamine will parse: check it as one too.
         for rel_type, target in _relationships(pkg, "xl/workbook.xml").values():
-            if rel_type.endswith("/worksheet") and target in by_name and target not in pkg.sheet_xml:
-                _check_member(pkg, archive, by_name[target], True)
-        # The tables' input columns let one pass over each sheet both bound its extent and find
-        # the odd input cells; a structure that does not parse is reported later by the reader.
+            if rel_type.endswith("/worksheet") and target in pkg.infos and pkg.infos[target] not in sheets:
+                sheets.append(pkg.infos[target])
         columns: dict[str, set[int]] = {}
         try:
             pkg.structure = _structure(pkg)
@@ -354,38 +365,53 @@ def _check_zip(shown: str, handle, data: bytes) -> Package:
                 if table_schema is not None:
                     columns.setdefault(table.sheet_part, set()).update(_input_columns(table_schema, table))
         except WorkbookError:
-            pkg.structure = None
-        for part, content in pkg.sheet_xml.items():
-            found = _check_sheet_extent(shown, part, content, pkg.prefixed[part], columns.get(part))
-            if found is not None:
-                pkg.sheets[part] = found
+            pkg.structure = None  # the reader reports it, after the sheets are known to be safe
+        for info in sheets:
+            _check_sheet(pkg, archive, info, columns.get(info.filename))
         return pkg
 
 
-def _check_member(pkg: Package, archive: zipfile.ZipFile, info: zipfile.ZipInfo, is_sheet: bool) -> None:
-    """Unpack one XML member whole (its size is bounded above; the CRC is checked) and check it."""
-    shown = pkg.path
+def _read_member(pkg: Package, archive: zipfile.ZipFile, info: zipfile.ZipInfo, reuse: bool = False):
+    """Return one member unpacked whole (its size is bounded above; the CRC is checked).
+
+    With ``reuse``, a deflated member is unpacked into this thread's scratch buffer (a view
+    valid until the next call): fresh 10 MB buffers cost more in page faults than inflating.
+    """
     try:
-        content = _unpack(pkg.data, info) if pkg.data else None
-        if content is None:
-            content = archive.read(info)
+        content = (_unpack_into_scratch(pkg.data, info) if reuse else _unpack(pkg.data, info)) if pkg.data else None
+        return archive.read(info) if content is None else content
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError,
             zlib.error) as error:
-        _fail(shown, E_CORRUPT, f"is truncated or corrupt (part {info.filename}: {error}); "
-                                "get a fresh copy or save it again from Excel")
-    if content[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(content) > 1 and b"\x00" in content[:4]):
+        _fail(pkg.path, E_CORRUPT, f"is truncated or corrupt (part {info.filename}: {error}); "
+                                   "get a fresh copy or save it again from Excel")
+
+
+def _reject_utf16(shown: str, member: str, content) -> None:
+    head = bytes(content[:4])
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(head) > 1 and b"\x00" in head):
         # UTF-16 XML would hide declarations from a byte scan; Excel never writes it.
-        _fail(shown, E_ENTITY, f"part {info.filename} is UTF-16 XML, which Excel never writes; "
+        _fail(shown, E_ENTITY, f"part {member} is UTF-16 XML, which Excel never writes; "
                                "save the workbook again from Excel")
-    if not is_sheet:
-        # "<!" is rare in Excel's XML (no comments, no CDATA): a C-speed test first.
-        if b"<!" in content and _ENTITY_RE.search(content):
-            _fail(shown, E_ENTITY, f"part {info.filename} declares XML entities (<!DOCTYPE/<!ENTITY), "
-                                   "which Excel never writes; the file was tampered with")
-        if info.file_size <= CHUNK and not info.filename.startswith(
-                ("xl/sharedStrings", "xl/styles", "xl/theme/", "xl/drawings/", "xl/charts/", "xl/printerSettings")):
-            pkg.parts[info.filename] = content
-        return
+
+
+def _check_member(pkg: Package, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Check one XML member that is no worksheet: no entity declarations; keep it if the reader needs it."""
+    content = _read_member(pkg, archive, info)
+    _reject_utf16(pkg.path, info.filename, content)
+    # "<!" is rare in Excel's XML (no comments, no CDATA): a C-speed test first.
+    if b"<!" in content and _ENTITY_RE.search(content):
+        _fail(pkg.path, E_ENTITY, f"part {info.filename} declares XML entities (<!DOCTYPE/<!ENTITY), "
+                                  "which Excel never writes; the file was tampered with")
+    if info.file_size <= CHUNK and not info.filename.startswith(
+            ("xl/sharedStrings", "xl/styles", "xl/theme/", "xl/drawings/", "xl/charts/", "xl/printerSettings")):
+        pkg.parts[info.filename] = content
+
+
+def _check_sheet(pkg: Package, archive: zipfile.ZipFile, info: zipfile.ZipInfo, columns: set[int] | None) -> None:
+    """Check one worksheet: entity-free prolog, extent within the limits; note its odd input cells."""
+    shown = pkg.path
+    content = _read_member(pkg, archive, info, reuse=True)
+    _reject_utf16(shown, info.filename, content)
     # A DOCTYPE can only come before the root element; sheets are large, so only
     # their prolog is searched (the rest cannot declare entities).
     root = _ROOT_START_RE.search(content, 0, CHUNK + 1)
@@ -399,8 +425,60 @@ def _check_member(pkg: Package, archive: zipfile.ZipFile, info: zipfile.ZipInfo,
         if _ENTITY_RE.search(content, 0, root.start()):
             _fail(shown, E_ENTITY, f"part {info.filename} declares XML entities (<!DOCTYPE/<!ENTITY), which "
                                    "Excel never writes; the file was tampered with")
-    pkg.sheet_xml[info.filename] = content
     pkg.prefixed[info.filename] = prefixed
+    found = _check_sheet_extent(shown, info.filename, content, prefixed, columns)
+    if found is not None:
+        pkg.sheets[info.filename] = found
+
+
+_LOCAL = threading.local()
+
+
+def _scratch(name: str, size: int, kind: str = "bytes"):
+    """Return this thread's reusable buffer ``name`` of at least ``size`` items (grown as needed)."""
+    buffer = getattr(_LOCAL, name, None)
+    if buffer is None or len(buffer) < size:
+        size = max(size, 2 * len(buffer) if buffer is not None else 0)
+        buffer = bytearray(size) if kind == "bytes" else np.empty(size, dtype=bool)
+        setattr(_LOCAL, name, buffer)
+    return buffer
+
+
+def _unpack_into_scratch(data: bytes, info: zipfile.ZipInfo) -> memoryview | None:
+    """Return a deflated member unpacked into this thread's scratch buffer (CRC and size checked)."""
+    if info.flag_bits & 0x1 or info.compress_type != zipfile.ZIP_DEFLATED:
+        return None
+    packed = _packed(data, info)
+    buffer = _scratch("xml", info.file_size)
+    view = memoryview(buffer)
+    inflater = zlib.decompressobj(-15)
+    done = 0
+    while not inflater.eof:
+        piece = inflater.decompress(packed, CHUNK)
+        packed = inflater.unconsumed_tail
+        if not piece and not packed:
+            break  # the stream ends early: the size check below reports it
+        if done + len(piece) > info.file_size:
+            raise zipfile.BadZipFile(f"part {info.filename!r} is longer than its directory entry says")
+        view[done:done + len(piece)] = piece
+        done += len(piece)
+    content = view[:done]
+    if done != info.file_size or zlib.crc32(content) != info.CRC:
+        raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
+    return content
+
+
+def _packed(data: bytes, info: zipfile.ZipInfo) -> bytes:
+    """Return the packed bytes of a member, located through its local header."""
+    offset = info.header_offset
+    header = data[offset:offset + 30]
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile("bad local file header")
+    start = offset + 30 + int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little")
+    packed = data[start:start + info.compress_size]
+    if len(packed) != info.compress_size:
+        raise zipfile.BadZipFile("truncated part")
+    return packed
 
 
 def _unpack(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
@@ -410,14 +488,7 @@ def _unpack(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
     """
     if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         return None
-    offset = info.header_offset
-    header = data[offset:offset + 30]
-    if len(header) < 30 or header[:4] != b"PK\x03\x04":
-        raise zipfile.BadZipFile("bad local file header")
-    start = offset + 30 + int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little")
-    packed = data[start:start + info.compress_size]
-    if len(packed) != info.compress_size:
-        raise zipfile.BadZipFile("truncated part")
+    packed = _packed(data, info)
     content = packed if info.compress_type == zipfile.ZIP_STORED else zlib.decompress(packed, -15, info.file_size)
     if len(content) != info.file_size or zlib.crc32(content) != info.CRC:
         raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
@@ -433,20 +504,26 @@ def _check_sheet_extent(shown: str, member: str, content: bytes, prefixed: bool,
     hold a formula or an error, are looked at in Python. With ``columns``, returns those
     cells (see :class:`_SheetScan`); without, None.
     """
-    at = content.find(b"dimension")
-    if at >= 0:
+    word = _DIMENSION_WORD_RE.search(content)
+    if word is not None:
+        at = word.start()
         match = _DIMENSION_RE.search(content, max(0, at - 64), at + 4096)
         if match:
             _check_dimension(shown, member, _unescape(match.group(1)))
-    data = np.frombuffer(content or b"\0", dtype=np.uint8)
+    data = np.frombuffer(content if len(content) else b"\0", dtype=np.uint8)
     last = data.size - 1
+    hits = _scratch("hits", data.size, "bool")[:data.size]  # reused: fresh 10 MB arrays cost page faults
+    # Every tag starts with "<"; every attribute value follows "=".
+    tags = np.flatnonzero(np.equal(data, _LT, out=hits))
+    equals = np.flatnonzero(np.equal(data, _EQ, out=hits))
+    # Looking ahead of a mark near the end of the part reads its last byte instead (">" in XML).
+    near_end = max(int(tags[-1]) if tags.size else 0, int(equals[-1]) if equals.size else 0) + 9 > last
 
     def at(positions: np.ndarray, offset: int) -> np.ndarray:
-        return data[np.minimum(positions + offset, last)]  # past the end reads the last byte (">" in XML)
+        return data[np.minimum(positions + offset, last)] if near_end else data[positions + offset]
 
-    # Every tag starts with "<": the counts of tags beginning "<row" and "<c" bound the rows
-    # and cells (upper bounds: <rowBreaks>, <col>, <cfRule>... count too).
-    tags = np.flatnonzero(data == _LT)
+    # The counts of tags beginning "<row" and "<c" bound the rows and cells (upper bounds:
+    # <rowBreaks>, <col>, <cfRule>... count too).
     first = at(tags, 1)
     if prefixed:
         rows = len(_ROW_TAG_RE.findall(content)) if tags.size > MAX_ROWS else int(tags.size)
@@ -459,7 +536,6 @@ def _check_sheet_extent(shown: str, member: str, content: bytes, prefixed: bool,
     # column letters or five or more row digits can be near a limit (9999 rows x 200 columns
     # is within MAX_CELLS); those, and any "=" with a space beside it, are read with the
     # regular expression.
-    equals = np.flatnonzero(data == _EQ)
     before, quote = data[equals - 1], at(equals, 1)  # "=" never starts a sheet; index -1 is harmless
     quoted = _QUOTE_LUT[quote]
     refs = equals[(before == ord("r")) & quoted] + 2
@@ -558,12 +634,12 @@ def _classify_special(xml: bytes, starts: list[int], columns: set[int]) -> _Shee
     """Sort the candidate cells starting at ``starts`` into formulas without value and error cells."""
     scan = _SheetScan()
     for start in starts:
-        ref_match = _R_ATTR_RE.search(xml, start, xml.find(b">", start) + 1)
+        cell = bytes(xml[start:_cell_end(xml, start)])
+        head = cell[:cell.find(b">") + 1]
+        ref_match = _R_ATTR_RE.search(head)
         if not ref_match or _column_number(ref_match.group(1).decode("ascii")) not in columns:
             continue
         ref = (ref_match.group(1) + ref_match.group(2)).decode("ascii").upper()
-        cell = xml[start:_cell_end(xml, start)]
-        head = cell[:cell.find(b">") + 1]
         if _ERROR_TYPE_RE.search(head):
             value = _VALUE_OPEN_RE.search(cell)
             scan.error_cells[ref] = value.group(1).decode("utf-8", "replace") if value and value.group(1) \
@@ -573,14 +649,14 @@ def _classify_special(xml: bytes, starts: list[int], columns: set[int]) -> _Shee
     return scan
 
 
-def _cell_end(xml: bytes, start: int) -> int:
+def _cell_end(xml, start: int) -> int:
     """Return the end of the cell element starting at ``start`` (self-closing or closed by </c>)."""
-    tag_end = xml.find(b">", start)
-    if tag_end < 0:
+    tag = _TAG_CLOSE_RE.search(xml, start)
+    if tag is None:
         return len(xml)
-    if xml[tag_end - 1:tag_end] == b"/":
-        return tag_end + 1
-    close = _CELL_CLOSE_RE.search(xml, tag_end)
+    if tag.group() == b"/>":
+        return tag.end()
+    close = _CELL_CLOSE_RE.search(xml, tag.end())
     return close.end() if close else len(xml)
 
 
@@ -751,7 +827,7 @@ def _input_columns(table: schema.Table, info: TableInfo) -> set[int]:
         left = parse_ref(info.ref)[1]
     except ValueError:
         return set()
-    lookup = table.header_lookup()
+    lookup = _header_lookup(table)
     result = set()
     for offset, header in enumerate(info.columns):
         column = lookup.get(schema.normalise_header(header))
@@ -999,7 +1075,7 @@ class _Reader:
             _fail(self.pkg.path, E_BAD_XML, f"the table {info.name} has no valid range ({info.ref!r}); "
                                             "save the workbook again from Excel", sheet=sheet)
         header_row = top
-        lookup = table.header_lookup()
+        lookup = _header_lookup(table)
         mapping: dict[int, schema.Column] = {}
         extras: dict[int, str] = {}
         seen: dict[str, int] = {}
@@ -1096,6 +1172,13 @@ class _Reader:
         left = parse_ref(info.ref)[1]
         if names != [info.columns[c - left] for c in numbers] or batch.num_columns != len(numbers):
             return False
+        # Template tables are pre-sized with blank formula rows: rows after the last one with a
+        # row key cannot hold a record, so they are not converted at all.
+        used = 0
+        for number, array in zip(numbers, batch.columns):
+            if mapping[number].key in table.row_keys and array.null_count < len(array):
+                used = max(used, int(np.flatnonzero(array.is_valid().to_numpy(zero_copy_only=False))[-1]) + 1)
+        batch = batch.slice(0, used)
         height = batch.num_rows
         values: dict[str, list[Any]] = {}
         for number, array in zip(numbers, batch.columns):
@@ -1118,9 +1201,10 @@ class _Reader:
             kpi_ids, ends, amounts = values["kpi_id"], values["period_end"], values["value"]
             by = values.get("entered_by") or [None] * height
             notes = values.get("note") or [None] * height
-            self.workbook.measurements.extend(
-                MeasurementRecord(kpi_ids[i], ends[i], amounts[i], by[i], notes[i],
-                                  Place(path, sheet_name, f"{first_letter}{first_data + i}")) for i in rows)
+            record, place = MeasurementRecord, Place
+            self.workbook.measurements.extend([
+                record(kpi_ids[i], ends[i], amounts[i], by[i], notes[i],
+                       place(path, sheet_name, f"{first_letter}{first_data + i}")) for i in rows])
         elif table is schema.KPIS:
             for i in rows:
                 fields = {key: column_values[i] for key, column_values in ordered}
@@ -1306,14 +1390,33 @@ def _typed_column(column: schema.Column, array: Any) -> list[Any] | None:
 _VOCABULARY_CACHE: dict[str, dict[str, str]] = {}
 
 
-@functools.lru_cache(maxsize=None)
+# Per table, keyed by its name: hashing a Table dataclass (all its columns) per row is slow.
+_BY_KEY: dict[str, dict[str, schema.Column]] = {}
+_REQUIRED: dict[str, tuple[schema.Column, ...]] = {}
+
+
+_LOOKUPS: dict[str, dict[str, schema.Column]] = {}
+
+
+def _header_lookup(table: schema.Table) -> dict[str, schema.Column]:
+    found = _LOOKUPS.get(table.name)
+    if found is None:
+        found = _LOOKUPS[table.name] = table.header_lookup()
+    return found
+
+
 def _columns_by_key(table: schema.Table) -> dict[str, schema.Column]:
-    return {c.key: c for c in table.columns}
+    found = _BY_KEY.get(table.name)
+    if found is None:
+        found = _BY_KEY[table.name] = {c.key: c for c in table.columns}
+    return found
 
 
-@functools.lru_cache(maxsize=None)
 def _required_columns(table: schema.Table) -> tuple[schema.Column, ...]:
-    return tuple(c for c in table.input_columns if c.required)
+    found = _REQUIRED.get(table.name)
+    if found is None:
+        found = _REQUIRED[table.name] = tuple(c for c in table.input_columns if c.required)
+    return found
 
 
 class _CellProblem(Exception):

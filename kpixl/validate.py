@@ -11,9 +11,11 @@ for a bad file. :func:`validate` runs it over files and folders and returns a
 
 from __future__ import annotations
 
-import bisect
 import calendar
-from concurrent.futures import Future, ThreadPoolExecutor
+import functools
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
@@ -111,27 +113,49 @@ def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: 
     return report
 
 
-def prechecked(files: Sequence[Path | str]) -> Iterator[tuple[Path | str, Future | None]]:
-    """Yield each file with the future of its pre-check, started one file ahead in a thread.
+def prechecked(files: Sequence[Path | str], *, ahead: bool = True) -> Iterator[tuple[Path | str, Future | None]]:
+    """Yield each file with the future of its pre-check, started one file ahead in a helper process.
 
-    The byte-level pre-check of the next file (zlib and numpy, which release the GIL)
-    then runs while this one is parsed (fastexcel, which releases it too), so the two
-    overlap on a second core. Each file is still pre-checked before any parser sees it.
+    The byte-level pre-check of the next file (:func:`kpixl.reader.precheck`) then runs
+    on another core while this one is parsed; each file is still pre-checked before any
+    parser sees it. A process, not a thread: the pre-check's many short numpy and zlib
+    calls would wait for the GIL behind the parsing thread. Without ``ahead``, on one
+    CPU or for a single file, nothing runs ahead (None: the reader pre-checks).
     """
-    if len(files) < 2:
+    if not ahead or len(files) < 2 or (os.cpu_count() or 1) < 2:
         for path in files:
             yield path, None
         return
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpixl-precheck") as pool:
-        ahead = pool.submit(reader.precheck, files[0])
+    try:
+        pool = ProcessPoolExecutor(max_workers=1)
+    except (OSError, NotImplementedError, ImportError):  # no processes here (a sandbox): nothing runs ahead
+        for path in files:
+            yield path, None
+        return
+    with pool:
+        broken = False
+
+        def start(path: Path | str) -> Future | None:
+            nonlocal broken
+            if broken:
+                return None
+            try:
+                return pool.submit(reader.precheck, path)
+            except (BrokenProcessPool, OSError, RuntimeError):
+                broken = True  # the helper cannot start or died: the reader pre-checks from now on
+                return None
+
+        pending = start(files[0])
         try:
             for index, path in enumerate(files):
-                current = ahead
-                ahead = pool.submit(reader.precheck, files[index + 1]) if index + 1 < len(files) else None
+                current = pending
+                pending = start(files[index + 1]) if index + 1 < len(files) else None
+                if current is not None and isinstance(current.exception(), BrokenProcessPool):
+                    broken, current = True, None
                 yield path, current
         finally:
-            if ahead is not None:
-                ahead.cancel()
+            if pending is not None:
+                pending.cancel()
 
 
 # ------------------------------------------------------------------ rules
@@ -223,10 +247,17 @@ class _Rules:
     def check_measurements(self, kpis: dict[str, KpiRecord]) -> None:
         seen: dict[tuple[str, date], Place] = {}
         dates: dict[str, list[date]] = {kpi.kpi_id: [] for kpi in kpis.values()}
-        # A KPI's window once per KPI, not per measurement (a workbook holds thousands of values).
-        windows = {key: (kpi, kpi.start or date.min, kpi.deadline or date.max) for key, kpi in kpis.items()}
+        # A KPI's window and date list once per KPI ID as typed, not per measurement (a
+        # workbook holds thousands of values for a few dozen KPIs).
+        windows: dict[str, tuple] = {}
+        nothing = (None, None, None, None)
         for m in self.wb.measurements:
-            kpi, start, deadline = windows.get(m.kpi_id.casefold()) or (None, None, None)
+            window = windows.get(m.kpi_id)
+            if window is None:
+                kpi = kpis.get(m.kpi_id.casefold())
+                window = windows[m.kpi_id] = nothing if kpi is None else (
+                    kpi, kpi.start or date.min, kpi.deadline or date.max, dates[kpi.kpi_id])
+            kpi, start, deadline, kpi_dates = window
             if kpi is None:
                 self.add(E_UNKNOWN_KPI, ERROR, f"KPI ID {m.kpi_id!r} is not in the KPIs table; pick an existing KPI ID "
                                                "or add the KPI", m.place, m.kpi_id)
@@ -239,7 +270,7 @@ class _Rules:
                                                          f"{first.cell}); delete one of them", m.place, kpi.kpi_id)
                 continue
             seen[key] = m.place
-            dates[kpi.kpi_id].append(m.period_end)
+            kpi_dates.append(m.period_end)
             if start <= m.period_end <= deadline:
                 continue
             if kpi.start is not None and m.period_end < kpi.start:
@@ -258,10 +289,15 @@ class _Rules:
         if start is None:
             return
         ends = sorted(period_ends)
+        # Periods and dates are both in order: one walk finds the periods without a date.
         # Labels only for the periods listed: most KPIs have none missing.
-        missing = [(first, full_last) for first, last, full_last in _bounds(kpi.frequency, start, kpi.deadline,
-                                                                            self.as_of)
-                   if not _has_date_between(ends, first, last)]
+        missing = []
+        index, count = 0, len(ends)
+        for first, last, full_last in _bounds(kpi.frequency, start, kpi.deadline, self.as_of):
+            while index < count and ends[index] < first:
+                index += 1
+            if index == count or ends[index] > last:
+                missing.append((first, full_last))
         if not missing:
             return
         listed = ", ".join(_label(kpi.frequency, first, full_last) for first, full_last in
@@ -297,11 +333,6 @@ class _Rules:
 
 # ------------------------------------------------------------------ periods
 
-def _has_date_between(sorted_dates: list[date], first: date, last: date) -> bool:
-    index = bisect.bisect_left(sorted_dates, first)
-    return index < len(sorted_dates) and sorted_dates[index] <= last
-
-
 def periods(frequency: str, start: date, deadline: date | None, as_of: date) -> list[tuple[date, date, str]]:
     """Return the (first day, last day, label) of each period that ended before ``as_of``.
 
@@ -313,8 +344,12 @@ def periods(frequency: str, start: date, deadline: date | None, as_of: date) -> 
             for first, last, full_last in _bounds(frequency, start, deadline, as_of)]
 
 
-def _bounds(frequency: str, start: date, deadline: date | None, as_of: date) -> list[tuple[date, date, date]]:
-    """Return (first day, last day clipped to the deadline, last day unclipped) of each ended period."""
+@functools.lru_cache(maxsize=256)
+def _bounds(frequency: str, start: date, deadline: date | None, as_of: date) -> tuple[tuple[date, date, date], ...]:
+    """Return (first day, last day clipped to the deadline, last day unclipped) of each ended period.
+
+    Cached: the KPIs of a company mostly share frequency, start and deadline.
+    """
     result: list[tuple[date, date, date]] = []
     cursor = start
     limit = 2000  # a 40-year weekly KPI; guards against absurd dates
@@ -331,7 +366,7 @@ def _bounds(frequency: str, start: date, deadline: date | None, as_of: date) -> 
         elif frequency == "yearly":
             full_last = date(cursor.year, 12, 31)
         else:
-            return result
+            return ()
         last = full_last
         if deadline is not None:
             if cursor > deadline:
@@ -341,7 +376,7 @@ def _bounds(frequency: str, start: date, deadline: date | None, as_of: date) -> 
             break
         result.append((cursor, last, full_last))
         cursor = last + day
-    return result
+    return tuple(result)
 
 
 def _label(frequency: str, first: date, full_last: date) -> str:
