@@ -427,3 +427,225 @@ def test_entity_declaration_in_a_sheet_prolog_is_rejected(tmp_path, valid):
     W.rezip(valid, lambda name, data: data.replace(b"?>", b'?><!DOCTYPE x [<!ENTITY a "b">]>', 1)
             if name == part else None)
     fails(valid, "KPX114")
+
+
+# ------------------------------------------------------------------ hostile references beyond the first sheet
+
+def _add_to_sheet(path: Path, sheet: str, rows: bytes) -> str:
+    """Append raw ``rows`` XML to the sheetData of ``sheet`` and return the worksheet part name."""
+    part = W.sheet_part(path, sheet)
+    W.rezip(path, lambda name, data: data.replace(b"</sheetData>", rows + b"</sheetData>") if name == part else None)
+    return part
+
+
+def _findings_in_subprocess(path: Path) -> list[list[str]]:
+    """Return [code, message, sheet] of check_workbook(path), run in a child (calamine may abort a process)."""
+    code = textwrap.dedent(f"""
+        import json
+        from kpixl.validate import check_workbook
+        wb = check_workbook({str(path)!r})
+        print(json.dumps([[f.code, f.message, f.place.sheet, f.place.path] for f in wb.findings]))
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, f"the process died ({done.returncode}): {done.stderr[:300]}"
+    return [item[:3] for item in __import__("json").loads(done.stdout)] if done.stdout else []
+
+
+def _cell_count(path: Path, part: str) -> int:
+    with zipfile.ZipFile(path) as archive:
+        return len(re.findall(rb"<c[\s>/]", archive.read(part)))
+
+
+HOSTILE_ROWS = {
+    "single quotes": (b"<row r='1048576'><c r='XFD1048576'><v>1</v></c></row>", "XFD1048576"),
+    "spaces around =": (b'<row r = "1048576"><c r = "XFD1048576"><v>1</v></c></row>', "XFD1048576"),
+    "tabs and newlines around =": (b'<row\tr\n=\t"1048576"><c\nr\t=\n"XFD1048576"><v>1</v></c></row>',
+                                   "XFD1048576"),
+    "single-quoted cell in a small row": (b"<row r='7'><c r='XFD1048576'><v>1</v></c></row>", "XFD1048576"),
+    "huge row number": (b'<row r="99999999999"><c r="A5"><v>1</v></c></row>', "A99999999999"),
+    "huge row, cells without references": (b'<row r="1048576"><c><v>1</v></c></row>', "A1048576"),
+    # The scan reads at most 64 characters of a reference: the row shown is the first 63 digits.
+    "very long row digits": (b'<row r="5"><c r="A' + b"9" * 80 + b'"><v>1</v></c></row>', "A" + "9" * 63),
+    # Rows under 10000 are not numbered by the scan: the cell shown is in row 1.
+    "many column letters within the scan": (b'<row r="5"><c r="' + b"B" * 40 + b'5"><v>1</v></c></row>',
+                                            "B" * 40 + "1"),
+}
+
+
+@pytest.mark.parametrize("sheet", ["Measurements", "Evaluation"])
+@pytest.mark.parametrize("case", list(HOSTILE_ROWS))
+def test_hostile_references_in_later_sheets_give_one_clear_error_and_the_process_survives(tmp_path, valid, sheet,
+                                                                                          case):
+    rows, reached = HOSTILE_ROWS[case]
+    part = _add_to_sheet(valid, sheet, rows)
+    expected = (f"part {part} reaches cell {reached} ({_cell_count(valid, part)} cells; limit {reader.MAX_ROWS} rows, "
+                f"{reader.MAX_COLUMNS} columns, {reader.MAX_CELLS} cells); this is far beyond a department workbook "
+                "(possible decompression bomb)")
+    assert part != W.sheet_part(valid, "KPIs")
+    assert _findings_in_subprocess(valid) == [["KPX113", expected, None]]
+    # The pre-check alone (no parser) says the same: safe to run in this process.
+    with pytest.raises(WorkbookError) as caught:
+        reader.precheck(valid)
+    assert (caught.value.code, caught.value.reason) == ("KPX113", expected)
+
+
+def test_huge_dimension_on_a_later_sheet_is_rejected(tmp_path, valid):
+    part = W.sheet_part(valid, "Evaluation")
+    W.rezip(valid, lambda name, data: re.sub(rb"<dimension ref='?\"?[^\"'>]*[\"']", b"<dimension ref = 'A1:XFD1048576'",
+                                             data) if name == part else None)
+    expected = (f"part {part} declares the range A1:XFD1048576 (limit {reader.MAX_ROWS} rows, {reader.MAX_COLUMNS} "
+                "columns); this is far beyond a department workbook (possible decompression bomb)")
+    assert _findings_in_subprocess(valid) == [["KPX113", expected, None]]
+
+
+@pytest.mark.xfail(strict=True, reason="BUG reader._check_sheet_extent: _REF_AT_RE keeps at most 64 characters of "
+                                       "a reference, so a reference with 64+ column letters has no digits in what "
+                                       "is kept and is skipped; python-calamine then allocates the range "
+                                       "(~300 GB) and aborts the process (SIGABRT)")
+def test_reference_with_very_many_column_letters_is_rejected(tmp_path, valid):
+    part = _add_to_sheet(valid, "Evaluation", b'<row r="5"><c r="' + b"B" * 64 + b'5"><v>1</v></c></row>')
+    findings = _findings_in_subprocess(valid)
+    assert [f[0] for f in findings] == ["KPX113"] and part in findings[0][1]
+
+
+@pytest.mark.xfail(strict=True, reason="BUG reader._check_sheet_extent: a spaced '=' is only searched from 24 bytes "
+                                       "before to 80 bytes after it, but XML allows any whitespace around '='; "
+                                       "r + 100 spaces + =\"XFD1048576\" (or = + 120 spaces) is never seen and "
+                                       "python-calamine aborts the process (SIGABRT)")
+@pytest.mark.parametrize("rows", [
+    b'<row r="5"><c r' + b" " * 100 + b'="XFD1048576"><v>1</v></c></row>',
+    b'<row r=' + b" " * 120 + b'"1048576"><c r=' + b" " * 120 + b'"XFD1048576"><v>1</v></c></row>',
+], ids=["spaces before =", "spaces after ="])
+def test_reference_with_much_whitespace_around_the_equals_sign_is_rejected(tmp_path, valid, rows):
+    _add_to_sheet(valid, "Measurements", rows)
+    assert [f[0] for f in _findings_in_subprocess(valid)] == ["KPX113"]
+
+
+# ------------------------------------------------------------------ fast (fastexcel) and exact (calamine) paths agree
+
+def _read_both_ways(path: Path, monkeypatch) -> tuple:
+    """Return (fast read, exact read, tables the fast path read) of ``path``, each with validate's findings too.
+
+    The reader takes the fast column-by-column path (``_Reader._read_rows_fast``) when
+    fastexcel is importable; with ``reader.fastexcel`` set to None it reads every table
+    cell by cell with python-calamine.
+    """
+    from kpixl.validate import check_workbook
+
+    fast_tables: list[str] = []
+    real = reader._Reader._read_rows_fast
+
+    def spy(self, table, *args, **kwargs):
+        done = real(self, table, *args, **kwargs)
+        if done:
+            fast_tables.append(table.name)
+        return done
+
+    with monkeypatch.context() as patch:
+        patch.setattr(reader._Reader, "_read_rows_fast", spy)
+        fast = check_workbook(path, W.AS_OF)
+    with monkeypatch.context() as patch:
+        patch.setattr(reader, "fastexcel", None)
+        patch.setattr(reader._Reader, "_read_rows_fast", spy)
+        fast_count = len(fast_tables)
+        exact = check_workbook(path, W.AS_OF)
+        assert len(fast_tables) == fast_count, "the exact read still used fastexcel"
+    return fast, exact, fast_tables
+
+
+def _assert_same(fast, exact) -> None:
+    assert fast.kpis == exact.kpis
+    assert fast.measurements == exact.measurements
+    assert fast.evaluations == exact.evaluations
+    assert fast.findings == exact.findings
+    assert (fast.language, fast.department, fast.sheets) == (exact.language, exact.department, exact.sheets)
+    # Records of the same type, cell for cell (dataclass equality would hide 1 == 1.0 or True == 1).
+    for a, b in zip(fast.kpis + fast.measurements + fast.evaluations,
+                    exact.kpis + exact.measurements + exact.evaluations):
+        assert [type(v) for v in vars(a).values()] == [type(v) for v in vars(b).values()]
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_template_workbooks_read_the_same_fast_and_exact(tmp_path, monkeypatch, language):
+    from kpixl.model import EvaluationRecord, KpiRecord, MeasurementRecord
+    from kpixl.template import write_template
+
+    kpis = [KpiRecord(kpi_id="SAL-01", name="Revenue", level="high", owner="Anna Berg", direction="increase",
+                      aggregation="sum", frequency="monthly", baseline=100.0, target=1200.0, start=W.START,
+                      deadline=W.DEADLINE, specific="s", measurable="m", attainable="a", relevant="r",
+                      green=0.9, amber=0.75, weight=2.0, unit="DKK", department="Sales"),
+            KpiRecord(kpi_id="SAL-02", name="Churn", level="low", parent_id="SAL-01", owner="Bo", direction="decrease",
+                      aggregation="average", frequency="quarterly", baseline=0.2, target=0.1, start=W.START,
+                      deadline=W.DEADLINE),
+            KpiRecord(kpi_id="SAL-03", name="Stock", level="low", parent_id="SAL-01", owner="Cy", direction="maintain",
+                      aggregation="last", frequency="weekly", target=50.0, tolerance=5.0)]
+    measurements = ([MeasurementRecord("SAL-01", d, 100.0 * (i + 1), entered_by="Anna", note="ok" if i else None)
+                     for i, d in enumerate(W.MONTH_ENDS)]
+                    + [MeasurementRecord("SAL-02", date(2026, 3, 31), 0.15),
+                       MeasurementRecord("SAL-03", date(2026, 1, 7), -49.5)])
+    evaluations = [EvaluationRecord("SAL-01", "adjust", 1500.0, "more"), EvaluationRecord("SAL-02", "keep")]
+    path = tmp_path / f"template-{language}.xlsx"
+    write_template(path, language=language, formulas="native", kpis=kpis, measurements=measurements,
+                   evaluations=evaluations)
+    fast, exact, fast_tables = _read_both_ways(path, monkeypatch)
+    _assert_same(fast, exact)
+    assert sorted(fast_tables) == ["Evaluation", "KPIs", "Measurements"]  # the comparison is not vacuous
+    assert [k.kpi_id for k in exact.kpis] == ["SAL-01", "SAL-02", "SAL-03"]
+    assert [(m.kpi_id, m.period_end, m.value) for m in exact.measurements] == [
+        (m.kpi_id, m.period_end, m.value) for m in measurements]
+    assert [(e.kpi_id, e.decision, e.new_target) for e in exact.evaluations] == [
+        ("SAL-01", "adjust", 1500.0), ("SAL-02", "keep", None)]
+
+
+def _many_measurements(n: int, **at) -> list[dict]:
+    rows = [W.measurement_row("SAL-01", date(2026, 1, 1 + i % 28), float(i)) for i in range(n)]
+    for index, value in at.items():
+        rows[int(index[1:])].update(value)
+    return rows
+
+
+EDGE_WORKBOOKS = {
+    "plain": dict(),
+    "danish, moved tables": dict(language="da", origin=(2, 3), evaluations=[W.evaluation_row(decision="retire")]),
+    "text in number cells": dict(kpis=[W.kpi_row(target="12,5", baseline="abc")],
+                                 measurements=[W.measurement_row(value="1.234")]),
+    "text deep in a long number column": dict(measurements=_many_measurements(300, r250={"value": "lots"})),
+    "date as text deep in a long date column": dict(measurements=_many_measurements(300,
+                                                                                    r299={"period_end": "31.01.2026"})),
+    "formula with cached value": dict(kpis=[W.kpi_row(target=W.Formula("=1000+200", 1200))],
+                                      measurements=[W.measurement_row(value=W.Formula("=40+2", 42))]),
+    "formula without cached value": dict(kpis=[W.kpi_row(target=W.Formula("=1000+200"))],
+                                         measurements=[W.measurement_row(value=W.Formula("=40+2"))]),
+    "rows below tables": dict(below={"Measurements": [W.measurement_row(period_end=date(2026, 4, 30), value=9.0)],
+                                     "KPIs": [W.kpi_row("SAL-09")]}),
+    "blank rows": dict(kpis=[W.kpi_row("A"), W.kpi_row("B")], blank_rows={"KPIs": [1], "Measurements": [0, 2]},
+                       measurements=[W.measurement_row("A"), W.measurement_row("B")]),
+    "extra columns": dict(kpis=[W.kpi_row(Comment="check")], extra_columns={"KPIs": ["Comment"],
+                                                                           "Measurements": ["Source"]}),
+    "required blanks and unknown words": dict(kpis=[W.kpi_row(owner=None, aggregation="total"), W.kpi_row(None)],
+                                              evaluations=[W.evaluation_row(decision="Maybe")]),
+    "booleans, serials and padded text": dict(kpis=[W.kpi_row(weight=True, name="  Revenue  ", unit="   ")],
+                                              measurements=[W.measurement_row(period_end=46053.0, value=7)]),
+    "integers and whole numbers": dict(measurements=[W.measurement_row(value=v, period_end=d)
+                                                     for v, d in zip((1, 2.0, -3), W.MONTH_ENDS)]),
+    "empty measurements": dict(measurements=[]),
+}
+
+
+@pytest.mark.parametrize("case", list(EDGE_WORKBOOKS))
+def test_edge_case_workbooks_read_the_same_fast_and_exact(tmp_path, monkeypatch, case):
+    path = tmp_path / "edge.xlsx"
+    W.write_workbook(path, **EDGE_WORKBOOKS[case])
+    fast, exact, fast_tables = _read_both_ways(path, monkeypatch)
+    _assert_same(fast, exact)
+    if case in ("plain", "danish, moved tables", "integers and whole numbers"):
+        assert sorted(fast_tables) == ["Evaluation", "KPIs", "Measurements"]
+        assert exact.findings == []
+
+
+def test_the_fast_path_is_taken_for_a_long_clean_table_and_agrees(tmp_path, monkeypatch):
+    path = tmp_path / "long.xlsx"
+    W.write_workbook(path, measurements=_many_measurements(300))
+    fast, exact, fast_tables = _read_both_ways(path, monkeypatch)
+    assert "Measurements" in fast_tables and len(exact.measurements) == 300
+    _assert_same(fast, exact)
