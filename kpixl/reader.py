@@ -88,8 +88,11 @@ _ROW_TAG_RE = re.compile(rb"<(?:\w+:)?row[\s>/]")
 _CELL_CLOSE_RE = re.compile(rb"</(?:\w+:)?c>")
 _TAG_CLOSE_RE = re.compile(rb"/?>")
 _DIMENSION_WORD_RE = re.compile(rb"dimension")
-_REF_AT_RE = re.compile(rb"r\s*=\s*[\"']([^\"'<>]{0,64})")
-_REF_TEXT_RE = re.compile(r"\s*\$?([A-Za-z]{0,64})\$?([0-9]{1,64})")
+_REF_TEXT_RE = re.compile(r"\s*\$?([A-Za-z]*)\$?([0-9]+)")
+_SPACE_RUN_RE = re.compile(rb"[ \t\r\n]*")
+_QUOTED_RE = re.compile(rb"\"([^\"]*)(?:\"|\Z)|'([^']*)(?:'|\Z)")
+# A reference longer than this is far beyond every limit: only this much of it is numbered.
+_REF_PART_CAP = 1000
 _PREFIXED_CELL_RE = re.compile(rb"<(?:\w+:)?c\s[^>]*>\s*<(?:\w+:)?f\b|<(?:\w+:)?c\s[^>]*\bt=[\"']e[\"']")
 _LT, _EQ = ord("<"), ord("=")
 
@@ -554,13 +557,22 @@ def _check_sheet_extent(shown: str, member: str, content: bytes, prefixed: bool,
     max_col = int(((at(start[plain], 0).astype(np.int64) - 64) * 26 + second_letter[plain] - 64).max(initial=0))
     near = refs[(two_letters & ~plain) | five_digits] - 2
     max_row = 0
-    for position in near.tolist() + spaced.tolist():
-        for match in _REF_AT_RE.finditer(content, max(0, position - 24), position + 80):
-            for letters, digit_text in _refs_in(match):
-                if len(letters) >= 2:
-                    max_col = max(max_col, _column_number(letters))
-                if len(digit_text) >= 5:
-                    max_row = max(max_row, int(digit_text))
+    values = [_quoted_value(content, position + 1) for position in near.tolist()]
+    if spaced.size:
+        # XML allows any whitespace around "=": find the byte before each spaced "=" that is not
+        # whitespace (vectorised, so a hostile run of spaces costs one pass, not one per "=").
+        positions = np.arange(data.size)
+        previous_solid = np.maximum.accumulate(np.where(_SPACE_LUT[data], -1, positions))
+        for position in spaced.tolist():
+            name_end = int(previous_solid[position - 1]) if position else -1
+            if name_end >= 0 and content[name_end] == ord("r"):
+                values.append(_quoted_value(content, _SPACE_RUN_RE.match(content, position + 1).end()))
+    for value in values:
+        for letters, digit_text in _refs_in(value):
+            if len(letters) >= 2:
+                max_col = max(max_col, _column_number(letters[:_REF_PART_CAP]))
+            if len(digit_text) >= 5:
+                max_row = max(max_row, int(digit_text[:_REF_PART_CAP]))
     if max_row > MAX_ROWS or max_col > MAX_COLUMNS or cells > MAX_CELLS or rows > MAX_ROWS \
             or max_row * max(max_col, 26) > MAX_CELLS:
         _too_big(shown, member, max_row, max_col, cells)
@@ -594,9 +606,15 @@ def _check_sheet_extent(shown: str, member: str, content: bytes, prefixed: bool,
     return _classify_special(content, cell_starts[owner].tolist(), columns)
 
 
-def _refs_in(match: re.Match[bytes]) -> list[tuple[str, str]]:
-    """Return the (letters, digits) of the reference matched by _REF_AT_RE (entities resolved)."""
-    found = _REF_TEXT_RE.match(_unescape(match.group(1)))
+def _quoted_value(content: bytes, at: int) -> bytes:
+    """Return the attribute value whose opening quote is at ``at`` (empty when there is no quote)."""
+    found = _QUOTED_RE.match(content, at)
+    return b"" if found is None else found.group(1) if found.group(1) is not None else found.group(2)
+
+
+def _refs_in(value: bytes) -> list[tuple[str, str]]:
+    """Return the (letters, digits) of a cell reference attribute value (entities resolved), if it is one."""
+    found = _REF_TEXT_RE.match(_unescape(value))
     return [(found.group(1), found.group(2))] if found else []
 
 
@@ -617,7 +635,7 @@ def _check_dimension(shown: str, member: str, ref: str) -> None:
     match = _REF_TEXT_RE.fullmatch(last.strip())
     if not match or not match.group(1):
         return
-    col, row = _column_number(match.group(1)), int(match.group(2))
+    col, row = _column_number(match.group(1)[:_REF_PART_CAP]), int(match.group(2)[:_REF_PART_CAP])
     if row > MAX_ROWS or col > MAX_COLUMNS or row * col > MAX_CELLS:
         _fail(shown, E_DIMENSION, f"part {member} declares the range {ref} (limit {MAX_ROWS} rows, {MAX_COLUMNS} "
                                   "columns); this is far beyond a department workbook (possible decompression bomb)")

@@ -645,3 +645,97 @@ def test_a_broken_file_is_skipped_with_its_reason(company_files, tmp_path):
     sources = calamine_table(tmp_path / "company.xlsx", "Sources")
     assert sources[-1]["Status"] == "skipped" and sources[-1]["SHA-256"] == hashlib.sha256(
         broken.read_bytes()).hexdigest()
+
+
+# ------------------------------------------------------------ --jobs 2 against --jobs 1
+
+def openpyxl_sheets(path: Path) -> dict[str, list[tuple]]:
+    """Return every sheet of ``path`` as rows of values (openpyxl), sheet order kept."""
+    wb = openpyxl.load_workbook(path, read_only=True)
+    sheets = {ws.title: [tuple(row) for row in ws.iter_rows(values_only=True)] for ws in wb}
+    wb.close()
+    return sheets
+
+
+def _spy_writer(monkeypatch) -> list[bool]:
+    """Record what _CompanyWriter.fits answered: True means the streamed (--jobs) workbook was finished."""
+    answers: list[bool] = []
+    real = cons._CompanyWriter.fits
+
+    def fits(self, company):
+        answers.append(real(self, company))
+        return answers[-1]
+
+    monkeypatch.setattr(cons._CompanyWriter, "fits", fits)
+    return answers
+
+
+def _both_jobs(paths, tmp_path, monkeypatch, **options) -> tuple[dict, dict, list[bool], object]:
+    one = cons.consolidate(paths, tmp_path / "one.xlsx", as_of=AS_OF, jobs=1, **options)
+    answers = _spy_writer(monkeypatch)
+    two = cons.consolidate(paths, tmp_path / "two.xlsx", as_of=AS_OF, jobs=2, **options)
+    assert [s.path for s in one.company.skipped] == [s.path for s in two.company.skipped]
+    return openpyxl_sheets(tmp_path / "one.xlsx"), openpyxl_sheets(tmp_path / "two.xlsx"), answers, two
+
+
+def test_jobs_two_streams_the_same_workbook_as_jobs_one(company_files, tmp_path, monkeypatch):
+    folder, books, paths = company_files
+    one, two, answers, _ = _both_jobs(paths, tmp_path, monkeypatch)
+    assert answers == [True]  # the streamed workbook was the one written
+    assert list(one) == list(two) == ["Summary", "KPIs", "Roll-up", "Measurements", "Findings", "Sources"]
+    for sheet in ("KPIs", "Measurements", "Sources"):
+        assert one[sheet] == two[sheet], sheet
+    assert len(two["Measurements"]) - 1 == sum(len(b.measurements) for b in books)
+    assert [row[0] for row in two["Sources"][1:]] == [str(p) for p in paths]
+
+
+def test_jobs_two_with_skip_invalid_rewrites_the_partial_workbook(company_files, tmp_path, monkeypatch):
+    import workbooks as wbf
+
+    folder, books, paths = company_files
+    broken = tmp_path / "broken.xlsx"
+    broken.write_text("name,value\nx,1\n")
+    # Reads cleanly (so its rows are streamed) but repeats a KPI ID of another file: skipped by a cross-file rule.
+    clash = tmp_path / "clash.xlsx"
+    wbf.write_workbook(clash, kpis=[wbf.kpi_row(books[0].kpis[0].kpi_id, department="Clash", frequency=None)],
+                       measurements=[wbf.measurement_row(books[0].kpis[0].kpi_id, date(2026, 1, 31), 5.0)],
+                       evaluations=[], metadata_values={"kpixl_department": "Clash"})
+    for inputs in ([paths[0], clash] + list(paths[1:]), [paths[0], paths[1], broken] + list(paths[2:])):
+        out = tmp_path / inputs[1].stem
+        out.mkdir()
+        monkeypatch.undo()
+        one, two, answers, result = _both_jobs(inputs, out, monkeypatch, skip_invalid=True)
+        skipped = [s.path for s in result.company.skipped]
+        assert skipped == [str(clash if clash in inputs else broken)]
+        assert answers == [False]  # the streamed rows held a skipped file: the workbook was rewritten
+        assert list(one) == list(two)
+        for sheet in ("KPIs", "Measurements", "Sources"):
+            assert one[sheet] == two[sheet], sheet
+        assert not any(skipped[0] == row[1] for row in two["Measurements"][1:])
+        assert len(two["Measurements"]) - 1 == sum(len(b.measurements) for b in books)
+        sources = {row[0]: row for row in two["Sources"][1:]}
+        headers = two["Sources"][0]
+        assert sources[skipped[0]][headers.index("Status")] == "skipped"
+
+
+@pytest.mark.parametrize("kpis_overflow", [False, True])
+def test_jobs_two_continuation_sheets_match_jobs_one(company_files, tmp_path, monkeypatch, kpis_overflow):
+    folder, books, paths = company_files
+    kpi_count = sum(len(b.kpis) for b in books)
+    measurement_count = sum(len(b.measurements) for b in books)
+    # The limit is read by this process, which writes the workbook (children only read the inputs).
+    limit = 7 if kpis_overflow else 2 * kpi_count + 3
+    assert measurement_count > 2 * (limit - 1)  # at least three Measurements sheets
+    monkeypatch.setattr(cons, "MAX_SHEET_ROWS", limit)
+    one, two, answers, _ = _both_jobs(paths, tmp_path, monkeypatch)
+    assert answers == [not kpis_overflow]  # streamed when KPIs fit one sheet, rewritten otherwise
+    assert list(one) == list(two)
+    parts = [n for n in two if n == "Measurements" or n.startswith("Measurements (")]
+    assert parts == ["Measurements"] + [f"Measurements ({i})" for i in range(2, len(parts) + 1)]
+    assert len(parts) == math.ceil(measurement_count / (limit - 1))
+    assert all(len(two[p]) <= limit for p in parts)
+    for sheet in two:
+        assert one[sheet] == two[sheet], sheet
+    kpi_parts = [n for n in two if n == "KPIs" or n.startswith("KPIs (")]
+    assert len(kpi_parts) == (math.ceil(kpi_count / (limit - 1)) if kpis_overflow else 1)
+    assert [r[0] for p in parts for r in two[p][1:]] == [b.department for b in books for _ in b.measurements]

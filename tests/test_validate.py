@@ -241,3 +241,95 @@ def test_template_made_workbook_validates_without_errors(tmp_path, language, for
     report = validate([path], as_of=W.AS_OF)
     assert report.errors == []
     assert (report.kpi_count, report.measurement_count) == (1, 3)
+
+
+# ------------------------------------------------------------------ the pre-check helper process
+
+import multiprocessing  # noqa: E402 - kept with the tests that use it
+import os  # noqa: E402
+import signal  # noqa: E402
+
+from kpixl import reader, validate as validate_module  # noqa: E402
+
+_REAL_PRECHECK = reader.precheck
+DIES_ON = "c.xlsx"
+
+
+def _precheck_killed_in_helper(path):
+    """Pre-check ``path``; in a helper process, die (SIGKILL) on the file named DIES_ON."""
+    if multiprocessing.parent_process() is not None and os.path.basename(str(path)) == DIES_ON:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _REAL_PRECHECK(path)
+
+
+def _mixed_files(folder):
+    folder.mkdir()
+    W.write_workbook(folder / "a.xlsx")
+    W.write_workbook(folder / "b.xlsx", kpis=[W.kpi_row(target="12,5")])
+    W.write_workbook(folder / "c.xlsx", measurements=[W.measurement_row(period_end=W.MONTH_ENDS[0])])
+    (folder / "d.xlsx").write_text("a;b\n1;2\n")
+    W.write_workbook(folder / "e.xlsx", kpis=[W.kpi_row("E-1"), W.kpi_row("e-1")], measurements=[])
+    W.write_workbook(folder / "f.xlsx", language="da", below={"Measurements": [W.measurement_row(
+        period_end=date(2026, 4, 30))]})
+    return [folder / n for n in ("a.xlsx", "b.xlsx", "c.xlsx", "d.xlsx", "e.xlsx", "f.xlsx")] + [folder / "gone.xlsx"]
+
+
+def _one_by_one(files):
+    findings, kpis, measurements = [], 0, 0
+    for path in files:
+        wb = check_workbook(path, W.AS_OF)
+        findings.extend(wb.findings)
+        kpis += len(wb.kpis)
+        measurements += len(wb.measurements)
+    return findings, kpis, measurements
+
+
+def _spy_prechecked(monkeypatch):
+    """Record, per file, whether validate got a pre-check future from the helper (True) or not (False)."""
+    seen: list[tuple[str, bool]] = []
+    real = validate_module.prechecked
+
+    def spy(files, **kwargs):
+        for path, future in real(files, **kwargs):
+            seen.append((os.path.basename(str(path)), future is not None))
+            yield path, future
+
+    monkeypatch.setattr(validate_module, "prechecked", spy)
+    return seen
+
+
+def test_a_run_with_the_helper_equals_checking_each_file_alone(tmp_path, monkeypatch):
+    files = _mixed_files(tmp_path / "in")
+    expected = _one_by_one(files)
+    seen = _spy_prechecked(monkeypatch)
+    report = validate(files, as_of=W.AS_OF)
+    assert (report.findings, report.kpi_count, report.measurement_count) == expected
+    assert report.files == [str(p) for p in files]
+    assert {code for code in (f.code for f in report.findings)} >= {"KPX204", "KPX405", "KPX107", "KPX301",
+                                                                    "KPX132", "KPX101"}
+    if (os.cpu_count() or 1) >= 2:
+        assert all(used for _, used in seen), seen  # the helper pre-checked every file
+
+
+def test_the_helper_is_left_out_for_one_file_and_when_asked(tmp_path):
+    files = _mixed_files(tmp_path / "in")
+    assert [future for _, future in validate_module.prechecked(files[:1])] == [None]
+    assert [future for _, future in validate_module.prechecked(files, ahead=False)] == [None] * len(files)
+
+
+@pytest.mark.parametrize("dies_on", ["a.xlsx", "c.xlsx", "gone.xlsx"])
+def test_a_helper_that_dies_mid_run_still_gives_every_file_its_report(tmp_path, monkeypatch, dies_on):
+    if (os.cpu_count() or 1) < 2 or multiprocessing.get_start_method() != "fork":
+        pytest.skip("the helper runs only with 2+ CPUs; the patched pre-check reaches it only by fork")
+    files = _mixed_files(tmp_path / "in")
+    expected = _one_by_one(files)
+    monkeypatch.setattr(reader, "precheck", _precheck_killed_in_helper)
+    monkeypatch.setitem(globals(), "DIES_ON", dies_on)
+    seen = _spy_prechecked(monkeypatch)
+    calls = []
+    report = validate(files, as_of=W.AS_OF, progress=lambda done, total, item: calls.append(done))
+    assert (report.findings, report.kpi_count, report.measurement_count) == expected
+    assert report.files == [str(p) for p in files] and calls == list(range(1, len(files) + 1))
+    index = [p.name for p in files].index(dies_on)
+    # The helper really died: from the killed file on, the reader pre-checks in this process.
+    assert [used for _, used in seen][index:] == [False] * (len(files) - index), seen
