@@ -40,7 +40,8 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from kpixl import core
 from kpixl.errors import DefinitionError, KpixlError, OutputError, ValidationFailed
-from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, MeasurementRecord, Place
+from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, Finding, FindingsView, KpiRecord, MeasurementRecord,
+                         Place)
 from kpixl.output import atomic_output, check_output
 
 # Rows a worksheet holds, the header included (Excel's limit). Tests lower it.
@@ -211,7 +212,7 @@ class KpiLine:
 
 
 @dataclass
-class Source:
+class Source(FindingsView):
     """Hold one checked input, compactly: file facts, findings, evaluated KPIs and measurement rows."""
 
     path: str
@@ -224,16 +225,6 @@ class Source:
     findings: list[Finding] = field(default_factory=list)
     status: str = INCLUDED
     reason: str | None = None
-
-    @property
-    def errors(self) -> list[Finding]:
-        """Return the error findings of this file (its own and the consolidation's)."""
-        return [f for f in self.findings if f.severity == ERROR]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        """Return the warning findings of this file."""
-        return [f for f in self.findings if f.severity == WARNING]
 
 
 class MeasurementRows:

@@ -158,15 +158,10 @@ class DepartmentWorkbook:
         return grouped
 
 
-@dataclass
-class Report:
-    """Collect the findings of one validation run; ``valid`` drives the exit code."""
+class FindingsView:
+    """Split a ``findings`` list into errors and warnings (for reports and consolidation sources)."""
 
-    findings: list[Finding] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-    kpi_count: int = 0
-    measurement_count: int = 0
-    strict: bool = False
+    findings: list[Finding]
 
     @property
     def errors(self) -> list[Finding]:
@@ -177,6 +172,17 @@ class Report:
     def warnings(self) -> list[Finding]:
         """Return the warning findings."""
         return [f for f in self.findings if f.severity == WARNING]
+
+
+@dataclass
+class Report(FindingsView):
+    """Collect the findings of one validation run; ``valid`` drives the exit code."""
+
+    findings: list[Finding] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    kpi_count: int = 0
+    measurement_count: int = 0
+    strict: bool = False
 
     @property
     def valid(self) -> bool:
@@ -206,4 +212,4 @@ class Report:
 
 
 __all__ = ["Place", "Finding", "KpiRecord", "MeasurementRecord", "EvaluationRecord", "DepartmentWorkbook",
-           "Report", "ERROR", "WARNING", "asdict"]
+           "Report", "FindingsView", "ERROR", "WARNING", "asdict"]
