@@ -102,8 +102,9 @@ class Column:
         return self.da if language == "da" else self.en
 
 
-def _c(key: str, en: str, da: str, kind: str = "text", width: float = 12) -> Column:
-    return Column(key, en, da, kind, width)
+def _c(key: str, en: str, da: str, kind: str = "text", width: float | None = None) -> Column:
+    # Numbers get room for millions with decimals (a revenue forecast must not show ####).
+    return Column(key, en, da, kind, width if width is not None else 16 if kind == "number" else 12)
 
 
 _DEPARTMENT = _c("department", "Department", "Afdeling", width=16)
@@ -836,6 +837,8 @@ class _TableStream:
                                                          else f"{self.base} ({self.number})")
         for c, col in enumerate(self.columns):
             sheet.set_column(c, c, col.width, self.formats.get(col.kind))
+        _print_setup(sheet)
+        sheet.repeat_rows(0)
         sheet.set_row(0, 30)
         for c, col in enumerate(self.columns):
             sheet.write_string(0, c, col.header(self.lang), self.formats["header"])
@@ -885,6 +888,13 @@ class _TableStream:
         self.sheet = None
 
 
+def _print_setup(sheet, pages_tall: int = 0) -> None:
+    """Print landscape on A4, one page wide (and ``pages_tall`` high; 0 means as many as needed)."""
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, pages_tall)
+
+
 def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
@@ -894,6 +904,7 @@ def _write_summary(workbook, company: Consolidation, rows: list[tuple], formats:
     if sheet is None:
         sheet = workbook.add_worksheet(sheet_name("summary", lang))
     columns = SUMMARY_COLUMNS
+    _print_setup(sheet, pages_tall=1)
     sheet.set_column(0, 0, 24)
     sheet.set_column(1, len(columns) - 1, 13)
     sheet.write_string(0, 0, _say("title", lang), formats["title"])

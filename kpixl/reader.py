@@ -558,15 +558,11 @@ def _check_sheet_extent(shown: str, member: str, content: bytes, prefixed: bool,
     near = refs[(two_letters & ~plain) | five_digits] - 2
     max_row = 0
     values = [_quoted_value(content, position + 1) for position in near.tolist()]
-    if spaced.size:
-        # XML allows any whitespace around "=": find the byte before each spaced "=" that is not
-        # whitespace (vectorised, so a hostile run of spaces costs one pass, not one per "=").
-        positions = np.arange(data.size)
-        previous_solid = np.maximum.accumulate(np.where(_SPACE_LUT[data], -1, positions))
-        for position in spaced.tolist():
-            name_end = int(previous_solid[position - 1]) if position else -1
-            if name_end >= 0 and content[name_end] == ord("r"):
-                values.append(_quoted_value(content, _SPACE_RUN_RE.match(content, position + 1).end()))
+    for position in spaced.tolist():
+        # XML allows any amount of whitespace around "=": the name before it may be far back.
+        name_end = _solid_before(data, position)
+        if name_end >= 0 and content[name_end] == ord("r"):
+            values.append(_quoted_value(content, _SPACE_RUN_RE.match(content, position + 1).end()))
     for value in values:
         for letters, digit_text in _refs_in(value):
             if len(letters) >= 2:
@@ -604,6 +600,18 @@ def _check_sheet_extent(shown: str, member: str, content: bytes, prefixed: bool,
     owner = owner[owner >= 0]
     owner = np.unique(owner[look[owner]])
     return _classify_special(content, cell_starts[owner].tolist(), columns)
+
+
+def _solid_before(data: np.ndarray, position: int) -> int:
+    """Return the index of the last byte before ``position`` that is not whitespace (-1 if none)."""
+    end, size = position, 64
+    while end > 0:
+        start = max(0, end - size)
+        solid = np.flatnonzero(~_SPACE_LUT[data[start:end]])
+        if solid.size:
+            return start + int(solid[-1])
+        end, size = start, size * 4  # a long run of whitespace: look further back, ever larger steps
+    return -1
 
 
 def _quoted_value(content: bytes, at: int) -> bytes:

@@ -492,6 +492,24 @@ def test_status_cells_are_coloured_by_conditional_formatting(tmp_path):
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
 
 
+
+def test_every_sheet_prints_landscape_one_page_wide_with_room_for_large_numbers(tmp_path):
+    out = tmp_path / "company.xlsx"
+    cons.write_company_workbook(cons.consolidate_workbooks(random_company(1), AS_OF), out)
+    book = openpyxl.load_workbook(out)
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        # An absent fitToWidth/fitToHeight means 1 in OOXML.
+        assert (setup.orientation, setup.paperSize, 1 if setup.fitToWidth is None else int(setup.fitToWidth)) == ("landscape", 9, 1), sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        tall = 1 if setup.fitToHeight is None else int(setup.fitToHeight)
+        assert tall == (1 if sheet.title == "Summary" else 0), sheet.title
+    assert book["KPIs"].print_title_rows == "$1:$1"
+    headers = [c.value for c in book["KPIs"][1]]
+    letter = openpyxl.utils.get_column_letter(headers.index("Forecast") + 1)
+    assert book["KPIs"].column_dimensions[letter].width >= 15  # 12,345,678.90 without ####
+
+
 # ------------------------------------------------------------ real files
 
 def write_files(folder: Path, books: list[DepartmentWorkbook]) -> list[Path]:
