@@ -165,12 +165,17 @@ def _if_chain(pairs: list[tuple[str, str]], otherwise: str) -> str:
     return result
 
 
+def _check_mode(mode: str) -> None:
+    """Raise ValueError for a formula mode other than xlwings or native."""
+    if mode not in MODES:
+        raise ValueError(f"unknown formula mode {mode!r}; use xlwings or native")
+
+
 # ------------------------------------------------------------------------ KPIs table
 
 def kpi_formulas(mode: str = XLWINGS, language: str = "en") -> dict[str, str]:
     """Return the calculated-column formula of every computed KPIs column (helpers too), by key."""
-    if mode not in MODES:
-        raise ValueError(f"unknown formula mode {mode!r}; use xlwings or native")
+    _check_mode(mode)
     r = Refs(language)
     K = schema.KPIS
     M = schema.MEASUREMENTS
@@ -321,8 +326,7 @@ def measurement_formulas(mode: str = XLWINGS, language: str = "en") -> dict[str,
 
     The helpers are plain Excel in both modes (Trend and Forecast need them).
     """
-    if mode not in MODES:
-        raise ValueError(f"unknown formula mode {mode!r}; use xlwings or native")
+    _check_mode(mode)
     r = Refs(language)
     K = schema.KPIS
     M = schema.MEASUREMENTS
@@ -373,8 +377,7 @@ def measurements_used_formula(language: str = "en") -> str:
 
 def evaluation_formulas(mode: str = XLWINGS, language: str = "en") -> dict[str, str]:
     """Return the formulas of Evaluation's computed columns (the same in both modes)."""
-    if mode not in MODES:
-        raise ValueError(f"unknown formula mode {mode!r}; use xlwings or native")
+    _check_mode(mode)
     r = Refs(language)
     K = schema.KPIS
     E = schema.EVALUATION
@@ -431,8 +434,7 @@ def dashboard_formulas(mode: str = XLWINGS, language: str = "en", *, first_data_
     ``first_data_row`` is the 1-based sheet row of the Dashboard's first data row; the
     KPI row index is taken from ROW() (LibreOffice does not resolve ``Table[#Headers]``).
     """
-    if mode not in MODES:
-        raise ValueError(f"unknown formula mode {mode!r}; use xlwings or native")
+    _check_mode(mode)
     r = Refs(language)
     n = f"ROW()-{first_data_row - 1}"
     first = r.column(schema.KPIS, "kpi_id")

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
 
 from kpixl import core, schema
 
@@ -88,19 +89,11 @@ class Layout:
     def cell(self, table: str, index: int, key: str) -> str:
         """Return the A1 cell of data row ``index`` (0-based) and column ``key`` of ``table``."""
         col = self.origin[1] + self.columns[table].index(key)
-        return f"{_letters(col + 1)}{self.origin[0] + 2 + index}"
+        return f"{xl_col_to_name(col)}{self.origin[0] + 2 + index}"
 
     def place(self, table: str, index: int, key: str) -> str:
         """Return ``Sheet!A1`` of data row ``index`` and column ``key``."""
         return f"{self.sheets[table]}!{self.cell(table, index, key)}"
-
-
-def _letters(number: int) -> str:
-    letters = ""
-    while number > 0:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def write_workbook(path: Path | str, *, kpis: list[dict] | None = None, measurements: list[dict] | None = None,
@@ -159,7 +152,7 @@ def write_workbook(path: Path | str, *, kpis: list[dict] | None = None, measurem
                     continue
                 value = _display(table, key, row[key], language)
                 cell = (top + 1 + r, left + c)
-                ref = f"{_letters(cell[1] + 1)}{cell[0] + 1}"
+                ref = f"{xl_col_to_name(cell[1])}{cell[0] + 1}"
                 if isinstance(value, Formula):
                     ws.write_formula(*cell, value.text, None, 0 if value.cached is None else value.cached)
                     if value.cached is None:
