@@ -24,7 +24,7 @@ from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, 
 
 E_UNEXPECTED = "KPX199"
 # The function each worker runs per file (see validate()).
-CHECK_TASK = "kpixl.validate:check_workbook"
+CHECK_TASK = "kpixl.validate:check_counts"
 E_EMPTY_FOLDER = "KPX116"
 E_DUPLICATE_KPI = "KPX301"
 E_DEFINITION = "KPX302"
@@ -113,14 +113,32 @@ def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: 
     with isolation.WorkerPool(jobs, timeout=file_timeout, memory_limit=memory_limit) as pool:
         results = pool.map(task, [(str(path), as_of) for path in files])
         for done, (path, result) in enumerate(zip(files, results), start=1):
-            workbook = isolated_result(path, result)
+            findings, kpis, measurements = _counts(path, result)
             report.files.append(str(path))
-            report.findings.extend(workbook.findings)
-            report.kpi_count += len(workbook.kpis)
-            report.measurement_count += len(workbook.measurements)
+            report.findings.extend(findings)
+            report.kpi_count += kpis
+            report.measurement_count += measurements
             if progress is not None:
                 progress(done, len(files), str(path))
     return report
+
+
+def check_counts(path: Path | str, as_of: date | None = None) -> tuple[list[Finding], int, int]:
+    """Return (findings, KPI count, measurement count) of :func:`check_workbook`: what validate keeps.
+
+    A worker sends back only these, not every record, so the hand-over costs little.
+    """
+    workbook = check_workbook(path, as_of)
+    return workbook.findings, len(workbook.kpis), len(workbook.measurements)
+
+
+def _counts(path: Path | str, result: object) -> tuple[list[Finding], int, int]:
+    if isinstance(result, DepartmentWorkbook):
+        return result.findings, len(result.kpis), len(result.measurements)
+    if isinstance(result, isolation.Fault):
+        return isolated_result(path, result).findings, 0, 0
+    assert isinstance(result, tuple), type(result)
+    return result
 
 
 def isolated_result(path: Path | str, result: object) -> DepartmentWorkbook:
