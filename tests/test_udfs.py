@@ -171,8 +171,10 @@ def test_forecast():
     assert KPI_FORECAST(col(values), col(ends), 46387) == pytest.approx(slope * 46387 + intercept, rel=1e-9)
     running = np.cumsum(values)
     slope, intercept = np.polyfit(ends, running, 1)
+    # sum: the total so far plus the running total's rate for the days from the last period end.
     assert KPI_FORECAST(col(values), col([core.from_serial(e) for e in ends]), date(2026, 12, 31), "sum") == \
-        pytest.approx(slope * 46387 + intercept, rel=1e-9)
+        pytest.approx(running[-1] + slope * (46387 - ends[-1]), rel=1e-9)
+    assert KPI_FORECAST(col(values), col(ends), ends[-1] - 5, "sum") == running[-1]  # deadline passed
     assert KPI_FORECAST(col([1, None]), col([46023, None]), 46387) is None
     assert KPI_FORECAST(col([1, 2]), col([46023, 46024]), None) is None
     assert KPI_FORECAST(col([1, 2]), col([46023, 46024]), [[46030, 46031]]) == [[8.0, 9.0]]
