@@ -58,9 +58,10 @@ MIN_EXCEL_VERSION = 2010
 # earlier). tests/test_formulas.py reads every formula of every template kind and checks
 # each function is listed here and none is newer than MIN_EXCEL_VERSION.
 FUNCTION_SINCE = {
-    **dict.fromkeys(("ABS", "AND", "AVERAGEIFS", "CHAR", "COUNTIFS", "IF", "IFERROR", "INDEX", "INT",
-                     "ISNUMBER", "MATCH", "MAX", "MIN", "N", "NA", "NOT", "OR", "ROUND", "ROW", "SUBSTITUTE",
-                     "SUM", "SUMIFS", "SUMPRODUCT", "TODAY", "TRIM", "UPPER"), 2007),
+    **dict.fromkeys(("ABS", "AND", "AVERAGEIFS", "CHAR", "COUNTIF", "COUNTIFS", "IF", "IFERROR", "INDEX", "INT",
+                     "ISBLANK", "ISERROR", "ISNUMBER", "ISTEXT", "LEFT", "LEN", "MATCH", "MAX", "MIN", "N", "NA",
+                     "NOT", "OR", "ROUND", "ROW", "SUBSTITUTE", "SUM", "SUMIF", "SUMIFS", "SUMPRODUCT", "TODAY",
+                     "TRIM", "UPPER"), 2007),
     "AGGREGATE": 2010,
     "UNICHAR": 2013, "IFNA": 2013,
     "FORECAST.LINEAR": 2016,

@@ -147,7 +147,8 @@ _GUIDE = {
                          "'xlwings addin install', and in the xlwings ribbon set UDF Modules to kpixl.udfs, "
                          "then Import Functions and save the workbook as .xlsm. xlwings Lite (Excel 365, also on the web and Mac): add "
                          "kpixl to requirements.txt and put 'from kpixl.udfs import *' in main.py. "
-                         "Trend and Forecast use plain Excel functions and work without the add-in."),
+                         "Trend and Forecast use plain Excel functions and work without the add-in, in Excel "
+                         "2010 or later."),
         ("mode:native", "This workbook uses plain Excel functions only: it computes in Excel 2010 or later, "
                         "Excel for the web and LibreOffice 7.4 or later with no add-in. Hidden, locked "
                         "'(calc)' columns on the KPIs and Measurements sheets hold intermediate results."),
@@ -209,7 +210,8 @@ _GUIDE = {
                          "install', og sæt UDF Modules til kpixl.udfs i xlwings-båndet, derefter Import "
                          "Functions og gem projektmappen som .xlsm. xlwings Lite (Excel 365, også på web og Mac): tilføj kpixl i "
                          "requirements.txt og skriv 'from kpixl.udfs import *' i main.py. Tendens og Prognose "
-                         "bruger almindelige Excel-funktioner og virker uden tilføjelsesprogrammet."),
+                         "bruger almindelige Excel-funktioner og virker uden tilføjelsesprogrammet, i Excel 2010 "
+                         "eller nyere."),
         ("mode:native", "Projektmappen bruger kun almindelige Excel-funktioner: den regner i Excel 2010 eller "
                         "nyere, Excel på nettet og LibreOffice 7.4 eller nyere uden tilføjelsesprogram. Skjulte, "
                         "låste '(beregn)'-kolonner på arkene KPI'er og Målinger rummer mellemresultater."),
@@ -290,7 +292,7 @@ class _Writer:
         self.measurement_rows = measurement_capacity(rows, len(self.measurements), measurement_rows)
         self.ui = _UI[language]
         self.wb = xlsxwriter.Workbook(str(path), {
-            "use_future_functions": True,   # MINIFS/MAXIFS get their _xlfn. prefix
+            "use_future_functions": True,   # AGGREGATE (Excel 2010) gets its _xlfn. prefix
             "in_memory": True,
             "strings_to_formulas": False,   # text from records stays text, never a formula
             "strings_to_urls": False,
