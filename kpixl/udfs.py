@@ -572,9 +572,13 @@ def _group_measurements(ids, period_ends, values) -> tuple[dict[str, list[tuple[
     groups: dict[str, list[tuple[int, float]]] = {}
     problems: dict[str, str] = {}
     float_type, int_type = float, int
+    keys: dict[str, str | None] = {}  # a column repeats a few IDs: key each text once
     for row, (kid, end, value) in enumerate(zip(id_list, end_list, value_list), start=1):
         if type(kid) is str:
-            key = kpi_key(kid) or None
+            try:
+                key = keys[kid]
+            except KeyError:
+                key = keys[kid] = kpi_key(kid) or None
         else:
             key = _id_key(kid)
         if key is None:
