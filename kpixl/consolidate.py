@@ -240,9 +240,14 @@ class MeasurementRows:
 
     __slots__ = ("kpi_ids", "ends", "values", "entered_by", "notes", "prefix", "rows", "origins")
 
-    def __init__(self, records: Sequence[MeasurementRecord] = ()):
+    def __init__(self, records: Sequence[MeasurementRecord] = (), display: dict[str, str] | None = None):
         shared: dict[Any, Any] = {}
-        self.kpi_ids = [shared.setdefault(m.kpi_id, m.kpi_id) for m in records]
+        if display:
+            # The KPI's ID as typed in its KPIs table (kpi_key matched), so filters group a KPI's rows.
+            shown = {k: display.get(kpi_key(k), k) for k in {m.kpi_id for m in records}}
+            self.kpi_ids = [shared.setdefault(shown[m.kpi_id], shown[m.kpi_id]) for m in records]
+        else:
+            self.kpi_ids = [shared.setdefault(m.kpi_id, m.kpi_id) for m in records]
         self.ends = [shared.setdefault(m.period_end, m.period_end) for m in records]
         values = [m.value for m in records]
         self.values: Sequence[Any] = array("d", values) if all(type(v) is float for v in values) else values
@@ -317,7 +322,8 @@ def source_from_workbook(workbook: DepartmentWorkbook, as_of: date, *, size: int
                 source.findings.append(Finding(CODE_DEFINITION, ERROR, f"KPI {record.kpi_id}: {error}",
                                                record.place, record.kpi_id))
         source.kpis.append(KpiLine(record, source.department, source.path, result, kpi_key(record.kpi_id) in series))
-    source.measurements = MeasurementRows(workbook.measurements)
+    source.measurements = MeasurementRows(workbook.measurements,
+                                          {kpi_key(k.kpi_id): k.kpi_id for k in reversed(workbook.kpis)})
     return source
 
 

@@ -191,6 +191,9 @@ def test_kpi_ids_match_ignoring_case_and_spaces_in_every_link(tmp_path):
     rollup = table(out, "Roll-up")
     assert rollup[1][:4] == ["SAL-01", "Revenue SAL-01", "Sales", "mkt-01"]
     assert len(table(out, "Findings")) == 1  # the header only: no finding
+    measurements = table(out, "Measurements")
+    ids = [r[measurements[0].index("KPI ID")] for r in measurements[1:]]
+    assert sorted(ids) == ["SAL-01"] * 3 + ["mkt-01"] * 3  # shown as in the KPIs tables; the origin cell says where
 
 
 def test_the_same_kpi_id_in_other_case_or_spacing_across_files_is_a_duplicate(inputs, tmp_path):
