@@ -21,6 +21,7 @@ from typing import Callable, Iterable
 from kpixl import core, danish, isolation, reader
 from kpixl.errors import DefinitionError, WorkbookError
 from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, Place, Report
+from kpixl.vocab import kpi_key, same_kpi
 
 E_UNEXPECTED = "KPX199"
 # The function each worker runs per file (see validate()).
@@ -171,7 +172,7 @@ class _Rules:
     def check_kpis(self) -> dict[str, KpiRecord]:
         by_id: dict[str, KpiRecord] = {}
         for kpi in self.wb.kpis:
-            key = kpi.kpi_id.casefold()
+            key = kpi_key(kpi.kpi_id)
             if key in by_id:
                 first = by_id[key]
                 self.add(E_DUPLICATE_KPI, ERROR, f"KPI ID {kpi.kpi_id!r} is used twice (first at "
@@ -214,7 +215,7 @@ class _Rules:
             self.add(E_WEIGHT, ERROR, f"weight {kpi.weight:g} is negative; type 0 or more (blank means 1)", place,
                      kpi.kpi_id)
             kpi.valid = False
-        if kpi.parent_id and kpi.parent_id.casefold() == kpi.kpi_id.casefold():
+        if kpi.parent_id and same_kpi(kpi.parent_id, kpi.kpi_id):
             self.add(E_OWN_PARENT, ERROR, f"KPI {kpi.kpi_id!r} names itself as parent; give the ID of the high-level "
                                           "KPI it supports", place, kpi.kpi_id)
 
@@ -246,7 +247,7 @@ class _Rules:
         for m in self.wb.measurements:
             window = windows.get(m.kpi_id)
             if window is None:
-                kpi = kpis.get(m.kpi_id.casefold())
+                kpi = kpis.get(kpi_key(m.kpi_id))
                 window = windows[m.kpi_id] = nothing if kpi is None else (
                     kpi, kpi.start or date.min, kpi.deadline or date.max, dates[kpi.kpi_id])
             kpi, start, deadline, kpi_dates = window
@@ -303,11 +304,11 @@ class _Rules:
     def check_evaluations(self, kpis: dict[str, KpiRecord]) -> None:
         seen: dict[str, Place] = {}
         for ev in self.wb.evaluations:
-            if ev.kpi_id.casefold() not in kpis:
+            if kpi_key(ev.kpi_id) not in kpis:
                 self.add(E_EVALUATION_UNKNOWN_KPI, ERROR, f"KPI ID {ev.kpi_id!r} is not in the KPIs table; pick an "
                                                           "existing KPI ID", ev.place, ev.kpi_id)
                 continue
-            key = ev.kpi_id.casefold()
+            key = kpi_key(ev.kpi_id)
             if key in seen:
                 self.add(E_DUPLICATE_EVALUATION, ERROR, f"KPI {ev.kpi_id!r} is evaluated twice (first at "
                                                         f"{seen[key].sheet}!{seen[key].cell}); keep one decision",
