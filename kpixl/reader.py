@@ -1260,8 +1260,6 @@ class _Reader:
                 not core.is_blank(self._cell(grid, below, c)) for c in range(left, right + 1)):
             rows.append((below, True))
             below += 1
-        # Rows after a blank one are not read (the spec reads only rows just below): name each value.
-        self._outside_values(grid, info, sheet, below, (left, bottom, right), others)
         letters = {c: column_letter(c) for c in list(mapping) + list(extras) + [left]}
         columns = [(c - 1, column.key, letters[c]) for c, column in mapping.items()]
         row_key_index = [c - 1 for c, column in mapping.items() if column.key in table.row_keys]
@@ -1298,6 +1296,8 @@ class _Reader:
                                                      "(Table Design > Resize Table)", sheet, first_cell)
             extra = {header: line[c - 1] for c, header in extras.items() if c - 1 < width and not blank(line[c - 1])}
             self._read_row(table, sheet, row, first_cell, raw, cells, bad_cells, missing_keys, extra, scan)
+        # Rows after a blank one are not read (the spec reads only rows just below): name each value.
+        self._outside_values(grid, info, sheet, below, (left, bottom, right), others)
 
     def _other_tables(self, info: TableInfo) -> list[tuple[int, int, int, int]]:
         """Return the ranges of the other Excel tables on ``info``'s sheet (their cells are theirs, not stray)."""

@@ -721,11 +721,11 @@ def test_values_outside_a_table_are_named_after_a_libreoffice_save(resaved):
     assert [(m.value, m.place.cell) for m in wb.measurements][-1] == (9.0, "A5")
     assert len(wb.measurements) == 4
     assert [str(f) for f in wb.findings] == [
+        f"{path}:Measurements!A5: warning KPX132: row 5 is below the table Measurements (which ends at row 4); it is "
+        "read, but resize the table to include it (Table Design > Resize Table)",
         f"{path}:Measurements!A7: warning KPX136: a value outside the Measurements table (which ends at row 4, with "
         "a blank row between): not counted; extend the table to include its row (Table Design > Resize Table) or "
         "delete it",
-        f"{path}:Measurements!A5: warning KPX132: row 5 is below the table Measurements (which ends at row 4); it is "
-        "read, but resize the table to include it (Table Design > Resize Table)",
     ]
 
 
@@ -782,3 +782,12 @@ def test_kpi_ids_turned_into_dates_or_numbers_are_errors_after_a_libreoffice_sav
         f"like MAR-01 into a date when it was typed; {fix.format('KPI ID')}",
     ]
     assert [m.kpi_id for m in wb.measurements] == ["MAR-01"]
+
+
+def test_a_formula_without_value_in_a_row_without_key_is_named(tmp_path):
+    path = tmp_path / "keyless-formula.xlsx"
+    W.write_workbook(path, measurements=W.default_measurements() + [{"note": W.Formula('="see "&A2')}])
+    wb = read_workbook(path)
+    assert [str(f) for f in wb.findings] == [
+        f"{path}:Measurements!E5: warning KPX137: row 5 of the Measurements table has a value here but no KPI ID, "
+        "period end or value: not counted; complete the row or clear it"]
