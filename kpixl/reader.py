@@ -1253,19 +1253,15 @@ class _Reader:
                 and info.header_rows == 1 and self._read_rows_fast(table, info, mapping, top, first_data, last_data):
             return
         grid = self.grid(sheet)
-        rows: list[tuple[int, bool]] = [(r, False) for r in range(first_data, last_data + 1)]
-        below = bottom + 1
         others = self._other_tables(info)
-        while below <= len(grid) and not _inside(others, below, left) and any(
-                not core.is_blank(self._cell(grid, below, c)) for c in range(left, right + 1)):
-            rows.append((below, True))
-            below += 1
+        below = self._rows_below(grid, bottom, left, right, others)
+        rows: list[tuple[int, bool]] = [(r, False) for r in range(first_data, last_data + 1)] + [
+            (r, True) for r in range(bottom + 1, below)]
         letters = {c: column_letter(c) for c in list(mapping) + list(extras) + [left]}
         columns = [(c - 1, column.key, letters[c]) for c, column in mapping.items()]
         row_key_index = [c - 1 for c, column in mapping.items() if column.key in table.row_keys]
         # Input and extra columns that are no row key: a value there in a row without a key is not counted.
-        other_index = [c - 1 for c, column in mapping.items() if column.key not in table.row_keys] + [
-            c - 1 for c in extras]
+        other_index = [c - 1 for c in sorted(set(mapping) | set(extras)) if c - 1 not in row_key_index]
         special = scan.formulas_without_value or scan.error_cells
         blank = core.is_blank
         for row, outside in rows:
@@ -1279,8 +1275,7 @@ class _Reader:
                         bad_cells.add(key)
             # Most template rows are empty: decide presence from the row keys before anything else.
             if not bad_cells and not any(i < width and not blank(line[i]) for i in row_key_index):
-                if any(i < width and not blank(line[i]) for i in other_index):
-                    self._keyless_row(table, info, row, line, other_index, outside, bottom)
+                self._keyless_row(table, info, row, line, other_index, outside, bottom)
                 continue
             if bad_cells and not any(table.column(k).key in table.row_keys for k in bad_cells) and not any(
                     i < width and not blank(line[i]) for i in row_key_index):
@@ -1298,6 +1293,15 @@ class _Reader:
             self._read_row(table, sheet, row, first_cell, raw, cells, bad_cells, missing_keys, extra, scan)
         # Rows after a blank one are not read (the spec reads only rows just below): name each value.
         self._outside_values(grid, info, sheet, below, (left, bottom, right), others)
+
+    def _rows_below(self, grid: list[list[Any]], bottom: int, left: int, right: int,
+                    others: list[tuple[int, int, int, int]]) -> int:
+        """Return the first row after the rows typed just below the table (a blank row, or another table)."""
+        below = bottom + 1
+        while below <= len(grid) and not _inside(others, below, left) and any(
+                not core.is_blank(self._cell(grid, below, c)) for c in range(left, right + 1)):
+            below += 1
+        return below
 
     def _other_tables(self, info: TableInfo) -> list[tuple[int, int, int, int]]:
         """Return the ranges of the other Excel tables on ``info``'s sheet (their cells are theirs, not stray)."""
@@ -1335,9 +1339,14 @@ class _Reader:
 
     def _keyless_row(self, table: schema.Table, info: TableInfo, row: int, line: list[Any], indexes: list[int],
                      outside: bool, bottom: int, bad_cells: set[str] | frozenset[str] = frozenset()) -> None:
-        """Name a row that holds values but none of the table's row keys: it is not counted (KPX137)."""
+        """Name a row that holds values but none of the table's row keys: it is not counted (KPX137).
+
+        Most such rows are the template's empty rows: nothing typed, nothing said.
+        """
         blank = core.is_blank
         filled = [i for i in indexes if i < len(line) and not blank(line[i])]
+        if not filled and not bad_cells:
+            return
         column = (filled[0] + 1) if filled else None
         if column is None:
             # Only an error or a formula without a value: name that cell.
@@ -1400,12 +1409,8 @@ class _Reader:
         required = [c.key for c in _required_columns(table) if c.key in values]
         nothing = (None,) * len(keys)
         rows = [i for i, key_values in enumerate(zip(*(values[k] for k in keys))) if key_values != nothing]
-        if len(rows) < height:
-            # A row with values but no row key needs a finding (KPX137): the exact reader words it.
-            everything = (None,) * len(values)
-            kept = set(rows)
-            if any(row_values != everything for i, row_values in enumerate(zip(*values.values())) if i not in kept):
-                return False
+        if len(rows) < height and _values_outside(values, rows):
+            return False  # a row with values but no row key needs a finding (KPX137): the exact reader words it
         for key in required:
             column_values = values[key]
             if None in column_values and any(column_values[i] is None for i in rows):
@@ -1509,9 +1514,9 @@ class _Reader:
             raise _CellProblem
 
         if column.kind == "text":
-            if column.key in _ID_KEYS and isinstance(value, (date, datetime, int, float)) \
-                    and not isinstance(value, bool):
-                problem(E_ID_CONVERTED, _converted_id_message(label, value))
+            converted = _converted_id_message(column, label, value)
+            if converted:
+                problem(E_ID_CONVERTED, converted)
             return _text(value)
         if column.kind == "number":
             if isinstance(value, bool):
@@ -1560,6 +1565,13 @@ class _Reader:
         return value
 
 
+def _values_outside(values: dict[str, list[Any]], rows: list[int]) -> bool:
+    """Return True when a row not in ``rows`` (the rows with a row key) holds any value."""
+    everything = (None,) * len(values)
+    kept = set(rows)
+    return any(row_values != everything for i, row_values in enumerate(zip(*values.values())) if i not in kept)
+
+
 # What happens to an unknown column's values (KPX131), per table: the message must be true.
 _EXTRA_FATE = {
     "KPIs": "its values are kept with each KPI and carried into the company workbook and CSV, but not checked",
@@ -1572,8 +1584,10 @@ _EXTRA_FATE = {
 _ID_KEYS = frozenset({"kpi_id", "parent_id"})
 
 
-def _converted_id_message(label: str, value: Any) -> str:
-    """Return the KPX215 message: the ID became a date or number, why, and how to type it as text."""
+def _converted_id_message(column: schema.Column, label: str, value: Any) -> str | None:
+    """Return the KPX215 message when a KPI ID cell holds a date or number (the spreadsheet converted it), else None."""
+    if column.key not in _ID_KEYS or isinstance(value, bool) or not isinstance(value, (date, datetime, int, float)):
+        return None
     fix = f"format the {label} column as Text (Format Cells > Text) and type the ID again"
     if isinstance(value, (date, datetime)):
         return (f"{label} is the date {_iso(value)}, not text: the spreadsheet turned an ID like MAR-01 into a date "
