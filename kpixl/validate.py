@@ -274,10 +274,11 @@ class _Rules:
         value = m.value
         shown = reader.fmt_number(value)
         if percent and value > PERCENT_LIMIT:
-            self.add(W_PERCENT_SCALE, WARNING, f"value {shown} for a % KPI whose target is "
-                                               f"{reader.fmt_number((kpi.target or 0.0) * 100)}% counts as {reader.fmt_number(value * 100)}%; if you "
-                                               f"meant {shown}%, type it with a % sign ({shown}%) or as "
-                                               f"{reader.fmt_number(value / 100)}", m.place, kpi.kpi_id)
+            target = reader.fmt_number((kpi.target or 0.0) * 100)
+            self.add(W_PERCENT_SCALE, WARNING, f"value {shown} for a % KPI whose target is {target}% counts as "
+                                               f"{reader.fmt_number(value * 100)}%; if you meant {shown}%, type it "
+                                               f"with a % sign ({shown}%) or as {reader.fmt_number(value / 100)}",
+                     m.place, kpi.kpi_id)
         elif reference > 0 and abs(value) > MAGNITUDE * reference:
             basis = " and baseline " + reader.fmt_number(kpi.baseline) if kpi.baseline else ""
             self.add(W_MAGNITUDE, WARNING, f"value {shown} is more than {MAGNITUDE:g} times the KPI's target "
