@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, Iterable
 
-from kpixl import core, isolation, reader
+from kpixl import core, danish, isolation, reader
 from kpixl.errors import DefinitionError, WorkbookError
 from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, MeasurementRecord, Place, Report
 
@@ -92,6 +92,8 @@ def check_workbook(path: Path | str, as_of: date | None = None, *,
                                          Place(shown)))
         return workbook
     _Rules(workbook, as_of).run()
+    # A Danish workbook's findings are said in Danish (kpixl.danish), naming its own sheets and headers.
+    workbook.findings = danish.localize(workbook.findings, workbook.language)
     return workbook
 
 
