@@ -196,7 +196,7 @@ def collect_inputs(paths: Iterable[Path | str], *, recursive: bool = False) -> I
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = _folder_inputs(path, recursive, result.left_out)
+            found = _folder_inputs(path, recursive, result.left_out, set())
             if not found:
                 result.empty_folders.append(path)
         else:
@@ -210,11 +210,21 @@ def collect_inputs(paths: Iterable[Path | str], *, recursive: bool = False) -> I
 
 def workbooks_in(folder: Path, *, recursive: bool = False) -> list[Path]:
     """Return the .xlsx/.xlsm files of ``folder`` (with ``recursive``, of its subfolders too), sorted."""
-    return _folder_inputs(folder, recursive, [])
+    return _folder_inputs(folder, recursive, [], set())
 
 
-def _folder_inputs(folder: Path, recursive: bool, left_out: list[Finding]) -> list[Path]:
-    """Return the workbooks of ``folder``; append a finding for each file or subfolder not read."""
+def _folder_inputs(folder: Path, recursive: bool, left_out: list[Finding], visited: set[Path]) -> list[Path]:
+    """Return the workbooks of ``folder``; append a finding for each file or subfolder not read.
+
+    ``visited`` holds the folders already read (resolved), so a link back up the tree is read once.
+    """
+    try:
+        real = folder.resolve()
+    except OSError:
+        real = folder
+    if real in visited:
+        return []
+    visited.add(real)
     try:
         entries = sorted(folder.iterdir())
     except OSError as error:
@@ -226,7 +236,7 @@ def _folder_inputs(folder: Path, recursive: bool, left_out: list[Finding]) -> li
     for entry in entries:
         if entry.is_dir():
             if recursive:
-                files.extend(_folder_inputs(entry, True, left_out))
+                files.extend(_folder_inputs(entry, True, left_out, visited))
                 continue
             count = _count_workbooks(entry)
             if count:

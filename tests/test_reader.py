@@ -791,3 +791,12 @@ def test_a_formula_without_value_in_a_row_without_key_is_named(tmp_path):
     assert [str(f) for f in wb.findings] == [
         f"{path}:Measurements!E5: warning KPX137: row 5 of the Measurements table has a value here but no KPI ID, "
         "period end or value: not counted; complete the row or clear it"]
+
+
+def test_recursive_reads_a_folder_linked_back_up_the_tree_once(tmp_path):
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    W.write_workbook(folder / "sub" / "a.xlsx")
+    (folder / "sub" / "up").symlink_to(folder, target_is_directory=True)
+    found = reader.collect_inputs([folder], recursive=True)
+    assert found.files == [folder / "sub" / "a.xlsx"] and found.left_out == []
