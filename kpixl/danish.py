@@ -179,10 +179,11 @@ CATALOG: dict[str, list[tuple[str, str]]] = {
                 "ukendt kolonne {header} i tabellen {table}; kpixl bruger den ikke (rollover læser "
                 "{@Evaluation.decision}, {@Evaluation.new_target} og {@Evaluation.notes}) (omdøb den til en kendt "
                 "overskrift, hvis den skal være det)")],
-    "KPX132": [("row {row} is below the table {table} (which ends at row {end}); it is read, but resize the table to "
-                "include it (Table Design > Resize Table)",
-                "række {row} står under tabellen {table} (som slutter i række {end}); den læses, men udvid tabellen, "
-                "så den kommer med (Tabeldesign > Tilpas tabelstørrelse)")],
+    "KPX132": [("row {row} is below the table {table} (which ends at row {end}); kpixl reads it, but the workbook's "
+                "own formulas do not count it until you resize the table to include it (Table Design > Resize Table)",
+                "række {row} står under tabellen {table} (som slutter i række {end}); kpixl læser den, men "
+                "projektmappens egne formler tæller den ikke med, før du udvider tabellen, så den kommer med "
+                "(Tabeldesign > Tilpas tabelstørrelse)")],
     "KPX133": [("column {header} repeats column {cell} of table {table}; only the first is read",
                 "kolonnen {header} gentager kolonne {cell} i tabellen {table}; kun den første læses")],
     "KPX136": [("a value outside the {table} table (which ends at row {end}, with a blank row between): not counted; "

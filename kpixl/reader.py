@@ -1297,8 +1297,9 @@ class _Reader:
             first_cell = f"{letters[left]}{row}"
             if outside:
                 self.finding(W_BELOW_TABLE, WARNING, f"row {row} is below the table {info.name} (which ends at row "
-                                                     f"{bottom}); it is read, but resize the table to include it "
-                                                     "(Table Design > Resize Table)", sheet, first_cell)
+                                                     f"{bottom}); kpixl reads it, but the workbook's own formulas do not "
+                                                     "count it until you resize the table to include it (Table Design "
+                                                     "> Resize Table)", sheet, first_cell)
             extra = {header: line[c - 1] for c, header in extras.items() if c - 1 < width and not blank(line[c - 1])}
             self._read_row(table, sheet, row, first_cell, raw, cells, bad_cells, missing_keys, extra, scan)
         # Rows after a blank one are not read (the spec reads only rows just below): name each value.

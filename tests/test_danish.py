@@ -42,7 +42,8 @@ CASES = {
                                     W.evaluation_row(decision="keep", new_target=5.5)]),
     "formula": dict(kpis=[W.kpi_row(target=W.Formula("=1+1", None))]),
     # Issue 9: values outside a table, rows without a key, extra columns, converted IDs, close of period, plausibility.
-    "outside": dict(below={"Measurements": [None, W.measurement_row(period_end=date(2026, 4, 30))]}),
+    "outside": dict(below={"Measurements": [W.measurement_row(period_end=date(2026, 4, 30)), None,
+                                            W.measurement_row(period_end=date(2026, 5, 31))]}),
     "keyless": dict(kpis=[W.kpi_row(), {"owner": "Bo"}], measurements=W.default_measurements() + [{"note": "x"}],
                     evaluations=[W.evaluation_row(), {"notes": "y"}], below={"Measurements": [{"note": "z"}]}),
     "extra": dict(kpis=[W.kpi_row(Region="Nord")], measurements=[{**W.measurement_row(), "Region": "Syd"}],

@@ -110,8 +110,8 @@ def test_rows_below_a_table_are_read_with_a_warning(tmp_path):
     assert wb.measurements[-1].value == 9.0 and wb.measurements[-1].place.cell == "A5"
     finding = only(wb, "KPX132")
     assert str(finding) == (f"{path}:Measurements!A5: warning KPX132: row 5 is below the table Measurements "
-                            "(which ends at row 4); it is read, but resize the table to include it "
-                            "(Table Design > Resize Table)")
+                            "(which ends at row 4); kpixl reads it, but the workbook's own formulas do not count it "
+                            "until you resize the table to include it (Table Design > Resize Table)")
 
 
 def test_unknown_columns_are_kept_with_a_warning(tmp_path):
@@ -721,8 +721,9 @@ def test_values_outside_a_table_are_named_after_a_libreoffice_save(resaved):
     assert [(m.value, m.place.cell) for m in wb.measurements][-1] == (9.0, "A5")
     assert len(wb.measurements) == 4
     assert [str(f) for f in wb.findings] == [
-        f"{path}:Measurements!A5: warning KPX132: row 5 is below the table Measurements (which ends at row 4); it is "
-        "read, but resize the table to include it (Table Design > Resize Table)",
+        f"{path}:Measurements!A5: warning KPX132: row 5 is below the table Measurements (which ends at row 4); kpixl "
+        "reads it, but the workbook's own formulas do not count it until you resize the table to include it (Table "
+        "Design > Resize Table)",
         f"{path}:Measurements!A7: warning KPX136: a value outside the Measurements table (which ends at row 4, with "
         "a blank row between): not counted; extend the table to include its row (Table Design > Resize Table) or "
         "delete it",
