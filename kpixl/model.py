@@ -133,7 +133,7 @@ class MeasurementRecord:
     entered_by: str | None = None
     note: str | None = None
     place: Place = field(default_factory=Place)
-    extra: dict[str, Any] = field(default_factory=dict)  # unknown columns (e.g. Region), kept by header
+    extra: dict[str, Any] = field(default_factory=dict)  # unknown columns, kept by header
 
 
 @dataclass
@@ -145,7 +145,6 @@ class EvaluationRecord:
     new_target: float | None = None
     notes: str | None = None
     place: Place = field(default_factory=Place)
-    extra: dict[str, Any] = field(default_factory=dict)  # unknown columns, kept by header (not used by rollover)
 
 
 @dataclass

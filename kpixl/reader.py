@@ -1505,7 +1505,7 @@ class _Reader:
             if kpi_id:
                 self.workbook.evaluations.append(EvaluationRecord(
                     kpi_id=kpi_id, decision=values.get("decision"), new_target=values.get("new_target"),
-                    notes=values.get("notes"), place=place, extra=extra))
+                    notes=values.get("notes"), place=place))
 
     def _typed(self, column: schema.Column, value: Any, sheet: str, ref: str, kpi_id: str | None) -> Any:
         """Return the typed value of one cell, or report a finding and raise _CellProblem."""
