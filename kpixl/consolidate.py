@@ -41,7 +41,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from kpixl import core, isolation
 from kpixl.errors import DefinitionError, KpixlError, OutputError, ValidationFailed
 from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, Finding, FindingsView, KpiRecord, MeasurementRecord,
-                         Place)
+                         Place, left_out_summary)
 from kpixl.output import atomic_output, check_output
 from kpixl.vocab import kpi_key
 
@@ -553,6 +553,7 @@ class Consolidation:
     sources: list[Source]
     kpis: list[KpiLine]
     children: dict[str, list[KpiLine]]
+    left_out: list[Finding] = field(default_factory=list)  # files and subfolders of folder arguments not read
 
     @property
     def included(self) -> list[Source]:
@@ -637,6 +638,8 @@ class Consolidation:
 
     def _rows_findings(self) -> Iterator[tuple]:
         lang = self.language
+        for f in self.left_out:
+            yield (f.place.path, None, None, _say(f.severity, lang), f.code, None, f.message)
         for source in self.sources:
             for f in source.findings:
                 if source.status == INCLUDED and f.severity != WARNING:
@@ -1002,6 +1005,9 @@ class ConsolidationResult:
         if skipped:
             lines.append(f"Skipped {len(skipped)} invalid file(s):")
             lines.extend(f"  {s.path}: {s.reason}" for s in skipped)
+        if company.left_out:
+            lines.append(f"{left_out_summary(company.left_out)}:")
+            lines.extend(f"  {f.place.path}: {f.code}: {f.message}" for f in company.left_out)
         lines.append(f"Done in {self.seconds:.1f} s")
         return lines
 
@@ -1011,25 +1017,29 @@ def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date 
                 language: str = "en", force: bool = False,
                 progress: Callable[[int, int, str], None] | None = None,
                 file_timeout: float | None = isolation.DEFAULT_FILE_TIMEOUT,
-                memory_limit: int | None = isolation.DEFAULT_MEMORY_LIMIT) -> ConsolidationResult:
+                memory_limit: int | None = isolation.DEFAULT_MEMORY_LIMIT,
+                recursive: bool = False) -> ConsolidationResult:
     """Validate department workbooks and write the company workbook (and CSV tables) atomically.
 
     Each input is parsed in a worker process (see :func:`load_sources`).
 
     Raises ValidationFailed (nothing written) when an input is invalid, unless
     ``skip_invalid`` leaves such files out; OutputError for an output that exists
-    (without ``force``) or is an input.
+    (without ``force``) or is an input. What folders hold that is not read (other files;
+    subfolders without ``recursive``) is listed in the summary and the Findings sheet.
     """
-    from kpixl.reader import expand_paths
+    from kpixl.reader import collect_inputs
 
     started = time.perf_counter()
     as_of = as_of or date.today()
     language = core.parse_language(language)
-    inputs = expand_paths(list(paths))
+    collected = collect_inputs(list(paths), recursive=recursive)
+    inputs = collected.files
     if not inputs:
         shown = ", ".join(str(p) for p in paths) or "(none)"
+        not_read = "".join(f"; {f.place.path}: {f.message}" for f in collected.left_out[:5])
         raise ValidationFailed(f"{shown}: no .xlsx or .xlsm workbooks to consolidate; give the department "
-                               "workbooks or the folder that holds them")
+                               f"workbooks or the folder that holds them{not_read}")
     target = check_output(output, force=force, inputs=inputs)
     csv_targets = _csv_targets(csv_dir, force, inputs)
 
@@ -1041,6 +1051,7 @@ def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date 
                            on_source=writer.stream if writer is not None else None,
                            file_timeout=file_timeout, memory_limit=memory_limit)
     company = consolidate_sources(sources, as_of, skip_invalid=skip_invalid, language=language)
+    company.left_out = collected.left_out
 
     created_dir = None
     if csv_dir is not None and not Path(csv_dir).exists():

@@ -203,3 +203,30 @@ def test_the_same_kpi_id_in_other_case_or_spacing_across_files_is_a_duplicate(in
     assert result.exit_code == 1
     assert (f"  {copy}:KPIs!A2: error KPX601: KPI ID 'sal-01' is also in {inputs[1]}:KPIs!A2; KPI IDs must "
             "be unique across the company: rename one of them") in result.output.splitlines()
+
+def test_consolidate_names_what_a_folder_holds_that_is_not_read_and_reads_subfolders_with_recursive(inputs, tmp_path):
+    folder = inputs[0].parent
+    (folder / "2025").mkdir()
+    department(folder / "2025" / "service.xlsx", "Service", [wbf.kpi_row("SRV-01", level="high")],
+               wbf.default_measurements(["SRV-01"]))
+    (folder / "budget.ods").write_bytes(b"x")
+    (folder / "~$sales.xlsx").write_bytes(b"x")
+    out = tmp_path / "company.xlsx"
+    result = run("consolidate", str(folder), "-o", str(out), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith(f"Wrote {out}: 2 file(s), 2 KPI(s)")
+    assert lines[2:5] == [
+        "2 file(s) left out (1 .ods, 1 lock file) and 1 subfolder(s) left out (use --recursive):",
+        f"  {folder / '2025'}: KPX135: subfolder holds 1 workbook(s) that are not read; give the subfolder too, "
+        "or use --recursive to read subfolders",
+        f"  {folder / 'budget.ods'}: KPX134: an OpenDocument spreadsheet (.ods) is not read; save it as an Excel "
+        "Workbook (.xlsx) to include it",
+    ]
+    findings = table(out, "Findings")
+    assert [(row[0], row[4]) for row in findings[1:4]] == [
+        (str(folder / "2025"), "KPX135"), (str(folder / "budget.ods"), "KPX134"), (str(folder / "~$sales.xlsx"), "KPX134")]
+    deep = run("consolidate", str(folder), "-o", str(out), "--as-of", "today", "--recursive", "--force")
+    assert deep.exit_code == 0, deep.output
+    assert deep.output.splitlines()[0].startswith(f"Wrote {out}: 3 file(s), 3 KPI(s)")
+    assert "2 file(s) left out (1 .ods, 1 lock file):" in deep.output.splitlines()
