@@ -29,7 +29,7 @@ import xlsxwriter
 import xlsxwriter.worksheet
 from xlsxwriter.utility import xl_col_to_name, xl_range, xl_rowcol_to_cell
 
-from kpixl import core, examples as example_set, formulas as fx, schema
+from kpixl import core, examples as example_set, formulas as fx, i18n, schema
 from kpixl.errors import DefinitionError
 from kpixl.model import EvaluationRecord, KpiRecord, MeasurementRecord
 from kpixl.output import atomic_output
@@ -432,8 +432,7 @@ class _Writer:
 
     def _count(self, n: int) -> str:
         """Return ``n`` with thousands separators of the workbook language (3,000 / 3.000)."""
-        text = f"{n:,}"
-        return text.replace(",", ".") if self.lang == "da" else text
+        return i18n.format_number(n, self.lang)
 
     def _guide(self) -> None:
         ws = self.ws_guide
