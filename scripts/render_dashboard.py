@@ -97,15 +97,14 @@ def _same(cached, computed) -> bool:
     return cached == computed
 
 
-def cached_differences(source: Path, recalculated: Path, limit: int = 10) -> tuple[int, list[str]]:
-    """Return the number of formula cells in ``source`` and up to ``limit`` cells whose cache differs.
-
-    Each difference reads ``Sheet!A1: cached X, LibreOffice Y``.
+def cached_differences(source: Path, recalculated: Path, limit: int = 10) -> tuple[int, int, list[str]]:
+    """Return the formula cells in ``source``, how many cache another value than LibreOffice computes, and
+    the first ``limit`` of those, each as ``Sheet!A1: cached X, LibreOffice Y``.
     """
     formulas = openpyxl.load_workbook(source, read_only=True)
     cached = openpyxl.load_workbook(source, read_only=True, data_only=True)
     computed = openpyxl.load_workbook(recalculated, read_only=True, data_only=True)
-    count, differences = 0, []
+    count, wrong, differences = 0, 0, []
     for ws in formulas.worksheets:
         values = {(c.row, c.column): c.value for row in cached[ws.title].iter_rows() for c in row
                   if getattr(c, "row", None)}
@@ -117,21 +116,24 @@ def cached_differences(source: Path, recalculated: Path, limit: int = 10) -> tup
                     continue
                 count += 1
                 key = (cell.row, cell.column)
-                if not _same(values.get(key), again.get(key)) and len(differences) < limit:
+                if _same(values.get(key), again.get(key)):
+                    continue
+                wrong += 1
+                if len(differences) < limit:
                     differences.append(f"{ws.title}!{cell.coordinate}: cached {values.get(key)!r}, "
                                        f"LibreOffice {again.get(key)!r}")
     for book in (formulas, cached, computed):
         book.close()
-    return count, differences
+    return count, wrong, differences
 
 
 def report_cache(name: str, source: Path, recalculated: Path) -> None:
     """Print whether every cached formula value of ``source`` equals LibreOffice's recalculation."""
-    count, differences = cached_differences(source, recalculated)
-    if not differences:
+    count, wrong, differences = cached_differences(source, recalculated)
+    if not wrong:
         print(f"  {name}: all {count} formula cells cache the value LibreOffice computes")
         return
-    print(f"  {name}: cached values differ from LibreOffice's in {count} formula cells; the first:")
+    print(f"  {name}: {wrong} of {count} formula cells cache another value than LibreOffice computes; the first:")
     for line in differences:
         print(f"    {line}")
 

@@ -58,11 +58,12 @@ def test_the_default_profile_does_not_force_recalculation(tmp_path):
 def test_cached_differences_names_every_wrong_cache(tmp_path):
     source = cached_workbook(tmp_path / "source.xlsx")
     computed = values_workbook(tmp_path / "computed.xlsx", {"A1": 3, "B1": 6, "B2": 9, "B3": "big"})
-    count, differences = render.cached_differences(source, computed)
-    assert count == 3
-    assert differences == ["Sheet1!B2: cached 0, LibreOffice 9"]
+    assert render.cached_differences(source, computed) == (3, 1, ["Sheet1!B2: cached 0, LibreOffice 9"])
     right = values_workbook(tmp_path / "right.xlsx", {"A1": 3, "B1": 6.0000000000001, "B2": 0, "B3": "big"})
-    assert render.cached_differences(source, right) == (3, [])
+    assert render.cached_differences(source, right) == (3, 0, [])
+    worse = values_workbook(tmp_path / "worse.xlsx", {"A1": 3, "B1": 7, "B2": 9, "B3": "small"})
+    assert render.cached_differences(source, worse, limit=2) == (3, 3, ["Sheet1!B1: cached 6, LibreOffice 7",
+                                                                         "Sheet1!B2: cached 0, LibreOffice 9"])
 
 
 def test_libreoffice_default_settings_show_the_cached_values(tmp_path, soffice):
@@ -75,5 +76,4 @@ def test_libreoffice_default_settings_show_the_cached_values(tmp_path, soffice):
     as_shown = openpyxl.load_workbook(shown, data_only=True)["Sheet1"]
     assert (as_shown["B1"].value, as_shown["B2"].value, as_shown["B3"].value) == (6, 0, "big")
     assert openpyxl.load_workbook(recalculated, data_only=True)["Sheet1"]["B2"].value == 9
-    count, differences = render.cached_differences(source, recalculated)
-    assert (count, differences) == (3, ["Sheet1!B2: cached 0, LibreOffice 9"])
+    assert render.cached_differences(source, recalculated) == (3, 1, ["Sheet1!B2: cached 0, LibreOffice 9"])
