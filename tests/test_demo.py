@@ -296,3 +296,20 @@ def test_the_demo_needs_a_folder_and_a_known_formula_mode(tmp_path):
         run_demo(tmp_path / "d", formulas="vba")
     assert str(caught.value) == "unknown formula mode 'vba'; use xlwings or native"
     assert not (tmp_path / "d").exists()
+
+
+def test_the_danish_demo_command_prints_danish(tmp_path):
+    result = CliRunner().invoke(cli, ["demo", str(tmp_path / "demo"), "--lang", "da"], prog_name="kpixl")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("Demo af KPI-cyklussen for Nordlys Living (regnskabsår 2025, opgjort 2025-12-31, "
+                               "dansk, almindelige Excel-formler) i ")
+    head = lines.index("Virksomhedens KPI'er pr. 2025-12-31:")
+    assert lines[head + 1].split() == ["ID", "KPI", "Målopfyldelse", "Status", "Oprulning"]
+    rows = lines[head + 2:head + 6]
+    assert all(re.search(r"\d,\d%$", row) for row in rows), rows  # decimal commas
+    assert "114,0%  På sporet" in rows[0]
+    assert re.fullmatch(r"Færdig på \d+,\d s", lines[-1])
+    # "Re-design" is the phase's name in the Danish Guide too.
+    for english in ("Validation:", "Evaluation:", "Done in", "Company KPIs", "On track", "KPI(s)"):
+        assert english not in result.output, english
