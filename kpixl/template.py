@@ -226,8 +226,7 @@ _GUIDE = {
                          "ved med at vise #NAVN?. Med xlwings Lite bruges den almindelige projektmappe (kpixl "
                          "template --formulas native): tilføj kpixl i Lites requirements.txt og 'from kpixl.udfs "
                          "import *' i dens main.py, og skriv så kpixl-funktionerne i jeres egne celler. Tendens og "
-                         "Prognose bruger almindelige Excel-funktioner og virker uden tilføjelsesprogram, i Excel "
-                         "2010 eller nyere."),
+                         "Prognose bruger almindelige Excel-funktioner og virker uden tilføjelsesprogram, i Excel 2010 eller nyere."),
         ("mode:native", "Projektmappen bruger kun almindelige Excel-funktioner: den regner i Excel 2010 eller "
                         "nyere, Excel på nettet og LibreOffice 7.4 eller nyere uden tilføjelsesprogram. Skjulte, "
                         "låste '(beregn)'-kolonner på arkene KPI'er og Målinger rummer mellemresultater."),
