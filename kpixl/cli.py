@@ -167,7 +167,11 @@ def validate(paths, output_format, strict, as_of) -> None:
 @click.option("--as-of", type=DATE, help="Date every number is computed as of (default: today).")
 @click.option("--skip-invalid", is_flag=True, help="Leave out invalid files and say so, instead of failing.")
 @click.option("--csv", "csv_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Also write the tables as tidy UTF-8 CSV files into this folder.")
+              help="Also write the tables as CSV files into this folder.")
+@click.option("--csv-dialect", type=click.Choice(["plain", "excel-da"]),
+              help="CSV for programs (plain: comma, decimal point, UTF-8) or for a double-click in Danish Excel "
+                   "(excel-da: semicolon, decimal comma, UTF-8 with BOM). Default: excel-da with --lang da, "
+                   "else plain.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Read inputs in this many parallel processes.")
 @click.option("--lang", "language", type=click.Choice(["en", "da"]), default="en", show_default=True,
@@ -175,12 +179,12 @@ def validate(paths, output_format, strict, as_of) -> None:
 @click.option("--force", is_flag=True, help="Overwrite the output if it exists.")
 @_version_option
 @_debug_option
-def consolidate(paths, output, as_of, skip_invalid, csv_dir, jobs, language, force) -> None:
+def consolidate(paths, output, as_of, skip_invalid, csv_dir, csv_dialect, jobs, language, force) -> None:
     """Validate department workbooks and write one company workbook."""
     from kpixl.consolidate import consolidate as consolidate_paths
 
     result = consolidate_paths(list(paths), output, as_of=as_of, skip_invalid=skip_invalid, csv_dir=csv_dir,
-                               jobs=jobs, language=language, force=force,
+                               jobs=jobs, language=language, force=force, csv_dialect=csv_dialect,
                                progress=progress_reporter("Reading"))
     for line in result.summary_lines():
         click.echo(line)

@@ -122,6 +122,7 @@ class MeasurementRecord:
     entered_by: str | None = None
     note: str | None = None
     place: Place = field(default_factory=Place)
+    extra: dict[str, Any] = field(default_factory=dict)  # unknown columns, kept by header
 
 
 @dataclass

@@ -1295,7 +1295,7 @@ class _Reader:
             if ok and kpi_id and values.get("period_end") is not None and values.get("value") is not None:
                 self.workbook.measurements.append(MeasurementRecord(
                     kpi_id=kpi_id, period_end=values["period_end"], value=values["value"],
-                    entered_by=values.get("entered_by"), note=values.get("note"), place=place))
+                    entered_by=values.get("entered_by"), note=values.get("note"), place=place, extra=extra))
         else:
             if kpi_id:
                 self.workbook.evaluations.append(EvaluationRecord(
