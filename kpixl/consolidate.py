@@ -996,7 +996,9 @@ class _TableStream:
         self.number = 0
         self.sheet: Any = None
         self.row = 0  # the last row written on the current sheet (0: the header)
-        self.longest = [len(col.header(lang)) // 2 for col in self.columns]  # a header wraps onto two lines
+        # A header may wrap onto two lines, but not inside a word (Oprulningsdækning).
+        self.longest = [max(len(col.header(lang)) // 2, *map(len, col.header(lang).split()))
+                        for col in self.columns]
         self.measured = [c for c, col in enumerate(self.columns) if col.kind in _TEXT_KINDS + ("value",)]
         if table == "measurements":
             self.measured = [c for c in self.measured if self.columns[c].kind == "value"]
@@ -1147,7 +1149,8 @@ def _write_summary(workbook, company: Consolidation, rows: list[tuple], formats:
     chart.set_y_axis({"reverse": True})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 720, "height": max(288, 30 * shown + 150)})
-    sheet.insert_chart(top, chart_col, chart)
+    # Below the header row: LibreOffice prints what overlaps a repeated row on every page.
+    sheet.insert_chart(top + 1, chart_col, chart)
 
 
 # ---------------------------------------------------------------- CSV tables
