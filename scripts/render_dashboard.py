@@ -363,14 +363,19 @@ def column_starts(words: list[Word], headers: list[str], header_bottom: float) -
         if i >= len(line1):
             break
         tokens = header.split()
-        wrapped = [v.text for v in below if abs(v.x0 - line1[i].x0) < 1]
+        wrapped = [v.text for v in below if abs(v.x0 - line1[i].x0) < 6]
         for k in range(len(tokens), 0, -1):
             if [w.text for w in line1[i:i + k]] == tokens[:k] and wrapped[:len(tokens) - k] == tokens[k:]:
                 starts[header] = max(0.0, line1[i].x0 - 1)
                 i += k
                 break
         else:
-            sys.exit(f"header {header!r} not found where expected; printed headers: {[w.text for w in line1]}")
+            if line1[i].text != tokens[0]:
+                sys.exit(f"header {header!r} not found where expected; printed headers: {[w.text for w in line1]}")
+            # Only the header's first word is printed: the rest is cut off (a column too narrow).
+            print(f"  warning: header {header!r} is cut off on the page")
+            starts[header] = max(0.0, line1[i].x0 - 1)
+            i += 1
     return starts
 
 
