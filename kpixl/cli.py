@@ -109,8 +109,8 @@ def cli() -> None:
 @click.option("--owner", help="Default responsible owner (used by --examples).")
 @click.option("--lang", "language", type=click.Choice(["en", "da"]), default="en", show_default=True,
               help="Language of sheets, headers, dropdowns and statuses.")
-@click.option("--formulas", type=click.Choice(["xlwings", "native"]), default="xlwings", show_default=True,
-              help="xlwings: computed cells call the kpixl UDFs; native: plain Excel functions, no add-in.")
+@click.option("--formulas", type=click.Choice(["native", "xlwings"]), default="native", show_default=True,
+              help="native: plain Excel functions, no add-in; xlwings: computed cells call the kpixl UDFs.")
 @click.option("--start", type=DATE, help="Default start date of the KPI period (YYYY-MM-DD).")
 @click.option("--deadline", type=DATE, help="Default deadline of the KPI period (YYYY-MM-DD).")
 @click.option("--examples", is_flag=True, help="Fill in the common marketing and sales KPIs as SMART examples.")

@@ -93,7 +93,7 @@ def rollover(source: Path | str, output: Path | str, *, start: date | None = Non
     from kpixl.template import write_template
 
     language = workbook.language if workbook.language in schema.LANGUAGES else "en"
-    formulas = workbook.formulas if workbook.formulas in ("xlwings", "native") else "xlwings"
+    formulas = workbook.formulas if workbook.formulas in ("xlwings", "native") else "native"
     periods = {(k.start, k.deadline) for k in result.kpis}
     common_start, common_deadline = periods.pop() if len(periods) == 1 else (start, deadline)
     with atomic_output(output, force=force, inputs=[source]) as temp:

@@ -20,16 +20,19 @@ formats, so a Unit typed later works too. ``docs/workbook.md`` describes the res
 
 from __future__ import annotations
 
+import functools
+import io
+import re
 import textwrap
 from datetime import date, datetime
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import xlsxwriter
 import xlsxwriter.worksheet
 from xlsxwriter.utility import xl_col_to_name, xl_range, xl_rowcol_to_cell
 
-from kpixl import core, examples as example_set, formulas as fx, schema
+from kpixl import cache, core, examples as example_set, formulas as fx, schema
 from kpixl.errors import DefinitionError
 from kpixl.model import EvaluationRecord, KpiRecord, MeasurementRecord
 from kpixl.output import atomic_output
@@ -49,11 +52,20 @@ MEASUREMENT_ROWS_LIMIT = 100_000
 # and the matching cells of the Measurements, Dashboard and Evaluation sheets.
 PERCENT_UNITS = ("%", "percent", "per cent", "procent", "pct", "pct.")
 PERCENT_COLUMNS = ("baseline", "target", "tolerance", "actual", "plan", "calc_forecast")
+# A KPI whose Unit is one of these counts whole things (same matching; listed on the
+# Lists sheet too): those cells show whole numbers (schema.COUNT), so a forecast of a
+# count reads 5,762 leads, not 5,761.71. Other units (money, hours, scores, indexes)
+# keep decimals.
+COUNT_UNITS = ("count", "counts", "number", "no.", "#", "pcs", "pcs.", "pieces", "items", "units", "leads",
+               "orders", "customers", "visitors", "visits", "downloads", "page views", "sessions", "tickets",
+               "sales", "antal", "stk", "stk.", "styk", "ordrer", "kunder", "besøgende", "besøg",
+               "sidevisninger", "sager", "salg")
 # Dashboard: title in row 1, As of in row 2 (B2 is AsOf), period in row 3, table from row 5.
 DASHBOARD_AS_OF_CELL = (1, 1)
 DASHBOARD_HEADER_ROW = 4
 DASHBOARD_TABLE = "KPIDashboard"
 
+ZIP_LEVEL = 1  # deflate level of the parts (_Workbook)
 # Points per line of text in a row (Calibri 11, Excel's default row height).
 ROW_HEIGHT = 15
 WRAP_CHARS_PER_WIDTH = 1.1
@@ -82,7 +94,7 @@ _UI = {
         "new_target_error": "Give a new target (a number) only with the decision Adjust target.",
         "date_error": "Type a date, e.g. 2026-06-30.", "number_error": "Type a number.",
         "list_error": "Pick a value from the list.",
-        "used_rows": "Measurement rows in use", "percent_units": "Percent units",
+        "used_rows": "Measurement rows in use", "percent_units": "Percent units", "count_units": "Count units",
     },
     "da": {
         "title": "KPI-overblik", "as_of": "Opgjort pr.", "period": "Periode", "department": "Afdeling",
@@ -96,7 +108,7 @@ _UI = {
         "new_target_error": "Angiv kun et nyt mål (et tal) ved beslutningen Juster mål.",
         "date_error": "Skriv en dato, fx 2026-06-30.", "number_error": "Skriv et tal.",
         "list_error": "Vælg en værdi fra listen.",
-        "used_rows": "Målingsrækker i brug", "percent_units": "Procentenheder",
+        "used_rows": "Målingsrækker i brug", "percent_units": "Procentenheder", "count_units": "Antalsenheder",
     },
 }
 
@@ -242,7 +254,20 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
             cache[key] = super()._prepare_formula(formula, expand_future_functions)
         return cache[key]
 
+    def cache_values(self, first_row: int, last_row: int, col: int, provider: Callable[[int], object]) -> None:
+        """Make the formulas written to ``col`` between the rows cache ``provider(row)`` (0-based rows).
+
+        Table column formulas are written by ``add_table``; this is how they get the
+        value kpixl.core computed for them (see kpixl.cache).
+        """
+        self.__dict__.setdefault("_kpixl_values", {}).setdefault(col, []).append((first_row, last_row, provider))
+
     def _write_formula(self, row, col, formula, cell_format=None, value=0):
+        if self._in_tail(row):
+            return self._check_dimensions(row, col)
+        for first_row, last_row, provider in self.__dict__.get("_kpixl_values", {}).get(col, ()):
+            if first_row <= row <= last_row:
+                value = provider(row)
         # The first write of a formula takes XlsxWriter's path (dynamic-array check,
         # preparation); repeats store the same prepared cell, skipping the regex scans.
         stored = self.__dict__.setdefault("_kpixl_cells", {})
@@ -255,6 +280,89 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
             return result
         self.table[row][col] = first._replace(format=cell_format, value=value)
         return 0
+
+    def repeat_last_rows(self, first_row: int, last_row: int) -> None:
+        """Declare rows ``first_row+1..last_row`` copies of row ``first_row`` (0-based), but for the row number.
+
+        The empty tail of a pre-sized table (up to 100,000 Measurements rows) is the same
+        blank input cells and the same formulas with the same cached values on every row,
+        except ROW(). Those rows are not stored cell by cell: the sheet XML repeats the
+        first one's XML with the row number replaced, which keeps the memory and time of
+        the largest template small.
+        """
+        self.__dict__["_kpixl_tail"] = (first_row, last_row)
+
+    def tail_start(self, default: int) -> int:
+        """Return the row :meth:`repeat_last_rows` repeats (``default`` without one)."""
+        tail = self.__dict__.get("_kpixl_tail")
+        return default if tail is None else tail[0]
+
+    def _in_tail(self, row: int) -> bool:
+        tail = self.__dict__.get("_kpixl_tail")
+        return tail is not None and tail[0] < row <= tail[1]
+
+    def _write_blank(self, row, col, blank, cell_format=None):
+        if self._in_tail(row):
+            return self._check_dimensions(row, col)
+        return super()._write_blank(row, col, blank, cell_format)
+
+    def _write_rows(self):
+        tail = self.__dict__.get("_kpixl_tail")
+        if tail is None or tail[0] >= tail[1]:
+            return super()._write_rows()
+        first, last = tail
+        lowest, highest = self.dim_rowmin, self.dim_rowmax
+        try:
+            self.dim_rowmax = first - 1
+            super()._write_rows()
+            out = self.fh
+            self.fh = io.StringIO()
+            self.dim_rowmin = self.dim_rowmax = first
+            super()._write_rows()
+            row_xml = self.fh.getvalue()
+            self.fh = out
+            out.write(row_xml)
+            # The row number appears in <row r="n">, in every cell reference and as ROW()'s value.
+            n = str(first + 1)
+            marked = re.sub(rf'(<row r="|<c r="[A-Z]+){n}"', lambda m: m.group(1) + '\0"', row_xml)
+            parts = marked.replace(f"<v>{n}</v>", "<v>\0</v>").split("\0")
+            for row in range(first + 2, last + 2):
+                out.write(str(row).join(parts))
+            if highest > last:
+                self.dim_rowmin, self.dim_rowmax = last + 1, highest
+                super()._write_rows()
+        finally:
+            self.dim_rowmin, self.dim_rowmax = lowest, highest
+
+    def _write_cell(self, row, col, cell):
+        # A formula showing nothing caches an empty text, as Excel stores it (t="str");
+        # XlsxWriter would write an untyped empty value, which readers take for 0.
+        if cell.__class__.__name__ == "Formula" and isinstance(cell.value, str) and cell.value == "":
+            attributes = [("r", xl_rowcol_to_cell(row, col))]
+            if cell.format:
+                attributes.append(("s", cell.format._get_xf_index()))
+            attributes.append(("t", "str"))
+            self._xml_formula_element(cell.formula, "", attributes)
+            return
+        super()._write_cell(row, col, cell)
+
+
+class _Workbook(xlsxwriter.Workbook):
+    """Zip the parts at deflate level 1.
+
+    A 100,000-row Measurements sheet is ~350 MB of highly repetitive XML: level 1
+    packs it to about the same size as the default level 6, in a third of the time.
+    """
+
+    def _store_workbook(self) -> None:
+        import xlsxwriter.workbook as module
+
+        original = module.ZipFile
+        module.ZipFile = functools.partial(original, compresslevel=ZIP_LEVEL)  # type: ignore[misc]
+        try:
+            super()._store_workbook()
+        finally:
+            module.ZipFile = original  # type: ignore[misc]
 
 
 def _sheet_ref(sheet: str) -> str:
@@ -287,9 +395,11 @@ class _Writer:
         self.kpi_rows = max(rows, len(self.kpis), len(self.evaluations))
         self.measurement_rows = measurement_capacity(rows, len(self.measurements), measurement_rows)
         self.ui = _UI[language]
-        self.wb = xlsxwriter.Workbook(str(path), {
+        # Every formula cell caches what it computes (kpixl.cache; AsOf =TODAY() as of the writing day).
+        self.values = cache.compute(self.kpis, self.measurements, as_of or date.today(), language)
+        self.wb = _Workbook(str(path), {
             "use_future_functions": True,   # MINIFS/MAXIFS get their _xlfn. prefix
-            "in_memory": True,
+            "in_memory": False,  # parts go to temporary files: a 100,000-row sheet never sits in memory
             "strings_to_formulas": False,   # text from records stays text, never a formula
             "strings_to_urls": False,
             "strings_to_numbers": False,
@@ -318,6 +428,7 @@ class _Writer:
         self.f_wrap = add({"text_wrap": True, "valign": "top"})
         self.f_label = add({"bold": True})
         self.f_percent = add({"num_format": schema.PCT})
+        self.f_count = add({"num_format": schema.COUNT})
         self.f_asof = add({"num_format": schema.DATE, "locked": False, "bg_color": INPUT_FILL, "border": 1,
                            "align": "left"})
         self._cache: dict[tuple, object] = {}
@@ -419,10 +530,17 @@ class _Writer:
         letter = xl_col_to_name(col)
         self.percent_units = f"{sheet}!${letter}$3:${letter}${2 + len(PERCENT_UNITS)}"
         ws.set_column(col, col, 16)
+        col += 1
+        ws.write(1, col, self.ui["count_units"], self.f_header)
+        for i, w in enumerate(COUNT_UNITS):
+            ws.write_string(2 + i, col, w)
+        letter = xl_col_to_name(col)
+        self.count_units = f"{sheet}!${letter}$3:${letter}${2 + len(COUNT_UNITS)}"
+        ws.set_column(col, col, 16)
         # The Measurements formulas scan only the rows up to the last counted one (formulas.Refs.used).
         col += 2
         ws.write(1, col, self.ui["used_rows"], self.f_header)
-        ws.write_formula(2, col, fx.measurements_used_formula(self.lang))
+        ws.write_formula(2, col, fx.measurements_used_formula(self.lang), None, self.values.measurements_used)
         ws.set_column(col, col, 24)
         self.wb.define_name(fx.MEASUREMENTS_USED, f"={sheet}!${xl_col_to_name(col)}$3")
         ws.hide()
@@ -467,26 +585,39 @@ class _Writer:
 
     # ----------------------------------------------------------------- tables
 
-    def _table(self, ws, table: schema.Table, n_rows: int, data: list[list], formulas: dict[str, str]) -> None:
+    def _table(self, ws, table: schema.Table, n_rows: int, data: list[list], formulas: dict[str, str],
+               values: Callable[[str, int], object]) -> None:
+        """Write ``table`` with ``n_rows`` data rows; ``values(key, row)`` is a formula cell's cached value."""
         columns = []
-        for col in table.columns:
+        for i, col in enumerate(table.columns):
             spec: dict[str, object] = {"header": col.header(self.lang), "format": self.column_format(col),
                                        "header_format": self.f_helper_header if col.helper else self.f_header}
             if col.key in formulas:
                 spec["formula"] = formulas[col.key]
+                ws.cache_values(1, n_rows, i, lambda row, key=col.key: values(key, row))
             columns.append(spec)
         rows = [row + [None] * (len(table.columns) - len(row)) for row in data]
         options = {"name": table.name, "columns": columns, "style": "Table Style Light 1",
                    "autofilter": True}
         if rows:
             options["data"] = rows
-        ws.add_table(0, 0, n_rows, len(table.columns) - 1, options)
+        # The repeated empty tail (Measurements) is not written cell by cell: the table is
+        # added up to its first row, then widened to all rows (see _Worksheet.repeat_last_rows).
+        written = ws.tail_start(n_rows)
+        ws.add_table(0, 0, written, len(table.columns) - 1, options)
+        if written < n_rows:
+            full = xl_range(0, 0, n_rows, len(table.columns) - 1)
+            added = ws.tables[-1]
+            added["range"] = added["a_range"] = full
+            if added.get("autofilter"):
+                added["autofilter"] = full
+            ws.write_blank(n_rows, 0, None)  # extends the sheet's dimensions (not stored: tail)
         # Empty input cells still need their format: it unlocks them and makes dates dates.
         for i, col in enumerate(table.columns):
             if col.computed:
                 continue
             cell_format = self.column_format(col)
-            for r in range(1, n_rows + 1):
+            for r in range(1, ws.tail_start(n_rows) + 1):
                 if r > len(rows) or rows[r - 1][i] is None:
                     ws.write_blank(r, i, None, cell_format)
         for i, col in enumerate(table.columns):
@@ -519,8 +650,8 @@ class _Writer:
 
     def _validations(self, ws, table: schema.Table, n_rows: int) -> None:
         for i, col in enumerate(table.columns):
-            if col.computed:
-                continue
+            if col.computed or (table is schema.EVALUATION and col.key == "new_target"):
+                continue  # New target gets one combined rule (_validations_evaluation): one rule per cell
             first, last = 1, n_rows
             options: dict[str, object] = {}
             if col.kind == "vocab":
@@ -565,13 +696,16 @@ class _Writer:
     def _percent_format(self, ws, first_row: int, last_row: int, cols: list[int], unit: str) -> None:
         """Show ``cols`` as percentages on the rows whose ``unit`` (a formula for the first row) is a percent.
 
+        And as whole numbers where it is a count unit (``COUNT_UNITS``).
+
         Conditional, not fixed: it follows the Unit a user types later. Conditional
         formats cannot use structured references, so ``unit`` uses A1 references.
         """
-        test = f"ISNUMBER(MATCH(TRIM({unit}),{self.percent_units},0))"
         ranges = " ".join(xl_range(first_row, c, last_row, c) for c in cols)
-        ws.conditional_format(first_row, cols[0], last_row, cols[0], {
-            "type": "formula", "criteria": "=" + test, "format": self.f_percent, "multi_range": ranges})
+        for units, cell_format in ((self.percent_units, self.f_percent), (self.count_units, self.f_count)):
+            test = f"ISNUMBER(MATCH(TRIM({unit}),{units},0))"
+            ws.conditional_format(first_row, cols[0], last_row, cols[0], {
+                "type": "formula", "criteria": "=" + test, "format": cell_format, "multi_range": ranges})
 
     def _status_formats(self, ws, first_row: int, last_row: int, col: int) -> None:
         for status, (fill, font) in STATUS_COLOURS.items():
@@ -602,7 +736,8 @@ class _Writer:
         ws = self.ws_kpis
         table = schema.KPIS
         data = [self._kpi_row(k) for k in self.kpis]
-        self._table(ws, table, self.kpi_rows, data, fx.kpi_formulas(self.mode, self.lang))
+        self._table(ws, table, self.kpi_rows, data, fx.kpi_formulas(self.mode, self.lang),
+                    lambda key, row: self.values.kpi_row_values(row - 1).get(key))
         unit = f"${self._kpi_letter('unit')}2"
         self._percent_format(ws, 1, self.kpi_rows, [table.columns.index(table.column(key)) for key in PERCENT_COLUMNS],
                              unit)
@@ -616,7 +751,9 @@ class _Writer:
         ws = self.ws_meas
         table = schema.MEASUREMENTS
         data = [[m.kpi_id, m.period_end, m.value, m.entered_by, m.note] for m in self.measurements]
-        self._table(ws, table, self.measurement_rows, data, fx.measurement_formulas(self.mode, self.lang))
+        ws.repeat_last_rows(len(data) + 1, self.measurement_rows)
+        self._table(ws, table, self.measurement_rows, data, fx.measurement_formulas(self.mode, self.lang),
+                    lambda key, row: self.values.measurement(key, row - 1, row + 1))
         self._percent_format(ws, 1, self.measurement_rows, [table.columns.index(table.column("value"))],
                              self._unit_of("$A2"))
         self._validations(ws, table, self.measurement_rows)
@@ -633,7 +770,7 @@ class _Writer:
         if self.as_of is not None:
             ws.write_datetime(r, c, datetime.combine(self.as_of, datetime.min.time()), self.f_asof)
         else:
-            ws.write_formula(r, c, "=TODAY()", self.f_asof)
+            ws.write_formula(r, c, "=TODAY()", self.f_asof, core.to_serial(self.values.as_of))
         ws.data_validation(r, c, r, c, {"validate": "date", "criteria": "between", "minimum": date(1900, 1, 1),
                                         "maximum": date(9999, 12, 31), "input_title": ui["as_of"],
                                         "input_message": ui["as_of_note"][:255],
@@ -655,6 +792,9 @@ class _Writer:
                             "format": self.fmt(number_format=number_formats.get(key), helper=helper),
                             "header_format": self.f_helper_header if helper else self.f_header})
         n = self.kpi_rows
+        for i, (key, *_) in enumerate(fx.DASHBOARD_COLUMNS):
+            ws.cache_values(header_row + 1, header_row + n, i,
+                            lambda row, key=key: self.values.dashboard(row - header_row - 1)[key])
         ws.add_table(header_row, 0, header_row + n, len(columns) - 1,
                      {"name": DASHBOARD_TABLE, "columns": columns, "style": "Table Style Light 1",
                       "autofilter": False})
@@ -739,7 +879,9 @@ class _Writer:
                 else:
                     row.append(None)
             data.append(row)
-        self._table(ws, table, self.kpi_rows, data, fx.evaluation_formulas(self.mode, self.lang))
+        self._table(ws, table, self.kpi_rows, data, fx.evaluation_formulas(self.mode, self.lang),
+                    lambda key, row: self.values.evaluation(ids[row - 1] if row <= len(ids) else None,
+                                                            self.lang)[key])
         ws.freeze_panes(1, 1)
         self._validations_evaluation(ws, table)
         self._percent_format(ws, 1, self.kpi_rows, [table.columns.index(table.column(key))
@@ -753,7 +895,8 @@ class _Writer:
 
     def _validations_evaluation(self, ws, table: schema.Table) -> None:
         self._validations(ws, table, self.kpi_rows)
-        # Replace the plain number check on New target: a number, and only with Adjust target.
+        # New target's only rule (Excel drops a cell's second rule with "Removed Feature: Data
+        # validation"): a number, and only with Adjust target.
         dec = xl_col_to_name(table.columns.index(table.column("decision")))
         new_col = table.columns.index(table.column("new_target"))
         cell = xl_rowcol_to_cell(1, new_col)
@@ -789,7 +932,7 @@ def _check_records(kpis: Sequence[KpiRecord]) -> None:
         seen.add(k.kpi_id)
 
 
-def write_template(path, *, department=None, owner=None, language="en", formulas="xlwings", start=None,
+def write_template(path, *, department=None, owner=None, language="en", formulas="native", start=None,
                    deadline=None, examples=False, rows=50, force=False, kpis=None, measurements=None,
                    evaluations=None, as_of=None, measurement_rows=None) -> Path:
     """Write a department workbook to ``path`` and return the path.

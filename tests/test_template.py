@@ -465,8 +465,8 @@ def test_measurements_used_is_a_named_cell_on_the_lists_sheet(blank):
     for language in schema.LANGUAGES:
         wb = blank[language, "native"]
         ref = wb.defined_names[formulas.MEASUREMENTS_USED].attr_text
-        assert ref == f"{schema.SHEET_LISTS[language]}!$K$3"
-        cell = wb[schema.SHEET_LISTS[language]]["K3"]
+        assert ref == f"{schema.SHEET_LISTS[language]}!$L$3"
+        cell = wb[schema.SHEET_LISTS[language]]["L3"]
         assert cell.value == formulas.measurements_used_formula(language).replace("MAXIFS", "_xlfn.MAXIFS")
         assert cell.protection.locked is True
 
@@ -479,8 +479,9 @@ def percent_rules(ws) -> list[tuple[str, str]]:
     for cf in ws.conditional_formatting:
         for rule in cf.rules:
             if rule.type == "expression" and rule.dxf is not None and rule.dxf.numFmt is not None:
-                assert rule.dxf.numFmt.formatCode == schema.PCT
-                found.append((str(cf.sqref), rule.formula[0]))
+                assert rule.dxf.numFmt.formatCode in (schema.PCT, schema.COUNT)
+                if rule.dxf.numFmt.formatCode == schema.PCT:
+                    found.append((str(cf.sqref), rule.formula[0]))
     return found
 
 
@@ -581,6 +582,10 @@ def test_cli_measurement_rows_sizes_the_measurements_table(tmp_path):
     result = runner.invoke(cli, ["template", str(out), "--measurement-rows", "1200"], prog_name="kpixl")
     assert result.exit_code == 0, result.output
     assert len(table_rows(openpyxl.load_workbook(out), "Measurements")[1]) == 1200
+    # Native is the default formula mode (spec revision of 2026-11-29), in the CLI and the library.
+    assert openpyxl.load_workbook(out).defined_names[schema.NAME_FORMULAS].attr_text == '"native"'
+    write_template(tmp_path / "lib.xlsx")
+    assert openpyxl.load_workbook(tmp_path / "lib.xlsx").defined_names[schema.NAME_FORMULAS].attr_text == '"native"'
     default = runner.invoke(cli, ["template", str(tmp_path / "d.xlsx"), "--rows", "55"], prog_name="kpixl")
     assert default.exit_code == 0, default.output
     assert len(table_rows(openpyxl.load_workbook(tmp_path / "d.xlsx"), "Measurements")[1]) == 3300
@@ -609,6 +614,10 @@ def test_workbook_doc_names_every_column_unit_and_the_used_rows_formula():
 def masked_members(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as z:
         members = {name: z.read(name) for name in z.namelist()}
+    # The As of cell (=TODAY()) caches the day the file was written.
+    for name in members:
+        if name.startswith("xl/worksheets/"):
+            members[name] = re.sub(rb"<f>TODAY\(\)</f><v>\d+</v>", b"<f>TODAY()</f><v/>", members[name])
     members["docProps/core.xml"] = re.sub(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>", b"<date/>",
                                           members["docProps/core.xml"])
     return members
