@@ -113,7 +113,7 @@ class WorkbookValues:
         """Return the Dashboard row showing KPIs row ``n`` (0-based), by Dashboard column key."""
         row = self.kpi_row_values(n)
         if row.get("kpi_id") == BLANK:
-            shown = {key: BLANK for key, *_ in fx.DASHBOARD_COLUMNS}
+            shown: dict[str, Value] = {key: BLANK for key, *_ in fx.DASHBOARD_COLUMNS}
         else:
             shown = {key: row.get(source) for key, _en, _da, source in fx.DASHBOARD_COLUMNS if source}
         actual, planned = row.get("actual"), row.get("plan")
@@ -154,9 +154,9 @@ def compute(kpis: Sequence[KpiRecord], measurements: Sequence[MeasurementRecord]
     # Measurements per KPIs row, in table order, with their table index.
     owner: list[int | None] = [rows.get(_match_key(m.kpi_id)) for m in measurements]
     by_row: dict[int, list[int]] = {}
-    for i, n in enumerate(owner):
-        if n is not None:
-            by_row.setdefault(n, []).append(i)
+    for i, found in enumerate(owner):
+        if found is not None:
+            by_row.setdefault(found, []).append(i)
 
     helpers: dict[str, list[Value]] = {key: [] for key in ("calc_kpi_row", "calc_row", "calc_in_window",
                                                             "calc_position", "calc_day", "calc_y", "calc_tv")}
@@ -165,27 +165,28 @@ def compute(kpis: Sequence[KpiRecord], measurements: Sequence[MeasurementRecord]
     running = [0.0] * len(measurements)
     for n, indexes in by_row.items():
         k = kpis[n - 1]
-        points = [(measurements[i].period_end, measurements[i].value, i) for i in indexes]
-        # core.window keeps the rows that count, in period order (ties keep row order).
-        counted = core.window([(d, (v, i)) for d, v, i in points], as_of, k.start)
+        # core.window keeps the rows that count, in period order (ties keep row order); the
+        # value it carries along is the row's index.
+        counted = core.window([(measurements[i].period_end, i) for i in indexes], as_of, k.start)
         total = 0.0
-        for place, (_d, (v, i)) in enumerate(counted):
+        for place, (_d, index) in enumerate(counted):
+            i = int(index)
             in_window[i] = True
             position[i] = len(counted) - place
-            total += v
+            total += measurements[i].value
             running[i] = total
     used = 0
     for i, m in enumerate(measurements):
-        n = owner[i]
+        row_of = owner[i]
         sheet_row = i + 2
-        helpers["calc_kpi_row"].append(BLANK if n is None else n)
+        helpers["calc_kpi_row"].append(BLANK if row_of is None else row_of)
         helpers["calc_row"].append(sheet_row)
-        if not in_window[i] or n is None:
+        if not in_window[i] or row_of is None:
             for key in ("calc_in_window", "calc_position", "calc_day", "calc_y", "calc_tv"):
                 helpers[key].append(0)
             continue
         used = i + 1
-        k = kpis[n - 1]
+        k = kpis[row_of - 1]
         aggregation = k.aggregation or core.LAST
         direction = k.direction or core.INCREASE
         helpers["calc_in_window"].append(1)

@@ -26,7 +26,7 @@ import re
 import textwrap
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import xlsxwriter
 import xlsxwriter.worksheet
@@ -173,7 +173,9 @@ _GUIDE = {
               "extends the table and its formulas (or use Table Design > Resize Table). More KPI rows need a new "
               "workbook, since the Dashboard and Evaluation are sized to the KPIs table."),
         ("p", "Units: a KPI whose Unit is % (or percent, pct) shows its baseline, target, tolerance, values, "
-              "actual, plan and forecast as percentages."),
+              "actual, plan and forecast as percentages. A count (Unit count, leads, orders, visitors and the "
+              "other count words on the Lists sheet) shows them as whole numbers. KPI IDs are text: MAR-01 "
+              "stays MAR-01."),
     ],
     "da": [
         ("h1", "KPI-projektmappe{department}"),
@@ -235,7 +237,8 @@ _GUIDE = {
               "tabellen: Excel udvider tabellen og dens formler (eller brug Tabeldesign > Tilpas tabelstørrelse). "
               "Flere KPI-rækker kræver en ny projektmappe, da Overblik og Evaluering har KPI-tabellens størrelse."),
         ("p", "Enheder: en KPI med enheden % (eller procent, pct) viser udgangspunkt, mål, tolerance, værdier, "
-              "faktisk, plan og prognose som procent."),
+              "faktisk, plan og prognose som procent. Et antal (enheden antal, stk, ordrer, besøgende og de "
+              "andre antalsord på arket Lister) vises som hele tal. KPI-ID'er er tekst: MAR-01 forbliver MAR-01."),
     ],
 }
 
@@ -311,11 +314,11 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
         if tail is None or tail[0] >= tail[1]:
             return super()._write_rows()
         first, last = tail
-        lowest, highest = self.dim_rowmin, self.dim_rowmax
+        lowest, highest = int(getattr(self, "dim_rowmin")), int(getattr(self, "dim_rowmax"))
         try:
             self.dim_rowmax = first - 1
             super()._write_rows()
-            out = self.fh
+            out: Any = getattr(self, "fh")
             self.fh = io.StringIO()
             self.dim_rowmin = self.dim_rowmax = first
             super()._write_rows()

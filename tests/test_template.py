@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import shutil
 import random
 import re
 import zipfile
@@ -748,3 +749,36 @@ def test_native_workbook_recalculated_by_libreoffice_equals_the_core(tmp_path, r
     # Without the add-in the UDF cells are #NAME?, while trend and forecast still compute.
     assert rows[0][headers.index("Actual")] == "#NAME?"
     assert rows[0][headers.index("(calc) Trend")] in {core.word("trend", t, "en") for t in core.VOCABULARIES["trend"]}
+
+
+# ------------------------------------------------------------ the template at its own limits
+
+def test_the_largest_template_passes_validate_and_the_bomb_guard_still_catches_a_larger_one(tmp_path):
+    from kpixl import reader
+    from kpixl.errors import WorkbookError
+    from kpixl.template import MEASUREMENT_ROWS_LIMIT
+    from kpixl.validate import validate
+
+    # The largest sizes the CLI allows (--rows 5000 --measurement-rows 100000).
+    largest = write_template(tmp_path / "largest.xlsx", rows=5000, measurement_rows=MEASUREMENT_ROWS_LIMIT)
+    with zipfile.ZipFile(largest) as z:
+        unpacked = sum(info.file_size for info in z.infolist())
+        measurements = z.read("xl/tables/table2.xml").decode()
+    assert f'ref="A1:L{MEASUREMENT_ROWS_LIMIT + 1}"' in measurements
+    # Calibrated: kpixl's largest output sits well inside the guard, not at its edge.
+    assert 0.5 * reader.MAX_TOTAL_UNCOMPRESSED < unpacked < 0.8 * reader.MAX_TOTAL_UNCOMPRESSED
+    report = validate([largest])
+    assert [str(f) for f in report.errors] == []
+    # A file half as large again (its biggest sheet packed in twice) is a bomb: KPX111.
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(largest) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED,
+                                                              compresslevel=1) as target:
+        for info in source.infolist():
+            with source.open(info) as src, target.open(info.filename, "w") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+        with source.open("xl/worksheets/sheet3.xml") as src, target.open("xl/media/padding.xml", "w") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+    with pytest.raises(WorkbookError) as info:
+        reader.read_workbook(bomb)
+    assert info.value.code == "KPX111"
+    assert "possible decompression bomb" in str(info.value)
