@@ -337,6 +337,14 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
         finally:
             self.dim_rowmin, self.dim_rowmax = lowest, highest
 
+    def _get_range_data(self, row_start, col_start, row_end, col_end):
+        # The charts' cached points come from the cells' cached values: a formula showing
+        # nothing ("" or #N/A) is a gap, as Excel draws it, not a bar of 0.
+        data = super()._get_range_data(row_start, col_start, row_end, col_end)
+        if data is None:
+            return data
+        return [None if token in (cache.BLANK, cache.NA) else token for token in data]
+
     def _write_cell(self, row, col, cell):
         # A formula showing nothing caches an empty text, as Excel stores it (t="str");
         # XlsxWriter would write an untyped empty value, which readers take for 0.

@@ -10,6 +10,7 @@ text exactly), read with openpyxl ``data_only=True``.
 from __future__ import annotations
 
 import math
+import re
 import shutil
 import zipfile
 from datetime import date, timedelta
@@ -134,3 +135,19 @@ def test_xlwings_cells_cache_the_cores_numbers(tmp_path):
         result = core.evaluate(k.definition(), points, AS_OF)
         assert got.cell(row, 24).value == result.actual
         assert got.cell(row, 27).value == core.word("status", result.status)
+
+
+def test_chart_caches_hold_the_cached_numbers_and_gaps_for_empty_rows(tmp_path, files):
+    blank = write_template(tmp_path / "blank.xlsx")
+    with zipfile.ZipFile(blank) as z:
+        for chart in ("xl/charts/chart1.xml", "xl/charts/chart2.xml"):
+            xml = z.read(chart).decode()
+            assert "<c:numCache>" in xml and "<c:pt " not in xml.split("<c:numCache>")[1], chart
+    path = files["demo sales"]
+    book = openpyxl.load_workbook(path, data_only=True)
+    dash = book[schema.SHEET_DASHBOARD["en"]]
+    attainments = [dash.cell(row, 7).value for row in range(6, 9)]
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("xl/charts/chart1.xml").decode()
+    points = re.findall(r"<c:pt idx=\"(\d+)\"><c:v>([^<]*)</c:v>", xml.split("<c:numCache>")[1])
+    assert [float(v) for _, v in points] == pytest.approx(attainments, rel=1e-12)
