@@ -782,3 +782,23 @@ def test_the_largest_template_passes_validate_and_the_bomb_guard_still_catches_a
         reader.read_workbook(bomb)
     assert info.value.code == "KPX111"
     assert "possible decompression bomb" in str(info.value)
+
+
+def test_kpi_id_columns_are_text_and_numbers_read_the_same_in_excel_and_libreoffice(tmp_path):
+    path = write_template(tmp_path / "ids.xlsx", examples=True)
+    wb = openpyxl.load_workbook(path)
+    for table, key in ((schema.KPIS, "kpi_id"), (schema.KPIS, "parent_id"), (schema.MEASUREMENTS, "kpi_id"),
+                       (schema.EVALUATION, "kpi_id")):
+        col = table.columns.index(table.column(key)) + 1
+        for row in (2, 3, 40):
+            assert wb[table.sheet("en")].cell(row, col).number_format == "@", (table.name, key, row)
+    # No "#,##0.##" (Excel shows 13,200,000. with a trailing point) anywhere in the styles.
+    with zipfile.ZipFile(path) as z:
+        styles = z.read("xl/styles.xml").decode()
+    assert 'formatCode="#,##0.##"' not in styles and 'formatCode="#,##0.00##"' in styles
+    # Count units switch the same cells to whole numbers, like the percent units do.
+    counts = [rule for cf in wb["KPIs"].conditional_formatting for rule in cf.rules
+              if rule.dxf is not None and rule.dxf.numFmt is not None and rule.dxf.numFmt.formatCode == "#,##0"]
+    assert len(counts) == 1 and "Lists!$J$3:$J$" in counts[0].formula[0]
+    lists = wb[schema.SHEET_LISTS["en"]]
+    assert {"count", "leads", "antal"} <= {lists.cell(r, 10).value for r in range(3, 40)}
