@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Sequence
 
-from kpixl import core, formulas as fx, schema
+from kpixl import core, formulas as fx, schema, vocab
 from kpixl.errors import DefinitionError
 from kpixl.model import EvaluationRecord, KpiRecord, MeasurementRecord
 
@@ -31,10 +31,10 @@ Value = object  # a float, a text, or BLANK
 
 
 def _match_key(kpi_id: object) -> str | None:
-    """Return how MATCH/COUNTIFS compare a KPI ID in the formulas: case ignored (None for blank)."""
-    if kpi_id is None or str(kpi_id) == "":
+    """Return the key the formulas match a KPI ID by (:func:`kpixl.vocab.kpi_key`; None for a blank cell)."""
+    if kpi_id is None or kpi_id == "":
         return None
-    return str(kpi_id).casefold()
+    return vocab.kpi_key(kpi_id)
 
 
 def _error_key(k: KpiRecord, direction: str) -> str | None:
@@ -94,13 +94,14 @@ class WorkbookValues:
 
     def kpi_row_values(self, n: int) -> KpiValues:
         """Return the values of KPIs table row ``n`` (0-based; rows past the prefilled ones are blank)."""
-        return self.kpis[n] if n < len(self.kpis) else KpiValues()
+        # An empty row's ID key is one space (formulas.kpi_formulas: no ID's key can be).
+        return self.kpis[n] if n < len(self.kpis) else KpiValues({"calc_key": " "})
 
     def measurement_blank(self, key: str, sheet_row: int) -> Value:
         """Return a helper column's value on an empty Measurements row (``sheet_row`` 1-based)."""
         if key == "calc_row":
             return sheet_row
-        return BLANK if key == "calc_kpi_row" else 0
+        return BLANK if key in ("calc_kpi_row", "calc_key") else 0
 
     def measurement(self, key: str, index: int, sheet_row: int) -> Value:
         """Return helper ``key`` of Measurements data row ``index`` (0-based) at 1-based ``sheet_row``."""
@@ -126,11 +127,9 @@ class WorkbookValues:
     def evaluation(self, kpi_id: object, language: str) -> dict[str, Value]:
         """Return the computed Evaluation cells of the row for ``kpi_id``, by column key."""
         key = _match_key(kpi_id)
-        if key is None:
-            return {"final_actual": BLANK, "attainment": BLANK, "met_target": BLANK}
-        n = self.kpi_rows.get(key)
-        if n is None:  # MATCH fails: IFERROR gives ""
-            return {"final_actual": BLANK, "attainment": BLANK, "met_target": BLANK}
+        n = None if key is None else self.kpi_rows.get(key)
+        if n is None:  # blank, or MATCH fails: IFERROR gives ""
+            return {"calc_kpi_row": BLANK, "final_actual": BLANK, "attainment": BLANK, "met_target": BLANK}
         row = self.kpis[n - 1]
         final = row.get("actual")
         met: Value = BLANK
@@ -140,7 +139,7 @@ class WorkbookValues:
             reached = core.met_target(final, record.target,  # type: ignore[arg-type]
                                       record.direction or core.INCREASE, record.tolerance)
             met = yes if reached else no
-        return {"final_actual": final, "attainment": row.get("attainment"), "met_target": met}
+        return {"calc_kpi_row": n, "final_actual": final, "attainment": row.get("attainment"), "met_target": met}
 
 
 def compute(kpis: Sequence[KpiRecord], measurements: Sequence[MeasurementRecord], as_of: date,
@@ -158,7 +157,7 @@ def compute(kpis: Sequence[KpiRecord], measurements: Sequence[MeasurementRecord]
         if found is not None:
             by_row.setdefault(found, []).append(i)
 
-    helpers: dict[str, list[Value]] = {key: [] for key in ("calc_kpi_row", "calc_row", "calc_in_window",
+    helpers: dict[str, list[Value]] = {key: [] for key in ("calc_key", "calc_kpi_row", "calc_row", "calc_in_window",
                                                             "calc_position", "calc_day", "calc_y", "calc_tv")}
     in_window = [False] * len(measurements)
     position = [0] * len(measurements)
@@ -179,6 +178,8 @@ def compute(kpis: Sequence[KpiRecord], measurements: Sequence[MeasurementRecord]
     for i, m in enumerate(measurements):
         row_of = owner[i]
         sheet_row = i + 2
+        key = _match_key(m.kpi_id)
+        helpers["calc_key"].append(BLANK if key is None else key)
         helpers["calc_kpi_row"].append(BLANK if row_of is None else row_of)
         helpers["calc_row"].append(sheet_row)
         if not in_window[i] or row_of is None:
@@ -201,9 +202,13 @@ def compute(kpis: Sequence[KpiRecord], measurements: Sequence[MeasurementRecord]
             tv = m.value
         helpers["calc_tv"].append(tv)
 
-    values = [_kpi_values(k, [(measurements[i].period_end, measurements[i].value) for i in by_row.get(n, [])],
-                          as_of, lang)
+    values = [_kpi_values(k, [(measurements[i].period_end, measurements[i].value)
+                              for i in by_row.get(rows.get(_match_key(k.kpi_id), n), [])], as_of, lang)
               for n, k in enumerate(kpis, start=1)]
+    for k, row in zip(kpis, values):
+        # The KPI's own row is the first row with its key, as MATCH finds it.
+        row.values.update({"calc_key": vocab.kpi_key(k.kpi_id), "calc_kpi_row": rows.get(_match_key(k.kpi_id),
+                                                                                           BLANK)})
     return WorkbookValues(as_of=as_of, kpis=values, measurements=helpers, measurements_used=max(1, used),
                           kpi_rows=rows)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from kpixl import codes, core
 from kpixl.codes import ERROR, WARNING
+from kpixl.vocab import kpi_key
 
 
 @dataclass(frozen=True)
@@ -162,10 +163,10 @@ class DepartmentWorkbook:
     findings: list[Finding] = field(default_factory=list)
 
     def measurements_by_kpi(self) -> dict[str, list[tuple[date, float]]]:
-        """Group (period_end, value) pairs by KPI ID."""
+        """Group (period_end, value) pairs by the key of their KPI ID (:func:`kpixl.vocab.kpi_key`)."""
         grouped: dict[str, list[tuple[date, float]]] = {}
         for m in self.measurements:
-            grouped.setdefault(m.kpi_id, []).append((m.period_end, m.value))
+            grouped.setdefault(kpi_key(m.kpi_id), []).append((m.period_end, m.value))
         return grouped
 
 

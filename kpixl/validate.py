@@ -21,10 +21,11 @@ from typing import Callable, Iterable
 from kpixl import core, danish, isolation, reader
 from kpixl.errors import DefinitionError, WorkbookError
 from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, Place, Report
+from kpixl.vocab import kpi_key, same_kpi
 
 E_UNEXPECTED = "KPX199"
 # The function each worker runs per file (see validate()).
-CHECK_TASK = "kpixl.validate:check_workbook"
+CHECK_TASK = "kpixl.validate:check_counts"
 E_EMPTY_FOLDER = "KPX116"
 E_DUPLICATE_KPI = "KPX301"
 E_DEFINITION = "KPX302"
@@ -113,14 +114,32 @@ def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: 
     with isolation.WorkerPool(jobs, timeout=file_timeout, memory_limit=memory_limit) as pool:
         results = pool.map(task, [(str(path), as_of) for path in files])
         for done, (path, result) in enumerate(zip(files, results), start=1):
-            workbook = isolated_result(path, result)
+            findings, kpis, measurements = _counts(path, result)
             report.files.append(str(path))
-            report.findings.extend(workbook.findings)
-            report.kpi_count += len(workbook.kpis)
-            report.measurement_count += len(workbook.measurements)
+            report.findings.extend(findings)
+            report.kpi_count += kpis
+            report.measurement_count += measurements
             if progress is not None:
                 progress(done, len(files), str(path))
     return report
+
+
+def check_counts(path: Path | str, as_of: date | None = None) -> tuple[list[Finding], int, int]:
+    """Return (findings, KPI count, measurement count) of :func:`check_workbook`: what validate keeps.
+
+    A worker sends back only these, not every record, so the hand-over costs little.
+    """
+    workbook = check_workbook(path, as_of)
+    return workbook.findings, len(workbook.kpis), len(workbook.measurements)
+
+
+def _counts(path: Path | str, result: object) -> tuple[list[Finding], int, int]:
+    if isinstance(result, DepartmentWorkbook):
+        return result.findings, len(result.kpis), len(result.measurements)
+    if isinstance(result, isolation.Fault):
+        return isolated_result(path, result).findings, 0, 0
+    assert isinstance(result, tuple), type(result)
+    return result
 
 
 def isolated_result(path: Path | str, result: object) -> DepartmentWorkbook:
@@ -153,7 +172,7 @@ class _Rules:
     def check_kpis(self) -> dict[str, KpiRecord]:
         by_id: dict[str, KpiRecord] = {}
         for kpi in self.wb.kpis:
-            key = kpi.kpi_id.casefold()
+            key = kpi_key(kpi.kpi_id)
             if key in by_id:
                 first = by_id[key]
                 self.add(E_DUPLICATE_KPI, ERROR, f"KPI ID {kpi.kpi_id!r} is used twice (first at "
@@ -196,7 +215,7 @@ class _Rules:
             self.add(E_WEIGHT, ERROR, f"weight {kpi.weight:g} is negative; type 0 or more (blank means 1)", place,
                      kpi.kpi_id)
             kpi.valid = False
-        if kpi.parent_id and kpi.parent_id.casefold() == kpi.kpi_id.casefold():
+        if kpi.parent_id and same_kpi(kpi.parent_id, kpi.kpi_id):
             self.add(E_OWN_PARENT, ERROR, f"KPI {kpi.kpi_id!r} names itself as parent; give the ID of the high-level "
                                           "KPI it supports", place, kpi.kpi_id)
 
@@ -228,7 +247,7 @@ class _Rules:
         for m in self.wb.measurements:
             window = windows.get(m.kpi_id)
             if window is None:
-                kpi = kpis.get(m.kpi_id.casefold())
+                kpi = kpis.get(kpi_key(m.kpi_id))
                 window = windows[m.kpi_id] = nothing if kpi is None else (
                     kpi, kpi.start or date.min, kpi.deadline or date.max, dates[kpi.kpi_id])
             kpi, start, deadline, kpi_dates = window
@@ -285,11 +304,11 @@ class _Rules:
     def check_evaluations(self, kpis: dict[str, KpiRecord]) -> None:
         seen: dict[str, Place] = {}
         for ev in self.wb.evaluations:
-            if ev.kpi_id.casefold() not in kpis:
+            if kpi_key(ev.kpi_id) not in kpis:
                 self.add(E_EVALUATION_UNKNOWN_KPI, ERROR, f"KPI ID {ev.kpi_id!r} is not in the KPIs table; pick an "
                                                           "existing KPI ID", ev.place, ev.kpi_id)
                 continue
-            key = ev.kpi_id.casefold()
+            key = kpi_key(ev.kpi_id)
             if key in seen:
                 self.add(E_DUPLICATE_EVALUATION, ERROR, f"KPI {ev.kpi_id!r} is evaluated twice (first at "
                                                         f"{seen[key].sheet}!{seen[key].cell}); keep one decision",

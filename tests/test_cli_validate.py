@@ -155,3 +155,29 @@ def test_datetimes_in_number_cells_are_reported(tmp_path):
     result = run(str(path), "--as-of", AS_OF)
     assert result.exit_code == 1
     assert "KPX203: target is a date (2026-01-01), not a number" in result.output
+
+
+def test_kpi_ids_match_ignoring_case_and_spaces_including_no_break_spaces(tmp_path):
+    """Issue 9 item 1: measurements, evaluation and parent link typed in other case or spacing match."""
+    path = tmp_path / "mixed.xlsx"
+    measurements = [W.measurement_row(k, d, 100.0) for k, d in zip(("SAL-01", "Sal-01\u00a0", " sal-01\t"),
+                                                                    W.MONTH_ENDS)]
+    W.write_workbook(path, kpis=[W.kpi_row("sal-01"), W.kpi_row("SAL-02", level="low", parent_id="SAL-01\u00a0")],
+                     measurements=measurements + W.default_measurements(["sal-02 "]),
+                     evaluations=[W.evaluation_row("SAL-01\u00a0"), W.evaluation_row("Sal-02")])
+    result = run(str(path), "--as-of", AS_OF)
+    assert result.output == "1 file(s), 2 KPI(s), 6 measurement(s): 0 error(s), 0 warning(s)\n"
+    assert result.exit_code == 0
+
+
+def test_the_same_id_in_other_case_or_spacing_is_the_same_kpi_for_duplicates(tmp_path):
+    path = tmp_path / "dup.xlsx"
+    W.write_workbook(path, kpis=[W.kpi_row("SAL-01"), W.kpi_row("sal-01\u00a0")],
+                     measurements=[W.measurement_row("SAL-01"), W.measurement_row("sal-01 ")])
+    result = run(str(path), "--as-of", AS_OF)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert (f"{path}:KPIs!A3: error KPX301: KPI ID 'sal-01' is used twice (first at KPIs!A2); give each KPI its "
+            "own ID") in lines, lines
+    assert any(line.startswith(f"{path}:Measurements!A3: error ") and "a second value for KPI 'SAL-01' and period "
+               "end 2026-01-31 (first at Measurements!A2)" in line for line in lines), lines
