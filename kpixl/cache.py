@@ -118,10 +118,10 @@ class WorkbookValues:
         else:
             shown = {key: row.get(source) for key, _en, _da, source in fx.DASHBOARD_COLUMNS if source}
         actual, planned = row.get("actual"), row.get("plan")
-        if _is_number(actual) and _is_number(planned) and planned > 0:  # type: ignore[operator]
-            shown["calc_vs_plan"] = actual / planned  # type: ignore[operator]
-        else:
-            shown["calc_vs_plan"] = NA
+        against = None
+        if _is_number(actual) and _is_number(planned):
+            against = core.against_plan(actual, planned, str(row.get("calc_direction")))  # type: ignore[arg-type]
+        shown["calc_vs_plan"] = NA if against is None else against
         return shown
 
     def evaluation(self, kpi_id: object, language: str) -> dict[str, Value]:

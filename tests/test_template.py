@@ -277,8 +277,9 @@ def test_dashboard_charts_attainment_and_actual_as_percent_of_plan(tmp_path, lan
                     f"{sheet}!${letter['attainment']}$6:${letter['attainment']}$16")],
         "value_format": "0%", "value_min": 0.0, "category_axis_crosses_at": None, "plots_hidden_cells": False}
     assert chart_summary(vs_plan) == {
-        "title": "Actual as % of plan" if language == "en" else "Faktisk i % af plan", "direction": "bar",
-        "series": [("Actual / plan" if language == "en" else "Faktisk / plan", ids,
+        "title": "Against plan (right is better)" if language == "en" else "I forhold til plan (højre er bedre)",
+        "direction": "bar",
+        "series": [("Against plan" if language == "en" else "I forhold til plan", ids,
                     f"{sheet}!${letter['calc_vs_plan']}$6:${letter['calc_vs_plan']}$16")],
         # Bars grow from the 100% line, left when short of plan, right when beyond.
         "value_format": "0%", "value_min": None, "category_axis_crosses_at": 1.0, "plots_hidden_cells": True}
@@ -293,12 +294,14 @@ def test_dashboard_charts_attainment_and_actual_as_percent_of_plan(tmp_path, lan
     assert cell.value.count("NA()") == 2 and '""' not in cell.value
 
 
-def test_actual_as_percent_of_plan_formula_reads_the_kpis_row():
+def test_against_plan_formula_reads_the_kpis_row_and_its_direction():
     made = formulas.dashboard_formulas("xlwings", "en", first_data_row=6)["calc_vs_plan"]
     a, p = "INDEX(KPIs[[Actual]],ROW()-5)", "INDEX(KPIs[[Plan]],ROW()-5)"
-    assert made == f"=IF(AND(ISNUMBER({a}),ISNUMBER({p})),IF({p}>0,{a}/{p},NA()),NA())"
+    d = "INDEX(KPIs[[(calc) Direction]],ROW()-5)"
+    assert made == (f"=IF(AND(ISNUMBER({a}),ISNUMBER({p})),IF({p}>0,IF({d}=\"decrease\",2-{a}/{p},"
+                    f"IF({d}=\"maintain\",1-ABS({a}/{p}-1),{a}/{p})),NA()),NA())")
     assert formulas.dashboard_formulas("native", "da", first_data_row=6)["calc_vs_plan"] == \
-        made.replace("[[Actual]]", "[[Faktisk]]")
+        made.replace("[[Actual]]", "[[Faktisk]]").replace("[[(calc) Direction]]", "[[(beregn) Retning]]")
 
 
 def test_notes_and_smart_texts_wrap_in_wide_columns_and_prefilled_rows_grow(tmp_path):
@@ -350,6 +353,43 @@ def test_guide_explains_smart_phases_owner_and_udf_setup(blank):
     for phrase in ("Specifik", "Målbar", "Opnåelig", "Relevant", "Tidsbestemt", "Én ansvarlig",
                    "from kpixl.udfs import *"):
         assert phrase in da, phrase
+
+
+def _guide_text(wb) -> str:
+    sheet = wb.worksheets[0]  # the Guide comes first in both languages
+    return " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+
+
+# English Excel's error names and Danish Excel's (as Danish Excel's own help for ER.FEJL lists them).
+EXCEL_ERRORS_DA = {"#NAME?": "#NAVN?", "#VALUE!": "#VÆRDI!", "#N/A": "#I/T", "#DIV/0!": "#DIVISION/0!",
+                   "#REF!": "#REFERENCE!"}
+
+
+def test_guide_gives_the_classic_add_in_steps_and_what_lite_users_do(blank):
+    en = _guide_text(blank["en", "xlwings"])
+    for phrase in ("Trust access to the VBA project object model", "Import Functions", "Ctrl+Alt+F9", ".xlsm",
+                   "#NAME?", "xlwings Lite does not compute this workbook", "kpixl template --formulas native",
+                   "type the kpixl functions in cells of your own"):
+        assert phrase in en, phrase
+    # The steps come in the order a user takes them.
+    order = [en.index(p) for p in ("xlwings addin install", "Trust access", "Import Functions", "Ctrl+Alt+F9",
+                                   ".xlsm")]
+    assert order == sorted(order)
+    da = _guide_text(blank["da", "xlwings"])
+    for phrase in ("VBA-projektobjektmodellen", "Import Functions", "Ctrl+Alt+F9", ".xlsm", "#NAVN?",
+                   "xlwings Lite beregner ikke denne projektmappe", "kpixl template --formulas native",
+                   "skriv så kpixl-funktionerne i jeres egne celler"):
+        assert phrase in da, phrase
+
+
+@pytest.mark.parametrize("mode", ["xlwings", "native"])
+def test_the_danish_guide_names_errors_as_danish_excel_shows_them(blank, mode):
+    da = _guide_text(blank["da", mode])
+    for english, danish in EXCEL_ERRORS_DA.items():
+        assert english not in da, (english, danish)
+    en = _guide_text(blank["en", mode])
+    for danish in EXCEL_ERRORS_DA.values():
+        assert danish not in en, danish
 
 
 @pytest.mark.parametrize("language", schema.LANGUAGES)
@@ -503,10 +543,10 @@ def test_percent_units_switch_number_cells_to_percent_everywhere(blank, language
     # The Dashboard's row n shows the KPIs' row n: sheet row 6 is KPIs row 2.
     assert percent_rules(wb[schema.SHEET_DASHBOARD[language]]) == [
         ("D6:D55 E6:E55 F6:F55 J6:J55", f"ISNUMBER(MATCH(TRIM({quoted}!$G2),{units},0))")]
-    # Matched by the ID key, as every other lookup of an ID (kpixl.vocab).
-    key_col = letters["calc_key"]
+    # A measurement's or evaluation's KPI is found by the ID key (kpixl.vocab), as every ID lookup.
     key = vocab.excel_lookup_value(vocab.excel_key("$A2"))
-    lookup = f"INDEX({quoted}!$G$2:$G$51,MATCH({key},{quoted}!${key_col}$2:${key_col}$51,0))"
+    keys = f"{quoted}!${letters['calc_key']}$2:${letters['calc_key']}$51"
+    lookup = f"INDEX({quoted}!$G$2:$G$51,MATCH({key},{keys},0))"
     assert percent_rules(wb[schema.MEASUREMENTS.sheet(language)]) == [
         ("C2:C3001", f"ISNUMBER(MATCH(TRIM({lookup}),{units},0))")]
     assert percent_rules(wb[schema.EVALUATION.sheet(language)]) == [
@@ -738,15 +778,20 @@ def test_native_workbook_recalculated_by_libreoffice_equals_the_core(tmp_path, r
             assert dash[0] == kpi_row[0] or (dash[0] in (None, "") and kpi_row[0] is None)
             assert close(kpi_row[by_key["attainment"]] if kpi_row[0] else None, dash[6]) or \
                 str(dash[6]).startswith("#VALUE!")
-            # The chart's Actual / Plan: a number only with a numeric actual and a plan above 0.
+            # The chart's actual against plan (core.against_plan, right is better): a number only
+            # with a numeric actual and a plan above 0.
             actual, plan = kpi_row[by_key["actual"]], kpi_row[by_key["plan"]]
             if isinstance(actual, (int, float)) and isinstance(plan, (int, float)) and plan > 0:
-                assert close(actual / plan, dash[ratio_col]), (kpi_row[0], actual, plan, dash[ratio_col])
+                direction = core.parse_direction(kpi_row[by_key["direction"]])
+                assert close(core.against_plan(actual, plan, direction), dash[ratio_col]), \
+                    (kpi_row[0], actual, plan, dash[ratio_col])
                 ratios["number"] += 1
+                ratios[direction] = ratios.get(direction, 0) + 1
             else:
                 assert dash[ratio_col] == "#N/A", (kpi_row[0], actual, plan, dash[ratio_col])
                 ratios["#N/A"] += 1
         assert ratios["number"] >= 10 and ratios["#N/A"] >= 5, ratios
+        assert ratios.get(core.DECREASE) and ratios.get(core.MAINTAIN), ratios
     udf = openpyxl.load_workbook(recalculated[-1], data_only=True)
     headers, rows = table_rows(udf, "KPIs")
     # Without the add-in the UDF cells are #NAME?, while trend and forecast still compute.
