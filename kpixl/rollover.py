@@ -203,7 +203,7 @@ def _refuse(prepared: list[_Prepared]) -> None:
     if len(problems) == 1:
         raise RolloverRefused(str(problems[0]), problems)
     sources = [str(p.result.source) for p in prepared if p.problems]
-    where = sources[0] if len(sources) == 1 else f"{len(sources)} workbooks"
+    where = ", ".join(sources) if len(sources) <= 3 else f"{len(sources)} workbooks"
     head = f"{where}: {len(problems)} Evaluation decision(s) must be fixed before rollover"
     raise RolloverRefused(head + ":\n  " + "\n  ".join(str(f) for f in problems), problems)
 
