@@ -133,15 +133,34 @@ def template(out: Path, department, owner, language, formulas, start, deadline, 
     click.echo(f"Wrote {path}")
 
 
+def _isolation_options(command):
+    """Add --jobs, --file-timeout and --memory-limit: how the worker processes that parse inputs run."""
+    from kpixl import isolation
+
+    for option in reversed([
+        click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+                     help="Read inputs in this many worker processes."),
+        click.option("--file-timeout", type=click.FloatRange(min=1), default=isolation.DEFAULT_FILE_TIMEOUT,
+                     show_default=True, metavar="SECONDS",
+                     help="Give up on a file whose reading takes longer (one finding, the run goes on)."),
+        click.option("--memory-limit", type=click.IntRange(min=64), default=isolation.DEFAULT_MEMORY_LIMIT >> 20,
+                     show_default=True, metavar="MB",
+                     help="Give up on a file whose reading needs more memory (one finding, the run goes on)."),
+    ]):
+        command = option(command)
+    return command
+
+
 @cli.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Report as text lines or as one JSON document.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--as-of", type=DATE, help="Date the checks are made as of (default: today).")
+@_isolation_options
 @_version_option
 @_debug_option
-def validate(paths, output_format, strict, as_of) -> None:
+def validate(paths, output_format, strict, as_of, jobs, file_timeout, memory_limit) -> None:
     """Check department workbooks (a folder means every .xlsx/.xlsm in it).
 
     Prints one line per finding, `file:Sheet!A12: severity code: message`, and a
@@ -149,8 +168,8 @@ def validate(paths, output_format, strict, as_of) -> None:
     """
     from kpixl.validate import validate as validate_paths
 
-    report = validate_paths(list(paths), as_of=as_of, strict=strict,
-                            progress=progress_reporter("Validating"))
+    report = validate_paths(list(paths), as_of=as_of, strict=strict, progress=progress_reporter("Validating"),
+                            jobs=jobs, file_timeout=file_timeout, memory_limit=memory_limit << 20)
     if output_format == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -168,20 +187,20 @@ def validate(paths, output_format, strict, as_of) -> None:
 @click.option("--skip-invalid", is_flag=True, help="Leave out invalid files and say so, instead of failing.")
 @click.option("--csv", "csv_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also write the tables as tidy UTF-8 CSV files into this folder.")
-@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Read inputs in this many parallel processes.")
 @click.option("--lang", "language", type=click.Choice(["en", "da"]), default="en", show_default=True,
               help="Language of the company workbook.")
 @click.option("--force", is_flag=True, help="Overwrite the output if it exists.")
+@_isolation_options
 @_version_option
 @_debug_option
-def consolidate(paths, output, as_of, skip_invalid, csv_dir, jobs, language, force) -> None:
+def consolidate(paths, output, as_of, skip_invalid, csv_dir, language, force, jobs, file_timeout,
+                memory_limit) -> None:
     """Validate department workbooks and write one company workbook."""
     from kpixl.consolidate import consolidate as consolidate_paths
 
     result = consolidate_paths(list(paths), output, as_of=as_of, skip_invalid=skip_invalid, csv_dir=csv_dir,
-                               jobs=jobs, language=language, force=force,
-                               progress=progress_reporter("Reading"))
+                               jobs=jobs, language=language, force=force, progress=progress_reporter("Reading"),
+                               file_timeout=file_timeout, memory_limit=memory_limit << 20)
     for line in result.summary_lines():
         click.echo(line)
 

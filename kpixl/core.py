@@ -1,6 +1,6 @@
 """Own every KPI number kpixl computes, as pure functions.
 
-This module is the single implementation of ``shared/spec/kpi-semantics.md``:
+This module is the single implementation of ``docs/kpi-semantics.md``:
 vocabulary parsing (English and Danish), elapsed fraction, actual, plan,
 attainment, status, trend, forecast and roll-up. It does no I/O and imports
 neither Excel libraries nor click, so the UDFs (also in xlwings Lite's

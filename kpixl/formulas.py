@@ -1,6 +1,6 @@
 """Own the Excel formula text of every computed cell of the department workbook.
 
-Two modes give one result (``shared/spec/kpi-semantics.md``):
+Two modes give one result (``docs/kpi-semantics.md``):
 
 * ``xlwings``: the KPIs table's Actual, Plan, Attainment and Status call the kpixl
   UDFs (``KPI_ACTUAL``, ``KPI_PLAN``, ``KPI_ATTAINMENT``, ``KPI_STATUS``,

@@ -12,9 +12,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from kpixl import core
-
-ERROR, WARNING = "error", "warning"
+from kpixl import codes, core
+from kpixl.codes import ERROR, WARNING
 
 
 @dataclass(frozen=True)
@@ -36,13 +35,25 @@ class Place:
 
 @dataclass(frozen=True)
 class Finding:
-    """Describe one validation finding: a stable code, a severity, a place and what to change."""
+    """Describe one validation finding: a code from :mod:`kpixl.codes` (which owns its severity), a place and what to change."""
 
     code: str
     severity: str
     message: str
     place: Place = field(default_factory=Place)
     kpi_id: str | None = None
+
+    def __post_init__(self) -> None:
+        # The registry owns every code's severity (kpixl.codes); the argument only names it for the reader.
+        registered = codes.REGISTRY.get(self.code)
+        if registered is not None and registered.severity != self.severity:
+            object.__setattr__(self, "severity", registered.severity)
+
+    @property
+    def title(self) -> str | None:
+        """Return the registry's title of this finding's code (what it means), if registered."""
+        registered = codes.REGISTRY.get(self.code)
+        return registered.title if registered else None
 
     def __str__(self) -> str:
         return f"{self.place}: {self.severity} {self.code}: {self.message}"

@@ -1,4 +1,4 @@
-"""Test kpixl.core against shared/spec/kpi-semantics.md: worked examples, errors, edge rules, properties."""
+"""Test kpixl.core against docs/kpi-semantics.md: worked examples, errors, edge rules, properties."""
 
 from __future__ import annotations
 
