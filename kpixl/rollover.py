@@ -561,9 +561,13 @@ class _Planner:
 
 def _plan(workbook: DepartmentWorkbook, source: Path, output: Path, options: _Options,
           parents: dict[str, ParentChange]) -> tuple[RolloverResult, list[Finding]]:
+    from kpixl import danish
+
     planner = _Planner(workbook, source, output, options, parents)
     planner.run()
-    return planner.result, planner.problems
+    # Made in English where the facts are; a Danish workbook's findings are then said in Danish.
+    planner.result.warnings = danish.localize(planner.result.warnings, planner.language)
+    return planner.result, danish.localize(planner.problems, planner.language)
 
 
 def _original(workbook: DepartmentWorkbook, record: KpiRecord) -> KpiRecord:

@@ -217,7 +217,9 @@ def plan_parts(workbook: DepartmentWorkbook) -> tuple[list[SplitPart], list[Find
                                 "management workbook has nothing for the departments' KPIs to roll up to",
                                 Place(workbook.path, workbook.sheets.get(schema.KPIS.name))))
     findings.extend(_not_copied(workbook))
-    return list(parts.values()), findings
+    from kpixl import danish
+
+    return list(parts.values()), danish.localize(findings, workbook.language)
 
 
 def _not_copied(workbook: DepartmentWorkbook) -> list[Finding]:

@@ -317,8 +317,8 @@ def test_danish_workbooks_get_the_danish_decision_words(tmp_path):
     source = write(tmp_path / "in.xlsx", [kpi("S-01", aggregation=core.LAST, target=1234.0)],
                    monthly("S-01", [1250.0]), [decide("S-01", "keep")], language="da")
     assert _fails(source, tmp_path) == (
-        f"{source}:Evaluering!E2: error KPX732: KPI S-01 (KPI S-01) kept its target 1234, but its final actual 1250 already "
-        f"reached it; choose Juster mål with a new target above 1250, or Udfas")
+        f"{source}:Evaluering!E2: error KPX732: KPI S-01 (KPI S-01) beholdt sin målværdi 1234, men dens endelige "
+        f"faktiske værdi 1250 har allerede nået den; vælg Juster mål med en ny målværdi over 1250, eller Udfas")
 
 
 def test_an_input_with_errors_is_refused_with_its_findings(tmp_path):
@@ -543,13 +543,14 @@ def test_rollover_with_departments_flags_children_in_their_next_workbooks(tmp_pa
     assert [k.kpi_id for k in read_workbook(tmp_path / "ledelse-2026.xlsx").kpis] == ["H-2", "H-3"]
     sales_in = folder / "salg.xlsx"
     assert [str(w) for w in result.warnings] == [
-        f"{management}:KPI'er!A3: warning KPX704: KPI H-2 has a new target 250 (was 200); check that its SMART texts "
-        f"(Specific, Attainable) do not still name the old one",
-        f"{sales_in}:KPI'er!A2: warning KPX710: KPI S-1: Parent KPI H-1 (Vækst) was retired in the company's rollover "
-        f"(ledelse.xlsx); give this KPI another Parent KPI ID, or retire it. The note is in its next Evaluation.",
-        f"{sales_in}:KPI'er!A3: warning KPX711: KPI S-2: Parent KPI H-2 (Tilfredshed) has a new target, 200 -> 250 "
-        f"(company rollover, ledelse.xlsx); check that this KPI's target still supports it. The note is in its next "
-        f"Evaluation.",
+        f"{management}:KPI'er!A3: warning KPX704: KPI H-2 har en ny målværdi 250 (var 200); tjek, at dens "
+        f"SMART-tekster (Specifik, Opnåelig) ikke stadig nævner den gamle",
+        f"{sales_in}:KPI'er!A2: warning KPX710: KPI S-1: Den overordnede KPI H-1 (Vækst) blev udfaset ved "
+        f"virksomhedens rollover (ledelse.xlsx); giv denne KPI et andet Overordnet KPI-ID, eller udfas den. Noten står "
+        f"på arket Evaluering i dens næste projektmappe.",
+        f"{sales_in}:KPI'er!A3: warning KPX711: KPI S-2: Den overordnede KPI H-2 (Tilfredshed) har fået ny "
+        f"målværdi, 200 -> 250 (virksomhedens rollover, ledelse.xlsx); tjek, at denne KPI's målværdi stadig "
+        f"understøtter den. Noten står på arket Evaluering i dens næste projektmappe.",
     ]
     assert validate([tmp_path / "next-dep", tmp_path / "ledelse-2026.xlsx"], as_of=date(2026, 1, 15)).errors == []
 
@@ -587,3 +588,28 @@ def test_rollover_with_departments_refuses_the_input_folder_as_output(tmp_path):
         rollover_cascade(management, tmp_path / "x.xlsx", folder, folder)
     assert str(caught.value) == (f"{folder}: is the folder of the department workbooks; give another folder for "
                                  f"their next workbooks")
+
+
+def test_every_rollover_finding_has_danish_words(tmp_path):
+    """Run the English cases of this module's findings through the Danish catalogue: none is left English."""
+    from kpixl import danish
+
+    source = write(tmp_path / "in.xlsx", [kpi("S-01"), kpi("S-02", aggregation=core.LAST, target=1234.0),
+                                          kpi("S-03", aggregation=core.LAST, frequency="quarterly", baseline=10.0,
+                                              target=20.0),
+                                          kpi("S-04", direction=core.DECREASE, aggregation=core.LAST, baseline=24.0,
+                                              target=8.0)],
+                   monthly("S-01", [100.0] * 11) + monthly("S-02", [1300.0]) + monthly("S-04", [6.0]),
+                   [decide("S-01", "keep", 1500.0), decide("S-02", None), decide("S-03", "adjust", 30.0),
+                    decide("S-04", "keep")], language="da")
+    with pytest.raises(RolloverRefused) as caught:
+        rollover(source, tmp_path / "out.xlsx", deadline=date(2026, 6, 30))
+    warnings = rollover(write(tmp_path / "ok.xlsx", [kpi("S-01"), kpi("S-03", aggregation=core.LAST, baseline=10.0,
+                                                                   target=20.0)],
+                              monthly("S-01", [100.0] * 11), [decide("S-01", None), decide("S-03", "adjust", 30.0)],
+                              language="da"),
+                        tmp_path / "ok-next.xlsx", deadline=date(2026, 6, 30), prorate=True).warnings
+    findings = caught.value.findings + warnings
+    assert {f.code for f in findings} >= {"KPX701", "KPX703", "KPX704", "KPX708", "KPX709", "KPX732", "KPX735"}
+    english = [f for f in findings if " the " in f.message or " its " in f.message]
+    assert english == []

@@ -153,10 +153,10 @@ def test_what_is_not_copied_is_named(tmp_path):
                       evaluations=[EvaluationRecord("SAL-01", notes="husk")])
     result = split(plan, tmp_path / "out", as_of=AS_OF)
     assert [str(f) for f in result.findings] == [
-        f"{plan}:Målinger!A2: warning KPX803: the plan's 1 measurement(s) are not copied: the split workbooks "
-        f"start with empty Measurements",
-        f"{plan}:Evaluering!A7: warning KPX804: the plan's 1 evaluation row(s) are not copied: the split workbooks "
-        f"start with an empty Evaluation",
+        f"{plan}:Målinger!A2: warning KPX803: planens 1 måling(er) kopieres ikke: de opdelte projektmapper starter "
+        f"med et tomt ark Målinger",
+        f"{plan}:Evaluering!A7: warning KPX804: planens 1 evalueringsrække(r) kopieres ikke: de opdelte "
+        f"projektmapper starter med et tomt ark Evaluering",
     ]
     assert result.summary_lines()[-2:] == [str(f) for f in result.findings]
 
@@ -168,8 +168,8 @@ def test_one_department_spelled_two_ways_goes_into_one_workbook_and_is_named(tmp
     result = split(plan, tmp_path / "out", as_of=AS_OF)
     assert [p.department for p in result.parts] == ["Direktionen", "Kundeservice Øst"]
     assert [str(f) for f in result.findings] == [
-        f"{plan}:KPI'er!A5: warning KPX802: department 'kundeservice  ØST' of KPI A-02 is spelled "
-        f"'Kundeservice Øst' at KPI'er!A4; both go into the workbook of 'Kundeservice Øst'"]
+        f"{plan}:KPI'er!A5: warning KPX802: afdelingen 'kundeservice  ØST' for KPI A-02 staves 'Kundeservice Øst' i "
+        f"KPI'er!A4; begge kommer i projektmappen for 'Kundeservice Øst'"]
 
 
 # ------------------------------------------------------------------ refusals
@@ -180,8 +180,8 @@ def test_a_low_level_kpi_without_a_department_is_refused(tmp_path):
         split(plan, tmp_path / "out", as_of=AS_OF)
     assert str(caught.value).split("\n") == [
         f"{plan}: cannot split the plan because of 1 error(s); fix them and run again:",
-        f"  {plan}:KPI'er!A8: error KPX801: KPI X-01 is not a high-level KPI and has no Department, so split "
-        f"cannot tell whose workbook it belongs in; type its department, or Level high for a company KPI",
+        f"  {plan}:KPI'er!A8: error KPX801: KPI X-01 er ikke en høj KPI og har ingen Afdeling, så split kan ikke se, "
+        f"hvis projektmappe den hører til; skriv dens afdeling, eller Niveau høj for en virksomheds-KPI",
     ]
     assert not (tmp_path / "out").exists()
 
@@ -197,10 +197,27 @@ def test_an_invalid_plan_is_refused_with_its_findings(tmp_path):
 
 
 def test_an_empty_plan_is_refused(tmp_path):
-    plan = write_plan(tmp_path / "plan.xlsx", [])
+    plan = write_plan(tmp_path / "plan.xlsx", [], language="en")
     with pytest.raises(ValidationFailed) as caught:
         split(plan, tmp_path / "out", as_of=AS_OF)
-    assert "KPX806: the plan's KPIs table is empty" in str(caught.value)
+    assert str(caught.value).split("\n")[1] == (
+        f"  {plan}:KPIs: error KPX806: the plan's KPIs table is empty; type the high-level KPIs and each "
+        f"department's KPIs (with their Department) first")
+
+
+def test_every_split_finding_of_a_danish_plan_is_danish(tmp_path):
+    from kpixl import danish
+    from kpixl.model import Finding
+
+    english = [Finding("KPX801", "error", "KPI X is not a high-level KPI and has no Department, so split cannot tell "
+                       "whose workbook it belongs in; type its department, or Level high for a company KPI"),
+               Finding("KPX805", "warning", "the plan's extra KPIs column(s) 'Region', 'Cost centre' are not copied "
+                       "into the split workbooks"),
+               Finding("KPX806", "error", "the plan's KPIs table is empty; type the high-level KPIs and each "
+                       "department's KPIs (with their Department) first"),
+               Finding("KPX807", "warning", "the plan has no high-level KPI (Level high), so the management workbook "
+                       "has nothing for the departments' KPIs to roll up to")]
+    assert danish.untranslated(english) == []
 
 
 def test_a_file_as_output_folder_is_refused(tmp_path):
