@@ -165,16 +165,48 @@ CATALOG: dict[str, list[tuple[str, str]]] = {
                 "den ved periodens afslutning")],
     "KPX130": [("table {table} has no column {header} ({en}); add the column to the table",
                 "tabellen {table} har ingen kolonne {header} ({en}); tilføj kolonnen til tabellen")],
-    "KPX131": [("unknown column {header} in table {table}; it is kept but not checked (rename it to a known header "
-                "if it should be)",
-                "ukendt kolonne {header} i tabellen {table}; den bevares, men kontrolleres ikke (omdøb den til en "
-                "kendt overskrift, hvis den skal være det)")],
-    "KPX132": [("row {row} is below the table {table} (which ends at row {end}); it is read, but resize the table to "
-                "include it (Table Design > Resize Table)",
-                "række {row} står under tabellen {table} (som slutter i række {end}); den læses, men udvid tabellen, "
-                "så den kommer med (Tabeldesign > Tilpas tabelstørrelse)")],
+    "KPX131": [("unknown column {header} in table {table}; its values are kept with each KPI and carried into the "
+                "company workbook and CSV, but not checked (rename it to a known header if it should be one)",
+                "ukendt kolonne {header} i tabellen {table}; dens værdier bevares med hver KPI og føres med over i "
+                "virksomhedsprojektmappen og CSV-filerne, men kontrolleres ikke (omdøb den til en kendt overskrift, "
+                "hvis den skal være det)"),
+               ("unknown column {header} in table {table}; its values are kept with each measurement and carried into "
+                "the company workbook and CSV, but not checked (rename it to a known header if it should be one)",
+                "ukendt kolonne {header} i tabellen {table}; dens værdier bevares med hver måling og føres med over i "
+                "virksomhedsprojektmappen og CSV-filerne, men kontrolleres ikke (omdøb den til en kendt overskrift, "
+                "hvis den skal være det)"),
+               ("unknown column {header} in table {table}; kpixl does not use it (rollover reads Decision, New target "
+                "and Notes) (rename it to a known header if it should be one)",
+                "ukendt kolonne {header} i tabellen {table}; kpixl bruger den ikke (rollover læser "
+                "{@Evaluation.decision}, {@Evaluation.new_target} og {@Evaluation.notes}) (omdøb den til en kendt "
+                "overskrift, hvis den skal være det)")],
+    "KPX132": [("row {row} is below the table {table} (which ends at row {end}); kpixl reads it, but the workbook's "
+                "own formulas do not count it until you resize the table to include it (Table Design > Resize Table)",
+                "række {row} står under tabellen {table} (som slutter i række {end}); kpixl læser den, men "
+                "projektmappens egne formler tæller den ikke med, før du udvider tabellen, så den kommer med "
+                "(Tabeldesign > Tilpas tabelstørrelse)")],
     "KPX133": [("column {header} repeats column {cell} of table {table}; only the first is read",
                 "kolonnen {header} gentager kolonne {cell} i tabellen {table}; kun den første læses")],
+    "KPX136": [("a value outside the {table} table (which ends at row {end}, with a blank row between): not counted; "
+                "extend the table to include its row (Table Design > Resize Table) or delete it",
+                "en værdi uden for tabellen {table} (som slutter i række {end}, med en tom række imellem): tælles ikke "
+                "med; udvid tabellen, så rækken kommer med (Tabeldesign > Tilpas tabelstørrelse), eller slet værdien"),
+               ("{n} more row(s) down to {cell} hold values outside the {table} table: not counted; extend the table "
+                "to include them or delete them",
+                "{n} række(r) mere ned til {cell} har værdier uden for tabellen {table}: tælles ikke med; udvid "
+                "tabellen, så de kommer med, eller slet dem")],
+    "KPX137": [(f"{where} has a value here but no {keys}: not counted; complete the row or clear it",
+                f"{where_da} har en værdi her, men intet {keys_da}: tælles ikke med; udfyld rækken, eller ryd den")
+               for where, where_da in (
+                   ("row {row} of the {table} table", "række {row} i tabellen {table}"),
+                   ("row {row}, just below the {table} table (which ends at row {end}),",
+                    "række {row}, lige under tabellen {table} (som slutter i række {end}),"))
+               for keys, keys_da in (
+                   ("KPI ID, period end or value",
+                    "{@Measurements.kpi_id}, {@Measurements.period_end} eller {@Measurements.value}"),
+                   ("KPI ID, KPI name or target", "{@KPIs.kpi_id}, {@KPIs.name} eller {@KPIs.target}"),
+                   ("KPI ID, decision or new target",
+                    "{@Evaluation.kpi_id}, {@Evaluation.decision} eller {@Evaluation.new_target}"))],
     "KPX190": [("the spreadsheet reader crashed on this file ({why}); it may be damaged or hostile: open it in Excel, "
                 "save it again as .xlsx, and send it again",
                 "regnearkslæseren gik ned på denne fil ({why}); den kan være beskadiget eller ondsindet: åbn den i "
@@ -218,6 +250,16 @@ CATALOG: dict[str, list[tuple[str, str]]] = {
                 "den), eller skriv værdien")],
     "KPX209": [("{label:h} shows the error {e}; fix the formula or type the value",
                 "{label:h} viser fejlen {e:e}; ret formlen, eller skriv værdien")],
+    "KPX215": [("{label:h} is the date {d}, not text: the spreadsheet turned an ID like MAR-01 into a date when it "
+                "was typed; format the {column:h} column as Text (Format Cells > Text) and type the ID again",
+                "{label:h} er datoen {d}, ikke tekst: regnearket gjorde et ID som MAR-01 til en dato, da det blev "
+                "skrevet; formatér kolonnen {column:h} som Tekst (Formatér celler > Tekst), og skriv ID'et igen"),
+               ("{label:h} is the number {v:n}, not text: the spreadsheet turned the ID into a number when it was "
+                "typed (007 becomes 7, 1E3 becomes 1000); format the {column:h} column as Text (Format Cells > Text) "
+                "and type the ID again",
+                "{label:h} er tallet {v:n}, ikke tekst: regnearket gjorde ID'et til et tal, da det blev skrevet (007 "
+                "bliver til 7, 1E3 til 1000); formatér kolonnen {column:h} som Tekst (Formatér celler > Tekst), og "
+                "skriv ID'et igen")],
     "KPX301": [("KPI ID {id} is used twice (first at {where}); give each KPI its own ID",
                 "KPI-ID {id} bruges to gange (første gang i {where}); giv hver KPI sit eget ID")],
     "KPX302": [("{inner:m}", "{inner:m}")],
@@ -253,6 +295,24 @@ CATALOG: dict[str, list[tuple[str, str]]] = {
                 "Measurements",
                 "ingen måling for {n} periode(r) ({f:w}), der sluttede før {d}: {listed}; indtast de manglende værdier "
                 "på arket {@Measurements}")],
+    "KPX406": [("close of period: no measurement for the last {f:w} period {label} before the deadline {d}; the "
+                "final actual leaves it out (and rollover would take that as the next baseline); enter the value in "
+                "Measurements",
+                "periodens afslutning: ingen måling for den sidste periode ({f:w}) {label} før deadline {d}; den "
+                "endelige faktiske værdi udelader den (og rollover ville bruge det som næste udgangspunkt); indtast "
+                "værdien på arket {@Measurements}")],
+    "KPX407": [("value {v:n} for a % KPI whose target is {t:n}% counts as {p:n}%; if you meant {v2:n}%, type it with "
+                "a % sign ({v3:n}%) or as {x:n}",
+                "værdien {v:n} for en %-KPI med målværdien {t:n} % tæller som {p:n} %; hvis du mente {v2:n} %, så "
+                "skriv den med et %-tegn ({v3:n} %) eller som {x:n}")],
+    "KPX408": [("value {v:n} is more than {m:n} times the KPI's target {t:n} and baseline {b:n}; check the value and "
+                "its unit (a typo, or thousands typed as units?)",
+                "værdien {v:n} er mere end {m:n} gange KPI'ens målværdi {t:n} og udgangspunkt {b:n}; tjek værdien og "
+                "dens enhed (en tastefejl, eller tusinder skrevet som enheder?)"),
+               ("value {v:n} is more than {m:n} times the KPI's target {t:n}; check the value and its unit (a typo, "
+                "or thousands typed as units?)",
+                "værdien {v:n} er mere end {m:n} gange KPI'ens målværdi {t:n}; tjek værdien og dens enhed (en "
+                "tastefejl, eller tusinder skrevet som enheder?)")],
     "KPX501": [("KPI ID {id} is not in the KPIs table; pick an existing KPI ID",
                 "KPI-ID {id} findes ikke i tabellen på arket {@KPIs}; vælg et eksisterende KPI-ID")],
     "KPX502": [("decision Adjust target needs a new target; type it in New target",

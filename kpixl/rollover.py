@@ -49,6 +49,7 @@ from kpixl.errors import DefinitionError, OutputError, ValidationFailed
 from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, EvaluationRecord, Finding, KpiRecord, Place,
                          Report)
 from kpixl.output import atomic_output, check_output
+from kpixl.vocab import kpi_key
 
 # How many of the input's errors the refusal lists before "and N more".
 ERRORS_SHOWN = 10
@@ -261,7 +262,7 @@ def rollover_cascade(management: Path | str, output: Path | str, departments: Pa
     Evaluation note in its next workbook and a warning. Nothing is written unless
     every workbook can be rolled over; then all are written together.
     """
-    from kpixl.reader import expand_paths
+    from kpixl.reader import collect_inputs
 
     management, output = Path(management), Path(output)
     folder, out_folder = Path(departments), Path(departments_out)
@@ -274,8 +275,10 @@ def rollover_cascade(management: Path | str, output: Path | str, departments: Pa
         raise OutputError(f"{out_folder}: is a file; give a folder for the departments' next workbooks")
     options = _options(start, deadline, as_of, prorate)
     check_output(output, force=force, inputs=[management])
-    files, skipped = [], []
-    for path in expand_paths([folder]):
+    inputs = collect_inputs([folder])
+    # What the folder holds that is not a workbook (KPX134) or is a subfolder (KPX135) is named, never skipped silently.
+    files, skipped = [], list(inputs.left_out)
+    for path in inputs.files:
         if path.resolve() == management.resolve():
             skipped.append(Finding(W_NOT_A_DEPARTMENT, WARNING, "is the management workbook, so it is rolled over "
                                    "once, into the management output", Place(str(path))))
@@ -340,8 +343,8 @@ def _check_written(temp: Path, output: Path) -> None:
 
 
 def _id_key(kpi_id: str | None) -> str:
-    # ID matching stays as it was (casefold) until kpixl.vocab.kpi_key lands.
-    return (kpi_id or "").casefold()
+    # Every KPI ID match goes through the one key function (case and surrounding spaces ignored).
+    return kpi_key(kpi_id or "")
 
 
 # ---------------------------------------------------------------- deciding

@@ -32,6 +32,7 @@ import xlwings as xw
 
 from kpixl import core
 from kpixl.errors import DefinitionError, KpixlError
+from kpixl.vocab import kpi_key
 
 ERROR_PREFIX = "#VALUE!"
 CATEGORY = "kpixl"
@@ -300,18 +301,9 @@ def _serial(value: Any, what: str) -> int | None:
 
 
 def _id_key(value: Any) -> str | None:
-    """Return the lookup key of a KPI ID: spaces and case ignored, 101 and 101.0 equal."""
-    value = _unwrap(value)
-    if value is None:
-        return None
-    if isinstance(value, float):
-        if value != value:
-            return None
-        if value.is_integer():
-            return str(int(value))
-        return repr(value)
-    key = str(value).strip().casefold()
-    return key or None
+    """Return the lookup key of a KPI ID (:func:`kpixl.vocab.kpi_key`: white space and case ignored,
+    101 and 101.0 equal); a blank ID gives None."""
+    return kpi_key(_unwrap(value)) or None
 
 
 # -------------------------------------------------------- element functions
@@ -553,7 +545,7 @@ def KPI_ACTUAL(kpi_id, ids, period_ends, values, aggregation=None, as_of=None, s
             return parsed
 
         def element(kid, agg, d, s):
-            key = (kid.strip().casefold() or None) if type(kid) is str else _id_key(kid)
+            key = (kpi_key(kid) or None) if type(kid) is str else _id_key(kid)
             if key is None:
                 return None
             if key in problems:
@@ -585,9 +577,13 @@ def _group_measurements(ids, period_ends, values) -> tuple[dict[str, list[tuple[
     groups: dict[str, list[tuple[int, float]]] = {}
     problems: dict[str, str] = {}
     float_type, int_type = float, int
+    keys: dict[str, str | None] = {}  # a column repeats a few IDs: key each text once
     for row, (kid, end, value) in enumerate(zip(id_list, end_list, value_list), start=1):
         if type(kid) is str:
-            key = kid.strip().casefold() or None
+            try:
+                key = keys[kid]
+            except KeyError:
+                key = keys[kid] = kpi_key(kid) or None
         else:
             key = _id_key(kid)
         if key is None:
@@ -712,9 +708,10 @@ def KPI_TREND(values, direction=None, target=None, language=None):
             deadline="The date to forecast (the KPI's deadline).",
             values="The measurement values (blanks are skipped).",
             period_ends="The period end date of each value (same size as values).",
-            aggregation="Optional. sum forecasts the running total; others forecast the values; default last.")
+            aggregation="Optional. sum: the total so far plus the running total's rate for the days left; "
+                        "others: the line of the values at the deadline; default last.")
 def KPI_FORECAST(values, period_ends, deadline, aggregation=None):
-    """Return the least-squares value at the deadline, as Excel's FORECAST.LINEAR (running sum for sum KPIs)."""
+    """Return the forecast at the deadline: FORECAST.LINEAR for level KPIs, total + rate x days left for sum."""
     def call():
         value_list, end_list = _series(values), _series(period_ends)
         if len(value_list) != len(end_list):

@@ -184,3 +184,31 @@ def test_departments_without_departments_out_is_a_usage_error(source, tmp_path):
     assert result.exit_code == 2
     assert ("--departments and --departments-out go together: give the folder of the department workbooks and "
             "the folder for their next workbooks") in result.output
+
+
+def test_ids_typed_in_other_case_or_spacing_carry_their_decision_and_final_actual(tmp_path):
+    """Issue 9 item 1: Evaluation and Measurements rows match their KPI by kpixl.vocab.kpi_key."""
+    kpis = [kpi("m-1"), kpi("M-2"), kpi("M-3", level="low", parent_id="m-2\u00a0")]
+    measurements = [MeasurementRecord("M-1\u00a0", date(2025, 11, 30), 140.0),
+                    MeasurementRecord(" m-1", date(2025, 12, 31), 160.0),
+                    MeasurementRecord("m-3", date(2025, 12, 31), 150.0)]
+    evaluations = [EvaluationRecord("M-1 ", "adjust", 250.0), EvaluationRecord("m-2", "retire", None),
+                   EvaluationRecord("M-3\u00a0", "keep", None)]
+    src = write_template(tmp_path / "in.xlsx", department="Management", language="en", formulas="native",
+                         kpis=kpis, measurements=measurements, evaluations=evaluations, as_of=DEADLINE)
+    out = tmp_path / "next.xlsx"
+    result = run("rollover", src, "-o", out)
+    # M-3's parent "m-2\u00a0" is the retired M-2: a kept child of a retired parent is an error (KPX736).
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {src}:Evaluation!E3: error KPX736: KPI M-2 is retired, but KPI M-3 (KPIs!A4) "
+                             f"still rolls up to it; retire M-3 too, or give it another Parent KPI ID (the next "
+                             f"consolidate would fail with KPX602)\n")
+    evaluations[2] = EvaluationRecord("M-3\u00a0", "retire", None)
+    src = write_template(tmp_path / "in2.xlsx", department="Management", language="en", formulas="native",
+                         kpis=kpis, measurements=measurements, evaluations=evaluations, as_of=DEADLINE)
+    result = run("rollover", src, "-o", out)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[1] == "3 KPI(s): 0 kept, 1 adjusted, 2 retired, 0 without a decision (kept)"
+    # The final actual (last value 160) is the new baseline; the adjusted target is 250.
+    assert [(k.kpi_id, k.baseline, k.target) for k in read_workbook(out).kpis] == [("m-1", 160.0, 250.0)]

@@ -41,7 +41,24 @@ CASES = {
     "evaluation": dict(evaluations=[W.evaluation_row("XX-9"), W.evaluation_row(decision="adjust"),
                                     W.evaluation_row(decision="keep", new_target=5.5)]),
     "formula": dict(kpis=[W.kpi_row(target=W.Formula("=1+1", None))]),
+    # Issue 9: values outside a table, rows without a key, extra columns, converted IDs, close of period, plausibility.
+    "outside": dict(below={"Measurements": [W.measurement_row(period_end=date(2026, 4, 30)), None,
+                                            W.measurement_row(period_end=date(2026, 5, 31))]}),
+    "keyless": dict(kpis=[W.kpi_row(), {"owner": "Bo"}], measurements=W.default_measurements() + [{"note": "x"}],
+                    evaluations=[W.evaluation_row(), {"notes": "y"}], below={"Measurements": [{"note": "z"}]}),
+    "extra": dict(kpis=[W.kpi_row(Region="Nord")], measurements=[{**W.measurement_row(), "Region": "Syd"}],
+                  evaluations=[W.evaluation_row(Region="Øst")],
+                  extra_columns={"KPIs": ["Region"], "Measurements": ["Region"], "Evaluation": ["Region"]}),
+    "ids": dict(kpis=[W.kpi_row(), W.kpi_row(7.5, level="low", parent_id=date(2001, 3, 1))],
+                measurements=[W.measurement_row(date(2001, 3, 1))]),
+    "plausible": dict(kpis=[W.kpi_row("P", unit="%", aggregation="last", baseline=0.02, target=0.035),
+                            W.kpi_row("Q", baseline=None, target=12.0), W.kpi_row()],
+                      measurements=[W.measurement_row("P", value=2.5), W.measurement_row("Q", value=1300.5),
+                                    W.measurement_row(value=130000.0)], evaluations=[]),
 }
+
+# Checked as of the deadline: the close-of-period warning.
+CLOSING = {"closing": dict(kpis=[W.kpi_row(), W.kpi_row("W", frequency="weekly")], measurements=[])}
 
 
 UNTRANSLATED: list[Finding] = []
@@ -66,6 +83,10 @@ def danish_findings(tmp_path_factory):
             path = folder / f"{name}.xlsx"
             W.write_workbook(path, language="da", **knobs)
             found[name] = check_workbook(path, W.AS_OF).findings
+        for name, knobs in CLOSING.items():
+            path = folder / f"{name}.xlsx"
+            W.write_workbook(path, language="da", **knobs)
+            found[name] = check_workbook(path, W.DEADLINE).findings
     finally:
         patch.undo()
     return found
