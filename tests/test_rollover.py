@@ -573,11 +573,13 @@ def test_rollover_with_departments_skips_the_management_workbook_in_the_folder_a
     management, folder = _cascade_inputs(tmp_path)
     inside = folder / "ledelse.xlsx"
     inside.write_bytes(management.read_bytes())
+    (folder / "budget.csv").write_text("a;b\n", encoding="utf-8")
     result = rollover_cascade(inside, tmp_path / "ledelse-2026.xlsx", folder, tmp_path / "out")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["salg.xlsx", "service.xlsx"]
-    assert [str(f) for f in result.skipped] == [
-        f"{inside}: warning KPX712: is the management workbook, so it is rolled over once, into the management "
-        f"output"]
+    assert [f.code for f in result.skipped] == ["KPX134", "KPX712"]
+    assert str(result.skipped[1]) == (f"{inside}: warning KPX712: is the management workbook, so it is rolled over "
+                                      f"once, into the management output")
+    assert str(folder / "budget.csv") in str(result.skipped[0])
 
 
 def test_rollover_with_departments_refuses_the_input_folder_as_output(tmp_path):
