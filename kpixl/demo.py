@@ -193,7 +193,8 @@ def _rollover_lines(rolled: RolloverResult, lang: str) -> list[str]:
         lines.append(text["period"].format(start=_day(start), deadline=_day(deadline)))
     elif periods:
         lines.append(text["periods"].format(count=len(periods)))
-    lines.extend(text["warning"].format(text=w) for w in rolled.warnings)
+    # Rollover's warnings are findings, already said in Danish for a Danish workbook.
+    lines.extend(text["warning"].format(text=f"{w.place}: {w.code}: {w.message}") for w in rolled.warnings)
     return lines
 
 
