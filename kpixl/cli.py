@@ -119,17 +119,20 @@ def cli() -> None:
 @click.option("--measurement-rows", type=click.IntRange(1, 100_000),
               help="Rows in the Measurements table (a protected table cannot grow); default 60 per KPIs row, "
                    "3000 to 20000.")
+@click.option("--company", type=click.Path(dir_okay=False, path_type=Path),
+              help="Management workbook whose high-level KPIs the Parent KPI ID dropdown offers (refused if it "
+                   "does not validate).")
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
 @_version_option
 @_debug_option
 def template(out: Path, department, owner, language, formulas, start, deadline, examples, rows, measurement_rows,
-             force) -> None:
+             company, force) -> None:
     """Write a department workbook OUT.xlsx for staff to fill in."""
     from kpixl.template import write_template
 
     path = write_template(out, department=department, owner=owner, language=language, formulas=formulas,
                           start=start, deadline=deadline, examples=examples, rows=rows,
-                          measurement_rows=measurement_rows, force=force)
+                          measurement_rows=measurement_rows, company=company, force=force)
     click.echo(f"Wrote {path}")
 
 
@@ -139,9 +142,12 @@ def template(out: Path, department, owner, language, formulas, start, deadline, 
               show_default=True, help="Report as text lines or as one JSON document.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--as-of", type=DATE, help="Date the checks are made as of (default: today).")
+@click.option("--company", type=click.Path(dir_okay=False, path_type=Path),
+              help="Management workbook: check every parent link, and deadline, direction and unit against the "
+                   "parent.")
 @_version_option
 @_debug_option
-def validate(paths, output_format, strict, as_of) -> None:
+def validate(paths, output_format, strict, as_of, company) -> None:
     """Check department workbooks (a folder means every .xlsx/.xlsm in it).
 
     Prints one line per finding, `file:Sheet!A12: severity code: message`, and a
@@ -149,7 +155,7 @@ def validate(paths, output_format, strict, as_of) -> None:
     """
     from kpixl.validate import validate as validate_paths
 
-    report = validate_paths(list(paths), as_of=as_of, strict=strict,
+    report = validate_paths(list(paths), as_of=as_of, strict=strict, company=company,
                             progress=progress_reporter("Validating"))
     if output_format == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))

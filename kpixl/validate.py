@@ -87,12 +87,19 @@ def check_workbook(path: Path | str, as_of: date | None = None, *,
 
 
 def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: bool = False,
-             progress: Callable[[int, int, str], None] | None = None) -> Report:
+             progress: Callable[[int, int, str], None] | None = None, company: Path | str | None = None) -> Report:
     """Return the report of checking every workbook in ``paths`` (folders expanded).
 
-    ``progress(done, total, path)`` is called after each file when given.
+    ``progress(done, total, path)`` is called after each file when given. ``company``,
+    a management workbook, adds the parent-link checks of :func:`kpixl.company.check_links`
+    (it is refused with its findings when it does not validate itself).
     """
     as_of = as_of or date.today()
+    linked = None
+    if company is not None:
+        from kpixl.company import check_links, read_company
+
+        linked = read_company(company, as_of=as_of)
     report = Report(strict=strict)
     paths = list(paths)
     for raw in paths:
@@ -104,6 +111,8 @@ def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: 
     files = reader.expand_paths(paths)
     for done, (path, package) in enumerate(prechecked(files), start=1):
         workbook = check_workbook(path, as_of, prechecked=package)
+        if linked is not None:
+            workbook.findings.extend(check_links(linked, workbook))
         report.files.append(str(path))
         report.findings.extend(workbook.findings)
         report.kpi_count += len(workbook.kpis)
