@@ -27,7 +27,6 @@ E_UNKNOWN_PARENT = "KPX830"
 W_LATE_DEADLINE = "KPX831"
 W_DIRECTION = "KPX832"
 W_UNIT = "KPX833"
-W_OTHER_COMPANY = "KPX834"
 
 # How many errors a refusal lists, and how many company IDs a KPX830 message offers.
 ERRORS_SHOWN = 10
@@ -109,18 +108,13 @@ def check_links(company: Company, workbook: DepartmentWorkbook) -> list[Finding]
 
     Per low-level KPI with a Parent KPI ID: the parent must be a company KPI
     (KPX830, error); a deadline after the parent's (KPX831), another direction
-    (KPX832) or another unit (KPX833) is a warning. A workbook made from another
-    version of the company workbook gets KPX834 (warning). High-level KPIs and
-    low-level KPIs without a parent are left to the per-file rules (KPX308).
+    (KPX832) or another unit (KPX833) is a warning. High-level KPIs and low-level
+    KPIs without a parent are left to the per-file rules (KPX308). The company
+    workbook a department workbook records (``template --company``) is not compared:
+    its SHA-256 changes with every measurement typed into it, so a warning would fire
+    on almost every run.
     """
     findings: list[Finding] = []
-    path = workbook.path
-    if workbook.company_sha256 and workbook.company_sha256.strip().lower() != company.sha256:
-        made_from = workbook.company_file or "another company workbook"
-        findings.append(Finding(W_OTHER_COMPANY, WARNING, f"made from {made_from} (SHA-256 "
-                                f"{workbook.company_sha256[:12]}...), checked against {company.file_name} (SHA-256 "
-                                f"{company.sha256[:12]}...): the company's KPIs may have changed since; ask finance "
-                                "for a workbook made from the current company workbook", Place(path)))
     columns = workbook.columns.get(schema.KPIS.name, {})
     listed = ", ".join(company.ids[:IDS_SHOWN]) + (", ..." if len(company.ids) > IDS_SHOWN else "")
     for kpi in workbook.kpis:
@@ -169,4 +163,4 @@ def _unit_key(unit: str | None) -> str:
 
 
 __all__ = ["Company", "read_company", "check_links", "unknown_parents", "sha256_of", "E_UNKNOWN_PARENT",
-           "W_LATE_DEADLINE", "W_DIRECTION", "W_UNIT", "W_OTHER_COMPANY"]
+           "W_LATE_DEADLINE", "W_DIRECTION", "W_UNIT"]

@@ -259,20 +259,6 @@ def test_warnings_alone_pass_unless_strict(tmp_path, management):
     assert runner.invoke(cli, args + ["--strict"]).exit_code == 1
 
 
-def test_a_workbook_made_from_another_company_version_is_flagged(tmp_path, management):
-    older = write_template(tmp_path / "management.xlsx", kpis=COMPANY_KPIS[:2], as_of=AS_OF)
-    dept = write_template(tmp_path / "dept.xlsx", company=older, kpis=[low("S-1", "MGT-01", unit="%", baseline=0.0,
-                                                                           target=0.5)])
-    same = validate([dept], as_of=AS_OF, company=older)
-    assert not [f for f in same.findings if f.code.startswith("KPX83")]
-    other = validate([dept], as_of=AS_OF, company=management)
-    [finding] = [f for f in other.findings if f.code == company_mod.W_OTHER_COMPANY]
-    assert finding.severity == "warning" and finding.place.path == str(dept)
-    old_sha, new_sha = company_mod.sha256_of(older), company_mod.sha256_of(management)
-    assert finding.message.startswith(f"made from management.xlsx (SHA-256 {old_sha[:12]}...), checked against "
-                                      f"management.xlsx (SHA-256 {new_sha[:12]}...)")
-
-
 def test_validate_refuses_an_invalid_company_workbook(tmp_path, department):
     bad = tmp_path / "broken.xlsx"
     bad.write_bytes(b"not a workbook")
@@ -334,5 +320,5 @@ def test_a_company_workbook_recalculates_and_keeps_its_dropdown_in_libreoffice(t
 def test_finding_codes_are_documented():
     text = Path(__file__).resolve().parent.parent.joinpath("docs", "validation.md").read_text(encoding="utf-8")
     for code in (company_mod.E_UNKNOWN_PARENT, company_mod.W_LATE_DEADLINE, company_mod.W_DIRECTION,
-                 company_mod.W_UNIT, company_mod.W_OTHER_COMPANY):
+                 company_mod.W_UNIT):
         assert re.search(rf"^\| {code} \|", text, re.M), code
