@@ -212,6 +212,31 @@ def rollover(source, output, start, deadline, as_of, force) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
+@click.argument("plan", metavar="PLAN.xlsx", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out_dir", metavar="DIR", required=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="The folder to write the workbooks into (created when missing).")
+@click.option("--as-of", type=DATE, help="Date the plan is validated as of (default: today).")
+@click.option("--force", is_flag=True, help="Overwrite workbooks in DIR that have the same names.")
+@_version_option
+@_debug_option
+def split(plan, out_dir, as_of, force) -> None:
+    """Split a company plan into a management workbook and one workbook per department.
+
+    PLAN.xlsx is a kpixl workbook whose KPIs table holds the high-level KPIs and
+    the low-level KPIs of many departments (Department column). Writes one
+    pre-filled workbook per department and the management workbook with the
+    high-level KPIs, in the plan's language and formula mode, and prints what it
+    wrote as a table. `kpixl consolidate DIR` gives the plan's KPIs back.
+    """
+    from kpixl.split import split as split_plan
+
+    result = split_plan(plan, out_dir, force=force, as_of=as_of)
+    for line in result.summary_lines():
+        click.echo(line)
+
+
+@cli.command(context_settings=CONTEXT)
 @click.argument("directory", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--lang", "language", type=click.Choice(["en", "da"]), default="en", show_default=True,
               help="Language of the demo workbooks.")
