@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from kpixl import core, sample_data
+from kpixl import core, sample_data, schema
 from kpixl.cli import cli
 from kpixl.consolidate import CSV_FILES, TABLES, sheet_name
 from kpixl.demo import demo_paths, run_demo
@@ -164,12 +164,41 @@ def test_every_demo_workbook_validates_without_errors(demo_en):
     folder, output = demo_en
     paths = demo_paths(folder)
     departments = [paths[d.key] for d in sample_data.DEPARTMENTS]
-    report = validate(departments, as_of=sample_data.AS_OF)
+    report = validate(departments, as_of=sample_data.AS_OF, company=paths["management"])
     assert report.errors == []
-    assert {Path(f.place.path).name for f in report.warnings} == {"customer-service.xlsx"}  # the late one
-    assert f"Validation: {report.summary()}" in output
+    late = [f for f in report.warnings if f.code == "KPX405"]
+    assert {Path(f.place.path).name for f in late} == {"customer-service.xlsx"}  # the late one
+    # The rest compare department KPIs with their company KPI: drivers in their own units and directions.
+    assert {f.code for f in report.warnings} - {"KPX405"} <= {"KPX832", "KPX833"}
+    assert f"Validation against the company KPIs: {report.summary()}" in output
     assert validate([paths["next-period"]], as_of=date(2026, 1, 15)).errors == []
     assert validate([folder / "departments"], as_of=sample_data.AS_OF).errors == []
+
+
+def test_the_demo_splits_one_plan_and_links_the_departments_to_the_company(demo_en):
+    folder, output = demo_en
+    plan = read_workbook(folder / "plan.xlsx")
+    assert len(plan.kpis) == sum(len(d.kpis) for d in sample_data.DEPARTMENTS)
+    assert f"Design: the company plan {folder / 'plan.xlsx'}, split into {folder / 'design'} (kpixl split):" in output
+    assert sorted(p.name for p in (folder / "design").iterdir()) == [
+        "Customer Service.xlsx", "Management.xlsx", "Marketing.xlsx", "Sales.xlsx"]
+    fields = ("kpi_id", "name", "level", "parent_id", "owner", "target", "deadline", "specific")
+    planned = {k.kpi_id: tuple(getattr(k, f) for f in fields) for k in plan.kpis}
+    written = {}
+    for data in sample_data.DEPARTMENTS:
+        book = read_workbook(folder / "departments" / data.file_name)
+        written.update({k.kpi_id: tuple(getattr(k, f) for f in fields) for k in book.kpis})
+        if data.key == "management":
+            assert book.company_file is None
+            continue
+        assert book.company_file == "management.xlsx"
+        # The Parent KPI ID dropdown offers exactly the company's KPI IDs.
+        xl = openpyxl.load_workbook(folder / "departments" / data.file_name)
+        ws = xl[schema.KPIS.sheet("en")]
+        [rule] = [dv for dv in ws.data_validations.dataValidation if "D2" in str(dv.sqref)]
+        sheet, ref = rule.formula1.lstrip("=").rsplit("!", 1)
+        assert [c.value for row in xl[sheet][ref.replace("$", "")] for c in row] == HIGH_IDS
+    assert written == planned  # the plan's definitions, through split, into the department workbooks
 
 
 def test_the_workbooks_hold_the_sample_data(demo_en):
@@ -218,8 +247,8 @@ def test_a_second_demo_needs_force(demo_en):
     before = (folder / "company.xlsx").read_bytes()
     result = CliRunner().invoke(cli, ["demo", str(folder)], prog_name="kpixl")
     assert result.exit_code == 1
-    assert result.output == (f"Error: {folder}: already holds files of an earlier demo (departments/management.xlsx, "
-                             f"departments/sales.xlsx, departments/marketing.xlsx, ... (7 in all)); use --force to "
+    assert result.output == (f"Error: {folder}: already holds files of an earlier demo (plan.xlsx, "
+                             f"departments/management.xlsx, departments/sales.xlsx, ... (9 in all)); use --force to "
                              f"overwrite them\n")
     assert (folder / "company.xlsx").read_bytes() == before
 
