@@ -119,21 +119,36 @@ def cli() -> None:
 @click.option("--measurement-rows", type=click.IntRange(1, 100_000),
               help="Rows in the Measurements table (a protected table cannot grow); default 60 per KPIs row, "
                    "3000 to 20000.")
-@click.option("--company", type=click.Path(dir_okay=False, path_type=Path),
-              help="Management workbook whose high-level KPIs the Parent KPI ID dropdown offers (refused if it "
-                   "does not validate).")
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
 @_version_option
 @_debug_option
 def template(out: Path, department, owner, language, formulas, start, deadline, examples, rows, measurement_rows,
-             company, force) -> None:
+             force) -> None:
     """Write a department workbook OUT.xlsx for staff to fill in."""
     from kpixl.template import write_template
 
     path = write_template(out, department=department, owner=owner, language=language, formulas=formulas,
                           start=start, deadline=deadline, examples=examples, rows=rows,
-                          measurement_rows=measurement_rows, company=company, force=force)
+                          measurement_rows=measurement_rows, force=force)
     click.echo(f"Wrote {path}")
+
+
+def _isolation_options(command):
+    """Add --jobs, --file-timeout and --memory-limit: how the worker processes that parse inputs run."""
+    from kpixl import isolation
+
+    for option in reversed([
+        click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+                     help="Read inputs in this many worker processes."),
+        click.option("--file-timeout", type=click.FloatRange(min=1), default=isolation.DEFAULT_FILE_TIMEOUT,
+                     show_default=True, metavar="SECONDS",
+                     help="Give up on a file whose reading takes longer (one finding, the run goes on)."),
+        click.option("--memory-limit", type=click.IntRange(min=64), default=isolation.DEFAULT_MEMORY_LIMIT >> 20,
+                     show_default=True, metavar="MB",
+                     help="Give up on a file whose reading needs more memory (one finding, the run goes on)."),
+    ]):
+        command = option(command)
+    return command
 
 
 @cli.command(context_settings=CONTEXT)
@@ -145,9 +160,10 @@ def template(out: Path, department, owner, language, formulas, start, deadline, 
 @click.option("--company", type=click.Path(dir_okay=False, path_type=Path),
               help="Management workbook: check every parent link, and deadline, direction and unit against the "
                    "parent.")
+@_isolation_options
 @_version_option
 @_debug_option
-def validate(paths, output_format, strict, as_of, company) -> None:
+def validate(paths, output_format, strict, as_of, company, jobs, file_timeout, memory_limit) -> None:
     """Check department workbooks (a folder means every .xlsx/.xlsm in it).
 
     Prints one line per finding, `file:Sheet!A12: severity code: message`, and a
@@ -155,8 +171,8 @@ def validate(paths, output_format, strict, as_of, company) -> None:
     """
     from kpixl.validate import validate as validate_paths
 
-    report = validate_paths(list(paths), as_of=as_of, strict=strict, company=company,
-                            progress=progress_reporter("Validating"))
+    report = validate_paths(list(paths), as_of=as_of, strict=strict, progress=progress_reporter("Validating"),
+                            jobs=jobs, file_timeout=file_timeout, memory_limit=memory_limit << 20, company=company)
     if output_format == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -174,20 +190,20 @@ def validate(paths, output_format, strict, as_of, company) -> None:
 @click.option("--skip-invalid", is_flag=True, help="Leave out invalid files and say so, instead of failing.")
 @click.option("--csv", "csv_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also write the tables as tidy UTF-8 CSV files into this folder.")
-@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Read inputs in this many parallel processes.")
 @click.option("--lang", "language", type=click.Choice(["en", "da"]), default="en", show_default=True,
               help="Language of the company workbook.")
 @click.option("--force", is_flag=True, help="Overwrite the output if it exists.")
+@_isolation_options
 @_version_option
 @_debug_option
-def consolidate(paths, output, as_of, skip_invalid, csv_dir, jobs, language, force) -> None:
+def consolidate(paths, output, as_of, skip_invalid, csv_dir, language, force, jobs, file_timeout,
+                memory_limit) -> None:
     """Validate department workbooks and write one company workbook."""
     from kpixl.consolidate import consolidate as consolidate_paths
 
     result = consolidate_paths(list(paths), output, as_of=as_of, skip_invalid=skip_invalid, csv_dir=csv_dir,
-                               jobs=jobs, language=language, force=force,
-                               progress=progress_reporter("Reading"))
+                               jobs=jobs, language=language, force=force, progress=progress_reporter("Reading"),
+                               file_timeout=file_timeout, memory_limit=memory_limit << 20)
     for line in result.summary_lines():
         click.echo(line)
 
@@ -207,31 +223,6 @@ def rollover(source, output, start, deadline, as_of, force) -> None:
     from kpixl.rollover import rollover as rollover_workbook
 
     result = rollover_workbook(source, output, start=start, deadline=deadline, as_of=as_of, force=force)
-    for line in result.summary_lines():
-        click.echo(line)
-
-
-@cli.command(context_settings=CONTEXT)
-@click.argument("plan", metavar="PLAN.xlsx", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", "out_dir", metavar="DIR", required=True,
-              type=click.Path(file_okay=False, path_type=Path),
-              help="The folder to write the workbooks into (created when missing).")
-@click.option("--as-of", type=DATE, help="Date the plan is validated as of (default: today).")
-@click.option("--force", is_flag=True, help="Overwrite workbooks in DIR that have the same names.")
-@_version_option
-@_debug_option
-def split(plan, out_dir, as_of, force) -> None:
-    """Split a company plan into a management workbook and one workbook per department.
-
-    PLAN.xlsx is a kpixl workbook whose KPIs table holds the high-level KPIs and
-    the low-level KPIs of many departments (Department column). Writes one
-    pre-filled workbook per department and the management workbook with the
-    high-level KPIs, in the plan's language and formula mode, and prints what it
-    wrote as a table. `kpixl consolidate DIR` gives the plan's KPIs back.
-    """
-    from kpixl.split import split as split_plan
-
-    result = split_plan(plan, out_dir, force=force, as_of=as_of)
     for line in result.summary_lines():
         click.echo(line)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from kpixl import schema
+from kpixl import isolation, schema
 from kpixl.consolidate import _key as _id_key  # the parent matching consolidate (KPX602) uses
 from kpixl.errors import DefinitionError, ValidationFailed
 from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, Place, Report
@@ -70,17 +70,22 @@ def sha256_of(path: Path | str) -> str:
     return digest.hexdigest()
 
 
-def read_company(path: Path | str, *, as_of: date | None = None) -> Company:
+def read_company(path: Path | str, *, as_of: date | None = None,
+                 file_timeout: float | None = isolation.DEFAULT_FILE_TIMEOUT,
+                 memory_limit: int | None = isolation.DEFAULT_MEMORY_LIMIT) -> Company:
     """Return the high-level KPIs of the management workbook at ``path``.
 
-    Raises :class:`ValidationFailed` (its findings in the message and the report)
-    when the workbook has validation errors, and :class:`DefinitionError` when it
-    holds no high-level KPI. Warnings do not stop it.
+    The workbook is read and checked in a worker process like every input of
+    ``validate`` (:mod:`kpixl.isolation`). Raises :class:`ValidationFailed` (its
+    findings in the message and the report) when the workbook has validation
+    errors, and :class:`DefinitionError` when it holds no high-level KPI. Warnings
+    do not stop it.
     """
-    from kpixl.validate import check_workbook
+    from kpixl.validate import CHECK_TASK, isolated_result
 
     source = Path(path)
-    workbook = check_workbook(source, as_of=as_of)
+    with isolation.WorkerPool(1, timeout=file_timeout, memory_limit=memory_limit) as pool:
+        workbook = isolated_result(source, pool.call(CHECK_TASK, (str(source), as_of or date.today())))
     errors = [f for f in workbook.findings if f.severity == ERROR]
     if errors:
         report = Report(findings=list(workbook.findings), files=[str(source)], kpi_count=len(workbook.kpis),

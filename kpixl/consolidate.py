@@ -3,7 +3,7 @@
 Three steps, each usable on its own:
 
 * :func:`load_sources` checks every input with :func:`kpixl.validate.check_workbook`
-  (in parallel processes with ``jobs > 1``), hashes the bytes it read and turns it
+  (in worker processes, :mod:`kpixl.isolation`), hashes the bytes it read and turns it
   into a compact :class:`Source` (measurements column by column in
   :class:`MeasurementRows`, every KPI already evaluated by :mod:`kpixl.core`), so
   memory grows with the data, not with record objects.
@@ -32,13 +32,13 @@ import re
 import time
 from array import array
 from collections import Counter
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from kpixl import core
+from kpixl import core, isolation
 from kpixl.errors import DefinitionError, KpixlError, OutputError, ValidationFailed
 from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, Finding, FindingsView, KpiRecord, MeasurementRecord,
                          Place)
@@ -52,6 +52,8 @@ ERRORS_SHOWN = 10
 INCLUDED, SKIPPED = "included", "skipped"
 
 # Consolidation findings (cross-file rules); validate owns the per-file codes.
+# The function each worker runs per input file (see load_sources()).
+LOAD_TASK = "kpixl.consolidate:_load_one"
 CODE_DUPLICATE_ID = "KPX601"
 CODE_UNKNOWN_PARENT = "KPX602"
 CODE_DUPLICATE_DEPARTMENT = "KPX603"
@@ -370,39 +372,32 @@ def _facts_from(prechecked: Future | None) -> tuple[int, str] | None:
     return (len(data), hashlib.sha256(data).hexdigest()) if data else None
 
 
-def _load_chunk(paths: Sequence[Path], as_of: date) -> list[Source]:
-    return [_load_one(path, as_of) for path in paths]
-
-
 def load_sources(paths: Sequence[Path], as_of: date, *, jobs: int = 1,
                  progress: Callable[[int, int, str], None] | None = None,
-                 on_source: Callable[[Source], None] | None = None) -> list[Source]:
-    """Check, hash and evaluate every input, in input order; ``jobs > 1`` uses that many processes.
+                 on_source: Callable[[Source], None] | None = None,
+                 file_timeout: float | None = isolation.DEFAULT_FILE_TIMEOUT,
+                 memory_limit: int | None = isolation.DEFAULT_MEMORY_LIMIT, task: str = LOAD_TASK) -> list[Source]:
+    """Check, hash and evaluate every input, in input order, in ``jobs`` worker processes.
 
-    One job reads in this process only (``--jobs`` is what the user allows us to use).
+    Each file is parsed in a worker (:mod:`kpixl.isolation`): a worker that crashes, runs
+    past ``file_timeout`` seconds or past ``memory_limit`` bytes costs that file one
+    finding, and the run goes on. ``task`` names the per-file function (``"module:function"``).
     ``on_source(source)`` is called for each input, in input order, as soon as it is loaded.
     """
     total = len(paths)
     sources: list[Source] = []
-    if jobs <= 1 or total <= 1:
-        for path in paths:
-            sources.append(_load_one(path, as_of))
+    with isolation.WorkerPool(jobs, timeout=file_timeout, memory_limit=memory_limit) as pool:
+        for path, result in zip(paths, pool.map(task, [(Path(path), as_of) for path in paths])):
+            if isinstance(result, isolation.Fault):
+                from kpixl.validate import isolated_result
+
+                size, sha = file_facts(path)
+                result = source_from_workbook(isolated_result(path, result), as_of, size=size, sha256=sha)
+            sources.append(result)
             if on_source:
-                on_source(sources[-1])
+                on_source(result)
             if progress:
                 progress(len(sources), total, Path(path).name)
-        return sources
-    # Small chunks keep both workers busy to the end; one chunk per task amortises the pickling.
-    size = max(1, min(8, total // (jobs * 4)))
-    chunks = [list(paths[i:i + size]) for i in range(0, total, size)]
-    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks))) as pool:
-        for chunk, loaded in zip(chunks, pool.map(_load_chunk, chunks, [as_of] * len(chunks))):
-            for path, source in zip(chunk, loaded):
-                sources.append(source)
-                if on_source:
-                    on_source(source)
-                if progress:
-                    progress(len(sources), total, Path(path).name)
     return sources
 
 
@@ -1004,8 +999,12 @@ class ConsolidationResult:
 def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date | None = None,
                 skip_invalid: bool = False, csv_dir: Path | str | None = None, jobs: int = 1,
                 language: str = "en", force: bool = False,
-                progress: Callable[[int, int, str], None] | None = None) -> ConsolidationResult:
+                progress: Callable[[int, int, str], None] | None = None,
+                file_timeout: float | None = isolation.DEFAULT_FILE_TIMEOUT,
+                memory_limit: int | None = isolation.DEFAULT_MEMORY_LIMIT) -> ConsolidationResult:
     """Validate department workbooks and write the company workbook (and CSV tables) atomically.
+
+    Each input is parsed in a worker process (see :func:`load_sources`).
 
     Raises ValidationFailed (nothing written) when an input is invalid, unless
     ``skip_invalid`` leaves such files out; OutputError for an output that exists
@@ -1024,11 +1023,13 @@ def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date 
     target = check_output(output, force=force, inputs=inputs)
     csv_targets = _csv_targets(csv_dir, force, inputs)
 
-    # With other processes reading, this one writes the measurement rows meanwhile (into a
-    # workbook that is only written to disk at the end, and dropped if an input is left out).
-    writer = _CompanyWriter(os.devnull, language, streaming=True) if jobs > 1 and len(inputs) > 1 else None
+    # Worker processes read (one ahead even with --jobs 1), so this one writes the measurement
+    # rows meanwhile (into a workbook that is only written to disk at the end, and dropped if
+    # an input is left out).
+    writer = _CompanyWriter(os.devnull, language, streaming=True) if len(inputs) > 1 else None
     sources = load_sources(inputs, as_of, jobs=jobs, progress=progress,
-                           on_source=writer.stream if writer is not None else None)
+                           on_source=writer.stream if writer is not None else None,
+                           file_timeout=file_timeout, memory_limit=memory_limit)
     company = consolidate_sources(sources, as_of, skip_invalid=skip_invalid, language=language)
 
     created_dir = None

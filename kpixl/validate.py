@@ -13,18 +13,18 @@ from __future__ import annotations
 
 import calendar
 import functools
-import os
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable
 
-from kpixl import core, reader
+from kpixl import core, isolation, reader
 from kpixl.errors import DefinitionError, WorkbookError
 from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, Place, Report
 
 E_UNEXPECTED = "KPX199"
+# The function each worker runs per file (see validate()).
+CHECK_TASK = "kpixl.validate:check_workbook"
 E_EMPTY_FOLDER = "KPX116"
 E_DUPLICATE_KPI = "KPX301"
 E_DEFINITION = "KPX302"
@@ -87,9 +87,16 @@ def check_workbook(path: Path | str, as_of: date | None = None, *,
 
 
 def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: bool = False,
-             progress: Callable[[int, int, str], None] | None = None, company: Path | str | None = None) -> Report:
+             progress: Callable[[int, int, str], None] | None = None, jobs: int = 1,
+             file_timeout: float | None = isolation.DEFAULT_FILE_TIMEOUT,
+             memory_limit: int | None = isolation.DEFAULT_MEMORY_LIMIT, task: str = CHECK_TASK,
+             company: Path | str | None = None) -> Report:
     """Return the report of checking every workbook in ``paths`` (folders expanded).
 
+    Each file is read and checked in a worker process (:mod:`kpixl.isolation`), ``jobs``
+    at a time; a worker that crashes, runs past ``file_timeout`` seconds or past
+    ``memory_limit`` bytes costs that file one finding. ``task`` names the function run
+    per file (``"module:function"``, called with the path and the as-of date).
     ``progress(done, total, path)`` is called after each file when given. ``company``,
     a management workbook, adds the parent-link checks of :func:`kpixl.company.check_links`
     (it is refused with its findings when it does not validate itself).
@@ -99,7 +106,7 @@ def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: 
     if company is not None:
         from kpixl.company import check_links, read_company
 
-        linked = read_company(company, as_of=as_of)
+        linked = read_company(company, as_of=as_of, file_timeout=file_timeout, memory_limit=memory_limit)
     report = Report(strict=strict)
     paths = list(paths)
     for raw in paths:
@@ -109,62 +116,28 @@ def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: 
                                                                   "give the folder with the department workbooks",
                                            Place(str(raw))))
     files = reader.expand_paths(paths)
-    for done, (path, package) in enumerate(prechecked(files), start=1):
-        workbook = check_workbook(path, as_of, prechecked=package)
-        if linked is not None:
-            workbook.findings.extend(check_links(linked, workbook))
-        report.files.append(str(path))
-        report.findings.extend(workbook.findings)
-        report.kpi_count += len(workbook.kpis)
-        report.measurement_count += len(workbook.measurements)
-        if progress is not None:
-            progress(done, len(files), str(path))
+    with isolation.WorkerPool(jobs, timeout=file_timeout, memory_limit=memory_limit) as pool:
+        results = pool.map(task, [(str(path), as_of) for path in files])
+        for done, (path, result) in enumerate(zip(files, results), start=1):
+            workbook = isolated_result(path, result)
+            if linked is not None:
+                workbook.findings.extend(check_links(linked, workbook))
+            report.files.append(str(path))
+            report.findings.extend(workbook.findings)
+            report.kpi_count += len(workbook.kpis)
+            report.measurement_count += len(workbook.measurements)
+            if progress is not None:
+                progress(done, len(files), str(path))
     return report
 
 
-def prechecked(files: Sequence[Path | str], *, ahead: bool = True) -> Iterator[tuple[Path | str, Future | None]]:
-    """Yield each file with the future of its pre-check, started one file ahead in a helper process.
-
-    The byte-level pre-check of the next file (:func:`kpixl.reader.precheck`) then runs
-    on another core while this one is parsed; each file is still pre-checked before any
-    parser sees it. A process, not a thread: the pre-check's many short numpy and zlib
-    calls would wait for the GIL behind the parsing thread. Without ``ahead``, on one
-    CPU or for a single file, nothing runs ahead (None: the reader pre-checks).
-    """
-    if not ahead or len(files) < 2 or (os.cpu_count() or 1) < 2:
-        for path in files:
-            yield path, None
-        return
-    try:
-        pool = ProcessPoolExecutor(max_workers=1)
-    except (OSError, NotImplementedError, ImportError):  # no processes here (a sandbox): nothing runs ahead
-        for path in files:
-            yield path, None
-        return
-    with pool:
-        broken = False
-
-        def start(path: Path | str) -> Future | None:
-            nonlocal broken
-            if broken:
-                return None
-            try:
-                return pool.submit(reader.precheck, path)
-            except (BrokenProcessPool, OSError, RuntimeError):
-                broken = True  # the helper cannot start or died: the reader pre-checks from now on
-                return None
-
-        pending = start(files[0])
-        try:
-            for index, path in enumerate(files):
-                current = pending
-                pending = start(files[index + 1]) if index + 1 < len(files) else None
-                if current is not None and isinstance(current.exception(), BrokenProcessPool):
-                    broken, current = True, None
-                yield path, current
-        finally:
-            if pending is not None:
-                pending.cancel()
+def isolated_result(path: Path | str, result: object) -> DepartmentWorkbook:
+    """Return the workbook a worker sent back, or one holding the finding of the worker's fault."""
+    if isinstance(result, isolation.Fault):
+        return DepartmentWorkbook(path=str(path), findings=[Finding(result.code, ERROR, result.message,
+                                                                    Place(str(path)))])
+    assert isinstance(result, DepartmentWorkbook), type(result)
+    return result
 
 
 # ------------------------------------------------------------------ rules

@@ -243,24 +243,9 @@ def test_template_made_workbook_validates_without_errors(tmp_path, language, for
     assert (report.kpi_count, report.measurement_count) == (1, 3)
 
 
-# ------------------------------------------------------------------ the pre-check helper process
+# ------------------------------------------------------------------ the worker processes
 
-import multiprocessing  # noqa: E402 - kept with the tests that use it
-import os  # noqa: E402
-import signal  # noqa: E402
-
-from kpixl import reader, validate as validate_module  # noqa: E402
-
-_REAL_PRECHECK = reader.precheck
-DIES_ON = "c.xlsx"
-
-
-def _precheck_killed_in_helper(path):
-    """Pre-check ``path``; in a helper process, die (SIGKILL) on the file named DIES_ON."""
-    if multiprocessing.parent_process() is not None and os.path.basename(str(path)) == DIES_ON:
-        os.kill(os.getpid(), signal.SIGKILL)
-    return _REAL_PRECHECK(path)
-
+import os  # noqa: E402 - kept with the tests that use it
 
 def _mixed_files(folder):
     folder.mkdir()
@@ -284,52 +269,13 @@ def _one_by_one(files):
     return findings, kpis, measurements
 
 
-def _spy_prechecked(monkeypatch):
-    """Record, per file, whether validate got a pre-check future from the helper (True) or not (False)."""
-    seen: list[tuple[str, bool]] = []
-    real = validate_module.prechecked
-
-    def spy(files, **kwargs):
-        for path, future in real(files, **kwargs):
-            seen.append((os.path.basename(str(path)), future is not None))
-            yield path, future
-
-    monkeypatch.setattr(validate_module, "prechecked", spy)
-    return seen
-
-
-def test_a_run_with_the_helper_equals_checking_each_file_alone(tmp_path, monkeypatch):
+def test_a_run_through_the_workers_equals_checking_each_file_alone(tmp_path):
     files = _mixed_files(tmp_path / "in")
     expected = _one_by_one(files)
-    seen = _spy_prechecked(monkeypatch)
-    report = validate(files, as_of=W.AS_OF)
-    assert (report.findings, report.kpi_count, report.measurement_count) == expected
-    assert report.files == [str(p) for p in files]
-    assert {code for code in (f.code for f in report.findings)} >= {"KPX204", "KPX405", "KPX107", "KPX301",
-                                                                    "KPX132", "KPX101"}
-    if (os.cpu_count() or 1) >= 2:
-        assert all(used for _, used in seen), seen  # the helper pre-checked every file
-
-
-def test_the_helper_is_left_out_for_one_file_and_when_asked(tmp_path):
-    files = _mixed_files(tmp_path / "in")
-    assert [future for _, future in validate_module.prechecked(files[:1])] == [None]
-    assert [future for _, future in validate_module.prechecked(files, ahead=False)] == [None] * len(files)
-
-
-@pytest.mark.parametrize("dies_on", ["a.xlsx", "c.xlsx", "gone.xlsx"])
-def test_a_helper_that_dies_mid_run_still_gives_every_file_its_report(tmp_path, monkeypatch, dies_on):
-    if (os.cpu_count() or 1) < 2 or multiprocessing.get_start_method() != "fork":
-        pytest.skip("the helper runs only with 2+ CPUs; the patched pre-check reaches it only by fork")
-    files = _mixed_files(tmp_path / "in")
-    expected = _one_by_one(files)
-    monkeypatch.setattr(reader, "precheck", _precheck_killed_in_helper)
-    monkeypatch.setitem(globals(), "DIES_ON", dies_on)
-    seen = _spy_prechecked(monkeypatch)
-    calls = []
-    report = validate(files, as_of=W.AS_OF, progress=lambda done, total, item: calls.append(done))
-    assert (report.findings, report.kpi_count, report.measurement_count) == expected
-    assert report.files == [str(p) for p in files] and calls == list(range(1, len(files) + 1))
-    index = [p.name for p in files].index(dies_on)
-    # The helper really died: from the killed file on, the reader pre-checks in this process.
-    assert [used for _, used in seen][index:] == [False] * (len(files) - index), seen
+    for jobs in (1, 2):
+        calls = []
+        report = validate(files, as_of=W.AS_OF, jobs=jobs, progress=lambda done, total, item: calls.append(done))
+        assert (report.findings, report.kpi_count, report.measurement_count) == expected
+        assert report.files == [str(p) for p in files] and calls == list(range(1, len(files) + 1))
+        assert {code for code in (f.code for f in report.findings)} >= {"KPX204", "KPX405", "KPX107", "KPX301",
+                                                                        "KPX132", "KPX101"}
