@@ -119,17 +119,20 @@ def cli() -> None:
 @click.option("--measurement-rows", type=click.IntRange(1, 100_000),
               help="Rows in the Measurements table (a protected table cannot grow); default 60 per KPIs row, "
                    "3000 to 20000.")
+@click.option("--company", type=click.Path(dir_okay=False, path_type=Path),
+              help="Management workbook whose high-level KPIs the Parent KPI ID dropdown offers (refused if it "
+                   "does not validate).")
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
 @_version_option
 @_debug_option
 def template(out: Path, department, owner, language, formulas, start, deadline, examples, rows, measurement_rows,
-             force) -> None:
+             company, force) -> None:
     """Write a department workbook OUT.xlsx for staff to fill in."""
     from kpixl.template import write_template
 
     path = write_template(out, department=department, owner=owner, language=language, formulas=formulas,
                           start=start, deadline=deadline, examples=examples, rows=rows,
-                          measurement_rows=measurement_rows, force=force)
+                          measurement_rows=measurement_rows, company=company, force=force)
     click.echo(f"Wrote {path}")
 
 
@@ -225,6 +228,32 @@ def rollover(source, output, start, deadline, as_of, force) -> None:
     result = rollover_workbook(source, output, start=start, deadline=deadline, as_of=as_of, force=force)
     for line in result.summary_lines():
         click.echo(line)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("plan", metavar="PLAN.xlsx", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out_dir", metavar="DIR", required=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="The folder to write the workbooks into (created when missing).")
+@click.option("--as-of", type=DATE, help="Date the plan is validated as of (default: today).")
+@click.option("--force", is_flag=True, help="Overwrite workbooks in DIR that have the same names.")
+@_version_option
+@_debug_option
+def split(plan, out_dir, as_of, force) -> None:
+    """Split a company plan into a management workbook and one workbook per department.
+
+    PLAN.xlsx is a kpixl workbook whose KPIs table holds the high-level KPIs and
+    the low-level KPIs of many departments (Department column). Writes one
+    pre-filled workbook per department and the management workbook with the
+    high-level KPIs, in the plan's language and formula mode, and prints what it
+    wrote as a table. `kpixl consolidate DIR` gives the plan's KPIs back.
+    """
+    from kpixl.split import split as split_plan
+
+    result = split_plan(plan, out_dir, force=force, as_of=as_of)
+    for line in result.summary_lines():
+        click.echo(line)
+
 
 
 @cli.command(context_settings=CONTEXT)
