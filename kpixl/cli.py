@@ -33,6 +33,10 @@ class KpixlGroup(click.Group):
             raise click.ClickException(str(error)) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            # The reader of our output went away (`kpixl validate ... | head`): click's main ends
+            # quietly with exit 1; this is no error to report.
+            raise
         except Exception as error:  # noqa: BLE001 - the last line of defence for users
             if ctx.meta.get("kpixl.debug"):
                 raise
@@ -55,20 +59,44 @@ def _version_option(f):
 
 
 class DateParam(click.ParamType):
-    """Parse an ISO date (YYYY-MM-DD)."""
+    """Parse an ISO date (YYYY-MM-DD), or ``today`` (Danish ``i dag``)."""
 
     name = "DATE"
+    TODAY_WORDS = ("today", "i dag", "idag")
 
     def convert(self, value, param, ctx):
         if isinstance(value, date):
             return value
+        text = " ".join(str(value).split())
+        if text.casefold() in self.TODAY_WORDS:
+            return date.today()
         try:
-            return date.fromisoformat(str(value).strip())
+            return date.fromisoformat(text)
         except ValueError:
-            self.fail(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2026-06-30", param, ctx)
+            self.fail(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2026-06-30, or today", param, ctx)
 
 
 DATE = DateParam()
+
+
+class WorkbookPath(click.Path):
+    """Accept only an output file name ending in .xlsx: kpixl writes Excel workbooks, never under another name."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+
+    def convert(self, value, param, ctx):
+        path = super().convert(value, param, ctx)
+        suffix = Path(str(path)).suffix.casefold()
+        if suffix != ".xlsx":
+            command = ctx.command.name if ctx is not None else None
+            hint = "; for CSV tables use --csv DIR" if suffix == ".csv" and command == "consolidate" else ""
+            self.fail(f"{str(value)!r} does not end in .xlsx; this writes an Excel workbook, so give a name ending "
+                      f"in .xlsx{hint}", param, ctx)
+        return path
+
+
+WORKBOOK = WorkbookPath()
 
 
 def progress_reporter(label: str) -> Callable[[int, int, str], None] | None:
@@ -104,7 +132,7 @@ def cli() -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("out", type=WORKBOOK)
 @click.option("--department", help="Department name stored in the workbook.")
 @click.option("--owner", help="Default responsible owner (used by --examples).")
 @click.option("--lang", "language", type=click.Choice(["en", "da"]), default="en", show_default=True,
@@ -159,23 +187,27 @@ def _isolation_options(command):
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Report as text lines or as one JSON document.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-@click.option("--as-of", type=DATE, help="Date the checks are made as of (default: today).")
+@click.option("--as-of", type=DATE, help="Date the checks are made as of: YYYY-MM-DD or today (default: today).")
+@click.option("--recursive", is_flag=True, help="Also read the workbooks in the subfolders of a folder.")
 @click.option("--company", type=click.Path(dir_okay=False, path_type=Path),
               help="Management workbook: check every parent link, and deadline, direction and unit against the "
                    "parent.")
 @_isolation_options
 @_version_option
 @_debug_option
-def validate(paths, output_format, strict, as_of, company, jobs, file_timeout, memory_limit) -> None:
+def validate(paths, output_format, strict, as_of, recursive, company, jobs, file_timeout, memory_limit) -> None:
     """Check department workbooks (a folder means every .xlsx/.xlsm in it).
 
     Prints one line per finding, `file:Sheet!A12: severity code: message`, and a
     summary; exits 1 when any error (or, with --strict, any warning) is found.
+    Every other file in a folder (and, without --recursive, every subfolder holding
+    workbooks) is named in a warning and counted in the summary.
     """
     from kpixl.validate import validate as validate_paths
 
     report = validate_paths(list(paths), as_of=as_of, strict=strict, progress=progress_reporter("Validating"),
-                            jobs=jobs, file_timeout=file_timeout, memory_limit=memory_limit << 20, company=company)
+                            jobs=jobs, file_timeout=file_timeout, memory_limit=memory_limit << 20,
+                            recursive=recursive, company=company)
     if output_format == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -187,9 +219,9 @@ def validate(paths, output_format, strict, as_of, company, jobs, file_timeout, m
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The company workbook to write (.xlsx).")
-@click.option("--as-of", type=DATE, help="Date every number is computed as of (default: today).")
+@click.option("-o", "--output", required=True, type=WORKBOOK, help="The company workbook to write (.xlsx).")
+@click.option("--as-of", type=DATE, help="Date every number is computed as of: YYYY-MM-DD or today (default: today).")
+@click.option("--recursive", is_flag=True, help="Also read the workbooks in the subfolders of a folder.")
 @click.option("--skip-invalid", is_flag=True, help="Leave out invalid files and say so, instead of failing.")
 @click.option("--csv", "csv_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also write the tables as tidy UTF-8 CSV files into this folder.")
@@ -199,25 +231,25 @@ def validate(paths, output_format, strict, as_of, company, jobs, file_timeout, m
 @_isolation_options
 @_version_option
 @_debug_option
-def consolidate(paths, output, as_of, skip_invalid, csv_dir, language, force, jobs, file_timeout,
+def consolidate(paths, output, as_of, recursive, skip_invalid, csv_dir, language, force, jobs, file_timeout,
                 memory_limit) -> None:
     """Validate department workbooks and write one company workbook."""
     from kpixl.consolidate import consolidate as consolidate_paths
 
     result = consolidate_paths(list(paths), output, as_of=as_of, skip_invalid=skip_invalid, csv_dir=csv_dir,
                                jobs=jobs, language=language, force=force, progress=progress_reporter("Reading"),
-                               file_timeout=file_timeout, memory_limit=memory_limit << 20)
+                               file_timeout=file_timeout, memory_limit=memory_limit << 20, recursive=recursive)
     for line in result.summary_lines():
         click.echo(line)
 
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("source", metavar="IN.xlsx", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The next period's workbook to write.")
+@click.option("-o", "--output", required=True, type=WORKBOOK, help="The next period's workbook to write (.xlsx).")
 @click.option("--start", type=DATE, help="Start date of the new period (default: day after the old deadline).")
 @click.option("--deadline", type=DATE, help="Deadline of the new period (default: same length as the old one).")
-@click.option("--as-of", type=DATE, help="Date the closing actuals are computed as of (default: old deadline).")
+@click.option("--as-of", type=DATE, help="Date the closing actuals are computed as of: YYYY-MM-DD or today "
+                                         "(default: old deadline).")
 @click.option("--force", is_flag=True, help="Overwrite the output if it exists.")
 @_version_option
 @_debug_option

@@ -18,10 +18,10 @@ from datetime import date
 from pathlib import Path
 
 from kpixl import isolation, schema
-from kpixl.consolidate import _key as _id_key  # the parent matching consolidate (KPX602) uses
 from kpixl.errors import DefinitionError, ValidationFailed
 from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, Place, Report
 from kpixl.template import PERCENT_UNITS
+from kpixl.vocab import kpi_key
 
 E_UNKNOWN_PARENT = "KPX830"
 W_LATE_DEADLINE = "KPX831"
@@ -54,9 +54,9 @@ class Company:
 
     def find(self, kpi_id: str | None) -> KpiRecord | None:
         """Return the company KPI whose ID matches ``kpi_id``, or None."""
-        key = _id_key(kpi_id)
+        key = kpi_key(kpi_id)
         for kpi in self.kpis:
-            if _id_key(kpi.kpi_id) == key:
+            if kpi_key(kpi.kpi_id) == key:
                 return kpi
         return None
 
@@ -81,11 +81,11 @@ def read_company(path: Path | str, *, as_of: date | None = None,
     errors, and :class:`DefinitionError` when it holds no high-level KPI. Warnings
     do not stop it.
     """
-    from kpixl.validate import CHECK_TASK, isolated_result
+    from kpixl.validate import WORKBOOK_TASK, isolated_result
 
     source = Path(path)
     with isolation.WorkerPool(1, timeout=file_timeout, memory_limit=memory_limit) as pool:
-        workbook = isolated_result(source, pool.call(CHECK_TASK, (str(source), as_of or date.today())))
+        workbook = isolated_result(source, pool.call(WORKBOOK_TASK, (str(source), as_of or date.today())))
     errors = [f for f in workbook.findings if f.severity == ERROR]
     if errors:
         report = Report(findings=list(workbook.findings), files=[str(source)], kpi_count=len(workbook.kpis),

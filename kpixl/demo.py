@@ -24,6 +24,7 @@ from pathlib import Path
 from kpixl import core, sample_data
 from kpixl.errors import DefinitionError, OutputError, ValidationFailed
 from kpixl.model import KpiRecord, Place, Report
+from kpixl.vocab import kpi_key
 
 PLAN_FILE = "plan.xlsx"
 DESIGN_DIR = "design"
@@ -238,8 +239,8 @@ def _final_actuals(data: sample_data.DepartmentData) -> dict[str, float | None]:
     """Return each KPI's actual at its deadline: what the Evaluation sheet shows as final."""
     grouped: dict[str, list] = {}
     for m in data.measurements:
-        grouped.setdefault(m.kpi_id, []).append((m.period_end, m.value))
-    return {k.kpi_id: core.evaluate(k.definition(), grouped.get(k.kpi_id, []), k.deadline or sample_data.AS_OF).actual
+        grouped.setdefault(kpi_key(m.kpi_id), []).append((m.period_end, m.value))
+    return {k.kpi_id: core.evaluate(k.definition(), grouped.get(kpi_key(k.kpi_id), []), k.deadline or sample_data.AS_OF).actual
             for k in data.kpis}
 
 

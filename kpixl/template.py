@@ -33,6 +33,8 @@ from kpixl import core, examples as example_set, formulas as fx, schema
 from kpixl.errors import DefinitionError
 from kpixl.model import EvaluationRecord, KpiRecord, MeasurementRecord
 from kpixl.output import atomic_output
+from kpixl import vocab
+from kpixl.vocab import kpi_key
 
 # Fixed creation date: the same inputs give the same bytes (apart from zip timestamps).
 CREATED = datetime(2026, 1, 1, 0, 0, 0)
@@ -145,8 +147,9 @@ _GUIDE = {
                          "'xlwings addin install', and in the xlwings ribbon set UDF Modules to kpixl.udfs, "
                          "then Import Functions and save the workbook as .xlsm. xlwings Lite (Excel 365, also on the web and Mac): add "
                          "kpixl to requirements.txt and put 'from kpixl.udfs import *' in main.py. "
-                         "Trend and Forecast use plain Excel functions and work without the add-in."),
-        ("mode:native", "This workbook uses plain Excel functions only: it computes in Excel 2019 or later, "
+                         "Trend and Forecast use plain Excel functions and work without the add-in, in Excel "
+                         "2010 or later."),
+        ("mode:native", "This workbook uses plain Excel functions only: it computes in Excel 2010 or later, "
                         "Excel for the web and LibreOffice 7.4 or later with no add-in. Hidden, locked "
                         "'(calc)' columns on the KPIs and Measurements sheets hold intermediate results."),
         ("h2", "Good to know"),
@@ -207,8 +210,9 @@ _GUIDE = {
                          "install', og sæt UDF Modules til kpixl.udfs i xlwings-båndet, derefter Import "
                          "Functions og gem projektmappen som .xlsm. xlwings Lite (Excel 365, også på web og Mac): tilføj kpixl i "
                          "requirements.txt og skriv 'from kpixl.udfs import *' i main.py. Tendens og Prognose "
-                         "bruger almindelige Excel-funktioner og virker uden tilføjelsesprogrammet."),
-        ("mode:native", "Projektmappen bruger kun almindelige Excel-funktioner: den regner i Excel 2019 eller "
+                         "bruger almindelige Excel-funktioner og virker uden tilføjelsesprogrammet, i Excel 2010 "
+                         "eller nyere."),
+        ("mode:native", "Projektmappen bruger kun almindelige Excel-funktioner: den regner i Excel 2010 eller "
                         "nyere, Excel på nettet og LibreOffice 7.4 eller nyere uden tilføjelsesprogram. Skjulte, "
                         "låste '(beregn)'-kolonner på arkene KPI'er og Målinger rummer mellemresultater."),
         ("h2", "Godt at vide"),
@@ -318,7 +322,7 @@ class _Writer:
         self.measurement_rows = measurement_capacity(rows, len(self.measurements), measurement_rows)
         self.ui = _UI[language]
         self.wb = xlsxwriter.Workbook(str(path), {
-            "use_future_functions": True,   # MINIFS/MAXIFS get their _xlfn. prefix
+            "use_future_functions": True,   # AGGREGATE (Excel 2010) gets its _xlfn. prefix
             "in_memory": True,
             "strings_to_formulas": False,   # text from records stays text, never a formula
             "strings_to_urls": False,
@@ -597,7 +601,9 @@ class _Writer:
 
     def _unit_of(self, kpi_id_cell: str) -> str:
         """Return a formula for the Unit of the KPI whose ID is in ``kpi_id_cell`` (relative reference)."""
-        return f"INDEX({self._kpi_range('unit')},MATCH({kpi_id_cell},{self._kpi_range('kpi_id')},0))"
+        # Matched by the ID key (kpixl.vocab), as every other lookup of an ID.
+        key = vocab.excel_lookup_value(vocab.excel_key(kpi_id_cell))
+        return f"INDEX({self._kpi_range('unit')},MATCH({key},{self._kpi_range('calc_key')},0))"
 
     def _percent_format(self, ws, first_row: int, last_row: int, cols: list[int], unit: str) -> None:
         """Show ``cols`` as percentages on the rows whose ``unit`` (a formula for the first row) is a percent.
@@ -756,12 +762,12 @@ class _Writer:
     def _evaluation(self) -> None:
         ws = self.ws_eval
         table = schema.EVALUATION
-        by_id = {e.kpi_id: e for e in self.evaluations}
-        ids = [k.kpi_id for k in self.kpis] + [e.kpi_id for e in self.evaluations
-                                               if e.kpi_id not in {k.kpi_id for k in self.kpis}]
+        by_id = {kpi_key(e.kpi_id): e for e in self.evaluations}
+        known = {kpi_key(k.kpi_id) for k in self.kpis}
+        ids = [k.kpi_id for k in self.kpis] + [e.kpi_id for e in self.evaluations if kpi_key(e.kpi_id) not in known]
         data = []
         for kpi_id in ids:
-            e = by_id.get(kpi_id)
+            e = by_id.get(kpi_key(kpi_id))
             decision = schema.DECISION_WORDS[self.lang][e.decision] if e and e.decision else None
             row = []
             for col in table.columns:
@@ -862,9 +868,9 @@ def _check_records(kpis: Sequence[KpiRecord]) -> None:
     for k in kpis:
         if not k.kpi_id or not str(k.kpi_id).strip():
             raise DefinitionError("a KPI to prefill has no KPI ID; give every KPI an ID")
-        if k.kpi_id in seen:
+        if kpi_key(k.kpi_id) in seen:
             raise DefinitionError(f"KPI ID {k.kpi_id!r} is given twice; KPI IDs must be unique")
-        seen.add(k.kpi_id)
+        seen.add(kpi_key(k.kpi_id))
 
 
 def _company(company, records: Sequence[KpiRecord]):

@@ -1,7 +1,7 @@
 """Own the faulty readers the isolation tests inject: each misbehaves on a file whose name says so.
 
 A worker runs these by name (``"fault_engines:check"``), exactly as it runs the real
-``kpixl.validate:check_workbook``; every other file is checked for real.
+``kpixl.validate:check_counts``; every other file is checked for real.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from kpixl.validate import check_workbook
+from kpixl.validate import check_counts
 
 
 def check(path: str, as_of: date | None = None):
@@ -25,7 +25,7 @@ def check(path: str, as_of: date | None = None):
         hoard = []
         while True:  # until the worker's memory limit stops it
             hoard.append(bytearray(64 * 1024 * 1024))
-    return check_workbook(path, as_of)
+    return check_counts(path, as_of)
 
 
 def load(path: str, as_of: date):

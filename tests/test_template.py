@@ -467,7 +467,7 @@ def test_measurements_used_is_a_named_cell_on_the_lists_sheet(blank):
         ref = wb.defined_names[formulas.MEASUREMENTS_USED].attr_text
         assert ref == f"{schema.SHEET_LISTS[language]}!$K$3"
         cell = wb[schema.SHEET_LISTS[language]]["K3"]
-        assert cell.value == formulas.measurements_used_formula(language).replace("MAXIFS", "_xlfn.MAXIFS")
+        assert cell.value == formulas.measurements_used_formula(language).replace("AGGREGATE", "_xlfn.AGGREGATE")
         assert cell.protection.locked is True
 
 
