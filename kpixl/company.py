@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from kpixl import isolation, schema
+from kpixl import danish, isolation, schema
 from kpixl.errors import DefinitionError, ValidationFailed
 from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, Place, Report
 from kpixl.template import PERCENT_UNITS
@@ -150,7 +150,8 @@ def check_links(company: Company, workbook: DepartmentWorkbook) -> list[Finding]
                                     f"({parent.unit!r}); fine for a driver measured in its own unit (the roll-up "
                                     "counts attainment), otherwise correct the unit or the parent KPI ID",
                                     place("unit"), kpi.kpi_id))
-    return findings
+    # A Danish workbook's findings are said in Danish, like validate's own (kpixl.danish).
+    return danish.localize(findings, workbook.language)
 
 
 def _cell(row_place: Place, letter: str | None) -> Place:

@@ -322,3 +322,18 @@ def test_finding_codes_are_documented():
     for code in (company_mod.E_UNKNOWN_PARENT, company_mod.W_LATE_DEADLINE, company_mod.W_DIRECTION,
                  company_mod.W_UNIT):
         assert re.search(rf"^\| {code} \|", text, re.M), code
+
+
+def test_a_danish_workbook_gets_its_link_findings_in_danish(tmp_path, management):
+    dept = write_template(tmp_path / "salg.xlsx", language="da", as_of=AS_OF, kpis=[
+        low("S-2", "MGT-07"), low("S-5", "MGT-02", direction="decrease", baseline=40.0, target=30.0,
+                                  deadline=SEPTEMBER)])
+    report = validate([dept], as_of=date(2026, 1, 15), company=management)
+    links = {f.code: (f.place.sheet, f.place.cell, f.message) for f in report.findings if f.code.startswith("KPX83")}
+    assert links == {
+        "KPX830": ("KPI'er", "D2", "overordnet KPI-ID 'MGT-07' for KPI 'S-2' er ikke en KPI på højt niveau i "
+                                   "virksomhedens projektmappe management.xlsx; vælg en af MGT-01, MGT-02, MGT-03"),
+        "KPX832": ("KPI'er", "H3", "retningen mindske afviger fra den overordnede MGT-02 (øge); i orden, hvis "
+                                   "KPI'en i den retning driver den overordnede (oprulningen tæller målopfyldelse), "
+                                   "ellers ret retningen eller det overordnede KPI-ID"),
+    }
