@@ -291,7 +291,7 @@ def split(plan, out_dir, as_of, force) -> None:
 @cli.command(context_settings=CONTEXT)
 @click.argument("directory", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--lang", "language", type=click.Choice(["en", "da"]), default="en", show_default=True,
-              help="Language of the demo workbooks.")
+              help="Language of the demo workbooks and of what it prints.")
 @click.option("--formulas", type=click.Choice(["xlwings", "native"]), default="native", show_default=True,
               help="Formula mode of the department workbooks.")
 @click.option("--force", is_flag=True, help="Overwrite files in DIR from an earlier demo.")

@@ -20,11 +20,15 @@ import dataclasses
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kpixl import core, sample_data
+from kpixl import core, i18n, sample_data
 from kpixl.errors import DefinitionError, OutputError, ValidationFailed
 from kpixl.model import KpiRecord, Place, Report
 from kpixl.vocab import kpi_key
+
+if TYPE_CHECKING:
+    from kpixl.rollover import RolloverResult
 
 PLAN_FILE = "plan.xlsx"
 DESIGN_DIR = "design"
@@ -41,6 +45,63 @@ _WORDS = {
     "status": {"en": "Status", "da": "Status"},
     "rollup": {"en": "Roll-up", "da": "Oprulning"},
 }
+
+# The console lines of the demo, per language. Numbers are filled in already formatted
+# (kpixl.i18n); dates stay ISO 8601, as the command line takes them. In English the
+# validation and rollover lines are the library's own summaries (Report.summary,
+# RolloverResult.summary_lines), which are English.
+_LINES = {
+    "en": {
+        "title": "Demo of the KPI cycle for {name} (fiscal year {year}, as of {as_of}, English, {mode}) in {dir}",
+        "native": "native formulas", "xlwings": "xlwings formulas",
+        "split": "Design: the company plan {plan}, split into {dir} (kpixl split):",
+        "design": "Execution: a year of measurements in each workbook; the departments' Parent KPI ID dropdowns "
+                  "offer the company KPIs of {company} (kpixl template --company)",
+        "validation": "Validation against the company KPIs: {summary}",
+        "late": "  ({dept} submitted late: no measurements after {late}; the warnings are listed by "
+                "kpixl validate --company {company} {dir} --as-of {as_of})",
+        "evaluation": "Evaluation: company workbook {path}",
+        "csv": "  CSV tables in {dir} ({files})",
+        "redesign": "Re-design: next period's management workbook {path}",
+        "company": "Company KPIs as of {as_of}:",
+        "done": "Done in {seconds} s",
+    },
+    "da": {
+        "title": "Demo af KPI-cyklussen for {name} (regnskabsår {year}, opgjort {as_of}, dansk, {mode}) i {dir}",
+        "native": "almindelige Excel-formler", "xlwings": "xlwings-formler",
+        "split": "Design: virksomhedens plan {plan}, delt op i {dir} (kpixl split):",
+        "design": "Udførelse: et års målinger i hver projektmappe; afdelingernes rullelister i Overordnet KPI-ID "
+                  "tilbyder virksomhedens KPI'er fra {company} (kpixl template --company)",
+        "validation": "Validering mod virksomhedens KPI'er: {files}, {kpis}, {measurements}: {errors}, {warnings}",
+        "late": "  ({dept} afleverede for sent: ingen målinger efter {late}; advarslerne vises af "
+                "kpixl validate --company {company} {dir} --as-of {as_of})",
+        "evaluation": "Evaluering: virksomhedens projektmappe {path}",
+        "csv": "  CSV-tabeller i {dir} ({files})",
+        "redesign": "Re-design: ledelsens projektmappe for næste periode {path}",
+        "decisions": "  {kpis}: {kept} beholdt, {adjusted} justeret, {retired} udfaset, {undecided} uden "
+                     "beslutning (beholdt)",
+        "period": "  Ny periode: {start} til {deadline}",
+        "periods": "  Nye perioder: {count} forskellige perioder (se arket KPI'er)",
+        "warning": "  Advarsel: {text}",
+        "company": "Virksomhedens KPI'er pr. {as_of}:",
+        "done": "Færdig på {seconds} s",
+    },
+}
+
+# Counted nouns: (singular, plural) per language.
+_NOUNS = {
+    "file": {"en": ("file", "files"), "da": ("fil", "filer")},
+    "kpi": {"da": ("KPI", "KPI'er")},
+    "measurement": {"da": ("måling", "målinger")},
+    "error": {"da": ("fejl", "fejl")},
+    "warning": {"da": ("advarsel", "advarsler")},
+}
+
+
+def _count(n: int, noun: str, lang: str) -> str:
+    """Return "1 file" / "3.000 målinger": the count with the language's separators and noun form."""
+    singular, plural = _NOUNS[noun][lang]
+    return f"{i18n.format_number(n, lang)} {singular if n == 1 else plural}"
 
 
 @dataclass(frozen=True)
@@ -81,36 +142,40 @@ class DemoResult:
         return [*plan, *self.design, *self.workbooks.values(), self.company, *self.csv_files, self.next_period]
 
     def summary_lines(self) -> list[str]:
-        """Return the lines the CLI prints: the files of each phase and the company KPIs' status."""
-        lang = self.language
-        name = sample_data.COMPANY[lang]
-        year = sample_data.FISCAL_START.year
+        """Return the lines the CLI prints, in the demo's language: the files of each phase and the company KPIs."""
+        lang = "da" if self.language == "da" else "en"
+        text = _LINES[lang]
+        as_of = sample_data.AS_OF.isoformat()
+        report = self.report
         lines = [
-            f"Demo of the KPI cycle for {name} (fiscal year {year}, as of {sample_data.AS_OF.isoformat()}, "
-            f"{'Danish' if lang == 'da' else 'English'}, {self.formulas} formulas) in {self.directory}",
+            text["title"].format(name=sample_data.COMPANY[lang], year=sample_data.FISCAL_START.year, as_of=as_of,
+                                 mode=text[self.formulas], dir=self.directory),
         ]
         if self.plan is not None:
-            lines.append(f"Design: the company plan {self.plan}, split into {self.directory / DESIGN_DIR} "
-                         f"(kpixl split):")
+            lines.append(text["split"].format(plan=self.plan, dir=self.directory / DESIGN_DIR))
             lines.extend(f"  {line}" for line in self.split_lines)
         management = self.workbooks[sample_data.MANAGEMENT.key]
-        lines.append(f"Execution: a year of measurements in each workbook; the departments' Parent KPI ID "
-                     f"dropdowns offer the company KPIs of {management.name} (kpixl template --company)")
+        lines.append(text["design"].format(company=management.name))
         width = max(len(key) for key in self.workbooks)
         lines.extend(f"  {key.ljust(width)}  {path}" for key, path in self.workbooks.items())
-        lines.append(f"Validation against the company KPIs: {self.report.summary()}")
-        late = sample_data.LATE_CUTOFF.isoformat()
-        late_name = sample_data.CUSTOMER_SERVICE.name.get(lang)
-        lines.append(f"  ({late_name} submitted late: no measurements after {late}; the warnings are listed by "
-                     f"kpixl validate --company {management} {self.directory / DEPARTMENTS_DIR} --as-of "
-                     f"{sample_data.AS_OF.isoformat()})")
-        lines.append(f"Evaluation: company workbook {self.company}")
-        lines.append(f"  CSV tables in {self.csv_dir} ({len(self.csv_files)} files)")
-        lines.append(f"Re-design: next period's management workbook {self.next_period}")
-        lines.extend(f"  {line}" for line in self.rollover_lines[1:])
-        lines.append(f"Company KPIs as of {sample_data.AS_OF.isoformat()}:")
+        if lang == "en":
+            lines.append(text["validation"].format(summary=report.summary()))
+        else:
+            lines.append(text["validation"].format(
+                files=_count(len(report.files), "file", lang), kpis=_count(report.kpi_count, "kpi", lang),
+                measurements=_count(report.measurement_count, "measurement", lang),
+                errors=_count(len(report.errors), "error", lang),
+                warnings=_count(len(report.warnings), "warning", lang)))
+        lines.append(text["late"].format(dept=sample_data.CUSTOMER_SERVICE.name.get(lang),
+                                         late=sample_data.LATE_CUTOFF.isoformat(),
+                                         dir=self.directory / DEPARTMENTS_DIR, as_of=as_of, company=management))
+        lines.append(text["evaluation"].format(path=self.company))
+        lines.append(text["csv"].format(dir=self.csv_dir, files=_count(len(self.csv_files), "file", lang)))
+        lines.append(text["redesign"].format(path=self.next_period))
+        lines.extend(self.rollover_lines)
+        lines.append(text["company"].format(as_of=as_of))
         lines.extend(f"  {row}" for row in self.status_table())
-        lines.append(f"Done in {self.seconds:.1f} s")
+        lines.append(text["done"].format(seconds=i18n.format_number(self.seconds, lang, 1)))
         return lines
 
     def status_table(self) -> list[str]:
@@ -118,16 +183,43 @@ class DemoResult:
         lang = self.language
         head = tuple(_WORDS[k]["da" if lang == "da" else "en"] for k in ("id", "kpi", "attainment", "status",
                                                                           "rollup"))
-        rows = [head] + [(k.kpi_id, k.name, _pct(k.attainment), core.word("status", k.status, lang),
-                          _pct(k.rollup_score)) for k in self.company_kpis]
+        rows = [head] + [(k.kpi_id, k.name, _pct(k.attainment, lang), core.word("status", k.status, lang),
+                          _pct(k.rollup_score, lang)) for k in self.company_kpis]
         widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
         right = {2, 4}  # numbers are right-aligned
         return ["  ".join(cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
                           for i, cell in enumerate(row)).rstrip() for row in rows]
 
 
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value * 100:.1f}%"
+def _pct(value: float | None, lang: str) -> str:
+    return "-" if value is None else i18n.format_percent(value, "da" if lang == "da" else "en")
+
+
+def _rollover_lines(rolled: RolloverResult, lang: str) -> list[str]:
+    """Return the rollover's counts, new period and warnings as the demo prints them, in ``lang``.
+
+    The warnings are rollover's own messages, printed as rollover words them.
+    """
+    if lang != "da":
+        return [f"  {line}" for line in rolled.summary_lines()[1:]]  # rollover's own English lines
+    text = _LINES[lang]
+    lines = [text["decisions"].format(
+        kpis=_count(len(rolled.kept) + len(rolled.adjusted) + len(rolled.retired) + len(rolled.undecided), "kpi",
+                    lang),
+        kept=len(rolled.kept), adjusted=len(rolled.adjusted), retired=len(rolled.retired),
+        undecided=len(rolled.undecided))]
+    periods = sorted({(k.start, k.deadline) for k in rolled.kpis}, key=lambda p: (str(p[0]), str(p[1])))
+    if len(periods) == 1:
+        start, deadline = periods[0]
+        lines.append(text["period"].format(start=_day(start), deadline=_day(deadline)))
+    elif periods:
+        lines.append(text["periods"].format(count=len(periods)))
+    lines.extend(text["warning"].format(text=w) for w in rolled.warnings)
+    return lines
+
+
+def _day(value) -> str:
+    return value.isoformat() if value is not None else "-"
 
 
 def demo_paths(directory: Path | str) -> dict[str, Path]:
@@ -224,7 +316,7 @@ def run_demo(directory: Path | str, *, language: str = "en", formulas: str = "na
     return DemoResult(directory=folder, language=language, formulas=formulas, workbooks=workbooks,
                       company=Path(consolidation.output), csv_dir=folder / CSV_DIR,
                       csv_files=list(consolidation.csv_files), next_period=paths["next-period"], report=report,
-                      rollover_lines=rolled.summary_lines(), company_kpis=company_kpis,
+                      rollover_lines=_rollover_lines(rolled, language), company_kpis=company_kpis,
                       seconds=time.perf_counter() - started, plan=paths["plan"],
                       design=[p.path for p in designed.parts if p.path is not None],
                       split_lines=designed.table_lines())
@@ -244,5 +336,5 @@ def _final_actuals(data: sample_data.DepartmentData) -> dict[str, float | None]:
             for k in data.kpis}
 
 
-__all__ = ["run_demo", "DemoResult", "CompanyKpi", "demo_paths", "PLAN_FILE", "DESIGN_DIR", "DEPARTMENTS_DIR",
-           "COMPANY_FILE", "CSV_DIR", "NEXT_DIR"]
+__all__ = ["run_demo", "DemoResult", "CompanyKpi", "demo_paths", "PLAN_FILE", "DESIGN_DIR", "DEPARTMENTS_DIR", "COMPANY_FILE", "CSV_DIR",
+           "NEXT_DIR"]
