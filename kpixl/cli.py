@@ -224,21 +224,27 @@ def validate(paths, output_format, strict, as_of, recursive, company, jobs, file
 @click.option("--recursive", is_flag=True, help="Also read the workbooks in the subfolders of a folder.")
 @click.option("--skip-invalid", is_flag=True, help="Leave out invalid files and say so, instead of failing.")
 @click.option("--csv", "csv_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Also write the tables as tidy UTF-8 CSV files into this folder.")
+              help="Also write the tables as CSV files into this folder.")
+@click.option("--csv-dialect", type=click.Choice(["plain", "excel-da"]),
+              help="CSV for programs (plain: comma, decimal point, UTF-8) or for a double-click in Danish Excel "
+                   "(excel-da: semicolon, decimal comma, UTF-8 with BOM). Default: excel-da with --lang da, "
+                   "else plain.")
 @click.option("--lang", "language", type=click.Choice(["en", "da"]), default="en", show_default=True,
               help="Language of the company workbook.")
 @click.option("--force", is_flag=True, help="Overwrite the output if it exists.")
 @_isolation_options
 @_version_option
 @_debug_option
-def consolidate(paths, output, as_of, recursive, skip_invalid, csv_dir, language, force, jobs, file_timeout,
+def consolidate(paths, output, as_of, recursive, skip_invalid, csv_dir, csv_dialect, language, force, jobs,
+                file_timeout,
                 memory_limit) -> None:
     """Validate department workbooks and write one company workbook."""
     from kpixl.consolidate import consolidate as consolidate_paths
 
     result = consolidate_paths(list(paths), output, as_of=as_of, skip_invalid=skip_invalid, csv_dir=csv_dir,
-                               jobs=jobs, language=language, force=force, progress=progress_reporter("Reading"),
-                               file_timeout=file_timeout, memory_limit=memory_limit << 20, recursive=recursive)
+                               jobs=jobs, language=language, force=force, csv_dialect=csv_dialect,
+                               progress=progress_reporter("Reading"), file_timeout=file_timeout,
+                               memory_limit=memory_limit << 20, recursive=recursive)
     for line in result.summary_lines():
         click.echo(line)
 

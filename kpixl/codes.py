@@ -164,12 +164,14 @@ CODES: tuple[Code, ...] = (
          'choose Adjust target or clear it'),
     Code('KPX504', ERROR, 'the same KPI evaluated twice',
          'keep one decision'),
-    Code('KPX601', ERROR, 'a KPI ID also used in an earlier input (names both files and the first cell)',
-         'give each KPI its own ID; rename one of the two'),
+    Code('KPX601', ERROR, 'a KPI ID also used in an earlier input (names both files and the first cell); with '
+                          '`--skip-invalid` every file claiming it is left out, each naming the others',
+         'give each KPI its own ID: rename one of them, or remove the copy'),
     Code('KPX602', ERROR, 'a parent KPI ID that matches no high-level KPI in any input',
          'type the ID of a high-level KPI, or add that KPI to the management workbook'),
-    Code('KPX603', ERROR, 'a department that also has an earlier input (names both files)',
-         'send one workbook per department; remove the older copy'),
+    Code('KPX603', ERROR, 'a department that also has an earlier input (names both files); with '
+                          '`--skip-invalid` every file claiming it is left out, each naming the others',
+         'send one workbook per department: remove the copy, merge the files or correct the department'),
     Code('KPX604', ERROR, 'a KPI definition the core rejects (normally caught by validate first)',
          'fix the definition as the message says'),
     Code('KPX605', ERROR, 'a file that could not be checked at all',

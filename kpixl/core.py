@@ -397,6 +397,24 @@ def status(actual_value: float | None, target: float, baseline: float | None = N
     return status_of(value, green, amber, started=not not_started(elapsed, direction, aggregation))
 
 
+def against_plan(actual_value: float | None, plan_value: float | None, direction: str = INCREASE) -> float | None:
+    """Return the actual against the plan as a ratio where more is better for every direction (1 = on plan).
+
+    Increase: actual / plan. Decrease: 2 - actual / plan (as far above 1 as the actual is
+    below the plan). Maintain: 1 - |actual / plan - 1| (1 on plan, less either way). None
+    without both numbers or with a plan not above 0. The Dashboard's "Against plan" chart
+    plots it, so a bar right of 100% is better than plan whatever the direction.
+    """
+    if actual_value is None or plan_value is None or plan_value <= 0:
+        return None
+    ratio = actual_value / plan_value
+    if direction == DECREASE:
+        return 2.0 - ratio
+    if direction == MAINTAIN:
+        return 1.0 - abs(ratio - 1.0)
+    return ratio
+
+
 # ------------------------------------------------------------------------ trend
 
 def _slope(xs: Sequence[float], ys: Sequence[float]) -> float:

@@ -76,8 +76,8 @@ _UI = {
         "title": "KPI dashboard", "as_of": "As of", "period": "Period", "department": "Department",
         "as_of_note": "The date every number is computed as of. =TODAY() by default; type a date to look "
                       "back or to close a period at its deadline.",
-        "chart_attainment": "Attainment per KPI", "chart_actual_plan": "Actual as % of plan",
-        "series_actual": "Actual / plan",
+        "chart_attainment": "Attainment per KPI", "chart_actual_plan": "Against plan (right is better)",
+        "series_actual": "Against plan",
         "lists_title": "Dropdown lists (used by the data validation of the other sheets)",
         "yes_no": "Yes/No", "decision": "Decision", "status": "Status", "trend": "Trend",
         "input_title": "Type here", "kpi_pick": "Pick a KPI ID from the KPIs sheet.",
@@ -90,8 +90,8 @@ _UI = {
         "title": "KPI-overblik", "as_of": "Opgjort pr.", "period": "Periode", "department": "Afdeling",
         "as_of_note": "Datoen alle tal opgøres pr. =TODAY() som standard; skriv en dato for at se tilbage "
                       "eller afslutte en periode på fristen.",
-        "chart_attainment": "Målopfyldelse pr. KPI", "chart_actual_plan": "Faktisk i % af plan",
-        "series_actual": "Faktisk / plan",
+        "chart_attainment": "Målopfyldelse pr. KPI", "chart_actual_plan": "I forhold til plan (højre er bedre)",
+        "series_actual": "I forhold til plan",
         "lists_title": "Rullelister (bruges af datavalideringen på de andre ark)",
         "yes_no": "Ja/Nej", "decision": "Beslutning", "status": "Status", "trend": "Tendens",
         "input_title": "Skriv her", "kpi_pick": "Vælg et KPI-ID fra arket KPI'er.",
@@ -749,10 +749,11 @@ class _Writer:
         chart.show_blanks_as("gap")
         chart.set_size({"width": 620, "height": 420})
         ws.insert_chart(header_row, chart_col, chart)
-        # Actual against plan, unit-free: Actual / Plan per KPI, so a revenue in millions and a
-        # rate of 2% share one axis. The bars start at the 100% line (the KPI axis crosses
-        # there): a bar to the left falls short of the plan, one to the right beats it, and
-        # its length is the gap, however close to 100% all KPIs are.
+        # Actual against plan, unit-free (core.against_plan: Actual / Plan, mirrored for a
+        # decrease KPI), so a revenue in millions and a rate of 2% share one axis. The bars
+        # start at the 100% line (the KPI axis crosses there): whatever the direction, a bar
+        # to the left falls short of the plan, one to the right beats it, and its length is
+        # the gap, however close to 100% all KPIs are.
         chart2 = self.wb.add_chart({"type": "bar"})
         chart2.add_series({"name": ui["series_actual"], "categories": rng(id_col),
                            "values": rng(keys.index("calc_vs_plan")), "fill": {"color": "#2E75B6"}, "gap": 60})

@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from kpixl import core, examples, formulas, schema
+from kpixl import core, examples, formulas, schema, vocab
 from kpixl.cli import cli
 from kpixl.errors import DefinitionError, OutputError
 from kpixl.model import EvaluationRecord, KpiRecord, MeasurementRecord
@@ -276,8 +276,9 @@ def test_dashboard_charts_attainment_and_actual_as_percent_of_plan(tmp_path, lan
                     f"{sheet}!${letter['attainment']}$6:${letter['attainment']}$16")],
         "value_format": "0%", "value_min": 0.0, "category_axis_crosses_at": None, "plots_hidden_cells": False}
     assert chart_summary(vs_plan) == {
-        "title": "Actual as % of plan" if language == "en" else "Faktisk i % af plan", "direction": "bar",
-        "series": [("Actual / plan" if language == "en" else "Faktisk / plan", ids,
+        "title": "Against plan (right is better)" if language == "en" else "I forhold til plan (højre er bedre)",
+        "direction": "bar",
+        "series": [("Against plan" if language == "en" else "I forhold til plan", ids,
                     f"{sheet}!${letter['calc_vs_plan']}$6:${letter['calc_vs_plan']}$16")],
         # Bars grow from the 100% line, left when short of plan, right when beyond.
         "value_format": "0%", "value_min": None, "category_axis_crosses_at": 1.0, "plots_hidden_cells": True}
@@ -292,12 +293,14 @@ def test_dashboard_charts_attainment_and_actual_as_percent_of_plan(tmp_path, lan
     assert cell.value.count("NA()") == 2 and '""' not in cell.value
 
 
-def test_actual_as_percent_of_plan_formula_reads_the_kpis_row():
+def test_against_plan_formula_reads_the_kpis_row_and_its_direction():
     made = formulas.dashboard_formulas("xlwings", "en", first_data_row=6)["calc_vs_plan"]
     a, p = "INDEX(KPIs[[Actual]],ROW()-5)", "INDEX(KPIs[[Plan]],ROW()-5)"
-    assert made == f"=IF(AND(ISNUMBER({a}),ISNUMBER({p})),IF({p}>0,{a}/{p},NA()),NA())"
+    d = "INDEX(KPIs[[(calc) Direction]],ROW()-5)"
+    assert made == (f"=IF(AND(ISNUMBER({a}),ISNUMBER({p})),IF({p}>0,IF({d}=\"decrease\",2-{a}/{p},"
+                    f"IF({d}=\"maintain\",1-ABS({a}/{p}-1),{a}/{p})),NA()),NA())")
     assert formulas.dashboard_formulas("native", "da", first_data_row=6)["calc_vs_plan"] == \
-        made.replace("[[Actual]]", "[[Faktisk]]")
+        made.replace("[[Actual]]", "[[Faktisk]]").replace("[[(calc) Direction]]", "[[(beregn) Retning]]")
 
 
 def test_notes_and_smart_texts_wrap_in_wide_columns_and_prefilled_rows_grow(tmp_path):
@@ -538,7 +541,10 @@ def test_percent_units_switch_number_cells_to_percent_everywhere(blank, language
     # The Dashboard's row n shows the KPIs' row n: sheet row 6 is KPIs row 2.
     assert percent_rules(wb[schema.SHEET_DASHBOARD[language]]) == [
         ("D6:D55 E6:E55 F6:F55 J6:J55", f"ISNUMBER(MATCH(TRIM({quoted}!$G2),{units},0))")]
-    lookup = f"INDEX({quoted}!$G$2:$G$51,MATCH($A2,{quoted}!$A$2:$A$51,0))"
+    # A measurement's or evaluation's KPI is found by the ID key (kpixl.vocab), as every ID lookup.
+    key = vocab.excel_lookup_value(vocab.excel_key("$A2"))
+    keys = f"{quoted}!${letters['calc_key']}$2:${letters['calc_key']}$51"
+    lookup = f"INDEX({quoted}!$G$2:$G$51,MATCH({key},{keys},0))"
     assert percent_rules(wb[schema.MEASUREMENTS.sheet(language)]) == [
         ("C2:C3001", f"ISNUMBER(MATCH(TRIM({lookup}),{units},0))")]
     assert percent_rules(wb[schema.EVALUATION.sheet(language)]) == [
@@ -762,15 +768,20 @@ def test_native_workbook_recalculated_by_libreoffice_equals_the_core(tmp_path, r
             assert dash[0] == kpi_row[0] or (dash[0] in (None, "") and kpi_row[0] is None)
             assert close(kpi_row[by_key["attainment"]] if kpi_row[0] else None, dash[6]) or \
                 str(dash[6]).startswith("#VALUE!")
-            # The chart's Actual / Plan: a number only with a numeric actual and a plan above 0.
+            # The chart's actual against plan (core.against_plan, right is better): a number only
+            # with a numeric actual and a plan above 0.
             actual, plan = kpi_row[by_key["actual"]], kpi_row[by_key["plan"]]
             if isinstance(actual, (int, float)) and isinstance(plan, (int, float)) and plan > 0:
-                assert close(actual / plan, dash[ratio_col]), (kpi_row[0], actual, plan, dash[ratio_col])
+                direction = core.parse_direction(kpi_row[by_key["direction"]])
+                assert close(core.against_plan(actual, plan, direction), dash[ratio_col]), \
+                    (kpi_row[0], actual, plan, dash[ratio_col])
                 ratios["number"] += 1
+                ratios[direction] = ratios.get(direction, 0) + 1
             else:
                 assert dash[ratio_col] == "#N/A", (kpi_row[0], actual, plan, dash[ratio_col])
                 ratios["#N/A"] += 1
         assert ratios["number"] >= 10 and ratios["#N/A"] >= 5, ratios
+        assert ratios.get(core.DECREASE) and ratios.get(core.MAINTAIN), ratios
     udf = openpyxl.load_workbook(recalculated[-1], data_only=True)
     headers, rows = table_rows(udf, "KPIs")
     # Without the add-in the UDF cells are #NAME?, while trend and forecast still compute.
