@@ -147,17 +147,20 @@ def cli() -> None:
 @click.option("--measurement-rows", type=click.IntRange(1, 100_000),
               help="Rows in the Measurements table (a protected table cannot grow); default 60 per KPIs row, "
                    "3000 to 20000.")
+@click.option("--company", type=click.Path(dir_okay=False, path_type=Path),
+              help="Management workbook whose high-level KPIs the Parent KPI ID dropdown offers (refused if it "
+                   "does not validate).")
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
 @_version_option
 @_debug_option
 def template(out: Path, department, owner, language, formulas, start, deadline, examples, rows, measurement_rows,
-             force) -> None:
+             company, force) -> None:
     """Write a department workbook OUT.xlsx for staff to fill in."""
     from kpixl.template import write_template
 
     path = write_template(out, department=department, owner=owner, language=language, formulas=formulas,
                           start=start, deadline=deadline, examples=examples, rows=rows,
-                          measurement_rows=measurement_rows, force=force)
+                          measurement_rows=measurement_rows, company=company, force=force)
     click.echo(f"Wrote {path}")
 
 
@@ -186,10 +189,13 @@ def _isolation_options(command):
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--as-of", type=DATE, help="Date the checks are made as of: YYYY-MM-DD or today (default: today).")
 @click.option("--recursive", is_flag=True, help="Also read the workbooks in the subfolders of a folder.")
+@click.option("--company", type=click.Path(dir_okay=False, path_type=Path),
+              help="Management workbook: check every parent link, and deadline, direction and unit against the "
+                   "parent.")
 @_isolation_options
 @_version_option
 @_debug_option
-def validate(paths, output_format, strict, as_of, recursive, jobs, file_timeout, memory_limit) -> None:
+def validate(paths, output_format, strict, as_of, recursive, company, jobs, file_timeout, memory_limit) -> None:
     """Check department workbooks (a folder means every .xlsx/.xlsm in it).
 
     Prints one line per finding, `file:Sheet!A12: severity code: message`, and a
@@ -201,7 +207,7 @@ def validate(paths, output_format, strict, as_of, recursive, jobs, file_timeout,
 
     report = validate_paths(list(paths), as_of=as_of, strict=strict, progress=progress_reporter("Validating"),
                             jobs=jobs, file_timeout=file_timeout, memory_limit=memory_limit << 20,
-                            recursive=recursive)
+                            recursive=recursive, company=company)
     if output_format == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -309,6 +315,7 @@ def split(plan, out_dir, as_of, force) -> None:
     result = split_plan(plan, out_dir, force=force, as_of=as_of)
     for line in result.summary_lines():
         click.echo(line)
+
 
 
 @cli.command(context_settings=CONTEXT)

@@ -226,6 +226,16 @@ CODES: tuple[Code, ...] = (
          "type the high-level KPIs and the departments' KPIs"),
     Code('KPX807', WARNING, "the plan has no high-level KPI: nothing for the departments' KPIs to roll up to",
          'add the company KPIs with Level high'),
+    Code('KPX830', ERROR, "the parent KPI ID is not a high-level KPI of the company workbook (the message lists the "
+                          "company's IDs)",
+         "pick one of the company's IDs (a workbook made with `template --company` offers them in a dropdown)"),
+    Code('KPX831', WARNING, "the KPI's deadline is after its parent's deadline",
+         "move the deadline to the parent's or earlier"),
+    Code('KPX832', WARNING, "the KPI's direction differs from its parent's (e.g. decrease under increase)",
+         'nothing, if moving the KPI that way drives the parent; else correct the direction or the parent'),
+    Code('KPX833', WARNING, "the KPI's unit differs from its parent's (case ignored; `%`, `percent`, `pct`, ... are "
+                            "one unit)",
+         'nothing, for a driver measured in its own unit; else correct the unit or the parent'),
 )
 
 REGISTRY: dict[str, Code] = {code.id: code for code in CODES}

@@ -282,6 +282,25 @@ CATALOG: dict[str, list[tuple[str, str]]] = {
                 "{name:h} er {v:n}, en målopfyldelse på {p:n} %; mente du {q:n} %? skriv det med et %-tegn")],
     "KPX311": [("owner {who} looks like more than one person; a KPI has one responsible owner",
                 "ejeren {who} ligner mere end én person; en KPI har én ansvarlig ejer")],
+    "KPX830": [("parent KPI ID {pid} of KPI {id} is not a high-level KPI of the company workbook {file}; pick one "
+                "of {ids}",
+                "overordnet KPI-ID {pid} for KPI {id} er ikke en KPI på højt niveau i virksomhedens projektmappe "
+                "{file}; vælg en af {ids}")],
+    "KPX831": [("deadline {d} is after the deadline {pd} of its parent {pid}: the KPI is not due when the company "
+                "KPI is judged; move the deadline to {pd2} or earlier",
+                "fristen {d} ligger efter fristen {pd} for den overordnede {pid}: KPI'en er ikke afsluttet, når "
+                "virksomhedens KPI gøres op; flyt fristen til {pd2} eller tidligere")],
+    "KPX832": [("direction {dir:w} differs from its parent {pid} ({pdir:w}); fine if moving this KPI that way "
+                "drives the parent (the roll-up counts attainment), otherwise correct the direction or the parent "
+                "KPI ID",
+                "retningen {dir} afviger fra den overordnede {pid} ({pdir}); i orden, hvis KPI'en i den retning "
+                "driver den overordnede (oprulningen tæller målopfyldelse), ellers ret retningen eller det "
+                "overordnede KPI-ID")],
+    "KPX833": [("unit {unit} differs from its parent {pid} ({punit}); fine for a driver measured in its own unit "
+                "(the roll-up counts attainment), otherwise correct the unit or the parent KPI ID",
+                "enheden {unit} afviger fra den overordnede {pid} ({punit}); i orden for en drivende KPI målt i "
+                "sin egen enhed (oprulningen tæller målopfyldelse), ellers ret enheden eller det overordnede "
+                "KPI-ID")],
     "KPX401": [("KPI ID {id} is not in the KPIs table; pick an existing KPI ID or add the KPI",
                 "KPI-ID {id} findes ikke i tabellen på arket {@KPIs}; vælg et eksisterende KPI-ID, eller tilføj "
                 "KPI'en")],

@@ -998,6 +998,8 @@ def _read_metadata(reader: "_Reader", defined: dict[str, str], props: dict[str, 
     workbook.schema_version = version
     workbook.department = meta(schema.NAME_DEPARTMENT) or None
     workbook.formulas = meta(schema.NAME_FORMULAS) or None
+    workbook.company_file = meta(schema.NAME_COMPANY_FILE) or None
+    workbook.company_sha256 = meta(schema.NAME_COMPANY_SHA256) or None
     try:
         workbook.language = core.parse_language(language)
     except DefinitionError:
@@ -1252,6 +1254,8 @@ class _Reader:
                 continue
             seen[column.key] = col_number
             mapping[col_number] = column
+        # Where each input column is, so later checks can name a record's cell (validate --company).
+        self.workbook.columns[table.name] = {key: column_letter(c) for key, c in seen.items()}
         missing = [c for c in table.input_columns if c.required and not c.helper and c.key not in seen]
         missing_keys = {c.key for c in missing}
         for column in missing:

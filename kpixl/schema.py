@@ -21,6 +21,9 @@ NAME_LANGUAGE = "kpixl_language"
 NAME_DEPARTMENT = "kpixl_department"
 NAME_FORMULAS = "kpixl_formulas"
 NAME_AS_OF = "AsOf"
+# Written by ``kpixl template --company``: the company workbook the department workbook was made from.
+NAME_COMPANY_FILE = "kpixl_company_file"
+NAME_COMPANY_SHA256 = "kpixl_company_sha256"
 
 
 @dataclass(frozen=True)

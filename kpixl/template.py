@@ -264,6 +264,35 @@ _GUIDE = {
 }
 
 
+# template --company: the Lists column of the company's KPI IDs and the Guide section on them.
+_COMPANY_UI = {
+    "en": {
+        "list_title": "Company KPIs",
+        "parent_error": "Pick a company KPI ID from the list; the Guide lists the company's KPIs.",
+        "h2": "Company KPIs (from {file})",
+        "p": "These are the company's high-level KPIs, from the management workbook {file} (SHA-256 {sha}; "
+             "this workbook records both as the defined names kpixl_company_file and kpixl_company_sha256). "
+             "A low-level KPI supports one of them: pick its ID in Parent KPI ID, whose dropdown offers exactly "
+             "these IDs. They are read-only here: finance changes them in the management workbook and makes "
+             "new department workbooks from it.",
+        "kpi": "{kpi_id}  {name}. Owner: {owner}. Target: {target} ({direction}). Deadline: {deadline}.",
+        "none": "none",
+    },
+    "da": {
+        "list_title": "Virksomhedens KPI'er",
+        "parent_error": "Vælg et KPI-ID fra virksomhedens liste; Vejledningen viser virksomhedens KPI'er.",
+        "h2": "Virksomhedens KPI'er (fra {file})",
+        "p": "Dette er virksomhedens høje KPI'er fra ledelsens projektmappe {file} (SHA-256 {sha}; denne "
+             "projektmappe gemmer begge som de definerede navne kpixl_company_file og kpixl_company_sha256). "
+             "En lav KPI understøtter én af dem: vælg dens ID i Overordnet KPI-ID, hvis rulleliste tilbyder "
+             "netop disse ID'er. De kan ikke ændres her: økonomi retter dem i ledelsens projektmappe og laver "
+             "nye afdelingsprojektmapper ud fra den.",
+        "kpi": "{kpi_id}  {name}. Ansvarlig: {owner}. Mål: {target} ({direction}). Frist: {deadline}.",
+        "none": "ingen",
+    },
+}
+
+
 class _Worksheet(xlsxwriter.worksheet.Worksheet):
     """Remember prepared formulas: a table column repeats one formula on thousands of rows.
 
@@ -415,8 +444,9 @@ class _Writer:
     """Write one workbook; the methods follow the sheets."""
 
     def __init__(self, path: Path, *, department, owner, language, mode, start, deadline, rows, kpis,
-                 measurements, evaluations, as_of, measurement_rows=None):
+                 measurements, evaluations, as_of, measurement_rows=None, company=None):
         self.path = path
+        self.company = company  # kpixl.company.Company or None
         self.department = department
         self.owner = owner
         self.lang = language
@@ -507,6 +537,8 @@ class _Writer:
         self._lists()
         self._names()
         self._guide()
+        if self.company is not None:
+            self._company()
         self._kpis()
         self._measurements()
         self._dashboard()
@@ -580,6 +612,7 @@ class _Writer:
         ws.write_formula(2, col, fx.measurements_used_formula(self.lang), None, self.values.measurements_used)
         ws.set_column(col, col, 24)
         self.wb.define_name(fx.MEASUREMENTS_USED, f"={sheet}!${xl_col_to_name(col)}$3")
+        self.lists_free_col = col + 2  # the company's KPI IDs go here (template --company)
         ws.hide()
         ws.protect("", {"format_columns": True})
 
@@ -702,6 +735,10 @@ class _Writer:
             if col.key == "kpi_id" and table is not schema.KPIS:
                 options = {"validate": "list", "source": self._kpi_id_source(),
                            "error_type": "warning", "error_message": self.ui["kpi_pick"]}
+            if col.key == "parent_id" and self.company is not None:
+                # Replaces the column's rule (one validation per cell): only the company's KPI IDs.
+                options = {"validate": "list", "source": self.company_source,
+                           "error_message": _COMPANY_UI[self.lang]["parent_error"]}
             note = col.note(self.lang)
             if not options and not note:
                 continue
@@ -947,6 +984,47 @@ class _Writer:
             "input_message": table.column("new_target").note(self.lang),
             "error_message": self.ui["new_target_error"]})
 
+    # ---------------------------------------------------------------- company
+
+    def _company(self) -> None:
+        """List the company's KPI IDs on the Lists sheet (the Parent KPI ID dropdown's source),
+        describe them on the Guide (locked, like all of it) and record the company workbook."""
+        company, ui = self.company, _COMPANY_UI[self.lang]
+        ws, col = self.ws_lists, self.lists_free_col
+        ws.write_string(1, col, ui["list_title"], self.f_header)
+        for i, kpi_id in enumerate(company.ids):
+            ws.write_string(2 + i, col, kpi_id)
+        ws.set_column(col, col, 16)
+        letter = xl_col_to_name(col)
+        self.company_source = (f"={_sheet_ref(schema.SHEET_LISTS[self.lang])}!${letter}$3:"
+                               f"${letter}${2 + len(company.ids)}")
+        guide = self.ws_guide
+        row = guide.dim_rowmax + 2  # below the Guide's text, one row apart
+        guide.write_string(row, 0, ui["h2"].format(file=company.file_name), self.f_h2)
+        text = ui["p"].format(file=company.file_name, sha=company.sha256)
+        guide.write_string(row + 1, 0, text, self.f_wrap)
+        guide.set_row(row + 1, 15 * (len(text) // 105 + 1))
+        for i, kpi in enumerate(company.kpis):
+            guide.write_string(row + 2 + i, 0, ui["kpi"].format(
+                kpi_id=kpi.kpi_id, name=kpi.name or "", owner=kpi.owner or ui["none"],
+                target=self._target_text(kpi.target, kpi.unit), deadline=kpi.deadline.isoformat() if kpi.deadline
+                else ui["none"], direction=core.word("direction", kpi.direction or core.INCREASE, self.lang)),
+                self.f_wrap)
+        for name, value in ((schema.NAME_COMPANY_FILE, company.file_name),
+                            (schema.NAME_COMPANY_SHA256, company.sha256)):
+            self.wb.define_name(name, _str_constant(value))
+            self.wb.set_custom_property(name, value)
+
+    def _target_text(self, value: float | None, unit: str | None) -> str:
+        """Return a target as a reader sees it: 10% for a percent unit, else 1,200 DKK (Danish: 1.200)."""
+        if value is None:
+            return _COMPANY_UI[self.lang]["none"]
+        percent = " ".join(str(unit or "").split()).casefold() in PERCENT_UNITS
+        text = f"{value * 100:,.10g}%" if percent else f"{value:,.10g}"
+        if self.lang == "da":
+            text = text.translate(str.maketrans(",.", ".,"))
+        return text if percent or not unit else f"{text} {unit}"
+
 
 def measurement_capacity(rows: int = 50, prefilled: int = 0, measurement_rows: int | None = None) -> int:
     """Return the number of data rows of the Measurements table.
@@ -971,9 +1049,24 @@ def _check_records(kpis: Sequence[KpiRecord]) -> None:
         seen.add(kpi_key(k.kpi_id))
 
 
+def _company(company, records: Sequence[KpiRecord]):
+    """Return the company of ``template --company`` (None without), checking the prefilled parents."""
+    if company is None:
+        return None
+    from kpixl.company import Company, read_company, unknown_parents
+
+    linked = company if isinstance(company, Company) else read_company(company)
+    unknown = unknown_parents(linked, list(records))
+    if unknown:
+        names = ", ".join(f"{k.kpi_id} (parent {k.parent_id})" for k in unknown)
+        raise DefinitionError(f"{len(unknown)} KPI(s) name a parent that is not a high-level KPI of "
+                              f"{linked.file_name}: {names}; use one of {', '.join(linked.ids)}")
+    return linked
+
+
 def write_template(path, *, department=None, owner=None, language="en", formulas="native", start=None,
                    deadline=None, examples=False, rows=50, force=False, kpis=None, measurements=None,
-                   evaluations=None, as_of=None, measurement_rows=None) -> Path:
+                   evaluations=None, as_of=None, measurement_rows=None, company=None) -> Path:
     """Write a department workbook to ``path`` and return the path.
 
     ``rows`` sizes the KPIs, Dashboard and Evaluation tables; ``measurement_rows``
@@ -981,6 +1074,12 @@ def write_template(path, *, department=None, owner=None, language="en", formulas
     ``kpis``/``measurements``/``evaluations`` prefill the tables (canonical records);
     ``examples`` puts the example SMART KPIs first; ``as_of`` fixes the AsOf cell
     instead of ``=TODAY()``. Refuses an existing file unless ``force``.
+
+    ``company`` (a management workbook's path, or a :class:`kpixl.company.Company`)
+    makes the Parent KPI ID dropdown offer exactly the company's high-level KPI IDs,
+    lists those KPIs on the Guide and records the company workbook's file name and
+    SHA-256 as defined names; an invalid management workbook is refused with its
+    findings, and so is a prefilled KPI whose parent is not a company KPI.
     """
     if language not in schema.LANGUAGES:
         raise DefinitionError(f"unknown language {language!r}; use en or da")
@@ -1000,11 +1099,13 @@ def write_template(path, *, department=None, owner=None, language="en", formulas
         records.extend(example_set.example_kpis(language, owner, department, start, deadline))
     records.extend(kpis or [])
     _check_records(records)
+    linked = _company(company, records)
     target = Path(path)
-    with atomic_output(target, force=force) as temp:
+    with atomic_output(target, force=force, inputs=[linked.path] if linked else []) as temp:
         _Writer(temp, department=department, owner=owner, language=language, mode=formulas, start=start,
                 deadline=deadline, rows=int(rows), kpis=records, measurements=list(measurements or []),
                 evaluations=evaluations or [], as_of=as_of,
-                measurement_rows=None if measurement_rows is None else int(measurement_rows)).write()
+                measurement_rows=None if measurement_rows is None else int(measurement_rows),
+                company=linked).write()
     return target
 
