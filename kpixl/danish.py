@@ -332,6 +332,31 @@ CATALOG: dict[str, list[tuple[str, str]]] = {
                 "or thousands typed as units?)",
                 "værdien {v:n} er mere end {m:n} gange KPI'ens målværdi {t:n}; tjek værdien og dens enhed (en "
                 "tastefejl, eller tusinder skrevet som enheder?)")],
+    "KPX601": [("KPI ID {id} is also in {where}; KPI IDs must be unique across the company: rename one of them",
+                "KPI-ID {id} findes også i {where}; KPI-ID'er skal være entydige i hele virksomheden: omdøb en af "
+                "dem"),
+               ("KPI ID {id} is also in {where}; KPI IDs must be unique across the company and no file is preferred, "
+                "so all of them are left out: remove the copy or rename the KPI in one file",
+                "KPI-ID {id} findes også i {where}; KPI-ID'er skal være entydige i hele virksomheden, og ingen fil "
+                "foretrækkes, så de udelades alle: fjern kopien, eller omdøb KPI'en i den ene fil")],
+    "KPX602": [("parent KPI ID {parent} of KPI {id} matches no high-level KPI in any input ({files} and {n} more); "
+                "use the ID of a KPI with level high",
+                "{@KPIs.parent_id} {parent} for KPI {id} svarer ikke til nogen KPI på højt niveau i nogen af "
+                "filerne ({files} og {n} flere); brug ID'et på en KPI med niveau høj"),
+               ("parent KPI ID {parent} of KPI {id} matches no high-level KPI in any input ({files}); use the ID of a "
+                "KPI with level high",
+                "{@KPIs.parent_id} {parent} for KPI {id} svarer ikke til nogen KPI på højt niveau i nogen af "
+                "filerne ({files}); brug ID'et på en KPI med niveau høj")],
+    "KPX603": [("department {dept} is also in {other}; each department belongs in one workbook: merge the two files "
+                "or correct the department",
+                "afdelingen {dept} findes også i {other}; hver afdeling hører til i én projektmappe: flet de to "
+                "filer, eller ret afdelingen"),
+               ("department {dept} is also in {others}; each department belongs in one workbook and no file is "
+                "preferred, so all of them are left out: remove the copy, merge the files or correct the department",
+                "afdelingen {dept} findes også i {others}; hver afdeling hører til i én projektmappe, og ingen fil "
+                "foretrækkes, så de udelades alle: fjern kopien, flet filerne, eller ret afdelingen")],
+    "KPX604": [("KPI {id}: {inner:m}", "KPI {id}: {inner:m}")],
+    "KPX605": [("could not be read ({why})", "kunne ikke læses ({why})")],
     "KPX501": [("KPI ID {id} is not in the KPIs table; pick an existing KPI ID",
                 "KPI-ID {id} findes ikke i tabellen på arket {@KPIs}; vælg et eksisterende KPI-ID")],
     "KPX502": [("decision Adjust target needs a new target; type it in New target",
