@@ -40,7 +40,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from kpixl import core, isolation
+from kpixl import core, danish, isolation
 from kpixl.errors import DefinitionError, KpixlError, OutputError, ValidationFailed
 from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, Finding, FindingsView, KpiRecord, MeasurementRecord,
                          Place, left_out_summary)
@@ -251,6 +251,7 @@ class Source(FindingsView):
     findings: list[Finding] = field(default_factory=list)
     status: str = INCLUDED
     reason: str | None = None
+    language: str = "en"  # the workbook's language: its cross-file findings are said in it
 
 
 class MeasurementRows:
@@ -337,6 +338,7 @@ def source_from_workbook(workbook: DepartmentWorkbook, as_of: date, *, size: int
     of the file instead of a traceback.
     """
     source = Source(path=str(workbook.path), department=_department_of(workbook), size=size, sha256=sha256,
+                    language=workbook.language,
                     findings=list(workbook.findings))
     series = workbook.measurements_by_kpi()
     has_errors = any(f.severity == ERROR for f in workbook.findings)
@@ -470,6 +472,8 @@ def _cross_file_rules(sources: list[Source], skip_invalid: bool) -> None:
     else:
         _earlier_claims(pool)
     _orphans(sources, pool, skip_invalid)
+    for source in sources:  # a Danish department's findings are said in Danish (kpixl.danish)
+        source.findings = danish.localize(source.findings, source.language)
 
 
 def _earlier_claims(pool: list[Source]) -> None:

@@ -426,24 +426,35 @@ def _slope(xs: Sequence[float], ys: Sequence[float]) -> float:
     return sxy / sxx
 
 
+def trend_slope(values: Sequence[float], direction: str = INCREASE, target: float | None = None) -> float | None:
+    """Return the relative slope rel = slope*(n-1)/s that :func:`trend` judges (None below 2 values).
+
+    s = mean |values| (0 gives 1); a maintain KPI's values are its distances |v - t|.
+    """
+    values = list(values)
+    if len(values) < 2:
+        return None
+    if direction == MAINTAIN:
+        if target is None:
+            raise DefinitionError("a maintain trend needs the target to measure distances from")
+        values = [abs(v - target) for v in values]
+    n = len(values)
+    slope = _slope(range(n), values)
+    scale = math.fsum(abs(v) for v in values) / n or 1.0
+    return slope * (n - 1) / scale
+
+
 def trend(values: Sequence[float], direction: str = INCREASE, target: float | None = None) -> str:
     """Return Improving / Stable / Worsening / No data for values in period order.
 
     rel = slope*(n-1)/s with s = mean |values| (0 gives 1); |rel| < 0.02 is Stable.
     Maintain fits the distances |v - t| and treats them as decrease.
     """
-    values = list(values)
-    if len(values) < 2:
+    rel = trend_slope(values, direction, target)
+    if rel is None:
         return NO_DATA
     if direction == MAINTAIN:
-        if target is None:
-            raise DefinitionError("a maintain trend needs the target to measure distances from")
-        values = [abs(v - target) for v in values]
         direction = DECREASE
-    n = len(values)
-    slope = _slope(range(n), values)
-    scale = math.fsum(abs(v) for v in values) / n or 1.0
-    rel = slope * (n - 1) / scale
     if abs(rel) < TREND_STABLE_BAND:
         return STABLE
     good = rel > 0 if direction == INCREASE else rel < 0
@@ -483,6 +494,22 @@ def forecast(period_ends: Sequence[date], values: Sequence[float], deadline: dat
     mx = math.fsum(xs) / n
     my = math.fsum(ys) / n
     return my + slope * (to_serial(deadline) - mx)
+
+
+def met_target(final_actual: float | None, target: float, direction: str = INCREASE,
+               tolerance: float | None = None) -> bool | None:
+    """Return whether a final actual reached the target (the Evaluation's Met target); None without one.
+
+    increase ``a >= t``, decrease ``a <= t``, maintain ``|a - t| <= tolerance`` (default 10% of |t|).
+    """
+    if final_actual is None:
+        return None
+    if direction == INCREASE:
+        return final_actual >= target
+    if direction == DECREASE:
+        return final_actual <= target
+    tol = DEFAULT_TOLERANCE_SHARE * abs(target) if tolerance is None else tolerance
+    return abs(final_actual - target) <= tol
 
 
 # ---------------------------------------------------------------------- roll-up

@@ -216,7 +216,7 @@ def _check_mode(mode: str) -> None:
 
 # ------------------------------------------------------------------------ KPIs table
 
-def kpi_formulas(mode: str = XLWINGS, language: str = "en") -> dict[str, str]:
+def kpi_formulas(mode: str = NATIVE, language: str = "en") -> dict[str, str]:
     """Return the calculated-column formula of every computed KPIs column (helpers too), by key."""
     _check_mode(mode)
     r = Refs(language)
@@ -378,7 +378,7 @@ def kpi_formulas(mode: str = XLWINGS, language: str = "en") -> dict[str, str]:
 
 # ----------------------------------------------------------------- Measurements table
 
-def measurement_formulas(mode: str = XLWINGS, language: str = "en") -> dict[str, str]:
+def measurement_formulas(mode: str = NATIVE, language: str = "en") -> dict[str, str]:
     """Return the calculated-column formula of every Measurements helper column, by key.
 
     The helpers are plain Excel in both modes (Trend and Forecast need them).
@@ -435,7 +435,7 @@ def measurements_used_formula(language: str = "en") -> str:
 
 # ------------------------------------------------------------------ Evaluation table
 
-def evaluation_formulas(mode: str = XLWINGS, language: str = "en") -> dict[str, str]:
+def evaluation_formulas(mode: str = NATIVE, language: str = "en") -> dict[str, str]:
     """Return the formulas of Evaluation's computed columns (the same in both modes)."""
     _check_mode(mode)
     r = Refs(language)
@@ -486,7 +486,7 @@ DASHBOARD_COLUMNS = (
 DASHBOARD_HELPERS = ("calc_vs_plan",)
 
 
-def dashboard_formulas(mode: str = XLWINGS, language: str = "en", *, first_data_row: int = 2) -> dict[str, str]:
+def dashboard_formulas(mode: str = NATIVE, language: str = "en", *, first_data_row: int = 2) -> dict[str, str]:
     """Return the Dashboard table's column formulas: row n shows the KPIs table's row n.
 
     The helper column ``calc_vs_plan`` (:data:`DASHBOARD_HELPERS`) holds the row's actual
