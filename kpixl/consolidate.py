@@ -306,9 +306,9 @@ class MeasurementRows:
 
     def __iter__(self) -> Iterator[tuple]:
         count = len(self.kpi_ids)
-        blank = [None] * count if self.entered_by is None or self.notes is None else None
-        entered_by = self.entered_by if self.entered_by is not None else blank
-        notes = self.notes if self.notes is not None else blank
+        blank: list = [None] * count if self.entered_by is None or self.notes is None else []
+        entered_by: Iterable = self.entered_by if self.entered_by is not None else blank
+        notes: Iterable = self.notes if self.notes is not None else blank
         if self.rows is not None:
             prefix = self.prefix
             origins: Iterable = (f"{prefix}{row}" for row in self.rows)

@@ -796,14 +796,14 @@ class _Writer:
     # ------------------------------------------------------------------- KPIs
 
     def _kpi_row(self, k: KpiRecord) -> list:
-        values = []
+        values: list = []
         for col in schema.KPIS.columns:
             if col.computed:
                 values.append(None)
                 continue
             value = getattr(k, col.key, None)
             if col.kind == "vocab" and value is not None:
-                value = core.word(col.vocabulary, value, self.lang)
+                value = core.word(col.vocabulary or "", value, self.lang)
             values.append(value)
         return values
 
@@ -944,7 +944,7 @@ class _Writer:
         for kpi_id in ids:
             e = by_id.get(kpi_key(kpi_id))
             decision = schema.DECISION_WORDS[self.lang][e.decision] if e and e.decision else None
-            row = []
+            row: list = []
             for col in table.columns:
                 if col.key == "kpi_id":
                     row.append(kpi_id)
