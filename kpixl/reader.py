@@ -1037,6 +1037,24 @@ def interpret_number_text(text: str) -> tuple[list[float], str]:
     ``"12,5"`` gives [12.5]; ``"1.234"`` gives [1234, 1.234] (Danish thousands or a decimal point);
     ``"12%"`` gives [0.12]. Nothing is guessed silently: callers show every reading.
     """
+    sign, raw, scale, note = _undecorated_number(text)
+    if not raw or not re.fullmatch(r"[0-9.,]+", raw) or not any(ch.isdigit() for ch in raw):
+        return [], ""
+    readings = _separator_readings(raw)
+    if not readings:
+        return [], ""
+    try:
+        values = [float(sign + r) * scale for r in readings]
+    except ValueError:
+        return [], ""
+    return values, note
+
+
+def _undecorated_number(text: str) -> tuple[str, str, float, str]:
+    """Strip what surrounds a number typed as text: spaces, a percent sign, a currency, a sign, a quote.
+
+    Returns (sign, the digits and separators left, scale, note).
+    """
     raw = text.strip()
     for space in _SPACES:
         raw = raw.replace(space, "")
@@ -1054,36 +1072,34 @@ def interpret_number_text(text: str) -> tuple[list[float], str]:
         sign, raw = ("-" if raw[0] != "+" else ""), raw[1:]
     if raw.startswith("'"):
         raw = raw[1:]
-    if not raw or not re.fullmatch(r"[0-9.,]+", raw) or not any(ch.isdigit() for ch in raw):
-        return [], ""
-    readings: list[str] = []
+    return sign, raw, scale, note
+
+
+def _separator_readings(raw: str) -> list[str]:
+    """Return each reading of digits with "," and "." as a Python number text (empty when none fits).
+
+    Owns the separator rules: both present means the last one is the decimal; one kind
+    repeated means thousands; a single one before three digits is either.
+    """
     commas, dots = raw.count(","), raw.count(".")
     if commas == 0 and dots == 0:
-        readings = [raw]
-    elif commas and dots:
+        return [raw]
+    if commas and dots:
         decimal = "," if raw.rfind(",") > raw.rfind(".") else "."
         thousands = "." if decimal == "," else ","
         if raw.count(decimal) > 1:
-            return [], ""
-        readings = [raw.replace(thousands, "").replace(decimal, ".")]
-    else:
-        sep = "," if commas else "."
-        parts = raw.split(sep)
-        if len(parts) > 2:
-            if all(len(p) == 3 for p in parts[1:]) and parts[0]:
-                readings = [raw.replace(sep, "")]
-            else:
-                return [], ""
-        elif len(parts[1]) == 3 and parts[0] and parts[0] != "0":
-            # 1.234 / 1,234: thousands separator or decimal separator; say both.
-            readings = [raw.replace(sep, ""), raw.replace(sep, ".")]
-        else:
-            readings = [raw.replace(sep, ".")]
-    try:
-        values = [float(sign + r) * scale for r in readings]
-    except ValueError:
-        return [], ""
-    return values, note
+            return []
+        return [raw.replace(thousands, "").replace(decimal, ".")]
+    sep = "," if commas else "."
+    parts = raw.split(sep)
+    if len(parts) > 2:
+        if all(len(p) == 3 for p in parts[1:]) and parts[0]:
+            return [raw.replace(sep, "")]
+        return []
+    if len(parts[1]) == 3 and parts[0] and parts[0] != "0":
+        # 1.234 / 1,234: thousands separator or decimal separator; say both.
+        return [raw.replace(sep, ""), raw.replace(sep, ".")]
+    return [raw.replace(sep, ".")]
 
 
 def number_text_message(label: str, text: str) -> str | None:
