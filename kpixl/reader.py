@@ -1540,64 +1540,91 @@ class _Reader:
             return value
         if kind == "date" and type(value) is date:
             return value
-        if core.is_blank(value):
-            return None
-        label = _nice_label(column.en)
+        try:
+            return type_cell(column, value)
+        except _CellFinding as found:
+            self.finding(found.code, ERROR, found.message, sheet, ref, kpi_id)
+            raise _CellProblem from None
 
-        def problem(code: str, message: str):
-            self.finding(code, ERROR, message, sheet, ref, kpi_id)
-            raise _CellProblem
 
-        if column.kind == "text":
-            converted = _converted_id_message(column, label, value)
-            if converted:
-                problem(E_ID_CONVERTED, converted)
-            return _text(value)
-        if column.kind == "number":
-            if isinstance(value, bool):
-                problem(E_WRONG_TYPE, f"{label} is {'TRUE' if value else 'FALSE'}, not a number; type a number")
-            if isinstance(value, (int, float)):
-                try:
-                    return core.to_number(value, label)
-                except DefinitionError as error:
-                    problem(E_NOT_NUMBER, f"{error}; type a number")
-            if isinstance(value, (date, datetime)):
-                problem(E_WRONG_TYPE, f"{label} is a date ({_iso(value)}), not a number; type a number "
-                                      "(and use a number format, not a date format)")
-            text = str(value)
-            message = number_text_message(label, text.strip())
-            if message:
-                problem(E_NUMBER_AS_TEXT, message)
-            problem(E_NOT_NUMBER, f'{label} "{text.strip()}" is not a number; type a number')
-        if column.kind == "date":
-            if isinstance(value, (date, datetime)):
-                return value.date() if isinstance(value, datetime) else value
-            if isinstance(value, bool):
-                problem(E_NOT_DATE, f"{label} is {'TRUE' if value else 'FALSE'}, not a date; type a date")
-            if isinstance(value, (int, float)):
-                try:
-                    return core.to_date(value)
-                except DefinitionError:
-                    problem(E_NOT_DATE, f"{label} {_fmt_number(float(value))} is not a date; type a date "
-                                        "(e.g. 2026-06-30)")
-            text = str(value).strip()
-            meanings = date_text_meanings(text)
-            if len(meanings) == 1:
-                problem(E_DATE_AS_TEXT, f'{label} "{text}" is text; type it as a date ({meanings[0].isoformat()})')
-            if meanings:
-                options = " or ".join(d.isoformat() for d in meanings)
-                problem(E_DATE_AS_TEXT, f'{label} "{text}" is text; it could mean {options}; type the date you mean '
-                                        "as a date")
-            problem(E_NOT_DATE, f'{label} "{text}" is not a date; type a date (e.g. 2026-06-30)')
-        if column.kind == "vocab":
-            word = _text(value)
-            try:
-                if column.vocabulary == "decision":
-                    return schema.parse_decision(word)
-                return core.parse_word(column.vocabulary or "", word)
-            except DefinitionError as error:
-                problem(E_VOCABULARY, f"{label}: {error}")
-        return value
+def type_cell(column: schema.Column, value: Any) -> Any:
+    """Return the typed value of one cell of ``column`` (None when blank); raise _CellFinding when it does not fit.
+
+    Pure: the caller names the place. Each kind of column has its own function below.
+    """
+    if core.is_blank(value):
+        return None
+    label = _nice_label(column.en)
+    if column.kind == "text":
+        return _text_cell(column, label, value)
+    if column.kind == "number":
+        return _number_cell(label, value)
+    if column.kind == "date":
+        return _date_cell(label, value)
+    if column.kind == "vocab":
+        return _vocab_cell(column, label, value)
+    return value
+
+
+def _text_cell(column: schema.Column, label: str, value: Any) -> str | None:
+    """Type a text cell: an ID Excel turned into a number or date is a finding (KPX205)."""
+    converted = _converted_id_message(column, label, value)
+    if converted:
+        raise _CellFinding(E_ID_CONVERTED, converted)
+    return _text(value)
+
+
+def _number_cell(label: str, value: Any) -> float | None:
+    """Type a number cell: TRUE/FALSE, a date, or text (even number-like text) is a finding."""
+    if isinstance(value, bool):
+        raise _CellFinding(E_WRONG_TYPE, f"{label} is {'TRUE' if value else 'FALSE'}, not a number; type a number")
+    if isinstance(value, (int, float)):
+        try:
+            return core.to_number(value, label)
+        except DefinitionError as error:
+            raise _CellFinding(E_NOT_NUMBER, f"{error}; type a number") from None
+    if isinstance(value, (date, datetime)):
+        raise _CellFinding(E_WRONG_TYPE, f"{label} is a date ({_iso(value)}), not a number; type a number "
+                                         "(and use a number format, not a date format)")
+    text = str(value)
+    message = number_text_message(label, text.strip())
+    if message:
+        raise _CellFinding(E_NUMBER_AS_TEXT, message)
+    raise _CellFinding(E_NOT_NUMBER, f'{label} "{text.strip()}" is not a number; type a number')
+
+
+def _date_cell(label: str, value: Any) -> date | None:
+    """Type a date cell: a serial number is read as Excel's date; TRUE/FALSE or text is a finding."""
+    if isinstance(value, (date, datetime)):
+        return value.date() if isinstance(value, datetime) else value
+    if isinstance(value, bool):
+        raise _CellFinding(E_NOT_DATE, f"{label} is {'TRUE' if value else 'FALSE'}, not a date; type a date")
+    if isinstance(value, (int, float)):
+        try:
+            return core.to_date(value)
+        except DefinitionError:
+            raise _CellFinding(E_NOT_DATE, f"{label} {_fmt_number(float(value))} is not a date; type a date "
+                                           "(e.g. 2026-06-30)") from None
+    text = str(value).strip()
+    meanings = date_text_meanings(text)
+    if len(meanings) == 1:
+        raise _CellFinding(E_DATE_AS_TEXT, f'{label} "{text}" is text; type it as a date ({meanings[0].isoformat()})')
+    if meanings:
+        options = " or ".join(d.isoformat() for d in meanings)
+        raise _CellFinding(E_DATE_AS_TEXT, f'{label} "{text}" is text; it could mean {options}; type the date you '
+                                           "mean as a date")
+    raise _CellFinding(E_NOT_DATE, f'{label} "{text}" is not a date; type a date (e.g. 2026-06-30)')
+
+
+def _vocab_cell(column: schema.Column, label: str, value: Any) -> Any:
+    """Type a cell of a closed vocabulary (direction, aggregation, decision...): another word is a finding."""
+    word = _text(value)
+    try:
+        if column.vocabulary == "decision":
+            return schema.parse_decision(word)
+        return core.parse_word(column.vocabulary or "", word)
+    except DefinitionError as error:
+        raise _CellFinding(E_VOCABULARY, f"{label}: {error}") from None
 
 
 def _values_outside(values: dict[str, list[Any]], rows: list[int]) -> bool:
@@ -1706,6 +1733,15 @@ def _required_columns(table: schema.Table) -> tuple[schema.Column, ...]:
     if found is None:
         found = _REQUIRED[table.name] = tuple(c for c in table.input_columns if c.required)
     return found
+
+
+class _CellFinding(Exception):
+    """A cell that does not fit its column: the finding's code and message (the caller adds the place)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
 
 
 class _CellProblem(Exception):
