@@ -439,26 +439,8 @@ def _check_zip(shown: str, handle, data: bytes) -> Package:
     with archive:
         infos = archive.infolist()
         names = {info.filename for info in infos}
-        if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
-            if "xl/workbook.bin" in names:
-                _fail(shown, E_NOT_XLSX, "is an Excel binary workbook (.xlsb); save it as an Excel Workbook (.xlsx)")
-            if "word/document.xml" in names or "ppt/presentation.xml" in names:
-                _fail(shown, E_NOT_XLSX, "is a Word or PowerPoint file, not an Excel workbook")
-            if "content.xml" in names:
-                _fail(shown, E_NOT_XLSX, "is an OpenDocument spreadsheet (.ods); save it as an Excel Workbook (.xlsx)")
-            _fail(shown, E_NOT_XLSX, "is a zip file but not an Excel workbook (no xl/workbook.xml); "
-                                     "give the .xlsx workbook")
-        if len(infos) > MAX_MEMBERS:
-            _fail(shown, E_TOO_BIG, f"holds {len(infos)} parts (limit {MAX_MEMBERS}); "
-                                    "this is not a department workbook")
-        total = sum(info.file_size for info in infos)
-        if total > MAX_TOTAL_UNCOMPRESSED:
-            _fail(shown, E_TOO_BIG, f"unpacks to {total / 2**20:.0f} MB (limit {MAX_TOTAL_UNCOMPRESSED // 2**20} MB); "
-                                    "this is far beyond a department workbook (possible decompression bomb)")
-        for info in infos:
-            if info.file_size > RATIO_CHECK_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-                _fail(shown, E_RATIO, f"part {info.filename} unpacks {info.file_size // max(info.compress_size, 1)} "
-                                      f"times its packed size (limit {MAX_RATIO}:1); possible decompression bomb")
+        _check_is_xlsx(shown, names)
+        _check_sizes(shown, infos)
         pkg = Package(path=shown, names=names, parts={}, sheets={}, data=data,
                       infos={info.filename: info for info in infos})
         # Other parts first: the structure (workbook, relationships, tables) then names each
@@ -476,18 +458,56 @@ def _check_zip(shown: str, handle, data: bytes) -> Package:
         for rel_type, target in _relationships(pkg, "xl/workbook.xml").values():
             if rel_type.endswith("/worksheet") and target in pkg.infos and pkg.infos[target] not in sheets:
                 sheets.append(pkg.infos[target])
-        columns: dict[str, set[int]] = {}
-        try:
-            pkg.structure = _structure(pkg)
-            for table in pkg.structure[2]:
-                table_schema = next((t for t in schema.TABLES if t.name.casefold() == table.name.casefold()), None)
-                if table_schema is not None:
-                    columns.setdefault(table.sheet_part, set()).update(_input_columns(table_schema, table))
-        except WorkbookError:
-            pkg.structure = None  # the reader reports it, after the sheets are known to be safe
+        columns = _input_columns_by_sheet(pkg)
         for info in sheets:
             _check_sheet(pkg, archive, info, columns.get(info.filename))
         return pkg
+
+
+def _check_is_xlsx(shown: str, names: set[str]) -> None:
+    """Reject a zip package that is no .xlsx workbook, naming what it is when known (.xlsb, Word, .ods)."""
+    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+        if "xl/workbook.bin" in names:
+            _fail(shown, E_NOT_XLSX, "is an Excel binary workbook (.xlsb); save it as an Excel Workbook (.xlsx)")
+        if "word/document.xml" in names or "ppt/presentation.xml" in names:
+            _fail(shown, E_NOT_XLSX, "is a Word or PowerPoint file, not an Excel workbook")
+        if "content.xml" in names:
+            _fail(shown, E_NOT_XLSX, "is an OpenDocument spreadsheet (.ods); save it as an Excel Workbook (.xlsx)")
+        _fail(shown, E_NOT_XLSX, "is a zip file but not an Excel workbook (no xl/workbook.xml); "
+                                 "give the .xlsx workbook")
+
+
+def _check_sizes(shown: str, infos: list[zipfile.ZipInfo]) -> None:
+    """Reject a package with too many parts, too much unpacked, or a part packed too tightly (a zip bomb)."""
+    if len(infos) > MAX_MEMBERS:
+        _fail(shown, E_TOO_BIG, f"holds {len(infos)} parts (limit {MAX_MEMBERS}); "
+                                "this is not a department workbook")
+    total = sum(info.file_size for info in infos)
+    if total > MAX_TOTAL_UNCOMPRESSED:
+        _fail(shown, E_TOO_BIG, f"unpacks to {total / 2**20:.0f} MB (limit {MAX_TOTAL_UNCOMPRESSED // 2**20} MB); "
+                                "this is far beyond a department workbook (possible decompression bomb)")
+    for info in infos:
+        if info.file_size > RATIO_CHECK_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            _fail(shown, E_RATIO, f"part {info.filename} unpacks {info.file_size // max(info.compress_size, 1)} "
+                                  f"times its packed size (limit {MAX_RATIO}:1); possible decompression bomb")
+
+
+def _input_columns_by_sheet(pkg: Package) -> dict[str, set[int]]:
+    """Read the package's structure into ``pkg.structure`` and return each sheet part's input columns.
+
+    A structure that cannot be read leaves ``pkg.structure`` None: the reader reports it,
+    after the sheets are known to be safe.
+    """
+    columns: dict[str, set[int]] = {}
+    try:
+        pkg.structure = _structure(pkg)
+        for table in pkg.structure[2]:
+            table_schema = next((t for t in schema.TABLES if t.name.casefold() == table.name.casefold()), None)
+            if table_schema is not None:
+                columns.setdefault(table.sheet_part, set()).update(_input_columns(table_schema, table))
+    except WorkbookError:
+        pkg.structure = None  # the reader reports it, after the sheets are known to be safe
+    return columns
 
 
 def _read_member(pkg: Package, archive: zipfile.ZipFile, info: zipfile.ZipInfo, reuse: bool = False):
