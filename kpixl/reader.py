@@ -43,7 +43,7 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import defusedxml.ElementTree as SafeET
 import numpy as np
@@ -643,12 +643,7 @@ def _check_sheet_extent(shown: str, member: str, content: bytes, prefixed: bool,
     hold a formula or an error, are looked at in Python. With ``columns``, returns those
     cells (see :class:`_SheetScan`); without, None.
     """
-    word = _DIMENSION_WORD_RE.search(content)
-    if word is not None:
-        found = word.start()
-        match = _DIMENSION_RE.search(content, max(0, found - 64), found + 4096)
-        if match:
-            _check_dimension(shown, member, _unescape(match.group(1)))
+    _check_declared_dimension(shown, member, content)
     data = np.frombuffer(content if len(content) else b"\0", dtype=np.uint8)
     last = data.size - 1
     hits = _scratch("hits", data.size, "bool")[:data.size]  # reused: fresh 10 MB arrays cost page faults
@@ -677,6 +672,33 @@ def _check_sheet_extent(shown: str, member: str, content: bytes, prefixed: bool,
     # regular expression.
     before, quote = data[equals - 1], at(equals, 1)  # "=" never starts a sheet; index -1 is harmless
     quoted = _QUOTE_LUT[quote]
+    max_row, max_col = _largest_reference(content, data, equals, before, quote, quoted, at)
+    if max_row > MAX_ROWS or max_col > MAX_COLUMNS or cells > MAX_CELLS or rows > MAX_ROWS \
+            or max_row * max(max_col, 26) > MAX_CELLS:
+        _too_big(shown, member, max_row, max_col, cells)
+    if columns is None:
+        return None
+    if prefixed:
+        return _classify_special(content, [m.start() for m in _PREFIXED_CELL_RE.finditer(content)], columns)
+    return _special_input_cells(content, tags, equals, first, before, quoted, at, columns)
+
+
+def _check_declared_dimension(shown: str, member: str, content: bytes) -> None:
+    """Reject a worksheet whose <dimension ref="..."> declares a range beyond the limits."""
+    word = _DIMENSION_WORD_RE.search(content)
+    if word is not None:
+        found = word.start()
+        match = _DIMENSION_RE.search(content, max(0, found - 64), found + 4096)
+        if match:
+            _check_dimension(shown, member, _unescape(match.group(1)))
+
+
+def _largest_reference(content: bytes, data: np.ndarray, equals: np.ndarray, before: np.ndarray, quote: np.ndarray,
+                       quoted: np.ndarray, at: Callable[[np.ndarray, int], np.ndarray]) -> tuple[int, int]:
+    """Return (largest row, largest column) among a sheet's cell references that could be near a limit.
+
+    Smaller references (one column letter, four row digits) are left at 0: they cannot reach one.
+    """
     refs = equals[(before == ord("r")) & quoted] + 2
     spaced = equals[_SPACE_LUT[before] | _SPACE_LUT[quote]]
     start = refs + (at(refs, 0) == ord("$"))
@@ -706,13 +728,13 @@ def _check_sheet_extent(shown: str, member: str, content: bytes, prefixed: bool,
                 max_col = max(max_col, _column_number(letters[:_REF_PART_CAP]))
             if len(digit_text) >= 5:
                 max_row = max(max_row, int(digit_text[:_REF_PART_CAP]))
-    if max_row > MAX_ROWS or max_col > MAX_COLUMNS or cells > MAX_CELLS or rows > MAX_ROWS \
-            or max_row * max(max_col, 26) > MAX_CELLS:
-        _too_big(shown, member, max_row, max_col, cells)
-    if columns is None:
-        return None
-    if prefixed:
-        return _classify_special(content, [m.start() for m in _PREFIXED_CELL_RE.finditer(content)], columns)
+    return max_row, max_col
+
+
+def _special_input_cells(content: bytes, tags: np.ndarray, equals: np.ndarray, first: np.ndarray, before: np.ndarray,
+                         quoted: np.ndarray, at: Callable[[np.ndarray, int], np.ndarray],
+                         columns: set[int]) -> _SheetScan:
+    """Return the input cells (of ``columns``) holding a formula or an error, from the tag and "=" marks."""
     # Input cells holding a formula (<f) or an error (t="e"): each such mark is traced back to
     # the cell holding it. The column is read from r when it comes first (Excel's order);
     # other cells are all looked at.
