@@ -1454,45 +1454,23 @@ class _Reader:
         if fast is None or not mapping:
             return False
         numbers = sorted(mapping)
-        letters = [column_letter(c) for c in numbers]
-        try:
-            sheet = fast.load_sheet(info.sheet, header_row=top - 1, use_columns=",".join(letters),
-                                    dtype_coercion="strict", schema_sample_rows=None)
-            if sheet.height > last_data - first_data + 1:
-                return False  # something below the table: the exact reader reports it
-            names = [c.name for c in sheet.selected_columns]
-            batch = sheet.to_arrow()
-        except Exception:  # noqa: BLE001 - mixed types, odd headers...: the exact reader decides
+        batch = _load_fast_columns(fast, info, numbers, top, first_data, last_data)
+        if batch is None:
             return False
-        left = parse_ref(info.ref)[1]
-        if names != [info.columns[c - left] for c in numbers] or batch.num_columns != len(numbers):
+        typed = _typed_fast_columns(mapping, numbers, batch)
+        if typed is None:
             return False
-        # Template tables are pre-sized with blank formula rows: rows after the last one with a
-        # row key cannot hold a record, so they are not converted at all.
-        used = 0
-        for number, array in zip(numbers, batch.columns):
-            if array.null_count < len(array):
-                used = max(used, int(np.flatnonzero(array.is_valid().to_numpy(zero_copy_only=False))[-1]) + 1)
-        batch = batch.slice(0, used)
-        height = batch.num_rows
-        values: dict[str, list[Any]] = {}
-        for number, array in zip(numbers, batch.columns):
-            column = mapping[number]
-            typed = _typed_column(column, array)
-            if typed is None:
-                return False
-            values[column.key] = typed
-        keys = [k for k in table.row_keys if k in values]
-        required = [c.key for c in _required_columns(table) if c.key in values]
-        nothing = (None,) * len(keys)
-        rows = [i for i, key_values in enumerate(zip(*(values[k] for k in keys))) if key_values != nothing]
-        if len(rows) < height and _values_outside(values, rows):
-            return False  # a row with values but no row key needs a finding (KPX137): the exact reader words it
-        for key in required:
-            column_values = values[key]
-            if None in column_values and any(column_values[i] is None for i in rows):
-                return False  # a required blank: the exact reader words the finding
-        path, sheet_name, first_letter = self.pkg.path, info.sheet, column_letter(left)
+        values, height = typed
+        rows = _fast_record_rows(table, values, height)
+        if rows is None:
+            return False
+        self._append_fast_records(table, info, values, rows, first_data, height)
+        return True
+
+    def _append_fast_records(self, table: schema.Table, info: TableInfo, values: dict[str, list[Any]],
+                             rows: list[int], first_data: int, height: int) -> None:
+        """Add the records of ``rows`` (indexes into the typed columns ``values``) to the workbook."""
+        path, sheet_name, first_letter = self.pkg.path, info.sheet, column_letter(parse_ref(info.ref)[1])
         ordered = list(values.items())
         if table is schema.MEASUREMENTS:
             kpi_ids, ends, amounts = values["kpi_id"], values["period_end"], values["value"]
@@ -1513,7 +1491,6 @@ class _Reader:
                 self.workbook.evaluations.append(EvaluationRecord(
                     kpi_id=fields["kpi_id"], decision=fields.get("decision"), new_target=fields.get("new_target"),
                     notes=fields.get("notes"), place=Place(path, sheet_name, f"{first_letter}{first_data + i}")))
-        return True
 
     def _read_row(self, table: schema.Table, sheet: str, row: int, first_cell: str, raw: dict[str, Any],
                   cells: dict[str, str], bad_cells: set[str], missing_keys: set[str], extra: dict[str, Any],
@@ -1667,6 +1644,67 @@ def _vocab_cell(column: schema.Column, label: str, value: Any) -> Any:
         return core.parse_word(column.vocabulary or "", word)
     except DefinitionError as error:
         raise _CellFinding(E_VOCABULARY, f"{label}: {error}") from None
+
+
+def _load_fast_columns(fast: Any, info: TableInfo, numbers: list[int], top: int, first_data: int,
+                       last_data: int) -> Any | None:
+    """Return the table's columns ``numbers`` as one Arrow batch from fastexcel, strictly typed.
+
+    None when fastexcel cannot (mixed types, odd headers...) or when something lies below
+    the table: the exact reader decides and reports those.
+    """
+    letters = [column_letter(c) for c in numbers]
+    try:
+        sheet = fast.load_sheet(info.sheet, header_row=top - 1, use_columns=",".join(letters),
+                                dtype_coercion="strict", schema_sample_rows=None)
+        if sheet.height > last_data - first_data + 1:
+            return None  # something below the table: the exact reader reports it
+        names = [c.name for c in sheet.selected_columns]
+        batch = sheet.to_arrow()
+    except Exception:  # noqa: BLE001 - mixed types, odd headers...: the exact reader decides
+        return None
+    left = parse_ref(info.ref)[1]
+    if names != [info.columns[c - left] for c in numbers] or batch.num_columns != len(numbers):
+        return None
+    return batch
+
+
+def _typed_fast_columns(mapping: dict[int, schema.Column], numbers: list[int],
+                        batch: Any) -> tuple[dict[str, list[Any]], int] | None:
+    """Return (each column's typed values by key, the rows kept), a whole column at a time.
+
+    None when any cell needs a finding: the exact reader words it.
+    """
+    # Template tables are pre-sized with blank formula rows: rows after the last one with a
+    # row key cannot hold a record, so they are not converted at all.
+    used = 0
+    for number, array in zip(numbers, batch.columns):
+        if array.null_count < len(array):
+            used = max(used, int(np.flatnonzero(array.is_valid().to_numpy(zero_copy_only=False))[-1]) + 1)
+    batch = batch.slice(0, used)
+    values: dict[str, list[Any]] = {}
+    for number, array in zip(numbers, batch.columns):
+        column = mapping[number]
+        typed = _typed_column(column, array)
+        if typed is None:
+            return None
+        values[column.key] = typed
+    return values, batch.num_rows
+
+
+def _fast_record_rows(table: schema.Table, values: dict[str, list[Any]], height: int) -> list[int] | None:
+    """Return the indexes of the rows with a row key; None when a row needs a finding (the exact reader words it)."""
+    keys = [k for k in table.row_keys if k in values]
+    required = [c.key for c in _required_columns(table) if c.key in values]
+    nothing = (None,) * len(keys)
+    rows = [i for i, key_values in enumerate(zip(*(values[k] for k in keys))) if key_values != nothing]
+    if len(rows) < height and _values_outside(values, rows):
+        return None  # a row with values but no row key needs a finding (KPX137): the exact reader words it
+    for key in required:
+        column_values = values[key]
+        if None in column_values and any(column_values[i] is None for i in rows):
+            return None  # a required blank: the exact reader words the finding
+    return rows
 
 
 def _values_outside(values: dict[str, list[Any]], rows: list[int]) -> bool:
