@@ -1284,13 +1284,40 @@ class _Reader:
 
     # -- tables
     def read_table(self, table: schema.Table, info: TableInfo) -> None:
+        """Read one Excel table into the workbook's records: column by column when clean, else cell by cell."""
         sheet = info.sheet
         try:
             top, left, bottom, right = parse_ref(info.ref)
         except ValueError:
             _fail(self.pkg.path, E_BAD_XML, f"the table {info.name} has no valid range ({info.ref!r}); "
                                             "save the workbook again from Excel", sheet=sheet)
-        header_row = top
+        mapping, extras, seen = self._map_headers(table, info, top, left)
+        # Where each input column is, so later checks can name a record's cell (validate --company).
+        self.workbook.columns[table.name] = {key: column_letter(c) for key, c in seen.items()}
+        missing_keys = self._missing_columns(table, info, seen, top, left)
+        first_data = top + info.header_rows
+        last_data = bottom - info.totals_rows
+        scan = self.pkg.scan(info.sheet_part, self.input_columns.get(info.sheet_part) or set(mapping))
+        if not extras and not missing_keys and not scan.formulas_without_value and not scan.error_cells \
+                and info.header_rows == 1 and self._read_rows_fast(table, info, mapping, top, first_data, last_data):
+            return
+        grid = self.grid(sheet)
+        others = self._other_tables(info)
+        below = self._rows_below(grid, bottom, left, right, others)
+        rows: list[tuple[int, bool]] = [(r, False) for r in range(first_data, last_data + 1)] + [
+            (r, True) for r in range(bottom + 1, below)]
+        self._read_rows_exact(table, info, grid, rows, mapping, extras, missing_keys, scan, (left, bottom))
+        # Rows after a blank one are not read (the spec reads only rows just below): name each value.
+        self._outside_values(grid, info, sheet, below, (left, bottom, right), others)
+
+    def _map_headers(self, table: schema.Table, info: TableInfo, header_row: int,
+                     left: int) -> tuple[dict[int, schema.Column], dict[int, str], dict[str, int]]:
+        """Map the table's header cells to ``table``'s columns, naming unknown and repeated headers.
+
+        Returns (input column by column number, unknown header by column number, column number
+        by key of each column read); computed and helper columns are left out.
+        """
+        sheet = info.sheet
         lookup = _header_lookup(table)
         mapping: dict[int, schema.Column] = {}
         extras: dict[int, str] = {}
@@ -1314,46 +1341,37 @@ class _Reader:
                 continue
             seen[column.key] = col_number
             mapping[col_number] = column
-        # Where each input column is, so later checks can name a record's cell (validate --company).
-        self.workbook.columns[table.name] = {key: column_letter(c) for key, c in seen.items()}
+        return mapping, extras, seen
+
+    def _missing_columns(self, table: schema.Table, info: TableInfo, seen: dict[str, int], header_row: int,
+                         left: int) -> set[str]:
+        """Name each required input column the table lacks (KPX error); return their keys."""
         missing = [c for c in table.input_columns if c.required and not c.helper and c.key not in seen]
-        missing_keys = {c.key for c in missing}
         for column in missing:
             self.finding(E_MISSING_COLUMN, ERROR, f"table {info.name} has no column {column.header(self.workbook.language)!r}"
-                                                  f" ({column.en}); add the column to the table", sheet,
+                                                  f" ({column.en}); add the column to the table", info.sheet,
                          f"{column_letter(left)}{header_row}")
-        first_data = top + info.header_rows
-        last_data = bottom - info.totals_rows
-        scan = self.pkg.scan(info.sheet_part, self.input_columns.get(info.sheet_part) or set(mapping))
-        if not extras and not missing and not scan.formulas_without_value and not scan.error_cells \
-                and info.header_rows == 1 and self._read_rows_fast(table, info, mapping, top, first_data, last_data):
-            return
-        grid = self.grid(sheet)
-        others = self._other_tables(info)
-        below = self._rows_below(grid, bottom, left, right, others)
-        rows: list[tuple[int, bool]] = [(r, False) for r in range(first_data, last_data + 1)] + [
-            (r, True) for r in range(bottom + 1, below)]
-        letters = {c: column_letter(c) for c in list(mapping) + list(extras) + [left]}
-        columns = [(c - 1, column.key, letters[c]) for c, column in mapping.items()]
-        row_key_index = [c - 1 for c, column in mapping.items() if column.key in table.row_keys]
-        # Input and extra columns that are no row key: a value there in a row without a key is not counted.
-        other_index = [c - 1 for c in sorted(set(mapping) | set(extras)) if c - 1 not in row_key_index]
+        return {c.key for c in missing}
+
+    def _read_rows_exact(self, table: schema.Table, info: TableInfo, grid: list[list[Any]],
+                         rows: list[tuple[int, bool]], mapping: dict[int, schema.Column], extras: dict[int, str],
+                         missing_keys: set[str], scan: _SheetScan, corner: tuple[int, int]) -> None:
+        """Read ``rows`` (number, below the table?) cell by cell: each row with a row key is a record, checked.
+
+        ``corner`` is the table's (first column, last row). A row without a row key is named,
+        not counted (KPX137); a row just below the table is read and named (KPX135).
+        """
+        sheet = info.sheet
+        left, bottom = corner
+        letters, columns, row_key_index, other_index = _row_layout(table, mapping, extras, left)
         special = scan.formulas_without_value or scan.error_cells
         blank = core.is_blank
         for row, outside in rows:
             line = grid[row - 1] if row - 1 < len(grid) else []
             width = len(line)
-            bad_cells: set[str] = set()
-            if special:
-                for index, key, letter in columns:
-                    ref = f"{letter}{row}"
-                    if ref in scan.formulas_without_value or ref in scan.error_cells:
-                        bad_cells.add(key)
+            bad_cells = _bad_cells(columns, row, scan) if special else set()
             # Most template rows are empty: decide presence from the row keys before anything else.
-            if not bad_cells and not any(i < width and not blank(line[i]) for i in row_key_index):
-                self._keyless_row(table, info, row, line, other_index, outside, bottom)
-                continue
-            if bad_cells and not any(table.column(k).key in table.row_keys for k in bad_cells) and not any(
+            if not any(table.column(k).key in table.row_keys for k in bad_cells) and not any(
                     i < width and not blank(line[i]) for i in row_key_index):
                 self._keyless_row(table, info, row, line, other_index, outside, bottom, bad_cells=bad_cells)
                 continue
@@ -1368,8 +1386,6 @@ class _Reader:
                                                      "> Resize Table)", sheet, first_cell)
             extra = {header: line[c - 1] for c, header in extras.items() if c - 1 < width and not blank(line[c - 1])}
             self._read_row(table, sheet, row, first_cell, raw, cells, bad_cells, missing_keys, extra, scan)
-        # Rows after a blank one are not read (the spec reads only rows just below): name each value.
-        self._outside_values(grid, info, sheet, below, (left, bottom, right), others)
 
     def _rows_below(self, grid: list[list[Any]], bottom: int, left: int, right: int,
                     others: list[tuple[int, int, int, int]]) -> int:
@@ -1705,6 +1721,31 @@ def _fast_record_rows(table: schema.Table, values: dict[str, list[Any]], height:
         if None in column_values and any(column_values[i] is None for i in rows):
             return None  # a required blank: the exact reader words the finding
     return rows
+
+
+def _row_layout(table: schema.Table, mapping: dict[int, schema.Column], extras: dict[int, str],
+                left: int) -> tuple[dict[int, str], list[tuple[int, str, str]], list[int], list[int]]:
+    """Return where the exact reader looks in a row of the grid.
+
+    (letter by column number, (index, key, letter) of each input column, indexes of the
+    row-key columns, indexes of the other input and extra columns).
+    """
+    letters = {c: column_letter(c) for c in list(mapping) + list(extras) + [left]}
+    columns = [(c - 1, column.key, letters[c]) for c, column in mapping.items()]
+    row_key_index = [c - 1 for c, column in mapping.items() if column.key in table.row_keys]
+    # Input and extra columns that are no row key: a value there in a row without a key is not counted.
+    other_index = [c - 1 for c in sorted(set(mapping) | set(extras)) if c - 1 not in row_key_index]
+    return letters, columns, row_key_index, other_index
+
+
+def _bad_cells(columns: list[tuple[int, str, str]], row: int, scan: _SheetScan) -> set[str]:
+    """Return the keys of ``row``'s input cells holding a formula without a saved value or an error."""
+    bad_cells: set[str] = set()
+    for _index, key, letter in columns:
+        ref = f"{letter}{row}"
+        if ref in scan.formulas_without_value or ref in scan.error_cells:
+            bad_cells.add(key)
+    return bad_cells
 
 
 def _values_outside(values: dict[str, list[Any]], rows: list[int]) -> bool:
