@@ -1345,7 +1345,7 @@ class _Reader:
 
     def _missing_columns(self, table: schema.Table, info: TableInfo, seen: dict[str, int], header_row: int,
                          left: int) -> set[str]:
-        """Name each required input column the table lacks (KPX error); return their keys."""
+        """Name each required input column the table lacks (KPX130); return their keys."""
         missing = [c for c in table.input_columns if c.required and not c.helper and c.key not in seen]
         for column in missing:
             self.finding(E_MISSING_COLUMN, ERROR, f"table {info.name} has no column {column.header(self.workbook.language)!r}"
@@ -1359,7 +1359,7 @@ class _Reader:
         """Read ``rows`` (number, below the table?) cell by cell: each row with a row key is a record, checked.
 
         ``corner`` is the table's (first column, last row). A row without a row key is named,
-        not counted (KPX137); a row just below the table is read and named (KPX135).
+        not counted (KPX137); a row just below the table is read and named (KPX132).
         """
         sheet = info.sheet
         left, bottom = corner
@@ -1602,7 +1602,7 @@ def type_cell(column: schema.Column, value: Any) -> Any:
 
 
 def _text_cell(column: schema.Column, label: str, value: Any) -> str | None:
-    """Type a text cell: an ID Excel turned into a number or date is a finding (KPX205)."""
+    """Type a text cell: an ID Excel turned into a number or date is a finding (KPX215)."""
     converted = _converted_id_message(column, label, value)
     if converted:
         raise _CellFinding(E_ID_CONVERTED, converted)
