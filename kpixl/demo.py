@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from kpixl import core, sample_data
 from kpixl.errors import DefinitionError, OutputError, ValidationFailed
+from kpixl.history import CompanyKpi, company_kpis, kpi_table
 from kpixl.model import Report
 
 DEPARTMENTS_DIR = "departments"
@@ -24,25 +26,6 @@ COMPANY_FILE = "company.xlsx"
 CSV_DIR = "company-csv"
 NEXT_DIR = "next-period"
 FORMULA_MODES = ("xlwings", "native")
-
-_WORDS = {
-    "id": {"en": "ID", "da": "ID"},
-    "kpi": {"en": "KPI", "da": "KPI"},
-    "attainment": {"en": "Attainment", "da": "Målopfyldelse"},
-    "status": {"en": "Status", "da": "Status"},
-    "rollup": {"en": "Roll-up", "da": "Oprulning"},
-}
-
-
-@dataclass(frozen=True)
-class CompanyKpi:
-    """Hold one high-level KPI's line of the demo's status table."""
-
-    kpi_id: str
-    name: str
-    attainment: float | None
-    status: str  # canonical (English) status
-    rollup_score: float | None
 
 
 @dataclass
@@ -60,6 +43,7 @@ class DemoResult:
     report: Report
     rollover_lines: list[str]
     company_kpis: list[CompanyKpi] = field(default_factory=list)
+    since: date | None = None  # what the change column compares with
     seconds: float = 0.0
 
     @property
@@ -94,20 +78,8 @@ class DemoResult:
         return lines
 
     def status_table(self) -> list[str]:
-        """Return the company KPIs as aligned text rows: ID, name, attainment, status, roll-up score."""
-        lang = self.language
-        head = tuple(_WORDS[k]["da" if lang == "da" else "en"] for k in ("id", "kpi", "attainment", "status",
-                                                                          "rollup"))
-        rows = [head] + [(k.kpi_id, k.name, _pct(k.attainment), core.word("status", k.status, lang),
-                          _pct(k.rollup_score)) for k in self.company_kpis]
-        widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
-        right = {2, 4}  # numbers are right-aligned
-        return ["  ".join(cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
-                          for i, cell in enumerate(row)).rstrip() for row in rows]
-
-
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value * 100:.1f}%"
+        """Return the company KPIs as aligned text rows: ID, name, attainment, status, roll-up, change."""
+        return kpi_table(self.company_kpis, self.language, self.since)
 
 
 def demo_paths(directory: Path | str) -> dict[str, Path]:
@@ -180,14 +152,12 @@ def run_demo(directory: Path | str, *, language: str = "en", formulas: str = "na
     # Re-design: the management's decisions carried into next year's workbook.
     rolled = rollover(workbooks[sample_data.MANAGEMENT.key], paths["next-period"], force=force)
 
-    company_kpis = [CompanyKpi(line.record.kpi_id, line.record.name or line.record.kpi_id, line.attainment,
-                               line.status, line.rollup_score)
-                    for line in consolidation.company.kpis if line.is_high]
+    company = consolidation.company
     return DemoResult(directory=folder, language=language, formulas=formulas, workbooks=workbooks,
                       company=Path(consolidation.output), csv_dir=folder / CSV_DIR,
                       csv_files=list(consolidation.csv_files), next_period=paths["next-period"], report=report,
-                      rollover_lines=rolled.summary_lines(), company_kpis=company_kpis,
-                      seconds=time.perf_counter() - started)
+                      rollover_lines=rolled.summary_lines(), company_kpis=company_kpis(company),
+                      since=company.history.since, seconds=time.perf_counter() - started)
 
 
 def _final_actuals(data: sample_data.DepartmentData) -> dict[str, float | None]:

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from kpixl import core, sample_data
 from kpixl.cli import cli
-from kpixl.consolidate import CSV_FILES, TABLES, sheet_name
+from kpixl.consolidate import CSV_FILES, WORKBOOK_SHEETS, sheet_name
 from kpixl.demo import demo_paths, run_demo
 from kpixl.errors import DefinitionError, OutputError
 from kpixl.reader import read_workbook
@@ -144,7 +144,7 @@ def test_the_demo_summary_names_every_file(demo_en):
         assert str(path) in output, key
         assert path.is_file(), key
     assert f"Evaluation: company workbook {folder / 'company.xlsx'}" in lines
-    assert f"  CSV tables in {folder / 'company-csv'} (6 files)" in lines
+    assert f"  CSV tables in {folder / 'company-csv'} (8 files)" in lines
     assert f"Re-design: next period's management workbook {folder / 'next-period' / 'management.xlsx'}" in lines
     assert "  4 KPI(s): 1 kept, 2 adjusted, 1 retired, 0 without a decision (kept)" in lines
 
@@ -153,7 +153,7 @@ def test_the_demo_prints_the_company_kpis(demo_en):
     _, output = demo_en
     lines = output.splitlines()
     head = lines.index("Company KPIs as of 2025-12-31:")
-    assert lines[head + 1].split() == ["ID", "KPI", "Attainment", "Status", "Roll-up"]
+    assert lines[head + 1].split() == ["ID", "KPI", "Attainment", "Status", "Roll-up", "Change", "since", "2025-11-30"]
     rows = lines[head + 2:head + 6]
     assert [row.split()[0] for row in rows] == HIGH_IDS
     assert "Off track" in rows[2] and "Webshop conversion rate" in rows[2]
@@ -186,7 +186,7 @@ def test_the_workbooks_hold_the_sample_data(demo_en):
 def test_the_company_workbook_and_csv(demo_en):
     folder, _ = demo_en
     book = openpyxl.load_workbook(folder / "company.xlsx", read_only=True)
-    assert book.sheetnames == [sheet_name(t, "en") for t in TABLES]
+    assert book.sheetnames == [sheet_name(t, "en") for t in WORKBOOK_SHEETS]
     book.close()
     assert sorted(p.name for p in (folder / "company-csv").iterdir()) == sorted(CSV_FILES)
     with open(folder / "company-csv" / "kpis.csv", encoding="utf-8-sig", newline="") as handle:
@@ -242,7 +242,7 @@ def test_the_danish_demo_is_danish(demo_da):
     assert (management.language, management.formulas, management.department) == ("da", "xlwings", "Ledelse")
     assert management.kpis[0].name == "Omsætningsvækst"
     book = openpyxl.load_workbook(demo_da.company, read_only=True)
-    assert book.sheetnames == [sheet_name(t, "da") for t in TABLES]
+    assert book.sheetnames == [sheet_name(t, "da") for t in WORKBOOK_SHEETS]
     book.close()
     rolled = read_workbook(demo_da.next_period)
     assert (rolled.language, rolled.formulas, rolled.department) == ("da", "xlwings", "Ledelse")
