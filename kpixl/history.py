@@ -410,9 +410,10 @@ def write_changes(workbook, sheet, company: Consolidation, formats: dict, langua
     if not changes:
         sheet.write_string(row, 0, say("none", lang, since=since))
         return
-    heads = (say("department", lang), say("kpi_id", lang), say("name", lang), say("status_on", lang, day=since),
+    # The name comes last: the Summary's columns are narrow, and a long name may run on to the right.
+    heads = (say("department", lang), say("kpi_id", lang), say("status_on", lang, day=since),
              say("status_on", lang, day=as_of), say("attainment_on", lang, day=since),
-             say("attainment_on", lang, day=as_of))
+             say("attainment_on", lang, day=as_of), say("name", lang))
     sheet.set_row(row, 30)
     for c, head in enumerate(heads):
         sheet.write_string(row, c, head, formats["header"])
@@ -421,13 +422,13 @@ def write_changes(workbook, sheet, company: Consolidation, formats: dict, langua
         line = change.line
         sheet.write_string(row, 0, str(line.department))
         sheet.write_string(row, 1, str(line.record.kpi_id))
-        if line.record.name:
-            sheet.write_string(row, 2, str(line.record.name))
-        sheet.write_string(row, 3, core.word("status", change.before.status, lang), text[change.before.status])
-        sheet.write_string(row, 4, core.word("status", change.after.status, lang), text[change.after.status])
-        for c, value in ((5, change.before.attainment), (6, change.after.attainment)):
+        sheet.write_string(row, 2, core.word("status", change.before.status, lang), text[change.before.status])
+        sheet.write_string(row, 3, core.word("status", change.after.status, lang), text[change.after.status])
+        for c, value in ((4, change.before.attainment), (5, change.after.attainment)):
             if value is not None:
                 sheet.write_number(row, c, value, formats["pct"])
+        if line.record.name:
+            sheet.write_string(row, 6, str(line.record.name))
 
 
 # ------------------------------------------------------------------ the console
