@@ -149,7 +149,7 @@ class History:
             for row in (counts[change.line.department], total):
                 row[0] += 1
                 row[1 if change.direction == WORSE else 2] += 1
-        return [(d, *c) for d, c in counts.items()] + [(None, *total)]
+        return [(d, c[0], c[1], c[2]) for d, c in counts.items()] + [(None, total[0], total[1], total[2])]
 
 
 @dataclass(frozen=True)
@@ -183,10 +183,10 @@ def compute_history(company: Consolidation, since: date | None = None) -> Histor
     index_of = {id(line): i for i, line in enumerate(lines)}
     own: list[list[Point]] = [[_BLANK] * len(every) for _ in lines]
     for source in company.included:
-        for line, points in _source_points(source, every):
-            own[index_of[id(line)]] = points
-    points = _with_rollup(company, lines, own, every, index_of)
-    return History(dates=dates, since=since, lines=lines, points=points)
+        for line, found in _source_points(source, every):
+            own[index_of[id(line)]] = found
+    return History(dates=dates, since=since, lines=lines,
+                   points=_with_rollup(company, lines, own, every, index_of))
 
 
 def _columns(measurements: Any) -> tuple[Sequence, Sequence, Sequence]:
@@ -203,7 +203,7 @@ def _source_points(source, every: list[date]) -> Iterator[tuple[KpiLine, list[Po
     if not lines:
         return
     # The same grouping as the evaluation: DepartmentWorkbook.measurements_by_kpi (by KPI ID as read).
-    code = {}
+    code: dict[str, int] = {}
     for line in lines:
         code.setdefault(line.record.kpi_id, len(code))
     kpi_ids, ends, values = _columns(source.measurements)
@@ -424,9 +424,9 @@ def write_changes(workbook, sheet, company: Consolidation, formats: dict, langua
         sheet.write_string(row, 1, str(line.record.kpi_id))
         sheet.write_string(row, 2, core.word("status", change.before.status, lang), text[change.before.status])
         sheet.write_string(row, 3, core.word("status", change.after.status, lang), text[change.after.status])
-        for c, value in ((4, change.before.attainment), (5, change.after.attainment)):
-            if value is not None:
-                sheet.write_number(row, c, value, formats["pct"])
+        for c, shown in ((4, change.before.attainment), (5, change.after.attainment)):
+            if shown is not None:
+                sheet.write_number(row, c, shown, formats["pct"])
         if line.record.name:
             sheet.write_string(row, 6, str(line.record.name))
 

@@ -8,6 +8,7 @@ with xlwings formulas) and every other test reads what those runs wrote.
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -157,7 +158,8 @@ def test_the_demo_prints_the_company_kpis(demo_en):
     rows = lines[head + 2:head + 6]
     assert [row.split()[0] for row in rows] == HIGH_IDS
     assert "Off track" in rows[2] and "Webshop conversion rate" in rows[2]
-    assert all(row.rstrip().endswith("%") for row in rows)  # every company KPI has a roll-up score
+    # Every company KPI has a roll-up score, then its change since the month-end before.
+    assert all(re.search(r"\d\.\d%  +[-+]\d+\.\d pp", row) for row in rows), rows
 
 
 def test_every_demo_workbook_validates_without_errors(demo_en):
@@ -193,6 +195,24 @@ def test_the_company_workbook_and_csv(demo_en):
         rows = list(csv.reader(handle))
     n_kpis = sum(len(d.kpis) for d in sample_data.DEPARTMENTS)
     assert len(rows) == n_kpis + 1
+
+
+def test_the_company_workbook_shows_the_history_and_the_changes(demo_en):
+    folder, _ = demo_en
+    book = openpyxl.load_workbook(folder / "company.xlsx")
+    history = book["History"]
+    header = [c.value for c in history[4]]
+    months = [date(2025, m, 1) for m in range(2, 13)] + [date(2026, 1, 1)]
+    assert [d.date() for d in header[3:]] == [date.fromordinal(m.toordinal() - 1) for m in months]
+    rows = list(history.iter_rows(min_row=5, values_only=True))
+    assert {r[1] for r in rows} == {k.kpi_id for d in sample_data.DEPARTMENTS for k in d.kpis}
+    assert sum(str(r[2]).endswith("(roll-up)") for r in rows) == len(HIGH_IDS)
+    summary = [r[0] for r in book["Summary"].iter_rows(values_only=True)]
+    assert "Status changes since 2025-11-30" in summary
+    # The rendered picture is in docs/ and shown there.
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    assert (docs / "company-history.png").stat().st_size > 10_000
+    assert "](company-history.png)" in (docs / "history.md").read_text(encoding="utf-8")
 
 
 def test_the_next_period_follows_the_decisions(demo_en):
