@@ -288,3 +288,22 @@ def test_kpi_table_shows_the_change_since_the_comparison_date():
     ]
     assert history.kpi_table(kpis[:1], "en") == ["ID   KPI      Attainment  Status   Roll-up",
                                                  "H-1  Revenue       91.2%  At risk    50.0%"]
+
+
+def test_a_long_history_continues_on_numbered_sheets(tmp_path, monkeypatch):
+    monkeypatch.setattr(cons, "MAX_SHEET_ROWS", 8)  # title rows and header, then 4 KPI rows per sheet
+    books = random_company(2)
+    company = cons.consolidate_workbooks(books, AS_OF)
+    out = tmp_path / "company.xlsx"
+    cons.write_company_workbook(company, out)
+    wb = openpyxl.load_workbook(out)
+    parts = [name for name in wb.sheetnames if name.startswith("History")]
+    assert parts[:2] == ["History", "History (2)"]
+    ids = [row[1] for name in parts for row in wb[name].iter_rows(min_row=5, values_only=True)]
+    expected = []
+    for line in company.history.lines:
+        expected.append(line.record.kpi_id)
+        if line.is_high and company.children.get(line.record.kpi_id.casefold()):
+            expected.append(line.record.kpi_id)
+    assert ids == expected
+    assert all(wb[name].max_row <= 8 and wb[name]["A4"].value == "Department" for name in parts)
