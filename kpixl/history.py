@@ -208,9 +208,8 @@ def _source_points(source, every: list[date]) -> Iterator[tuple[KpiLine, list[Po
         code.setdefault(line.record.kpi_id, len(code))
     kpi_ids, ends, values = _columns(source.measurements)
     serial_of = {d: core.to_serial(d) for d in set(ends)}
-    n = len(kpi_ids)
-    keys = (np.fromiter((code.get(k, -1) for k in kpi_ids), np.int64, n) << 32) | \
-        np.fromiter((serial_of[d] for d in ends), np.int64, n)
+    keys = (np.array([code.get(k, -1) for k in kpi_ids], np.int64) << 32) | \
+        np.array(list(map(serial_of.__getitem__, ends)), np.int64)
     # Stable: measurements of one period end keep their input order, as core.window keeps them ("last").
     order = np.argsort(keys, kind="stable")
     keys = keys[order]
@@ -228,10 +227,15 @@ def _source_points(source, every: list[date]) -> Iterator[tuple[KpiLine, list[Po
 
 def _points(d: core.KpiDefinition, values: list, low: int, highs: list[int], every: list[date]) -> list[Point]:
     """Return the KPI's point per date from its windows values[low:high] (the core's functions, as evaluate)."""
-    out = []
+    out: list[Point] = []
+    last: tuple | None = None
     for day, high in zip(every, highs):
         try:
             f = core.elapsed_fraction(d.start, d.deadline, day)
+            if (high, f) == last:  # the same window and elapsed fraction: the same numbers
+                out.append(out[-1])
+                continue
+            last = (high, f)
             act = core.combine(values[low:high], d.aggregation)
             att = core.attainment(act, d.target, d.baseline, d.direction, f, d.aggregation, d.tolerance)
             stat = core.status_of(att, d.green, d.amber, started=not core.not_started(f, d.direction, d.aggregation))

@@ -101,12 +101,17 @@ def run_history_comparison(paths: list[Path], out: Path, repeat: int) -> dict[st
     from kpixl import history
     from kpixl.consolidate import consolidate
 
-    runs: dict[str, list[float]] = {"with": [], "without": [], "compute": []}
+    # CPU seconds of this process too: on a shared machine they vary far less than wall-clock time.
+    runs: dict[str, list[float]] = {"with": [], "without": [], "compute": [], "with_cpu": [], "without_cpu": []}
     for _ in range(repeat):
+        cpu = time.process_time()
         runs["with"].append(run_consolidate(paths, out / "h1.xlsx", 1))
+        runs["with_cpu"].append(time.process_time() - cpu)
         with mock.patch.object(history, "write_history_sheet", lambda *a, **k: None), \
                 mock.patch.object(history, "write_changes", lambda *a, **k: None):
+            cpu = time.process_time()
             runs["without"].append(run_consolidate(paths, out / "h0.xlsx", 1))
+            runs["without_cpu"].append(time.process_time() - cpu)
         result = consolidate(paths, out / "h2.xlsx", as_of=AS_OF, force=True)
         started = time.perf_counter()
         computed = history.compute_history(result.company)
@@ -122,12 +127,15 @@ def print_history(figures: dict[str, float], files: int, repeat: int) -> None:
     extra = with_ / without - 1
     print(f"## history: {files} department workbooks + HQ, {figures['kpis']:.0f} KPIs x {figures['dates']:.0f} dates "
           f"(best of {repeat}, interleaved)\n")
-    print("| consolidate --jobs 1 | seconds |")
-    print("| --- | ---: |")
-    print(f"| without the history (History sheet and Summary changes left out) | {without:.2f} |")
-    print(f"| with the history | {with_:.2f} |")
-    print(f"| compute_history alone | {figures['compute']:.3f} |")
-    print(f"\nTarget: the history adds at most 20%: {'yes' if extra <= 0.2 else 'NO'} ({extra:+.1%})\n")
+    extra_cpu = figures["with_cpu"] / figures["without_cpu"] - 1
+    print("| consolidate --jobs 1 | seconds | CPU seconds |")
+    print("| --- | ---: | ---: |")
+    print(f"| without the history (History sheet and Summary changes left out) | {without:.2f} "
+          f"| {figures['without_cpu']:.2f} |")
+    print(f"| with the history | {with_:.2f} | {figures['with_cpu']:.2f} |")
+    print(f"| compute_history alone | {figures['compute']:.3f} | |")
+    print(f"\nTarget: the history adds at most 20%: {'yes' if max(extra, extra_cpu) <= 0.2 else 'NO'} "
+          f"({extra:+.1%} wall clock, {extra_cpu:+.1%} CPU)\n")
 
 
 def run_floor(paths: list[Path], out: Path, raw: Path | None = None) -> tuple[float, float, float]:
