@@ -20,7 +20,9 @@ test-builder ones. Figures printed as markdown tables:
 * the cost of the month-by-month history (``kpixl.history``: the History sheet and the
   Summary's changes; 13 dates for the corpus' year): consolidate ``--jobs 1`` with and
   without it (the without run replaces the two writers by no-ops, as before the
-  history existed), interleaved, and ``compute_history`` alone. ``--history-only`` runs
+  history existed), interleaved, in seconds and CPU seconds of the process (the target
+  is judged on CPU seconds, which other processes on a shared machine disturb far
+  less), and ``compute_history`` alone. ``--history-only`` runs
   just this comparison.
 
 Usage: python scripts/bench_consolidate.py [--sizes 10,100,1000] [--compare 100] [--corpus DIR]
@@ -134,8 +136,9 @@ def print_history(figures: dict[str, float], files: int, repeat: int) -> None:
           f"| {figures['without_cpu']:.2f} |")
     print(f"| with the history | {with_:.2f} | {figures['with_cpu']:.2f} |")
     print(f"| compute_history alone | {figures['compute']:.3f} | |")
-    print(f"\nTarget: the history adds at most 20%: {'yes' if max(extra, extra_cpu) <= 0.2 else 'NO'} "
-          f"({extra:+.1%} wall clock, {extra_cpu:+.1%} CPU)\n")
+    # Judged on CPU seconds: on a shared machine the wall clock mostly measures the other processes.
+    print(f"\nTarget: the history adds at most 20% (CPU): {'yes' if extra_cpu <= 0.2 else 'NO'} "
+          f"({extra_cpu:+.1%} CPU, {extra:+.1%} wall clock)\n")
 
 
 def run_floor(paths: list[Path], out: Path, raw: Path | None = None) -> tuple[float, float, float]:
