@@ -33,6 +33,10 @@ class KpixlGroup(click.Group):
             raise click.ClickException(str(error)) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            # The reader of our output went away (`kpixl validate ... | head`): click's main ends
+            # quietly with exit 1; this is no error to report.
+            raise
         except Exception as error:  # noqa: BLE001 - the last line of defence for users
             if ctx.meta.get("kpixl.debug"):
                 raise
@@ -55,20 +59,44 @@ def _version_option(f):
 
 
 class DateParam(click.ParamType):
-    """Parse an ISO date (YYYY-MM-DD)."""
+    """Parse an ISO date (YYYY-MM-DD), or ``today`` (Danish ``i dag``)."""
 
     name = "DATE"
+    TODAY_WORDS = ("today", "i dag", "idag")
 
     def convert(self, value, param, ctx):
         if isinstance(value, date):
             return value
+        text = " ".join(str(value).split())
+        if text.casefold() in self.TODAY_WORDS:
+            return date.today()
         try:
-            return date.fromisoformat(str(value).strip())
+            return date.fromisoformat(text)
         except ValueError:
-            self.fail(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2026-06-30", param, ctx)
+            self.fail(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2026-06-30, or today", param, ctx)
 
 
 DATE = DateParam()
+
+
+class WorkbookPath(click.Path):
+    """Accept only an output file name ending in .xlsx: kpixl writes Excel workbooks, never under another name."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+
+    def convert(self, value, param, ctx):
+        path = super().convert(value, param, ctx)
+        suffix = Path(str(path)).suffix.casefold()
+        if suffix != ".xlsx":
+            command = ctx.command.name if ctx is not None else None
+            hint = "; for CSV tables use --csv DIR" if suffix == ".csv" and command == "consolidate" else ""
+            self.fail(f"{str(value)!r} does not end in .xlsx; this writes an Excel workbook, so give a name ending "
+                      f"in .xlsx{hint}", param, ctx)
+        return path
+
+
+WORKBOOK = WorkbookPath()
 
 
 def progress_reporter(label: str) -> Callable[[int, int, str], None] | None:
@@ -104,7 +132,7 @@ def cli() -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("out", type=WORKBOOK)
 @click.option("--department", help="Department name stored in the workbook.")
 @click.option("--owner", help="Default responsible owner (used by --examples).")
 @click.option("--lang", "language", type=click.Choice(["en", "da"]), default="en", show_default=True,
@@ -133,24 +161,47 @@ def template(out: Path, department, owner, language, formulas, start, deadline, 
     click.echo(f"Wrote {path}")
 
 
+def _isolation_options(command):
+    """Add --jobs, --file-timeout and --memory-limit: how the worker processes that parse inputs run."""
+    from kpixl import isolation
+
+    for option in reversed([
+        click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+                     help="Read inputs in this many worker processes."),
+        click.option("--file-timeout", type=click.FloatRange(min=1), default=isolation.DEFAULT_FILE_TIMEOUT,
+                     show_default=True, metavar="SECONDS",
+                     help="Give up on a file whose reading takes longer (one finding, the run goes on)."),
+        click.option("--memory-limit", type=click.IntRange(min=64), default=isolation.DEFAULT_MEMORY_LIMIT >> 20,
+                     show_default=True, metavar="MB",
+                     help="Give up on a file whose reading needs more memory (one finding, the run goes on)."),
+    ]):
+        command = option(command)
+    return command
+
+
 @cli.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Report as text lines or as one JSON document.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-@click.option("--as-of", type=DATE, help="Date the checks are made as of (default: today).")
+@click.option("--as-of", type=DATE, help="Date the checks are made as of: YYYY-MM-DD or today (default: today).")
+@click.option("--recursive", is_flag=True, help="Also read the workbooks in the subfolders of a folder.")
+@_isolation_options
 @_version_option
 @_debug_option
-def validate(paths, output_format, strict, as_of) -> None:
+def validate(paths, output_format, strict, as_of, recursive, jobs, file_timeout, memory_limit) -> None:
     """Check department workbooks (a folder means every .xlsx/.xlsm in it).
 
     Prints one line per finding, `file:Sheet!A12: severity code: message`, and a
     summary; exits 1 when any error (or, with --strict, any warning) is found.
+    Every other file in a folder (and, without --recursive, every subfolder holding
+    workbooks) is named in a warning and counted in the summary.
     """
     from kpixl.validate import validate as validate_paths
 
-    report = validate_paths(list(paths), as_of=as_of, strict=strict,
-                            progress=progress_reporter("Validating"))
+    report = validate_paths(list(paths), as_of=as_of, strict=strict, progress=progress_reporter("Validating"),
+                            jobs=jobs, file_timeout=file_timeout, memory_limit=memory_limit << 20,
+                            recursive=recursive)
     if output_format == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -162,14 +213,12 @@ def validate(paths, output_format, strict, as_of) -> None:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The company workbook to write (.xlsx).")
-@click.option("--as-of", type=DATE, help="Date every number is computed as of (default: today).")
+@click.option("-o", "--output", required=True, type=WORKBOOK, help="The company workbook to write (.xlsx).")
+@click.option("--as-of", type=DATE, help="Date every number is computed as of: YYYY-MM-DD or today (default: today).")
+@click.option("--recursive", is_flag=True, help="Also read the workbooks in the subfolders of a folder.")
 @click.option("--skip-invalid", is_flag=True, help="Leave out invalid files and say so, instead of failing.")
 @click.option("--csv", "csv_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also write the tables as tidy UTF-8 CSV files into this folder.")
-@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Read inputs in this many parallel processes.")
 @click.option("--lang", "language", type=click.Choice(["en", "da"]), default="en", show_default=True,
               help="Language of the company workbook.")
 @click.option("--since", type=DATE,
@@ -181,16 +230,18 @@ def validate(paths, output_format, strict, as_of) -> None:
               help="Report as text, or print every table as one JSON document on stdout (the report goes to "
                    "stderr).")
 @click.option("--force", is_flag=True, help="Overwrite the output if it exists.")
+@_isolation_options
 @_version_option
 @_debug_option
-def consolidate(paths, output, as_of, skip_invalid, csv_dir, jobs, language, since, parquet_dir, output_format,
-                force) -> None:
+def consolidate(paths, output, as_of, recursive, skip_invalid, csv_dir, language, since, parquet_dir, output_format,
+                force, jobs, file_timeout, memory_limit) -> None:
     """Validate department workbooks and write one company workbook."""
     from kpixl.consolidate import consolidate as consolidate_paths
 
     result = consolidate_paths(list(paths), output, as_of=as_of, skip_invalid=skip_invalid, csv_dir=csv_dir,
-                               jobs=jobs, language=language, force=force, since=since, parquet_dir=parquet_dir,
-                               progress=progress_reporter("Reading"))
+                               jobs=jobs, language=language, force=force, progress=progress_reporter("Reading"),
+                               file_timeout=file_timeout, memory_limit=memory_limit << 20, recursive=recursive,
+                               since=since, parquet_dir=parquet_dir)
     if output_format == "json":
         from kpixl.export import json_document
 
@@ -204,11 +255,11 @@ def consolidate(paths, output, as_of, skip_invalid, csv_dir, jobs, language, sin
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("source", metavar="IN.xlsx", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The next period's workbook to write.")
+@click.option("-o", "--output", required=True, type=WORKBOOK, help="The next period's workbook to write (.xlsx).")
 @click.option("--start", type=DATE, help="Start date of the new period (default: day after the old deadline).")
 @click.option("--deadline", type=DATE, help="Deadline of the new period (default: same length as the old one).")
-@click.option("--as-of", type=DATE, help="Date the closing actuals are computed as of (default: old deadline).")
+@click.option("--as-of", type=DATE, help="Date the closing actuals are computed as of: YYYY-MM-DD or today "
+                                         "(default: old deadline).")
 @click.option("--force", is_flag=True, help="Overwrite the output if it exists.")
 @_version_option
 @_debug_option
@@ -224,7 +275,7 @@ def rollover(source, output, start, deadline, as_of, force) -> None:
 @cli.command(context_settings=CONTEXT)
 @click.argument("directory", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--lang", "language", type=click.Choice(["en", "da"]), default="en", show_default=True,
-              help="Language of the demo workbooks.")
+              help="Language of the demo workbooks and of what it prints.")
 @click.option("--formulas", type=click.Choice(["xlwings", "native"]), default="native", show_default=True,
               help="Formula mode of the department workbooks.")
 @click.option("--force", is_flag=True, help="Overwrite files in DIR from an earlier demo.")

@@ -3,7 +3,7 @@
 Three steps, each usable on its own:
 
 * :func:`load_sources` checks every input with :func:`kpixl.validate.check_workbook`
-  (in parallel processes with ``jobs > 1``), hashes the bytes it read and turns it
+  (in worker processes, :mod:`kpixl.isolation`), hashes the bytes it read and turns it
   into a compact :class:`Source` (measurements column by column in
   :class:`MeasurementRows`, every KPI already evaluated by :mod:`kpixl.core`), so
   memory grows with the data, not with record objects.
@@ -32,19 +32,20 @@ import re
 import time
 from array import array
 from collections import Counter
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from kpixl import core
+from kpixl import core, isolation
 from kpixl import history as _history
 from kpixl.errors import DefinitionError, KpixlError, OutputError, ValidationFailed
 from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, Finding, FindingsView, KpiRecord, MeasurementRecord,
-                         Place)
+                         Place, left_out_summary)
 from kpixl.output import atomic_output, check_output
+from kpixl.vocab import kpi_key
 
 # Rows a worksheet holds, the header included (Excel's limit). Tests lower it.
 MAX_SHEET_ROWS = 1_048_576
@@ -54,6 +55,8 @@ ERRORS_SHOWN = 10
 INCLUDED, SKIPPED = "included", "skipped"
 
 # Consolidation findings (cross-file rules); validate owns the per-file codes.
+# The function each worker runs per input file (see load_sources()).
+LOAD_TASK = "kpixl.consolidate:_load_one"
 CODE_DUPLICATE_ID = "KPX601"
 CODE_UNKNOWN_PARENT = "KPX602"
 CODE_DUPLICATE_DEPARTMENT = "KPX603"
@@ -262,9 +265,14 @@ class MeasurementRows:
 
     __slots__ = ("kpi_ids", "ends", "values", "entered_by", "notes", "prefix", "rows", "origins")
 
-    def __init__(self, records: Sequence[MeasurementRecord] = ()):
+    def __init__(self, records: Sequence[MeasurementRecord] = (), display: dict[str, str] | None = None):
         shared: dict[Any, Any] = {}
-        self.kpi_ids = [shared.setdefault(m.kpi_id, m.kpi_id) for m in records]
+        if display:
+            # The KPI's ID as typed in its KPIs table (kpi_key matched), so filters group a KPI's rows.
+            shown = {k: display.get(kpi_key(k), k) for k in {m.kpi_id for m in records}}
+            self.kpi_ids = [shared.setdefault(shown[m.kpi_id], shown[m.kpi_id]) for m in records]
+        else:
+            self.kpi_ids = [shared.setdefault(m.kpi_id, m.kpi_id) for m in records]
         self.ends = [shared.setdefault(m.period_end, m.period_end) for m in records]
         values = [m.value for m in records]
         self.values: Sequence[Any] = array("d", values) if all(type(v) is float for v in values) else values
@@ -334,12 +342,13 @@ def source_from_workbook(workbook: DepartmentWorkbook, as_of: date, *, size: int
         result = None
         if record.valid and not has_errors:
             try:
-                result = core.evaluate(record.definition(), series.get(record.kpi_id, ()), as_of)
+                result = core.evaluate(record.definition(), series.get(kpi_key(record.kpi_id), ()), as_of)
             except (DefinitionError, TypeError) as error:
                 source.findings.append(Finding(CODE_DEFINITION, ERROR, f"KPI {record.kpi_id}: {error}",
                                                record.place, record.kpi_id))
-        source.kpis.append(KpiLine(record, source.department, source.path, result, record.kpi_id in series))
-    source.measurements = MeasurementRows(workbook.measurements)
+        source.kpis.append(KpiLine(record, source.department, source.path, result, kpi_key(record.kpi_id) in series))
+    source.measurements = MeasurementRows(workbook.measurements,
+                                          {kpi_key(k.kpi_id): k.kpi_id for k in reversed(workbook.kpis)})
     return source
 
 
@@ -393,46 +402,42 @@ def _facts_from(prechecked: Future | None) -> tuple[int, str] | None:
     return (len(data), hashlib.sha256(data).hexdigest()) if data else None
 
 
-def _load_chunk(paths: Sequence[Path], as_of: date) -> list[Source]:
-    return [_load_one(path, as_of) for path in paths]
-
-
 def load_sources(paths: Sequence[Path], as_of: date, *, jobs: int = 1,
                  progress: Callable[[int, int, str], None] | None = None,
-                 on_source: Callable[[Source], None] | None = None) -> list[Source]:
-    """Check, hash and evaluate every input, in input order; ``jobs > 1`` uses that many processes.
+                 on_source: Callable[[Source], None] | None = None,
+                 file_timeout: float | None = isolation.DEFAULT_FILE_TIMEOUT,
+                 memory_limit: int | None = isolation.DEFAULT_MEMORY_LIMIT, task: str = LOAD_TASK) -> list[Source]:
+    """Check, hash and evaluate every input, in input order, in ``jobs`` worker processes.
 
-    One job reads in this process only (``--jobs`` is what the user allows us to use).
+    Each file is parsed in a worker (:mod:`kpixl.isolation`): a worker that crashes, runs
+    past ``file_timeout`` seconds or past ``memory_limit`` bytes costs that file one
+    finding, and the run goes on. ``task`` names the per-file function (``"module:function"``).
     ``on_source(source)`` is called for each input, in input order, as soon as it is loaded.
     """
     total = len(paths)
     sources: list[Source] = []
-    if jobs <= 1 or total <= 1:
-        for path in paths:
-            sources.append(_load_one(path, as_of))
+    with isolation.WorkerPool(jobs, timeout=file_timeout, memory_limit=memory_limit) as pool:
+        for path, result in zip(paths, pool.map(task, [(Path(path), as_of) for path in paths])):
+            if isinstance(result, isolation.Fault):
+                from kpixl.validate import isolated_result
+
+                size, sha = file_facts(path)
+                result = source_from_workbook(isolated_result(path, result), as_of, size=size, sha256=sha)
+            sources.append(result)
             if on_source:
-                on_source(sources[-1])
+                on_source(result)
             if progress:
                 progress(len(sources), total, Path(path).name)
-        return sources
-    # Small chunks keep both workers busy to the end; one chunk per task amortises the pickling.
-    size = max(1, min(8, total // (jobs * 4)))
-    chunks = [list(paths[i:i + size]) for i in range(0, total, size)]
-    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks))) as pool:
-        for chunk, loaded in zip(chunks, pool.map(_load_chunk, chunks, [as_of] * len(chunks))):
-            for path, source in zip(chunk, loaded):
-                sources.append(source)
-                if on_source:
-                    on_source(source)
-                if progress:
-                    progress(len(sources), total, Path(path).name)
     return sources
 
 
 # ---------------------------------------------------------- cross-file rules
 
 def _key(text: str | None) -> str:
-    """Return an ID or department folded for comparison (case and surrounding spaces ignored)."""
+    """Return a department name folded for comparison (case and surrounding spaces ignored).
+
+    KPI IDs are compared by :func:`kpixl.vocab.kpi_key`, the key the workbook's formulas use.
+    """
     return " ".join(str(text).split()).casefold() if text is not None else ""
 
 
@@ -468,7 +473,7 @@ def _cross_file_rules(sources: list[Source], skip_invalid: bool) -> None:
                 f"workbook: merge the two files or correct the department", Place(source.path)))
         local_ids: dict[str, tuple[KpiRecord, Source]] = {}
         for line in source.kpis:
-            key = _key(line.record.kpi_id)
+            key = kpi_key(line.record.kpi_id)
             first = seen_ids.get(key)
             if first is not None:
                 conflicts.append(Finding(
@@ -487,11 +492,11 @@ def _cross_file_rules(sources: list[Source], skip_invalid: bool) -> None:
 
     while True:
         accepted = [s for s in pool if s.status == INCLUDED or not skip_invalid]
-        high = {_key(line.record.kpi_id) for s in accepted for line in s.kpis if line.is_high}
+        high = {kpi_key(line.record.kpi_id) for s in accepted for line in s.kpis if line.is_high}
         newly_bad = False
         for source in accepted:
             orphans = [line for line in source.kpis if not line.is_high and line.record.parent_id
-                       and str(line.record.parent_id).strip() and _key(line.record.parent_id) not in high]
+                       and str(line.record.parent_id).strip() and kpi_key(line.record.parent_id) not in high]
             if not orphans:
                 continue
             for line in orphans:
@@ -536,10 +541,10 @@ def _reason(source: Source) -> str:
 
 def _rollup(lines: list[KpiLine]) -> dict[str, list[KpiLine]]:
     """Set score, coverage, attainment and status of high-level KPIs; return children per high-level ID."""
-    children: dict[str, list[KpiLine]] = {_key(l.record.kpi_id): [] for l in lines if l.is_high}
+    children: dict[str, list[KpiLine]] = {kpi_key(l.record.kpi_id): [] for l in lines if l.is_high}
     for line in lines:
-        if not line.is_high and line.record.parent_id and _key(line.record.parent_id) in children:
-            children[_key(line.record.parent_id)].append(line)
+        if not line.is_high and line.record.parent_id and kpi_key(line.record.parent_id) in children:
+            children[kpi_key(line.record.parent_id)].append(line)
     for line in lines:
         result = line.result
         line.attainment = result.attainment if result else None
@@ -547,7 +552,7 @@ def _rollup(lines: list[KpiLine]) -> dict[str, list[KpiLine]]:
         line.basis = "own" if line.measured else None
         if not line.is_high:
             continue
-        kids = children[_key(line.record.kpi_id)]
+        kids = children[kpi_key(line.record.kpi_id)]
         if kids:
             attainments = [k.result.attainment if k.result else None for k in kids]
             line.rollup_score = core.rollup(attainments, [k.record.effective_weight for k in kids])
@@ -571,6 +576,7 @@ class Consolidation:
     sources: list[Source]
     kpis: list[KpiLine]
     children: dict[str, list[KpiLine]]
+    left_out: list[Finding] = field(default_factory=list)  # files and subfolders of folder arguments not read
     since: date | None = None  # the comparison date of the changes (default: the month-end before as_of)
 
     @cached_property
@@ -589,10 +595,10 @@ class Consolidation:
         return [s for s in self.sources if s.status == SKIPPED]
 
     def kpi(self, kpi_id: str) -> KpiLine:
-        """Return the KPI line of ``kpi_id`` (case-insensitive)."""
-        key = _key(kpi_id)
+        """Return the KPI line of ``kpi_id`` (matched by :func:`kpixl.vocab.kpi_key`)."""
+        key = kpi_key(kpi_id)
         for line in self.kpis:
-            if _key(line.record.kpi_id) == key:
+            if kpi_key(line.record.kpi_id) == key:
                 return line
         raise KeyError(kpi_id)
 
@@ -647,7 +653,7 @@ class Consolidation:
             r = line.record
             head = (r.kpi_id, r.name, line.department)
             tail = (line.rollup_score, line.rollup_coverage)
-            kids = self.children.get(_key(r.kpi_id), [])
+            kids = self.children.get(kpi_key(r.kpi_id), [])
             if not kids:
                 yield head + (None,) * 6 + tail
             for kid in kids:
@@ -667,6 +673,8 @@ class Consolidation:
 
     def _rows_findings(self) -> Iterator[tuple]:
         lang = self.language
+        for f in self.left_out:
+            yield (f.place.path, None, None, _say(f.severity, lang), f.code, None, f.message)
         for source in self.sources:
             for f in source.findings:
                 if source.status == INCLUDED and f.severity != WARNING:
@@ -1043,6 +1051,9 @@ class ConsolidationResult:
         if skipped:
             lines.append(f"Skipped {len(skipped)} invalid file(s):")
             lines.extend(f"  {s.path}: {s.reason}" for s in skipped)
+        if company.left_out:
+            lines.append(f"{left_out_summary(company.left_out)}:")
+            lines.extend(f"  {f.place.path}: {f.code}: {f.message}" for f in company.left_out)
         lines.append(f"Done in {self.seconds:.1f} s")
         return lines + self.kpi_table_lines()
 
@@ -1059,20 +1070,25 @@ class ConsolidationResult:
 
 def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date | None = None,
                 skip_invalid: bool = False, csv_dir: Path | str | None = None, jobs: int = 1,
-                language: str = "en", force: bool = False, since: date | None = None,
-                parquet_dir: Path | str | None = None,
-                progress: Callable[[int, int, str], None] | None = None) -> ConsolidationResult:
+                language: str = "en", force: bool = False,
+                progress: Callable[[int, int, str], None] | None = None,
+                file_timeout: float | None = isolation.DEFAULT_FILE_TIMEOUT,
+                memory_limit: int | None = isolation.DEFAULT_MEMORY_LIMIT,
+                recursive: bool = False, since: date | None = None,
+                parquet_dir: Path | str | None = None) -> ConsolidationResult:
     """Validate department workbooks and write the company workbook (and CSV tables) atomically.
+
+    Each input is parsed in a worker process (see :func:`load_sources`).
 
     Raises ValidationFailed (nothing written) when an input is invalid, unless
     ``skip_invalid`` leaves such files out; OutputError for an output that exists
-    (without ``force``) or is an input. ``since`` is the comparison date of the status
-    changes (default: the month-end before ``as_of``); ``parquet_dir`` also writes the
-    tables as Parquet (:mod:`kpixl.export`).
+    (without ``force``) or is an input. What folders hold that is not read (other files;
+    subfolders without ``recursive``) is listed in the summary and the Findings sheet.
+    ``since`` is the comparison date of the status changes (default: the month-end before
+    ``as_of``); ``parquet_dir`` also writes the tables as Parquet (:mod:`kpixl.export`).
     """
     from kpixl.export import parquet_targets
-
-    from kpixl.reader import expand_paths
+    from kpixl.reader import collect_inputs
 
     started = time.perf_counter()
     as_of = as_of or date.today()
@@ -1080,21 +1096,26 @@ def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date 
     if since is not None and since >= as_of:
         raise DefinitionError(f"--since {since.isoformat()} is not before the as-of date {as_of.isoformat()}; "
                               "give an earlier date")
-    inputs = expand_paths(list(paths))
+    collected = collect_inputs(list(paths), recursive=recursive)
+    inputs = collected.files
     if not inputs:
         shown = ", ".join(str(p) for p in paths) or "(none)"
+        not_read = "".join(f"; {f.place.path}: {f.message}" for f in collected.left_out[:5])
         raise ValidationFailed(f"{shown}: no .xlsx or .xlsm workbooks to consolidate; give the department "
-                               "workbooks or the folder that holds them")
+                               f"workbooks or the folder that holds them{not_read}")
     target = check_output(output, force=force, inputs=inputs)
     csv_targets = _csv_targets(csv_dir, force, inputs)
     parquet = parquet_targets(parquet_dir, list(TABLES), force=force, inputs=inputs)
 
-    # With other processes reading, this one writes the measurement rows meanwhile (into a
-    # workbook that is only written to disk at the end, and dropped if an input is left out).
-    writer = _CompanyWriter(os.devnull, language, streaming=True) if jobs > 1 and len(inputs) > 1 else None
+    # Worker processes read (one ahead even with --jobs 1), so this one writes the measurement
+    # rows meanwhile (into a workbook that is only written to disk at the end, and dropped if
+    # an input is left out).
+    writer = _CompanyWriter(os.devnull, language, streaming=True) if len(inputs) > 1 else None
     sources = load_sources(inputs, as_of, jobs=jobs, progress=progress,
-                           on_source=writer.stream if writer is not None else None)
+                           on_source=writer.stream if writer is not None else None,
+                           file_timeout=file_timeout, memory_limit=memory_limit)
     company = consolidate_sources(sources, as_of, skip_invalid=skip_invalid, language=language)
+    company.left_out = collected.left_out
     company.since = since
 
     created_dir = None

@@ -1,6 +1,6 @@
 """Own every KPI number kpixl computes, as pure functions.
 
-This module is the single implementation of ``shared/spec/kpi-semantics.md``:
+This module is the single implementation of ``docs/kpi-semantics.md``:
 vocabulary parsing (English and Danish), elapsed fraction, actual, plan,
 attainment, status, trend, forecast and roll-up. It does no I/O and imports
 neither Excel libraries nor click, so the UDFs (also in xlwings Lite's
@@ -436,10 +436,14 @@ def trend(values: Sequence[float], direction: str = INCREASE, target: float | No
 
 def forecast(period_ends: Sequence[date], values: Sequence[float], deadline: date | None,
              aggregation: str = LAST) -> float | None:
-    """Return the least-squares value at the deadline, as Excel's FORECAST.LINEAR.
+    """Return the forecast at the deadline from a least-squares line of y on the dates.
 
-    Points are sorted by period end; y is the running sum for cumulative KPIs.
-    Fewer than 2 points, all dates equal or no deadline gives None.
+    Level KPIs: y is the values and the forecast is the line at the deadline, as
+    Excel's ``FORECAST.LINEAR``. Cumulative KPIs (``sum``): y is the running sum and
+    the forecast is what is already achieved plus the line's rate for the days left,
+    ``S_last + slope * max(0, deadline - x_last)`` (the line itself can end below
+    what is already achieved). Points are sorted by period end (ties keep their
+    order). Fewer than 2 points, all dates equal or no deadline gives None.
     """
     if deadline is None or len(values) < 2:
         return None
@@ -454,10 +458,12 @@ def forecast(period_ends: Sequence[date], values: Sequence[float], deadline: dat
         ys = running
     if xs[0] == xs[-1]:
         return None
+    slope = _slope(xs, ys)
+    if is_cumulative(aggregation):
+        return ys[-1] + slope * max(0.0, to_serial(deadline) - xs[-1])
     n = len(xs)
     mx = math.fsum(xs) / n
     my = math.fsum(ys) / n
-    slope = _slope(xs, ys)
     return my + slope * (to_serial(deadline) - mx)
 
 

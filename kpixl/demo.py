@@ -15,17 +15,74 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kpixl import core, sample_data
+from kpixl import core, i18n, sample_data
 from kpixl.errors import DefinitionError, OutputError, ValidationFailed
 from kpixl.history import CompanyKpi, company_kpis, kpi_table
 from kpixl.model import Report
+from kpixl.vocab import kpi_key
+
+if TYPE_CHECKING:
+    from kpixl.rollover import RolloverResult
 
 DEPARTMENTS_DIR = "departments"
 COMPANY_FILE = "company.xlsx"
 CSV_DIR = "company-csv"
 NEXT_DIR = "next-period"
 FORMULA_MODES = ("xlwings", "native")
+
+# The console lines of the demo, per language. Numbers are filled in already formatted
+# (kpixl.i18n); dates stay ISO 8601, as the command line takes them. In English the
+# validation and rollover lines are the library's own summaries (Report.summary,
+# RolloverResult.summary_lines), which are English.
+_LINES = {
+    "en": {
+        "title": "Demo of the KPI cycle for {name} (fiscal year {year}, as of {as_of}, English, {mode}) in {dir}",
+        "native": "native formulas", "xlwings": "xlwings formulas",
+        "design": "Design and execution: department workbooks with KPIs and a year of measurements",
+        "late": "  ({dept} submitted late: no measurements after {late}; the warnings are listed by "
+                "kpixl validate {dir} --as-of {as_of})",
+        "evaluation": "Evaluation: company workbook {path}",
+        "csv": "  CSV tables in {dir} ({files})",
+        "redesign": "Re-design: next period's management workbook {path}",
+        "company": "Company KPIs as of {as_of}:",
+        "done": "Done in {seconds} s",
+    },
+    "da": {
+        "title": "Demo af KPI-cyklussen for {name} (regnskabsår {year}, opgjort {as_of}, dansk, {mode}) i {dir}",
+        "native": "almindelige Excel-formler", "xlwings": "xlwings-formler",
+        "design": "Design og udførelse: afdelingernes projektmapper med KPI'er og et års målinger",
+        "validation": "Validering: {files}, {kpis}, {measurements}: {errors}, {warnings}",
+        "late": "  ({dept} afleverede for sent: ingen målinger efter {late}; advarslerne vises af "
+                "kpixl validate {dir} --as-of {as_of})",
+        "evaluation": "Evaluering: virksomhedens projektmappe {path}",
+        "csv": "  CSV-tabeller i {dir} ({files})",
+        "redesign": "Re-design: ledelsens projektmappe for næste periode {path}",
+        "decisions": "  {kpis}: {kept} beholdt, {adjusted} justeret, {retired} udfaset, {undecided} uden "
+                     "beslutning (beholdt)",
+        "period": "  Ny periode: {start} til {deadline}",
+        "periods": "  Nye perioder: {count} forskellige perioder (se arket KPI'er)",
+        "warning": "  Advarsel: {text}",
+        "company": "Virksomhedens KPI'er pr. {as_of}:",
+        "done": "Færdig på {seconds} s",
+    },
+}
+
+# Counted nouns: (singular, plural) per language.
+_NOUNS = {
+    "file": {"en": ("file", "files"), "da": ("fil", "filer")},
+    "kpi": {"da": ("KPI", "KPI'er")},
+    "measurement": {"da": ("måling", "målinger")},
+    "error": {"da": ("fejl", "fejl")},
+    "warning": {"da": ("advarsel", "advarsler")},
+}
+
+
+def _count(n: int, noun: str, lang: str) -> str:
+    """Return "1 file" / "3.000 målinger": the count with the language's separators and noun form."""
+    singular, plural = _NOUNS[noun][lang]
+    return f"{i18n.format_number(n, lang)} {singular if n == 1 else plural}"
 
 
 @dataclass
@@ -52,34 +109,68 @@ class DemoResult:
         return [*self.workbooks.values(), self.company, *self.csv_files, self.next_period]
 
     def summary_lines(self) -> list[str]:
-        """Return the lines the CLI prints: the files of each phase and the company KPIs' status."""
-        lang = self.language
-        name = sample_data.COMPANY[lang]
-        year = sample_data.FISCAL_START.year
+        """Return the lines the CLI prints, in the demo's language: the files of each phase and the company KPIs."""
+        lang = "da" if self.language == "da" else "en"
+        text = _LINES[lang]
+        as_of = sample_data.AS_OF.isoformat()
+        report = self.report
         lines = [
-            f"Demo of the KPI cycle for {name} (fiscal year {year}, as of {sample_data.AS_OF.isoformat()}, "
-            f"{'Danish' if lang == 'da' else 'English'}, {self.formulas} formulas) in {self.directory}",
-            "Design and execution: department workbooks with KPIs and a year of measurements",
+            text["title"].format(name=sample_data.COMPANY[lang], year=sample_data.FISCAL_START.year, as_of=as_of,
+                                 mode=text[self.formulas], dir=self.directory),
+            text["design"],
         ]
         width = max(len(key) for key in self.workbooks)
         lines.extend(f"  {key.ljust(width)}  {path}" for key, path in self.workbooks.items())
-        lines.append(f"Validation: {self.report.summary()}")
-        late = sample_data.LATE_CUTOFF.isoformat()
-        late_name = sample_data.CUSTOMER_SERVICE.name.get(lang)
-        lines.append(f"  ({late_name} submitted late: no measurements after {late}; the warnings are listed by "
-                     f"kpixl validate {self.directory / DEPARTMENTS_DIR} --as-of {sample_data.AS_OF.isoformat()})")
-        lines.append(f"Evaluation: company workbook {self.company}")
-        lines.append(f"  CSV tables in {self.csv_dir} ({len(self.csv_files)} files)")
-        lines.append(f"Re-design: next period's management workbook {self.next_period}")
-        lines.extend(f"  {line}" for line in self.rollover_lines[1:])
-        lines.append(f"Company KPIs as of {sample_data.AS_OF.isoformat()}:")
+        if lang == "en":
+            lines.append(f"Validation: {report.summary()}")
+        else:
+            lines.append(text["validation"].format(
+                files=_count(len(report.files), "file", lang), kpis=_count(report.kpi_count, "kpi", lang),
+                measurements=_count(report.measurement_count, "measurement", lang),
+                errors=_count(len(report.errors), "error", lang),
+                warnings=_count(len(report.warnings), "warning", lang)))
+        lines.append(text["late"].format(dept=sample_data.CUSTOMER_SERVICE.name.get(lang),
+                                         late=sample_data.LATE_CUTOFF.isoformat(),
+                                         dir=self.directory / DEPARTMENTS_DIR, as_of=as_of))
+        lines.append(text["evaluation"].format(path=self.company))
+        lines.append(text["csv"].format(dir=self.csv_dir, files=_count(len(self.csv_files), "file", lang)))
+        lines.append(text["redesign"].format(path=self.next_period))
+        lines.extend(self.rollover_lines)
+        lines.append(text["company"].format(as_of=as_of))
         lines.extend(f"  {row}" for row in self.status_table())
-        lines.append(f"Done in {self.seconds:.1f} s")
+        lines.append(text["done"].format(seconds=i18n.format_number(self.seconds, lang, 1)))
         return lines
 
     def status_table(self) -> list[str]:
         """Return the company KPIs as aligned text rows: ID, name, attainment, status, roll-up, change."""
         return kpi_table(self.company_kpis, self.language, self.since)
+
+
+def _rollover_lines(rolled: RolloverResult, lang: str) -> list[str]:
+    """Return the rollover's counts, new period and warnings as the demo prints them, in ``lang``.
+
+    The warnings are rollover's own messages, printed as rollover words them.
+    """
+    if lang != "da":
+        return [f"  {line}" for line in rolled.summary_lines()[1:]]  # rollover's own English lines
+    text = _LINES[lang]
+    lines = [text["decisions"].format(
+        kpis=_count(len(rolled.kept) + len(rolled.adjusted) + len(rolled.retired) + len(rolled.undecided), "kpi",
+                    lang),
+        kept=len(rolled.kept), adjusted=len(rolled.adjusted), retired=len(rolled.retired),
+        undecided=len(rolled.undecided))]
+    periods = sorted({(k.start, k.deadline) for k in rolled.kpis}, key=lambda p: (str(p[0]), str(p[1])))
+    if len(periods) == 1:
+        start, deadline = periods[0]
+        lines.append(text["period"].format(start=_day(start), deadline=_day(deadline)))
+    elif periods:
+        lines.append(text["periods"].format(count=len(periods)))
+    lines.extend(text["warning"].format(text=w) for w in rolled.warnings)
+    return lines
+
+
+def _day(value) -> str:
+    return value.isoformat() if value is not None else "-"
 
 
 def demo_paths(directory: Path | str) -> dict[str, Path]:
@@ -156,7 +247,7 @@ def run_demo(directory: Path | str, *, language: str = "en", formulas: str = "na
     return DemoResult(directory=folder, language=language, formulas=formulas, workbooks=workbooks,
                       company=Path(consolidation.output), csv_dir=folder / CSV_DIR,
                       csv_files=list(consolidation.csv_files), next_period=paths["next-period"], report=report,
-                      rollover_lines=rolled.summary_lines(), company_kpis=company_kpis(company),
+                      rollover_lines=_rollover_lines(rolled, language), company_kpis=company_kpis(company),
                       since=company.history.since, seconds=time.perf_counter() - started)
 
 
@@ -164,8 +255,8 @@ def _final_actuals(data: sample_data.DepartmentData) -> dict[str, float | None]:
     """Return each KPI's actual at its deadline: what the Evaluation sheet shows as final."""
     grouped: dict[str, list] = {}
     for m in data.measurements:
-        grouped.setdefault(m.kpi_id, []).append((m.period_end, m.value))
-    return {k.kpi_id: core.evaluate(k.definition(), grouped.get(k.kpi_id, []), k.deadline or sample_data.AS_OF).actual
+        grouped.setdefault(kpi_key(m.kpi_id), []).append((m.period_end, m.value))
+    return {k.kpi_id: core.evaluate(k.definition(), grouped.get(kpi_key(k.kpi_id), []), k.deadline or sample_data.AS_OF).actual
             for k in data.kpis}
 
 

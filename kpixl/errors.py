@@ -1,8 +1,9 @@
 """Own the one exception tree of kpixl.
 
 Every error a user can cause is a :class:`KpixlError`; the CLI turns it into one
-``Error: ...`` line. Validation *findings* are data (see :mod:`kpixl.findings`),
-not exceptions: only what stops a piece of work is raised.
+``Error: ...`` line. Validation *findings* are data (:class:`kpixl.model.Finding`,
+with codes from :mod:`kpixl.codes`), not exceptions: only what stops a piece of
+work is raised.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ class WorkbookError(KpixlError):
     """Report a file that cannot be read as a kpixl workbook (names file and place)."""
 
     def __init__(self, message: str, *, path: str | None = None, sheet: str | None = None,
-                 cell: str | None = None, code: str = "KPX001"):
+                 cell: str | None = None, code: str = "KPX199"):
         self.path = path
         self.sheet = sheet
         self.cell = cell

@@ -1,14 +1,15 @@
 """Own the Excel formula text of every computed cell of the department workbook.
 
-Two modes give one result (``shared/spec/kpi-semantics.md``):
+Two modes give one result (``docs/kpi-semantics.md``):
 
 * ``xlwings``: the KPIs table's Actual, Plan, Attainment and Status call the kpixl
   UDFs (``KPI_ACTUAL``, ``KPI_PLAN``, ``KPI_ATTAINMENT``, ``KPI_STATUS``,
   ``KPI_ELAPSED``) with the argument orders of the spec.
-* ``native``: the same numbers from plain Excel functions only (IF, AND, OR, MIN,
-  MAX, ABS, ROUND, INDEX/MATCH, SUMIFS, AVERAGEIFS, MINIFS, MAXIFS, COUNTIFS, SUMPRODUCT, NA): no
-  LET, LAMBDA or dynamic arrays, so Excel 2019+, Excel for the web and LibreOffice
-  7.4+ compute them with no add-in.
+* ``native``: the same numbers from plain Excel functions only, each no newer than
+  :data:`MIN_EXCEL_VERSION` (Excel 2010; :data:`FUNCTION_SINCE`): no LET, LAMBDA,
+  dynamic arrays, MINIFS/MAXIFS or IFS, so Excel 2010 or later, Excel for the web and
+  LibreOffice 7.4+ compute them with no add-in. MAXIFS/MINIFS are written the Excel
+  2010 way, ``AGGREGATE(14/15, 6, values/condition, 1)``.
 
 Without LET a formula cannot name an intermediate, so helper columns (schema
 columns marked ``helper=True``, hidden and locked) hold them: the canonical
@@ -36,7 +37,9 @@ Choices where the spec is silent (documented in ``docs/workbook.md`` for finance
   when the actual reached the target: increase ``a >= t``, decrease ``a <= t``,
   maintain ``|a - t| <= tolerance``; blank without an actual or with an invalid
   definition.
-* Measurement KPI IDs are matched like Excel's MATCH/COUNTIFS do: case-insensitive.
+* KPI IDs are matched by their key (:func:`kpixl.vocab.kpi_key`, white space and case
+  ignored), computed by :func:`kpixl.vocab.excel_key` in the helper columns ``calc_key``
+  and looked up with wildcards escaped (:func:`kpi_row_formula`), as the core matches them.
 
 Structured references are always written fully qualified
 (``KPIs[[#This Row],[Target]]``): LibreOffice does not resolve the short ``[@Target]``
@@ -45,9 +48,27 @@ form when it loads an xlsx file.
 
 from __future__ import annotations
 
-from kpixl import core, schema
+from kpixl import core, schema, vocab
 
 MODES = ("xlwings", "native")
+
+# The oldest Excel every workbook kpixl writes computes in (stated in the Guide and the README).
+MIN_EXCEL_VERSION = 2010
+# The Excel version that introduced each function a kpixl formula may use (2007: 2007 or
+# earlier). tests/test_formulas.py reads every formula of every template kind and checks
+# each function is listed here and none is newer than MIN_EXCEL_VERSION.
+FUNCTION_SINCE = {
+    **dict.fromkeys(("ABS", "AND", "AVERAGEIFS", "CHAR", "COUNTIF", "COUNTIFS", "IF", "IFERROR", "INDEX", "INT",
+                     "ISBLANK", "ISERROR", "ISNUMBER", "ISTEXT", "LEFT", "LEN", "MATCH", "MAX", "MIN", "N", "NA",
+                     "NOT", "OR", "ROUND", "ROW", "SUBSTITUTE", "SUM", "SUMIF", "SUMIFS", "SUMPRODUCT", "TODAY",
+                     "TRIM", "UPPER"), 2007),
+    "AGGREGATE": 2010,
+    "UNICHAR": 2013, "IFNA": 2013,
+    "FORECAST.LINEAR": 2016,
+    **dict.fromkeys(("MAXIFS", "MINIFS", "IFS", "SWITCH", "TEXTJOIN", "CONCAT"), 2019),
+    **dict.fromkeys(("FILTER", "SORT", "UNIQUE", "SEQUENCE", "XLOOKUP", "XMATCH", "LET"), 2021),
+    "LAMBDA": 2024,
+}
 XLWINGS, NATIVE = MODES
 
 AS_OF = schema.NAME_AS_OF
@@ -165,6 +186,28 @@ def _if_chain(pairs: list[tuple[str, str]], otherwise: str) -> str:
     return result
 
 
+# AGGREGATE's function numbers: LARGE and SMALL, which take an array expression without
+# Ctrl+Shift+Enter; option 6 ignores the error values a division by a false condition gives.
+AGGREGATE_LARGE, AGGREGATE_SMALL = 14, 15
+
+
+def aggregate_if(function: int, values: str, condition: str) -> str:
+    """Return the largest (14) or smallest (15) of ``values`` where ``condition`` (a 0/1 array) is 1.
+
+    The Excel 2010 way of MAXIFS/MINIFS (Excel 2019): ``AGGREGATE(14, 6, values/condition, 1)``.
+    No value meets the condition: ``#NUM!`` (callers check the count first or wrap IFERROR).
+    """
+    return f"AGGREGATE({function},6,{values}/({condition}),1)"
+
+
+def kpi_row_formula(key_expr: str, refs: Refs) -> str:
+    """Return MATCH of an ID key (an expression) in the KPIs table's key column: the KPI's row number.
+
+    The key is escaped so that ``*``, ``?`` and ``~`` in an ID are characters, not MATCH wildcards.
+    """
+    return f"MATCH({vocab.excel_lookup_value(key_expr)},{refs.column(schema.KPIS, 'calc_key')},0)"
+
+
 def _check_mode(mode: str) -> None:
     """Raise ValueError for a formula mode other than xlwings or native."""
     if mode not in MODES:
@@ -188,7 +231,8 @@ def kpi_formulas(mode: str = XLWINGS, language: str = "en") -> dict[str, str]:
     direction, aggregation = k("calc_direction"), k("calc_aggregation")
     elapsed, err, count = k("calc_elapsed"), k("calc_error"), k("calc_count")
     act, pln, att = k("actual"), k("plan"), k("attainment")
-    key = f"MATCH({kid},{r.column(K, 'kpi_id')},0)"
+    # The KPI's own row: the first row with its ID key, as a measurement's calc_kpi_row finds it.
+    key = k("calc_kpi_row")
     # Measurements ranges end at the last counted row (see Refs.used).
     m_row = r.used(M, "calc_kpi_row")
     m_in = r.used(M, "calc_in_window")
@@ -209,6 +253,10 @@ def kpi_formulas(mode: str = XLWINGS, language: str = "en") -> dict[str, str]:
         return f"SUMPRODUCT(({m_row}={key})" + "".join(f"*{x}" for x in factors) + ")"
 
     f: dict[str, str] = {}
+    # A blank row's key is one space, which no ID's key can be (keys never start with a space),
+    # so a lookup never lands on an empty row.
+    f["calc_key"] = f'=IF({kid}=""," ",{vocab.excel_key(kid)})'
+    f["calc_kpi_row"] = "=" + guard(kpi_row_formula(k("calc_key"), r))
     f["calc_direction"] = "=" + guard(_canon(k("direction"), "direction", core.INCREASE))
     f["calc_aggregation"] = "=" + guard(_canon(k("aggregation"), "aggregation", core.LAST))
     # Plain Excel in both modes: the native formulas use it, and it works without the add-in.
@@ -250,8 +298,8 @@ def kpi_formulas(mode: str = XLWINGS, language: str = "en") -> dict[str, str]:
             (f'{aggregation}="sum"', f"SUMIFS({values},{crit_in})"),
             (f'{aggregation}="average"', f"AVERAGEIFS({values},{crit_in})"),
             (f'{aggregation}="last"', f"SUMIFS({values},{m_row},{key},{r.used(M, 'calc_position')},1)"),
-            (f'{aggregation}="min"', f"MINIFS({values},{crit_in})"),
-        ], f"MAXIFS({values},{crit_in})"))
+            (f'{aggregation}="min"', aggregate_if(AGGREGATE_SMALL, values, f"({m_row}={key})*({m_in}=1)")),
+        ], aggregate_if(AGGREGATE_LARGE, values, f"({m_row}={key})*({m_in}=1)")))
         f["plan"] = "=" + guard(_if_chain([
             (f'{err}<>""', err),
             (f'{aggregation}="sum"', f"{t}*{elapsed}"),
@@ -306,16 +354,25 @@ def kpi_formulas(mode: str = XLWINGS, language: str = "en") -> dict[str, str]:
         (f'IF({direction}="increase",{rel}>0,{rel}<0)', r.word("trend", core.IMPROVING)),
     ], r.word("trend", core.WORSENING)))
 
-    # Forecast: least squares of y on x = period end - AsOf (small numbers), at the deadline.
+    # Forecast: least squares of y on x = period end - AsOf (small numbers). Level KPIs: the
+    # line at the deadline. Cumulative KPIs (y = running sum): the total so far plus the
+    # slope times the days from the newest point (position 1) to the deadline, never negative.
     sx, sy = sum_helper("calc_day"), sum_helper("calc_y")
     c_day = r.used(M, "calc_day")
     sxy, sxx = sum_product(c_day, r.used(M, "calc_y")), sum_product(c_day, c_day)
     denominator = f"({count}*{sxx}-{sx}*{sx})"
+    slope = f"({count}*{sxy}-{sx}*{sy})/{denominator}"
+    days_left = f"({deadline}-{AS_OF})"
+    newest_day = f"SUMIFS({c_day},{m_row},{key},{r.used(M, 'calc_position')},1)"
+    total = f"SUMIFS({values},{m_row},{key},{m_in},1)"
+    cumulative = f'{aggregation}="sum"'
+    # One slope term (the formula stays short): level y_mean + slope*(deadline - x_mean).
     f["calc_forecast"] = "=" + guard(_if_chain([
         (f'{err}<>""', '""'),
         (f'OR({deadline}="",{count}<2)', '""'),
         (f"{denominator}=0", '""'),
-    ], f"{sy}/{count}+({count}*{sxy}-{sx}*{sy})/{denominator}*(({deadline}-{AS_OF})-{sx}/{count})"))
+    ], f"IF({cumulative},{total},{sy}/{count})"
+       f"+{slope}*IF({cumulative},MAX(0,{days_left}-{newest_day}),{days_left}-{sx}/{count})"))
     return f
 
 
@@ -346,7 +403,9 @@ def measurement_formulas(mode: str = XLWINGS, language: str = "en") -> dict[str,
         return f"INDEX({r.column(K, key)},{kr})"
 
     f: dict[str, str] = {}
-    f["calc_kpi_row"] = f'=IF({mid}="","",IFERROR(MATCH({mid},{r.column(K, "kpi_id")},0),""))'
+    # The ID is matched by its key (kpixl.vocab.kpi_key), as the core matches it.
+    f["calc_key"] = f'=IF({mid}="","",{vocab.excel_key(mid)})'
+    f["calc_kpi_row"] = f'=IF({m("calc_key")}="","",IFERROR({kpi_row_formula(m("calc_key"), r)},""))'
     f["calc_row"] = "=ROW()"
     # A blank start means no lower bound: N(blank) = 0.
     f["calc_in_window"] = (f"=IF(NOT(ISNUMBER({kr})),0,IF(AND(ISNUMBER({pe}),ISNUMBER({v})),"
@@ -370,7 +429,8 @@ def measurements_used_formula(language: str = "en") -> str:
     r = Refs(language)
     M = schema.MEASUREMENTS
     row = r.column(M, "calc_row")
-    return f"=MAX(1,MAXIFS({row},{r.column(M, 'calc_in_window')},1)-MIN({row})+1)"
+    last = aggregate_if(AGGREGATE_LARGE, row, f"({r.column(M, 'calc_in_window')}=1)")
+    return f"=MAX(1,IFERROR({last},0)-MIN({row})+1)"
 
 
 # ------------------------------------------------------------------ Evaluation table
@@ -383,7 +443,7 @@ def evaluation_formulas(mode: str = XLWINGS, language: str = "en") -> dict[str, 
     E = schema.EVALUATION
     eid = r.this(E, "kpi_id")
     final = r.this(E, "final_actual")
-    found = f"MATCH({eid},{r.column(K, 'kpi_id')},0)"
+    found = r.this(E, "calc_kpi_row")
 
     def kpi(key: str) -> str:
         return f"INDEX({r.column(K, key)},{found})"
@@ -398,6 +458,7 @@ def evaluation_formulas(mode: str = XLWINGS, language: str = "en") -> dict[str, 
         (f'{kpi("calc_direction")}="decrease"', f"IF({final}<={t},{yes},{no})"),
     ], f"IF(ABS({final}-{t})<={tolerance_v},{yes},{no})")
     return {
+        "calc_kpi_row": f'=IF({eid}="","",IFERROR({kpi_row_formula(vocab.excel_key(eid), r)},""))',
         "final_actual": f'=IF({eid}="","",IFERROR({kpi("actual")},""))',
         "attainment": f'=IF({eid}="","",IFERROR({kpi("attainment")},""))',
         "met_target": f'=IF({eid}="","",IFERROR({met},""))',

@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 import numpy as np
 
-from kpixl import core
+from kpixl import core, i18n
 from kpixl.errors import DefinitionError
+from kpixl.vocab import kpi_key
 
 if TYPE_CHECKING:  # consolidate imports this module
     from kpixl.consolidate import Consolidation, KpiLine
@@ -249,12 +250,10 @@ def _points(d: core.KpiDefinition, values: list, low: int, highs: list[int], eve
 def _with_rollup(company: Consolidation, lines: list[KpiLine], own: list[list[Point]], every: list[date],
                  index_of: dict[int, int]) -> list[dict[date, Point]]:
     """Return the points with the roll-up per date, by the KPIs sheet's rule (consolidate._rollup)."""
-    from kpixl.consolidate import _key
-
     out = []
     for i, line in enumerate(lines):
         points = own[i]
-        kids = company.children.get(_key(line.record.kpi_id), []) if line.is_high else []
+        kids = company.children.get(kpi_key(line.record.kpi_id), []) if line.is_high else []
         if kids:
             weights = [k.record.effective_weight for k in kids]
             rows = [own[index_of[id(k)]] for k in kids]
@@ -374,17 +373,11 @@ def write_history_sheet(workbook, company: Consolidation, formats: dict, languag
         record = line.record
         points = [history.at(index, day) for day in history.dates]
         write_row((line.department, record.kpi_id, record.name), [(p.attainment, p.status) for p in points])
-        if line.is_high and company.children.get(_key_of(record.kpi_id)):
+        if line.is_high and company.children.get(kpi_key(record.kpi_id)):
             definition = record.definition()
             write_row((line.department, record.kpi_id, f"{record.name or record.kpi_id} ({say('rollup', lang)})"),
                       [(p.rollup_score, core.status_of(p.rollup_score, definition.green, definition.amber))
                        for p in points])
-
-
-def _key_of(kpi_id: str) -> str:
-    from kpixl.consolidate import _key
-
-    return _key(kpi_id)
 
 
 def write_changes(workbook, sheet, company: Consolidation, formats: dict, language: str, row: int) -> None:
@@ -463,8 +456,8 @@ def company_kpis(company: Consolidation) -> list[CompanyKpi]:
     return out
 
 
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value * 100:.1f}%"
+def _pct(value: float | None, language: str) -> str:
+    return "-" if value is None else i18n.format_percent(value, "da" if language == "da" else "en")
 
 
 def _change(kpi: CompanyKpi, language: str) -> str:
@@ -472,7 +465,10 @@ def _change(kpi: CompanyKpi, language: str) -> str:
         return "-"
     parts = []
     if kpi.attainment is not None and kpi.previous_attainment is not None:
-        parts.append(f"{(kpi.attainment - kpi.previous_attainment) * 100:+.1f} {say('pp', language)}")
+        points = (kpi.attainment - kpi.previous_attainment) * 100
+        sign = "+" if round(points, 1) >= 0 else "-"
+        parts.append(f"{sign}{i18n.format_number(abs(points), 'da' if language == 'da' else 'en', 1)} "
+                     f"{say('pp', language)}")
     if kpi.previous_status != kpi.status:
         parts.append(f"{say('was', language)} {core.word('status', kpi.previous_status, language)}")
     return ", ".join(parts) or "-"
@@ -490,7 +486,8 @@ def kpi_table(kpis: Sequence[CompanyKpi], language: str, since: date | None = No
         head += (say("change", language, since=since.isoformat()),)
     rows = [head]
     for k in kpis:
-        row = (k.kpi_id, k.name, _pct(k.attainment), core.word("status", k.status, language), _pct(k.rollup_score))
+        row = (k.kpi_id, k.name, _pct(k.attainment, language), core.word("status", k.status, language),
+               _pct(k.rollup_score, language))
         rows.append(row + ((_change(k, language),) if since is not None else ()))
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
     right = {2, 4}  # numbers are right-aligned

@@ -12,9 +12,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from kpixl import core
-
-ERROR, WARNING = "error", "warning"
+from kpixl import codes, core
+from kpixl.codes import ERROR, WARNING
+from kpixl.vocab import kpi_key
 
 
 @dataclass(frozen=True)
@@ -36,13 +36,25 @@ class Place:
 
 @dataclass(frozen=True)
 class Finding:
-    """Describe one validation finding: a stable code, a severity, a place and what to change."""
+    """Describe one validation finding: a code from :mod:`kpixl.codes` (which owns its severity), a place and what to change."""
 
     code: str
     severity: str
     message: str
     place: Place = field(default_factory=Place)
     kpi_id: str | None = None
+
+    def __post_init__(self) -> None:
+        # The registry owns every code's severity (kpixl.codes); the argument only names it for the reader.
+        registered = codes.REGISTRY.get(self.code)
+        if registered is not None and registered.severity != self.severity:
+            object.__setattr__(self, "severity", registered.severity)
+
+    @property
+    def title(self) -> str | None:
+        """Return the registry's title of this finding's code (what it means), if registered."""
+        registered = codes.REGISTRY.get(self.code)
+        return registered.title if registered else None
 
     def __str__(self) -> str:
         return f"{self.place}: {self.severity} {self.code}: {self.message}"
@@ -122,6 +134,7 @@ class MeasurementRecord:
     entered_by: str | None = None
     note: str | None = None
     place: Place = field(default_factory=Place)
+    extra: dict[str, Any] = field(default_factory=dict)  # unknown columns, kept by header
 
 
 @dataclass
@@ -151,10 +164,10 @@ class DepartmentWorkbook:
     findings: list[Finding] = field(default_factory=list)
 
     def measurements_by_kpi(self) -> dict[str, list[tuple[date, float]]]:
-        """Group (period_end, value) pairs by KPI ID."""
+        """Group (period_end, value) pairs by the key of their KPI ID (:func:`kpixl.vocab.kpi_key`)."""
         grouped: dict[str, list[tuple[date, float]]] = {}
         for m in self.measurements:
-            grouped.setdefault(m.kpi_id, []).append((m.period_end, m.value))
+            grouped.setdefault(kpi_key(m.kpi_id), []).append((m.period_end, m.value))
         return grouped
 
 
@@ -183,6 +196,7 @@ class Report(FindingsView):
     kpi_count: int = 0
     measurement_count: int = 0
     strict: bool = False
+    left_out: list[Finding] = field(default_factory=list)  # files and subfolders of folder arguments not read
 
     @property
     def valid(self) -> bool:
@@ -191,8 +205,10 @@ class Report(FindingsView):
 
     def summary(self) -> str:
         """Return the one-line summary: files, KPIs, measurements, errors, warnings."""
-        return (f"{len(self.files)} file(s), {self.kpi_count} KPI(s), {self.measurement_count} measurement(s): "
+        text = (f"{len(self.files)} file(s), {self.kpi_count} KPI(s), {self.measurement_count} measurement(s): "
                 f"{len(self.errors)} error(s), {len(self.warnings)} warning(s)")
+        left_out = left_out_summary(self.left_out)
+        return f"{text}; {left_out}" if left_out else text
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form of the report."""
@@ -206,10 +222,31 @@ class Report(FindingsView):
                 "measurements": self.measurement_count,
                 "errors": len(self.errors),
                 "warnings": len(self.warnings),
+                "left_out": len(self.left_out),
             },
             "findings": [f.to_dict() for f in self.findings],
+            "left_out": [{"path": f.place.path, "code": f.code, "reason": f.message} for f in self.left_out],
         }
 
 
+def left_out_summary(left_out: list[Finding]) -> str:
+    """Return how many files and subfolders folder arguments held that were not read, by kind ("" if none)."""
+    from kpixl.reader import left_out_kind  # the reader owns the kinds of files; it imports this module
+
+    counts: dict[str, int] = {}
+    for finding in left_out:
+        kind = left_out_kind(finding)
+        counts[kind] = counts.get(kind, 0) + 1
+    folders = counts.pop("subfolder", 0)
+    parts = []
+    if counts:
+        parts.append(f"{sum(counts.values())} file(s) left out ("
+                     + ", ".join(f"{n} {kind}{'s' if n > 1 and kind.endswith('file') else ''}"
+                               for kind, n in sorted(counts.items())) + ")")
+    if folders:
+        parts.append(f"{folders} subfolder(s) left out (use --recursive)")
+    return " and ".join(parts)
+
+
 __all__ = ["Place", "Finding", "KpiRecord", "MeasurementRecord", "EvaluationRecord", "DepartmentWorkbook",
-           "Report", "FindingsView", "ERROR", "WARNING", "asdict"]
+           "Report", "FindingsView", "left_out_summary", "ERROR", "WARNING", "asdict"]

@@ -34,6 +34,7 @@ import html
 import io
 import logging
 import math
+import os
 import posixpath
 import re
 import threading
@@ -144,6 +145,12 @@ E_MISSING_COLUMN = "KPX130"
 W_UNKNOWN_COLUMN = "KPX131"
 W_BELOW_TABLE = "KPX132"
 W_DUPLICATE_COLUMN = "KPX133"
+W_FILE_NOT_READ = "KPX134"
+W_SUBFOLDER_NOT_READ = "KPX135"
+W_OUTSIDE_TABLE = "KPX136"
+W_KEYLESS_ROW = "KPX137"
+# Rows named one by one below a table (KPX136) before one finding sums up the rest.
+MAX_OUTSIDE_LISTED = 20
 E_REQUIRED = "KPX201"
 E_NOT_NUMBER = "KPX202"
 E_WRONG_TYPE = "KPX203"
@@ -153,32 +160,139 @@ E_NOT_DATE = "KPX206"
 E_VOCABULARY = "KPX207"
 E_NO_CACHED_VALUE = "KPX208"
 E_ERROR_VALUE = "KPX209"
+E_ID_CONVERTED = "KPX215"
 
 
 # ------------------------------------------------------------------ paths
 
-def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
+def expand_paths(paths: Iterable[Path | str], *, recursive: bool = False) -> list[Path]:
     """Return the files to read: a folder means every .xlsx/.xlsm in it, sorted; lock files skipped.
 
     Paths that do not exist are kept so the caller can report them; a path given
-    twice is read once.
+    twice is read once. :func:`collect_inputs` also says what a folder held that is not read.
+    """
+    return collect_inputs(paths, recursive=recursive).files
+
+
+@dataclass
+class Inputs:
+    """Hold the files to read and one finding per file or subfolder of a folder argument that is not read."""
+
+    files: list[Path] = field(default_factory=list)
+    left_out: list[Finding] = field(default_factory=list)
+    empty_folders: list[Path] = field(default_factory=list)  # folders holding no workbook at all
+
+
+def collect_inputs(paths: Iterable[Path | str], *, recursive: bool = False) -> Inputs:
+    """Return the workbooks named by ``paths`` and a finding for everything in their folders that is not read.
+
+    A file argument is read whatever its name (the pre-check says what is wrong with it).
+    A folder means its .xlsx/.xlsm files, sorted; every other file in it is named with the
+    reason (KPX134), and so is each subfolder holding workbooks when not ``recursive``
+    (KPX135). With ``recursive`` the subfolders are read too, in sorted order.
     """
     seen: set[Path] = set()
-    files: list[Path] = []
+    result = Inputs()
     for raw in paths:
         path = Path(raw)
-        found = workbooks_in(path) if path.is_dir() else [path]
+        if path.is_dir():
+            found = _folder_inputs(path, recursive, result.left_out, set())
+            if not found:
+                result.empty_folders.append(path)
+        else:
+            found = [path]
         for item in found:
             if item not in seen:
                 seen.add(item)
-                files.append(item)
+                result.files.append(item)
+    return result
+
+
+def workbooks_in(folder: Path, *, recursive: bool = False) -> list[Path]:
+    """Return the .xlsx/.xlsm files of ``folder`` (with ``recursive``, of its subfolders too), sorted."""
+    return _folder_inputs(folder, recursive, [], set())
+
+
+def _folder_inputs(folder: Path, recursive: bool, left_out: list[Finding], visited: set[Path]) -> list[Path]:
+    """Return the workbooks of ``folder``; append a finding for each file or subfolder not read.
+
+    ``visited`` holds the folders already read (resolved), so a link back up the tree is read once.
+    """
+    try:
+        real = folder.resolve()
+    except OSError:
+        real = folder
+    if real in visited:
+        return []
+    visited.add(real)
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as error:
+        left_out.append(Finding(W_FILE_NOT_READ, WARNING, f"the folder cannot be listed ({error.strerror or error}); "
+                                                          "its files are not read; check the folder's permissions",
+                                Place(str(folder))))
+        return []
+    files: list[Path] = []
+    for entry in entries:
+        if entry.is_dir():
+            if recursive:
+                files.extend(_folder_inputs(entry, True, left_out, visited))
+                continue
+            count = _count_workbooks(entry)
+            if count:
+                left_out.append(Finding(W_SUBFOLDER_NOT_READ, WARNING, f"subfolder holds {count} workbook(s) that "
+                                                                       "are not read; give the subfolder too, or use "
+                                                                       "--recursive to read subfolders",
+                                        Place(str(entry))))
+            continue
+        reason = not_read_reason(entry)
+        if reason is None:
+            files.append(entry)
+        else:
+            left_out.append(Finding(W_FILE_NOT_READ, WARNING, reason, Place(str(entry))))
     return files
 
 
-def workbooks_in(folder: Path) -> list[Path]:
-    """Return the .xlsx/.xlsm files of ``folder`` (not its subfolders), sorted, without Excel lock files."""
-    return sorted(p for p in folder.iterdir()
-                  if p.suffix.casefold() in WORKBOOK_SUFFIXES and not p.name.startswith("~$") and p.is_file())
+def _count_workbooks(folder: Path) -> int:
+    """Return how many .xlsx/.xlsm files (lock files not counted) ``folder`` and its subfolders hold."""
+    count = 0
+    for _root, _dirs, names in os.walk(folder):
+        count += sum(1 for name in names if not_read_reason(Path(name)) is None)
+    return count
+
+
+# What each kind of file left out of a folder is, and what to do to have it read.
+_LEFT_OUT_REASONS = {
+    ".ods": "an OpenDocument spreadsheet (.ods) is not read; save it as an Excel Workbook (.xlsx) to include it",
+    ".xls": "an old Excel 97-2003 workbook (.xls) is not read; save it as an Excel Workbook (.xlsx) to include it",
+    ".xlsb": "an Excel binary workbook (.xlsb) is not read; save it as an Excel Workbook (.xlsx) to include it",
+    ".csv": "a CSV text file is not read; kpixl reads the department workbook (.xlsx), not CSV exports",
+}
+
+
+def not_read_reason(path: Path) -> str | None:
+    """Return why a file found in a folder is not read (None: it is a workbook that is read)."""
+    name = path.name
+    suffix = path.suffix.casefold()
+    if name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#")):
+        return ("an Excel or LibreOffice lock file (the workbook is open somewhere) is not read; close the "
+                "workbook and save it, then the lock file goes away")
+    if suffix in WORKBOOK_SUFFIXES:
+        return None
+    if suffix in _LEFT_OUT_REASONS:
+        return _LEFT_OUT_REASONS[suffix]
+    return "not an Excel workbook (.xlsx or .xlsm), so it is not read; move it out of the folder if it is not an input"
+
+
+def left_out_kind(finding: Finding) -> str:
+    """Return a short word for what a KPX134/KPX135 finding left out (for the summary line)."""
+    if finding.code == W_SUBFOLDER_NOT_READ:
+        return "subfolder"
+    name = Path(finding.place.path or "").name
+    if name.startswith(("~$", ".~lock.")):
+        return "lock file"
+    suffix = Path(name).suffix.casefold()
+    return suffix if suffix in _LEFT_OUT_REASONS else "other file"
 
 
 # ------------------------------------------------------------------ pre-checks
@@ -829,6 +943,7 @@ def read_workbook(path: Path | str, *, package: Package | None = None) -> Depart
                                         "table named KPIs (Table Design > Table Name)")
     workbook = DepartmentWorkbook(path=pkg.path)
     reader = _Reader(pkg, str(path), workbook)
+    reader.tables = tables
     try:
         _read_metadata(reader, defined, props)
         found = [(t, by_name.get(t.name.casefold())) for t in schema.TABLES]
@@ -845,6 +960,11 @@ def read_workbook(path: Path | str, *, package: Package | None = None) -> Depart
     finally:
         reader.close()
     return workbook
+
+
+def _inside(ranges: list[tuple[int, int, int, int]], row: int, col: int) -> bool:
+    """Return True when cell (row, col) lies in one of ``ranges`` (first row, first col, last row, last col)."""
+    return any(top <= row <= bottom and left <= col <= right for top, left, bottom, right in ranges)
 
 
 def _input_columns(table: schema.Table, info: TableInfo) -> set[int]:
@@ -896,6 +1016,11 @@ def _fmt_number(value: float) -> str:
     if "e" in text:
         text = f"{value:f}".rstrip("0").rstrip(".")
     return text
+
+
+def fmt_number(value: float) -> str:
+    """Return a number as a message shows it: up to 15 significant digits, no exponent."""
+    return _fmt_number(value)
 
 
 _SPACES = "\u00a0\u202f\u2009 "
@@ -1012,6 +1137,7 @@ class _Reader:
         self.workbook = workbook
         self.grids: dict[str, list[list[Any]]] = {}
         self.input_columns: dict[str, set[int]] = {}
+        self.tables: list[TableInfo] = []
         self._book: CalamineWorkbook | None = None
         self._fast: Any = None
 
@@ -1111,9 +1237,9 @@ class _Reader:
             column = lookup.get(schema.normalise_header(header))
             if column is None:
                 extras[col_number] = header
-                self.finding(W_UNKNOWN_COLUMN, WARNING, f"unknown column {header!r} in table {info.name}; it is kept "
-                                                        "but not checked (rename it to a known header if it should be)",
-                             sheet, cell)
+                self.finding(W_UNKNOWN_COLUMN, WARNING, f"unknown column {header!r} in table {info.name}; "
+                                                        f"{_EXTRA_FATE.get(table.name, _EXTRA_FATE[''])} (rename it "
+                                                        "to a known header if it should be one)", sheet, cell)
                 continue
             if column.computed or column.helper:
                 continue
@@ -1137,14 +1263,15 @@ class _Reader:
                 and info.header_rows == 1 and self._read_rows_fast(table, info, mapping, top, first_data, last_data):
             return
         grid = self.grid(sheet)
-        rows: list[tuple[int, bool]] = [(r, False) for r in range(first_data, last_data + 1)]
-        below = bottom + 1
-        while below <= len(grid) and any(not core.is_blank(self._cell(grid, below, c)) for c in range(left, right + 1)):
-            rows.append((below, True))
-            below += 1
+        others = self._other_tables(info)
+        below = self._rows_below(grid, bottom, left, right, others)
+        rows: list[tuple[int, bool]] = [(r, False) for r in range(first_data, last_data + 1)] + [
+            (r, True) for r in range(bottom + 1, below)]
         letters = {c: column_letter(c) for c in list(mapping) + list(extras) + [left]}
         columns = [(c - 1, column.key, letters[c]) for c, column in mapping.items()]
         row_key_index = [c - 1 for c, column in mapping.items() if column.key in table.row_keys]
+        # Input and extra columns that are no row key: a value there in a row without a key is not counted.
+        other_index = [c - 1 for c in sorted(set(mapping) | set(extras)) if c - 1 not in row_key_index]
         special = scan.formulas_without_value or scan.error_cells
         blank = core.is_blank
         for row, outside in rows:
@@ -1158,9 +1285,11 @@ class _Reader:
                         bad_cells.add(key)
             # Most template rows are empty: decide presence from the row keys before anything else.
             if not bad_cells and not any(i < width and not blank(line[i]) for i in row_key_index):
+                self._keyless_row(table, info, row, line, other_index, outside, bottom)
                 continue
             if bad_cells and not any(table.column(k).key in table.row_keys for k in bad_cells) and not any(
                     i < width and not blank(line[i]) for i in row_key_index):
+                self._keyless_row(table, info, row, line, other_index, outside, bottom, bad_cells=bad_cells)
                 continue
             raw = {key: (None if key in bad_cells else (line[index] if index < width else None))
                    for index, key, _letter in columns}
@@ -1168,10 +1297,84 @@ class _Reader:
             first_cell = f"{letters[left]}{row}"
             if outside:
                 self.finding(W_BELOW_TABLE, WARNING, f"row {row} is below the table {info.name} (which ends at row "
-                                                     f"{bottom}); it is read, but resize the table to include it "
-                                                     "(Table Design > Resize Table)", sheet, first_cell)
+                                                     f"{bottom}); kpixl reads it, but the workbook's own formulas do not "
+                                                     "count it until you resize the table to include it (Table Design "
+                                                     "> Resize Table)", sheet, first_cell)
             extra = {header: line[c - 1] for c, header in extras.items() if c - 1 < width and not blank(line[c - 1])}
             self._read_row(table, sheet, row, first_cell, raw, cells, bad_cells, missing_keys, extra, scan)
+        # Rows after a blank one are not read (the spec reads only rows just below): name each value.
+        self._outside_values(grid, info, sheet, below, (left, bottom, right), others)
+
+    def _rows_below(self, grid: list[list[Any]], bottom: int, left: int, right: int,
+                    others: list[tuple[int, int, int, int]]) -> int:
+        """Return the first row after the rows typed just below the table (a blank row, or another table)."""
+        below = bottom + 1
+        while below <= len(grid) and not _inside(others, below, left) and any(
+                not core.is_blank(self._cell(grid, below, c)) for c in range(left, right + 1)):
+            below += 1
+        return below
+
+    def _other_tables(self, info: TableInfo) -> list[tuple[int, int, int, int]]:
+        """Return the ranges of the other Excel tables on ``info``'s sheet (their cells are theirs, not stray)."""
+        ranges = []
+        for other in self.tables:
+            if other is not info and other.sheet == info.sheet:
+                try:
+                    ranges.append(parse_ref(other.ref))
+                except ValueError:
+                    continue
+        return ranges
+
+    def _outside_values(self, grid: list[list[Any]], info: TableInfo, sheet: str, start: int,
+                        box: tuple[int, int, int], others: list[tuple[int, int, int, int]]) -> None:
+        """Name each row from ``start`` down holding a value in the table's columns: it is not counted (KPX136)."""
+        left, bottom, right = box
+        blank = core.is_blank
+        named: list[str] = []
+        for row in range(start, len(grid) + 1):
+            line = grid[row - 1]
+            for col in range(left, min(right, len(line)) + 1):
+                if not blank(line[col - 1]) and not _inside(others, row, col):
+                    named.append(f"{column_letter(col)}{row}")
+                    break
+        for cell in named[:MAX_OUTSIDE_LISTED]:
+            self.finding(W_OUTSIDE_TABLE, WARNING, f"a value outside the {info.name} table (which ends at row {bottom}, "
+                                                   f"with a blank row between): not counted; extend the table to "
+                                                   "include its row (Table Design > Resize Table) or delete it",
+                         sheet, cell)
+        if len(named) > MAX_OUTSIDE_LISTED:
+            self.finding(W_OUTSIDE_TABLE, WARNING, f"{len(named) - MAX_OUTSIDE_LISTED} more row(s) down to "
+                                                   f"{named[-1]} hold values outside the {info.name} table: not "
+                                                   "counted; extend the table to include them or delete them",
+                         sheet, named[MAX_OUTSIDE_LISTED])
+
+    def _keyless_row(self, table: schema.Table, info: TableInfo, row: int, line: list[Any], indexes: list[int],
+                     outside: bool, bottom: int, bad_cells: set[str] | frozenset[str] = frozenset()) -> None:
+        """Name a row that holds values but none of the table's row keys: it is not counted (KPX137).
+
+        Most such rows are the template's empty rows: nothing typed, nothing said.
+        """
+        blank = core.is_blank
+        filled = [i for i in indexes if i < len(line) and not blank(line[i])]
+        if not filled and not bad_cells:
+            return
+        column = (filled[0] + 1) if filled else None
+        if column is None:
+            # Only an error or a formula without a value: name that cell.
+            left = parse_ref(info.ref)[1]
+            offsets = {schema.normalise_header(h): n for n, h in enumerate(info.columns)}
+            lookup = _header_lookup(table)
+            for header, offset in offsets.items():
+                found = lookup.get(header)
+                if found is not None and found.key in bad_cells:
+                    column = left + offset
+                    break
+        keys = [_nice_label(table.column(k).en) for k in table.row_keys]
+        where = f"row {row}, just below the {info.name} table (which ends at row {bottom})," if outside else \
+            f"row {row} of the {info.name} table"
+        self.finding(W_KEYLESS_ROW, WARNING, f"{where} has a value here but no {', '.join(keys[:-1])} or {keys[-1]}: "
+                                             "not counted; complete the row or clear it", info.sheet,
+                     f"{column_letter(column or parse_ref(info.ref)[1])}{row}")
 
     def _read_rows_fast(self, table: schema.Table, info: TableInfo, mapping: dict[int, schema.Column], top: int,
                         first_data: int, last_data: int) -> bool:
@@ -1202,7 +1405,7 @@ class _Reader:
         # row key cannot hold a record, so they are not converted at all.
         used = 0
         for number, array in zip(numbers, batch.columns):
-            if mapping[number].key in table.row_keys and array.null_count < len(array):
+            if array.null_count < len(array):
                 used = max(used, int(np.flatnonzero(array.is_valid().to_numpy(zero_copy_only=False))[-1]) + 1)
         batch = batch.slice(0, used)
         height = batch.num_rows
@@ -1217,6 +1420,8 @@ class _Reader:
         required = [c.key for c in _required_columns(table) if c.key in values]
         nothing = (None,) * len(keys)
         rows = [i for i, key_values in enumerate(zip(*(values[k] for k in keys))) if key_values != nothing]
+        if len(rows) < height and _values_outside(values, rows):
+            return False  # a row with values but no row key needs a finding (KPX137): the exact reader words it
         for key in required:
             column_values = values[key]
             if None in column_values and any(column_values[i] is None for i in rows):
@@ -1295,7 +1500,7 @@ class _Reader:
             if ok and kpi_id and values.get("period_end") is not None and values.get("value") is not None:
                 self.workbook.measurements.append(MeasurementRecord(
                     kpi_id=kpi_id, period_end=values["period_end"], value=values["value"],
-                    entered_by=values.get("entered_by"), note=values.get("note"), place=place))
+                    entered_by=values.get("entered_by"), note=values.get("note"), place=place, extra=extra))
         else:
             if kpi_id:
                 self.workbook.evaluations.append(EvaluationRecord(
@@ -1320,6 +1525,9 @@ class _Reader:
             raise _CellProblem
 
         if column.kind == "text":
+            converted = _converted_id_message(column, label, value)
+            if converted:
+                problem(E_ID_CONVERTED, converted)
             return _text(value)
         if column.kind == "number":
             if isinstance(value, bool):
@@ -1366,6 +1574,37 @@ class _Reader:
             except DefinitionError as error:
                 problem(E_VOCABULARY, f"{label}: {error}")
         return value
+
+
+def _values_outside(values: dict[str, list[Any]], rows: list[int]) -> bool:
+    """Return True when a row not in ``rows`` (the rows with a row key) holds any value."""
+    everything = (None,) * len(values)
+    kept = set(rows)
+    return any(row_values != everything for i, row_values in enumerate(zip(*values.values())) if i not in kept)
+
+
+# What happens to an unknown column's values (KPX131), per table: the message must be true.
+_EXTRA_FATE = {
+    "KPIs": "its values are kept with each KPI and carried into the company workbook and CSV, but not checked",
+    "Measurements": "its values are kept with each measurement and carried into the company workbook and CSV, but "
+                    "not checked",
+    "": "kpixl does not use it (rollover reads Decision, New target and Notes)",
+}
+
+# Columns holding KPI IDs: a spreadsheet must not have turned their text into a date or a number.
+_ID_KEYS = frozenset({"kpi_id", "parent_id"})
+
+
+def _converted_id_message(column: schema.Column, label: str, value: Any) -> str | None:
+    """Return the KPX215 message when a KPI ID cell holds a date or number (the spreadsheet converted it), else None."""
+    if column.key not in _ID_KEYS or isinstance(value, bool) or not isinstance(value, (date, datetime, int, float)):
+        return None
+    fix = f"format the {label} column as Text (Format Cells > Text) and type the ID again"
+    if isinstance(value, (date, datetime)):
+        return (f"{label} is the date {_iso(value)}, not text: the spreadsheet turned an ID like MAR-01 into a date "
+                f"when it was typed; {fix}")
+    return (f"{label} is the number {_fmt_number(float(value))}, not text: the spreadsheet turned the ID into a number "
+            f"when it was typed (007 becomes 7, 1E3 becomes 1000); {fix}")
 
 
 def _typed_column(column: schema.Column, array: Any) -> list[Any] | None:
@@ -1479,7 +1718,8 @@ def _required_hint(column: schema.Column) -> str:
     return hints.get(column.key, "fill it in")
 
 
-__all__ = ["read_workbook", "expand_paths", "workbooks_in", "precheck", "Package", "TableInfo",
-           "interpret_number_text", "number_text_message", "date_text_meanings", "column_letter", "parse_ref",
+__all__ = ["read_workbook", "expand_paths", "collect_inputs", "Inputs", "not_read_reason", "left_out_kind",
+           "workbooks_in", "precheck", "Package", "TableInfo",
+           "interpret_number_text", "number_text_message", "fmt_number", "date_text_meanings", "column_letter", "parse_ref",
            "MAX_TOTAL_UNCOMPRESSED", "MAX_RATIO", "RATIO_CHECK_FROM", "MAX_ROWS", "MAX_COLUMNS", "MAX_CELLS",
            "MAX_MEMBERS"]

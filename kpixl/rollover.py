@@ -34,6 +34,7 @@ from kpixl import core, schema
 from kpixl.errors import DefinitionError, ValidationFailed
 from kpixl.model import ERROR, DepartmentWorkbook, EvaluationRecord, KpiRecord, Place, Report
 from kpixl.output import atomic_output, check_output
+from kpixl.vocab import kpi_key
 
 # How many of the input's errors the refusal lists before "and N more".
 ERRORS_SHOWN = 10
@@ -141,20 +142,20 @@ def _plan(workbook: DepartmentWorkbook, source: Path, output: Path, *, start: da
     problems: list[str] = []
     words = schema.DECISION_WORDS[workbook.language if workbook.language in schema.LANGUAGES else "en"]
     # Validation has already refused unknown and duplicate Evaluation rows (KPX501, KPX504)
-    # and Adjust target without a new target (KPX502); IDs match case-insensitively there too.
+    # and Adjust target without a new target (KPX502); IDs match by kpixl.vocab.kpi_key there too.
     evaluations: dict[str, EvaluationRecord] = {}
     for ev in workbook.evaluations:
-        evaluations.setdefault(ev.kpi_id.casefold(), ev)
+        evaluations.setdefault(kpi_key(ev.kpi_id), ev)
     measurements: dict[str, list[tuple[date, float]]] = {}
     for m in workbook.measurements:
-        measurements.setdefault(m.kpi_id.casefold(), []).append((m.period_end, m.value))
+        measurements.setdefault(kpi_key(m.kpi_id), []).append((m.period_end, m.value))
     today = date.today()
 
     for kpi in workbook.kpis:
-        ev = evaluations.get(kpi.kpi_id.casefold())
+        ev = evaluations.get(kpi_key(kpi.kpi_id))
         decision = ev.decision if ev is not None else None
         closing = as_of or kpi.deadline or today
-        final = core.evaluate(kpi.definition(), measurements.get(kpi.kpi_id.casefold(), []), closing).actual
+        final = core.evaluate(kpi.definition(), measurements.get(kpi_key(kpi.kpi_id), []), closing).actual
         result.final_actuals[kpi.kpi_id] = final
         if decision == "retire":
             result.retired.append(kpi.kpi_id)
@@ -206,9 +207,9 @@ def _plan(workbook: DepartmentWorkbook, source: Path, output: Path, *, start: da
     if result.adjusted:
         result.warnings.append(f"the adjusted KPIs {', '.join(result.adjusted)} have new targets; check that their "
                                f"SMART texts (Specific, Attainable) do not still name the old ones")
-    retired = {kpi_id.casefold() for kpi_id in result.retired}
+    retired = {kpi_key(kpi_id) for kpi_id in result.retired}
     for kpi in result.kpis:
-        if kpi.parent_id and kpi.parent_id.casefold() in retired:
+        if kpi.parent_id and kpi_key(kpi.parent_id) in retired:
             result.warnings.append(f"KPI {kpi.kpi_id} rolls up to {kpi.parent_id}, which was retired; change "
                                    f"its Parent KPI ID")
     retired_high = [k.kpi_id for k in workbook.kpis if k.kpi_id in result.retired and k.level == "high"]

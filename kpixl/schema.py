@@ -171,6 +171,10 @@ KPIS = Table(
         Column("calc_trend", "(calc) Trend", "(beregn) Tendens", "computed", computed=True, helper=True),
         Column("calc_forecast", "(calc) Forecast", "(beregn) Prognose", "computed", computed=True, helper=True,
                number_format=NUM),
+        # The KPI ID's matching key (kpixl.vocab.kpi_key): every lookup of an ID matches on it.
+        Column("calc_key", "(calc) ID key", "(beregn) ID-nøgle", "computed", computed=True, helper=True),
+        # The row of the first KPI with this key: the row number its measurements point to.
+        Column("calc_kpi_row", "(calc) KPI row", "(beregn) KPI-række", "computed", computed=True, helper=True),
     ),
 )
 
@@ -198,6 +202,7 @@ MEASUREMENTS = Table(
         Column("calc_day", "(calc) Day", "(beregn) Dag", "computed", computed=True, helper=True),
         Column("calc_y", "(calc) Forecast y", "(beregn) Prognose y", "computed", computed=True, helper=True),
         Column("calc_tv", "(calc) Trend value", "(beregn) Tendensværdi", "computed", computed=True, helper=True),
+        Column("calc_key", "(calc) ID key", "(beregn) ID-nøgle", "computed", computed=True, helper=True),
     ),
 )
 
@@ -217,6 +222,8 @@ EVALUATION = Table(
         Column("new_target", "New target", "Nyt mål", "number", width=12, number_format=NUM,
                note_en="Only with Adjust target.", note_da="Kun ved Juster mål."),
         Column("notes", "Notes", "Noter", "text", width=60, wrap=True),
+        # The KPIs table row of this KPI ID, matched by key (kpixl.vocab.kpi_key).
+        Column("calc_kpi_row", "(calc) KPI row", "(beregn) KPI-række", "computed", computed=True, helper=True),
     ),
 )
 

@@ -29,10 +29,12 @@ import xlsxwriter
 import xlsxwriter.worksheet
 from xlsxwriter.utility import xl_col_to_name, xl_range, xl_rowcol_to_cell
 
-from kpixl import core, examples as example_set, formulas as fx, schema
+from kpixl import core, examples as example_set, formulas as fx, i18n, schema
 from kpixl.errors import DefinitionError
 from kpixl.model import EvaluationRecord, KpiRecord, MeasurementRecord
 from kpixl.output import atomic_output
+from kpixl import vocab
+from kpixl.vocab import kpi_key
 
 # Fixed creation date: the same inputs give the same bytes (apart from zip timestamps).
 CREATED = datetime(2026, 1, 1, 0, 0, 0)
@@ -140,13 +142,20 @@ _GUIDE = {
               "before the start date; No data without measurements. Rates are fractions: type 2.1% (0.021)."),
         ("h2", "Formulas: {mode}"),
         ("mode:xlwings", "This workbook's computed cells call the kpixl functions (KPI_ACTUAL, KPI_PLAN, "
-                         "KPI_ATTAINMENT, KPI_STATUS, KPI_ELAPSED); until they are available the cells show "
-                         "#NAME?. Classic xlwings (Windows, desktop Excel): pip install kpixl, run "
-                         "'xlwings addin install', and in the xlwings ribbon set UDF Modules to kpixl.udfs, "
-                         "then Import Functions and save the workbook as .xlsm. xlwings Lite (Excel 365, also on the web and Mac): add "
-                         "kpixl to requirements.txt and put 'from kpixl.udfs import *' in main.py. "
-                         "Trend and Forecast use plain Excel functions and work without the add-in."),
-        ("mode:native", "This workbook uses plain Excel functions only: it computes in Excel 2019 or later, "
+                         "KPI_ATTAINMENT, KPI_STATUS, KPI_ELAPSED); where Excel cannot find them, these cells show "
+                         "#NAME? once Excel recalculates. Classic xlwings add-in (Windows, desktop Excel): "
+                         "1. pip install kpixl and run 'xlwings addin install'. 2. File > Options > Trust Center > "
+                         "Trust Center Settings > Macro Settings: tick 'Trust access to the VBA project object "
+                         "model'. 3. On the xlwings ribbon set UDF Modules to kpixl.udfs and click Import Functions. "
+                         "4. Press Ctrl+Alt+F9 to recalculate every cell. 5. Save the workbook as .xlsm (Excel "
+                         "Macro-Enabled Workbook) to keep the functions. xlwings Lite does not compute this "
+                         "workbook: Excel stores an add-in's functions in a file under an internal name, and it does "
+                         "not link the plain names kpixl wrote here to Lite's functions, so the cells stay #NAME?. "
+                         "With xlwings Lite, use the native workbook (kpixl template --formulas native): add kpixl to "
+                         "Lite's requirements.txt and 'from kpixl.udfs import *' to its main.py, then type the kpixl "
+                         "functions in cells of your own. Trend and Forecast use plain Excel functions and work "
+                         "without an add-in, in Excel 2010 or later."),
+        ("mode:native", "This workbook uses plain Excel functions only: it computes in Excel 2010 or later, "
                         "Excel for the web and LibreOffice 7.4 or later with no add-in. Hidden, locked "
                         "'(calc)' columns on the KPIs and Measurements sheets hold intermediate results."),
         ("h2", "Good to know"),
@@ -202,13 +211,23 @@ _GUIDE = {
               "Ingen data uden målinger. Rater er brøker: skriv 2,1% (0,021)."),
         ("h2", "Formler: {mode}"),
         ("mode:xlwings", "De beregnede celler kalder kpixl-funktionerne (KPI_ACTUAL, KPI_PLAN, KPI_ATTAINMENT, "
-                         "KPI_STATUS, KPI_ELAPSED); indtil de er tilgængelige viser cellerne #NAME?. Klassisk "
-                         "xlwings (Windows, Excel på skrivebordet): pip install kpixl, kør 'xlwings addin "
-                         "install', og sæt UDF Modules til kpixl.udfs i xlwings-båndet, derefter Import "
-                         "Functions og gem projektmappen som .xlsm. xlwings Lite (Excel 365, også på web og Mac): tilføj kpixl i "
-                         "requirements.txt og skriv 'from kpixl.udfs import *' i main.py. Tendens og Prognose "
-                         "bruger almindelige Excel-funktioner og virker uden tilføjelsesprogrammet."),
-        ("mode:native", "Projektmappen bruger kun almindelige Excel-funktioner: den regner i Excel 2019 eller "
+                         "KPI_STATUS, KPI_ELAPSED); hvor Excel ikke finder dem, viser cellerne #NAVN?, når Excel "
+                         "genberegner. Klassisk xlwings-tilføjelsesprogram (Windows, Excel på skrivebordet): "
+                         "1. pip install kpixl og kør 'xlwings addin install'. 2. Filer > Indstillinger > Center "
+                         "for sikkerhed og rettighedsadministration > Indstillinger for Center for sikkerhed og "
+                         "rettighedsadministration > Indstillinger for makro: sæt hak ved tillid til adgang til "
+                         "VBA-projektobjektmodellen (engelsk Excel: File > Options > Trust Center > Trust Center "
+                         "Settings > Macro Settings > Trust access to the VBA project object model). 3. Sæt UDF "
+                         "Modules til kpixl.udfs i xlwings-båndet, og klik Import Functions. 4. Tryk Ctrl+Alt+F9 "
+                         "for at genberegne alle celler. 5. Gem projektmappen som .xlsm (Excel-projektmappe med "
+                         "makroer) for at beholde funktionerne. xlwings Lite beregner ikke denne projektmappe: "
+                         "Excel gemmer et tilføjelsesprograms funktioner i filen under et internt navn og knytter "
+                         "ikke de almindelige navne, som kpixl skrev her, til Lites funktioner, så cellerne bliver "
+                         "ved med at vise #NAVN?. Med xlwings Lite bruges den almindelige projektmappe (kpixl "
+                         "template --formulas native): tilføj kpixl i Lites requirements.txt og 'from kpixl.udfs "
+                         "import *' i dens main.py, og skriv så kpixl-funktionerne i jeres egne celler. Tendens og "
+                         "Prognose bruger almindelige Excel-funktioner og virker uden tilføjelsesprogram, i Excel 2010 eller nyere."),
+        ("mode:native", "Projektmappen bruger kun almindelige Excel-funktioner: den regner i Excel 2010 eller "
                         "nyere, Excel på nettet og LibreOffice 7.4 eller nyere uden tilføjelsesprogram. Skjulte, "
                         "låste '(beregn)'-kolonner på arkene KPI'er og Målinger rummer mellemresultater."),
         ("h2", "Godt at vide"),
@@ -288,7 +307,7 @@ class _Writer:
         self.measurement_rows = measurement_capacity(rows, len(self.measurements), measurement_rows)
         self.ui = _UI[language]
         self.wb = xlsxwriter.Workbook(str(path), {
-            "use_future_functions": True,   # MINIFS/MAXIFS get their _xlfn. prefix
+            "use_future_functions": True,   # AGGREGATE (Excel 2010) gets its _xlfn. prefix
             "in_memory": True,
             "strings_to_formulas": False,   # text from records stays text, never a formula
             "strings_to_urls": False,
@@ -432,8 +451,7 @@ class _Writer:
 
     def _count(self, n: int) -> str:
         """Return ``n`` with thousands separators of the workbook language (3,000 / 3.000)."""
-        text = f"{n:,}"
-        return text.replace(",", ".") if self.lang == "da" else text
+        return i18n.format_number(n, self.lang)
 
     def _guide(self) -> None:
         ws = self.ws_guide
@@ -560,7 +578,9 @@ class _Writer:
 
     def _unit_of(self, kpi_id_cell: str) -> str:
         """Return a formula for the Unit of the KPI whose ID is in ``kpi_id_cell`` (relative reference)."""
-        return f"INDEX({self._kpi_range('unit')},MATCH({kpi_id_cell},{self._kpi_range('kpi_id')},0))"
+        # Matched by the ID key (kpixl.vocab), as every other lookup of an ID.
+        key = vocab.excel_lookup_value(vocab.excel_key(kpi_id_cell))
+        return f"INDEX({self._kpi_range('unit')},MATCH({key},{self._kpi_range('calc_key')},0))"
 
     def _percent_format(self, ws, first_row: int, last_row: int, cols: list[int], unit: str) -> None:
         """Show ``cols`` as percentages on the rows whose ``unit`` (a formula for the first row) is a percent.
@@ -719,12 +739,12 @@ class _Writer:
     def _evaluation(self) -> None:
         ws = self.ws_eval
         table = schema.EVALUATION
-        by_id = {e.kpi_id: e for e in self.evaluations}
-        ids = [k.kpi_id for k in self.kpis] + [e.kpi_id for e in self.evaluations
-                                               if e.kpi_id not in {k.kpi_id for k in self.kpis}]
+        by_id = {kpi_key(e.kpi_id): e for e in self.evaluations}
+        known = {kpi_key(k.kpi_id) for k in self.kpis}
+        ids = [k.kpi_id for k in self.kpis] + [e.kpi_id for e in self.evaluations if kpi_key(e.kpi_id) not in known]
         data = []
         for kpi_id in ids:
-            e = by_id.get(kpi_id)
+            e = by_id.get(kpi_key(kpi_id))
             decision = schema.DECISION_WORDS[self.lang][e.decision] if e and e.decision else None
             row = []
             for col in table.columns:
@@ -784,9 +804,9 @@ def _check_records(kpis: Sequence[KpiRecord]) -> None:
     for k in kpis:
         if not k.kpi_id or not str(k.kpi_id).strip():
             raise DefinitionError("a KPI to prefill has no KPI ID; give every KPI an ID")
-        if k.kpi_id in seen:
+        if kpi_key(k.kpi_id) in seen:
             raise DefinitionError(f"KPI ID {k.kpi_id!r} is given twice; KPI IDs must be unique")
-        seen.add(k.kpi_id)
+        seen.add(kpi_key(k.kpi_id))
 
 
 def write_template(path, *, department=None, owner=None, language="en", formulas="xlwings", start=None,

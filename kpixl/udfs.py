@@ -31,7 +31,8 @@ import numpy as np
 import xlwings as xw
 
 from kpixl import core
-from kpixl.errors import KpixlError
+from kpixl.errors import DefinitionError, KpixlError
+from kpixl.vocab import kpi_key
 
 ERROR_PREFIX = "#VALUE!"
 CATEGORY = "kpixl"
@@ -140,27 +141,28 @@ def _broadcast(*args: Any) -> tuple[tuple | None, list, int]:
         if s is not None and (s[0] not in (1, rows) or s[1] not in (1, cols)):
             raise _size_error(shapes)
     n = rows * cols
-    flats: list = []
-    for (value, shape), shape2 in zip(laid, as_2d):
-        if shape is None:
-            flats.append(_Same(value, n))
-        elif len(shape) == 1:
-            flats.append([v for v in value for _ in range(cols)] if cols > 1 else value)
-        else:
-            r, c = shape2
-            if c == 1:
-                column = [v for (v,) in value]  # unpacking beats itemgetter on 100,000 rows
-                if r == 1:
-                    flats.append(_Same(column[0], n))
-                elif cols == 1:
-                    flats.append(column)
-                else:  # one column repeated across the columns
-                    flats.append([v for v in column for _ in range(cols)])
-            elif r == rows:
-                flats.append(list(chain.from_iterable(value)))
-            else:  # one row repeated down the rows
-                flats.append(value[0] * rows)
+    flats = [_flat_2d(value, shape, shape2, rows, cols) for (value, shape), shape2 in zip(laid, as_2d)]
     return (rows, cols), flats, n
+
+
+def _flat_2d(value: Any, shape: tuple | None, shape2: tuple | None, rows: int, cols: int) -> Any:
+    """Return one argument laid out over a rows x cols result, row by row (scalars and lines repeat)."""
+    n = rows * cols
+    if shape is None or shape2 is None:
+        return _Same(value, n)
+    if len(shape) == 1:
+        return [v for v in value for _ in range(cols)] if cols > 1 else value
+    r, c = shape2
+    if c == 1:
+        column = [v for (v,) in value]  # unpacking beats itemgetter on 100,000 rows
+        if r == 1:
+            return _Same(column[0], n)
+        if cols == 1:
+            return column
+        return [v for v in column for _ in range(cols)]  # one column repeated across the columns
+    if r == rows:
+        return list(chain.from_iterable(value))
+    return value[0] * rows  # one row repeated down the rows
 
 
 def _shape_result(flat: list, shape: tuple | None) -> Any:
@@ -204,7 +206,7 @@ def _series(value: Any) -> list:
 
 def _map(element: Callable[..., Any], shape: tuple | None, flats: list[list]) -> Any:
     """Return ``element`` applied to every position; an error becomes that element's text."""
-    out = []
+    out: list = []
     append = out.append
     for values in zip(*flats):
         try:
@@ -299,18 +301,9 @@ def _serial(value: Any, what: str) -> int | None:
 
 
 def _id_key(value: Any) -> str | None:
-    """Return the lookup key of a KPI ID: spaces and case ignored, 101 and 101.0 equal."""
-    value = _unwrap(value)
-    if value is None:
-        return None
-    if isinstance(value, float):
-        if value != value:
-            return None
-        if value.is_integer():
-            return str(int(value))
-        return repr(value)
-    key = str(value).strip().casefold()
-    return key or None
+    """Return the lookup key of a KPI ID (:func:`kpixl.vocab.kpi_key`: white space and case ignored,
+    101 and 101.0 equal); a blank ID gives None."""
+    return kpi_key(_unwrap(value)) or None
 
 
 # -------------------------------------------------------- element functions
@@ -320,6 +313,8 @@ def _attainment_one(a, t, b, d, f, g, tol) -> float | None:
     actual = _number(a, "actual")
     if target is None and actual is None:
         return None  # an empty row of a filled-down formula
+    if target is None:
+        raise DefinitionError("the target is blank; type the value to reach")
     return core.attainment(actual, target, _number(b, "baseline"), _direction(d),
                            _number_or(f, "elapsed", 1.0), _aggregation(g), _number(tol, "tolerance"))
 
@@ -329,6 +324,8 @@ def _status_one(a, t, b, d, f, g, tol, green, amber, lang) -> str | None:
     actual = _number(a, "actual")
     if target is None and actual is None:
         return None
+    if target is None:
+        raise DefinitionError("the target is blank; type the value to reach")
     language = _language(lang)
     result = core.status(actual, target, _number(b, "baseline"), _direction(d),
                          _number_or(f, "elapsed", 1.0), _aggregation(g), _number(tol, "tolerance"),
@@ -548,7 +545,7 @@ def KPI_ACTUAL(kpi_id, ids, period_ends, values, aggregation=None, as_of=None, s
             return parsed
 
         def element(kid, agg, d, s):
-            key = (kid.strip().casefold() or None) if type(kid) is str else _id_key(kid)
+            key = (kpi_key(kid) or None) if type(kid) is str else _id_key(kid)
             if key is None:
                 return None
             if key in problems:
@@ -580,9 +577,13 @@ def _group_measurements(ids, period_ends, values) -> tuple[dict[str, list[tuple[
     groups: dict[str, list[tuple[int, float]]] = {}
     problems: dict[str, str] = {}
     float_type, int_type = float, int
+    keys: dict[str, str | None] = {}  # a column repeats a few IDs: key each text once
     for row, (kid, end, value) in enumerate(zip(id_list, end_list, value_list), start=1):
         if type(kid) is str:
-            key = kid.strip().casefold() or None
+            try:
+                key = keys[kid]
+            except KeyError:
+                key = keys[kid] = kpi_key(kid) or None
         else:
             key = _id_key(kid)
         if key is None:
@@ -707,9 +708,10 @@ def KPI_TREND(values, direction=None, target=None, language=None):
             deadline="The date to forecast (the KPI's deadline).",
             values="The measurement values (blanks are skipped).",
             period_ends="The period end date of each value (same size as values).",
-            aggregation="Optional. sum forecasts the running total; others forecast the values; default last.")
+            aggregation="Optional. sum: the total so far plus the running total's rate for the days left; "
+                        "others: the line of the values at the deadline; default last.")
 def KPI_FORECAST(values, period_ends, deadline, aggregation=None):
-    """Return the least-squares value at the deadline, as Excel's FORECAST.LINEAR (running sum for sum KPIs)."""
+    """Return the forecast at the deadline: FORECAST.LINEAR for level KPIs, total + rate x days left for sum."""
     def call():
         value_list, end_list = _series(values), _series(period_ends)
         if len(value_list) != len(end_list):
@@ -741,9 +743,8 @@ def KPI_ROLLUP(attainments, weights=None):
     def call():
         values = [_number(x, f"attainment {i}") for i, x in enumerate(_series(attainments), 1)]
         weight_list = [_number(w, f"weight {i}") for i, w in enumerate(_series(weights), 1)]
-        if all(w is None for w in weight_list):
-            weight_list = None  # no weights given: every child counts 1
-        return core.rollup(values, weight_list)
+        # No weights given: every child counts 1.
+        return core.rollup(values, None if all(w is None for w in weight_list) else weight_list)
     return _guard(call)
 
 

@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import calendar
 import functools
-import os
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable
 
-from kpixl import core, reader
+from kpixl import core, danish, isolation, reader
 from kpixl.errors import DefinitionError, WorkbookError
-from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, Place, Report
+from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, MeasurementRecord, Place, Report
+from kpixl.vocab import kpi_key, same_kpi
 
 E_UNEXPECTED = "KPX199"
+# The function each worker runs per file (see validate()).
+CHECK_TASK = "kpixl.validate:check_counts"
 E_EMPTY_FOLDER = "KPX116"
 E_DUPLICATE_KPI = "KPX301"
 E_DEFINITION = "KPX302"
@@ -42,6 +43,9 @@ E_DUPLICATE_MEASUREMENT = "KPX402"
 E_BEFORE_START = "KPX403"
 E_AFTER_DEADLINE = "KPX404"
 W_MISSING_PERIODS = "KPX405"
+W_CLOSE_OF_PERIOD = "KPX406"
+W_PERCENT_SCALE = "KPX407"
+W_MAGNITUDE = "KPX408"
 E_EVALUATION_UNKNOWN_KPI = "KPX501"
 E_ADJUST_WITHOUT_TARGET = "KPX502"
 W_TARGET_IGNORED = "KPX503"
@@ -51,6 +55,12 @@ SMART_FIELDS = (("specific", "Specific"), ("measurable", "Measurable"), ("attain
                 ("relevant", "Relevant"))
 _OWNER_SEPARATORS = (",", ";", "/", "&", "+", " and ", " og ")
 MAX_LISTED_PERIODS = 4
+# Plausibility: a % KPI's value above this while its target and baseline are at most 1 is
+# probably a whole percent typed as a number (2.1 for 2.1%); a value more than MAGNITUDE
+# times the larger of |target| and |baseline| is probably a typo or the wrong unit.
+PERCENT_LIMIT = 1.5
+MAGNITUDE = 100.0
+_PERCENT_UNITS = frozenset({"%", "pct", "pct.", "percent", "per cent", "procent", "pst"})
 
 
 def check_workbook(path: Path | str, as_of: date | None = None, *,
@@ -83,79 +93,74 @@ def check_workbook(path: Path | str, as_of: date | None = None, *,
                                          Place(shown)))
         return workbook
     _Rules(workbook, as_of).run()
+    # A Danish workbook's findings are said in Danish (kpixl.danish), naming its own sheets and headers.
+    workbook.findings = danish.localize(workbook.findings, workbook.language)
     return workbook
 
 
 def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: bool = False,
-             progress: Callable[[int, int, str], None] | None = None) -> Report:
-    """Return the report of checking every workbook in ``paths`` (folders expanded).
+             progress: Callable[[int, int, str], None] | None = None, jobs: int = 1,
+             file_timeout: float | None = isolation.DEFAULT_FILE_TIMEOUT,
+             memory_limit: int | None = isolation.DEFAULT_MEMORY_LIMIT, task: str = CHECK_TASK,
+             recursive: bool = False) -> Report:
+    """Return the report of checking every workbook in ``paths`` (folders expanded; subfolders with ``recursive``).
 
-    ``progress(done, total, path)`` is called after each file when given.
+    Everything in a folder that is not read is named in a finding (KPX134, KPX135) and
+    counted in the summary. Each file is read and checked in a worker process
+    (:mod:`kpixl.isolation`), ``jobs`` at a time; a worker that crashes, runs past
+    ``file_timeout`` seconds or past ``memory_limit`` bytes costs that file one finding.
+    ``task`` names the function run per file (``"module:function"``, called with the path
+    and the as-of date). ``progress(done, total, path)`` is called after each file when given.
     """
     as_of = as_of or date.today()
     report = Report(strict=strict)
-    paths = list(paths)
-    for raw in paths:
-        folder = Path(raw)
-        if folder.is_dir() and not reader.workbooks_in(folder):
-            report.findings.append(Finding(E_EMPTY_FOLDER, ERROR, "the folder holds no .xlsx or .xlsm workbooks; "
-                                                                  "give the folder with the department workbooks",
-                                           Place(str(raw))))
-    files = reader.expand_paths(paths)
-    for done, (path, package) in enumerate(prechecked(files), start=1):
-        workbook = check_workbook(path, as_of, prechecked=package)
-        report.files.append(str(path))
-        report.findings.extend(workbook.findings)
-        report.kpi_count += len(workbook.kpis)
-        report.measurement_count += len(workbook.measurements)
-        if progress is not None:
-            progress(done, len(files), str(path))
+    inputs = reader.collect_inputs(list(paths), recursive=recursive)
+    for folder in inputs.empty_folders:
+        where = "folder and its subfolders hold" if recursive else "folder holds"
+        report.findings.append(Finding(E_EMPTY_FOLDER, ERROR, f"the {where} no .xlsx or .xlsm workbooks; "
+                                                              "give the folder with the department workbooks",
+                                       Place(str(folder))))
+    report.findings.extend(inputs.left_out)
+    report.left_out.extend(inputs.left_out)
+    files = inputs.files
+    with isolation.WorkerPool(jobs, timeout=file_timeout, memory_limit=memory_limit) as pool:
+        results = pool.map(task, [(str(path), as_of) for path in files])
+        for done, (path, result) in enumerate(zip(files, results), start=1):
+            findings, kpis, measurements = _counts(path, result)
+            report.files.append(str(path))
+            report.findings.extend(findings)
+            report.kpi_count += kpis
+            report.measurement_count += measurements
+            if progress is not None:
+                progress(done, len(files), str(path))
     return report
 
 
-def prechecked(files: Sequence[Path | str], *, ahead: bool = True) -> Iterator[tuple[Path | str, Future | None]]:
-    """Yield each file with the future of its pre-check, started one file ahead in a helper process.
+def check_counts(path: Path | str, as_of: date | None = None) -> tuple[list[Finding], int, int]:
+    """Return (findings, KPI count, measurement count) of :func:`check_workbook`: what validate keeps.
 
-    The byte-level pre-check of the next file (:func:`kpixl.reader.precheck`) then runs
-    on another core while this one is parsed; each file is still pre-checked before any
-    parser sees it. A process, not a thread: the pre-check's many short numpy and zlib
-    calls would wait for the GIL behind the parsing thread. Without ``ahead``, on one
-    CPU or for a single file, nothing runs ahead (None: the reader pre-checks).
+    A worker sends back only these, not every record, so the hand-over costs little.
     """
-    if not ahead or len(files) < 2 or (os.cpu_count() or 1) < 2:
-        for path in files:
-            yield path, None
-        return
-    try:
-        pool = ProcessPoolExecutor(max_workers=1)
-    except (OSError, NotImplementedError, ImportError):  # no processes here (a sandbox): nothing runs ahead
-        for path in files:
-            yield path, None
-        return
-    with pool:
-        broken = False
+    workbook = check_workbook(path, as_of)
+    return workbook.findings, len(workbook.kpis), len(workbook.measurements)
 
-        def start(path: Path | str) -> Future | None:
-            nonlocal broken
-            if broken:
-                return None
-            try:
-                return pool.submit(reader.precheck, path)
-            except (BrokenProcessPool, OSError, RuntimeError):
-                broken = True  # the helper cannot start or died: the reader pre-checks from now on
-                return None
 
-        pending = start(files[0])
-        try:
-            for index, path in enumerate(files):
-                current = pending
-                pending = start(files[index + 1]) if index + 1 < len(files) else None
-                if current is not None and isinstance(current.exception(), BrokenProcessPool):
-                    broken, current = True, None
-                yield path, current
-        finally:
-            if pending is not None:
-                pending.cancel()
+def _counts(path: Path | str, result: object) -> tuple[list[Finding], int, int]:
+    if isinstance(result, DepartmentWorkbook):
+        return result.findings, len(result.kpis), len(result.measurements)
+    if isinstance(result, isolation.Fault):
+        return isolated_result(path, result).findings, 0, 0
+    assert isinstance(result, tuple), type(result)
+    return result
+
+
+def isolated_result(path: Path | str, result: object) -> DepartmentWorkbook:
+    """Return the workbook a worker sent back, or one holding the finding of the worker's fault."""
+    if isinstance(result, isolation.Fault):
+        return DepartmentWorkbook(path=str(path), findings=[Finding(result.code, ERROR, result.message,
+                                                                    Place(str(path)))])
+    assert isinstance(result, DepartmentWorkbook), type(result)
+    return result
 
 
 # ------------------------------------------------------------------ rules
@@ -179,7 +184,7 @@ class _Rules:
     def check_kpis(self) -> dict[str, KpiRecord]:
         by_id: dict[str, KpiRecord] = {}
         for kpi in self.wb.kpis:
-            key = kpi.kpi_id.casefold()
+            key = kpi_key(kpi.kpi_id)
             if key in by_id:
                 first = by_id[key]
                 self.add(E_DUPLICATE_KPI, ERROR, f"KPI ID {kpi.kpi_id!r} is used twice (first at "
@@ -222,7 +227,7 @@ class _Rules:
             self.add(E_WEIGHT, ERROR, f"weight {kpi.weight:g} is negative; type 0 or more (blank means 1)", place,
                      kpi.kpi_id)
             kpi.valid = False
-        if kpi.parent_id and kpi.parent_id.casefold() == kpi.kpi_id.casefold():
+        if kpi.parent_id and same_kpi(kpi.parent_id, kpi.kpi_id):
             self.add(E_OWN_PARENT, ERROR, f"KPI {kpi.kpi_id!r} names itself as parent; give the ID of the high-level "
                                           "KPI it supports", place, kpi.kpi_id)
 
@@ -250,14 +255,14 @@ class _Rules:
         # A KPI's window and date list once per KPI ID as typed, not per measurement (a
         # workbook holds thousands of values for a few dozen KPIs).
         windows: dict[str, tuple] = {}
-        nothing = (None, None, None, None)
+        nothing = (None, None, None, None, None)
         for m in self.wb.measurements:
             window = windows.get(m.kpi_id)
             if window is None:
-                kpi = kpis.get(m.kpi_id.casefold())
+                kpi = kpis.get(kpi_key(m.kpi_id))
                 window = windows[m.kpi_id] = nothing if kpi is None else (
-                    kpi, kpi.start or date.min, kpi.deadline or date.max, dates[kpi.kpi_id])
-            kpi, start, deadline, kpi_dates = window
+                    kpi, kpi.start or date.min, kpi.deadline or date.max, dates[kpi.kpi_id], _plausible_scale(kpi))
+            kpi, start, deadline, kpi_dates, scale = window
             if kpi is None:
                 self.add(E_UNKNOWN_KPI, ERROR, f"KPI ID {m.kpi_id!r} is not in the KPIs table; pick an existing KPI ID "
                                                "or add the KPI", m.place, m.kpi_id)
@@ -271,6 +276,8 @@ class _Rules:
                 continue
             seen[key] = m.place
             kpi_dates.append(m.period_end)
+            if abs(m.value) > scale[0]:
+                self.check_plausible(kpi, m, scale)
             if start <= m.period_end <= deadline:
                 continue
             if kpi.start is not None and m.period_end < kpi.start:
@@ -282,9 +289,34 @@ class _Rules:
         for kpi in kpis.values():
             self.check_missing_periods(kpi, dates.get(kpi.kpi_id, []))
 
+    def check_plausible(self, kpi: KpiRecord, m: MeasurementRecord, scale: tuple[float, float, bool]) -> None:
+        """Warn for a value that is implausible for its KPI: a whole percent typed as a number, or 100x off."""
+        _limit, reference, percent = scale
+        value = m.value
+        shown = reader.fmt_number(value)
+        if percent and value > PERCENT_LIMIT:
+            target = reader.fmt_number((kpi.target or 0.0) * 100)
+            self.add(W_PERCENT_SCALE, WARNING, f"value {shown} for a % KPI whose target is {target}% counts as "
+                                               f"{reader.fmt_number(value * 100)}%; if you meant {shown}%, type it "
+                                               f"with a % sign ({shown}%) or as {reader.fmt_number(value / 100)}",
+                     m.place, kpi.kpi_id)
+        elif reference > 0 and abs(value) > MAGNITUDE * reference:
+            basis = " and baseline " + reader.fmt_number(kpi.baseline) if kpi.baseline else ""
+            self.add(W_MAGNITUDE, WARNING, f"value {shown} is more than {MAGNITUDE:g} times the KPI's target "
+                                           f"{reader.fmt_number(kpi.target or 0)}{basis}; check the value and its unit "
+                                           "(a typo, or thousands typed as units?)", m.place, kpi.kpi_id)
+
     def check_missing_periods(self, kpi: KpiRecord, period_ends: list[date]) -> None:
         if not kpi.frequency:
             return
+        closing = kpi.deadline is not None and self.as_of >= kpi.deadline
+        self.check_late_periods(kpi, period_ends, closing)
+        if closing:
+            self.check_close_of_period(kpi, period_ends)
+
+    def check_late_periods(self, kpi: KpiRecord, period_ends: list[date], closing: bool) -> None:
+        """Warn for the periods before the as-of date (the final one excluded at close) without a measurement."""
+        assert kpi.frequency
         start = kpi.start or (min(period_ends) if period_ends else None)
         if start is None:
             return
@@ -294,6 +326,8 @@ class _Rules:
         missing = []
         index, count = 0, len(ends)
         for first, last, full_last in _bounds(kpi.frequency, start, kpi.deadline, self.as_of):
+            if closing and last == kpi.deadline:
+                break  # the final period is the close-of-period check's (KPX406)
             while index < count and ends[index] < first:
                 index += 1
             if index == count or ends[index] > last:
@@ -307,15 +341,32 @@ class _Rules:
                                              f"{self.as_of.isoformat()}: {listed}; enter the missing values in "
                                              "Measurements", kpi.place, kpi.kpi_id)
 
+    def check_close_of_period(self, kpi: KpiRecord, period_ends: list[date]) -> None:
+        """Warn when, on or after the deadline, the KPI's last period (by its frequency) has no measurement."""
+        deadline = kpi.deadline
+        assert deadline is not None and kpi.frequency
+        first = final_period_start(kpi.frequency, deadline)
+        if first is None:
+            return
+        if kpi.start is not None and kpi.start > first:
+            first = kpi.start
+        if any(first <= end <= deadline for end in period_ends):
+            return
+        label = _final_label(kpi.frequency, first, deadline)
+        self.add(W_CLOSE_OF_PERIOD, WARNING, f"close of period: no measurement for the last {kpi.frequency} period "
+                                             f"{label} before the deadline {deadline.isoformat()}; the final actual "
+                                             "leaves it out (and rollover would take that as the next baseline); "
+                                             "enter the value in Measurements", kpi.place, kpi.kpi_id)
+
     # -- evaluation
     def check_evaluations(self, kpis: dict[str, KpiRecord]) -> None:
         seen: dict[str, Place] = {}
         for ev in self.wb.evaluations:
-            if ev.kpi_id.casefold() not in kpis:
+            if kpi_key(ev.kpi_id) not in kpis:
                 self.add(E_EVALUATION_UNKNOWN_KPI, ERROR, f"KPI ID {ev.kpi_id!r} is not in the KPIs table; pick an "
                                                           "existing KPI ID", ev.place, ev.kpi_id)
                 continue
-            key = ev.kpi_id.casefold()
+            key = kpi_key(ev.kpi_id)
             if key in seen:
                 self.add(E_DUPLICATE_EVALUATION, ERROR, f"KPI {ev.kpi_id!r} is evaluated twice (first at "
                                                         f"{seen[key].sheet}!{seen[key].cell}); keep one decision",
@@ -329,6 +380,50 @@ class _Rules:
                 self.add(W_TARGET_IGNORED, WARNING, f"new target {ev.new_target:g} is ignored with decision "
                                                     f"{ev.decision.capitalize()}; choose Adjust target or clear it",
                          ev.place, ev.kpi_id)
+
+
+# ------------------------------------------------------------------ plausibility and periods
+
+def _plausible_scale(kpi: KpiRecord) -> tuple[float, float, bool]:
+    """Return (values above this need a look, the target/baseline magnitude, whether the KPI is a % KPI)."""
+    reference = max(abs(kpi.target or 0.0), abs(kpi.baseline or 0.0))
+    unit = (kpi.unit or "").strip().casefold()
+    percent = (unit.startswith("%") or unit in _PERCENT_UNITS) and kpi.target is not None and reference <= 1
+    limit = PERCENT_LIMIT if percent else (MAGNITUDE * reference if reference > 0 else float("inf"))
+    return limit, reference, percent
+
+
+_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
+
+
+def final_period_start(frequency: str, deadline: date) -> date | None:
+    """Return the first day of the last period before ``deadline``: one period length that ends on it.
+
+    Weekly: the 7 days up to the deadline. Monthly, quarterly, yearly: when the deadline is a
+    month's last day, whole calendar months (a 31 December deadline gives December, Q4, the
+    year); otherwise the same day 1, 3 or 12 months earlier, plus one day.
+    """
+    if frequency == "weekly":
+        return deadline - timedelta(days=6)
+    months = _MONTHS.get(frequency)
+    if months is None:
+        return None
+    month_index = deadline.year * 12 + deadline.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    if deadline.day == calendar.monthrange(deadline.year, deadline.month)[1]:
+        return date(year, month, 1) + timedelta(days=calendar.monthrange(year, month)[1])
+    return date(year, month, min(deadline.day, calendar.monthrange(year, month)[1])) + timedelta(days=1)
+
+
+def _final_label(frequency: str, first: date, deadline: date) -> str:
+    """Return the final period's label: the calendar label when it is a whole calendar period, else its dates."""
+    whole = first.day == 1 and deadline.day == calendar.monthrange(deadline.year, deadline.month)[1] and (
+        frequency == "monthly" or (frequency == "quarterly" and deadline.month % 3 == 0 and first.month % 3 == 1)
+        or (frequency == "yearly" and first.month == 1 and deadline.month == 12))
+    if whole:
+        return _label(frequency, first, deadline)
+    return f"{first.isoformat()}..{deadline.isoformat()}"
 
 
 # ------------------------------------------------------------------ periods
@@ -390,4 +485,4 @@ def _label(frequency: str, first: date, full_last: date) -> str:
     return f"{first.year}"
 
 
-__all__ = ["check_workbook", "validate", "prechecked", "periods"]
+__all__ = ["check_workbook", "validate", "prechecked", "periods", "final_period_start"]

@@ -11,6 +11,14 @@ headless LibreOffice recalculate it and export it to PDF with one page per sheet
 turns the Dashboard's page into a PNG with ``pdftoppm`` (Debian/Ubuntu: poppler-utils).
 It prints the KPIs with the status LibreOffice computed beside the core's.
 
+Every picture is exported by LibreOffice with its DEFAULT settings: a fresh user
+profile that does not force recalculation on load (LibreOffice's default for Excel
+files is not to recalculate them). So a picture shows the values kpixl cached in the
+file, as Protected View and file previewers show them, not values LibreOffice
+computed: the pictures prove the cached values. Beside each picture the script
+recalculates the same workbook with the tests' recalculate-on-load profile and prints
+every formula cell whose cached value differs from the recalculated one.
+
 The demo's pictures (docs/guide.png, measurements.png, evaluation.png,
 company-summary.png, company-history.png, company-kpis.png, next-period.png): it runs ``kpixl.demo.run_demo``
 into a temporary folder, exports the workbooks the same way and cuts each picture out of
@@ -56,6 +64,78 @@ STORY = {
     "WEB-07": 1.15, "SEO-08": 0.62, "WEB-09": None, "CUS-10": 0.88, "CUS-11": 0.95,
 }
 PDF_ONE_PAGE_PER_SHEET = 'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}'
+
+# A LibreOffice profile with the default settings: only the first-start dialogs are
+# switched off (they do not touch calculation). Recalculation on load stays at
+# LibreOffice's default, so the export shows the values cached in the file.
+_DEFAULT_REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Misc">
+ <prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Misc">
+ <prop oor:name="ShowTipOfTheDay" oor:op="fuse"><value>false</value></prop></item>
+</oor:items>
+"""
+
+
+def default_profile(directory: Path) -> Path:
+    """Create a LibreOffice user profile with the default calculation settings in ``directory``."""
+    user = directory / "user"
+    user.mkdir(parents=True, exist_ok=True)
+    (user / "registrymodifications.xcu").write_text(_DEFAULT_REGISTRY, encoding="utf-8")
+    return directory
+
+
+def _same(cached, computed) -> bool:
+    """Return whether a cached cell value equals LibreOffice's (numbers to 1e-9, text exactly)."""
+    if cached in (None, "") and computed in (None, ""):
+        return True
+    number = (int, float)
+    if isinstance(cached, number) and isinstance(computed, number) and not isinstance(cached, bool):
+        return abs(float(cached) - float(computed)) <= 1e-9 * max(1.0, abs(float(computed)))
+    return cached == computed
+
+
+def cached_differences(source: Path, recalculated: Path, limit: int = 10) -> tuple[int, int, list[str]]:
+    """Return the formula cells in ``source``, how many cache another value than LibreOffice computes, and
+    the first ``limit`` of those, each as ``Sheet!A1: cached X, LibreOffice Y``.
+    """
+    formulas = openpyxl.load_workbook(source, read_only=True)
+    cached = openpyxl.load_workbook(source, read_only=True, data_only=True)
+    computed = openpyxl.load_workbook(recalculated, read_only=True, data_only=True)
+    count, wrong, differences = 0, 0, []
+    for ws in formulas.worksheets:
+        values = {(c.row, c.column): c.value for row in cached[ws.title].iter_rows() for c in row
+                  if getattr(c, "row", None)}
+        again = {(c.row, c.column): c.value for row in computed[ws.title].iter_rows() for c in row
+                 if getattr(c, "row", None)}
+        for row in ws.iter_rows():
+            for cell in row:
+                if not (isinstance(cell.value, str) and cell.value.startswith("=")):
+                    continue
+                count += 1
+                key = (cell.row, cell.column)
+                if _same(values.get(key), again.get(key)):
+                    continue
+                wrong += 1
+                if len(differences) < limit:
+                    differences.append(f"{ws.title}!{cell.coordinate}: cached {values.get(key)!r}, "
+                                       f"LibreOffice {again.get(key)!r}")
+    for book in (formulas, cached, computed):
+        book.close()
+    return count, wrong, differences
+
+
+def report_cache(name: str, source: Path, recalculated: Path) -> None:
+    """Print whether every cached formula value of ``source`` equals LibreOffice's recalculation."""
+    count, wrong, differences = cached_differences(source, recalculated)
+    if not wrong:
+        print(f"  {name}: all {count} formula cells cache the value LibreOffice computes")
+        return
+    print(f"  {name}: {wrong} of {count} formula cells cache another value than LibreOffice computes; the first:")
+    for line in differences:
+        print(f"    {line}")
 
 
 def period_ends(frequency: str, start: date, as_of: date) -> list[date]:
@@ -149,33 +229,39 @@ def render(out: Path, language: str, dpi: int, keep: Path | None) -> None:
         work.mkdir(parents=True, exist_ok=True)
         source = work / f"dashboard-example-{language}.xlsx"
         kpis, measurements = build_workbook(source, language)
-        profile = libreoffice.make_profile(Path(temp) / "profile")
-        pdf = libreoffice.convert([source], work / "pdf", PDF_ONE_PAGE_PER_SHEET, profile=profile)[0]
-        recalculated = libreoffice.recalculate(source, work / "recalculated", profile=profile)
+        pdf = libreoffice.convert([source], work / "pdf", PDF_ONE_PAGE_PER_SHEET,
+                                  profile=default_profile(Path(temp) / "default-profile"))[0]
+        recalculated = libreoffice.recalculate(source, work / "recalculated",
+                                               profile=libreoffice.make_profile(Path(temp) / "profile"))
         page = dashboard_page(source, language)
         out.parent.mkdir(parents=True, exist_ok=True)
         prefix = work / "page"
         subprocess.run([pdftoppm, "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile",
                         str(pdf), str(prefix)], check=True)
         shutil.copyfile(prefix.with_suffix(".png"), out)
-        print_statuses(recalculated, kpis, measurements, language)
-    print(f"\nwrote {out} (Dashboard = PDF page {page}, {dpi} dpi)")
+        print_statuses(source, recalculated, kpis, measurements, language)
+        report_cache(source.name, source, recalculated)
+    print(f"\nwrote {out} (Dashboard = PDF page {page}, {dpi} dpi, LibreOffice's default settings)")
 
 
-def print_statuses(recalculated: Path, kpis: list[KpiRecord], measurements: list[MeasurementRecord],
+def print_statuses(source: Path, recalculated: Path, kpis: list[KpiRecord], measurements: list[MeasurementRecord],
                    language: str) -> None:
-    """Print each KPI's attainment and status as LibreOffice computed them, beside the core's."""
-    book = openpyxl.load_workbook(recalculated, data_only=True)
-    rows = {r["kpi_id"]: r for r in libreoffice.read_table(book, schema.KPIS) if r["kpi_id"]}
-    print("| KPI | attainment (LibreOffice) | status (LibreOffice) | status (core) |")
-    print("| --- | ---: | --- | --- |")
+    """Print each KPI's status as cached in the file (what the picture shows), LibreOffice's and the core's."""
+    def rows(path: Path) -> dict:
+        book = openpyxl.load_workbook(path, data_only=True)
+        return {r["kpi_id"]: r for r in libreoffice.read_table(book, schema.KPIS) if r["kpi_id"]}
+
+    cached, computed = rows(source), rows(recalculated)
+    print("| KPI | attainment (LibreOffice) | status (cached) | status (LibreOffice) | status (core) |")
+    print("| --- | ---: | --- | --- | --- |")
     for k in kpis:
         series = [(m.period_end, m.value) for m in measurements if m.kpi_id == k.kpi_id]
         expected = core.word("status", core.evaluate(k.definition(), series, AS_OF).status, language)
-        got = rows.get(k.kpi_id, {})
+        got = computed.get(k.kpi_id, {})
         att = got.get("attainment")
         shown = f"{att:.1%}" if isinstance(att, (int, float)) else ""
-        print(f"| {k.kpi_id} | {shown} | {got.get('status')} | {expected} |")
+        print(f"| {k.kpi_id} | {shown} | {cached.get(k.kpi_id, {}).get('status')} | {got.get('status')} "
+              f"| {expected} |")
 
 
 # ------------------------------------------------------------------ the demo's pictures
@@ -393,9 +479,10 @@ def render_demo(docs: Path, dpi: int, keep: Path | None, shots: tuple[Shot, ...]
             sources[key] = work / "sources" / f"{key}.xlsx"
             sources[key].parent.mkdir(exist_ok=True)
             shutil.copyfile(paths[key], sources[key])
-        profile = libreoffice.make_profile(Path(temp) / "profile")
         pdfs = dict(zip(sources, libreoffice.convert(list(sources.values()), work / "pdf", PDF_ONE_PAGE_PER_SHEET,
-                                                     profile=profile)))
+                                                     profile=default_profile(Path(temp) / "default-profile"))))
+        recalculated = dict(zip(sources, libreoffice.recalculate_many(
+            list(sources.values()), work / "recalculated", profile=libreoffice.make_profile(Path(temp) / "profile"))))
         docs.mkdir(parents=True, exist_ok=True)
         print("| picture | workbook | sheet | pixels | KB |")
         print("| --- | --- | --- | --- | ---: |")
@@ -413,6 +500,9 @@ def render_demo(docs: Path, dpi: int, keep: Path | None, shots: tuple[Shot, ...]
             if any(inked(page_image, w, dpi) for w in words if "###" in w.text and w.y0 < bottom
                    and any(x0 <= w.x0 < x1 for x0, x1 in spans)):
                 print(f"  warning: {out.name} shows ### (a column too narrow for its number)")
+        print("Cached values (what the pictures show) against LibreOffice's recalculation:")
+        for key, source in sources.items():
+            report_cache(str(paths[key].relative_to(result.directory)), source, recalculated[key])
 
 
 def main() -> None:

@@ -94,3 +94,49 @@ def test_unexpected_error_is_one_line_unless_debug(monkeypatch, tmp_path):
     assert isinstance(debug.exception, RuntimeError)
     debug_after = run("template", str(tmp_path / "out.xlsx"), "--debug")
     assert isinstance(debug_after.exception, RuntimeError)
+
+
+# ------------------------------------------------------------------ issue 9, item 9: command-line behaviour
+
+@pytest.mark.parametrize("args, shown", [
+    (["template", "{d}/x.csv"], "'OUT'"),
+    (["template", "{d}/x"], "'OUT'"),
+    (["consolidate", "{d}", "-o", "{d}/out.csv"], "'-o' / '--output'"),
+    (["rollover", "{d}/in.xlsx", "-o", "{d}/next.xlsm"], "'-o' / '--output'"),
+])
+def test_a_workbook_output_not_named_xlsx_is_a_usage_error(tmp_path, args, shown):
+    (tmp_path / "in.xlsx").write_bytes(b"x")
+    argv = [a.format(d=tmp_path) for a in args]
+    result = run(*argv)
+    assert result.exit_code == 2, result.output
+    hint = "; for CSV tables use --csv DIR" if args[0] == "consolidate" else ""
+    assert f"Error: Invalid value for {shown}: '{argv[-1]}' does not end in .xlsx; this writes an Excel " \
+           f"workbook, so give a name ending in .xlsx{hint}" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.xlsx"]  # nothing written
+
+
+def test_an_xlsx_name_in_capitals_is_fine(tmp_path):
+    result = run("template", str(tmp_path / "SALES.XLSX"))
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("command", ["validate", "consolidate", "rollover"])
+@pytest.mark.parametrize("word", ["today", " TODAY ", "i dag"])
+def test_as_of_today_is_accepted_everywhere(tmp_path, command, word, monkeypatch):
+    import kpixl.consolidate
+    import kpixl.rollover
+    import kpixl.validate
+    from datetime import date
+
+    seen = {}
+
+    def remember(*args, as_of=None, **kwargs):
+        seen["as_of"] = as_of
+        raise KpixlError("stop here")
+
+    monkeypatch.setattr({"validate": kpixl.validate, "consolidate": kpixl.consolidate,
+                         "rollover": kpixl.rollover}[command], command, remember)
+    extra = [] if command == "validate" else ["-o", str(tmp_path / "out.xlsx")]
+    result = run(command, str(tmp_path / "in.xlsx"), *extra, "--as-of", word)
+    assert result.output == "Error: stop here\n" and result.exit_code == 1
+    assert seen["as_of"] == date.today()

@@ -166,3 +166,74 @@ def test_a_folder_without_workbooks_is_an_error(tmp_path):
     assert result.output == (f"Error: {tmp_path / 'empty'}: no .xlsx or .xlsm workbooks to consolidate; give the "
                              "department workbooks or the folder that holds them\n")
     assert not (tmp_path / "c.xlsx").exists()
+
+
+def test_kpi_ids_match_ignoring_case_and_spaces_in_every_link(tmp_path):
+    """Issue 9 item 1: a measurement typed ``sal-01`` counts, as it does on the workbook's own Dashboard.
+
+    Measurements typed with other case, surrounding spaces and no-break spaces, a parent
+    link and an all-lower-case KPI ID all match by kpixl.vocab.kpi_key.
+    """
+    folder = tmp_path / "in"
+    folder.mkdir()
+    typed = ("sal-01", "SAL-01\u00a0", " Sal-01\t")
+    department(folder / "sales.xlsx", "Sales", [wbf.kpi_row("SAL-01", level="high")],
+               [wbf.measurement_row(k, d, v) for k, d, v in zip(typed, wbf.MONTH_ENDS, (100.0, 200.0, 300.0))])
+    department(folder / "marketing.xlsx", "Marketing",
+               [wbf.kpi_row("mkt-01", level="low", parent_id="\u00a0sal-01 ", department="Marketing",
+                            aggregation="last", baseline=None, target=50.0)],
+               [wbf.measurement_row(k, d, v) for k, d, v in zip(("MKT-01", "mkt-01 ", "Mkt-01\u00a0"),
+                                                                 wbf.MONTH_ENDS, (20.0, 30.0, 45.0))])
+    out = tmp_path / "company.xlsx"
+    result = run("consolidate", str(folder), "-o", str(out), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == f"Wrote {out}: 2 file(s), 2 KPI(s), 6 measurement(s) as of 2026-04-15"
+    kpis = table(out, "KPIs")
+    header = kpis[0]
+    rows = {r[header.index("KPI ID")]: dict(zip(header, r)) for r in kpis[1:]}
+    assert set(rows) == {"SAL-01", "mkt-01"}  # the IDs as typed in the KPIs tables
+    assert rows["SAL-01"]["Actual"] == 600.0  # all three measurements count
+    assert rows["mkt-01"]["Actual"] == 45.0 and rows["mkt-01"]["Status"] == "At risk"  # not "No data"
+    assert rows["SAL-01"]["Roll-up score"] == pytest.approx(0.9, abs=1e-12)
+    rollup = table(out, "Roll-up")
+    assert rollup[1][:4] == ["SAL-01", "Revenue SAL-01", "Sales", "mkt-01"]
+    assert len(table(out, "Findings")) == 1  # the header only: no finding
+    measurements = table(out, "Measurements")
+    ids = [r[measurements[0].index("KPI ID")] for r in measurements[1:]]
+    assert sorted(ids) == ["SAL-01"] * 3 + ["mkt-01"] * 3  # shown as in the KPIs tables; the origin cell says where
+
+
+def test_the_same_kpi_id_in_other_case_or_spacing_across_files_is_a_duplicate(inputs, tmp_path):
+    copy = department(tmp_path / "in" / "support.xlsx", "Support",
+                      [wbf.kpi_row("sal-01\u00a0", department="Support")], wbf.default_measurements(["sal-01"]))
+    result = run("consolidate", *map(str, inputs), str(copy), "-o", str(tmp_path / "c.xlsx"), "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert (f"  {copy}:KPIs!A2: error KPX601: KPI ID 'sal-01' is also in {inputs[1]}:KPIs!A2; KPI IDs must "
+            "be unique across the company: rename one of them") in result.output.splitlines()
+
+def test_consolidate_names_what_a_folder_holds_that_is_not_read_and_reads_subfolders_with_recursive(inputs, tmp_path):
+    folder = inputs[0].parent
+    (folder / "2025").mkdir()
+    department(folder / "2025" / "service.xlsx", "Service", [wbf.kpi_row("SRV-01", level="high")],
+               wbf.default_measurements(["SRV-01"]))
+    (folder / "budget.ods").write_bytes(b"x")
+    (folder / "~$sales.xlsx").write_bytes(b"x")
+    out = tmp_path / "company.xlsx"
+    result = run("consolidate", str(folder), "-o", str(out), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith(f"Wrote {out}: 2 file(s), 2 KPI(s)")
+    assert lines[2:5] == [
+        "2 file(s) left out (1 .ods, 1 lock file) and 1 subfolder(s) left out (use --recursive):",
+        f"  {folder / '2025'}: KPX135: subfolder holds 1 workbook(s) that are not read; give the subfolder too, "
+        "or use --recursive to read subfolders",
+        f"  {folder / 'budget.ods'}: KPX134: an OpenDocument spreadsheet (.ods) is not read; save it as an Excel "
+        "Workbook (.xlsx) to include it",
+    ]
+    findings = table(out, "Findings")
+    assert [(row[0], row[4]) for row in findings[1:4]] == [
+        (str(folder / "2025"), "KPX135"), (str(folder / "budget.ods"), "KPX134"), (str(folder / "~$sales.xlsx"), "KPX134")]
+    deep = run("consolidate", str(folder), "-o", str(out), "--as-of", "today", "--recursive", "--force")
+    assert deep.exit_code == 0, deep.output
+    assert deep.output.splitlines()[0].startswith(f"Wrote {out}: 3 file(s), 3 KPI(s)")
+    assert "2 file(s) left out (1 .ods, 1 lock file):" in deep.output.splitlines()

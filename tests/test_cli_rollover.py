@@ -130,3 +130,24 @@ def test_a_missing_input_exits_1(tmp_path):
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: {missing}: cannot roll over a workbook with 1 error(s); fix them and "
                                     f"run again:\n  {missing}")
+
+
+def test_ids_typed_in_other_case_or_spacing_carry_their_decision_and_final_actual(tmp_path):
+    """Issue 9 item 1: Evaluation and Measurements rows match their KPI by kpixl.vocab.kpi_key."""
+    kpis = [kpi("m-1"), kpi("M-2"), kpi("M-3", level="low", parent_id="m-2\u00a0")]
+    measurements = [MeasurementRecord("M-1\u00a0", date(2025, 11, 30), 140.0),
+                    MeasurementRecord(" m-1", date(2025, 12, 31), 160.0),
+                    MeasurementRecord("m-3", date(2025, 12, 31), 150.0)]
+    evaluations = [EvaluationRecord("M-1 ", "adjust", 250.0), EvaluationRecord("m-2", "retire", None),
+                   EvaluationRecord("M-3\u00a0", "keep", None)]
+    src = write_template(tmp_path / "in.xlsx", department="Management", language="en", formulas="native",
+                         kpis=kpis, measurements=measurements, evaluations=evaluations, as_of=DEADLINE)
+    out = tmp_path / "next.xlsx"
+    result = run("rollover", src, "-o", out)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[1] == "3 KPI(s): 1 kept, 1 adjusted, 1 retired, 0 without a decision (kept)"
+    assert "Warning: KPI M-3 rolls up to m-2, which was retired; change its Parent KPI ID" in lines
+    # The final actual (last value 160) is the new baseline; the adjusted target is 250.
+    assert [(k.kpi_id, k.baseline, k.target) for k in read_workbook(out).kpis] == [
+        ("m-1", 160.0, 250.0), ("M-3", 150.0, 200.0)]

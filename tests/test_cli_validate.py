@@ -155,3 +155,84 @@ def test_datetimes_in_number_cells_are_reported(tmp_path):
     result = run(str(path), "--as-of", AS_OF)
     assert result.exit_code == 1
     assert "KPX203: target is a date (2026-01-01), not a number" in result.output
+
+
+def test_kpi_ids_match_ignoring_case_and_spaces_including_no_break_spaces(tmp_path):
+    """Issue 9 item 1: measurements, evaluation and parent link typed in other case or spacing match."""
+    path = tmp_path / "mixed.xlsx"
+    measurements = [W.measurement_row(k, d, 100.0) for k, d in zip(("SAL-01", "Sal-01\u00a0", " sal-01\t"),
+                                                                    W.MONTH_ENDS)]
+    W.write_workbook(path, kpis=[W.kpi_row("sal-01"), W.kpi_row("SAL-02", level="low", parent_id="SAL-01\u00a0")],
+                     measurements=measurements + W.default_measurements(["sal-02 "]),
+                     evaluations=[W.evaluation_row("SAL-01\u00a0"), W.evaluation_row("Sal-02")])
+    result = run(str(path), "--as-of", AS_OF)
+    assert result.output == "1 file(s), 2 KPI(s), 6 measurement(s): 0 error(s), 0 warning(s)\n"
+    assert result.exit_code == 0
+
+
+def test_the_same_id_in_other_case_or_spacing_is_the_same_kpi_for_duplicates(tmp_path):
+    path = tmp_path / "dup.xlsx"
+    W.write_workbook(path, kpis=[W.kpi_row("SAL-01"), W.kpi_row("sal-01\u00a0")],
+                     measurements=[W.measurement_row("SAL-01"), W.measurement_row("sal-01 ")])
+    result = run(str(path), "--as-of", AS_OF)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert (f"{path}:KPIs!A3: error KPX301: KPI ID 'sal-01' is used twice (first at KPIs!A2); give each KPI its "
+            "own ID") in lines, lines
+    assert any(line.startswith(f"{path}:Measurements!A3: error ") and "a second value for KPI 'SAL-01' and period "
+               "end 2026-01-31 (first at Measurements!A2)" in line for line in lines), lines
+
+# ------------------------------------------------------------------ issue 9: folders, --recursive, pipes
+
+def test_recursive_and_the_files_left_out_on_the_command_line(tmp_path):
+    folder = tmp_path / "in"
+    (folder / "north").mkdir(parents=True)
+    W.write_workbook(folder / "a.xlsx")
+    W.write_workbook(folder / "north" / "b.xlsx")
+    (folder / "a.csv").write_text("KPI ID\n")
+    result = run(str(folder), "--as-of", AS_OF)
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        f"{folder / 'a.csv'}: warning KPX134: a CSV text file is not read; kpixl reads the department workbook "
+        "(.xlsx), not CSV exports",
+        f"{folder / 'north'}: warning KPX135: subfolder holds 1 workbook(s) that are not read; give the subfolder "
+        "too, or use --recursive to read subfolders",
+        "1 file(s), 1 KPI(s), 3 measurement(s): 0 error(s), 2 warning(s); 1 file(s) left out (1 .csv) and "
+        "1 subfolder(s) left out (use --recursive)",
+    ]
+    deep = run(str(folder), "--as-of", AS_OF, "--recursive")
+    assert deep.exit_code == 0
+    assert deep.output.splitlines()[-1] == ("2 file(s), 2 KPI(s), 6 measurement(s): 0 error(s), 1 warning(s); "
+                                            "1 file(s) left out (1 .csv)")
+
+
+def test_as_of_today_is_a_date(tmp_path):
+    path = tmp_path / "ok.xlsx"
+    W.write_workbook(path)
+    assert run(str(path), "--as-of", "today").exit_code in (0, 1)
+    assert run(str(path), "--as-of", "yesterday").exit_code == 2
+
+
+def test_piping_into_head_ends_quietly(tmp_path):
+    """``kpixl validate ... | head -2`` through a real pipe: no BrokenPipeError, no traceback."""
+    import shlex
+    import subprocess
+    import sys
+
+    path = tmp_path / "many.xlsx"
+    # 3000 measurements for an unknown KPI: ~400 KB of report lines, far more than a pipe holds.
+    W.write_workbook(path, measurements=[W.measurement_row("NOPE", date(2026, 1, 1) + (date(2026, 1, 2) - date(2026, 1, 1)) * (i % 300), float(i))
+                                         for i in range(3000)])
+    command = f"{shlex.quote(sys.executable)} -m kpixl validate {shlex.quote(str(path))} --as-of {AS_OF} | head -2"
+    done = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, timeout=300)
+    assert done.stdout.count("\n") == 2 and done.stdout.startswith(f"{path}:")
+    assert done.stderr == ""
+    assert done.returncode == 1  # the report could not be written in full (pipefail shows kpixl's exit code)
+    # The same with the reader gone before the first line: still quiet.
+    process = subprocess.Popen([sys.executable, "-m", "kpixl", "validate", str(path), "--as-of", AS_OF],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    stderr = process.stderr.read()
+    assert process.wait(timeout=300) == 1
+    assert stderr == b""

@@ -1,4 +1,4 @@
-"""Test kpixl.core against shared/spec/kpi-semantics.md: worked examples, errors, edge rules, properties."""
+"""Test kpixl.core against docs/kpi-semantics.md: worked examples, errors, edge rules, properties."""
 
 from __future__ import annotations
 
@@ -240,13 +240,47 @@ def test_forecast_matches_polyfit_and_forecast_linear():
     assert result == pytest.approx(_forecast_linear(core.to_serial(deadline), values, xs), rel=1e-12)
 
 
-def test_forecast_of_cumulative_kpi_uses_the_running_sum_in_date_order():
+def _slope(known_y, known_x):
+    """Excel SLOPE closed form."""
+    mx, my = sum(known_x) / len(known_x), sum(known_y) / len(known_y)
+    return sum((kx - mx) * (ky - my) for kx, ky in zip(known_x, known_y)) / sum((kx - mx) ** 2 for kx in known_x)
+
+
+def test_forecast_of_cumulative_kpi_adds_the_running_sums_rate_for_the_days_left():
     ends = [date(2026, 3, 31), date(2026, 1, 31), date(2026, 2, 28)]
     values = [30.0, 10.0, 20.0]  # sorted by date: 10, 20, 30 -> running 10, 30, 60
     xs = [core.to_serial(d) for d in sorted(ends)]
     deadline = date(2026, 6, 30)
-    expected = _forecast_linear(core.to_serial(deadline), [10.0, 30.0, 60.0], xs)
+    expected = 60.0 + _slope([10.0, 30.0, 60.0], xs) * (deadline - date(2026, 3, 31)).days
     assert core.forecast(ends, values, deadline, "sum") == pytest.approx(expected, rel=1e-12)
+    # A deadline already passed adds nothing: the forecast is what was achieved.
+    assert core.forecast(ends, values, date(2026, 3, 1), "sum") == 60.0
+
+
+def test_cumulative_forecast_is_never_below_what_is_already_achieved():
+    """The spec's reasoning example (kpi-semantics.md, Forecast, revised 2026-11-29).
+
+    10,000 a month for three months, then 40,000: 70,000 achieved by 30 April. The old
+    forecast, the line through the running sums evaluated at the 10 May deadline, is
+    67,664: below the actual. The revised one adds the line's rate for the 10 days left.
+    """
+    ends = [date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31), date(2026, 4, 30)]
+    values = [10_000.0, 10_000.0, 10_000.0, 40_000.0]
+    deadline = date(2026, 5, 10)
+    xs = [core.to_serial(d) for d in ends]
+    running = [10_000.0, 20_000.0, 30_000.0, 70_000.0]
+    old = _forecast_linear(core.to_serial(deadline), running, xs)
+    assert old == pytest.approx(67_664.34, abs=0.01) and old < 70_000
+    result = core.forecast(ends, values, deadline, "sum")
+    assert result >= 70_000
+    assert result == pytest.approx(70_000 + _slope(running, xs) * 10, rel=1e-12)
+    assert result == pytest.approx(76_393.52, abs=0.01)
+    kpi = core.KpiDefinition("SAL-01", target=100_000, aggregation="sum", start=date(2026, 1, 1), deadline=deadline)
+    evaluated = core.evaluate(kpi, list(zip(ends, values)), date(2026, 4, 30))
+    assert evaluated.actual == 70_000 and evaluated.forecast == result
+    # A level KPI keeps FORECAST.LINEAR of the values.
+    assert core.forecast(ends, values, deadline, "last") == pytest.approx(
+        _forecast_linear(core.to_serial(deadline), values, xs), rel=1e-12)
 
 
 def test_forecast_blank_cases():
@@ -413,3 +447,23 @@ def test_forecast_equals_least_squares(points, deadline):
     assert math.isclose(result, expected, rel_tol=1e-7, abs_tol=1e-7 * scale)
     slope, intercept = np.polyfit(sx, sy, 1)
     assert math.isclose(result, slope * deadline + intercept, rel_tol=1e-6, abs_tol=1e-6 * scale)
+
+
+@settings(max_examples=200, deadline=None)
+@given(points=st.lists(st.tuples(st.integers(45000, 47000), st.floats(0, 1e4)), min_size=2, max_size=15),
+       deadline=st.integers(45000, 48000))
+def test_cumulative_forecast_is_the_total_plus_the_rate_for_the_days_left(points, deadline):
+    xs = [x for x, _ in points]
+    assume(len(set(xs)) > 1)
+    ends = [core.from_serial(x) for x in xs]
+    values = [y for _, y in points]
+    result = core.forecast(ends, values, core.from_serial(deadline), "sum")
+    order = sorted(range(len(xs)), key=lambda i: xs[i])
+    sx = [float(xs[i]) for i in order]
+    running = list(np.cumsum([values[i] for i in order]))
+    slope = np.polyfit(sx, running, 1)[0]
+    expected = running[-1] + slope * max(0, deadline - sx[-1])
+    scale = max(1.0, sum(values))
+    assert math.isclose(result, expected, rel_tol=1e-6, abs_tol=1e-6 * scale)
+    if slope >= 0:  # non-negative values: never below the total achieved
+        assert result >= running[-1] - 1e-9 * scale

@@ -276,7 +276,28 @@ def test_the_danish_demo_validates_and_reports_in_danish(demo_da):
     assert table[0].split() == ["ID", "KPI", "Målopfyldelse", "Status", "Oprulning"]
     assert "Bagud" in table[3] and table[3].startswith("MGT-03  Konverteringsrate i webshoppen")
     lines = demo_da.summary_lines()
-    assert any(line.startswith("  (Kundeservice submitted late: no measurements after 2025-10-31") for line in lines)
+    folder = demo_da.directory
+    assert lines[0] == (f"Demo af KPI-cyklussen for Nordlys Living (regnskabsår 2025, opgjort 2025-12-31, dansk, "
+                        f"xlwings-formler) i {folder}")
+    assert lines[1] == "Design og udførelse: afdelingernes projektmapper med KPI'er og et års målinger"
+    report = demo_da.report
+    assert lines[6] == (f"Validering: 4 filer, 16 KPI'er, {report.measurement_count} målinger: 0 fejl, "
+                        f"{len(report.warnings)} advarsler")
+    assert lines[7] == (f"  (Kundeservice afleverede for sent: ingen målinger efter 2025-10-31; advarslerne vises af "
+                        f"kpixl validate {folder / 'departments'} --as-of 2025-12-31)")
+    assert lines[8:11] == [f"Evaluering: virksomhedens projektmappe {folder / 'company.xlsx'}",
+                           f"  CSV-tabeller i {folder / 'company-csv'} (6 filer)",
+                           f"Re-design: ledelsens projektmappe for næste periode "
+                           f"{folder / 'next-period' / 'management.xlsx'}"]
+    assert lines[11:13] == ["  4 KPI'er: 1 beholdt, 2 justeret, 1 udfaset, 0 uden beslutning (beholdt)",
+                            "  Ny periode: 2026-01-01 til 2026-12-31"]
+    assert all(line.startswith("  Advarsel: ") for line in lines[13:-7])
+    assert lines[-7] == "Virksomhedens KPI'er pr. 2025-12-31:"
+    assert re.fullmatch(r"Færdig på \d+,\d s", lines[-1])
+    # Percentages with a decimal comma, as Danish Excel shows them.
+    for row, line in zip(demo_da.company_kpis, lines[-5:-1]):
+        attainment = f"{row.attainment * 100:.1f}%".replace(".", ",")
+        assert attainment in line and "." not in line.split()[-1]
     assert all(path.exists() for path in demo_da.files)
     assert (demo_da.directory / "company.xlsx").read_bytes() != b"an earlier run"
 
@@ -294,3 +315,20 @@ def test_the_demo_needs_a_folder_and_a_known_formula_mode(tmp_path):
         run_demo(tmp_path / "d", formulas="vba")
     assert str(caught.value) == "unknown formula mode 'vba'; use xlwings or native"
     assert not (tmp_path / "d").exists()
+
+
+def test_the_danish_demo_command_prints_danish(tmp_path):
+    result = CliRunner().invoke(cli, ["demo", str(tmp_path / "demo"), "--lang", "da"], prog_name="kpixl")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("Demo af KPI-cyklussen for Nordlys Living (regnskabsår 2025, opgjort 2025-12-31, "
+                               "dansk, almindelige Excel-formler) i ")
+    head = lines.index("Virksomhedens KPI'er pr. 2025-12-31:")
+    assert lines[head + 1].split() == ["ID", "KPI", "Målopfyldelse", "Status", "Oprulning"]
+    rows = lines[head + 2:head + 6]
+    assert all(re.search(r"\d,\d%$", row) for row in rows), rows  # decimal commas
+    assert "114,0%  På sporet" in rows[0]
+    assert re.fullmatch(r"Færdig på \d+,\d s", lines[-1])
+    # "Re-design" is the phase's name in the Danish Guide too.
+    for english in ("Validation:", "Evaluation:", "Done in", "Company KPIs", "On track", "KPI(s)"):
+        assert english not in result.output, english

@@ -9,6 +9,7 @@ that name real columns, fully qualified so LibreOffice resolves them.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -19,10 +20,8 @@ LANGS = schema.LANGUAGES
 MODES = fx.MODES
 TABLES = {t.name: t for t in schema.TABLES}
 
-# Functions a native formula may use (Excel 2019+, LibreOffice 7.4+, no dynamic arrays).
-NATIVE_FUNCTIONS = {"IF", "AND", "OR", "NOT", "MIN", "MAX", "ABS", "ROUND", "INT", "TRIM", "N", "ISNUMBER",
-                    "IFERROR", "INDEX", "MATCH", "SUMIFS", "AVERAGEIFS", "MINIFS", "MAXIFS", "COUNTIFS", "SUMPRODUCT",
-                    "ROW", "NA"}
+# Functions a native formula may use: those of the oldest Excel kpixl supports (no dynamic arrays).
+NATIVE_FUNCTIONS = {name for name, since in fx.FUNCTION_SINCE.items() if since <= fx.MIN_EXCEL_VERSION}
 UDFS = {"KPI_ACTUAL", "KPI_PLAN", "KPI_ATTAINMENT", "KPI_STATUS", "KPI_ELAPSED"}
 
 
@@ -204,5 +203,68 @@ def test_measurements_used_depends_on_no_formula_that_uses_it():
     kpis = fx.kpi_formulas("native", "en")
     assert fx.MEASUREMENTS_USED not in kpis["calc_direction"] + kpis["calc_aggregation"]
     assert fx.measurements_used_formula("da") == (
-        "=MAX(1,MAXIFS(Measurements[[(beregn) Række]],Measurements[[(beregn) I vinduet]],1)"
+        "=MAX(1,IFERROR(AGGREGATE(14,6,Measurements[[(beregn) Række]]/((Measurements[[(beregn) I vinduet]]=1)),1),0)"
         "-MIN(Measurements[[(beregn) Række]])+1)")
+
+
+# ------------------------------------------------------------ Excel versions
+
+def test_function_table_knows_the_newer_functions_that_would_break_old_excel():
+    assert fx.MIN_EXCEL_VERSION == 2010
+    for name in ("MAXIFS", "MINIFS", "IFS", "LET", "XLOOKUP", "FILTER"):
+        assert fx.FUNCTION_SINCE[name] > fx.MIN_EXCEL_VERSION, name
+    assert fx.FUNCTION_SINCE["AGGREGATE"] == 2010 and fx.FUNCTION_SINCE["SUMIFS"] == 2007
+
+
+def _sheet_formulas(path) -> dict[str, list[str]]:
+    """Return every formula in a written workbook's sheets by part: cells, table columns,
+    conditional formats, data validations and defined names."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    found: dict[str, list[str]] = {}
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if not name.endswith(".xml") or not name.startswith(("xl/worksheets/", "xl/tables/", "xl/workbook")):
+                continue
+            root = ElementTree.fromstring(z.read(name))
+            tags = ("f", "formula", "formula1", "formula2", "calculatedColumnFormula", "definedName")
+            texts = [el.text for el in root.iter() if el.tag.rsplit("}", 1)[-1] in tags and el.text]
+            found[name] = texts
+    return found
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("language", LANGS)
+def test_every_function_the_template_writes_exists_in_the_stated_minimum_excel(tmp_path, mode, language):
+    """List the functions of every formula in a written workbook against FUNCTION_SINCE.
+
+    The newest must be no newer than MIN_EXCEL_VERSION, which the Guide (in the workbook's
+    language) and the README state.
+    """
+    import openpyxl
+
+    from kpixl.template import write_template
+
+    path = write_template(tmp_path / f"{mode}-{language}.xlsx", language=language, formulas=mode, examples=True)
+    used: dict[str, str] = {}
+    for part, texts in _sheet_formulas(path).items():
+        for text in texts:
+            for name in functions_in(text.replace("_xlfn.", "").replace("_xlws.", "")):
+                used.setdefault(name, f"{part}: {text[:80]}")
+    udfs = {name for name in used if name.startswith("KPI_")}
+    assert bool(udfs) == (mode == "xlwings")
+    unknown = {name: where for name, where in used.items() if name not in fx.FUNCTION_SINCE and name not in udfs}
+    assert not unknown, unknown
+    newest = max(fx.FUNCTION_SINCE[name] for name in used if name not in udfs)
+    assert newest <= fx.MIN_EXCEL_VERSION, {n: fx.FUNCTION_SINCE[n] for n in used if n not in udfs}
+    assert {"AGGREGATE", "SUMIFS", "MATCH", "SUBSTITUTE"} <= set(used)
+    # Functions newer than Excel 2007 carry the _xlfn. prefix in the file, or Excel shows #NAME?.
+    raw = " ".join(t for texts in _sheet_formulas(path).values() for t in texts)
+    assert "AGGREGATE(" in raw and "AGGREGATE(" not in raw.replace("_xlfn.AGGREGATE(", "")
+    guide = openpyxl.load_workbook(path)[schema.SHEET_GUIDE[language]]
+    text = " ".join(str(c.value) for row in guide.iter_rows() for c in row if c.value)
+    stated = f"Excel {fx.MIN_EXCEL_VERSION} {'eller nyere' if language == 'da' else 'or later'}"
+    assert stated in text
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert f"Excel {fx.MIN_EXCEL_VERSION} or later" in readme

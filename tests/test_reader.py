@@ -110,8 +110,8 @@ def test_rows_below_a_table_are_read_with_a_warning(tmp_path):
     assert wb.measurements[-1].value == 9.0 and wb.measurements[-1].place.cell == "A5"
     finding = only(wb, "KPX132")
     assert str(finding) == (f"{path}:Measurements!A5: warning KPX132: row 5 is below the table Measurements "
-                            "(which ends at row 4); it is read, but resize the table to include it "
-                            "(Table Design > Resize Table)")
+                            "(which ends at row 4); kpixl reads it, but the workbook's own formulas do not count it "
+                            "until you resize the table to include it (Table Design > Resize Table)")
 
 
 def test_unknown_columns_are_kept_with_a_warning(tmp_path):
@@ -641,3 +641,163 @@ def test_the_fast_path_is_taken_for_a_long_clean_table_and_agrees(tmp_path, monk
     fast, exact, fast_tables = _read_both_ways(path, monkeypatch)
     assert "Measurements" in fast_tables and len(exact.measurements) == 300
     _assert_same(fast, exact)
+
+
+# ------------------------------------------------------------------ nothing skipped in silence (issue 9, item 2)
+
+def test_a_folder_names_every_file_it_does_not_read_with_the_reason(tmp_path, valid):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    W.write_workbook(folder / "b.xlsx")
+    for name in ("a.ods", "c.xls", "d.csv", "~$b.xlsx", ".~lock.b.xlsx#", "notes.txt", "e.XLSB"):
+        (folder / name).write_bytes(b"x")
+    (folder / "sub" / "deeper").mkdir(parents=True)
+    W.write_workbook(folder / "sub" / "deeper" / "m.xlsx")
+    (folder / "sub" / "readme.txt").write_text("x")
+    (folder / "pictures").mkdir()
+    (folder / "pictures" / "logo.png").write_bytes(b"x")
+    found = reader.collect_inputs([folder])
+    assert found.files == [folder / "b.xlsx"]
+    assert [(f.code, f.severity, Path(f.place.path).name, f.message) for f in found.left_out] == [
+        ("KPX134", "warning", ".~lock.b.xlsx#", "an Excel or LibreOffice lock file (the workbook is open somewhere) "
+                                                "is not read; close the workbook and save it, then the lock file goes "
+                                                "away"),
+        ("KPX134", "warning", "a.ods", "an OpenDocument spreadsheet (.ods) is not read; save it as an Excel Workbook "
+                                       "(.xlsx) to include it"),
+        ("KPX134", "warning", "c.xls", "an old Excel 97-2003 workbook (.xls) is not read; save it as an Excel "
+                                       "Workbook (.xlsx) to include it"),
+        ("KPX134", "warning", "d.csv", "a CSV text file is not read; kpixl reads the department workbook (.xlsx), "
+                                       "not CSV exports"),
+        ("KPX134", "warning", "e.XLSB", "an Excel binary workbook (.xlsb) is not read; save it as an Excel Workbook "
+                                        "(.xlsx) to include it"),
+        ("KPX134", "warning", "notes.txt", "not an Excel workbook (.xlsx or .xlsm), so it is not read; move it out "
+                                           "of the folder if it is not an input"),
+        ("KPX135", "warning", "sub", "subfolder holds 1 workbook(s) that are not read; give the subfolder too, or "
+                                     "use --recursive to read subfolders"),
+        ("KPX134", "warning", "~$b.xlsx", "an Excel or LibreOffice lock file (the workbook is open somewhere) is not "
+                                          "read; close the workbook and save it, then the lock file goes away"),
+    ]
+    deep = reader.collect_inputs([folder], recursive=True)
+    assert deep.files == [folder / "b.xlsx", folder / "sub" / "deeper" / "m.xlsx"]
+    assert [Path(f.place.path).name for f in deep.left_out if f.code == "KPX134"] == [
+        ".~lock.b.xlsx#", "a.ods", "c.xls", "d.csv", "e.XLSB", "notes.txt", "logo.png", "readme.txt", "~$b.xlsx"]
+    assert not [f for f in deep.left_out if f.code == "KPX135"]
+    # A file named on the command line is read whatever its name: the pre-check says what it is.
+    assert reader.collect_inputs([folder / "a.ods"]).files == [folder / "a.ods"]
+
+
+@pytest.fixture(scope="module")
+def resaved(tmp_path_factory, recalc) -> dict[str, tuple[Path, W.Layout]]:
+    """Workbooks filled the way staff do, each re-saved through LibreOffice (one soffice run)."""
+    folder = tmp_path_factory.mktemp("typed")
+    cases = {
+        # A value two rows below the table (a blank row between) and one just below it.
+        "below": dict(below={"Measurements": [W.measurement_row(period_end=date(2026, 4, 30), value=9.0), None,
+                                              W.measurement_row(period_end=date(2026, 5, 31), value=7.0)]}),
+        # Only a note typed in a row of the table, and only a Region below it.
+        "keyless": dict(measurements=W.default_measurements() + [{"note": "call Anna"}],
+                        below={"Measurements": [{"note": "late"}]}),
+        # Columns a department added: Cost centre on KPIs, Region on Measurements.
+        "extra": dict(kpis=[W.kpi_row(**{"Cost centre": "CC-100"})],
+                      measurements=[{**m, "Region": region} for m, region in
+                                    zip(W.default_measurements(), ("North", "South", None))],
+                      extra_columns={"KPIs": ["Cost centre"], "Measurements": ["Region"]}),
+        # KPI IDs the spreadsheet turned into a date (MAR-01) and a number (007).
+        "ids": dict(kpis=[W.kpi_row("MAR-01"), W.kpi_row(7.0, level="low", parent_id=date(2001, 3, 1))],
+                    measurements=[W.measurement_row(date(2001, 3, 1)), W.measurement_row("MAR-01")]),
+    }
+    paths = {}
+    for name, knobs in cases.items():
+        path = folder / f"{name}.xlsx"
+        paths[name] = (path, W.write_workbook(path, **knobs))
+    outputs = recalc(*(p for p, _ in paths.values()))
+    return {name: (out, layout) for (name, (_, layout)), out in zip(paths.items(), outputs)}
+
+
+def test_values_outside_a_table_are_named_after_a_libreoffice_save(resaved):
+    path, _ = resaved["below"]
+    wb = read_workbook(path)
+    # Row 5, just below the table, is read (the spec); row 7, after a blank row, is not counted but named.
+    assert [(m.value, m.place.cell) for m in wb.measurements][-1] == (9.0, "A5")
+    assert len(wb.measurements) == 4
+    assert [str(f) for f in wb.findings] == [
+        f"{path}:Measurements!A5: warning KPX132: row 5 is below the table Measurements (which ends at row 4); kpixl "
+        "reads it, but the workbook's own formulas do not count it until you resize the table to include it (Table "
+        "Design > Resize Table)",
+        f"{path}:Measurements!A7: warning KPX136: a value outside the Measurements table (which ends at row 4, with "
+        "a blank row between): not counted; extend the table to include its row (Table Design > Resize Table) or "
+        "delete it",
+    ]
+
+
+def test_rows_with_values_but_no_key_are_named_after_a_libreoffice_save(resaved):
+    path, _ = resaved["keyless"]
+    wb = read_workbook(path)
+    assert len(wb.measurements) == 3
+    assert [str(f) for f in wb.findings] == [
+        f"{path}:Measurements!E5: warning KPX137: row 5 of the Measurements table has a value here but no KPI ID, "
+        "period end or value: not counted; complete the row or clear it",
+        f"{path}:Measurements!E6: warning KPX137: row 6, just below the Measurements table (which ends at row 5), "
+        "has a value here but no KPI ID, period end or value: not counted; complete the row or clear it",
+    ]
+
+
+def test_keyless_values_are_named_by_both_readers(tmp_path, monkeypatch):
+    path = tmp_path / "keyless.xlsx"
+    W.write_workbook(path, measurements=W.default_measurements() + [{"entered_by": "Anna"}] + [
+        W.measurement_row(period_end=date(2026, 4, 30))])
+    fast = read_workbook(path)
+    monkeypatch.setattr(reader._Reader, "_read_rows_fast", lambda *args: False)
+    exact = read_workbook(path)
+    assert [str(f) for f in fast.findings] == [str(f) for f in exact.findings] == [
+        f"{path}:Measurements!D5: warning KPX137: row 5 of the Measurements table has a value here but no KPI ID, "
+        "period end or value: not counted; complete the row or clear it"]
+    assert len(fast.measurements) == len(exact.measurements) == 4
+
+
+def test_extra_columns_are_carried_on_the_records_after_a_libreoffice_save(resaved):
+    path, layout = resaved["extra"]
+    wb = read_workbook(path)
+    assert wb.kpis[0].extra == {"Cost centre": "CC-100"}
+    assert [m.extra for m in wb.measurements] == [{"Region": "North"}, {"Region": "South"}, {}]
+    assert [str(f) for f in wb.findings] == [
+        f"{path}:KPIs!{layout.cell('KPIs', -1, 'Cost centre')}: warning KPX131: unknown column 'Cost centre' in "
+        "table KPIs; its values are kept with each KPI and carried into the company workbook and CSV, but not "
+        "checked (rename it to a known header if it should be one)",
+        f"{path}:Measurements!{layout.cell('Measurements', -1, 'Region')}: warning KPX131: unknown column 'Region' "
+        "in table Measurements; its values are kept with each measurement and carried into the company workbook "
+        "and CSV, but not checked (rename it to a known header if it should be one)",
+    ]
+
+
+def test_kpi_ids_turned_into_dates_or_numbers_are_errors_after_a_libreoffice_save(resaved):
+    path, _ = resaved["ids"]
+    wb = read_workbook(path)
+    fix = "format the {} column as Text (Format Cells > Text) and type the ID again"
+    assert [str(f) for f in wb.findings] == [
+        f"{path}:KPIs!A3: error KPX215: KPI ID is the number 7, not text: the spreadsheet turned the ID into a number "
+        f"when it was typed (007 becomes 7, 1E3 becomes 1000); {fix.format('KPI ID')}",
+        f"{path}:KPIs!D3: error KPX215: parent KPI ID is the date 2001-03-01, not text: the spreadsheet turned an ID "
+        f"like MAR-01 into a date when it was typed; {fix.format('parent KPI ID')}",
+        f"{path}:Measurements!A2: error KPX215: KPI ID is the date 2001-03-01, not text: the spreadsheet turned an ID "
+        f"like MAR-01 into a date when it was typed; {fix.format('KPI ID')}",
+    ]
+    assert [m.kpi_id for m in wb.measurements] == ["MAR-01"]
+
+
+def test_a_formula_without_value_in_a_row_without_key_is_named(tmp_path):
+    path = tmp_path / "keyless-formula.xlsx"
+    W.write_workbook(path, measurements=W.default_measurements() + [{"note": W.Formula('="see "&A2')}])
+    wb = read_workbook(path)
+    assert [str(f) for f in wb.findings] == [
+        f"{path}:Measurements!E5: warning KPX137: row 5 of the Measurements table has a value here but no KPI ID, "
+        "period end or value: not counted; complete the row or clear it"]
+
+
+def test_recursive_reads_a_folder_linked_back_up_the_tree_once(tmp_path):
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    W.write_workbook(folder / "sub" / "a.xlsx")
+    (folder / "sub" / "up").symlink_to(folder, target_is_directory=True)
+    found = reader.collect_inputs([folder], recursive=True)
+    assert found.files == [folder / "sub" / "a.xlsx"] and found.left_out == []

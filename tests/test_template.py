@@ -351,6 +351,43 @@ def test_guide_explains_smart_phases_owner_and_udf_setup(blank):
         assert phrase in da, phrase
 
 
+def _guide_text(wb) -> str:
+    sheet = wb.worksheets[0]  # the Guide comes first in both languages
+    return " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+
+
+# English Excel's error names and Danish Excel's (as Danish Excel's own help for ER.FEJL lists them).
+EXCEL_ERRORS_DA = {"#NAME?": "#NAVN?", "#VALUE!": "#VÆRDI!", "#N/A": "#I/T", "#DIV/0!": "#DIVISION/0!",
+                   "#REF!": "#REFERENCE!"}
+
+
+def test_guide_gives_the_classic_add_in_steps_and_what_lite_users_do(blank):
+    en = _guide_text(blank["en", "xlwings"])
+    for phrase in ("Trust access to the VBA project object model", "Import Functions", "Ctrl+Alt+F9", ".xlsm",
+                   "#NAME?", "xlwings Lite does not compute this workbook", "kpixl template --formulas native",
+                   "type the kpixl functions in cells of your own"):
+        assert phrase in en, phrase
+    # The steps come in the order a user takes them.
+    order = [en.index(p) for p in ("xlwings addin install", "Trust access", "Import Functions", "Ctrl+Alt+F9",
+                                   ".xlsm")]
+    assert order == sorted(order)
+    da = _guide_text(blank["da", "xlwings"])
+    for phrase in ("VBA-projektobjektmodellen", "Import Functions", "Ctrl+Alt+F9", ".xlsm", "#NAVN?",
+                   "xlwings Lite beregner ikke denne projektmappe", "kpixl template --formulas native",
+                   "skriv så kpixl-funktionerne i jeres egne celler"):
+        assert phrase in da, phrase
+
+
+@pytest.mark.parametrize("mode", ["xlwings", "native"])
+def test_the_danish_guide_names_errors_as_danish_excel_shows_them(blank, mode):
+    da = _guide_text(blank["da", mode])
+    for english, danish in EXCEL_ERRORS_DA.items():
+        assert english not in da, (english, danish)
+    en = _guide_text(blank["en", mode])
+    for danish in EXCEL_ERRORS_DA.values():
+        assert danish not in en, danish
+
+
 @pytest.mark.parametrize("language", schema.LANGUAGES)
 def test_examples_are_complete_smart_definitions(with_examples, language):
     headers, rows = table_rows(with_examples[language], "KPIs")
@@ -467,7 +504,7 @@ def test_measurements_used_is_a_named_cell_on_the_lists_sheet(blank):
         ref = wb.defined_names[formulas.MEASUREMENTS_USED].attr_text
         assert ref == f"{schema.SHEET_LISTS[language]}!$K$3"
         cell = wb[schema.SHEET_LISTS[language]]["K3"]
-        assert cell.value == formulas.measurements_used_formula(language).replace("MAXIFS", "_xlfn.MAXIFS")
+        assert cell.value == formulas.measurements_used_formula(language).replace("AGGREGATE", "_xlfn.AGGREGATE")
         assert cell.protection.locked is True
 
 

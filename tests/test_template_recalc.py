@@ -256,6 +256,12 @@ def test_the_random_cases_cover_the_brief():
     outside = [(c, k) for c, k in kpis for p, _ in c.series(k.kpi_id) if p > c.as_of or (k.start and p < k.start)]
     assert {c.name for c, _ in outside} >= {"ra", "rb", "rc"}
     assert any(k.start and k.start > c.as_of for c, k in kpis)
+    # Cumulative forecasts both with days left and with the deadline already passed (nothing added).
+    sums = [(c, k, r) for c, k, r in results if k.aggregation == core.SUM and r.forecast is not None]
+    latest = {(c.name, k.kpi_id): max(p for p, _ in core.window(c.series(k.kpi_id), c.as_of, k.start))
+              for c, k, _ in sums}
+    assert any(k.deadline > latest[c.name, k.kpi_id] for c, k, _ in sums)
+    assert any(k.deadline < latest[c.name, k.kpi_id] for c, k, _ in sums)
     assert {case.language for case in CASES} == {"en", "da"}
 
 
@@ -500,3 +506,79 @@ def test_xlwings_mode_calls_the_udfs_in_the_cells_where_native_mode_has_formulas
     assert checked == 4 * len(case.kpis)
     for where, text in native.items():
         assert not functions_in(text) & FORBIDDEN, (where, text)
+
+
+# ------------------------------------------------------- one key for a KPI ID
+
+KEY_AS_OF = date(2026, 4, 30)
+# (KPI ID in the KPIs table, aggregation, [(ID as typed in Measurements, value)]): case, surrounding
+# and inner runs of spaces, no-break and other Unicode spaces, wildcard characters that must stay
+# characters, a letter whose upper case differs between Python and LibreOffice (ß), and IDs that
+# must NOT match (SVCX03 is no SVC*03, Q11 is no Q?1).
+KEY_CASES = (
+    ("SAL-01", core.SUM, [("sal-01", 100.0), ("SAL-01\u00a0", 200.0), (" Sal-01\t", 400.0), ("SAL-01\u2003", 800.0),
+                          ("\u3000sal-01", 1600.0), ("SAL-01\x0b", 3200.0)]),
+    ("mkt-02", core.LAST, [("MKT-02", 5.0), ("mkt-02 ", 7.0)]),
+    ("SVC*03", core.SUM, [("svc*03", 10.0), ("SVCX03", 1000.0), ("SVC*03\u00a0", 20.0)]),
+    ("Q?1", core.SUM, [("q?1", 1.0), ("Q11", 1000.0), ("Q~1", 1000.0)]),
+    ("Straße  Nord", core.SUM, [("STRASSE NORD", 1000.0), ("straße nord", 3.0), ("STRAẞE\u00a0 NORD", 4.0)]),
+    ("Tilde~5", core.MAX, [("tilde~5", 9.0), ("TILDE~5 ", 11.0), ("tilde5", 1000.0)]),
+)
+
+
+def key_case_workbook(folder: Path) -> Path:
+    """Write a native workbook whose measurements name their KPIs in other case and spacing."""
+    from kpixl.template import write_template
+
+    kpis, measurements = [], []
+    for kpi_id, aggregation, typed in KEY_CASES:
+        kpis.append(KpiRecord(kpi_id=kpi_id, name=f"KPI {kpi_id}", owner="Tester", direction=core.INCREASE,
+                              aggregation=aggregation, target=5000.0, start=date(2026, 1, 1),
+                              deadline=date(2026, 12, 31)))
+        for i, (as_typed, value) in enumerate(typed):
+            measurements.append(MeasurementRecord(kpi_id=as_typed, period_end=date(2026, 1, 10) + timedelta(days=9 * i),
+                                                  value=value))
+    return write_template(folder / "keys.xlsx", department="Keys", language="en", formulas="native", kpis=kpis,
+                          measurements=measurements, as_of=KEY_AS_OF)
+
+
+def core_results(path: Path) -> dict[str, core.KpiResult]:
+    """Return the core's result per KPI ID (as typed) of a workbook read by kpixl's own reader."""
+    from kpixl.reader import read_workbook
+    from kpixl.vocab import kpi_key
+
+    workbook = read_workbook(path)
+    series = workbook.measurements_by_kpi()
+    return {k.kpi_id: core.evaluate(k.definition(), series.get(kpi_key(k.kpi_id), ()), KEY_AS_OF)
+            for k in workbook.kpis}
+
+
+def libreoffice_values(path: Path) -> dict[str, tuple[object, object]]:
+    """Return (Actual, Forecast) per KPI ID of a recalculated workbook's KPIs table."""
+    book = openpyxl.load_workbook(path, data_only=True)
+    return {row["kpi_id"]: (row["actual"], row["calc_forecast"]) for row in libreoffice.read_table(book, schema.KPIS)
+            if row["kpi_id"] not in (None, "")}
+
+
+@pytest.mark.libreoffice
+def test_kpi_id_keys_agree_with_libreoffice_and_survive_its_resave(tmp_path, recalc):
+    """Issue 9 item 1: the native formulas match IDs exactly as kpixl.vocab.kpi_key does.
+
+    The Actual and Forecast LibreOffice computes equal the core's on the IDs kpixl's reader
+    reads; then the file LibreOffice saved is read and recalculated again, with the same result.
+    """
+    source = key_case_workbook(tmp_path)
+    expected = core_results(source)
+    # Every KPI counts its differently typed measurements and none of the look-alikes.
+    assert {k: r.actual for k, r in expected.items()} == {
+        "SAL-01": 6300.0, "mkt-02": 7.0, "SVC*03": 30.0, "Q?1": 1.0, "Straße  Nord": 7.0, "Tilde~5": 11.0}
+    (saved,) = recalc(source)
+    (again,) = recalc(saved)  # the LibreOffice-saved workbook, recalculated once more
+    assert core_results(saved) == expected  # LibreOffice's save keeps the IDs as typed
+    for path in (saved, again):
+        got = libreoffice_values(path)
+        assert set(got) == set(expected), path.name
+        for kpi_id, result in expected.items():
+            actual, forecast = got[kpi_id]
+            assert agrees(actual, result.actual), (path.name, kpi_id, actual, result.actual)
+            assert agrees(forecast, result.forecast), (path.name, kpi_id, forecast, result.forecast)

@@ -136,6 +136,19 @@ def test_actual_over_an_ids_series():
     assert KPI_ACTUAL(col(["K1", "K1"]), IDS, ENDS, VALUES, col(["min", "max"])) == [[10.0], [30.0]]
 
 
+def test_actual_matches_ids_by_the_one_key_function():
+    """KPI_ACTUAL matches as kpixl.vocab.kpi_key does: case, surrounding and no-break spaces ignored."""
+    from kpixl.vocab import kpi_key
+
+    typed = ["sal-01", "SAL-01\u00a0", " Sal-01\t", "SAL-01", "SAL 01", "MKT-01", 101.0, "101 "]
+    ids, ends, values = col(typed), col([46023 + i for i in range(len(typed))]), col([1, 2, 4, 8, 16, 32, 64, 128])
+    wanted = ["SAL-01", "\u00a0sal-01 ", "sal  01", "mkt-01", 101, "nope"]
+    expected = [sum(v for k, v in zip(typed, [1, 2, 4, 8, 16, 32, 64, 128]) if kpi_key(k) == kpi_key(w)) or None
+                for w in wanted]
+    assert expected == [15, 15, 16, 32, 192, None]
+    assert KPI_ACTUAL(col(wanted), ids, ends, values, "sum") == [[float(x) if x else None] for x in expected]
+
+
 def test_actual_matches_the_core():
     rows = [("A", 46000 + i % 7, float(i)) for i in range(40)]
     ids, ends, values = (col([r[i] for r in rows]) for i in range(3))
@@ -171,8 +184,10 @@ def test_forecast():
     assert KPI_FORECAST(col(values), col(ends), 46387) == pytest.approx(slope * 46387 + intercept, rel=1e-9)
     running = np.cumsum(values)
     slope, intercept = np.polyfit(ends, running, 1)
+    # sum: the total so far plus the running total's rate for the days from the last period end.
     assert KPI_FORECAST(col(values), col([core.from_serial(e) for e in ends]), date(2026, 12, 31), "sum") == \
-        pytest.approx(slope * 46387 + intercept, rel=1e-9)
+        pytest.approx(running[-1] + slope * (46387 - ends[-1]), rel=1e-9)
+    assert KPI_FORECAST(col(values), col(ends), ends[-1] - 5, "sum") == running[-1]  # deadline passed
     assert KPI_FORECAST(col([1, None]), col([46023, None]), 46387) is None
     assert KPI_FORECAST(col([1, 2]), col([46023, 46024]), None) is None
     assert KPI_FORECAST(col([1, 2]), col([46023, 46024]), [[46030, 46031]]) == [[8.0, 9.0]]

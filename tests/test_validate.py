@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 import importlib
 import inspect
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from kpixl import core
 from kpixl.errors import DefinitionError
-from kpixl.validate import check_workbook, periods, validate
+from kpixl.validate import check_workbook, final_period_start, periods, validate
 
 import workbooks as W
 
@@ -190,7 +190,7 @@ def test_validate_runs_over_folders_and_bad_files_and_leaves_inputs_untouched(tm
     assert sorted(p.name for p in folder.iterdir()) == ["a.xlsx", "b.xlsx", "c.xlsx", "~$a.xlsx"]
     assert report.files == [str(folder / n) for n in ("a.xlsx", "b.xlsx", "c.xlsx")] + [str(tmp_path / "gone.xlsx")]
     assert [(f.code, f.place.path) for f in report.findings] == [
-        ("KPX116", str(empty)), ("KPX204", str(folder / "b.xlsx")), ("KPX107", str(folder / "c.xlsx")),
+        ("KPX116", str(empty)), ("KPX134", str(folder / "~$a.xlsx")), ("KPX204", str(folder / "b.xlsx")), ("KPX107", str(folder / "c.xlsx")),
         ("KPX101", str(tmp_path / "gone.xlsx"))]
     assert calls == [(i, 4, f) for i, f in enumerate(report.files, start=1)]
     assert (report.kpi_count, report.measurement_count, report.valid) == (2, 6, False)
@@ -201,7 +201,7 @@ def test_report_text_and_json_agree(tmp_path):
     report = validate([tmp_path], as_of=W.AS_OF)
     data = report.to_dict()
     assert data["stats"] == {"files": 1, "kpis": 1, "measurements": 0, "errors": len(report.errors),
-                             "warnings": len(report.warnings)}
+                             "warnings": len(report.warnings), "left_out": 0}
     assert [f"{d['path']}:{d['sheet']}!{d['cell']}: {d['severity']} {d['code']}: {d['message']}"
             for d in data["findings"]] == [str(f) for f in report.findings]
     assert report.summary() == (f"1 file(s), 1 KPI(s), 0 measurement(s): {data['stats']['errors']} error(s), "
@@ -243,24 +243,9 @@ def test_template_made_workbook_validates_without_errors(tmp_path, language, for
     assert (report.kpi_count, report.measurement_count) == (1, 3)
 
 
-# ------------------------------------------------------------------ the pre-check helper process
+# ------------------------------------------------------------------ the worker processes
 
-import multiprocessing  # noqa: E402 - kept with the tests that use it
-import os  # noqa: E402
-import signal  # noqa: E402
-
-from kpixl import reader, validate as validate_module  # noqa: E402
-
-_REAL_PRECHECK = reader.precheck
-DIES_ON = "c.xlsx"
-
-
-def _precheck_killed_in_helper(path):
-    """Pre-check ``path``; in a helper process, die (SIGKILL) on the file named DIES_ON."""
-    if multiprocessing.parent_process() is not None and os.path.basename(str(path)) == DIES_ON:
-        os.kill(os.getpid(), signal.SIGKILL)
-    return _REAL_PRECHECK(path)
-
+import os  # noqa: E402 - kept with the tests that use it
 
 def _mixed_files(folder):
     folder.mkdir()
@@ -284,52 +269,132 @@ def _one_by_one(files):
     return findings, kpis, measurements
 
 
-def _spy_prechecked(monkeypatch):
-    """Record, per file, whether validate got a pre-check future from the helper (True) or not (False)."""
-    seen: list[tuple[str, bool]] = []
-    real = validate_module.prechecked
-
-    def spy(files, **kwargs):
-        for path, future in real(files, **kwargs):
-            seen.append((os.path.basename(str(path)), future is not None))
-            yield path, future
-
-    monkeypatch.setattr(validate_module, "prechecked", spy)
-    return seen
-
-
-def test_a_run_with_the_helper_equals_checking_each_file_alone(tmp_path, monkeypatch):
+def test_a_run_through_the_workers_equals_checking_each_file_alone(tmp_path):
     files = _mixed_files(tmp_path / "in")
     expected = _one_by_one(files)
-    seen = _spy_prechecked(monkeypatch)
-    report = validate(files, as_of=W.AS_OF)
-    assert (report.findings, report.kpi_count, report.measurement_count) == expected
-    assert report.files == [str(p) for p in files]
-    assert {code for code in (f.code for f in report.findings)} >= {"KPX204", "KPX405", "KPX107", "KPX301",
-                                                                    "KPX132", "KPX101"}
-    if (os.cpu_count() or 1) >= 2:
-        assert all(used for _, used in seen), seen  # the helper pre-checked every file
+    for jobs in (1, 2):
+        calls = []
+        report = validate(files, as_of=W.AS_OF, jobs=jobs, progress=lambda done, total, item: calls.append(done))
+        assert (report.findings, report.kpi_count, report.measurement_count) == expected
+        assert report.files == [str(p) for p in files] and calls == list(range(1, len(files) + 1))
+        assert {code for code in (f.code for f in report.findings)} >= {"KPX204", "KPX405", "KPX107", "KPX301",
+                                                                        "KPX132", "KPX101"}
 
 
-def test_the_helper_is_left_out_for_one_file_and_when_asked(tmp_path):
-    files = _mixed_files(tmp_path / "in")
-    assert [future for _, future in validate_module.prechecked(files[:1])] == [None]
-    assert [future for _, future in validate_module.prechecked(files, ahead=False)] == [None] * len(files)
+# ------------------------------------------------------------------ folders (issue 9, item 2)
+
+def test_validate_names_what_folders_hold_and_reads_subfolders_with_recursive(tmp_path):
+    folder = tmp_path / "in"
+    (folder / "north").mkdir(parents=True)
+    W.write_workbook(folder / "a.xlsx")
+    W.write_workbook(folder / "north" / "b.xlsx")
+    (folder / "c.ods").write_bytes(b"x")
+    (folder / "~$a.xlsx").write_bytes(b"x")
+    flat = validate([folder], as_of=W.AS_OF)
+    assert flat.files == [str(folder / "a.xlsx")]
+    assert [(f.code, f.place.path) for f in flat.findings] == [
+        ("KPX134", str(folder / "c.ods")), ("KPX135", str(folder / "north")), ("KPX134", str(folder / "~$a.xlsx"))]
+    assert flat.summary() == ("1 file(s), 1 KPI(s), 3 measurement(s): 0 error(s), 3 warning(s); 2 file(s) left out "
+                              "(1 .ods, 1 lock file) and 1 subfolder(s) left out (use --recursive)")
+    assert flat.to_dict()["stats"]["left_out"] == 3
+    deep = validate([folder], as_of=W.AS_OF, recursive=True)
+    assert deep.files == [str(folder / "a.xlsx"), str(folder / "north" / "b.xlsx")]
+    assert deep.summary() == ("2 file(s), 2 KPI(s), 6 measurement(s): 0 error(s), 2 warning(s); 2 file(s) left out "
+                              "(1 .ods, 1 lock file)")
+    only_others = tmp_path / "others"
+    (only_others / "sub").mkdir(parents=True)
+    W.write_workbook(only_others / "sub" / "x.xlsx")
+    report = validate([only_others], as_of=W.AS_OF)
+    assert [f.code for f in report.findings] == ["KPX116", "KPX135"]
 
 
-@pytest.mark.parametrize("dies_on", ["a.xlsx", "c.xlsx", "gone.xlsx"])
-def test_a_helper_that_dies_mid_run_still_gives_every_file_its_report(tmp_path, monkeypatch, dies_on):
-    if (os.cpu_count() or 1) < 2 or multiprocessing.get_start_method() != "fork":
-        pytest.skip("the helper runs only with 2+ CPUs; the patched pre-check reaches it only by fork")
-    files = _mixed_files(tmp_path / "in")
-    expected = _one_by_one(files)
-    monkeypatch.setattr(reader, "precheck", _precheck_killed_in_helper)
-    monkeypatch.setitem(globals(), "DIES_ON", dies_on)
-    seen = _spy_prechecked(monkeypatch)
-    calls = []
-    report = validate(files, as_of=W.AS_OF, progress=lambda done, total, item: calls.append(done))
-    assert (report.findings, report.kpi_count, report.measurement_count) == expected
-    assert report.files == [str(p) for p in files] and calls == list(range(1, len(files) + 1))
-    index = [p.name for p in files].index(dies_on)
-    # The helper really died: from the killed file on, the reader pre-checks in this process.
-    assert [used for _, used in seen][index:] == [False] * (len(files) - index), seen
+# ------------------------------------------------------------------ close of period (issue 9, item 3)
+
+def _months(until: int) -> list[dict]:
+    return [W.measurement_row(period_end=date(2026 + month // 12, month % 12 + 1, 1) - timedelta(days=1), value=100.0)
+            for month in range(1, until + 1)]
+
+
+def test_december_missing_at_year_end_is_a_close_of_period_warning(tmp_path):
+    rows = _months(11)  # January to November
+    wb, _, path = findings_of(tmp_path, measurements=rows, as_of=date(2026, 12, 31))
+    assert [str(f) for f in wb.findings] == [
+        f"{path}:KPIs!A2: warning KPX406: close of period: no measurement for the last monthly period 2026-12 before "
+        "the deadline 2026-12-31; the final actual leaves it out (and rollover would take that as the next baseline); "
+        "enter the value in Measurements"]
+    # After the deadline December is not also a late period (KPX405): one warning, not two.
+    later, _, _ = findings_of(tmp_path, "later.xlsx", measurements=rows, as_of=date(2027, 1, 20))
+    assert [f.code for f in later.findings] == ["KPX406"]
+    # The day before the deadline the period is still open; with December typed all is well.
+    before, _, _ = findings_of(tmp_path, "before.xlsx", measurements=rows, as_of=date(2026, 12, 30))
+    assert before.findings == []
+    complete, _, _ = findings_of(tmp_path, "complete.xlsx", measurements=_months(12), as_of=date(2026, 12, 31))
+    assert complete.findings == []
+
+
+@pytest.mark.parametrize("frequency, last_end, label", [
+    ("weekly", date(2026, 12, 24), "2026-12-25..2026-12-31"),
+    ("quarterly", date(2026, 9, 30), "2026-Q4"),
+    ("yearly", None, "2026"),
+])
+def test_close_of_period_follows_the_frequency(tmp_path, frequency, last_end, label):
+    rows = [] if last_end is None else [W.measurement_row(period_end=last_end)]
+    kpi = W.kpi_row(frequency=frequency)
+    wb, _, _ = findings_of(tmp_path, kpis=[kpi], measurements=rows, as_of=date(2027, 1, 1))
+    [finding] = by_code(wb, "KPX406")
+    assert f"the last {frequency} period {label} before the deadline 2026-12-31" in finding.message
+    # One value inside that last period is enough.
+    inside = rows + [W.measurement_row(period_end=date(2026, 12, 28), value=5.0)]
+    wb, _, _ = findings_of(tmp_path, "inside.xlsx", kpis=[kpi], measurements=inside, as_of=date(2027, 1, 1))
+    assert by_code(wb, "KPX406") == []
+
+
+def test_final_period_start():
+    assert final_period_start("monthly", date(2026, 12, 31)) == date(2026, 12, 1)
+    assert final_period_start("monthly", date(2026, 2, 28)) == date(2026, 2, 1)
+    assert final_period_start("monthly", date(2026, 12, 15)) == date(2026, 11, 16)
+    assert final_period_start("quarterly", date(2026, 12, 31)) == date(2026, 10, 1)
+    assert final_period_start("quarterly", date(2026, 6, 30)) == date(2026, 4, 1)
+    assert final_period_start("yearly", date(2026, 12, 31)) == date(2026, 1, 1)
+    assert final_period_start("weekly", date(2026, 12, 31)) == date(2026, 12, 25)
+    assert final_period_start("fortnightly", date(2026, 12, 31)) is None
+
+
+# ------------------------------------------------------------------ plausibility (issue 9, item 4)
+
+@pytest.fixture(scope="module")
+def implausible(tmp_path_factory, recalc):
+    """A % KPI given 2.1 for 2.1% and a count given 100x its target, re-saved through LibreOffice."""
+    path = tmp_path_factory.mktemp("plausible") / "marketing.xlsx"
+    kpis = [W.kpi_row("CONV-01", unit="%", aggregation="last", baseline=0.02, target=0.035),
+            W.kpi_row("LEADS-01", unit="count", baseline=100.0, target=1200.0)]
+    rows = [W.measurement_row("CONV-01", W.MONTH_ENDS[0], 0.021), W.measurement_row("CONV-01", W.MONTH_ENDS[1], 2.1),
+            W.measurement_row("CONV-01", W.MONTH_ENDS[2], 0.03),
+            W.measurement_row("LEADS-01", W.MONTH_ENDS[0], 110.0),
+            W.measurement_row("LEADS-01", W.MONTH_ENDS[1], 150000.0),
+            W.measurement_row("LEADS-01", W.MONTH_ENDS[2], 120000.0)]
+    W.write_workbook(path, kpis=kpis, measurements=rows, evaluations=[])
+    (out,) = recalc(path)
+    return out
+
+
+def test_implausible_values_are_warnings_after_a_libreoffice_save(implausible):
+    wb = check_workbook(implausible, W.AS_OF)
+    assert [str(f) for f in wb.findings] == [
+        f"{implausible}:Measurements!A3: warning KPX407: value 2.1 for a % KPI whose target is 3.5% counts as 210%; "
+        "if you meant 2.1%, type it with a % sign (2.1%) or as 0.021",
+        f"{implausible}:Measurements!A6: warning KPX408: value 150000 is more than 100 times the KPI's target 1200 "
+        "and baseline 100; check the value and its unit (a typo, or thousands typed as units?)",
+    ]
+
+
+def test_plausibility_thresholds(tmp_path):
+    kpis = [W.kpi_row("P", unit=" % ", aggregation="last", baseline=0.5, target=1.0),
+            W.kpi_row("Q", unit="%", aggregation="last", baseline=20.0, target=35.0),  # whole percents: no check
+            W.kpi_row("R", direction="decrease", aggregation="last", baseline=1000.0, target=10.0)]
+    rows = [W.measurement_row("P", W.MONTH_ENDS[0], 1.5), W.measurement_row("P", W.MONTH_ENDS[1], 1.6),
+            W.measurement_row("Q", W.MONTH_ENDS[0], 40.0), W.measurement_row("R", W.MONTH_ENDS[0], 900.0),
+            W.measurement_row("R", W.MONTH_ENDS[1], 100001.0)]
+    wb, _, _ = findings_of(tmp_path, kpis=kpis, measurements=rows, as_of=date(2026, 2, 1))
+    assert [(f.code, f.place.cell) for f in wb.findings if f.code in ("KPX407", "KPX408")] == [
+        ("KPX407", "A3"), ("KPX408", "A6")]

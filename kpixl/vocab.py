@@ -1,0 +1,94 @@
+"""Own the vocabulary of kpixl's inputs; for now the one key function of a KPI ID.
+
+Every place that matches a KPI ID (validate, consolidate, rollover, the UDFs and the
+native formulas of the template) compares :func:`kpi_key` values, and the native
+formulas compute the same key with :func:`excel_key`: the Python function and the
+Excel expression are defined side by side here so they cannot drift apart.
+
+The key (``docs/workbook.md``, "KPI IDs"):
+
+1. Every white-space character Python knows (``str.isspace``: space, tab, line
+   breaks, the no-break space U+00A0, the narrow no-break space U+202F, the
+   ideographic space U+3000, ...) counts as a space. In Excel:
+   ``SUBSTITUTE(x, <char>, " ")`` for each of them (``CHAR(n)`` below 128, the
+   character itself above, because ``CHAR`` means another character set on a Mac).
+2. Spaces at either end are dropped and a run of spaces inside counts as one: what
+   Excel's ``TRIM`` does (it only knows U+0020, hence step 1), and what Python's
+   ``" ".join(text.split())`` does. The reader's ``str.strip`` of a cell's text
+   therefore never changes a key.
+3. Upper case as LibreOffice's ``UPPER`` computes it: Python's ``str.upper`` except
+   that ``ß`` becomes ``ẞ`` (LibreOffice) instead of ``SS``. Excel's ``UPPER`` leaves
+   ``ß`` and ligatures such as ``ﬁ`` alone, but its MATCH ignores case, so IDs made of
+   letters, digits and punctuation match the same in all three.
+
+A number typed as an ID is its shortest text (``101``, not ``101.0``): what Excel's
+TRIM makes of a number cell. A date is its ISO text (readers report a date where an ID
+belongs as an error anyway). This module imports only the standard library, so the
+UDF module can use it in xlwings Lite's Pyodide.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+# Every character str.isspace() accepts (tests/test_vocab.py checks the list is complete).
+WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+              "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+# Characters whose Python upper case differs from LibreOffice's UPPER.
+_UPPER_FIX = str.maketrans({"ß": "ẞ"})
+
+
+def id_text(value: object) -> str:
+    """Return the text of a KPI ID cell value as a spreadsheet shows it (blank: "")."""
+    if value is None or isinstance(value, bool):
+        return "" if value is None else ("TRUE" if value else "FALSE")
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def kpi_key(value: object) -> str:
+    """Return the matching key of a KPI ID: white space trimmed and collapsed, upper case.
+
+    Two IDs are the same KPI exactly when their keys are equal; a blank ID has the
+    key "". The native formulas compute the same key with :func:`excel_key`.
+    """
+    if type(value) is str and value.isascii():
+        # Fast path (the UDFs key every measurement row): ASCII needs no upper-case fix.
+        return " ".join(value.split()).upper()
+    return " ".join(id_text(value).split()).translate(_UPPER_FIX).upper()
+
+
+def same_kpi(a: object, b: object) -> bool:
+    """Return True when two KPI IDs name the same KPI (non-blank and equal keys)."""
+    key = kpi_key(a)
+    return key != "" and key == kpi_key(b)
+
+
+def _excel_char(ch: str) -> str:
+    return f"CHAR({ord(ch)})" if ord(ch) < 128 else f'"{ch}"'
+
+
+def excel_key(expr: str) -> str:
+    """Return an Excel expression computing :func:`kpi_key` of the cell or expression ``expr``.
+
+    Plain Excel 2007 functions (SUBSTITUTE, TRIM, UPPER), so it works in every Excel
+    and in LibreOffice; ``docs/workbook.md`` explains why each step is there.
+    """
+    text = expr
+    for ch in WHITESPACE:
+        if ch != " ":
+            text = f'SUBSTITUTE({text},{_excel_char(ch)}," ")'
+    return f"UPPER(TRIM({text}))"
+
+
+def excel_lookup_value(key_expr: str) -> str:
+    """Return ``key_expr`` escaped for MATCH: ``~``, ``*`` and ``?`` taken literally, not as wildcards."""
+    return f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({key_expr},"~","~~"),"*","~*"),"?","~?")'

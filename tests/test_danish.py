@@ -1,0 +1,118 @@
+"""Test kpixl.danish: a Danish workbook's findings are Danish, naming its own sheets and headers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kpixl import danish
+from kpixl.model import Finding
+from kpixl.validate import check_workbook
+
+import workbooks as W
+
+# One Danish workbook per defect family the rules and the reader report on cells and rows.
+CASES = {
+    "duplicate": dict(kpis=[W.kpi_row("A"), W.kpi_row("a")], measurements=[]),
+    "increase": dict(kpis=[W.kpi_row(direction="increase", baseline=500.0, target=400.0)]),
+    "increase0": dict(kpis=[W.kpi_row(direction="increase", baseline=None, target=-1.0)]),
+    "decrease": dict(kpis=[W.kpi_row(direction="decrease", baseline=None, target=10.0)]),
+    "decrease2": dict(kpis=[W.kpi_row(direction="decrease", baseline=5.0, target=10.0)]),
+    "maintain": dict(kpis=[W.kpi_row(direction="maintain", target=0.0, tolerance=None)]),
+    "tolerance": dict(kpis=[W.kpi_row(direction="maintain", target=50.0, tolerance=-1.0)]),
+    "dates": dict(kpis=[W.kpi_row(start=date(2026, 6, 1), deadline=date(2026, 6, 1))], measurements=[]),
+    "thresholds": dict(kpis=[W.kpi_row(green=0.8, amber=0.9, weight=-2.5)]),
+    "scale": dict(kpis=[W.kpi_row(green=95.0, amber=85.0)]),
+    "smart": dict(kpis=[W.kpi_row(deadline=None, specific=None, relevant="  ", level="low", parent_id=None,
+                                  owner="Anna, Bo")]),
+    "own_parent": dict(kpis=[W.kpi_row(level="low", parent_id="SAL-01")]),
+    "unknown": dict(measurements=W.default_measurements() + [W.measurement_row("XX-9")]),
+    "twice": dict(measurements=W.default_measurements() + [W.measurement_row(period_end=W.MONTH_ENDS[1])]),
+    "window": dict(kpis=[W.kpi_row(start=date(2026, 2, 1), deadline=date(2026, 2, 27))],
+                   measurements=W.default_measurements()),
+    "late": dict(measurements=[W.measurement_row(period_end=W.MONTH_ENDS[0])]),
+    "text_numbers": dict(kpis=[W.kpi_row(target="12,5", baseline="1.234", tolerance="12%", weight="lots")]),
+    "text_dates": dict(kpis=[W.kpi_row(start="2026-01-01", deadline="02/03/2026")]),
+    "bad_dates": dict(kpis=[W.kpi_row(start="soon", deadline=True)]),
+    "number_types": dict(kpis=[W.kpi_row(target=True, baseline=date(2026, 1, 1))]),
+    "words": dict(kpis=[W.kpi_row(direction="up", aggregation="total")]),
+    "blank": dict(kpis=[W.kpi_row(owner=None, target=None)]),
+    "evaluation": dict(evaluations=[W.evaluation_row("XX-9"), W.evaluation_row(decision="adjust"),
+                                    W.evaluation_row(decision="keep", new_target=5.5)]),
+    "formula": dict(kpis=[W.kpi_row(target=W.Formula("=1+1", None))]),
+    # Issue 9: values outside a table, rows without a key, extra columns, converted IDs, close of period, plausibility.
+    "outside": dict(below={"Measurements": [W.measurement_row(period_end=date(2026, 4, 30)), None,
+                                            W.measurement_row(period_end=date(2026, 5, 31))]}),
+    "keyless": dict(kpis=[W.kpi_row(), {"owner": "Bo"}], measurements=W.default_measurements() + [{"note": "x"}],
+                    evaluations=[W.evaluation_row(), {"notes": "y"}], below={"Measurements": [{"note": "z"}]}),
+    "extra": dict(kpis=[W.kpi_row(Region="Nord")], measurements=[{**W.measurement_row(), "Region": "Syd"}],
+                  evaluations=[W.evaluation_row(Region="Øst")],
+                  extra_columns={"KPIs": ["Region"], "Measurements": ["Region"], "Evaluation": ["Region"]}),
+    "ids": dict(kpis=[W.kpi_row(), W.kpi_row(7.5, level="low", parent_id=date(2001, 3, 1))],
+                measurements=[W.measurement_row(date(2001, 3, 1))]),
+    "plausible": dict(kpis=[W.kpi_row("P", unit="%", aggregation="last", baseline=0.02, target=0.035),
+                            W.kpi_row("Q", baseline=None, target=12.0), W.kpi_row()],
+                      measurements=[W.measurement_row("P", value=2.5), W.measurement_row("Q", value=1300.5),
+                                    W.measurement_row(value=130000.0)], evaluations=[]),
+}
+
+# Checked as of the deadline: the close-of-period warning.
+CLOSING = {"closing": dict(kpis=[W.kpi_row(), W.kpi_row("W", frequency="weekly")], measurements=[])}
+
+
+UNTRANSLATED: list[Finding] = []
+
+
+@pytest.fixture(scope="module")
+def danish_findings(tmp_path_factory):
+    """Check every case's Danish workbook; record the findings that had no Danish template."""
+    folder = tmp_path_factory.mktemp("da")
+    found: dict[str, list[Finding]] = {}
+    real = danish.localize
+
+    def spy(findings, language):
+        findings = list(findings)
+        UNTRANSLATED.extend(danish.untranslated(findings))
+        return real(findings, language)
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(danish, "localize", spy)
+    try:
+        for name, knobs in CASES.items():
+            path = folder / f"{name}.xlsx"
+            W.write_workbook(path, language="da", **knobs)
+            found[name] = check_workbook(path, W.AS_OF).findings
+        for name, knobs in CLOSING.items():
+            path = folder / f"{name}.xlsx"
+            W.write_workbook(path, language="da", **knobs)
+            found[name] = check_workbook(path, W.DEADLINE).findings
+    finally:
+        patch.undo()
+    return found
+
+
+def test_every_finding_of_a_danish_workbook_is_danish(danish_findings):
+    every = [f for findings in danish_findings.values() for f in findings]
+    assert len({f.code for f in every}) >= 20, sorted({f.code for f in every})  # the corpus reaches most rules
+    assert [(f.code, f.message) for f in UNTRANSLATED] == []
+
+
+def test_messages_name_the_danish_headers_and_use_decimal_commas(danish_findings):
+    messages = {f.code: f.message for findings in danish_findings.values() for f in findings}
+    assert messages["KPX301"] == "KPI-ID 'a' bruges to gange (første gang i KPI'er!A2); giv hver KPI sit eget ID"
+    assert messages["KPX305"] == "vægten -2,5 er negativ; skriv 0 eller mere (tom betyder 1)"
+    assert messages["KPX502"].endswith("skriv den i Nyt mål")
+
+
+def test_english_workbooks_keep_english_messages(tmp_path):
+    path = tmp_path / "en.xlsx"
+    W.write_workbook(path, kpis=[W.kpi_row(weight=-2.5)])
+    [finding] = check_workbook(path, W.AS_OF).findings
+    assert finding.message == "weight -2.5 is negative; type 0 or more (blank means 1)"
+
+
+def test_a_message_with_no_template_is_left_as_it_is_and_reported():
+    odd = Finding("KPX305", "error", "something new")
+    assert danish.localize([odd], "da") == [odd]
+    assert danish.untranslated([odd]) == [odd]

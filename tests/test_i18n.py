@@ -1,0 +1,52 @@
+"""Test kpixl.i18n: numbers and percentages with each language's separators."""
+
+from __future__ import annotations
+
+import pytest
+
+from kpixl.i18n import format_number, format_percent
+
+
+@pytest.mark.parametrize(("value", "decimals", "en", "da"), [
+    (0, 0, "0", "0"),
+    (337, 0, "337", "337"),
+    (3000, 0, "3,000", "3.000"),
+    (1234.5, 1, "1,234.5", "1.234,5"),
+    (13_200_000, 0, "13,200,000", "13.200.000"),
+    (1_234_567.891, 2, "1,234,567.89", "1.234.567,89"),
+    (-1234.5, 1, "-1,234.5", "-1.234,5"),
+    (0.5, 2, "0.50", "0,50"),
+    (-0.04, 1, "0.0", "0,0"),  # rounds to zero: no minus sign
+    (7.84, 1, "7.8", "7,8"),
+])
+def test_numbers_in_both_languages(value, decimals, en, da):
+    assert format_number(value, "en", decimals) == en
+    assert format_number(value, "da", decimals) == da
+
+
+@pytest.mark.parametrize(("fraction", "en", "da"), [
+    (1.14, "114.0%", "114,0%"),
+    (0.329, "32.9%", "32,9%"),
+    (0.9771, "97.7%", "97,7%"),
+    (12.3456, "1,234.6%", "1.234,6%"),
+    (-0.25, "-25.0%", "-25,0%"),
+    (0, "0.0%", "0,0%"),
+])
+def test_percentages_in_both_languages(fraction, en, da):
+    assert format_percent(fraction, "en") == en
+    assert format_percent(fraction, "da") == da
+
+
+def test_percent_decimals():
+    assert format_percent(0.12345, "da", 2) == "12,35%"
+    assert format_percent(0.12345, "en", 0) == "12%"
+
+
+def test_non_finite_values_pass_through():
+    assert format_number(float("nan"), "da") == "nan"
+    assert format_number(float("inf"), "en", 2) == "inf"
+
+
+def test_an_unknown_language_is_an_error():
+    with pytest.raises(ValueError, match="unknown language 'de'; use one of en, da"):
+        format_number(1, "de")
