@@ -273,7 +273,7 @@ def test_the_danish_demo_validates_and_reports_in_danish(demo_da):
     assert validate([*demo_da.workbooks.values()], as_of=sample_data.AS_OF).errors == []
     assert validate([demo_da.next_period], as_of=date(2026, 1, 15)).errors == []
     table = demo_da.status_table()
-    assert table[0].split() == ["ID", "KPI", "Målopfyldelse", "Status", "Oprulning"]
+    assert table[0].split() == ["ID", "KPI", "Målopfyldelse", "Status", "Oprulning", "Ændring", "siden", "2025-11-30"]
     assert "Bagud" in table[3] and table[3].startswith("MGT-03  Konverteringsrate i webshoppen")
     lines = demo_da.summary_lines()
     folder = demo_da.directory
@@ -286,7 +286,7 @@ def test_the_danish_demo_validates_and_reports_in_danish(demo_da):
     assert lines[7] == (f"  (Kundeservice afleverede for sent: ingen målinger efter 2025-10-31; advarslerne vises af "
                         f"kpixl validate {folder / 'departments'} --as-of 2025-12-31)")
     assert lines[8:11] == [f"Evaluering: virksomhedens projektmappe {folder / 'company.xlsx'}",
-                           f"  CSV-tabeller i {folder / 'company-csv'} (6 filer)",
+                           f"  CSV-tabeller i {folder / 'company-csv'} (8 filer)",
                            f"Re-design: ledelsens projektmappe for næste periode "
                            f"{folder / 'next-period' / 'management.xlsx'}"]
     assert lines[11:13] == ["  4 KPI'er: 1 beholdt, 2 justeret, 1 udfaset, 0 uden beslutning (beholdt)",
@@ -324,9 +324,11 @@ def test_the_danish_demo_command_prints_danish(tmp_path):
     assert lines[0].startswith("Demo af KPI-cyklussen for Nordlys Living (regnskabsår 2025, opgjort 2025-12-31, "
                                "dansk, almindelige Excel-formler) i ")
     head = lines.index("Virksomhedens KPI'er pr. 2025-12-31:")
-    assert lines[head + 1].split() == ["ID", "KPI", "Målopfyldelse", "Status", "Oprulning"]
+    assert lines[head + 1].split() == ["ID", "KPI", "Målopfyldelse", "Status", "Oprulning", "Ændring", "siden",
+                                       "2025-11-30"]
     rows = lines[head + 2:head + 6]
-    assert all(re.search(r"\d,\d%$", row) for row in rows), rows  # decimal commas
+    # Decimal commas: the roll-up, then the change in percentage points.
+    assert all(re.search(r"\d,\d%  +[-+]\d+,\d %-point", row) for row in rows), rows
     assert "114,0%  På sporet" in rows[0]
     assert re.fullmatch(r"Færdig på \d+,\d s", lines[-1])
     # "Re-design" is the phase's name in the Danish Guide too.
