@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from kpixl import core, examples, formulas, schema
+from kpixl import core, examples, formulas, schema, vocab
 from kpixl.cli import cli
 from kpixl.errors import DefinitionError, OutputError
 from kpixl.model import EvaluationRecord, KpiRecord, MeasurementRecord
@@ -538,7 +538,10 @@ def test_percent_units_switch_number_cells_to_percent_everywhere(blank, language
     # The Dashboard's row n shows the KPIs' row n: sheet row 6 is KPIs row 2.
     assert percent_rules(wb[schema.SHEET_DASHBOARD[language]]) == [
         ("D6:D55 E6:E55 F6:F55 J6:J55", f"ISNUMBER(MATCH(TRIM({quoted}!$G2),{units},0))")]
-    lookup = f"INDEX({quoted}!$G$2:$G$51,MATCH($A2,{quoted}!$A$2:$A$51,0))"
+    # A measurement's or evaluation's KPI is found by the ID key (kpixl.vocab), as every ID lookup.
+    key = vocab.excel_lookup_value(vocab.excel_key("$A2"))
+    keys = f"{quoted}!${letters['calc_key']}$2:${letters['calc_key']}$51"
+    lookup = f"INDEX({quoted}!$G$2:$G$51,MATCH({key},{keys},0))"
     assert percent_rules(wb[schema.MEASUREMENTS.sheet(language)]) == [
         ("C2:C3001", f"ISNUMBER(MATCH(TRIM({lookup}),{units},0))")]
     assert percent_rules(wb[schema.EVALUATION.sheet(language)]) == [

@@ -211,6 +211,12 @@ def edge_case() -> Case:
     # Forecast on a cumulative KPI uses the running sum; the deadline lies ahead.
     add("EDGE-FORECAST", [(date(2026, 1, 31), 10), (date(2026, 2, 28), 12), (as_of, 15)], target=150,
         aggregation=core.SUM, start=start, deadline=deadline)
+    # The spec's reasoning example (kpi-semantics.md, Forecast), four months earlier: the line through
+    # the running sums reaches 67,382 at the deadline, below the 70,000 achieved; the forecast adds
+    # the line's rate for the 10 days from the last period end (76,201).
+    add("EX-FORECAST-SUM", [(date(2025, 10, 31), 10_000), (date(2025, 11, 30), 10_000),
+                            (date(2025, 12, 31), 10_000), (date(2026, 1, 31), 40_000)],
+        target=100_000, aggregation=core.SUM, start=date(2025, 10, 1), deadline=date(2026, 2, 10))
     # Ties on a period end: 'last' takes the row given last; a forecast over one date is blank.
     add("EDGE-TIE", [(date(2026, 1, 31), 10), (day, 30), (day, 20), (date(2026, 3, 15), 5),
                      (date(2026, 3, 15), 25)], target=40)
@@ -262,6 +268,8 @@ def test_the_random_cases_cover_the_brief():
               for c, k, _ in sums}
     assert any(k.deadline > latest[c.name, k.kpi_id] for c, k, _ in sums)
     assert any(k.deadline < latest[c.name, k.kpi_id] for c, k, _ in sums)
+    example = next(r for c, k, r in results if k.kpi_id == "EX-FORECAST-SUM")
+    assert example.actual == 70_000 and example.forecast == pytest.approx(76_201.26, abs=0.01)
     assert {case.language for case in CASES} == {"en", "da"}
 
 
