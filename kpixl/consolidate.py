@@ -875,7 +875,7 @@ class _TableStream:
         self.columns = TABLES[table][3]
         self.base = sheet_name(table, lang)
         self.number = 0
-        self.sheet = None
+        self.sheet: Any = None
         self.row = 0  # the last row written on the current sheet (0: the header)
 
     def open(self) -> None:
@@ -933,7 +933,7 @@ class _TableStream:
                     sheet.conditional_format(1, c, r, c, {"type": "cell", "criteria": "==",
                                                           "value": _quoted(core.word("status", status, lang)),
                                                           "format": fmt})
-        self.sheet = None
+        self.sheet: Any = None
 
 
 def _print_setup(sheet, pages_tall: int = 0) -> None:
