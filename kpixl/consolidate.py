@@ -933,7 +933,7 @@ class _TableStream:
                     sheet.conditional_format(1, c, r, c, {"type": "cell", "criteria": "==",
                                                           "value": _quoted(core.word("status", status, lang)),
                                                           "format": fmt})
-        self.sheet: Any = None
+        self.sheet = None
 
 
 def _print_setup(sheet, pages_tall: int = 0) -> None:
