@@ -137,8 +137,8 @@ def cli() -> None:
 @click.option("--owner", help="Default responsible owner (used by --examples).")
 @click.option("--lang", "language", type=click.Choice(["en", "da"]), default="en", show_default=True,
               help="Language of sheets, headers, dropdowns and statuses.")
-@click.option("--formulas", type=click.Choice(["xlwings", "native"]), default="xlwings", show_default=True,
-              help="xlwings: computed cells call the kpixl UDFs; native: plain Excel functions, no add-in.")
+@click.option("--formulas", type=click.Choice(["native", "xlwings"]), default="native", show_default=True,
+              help="native: plain Excel functions, no add-in; xlwings: computed cells call the kpixl UDFs.")
 @click.option("--start", type=DATE, help="Default start date of the KPI period (YYYY-MM-DD).")
 @click.option("--deadline", type=DATE, help="Default deadline of the KPI period (YYYY-MM-DD).")
 @click.option("--examples", is_flag=True, help="Fill in the common marketing and sales KPIs as SMART examples.")
@@ -147,17 +147,20 @@ def cli() -> None:
 @click.option("--measurement-rows", type=click.IntRange(1, 100_000),
               help="Rows in the Measurements table (a protected table cannot grow); default 60 per KPIs row, "
                    "3000 to 20000.")
+@click.option("--company", type=click.Path(dir_okay=False, path_type=Path),
+              help="Management workbook whose high-level KPIs the Parent KPI ID dropdown offers (refused if it "
+                   "does not validate).")
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
 @_version_option
 @_debug_option
 def template(out: Path, department, owner, language, formulas, start, deadline, examples, rows, measurement_rows,
-             force) -> None:
+             company, force) -> None:
     """Write a department workbook OUT.xlsx for staff to fill in."""
     from kpixl.template import write_template
 
     path = write_template(out, department=department, owner=owner, language=language, formulas=formulas,
                           start=start, deadline=deadline, examples=examples, rows=rows,
-                          measurement_rows=measurement_rows, force=force)
+                          measurement_rows=measurement_rows, company=company, force=force)
     click.echo(f"Wrote {path}")
 
 
@@ -186,10 +189,13 @@ def _isolation_options(command):
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--as-of", type=DATE, help="Date the checks are made as of: YYYY-MM-DD or today (default: today).")
 @click.option("--recursive", is_flag=True, help="Also read the workbooks in the subfolders of a folder.")
+@click.option("--company", type=click.Path(dir_okay=False, path_type=Path),
+              help="Management workbook: check every parent link, and deadline, direction and unit against the "
+                   "parent.")
 @_isolation_options
 @_version_option
 @_debug_option
-def validate(paths, output_format, strict, as_of, recursive, jobs, file_timeout, memory_limit) -> None:
+def validate(paths, output_format, strict, as_of, recursive, company, jobs, file_timeout, memory_limit) -> None:
     """Check department workbooks (a folder means every .xlsx/.xlsm in it).
 
     Prints one line per finding, `file:Sheet!A12: severity code: message`, and a
@@ -201,7 +207,7 @@ def validate(paths, output_format, strict, as_of, recursive, jobs, file_timeout,
 
     report = validate_paths(list(paths), as_of=as_of, strict=strict, progress=progress_reporter("Validating"),
                             jobs=jobs, file_timeout=file_timeout, memory_limit=memory_limit << 20,
-                            recursive=recursive)
+                            recursive=recursive, company=company)
     if output_format == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -218,7 +224,11 @@ def validate(paths, output_format, strict, as_of, recursive, jobs, file_timeout,
 @click.option("--recursive", is_flag=True, help="Also read the workbooks in the subfolders of a folder.")
 @click.option("--skip-invalid", is_flag=True, help="Leave out invalid files and say so, instead of failing.")
 @click.option("--csv", "csv_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Also write the tables as tidy UTF-8 CSV files into this folder.")
+              help="Also write the tables as CSV files into this folder.")
+@click.option("--csv-dialect", type=click.Choice(["plain", "excel-da"]),
+              help="CSV for programs (plain: comma, decimal point, UTF-8) or for a double-click in Danish Excel "
+                   "(excel-da: semicolon, decimal comma, UTF-8 with BOM). Default: excel-da with --lang da, "
+                   "else plain.")
 @click.option("--lang", "language", type=click.Choice(["en", "da"]), default="en", show_default=True,
               help="Language of the company workbook.")
 @click.option("--since", type=DATE,
@@ -233,15 +243,16 @@ def validate(paths, output_format, strict, as_of, recursive, jobs, file_timeout,
 @_isolation_options
 @_version_option
 @_debug_option
-def consolidate(paths, output, as_of, recursive, skip_invalid, csv_dir, language, since, parquet_dir, output_format,
-                force, jobs, file_timeout, memory_limit) -> None:
+def consolidate(paths, output, as_of, recursive, skip_invalid, csv_dir, csv_dialect, language, since, parquet_dir,
+                output_format, force, jobs, file_timeout, memory_limit) -> None:
     """Validate department workbooks and write one company workbook."""
     from kpixl.consolidate import consolidate as consolidate_paths
 
     result = consolidate_paths(list(paths), output, as_of=as_of, skip_invalid=skip_invalid, csv_dir=csv_dir,
-                               jobs=jobs, language=language, force=force, progress=progress_reporter("Reading"),
-                               file_timeout=file_timeout, memory_limit=memory_limit << 20, recursive=recursive,
-                               since=since, parquet_dir=parquet_dir)
+                               jobs=jobs, language=language, force=force, csv_dialect=csv_dialect,
+                               progress=progress_reporter("Reading"), file_timeout=file_timeout,
+                               memory_limit=memory_limit << 20, recursive=recursive, since=since,
+                               parquet_dir=parquet_dir)
     if output_format == "json":
         from kpixl.export import json_document
 
@@ -260,16 +271,66 @@ def consolidate(paths, output, as_of, recursive, skip_invalid, csv_dir, language
 @click.option("--deadline", type=DATE, help="Deadline of the new period (default: same length as the old one).")
 @click.option("--as-of", type=DATE, help="Date the closing actuals are computed as of: YYYY-MM-DD or today "
                                          "(default: old deadline).")
-@click.option("--force", is_flag=True, help="Overwrite the output if it exists.")
+@click.option("--prorate", is_flag=True,
+              help="When the new period is longer or shorter, scale each sum KPI's target, baseline and tolerance "
+                   "by the ratio of the day counts (without it, rollover refuses and names the KPIs).")
+@click.option("--departments", "departments", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
+              help="Also roll over every department workbook in DIR (IN.xlsx is then the management workbook); "
+                   "needs --departments-out.")
+@click.option("--departments-out", "departments_out", metavar="DIR",
+              type=click.Path(file_okay=False, path_type=Path),
+              help="The folder for the departments' next workbooks (same file names; created when missing).")
+@click.option("--force", is_flag=True, help="Overwrite the outputs if they exist.")
 @_version_option
 @_debug_option
-def rollover(source, output, start, deadline, as_of, force) -> None:
-    """Start the next period from the Evaluation decisions (re-design)."""
-    from kpixl.rollover import rollover as rollover_workbook
+def rollover(source, output, start, deadline, as_of, prorate, departments, departments_out, force) -> None:
+    """Start the next period from the Evaluation decisions (re-design).
 
-    result = rollover_workbook(source, output, start=start, deadline=deadline, as_of=as_of, force=force)
+    With --departments DIR, IN.xlsx is the management workbook and every
+    department workbook in DIR is rolled over in the same run: a department KPI
+    whose company KPI was retired or given a new target gets a note in its next
+    Evaluation sheet. Nothing is written unless every workbook can be rolled over.
+    """
+    from kpixl.rollover import rollover as rollover_workbook, rollover_cascade
+
+    if (departments is None) != (departments_out is None):
+        raise click.UsageError("--departments and --departments-out go together: give the folder of the department "
+                               "workbooks and the folder for their next workbooks")
+    if departments is not None:
+        cascade = rollover_cascade(source, output, departments, departments_out, start=start, deadline=deadline,
+                                   as_of=as_of, prorate=prorate, force=force)
+        lines = cascade.summary_lines()
+    else:
+        lines = rollover_workbook(source, output, start=start, deadline=deadline, as_of=as_of, prorate=prorate,
+                                  force=force).summary_lines()
+    for line in lines:
+        click.echo(line)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("plan", metavar="PLAN.xlsx", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out_dir", metavar="DIR", required=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="The folder to write the workbooks into (created when missing).")
+@click.option("--as-of", type=DATE, help="Date the plan is validated as of (default: today).")
+@click.option("--force", is_flag=True, help="Overwrite workbooks in DIR that have the same names.")
+@_version_option
+@_debug_option
+def split(plan, out_dir, as_of, force) -> None:
+    """Split a company plan into a management workbook and one workbook per department.
+
+    PLAN.xlsx is a kpixl workbook whose KPIs table holds the high-level KPIs and
+    the low-level KPIs of many departments (Department column). Writes one
+    pre-filled workbook per department and the management workbook with the
+    high-level KPIs, in the plan's language and formula mode, and prints what it
+    wrote as a table. `kpixl consolidate DIR` gives the plan's KPIs back.
+    """
+    from kpixl.split import split as split_plan
+
+    result = split_plan(plan, out_dir, force=force, as_of=as_of)
     for line in result.summary_lines():
         click.echo(line)
+
 
 
 @cli.command(context_settings=CONTEXT)

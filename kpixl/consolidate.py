@@ -27,6 +27,7 @@ import contextlib
 import csv
 import hashlib
 import itertools
+import math
 import os
 import re
 import time
@@ -35,16 +36,20 @@ from collections import Counter
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from kpixl import core, isolation
+from kpixl import core, danish, isolation
 from kpixl import history as _history
 from kpixl.errors import DefinitionError, KpixlError, OutputError, ValidationFailed
 from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, Finding, FindingsView, KpiRecord, MeasurementRecord,
                          Place, left_out_summary)
 from kpixl.output import atomic_output, check_output
+# One palette and one list of percent units for every workbook kpixl writes.
+from kpixl.template import HEADER_FILL, PERCENT_UNITS
+from kpixl.template import STATUS_COLOURS as _STATUS_COLOURS
 from kpixl.vocab import kpi_key
 
 # Rows a worksheet holds, the header included (Excel's limit). Tests lower it.
@@ -64,13 +69,8 @@ CODE_DEFINITION = "KPX604"
 CODE_UNREADABLE = "KPX605"
 
 STATUSES = (core.ON_TRACK, core.AT_RISK, core.OFF_TRACK, core.NOT_STARTED, core.NO_DATA)
-_STATUS_COLOURS = {  # fill, font
-    core.ON_TRACK: ("#C6EFCE", "#006100"),
-    core.AT_RISK: ("#FFEB9C", "#9C5700"),
-    core.OFF_TRACK: ("#FFC7CE", "#9C0006"),
-    core.NOT_STARTED: ("#DDEBF7", "#1F4E78"),
-    core.NO_DATA: ("#EDEDED", "#595959"),
-}
+# Departments the Summary chart shows at most (the worst ones; the table lists all).
+SUMMARY_CHART_DEPARTMENTS = 15
 
 _WORDS = {
     "included": {"en": "included", "da": "medtaget"},
@@ -83,6 +83,11 @@ _WORDS = {
     "title": {"en": "KPI status per department", "da": "KPI-status pr. afdeling"},
     "error": {"en": "error", "da": "fejl"},
     "warning": {"en": "warning", "da": "advarsel"},
+    "extra": {"en": "extra", "da": "ekstra"},
+    "sorted": {"en": "Worst first: by share of Off track, then At risk, then No data KPIs",
+               "da": "Dårligst først: efter andel KPI'er Bagud, så I risiko, så Ingen data"},
+    "chart_worst": {"en": "The chart shows the {n} worst of {total} departments; the table lists all.",
+                    "da": "Diagrammet viser de {n} dårligste af {total} afdelinger; tabellen viser alle."},
 }
 
 
@@ -94,7 +99,11 @@ def _say(key: str, language: str) -> str:
 
 @dataclass(frozen=True)
 class Column:
-    """Describe one column of a company table: key, headers and kind (text/number/pct/date/int/status)."""
+    """Describe one column of a company table: key, headers and kind.
+
+    Kinds: text, status, number, measure (a number in the KPI's unit: percent format
+    on the rows of a ``%`` KPI), pct, date, int, value (an input's extra column: as typed).
+    """
 
     key: str
     en: str
@@ -109,7 +118,18 @@ class Column:
 
 def _c(key: str, en: str, da: str, kind: str = "text", width: float | None = None) -> Column:
     # Numbers get room for millions with decimals (a revenue forecast must not show ####).
-    return Column(key, en, da, kind, width if width is not None else 16 if kind == "number" else 12)
+    return Column(key, en, da, kind, width if width is not None else 16 if kind in ("number", "measure") else 12)
+
+
+_TEXT_KINDS = ("text", "status")
+# Widest a column grows to fit its content (a path or message wraps beyond it).
+_MAX_WIDTH = 90
+_PERCENT_UNITS = frozenset(u.casefold() for u in PERCENT_UNITS)
+
+
+def is_percent_unit(unit: object) -> bool:
+    """Return True for a unit the template formats as a percentage (``%``, ``pct``, ``procent``...)."""
+    return isinstance(unit, str) and unit.strip().casefold() in _PERCENT_UNITS
 
 
 _DEPARTMENT = _c("department", "Department", "Afdeling", width=16)
@@ -122,16 +142,17 @@ KPI_COLUMNS = (
     _c("owner", "Owner", "Ansvarlig", width=16), _c("unit", "Unit", "Enhed", width=9),
     _c("direction", "Direction", "Retning", width=10), _c("aggregation", "Aggregation", "Aggregering", width=11),
     _c("frequency", "Frequency", "Frekvens", width=10),
-    _c("baseline", "Baseline", "Udgangspunkt", "number"), _c("target", "Target", "Mål", "number"),
-    _c("tolerance", "Tolerance", "Tolerance", "number"),
+    _c("baseline", "Baseline", "Udgangspunkt", "measure"), _c("target", "Target", "Mål", "measure"),
+    _c("tolerance", "Tolerance", "Tolerance", "measure"),
     _c("start", "Start date", "Startdato", "date"), _c("deadline", "Deadline", "Frist", "date"),
     _c("green", "Green from", "Grøn fra", "pct", 10), _c("amber", "Amber from", "Gul fra", "pct", 10),
     _c("weight", "Weight", "Vægt", "number", 8),
     _c("elapsed", "Elapsed", "Forløbet", "pct", 9),
-    _c("actual", "Actual", "Faktisk", "number"), _c("plan", "Plan", "Plan", "number"),
+    _c("actual", "Actual", "Faktisk", "measure"), _c("plan", "Plan", "Plan", "measure"),
     _c("attainment", "Attainment", "Målopfyldelse", "pct", 13),
     _c("status", "Status", "Status", "status", 12), _c("trend", "Trend", "Tendens", width=11),
-    _c("forecast", "Forecast", "Prognose", "number"),
+    _c("last_measurement", "Last measurement", "Seneste måling", "date", 13),
+    _c("forecast", "Forecast", "Prognose", "measure"),
     _c("forecast_attainment", "Forecast attainment", "Prognose-målopfyldelse", "pct", 14),
     _c("rollup_score", "Roll-up score", "Oprulningsscore", "pct", 13),
     _c("rollup_coverage", "Roll-up coverage", "Oprulningsdækning", "pct", 13),
@@ -231,6 +252,7 @@ class KpiLine:
     rollup_score: float | None = None
     rollup_coverage: float | None = None
     basis: str | None = None  # "own" | "rollup" | None
+    last_measurement: date | None = None  # the latest period end counted as of the as-of date
 
     @property
     def is_high(self) -> bool:
@@ -252,6 +274,7 @@ class Source(FindingsView):
     findings: list[Finding] = field(default_factory=list)
     status: str = INCLUDED
     reason: str | None = None
+    language: str = "en"  # the workbook's language: its cross-file findings are said in it
 
 
 class MeasurementRows:
@@ -260,10 +283,11 @@ class MeasurementRows:
     A thousand workbooks hold over a million measurements: as tuples of fresh objects
     they take ~300 bytes each, column by column (shared KPI IDs and dates, packed values
     and row numbers) ~50. Iterating yields (kpi_id, period_end, value, entered_by, note,
-    origin "Sheet!A5").
+    origin "Sheet!A5"); :attr:`extras` holds the extra columns' values by header (None
+    when the table has no extra column).
     """
 
-    __slots__ = ("kpi_ids", "ends", "values", "entered_by", "notes", "prefix", "rows", "origins")
+    __slots__ = ("kpi_ids", "ends", "values", "entered_by", "notes", "prefix", "rows", "origins", "extras")
 
     def __init__(self, records: Sequence[MeasurementRecord] = (), display: dict[str, str] | None = None):
         shared: dict[Any, Any] = {}
@@ -280,6 +304,8 @@ class MeasurementRows:
         self.entered_by = [m.entered_by for m in records] if any(m.entered_by is not None for m in records) else None
         self.notes = [m.note for m in records] if any(m.note is not None for m in records) else None
         self.prefix, self.rows, self.origins = self._packed_origins(records)
+        self.extras: list[dict[str, Any]] | None = [m.extra for m in records] \
+            if any(m.extra for m in records) else None
 
     @staticmethod
     def _packed_origins(records: Sequence[MeasurementRecord]) -> tuple[str | None, array | None, list | None]:
@@ -335,18 +361,21 @@ def source_from_workbook(workbook: DepartmentWorkbook, as_of: date, *, size: int
     of the file instead of a traceback.
     """
     source = Source(path=str(workbook.path), department=_department_of(workbook), size=size, sha256=sha256,
+                    language=workbook.language,
                     findings=list(workbook.findings))
     series = workbook.measurements_by_kpi()
     has_errors = any(f.severity == ERROR for f in workbook.findings)
     for record in workbook.kpis:
         result = None
+        counted = core.window(series.get(kpi_key(record.kpi_id), ()), as_of, record.start)
         if record.valid and not has_errors:
             try:
                 result = core.evaluate(record.definition(), series.get(kpi_key(record.kpi_id), ()), as_of)
             except (DefinitionError, TypeError) as error:
                 source.findings.append(Finding(CODE_DEFINITION, ERROR, f"KPI {record.kpi_id}: {error}",
                                                record.place, record.kpi_id))
-        source.kpis.append(KpiLine(record, source.department, source.path, result, kpi_key(record.kpi_id) in series))
+        source.kpis.append(KpiLine(record, source.department, source.path, result, kpi_key(record.kpi_id) in series,
+                                   last_measurement=counted[-1][0] if counted else None))
     source.measurements = MeasurementRows(workbook.measurements,
                                           {kpi_key(k.kpi_id): k.kpi_id for k in reversed(workbook.kpis)})
     return source
@@ -452,15 +481,26 @@ def _cross_file_rules(sources: list[Source], skip_invalid: bool) -> None:
     """Add the consolidation's error findings to ``sources`` and mark the skipped ones.
 
     Without ``skip_invalid`` every file is compared with every earlier file (all
-    errors are reported at once). With it, files are accepted in order: a file
-    that conflicts with an accepted one is skipped, then files whose parent IDs
-    lose their high-level KPI are skipped until nothing changes.
+    errors are reported at once). With it, no file wins by its name or place in the
+    input order: every file that claims a department or KPI ID another valid file
+    claims is skipped, each naming the others (:func:`_shared_claims`); then files
+    whose parent IDs lose their high-level KPI are skipped until nothing changes.
     """
     for source in sources:
         if source.errors:
             source.status = SKIPPED
     pool = [s for s in sources if s.status == INCLUDED] if skip_invalid else list(sources)
+    if skip_invalid:
+        _shared_claims(pool)
+    else:
+        _earlier_claims(pool)
+    _orphans(sources, pool, skip_invalid)
+    for source in sources:  # a Danish department's findings are said in Danish (kpixl.danish)
+        source.findings = danish.localize(source.findings, source.language)
 
+
+def _earlier_claims(pool: list[Source]) -> None:
+    """Add an error to each file that claims a department or KPI ID of an earlier file (naming that file)."""
     seen_ids: dict[str, tuple[KpiRecord, Source]] = {}
     seen_departments: dict[str, Source] = {}
     for source in pool:
@@ -483,13 +523,50 @@ def _cross_file_rules(sources: list[Source], skip_invalid: bool) -> None:
                     Place(source.path, line.record.place.sheet, line.record.place.cell), line.record.kpi_id))
             local_ids.setdefault(key, (line.record, source))
         source.findings.extend(conflicts)
-        if conflicts and skip_invalid:
-            source.status = SKIPPED
-            continue
         seen_departments.setdefault(_key(source.department), source)
         for key, first in local_ids.items():
             seen_ids.setdefault(key, first)
 
+
+def _shared_claims(pool: list[Source]) -> None:
+    """Skip every file of ``pool`` that shares its department or a KPI ID with another; each names the others.
+
+    Which of ``sales.xlsx`` and ``Sales-backup.XLSX`` is the right one is for a person
+    to decide: neither is preferred for its name or its place in the input order.
+    """
+    by_department: dict[str, list[Source]] = {}
+    by_id: dict[str, list[tuple[KpiRecord, Source]]] = {}
+    for source in pool:
+        by_department.setdefault(_key(source.department), []).append(source)
+        local: dict[str, KpiRecord] = {}
+        for line in source.kpis:
+            local.setdefault(kpi_key(line.record.kpi_id), line.record)
+        for key, record in local.items():
+            by_id.setdefault(key, []).append((record, source))
+    for claimants in by_department.values():
+        for source in claimants if len(claimants) > 1 else ():
+            others = ", ".join(o.path for o in claimants if o is not source)
+            source.findings.append(Finding(
+                CODE_DUPLICATE_DEPARTMENT, ERROR,
+                f"department {source.department!r} is also in {others}; each department belongs in one workbook "
+                f"and no file is preferred, so all of them are left out: remove the copy, merge the files or "
+                f"correct the department", Place(source.path)))
+    for id_claimants in by_id.values():
+        for record, source in id_claimants if len(id_claimants) > 1 else ():
+            others = ", ".join(_where(r, o) for r, o in id_claimants if o is not source)
+            source.findings.append(Finding(
+                CODE_DUPLICATE_ID, ERROR,
+                f"KPI ID {record.kpi_id!r} is also in {others}; KPI IDs must be unique across the company and no "
+                f"file is preferred, so all of them are left out: remove the copy or rename the KPI in one file",
+                record.place if record.place.path else Place(source.path, record.place.sheet, record.place.cell),
+                record.kpi_id))
+    for source in pool:
+        if source.errors:
+            source.status = SKIPPED
+
+
+def _orphans(sources: list[Source], pool: list[Source], skip_invalid: bool) -> None:
+    """Add an error for each parent ID that matches no high-level KPI; with skip_invalid, skip until stable."""
     while True:
         accepted = [s for s in pool if s.status == INCLUDED or not skip_invalid]
         high = {kpi_key(line.record.kpi_id) for s in accepted for line in s.kpis if line.is_high}
@@ -578,6 +655,7 @@ class Consolidation:
     children: dict[str, list[KpiLine]]
     left_out: list[Finding] = field(default_factory=list)  # files and subfolders of folder arguments not read
     since: date | None = None  # the comparison date of the changes (default: the month-end before as_of)
+    _extras: dict[str, list[tuple[str, str]]] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
     def history(self) -> _history.History:
@@ -617,18 +695,48 @@ class Consolidation:
 
     # -- the tables, as rows of Python values in column order ------------------
 
+    def columns(self, table: str) -> tuple[Column, ...]:
+        """Return the columns of ``table``: its own, then the extra columns the included inputs add to it."""
+        extra = tuple(Column(f"extra:{key}", header, header, "value", 12) for key, header in self.extra_columns(table))
+        return TABLES[table][3] + extra
+
+    def extra_columns(self, table: str) -> list[tuple[str, str]]:
+        """Return (key, header) of the extra columns of ``table`` (kpis, measurements): the union over inputs.
+
+        In order of first appearance; headers that differ only in case or spaces are one
+        column. A header equal to one of the table's own gets " (extra)" ("(ekstra)").
+        """
+        if table not in self._extras:
+            headers: dict[str, str] = {}
+            if table == "kpis":
+                for line in self.kpis:
+                    for header in line.record.extra:
+                        headers.setdefault(_key(header), str(header).strip())
+            elif table == "measurements":
+                for source in self.included:
+                    for extra in getattr(source.measurements, "extras", None) or ():
+                        for header in extra:
+                            headers.setdefault(_key(header), str(header).strip())
+            own = {_key(col.header(lang)) for col in TABLES[table][3] for lang in ("en", "da")}
+            self._extras[table] = [(key, f"{header} ({_say('extra', self.language)})" if key in own else header)
+                                   for key, header in headers.items()]
+        return self._extras[table]
+
     def rows(self, table: str) -> Iterator[tuple]:
         """Yield the rows of ``table`` (summary, kpis, rollup, measurements, findings, sources)."""
         return getattr(self, f"_rows_{table}")()
 
     def _rows_summary(self) -> Iterator[tuple]:
         counts = self.status_counts()
-        for department, counter in counts.items():
-            name = _say("company", self.language) if department is None else department
-            yield (name, *[counter[s] for s in STATUSES], sum(counter.values()))
+        company = counts.pop(None)  # type: ignore[call-overload]
+        for department in sorted(counts, key=lambda name: _worst_first(counts[name], name)):
+            counter = counts[department]
+            yield (department, *[counter[s] for s in STATUSES], sum(counter.values()))
+        yield (_say("company", self.language), *[company[s] for s in STATUSES], sum(company.values()))
 
     def _rows_kpis(self) -> Iterator[tuple]:
         lang = self.language
+        keys = [key for key, _ in self.extra_columns("kpis")]
         for line in self.kpis:
             r, res = line.record, line.result
             yield (
@@ -640,11 +748,12 @@ class Consolidation:
                 res.elapsed if res else None, res.actual if res else None, res.plan if res else None,
                 line.attainment, core.word("status", line.status, lang),
                 core.word("trend", res.trend, lang) if res else None,
+                line.last_measurement,
                 res.forecast if res else None, res.forecast_attainment if res else None,
                 line.rollup_score, line.rollup_coverage,
                 _say(line.basis, lang) if line.basis else None,
                 _origin(r.place),
-            )
+            ) + _extra_values(r.extra, keys)
 
     def _rows_rollup(self) -> Iterator[tuple]:
         for line in self.kpis:
@@ -662,8 +771,9 @@ class Consolidation:
                               None if att is None else min(1.0, max(0.0, att))) + tail
 
     def _rows_measurements(self) -> Iterator[tuple]:
+        keys = [key for key, _ in self.extra_columns("measurements")]
         for source in self.included:
-            yield from _measurement_rows(source)
+            yield from _measurement_rows(source, keys)
 
     def _rows_history(self) -> Iterator[tuple]:
         return _history.history_rows(self.history, self.language)
@@ -687,6 +797,21 @@ class Consolidation:
         for s in self.sources:
             yield (s.path, s.department, s.size, s.sha256, len(s.kpis), len(s.measurements), len(s.errors),
                    len(s.warnings), _say(s.status, lang), s.reason)
+
+
+def _worst_first(counter: Counter, name: str) -> tuple:
+    """Return the Summary's sort key: largest share of Off track, then At risk, then No data; then the name."""
+    total = sum(counter.values()) or 1
+    return (-counter[core.OFF_TRACK] / total, -counter[core.AT_RISK] / total, -counter[core.NO_DATA] / total,
+            _key(name))
+
+
+def _extra_values(extra: dict[str, Any], keys: Sequence[str]) -> tuple:
+    """Return the values of the extra columns ``keys`` (folded headers) of one row; None where it has none."""
+    if not keys:
+        return ()
+    folded = {_key(header): value for header, value in extra.items()} if extra else {}
+    return tuple(folded.get(key) for key in keys)
 
 
 def _vocab(vocabulary: str, value: str | None, language: str) -> str | None:
@@ -765,14 +890,20 @@ class _CompanyWriter:
                                                         "strings_to_urls": False, "strings_to_numbers": False})
         workbook = self.workbook
         self.formats = {
-            "header": workbook.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF",
+            "header": workbook.add_format({"bold": True, "bg_color": HEADER_FILL, "font_color": "#FFFFFF",
                                            "text_wrap": True, "valign": "top"}),
+            # Over a column of numbers the header sits right, above them.
+            "header_num": workbook.add_format({"bold": True, "bg_color": HEADER_FILL, "font_color": "#FFFFFF",
+                                               "text_wrap": True, "valign": "top", "align": "right"}),
             "number": workbook.add_format({"num_format": "#,##0.00##"}),
+            "measure": workbook.add_format({"num_format": "#,##0.00##"}),
             "pct": workbook.add_format({"num_format": "0.0%"}),
             "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
             "int": workbook.add_format({"num_format": "0"}),
             "title": workbook.add_format({"bold": True, "font_size": 14}),
             "bold": workbook.add_format({"bold": True}),
+            "bold_int": workbook.add_format({"bold": True, "num_format": "0"}),
+            "note": workbook.add_format({"italic": True, "font_color": "#595959"}),
         }
         self.status_formats = {s: workbook.add_format({"bg_color": fill, "font_color": font})
                                for s, (fill, font) in _STATUS_COLOURS.items()}
@@ -789,15 +920,17 @@ class _CompanyWriter:
                 self.tables[table].open()
             self.streamed = []
 
-    def _table(self, table: str) -> _TableStream:
-        return _TableStream(self.workbook, table, self.formats, self.status_formats, self.lang)
+    def _table(self, table: str, columns: tuple[Column, ...] | None = None) -> _TableStream:
+        return _TableStream(self.workbook, table, self.formats, self.status_formats, self.lang, columns)
 
     def stream(self, source: Source) -> None:
         """Write the measurement rows of ``source`` (the next input, in input order) if it can be included."""
         if self.streamed is None:
             return
-        if source.errors:
-            self.streamed = None  # it will be skipped or stop the run: this writer is not used
+        if source.errors or getattr(source.measurements, "extras", None):
+            # Skipped or a failed run; or extra columns, known only when all inputs are read:
+            # this writer is not used.
+            self.streamed = None
             return
         self.tables["measurements"].write(_measurement_rows(source))
         self.streamed.append(source)
@@ -823,7 +956,12 @@ class _CompanyWriter:
             _history.write_changes(self.workbook, summary, company, self.formats, lang, free_row)
             _history.write_history_sheet(self.workbook, company, self.formats, lang, self.history)
             for table in ("kpis", "rollup", "measurements", "findings", "sources"):
-                stream = self.tables.get(table) or self._table(table)
+                stream = self.tables.get(table) or self._table(table, company.columns(table))
+                if table == "measurements":
+                    # A million rows are not measured for widths: the columns' values are known.
+                    stream.fit_to({"department": [s.department for s in company.included],
+                                   "source": [s.path for s in company.included],
+                                   "kpi_id": [line.record.kpi_id for line in company.kpis]})
                 if not (table == "measurements" and self.streamed is not None):
                     stream.write(company.rows(table))
                 stream.close()
@@ -835,17 +973,29 @@ class _CompanyWriter:
         self.workbook.close()
 
 
-def _measurement_rows(source: Source) -> Iterator[tuple]:
+def _measurement_rows(source: Source, keys: Sequence[str] = ()) -> Iterator[tuple]:
+    """Yield the Measurements rows of ``source``: department, file, the row, then the extra columns ``keys``."""
     head = (source.department, source.path)
-    for m in source.measurements:
-        yield head + m
+    extras = getattr(source.measurements, "extras", None) if keys else None
+    if extras is None:
+        tail = (None,) * len(keys)
+        for m in source.measurements:
+            yield head + m + tail
+    else:
+        for m, extra in zip(source.measurements, extras):
+            yield head + m + _extra_values(extra, keys)
 
 
-def _writers(sheet, columns: Sequence[Column]) -> list[Callable]:
-    """Return one cell writer per column: text always via write_string, dates as day serials."""
+def _writers(sheet, columns: Sequence[Column], formats: dict | None = None, percent: bool = False) -> list[Callable]:
+    """Return one cell writer per column: text always via write_string, dates as day serials.
+
+    ``percent``: the row is a ``%`` KPI's, its measure columns get the percent format.
+    """
     # The undecorated methods skip XlsxWriter's A1-notation check per cell (~10% of the write time).
     write_string = getattr(sheet, "_write_string", sheet.write_string)
     write_number = getattr(sheet, "_write_number", sheet.write_number)
+    formats = formats or {}
+    pct, day_format = formats.get("pct"), formats.get("date")
 
     def text(r, c, v):
         write_string(r, c, v if isinstance(v, str) else str(v))
@@ -861,22 +1011,58 @@ def _writers(sheet, columns: Sequence[Column]) -> list[Callable]:
         else:
             write_number(r, c, v)
 
-    return [day if col.kind == "date" else text if col.kind in ("text", "status") else number for col in columns]
+    def measure(r, c, v):
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            write_number(r, c, v, pct)
+        else:
+            number(r, c, v)
+
+    def value(r, c, v):  # an extra column: as the department typed it
+        if isinstance(v, bool):
+            sheet.write_boolean(r, c, v)
+        elif isinstance(v, (int, float)):
+            write_number(r, c, v)
+        elif isinstance(v, (date, datetime)):
+            write_number(r, c, core.to_serial(v), day_format)
+        else:
+            text(r, c, v)
+
+    by_kind = {"date": day, "text": text, "status": text, "value": value, "measure": measure if percent else number}
+    return [by_kind.get(col.kind, number) for col in columns]
 
 
 class _TableStream:
     """Write one table's rows as they come; beyond a sheet's capacity they continue on ``Name (2)``...
 
-    Rows are streamed: a million-row table is never held in memory.
+    Rows are streamed: a million-row table is never held in memory. Text columns get
+    the width of their longest text (measured as rows are written, or given by
+    :meth:`fit_to` for the Measurements table); the measure columns of a ``%`` KPI's
+    row are shown as percentages.
     """
 
-    def __init__(self, workbook, table: str, formats: dict, status_formats: dict, lang: str):
+    def __init__(self, workbook, table: str, formats: dict, status_formats: dict, lang: str,
+                 columns: tuple[Column, ...] | None = None):
         self.workbook, self.formats, self.status_formats, self.lang = workbook, formats, status_formats, lang
-        self.columns = TABLES[table][3]
+        self.columns = columns if columns is not None else TABLES[table][3]
         self.base = sheet_name(table, lang)
         self.number = 0
         self.sheet: Any = None
         self.row = 0  # the last row written on the current sheet (0: the header)
+        # A header may wrap onto two lines, but not inside a word (Oprulningsdækning).
+        self.longest = [max(len(col.header(lang)) // 2, *map(len, col.header(lang).split()))
+                        for col in self.columns]
+        self.measured = [c for c, col in enumerate(self.columns) if col.kind in _TEXT_KINDS + ("value",)]
+        if table == "measurements":
+            self.measured = [c for c in self.measured if self.columns[c].kind == "value"]
+        keys = [col.key for col in self.columns]
+        has_measures = any(col.kind == "measure" for col in self.columns)
+        self.unit = keys.index("unit") if has_measures and "unit" in keys else None
+
+    def fit_to(self, texts: dict[str, Iterable[Any]]) -> None:
+        """Widen the columns keyed in ``texts`` to their longest value (for a table not measured row by row)."""
+        for c, col in enumerate(self.columns):
+            for value in texts.get(col.key, ()):
+                self.longest[c] = max(self.longest[c], len(str(value)))
 
     def open(self) -> None:
         """Add the next sheet of the table, with its header row."""
@@ -889,8 +1075,10 @@ class _TableStream:
         sheet.repeat_rows(0)
         sheet.set_row(0, 30)
         for c, col in enumerate(self.columns):
-            sheet.write_string(0, c, col.header(self.lang), self.formats["header"])
-        self.writers = _writers(sheet, self.columns)
+            header = self.formats["header" if col.kind in _TEXT_KINDS else "header_num"]
+            sheet.write_string(0, c, col.header(self.lang), header)
+        self.writers = _writers(sheet, self.columns, self.formats)
+        self.percent_writers = _writers(sheet, self.columns, self.formats, percent=True)
         self.row = 0
 
     def write(self, rows: Iterable[tuple]) -> None:
@@ -909,12 +1097,17 @@ class _TableStream:
                 self.open()
                 rows = itertools.chain((following,), rows)
                 continue
-            writers = self.writers
+            writers, measured, longest, unit = self.writers, self.measured, self.longest, self.unit
             r = self.row
             for r, row in enumerate(itertools.islice(rows, room), start=self.row + 1):
+                row_writers = self.percent_writers if unit is not None and is_percent_unit(row[unit]) else writers
                 for c, value in enumerate(row):
                     if value is not None:
-                        writers[c](r, c, value)
+                        row_writers[c](r, c, value)
+                for c in measured:
+                    value = row[c]
+                    if value is not None and len(str(value)) > longest[c]:
+                        longest[c] = len(str(value))
             written = r - self.row
             self.row = r
             if written < room:
@@ -925,6 +1118,11 @@ class _TableStream:
         if self.sheet is None:
             self.open()
         sheet, r, lang = self.sheet, self.row, self.lang
+        for c, col in enumerate(self.columns):
+            # XlsxWriter writes the column widths on closing, so they may follow the rows.
+            width = min(_MAX_WIDTH, max(col.width, self.longest[c] * 1.1 + 2))
+            if width > col.width:
+                sheet.set_column(c, c, width, self.formats.get(col.kind))
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(r, 1), len(self.columns) - 1)
         for c, col in enumerate(self.columns):
@@ -949,47 +1147,69 @@ def _quoted(text: str) -> str:
 
 def _write_summary(workbook, company: Consolidation, rows: list[tuple], formats: dict, lang: str,
                    sheet=None) -> tuple[Any, int]:
-    """Write the Summary sheet's table and chart; return the sheet and the first free row below them."""
+    """Write the Summary: departments worst first, the company total, and a chart of the worst ones beside them.
+
+    Return the sheet and the first free row below both the table and the chart (the status
+    changes of kpixl.history go there).
+    """
     if sheet is None:
         sheet = workbook.add_worksheet(sheet_name("summary", lang))
     columns = SUMMARY_COLUMNS
-    _print_setup(sheet, pages_tall=1)
-    sheet.set_column(0, 0, 24)
-    sheet.set_column(1, len(columns) - 1, 13)
+    top = 3
+    _print_setup(sheet)
+    sheet.repeat_rows(top)
+    width = max([24] + [len(str(row[0])) * 1.1 + 2 for row in rows])
+    sheet.set_column(0, 0, min(_MAX_WIDTH, width))
+    sheet.set_column(1, len(columns) - 1, 12)
     sheet.write_string(0, 0, _say("title", lang), formats["title"])
     sheet.write_string(1, 0, _say("as_of", lang), formats["bold"])
     sheet.write_number(1, 1, core.to_serial(company.as_of), formats["date"])
-    top = 3
+    sheet.write_string(2, 0, _say("sorted", lang), formats["note"])
+    # The rows are worst first: the chart shows the first ones, so it stays readable with 200 departments.
+    departments = len(rows) - 1  # the last row is the company
+    shown = min(departments, SUMMARY_CHART_DEPARTMENTS)
+    chart_col = len(columns) + 1
+    if shown < departments:  # written before the rows below it (constant_memory writes rows in order)
+        sheet.write_string(top - 1, chart_col, _say("chart_worst", lang).format(n=shown, total=departments),
+                           formats["note"])
     sheet.set_row(top, 30)
     for c, col in enumerate(columns):
-        sheet.write_string(top, c, col.header(lang), formats["header"])
+        sheet.write_string(top, c, col.header(lang), formats["header" if col.kind in _TEXT_KINDS else "header_num"])
     for i, row in enumerate(rows, start=top + 1):
-        bold = formats["bold"] if i == top + len(rows) else None
-        sheet.write_string(i, 0, str(row[0]), bold)
+        total = i == top + len(rows)
+        sheet.write_string(i, 0, str(row[0]), formats["bold"] if total else None)
         for c, value in enumerate(row[1:], start=1):
-            sheet.write_number(i, c, value, bold)
-    departments = len(rows) - 1  # the last row is the company
+            sheet.write_number(i, c, value, formats["bold_int"] if total else None)
     sheet.freeze_panes(top + 1, 1)
     if departments < 1:
         return sheet, top + len(rows) + 2
     chart = workbook.add_chart({"type": "bar", "subtype": "stacked"})
     name = sheet.get_name()
-    first, last = top + 1, top + departments
+    first, last = top + 1, top + shown
+    fills: set[str] = set()
     for c, status in enumerate(STATUSES, start=1):
-        chart.add_series({
+        fill, font = _STATUS_COLOURS[status]
+        series = {
             "name": [name, top, c],
             "categories": [name, first, 0, last, 0],
             "values": [name, first, c, last, c],
-            "fill": {"color": _STATUS_COLOURS[status][0]},
-            "border": {"color": _STATUS_COLOURS[status][1]},
-        })
+            "fill": {"color": fill},
+            "border": {"color": font},
+        }
+        if fill in fills:  # two statuses share a colour (Not started, No data): hatch the second
+            series["pattern"] = {"pattern": "wide_upward_diagonal", "fg_color": font, "bg_color": fill}
+            del series["fill"]
+        fills.add(fill)
+        chart.add_series(series)
     chart.set_title({"name": _say("title", lang)})
     chart.set_y_axis({"reverse": True})
     chart.set_legend({"position": "bottom"})
-    height = max(288, 36 * departments + 120)
+    height = max(288, 30 * shown + 150)
     chart.set_size({"width": 720, "height": height})
-    sheet.insert_chart(top + len(rows) + 2, 0, chart)
-    return sheet, top + len(rows) + 3 + -(-height // 20)  # rows are 20 pixels high
+    # Below the header row: LibreOffice prints what overlaps a repeated row on every page.
+    sheet.insert_chart(top + 1, chart_col, chart)
+    # The chart spans columns the changes below use too: they start under its bottom (rows are 20 pixels high).
+    return sheet, max(top + len(rows) + 1, top + 1 + -(-height // 20)) + 1
 
 
 # ---------------------------------------------------------------- CSV tables
@@ -1012,13 +1232,49 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
-def write_csv_table(company: Consolidation, table: str, path: Path | str) -> None:
-    """Write one table as tidy UTF-8 CSV (header row, ISO dates, numbers as numbers)."""
-    columns = TABLES[table][3]
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+# CSV dialects: "plain" is tidy CSV for programs (comma, decimal point, UTF-8 without BOM);
+# "excel-da" opens right in Danish Excel on a double-click (semicolon, decimal comma, UTF-8
+# with a BOM, which Excel needs to read UTF-8). Dates are ISO in both.
+CSV_PLAIN, CSV_EXCEL_DA = "plain", "excel-da"
+CSV_DIALECTS = (CSV_PLAIN, CSV_EXCEL_DA)
+
+
+def default_csv_dialect(language: str) -> str:
+    """Return the CSV dialect of a company workbook in ``language``: excel-da for Danish, else plain."""
+    return CSV_EXCEL_DA if core.parse_language(language) == "da" else CSV_PLAIN
+
+
+def decimal_comma(number: int | float) -> str:
+    """Return ``number`` as Danish Excel reads it: decimal comma, no thousands separator, never an exponent."""
+    if isinstance(number, int) or not math.isfinite(number):
+        return str(number)
+    text = repr(number)
+    if "e" in text or "E" in text:
+        text = format(Decimal(text), "f")
+    return text.replace(".", ",")
+
+
+def _csv_cell_da(value: Any) -> Any:
+    if isinstance(value, float) or (isinstance(value, int) and not isinstance(value, bool)):
+        return decimal_comma(value)
+    return _csv_cell(value)
+
+
+def write_csv_table(company: Consolidation, table: str, path: Path | str, dialect: str | None = None) -> None:
+    """Write one table as CSV: header row, ISO dates, numbers as numbers, text a spreadsheet would run prefixed.
+
+    ``dialect``: "plain" or "excel-da" (see :data:`CSV_DIALECTS`); default by the company's language.
+    """
+    dialect = dialect or default_csv_dialect(company.language)
+    if dialect not in CSV_DIALECTS:
+        raise ValueError(f"unknown CSV dialect {dialect!r}; use one of {', '.join(CSV_DIALECTS)}")
+    columns = company.columns(table)
+    danish = dialect == CSV_EXCEL_DA
+    cell = _csv_cell_da if danish else _csv_cell
+    with open(path, "w", encoding="utf-8-sig" if danish else "utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";" if danish else ",")
         writer.writerow([csv_text(col.header(company.language)) for col in columns])
-        writer.writerows([_csv_cell(v) for v in row] for row in company.rows(table))
+        writer.writerows([cell(v) for v in row] for row in company.rows(table))
 
 
 # -------------------------------------------------------------- the command
@@ -1070,7 +1326,7 @@ class ConsolidationResult:
 
 def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date | None = None,
                 skip_invalid: bool = False, csv_dir: Path | str | None = None, jobs: int = 1,
-                language: str = "en", force: bool = False,
+                language: str = "en", force: bool = False, csv_dialect: str | None = None,
                 progress: Callable[[int, int, str], None] | None = None,
                 file_timeout: float | None = isolation.DEFAULT_FILE_TIMEOUT,
                 memory_limit: int | None = isolation.DEFAULT_MEMORY_LIMIT,
@@ -1084,6 +1340,7 @@ def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date 
     ``skip_invalid`` leaves such files out; OutputError for an output that exists
     (without ``force``) or is an input. What folders hold that is not read (other files;
     subfolders without ``recursive``) is listed in the summary and the Findings sheet.
+    ``csv_dialect``: plain or excel-da (default: excel-da for Danish, else plain).
     ``since`` is the comparison date of the status changes (default: the month-end before
     ``as_of``); ``parquet_dir`` also writes the tables as Parquet (:mod:`kpixl.export`).
     """
@@ -1132,7 +1389,7 @@ def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date 
                 write_company_workbook(company, temp)
             for table, csv_path in csv_targets:
                 temp_csv = stack.enter_context(atomic_output(csv_path, force=force, inputs=inputs))
-                write_csv_table(company, table, temp_csv)
+                write_csv_table(company, table, temp_csv, csv_dialect)
             for table, parquet_path in parquet:
                 from kpixl.export import write_parquet_table
 
@@ -1174,5 +1431,6 @@ def _csv_targets(csv_dir: Path | str | None, force: bool, inputs: Sequence[Path]
 
 __all__ = ["consolidate", "ConsolidationResult", "Consolidation", "Source", "KpiLine", "MeasurementRows",
            "load_sources", "source_from_workbook", "consolidate_sources", "consolidate_workbooks",
-           "write_company_workbook", "write_csv_table", "csv_text", "file_facts", "sheet_name", "TABLES", "CSV_FILES",
+           "write_company_workbook", "write_csv_table", "csv_text", "decimal_comma", "default_csv_dialect",
+           "CSV_DIALECTS", "is_percent_unit", "SUMMARY_CHART_DEPARTMENTS", "file_facts", "sheet_name", "TABLES", "CSV_FILES",
            "MAX_SHEET_ROWS"]

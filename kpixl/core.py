@@ -397,6 +397,24 @@ def status(actual_value: float | None, target: float, baseline: float | None = N
     return status_of(value, green, amber, started=not not_started(elapsed, direction, aggregation))
 
 
+def against_plan(actual_value: float | None, plan_value: float | None, direction: str = INCREASE) -> float | None:
+    """Return the actual against the plan as a ratio where more is better for every direction (1 = on plan).
+
+    Increase: actual / plan. Decrease: 2 - actual / plan (as far above 1 as the actual is
+    below the plan). Maintain: 1 - |actual / plan - 1| (1 on plan, less either way). None
+    without both numbers or with a plan not above 0. The Dashboard's "Against plan" chart
+    plots it, so a bar right of 100% is better than plan whatever the direction.
+    """
+    if actual_value is None or plan_value is None or plan_value <= 0:
+        return None
+    ratio = actual_value / plan_value
+    if direction == DECREASE:
+        return 2.0 - ratio
+    if direction == MAINTAIN:
+        return 1.0 - abs(ratio - 1.0)
+    return ratio
+
+
 # ------------------------------------------------------------------------ trend
 
 def _slope(xs: Sequence[float], ys: Sequence[float]) -> float:
@@ -408,24 +426,35 @@ def _slope(xs: Sequence[float], ys: Sequence[float]) -> float:
     return sxy / sxx
 
 
+def trend_slope(values: Sequence[float], direction: str = INCREASE, target: float | None = None) -> float | None:
+    """Return the relative slope rel = slope*(n-1)/s that :func:`trend` judges (None below 2 values).
+
+    s = mean |values| (0 gives 1); a maintain KPI's values are its distances |v - t|.
+    """
+    values = list(values)
+    if len(values) < 2:
+        return None
+    if direction == MAINTAIN:
+        if target is None:
+            raise DefinitionError("a maintain trend needs the target to measure distances from")
+        values = [abs(v - target) for v in values]
+    n = len(values)
+    slope = _slope(range(n), values)
+    scale = math.fsum(abs(v) for v in values) / n or 1.0
+    return slope * (n - 1) / scale
+
+
 def trend(values: Sequence[float], direction: str = INCREASE, target: float | None = None) -> str:
     """Return Improving / Stable / Worsening / No data for values in period order.
 
     rel = slope*(n-1)/s with s = mean |values| (0 gives 1); |rel| < 0.02 is Stable.
     Maintain fits the distances |v - t| and treats them as decrease.
     """
-    values = list(values)
-    if len(values) < 2:
+    rel = trend_slope(values, direction, target)
+    if rel is None:
         return NO_DATA
     if direction == MAINTAIN:
-        if target is None:
-            raise DefinitionError("a maintain trend needs the target to measure distances from")
-        values = [abs(v - target) for v in values]
         direction = DECREASE
-    n = len(values)
-    slope = _slope(range(n), values)
-    scale = math.fsum(abs(v) for v in values) / n or 1.0
-    rel = slope * (n - 1) / scale
     if abs(rel) < TREND_STABLE_BAND:
         return STABLE
     good = rel > 0 if direction == INCREASE else rel < 0
@@ -465,6 +494,22 @@ def forecast(period_ends: Sequence[date], values: Sequence[float], deadline: dat
     mx = math.fsum(xs) / n
     my = math.fsum(ys) / n
     return my + slope * (to_serial(deadline) - mx)
+
+
+def met_target(final_actual: float | None, target: float, direction: str = INCREASE,
+               tolerance: float | None = None) -> bool | None:
+    """Return whether a final actual reached the target (the Evaluation's Met target); None without one.
+
+    increase ``a >= t``, decrease ``a <= t``, maintain ``|a - t| <= tolerance`` (default 10% of |t|).
+    """
+    if final_actual is None:
+        return None
+    if direction == INCREASE:
+        return final_actual >= target
+    if direction == DECREASE:
+        return final_actual <= target
+    tol = DEFAULT_TOLERANCE_SHARE * abs(target) if tolerance is None else tolerance
+    return abs(final_actual - target) <= tol
 
 
 # ---------------------------------------------------------------------- roll-up

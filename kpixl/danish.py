@@ -17,7 +17,8 @@ Placeholders: ``{name}`` is carried over as it is; ``{name:n}`` a number (decima
 comma); ``{name:h}`` a column label or header (Danish header); ``{name:w}`` a
 vocabulary word (Danish word); ``{name:m}`` a nested message; ``{name:l}`` a list
 of labels (each a header); ``{name:o}`` a list of options (``or`` is ``eller``);
-``{name:k}`` a reader hint; ``{name:e}`` an Excel error value (Danish Excel's name). ``{@table.key}`` in a Danish template is that column's
+``{name:k}`` a reader hint; ``{name:e}`` an Excel error value (Danish Excel's name); ``{name:a}`` amounts
+(``target 1300 and baseline 1200``). ``{@table.key}`` in a Danish template is that column's
 Danish header, ``{@table}`` the table's Danish sheet name.
 """
 
@@ -281,6 +282,25 @@ CATALOG: dict[str, list[tuple[str, str]]] = {
                 "{name:h} er {v:n}, en målopfyldelse på {p:n} %; mente du {q:n} %? skriv det med et %-tegn")],
     "KPX311": [("owner {who} looks like more than one person; a KPI has one responsible owner",
                 "ejeren {who} ligner mere end én person; en KPI har én ansvarlig ejer")],
+    "KPX830": [("parent KPI ID {pid} of KPI {id} is not a high-level KPI of the company workbook {file}; pick one "
+                "of {ids}",
+                "overordnet KPI-ID {pid} for KPI {id} er ikke en KPI på højt niveau i virksomhedens projektmappe "
+                "{file}; vælg en af {ids}")],
+    "KPX831": [("deadline {d} is after the deadline {pd} of its parent {pid}: the KPI is not due when the company "
+                "KPI is judged; move the deadline to {pd2} or earlier",
+                "fristen {d} ligger efter fristen {pd} for den overordnede {pid}: KPI'en er ikke afsluttet, når "
+                "virksomhedens KPI gøres op; flyt fristen til {pd2} eller tidligere")],
+    "KPX832": [("direction {dir:w} differs from its parent {pid} ({pdir:w}); fine if moving this KPI that way "
+                "drives the parent (the roll-up counts attainment), otherwise correct the direction or the parent "
+                "KPI ID",
+                "retningen {dir} afviger fra den overordnede {pid} ({pdir}); i orden, hvis KPI'en i den retning "
+                "driver den overordnede (oprulningen tæller målopfyldelse), ellers ret retningen eller det "
+                "overordnede KPI-ID")],
+    "KPX833": [("unit {unit} differs from its parent {pid} ({punit}); fine for a driver measured in its own unit "
+                "(the roll-up counts attainment), otherwise correct the unit or the parent KPI ID",
+                "enheden {unit} afviger fra den overordnede {pid} ({punit}); i orden for en drivende KPI målt i "
+                "sin egen enhed (oprulningen tæller målopfyldelse), ellers ret enheden eller det overordnede "
+                "KPI-ID")],
     "KPX401": [("KPI ID {id} is not in the KPIs table; pick an existing KPI ID or add the KPI",
                 "KPI-ID {id} findes ikke i tabellen på arket {@KPIs}; vælg et eksisterende KPI-ID, eller tilføj "
                 "KPI'en")],
@@ -312,6 +332,31 @@ CATALOG: dict[str, list[tuple[str, str]]] = {
                 "or thousands typed as units?)",
                 "værdien {v:n} er mere end {m:n} gange KPI'ens målværdi {t:n}; tjek værdien og dens enhed (en "
                 "tastefejl, eller tusinder skrevet som enheder?)")],
+    "KPX601": [("KPI ID {id} is also in {where}; KPI IDs must be unique across the company: rename one of them",
+                "KPI-ID {id} findes også i {where}; KPI-ID'er skal være entydige i hele virksomheden: omdøb en af "
+                "dem"),
+               ("KPI ID {id} is also in {where}; KPI IDs must be unique across the company and no file is preferred, "
+                "so all of them are left out: remove the copy or rename the KPI in one file",
+                "KPI-ID {id} findes også i {where}; KPI-ID'er skal være entydige i hele virksomheden, og ingen fil "
+                "foretrækkes, så de udelades alle: fjern kopien, eller omdøb KPI'en i den ene fil")],
+    "KPX602": [("parent KPI ID {parent} of KPI {id} matches no high-level KPI in any input ({files} and {n} more); "
+                "use the ID of a KPI with level high",
+                "{@KPIs.parent_id} {parent} for KPI {id} svarer ikke til nogen KPI på højt niveau i nogen af "
+                "filerne ({files} og {n} flere); brug ID'et på en KPI med niveau høj"),
+               ("parent KPI ID {parent} of KPI {id} matches no high-level KPI in any input ({files}); use the ID of a "
+                "KPI with level high",
+                "{@KPIs.parent_id} {parent} for KPI {id} svarer ikke til nogen KPI på højt niveau i nogen af "
+                "filerne ({files}); brug ID'et på en KPI med niveau høj")],
+    "KPX603": [("department {dept} is also in {other}; each department belongs in one workbook: merge the two files "
+                "or correct the department",
+                "afdelingen {dept} findes også i {other}; hver afdeling hører til i én projektmappe: flet de to "
+                "filer, eller ret afdelingen"),
+               ("department {dept} is also in {others}; each department belongs in one workbook and no file is "
+                "preferred, so all of them are left out: remove the copy, merge the files or correct the department",
+                "afdelingen {dept} findes også i {others}; hver afdeling hører til i én projektmappe, og ingen fil "
+                "foretrækkes, så de udelades alle: fjern kopien, flet filerne, eller ret afdelingen")],
+    "KPX604": [("KPI {id}: {inner:m}", "KPI {id}: {inner:m}")],
+    "KPX605": [("could not be read ({why})", "kunne ikke læses ({why})")],
     "KPX501": [("KPI ID {id} is not in the KPIs table; pick an existing KPI ID",
                 "KPI-ID {id} findes ikke i tabellen på arket {@KPIs}; vælg et eksisterende KPI-ID")],
     "KPX502": [("decision Adjust target needs a new target; type it in New target",
@@ -320,6 +365,118 @@ CATALOG: dict[str, list[tuple[str, str]]] = {
                 "den nye målværdi {t:n} ignoreres med beslutningen {d:w}; vælg Justér mål, eller ryd den")],
     "KPX504": [("KPI {id} is evaluated twice (first at {where}); keep one decision",
                 "KPI {id} evalueres to gange (første gang i {where}); behold én beslutning")],
+    # rollover (kpixl.rollover): the decision words in these messages are already the workbook's own
+    "KPX701": [("KPI {id} has no decision, so it was kept as it was; choose {k}, {a} or {r} on the Evaluation sheet",
+                "KPI {id} har ingen beslutning, så den er beholdt uændret; vælg {k}, {a} eller {r} på arket "
+                "{@Evaluation}")],
+    "KPX702": [("KPI {id} is marked {k}, so its new target {t:n} is ignored; choose {a} to use it",
+                "KPI {id} er markeret {k}, så dens nye målværdi {t:n} ignoreres; vælg {a} for at bruge den")],
+    "KPX703": [("KPI {id} has no final actual as of {d} (no measurements in its period); its baseline stays blank",
+                "KPI {id} har ingen endelig faktisk værdi pr. {d} (ingen målinger i perioden); dens udgangspunkt "
+                "forbliver tomt"),
+               ("KPI {id} has no final actual as of {d} (no measurements in its period); its baseline stays {b:n}",
+                "KPI {id} har ingen endelig faktisk værdi pr. {d} (ingen målinger i perioden); dens udgangspunkt "
+                "forbliver {b:n}")],
+    "KPX704": [("KPI {id} has a new target {t:n} (was {o:n}); check that its SMART texts (Specific, Attainable) do "
+                "not still name the old one",
+                "KPI {id} har en ny målværdi {t:n} (var {o:n}); tjek, at dens SMART-tekster ({@KPIs.specific}, "
+                "{@KPIs.attainable}) ikke stadig nævner den gamle")],
+    "KPX705": [("KPI {id} has a start date but no deadline; give --deadline to make it time-bound",
+                "KPI {id} har en startdato men ingen frist; angiv --deadline for at gøre den tidsbestemt")],
+    "KPX706": [("the retired company KPI {id} may have department KPIs in other workbooks; give those a new Parent "
+                "KPI ID or retire them too (rollover --departments DIR flags them in their next workbooks)",
+                "den udfasede virksomheds-KPI {id} kan have afdelings-KPI'er i andre projektmapper; giv dem et nyt "
+                "{@KPIs.parent_id}, eller udfas dem også (rollover --departments DIR markerer dem i deres næste "
+                "projektmapper)")],
+    "KPX707": [("every KPI was retired; the new workbook has no KPIs yet",
+                "alle KPI'er er udfaset; den nye projektmappe har endnu ingen KPI'er")],
+    "KPX708": [("KPI {id}'s final actual {v:n}, its new baseline, has no measurement for {n} of {m} {f:w} period(s) "
+                "up to {d}: {listed}; it is the {agg:w} of the other {o}; enter the missing values and roll over "
+                "again, or correct the new baseline",
+                "KPI {id}s endelige faktiske værdi {v:n}, dens nye udgangspunkt, mangler en måling for {n} af {m} "
+                "perioder ({f:w}) til og med {d}: {listed}; den er {agg:w} af de øvrige {o}; indtast de manglende "
+                "værdier, og kør rollover igen, eller ret det nye udgangspunkt")],
+    "KPX709": [("KPI {id} adds up over its period (sum): its {am:a} for {od} days ({os} to {oe}) are scaled by {r} "
+                "to {new:a} for {nd} days ({ns} to {ne})",
+                "KPI {id} lægges sammen over perioden (sum): {am:a} for {od} dage ({os} til {oe}) er skaleret med "
+                "{r} til {new:a} for {nd} dage ({ns} til {ne})")],
+    "KPX710": [("KPI {id}: Parent KPI {p} ({name}) was retired in the company's rollover ({file}); give this KPI "
+                "another Parent KPI ID, or retire it. The note is in its next Evaluation.",
+                "KPI {id}: Den overordnede KPI {p} ({name}) blev udfaset ved virksomhedens rollover ({file}); giv "
+                "denne KPI et andet {@KPIs.parent_id}, eller udfas den. Noten står på arket {@Evaluation} i dens "
+                "næste projektmappe.")],
+    "KPX711": [("KPI {id}: Parent KPI {p} ({name}) has a new target, {o:n} -> {t:n} (company rollover, {file}); "
+                "check that this KPI's target still supports it. The note is in its next Evaluation.",
+                "KPI {id}: Den overordnede KPI {p} ({name}) har fået ny målværdi, {o:n} -> {t:n} (virksomhedens "
+                "rollover, {file}); tjek, at denne KPI's målværdi stadig understøtter den. Noten står på arket "
+                "{@Evaluation} i dens næste projektmappe.")],
+    "KPX712": [("is the management workbook, so it is rolled over once, into the management output",
+                "er ledelsens projektmappe, så den rulles kun over én gang, til ledelsens output")],
+    "KPX731": [("KPI {id} is marked {a} but has no new target; type the new target, or choose {k} or {r}",
+                "KPI {id} er markeret {a} men har ingen ny målværdi; skriv den nye målværdi, eller vælg {k} eller "
+                "{r}")],
+    "KPX732": [("{label} kept its target {t:n}, but its final actual {b:n} is already at or below it; choose {a} "
+                "with a new target below {b2:n}, or {r}",
+                "{label} beholdt sin målværdi {t:n}, men dens endelige faktiske værdi {b:n} er allerede på eller under "
+                "den; vælg {a} med en ny målværdi under {b2:n}, eller {r}"),
+               ("{label} has no decision, so it keeps its target {t:n}, but its final actual {b:n} is already at or "
+                "below it; choose {a} with a new target below {b2:n}, or {r}",
+                "{label} har ingen beslutning og beholder derfor sin målværdi {t:n}, men dens endelige faktiske værdi "
+                "{b:n} er allerede på eller under den; vælg {a} med en ny målværdi under {b2:n}, eller {r}"),
+               ("{label} kept its target {t:n}, but its final actual {b:n} already reached it; choose {a} with a new "
+                "target above {b2:n}, or {r}",
+                "{label} beholdt sin målværdi {t:n}, men dens endelige faktiske værdi {b:n} har allerede nået den; "
+                "vælg {a} med en ny målværdi over {b2:n}, eller {r}"),
+               ("{label} has no decision, so it keeps its target {t:n}, but its final actual {b:n} already reached "
+                "it; choose {a} with a new target above {b2:n}, or {r}",
+                "{label} har ingen beslutning og beholder derfor sin målværdi {t:n}, men dens endelige faktiske værdi "
+                "{b:n} har allerede nået den; vælg {a} med en ny målværdi over {b2:n}, eller {r}"),
+               ("{label}: {inner:m}; choose {a} or {r}", "{label}: {inner:m}; vælg {a} eller {r}")],
+    "KPX733": [("{label} new target {t:n} does not fit its new baseline {b:n} (the final actual): {inner:m}; type a "
+                "new target above {b2:n}",
+                "{label}: den nye målværdi {t:n} passer ikke til det nye udgangspunkt {b:n} (den endelige faktiske "
+                "værdi): {inner:m}; skriv en ny målværdi over {b2:n}"),
+               ("{label} new target {t:n} does not fit its new baseline {b:n} (the final actual): {inner:m}; type a "
+                "new target below {b2:n}",
+                "{label}: den nye målværdi {t:n} passer ikke til det nye udgangspunkt {b:n} (den endelige faktiske "
+                "værdi): {inner:m}; skriv en ny målværdi under {b2:n}")],
+    "KPX734": [("KPI {id}: the new deadline {d} is not after its new start {s}; give a later --deadline or an "
+                "earlier --start",
+                "KPI {id}: den nye frist {d} ligger ikke efter den nye start {s}; angiv en senere --deadline eller en "
+                "tidligere --start")],
+    "KPX735": [("KPI {id} adds up over its period (sum): its {am:a} are for {od} days ({os} to {oe}), but the new "
+                "period has {nd} days ({ns} to {ne}); run rollover with --prorate to scale them by {r}, or give a "
+                "--deadline that keeps the period's length",
+                "KPI {id} lægges sammen over perioden (sum): {am:a} gælder {od} dage ({os} til {oe}), men den nye "
+                "periode har {nd} dage ({ns} til {ne}); kør rollover med --prorate for at skalere med {r}, eller "
+                "angiv en --deadline, der bevarer periodens længde")],
+    "KPX736": [("KPI {p} is retired, but KPI {c} ({where}) still rolls up to it; retire {c2} too, or give it another "
+                "Parent KPI ID (the next consolidate would fail with KPX602)",
+                "KPI {p} udfases, men KPI {c} ({where}) rulles stadig op til den; udfas også {c2}, eller giv den et "
+                "andet {@KPIs.parent_id} (næste consolidate ville fejle med KPX602)")],
+    # split (kpixl.split)
+    "KPX801": [("KPI {id} is not a high-level KPI and has no Department, so split cannot tell whose workbook it "
+                "belongs in; type its department, or Level high for a company KPI",
+                "KPI {id} er ikke en høj KPI og har ingen {@KPIs.department}, så split kan ikke se, hvis projektmappe "
+                "den hører til; skriv dens afdeling, eller {@KPIs.level} høj for en virksomheds-KPI")],
+    "KPX802": [("department {d} of KPI {id} is spelled {first} at {where}; both go into the workbook of {first2}",
+                "afdelingen {d} for KPI {id} staves {first} i {where}; begge kommer i projektmappen for {first2}")],
+    "KPX803": [("the plan's {n} measurement(s) are not copied: the split workbooks start with empty Measurements",
+                "planens {n} måling(er) kopieres ikke: de opdelte projektmapper starter med et tomt ark "
+                "{@Measurements}")],
+    "KPX804": [("the plan's {n} evaluation row(s) are not copied: the split workbooks start with an empty Evaluation",
+                "planens {n} evalueringsrække(r) kopieres ikke: de opdelte projektmapper starter med et tomt ark "
+                "{@Evaluation}")],
+    "KPX805": [("the plan's extra KPIs column(s) {cols} are not copied into the split workbooks",
+                "planens ekstra kolonne(r) {cols} på arket {@KPIs} kopieres ikke til de opdelte projektmapper")],
+    "KPX806": [("the plan's KPIs table is empty; type the high-level KPIs and each department's KPIs (with their "
+                "Department) first",
+                "planens KPI-tabel er tom; skriv først de høje KPI'er og hver afdelings KPI'er (med deres "
+                "{@KPIs.department})")],
+    "KPX807": [("the plan has no high-level KPI (Level high), so the management workbook has nothing for the "
+                "departments' KPIs to roll up to",
+                "planen har ingen høj KPI ({@KPIs.level} høj), så ledelsens projektmappe har intet, som afdelingernes "
+                "KPI'er kan rulles op til")],
 }
 
 # What to type in a blank required cell (kpixl.reader's hints), in Danish.
@@ -406,7 +563,21 @@ def _carry(value: str, kind: str) -> str | None:
         return value.replace(" or ", " eller ").replace("(or ", "(eller ")
     if kind == "k":
         return _HINTS_DA.get(value)
+    if kind == "a":
+        return _amounts(value)
     return value
+
+
+def _amounts(text: str) -> str | None:
+    """Return ``target 1300, baseline 1200 and tolerance 50`` in Danish (None: not such a list)."""
+    parts = [p.strip() for p in re.split(r",| and ", text) if p.strip()]
+    said = []
+    for part in parts:
+        match = re.fullmatch(rf"(\w+) ({_NUMBER})", part)
+        if match is None or header_da(match.group(1)) == match.group(1):
+            return None
+        said.append(f"{header_da(match.group(1)).lower()} {_number(match.group(2))}")
+    return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " og " + said[-1]
 
 
 def _number(text: str) -> str:

@@ -1,9 +1,14 @@
 """Own ``kpixl demo``: the whole KPI cycle on the built-in sample company, in one folder.
 
-:func:`run_demo` writes the management, Sales, Marketing and Customer Service
-workbooks of :mod:`kpixl.sample_data` into ``departments/`` (design and
-execution: definitions and a year of measurements; the management's Evaluation
-decisions filled in), validates them, consolidates them into ``company.xlsx`` and
+:func:`run_demo` shows the cascade from one plan: it writes the company plan
+``plan.xlsx`` (every KPI of :mod:`kpixl.sample_data`, with its Department) and
+splits it with :func:`kpixl.split.split` into ``design/`` (design). Then it writes
+the management, Sales, Marketing and Customer Service workbooks into
+``departments/`` with the split definitions and a year of measurements, the
+departments' made with ``template --company`` from the management workbook so
+their Parent KPI ID dropdowns offer the company's KPIs (execution; the
+management's Evaluation decisions filled in), validates them against the
+company's KPIs (``validate --company``), consolidates them into ``company.xlsx`` and
 ``company-csv/`` (evaluation) and rolls the management workbook over into
 ``next-period/management.xlsx`` (re-design). Every step calls the same library
 function as the matching command, so each can be repeated by hand on the files.
@@ -11,6 +16,7 @@ function as the matching command, so each can be repeated by hand on the files.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,12 +26,14 @@ from typing import TYPE_CHECKING
 from kpixl import core, i18n, sample_data
 from kpixl.errors import DefinitionError, OutputError, ValidationFailed
 from kpixl.history import CompanyKpi, company_kpis, kpi_table
-from kpixl.model import Report
+from kpixl.model import KpiRecord, Place, Report
 from kpixl.vocab import kpi_key
 
 if TYPE_CHECKING:
     from kpixl.rollover import RolloverResult
 
+PLAN_FILE = "plan.xlsx"
+DESIGN_DIR = "design"
 DEPARTMENTS_DIR = "departments"
 COMPANY_FILE = "company.xlsx"
 CSV_DIR = "company-csv"
@@ -40,9 +48,12 @@ _LINES = {
     "en": {
         "title": "Demo of the KPI cycle for {name} (fiscal year {year}, as of {as_of}, English, {mode}) in {dir}",
         "native": "native formulas", "xlwings": "xlwings formulas",
-        "design": "Design and execution: department workbooks with KPIs and a year of measurements",
+        "split": "Design: the company plan {plan}, split into {dir} (kpixl split):",
+        "design": "Execution: a year of measurements in each workbook; the departments' Parent KPI ID dropdowns "
+                  "offer the company KPIs of {company} (kpixl template --company)",
+        "validation": "Validation against the company KPIs: {summary}",
         "late": "  ({dept} submitted late: no measurements after {late}; the warnings are listed by "
-                "kpixl validate {dir} --as-of {as_of})",
+                "kpixl validate --company {company} {dir} --as-of {as_of})",
         "evaluation": "Evaluation: company workbook {path}",
         "csv": "  CSV tables in {dir} ({files})",
         "redesign": "Re-design: next period's management workbook {path}",
@@ -52,10 +63,12 @@ _LINES = {
     "da": {
         "title": "Demo af KPI-cyklussen for {name} (regnskabsår {year}, opgjort {as_of}, dansk, {mode}) i {dir}",
         "native": "almindelige Excel-formler", "xlwings": "xlwings-formler",
-        "design": "Design og udførelse: afdelingernes projektmapper med KPI'er og et års målinger",
-        "validation": "Validering: {files}, {kpis}, {measurements}: {errors}, {warnings}",
+        "split": "Design: virksomhedens plan {plan}, delt op i {dir} (kpixl split):",
+        "design": "Udførelse: et års målinger i hver projektmappe; afdelingernes rullelister i Overordnet KPI-ID "
+                  "tilbyder virksomhedens KPI'er fra {company} (kpixl template --company)",
+        "validation": "Validering mod virksomhedens KPI'er: {files}, {kpis}, {measurements}: {errors}, {warnings}",
         "late": "  ({dept} afleverede for sent: ingen målinger efter {late}; advarslerne vises af "
-                "kpixl validate {dir} --as-of {as_of})",
+                "kpixl validate --company {company} {dir} --as-of {as_of})",
         "evaluation": "Evaluering: virksomhedens projektmappe {path}",
         "csv": "  CSV-tabeller i {dir} ({files})",
         "redesign": "Re-design: ledelsens projektmappe for næste periode {path}",
@@ -102,11 +115,15 @@ class DemoResult:
     company_kpis: list[CompanyKpi] = field(default_factory=list)
     since: date | None = None  # what the change column compares with
     seconds: float = 0.0
+    plan: Path | None = None
+    design: list[Path] = field(default_factory=list)  # the split's workbooks
+    split_lines: list[str] = field(default_factory=list)
 
     @property
     def files(self) -> list[Path]:
         """Return every file the demo wrote."""
-        return [*self.workbooks.values(), self.company, *self.csv_files, self.next_period]
+        plan = [self.plan] if self.plan else []
+        return [*plan, *self.design, *self.workbooks.values(), self.company, *self.csv_files, self.next_period]
 
     def summary_lines(self) -> list[str]:
         """Return the lines the CLI prints, in the demo's language: the files of each phase and the company KPIs."""
@@ -117,12 +134,16 @@ class DemoResult:
         lines = [
             text["title"].format(name=sample_data.COMPANY[lang], year=sample_data.FISCAL_START.year, as_of=as_of,
                                  mode=text[self.formulas], dir=self.directory),
-            text["design"],
         ]
+        if self.plan is not None:
+            lines.append(text["split"].format(plan=self.plan, dir=self.directory / DESIGN_DIR))
+            lines.extend(f"  {line}" for line in self.split_lines)
+        management = self.workbooks[sample_data.MANAGEMENT.key]
+        lines.append(text["design"].format(company=management.name))
         width = max(len(key) for key in self.workbooks)
         lines.extend(f"  {key.ljust(width)}  {path}" for key, path in self.workbooks.items())
         if lang == "en":
-            lines.append(f"Validation: {report.summary()}")
+            lines.append(text["validation"].format(summary=report.summary()))
         else:
             lines.append(text["validation"].format(
                 files=_count(len(report.files), "file", lang), kpis=_count(report.kpi_count, "kpi", lang),
@@ -131,7 +152,7 @@ class DemoResult:
                 warnings=_count(len(report.warnings), "warning", lang)))
         lines.append(text["late"].format(dept=sample_data.CUSTOMER_SERVICE.name.get(lang),
                                          late=sample_data.LATE_CUTOFF.isoformat(),
-                                         dir=self.directory / DEPARTMENTS_DIR, as_of=as_of))
+                                         dir=self.directory / DEPARTMENTS_DIR, as_of=as_of, company=management))
         lines.append(text["evaluation"].format(path=self.company))
         lines.append(text["csv"].format(dir=self.csv_dir, files=_count(len(self.csv_files), "file", lang)))
         lines.append(text["redesign"].format(path=self.next_period))
@@ -165,7 +186,8 @@ def _rollover_lines(rolled: RolloverResult, lang: str) -> list[str]:
         lines.append(text["period"].format(start=_day(start), deadline=_day(deadline)))
     elif periods:
         lines.append(text["periods"].format(count=len(periods)))
-    lines.extend(text["warning"].format(text=w) for w in rolled.warnings)
+    # Rollover's warnings are findings, already said in Danish for a Danish workbook.
+    lines.extend(text["warning"].format(text=f"{w.place}: {w.code}: {w.message}") for w in rolled.warnings)
     return lines
 
 
@@ -176,7 +198,8 @@ def _day(value) -> str:
 def demo_paths(directory: Path | str) -> dict[str, Path]:
     """Return every path the demo writes, by name (workbooks by department key)."""
     folder = Path(directory)
-    paths = {d.key: folder / DEPARTMENTS_DIR / d.file_name for d in sample_data.DEPARTMENTS}
+    paths = {"plan": folder / PLAN_FILE}
+    paths.update({d.key: folder / DEPARTMENTS_DIR / d.file_name for d in sample_data.DEPARTMENTS})
     paths["company"] = folder / COMPANY_FILE
     paths["next-period"] = folder / NEXT_DIR / sample_data.MANAGEMENT.file_name
     return paths
@@ -188,9 +211,9 @@ def _refuse_existing(folder: Path, paths: dict[str, Path], force: bool) -> None:
     if force:
         return
     existing = [p for p in paths.values() if p.exists()]
-    csv_dir = folder / CSV_DIR
-    if csv_dir.is_dir() and any(csv_dir.iterdir()):
-        existing.append(csv_dir)
+    for name in (DESIGN_DIR, CSV_DIR):
+        if (folder / name).is_dir() and any((folder / name).iterdir()):
+            existing.append(folder / name)
     if existing:
         names = [str(p.relative_to(folder)) for p in existing]
         shown = ", ".join(names[:3]) + (f", ... ({len(names)} in all)" if len(names) > 3 else "")
@@ -204,8 +227,10 @@ def run_demo(directory: Path | str, *, language: str = "en", formulas: str = "na
 
     Refuses to overwrite the files of an earlier demo unless ``force``.
     """
+    from kpixl.company import read_company
     from kpixl.consolidate import consolidate
     from kpixl.rollover import rollover
+    from kpixl.split import split
     from kpixl.template import write_template
     from kpixl.validate import validate
 
@@ -219,19 +244,34 @@ def run_demo(directory: Path | str, *, language: str = "en", formulas: str = "na
     (folder / DEPARTMENTS_DIR).mkdir(parents=True, exist_ok=True)
     paths["next-period"].parent.mkdir(exist_ok=True)
 
-    # Design and execution: each department's definitions and its year of measurements.
+    # Design: finance plans the whole company in one workbook and splits it into departments.
     departments = sample_data.company(language)
+    head = departments[0]
+    write_template(paths["plan"], department=head.department, owner=head.owner, language=language,
+                   formulas=formulas, start=sample_data.FISCAL_START, deadline=sample_data.FISCAL_END,
+                   kpis=[k for data in departments for k in data.kpis], as_of=sample_data.AS_OF, force=force)
+    designed = split(paths["plan"], folder / DESIGN_DIR, force=force, as_of=sample_data.AS_OF)
+    defined = {part.department.casefold(): part.kpis for part in designed.parts}
+
+    # Execution: each workbook with the split definitions and a year of measurements; the
+    # departments' made with --company from the management workbook (written first).
     workbooks: dict[str, Path] = {}
+    company = None
     for data in departments:
         evaluations = []
         if data.key == sample_data.MANAGEMENT.key:
             evaluations = sample_data.evaluation_records(_final_actuals(data), language)
+        kpis = [_fresh(k) for k in defined[data.department.casefold()]]
         workbooks[data.key] = write_template(
             paths[data.key], department=data.department, owner=data.owner, language=language, formulas=formulas,
-            start=sample_data.FISCAL_START, deadline=sample_data.FISCAL_END, kpis=data.kpis,
-            measurements=data.measurements, evaluations=evaluations, as_of=sample_data.AS_OF, force=force)
+            start=sample_data.FISCAL_START, deadline=sample_data.FISCAL_END, kpis=kpis,
+            measurements=data.measurements, evaluations=evaluations, as_of=sample_data.AS_OF, force=force,
+            company=company)
+        if company is None:
+            company = read_company(workbooks[data.key], as_of=sample_data.AS_OF)
 
-    report = validate(list(workbooks.values()), as_of=sample_data.AS_OF, strict=False)
+    report = validate(list(workbooks.values()), as_of=sample_data.AS_OF, strict=False,
+                      company=workbooks[sample_data.MANAGEMENT.key])
     if report.errors:
         raise ValidationFailed("the demo workbooks do not validate (please report this):\n  "
                                + "\n  ".join(str(f) for f in report.errors), report=report)
@@ -243,12 +283,19 @@ def run_demo(directory: Path | str, *, language: str = "en", formulas: str = "na
     # Re-design: the management's decisions carried into next year's workbook.
     rolled = rollover(workbooks[sample_data.MANAGEMENT.key], paths["next-period"], force=force)
 
-    company = consolidation.company
+    consolidated = consolidation.company
     return DemoResult(directory=folder, language=language, formulas=formulas, workbooks=workbooks,
                       company=Path(consolidation.output), csv_dir=folder / CSV_DIR,
                       csv_files=list(consolidation.csv_files), next_period=paths["next-period"], report=report,
-                      rollover_lines=_rollover_lines(rolled, language), company_kpis=company_kpis(company),
-                      since=company.history.since, seconds=time.perf_counter() - started)
+                      rollover_lines=_rollover_lines(rolled, language), company_kpis=company_kpis(consolidated),
+                      since=consolidated.history.since, seconds=time.perf_counter() - started, plan=paths["plan"],
+                      design=[p.path for p in designed.parts if p.path is not None],
+                      split_lines=designed.table_lines())
+
+
+def _fresh(kpi: KpiRecord) -> KpiRecord:
+    """Return a KPI read from a workbook as a record to write: no place, no extra columns."""
+    return dataclasses.replace(kpi, place=Place(), extra={}, valid=True)
 
 
 def _final_actuals(data: sample_data.DepartmentData) -> dict[str, float | None]:
@@ -260,5 +307,5 @@ def _final_actuals(data: sample_data.DepartmentData) -> dict[str, float | None]:
             for k in data.kpis}
 
 
-__all__ = ["run_demo", "DemoResult", "CompanyKpi", "demo_paths", "DEPARTMENTS_DIR", "COMPANY_FILE", "CSV_DIR",
+__all__ = ["run_demo", "DemoResult", "CompanyKpi", "demo_paths", "PLAN_FILE", "DESIGN_DIR", "DEPARTMENTS_DIR", "COMPANY_FILE", "CSV_DIR",
            "NEXT_DIR"]

@@ -1,7 +1,10 @@
 """Own consolidate's machine-readable outputs: one JSON document and typed Parquet tables.
 
-Both hold the same rows as the CSV tables (``Consolidation.rows``), keyed by each
-column's stable key (``kpi_id``, ``attainment``...) rather than its translated header.
+Both hold the same rows and columns as the CSV tables (``Consolidation.rows`` and
+``Consolidation.columns``, so the inputs' extra columns too, keyed ``extra:<header>``),
+keyed by each column's stable key (``kpi_id``, ``attainment``...) rather than its
+translated header. An extra column is typed in Parquet as float64 when every value in it
+is a number, else as text written as the CSV writes it.
 Numbers stay numbers, dates are ISO strings in JSON and ``date32`` in Parquet, and
 text is written as it was read: the ``'`` that guards CSV text against spreadsheets
 running it as a formula is not added (these files are not opened in a spreadsheet).
@@ -36,12 +39,10 @@ def json_value(value: Any) -> Any:
 
 def json_document(company) -> dict[str, Any]:
     """Return the whole consolidation as one JSON-ready dict (see docs/consolidate.schema.json)."""
-    from kpixl.consolidate import TABLES
-
     history = company.history
     tables = {}
     for table in JSON_TABLES:
-        keys = [column.key for column in TABLES[table][3]]
+        keys = [column.key for column in company.columns(table)]
         tables[table] = [{k: json_value(v) for k, v in zip(keys, row)} for row in company.rows(table)]
     return {
         "kpixl": __version__,
@@ -67,11 +68,28 @@ def parquet_name(table: str) -> str:
     return Path(TABLES[table][2]).stem + PARQUET_SUFFIX
 
 
+_NUMERIC_KINDS = ("number", "measure", "pct")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _value_kind(values: list) -> str:
+    """Return the kind of an extra column's values: number when all are numbers, else text."""
+    return "number" if all(v is None or _is_number(v) for v in values) else "text"
+
+
+def _text(value: Any) -> str:
+    """Return ``value`` as the plain CSV writes it, without the guard against formulas."""
+    return value.isoformat() if isinstance(value, (date, datetime)) else str(value)
+
+
 def _arrow_type(kind: str):
     import pyarrow as pa
 
-    return {"date": pa.date32(), "int": pa.int64(), "number": pa.float64(), "pct": pa.float64()}.get(kind,
-                                                                                                      pa.string())
+    numeric = {kind: pa.float64() for kind in _NUMERIC_KINDS}
+    return {"date": pa.date32(), "int": pa.int64(), **numeric}.get(kind, pa.string())
 
 
 def _arrow_column(values: list, kind: str):
@@ -79,24 +97,24 @@ def _arrow_column(values: list, kind: str):
 
     if kind == "date":
         values = [v.date() if isinstance(v, datetime) else v for v in values]
-    elif kind in ("number", "pct"):
+    elif kind in _NUMERIC_KINDS:
         values = [float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for v in values]
     elif kind not in ("int",):
-        values = [None if v is None else str(v) for v in values]
+        values = [None if v is None else _text(v) for v in values]
     return pa.array(values, type=_arrow_type(kind))
 
 
 def write_parquet_table(company, table: str, path: Path | str) -> None:
-    """Write one table as Parquet with typed columns (string, float64, int64, date32)."""
+    """Write one table as Parquet with typed columns (string, float64, int64, date32), extra columns included."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from kpixl.consolidate import TABLES
-
-    columns = TABLES[table][3]
+    columns = company.columns(table)
     rows = list(company.rows(table))
-    arrays = [_arrow_column([row[i] for row in rows], col.kind) for i, col in enumerate(columns)]
-    schema = pa.schema([pa.field(col.key, _arrow_type(col.kind)) for col in columns])
+    values = [[row[i] for row in rows] for i in range(len(columns))]
+    kinds = [_value_kind(v) if col.kind == "value" else col.kind for col, v in zip(columns, values)]
+    arrays = [_arrow_column(v, kind) for v, kind in zip(values, kinds)]
+    schema = pa.schema([pa.field(col.key, _arrow_type(kind)) for col, kind in zip(columns, kinds)])
     pq.write_table(pa.Table.from_arrays(arrays, schema=schema), str(path))
 
 

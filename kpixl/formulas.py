@@ -216,7 +216,7 @@ def _check_mode(mode: str) -> None:
 
 # ------------------------------------------------------------------------ KPIs table
 
-def kpi_formulas(mode: str = XLWINGS, language: str = "en") -> dict[str, str]:
+def kpi_formulas(mode: str = NATIVE, language: str = "en") -> dict[str, str]:
     """Return the calculated-column formula of every computed KPIs column (helpers too), by key."""
     _check_mode(mode)
     r = Refs(language)
@@ -378,7 +378,7 @@ def kpi_formulas(mode: str = XLWINGS, language: str = "en") -> dict[str, str]:
 
 # ----------------------------------------------------------------- Measurements table
 
-def measurement_formulas(mode: str = XLWINGS, language: str = "en") -> dict[str, str]:
+def measurement_formulas(mode: str = NATIVE, language: str = "en") -> dict[str, str]:
     """Return the calculated-column formula of every Measurements helper column, by key.
 
     The helpers are plain Excel in both modes (Trend and Forecast need them).
@@ -435,7 +435,7 @@ def measurements_used_formula(language: str = "en") -> str:
 
 # ------------------------------------------------------------------ Evaluation table
 
-def evaluation_formulas(mode: str = XLWINGS, language: str = "en") -> dict[str, str]:
+def evaluation_formulas(mode: str = NATIVE, language: str = "en") -> dict[str, str]:
     """Return the formulas of Evaluation's computed columns (the same in both modes)."""
     _check_mode(mode)
     r = Refs(language)
@@ -480,17 +480,18 @@ DASHBOARD_COLUMNS = (
     ("status", "Status", "Status", "status"),
     ("trend", "Trend", "Tendens", "calc_trend"),
     ("forecast", "Forecast", "Prognose", "calc_forecast"),
-    ("calc_vs_plan", "(calc) Actual % of plan", "(beregn) Faktisk i % af plan", None),
+    ("calc_vs_plan", "(calc) Against plan", "(beregn) I forhold til plan", None),
 )
-# Hidden, locked helper columns of the Dashboard: the data of the "Actual as % of plan" chart.
+# Hidden, locked helper columns of the Dashboard: the data of the "Against plan" chart.
 DASHBOARD_HELPERS = ("calc_vs_plan",)
 
 
-def dashboard_formulas(mode: str = XLWINGS, language: str = "en", *, first_data_row: int = 2) -> dict[str, str]:
+def dashboard_formulas(mode: str = NATIVE, language: str = "en", *, first_data_row: int = 2) -> dict[str, str]:
     """Return the Dashboard table's column formulas: row n shows the KPIs table's row n.
 
-    The helper column ``calc_vs_plan`` (:data:`DASHBOARD_HELPERS`) holds the row's
-    Actual / Plan, ``#N/A`` without a number to show.
+    The helper column ``calc_vs_plan`` (:data:`DASHBOARD_HELPERS`) holds the row's actual
+    against its plan, more is better (:func:`kpixl.core.against_plan`), ``#N/A`` without a
+    number to show.
 
     ``first_data_row`` is the 1-based sheet row of the Dashboard's first data row; the
     KPI row index is taken from ROW() (LibreOffice does not resolve ``Table[#Headers]``).
@@ -509,10 +510,16 @@ def dashboard_formulas(mode: str = XLWINGS, language: str = "en", *, first_data_
     # hidden) when either is not a number or the plan is not above 0 (a ratio to such a plan
     # means nothing): Excel plots a text "" as 0, a bar from the 100% line down to 0%, but
     # plots nothing for #N/A.
+    # Right is better for every direction (core.against_plan): a decrease KPI mirrors the
+    # ratio around 100%, a maintain KPI loses what it strays either way.
     actual = f"INDEX({r.column(schema.KPIS, 'actual')},{n})"
     plan = f"INDEX({r.column(schema.KPIS, 'plan')},{n})"
+    direction = f"INDEX({r.column(schema.KPIS, 'calc_direction')},{n})"
     both = f"AND(ISNUMBER({actual}),ISNUMBER({plan}))"
-    formulas["calc_vs_plan"] = f"=IF({both},IF({plan}>0,{actual}/{plan},NA()),NA())"
+    ratio = f"{actual}/{plan}"
+    by_direction = (f'IF({direction}="{core.DECREASE}",2-{ratio},'
+                    f'IF({direction}="{core.MAINTAIN}",1-ABS({ratio}-1),{ratio}))')
+    formulas["calc_vs_plan"] = f"=IF({both},IF({plan}>0,{by_direction},NA()),NA())"
     return formulas
 
 

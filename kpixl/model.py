@@ -157,10 +157,13 @@ class DepartmentWorkbook:
     department: str | None = None
     formulas: str | None = None
     schema_version: str | None = None
+    company_file: str | None = None  # the company workbook it was made from (template --company)
+    company_sha256: str | None = None
     kpis: list[KpiRecord] = field(default_factory=list)
     measurements: list[MeasurementRecord] = field(default_factory=list)
     evaluations: list[EvaluationRecord] = field(default_factory=list)
     sheets: dict[str, str] = field(default_factory=dict)  # table name -> sheet name
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)  # table name -> column key -> letter
     findings: list[Finding] = field(default_factory=list)
 
     def measurements_by_kpi(self) -> dict[str, list[tuple[date, float]]]:

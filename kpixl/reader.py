@@ -65,15 +65,17 @@ from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, EvaluationRecord, F
 # ------------------------------------------------------------------ limits
 # A department workbook holds a few hundred rows; these limits are generous for
 # that and far below what would exhaust memory (see docs/validation.md).
-MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024  # bytes, all members together
+# Calibrated on kpixl's own largest template (5,000 KPI rows, 100,000 measurement rows:
+# 520 MB unpacked, 100,001 rows; tests/test_template.py proves it passes): about 1.5 times that.
+MAX_TOTAL_UNCOMPRESSED = 800 * 1024 * 1024  # bytes, all members together
 MAX_MEMBERS = 10_000
 RATIO_CHECK_FROM = 1024 * 1024  # members larger than this (uncompressed) ...
 MAX_RATIO = 200  # ... may compress at most 200:1
-MAX_ROWS = 100_000
+MAX_ROWS = 110_000  # the largest Measurements table is 100,001 rows with its header
 MAX_COLUMNS = 200  # column GR
-MAX_CELLS = 2_000_000  # cells per sheet, and rows x columns of its used range from A1
+MAX_CELLS = 3_000_000  # cells per sheet, and rows x columns (at least 26) of its used range from A1
 CHUNK = 1024 * 1024
-MAX_FILE_BYTES = MAX_TOTAL_UNCOMPRESSED  # larger files are read from disk by the zip reader, not into memory
+MAX_FILE_BYTES = 200 * 1024 * 1024  # larger files are read from disk by the zip reader, not into memory
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -996,6 +998,8 @@ def _read_metadata(reader: "_Reader", defined: dict[str, str], props: dict[str, 
     workbook.schema_version = version
     workbook.department = meta(schema.NAME_DEPARTMENT) or None
     workbook.formulas = meta(schema.NAME_FORMULAS) or None
+    workbook.company_file = meta(schema.NAME_COMPANY_FILE) or None
+    workbook.company_sha256 = meta(schema.NAME_COMPANY_SHA256) or None
     try:
         workbook.language = core.parse_language(language)
     except DefinitionError:
@@ -1250,6 +1254,8 @@ class _Reader:
                 continue
             seen[column.key] = col_number
             mapping[col_number] = column
+        # Where each input column is, so later checks can name a record's cell (validate --company).
+        self.workbook.columns[table.name] = {key: column_letter(c) for key, c in seen.items()}
         missing = [c for c in table.input_columns if c.required and not c.helper and c.key not in seen]
         missing_keys = {c.key for c in missing}
         for column in missing:

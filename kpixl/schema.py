@@ -21,6 +21,9 @@ NAME_LANGUAGE = "kpixl_language"
 NAME_DEPARTMENT = "kpixl_department"
 NAME_FORMULAS = "kpixl_formulas"
 NAME_AS_OF = "AsOf"
+# Written by ``kpixl template --company``: the company workbook the department workbook was made from.
+NAME_COMPANY_FILE = "kpixl_company_file"
+NAME_COMPANY_SHA256 = "kpixl_company_sha256"
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,13 @@ def normalise_header(text: object) -> str:
 
 PCT = "0.0%"
 DATE = "yyyy-mm-dd"
-NUM = "#,##0.##"
+# Two to four decimals: "#,##0.##" would show a whole number with a trailing point in
+# Excel ("13,200,000."), while LibreOffice drops it; this format reads the same in both.
+NUM = "#,##0.00##"
+# Count KPIs (template.COUNT_UNITS) show whole numbers: no 5,761.71 leads.
+COUNT = "#,##0"
+# KPI IDs are text: Excel would otherwise turn MAR-01 into a date as it is typed.
+TEXT = "@"
 
 KPIS = Table(
     name="KPIs",
@@ -110,14 +119,14 @@ KPIS = Table(
     sheet_da="KPI'er",
     row_keys=("kpi_id", "name", "target"),
     columns=(
-        Column("kpi_id", "KPI ID", "KPI-ID", "text", required=True, width=12,
+        Column("kpi_id", "KPI ID", "KPI-ID", "text", required=True, width=12, number_format=TEXT,
                note_en="A short unique code, e.g. SAL-01.", note_da="En kort unik kode, fx SAL-01."),
         Column("name", "KPI name", "KPI-navn", "text", required=True, width=30,
                note_en="What is measured, in plain words.", note_da="Hvad der måles, med almindelige ord."),
         Column("level", "Level", "Niveau", "vocab", vocabulary="level", width=9,
                note_en="high = company KPI; low = department KPI that rolls up.",
                note_da="høj = virksomheds-KPI; lav = afdelings-KPI der rulles op."),
-        Column("parent_id", "Parent KPI ID", "Overordnet KPI-ID", "text", width=14,
+        Column("parent_id", "Parent KPI ID", "Overordnet KPI-ID", "text", width=14, number_format=TEXT,
                note_en="For a low-level KPI: the ID of the high-level KPI it supports.",
                note_da="For en lav KPI: ID på den høje KPI den understøtter."),
         Column("department", "Department", "Afdeling", "text", width=14),
@@ -184,7 +193,7 @@ MEASUREMENTS = Table(
     sheet_da="Målinger",
     row_keys=("kpi_id", "period_end", "value"),
     columns=(
-        Column("kpi_id", "KPI ID", "KPI-ID", "text", required=True, width=12,
+        Column("kpi_id", "KPI ID", "KPI-ID", "text", required=True, width=12, number_format=TEXT,
                note_en="Pick the KPI this value belongs to.", note_da="Vælg den KPI værdien hører til."),
         Column("period_end", "Period end", "Periodeslut", "date", required=True, width=12, number_format=DATE,
                note_en="Last day of the measured period.", note_da="Sidste dag i den målte periode."),
@@ -212,7 +221,7 @@ EVALUATION = Table(
     sheet_da="Evaluering",
     row_keys=("kpi_id", "decision", "new_target"),
     columns=(
-        Column("kpi_id", "KPI ID", "KPI-ID", "text", required=True, width=12),
+        Column("kpi_id", "KPI ID", "KPI-ID", "text", required=True, width=12, number_format=TEXT),
         Column("final_actual", "Final actual", "Endelig faktisk", "computed", computed=True, width=14,
                number_format=NUM),
         Column("attainment", "Attainment", "Målopfyldelse", "computed", computed=True, width=13, number_format=PCT),

@@ -20,16 +20,19 @@ formats, so a Unit typed later works too. ``docs/workbook.md`` describes the res
 
 from __future__ import annotations
 
+import functools
+import io
+import re
 import textwrap
 from datetime import date, datetime
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 import xlsxwriter
 import xlsxwriter.worksheet
 from xlsxwriter.utility import xl_col_to_name, xl_range, xl_rowcol_to_cell
 
-from kpixl import core, examples as example_set, formulas as fx, i18n, schema
+from kpixl import cache, core, examples as example_set, formulas as fx, i18n, schema
 from kpixl.errors import DefinitionError
 from kpixl.model import EvaluationRecord, KpiRecord, MeasurementRecord
 from kpixl.output import atomic_output
@@ -51,11 +54,22 @@ MEASUREMENT_ROWS_LIMIT = 100_000
 # and the matching cells of the Measurements, Dashboard and Evaluation sheets.
 PERCENT_UNITS = ("%", "percent", "per cent", "procent", "pct", "pct.")
 PERCENT_COLUMNS = ("baseline", "target", "tolerance", "actual", "plan", "calc_forecast")
+# A KPI whose Unit is one of these counts whole things (same matching; listed on the
+# Lists sheet too): those cells show whole numbers (schema.COUNT), so a forecast of a
+# count reads 5,762 leads, not 5,761.71. Other units (money, hours, scores, indexes)
+# keep decimals.
+COUNT_UNITS = ("count", "counts", "number", "no.", "#", "pcs", "pcs.", "pieces", "items", "units", "leads",
+               "orders", "customers", "visitors", "visits", "downloads", "page views", "sessions", "tickets",
+               "sales", "antal", "stk", "stk.", "styk", "ordrer", "kunder", "besøgende", "besøg",
+               "sidevisninger", "sager", "salg")
 # Dashboard: title in row 1, As of in row 2 (B2 is AsOf), period in row 3, table from row 5.
 DASHBOARD_AS_OF_CELL = (1, 1)
 DASHBOARD_HEADER_ROW = 4
 DASHBOARD_TABLE = "KPIDashboard"
 
+# Deflate level of the parts (_Workbook) of a workbook with more measurement rows than
+# the default maximum: level 1 packs that repetitive XML almost as small, 3x faster.
+ZIP_LEVEL_LARGE = 1
 # Points per line of text in a row (Calibri 11, Excel's default row height).
 ROW_HEIGHT = 15
 WRAP_CHARS_PER_WIDTH = 1.1
@@ -76,29 +90,29 @@ _UI = {
         "title": "KPI dashboard", "as_of": "As of", "period": "Period", "department": "Department",
         "as_of_note": "The date every number is computed as of. =TODAY() by default; type a date to look "
                       "back or to close a period at its deadline.",
-        "chart_attainment": "Attainment per KPI", "chart_actual_plan": "Actual as % of plan",
-        "series_actual": "Actual / plan",
+        "chart_attainment": "Attainment per KPI", "chart_actual_plan": "Against plan (right is better)",
+        "series_actual": "Against plan",
         "lists_title": "Dropdown lists (used by the data validation of the other sheets)",
         "yes_no": "Yes/No", "decision": "Decision", "status": "Status", "trend": "Trend",
         "input_title": "Type here", "kpi_pick": "Pick a KPI ID from the KPIs sheet.",
         "new_target_error": "Give a new target (a number) only with the decision Adjust target.",
         "date_error": "Type a date, e.g. 2026-06-30.", "number_error": "Type a number.",
         "list_error": "Pick a value from the list.",
-        "used_rows": "Measurement rows in use", "percent_units": "Percent units",
+        "used_rows": "Measurement rows in use", "percent_units": "Percent units", "count_units": "Count units",
     },
     "da": {
         "title": "KPI-overblik", "as_of": "Opgjort pr.", "period": "Periode", "department": "Afdeling",
         "as_of_note": "Datoen alle tal opgøres pr. =TODAY() som standard; skriv en dato for at se tilbage "
                       "eller afslutte en periode på fristen.",
-        "chart_attainment": "Målopfyldelse pr. KPI", "chart_actual_plan": "Faktisk i % af plan",
-        "series_actual": "Faktisk / plan",
+        "chart_attainment": "Målopfyldelse pr. KPI", "chart_actual_plan": "I forhold til plan (højre er bedre)",
+        "series_actual": "I forhold til plan",
         "lists_title": "Rullelister (bruges af datavalideringen på de andre ark)",
         "yes_no": "Ja/Nej", "decision": "Beslutning", "status": "Status", "trend": "Tendens",
         "input_title": "Skriv her", "kpi_pick": "Vælg et KPI-ID fra arket KPI'er.",
         "new_target_error": "Angiv kun et nyt mål (et tal) ved beslutningen Juster mål.",
         "date_error": "Skriv en dato, fx 2026-06-30.", "number_error": "Skriv et tal.",
         "list_error": "Vælg en værdi fra listen.",
-        "used_rows": "Målingsrækker i brug", "percent_units": "Procentenheder",
+        "used_rows": "Målingsrækker i brug", "percent_units": "Procentenheder", "count_units": "Antalsenheder",
     },
 }
 
@@ -170,7 +184,9 @@ _GUIDE = {
               "extends the table and its formulas (or use Table Design > Resize Table). More KPI rows need a new "
               "workbook, since the Dashboard and Evaluation are sized to the KPIs table."),
         ("p", "Units: a KPI whose Unit is % (or percent, pct) shows its baseline, target, tolerance, values, "
-              "actual, plan and forecast as percentages."),
+              "actual, plan and forecast as percentages. A count (Unit count, leads, orders, visitors and the "
+              "other count words on the Lists sheet) shows them as whole numbers. KPI IDs are text: MAR-01 "
+              "stays MAR-01."),
     ],
     "da": [
         ("h1", "KPI-projektmappe{department}"),
@@ -242,8 +258,38 @@ _GUIDE = {
               "tabellen: Excel udvider tabellen og dens formler (eller brug Tabeldesign > Tilpas tabelstørrelse). "
               "Flere KPI-rækker kræver en ny projektmappe, da Overblik og Evaluering har KPI-tabellens størrelse."),
         ("p", "Enheder: en KPI med enheden % (eller procent, pct) viser udgangspunkt, mål, tolerance, værdier, "
-              "faktisk, plan og prognose som procent."),
+              "faktisk, plan og prognose som procent. Et antal (enheden antal, stk, ordrer, besøgende og de "
+              "andre antalsord på arket Lister) vises som hele tal. KPI-ID'er er tekst: MAR-01 forbliver MAR-01."),
     ],
+}
+
+
+# template --company: the Lists column of the company's KPI IDs and the Guide section on them.
+_COMPANY_UI = {
+    "en": {
+        "list_title": "Company KPIs",
+        "parent_error": "Pick a company KPI ID from the list; the Guide lists the company's KPIs.",
+        "h2": "Company KPIs (from {file})",
+        "p": "These are the company's high-level KPIs, from the management workbook {file} (SHA-256 {sha}; "
+             "this workbook records both as the defined names kpixl_company_file and kpixl_company_sha256). "
+             "A low-level KPI supports one of them: pick its ID in Parent KPI ID, whose dropdown offers exactly "
+             "these IDs. They are read-only here: finance changes them in the management workbook and makes "
+             "new department workbooks from it.",
+        "kpi": "{kpi_id}  {name}. Owner: {owner}. Target: {target} ({direction}). Deadline: {deadline}.",
+        "none": "none",
+    },
+    "da": {
+        "list_title": "Virksomhedens KPI'er",
+        "parent_error": "Vælg et KPI-ID fra virksomhedens liste; Vejledningen viser virksomhedens KPI'er.",
+        "h2": "Virksomhedens KPI'er (fra {file})",
+        "p": "Dette er virksomhedens høje KPI'er fra ledelsens projektmappe {file} (SHA-256 {sha}; denne "
+             "projektmappe gemmer begge som de definerede navne kpixl_company_file og kpixl_company_sha256). "
+             "En lav KPI understøtter én af dem: vælg dens ID i Overordnet KPI-ID, hvis rulleliste tilbyder "
+             "netop disse ID'er. De kan ikke ændres her: økonomi retter dem i ledelsens projektmappe og laver "
+             "nye afdelingsprojektmapper ud fra den.",
+        "kpi": "{kpi_id}  {name}. Ansvarlig: {owner}. Mål: {target} ({direction}). Frist: {deadline}.",
+        "none": "ingen",
+    },
 }
 
 
@@ -261,7 +307,20 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
             cache[key] = super()._prepare_formula(formula, expand_future_functions)
         return cache[key]
 
+    def cache_values(self, first_row: int, last_row: int, col: int, provider: Callable[[int], object]) -> None:
+        """Make the formulas written to ``col`` between the rows cache ``provider(row)`` (0-based rows).
+
+        Table column formulas are written by ``add_table``; this is how they get the
+        value kpixl.core computed for them (see kpixl.cache).
+        """
+        self.__dict__.setdefault("_kpixl_values", {}).setdefault(col, []).append((first_row, last_row, provider))
+
     def _write_formula(self, row, col, formula, cell_format=None, value=0):
+        if self._in_tail(row):
+            return self._check_dimensions(row, col)
+        for first_row, last_row, provider in self.__dict__.get("_kpixl_values", {}).get(col, ()):
+            if first_row <= row <= last_row:
+                value = provider(row)
         # The first write of a formula takes XlsxWriter's path (dynamic-array check,
         # preparation); repeats store the same prepared cell, skipping the regex scans.
         stored = self.__dict__.setdefault("_kpixl_cells", {})
@@ -274,6 +333,100 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
             return result
         self.table[row][col] = first._replace(format=cell_format, value=value)
         return 0
+
+    def repeat_last_rows(self, first_row: int, last_row: int) -> None:
+        """Declare rows ``first_row+1..last_row`` copies of row ``first_row`` (0-based), but for the row number.
+
+        The empty tail of a pre-sized table (up to 100,000 Measurements rows) is the same
+        blank input cells and the same formulas with the same cached values on every row,
+        except ROW(). Those rows are not stored cell by cell: the sheet XML repeats the
+        first one's XML with the row number replaced, which keeps the memory and time of
+        the largest template small.
+        """
+        self.__dict__["_kpixl_tail"] = (first_row, last_row)
+
+    def tail_start(self, default: int) -> int:
+        """Return the row :meth:`repeat_last_rows` repeats (``default`` without one)."""
+        tail = self.__dict__.get("_kpixl_tail")
+        return default if tail is None else tail[0]
+
+    def _in_tail(self, row: int) -> bool:
+        tail = self.__dict__.get("_kpixl_tail")
+        return tail is not None and tail[0] < row <= tail[1]
+
+    def _write_blank(self, row, col, blank, cell_format=None):
+        if self._in_tail(row):
+            return self._check_dimensions(row, col)
+        return super()._write_blank(row, col, blank, cell_format)
+
+    def _write_rows(self):
+        tail = self.__dict__.get("_kpixl_tail")
+        if tail is None or tail[0] >= tail[1]:
+            return super()._write_rows()
+        first, last = tail
+        lowest, highest = int(getattr(self, "dim_rowmin")), int(getattr(self, "dim_rowmax"))
+        try:
+            self.dim_rowmax = first - 1
+            super()._write_rows()
+            out: Any = getattr(self, "fh")
+            self.fh = io.StringIO()
+            self.dim_rowmin = self.dim_rowmax = first
+            super()._write_rows()
+            row_xml = self.fh.getvalue()
+            self.fh = out
+            out.write(row_xml)
+            # The row number appears in <row r="n">, in every cell reference and as ROW()'s value.
+            n = str(first + 1)
+            marked = re.sub(rf'(<row r="|<c r="[A-Z]+){n}"', lambda m: m.group(1) + '\0"', row_xml)
+            parts = marked.replace(f"<v>{n}</v>", "<v>\0</v>").split("\0")
+            for row in range(first + 2, last + 2):
+                out.write(str(row).join(parts))
+            if highest > last:
+                self.dim_rowmin, self.dim_rowmax = last + 1, highest
+                super()._write_rows()
+        finally:
+            self.dim_rowmin, self.dim_rowmax = lowest, highest
+
+    def _get_range_data(self, row_start, col_start, row_end, col_end):
+        # The charts' cached points come from the cells' cached values: a formula showing
+        # nothing ("" or #N/A) is a gap, as Excel draws it, not a bar of 0.
+        data = super()._get_range_data(row_start, col_start, row_end, col_end)
+        if data is None:
+            return data
+        return [None if token in (cache.BLANK, cache.NA) else token for token in data]
+
+    def _write_cell(self, row, col, cell):
+        # A formula showing nothing caches an empty text, as Excel stores it (t="str");
+        # XlsxWriter would write an untyped empty value, which readers take for 0.
+        if cell.__class__.__name__ == "Formula" and isinstance(cell.value, str) and cell.value == "":
+            attributes = [("r", xl_rowcol_to_cell(row, col))]
+            if cell.format:
+                attributes.append(("s", cell.format._get_xf_index()))
+            attributes.append(("t", "str"))
+            self._xml_formula_element(cell.formula, "", attributes)
+            return
+        super()._write_cell(row, col, cell)
+
+
+class _Workbook(xlsxwriter.Workbook):
+    """Zip the parts at deflate level ``zip_level``.
+
+    A 100,000-row Measurements sheet is ~350 MB of highly repetitive XML: level 1
+    packs it to about the same size as the default level 6, in a third of the time.
+    A default-sized workbook stays at level 6 (level 1 would double its file size).
+    """
+
+    zip_level = 6
+
+    def _store_workbook(self) -> None:
+        import xlsxwriter.workbook as module
+
+        original = module.ZipFile
+        module.ZipFile = functools.partial(original, compresslevel=self.zip_level)  # type: ignore[misc]
+        try:
+            super()._store_workbook()
+        finally:
+            module.ZipFile = original  # type: ignore[misc]
 
 
 def _sheet_ref(sheet: str) -> str:
@@ -291,8 +444,9 @@ class _Writer:
     """Write one workbook; the methods follow the sheets."""
 
     def __init__(self, path: Path, *, department, owner, language, mode, start, deadline, rows, kpis,
-                 measurements, evaluations, as_of, measurement_rows=None):
+                 measurements, evaluations, as_of, measurement_rows=None, company=None):
         self.path = path
+        self.company = company  # kpixl.company.Company or None
         self.department = department
         self.owner = owner
         self.lang = language
@@ -306,14 +460,18 @@ class _Writer:
         self.kpi_rows = max(rows, len(self.kpis), len(self.evaluations))
         self.measurement_rows = measurement_capacity(rows, len(self.measurements), measurement_rows)
         self.ui = _UI[language]
-        self.wb = xlsxwriter.Workbook(str(path), {
+        # Every formula cell caches what it computes (kpixl.cache; AsOf =TODAY() as of the writing day).
+        self.values = cache.compute(self.kpis, self.measurements, as_of or date.today(), language)
+        self.wb = _Workbook(str(path), {
             "use_future_functions": True,   # AGGREGATE (Excel 2010) gets its _xlfn. prefix
-            "in_memory": True,
+            "in_memory": False,  # parts go to temporary files: a 100,000-row sheet never sits in memory
             "strings_to_formulas": False,   # text from records stays text, never a formula
             "strings_to_urls": False,
             "strings_to_numbers": False,
         })
         self.wb.worksheet_class = _Worksheet
+        if self.measurement_rows > MEASUREMENT_ROWS_MAX:
+            self.wb.zip_level = ZIP_LEVEL_LARGE
         self.wb.set_properties({
             "title": "kpixl department workbook",
             "subject": department or "",
@@ -337,6 +495,7 @@ class _Writer:
         self.f_wrap = add({"text_wrap": True, "valign": "top"})
         self.f_label = add({"bold": True})
         self.f_percent = add({"num_format": schema.PCT})
+        self.f_count = add({"num_format": schema.COUNT})
         self.f_asof = add({"num_format": schema.DATE, "locked": False, "bg_color": INPUT_FILL, "border": 1,
                            "align": "left"})
         self._cache: dict[tuple, object] = {}
@@ -378,6 +537,8 @@ class _Writer:
         self._lists()
         self._names()
         self._guide()
+        if self.company is not None:
+            self._company()
         self._kpis()
         self._measurements()
         self._dashboard()
@@ -438,12 +599,20 @@ class _Writer:
         letter = xl_col_to_name(col)
         self.percent_units = f"{sheet}!${letter}$3:${letter}${2 + len(PERCENT_UNITS)}"
         ws.set_column(col, col, 16)
+        col += 1
+        ws.write(1, col, self.ui["count_units"], self.f_header)
+        for i, w in enumerate(COUNT_UNITS):
+            ws.write_string(2 + i, col, w)
+        letter = xl_col_to_name(col)
+        self.count_units = f"{sheet}!${letter}$3:${letter}${2 + len(COUNT_UNITS)}"
+        ws.set_column(col, col, 16)
         # The Measurements formulas scan only the rows up to the last counted one (formulas.Refs.used).
         col += 2
         ws.write(1, col, self.ui["used_rows"], self.f_header)
-        ws.write_formula(2, col, fx.measurements_used_formula(self.lang))
+        ws.write_formula(2, col, fx.measurements_used_formula(self.lang), None, self.values.measurements_used)
         ws.set_column(col, col, 24)
         self.wb.define_name(fx.MEASUREMENTS_USED, f"={sheet}!${xl_col_to_name(col)}$3")
+        self.lists_free_col = col + 2  # the company's KPI IDs go here (template --company)
         ws.hide()
         ws.protect("", {"format_columns": True})
 
@@ -485,26 +654,39 @@ class _Writer:
 
     # ----------------------------------------------------------------- tables
 
-    def _table(self, ws, table: schema.Table, n_rows: int, data: list[list], formulas: dict[str, str]) -> None:
+    def _table(self, ws, table: schema.Table, n_rows: int, data: list[list], formulas: dict[str, str],
+               values: Callable[[str, int], object]) -> None:
+        """Write ``table`` with ``n_rows`` data rows; ``values(key, row)`` is a formula cell's cached value."""
         columns = []
-        for col in table.columns:
+        for i, col in enumerate(table.columns):
             spec: dict[str, object] = {"header": col.header(self.lang), "format": self.column_format(col),
                                        "header_format": self.f_helper_header if col.helper else self.f_header}
             if col.key in formulas:
                 spec["formula"] = formulas[col.key]
+                ws.cache_values(1, n_rows, i, lambda row, key=col.key: values(key, row))
             columns.append(spec)
         rows = [row + [None] * (len(table.columns) - len(row)) for row in data]
         options = {"name": table.name, "columns": columns, "style": "Table Style Light 1",
                    "autofilter": True}
         if rows:
             options["data"] = rows
-        ws.add_table(0, 0, n_rows, len(table.columns) - 1, options)
+        # The repeated empty tail (Measurements) is not written cell by cell: the table is
+        # added up to its first row, then widened to all rows (see _Worksheet.repeat_last_rows).
+        written = ws.tail_start(n_rows)
+        ws.add_table(0, 0, written, len(table.columns) - 1, options)
+        if written < n_rows:
+            full = xl_range(0, 0, n_rows, len(table.columns) - 1)
+            added = ws.tables[-1]
+            added["range"] = added["a_range"] = full
+            if added.get("autofilter"):
+                added["autofilter"] = full
+            ws.write_blank(n_rows, 0, None)  # extends the sheet's dimensions (not stored: tail)
         # Empty input cells still need their format: it unlocks them and makes dates dates.
         for i, col in enumerate(table.columns):
             if col.computed:
                 continue
             cell_format = self.column_format(col)
-            for r in range(1, n_rows + 1):
+            for r in range(1, ws.tail_start(n_rows) + 1):
                 if r > len(rows) or rows[r - 1][i] is None:
                     ws.write_blank(r, i, None, cell_format)
         for i, col in enumerate(table.columns):
@@ -537,8 +719,8 @@ class _Writer:
 
     def _validations(self, ws, table: schema.Table, n_rows: int) -> None:
         for i, col in enumerate(table.columns):
-            if col.computed:
-                continue
+            if col.computed or (table is schema.EVALUATION and col.key == "new_target"):
+                continue  # New target gets one combined rule (_validations_evaluation): one rule per cell
             first, last = 1, n_rows
             options: dict[str, object] = {}
             if col.kind == "vocab":
@@ -553,6 +735,10 @@ class _Writer:
             if col.key == "kpi_id" and table is not schema.KPIS:
                 options = {"validate": "list", "source": self._kpi_id_source(),
                            "error_type": "warning", "error_message": self.ui["kpi_pick"]}
+            if col.key == "parent_id" and self.company is not None:
+                # Replaces the column's rule (one validation per cell): only the company's KPI IDs.
+                options = {"validate": "list", "source": self.company_source,
+                           "error_message": _COMPANY_UI[self.lang]["parent_error"]}
             note = col.note(self.lang)
             if not options and not note:
                 continue
@@ -585,13 +771,16 @@ class _Writer:
     def _percent_format(self, ws, first_row: int, last_row: int, cols: list[int], unit: str) -> None:
         """Show ``cols`` as percentages on the rows whose ``unit`` (a formula for the first row) is a percent.
 
+        And as whole numbers where it is a count unit (``COUNT_UNITS``).
+
         Conditional, not fixed: it follows the Unit a user types later. Conditional
         formats cannot use structured references, so ``unit`` uses A1 references.
         """
-        test = f"ISNUMBER(MATCH(TRIM({unit}),{self.percent_units},0))"
         ranges = " ".join(xl_range(first_row, c, last_row, c) for c in cols)
-        ws.conditional_format(first_row, cols[0], last_row, cols[0], {
-            "type": "formula", "criteria": "=" + test, "format": self.f_percent, "multi_range": ranges})
+        for units, cell_format in ((self.percent_units, self.f_percent), (self.count_units, self.f_count)):
+            test = f"ISNUMBER(MATCH(TRIM({unit}),{units},0))"
+            ws.conditional_format(first_row, cols[0], last_row, cols[0], {
+                "type": "formula", "criteria": "=" + test, "format": cell_format, "multi_range": ranges})
 
     def _status_formats(self, ws, first_row: int, last_row: int, col: int) -> None:
         for status, (fill, font) in STATUS_COLOURS.items():
@@ -622,7 +811,8 @@ class _Writer:
         ws = self.ws_kpis
         table = schema.KPIS
         data = [self._kpi_row(k) for k in self.kpis]
-        self._table(ws, table, self.kpi_rows, data, fx.kpi_formulas(self.mode, self.lang))
+        self._table(ws, table, self.kpi_rows, data, fx.kpi_formulas(self.mode, self.lang),
+                    lambda key, row: self.values.kpi_row_values(row - 1).get(key))
         unit = f"${self._kpi_letter('unit')}2"
         self._percent_format(ws, 1, self.kpi_rows, [table.columns.index(table.column(key)) for key in PERCENT_COLUMNS],
                              unit)
@@ -636,7 +826,9 @@ class _Writer:
         ws = self.ws_meas
         table = schema.MEASUREMENTS
         data = [[m.kpi_id, m.period_end, m.value, m.entered_by, m.note] for m in self.measurements]
-        self._table(ws, table, self.measurement_rows, data, fx.measurement_formulas(self.mode, self.lang))
+        ws.repeat_last_rows(len(data) + 1, self.measurement_rows)
+        self._table(ws, table, self.measurement_rows, data, fx.measurement_formulas(self.mode, self.lang),
+                    lambda key, row: self.values.measurement(key, row - 1, row + 1))
         self._percent_format(ws, 1, self.measurement_rows, [table.columns.index(table.column("value"))],
                              self._unit_of("$A2"))
         self._validations(ws, table, self.measurement_rows)
@@ -653,7 +845,7 @@ class _Writer:
         if self.as_of is not None:
             ws.write_datetime(r, c, datetime.combine(self.as_of, datetime.min.time()), self.f_asof)
         else:
-            ws.write_formula(r, c, "=TODAY()", self.f_asof)
+            ws.write_formula(r, c, "=TODAY()", self.f_asof, core.to_serial(self.values.as_of))
         ws.data_validation(r, c, r, c, {"validate": "date", "criteria": "between", "minimum": date(1900, 1, 1),
                                         "maximum": date(9999, 12, 31), "input_title": ui["as_of"],
                                         "input_message": ui["as_of_note"][:255],
@@ -675,6 +867,9 @@ class _Writer:
                             "format": self.fmt(number_format=number_formats.get(key), helper=helper),
                             "header_format": self.f_helper_header if helper else self.f_header})
         n = self.kpi_rows
+        for i, (key, *_) in enumerate(fx.DASHBOARD_COLUMNS):
+            ws.cache_values(header_row + 1, header_row + n, i,
+                            lambda row, key=key: self.values.dashboard(row - header_row - 1)[key])
         ws.add_table(header_row, 0, header_row + n, len(columns) - 1,
                      {"name": DASHBOARD_TABLE, "columns": columns, "style": "Table Style Light 1",
                       "autofilter": False})
@@ -712,10 +907,11 @@ class _Writer:
         chart.show_blanks_as("gap")
         chart.set_size({"width": 620, "height": 420})
         ws.insert_chart(header_row, chart_col, chart)
-        # Actual against plan, unit-free: Actual / Plan per KPI, so a revenue in millions and a
-        # rate of 2% share one axis. The bars start at the 100% line (the KPI axis crosses
-        # there): a bar to the left falls short of the plan, one to the right beats it, and
-        # its length is the gap, however close to 100% all KPIs are.
+        # Actual against plan, unit-free (core.against_plan: Actual / Plan, mirrored for a
+        # decrease KPI), so a revenue in millions and a rate of 2% share one axis. The bars
+        # start at the 100% line (the KPI axis crosses there): whatever the direction, a bar
+        # to the left falls short of the plan, one to the right beats it, and its length is
+        # the gap, however close to 100% all KPIs are.
         chart2 = self.wb.add_chart({"type": "bar"})
         chart2.add_series({"name": ui["series_actual"], "categories": rng(id_col),
                            "values": rng(keys.index("calc_vs_plan")), "fill": {"color": "#2E75B6"}, "gap": 60})
@@ -759,7 +955,9 @@ class _Writer:
                 else:
                     row.append(None)
             data.append(row)
-        self._table(ws, table, self.kpi_rows, data, fx.evaluation_formulas(self.mode, self.lang))
+        self._table(ws, table, self.kpi_rows, data, fx.evaluation_formulas(self.mode, self.lang),
+                    lambda key, row: self.values.evaluation(ids[row - 1] if row <= len(ids) else None,
+                                                            self.lang)[key])
         ws.freeze_panes(1, 1)
         self._validations_evaluation(ws, table)
         self._percent_format(ws, 1, self.kpi_rows, [table.columns.index(table.column(key))
@@ -773,7 +971,8 @@ class _Writer:
 
     def _validations_evaluation(self, ws, table: schema.Table) -> None:
         self._validations(ws, table, self.kpi_rows)
-        # Replace the plain number check on New target: a number, and only with Adjust target.
+        # New target's only rule (Excel drops a cell's second rule with "Removed Feature: Data
+        # validation"): a number, and only with Adjust target.
         dec = xl_col_to_name(table.columns.index(table.column("decision")))
         new_col = table.columns.index(table.column("new_target"))
         cell = xl_rowcol_to_cell(1, new_col)
@@ -784,6 +983,47 @@ class _Writer:
             "input_title": table.column("new_target").header(self.lang),
             "input_message": table.column("new_target").note(self.lang),
             "error_message": self.ui["new_target_error"]})
+
+    # ---------------------------------------------------------------- company
+
+    def _company(self) -> None:
+        """List the company's KPI IDs on the Lists sheet (the Parent KPI ID dropdown's source),
+        describe them on the Guide (locked, like all of it) and record the company workbook."""
+        company, ui = self.company, _COMPANY_UI[self.lang]
+        ws, col = self.ws_lists, self.lists_free_col
+        ws.write_string(1, col, ui["list_title"], self.f_header)
+        for i, kpi_id in enumerate(company.ids):
+            ws.write_string(2 + i, col, kpi_id)
+        ws.set_column(col, col, 16)
+        letter = xl_col_to_name(col)
+        self.company_source = (f"={_sheet_ref(schema.SHEET_LISTS[self.lang])}!${letter}$3:"
+                               f"${letter}${2 + len(company.ids)}")
+        guide = self.ws_guide
+        row = guide.dim_rowmax + 2  # below the Guide's text, one row apart
+        guide.write_string(row, 0, ui["h2"].format(file=company.file_name), self.f_h2)
+        text = ui["p"].format(file=company.file_name, sha=company.sha256)
+        guide.write_string(row + 1, 0, text, self.f_wrap)
+        guide.set_row(row + 1, 15 * (len(text) // 105 + 1))
+        for i, kpi in enumerate(company.kpis):
+            guide.write_string(row + 2 + i, 0, ui["kpi"].format(
+                kpi_id=kpi.kpi_id, name=kpi.name or "", owner=kpi.owner or ui["none"],
+                target=self._target_text(kpi.target, kpi.unit), deadline=kpi.deadline.isoformat() if kpi.deadline
+                else ui["none"], direction=core.word("direction", kpi.direction or core.INCREASE, self.lang)),
+                self.f_wrap)
+        for name, value in ((schema.NAME_COMPANY_FILE, company.file_name),
+                            (schema.NAME_COMPANY_SHA256, company.sha256)):
+            self.wb.define_name(name, _str_constant(value))
+            self.wb.set_custom_property(name, value)
+
+    def _target_text(self, value: float | None, unit: str | None) -> str:
+        """Return a target as a reader sees it: 10% for a percent unit, else 1,200 DKK (Danish: 1.200)."""
+        if value is None:
+            return _COMPANY_UI[self.lang]["none"]
+        percent = " ".join(str(unit or "").split()).casefold() in PERCENT_UNITS
+        text = f"{value * 100:,.10g}%" if percent else f"{value:,.10g}"
+        if self.lang == "da":
+            text = text.translate(str.maketrans(",.", ".,"))
+        return text if percent or not unit else f"{text} {unit}"
 
 
 def measurement_capacity(rows: int = 50, prefilled: int = 0, measurement_rows: int | None = None) -> int:
@@ -809,9 +1049,24 @@ def _check_records(kpis: Sequence[KpiRecord]) -> None:
         seen.add(kpi_key(k.kpi_id))
 
 
-def write_template(path, *, department=None, owner=None, language="en", formulas="xlwings", start=None,
+def _company(company, records: Sequence[KpiRecord]):
+    """Return the company of ``template --company`` (None without), checking the prefilled parents."""
+    if company is None:
+        return None
+    from kpixl.company import Company, read_company, unknown_parents
+
+    linked = company if isinstance(company, Company) else read_company(company)
+    unknown = unknown_parents(linked, list(records))
+    if unknown:
+        names = ", ".join(f"{k.kpi_id} (parent {k.parent_id})" for k in unknown)
+        raise DefinitionError(f"{len(unknown)} KPI(s) name a parent that is not a high-level KPI of "
+                              f"{linked.file_name}: {names}; use one of {', '.join(linked.ids)}")
+    return linked
+
+
+def write_template(path, *, department=None, owner=None, language="en", formulas="native", start=None,
                    deadline=None, examples=False, rows=50, force=False, kpis=None, measurements=None,
-                   evaluations=None, as_of=None, measurement_rows=None) -> Path:
+                   evaluations=None, as_of=None, measurement_rows=None, company=None) -> Path:
     """Write a department workbook to ``path`` and return the path.
 
     ``rows`` sizes the KPIs, Dashboard and Evaluation tables; ``measurement_rows``
@@ -819,6 +1074,12 @@ def write_template(path, *, department=None, owner=None, language="en", formulas
     ``kpis``/``measurements``/``evaluations`` prefill the tables (canonical records);
     ``examples`` puts the example SMART KPIs first; ``as_of`` fixes the AsOf cell
     instead of ``=TODAY()``. Refuses an existing file unless ``force``.
+
+    ``company`` (a management workbook's path, or a :class:`kpixl.company.Company`)
+    makes the Parent KPI ID dropdown offer exactly the company's high-level KPI IDs,
+    lists those KPIs on the Guide and records the company workbook's file name and
+    SHA-256 as defined names; an invalid management workbook is refused with its
+    findings, and so is a prefilled KPI whose parent is not a company KPI.
     """
     if language not in schema.LANGUAGES:
         raise DefinitionError(f"unknown language {language!r}; use en or da")
@@ -838,11 +1099,13 @@ def write_template(path, *, department=None, owner=None, language="en", formulas
         records.extend(example_set.example_kpis(language, owner, department, start, deadline))
     records.extend(kpis or [])
     _check_records(records)
+    linked = _company(company, records)
     target = Path(path)
-    with atomic_output(target, force=force) as temp:
+    with atomic_output(target, force=force, inputs=[linked.path] if linked else []) as temp:
         _Writer(temp, department=department, owner=owner, language=language, mode=formulas, start=start,
                 deadline=deadline, rows=int(rows), kpis=records, measurements=list(measurements or []),
                 evaluations=evaluations or [], as_of=as_of,
-                measurement_rows=None if measurement_rows is None else int(measurement_rows)).write()
+                measurement_rows=None if measurement_rows is None else int(measurement_rows),
+                company=linked).write()
     return target
 

@@ -26,6 +26,8 @@ from kpixl.vocab import kpi_key, same_kpi
 E_UNEXPECTED = "KPX199"
 # The function each worker runs per file (see validate()).
 CHECK_TASK = "kpixl.validate:check_counts"
+# The whole workbook, records included: what validate --company needs to check the parent links.
+WORKBOOK_TASK = "kpixl.validate:check_workbook"
 E_EMPTY_FOLDER = "KPX116"
 E_DUPLICATE_KPI = "KPX301"
 E_DEFINITION = "KPX302"
@@ -102,7 +104,7 @@ def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: 
              progress: Callable[[int, int, str], None] | None = None, jobs: int = 1,
              file_timeout: float | None = isolation.DEFAULT_FILE_TIMEOUT,
              memory_limit: int | None = isolation.DEFAULT_MEMORY_LIMIT, task: str = CHECK_TASK,
-             recursive: bool = False) -> Report:
+             recursive: bool = False, company: Path | str | None = None) -> Report:
     """Return the report of checking every workbook in ``paths`` (folders expanded; subfolders with ``recursive``).
 
     Everything in a folder that is not read is named in a finding (KPX134, KPX135) and
@@ -111,8 +113,17 @@ def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: 
     ``file_timeout`` seconds or past ``memory_limit`` bytes costs that file one finding.
     ``task`` names the function run per file (``"module:function"``, called with the path
     and the as-of date). ``progress(done, total, path)`` is called after each file when given.
+    ``company``, a management workbook, adds the parent-link checks of
+    :func:`kpixl.company.check_links` (it is refused with its findings when it does not
+    validate itself); its workers send back whole workbooks, since the links need the records.
     """
     as_of = as_of or date.today()
+    linked = None
+    if company is not None:
+        from kpixl.company import check_links, read_company
+
+        linked = read_company(company, as_of=as_of, file_timeout=file_timeout, memory_limit=memory_limit)
+        task = WORKBOOK_TASK if task == CHECK_TASK else task
     report = Report(strict=strict)
     inputs = reader.collect_inputs(list(paths), recursive=recursive)
     for folder in inputs.empty_folders:
@@ -127,6 +138,8 @@ def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: 
         results = pool.map(task, [(str(path), as_of) for path in files])
         for done, (path, result) in enumerate(zip(files, results), start=1):
             findings, kpis, measurements = _counts(path, result)
+            if linked is not None and isinstance(result, DepartmentWorkbook):
+                findings = list(findings) + check_links(linked, result)
             report.files.append(str(path))
             report.findings.extend(findings)
             report.kpi_count += kpis

@@ -6,6 +6,11 @@ in the same run, is a bare XlsxWriter workbook with the same three table shapes 
 no formulas (what the writing itself costs without kpixl's formulas, validations and
 formats). Target: every default-sized case well under one second.
 
+``--large`` also writes the largest templates the options allow (100,000 measurement
+rows; and with 5,000 KPI rows), each in a fresh Python process that reports its wall
+time, CPU time and peak memory (``resource.getrusage``, so Linux/macOS). Target: <= 3 s
+and <= 250 MB at 100,000 rows.
+
 ``--recalc`` also times a headless LibreOffice recalculation (one soffice start per
 file, so it includes start-up; the baseline is a one-formula workbook) of native
 workbooks: the default 3,000-row Measurements table with 600 and with 1,300 filled
@@ -16,6 +21,7 @@ the test harness ``tests/libreoffice.py``.
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import tempfile
 import time
@@ -81,6 +87,31 @@ def _write_times(folder: Path, repeat: int) -> list[tuple[str, float, int]]:
     return rows
 
 
+_LARGE_CHILD = """
+import resource, sys, time
+from kpixl.template import write_template
+began, cpu = time.perf_counter(), time.process_time()
+write_template(sys.argv[1], rows=int(sys.argv[2]), measurement_rows=int(sys.argv[3]), force=True)
+wall, cpu = time.perf_counter() - began, time.process_time() - cpu
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak_mb = peak / 2**20 if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KB on Linux
+print(wall, cpu, peak_mb)
+"""
+
+
+def _large_times(folder: Path) -> list[tuple[str, float, float, float, int]]:
+    """Write the largest templates, each in its own process: (label, wall s, CPU s, peak MB, file size)."""
+    rows = []
+    for kpi_rows, measurement_rows in ((50, 100_000), (5000, 100_000)):
+        path = folder / f"large-{kpi_rows}.xlsx"
+        done = subprocess.run([sys.executable, "-c", _LARGE_CHILD, str(path), str(kpi_rows), str(measurement_rows)],
+                              check=True, capture_output=True, text=True)
+        wall, cpu, peak = (float(x) for x in done.stdout.split())
+        rows.append((f"--rows {kpi_rows} --measurement-rows {measurement_rows}", wall, cpu, peak,
+                     path.stat().st_size))
+    return rows
+
+
 def _recalc_times(folder: Path) -> list[tuple[str, float, int]]:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
     import libreoffice
@@ -114,15 +145,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--recalc", action="store_true", help="also time LibreOffice recalculations")
+    parser.add_argument("--large", action="store_true", help="also write the largest templates (time, memory)")
+    parser.add_argument("--only-large", action="store_true", help="only the --large cases")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temp:
-        rows = _write_times(Path(temp), args.repeat)
+        rows = [] if args.only_large else _write_times(Path(temp), args.repeat)
         if args.recalc:
             rows += _recalc_times(Path(temp))
-    print("| case | seconds (best of %d; recalc: one run) | file size (KB) |" % args.repeat)
-    print("| --- | ---: | ---: |")
-    for label, seconds, size in rows:
-        print(f"| {label} | {seconds:.3f} | {size / 1024:.0f} |")
+        large = _large_times(Path(temp)) if args.large or args.only_large else []
+    if rows:
+        print("| case | seconds (best of %d; recalc: one run) | file size (KB) |" % args.repeat)
+        print("| --- | ---: | ---: |")
+        for label, seconds, size in rows:
+            print(f"| {label} | {seconds:.3f} | {size / 1024:.0f} |")
+    if large:
+        print("\n| largest template (own process) | wall s | CPU s | peak memory (MB) | file size (KB) |")
+        print("| --- | ---: | ---: | ---: | ---: |")
+        for label, wall, cpu, peak, size in large:
+            print(f"| {label} | {wall:.2f} | {cpu:.2f} | {peak:.0f} | {size / 1024:.0f} |")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import csv
 import re
 from pathlib import Path
 
@@ -156,7 +158,58 @@ def test_danish_workbook_and_csv_tables(inputs, tmp_path):
     assert {r[kpis[0].index("Status")] for r in kpis[1:]} <= {"På sporet", "I risiko", "Bagud"}
     assert f"Wrote 8 CSV file(s) to {tmp_path / 'csv'}" in result.output.splitlines()
     text = (tmp_path / "csv" / "kpis.csv").read_text(encoding="utf-8")
-    assert text.startswith("Afdeling,Kildefil,KPI-ID,KPI-navn,")
+    # --lang da writes the excel-da dialect unless told otherwise.
+    assert text.startswith("\ufeffAfdeling;Kildefil;KPI-ID;KPI-navn;")
+
+
+def _csv(path: Path, delimiter: str, encoding: str) -> list[list[str]]:
+    with open(path, encoding=encoding, newline="") as handle:
+        return list(csv.reader(handle, delimiter=delimiter))
+
+
+NUMBER = re.compile(r"-?\d+(\.\d+)?(e[-+]?\d+)?")
+
+
+def test_excel_da_csv_holds_the_numbers_of_the_plain_csv(inputs, tmp_path):
+    """Issue 10 item 6: ';', decimal comma, UTF-8 with BOM, ISO dates; the same numbers as the plain dialect."""
+    result = run("consolidate", *map(str, inputs), "-o", str(tmp_path / "firma.xlsx"), "--as-of", AS_OF,
+                 "--lang", "da", "--csv", str(tmp_path / "da"))
+    assert result.exit_code == 0, result.output
+    result = run("consolidate", *map(str, inputs), "-o", str(tmp_path / "company.xlsx"), "--as-of", AS_OF,
+                 "--csv", str(tmp_path / "en"))
+    assert result.exit_code == 0, result.output
+    compared = dates = 0
+    for name in cons.CSV_FILES:
+        assert (tmp_path / "da" / name).read_bytes().startswith(codecs.BOM_UTF8), name
+        assert not (tmp_path / "en" / name).read_bytes().startswith(codecs.BOM_UTF8), name
+        danish = _csv(tmp_path / "da" / name, ";", "utf-8-sig")
+        plain = _csv(tmp_path / "en" / name, ",", "utf-8")
+        assert [len(r) for r in danish] == [len(r) for r in plain], name
+        for d_row, p_row in zip(danish[1:], plain[1:]):
+            for d, p in zip(d_row, p_row):
+                if NUMBER.fullmatch(p):
+                    # Danish Excel reads "." as a thousands separator: there is none, and no exponent.
+                    assert re.fullmatch(r"-?\d+(,\d+)?", d), (name, d)
+                    assert float(d.replace(",", ".")) == float(p), (name, d, p)
+                    compared += 1
+                elif re.fullmatch(r"\d{4}-\d\d-\d\d", p):
+                    assert d == p
+                    dates += 1
+    assert compared > 50 and dates > 6
+
+
+def test_csv_dialect_can_be_chosen_against_the_language(inputs, tmp_path):
+    result = run("consolidate", *map(str, inputs), "-o", str(tmp_path / "firma.xlsx"), "--as-of", AS_OF,
+                 "--lang", "da", "--csv", str(tmp_path / "csv"), "--csv-dialect", "plain")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "csv" / "kpis.csv").read_text(encoding="utf-8").startswith("Afdeling,Kildefil,KPI-ID,")
+    result = run("consolidate", *map(str, inputs), "-o", str(tmp_path / "c.xlsx"), "--as-of", AS_OF,
+                 "--csv", str(tmp_path / "csv2"), "--csv-dialect", "excel-da")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "csv2" / "kpis.csv").read_text(encoding="utf-8").startswith("\ufeffDepartment;Source file;")
+    result = run("consolidate", *map(str, inputs), "-o", str(tmp_path / "d.xlsx"), "--csv-dialect", "excel")
+    assert result.exit_code == 2
+    assert "Invalid value for '--csv-dialect': 'excel' is not one of 'plain', 'excel-da'." in result.output
 
 
 def test_a_folder_without_workbooks_is_an_error(tmp_path):
@@ -166,6 +219,41 @@ def test_a_folder_without_workbooks_is_an_error(tmp_path):
     assert result.output == (f"Error: {tmp_path / 'empty'}: no .xlsx or .xlsm workbooks to consolidate; give the "
                              "department workbooks or the folder that holds them\n")
     assert not (tmp_path / "c.xlsx").exists()
+
+
+def test_extra_columns_of_departments_reach_the_company_workbook_and_csv(tmp_path):
+    """Issue 9 item 2: Region and Cost centre, after the standard columns, blank where a department has none."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    wbf.write_workbook(folder / "sales.xlsx", kpis=[wbf.kpi_row("SAL-01", Region="North")],
+                       measurements=[dict(wbf.measurement_row("SAL-01", d, 100.0), Region="North")
+                                     for d in wbf.MONTH_ENDS],
+                       extra_columns={"KPIs": ["Region"], "Measurements": ["Region"]}, evaluations=[],
+                       metadata_values={schema.NAME_DEPARTMENT: "Sales"})
+    wbf.write_workbook(folder / "support.xlsx", kpis=[wbf.kpi_row("SUP-01", level="low", parent_id="SAL-01")],
+                       measurements=[dict(wbf.measurement_row("SUP-01", d, 5.0), **{"Cost centre": 4711.0,
+                                                                                   "region": "South"})
+                                     for d in wbf.MONTH_ENDS[:2]],
+                       extra_columns={"Measurements": ["Cost centre", "region"]}, evaluations=[],
+                       metadata_values={schema.NAME_DEPARTMENT: "Support"})
+    sheets = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"company{jobs}.xlsx"
+        result = run("consolidate", str(folder), "-o", str(out), "--as-of", AS_OF, "--jobs", jobs,
+                     "--csv", str(tmp_path / f"csv{jobs}"))
+        assert result.exit_code == 0, result.output
+        sheets[jobs] = {name: table(out, name) for name in ("KPIs", "Measurements")}
+    assert sheets["1"] == sheets["2"]
+    kpis, ms = sheets["1"]["KPIs"], sheets["1"]["Measurements"]
+    standard = [c.en for c in cons.KPI_COLUMNS]
+    assert kpis[0] == standard + ["Region"]
+    assert {r[2]: r[-1] for r in kpis[1:]} == {"SAL-01": "North", "SUP-01": ""}
+    assert ms[0] == [c.en for c in cons.MEASUREMENT_COLUMNS] + ["Region", "Cost centre"]
+    assert [(r[2], r[-2], r[-1]) for r in ms[1:]] == [("SAL-01", "North", "")] * 3 + [("SUP-01", "South", 4711.0)] * 2
+    with open(tmp_path / "csv1" / "measurements.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][-2:] == ["Region", "Cost centre"]
+    assert [r[-2:] for r in rows[1:]] == [["North", ""]] * 3 + [["South", "4711.0"]] * 2
 
 
 def test_kpi_ids_match_ignoring_case_and_spaces_in_every_link(tmp_path):

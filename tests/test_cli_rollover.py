@@ -24,7 +24,7 @@ def run(*args: str):
 
 def kpi(kpi_id: str, **fields) -> KpiRecord:
     values = dict(name=f"KPI {kpi_id}", level="high", owner="Mette Kjær", unit="DKK", direction=core.INCREASE,
-                  aggregation=core.LAST, frequency="monthly", baseline=100.0, target=200.0, start=START,
+                  aggregation=core.LAST, frequency="yearly", baseline=100.0, target=200.0, start=START,
                   deadline=DEADLINE, specific="s", measurable="m", attainable="a", relevant="r")
     values.update(fields)
     return KpiRecord(kpi_id=kpi_id, **values)
@@ -53,11 +53,13 @@ def test_rollover_prints_the_summary(source, tmp_path):
         f"Rolled over {source} into {out}",
         "4 KPI(s): 1 kept, 1 adjusted, 1 retired, 1 without a decision (kept)",
         "New period: 2026-01-01 to 2026-12-31",
-        "Warning: 1 KPI(s) had no decision and were kept as they were: M-4",
-        "Warning: the adjusted KPIs M-2 have new targets; check that their SMART texts (Specific, Attainable) "
-        "do not still name the old ones",
-        "Warning: the retired company KPIs M-3 may have department KPIs in other workbooks; give those a new Parent "
-        "KPI ID or retire them too",
+        f"{source}:KPIs!A3: warning KPX704: KPI M-2 has a new target 180 (was 200); check that its SMART texts "
+        f"(Specific, Attainable) do not still name the old one",
+        f"{source}:Evaluation!E5: warning KPX701: KPI M-4 has no decision, so it was kept as it was; choose Keep, "
+        f"Adjust target or Retire on the Evaluation sheet",
+        f"{source}:KPIs!A4: warning KPX706: the retired company KPI M-3 may have department KPIs in other workbooks; "
+        f"give those a new Parent KPI ID or retire them too (rollover --departments DIR flags them in their next "
+        f"workbooks)",
         "",
     ]
     assert [(k.kpi_id, k.baseline, k.target) for k in read_workbook(out).kpis] == [
@@ -77,7 +79,7 @@ def test_a_beaten_kept_target_is_one_error_line_and_exit_1(tmp_path):
     before = hashlib.sha256(src.read_bytes()).hexdigest()
     result = run("rollover", src, "-o", tmp_path / "out.xlsx")
     assert result.exit_code == 1
-    assert result.output == (f"Error: {src}:Evaluation!E2: KPI M-1 (KPI M-1) kept its target 200, but its final "
+    assert result.output == (f"Error: {src}:Evaluation!E2: error KPX732: KPI M-1 (KPI M-1) kept its target 200, but its final "
                              f"actual 1234 already reached it; choose Adjust target with a new target above 1234, "
                              f"or Retire\n")
     assert not (tmp_path / "out.xlsx").exists()
@@ -132,6 +134,58 @@ def test_a_missing_input_exits_1(tmp_path):
                                     f"run again:\n  {missing}")
 
 
+def test_a_shorter_period_of_a_sum_kpi_needs_prorate(tmp_path):
+    kpis = [kpi("S-1", aggregation=core.SUM, baseline=1000.0, target=1300.0)]
+    src = write_template(tmp_path / "in.xlsx", department="Sales", formulas="native", kpis=kpis,
+                         measurements=[MeasurementRecord("S-1", date(2025, 12, 31), 1200.0)],
+                         evaluations=[EvaluationRecord("S-1", "keep")], as_of=DEADLINE)
+    out = tmp_path / "q1.xlsx"
+    refused = run("rollover", src, "-o", out, "--deadline", "2026-03-31")
+    assert refused.exit_code == 1
+    assert refused.output == (
+        f"Error: {src}:KPIs!A2: error KPX735: KPI S-1 adds up over its period (sum): its target 1300 and baseline "
+        f"1200 are for 364 days (2025-01-01 to 2025-12-31), but the new period has 89 days (2026-01-01 to "
+        f"2026-03-31); run rollover with --prorate to scale them by 89/364, or give a --deadline that keeps the "
+        f"period's length\n")
+    assert not out.exists()
+    done = run("rollover", src, "-o", out, "--deadline", "2026-03-31", "--prorate")
+    assert done.exit_code == 0, done.output
+    assert f"{src}:KPIs!A2: warning KPX709: KPI S-1 adds up over its period (sum): its target 1300 and baseline " \
+           f"1200 for 364 days (2025-01-01 to 2025-12-31) are scaled by 89/364 to target 317.8571429 and baseline " \
+           f"293.4065934 for 89 days (2026-01-01 to 2026-03-31)\n" in done.output
+    [record] = read_workbook(out).kpis
+    assert (record.target, record.baseline) == (pytest.approx(1300 * 89 / 364), pytest.approx(1200 * 89 / 364))
+
+
+def test_rollover_with_departments(source, tmp_path):
+    folder = tmp_path / "departments"
+    folder.mkdir()
+    child = kpi("D-1", level="low", parent_id="M-3", department="Sales")
+    write_template(folder / "sales.xlsx", department="Sales", formulas="native", kpis=[child],
+                   measurements=[MeasurementRecord("D-1", date(2025, 12, 31), 150.0)],
+                   evaluations=[EvaluationRecord("D-1", "keep")], as_of=DEADLINE)
+    out, dep_out = tmp_path / "management-2026.xlsx", tmp_path / "departments-2026"
+    result = run("rollover", source, "-o", out, "--departments", folder, "--departments-out", dep_out)
+    assert result.exit_code == 0, result.output
+    lines = result.output.split("\n")
+    assert f"Rolled over {folder / 'sales.xlsx'} into {dep_out / 'sales.xlsx'}" in lines
+    assert (f"{folder / 'sales.xlsx'}:KPIs!A2: warning KPX710: KPI D-1: Parent KPI M-3 (KPI M-3) was retired in "
+            f"the company's rollover (management.xlsx); give this KPI another Parent KPI ID, or retire it. The note "
+            f"is in its next Evaluation.") in lines
+    assert not any("KPX706" in line for line in lines)  # the children are seen, not guessed at
+    assert lines[-2] == ("Rolled over 2 workbook(s); 1 department KPI(s) flagged in their Evaluation notes because "
+                         "their company KPI was retired or re-targeted")
+    [evaluation] = read_workbook(dep_out / "sales.xlsx").evaluations
+    assert evaluation.notes.startswith("Parent KPI M-3 (KPI M-3) was retired in the company's rollover")
+
+
+def test_departments_without_departments_out_is_a_usage_error(source, tmp_path):
+    result = run("rollover", source, "-o", tmp_path / "x.xlsx", "--departments", tmp_path)
+    assert result.exit_code == 2
+    assert ("--departments and --departments-out go together: give the folder of the department workbooks and "
+            "the folder for their next workbooks") in result.output
+
+
 def test_ids_typed_in_other_case_or_spacing_carry_their_decision_and_final_actual(tmp_path):
     """Issue 9 item 1: Evaluation and Measurements rows match their KPI by kpixl.vocab.kpi_key."""
     kpis = [kpi("m-1"), kpi("M-2"), kpi("M-3", level="low", parent_id="m-2\u00a0")]
@@ -144,10 +198,17 @@ def test_ids_typed_in_other_case_or_spacing_carry_their_decision_and_final_actua
                          kpis=kpis, measurements=measurements, evaluations=evaluations, as_of=DEADLINE)
     out = tmp_path / "next.xlsx"
     result = run("rollover", src, "-o", out)
+    # M-3's parent "m-2\u00a0" is the retired M-2: a kept child of a retired parent is an error (KPX736).
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {src}:Evaluation!E3: error KPX736: KPI M-2 is retired, but KPI M-3 (KPIs!A4) "
+                             f"still rolls up to it; retire M-3 too, or give it another Parent KPI ID (the next "
+                             f"consolidate would fail with KPX602)\n")
+    evaluations[2] = EvaluationRecord("M-3\u00a0", "retire", None)
+    src = write_template(tmp_path / "in2.xlsx", department="Management", language="en", formulas="native",
+                         kpis=kpis, measurements=measurements, evaluations=evaluations, as_of=DEADLINE)
+    result = run("rollover", src, "-o", out)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[1] == "3 KPI(s): 1 kept, 1 adjusted, 1 retired, 0 without a decision (kept)"
-    assert "Warning: KPI M-3 rolls up to m-2, which was retired; change its Parent KPI ID" in lines
+    assert lines[1] == "3 KPI(s): 0 kept, 1 adjusted, 2 retired, 0 without a decision (kept)"
     # The final actual (last value 160) is the new baseline; the adjusted target is 250.
-    assert [(k.kpi_id, k.baseline, k.target) for k in read_workbook(out).kpis] == [
-        ("m-1", 160.0, 250.0), ("M-3", 150.0, 200.0)]
+    assert [(k.kpi_id, k.baseline, k.target) for k in read_workbook(out).kpis] == [("m-1", 160.0, 250.0)]

@@ -360,23 +360,61 @@ def test_skip_invalid_leaves_out_bad_files_and_cascades_to_orphans(tmp_path):
     child = simple_book("child.xlsx", "Child", [kpi("C-1", parent_id="H-1")], [meas("C-1", 80.0)])
     ok = simple_book("ok.xlsx", "OK", [kpi("O-1")], [meas("O-1", 99.0)], findings=[warn])
     dup = simple_book("dup.xlsx", "Dup", [kpi("o-1")])
-    company = cons.consolidate_workbooks([hq, child, ok, dup], AS_OF, skip_invalid=True)
-    assert [s.path for s in company.included] == ["ok.xlsx"]
+    fine_warn = Finding("KPX200", WARNING, "a row below the table", Place("fine.xlsx", "Measurements", "A9"))
+    fine = simple_book("fine.xlsx", "Fine", [kpi("F-1")], [meas("F-1", 99.0)], findings=[fine_warn])
+    company = cons.consolidate_workbooks([hq, child, ok, dup, fine], AS_OF, skip_invalid=True)
+    assert [s.path for s in company.included] == ["fine.xlsx"]
     reasons = {s.path: s.reason for s in company.skipped}
     assert reasons["hq.xlsx"] == "KPIs!B2: KPX100: broken"
     assert reasons["child.xlsx"].startswith("KPIs!A2: KPX602: parent KPI ID 'H-1' of KPI 'C-1'")
-    assert reasons["dup.xlsx"] == ("KPIs!A2: KPX601: KPI ID 'o-1' is also in ok.xlsx:KPIs!A2; KPI IDs must "
-                                   "be unique across the company: rename one of them")
+    # Neither of two files claiming one KPI ID wins: both are left out, each naming the other.
+    assert reasons["dup.xlsx"] == ("KPIs!A2: KPX601: KPI ID 'o-1' is also in ok.xlsx:KPIs!A2; KPI IDs must be "
+                                   "unique across the company and no file is preferred, so all of them are left "
+                                   "out: remove the copy or rename the KPI in one file")
+    assert reasons["ok.xlsx"] == reasons["dup.xlsx"].replace("'o-1'", "'O-1'").replace("ok.xlsx", "dup.xlsx")
     out = tmp_path / "company.xlsx"
     cons.write_company_workbook(company, out)
     sources = {r["Path"]: r for r in map(values, read_table(out, "Sources"))}
-    assert sources["ok.xlsx"]["Status"] == "included" and sources["ok.xlsx"]["Reason"] is None
+    assert sources["fine.xlsx"]["Status"] == "included" and sources["fine.xlsx"]["Reason"] is None
     assert sources["hq.xlsx"]["Status"] == "skipped" and sources["hq.xlsx"]["Reason"] == reasons["hq.xlsx"]
     findings = [values(r) for r in read_table(out, "Findings")]
     assert {(f["Source file"], f["Code"], f["Severity"]) for f in findings} == {
-        ("ok.xlsx", "KPX200", "warning"), ("hq.xlsx", "KPX100", "error"), ("child.xlsx", "KPX602", "error"),
-        ("dup.xlsx", "KPX601", "error")}
-    assert [values(r)["KPI ID"] for r in read_table(out, "KPIs")] == ["O-1"]
+        ("fine.xlsx", "KPX200", "warning"), ("hq.xlsx", "KPX100", "error"), ("child.xlsx", "KPX602", "error"),
+        ("dup.xlsx", "KPX601", "error"), ("ok.xlsx", "KPX601", "error"), ("ok.xlsx", "KPX200", "warning")}
+    assert [values(r)["KPI ID"] for r in read_table(out, "KPIs")] == ["F-1"]
+
+
+@pytest.mark.parametrize("order", [0, 1])
+def test_skip_invalid_prefers_no_file_of_one_department_whatever_the_order(order):
+    """Issue 9 item 6: sales.xlsx and Sales-backup.XLSX both claim Sales; the file names decide nothing."""
+    sales = simple_book("sales.xlsx", "Sales", [kpi("SAL-01")], [meas("SAL-01", 10.0)])
+    backup = simple_book("Sales-backup.XLSX", " sales", [kpi("SAL-09")], [meas("SAL-09", 12.0)])
+    other = simple_book("hr.xlsx", "HR", [kpi("HR-01")])
+    books = [sales, backup, other] if order == 0 else [backup, other, sales]
+    company = cons.consolidate_workbooks(books, AS_OF, skip_invalid=True)
+    assert [s.path for s in company.included] == ["hr.xlsx"]
+    reasons = {s.path: s.reason for s in company.skipped}
+    assert reasons == {
+        "sales.xlsx": "KPX603: department 'Sales' is also in Sales-backup.XLSX; each department belongs in one "
+                      "workbook and no file is preferred, so all of them are left out: remove the copy, merge "
+                      "the files or correct the department",
+        "Sales-backup.XLSX": "KPX603: department 'sales' is also in sales.xlsx; each department belongs in one "
+                             "workbook and no file is preferred, so all of them are left out: remove the copy, "
+                             "merge the files or correct the department"}
+    assert [k.record.kpi_id for k in company.kpis] == ["HR-01"]
+
+
+def test_skip_invalid_names_every_file_that_claims_a_kpi_id():
+    books = [simple_book(name, name[0].upper(), [kpi("SAME"), kpi(f"OWN-{i}")])
+             for i, name in enumerate(["b.xlsx", "a.xlsx", "c.xlsx"])]
+    company = cons.consolidate_workbooks(books + [simple_book("d.xlsx", "D", [kpi("D-1")])], AS_OF,
+                                         skip_invalid=True)
+    assert [s.path for s in company.included] == ["d.xlsx"]
+    for source in company.skipped:
+        (finding,) = source.errors
+        others = [b.path for b in books if b.path != source.path]
+        assert finding.code == "KPX601" and finding.kpi_id == "SAME"
+        assert f"is also in {others[0]}:KPIs!A2, {others[1]}:KPIs!A2;" in finding.message
 
 
 def test_nothing_valid_at_all_fails_even_with_skip_invalid():
@@ -430,6 +468,28 @@ def test_formula_like_text_is_prefixed_in_csv_but_numbers_are_not(tmp_path):
     assert {r["Department"] for r in rows} == {"'=Dept"}
     assert {r["Value"] for r in rows} == {"-5.0"}
     assert rows[0]["Period end"] == "2026-01-31"
+
+
+def test_excel_da_csv_keeps_formula_like_text_prefixed_and_quotes_semicolons(tmp_path):
+    company = _nasty_company()
+    company.kpis[0].record.name = "a; b"
+    cons.write_csv_table(company, "measurements", tmp_path / "m.csv", "excel-da")
+    raw = (tmp_path / "m.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    with open(tmp_path / "m.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    assert [r["Note"] for r in rows] == ["'" + t for t in NASTY]
+    assert {r["Value"] for r in rows} == {"-5,0"} and rows[0]["Period end"] == "2026-01-31"
+    cons.write_csv_table(company, "kpis", tmp_path / "k.csv", "excel-da")
+    with open(tmp_path / "k.csv", encoding="utf-8-sig", newline="") as handle:
+        assert next(csv.DictReader(handle, delimiter=";"))["KPI name"] == "a; b"
+
+
+@pytest.mark.parametrize("number, text", [(-5.0, "-5,0"), (1234567.25, "1234567,25"), (1e-05, "0,00001"),
+                                          (2.5e16, "25000000000000000"), (7, "7"), (0.1 + 0.2, "0,30000000000000004")])
+def test_decimal_comma_has_no_thousands_separator_and_no_exponent(number, text):
+    assert cons.decimal_comma(number) == text
+    assert float(text.replace(",", ".")) == number
 
 
 def test_csv_tables_hold_the_same_numbers_as_the_workbook(tmp_path):
@@ -503,8 +563,8 @@ def test_every_sheet_prints_landscape_one_page_wide_with_room_for_large_numbers(
         assert (setup.orientation, setup.paperSize, 1 if setup.fitToWidth is None else int(setup.fitToWidth)) == ("landscape", 9, 1), sheet.title
         assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
         tall = 1 if setup.fitToHeight is None else int(setup.fitToHeight)
-        assert tall == (1 if sheet.title == "Summary" else 0), sheet.title
-    assert book["KPIs"].print_title_rows == "$1:$1"
+        assert tall == 0, sheet.title  # as many pages tall as the rows need, with the header repeated
+    assert book["KPIs"].print_title_rows == "$1:$1" and book["Summary"].print_title_rows == "$4:$4"
     headers = [c.value for c in book["KPIs"][1]]
     letter = openpyxl.utils.get_column_letter(headers.index("Forecast") + 1)
     assert book["KPIs"].column_dimensions[letter].width >= 15  # 12,345,678.90 without ####
@@ -713,23 +773,25 @@ def test_jobs_two_with_skip_invalid_rewrites_the_partial_workbook(company_files,
     folder, books, paths = company_files
     broken = tmp_path / "broken.xlsx"
     broken.write_text("name,value\nx,1\n")
-    # Reads cleanly (so its rows are streamed) but repeats a KPI ID of another file: skipped by a cross-file rule.
-    clash = tmp_path / "clash.xlsx"
-    wbf.write_workbook(clash, kpis=[wbf.kpi_row(books[0].kpis[0].kpi_id, department="Clash", frequency=None)],
-                       measurements=[wbf.measurement_row(books[0].kpis[0].kpi_id, date(2026, 1, 31), 5.0)],
-                       evaluations=[], metadata_values={"kpixl_department": "Clash"})
-    for inputs in ([paths[0], clash] + list(paths[1:]), [paths[0], paths[1], broken] + list(paths[2:])):
+    # Reads cleanly (so its rows are streamed) but repeats a KPI ID of another file: skipped by a cross-file
+    # rule, and so is the file it clashes with (neither is preferred); no other file loses a parent.
+    clash, twin = tmp_path / "clash.xlsx", tmp_path / "twin.xlsx"
+    for path in (clash, twin):
+        wbf.write_workbook(path, kpis=[wbf.kpi_row("TWIN-1", department=path.stem, frequency=None)],
+                           measurements=[wbf.measurement_row("TWIN-1", date(2026, 1, 31), 5.0)],
+                           evaluations=[], metadata_values={"kpixl_department": path.stem})
+    for inputs in ([paths[0], clash, twin] + list(paths[1:]), [paths[0], paths[1], broken] + list(paths[2:])):
         out = tmp_path / inputs[1].stem
         out.mkdir()
         monkeypatch.undo()
         one, two, answers, result = _both_jobs(inputs, out, monkeypatch, skip_invalid=True)
         skipped = [s.path for s in result.company.skipped]
-        assert skipped == [str(clash if clash in inputs else broken)]
+        assert skipped == ([str(clash), str(twin)] if clash in inputs else [str(broken)])
         assert answers == [False]  # the streamed rows held a skipped file: the workbook was rewritten
         assert list(one) == list(two)
         for sheet in ("KPIs", "Measurements", "Sources"):
             assert one[sheet] == two[sheet], sheet
-        assert not any(skipped[0] == row[1] for row in two["Measurements"][1:])
+        assert not any(row[1] in skipped for row in two["Measurements"][1:])
         assert len(two["Measurements"]) - 1 == sum(len(b.measurements) for b in books)
         sources = {row[0]: row for row in two["Sources"][1:]}
         headers = two["Sources"][0]
@@ -757,3 +819,138 @@ def test_jobs_two_continuation_sheets_match_jobs_one(company_files, tmp_path, mo
     kpi_parts = [n for n in two if n == "KPIs" or n.startswith("KPIs (")]
     assert len(kpi_parts) == (math.ceil(kpi_count / (limit - 1)) if kpis_overflow else 1)
     assert [r[0] for p in parts for r in two[p][1:]] == [b.department for b in books for _ in b.measurements]
+
+
+# ------------------------------------------------- a company workbook that reads well
+
+def test_kpis_sheet_shows_the_last_measurement_counted_as_of_the_date(tmp_path):
+    """Issue 9 item 3: the latest period end counted as of the as-of date, so a stale department shows."""
+    kpis = [kpi("A-1", start=date(2026, 1, 1)), kpi("A-2"), kpi("A-3")]
+    ms = [meas("A-1", 5.0, date(2026, 2, 28)), meas("A-1", 6.0, date(2026, 3, 31)),
+          meas("A-1", 7.0, AS_OF + timedelta(days=16)),  # after the as-of date: not counted
+          meas("A-2", 1.0, date(2025, 12, 31)), meas("A-2", 2.0, date(2025, 11, 30))]
+    company = cons.consolidate_workbooks([simple_book("a.xlsx", "A", kpis, ms)], AS_OF)
+    out = tmp_path / "company.xlsx"
+    cons.write_company_workbook(company, out)
+    rows = {r["KPI ID"]: r for r in map(values, read_table(out, "KPIs"))}
+    assert rows["A-1"]["Last measurement"].date() == date(2026, 3, 31)
+    assert rows["A-2"]["Last measurement"].date() == date(2025, 12, 31)
+    assert rows["A-3"]["Last measurement"] is None
+    assert openpyxl.load_workbook(out)["KPIs"]["A2"].offset(0, list(rows["A-1"]).index(
+        "Last measurement")).number_format == "yyyy-mm-dd"
+    cons.write_csv_table(company, "kpis", tmp_path / "k.csv")
+    with open(tmp_path / "k.csv", encoding="utf-8", newline="") as handle:
+        assert [r["Last measurement"] for r in csv.DictReader(handle)] == ["2026-03-31", "2025-12-31", ""]
+
+
+def test_percent_kpis_are_shown_in_percent_and_others_as_numbers(tmp_path):
+    year = {"start": date(2026, 1, 1), "deadline": date(2026, 12, 31)}
+    kpis = [kpi("P-1", unit="%", target=0.25, baseline=0.1, **year), kpi("P-2", unit=" Procent "),
+            kpi("N-1", unit="DKK", target=1000.0, baseline=10.0, **year)]
+    ms = [meas("P-1", 0.2), meas("P-1", 0.22, date(2026, 2, 28)), meas("P-2", 0.5), meas("N-1", 500.0),
+          meas("N-1", 600.0, date(2026, 2, 28))]
+    out = tmp_path / "company.xlsx"
+    cons.write_company_workbook(cons.consolidate_workbooks([simple_book("a.xlsx", "A", kpis, ms)], AS_OF), out)
+    sheet = openpyxl.load_workbook(out)["KPIs"]
+    headers = [c.value for c in sheet[1]]
+    shown = ("Baseline", "Target", "Actual", "Plan", "Forecast")
+    formats = {sheet.cell(r, 3).value: {h: sheet.cell(r, headers.index(h) + 1) for h in shown} for r in (2, 3, 4)}
+    assert all(formats["P-1"][h].value is not None for h in shown)
+    assert {h: c.number_format for h, c in formats["P-1"].items()} == dict.fromkeys(shown, "0.0%")
+    assert formats["P-2"]["Actual"].number_format == "0.0%"
+    assert {h: c.number_format for h, c in formats["N-1"].items()} == dict.fromkeys(shown, "#,##0.00##")
+    assert cons.is_percent_unit("pct.") and not cons.is_percent_unit("DKK") and not cons.is_percent_unit(None)
+
+
+def test_columns_are_as_wide_as_the_file_names_they_hold(tmp_path):
+    path = "regions/north/department-of-customer-success-and-onboarding-2026-final.xlsx"
+    warning = Finding("KPX200", WARNING, "a row below the table", Place(path, "Measurements", "A9"))
+    company = cons.consolidate_workbooks([simple_book(path, "Customer success", [kpi("C-1")], [meas("C-1", 1.0)],
+                                                      [warning])], AS_OF)
+    out = tmp_path / "company.xlsx"
+    cons.write_company_workbook(company, out)
+    book = openpyxl.load_workbook(out)
+    for sheet, header in (("KPIs", "Source file"), ("Measurements", "Source file"), ("Sources", "Path"),
+                          ("Findings", "Source file")):
+        headers = [c.value for c in book[sheet][1]]
+        letter = openpyxl.utils.get_column_letter(headers.index(header) + 1)
+        assert book[sheet].column_dimensions[letter].width >= len(path), sheet
+
+
+def test_headers_sit_above_their_numbers_in_the_template_palette(tmp_path):
+    from kpixl import template
+
+    out = tmp_path / "company.xlsx"
+    cons.write_company_workbook(cons.consolidate_workbooks(random_company(1), AS_OF), out)
+    book = openpyxl.load_workbook(out)
+    summary = book["Summary"]
+    assert [c.alignment.horizontal for c in summary[4]] == [None] + ["right"] * 6
+    kpis = book["KPIs"]
+    aligned = {c.value: c.alignment.horizontal for c in kpis[1]}
+    assert aligned["KPI name"] is None and aligned["Actual"] == aligned["Attainment"] == "right"
+    assert kpis["A1"].fill.fgColor.rgb == "FF" + template.HEADER_FILL.lstrip("#")
+    fills = {rule.formula[0].strip('"'): rule.dxf.fill.bgColor.rgb
+             for rng in kpis.conditional_formatting for rule in rng.rules}
+    assert fills == {core.word("status", s): "FF" + template.STATUS_COLOURS[s][0].lstrip("#")
+                     for s in cons.STATUSES}
+
+
+def _summary_company(departments: int) -> cons.Consolidation:
+    books = []
+    for d in range(departments):
+        # Department d has d % 7 KPIs off track (target 100, actual 10) and 3 on track.
+        ks = [kpi(f"D{d}-OFF{i}") for i in range(d % 7)] + [kpi(f"D{d}-ON{i}") for i in range(3)]
+        ms = [meas(k.kpi_id, 10.0 if "OFF" in k.kpi_id else 200.0) for k in ks]
+        books.append(simple_book(f"d{d:03}.xlsx", f"Dept {d:03}", ks, ms))
+    return cons.consolidate_workbooks(books, AS_OF)
+
+
+def test_summary_lists_departments_worst_first_and_charts_the_worst_fifteen(tmp_path):
+    import zipfile
+
+    company = _summary_company(200)
+    out = tmp_path / "company.xlsx"
+    cons.write_company_workbook(company, out)
+    sheet = openpyxl.load_workbook(out)["Summary"]
+    rows = list(sheet.iter_rows(min_row=5, max_row=5 + 200, max_col=7, values_only=True))
+    assert len(rows) == 201 and rows[-1][0] == "Company" and rows[-1][-1] == sum(r[-1] for r in rows[:-1])
+    shares = [r[3] / r[-1] for r in rows[:-1]]
+    assert shares == sorted(shares, reverse=True) and shares[0] == 6 / 9 and shares[-1] == 0
+    # Ties (same share) in name order.
+    assert [r[0] for r in rows[:3]] == ["Dept 006", "Dept 013", "Dept 020"]
+    assert sheet["A3"].value == "Worst first: by share of Off track, then At risk, then No data KPIs"
+    assert "The chart shows the 15 worst of 200 departments; the table lists all." in [
+        c.value for row in sheet.iter_rows(min_row=3, max_row=3) for c in row]
+    with zipfile.ZipFile(out) as z:
+        chart = z.read("xl/charts/chart1.xml").decode()
+    assert "<c:f>Summary!$A$5:$A$19</c:f>" in chart and "$A$20" not in chart
+    assert chart.count("<c:ser>") == len(cons.STATUSES)
+
+
+def test_summary_with_few_departments_charts_them_all_without_a_note(tmp_path):
+    import zipfile
+
+    out = tmp_path / "company.xlsx"
+    cons.write_company_workbook(_summary_company(4), out)
+    with zipfile.ZipFile(out) as z:
+        assert "<c:f>Summary!$A$5:$A$8</c:f>" in z.read("xl/charts/chart1.xml").decode()
+    sheet = openpyxl.load_workbook(out)["Summary"]
+    assert not [c.value for c in sheet[3] if c.value and "chart" in str(c.value)]
+
+
+def test_extra_columns_are_a_union_blank_where_a_department_lacks_them(tmp_path):
+    a = simple_book("a.xlsx", "A", [kpi("A-1", extra={"Region": "North"})],
+                    [MeasurementRecord("A-1", date(2026, 1, 31), 1.0, extra={"Region": "North"})])
+    b = simple_book("b.xlsx", "B", [kpi("B-1", extra={"region ": "South", "Cost centre": 12.0})],
+                    [MeasurementRecord("B-1", date(2026, 1, 31), 2.0, extra={"Department": "Ops"})])
+    company = cons.consolidate_workbooks([a, b], AS_OF)
+    assert company.extra_columns("kpis") == [("region", "Region"), ("cost centre", "Cost centre")]
+    # An extra header equal to one of the table's own is told apart.
+    assert [c.en for c in company.columns("measurements")][-2:] == ["Region", "Department (extra)"]
+    out = tmp_path / "company.xlsx"
+    cons.write_company_workbook(company, out)
+    kpis = [values(r) for r in read_table(out, "KPIs")]
+    assert [(r["Region"], r["Cost centre"]) for r in kpis] == [("North", None), ("South", 12.0)]
+    ms = [values(r) for r in read_table(out, "Measurements")]
+    assert [(r["Region"], r["Department (extra)"], r["Department"]) for r in ms] == [("North", None, "A"),
+                                                                                     (None, "Ops", "B")]

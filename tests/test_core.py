@@ -449,6 +449,30 @@ def test_forecast_equals_least_squares(points, deadline):
     assert math.isclose(result, slope * deadline + intercept, rel_tol=1e-6, abs_tol=1e-6 * scale)
 
 
+@pytest.mark.parametrize("actual, plan, direction, expected", [
+    (110.0, 100.0, core.INCREASE, 1.1), (90.0, 100.0, core.INCREASE, 0.9),
+    # Decrease: above plan is worse, so left of 100%; below plan is better, right.
+    (9.8558, 8.0, core.DECREASE, 2 - 9.8558 / 8.0), (6.0, 8.0, core.DECREASE, 1.25), (0.0, 8.0, core.DECREASE, 2.0),
+    # Maintain: on plan is best; straying either way moves left.
+    (105.0, 100.0, core.MAINTAIN, 0.95), (95.0, 100.0, core.MAINTAIN, 0.95), (100.0, 100.0, core.MAINTAIN, 1.0),
+    (None, 100.0, core.INCREASE, None), (5.0, None, core.DECREASE, None), (5.0, 0.0, core.INCREASE, None),
+    (5.0, -2.0, core.INCREASE, None),
+])
+def test_against_plan_is_more_is_better_for_every_direction(actual, plan, direction, expected):
+    got = core.against_plan(actual, plan, direction)
+    assert got == expected if expected is None else math.isclose(got, expected, rel_tol=1e-12)
+
+
+def test_against_plan_orders_like_the_attainment_within_a_kpi():
+    # Over a year's plan, a better actual never gives a smaller bar, whatever the direction.
+    for direction, baseline, target in ((core.INCREASE, 0.0, 100.0), (core.DECREASE, 100.0, 20.0)):
+        actuals = [5.0 * i for i in range(1, 30)]
+        pairs = [(core.attainment(a, target, baseline, direction, 0.5), core.against_plan(
+            a, core.plan(target, baseline, direction, 0.5), direction)) for a in actuals]
+        pairs.sort()
+        assert [p[1] for p in pairs] == sorted(p[1] for p in pairs), direction
+
+
 @settings(max_examples=200, deadline=None)
 @given(points=st.lists(st.tuples(st.integers(45000, 47000), st.floats(0, 1e4)), min_size=2, max_size=15),
        deadline=st.integers(45000, 48000))

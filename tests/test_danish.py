@@ -116,3 +116,18 @@ def test_a_message_with_no_template_is_left_as_it_is_and_reported():
     odd = Finding("KPX305", "error", "something new")
     assert danish.localize([odd], "da") == [odd]
     assert danish.untranslated([odd]) == [odd]
+
+
+def test_consolidate_says_a_danish_departments_cross_file_findings_in_danish(tmp_path):
+    from kpixl import consolidate as cons
+
+    paths = [tmp_path / "salg.xlsx", tmp_path / "salg-kopi.xlsx"]
+    for path in paths:
+        W.write_workbook(path, language="da")
+    sources = cons.load_sources(paths, W.AS_OF)
+    cons._cross_file_rules(sources, skip_invalid=False)
+    messages = {f.code: f.message for f in sources[1].findings}
+    assert messages["KPX601"] == (f"KPI-ID 'SAL-01' findes også i {paths[0]}:KPI'er!A2; KPI-ID'er skal være "
+                                  "entydige i hele virksomheden: omdøb en af dem")
+    assert messages["KPX603"].startswith("afdelingen 'Sales' findes også i ")
+    assert not any(f.message.startswith(("KPI ID", "department")) for s in sources for f in s.findings)

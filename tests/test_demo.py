@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from kpixl import core, sample_data
+from kpixl import core, sample_data, schema
 from kpixl.cli import cli
 from kpixl.consolidate import CSV_FILES, WORKBOOK_SHEETS, sheet_name
 from kpixl.demo import demo_paths, run_demo
@@ -166,12 +166,41 @@ def test_every_demo_workbook_validates_without_errors(demo_en):
     folder, output = demo_en
     paths = demo_paths(folder)
     departments = [paths[d.key] for d in sample_data.DEPARTMENTS]
-    report = validate(departments, as_of=sample_data.AS_OF)
+    report = validate(departments, as_of=sample_data.AS_OF, company=paths["management"])
     assert report.errors == []
-    assert {Path(f.place.path).name for f in report.warnings} == {"customer-service.xlsx"}  # the late one
-    assert f"Validation: {report.summary()}" in output
+    links = {"KPX832", "KPX833"}  # drivers measured in their own units and directions
+    late = [f for f in report.warnings if f.code not in links]
+    assert {Path(f.place.path).name for f in late} == {"customer-service.xlsx"}  # the late one
+    assert {f.code for f in report.warnings if f.code in links} == links
+    assert f"Validation against the company KPIs: {report.summary()}" in output
     assert validate([paths["next-period"]], as_of=date(2026, 1, 15)).errors == []
     assert validate([folder / "departments"], as_of=sample_data.AS_OF).errors == []
+
+
+def test_the_demo_splits_one_plan_and_links_the_departments_to_the_company(demo_en):
+    folder, output = demo_en
+    plan = read_workbook(folder / "plan.xlsx")
+    assert len(plan.kpis) == sum(len(d.kpis) for d in sample_data.DEPARTMENTS)
+    assert f"Design: the company plan {folder / 'plan.xlsx'}, split into {folder / 'design'} (kpixl split):" in output
+    assert sorted(p.name for p in (folder / "design").iterdir()) == [
+        "Customer Service.xlsx", "Management.xlsx", "Marketing.xlsx", "Sales.xlsx"]
+    fields = ("kpi_id", "name", "level", "parent_id", "owner", "target", "deadline", "specific")
+    planned = {k.kpi_id: tuple(getattr(k, f) for f in fields) for k in plan.kpis}
+    written = {}
+    for data in sample_data.DEPARTMENTS:
+        book = read_workbook(folder / "departments" / data.file_name)
+        written.update({k.kpi_id: tuple(getattr(k, f) for f in fields) for k in book.kpis})
+        if data.key == "management":
+            assert book.company_file is None
+            continue
+        assert book.company_file == "management.xlsx"
+        # The Parent KPI ID dropdown offers exactly the company's KPI IDs.
+        xl = openpyxl.load_workbook(folder / "departments" / data.file_name)
+        ws = xl[schema.KPIS.sheet("en")]
+        [rule] = [dv for dv in ws.data_validations.dataValidation if "D2" in str(dv.sqref)]
+        sheet, ref = rule.formula1.lstrip("=").rsplit("!", 1)
+        assert [c.value for row in xl[sheet][ref.replace("$", "")] for c in row] == HIGH_IDS
+    assert written == planned  # the plan's definitions, through split, into the department workbooks
 
 
 def test_the_workbooks_hold_the_sample_data(demo_en):
@@ -238,8 +267,8 @@ def test_a_second_demo_needs_force(demo_en):
     before = (folder / "company.xlsx").read_bytes()
     result = CliRunner().invoke(cli, ["demo", str(folder)], prog_name="kpixl")
     assert result.exit_code == 1
-    assert result.output == (f"Error: {folder}: already holds files of an earlier demo (departments/management.xlsx, "
-                             f"departments/sales.xlsx, departments/marketing.xlsx, ... (7 in all)); use --force to "
+    assert result.output == (f"Error: {folder}: already holds files of an earlier demo (plan.xlsx, "
+                             f"departments/management.xlsx, departments/sales.xlsx, ... (9 in all)); use --force to "
                              f"overwrite them\n")
     assert (folder / "company.xlsx").read_bytes() == before
 
@@ -279,19 +308,25 @@ def test_the_danish_demo_validates_and_reports_in_danish(demo_da):
     folder = demo_da.directory
     assert lines[0] == (f"Demo af KPI-cyklussen for Nordlys Living (regnskabsår 2025, opgjort 2025-12-31, dansk, "
                         f"xlwings-formler) i {folder}")
-    assert lines[1] == "Design og udførelse: afdelingernes projektmapper med KPI'er og et års målinger"
+    assert lines[1] == (f"Design: virksomhedens plan {folder / 'plan.xlsx'}, delt op i {folder / 'design'} "
+                        f"(kpixl split):")
+    assert [line.split()[0] for line in lines[4:8]] == ["Ledelse.xlsx", "Salg.xlsx", "Marketing.xlsx",
+                                                        "Kundeservice.xlsx"]
+    management = folder / "departments" / "management.xlsx"
+    assert lines[8] == ("Udførelse: et års målinger i hver projektmappe; afdelingernes rullelister i Overordnet "
+                        "KPI-ID tilbyder virksomhedens KPI'er fra management.xlsx (kpixl template --company)")
     report = demo_da.report
-    assert lines[6] == (f"Validering: 4 filer, 16 KPI'er, {report.measurement_count} målinger: 0 fejl, "
-                        f"{len(report.warnings)} advarsler")
-    assert lines[7] == (f"  (Kundeservice afleverede for sent: ingen målinger efter 2025-10-31; advarslerne vises af "
-                        f"kpixl validate {folder / 'departments'} --as-of 2025-12-31)")
-    assert lines[8:11] == [f"Evaluering: virksomhedens projektmappe {folder / 'company.xlsx'}",
-                           f"  CSV-tabeller i {folder / 'company-csv'} (8 filer)",
-                           f"Re-design: ledelsens projektmappe for næste periode "
-                           f"{folder / 'next-period' / 'management.xlsx'}"]
-    assert lines[11:13] == ["  4 KPI'er: 1 beholdt, 2 justeret, 1 udfaset, 0 uden beslutning (beholdt)",
+    assert lines[13] == (f"Validering mod virksomhedens KPI'er: 4 filer, 16 KPI'er, {report.measurement_count} "
+                         f"målinger: 0 fejl, {len(report.warnings)} advarsler")
+    assert lines[14] == (f"  (Kundeservice afleverede for sent: ingen målinger efter 2025-10-31; advarslerne vises af "
+                         f"kpixl validate --company {management} {folder / 'departments'} --as-of 2025-12-31)")
+    assert lines[15:18] == [f"Evaluering: virksomhedens projektmappe {folder / 'company.xlsx'}",
+                            f"  CSV-tabeller i {folder / 'company-csv'} (8 filer)",
+                            f"Re-design: ledelsens projektmappe for næste periode "
+                            f"{folder / 'next-period' / 'management.xlsx'}"]
+    assert lines[18:20] == ["  4 KPI'er: 1 beholdt, 2 justeret, 1 udfaset, 0 uden beslutning (beholdt)",
                             "  Ny periode: 2026-01-01 til 2026-12-31"]
-    assert all(line.startswith("  Advarsel: ") for line in lines[13:-7])
+    assert all(line.startswith("  Advarsel: ") for line in lines[20:-7])
     assert lines[-7] == "Virksomhedens KPI'er pr. 2025-12-31:"
     assert re.fullmatch(r"Færdig på \d+,\d s", lines[-1])
     # Percentages with a decimal comma, as Danish Excel shows them.

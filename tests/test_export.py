@@ -95,7 +95,7 @@ def _csv_value(value, kind: str):
     """Return what the CSV cell ``value`` (as read by pandas, dtype str) means for a column of ``kind``."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
         return None
-    if kind in ("number", "pct"):
+    if kind in ("number", "measure", "pct"):
         return float(value)
     if kind == "int":
         return int(value)
@@ -104,25 +104,83 @@ def _csv_value(value, kind: str):
     return value
 
 
-@pytest.mark.parametrize("table", list(cons.TABLES))
-def test_parquet_tables_equal_the_csv_tables(outputs, table):
-    out, _ = outputs
-    _, _, csv_name, columns = cons.TABLES[table]
+def assert_parquet_equals_csv(out: Path, table: str, columns) -> None:
+    """Assert that ``table`` holds the same header keys, rows and values in Parquet as in the CSV."""
+    csv_name = cons.TABLES[table][2]
     parquet = pd.read_parquet(out / "parquet" / parquet_name(table))
+    types = {f.name: str(f.type) for f in pq.read_schema(out / "parquet" / parquet_name(table))}
     text = pd.read_csv(out / "csv" / csv_name, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert list(parquet.columns) == [c.key for c in columns]
     assert list(text.columns) == [c.header("en") for c in columns]
     assert len(parquet) == len(text) > 0 or table == "findings"
     for col, key in zip(columns, parquet.columns):
+        kind = col.kind
+        if kind == "value":  # an extra column: a number column when every value is a number, else text
+            kind = "number" if types[key] == "double" else "text"
         got = [None if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT else v
                for v in parquet[key].tolist()]
-        want = [_csv_value(v, col.kind) for v in text[col.header("en")].tolist()]
-        if col.kind == "date":
+        want = [_csv_value(v, kind) for v in text[col.header("en")].tolist()]
+        if kind == "date":
             got = [v.date() if hasattr(v, "date") and not isinstance(v, date) or type(v).__name__ == "Timestamp"
                    else v for v in got]
         if col.kind in ("text", "status"):
             got = [None if v is None else cons.csv_text(v) for v in got]  # CSV guards formula-like text
+        elif col.kind == "value" and kind == "text":
+            # Numbers in a text column are not guarded in the CSV (-5.0 stays -5.0), so the CSV is unguarded.
+            want = [v[1:] if v and v.startswith("'") and cons.csv_text(v[1:]) == v else v for v in want]
         assert got == want, (table, key)
+
+
+@pytest.mark.parametrize("table", list(cons.TABLES))
+def test_parquet_tables_equal_the_csv_tables(outputs, table):
+    out, _ = outputs
+    assert_parquet_equals_csv(out, table, cons.TABLES[table][3])
+
+
+@pytest.fixture(scope="module")
+def extra_outputs(tmp_path_factory):
+    """Consolidate two departments with extra columns (text, numbers, a formula-like text, a mixed column)."""
+    import workbooks as wbf
+
+    from kpixl import schema
+
+    folder = tmp_path_factory.mktemp("extra")
+    wbf.write_workbook(folder / "sales.xlsx", kpis=[wbf.kpi_row("SAL-01", Region="North", Code=-5.0)],
+                       measurements=[dict(wbf.measurement_row("SAL-01", d, 100.0), Region="-North")
+                                     for d in wbf.MONTH_ENDS],
+                       extra_columns={"KPIs": ["Region", "Code"], "Measurements": ["Region"]}, evaluations=[],
+                       metadata_values={schema.NAME_DEPARTMENT: "Sales"})
+    wbf.write_workbook(folder / "support.xlsx",
+                       kpis=[wbf.kpi_row("SUP-01", level="low", parent_id="SAL-01", Code="+45 1234")],
+                       measurements=[dict(wbf.measurement_row("SUP-01", d, 5.0), **{"Cost centre": 4711.0})
+                                     for d in wbf.MONTH_ENDS[:2]],
+                       extra_columns={"KPIs": ["Code"], "Measurements": ["Cost centre"]}, evaluations=[],
+                       metadata_values={schema.NAME_DEPARTMENT: "Support"})
+    out = tmp_path_factory.mktemp("extra-out")
+    result = run("consolidate", str(folder), "-o", str(out / "company.xlsx"), "--as-of", AS_OF.isoformat(),
+                 "--csv", str(out / "csv"), "--parquet", str(out / "parquet"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    return out, result
+
+
+def test_extra_columns_reach_parquet_and_json_as_in_csv(extra_outputs):
+    out, result = extra_outputs
+    for table in ("kpis", "measurements"):
+        header = pd.read_csv(out / "csv" / cons.TABLES[table][2], dtype=str, nrows=0).columns.tolist()
+        own = list(cons.TABLES[table][3])
+        extras = [cons.Column(f"extra:{' '.join(h.split()).casefold()}", h, h, "value", 12)
+                  for h in header[len(own):]]
+        assert [c.en for c in extras] == {"kpis": ["Region", "Code"], "measurements": ["Region", "Cost centre"]}[table]
+        assert_parquet_equals_csv(out, table, tuple(own) + tuple(extras))
+    types = {f.name: str(f.type) for f in pq.read_schema(out / "parquet" / "measurements.parquet")}
+    assert (types["extra:region"], types["extra:cost centre"]) == ("string", "double")
+    kpis = pd.read_parquet(out / "parquet" / "kpis.parquet")
+    assert kpis["extra:code"].tolist() == ["-5.0", "+45 1234"]  # mixed: text as typed, unguarded
+    document = json.loads(result.stdout)
+    jsonschema.validate(document, SCHEMA, format_checker=jsonschema.FormatChecker())
+    rows = {row["kpi_id"]: row for row in document["tables"]["kpis"]}
+    assert (rows["SAL-01"]["extra:region"], rows["SAL-01"]["extra:code"]) == ("North", -5.0)
+    assert (rows["SUP-01"]["extra:region"], rows["SUP-01"]["extra:code"]) == (None, "+45 1234")
 
 
 def test_parquet_columns_are_typed(outputs):

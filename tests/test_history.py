@@ -232,8 +232,9 @@ def test_summary_sheet_lists_the_changes_below_the_chart(tmp_path):
     ws = openpyxl.load_workbook(out)["Summary"]
     cells = list(ws.iter_rows(values_only=True))
     title = next(i for i, row in enumerate(cells) if row[0] == "Status changes since 2026-02-28")
-    chart_rows = ws._charts[0].anchor._from.row
-    assert title > chart_rows + 288 // 20  # below the chart, not under it
+    chart = ws._charts[0].anchor
+    assert chart._from.col > 6  # the chart is beside the Summary's table ...
+    assert title > chart.to.row  # ... and the changes, as wide as the chart is far, start below it
     assert cells[title + 2][:4] == ("Department", "Changed", "Worse", "Better")
     assert [r[:4] for r in cells[title + 3:title + 6]] == [("Sales", 3, 2, 1), ("Support", 2, 2, 0),
                                                            ("Company", 5, 4, 1)]
@@ -242,6 +243,24 @@ def test_summary_sheet_lists_the_changes_below_the_chart(tmp_path):
                         "Attainment 2026-03-15", "KPI name")
     listed = [(r[1], r[2], r[3]) for r in cells[title + 8:title + 13]]
     assert listed[0] == ("S-1", "On track", "Off track") and listed[-1] == ("S-2", "Off track", "On track")
+
+
+@pytest.mark.parametrize("departments", [1, 14, 20])
+def test_the_changes_start_below_both_the_summary_table_and_its_chart(tmp_path, departments):
+    """A few departments: the chart reaches lower than the table; many: the table reaches lower than the chart."""
+    books = [simple_book(f"in/d{d}.xlsx", f"Dept {d:02}", [kpi(f"D{d}-1")],
+                         [meas(f"D{d}-1", 96.0, date(2026, 2, 28)), meas(f"D{d}-1", 10.0 * (d % 3), date(2026, 3, 10))])
+             for d in range(departments)]
+    out = tmp_path / "company.xlsx"
+    cons.write_company_workbook(cons.consolidate_workbooks(books, date(2026, 3, 15)), out)
+    ws = openpyxl.load_workbook(out)["Summary"]
+    cells = list(ws.iter_rows(values_only=True))
+    total = next(i for i, row in enumerate(cells) if row[0] == "Company")
+    title = next(i for i, row in enumerate(cells) if row[0] == "Status changes since 2026-02-28")
+    end = ws._charts[0].anchor.to
+    bottom = end.row - (end.rowOff == 0)  # the last row the chart covers (it may end at a row's top edge)
+    assert title == max(total, bottom) + 2  # one blank row between
+    assert all(v is None for row in cells[total + 1:title] for v in row)
 
 
 def test_no_change_says_so(tmp_path):

@@ -124,6 +124,16 @@ def test_unknown_columns_are_kept_with_a_warning(tmp_path):
     assert "'Comment'" in finding.message
 
 
+def test_unknown_measurement_columns_are_kept_by_header(tmp_path):
+    path = tmp_path / "extra.xlsx"
+    ms = [dict(W.measurement_row("SAL-01", day, 10.0), **({"Cost centre": "CC-7"} if i else {}))
+          for i, day in enumerate(W.MONTH_ENDS)]
+    W.write_workbook(path, measurements=ms, extra_columns={"Measurements": ["Cost centre"]})
+    wb = read_workbook(path)
+    assert [m.extra for m in wb.measurements] == [{}, {"Cost centre": "CC-7"}, {"Cost centre": "CC-7"}]
+    assert only(wb, "KPX131").place.sheet == "Measurements"
+
+
 def test_missing_required_column_is_an_error_naming_it(tmp_path):
     path = tmp_path / "nocol.xlsx"
     W.write_workbook(path, drop_columns={"KPIs": ["target"]})

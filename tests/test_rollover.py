@@ -15,9 +15,9 @@ import pytest
 
 from kpixl import core
 from kpixl.errors import DefinitionError, OutputError, ValidationFailed
-from kpixl.model import EvaluationRecord, KpiRecord, MeasurementRecord
+from kpixl.model import EvaluationRecord, Finding, KpiRecord, MeasurementRecord
 from kpixl.reader import read_workbook
-from kpixl.rollover import next_deadline, rollover
+from kpixl.rollover import RolloverRefused, next_deadline, rollover
 from kpixl.template import write_template
 from kpixl.validate import validate
 
@@ -154,29 +154,34 @@ def test_summary_lines(rolled):
     assert lines[0] == f"Rolled over {result.source} into {result.output}"
     assert lines[1] == "6 KPI(s): 3 kept, 1 adjusted, 1 retired, 1 without a decision (kept)"
     assert lines[2] == "New period: 2026-01-01 to 2026-12-31"
-    assert lines[3:] == [f"Warning: {w}" for w in result.warnings]
+    assert lines[3:] == [str(w) for w in result.warnings]
 
 
-def test_warnings_name_the_undecided_and_the_unmeasured(rolled):
+def test_warnings_are_findings_naming_the_cell(rolled, closed):
     result, _ = rolled
-    assert "1 KPI(s) had no decision and were kept as they were: S-04" in result.warnings
-    assert ("KPI S-06 has no final actual as of 2025-12-31 (no measurements in its period); its baseline "
-            "stays 10") in result.warnings
-    assert ("the adjusted KPIs S-02 have new targets; check that their SMART texts (Specific, Attainable) "
-            "do not still name the old ones") in result.warnings
+    assert all(isinstance(w, Finding) and w.severity == "warning" for w in result.warnings)
+    assert [str(w) for w in result.warnings] == [
+        f"{closed}:KPIs!A3: warning KPX704: KPI S-02 has a new target 0.65 (was 0.6); check that its SMART texts "
+        f"(Specific, Attainable) do not still name the old one",
+        f"{closed}:Evaluation!E5: warning KPX701: KPI S-04 has no decision, so it was kept as it was; choose Keep, "
+        f"Adjust target or Retire on the Evaluation sheet",
+        f"{closed}:KPIs!A7: warning KPX703: KPI S-06 has no final actual as of 2025-12-31 (no measurements in its "
+        f"period); its baseline stays 10",
+    ]
 
 
 # ------------------------------------------------------------------ dates
 
 def test_explicit_start_and_deadline(closed, tmp_path):
-    result = rollover(closed, tmp_path / "h1.xlsx", start=date(2026, 1, 1), deadline=date(2026, 6, 30))
+    result = rollover(closed, tmp_path / "h1.xlsx", start=date(2026, 1, 1), deadline=date(2026, 6, 30),
+                      prorate=True)
     assert {(k.start, k.deadline) for k in read_workbook(tmp_path / "h1.xlsx").kpis} == {
         (date(2026, 1, 1), date(2026, 6, 30))}
     assert "New period: 2026-01-01 to 2026-06-30" in result.summary_lines()
 
 
 def test_only_a_deadline_given_starts_the_day_after_the_old_deadline(closed, tmp_path):
-    rollover(closed, tmp_path / "q1.xlsx", deadline=date(2026, 3, 31))
+    rollover(closed, tmp_path / "q1.xlsx", deadline=date(2026, 3, 31), prorate=True)
     assert {(k.start, k.deadline) for k in read_workbook(tmp_path / "q1.xlsx").kpis} == {
         (date(2026, 1, 1), date(2026, 3, 31))}
 
@@ -224,8 +229,9 @@ def test_a_deadline_before_the_derived_start_is_refused(closed, tmp_path):
     with pytest.raises(DefinitionError) as caught:
         rollover(closed, tmp_path / "x.xlsx", deadline=date(2025, 12, 1))
     assert str(caught.value).startswith(f"{closed}: 5 Evaluation decision(s) must be fixed before rollover:\n  "
-                                        "KPI S-01: the new deadline 2025-12-01 is not after its new start "
-                                        "2026-01-01; give a later --deadline or an earlier --start")
+                                        f"{closed}:KPIs!A2: error KPX734: KPI S-01: the new deadline 2025-12-01 is "
+                                        "not after its new start 2026-01-01; give a later --deadline or an earlier "
+                                        "--start")
 
 
 # ------------------------------------------------------------------ language and formulas
@@ -253,11 +259,17 @@ def _fails(source: Path, tmp_path: Path, exc=DefinitionError, **options) -> str:
     return str(caught.value)
 
 
+def caught_findings(source: Path, tmp_path: Path) -> list[Finding]:
+    with pytest.raises(RolloverRefused) as caught:
+        rollover(source, tmp_path / "again.xlsx")
+    return caught.value.findings
+
+
 def test_keep_when_the_target_is_already_beaten_is_an_error(tmp_path):
     source = write(tmp_path / "in.xlsx", [kpi("S-01", aggregation=core.LAST, target=1234.0)],
                    monthly("S-01", [1100.0, 1250.0]), [decide("S-01", "keep")])
     message = _fails(source, tmp_path)
-    assert message == (f"{source}:Evaluation!E2: KPI S-01 (KPI S-01) kept its target 1234, but its final actual "
+    assert message == (f"{source}:Evaluation!E2: error KPX732: KPI S-01 (KPI S-01) kept its target 1234, but its final actual "
                        f"1250 already reached it; choose Adjust target with a new target above 1250, or Retire")
 
 
@@ -265,7 +277,7 @@ def test_no_decision_and_a_beaten_target_is_an_error_too(tmp_path):
     source = write(tmp_path / "in.xlsx", [kpi("S-01"), kpi("S-02", aggregation=core.LAST, target=1234.0)],
                    monthly("S-02", [1300.0]), [decide("S-01", "retire")])
     message = _fails(source, tmp_path)
-    assert message == (f"{source}:Evaluation!E3: KPI S-02 (KPI S-02) has no decision, so it keeps its target "
+    assert message == (f"{source}:Evaluation!E3: error KPX732: KPI S-02 (KPI S-02) has no decision, so it keeps its target "
                        f"1234, but its final actual 1300 already reached it; choose Adjust target with a new target "
                        f"above 1300, or Retire")
 
@@ -275,7 +287,7 @@ def test_a_decrease_kpi_already_below_its_kept_target_is_an_error(tmp_path):
                                               baseline=24.0, target=8.0, name="Response time")],
                    monthly("CS-02", [7.0, 6.0]), [decide("CS-02", "keep")])
     assert _fails(source, tmp_path) == (
-        f"{source}:Evaluation!E2: KPI CS-02 (Response time) kept its target 8, but its final actual 6.5 is already "
+        f"{source}:Evaluation!E2: error KPX732: KPI CS-02 (Response time) kept its target 8, but its final actual 6.5 is already "
         f"at or below it; choose Adjust target with a new target below 6.5, or Retire")
 
 
@@ -283,7 +295,7 @@ def test_an_adjusted_target_that_does_not_fit_is_an_error(tmp_path):
     source = write(tmp_path / "in.xlsx", [kpi("S-01")], monthly("S-01", [100.0] * 12),
                    [decide("S-01", "adjust", 1100.0)])
     assert _fails(source, tmp_path) == (
-        f"{source}:Evaluation!F2: KPI S-01 (KPI S-01) new target 1100 does not fit its new baseline 1200 (the final "
+        f"{source}:Evaluation!F2: error KPX733: KPI S-01 (KPI S-01) new target 1100 does not fit its new baseline 1200 (the final "
         f"actual): an increase KPI needs its target above its baseline (target 1100, baseline 1200); type a new "
         f"target above 1200")
 
@@ -296,16 +308,17 @@ def test_several_problems_are_listed_together(tmp_path):
     message = _fails(source, tmp_path)
     lines = message.split("\n")
     assert lines[0] == f"{source}: 2 Evaluation decision(s) must be fixed before rollover:"
-    assert lines[1].startswith(f"  {source}:Evaluation!E2: KPI S-01 ")
-    assert lines[2].startswith(f"  {source}:Evaluation!E3: KPI S-02 ")
+    assert lines[1].startswith(f"  {source}:Evaluation!E2: error KPX732: KPI S-01 ")
+    assert lines[2].startswith(f"  {source}:Evaluation!E3: error KPX732: KPI S-02 ")
+    assert [f.code for f in caught_findings(source, tmp_path)] == ["KPX732", "KPX732"]
 
 
 def test_danish_workbooks_get_the_danish_decision_words(tmp_path):
     source = write(tmp_path / "in.xlsx", [kpi("S-01", aggregation=core.LAST, target=1234.0)],
                    monthly("S-01", [1250.0]), [decide("S-01", "keep")], language="da")
     assert _fails(source, tmp_path) == (
-        f"{source}:Evaluering!E2: KPI S-01 (KPI S-01) kept its target 1234, but its final actual 1250 already "
-        f"reached it; choose Juster mål with a new target above 1250, or Udfas")
+        f"{source}:Evaluering!E2: error KPX732: KPI S-01 (KPI S-01) beholdt sin målværdi 1234, men dens endelige "
+        f"faktiske værdi 1250 har allerede nået den; vælg Juster mål med en ny målværdi over 1250, eller Udfas")
 
 
 def test_an_input_with_errors_is_refused_with_its_findings(tmp_path):
@@ -363,16 +376,29 @@ def test_existing_output_needs_force(closed, tmp_path):
     assert [k.kpi_id for k in read_workbook(out).kpis] == ["S-01", "S-02", "S-04", "S-05", "S-06"]
 
 
-def test_a_kept_child_of_a_retired_parent_warns(tmp_path):
-    kpis = [kpi("H-01", level="high", parent_id=None, weight=None), kpi("L-01", parent_id="H-01")]
+def test_a_kept_child_of_a_retired_parent_is_an_error(tmp_path):
+    kpis = [kpi("H-01", level="high", parent_id=None, weight=None), kpi("L-01", parent_id="H-01"),
+            kpi("L-02", parent_id="h-01"), kpi("L-03", parent_id="H-01")]
     source = write(tmp_path / "in.xlsx", kpis, monthly("L-01", [100.0]),
+                   [decide("H-01", "retire"), decide("L-01", "keep"), decide("L-03", "retire")])
+    assert _fails(source, tmp_path).split("\n") == [
+        f"{source}: 2 Evaluation decision(s) must be fixed before rollover:",
+        f"  {source}:Evaluation!E2: error KPX736: KPI H-01 is retired, but KPI L-01 (KPIs!A3) still rolls up to it; "
+        f"retire L-01 too, or give it another Parent KPI ID (the next consolidate would fail with KPX602)",
+        f"  {source}:Evaluation!E2: error KPX736: KPI H-01 is retired, but KPI L-02 (KPIs!A4) still rolls up to it; "
+        f"retire L-02 too, or give it another Parent KPI ID (the next consolidate would fail with KPX602)",
+    ]
+
+
+def test_a_retired_company_kpi_warns_about_children_elsewhere(tmp_path):
+    kpis = [kpi("H-01", level="high", parent_id=None, weight=None), kpi("L-01", parent_id=None, level="high")]
+    source = write(tmp_path / "in.xlsx", kpis, monthly("L-01", [100.0] * 12),
                    [decide("H-01", "retire"), decide("L-01", "keep")])
     result = rollover(source, tmp_path / "out.xlsx")
-    assert result.warnings == [
-        "KPI L-01 rolls up to H-01, which was retired; change its Parent KPI ID",
-        "the retired company KPIs H-01 may have department KPIs in other workbooks; give those a new Parent KPI ID "
-        "or retire them too",
-    ]
+    assert [str(w) for w in result.warnings] == [
+        f"{source}:KPIs!A2: warning KPX706: the retired company KPI H-01 may have department KPIs in other "
+        f"workbooks; give those a new Parent KPI ID or retire them too (rollover --departments DIR flags them in "
+        f"their next workbooks)"]
 
 
 def test_retiring_every_kpi_writes_an_empty_workbook(tmp_path):
@@ -383,7 +409,7 @@ def test_retiring_every_kpi_writes_an_empty_workbook(tmp_path):
     assert result.summary_lines() == [
         f"Rolled over {source} into {tmp_path / 'out.xlsx'}",
         "2 KPI(s): 0 kept, 0 adjusted, 2 retired, 0 without a decision (kept)",
-        "Warning: every KPI was retired; the new workbook has no KPIs yet",
+        f"{source}:Evaluation: warning KPX707: every KPI was retired; the new workbook has no KPIs yet",
     ]
     assert validate([tmp_path / "out.xlsx"]).errors == []
 
@@ -392,5 +418,200 @@ def test_a_keep_with_a_new_target_warns_that_it_is_ignored(tmp_path):
     source = write(tmp_path / "in.xlsx", [kpi("S-01")], monthly("S-01", [100.0]), [decide("S-01", "keep", 1500.0)])
     result = rollover(source, tmp_path / "out.xlsx")
     assert by_id(read_workbook(tmp_path / "out.xlsx"))["S-01"].target == 1300.0
-    assert (f"{source}:Evaluation!F2: KPI S-01 is marked Keep, so its new target 1500 is ignored; choose "
-            f"Adjust target to use it") in result.warnings
+    assert (f"{source}:Evaluation!F2: warning KPX702: KPI S-01 is marked Keep, so its new target 1500 is ignored; "
+            f"choose Adjust target to use it") in [str(w) for w in result.warnings]
+
+
+# ------------------------------------------------------------------ period length (--prorate)
+
+def test_a_shorter_period_without_prorate_is_refused_naming_the_sum_kpis(closed, tmp_path):
+    message = _fails(closed, tmp_path, RolloverRefused, deadline=date(2026, 6, 30))
+    assert message == (
+        f"{closed}:KPIs!A2: error KPX735: KPI S-01 adds up over its period (sum): its target 1300 and baseline "
+        f"1200 are for 364 days (2025-01-01 to 2025-12-31), but the new period has 180 days (2026-01-01 to "
+        f"2026-06-30); run rollover with --prorate to scale them by 180/364, or give a --deadline that keeps the "
+        f"period's length")
+
+
+def test_prorate_scales_a_sum_kpis_amounts_by_the_day_counts(closed, tmp_path):
+    result = rollover(closed, tmp_path / "h1.xlsx", deadline=date(2026, 6, 30), prorate=True)
+    new = by_id(read_workbook(tmp_path / "h1.xlsx"))
+    assert new["S-01"].target == pytest.approx(1300.0 * 180 / 364)
+    assert new["S-01"].baseline == pytest.approx(1200.0 * 180 / 364)
+    # Level KPIs (last, average) keep their numbers: they are not amounts of the period.
+    assert (new["S-02"].target, new["S-04"].target, new["S-05"].target) == (0.65, 8.0, 0.80)
+    assert new["S-04"].baseline == 13.0
+    assert (f"{closed}:KPIs!A2: warning KPX709: KPI S-01 adds up over its period (sum): its target 1300 and "
+            f"baseline 1200 for 364 days (2025-01-01 to 2025-12-31) are scaled by 180/364 to target 642.8571429 and "
+            f"baseline 593.4065934 for 180 days (2026-01-01 to 2026-06-30)") in [str(w) for w in result.warnings]
+    assert validate([tmp_path / "h1.xlsx"], as_of=date(2026, 1, 15)).errors == []
+
+
+def test_prorate_leaves_an_adjusted_target_as_management_typed_it(tmp_path):
+    source = write(tmp_path / "in.xlsx", [kpi("S-01"), kpi("S-02", parent_id=None, tolerance=50.0,
+                                                           direction=core.MAINTAIN, baseline=None, target=1200.0)],
+                   monthly("S-01", [100.0] * 12) + monthly("S-02", [100.0] * 12),
+                   [decide("S-01", "adjust", 800.0), decide("S-02", "keep")])
+    result = rollover(source, tmp_path / "out.xlsx", start=date(2026, 1, 1), deadline=date(2026, 7, 2),
+                      prorate=True)
+    new = by_id(read_workbook(tmp_path / "out.xlsx"))
+    assert new["S-01"].target == 800.0 and new["S-01"].baseline == pytest.approx(600.0)
+    assert (new["S-02"].target, new["S-02"].tolerance) == (pytest.approx(600.0), pytest.approx(25.0))
+    assert [w.code for w in result.warnings] == ["KPX704", "KPX709", "KPX709"]
+
+
+def test_a_year_after_a_leap_year_is_the_same_length(tmp_path):
+    kpis = [kpi("S-01", start=date(2024, 1, 1), deadline=date(2024, 12, 31))]
+    measurements = [MeasurementRecord("S-01", date(2024, m, 28), 100.0) for m in range(1, 13)]
+    source = write(tmp_path / "in.xlsx", kpis, measurements, [decide("S-01", "keep")])
+    result = rollover(source, tmp_path / "out.xlsx")
+    assert by_id(read_workbook(tmp_path / "out.xlsx"))["S-01"].target == 1300.0
+    assert [w.code for w in result.warnings] == []
+
+
+def test_a_period_of_other_length_in_days_is_refused_too(tmp_path):
+    kpis = [kpi("S-01", start=date(2025, 3, 1), deadline=date(2025, 3, 15), frequency=None)]
+    source = write(tmp_path / "in.xlsx", kpis, [MeasurementRecord("S-01", date(2025, 3, 10), 500.0)],
+                   [decide("S-01", "keep")])
+    assert "KPX735: KPI S-01 adds up over its period (sum): its target 1300 and baseline 500 are for 14 days " \
+           "(2025-03-01 to 2025-03-15), but the new period has 30 days" in \
+           _fails(source, tmp_path, RolloverRefused, deadline=date(2025, 4, 15))
+
+
+# ------------------------------------------------------------------ close of period
+
+def test_a_final_actual_missing_the_last_month_warns(tmp_path):
+    source = write(tmp_path / "in.xlsx", [kpi("S-01"), kpi("S-02", aggregation=core.LAST, frequency="quarterly")],
+                   monthly("S-01", [100.0] * 11) + monthly("S-02", [1000.0 + i for i in range(9)]),
+                   [decide("S-01", "keep"), decide("S-02", "keep")])
+    result = rollover(source, tmp_path / "out.xlsx")
+    assert [str(w) for w in result.warnings] == [
+        f"{source}:KPIs!A2: warning KPX708: KPI S-01's final actual 1100, its new baseline, has no measurement for 1 "
+        f"of 12 monthly period(s) up to 2025-12-31: 2025-12; it is the sum of the other 11; enter the missing values "
+        f"and roll over again, or correct the new baseline",
+        f"{source}:KPIs!A3: warning KPX708: KPI S-02's final actual 1008, its new baseline, has no measurement for 1 "
+        f"of 4 quarterly period(s) up to 2025-12-31: 2025-Q4; it is the last of the other 3; enter the missing "
+        f"values and roll over again, or correct the new baseline",
+    ]
+    assert by_id(read_workbook(tmp_path / "out.xlsx"))["S-01"].baseline == 1100.0
+
+
+def test_a_complete_year_gives_no_missing_period_warning(rolled):
+    result, _ = rolled
+    assert "KPX708" not in [w.code for w in result.warnings]
+
+
+# ------------------------------------------------------------------ the cascade (--departments)
+
+def _cascade_inputs(tmp_path: Path) -> tuple[Path, Path]:
+    """Write a management workbook (H-1 retired, H-2 re-targeted, H-3 kept) and two department workbooks."""
+    high = dict(level="high", parent_id=None, department="Ledelse", weight=None, aggregation=core.LAST,
+                baseline=100.0, target=200.0, frequency="yearly")
+    management = write(tmp_path / "ledelse.xlsx", [kpi("H-1", name="Vækst", **high), kpi("H-2", name="Tilfredshed",
+                                                   **high), kpi("H-3", name="Kvalitet", **high)],
+                       [MeasurementRecord(k, date(2025, 12, 31), 150.0) for k in ("H-1", "H-2", "H-3")],
+                       [decide("H-1", "retire"), decide("H-2", "adjust", 250.0), decide("H-3", "keep")],
+                       language="da", department="Ledelse")
+    folder = tmp_path / "afdelinger"
+    folder.mkdir()
+    write(folder / "salg.xlsx", [kpi("S-1", parent_id="H-1"), kpi("S-2", parent_id="h-2"), kpi("S-3", parent_id="H-3")],
+          monthly("S-1", [100.0] * 12) + monthly("S-2", [100.0] * 12) + monthly("S-3", [100.0] * 12),
+          [decide("S-1", "keep"), decide("S-2", "keep"), decide("S-3", "keep")], language="da", department="Salg")
+    write(folder / "service.xlsx", [kpi("C-1", parent_id="H-3", department="Service")], monthly("C-1", [100.0] * 12),
+          [decide("C-1", "keep")], language="en", department="Service")
+    return management, folder
+
+
+def test_rollover_with_departments_flags_children_in_their_next_workbooks(tmp_path):
+    from kpixl.rollover import rollover_cascade
+
+    management, folder = _cascade_inputs(tmp_path)
+    hashes = {p: sha256(p) for p in [management, *folder.iterdir()]}
+    result = rollover_cascade(management, tmp_path / "ledelse-2026.xlsx", folder, tmp_path / "next-dep")
+    assert {p: sha256(p) for p in hashes} == hashes
+    sales = read_workbook(tmp_path / "next-dep" / "salg.xlsx")
+    notes = {e.kpi_id: e.notes for e in sales.evaluations}
+    assert notes == {
+        "S-1": "Den overordnede KPI H-1 (Vækst) blev udfaset ved virksomhedens rollover (ledelse.xlsx); giv denne KPI "
+               "et andet overordnet KPI-ID, eller udfas den.",
+        "S-2": "Den overordnede KPI H-2 (Tilfredshed) har fået nyt mål, 200 -> 250 (virksomhedens rollover, "
+               "ledelse.xlsx); tjek at denne KPI's mål stadig understøtter det.",
+        "S-3": None}
+    assert all(e.decision is None for e in sales.evaluations)
+    service = read_workbook(tmp_path / "next-dep" / "service.xlsx")
+    assert [(e.kpi_id, e.notes) for e in service.evaluations] == [("C-1", None)]
+    assert [k.kpi_id for k in read_workbook(tmp_path / "ledelse-2026.xlsx").kpis] == ["H-2", "H-3"]
+    sales_in = folder / "salg.xlsx"
+    assert [str(w) for w in result.warnings] == [
+        f"{management}:KPI'er!A3: warning KPX704: KPI H-2 har en ny målværdi 250 (var 200); tjek, at dens "
+        f"SMART-tekster (Specifik, Opnåelig) ikke stadig nævner den gamle",
+        f"{sales_in}:KPI'er!A2: warning KPX710: KPI S-1: Den overordnede KPI H-1 (Vækst) blev udfaset ved "
+        f"virksomhedens rollover (ledelse.xlsx); giv denne KPI et andet Overordnet KPI-ID, eller udfas den. Noten står "
+        f"på arket Evaluering i dens næste projektmappe.",
+        f"{sales_in}:KPI'er!A3: warning KPX711: KPI S-2: Den overordnede KPI H-2 (Tilfredshed) har fået ny "
+        f"målværdi, 200 -> 250 (virksomhedens rollover, ledelse.xlsx); tjek, at denne KPI's målværdi stadig "
+        f"understøtter den. Noten står på arket Evaluering i dens næste projektmappe.",
+    ]
+    assert validate([tmp_path / "next-dep", tmp_path / "ledelse-2026.xlsx"], as_of=date(2026, 1, 15)).errors == []
+
+
+def test_rollover_with_departments_writes_nothing_when_one_workbook_fails(tmp_path):
+    from kpixl.rollover import rollover_cascade
+
+    management, folder = _cascade_inputs(tmp_path)
+    write(folder / "zz-bad.xlsx", [kpi("Z-1", aggregation=core.LAST, target=1234.0, parent_id="H-3")],
+          monthly("Z-1", [1300.0]), [decide("Z-1", "keep")], department="Z")
+    with pytest.raises(RolloverRefused) as caught:
+        rollover_cascade(management, tmp_path / "ledelse-2026.xlsx", folder, tmp_path / "out")
+    assert str(caught.value).startswith(f"{folder / 'zz-bad.xlsx'}:Evaluation!E2: error KPX732: KPI Z-1")
+    assert not (tmp_path / "out").exists() and not (tmp_path / "ledelse-2026.xlsx").exists()
+
+
+def test_rollover_with_departments_skips_the_management_workbook_in_the_folder_and_says_so(tmp_path):
+    from kpixl.rollover import rollover_cascade
+
+    management, folder = _cascade_inputs(tmp_path)
+    inside = folder / "ledelse.xlsx"
+    inside.write_bytes(management.read_bytes())
+    (folder / "budget.csv").write_text("a;b\n", encoding="utf-8")
+    result = rollover_cascade(inside, tmp_path / "ledelse-2026.xlsx", folder, tmp_path / "out")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["salg.xlsx", "service.xlsx"]
+    assert [f.code for f in result.skipped] == ["KPX134", "KPX712"]
+    assert str(result.skipped[1]) == (f"{inside}: warning KPX712: is the management workbook, so it is rolled over "
+                                      f"once, into the management output")
+    assert str(folder / "budget.csv") in str(result.skipped[0])
+
+
+def test_rollover_with_departments_refuses_the_input_folder_as_output(tmp_path):
+    from kpixl.rollover import rollover_cascade
+
+    management, folder = _cascade_inputs(tmp_path)
+    with pytest.raises(OutputError) as caught:
+        rollover_cascade(management, tmp_path / "x.xlsx", folder, folder)
+    assert str(caught.value) == (f"{folder}: is the folder of the department workbooks; give another folder for "
+                                 f"their next workbooks")
+
+
+def test_every_rollover_finding_has_danish_words(tmp_path):
+    """Run the English cases of this module's findings through the Danish catalogue: none is left English."""
+    from kpixl import danish
+
+    source = write(tmp_path / "in.xlsx", [kpi("S-01"), kpi("S-02", aggregation=core.LAST, target=1234.0),
+                                          kpi("S-03", aggregation=core.LAST, frequency="quarterly", baseline=10.0,
+                                              target=20.0),
+                                          kpi("S-04", direction=core.DECREASE, aggregation=core.LAST, baseline=24.0,
+                                              target=8.0)],
+                   monthly("S-01", [100.0] * 11) + monthly("S-02", [1300.0]) + monthly("S-04", [6.0]),
+                   [decide("S-01", "keep", 1500.0), decide("S-02", None), decide("S-03", "adjust", 30.0),
+                    decide("S-04", "keep")], language="da")
+    with pytest.raises(RolloverRefused) as caught:
+        rollover(source, tmp_path / "out.xlsx", deadline=date(2026, 6, 30))
+    warnings = rollover(write(tmp_path / "ok.xlsx", [kpi("S-01"), kpi("S-03", aggregation=core.LAST, baseline=10.0,
+                                                                   target=20.0)],
+                              monthly("S-01", [100.0] * 11), [decide("S-01", None), decide("S-03", "adjust", 30.0)],
+                              language="da"),
+                        tmp_path / "ok-next.xlsx", deadline=date(2026, 6, 30), prorate=True).warnings
+    findings = caught.value.findings + warnings
+    assert {f.code for f in findings} >= {"KPX701", "KPX703", "KPX704", "KPX708", "KPX709", "KPX732", "KPX735"}
+    english = [f for f in findings if " the " in f.message or " its " in f.message]
+    assert english == []

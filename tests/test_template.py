@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import shutil
 import random
 import re
 import zipfile
@@ -276,8 +277,9 @@ def test_dashboard_charts_attainment_and_actual_as_percent_of_plan(tmp_path, lan
                     f"{sheet}!${letter['attainment']}$6:${letter['attainment']}$16")],
         "value_format": "0%", "value_min": 0.0, "category_axis_crosses_at": None, "plots_hidden_cells": False}
     assert chart_summary(vs_plan) == {
-        "title": "Actual as % of plan" if language == "en" else "Faktisk i % af plan", "direction": "bar",
-        "series": [("Actual / plan" if language == "en" else "Faktisk / plan", ids,
+        "title": "Against plan (right is better)" if language == "en" else "I forhold til plan (højre er bedre)",
+        "direction": "bar",
+        "series": [("Against plan" if language == "en" else "I forhold til plan", ids,
                     f"{sheet}!${letter['calc_vs_plan']}$6:${letter['calc_vs_plan']}$16")],
         # Bars grow from the 100% line, left when short of plan, right when beyond.
         "value_format": "0%", "value_min": None, "category_axis_crosses_at": 1.0, "plots_hidden_cells": True}
@@ -292,12 +294,14 @@ def test_dashboard_charts_attainment_and_actual_as_percent_of_plan(tmp_path, lan
     assert cell.value.count("NA()") == 2 and '""' not in cell.value
 
 
-def test_actual_as_percent_of_plan_formula_reads_the_kpis_row():
+def test_against_plan_formula_reads_the_kpis_row_and_its_direction():
     made = formulas.dashboard_formulas("xlwings", "en", first_data_row=6)["calc_vs_plan"]
     a, p = "INDEX(KPIs[[Actual]],ROW()-5)", "INDEX(KPIs[[Plan]],ROW()-5)"
-    assert made == f"=IF(AND(ISNUMBER({a}),ISNUMBER({p})),IF({p}>0,{a}/{p},NA()),NA())"
+    d = "INDEX(KPIs[[(calc) Direction]],ROW()-5)"
+    assert made == (f"=IF(AND(ISNUMBER({a}),ISNUMBER({p})),IF({p}>0,IF({d}=\"decrease\",2-{a}/{p},"
+                    f"IF({d}=\"maintain\",1-ABS({a}/{p}-1),{a}/{p})),NA()),NA())")
     assert formulas.dashboard_formulas("native", "da", first_data_row=6)["calc_vs_plan"] == \
-        made.replace("[[Actual]]", "[[Faktisk]]")
+        made.replace("[[Actual]]", "[[Faktisk]]").replace("[[(calc) Direction]]", "[[(beregn) Retning]]")
 
 
 def test_notes_and_smart_texts_wrap_in_wide_columns_and_prefilled_rows_grow(tmp_path):
@@ -502,8 +506,8 @@ def test_measurements_used_is_a_named_cell_on_the_lists_sheet(blank):
     for language in schema.LANGUAGES:
         wb = blank[language, "native"]
         ref = wb.defined_names[formulas.MEASUREMENTS_USED].attr_text
-        assert ref == f"{schema.SHEET_LISTS[language]}!$K$3"
-        cell = wb[schema.SHEET_LISTS[language]]["K3"]
+        assert ref == f"{schema.SHEET_LISTS[language]}!$L$3"
+        cell = wb[schema.SHEET_LISTS[language]]["L3"]
         assert cell.value == formulas.measurements_used_formula(language).replace("AGGREGATE", "_xlfn.AGGREGATE")
         assert cell.protection.locked is True
 
@@ -516,8 +520,9 @@ def percent_rules(ws) -> list[tuple[str, str]]:
     for cf in ws.conditional_formatting:
         for rule in cf.rules:
             if rule.type == "expression" and rule.dxf is not None and rule.dxf.numFmt is not None:
-                assert rule.dxf.numFmt.formatCode == schema.PCT
-                found.append((str(cf.sqref), rule.formula[0]))
+                assert rule.dxf.numFmt.formatCode in (schema.PCT, schema.COUNT)
+                if rule.dxf.numFmt.formatCode == schema.PCT:
+                    found.append((str(cf.sqref), rule.formula[0]))
     return found
 
 
@@ -621,6 +626,10 @@ def test_cli_measurement_rows_sizes_the_measurements_table(tmp_path):
     result = runner.invoke(cli, ["template", str(out), "--measurement-rows", "1200"], prog_name="kpixl")
     assert result.exit_code == 0, result.output
     assert len(table_rows(openpyxl.load_workbook(out), "Measurements")[1]) == 1200
+    # Native is the default formula mode (spec revision of 2026-11-29), in the CLI and the library.
+    assert openpyxl.load_workbook(out).defined_names[schema.NAME_FORMULAS].attr_text == '"native"'
+    write_template(tmp_path / "lib.xlsx")
+    assert openpyxl.load_workbook(tmp_path / "lib.xlsx").defined_names[schema.NAME_FORMULAS].attr_text == '"native"'
     default = runner.invoke(cli, ["template", str(tmp_path / "d.xlsx"), "--rows", "55"], prog_name="kpixl")
     assert default.exit_code == 0, default.output
     assert len(table_rows(openpyxl.load_workbook(tmp_path / "d.xlsx"), "Measurements")[1]) == 3300
@@ -649,6 +658,10 @@ def test_workbook_doc_names_every_column_unit_and_the_used_rows_formula():
 def masked_members(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as z:
         members = {name: z.read(name) for name in z.namelist()}
+    # The As of cell (=TODAY()) caches the day the file was written.
+    for name in members:
+        if name.startswith("xl/worksheets/"):
+            members[name] = re.sub(rb"<f>TODAY\(\)</f><v>\d+</v>", b"<f>TODAY()</f><v/>", members[name])
     members["docProps/core.xml"] = re.sub(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>", b"<date/>",
                                           members["docProps/core.xml"])
     return members
@@ -718,8 +731,8 @@ def test_native_workbook_recalculated_by_libreoffice_equals_the_core(tmp_path, r
     # Small Measurements tables keep the soffice run short; the gaps case below is large.
     paths = [write_template(tmp_path / f"native-{lang}.xlsx", language=lang, formulas="native", kpis=k,
                             measurements=m, as_of=a, measurement_rows=500) for lang, (k, m, a) in cases.items()]
-    paths.append(write_template(tmp_path / "udf-en.xlsx", kpis=cases["en"][0], measurements=cases["en"][1],
-                                as_of=cases["en"][2], measurement_rows=500))
+    paths.append(write_template(tmp_path / "udf-en.xlsx", formulas="xlwings", kpis=cases["en"][0],
+                                measurements=cases["en"][1], as_of=cases["en"][2], measurement_rows=500))
     # Measurements typed far down a large table, after blank rows, still count.
     gap_kpis = [KpiRecord("G1", direction=core.INCREASE, aggregation=core.SUM, target=100.0,
                           start=date(2026, 1, 1), deadline=date(2026, 12, 31))]
@@ -731,7 +744,7 @@ def test_native_workbook_recalculated_by_libreoffice_equals_the_core(tmp_path, r
                                 measurements=gap_measurements, as_of=date(2026, 6, 30), measurement_rows=2600))
     recalculated = recalc(*paths)
     gaps = openpyxl.load_workbook(recalculated.pop(), data_only=True)
-    assert gaps["Lists"]["K3"].value == 2500
+    assert gaps["Lists"]["L3"].value == 2500
     headers, rows = table_rows(gaps, "KPIs")
     assert rows[0][headers.index("Actual")] == 12.0
     for (lang, (kpis, measurements, as_of)), path in zip(cases.items(), recalculated):
@@ -739,7 +752,7 @@ def test_native_workbook_recalculated_by_libreoffice_equals_the_core(tmp_path, r
         starts = {k.kpi_id: k.start for k in kpis}
         counted = [i for i, m in enumerate(measurements, start=1)
                    if m.period_end <= as_of and (starts[m.kpi_id] is None or m.period_end >= starts[m.kpi_id])]
-        assert wb[schema.SHEET_LISTS[lang]]["K3"].value == max(counted)
+        assert wb[schema.SHEET_LISTS[lang]]["L3"].value == max(counted)
         headers, rows = table_rows(wb, "KPIs")
         by_key = {schema.KPIS.header_lookup()[schema.normalise_header(h)].key: i for i, h in enumerate(headers)}
         compared = 0
@@ -765,17 +778,76 @@ def test_native_workbook_recalculated_by_libreoffice_equals_the_core(tmp_path, r
             assert dash[0] == kpi_row[0] or (dash[0] in (None, "") and kpi_row[0] is None)
             assert close(kpi_row[by_key["attainment"]] if kpi_row[0] else None, dash[6]) or \
                 str(dash[6]).startswith("#VALUE!")
-            # The chart's Actual / Plan: a number only with a numeric actual and a plan above 0.
+            # The chart's actual against plan (core.against_plan, right is better): a number only
+            # with a numeric actual and a plan above 0.
             actual, plan = kpi_row[by_key["actual"]], kpi_row[by_key["plan"]]
             if isinstance(actual, (int, float)) and isinstance(plan, (int, float)) and plan > 0:
-                assert close(actual / plan, dash[ratio_col]), (kpi_row[0], actual, plan, dash[ratio_col])
+                direction = core.parse_direction(kpi_row[by_key["direction"]])
+                assert close(core.against_plan(actual, plan, direction), dash[ratio_col]), \
+                    (kpi_row[0], actual, plan, dash[ratio_col])
                 ratios["number"] += 1
+                ratios[direction] = ratios.get(direction, 0) + 1
             else:
                 assert dash[ratio_col] == "#N/A", (kpi_row[0], actual, plan, dash[ratio_col])
                 ratios["#N/A"] += 1
         assert ratios["number"] >= 10 and ratios["#N/A"] >= 5, ratios
+        assert ratios.get(core.DECREASE) and ratios.get(core.MAINTAIN), ratios
     udf = openpyxl.load_workbook(recalculated[-1], data_only=True)
     headers, rows = table_rows(udf, "KPIs")
     # Without the add-in the UDF cells are #NAME?, while trend and forecast still compute.
     assert rows[0][headers.index("Actual")] == "#NAME?"
     assert rows[0][headers.index("(calc) Trend")] in {core.word("trend", t, "en") for t in core.VOCABULARIES["trend"]}
+
+
+# ------------------------------------------------------------ the template at its own limits
+
+def test_the_largest_template_passes_validate_and_the_bomb_guard_still_catches_a_larger_one(tmp_path):
+    from kpixl import reader
+    from kpixl.errors import WorkbookError
+    from kpixl.template import MEASUREMENT_ROWS_LIMIT
+    from kpixl.validate import validate
+
+    # The largest sizes the CLI allows (--rows 5000 --measurement-rows 100000).
+    largest = write_template(tmp_path / "largest.xlsx", rows=5000, measurement_rows=MEASUREMENT_ROWS_LIMIT)
+    with zipfile.ZipFile(largest) as z:
+        unpacked = sum(info.file_size for info in z.infolist())
+        measurements = z.read("xl/tables/table2.xml").decode()
+    last_col = openpyxl.utils.get_column_letter(len(schema.MEASUREMENTS.columns))
+    assert f'ref="A1:{last_col}{MEASUREMENT_ROWS_LIMIT + 1}"' in measurements
+    # Calibrated: kpixl's largest output sits well inside the guard, not at its edge.
+    assert 0.5 * reader.MAX_TOTAL_UNCOMPRESSED < unpacked < 0.8 * reader.MAX_TOTAL_UNCOMPRESSED
+    report = validate([largest])
+    assert [str(f) for f in report.errors] == []
+    # A file half as large again (its biggest sheet packed in twice) is a bomb: KPX111.
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(largest) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED,
+                                                              compresslevel=1) as target:
+        for info in source.infolist():
+            with source.open(info) as src, target.open(info.filename, "w") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+        with source.open("xl/worksheets/sheet3.xml") as src, target.open("xl/media/padding.xml", "w") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+    with pytest.raises(WorkbookError) as info:
+        reader.read_workbook(bomb)
+    assert info.value.code == "KPX111"
+    assert "possible decompression bomb" in str(info.value)
+
+
+def test_kpi_id_columns_are_text_and_numbers_read_the_same_in_excel_and_libreoffice(tmp_path):
+    path = write_template(tmp_path / "ids.xlsx", examples=True)
+    wb = openpyxl.load_workbook(path)
+    for table, key in ((schema.KPIS, "kpi_id"), (schema.KPIS, "parent_id"), (schema.MEASUREMENTS, "kpi_id"),
+                       (schema.EVALUATION, "kpi_id")):
+        col = table.columns.index(table.column(key)) + 1
+        for row in (2, 3, 40):
+            assert wb[table.sheet("en")].cell(row, col).number_format == "@", (table.name, key, row)
+    # No "#,##0.##" (Excel shows 13,200,000. with a trailing point) anywhere in the styles.
+    with zipfile.ZipFile(path) as z:
+        styles = z.read("xl/styles.xml").decode()
+    assert 'formatCode="#,##0.##"' not in styles and 'formatCode="#,##0.00##"' in styles
+    # Count units switch the same cells to whole numbers, like the percent units do.
+    counts = [rule for cf in wb["KPIs"].conditional_formatting for rule in cf.rules
+              if rule.dxf is not None and rule.dxf.numFmt is not None and rule.dxf.numFmt.formatCode == "#,##0"]
+    assert len(counts) == 1 and "Lists!$J$3:$J$" in counts[0].formula[0]
+    lists = wb[schema.SHEET_LISTS["en"]]
+    assert {"count", "leads", "antal"} <= {lists.cell(r, 10).value for r in range(3, 40)}
