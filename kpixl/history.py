@@ -394,14 +394,15 @@ def write_changes(workbook, sheet, company: Consolidation, formats: dict, langua
     row += 2
     for c, head in enumerate((say("department", lang), say("changed", lang), say("worse", lang),
                               say("better", lang))):
-        sheet.write_string(row, c, head, formats["header"])
+        sheet.write_string(row, c, head, formats["header_num" if c else "header"])  # numbers' heads to the right
     counts = history.change_counts()
     for department, changed, worse, better in counts:
         row += 1
-        bold = formats["bold"] if department is None else None
-        sheet.write_string(row, 0, say("company", lang) if department is None else str(department), bold)
+        total = department is None
+        name = say("company", lang) if total else str(department)
+        sheet.write_string(row, 0, name, formats["bold"] if total else None)
         for c, value in enumerate((changed, worse, better), start=1):
-            sheet.write_number(row, c, value, bold)
+            sheet.write_number(row, c, value, formats["bold_int"] if total else None)
     row += 2
     changes = history.changes()
     if not changes:
@@ -413,7 +414,7 @@ def write_changes(workbook, sheet, company: Consolidation, formats: dict, langua
              say("attainment_on", lang, day=as_of), say("name", lang))
     sheet.set_row(row, 30)
     for c, head in enumerate(heads):
-        sheet.write_string(row, c, head, formats["header"])
+        sheet.write_string(row, c, head, formats["header_num" if c in (4, 5) else "header"])
     for change in changes:
         row += 1
         line = change.line
