@@ -43,10 +43,10 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from kpixl import core, danish, isolation
 from kpixl import history as _history
-from kpixl.errors import DefinitionError, KpixlError, OutputError, ValidationFailed
+from kpixl.errors import DefinitionError, KpixlError, ValidationFailed
 from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, Finding, FindingsView, KpiRecord, MeasurementRecord,
                          Place, left_out_summary)
-from kpixl.output import atomic_output, check_output
+from kpixl.output import atomic_output, check_output, folder_targets
 # One palette and one list of percent units for every workbook kpixl writes.
 from kpixl.template import HEADER_FILL, PERCENT_UNITS
 from kpixl.template import STATUS_COLOURS as _STATUS_COLOURS
@@ -1419,16 +1419,8 @@ def _csv_targets(csv_dir: Path | str | None, force: bool, inputs: Sequence[Path]
     """Return (table, path) of each CSV file, refusing existing files without force before any work."""
     if csv_dir is None:
         return []
-    folder = Path(csv_dir)
-    if folder.exists() and not folder.is_dir():
-        raise OutputError(f"{folder}: is a file; give a folder for --csv")
-    targets = [(table, folder / spec[2]) for table, spec in TABLES.items()]
-    if folder.exists():
-        for _, path in targets:
-            check_output(path, force=force, inputs=inputs)
-    elif not folder.parent.exists() and str(folder.parent) not in ("", "."):
-        raise OutputError(f"{folder}: the folder {folder.parent} does not exist; create it first")
-    return targets
+    return folder_targets(csv_dir, [(table, spec[2]) for table, spec in TABLES.items()], "--csv", force=force,
+                          inputs=inputs)
 
 
 __all__ = ["consolidate", "ConsolidationResult", "Consolidation", "Source", "KpiLine", "MeasurementRows",

@@ -124,21 +124,12 @@ def parquet_targets(folder: Path | str | None, tables: Sequence[str], *, force: 
 
     No folder gives none. Checked before any work, as the CSV folder is.
     """
-    from kpixl.errors import OutputError
-    from kpixl.output import check_output
+    from kpixl.output import folder_targets
 
     if folder is None:
         return []
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise OutputError(f"{folder}: is a file; give a folder for --parquet")
-    targets = [(table, folder / parquet_name(table)) for table in tables]
-    if folder.exists():
-        for _, path in targets:
-            check_output(path, force=force, inputs=inputs)
-    elif not folder.parent.exists() and str(folder.parent) not in ("", "."):
-        raise OutputError(f"{folder}: the folder {folder.parent} does not exist; create it first")
-    return targets
+    return folder_targets(folder, [(table, parquet_name(table)) for table in tables], "--parquet", force=force,
+                          inputs=inputs)
 
 
 __all__ = ["json_document", "json_value", "write_parquet_table", "parquet_targets", "parquet_name", "JSON_TABLES",
