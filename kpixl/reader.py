@@ -1018,7 +1018,7 @@ def _input_columns(table: schema.Table, info: TableInfo) -> set[int]:
         left = parse_ref(info.ref)[1]
     except ValueError:
         return set()
-    lookup = _header_lookup(table)
+    lookup = table.by_header
     result = set()
     for offset, header in enumerate(info.columns):
         column = lookup.get(schema.normalise_header(header))
@@ -1318,7 +1318,7 @@ class _Reader:
         by key of each column read); computed and helper columns are left out.
         """
         sheet = info.sheet
-        lookup = _header_lookup(table)
+        lookup = table.by_header
         mapping: dict[int, schema.Column] = {}
         extras: dict[int, str] = {}
         seen: dict[str, int] = {}
@@ -1445,7 +1445,7 @@ class _Reader:
             # Only an error or a formula without a value: name that cell.
             left = parse_ref(info.ref)[1]
             offsets = {schema.normalise_header(h): n for n, h in enumerate(info.columns)}
-            lookup = _header_lookup(table)
+            lookup = table.by_header
             for header, offset in offsets.items():
                 found = lookup.get(header)
                 if found is not None and found.key in bad_cells:
@@ -1515,7 +1515,7 @@ class _Reader:
         values: dict[str, Any] = {}
         ok = True
         errors_in: set[str] = set()
-        by_key = _columns_by_key(table)
+        by_key = table.by_key
         for key, value in raw.items():
             column = by_key[key]
             ref = cells[key]
@@ -1538,7 +1538,7 @@ class _Reader:
                 values[key] = None
                 errors_in.add(key)
                 ok = False
-        for column in _required_columns(table):
+        for column in table.required_columns:
             if column.key not in missing_keys and column.key not in errors_in \
                     and column.key in cells and values.get(column.key) is None:
                 self.finding(E_REQUIRED, ERROR, f"{_nice_label(column.en)} is blank; {_required_hint(column)}",
@@ -1711,7 +1711,7 @@ def _typed_fast_columns(mapping: dict[int, schema.Column], numbers: list[int],
 def _fast_record_rows(table: schema.Table, values: dict[str, list[Any]], height: int) -> list[int] | None:
     """Return the indexes of the rows with a row key; None when a row needs a finding (the exact reader words it)."""
     keys = [k for k in table.row_keys if k in values]
-    required = [c.key for c in _required_columns(table) if c.key in values]
+    required = [c.key for c in table.required_columns if c.key in values]
     nothing = (None,) * len(keys)
     rows = [i for i, key_values in enumerate(zip(*(values[k] for k in keys))) if key_values != nothing]
     if len(rows) < height and _values_outside(values, rows):
@@ -1793,20 +1793,10 @@ def _typed_column(column: schema.Column, array: Any) -> list[Any] | None:
         if kind == "text":
             return stripped
         vocabulary = column.vocabulary or ""
-        known = _VOCABULARY_CACHE.setdefault(vocabulary, {})
-        result = []
-        for word in stripped:
-            if word is not None:
-                canon = known.get(word)
-                if canon is None:
-                    try:
-                        canon = known[word] = (schema.parse_decision(word) if vocabulary == "decision"
-                                               else core.parse_word(vocabulary, word))
-                    except DefinitionError:
-                        return None
-                word = canon
-            result.append(word)
-        return result
+        try:
+            return [None if word is None else _canonical_word(vocabulary, word) for word in stripped]
+        except DefinitionError:
+            return None
     if kind == "number":
         if type_name != "double":
             return None
@@ -1823,37 +1813,10 @@ def _typed_column(column: schema.Column, array: Any) -> list[Any] | None:
     return None
 
 
-# vocabulary -> typed word -> canonical value; words are few, so parsing each once is enough.
-_VOCABULARY_CACHE: dict[str, dict[str, str | None]] = {}
-
-
-# Per table, keyed by its name: hashing a Table dataclass (all its columns) per row is slow.
-_BY_KEY: dict[str, dict[str, schema.Column]] = {}
-_REQUIRED: dict[str, tuple[schema.Column, ...]] = {}
-
-
-_LOOKUPS: dict[str, dict[str, schema.Column]] = {}
-
-
-def _header_lookup(table: schema.Table) -> dict[str, schema.Column]:
-    found = _LOOKUPS.get(table.name)
-    if found is None:
-        found = _LOOKUPS[table.name] = table.header_lookup()
-    return found
-
-
-def _columns_by_key(table: schema.Table) -> dict[str, schema.Column]:
-    found = _BY_KEY.get(table.name)
-    if found is None:
-        found = _BY_KEY[table.name] = {c.key: c for c in table.columns}
-    return found
-
-
-def _required_columns(table: schema.Table) -> tuple[schema.Column, ...]:
-    found = _REQUIRED.get(table.name)
-    if found is None:
-        found = _REQUIRED[table.name] = tuple(c for c in table.input_columns if c.required)
-    return found
+@functools.lru_cache(maxsize=1024)
+def _canonical_word(vocabulary: str, word: str) -> str | None:
+    """Return the canonical value of a vocabulary word (words are few: each is parsed once); raise DefinitionError."""
+    return schema.parse_decision(word) if vocabulary == "decision" else core.parse_word(vocabulary, word)
 
 
 class _CellFinding(Exception):
