@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 import subprocess
 import sys
@@ -18,6 +19,10 @@ from kpixl.reader import (date_text_meanings, expand_paths, interpret_number_tex
                           read_workbook)
 
 import workbooks as W
+
+# The modules a test patches: a name is looked up in the module that uses it.
+prechecks = importlib.import_module("kpixl.reader.prechecks")
+engines = importlib.import_module("kpixl.reader.engines")
 
 
 def codes(workbook) -> list[str]:
@@ -269,7 +274,7 @@ def test_unreadable_for_permissions(tmp_path, valid, monkeypatch):
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(reader, "open", denied, raising=False)
+    monkeypatch.setattr(prechecks, "open", denied, raising=False)
     assert "permission denied" in str(fails(valid, "KPX103"))
 
 
@@ -354,7 +359,7 @@ def test_decompression_bomb_by_ratio(tmp_path, valid):
 
 
 def test_decompression_bomb_by_total_size(tmp_path, valid, monkeypatch):
-    monkeypatch.setattr(reader, "MAX_TOTAL_UNCOMPRESSED", 10_000)
+    monkeypatch.setattr(prechecks, "MAX_TOTAL_UNCOMPRESSED", 10_000)
     fails(valid, "KPX111")
 
 
@@ -528,13 +533,13 @@ def _read_both_ways(path: Path, monkeypatch) -> tuple:
     """Return (fast read, exact read, tables the fast path read) of ``path``, each with validate's findings too.
 
     The reader takes the fast column-by-column path (``_Reader._read_rows_fast``) when
-    fastexcel is importable; with ``reader.fastexcel`` set to None it reads every table
+    fastexcel is importable; with ``engines.fastexcel`` set to None it reads every table
     cell by cell with python-calamine.
     """
     from kpixl.validate import check_workbook
 
     fast_tables: list[str] = []
-    real = reader._Reader._read_rows_fast
+    real = engines._Reader._read_rows_fast
 
     def spy(self, table, *args, **kwargs):
         done = real(self, table, *args, **kwargs)
@@ -543,11 +548,11 @@ def _read_both_ways(path: Path, monkeypatch) -> tuple:
         return done
 
     with monkeypatch.context() as patch:
-        patch.setattr(reader._Reader, "_read_rows_fast", spy)
+        patch.setattr(engines._Reader, "_read_rows_fast", spy)
         fast = check_workbook(path, W.AS_OF)
     with monkeypatch.context() as patch:
-        patch.setattr(reader, "fastexcel", None)
-        patch.setattr(reader._Reader, "_read_rows_fast", spy)
+        patch.setattr(engines, "fastexcel", None)
+        patch.setattr(engines._Reader, "_read_rows_fast", spy)
         fast_count = len(fast_tables)
         exact = check_workbook(path, W.AS_OF)
         assert len(fast_tables) == fast_count, "the exact read still used fastexcel"
@@ -757,7 +762,7 @@ def test_keyless_values_are_named_by_both_readers(tmp_path, monkeypatch):
     W.write_workbook(path, measurements=W.default_measurements() + [{"entered_by": "Anna"}] + [
         W.measurement_row(period_end=date(2026, 4, 30))])
     fast = read_workbook(path)
-    monkeypatch.setattr(reader._Reader, "_read_rows_fast", lambda *args: False)
+    monkeypatch.setattr(engines._Reader, "_read_rows_fast", lambda *args: False)
     exact = read_workbook(path)
     assert [str(f) for f in fast.findings] == [str(f) for f in exact.findings] == [
         f"{path}:Measurements!D5: warning KPX137: row 5 of the Measurements table has a value here but no KPI ID, "
