@@ -353,6 +353,20 @@ def test_missing_measurements_and_evaluation_tables(tmp_path):
     assert [(f.code, f.severity) for f in wb.findings] == [("KPX122", "error"), ("KPX123", "warning")]
 
 
+def test_a_prechecked_package_is_immutable(valid):
+    import dataclasses
+
+    package = reader.precheck(valid)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        package.data = b""  # type: ignore[misc]
+    for mapping in (package.parts, package.sheets, package.prefixed, package.infos):
+        with pytest.raises(TypeError):
+            mapping["xl/workbook.xml"] = b""  # type: ignore[index]
+    assert "xl/workbook.xml" in package.parts and package.sheets
+    # Reading it twice gives the same: nothing is cached into it.
+    assert read_workbook(valid, package=package) == read_workbook(valid, package=package)
+
+
 def test_decompression_bomb_by_ratio(tmp_path, valid):
     W.rezip(valid, lambda n, d: None, add={"xl/media/image1.png": b"\x00" * (3 * 1024 * 1024)})
     assert "decompression bomb" in str(fails(valid, "KPX112"))

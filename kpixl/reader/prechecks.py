@@ -15,9 +15,10 @@ import io
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping
 
 from kpixl import schema
 from kpixl.errors import WorkbookError
@@ -45,20 +46,24 @@ ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _ENTITY_RE = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _ROOT_START_RE = re.compile(rb"<[A-Za-z_]")
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
-@dataclass
+@dataclass(frozen=True)
 class Package:
-    """Hold a pre-checked package: its bytes, small XML parts, and each worksheet's XML for the cell scan."""
+    """Hold a pre-checked package, immutable: its bytes, small XML parts, and what the sheet scan found.
+
+    Built once by :func:`precheck`; the mappings are read-only views.
+    """
 
     path: str
-    names: set[str]
-    parts: dict[str, bytes]
-    sheets: dict[str, _SheetScan]
+    names: frozenset[str]
+    parts: Mapping[str, bytes]
+    sheets: Mapping[str, _SheetScan]
     data: bytes = b""  # the whole file, read once (readers and hashing reuse it)
-    prefixed: dict[str, bool] = field(default_factory=dict)
+    prefixed: Mapping[str, bool] = field(default_factory=lambda: _EMPTY)
     structure: Any = None  # (sheets, defined names, tables) once parsed
-    infos: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
+    infos: Mapping[str, zipfile.ZipInfo] = field(default_factory=lambda: _EMPTY)
 
     def scan(self, part: str, columns: Iterable[int]) -> _SheetScan:
         """Return the special input cells (no saved value, error) of worksheet ``part`` in ``columns``.
@@ -70,7 +75,7 @@ class Package:
         if found is None:
             info = self.infos.get(part)
             xml = (_unpack(self.data, info) or b"") if info is not None and self.data else b""
-            found = self.sheets[part] = _scan_special(xml, set(columns), self.prefixed.get(part, False))
+            found = _scan_special(xml, set(columns), self.prefixed.get(part, False))
         return found
 
 
@@ -174,11 +179,11 @@ def _check_zip(shown: str, handle, data: bytes) -> Package:
                                 "get a fresh copy or save it again from Excel")
     with archive:
         infos = archive.infolist()
-        names = {info.filename for info in infos}
+        names = frozenset(info.filename for info in infos)
         _check_is_xlsx(shown, names)
         _check_sizes(shown, infos)
-        pkg = Package(path=shown, names=names, parts={}, sheets={}, data=data,
-                      infos={info.filename: info for info in infos})
+        by_name = MappingProxyType({info.filename: info for info in infos})
+        parts: dict[str, bytes] = {}
         # Other parts first: the structure (workbook, relationships, tables) then names each
         # sheet's input columns, so one pass over a sheet both bounds it and finds odd input cells.
         sheets: list[zipfile.ZipInfo] = []
@@ -188,16 +193,22 @@ def _check_zip(shown: str, handle, data: bytes) -> Package:
             if info.filename.startswith("xl/worksheets/") and info.filename.count("/") == 2:
                 sheets.append(info)
             else:
-                _check_member(pkg, archive, info)
+                _check_member(shown, data, archive, info, parts)
+        pkg = Package(path=shown, names=names, parts=MappingProxyType(parts), sheets=_EMPTY, data=data,
+                      infos=by_name)
         # A worksheet the workbook points to outside xl/worksheets/*.xml is still a sheet
         # calamine will parse: check it as one too.
         for rel_type, target in _relationships(pkg, "xl/workbook.xml").values():
-            if rel_type.endswith("/worksheet") and target in pkg.infos and pkg.infos[target] not in sheets:
-                sheets.append(pkg.infos[target])
-        columns = _input_columns_by_sheet(pkg)
+            if rel_type.endswith("/worksheet") and target in by_name and by_name[target] not in sheets:
+                sheets.append(by_name[target])
+        structure, columns = _input_columns_by_sheet(pkg)
+        scans: dict[str, _SheetScan] = {}
+        prefixed: dict[str, bool] = {}
         for info in sheets:
-            _check_sheet(pkg, archive, info, columns.get(info.filename))
-        return pkg
+            prefixed[info.filename], found = _check_sheet(shown, data, archive, info, columns.get(info.filename))
+            if found is not None:
+                scans[info.filename] = found
+        return replace(pkg, sheets=MappingProxyType(scans), prefixed=MappingProxyType(prefixed), structure=structure)
 
 
 def _check_is_xlsx(shown: str, names: set[str]) -> None:
@@ -228,37 +239,37 @@ def _check_sizes(shown: str, infos: list[zipfile.ZipInfo]) -> None:
                                   f"times its packed size (limit {MAX_RATIO}:1); possible decompression bomb")
 
 
-def _input_columns_by_sheet(pkg: Package) -> dict[str, set[int]]:
-    """Read the package's structure into ``pkg.structure`` and return each sheet part's input columns.
+def _input_columns_by_sheet(pkg: Package) -> tuple[Any, dict[str, set[int]]]:
+    """Return the package's structure and each sheet part's input columns.
 
-    A structure that cannot be read leaves ``pkg.structure`` None: the reader reports it,
-    after the sheets are known to be safe.
+    A structure that cannot be read is None: the reader reports it, after the sheets
+    are known to be safe.
     """
     columns: dict[str, set[int]] = {}
     try:
-        pkg.structure = _structure(pkg)
-        for table in pkg.structure[2]:
-            table_schema = next((t for t in schema.TABLES if t.name.casefold() == table.name.casefold()), None)
-            if table_schema is not None:
-                columns.setdefault(table.sheet_part, set()).update(_input_columns(table_schema, table))
+        structure = _structure(pkg)
     except WorkbookError:
-        pkg.structure = None  # the reader reports it, after the sheets are known to be safe
-    return columns
+        return None, columns  # the reader reports it, after the sheets are known to be safe
+    for table in structure[2]:
+        table_schema = next((t for t in schema.TABLES if t.name.casefold() == table.name.casefold()), None)
+        if table_schema is not None:
+            columns.setdefault(table.sheet_part, set()).update(_input_columns(table_schema, table))
+    return structure, columns
 
 
-def _read_member(pkg: Package, archive: zipfile.ZipFile, info: zipfile.ZipInfo, reuse: bool = False):
+def _read_member(shown: str, data: bytes, archive: zipfile.ZipFile, info: zipfile.ZipInfo, reuse: bool = False):
     """Return one member unpacked whole (its size is bounded above; the CRC is checked).
 
     With ``reuse``, a deflated member is unpacked into this thread's scratch buffer (a view
     valid until the next call): fresh 10 MB buffers cost more in page faults than inflating.
     """
     try:
-        content = (_unpack_into_scratch(pkg.data, info) if reuse else _unpack(pkg.data, info)) if pkg.data else None
+        content = (_unpack_into_scratch(data, info) if reuse else _unpack(data, info)) if data else None
         return archive.read(info) if content is None else content
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError,
             zlib.error) as error:
-        _fail(pkg.path, E_CORRUPT, f"is truncated or corrupt (part {info.filename}: {error}); "
-                                   "get a fresh copy or save it again from Excel")
+        _fail(shown, E_CORRUPT, f"is truncated or corrupt (part {info.filename}: {error}); "
+                                "get a fresh copy or save it again from Excel")
 
 
 def _reject_utf16(shown: str, member: str, content) -> None:
@@ -269,23 +280,27 @@ def _reject_utf16(shown: str, member: str, content) -> None:
                                "save the workbook again from Excel")
 
 
-def _check_member(pkg: Package, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """Check one XML member that is no worksheet: no entity declarations; keep it if the reader needs it."""
-    content = _read_member(pkg, archive, info)
-    _reject_utf16(pkg.path, info.filename, content)
+def _check_member(shown: str, data: bytes, archive: zipfile.ZipFile, info: zipfile.ZipInfo,
+                  parts: dict[str, bytes]) -> None:
+    """Check one XML member that is no worksheet: no entity declarations; keep it in ``parts`` if the reader needs it."""
+    content = _read_member(shown, data, archive, info)
+    _reject_utf16(shown, info.filename, content)
     # "<!" is rare in Excel's XML (no comments, no CDATA): a C-speed test first.
     if b"<!" in content and _ENTITY_RE.search(content):
-        _fail(pkg.path, E_ENTITY, f"part {info.filename} declares XML entities (<!DOCTYPE/<!ENTITY), "
-                                  "which Excel never writes; the file was tampered with")
+        _fail(shown, E_ENTITY, f"part {info.filename} declares XML entities (<!DOCTYPE/<!ENTITY), "
+                               "which Excel never writes; the file was tampered with")
     if info.file_size <= CHUNK and not info.filename.startswith(
             ("xl/sharedStrings", "xl/styles", "xl/theme/", "xl/drawings/", "xl/charts/", "xl/printerSettings")):
-        pkg.parts[info.filename] = content
+        parts[info.filename] = content
 
 
-def _check_sheet(pkg: Package, archive: zipfile.ZipFile, info: zipfile.ZipInfo, columns: set[int] | None) -> None:
-    """Check one worksheet: entity-free prolog, extent within the limits; note its odd input cells."""
-    shown = pkg.path
-    content = _read_member(pkg, archive, info, reuse=True)
+def _check_sheet(shown: str, data: bytes, archive: zipfile.ZipFile, info: zipfile.ZipInfo,
+                 columns: set[int] | None) -> tuple[bool, _SheetScan | None]:
+    """Check one worksheet: entity-free prolog, extent within the limits; note its odd input cells.
+
+    Returns (whether its elements carry a namespace prefix, its odd input cells when ``columns`` is given).
+    """
+    content = _read_member(shown, data, archive, info, reuse=True)
     _reject_utf16(shown, info.filename, content)
     # A DOCTYPE can only come before the root element; sheets are large, so only
     # their prolog is searched (the rest cannot declare entities).
@@ -300,10 +315,7 @@ def _check_sheet(pkg: Package, archive: zipfile.ZipFile, info: zipfile.ZipInfo, 
         if _ENTITY_RE.search(content, 0, root.start()):
             _fail(shown, E_ENTITY, f"part {info.filename} declares XML entities (<!DOCTYPE/<!ENTITY), which "
                                    "Excel never writes; the file was tampered with")
-    pkg.prefixed[info.filename] = prefixed
-    found = _check_sheet_extent(shown, info.filename, content, prefixed, columns)
-    if found is not None:
-        pkg.sheets[info.filename] = found
+    return prefixed, _check_sheet_extent(shown, info.filename, content, prefixed, columns)
 
 
 def _unpack_into_scratch(data: bytes, info: zipfile.ZipInfo) -> memoryview | None:
