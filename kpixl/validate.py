@@ -66,18 +66,18 @@ _PERCENT_UNITS = frozenset({"%", "pct", "pct.", "percent", "per cent", "procent"
 
 
 def check_workbook(path: Path | str, as_of: date | None = None, *,
-                   prechecked: Future | None = None) -> DepartmentWorkbook:
+                   prechecked: Future | None = None, engine: str | None = None) -> DepartmentWorkbook:
     """Return the workbook read from ``path`` with every finding attached; never raise for a bad file.
 
     An unreadable file gives an empty DepartmentWorkbook with one error finding.
     ``prechecked`` is a future of :func:`kpixl.reader.precheck` on ``path`` already
-    started (see :func:`prechecked`).
+    started (see :func:`prechecked`); ``engine`` is :func:`kpixl.reader.read_workbook`'s.
     """
     as_of = as_of or date.today()
     shown = str(path)
     try:
         package = prechecked.result() if prechecked is not None else None
-        workbook = reader.read_workbook(path, package=package)
+        workbook = reader.read_workbook(path, package=package, engine=engine)
     except WorkbookError as error:
         workbook = DepartmentWorkbook(path=shown)
         workbook.findings.append(Finding(error.code, ERROR, error.reason,

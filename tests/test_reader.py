@@ -544,16 +544,15 @@ def test_reference_with_much_whitespace_around_the_equals_sign_is_rejected(tmp_p
 # ------------------------------------------------------------------ fast (fastexcel) and exact (calamine) paths agree
 
 def _read_both_ways(path: Path, monkeypatch) -> tuple:
-    """Return (fast read, exact read, tables the fast path read) of ``path``, each with validate's findings too.
+    """Return (fast read, exact read, tables the fast engine read column by column) of ``path``, with validate's findings.
 
-    The reader takes the fast column-by-column path (``_Reader._read_rows_fast``) when
-    fastexcel is importable; with ``engines.fastexcel`` set to None it reads every table
-    cell by cell with python-calamine.
+    The fast engine reads a clean table column by column (``FastEngine._read_rows_fast``);
+    the exact engine reads every table cell by cell with python-calamine.
     """
     from kpixl.validate import check_workbook
 
     fast_tables: list[str] = []
-    real = engines._Reader._read_rows_fast
+    real = engines.FastEngine._read_rows_fast
 
     def spy(self, table, *args, **kwargs):
         done = real(self, table, *args, **kwargs)
@@ -562,15 +561,21 @@ def _read_both_ways(path: Path, monkeypatch) -> tuple:
         return done
 
     with monkeypatch.context() as patch:
-        patch.setattr(engines._Reader, "_read_rows_fast", spy)
-        fast = check_workbook(path, W.AS_OF)
-    with monkeypatch.context() as patch:
-        patch.setattr(engines, "fastexcel", None)
-        patch.setattr(engines._Reader, "_read_rows_fast", spy)
+        patch.setattr(engines.FastEngine, "_read_rows_fast", spy)
+        fast = check_workbook(path, W.AS_OF, engine="fast")
         fast_count = len(fast_tables)
-        exact = check_workbook(path, W.AS_OF)
-        assert len(fast_tables) == fast_count, "the exact read still used fastexcel"
+        exact = check_workbook(path, W.AS_OF, engine="exact")
+        assert len(fast_tables) == fast_count, "the exact engine read columns with fastexcel"
     return fast, exact, fast_tables
+
+
+def test_engines_are_chosen_by_name(valid, monkeypatch):
+    assert engines.default_engine() == "fast" and sorted(engines.ENGINES) == ["exact", "fast"]
+    assert read_workbook(valid, engine="exact") == read_workbook(valid, engine="fast") == read_workbook(valid)
+    with pytest.raises(ValueError, match="unknown reading engine 'calc'; use one of exact, fast"):
+        read_workbook(valid, engine="calc")
+    monkeypatch.setattr(engines, "fastexcel", None)
+    assert engines.default_engine() == "exact"
 
 
 def _assert_same(fast, exact) -> None:
@@ -775,9 +780,8 @@ def test_keyless_values_are_named_by_both_readers(tmp_path, monkeypatch):
     path = tmp_path / "keyless.xlsx"
     W.write_workbook(path, measurements=W.default_measurements() + [{"entered_by": "Anna"}] + [
         W.measurement_row(period_end=date(2026, 4, 30))])
-    fast = read_workbook(path)
-    monkeypatch.setattr(engines._Reader, "_read_rows_fast", lambda *args: False)
-    exact = read_workbook(path)
+    fast = read_workbook(path, engine="fast")
+    exact = read_workbook(path, engine="exact")
     assert [str(f) for f in fast.findings] == [str(f) for f in exact.findings] == [
         f"{path}:Measurements!D5: warning KPX137: row 5 of the Measurements table has a value here but no KPI ID, "
         "period end or value: not counted; complete the row or clear it"]

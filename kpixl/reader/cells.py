@@ -258,7 +258,7 @@ def _converted_id_message(column: schema.Column, label: str, value: Any) -> str 
 
 
 def _typed_column(column: schema.Column, array: Any) -> list[Any] | None:
-    """Return one fastexcel column as the values ``_Reader._typed`` gives; None if any cell needs it."""
+    """Return one fastexcel column as the values ``ExactEngine._typed`` gives; None if any cell needs it."""
     kind = column.kind
     type_name = str(array.type)
     if array.null_count == len(array):

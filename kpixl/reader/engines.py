@@ -45,13 +45,19 @@ from kpixl.reader.sheetscan import _SheetScan
 MAX_OUTSIDE_LISTED = 20
 
 
-def read_workbook(path: Path | str, *, package: Package | None = None) -> DepartmentWorkbook:
+def read_workbook(path: Path | str, *, package: Package | None = None, engine: str | None = None) -> DepartmentWorkbook:
     """Return the records and reading findings of one department workbook.
 
     Raises WorkbookError (with path, and sheet/cell where there is one) when the
     file cannot be read as a kpixl workbook at all. ``package`` is the result of
-    :func:`precheck` on the same path when the caller ran it already.
+    :func:`precheck` on the same path when the caller ran it already. ``engine``
+    names one of :data:`ENGINES` (default :func:`default_engine`); both give the same
+    records and findings.
     """
+    name = engine or default_engine()
+    if name not in ENGINES:
+        raise ValueError(f"unknown reading engine {name!r}; use one of {', '.join(sorted(ENGINES))}")
+    reader_class = ENGINES[name]
     pkg = package if package is not None else precheck(path)
     _sheets, defined, tables = pkg.structure or _structure(pkg)
     props = _custom_properties(pkg)
@@ -65,7 +71,7 @@ def read_workbook(path: Path | str, *, package: Package | None = None) -> Depart
         _fail(pkg.path, E_NO_KPI_TABLE, "has no Excel table named KPIs; the KPI definitions must stay in the "
                                         "table named KPIs (Table Design > Table Name)")
     workbook = DepartmentWorkbook(path=pkg.path)
-    reader = _Reader(pkg, str(path), workbook)
+    reader = reader_class(pkg, str(path), workbook)
     reader.tables = tables
     try:
         _read_metadata(reader, defined, props)
@@ -90,7 +96,7 @@ def _inside(ranges: list[tuple[int, int, int, int]], row: int, col: int) -> bool
     return any(top <= row <= bottom and left <= col <= right for top, left, bottom, right in ranges)
 
 
-def _read_metadata(reader: "_Reader", defined: dict[str, str], props: dict[str, str]) -> None:
+def _read_metadata(reader: "ExactEngine", defined: dict[str, str], props: dict[str, str]) -> None:
     workbook = reader.workbook
 
     def meta(name: str) -> str | None:
@@ -115,8 +121,19 @@ def _read_metadata(reader: "_Reader", defined: dict[str, str], props: dict[str, 
                                                   f"reads version {schema.SCHEMA_VERSION}; results may be incomplete")
 
 
-class _Reader:
-    """Read the tables of one opened workbook into typed records, collecting findings."""
+def default_engine() -> str:
+    """Return the engine :func:`read_workbook` uses unless told: the fast one when fastexcel is installed."""
+    return "fast" if fastexcel is not None else "exact"
+
+
+class ExactEngine:
+    """Read the tables of one opened workbook cell by cell (python-calamine) into typed records, with findings.
+
+    Every cell goes through :func:`~kpixl.reader.cells.type_cell`; whatever does not fit
+    is a finding at its cell. :class:`FastEngine` reads clean tables faster, the same way.
+    """
+
+    name = "exact"
 
     def __init__(self, pkg: Package, path: str, workbook: DepartmentWorkbook):
         self.pkg = pkg
@@ -148,17 +165,6 @@ class _Reader:
                                                 "save it again from Excel")
         assert self._book is not None  # _fail raised otherwise
         return self._book
-
-    def fast_book(self) -> Any:
-        """Return the fastexcel reader of the package bytes (columns in bulk), or None if unavailable."""
-        if self._fast is None:
-            self._fast = False
-            if fastexcel is not None:
-                try:
-                    self._fast = fastexcel.read_excel(self.pkg.data or self.path)
-                except Exception:  # noqa: BLE001 - any trouble: the exact reader decides
-                    self._fast = False
-        return self._fast or None
 
     def grid(self, sheet: str) -> list[list[Any]]:
         if sheet not in self.grids:
@@ -224,7 +230,7 @@ class _Reader:
         scan = self.pkg.scan(info.sheet_part, self.input_columns.get(info.sheet_part) or set(mapping))
         if not extras and not missing_keys and not scan.formulas_without_value and not scan.error_cells \
                 and info.header_rows == 1 and self._read_rows_fast(table, info, mapping, top, first_data, last_data):
-            return
+            return  # the fast engine read the whole clean table
         grid = self.grid(sheet)
         others = self._other_tables(info)
         below = self._rows_below(grid, bottom, left, right, others)
@@ -384,53 +390,8 @@ class _Reader:
 
     def _read_rows_fast(self, table: schema.Table, info: TableInfo, mapping: dict[int, schema.Column], top: int,
                         first_data: int, last_data: int) -> bool:
-        """Read a clean table column by column with fastexcel; return False to leave it to the exact reader.
-
-        Only used when every input column has one expected type (strict dtypes, all rows
-        sampled), nothing lies below the table, and no row needs a finding; the records are
-        then the ones the cell-by-cell reader would make.
-        """
-        fast = self.fast_book()
-        if fast is None or not mapping:
-            return False
-        numbers = sorted(mapping)
-        batch = _load_fast_columns(fast, info, numbers, top, first_data, last_data)
-        if batch is None:
-            return False
-        typed = _typed_fast_columns(mapping, numbers, batch)
-        if typed is None:
-            return False
-        values, height = typed
-        rows = _fast_record_rows(table, values, height)
-        if rows is None:
-            return False
-        self._append_fast_records(table, info, values, rows, first_data, height)
-        return True
-
-    def _append_fast_records(self, table: schema.Table, info: TableInfo, values: dict[str, list[Any]],
-                             rows: list[int], first_data: int, height: int) -> None:
-        """Add the records of ``rows`` (indexes into the typed columns ``values``) to the workbook."""
-        path, sheet_name, first_letter = self.pkg.path, info.sheet, column_letter(parse_ref(info.ref)[1])
-        ordered = list(values.items())
-        if table is schema.MEASUREMENTS:
-            kpi_ids, ends, amounts = values["kpi_id"], values["period_end"], values["value"]
-            by = values.get("entered_by") or [None] * height
-            notes = values.get("note") or [None] * height
-            record, place = MeasurementRecord, Place
-            self.workbook.measurements.extend([
-                record(kpi_ids[i], ends[i], amounts[i], by[i], notes[i],
-                       place(path, sheet_name, f"{first_letter}{first_data + i}")) for i in rows])
-        elif table is schema.KPIS:
-            for i in rows:
-                fields = {key: column_values[i] for key, column_values in ordered}
-                self.workbook.kpis.append(KpiRecord(place=Place(path, sheet_name, f"{first_letter}{first_data + i}"),
-                                                    **fields))
-        else:
-            for i in rows:
-                fields = {key: column_values[i] for key, column_values in ordered}
-                self.workbook.evaluations.append(EvaluationRecord(
-                    kpi_id=fields["kpi_id"], decision=fields.get("decision"), new_target=fields.get("new_target"),
-                    notes=fields.get("notes"), place=Place(path, sheet_name, f"{first_letter}{first_data + i}")))
+        """Return False: this engine reads every table cell by cell (:class:`FastEngine` tries columns first)."""
+        return False
 
     def _read_row(self, table: schema.Table, sheet: str, row: int, first_cell: str, raw: dict[str, Any],
                   cells: dict[str, str], bad_cells: set[str], missing_keys: set[str], extra: dict[str, Any],
@@ -469,26 +430,18 @@ class _Reader:
                              sheet, cells[column.key], kpi_id)
                 errors_in.add(column.key)
                 ok = False
+        values["kpi_id"] = kpi_id
         place = Place(self.pkg.path, sheet, first_cell)
+        valid = True
         if table is schema.KPIS:
-            if not kpi_id:
-                return
-            numbers_ok = not (errors_in & {"target", "baseline", "tolerance", "direction", "aggregation", "start",
-                                           "deadline", "green", "amber", "weight"}) and not (
+            valid = not (errors_in & {"target", "baseline", "tolerance", "direction", "aggregation", "start",
+                                      "deadline", "green", "amber", "weight"}) and not (
                 missing_keys & {"target", "direction", "aggregation"})
-            record = KpiRecord(kpi_id=kpi_id, extra=extra, place=place, valid=numbers_ok,
-                               **{k: v for k, v in values.items() if k != "kpi_id"})
-            self.workbook.kpis.append(record)
         elif table is schema.MEASUREMENTS:
-            if ok and kpi_id and values.get("period_end") is not None and values.get("value") is not None:
-                self.workbook.measurements.append(MeasurementRecord(
-                    kpi_id=kpi_id, period_end=values["period_end"], value=values["value"],
-                    entered_by=values.get("entered_by"), note=values.get("note"), place=place, extra=extra))
-        else:
-            if kpi_id:
-                self.workbook.evaluations.append(EvaluationRecord(
-                    kpi_id=kpi_id, decision=values.get("decision"), new_target=values.get("new_target"),
-                    notes=values.get("notes"), place=place))
+            # A measurement without its date and value is no measurement: the findings name why.
+            kpi_id = kpi_id if ok and values.get("period_end") is not None and values.get("value") is not None else None
+        if kpi_id:
+            _records_of(self.workbook, table).append(build_record(table, values, place, extra, valid))
 
     def _typed(self, column: schema.Column, value: Any, sheet: str, ref: str, kpi_id: str | None) -> Any:
         """Return the typed value of one cell, or report a finding and raise _CellProblem."""
@@ -504,6 +457,90 @@ class _Reader:
         except _CellFinding as found:
             self.finding(found.code, ERROR, found.message, sheet, ref, kpi_id)
             raise _CellProblem from None
+
+
+def build_record(table: schema.Table, values: dict[str, Any], place: Place, extra: dict[str, Any] | None = None,
+                 valid: bool = True) -> KpiRecord | MeasurementRecord | EvaluationRecord:
+    """Return the record of one row of ``table`` from its typed values by key: the one builder of both engines.
+
+    ``extra`` holds the unknown columns' values by header; ``valid`` is False when an error
+    finding makes a KPI's numbers meaningless.
+    """
+    extra = {} if extra is None else extra
+    if table is schema.KPIS:
+        return KpiRecord(place=place, extra=extra, valid=valid, **values)
+    if table is schema.MEASUREMENTS:
+        return MeasurementRecord(kpi_id=values["kpi_id"], period_end=values["period_end"], value=values["value"],
+                                 entered_by=values.get("entered_by"), note=values.get("note"), place=place,
+                                 extra=extra)
+    return EvaluationRecord(kpi_id=values["kpi_id"], decision=values.get("decision"),
+                            new_target=values.get("new_target"), notes=values.get("notes"), place=place)
+
+
+def _records_of(workbook: DepartmentWorkbook, table: schema.Table) -> list[Any]:
+    """Return the list of ``workbook`` that holds the records of ``table``."""
+    if table is schema.KPIS:
+        return workbook.kpis
+    return workbook.measurements if table is schema.MEASUREMENTS else workbook.evaluations
+
+
+class FastEngine(ExactEngine):
+    """Read a clean table column by column with fastexcel (Arrow arrays); any other table as :class:`ExactEngine`.
+
+    Clean: each input column holds one expected type, nothing lies below the table and
+    no cell or row needs a finding. The records are the ones the exact engine makes.
+    """
+
+    name = "fast"
+
+    def fast_book(self) -> Any:
+        """Return the fastexcel reader of the package bytes (columns in bulk), or None if unavailable."""
+        if self._fast is None:
+            self._fast = False
+            if fastexcel is not None:
+                try:
+                    self._fast = fastexcel.read_excel(self.pkg.data or self.path)
+                except Exception:  # noqa: BLE001 - any trouble: the exact reader decides
+                    self._fast = False
+        return self._fast or None
+
+    def _read_rows_fast(self, table: schema.Table, info: TableInfo, mapping: dict[int, schema.Column], top: int,
+                        first_data: int, last_data: int) -> bool:
+        """Read a clean table column by column with fastexcel; return False to leave it to the exact reader.
+
+        Only used when every input column has one expected type (strict dtypes, all rows
+        sampled), nothing lies below the table, and no row needs a finding; the records are
+        then the ones the cell-by-cell reader would make.
+        """
+        fast = self.fast_book()
+        if fast is None or not mapping:
+            return False
+        numbers = sorted(mapping)
+        batch = _load_fast_columns(fast, info, numbers, top, first_data, last_data)
+        if batch is None:
+            return False
+        typed = _typed_fast_columns(mapping, numbers, batch)
+        if typed is None:
+            return False
+        values, height = typed
+        rows = _fast_record_rows(table, values, height)
+        if rows is None:
+            return False
+        self._append_fast_records(table, info, values, rows, first_data, height)
+        return True
+
+    def _append_fast_records(self, table: schema.Table, info: TableInfo, values: dict[str, list[Any]],
+                             rows: list[int], first_data: int, height: int) -> None:
+        """Add the records of ``rows`` (indexes into the typed columns ``values``) to the workbook."""
+        path, sheet_name, first_letter = self.pkg.path, info.sheet, column_letter(parse_ref(info.ref)[1])
+        keys, columns = list(values), list(values.values())
+        records = _records_of(self.workbook, table)
+        records.extend([build_record(table, dict(zip(keys, [column[i] for column in columns])),
+                                     Place(path, sheet_name, f"{first_letter}{first_data + i}")) for i in rows])
+
+
+# The engines by name, as pandas' ExcelFile._engines: read_workbook(path, engine=...) picks one.
+ENGINES: dict[str, type[ExactEngine]] = {"exact": ExactEngine, "fast": FastEngine}
 
 
 def _load_fast_columns(fast: Any, info: TableInfo, numbers: list[int], top: int, first_data: int,

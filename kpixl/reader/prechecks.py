@@ -18,7 +18,7 @@ import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping
+from typing import AbstractSet, Any, Iterable, Mapping
 
 from kpixl import schema
 from kpixl.errors import WorkbookError
@@ -211,7 +211,7 @@ def _check_zip(shown: str, handle, data: bytes) -> Package:
         return replace(pkg, sheets=MappingProxyType(scans), prefixed=MappingProxyType(prefixed), structure=structure)
 
 
-def _check_is_xlsx(shown: str, names: set[str]) -> None:
+def _check_is_xlsx(shown: str, names: AbstractSet[str]) -> None:
     """Reject a zip package that is no .xlsx workbook, naming what it is when known (.xlsb, Word, .ods)."""
     if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
         if "xl/workbook.bin" in names:
