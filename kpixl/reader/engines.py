@@ -224,6 +224,7 @@ class ExactEngine:
         mapping, extras, seen = self._map_headers(table, info, top, left)
         # Where each input column is, so later checks can name a record's cell (validate --company).
         self.workbook.columns[table.name] = {key: column_letter(c) for key, c in seen.items()}
+        self.workbook.ranges[table.name] = info.ref
         missing_keys = self._missing_columns(table, info, seen, top, left)
         first_data = top + info.header_rows
         last_data = bottom - info.totals_rows
