@@ -258,16 +258,18 @@ def _converted_id_message(column: schema.Column, label: str, value: Any) -> str 
 
 
 def _typed_column(column: schema.Column, array: Any) -> list[Any] | None:
-    """Return one fastexcel column as the values ``ExactEngine._typed`` gives; None if any cell needs it."""
+    """Return one fastexcel column as the values ``ExactEngine._typed`` gives; None if any cell needs it.
+
+    Numbers and dates are converted as whole arrays (numpy), text cell by cell (``str.strip``).
+    """
     kind = column.kind
     type_name = str(array.type)
     if array.null_count == len(array):
         return [None] * len(array)
-    raw = array.to_pylist()
     if kind in ("text", "vocab"):
         if type_name not in ("string", "large_string", "string_view"):
             return None
-        stripped = [v.strip() or None if v is not None else None for v in raw]
+        stripped = [v.strip() or None if v is not None else None for v in array.to_pylist()]
         if kind == "text":
             return stripped
         vocabulary = column.vocabulary or ""
@@ -276,19 +278,38 @@ def _typed_column(column: schema.Column, array: Any) -> list[Any] | None:
         except DefinitionError:
             return None
     if kind == "number":
-        if type_name != "double":
-            return None
-        numbers = array.to_numpy(zero_copy_only=False)  # nulls become NaN
-        if np.isinf(numbers).any() or np.count_nonzero(np.isnan(numbers)) != array.null_count:
-            return None  # infinite or NaN values: the exact reader decides
-        return raw
+        return _number_column(array) if type_name == "double" else None
     if kind == "date":
-        if type_name.startswith("timestamp"):
-            return [None if v is None else v.date() for v in raw]
-        if type_name.startswith("date"):
-            return raw
-        return None
+        return _date_column(array, type_name)
     return None
+
+
+def _number_column(array: Any) -> list[float | None] | None:
+    """Return a double column as floats (None for blanks); None when it holds an infinite or NaN value."""
+    numbers = array.to_numpy(zero_copy_only=False)  # nulls become NaN
+    nan = np.isnan(numbers)
+    if np.count_nonzero(nan) != array.null_count or np.isinf(numbers).any():
+        return None  # infinite or NaN values: the exact reader decides
+    values: list[float | None] = numbers.tolist()
+    for index in np.flatnonzero(nan).tolist():
+        values[index] = None
+    return values
+
+
+def _date_column(array: Any, type_name: str) -> list[date | None] | None:
+    """Return a timestamp or date column as dates (a timestamp's day; None for blanks); None for another type."""
+    if not type_name.startswith(("timestamp", "date")):
+        return None
+    # NaT (a blank) becomes None; datetime64[D] becomes datetime.date, the day a timestamp falls on.
+    days = array.to_numpy(zero_copy_only=False).astype("datetime64[D]")
+    known = days[~np.isnat(days)] if array.null_count else days
+    if known.size and (known.min() < _FIRST_DAY or known.max() > _LAST_DAY):
+        return None  # outside what datetime.date holds: the exact reader decides
+    return days.tolist()
+
+
+# The days datetime.date can hold; numpy's datetime64 reaches further.
+_FIRST_DAY, _LAST_DAY = np.datetime64("0001-01-01", "D"), np.datetime64("9999-12-31", "D")
 
 
 @functools.lru_cache(maxsize=1024)
