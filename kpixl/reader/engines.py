@@ -57,8 +57,20 @@ def read_workbook(path: Path | str, *, package: Package | None = None, engine: s
     name = engine or default_engine()
     if name not in ENGINES:
         raise ValueError(f"unknown reading engine {name!r}; use one of {', '.join(sorted(ENGINES))}")
-    reader_class = ENGINES[name]
     pkg = package if package is not None else precheck(path)
+    if pkg.bounded:
+        return _read(path, pkg, ENGINES[name])
+    try:
+        return _read(path, pkg, ENGINES[name])
+    except Exception:
+        # A parser that failed on a sheet the pre-check did not bound may have met what the
+        # whole-sheet scan names (KPX113): say that rather than the parser's error.
+        precheck(path, bound_sheets=True)
+        raise
+
+
+def _read(path: Path | str, pkg: Package, reader_class: type["ExactEngine"]) -> DepartmentWorkbook:
+    """Return the workbook of the pre-checked ``pkg``, read by an engine of ``reader_class``."""
     _sheets, defined, tables = pkg.structure or _structure(pkg)
     props = _custom_properties(pkg)
     by_name = {t.name.casefold(): t for t in tables}
@@ -442,7 +454,8 @@ class ExactEngine:
             # A measurement without its date and value is no measurement: the findings name why.
             kpi_id = kpi_id if ok and values.get("period_end") is not None and values.get("value") is not None else None
         if kpi_id:
-            _records_of(self.workbook, table).append(build_record(table, values, place, extra, valid))
+            _records_of(self.workbook, table).extend(
+                build_records(table, {key: [value] for key, value in values.items()}, [place], [extra], [valid]))
 
     def _typed(self, column: schema.Column, value: Any, sheet: str, ref: str, kpi_id: str | None) -> Any:
         """Return the typed value of one cell, or report a finding and raise _CellProblem."""
@@ -460,22 +473,29 @@ class ExactEngine:
             raise _CellProblem from None
 
 
-def build_record(table: schema.Table, values: dict[str, Any], place: Place, extra: dict[str, Any] | None = None,
-                 valid: bool = True) -> KpiRecord | MeasurementRecord | EvaluationRecord:
-    """Return the record of one row of ``table`` from its typed values by key: the one builder of both engines.
+def build_records(table: schema.Table, values: dict[str, list[Any]], places: list[Place],
+                  extras: list[dict[str, Any]] | None = None,
+                  valid: list[bool] | None = None) -> list[KpiRecord] | list[MeasurementRecord] | list[EvaluationRecord]:
+    """Return the records of rows of ``table`` from their typed values by key, a column per key: both engines' one builder.
 
-    ``extra`` holds the unknown columns' values by header; ``valid`` is False when an error
-    finding makes a KPI's numbers meaningless.
+    ``places`` holds each row's first cell; ``extras`` the unknown columns' values by header;
+    ``valid`` is False for a KPI whose numbers an error finding makes meaningless.
     """
-    extra = {} if extra is None else extra
-    if table is schema.KPIS:
-        return KpiRecord(place=place, extra=extra, valid=valid, **values)
+    count = len(places)
+    extras = extras if extras is not None else [{} for _ in range(count)]
+    blank = [None] * count
     if table is schema.MEASUREMENTS:
-        return MeasurementRecord(kpi_id=values["kpi_id"], period_end=values["period_end"], value=values["value"],
-                                 entered_by=values.get("entered_by"), note=values.get("note"), place=place,
-                                 extra=extra)
-    return EvaluationRecord(kpi_id=values["kpi_id"], decision=values.get("decision"),
-                            new_target=values.get("new_target"), notes=values.get("notes"), place=place)
+        return [MeasurementRecord(*fields) for fields in zip(
+            values["kpi_id"], values["period_end"], values["value"], values.get("entered_by", blank),
+            values.get("note", blank), places, extras)]
+    if table is schema.KPIS:
+        keys = list(values)
+        flags = valid if valid is not None else [True] * count
+        return [KpiRecord(place=place, extra=extra, valid=flag, **dict(zip(keys, row)))
+                for place, extra, flag, *row in zip(places, extras, flags, *values.values())]
+    return [EvaluationRecord(*fields) for fields in zip(
+        values["kpi_id"], values.get("decision", blank), values.get("new_target", blank), values.get("notes", blank),
+        places)]
 
 
 def _records_of(workbook: DepartmentWorkbook, table: schema.Table) -> list[Any]:
@@ -534,10 +554,9 @@ class FastEngine(ExactEngine):
                              rows: list[int], first_data: int, height: int) -> None:
         """Add the records of ``rows`` (indexes into the typed columns ``values``) to the workbook."""
         path, sheet_name, first_letter = self.pkg.path, info.sheet, column_letter(parse_ref(info.ref)[1])
-        keys, columns = list(values), list(values.values())
-        records = _records_of(self.workbook, table)
-        records.extend([build_record(table, dict(zip(keys, [column[i] for column in columns])),
-                                     Place(path, sheet_name, f"{first_letter}{first_data + i}")) for i in rows])
+        picked = {key: [column[i] for i in rows] for key, column in values.items()}
+        places = [Place(path, sheet_name, f"{first_letter}{first_data + i}") for i in rows]
+        _records_of(self.workbook, table).extend(build_records(table, picked, places))
 
 
 # The engines by name, as pandas' ExcelFile._engines: read_workbook(path, engine=...) picks one.

@@ -20,13 +20,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import AbstractSet, Any, Iterable, Mapping
 
-from kpixl import schema
+from kpixl import isolation, schema
 from kpixl.errors import WorkbookError
 from kpixl.reader.findings import (E_CORRUPT, E_EMPTY, E_ENCRYPTED, E_ENTITY, E_MISSING, E_NOT_FILE, E_NOT_XLSX,
                                    E_NOT_ZIP, E_OLD_XLS, E_RATIO, E_TEXT, E_TOO_BIG, E_UNREADABLE, _fail)
 from kpixl.reader.ooxml import _input_columns, _relationships, _structure
-from kpixl.reader.sheetscan import (MAX_CELLS, MAX_COLUMNS, MAX_ROWS, _check_sheet_extent,  # noqa: F401
-                                    _scan_special, _scratch, _SheetScan)
+from kpixl.reader.sheetscan import (MAX_CELLS, MAX_COLUMNS, MAX_ROWS, _check_declared_dimension,  # noqa: F401
+                                    _check_sheet_extent, _scan_special, _scratch, _SheetScan)
 
 # ------------------------------------------------------------------ limits
 # The per-sheet limits (MAX_ROWS, MAX_COLUMNS, MAX_CELLS) are kpixl.reader.sheetscan's,
@@ -64,6 +64,7 @@ class Package:
     prefixed: Mapping[str, bool] = field(default_factory=lambda: _EMPTY)
     structure: Any = None  # (sheets, defined names, tables) once parsed
     infos: Mapping[str, zipfile.ZipInfo] = field(default_factory=lambda: _EMPTY)
+    bounded: bool = True  # every worksheet was scanned whole for the sheet limits (see precheck)
 
     def scan(self, part: str, columns: Iterable[int]) -> _SheetScan:
         """Return the special input cells (no saved value, error) of worksheet ``part`` in ``columns``.
@@ -79,11 +80,19 @@ class Package:
         return found
 
 
-def precheck(path: Path | str) -> Package:
+def precheck(path: Path | str, *, bound_sheets: bool | None = None) -> Package:
     """Return the pre-checked package of ``path`` or raise WorkbookError naming why it cannot be read.
 
     Looks only at raw bytes (the standard library and numpy, no parser), so it is safe on any input.
+    ``bound_sheets`` (default: unless in an isolated worker, :func:`kpixl.isolation.in_worker`)
+    scans every worksheet whole for the sheet limits (KPX113), which keeps a parser from
+    aborting the process. Without it, only each sheet's prolog is read (entities, declared
+    dimension) and the table sheets' input cells scanned (KPX208, KPX209): where a parser's
+    crash costs one finding, the whole-sheet scan costs more than it saves (see README,
+    Performance); :func:`kpixl.reader.read_workbook` runs it after a parser error.
     """
+    if bound_sheets is None:
+        bound_sheets = not isolation.in_worker()
     shown = str(path)
     p = Path(path)
     try:
@@ -116,8 +125,8 @@ def precheck(path: Path | str) -> Package:
             _not_zip_failure(shown, handle.read(4096))
         if not data:
             handle.seek(0)
-            return _check_zip(shown, handle, b"")
-    return _check_zip(shown, io.BytesIO(data), data)
+            return _check_zip(shown, handle, b"", bound_sheets)
+    return _check_zip(shown, io.BytesIO(data), data, bound_sheets)
 
 
 def _ole_failure(shown: str, handle) -> None:
@@ -171,7 +180,7 @@ def _is_xml_member(name: str) -> bool:
     return lowered.endswith((".xml", ".rels", ".vml"))
 
 
-def _check_zip(shown: str, handle, data: bytes) -> Package:
+def _check_zip(shown: str, handle, data: bytes, bound_sheets: bool = True) -> Package:
     try:
         archive = zipfile.ZipFile(handle)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
@@ -204,11 +213,13 @@ def _check_zip(shown: str, handle, data: bytes) -> Package:
         structure, columns = _input_columns_by_sheet(pkg)
         scans: dict[str, _SheetScan] = {}
         prefixed: dict[str, bool] = {}
+        check = _check_sheet if bound_sheets or not data else _check_sheet_prolog
         for info in sheets:
-            prefixed[info.filename], found = _check_sheet(shown, data, archive, info, columns.get(info.filename))
+            prefixed[info.filename], found = check(shown, data, archive, info, columns.get(info.filename))
             if found is not None:
                 scans[info.filename] = found
-        return replace(pkg, sheets=MappingProxyType(scans), prefixed=MappingProxyType(prefixed), structure=structure)
+        return replace(pkg, sheets=MappingProxyType(scans), prefixed=MappingProxyType(prefixed), structure=structure,
+                       bounded=bound_sheets or not data)
 
 
 def _check_is_xlsx(shown: str, names: AbstractSet[str]) -> None:
@@ -257,14 +268,15 @@ def _input_columns_by_sheet(pkg: Package) -> tuple[Any, dict[str, set[int]]]:
     return structure, columns
 
 
-def _read_member(shown: str, data: bytes, archive: zipfile.ZipFile, info: zipfile.ZipInfo, reuse: bool = False):
-    """Return one member unpacked whole (its size is bounded above; the CRC is checked).
+def _read_member(shown: str, data: bytes, archive: zipfile.ZipFile, info: zipfile.ZipInfo, reuse: bool = False,
+                 crc: bool = True):
+    """Return one member unpacked whole (its size is bounded above; the CRC is checked unless ``crc`` is False).
 
     With ``reuse``, a deflated member is unpacked into this thread's scratch buffer (a view
     valid until the next call): fresh 10 MB buffers cost more in page faults than inflating.
     """
     try:
-        content = (_unpack_into_scratch(data, info) if reuse else _unpack(data, info)) if data else None
+        content = (_unpack_into_scratch(data, info, crc) if reuse else _unpack(data, info)) if data else None
         return archive.read(info) if content is None else content
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError,
             zlib.error) as error:
@@ -301,25 +313,68 @@ def _check_sheet(shown: str, data: bytes, archive: zipfile.ZipFile, info: zipfil
     Returns (whether its elements carry a namespace prefix, its odd input cells when ``columns`` is given).
     """
     content = _read_member(shown, data, archive, info, reuse=True)
-    _reject_utf16(shown, info.filename, content)
+    prefixed = _check_prolog(shown, info.filename, content, len(content))
+    return prefixed, _check_sheet_extent(shown, info.filename, content, prefixed, columns)
+
+
+def _check_sheet_prolog(shown: str, data: bytes, archive: zipfile.ZipFile, info: zipfile.ZipInfo,
+                        columns: set[int] | None) -> tuple[bool, _SheetScan | None]:
+    """Check one worksheet's prolog and declared dimension; scan a table sheet's input cells (KPX208, KPX209).
+
+    The sheet's cells are not bounded (see :func:`precheck`). A sheet without a table is
+    unpacked only as far as its prolog; the CRC is left to the parser, which reads the part next.
+    """
+    if columns is not None:
+        content = _read_member(shown, data, archive, info, reuse=True, crc=False)
+        prefixed = _check_prolog(shown, info.filename, content, len(content))
+        _check_declared_dimension(shown, info.filename, content)
+        return prefixed, _scan_special(content, columns, prefixed)
+    try:
+        # Excel's prolog is a few hundred bytes: the first 64 KB nearly always hold the root element.
+        head = _unpack_head(data, info, 64 * 1024)
+        if head is not None and _ROOT_START_RE.search(head) is None and len(head) < info.file_size:
+            head = _unpack_head(data, info, CHUNK + 1)
+    except (zipfile.BadZipFile, zlib.error, ValueError) as error:
+        _fail(shown, E_CORRUPT, f"is truncated or corrupt (part {info.filename}: {error}); "
+                                "get a fresh copy or save it again from Excel")
+    if head is None:  # neither stored nor deflated: the whole check
+        return _check_sheet(shown, data, archive, info, columns)
+    prefixed = _check_prolog(shown, info.filename, head, info.file_size)
+    _check_declared_dimension(shown, info.filename, head)
+    return prefixed, None
+
+
+def _check_prolog(shown: str, member: str, content, size: int) -> bool:
+    """Reject UTF-16 XML and entity declarations before a sheet's root element; return whether it is prefixed."""
+    _reject_utf16(shown, member, content)
     # A DOCTYPE can only come before the root element; sheets are large, so only
     # their prolog is searched (the rest cannot declare entities).
     root = _ROOT_START_RE.search(content, 0, CHUNK + 1)
-    if root is None and len(content) > CHUNK:
-        _fail(shown, E_ENTITY, f"part {info.filename} has no root element in its first {CHUNK} bytes; "
+    if root is None and size > CHUNK:
+        _fail(shown, E_ENTITY, f"part {member} has no root element in its first {CHUNK} bytes; "
                                "the file was tampered with")
     prefixed = False
     if root is not None:
         name = re.match(rb"<([^\s>/]*)", content[root.start():root.start() + 200])
         prefixed = name is not None and b":" in name.group(1)
         if _ENTITY_RE.search(content, 0, root.start()):
-            _fail(shown, E_ENTITY, f"part {info.filename} declares XML entities (<!DOCTYPE/<!ENTITY), which "
+            _fail(shown, E_ENTITY, f"part {member} declares XML entities (<!DOCTYPE/<!ENTITY), which "
                                    "Excel never writes; the file was tampered with")
-    return prefixed, _check_sheet_extent(shown, info.filename, content, prefixed, columns)
+    return prefixed
 
 
-def _unpack_into_scratch(data: bytes, info: zipfile.ZipInfo) -> memoryview | None:
-    """Return a deflated member unpacked into this thread's scratch buffer (CRC and size checked)."""
+def _unpack_head(data: bytes, info: zipfile.ZipInfo, size: int) -> bytes | None:
+    """Return the first ``size`` unpacked bytes of a stored or deflated member (None: another method)."""
+    if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return None
+    packed = _packed(data, info)
+    if info.compress_type == zipfile.ZIP_STORED:
+        return packed[:size]
+    return zlib.decompressobj(-15).decompress(packed, size)
+
+
+def _unpack_into_scratch(data: bytes, info: zipfile.ZipInfo, crc: bool = True) -> memoryview | None:
+    """Return a deflated member unpacked into this thread's scratch buffer (size checked; CRC unless ``crc`` False)."""
     if info.flag_bits & 0x1 or info.compress_type != zipfile.ZIP_DEFLATED:
         return None
     packed = _packed(data, info)
@@ -337,7 +392,7 @@ def _unpack_into_scratch(data: bytes, info: zipfile.ZipInfo) -> memoryview | Non
         view[done:done + len(piece)] = piece
         done += len(piece)
     content = view[:done]
-    if done != info.file_size or zlib.crc32(content) != info.CRC:
+    if done != info.file_size or (crc and zlib.crc32(content) != info.CRC):
         raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
     return content
 

@@ -89,15 +89,23 @@ def _scratch(name: str, size: int, kind: str = "bytes"):
 
 
 def _check_sheet_extent(shown: str, member: str, content: bytes, prefixed: bool,
-                        columns: set[int] | None = None) -> _SheetScan | None:
+                        columns: set[int] | None = None, *, bound: bool = True) -> _SheetScan | None:
     """Reject a worksheet reaching beyond the row, column or cell limits (what would abort calamine).
 
     Works on the bytes as one numpy array (vectorised, and numpy releases the GIL): only the
     few references that could be near a limit, and the few input cells of ``columns`` that
     hold a formula or an error, are looked at in Python. With ``columns``, returns those
-    cells (see :class:`_SheetScan`); without, None.
+    cells (see :class:`_SheetScan`); without, None. With ``bound`` False the limits are not
+    checked (see :func:`_scan_special`).
     """
-    _check_declared_dimension(shown, member, content)
+    if not bound:
+        if not columns:
+            return _SheetScan()
+        if prefixed:
+            return _classify_special(content, [m.start() for m in _PREFIXED_CELL_RE.finditer(content)], columns)
+        return _quick_special(content, columns)
+    if bound:
+        _check_declared_dimension(shown, member, content)
     data = np.frombuffer(content if len(content) else b"\0", dtype=np.uint8)
     last = data.size - 1
     hits = _scratch("hits", data.size, "bool")[:data.size]  # reused: fresh 10 MB arrays cost page faults
@@ -110,9 +118,26 @@ def _check_sheet_extent(shown: str, member: str, content: bytes, prefixed: bool,
     def at(positions: np.ndarray, offset: int) -> np.ndarray:
         return data[np.minimum(positions + offset, last)] if near_end else data[positions + offset]
 
+    first = at(tags, 1)
+    before, quote = data[equals - 1], at(equals, 1)  # "=" never starts a sheet; index -1 is harmless
+    quoted = _QUOTE_LUT[quote]
+    if bound:
+        _check_counts_and_references(shown, member, content, data, tags, equals, first, before, quote, quoted,
+                                     prefixed, at)
+    if columns is None:
+        return None
+    if prefixed:
+        return _classify_special(content, [m.start() for m in _PREFIXED_CELL_RE.finditer(content)], columns)
+    return _special_input_cells(content, tags, equals, first, before, quoted, at, columns)
+
+
+def _check_counts_and_references(shown: str, member: str, content: bytes, data: np.ndarray, tags: np.ndarray,
+                                 equals: np.ndarray, first: np.ndarray, before: np.ndarray, quote: np.ndarray,
+                                 quoted: np.ndarray, prefixed: bool,
+                                 at: Callable[[np.ndarray, int], np.ndarray]) -> None:
+    """Reject a worksheet whose row and cell tags, or largest reference, exceed the limits (KPX113)."""
     # The counts of tags beginning "<row" and "<c" bound the rows and cells (upper bounds:
     # <rowBreaks>, <col>, <cfRule>... count too).
-    first = at(tags, 1)
     if prefixed:
         rows = len(_ROW_TAG_RE.findall(content)) if tags.size > MAX_ROWS else int(tags.size)
         cells = len(_CELL_TAG_RE.findall(content)) if tags.size > MAX_CELLS else int(tags.size)
@@ -124,17 +149,10 @@ def _check_sheet_extent(shown: str, member: str, content: bytes, prefixed: bool,
     # column letters or five or more row digits can be near a limit (9999 rows x 200 columns
     # is within MAX_CELLS); those, and any "=" with a space beside it, are read with the
     # regular expression.
-    before, quote = data[equals - 1], at(equals, 1)  # "=" never starts a sheet; index -1 is harmless
-    quoted = _QUOTE_LUT[quote]
     max_row, max_col = _largest_reference(content, data, equals, before, quote, quoted, at)
     if max_row > MAX_ROWS or max_col > MAX_COLUMNS or cells > MAX_CELLS or rows > MAX_ROWS \
             or max_row * max(max_col, 26) > MAX_CELLS:
         _too_big(shown, member, max_row, max_col, cells)
-    if columns is None:
-        return None
-    if prefixed:
-        return _classify_special(content, [m.start() for m in _PREFIXED_CELL_RE.finditer(content)], columns)
-    return _special_input_cells(content, tags, equals, first, before, quoted, at, columns)
 
 
 def _check_declared_dimension(shown: str, member: str, content: bytes) -> None:
@@ -263,10 +281,14 @@ def _check_dimension(shown: str, member: str, ref: str) -> None:
 
 
 def _scan_special(xml: bytes, columns: set[int], prefixed: bool) -> _SheetScan:
-    """Return the cells of ``columns`` holding a formula with no saved value, or an error value."""
+    """Return the cells of ``columns`` holding a formula with no saved value, or an error value.
+
+    The sheet's extent is not checked: where this runs, a parser reading the sheet cannot
+    take kpixl down with it (an isolated worker), or the extent was checked already.
+    """
     if not xml or not columns:
         return _SheetScan()
-    return _check_sheet_extent("", "", xml, prefixed, columns) or _SheetScan()
+    return _check_sheet_extent("", "", xml, prefixed, columns, bound=False) or _SheetScan()
 
 
 def _classify_special(xml: bytes, starts: list[int], columns: set[int]) -> _SheetScan:
@@ -297,3 +319,60 @@ def _cell_end(xml, start: int) -> int:
         return tag.end()
     close = _CELL_CLOSE_RE.search(xml, tag.end())
     return close.end() if close else len(xml)
+
+
+def _quick_special(content: bytes, columns: set[int]) -> _SheetScan:
+    """Return the cells of ``columns`` holding a formula with no saved value or an error: one pass over the tags.
+
+    Cheaper than the marks of :func:`_special_input_cells` (no "=" pass): a formula
+    element followed by anything but a ``<v>`` with content, and a ``<v>`` whose value
+    starts with "#" (the way every writer saves an error), name the candidate cells;
+    :func:`_classify_special` decides about each as before. Only for unprefixed XML.
+    """
+    size = len(content)
+    data = np.frombuffer(content if size else b"\0", dtype=np.uint8)
+    hits = _scratch("hits", data.size, "bool")[:data.size]
+    tags = np.flatnonzero(np.equal(data, _LT, out=hits))
+    if not tags.size:
+        return _SheetScan()
+    # The last tag of a sheet is its closing tag: three bytes after any other tag are in the part.
+    ends = np.minimum(tags, size - 4)
+    second, third, fourth = data[ends + 1], data[ends + 2], data[ends + 3]
+    cell_tags = np.flatnonzero((second == ord("c")) & _TAG_END_LUT[third])
+    formulas = np.flatnonzero((second == ord("f")) & _TAG_END_LUT[third])
+    values = (second == ord("v")) & _TAG_END_LUT[third]
+    candidates = np.flatnonzero(values & (third == ord(">")) & (fourth == ord("#")))
+    if formulas.size:
+        # After <f>...</f> the next tag is its closing one; after <f .../> there is none.
+        closed = (second[np.minimum(formulas + 1, tags.size - 1)] == ord("/")) \
+            & (third[np.minimum(formulas + 1, tags.size - 1)] == ord("f"))
+        value_at = np.minimum(formulas + 1 + closed, tags.size - 1)
+        with_value = values[value_at] & (third[value_at] != ord("/")) & (fourth[value_at] != _LT)
+        candidates = np.concatenate([candidates, formulas[~with_value]])
+    if not candidates.size or not cell_tags.size:
+        return _SheetScan()
+    owner = np.searchsorted(cell_tags, candidates) - 1
+    starts = tags[cell_tags[np.unique(owner[owner >= 0])]]
+    return _classify_special(content, starts[_maybe_in(data, starts, columns)].tolist(), columns)
+
+
+def _maybe_in(data: np.ndarray, starts: np.ndarray, columns: set[int]) -> np.ndarray:
+    """Return which cells starting at ``starts`` may lie in ``columns``: read from r when it comes first (Excel's order).
+
+    A cell whose tag is not ``<c r="...`` is kept: :func:`_classify_special` reads it.
+    """
+    last = data.size - 1
+
+    def at(offset: int) -> np.ndarray:
+        return data[np.minimum(starts + offset, last)]
+
+    standard = np.ones(starts.size, bool)
+    for offset, byte in enumerate(b'c r="', start=1):
+        standard &= at(offset) == byte
+    codes = [at(offset).astype(np.int64) for offset in (6, 7, 8)]
+    upper = [(x >= ord("A")) & (x <= ord("Z")) for x in codes]
+    one = codes[0] - 64
+    two = one * 26 + codes[1] - 64
+    three = two * 26 + codes[2] - 64
+    number = np.where(upper[1], np.where(upper[2], three, two), one)
+    return ~standard | (np.isin(number, np.fromiter(columns, np.int64)) & upper[0])
