@@ -834,3 +834,24 @@ def test_recursive_reads_a_folder_linked_back_up_the_tree_once(tmp_path):
     (folder / "sub" / "up").symlink_to(folder, target_is_directory=True)
     found = reader.collect_inputs([folder], recursive=True)
     assert found.files == [folder / "sub" / "a.xlsx"] and found.left_out == []
+
+
+def test_whole_columns_are_typed_as_cell_by_cell(monkeypatch):
+    """The fast engine's array conversion gives what each cell gives, blanks, offsets and times of day included."""
+    from datetime import datetime
+
+    import pyarrow as pa
+
+    from kpixl import schema
+    from kpixl.reader.cells import _typed_column
+
+    stamps = pa.array([None, datetime(2026, 1, 31, 12, 30), None, datetime(1969, 12, 31, 23, 0), None], pa.timestamp("ms"))
+    numbers = pa.array([None, 1.5, None, -2.0, None])
+    deadline, target = schema.KPIS.column("deadline"), schema.KPIS.column("target")
+    for start in range(3):
+        part = stamps.slice(start, 3)
+        assert _typed_column(deadline, part) == [None if v is None else v.date() for v in part.to_pylist()]
+        assert _typed_column(target, numbers.slice(start, 3)) == numbers.slice(start, 3).to_pylist()
+    assert _typed_column(target, pa.array([1.0, float("inf")])) is None
+    assert _typed_column(target, pa.array([None, float("nan")])) is None
+    assert _typed_column(deadline, pa.array(["2026-01-31"])) is None

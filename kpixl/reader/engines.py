@@ -594,10 +594,7 @@ def _typed_fast_columns(mapping: dict[int, schema.Column], numbers: list[int],
     """
     # Template tables are pre-sized with blank formula rows: rows after the last one with a
     # row key cannot hold a record, so they are not converted at all.
-    used = 0
-    for number, array in zip(numbers, batch.columns):
-        if array.null_count < len(array):
-            used = max(used, int(np.flatnonzero(array.is_valid().to_numpy(zero_copy_only=False))[-1]) + 1)
+    used = max((_used_length(array) for array in batch.columns), default=0)
     batch = batch.slice(0, used)
     values: dict[str, list[Any]] = {}
     for number, array in zip(numbers, batch.columns):
@@ -607,6 +604,18 @@ def _typed_fast_columns(mapping: dict[int, schema.Column], numbers: list[int],
             return None
         values[column.key] = typed
     return values, batch.num_rows
+
+
+def _used_length(array: Any) -> int:
+    """Return one past the last non-null entry of an Arrow array (0 when all are null).
+
+    Read from the validity bitmap: pyarrow.compute's is_valid would import pandas (over
+    half a second in every new worker).
+    """
+    if array.null_count == 0 or array.null_count == len(array):
+        return len(array) if array.null_count == 0 else 0
+    bits = np.unpackbits(np.frombuffer(array.buffers()[0], np.uint8), bitorder="little")
+    return int(np.flatnonzero(bits[array.offset:array.offset + len(array)])[-1]) + 1
 
 
 def _fast_record_rows(table: schema.Table, values: dict[str, list[Any]], height: int) -> list[int] | None:
