@@ -25,6 +25,10 @@ else:
     # A blank column "falls back to string" with a logged warning; kpixl reads blanks as blanks.
     import logging
 
+    # fastexcel imports pyarrow on its first table: import it here, once, so every worker
+    # process forked from this one has it (else each new worker spends a tenth of a second).
+    import pyarrow  # noqa: F401
+
     logging.getLogger("fastexcel.types.dtype").setLevel(logging.ERROR)
 
 from kpixl import core, schema
