@@ -141,3 +141,14 @@ def test_key_is_idempotent_and_ignores_what_the_reader_strips(a, b):
     assert kpi_key(a.lower()) == key  # (not a.upper(): Python's makes ß "SS")
     assert key == key.strip() and "  " not in key
     assert (kpi_key(a + " " + b) == kpi_key(kpi_key(a) + "\u00a0" + kpi_key(b)))
+
+
+def test_the_cli_options_list_and_complete_the_known_values():
+    from kpixl.cli import VocabChoice
+
+    languages = VocabChoice(Language, ("en", "da"))
+    assert languages.get_metavar(None) == "[en|da]"
+    assert [item.value for item in languages.shell_complete(None, None, "D")] == ["da"]
+    modes = VocabChoice(FormulaMode, ("xlwings", "native"))
+    assert [item.value for item in modes.shell_complete(None, None, "")] == ["xlwings", "native"]
+    assert modes.convert(" Native ", None, None) is FormulaMode.NATIVE
