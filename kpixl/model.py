@@ -169,7 +169,7 @@ class DepartmentWorkbook:
     findings: list[Finding] = field(default_factory=list)
 
     def cell(self, table: str, key: str, row: int) -> str | None:
-        """Return the cell (e.g. ``F7``) of column ``key`` of ``table`` in sheet row ``row``, as read; None if not read."""
+        """Return the cell (e.g. ``F7``) of column ``key`` of ``table`` in sheet row ``row``; None if not read."""
         letter = self.columns.get(table, {}).get(key)
         return f"{letter}{row}" if letter else None
 

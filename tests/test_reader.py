@@ -544,7 +544,7 @@ def test_reference_with_much_whitespace_around_the_equals_sign_is_rejected(tmp_p
 # ------------------------------------------------------------------ fast (fastexcel) and exact (calamine) paths agree
 
 def _read_both_ways(path: Path, monkeypatch) -> tuple:
-    """Return (fast read, exact read, tables the fast engine read column by column) of ``path``, with validate's findings.
+    """Return (fast read, exact read, tables the fast engine read by column) of ``path``, with validate's findings.
 
     The fast engine reads a clean table column by column (``FastEngine._read_rows_fast``);
     the exact engine reads every table cell by cell with python-calamine.
@@ -845,7 +845,8 @@ def test_whole_columns_are_typed_as_cell_by_cell(monkeypatch):
     from kpixl import schema
     from kpixl.reader.cells import _typed_column
 
-    stamps = pa.array([None, datetime(2026, 1, 31, 12, 30), None, datetime(1969, 12, 31, 23, 0), None], pa.timestamp("ms"))
+    stamps = pa.array([None, datetime(2026, 1, 31, 12, 30), None, datetime(1969, 12, 31, 23, 0), None],
+                      pa.timestamp("ms"))
     numbers = pa.array([None, 1.5, None, -2.0, None])
     deadline, target = schema.KPIS.column("deadline"), schema.KPIS.column("target")
     for start in range(3):

@@ -1,10 +1,14 @@
 """Own reading the tables of a pre-checked workbook into typed records, with findings.
 
-Two engines read cell values: the fast one (fastexcel, a clean table column by
-column as Arrow arrays) and the exact one (python-calamine, cell by cell, wording a
-finding for every cell that does not fit). A table is clean when each input column
-holds one expected type, nothing lies below it and no cell or row needs a finding;
-anything else is read by the exact engine, so both give the same records.
+:func:`read_workbook` picks an engine by name from :data:`ENGINES` (as pandas'
+``ExcelFile._engines``): the fast one (:class:`FastEngine`, fastexcel, a clean table
+column by column as Arrow arrays) or the exact one (:class:`ExactEngine`,
+python-calamine, cell by cell, wording a finding for every cell that does not fit).
+A table is clean when each input column holds one expected type, nothing lies below
+it and no cell or row needs a finding; the fast engine leaves any other table to the
+exact one, and :func:`build_records` makes the records of both, so both give the
+same. A parser that fails on a package whose sheets were not scanned whole (in a
+worker, see :func:`kpixl.reader.precheck`) is followed by that scan, whose finding wins.
 """
 
 from __future__ import annotations
@@ -479,8 +483,8 @@ class ExactEngine:
 
 def build_records(table: schema.Table, values: dict[str, list[Any]], places: list[Place],
                   extras: list[dict[str, Any]] | None = None,
-                  valid: list[bool] | None = None) -> list[KpiRecord] | list[MeasurementRecord] | list[EvaluationRecord]:
-    """Return the records of rows of ``table`` from their typed values by key, a column per key: both engines' one builder.
+                  valid: list[bool] | None = None) -> list[Any]:
+    """Return the records of rows of ``table`` from their typed values, a column per key: both engines' one builder.
 
     ``places`` holds each row's first cell; ``extras`` the unknown columns' values by header;
     ``valid`` is False for a KPI whose numbers an error finding makes meaningless.

@@ -294,7 +294,7 @@ def _reject_utf16(shown: str, member: str, content) -> None:
 
 def _check_member(shown: str, data: bytes, archive: zipfile.ZipFile, info: zipfile.ZipInfo,
                   parts: dict[str, bytes]) -> None:
-    """Check one XML member that is no worksheet: no entity declarations; keep it in ``parts`` if the reader needs it."""
+    """Check one XML member that is no worksheet: no entity declarations; keep it in ``parts`` if needed."""
     content = _read_member(shown, data, archive, info)
     _reject_utf16(shown, info.filename, content)
     # "<!" is rare in Excel's XML (no comments, no CDATA): a C-speed test first.

@@ -357,7 +357,7 @@ def _quick_special(content: bytes, columns: set[int]) -> _SheetScan:
 
 
 def _maybe_in(data: np.ndarray, starts: np.ndarray, columns: set[int]) -> np.ndarray:
-    """Return which cells starting at ``starts`` may lie in ``columns``: read from r when it comes first (Excel's order).
+    """Return which cells starting at ``starts`` may lie in ``columns`` (read from r when it comes first).
 
     A cell whose tag is not ``<c r="...`` is kept: :func:`_classify_special` reads it.
     """
