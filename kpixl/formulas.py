@@ -58,10 +58,10 @@ MIN_EXCEL_VERSION = 2010
 # earlier). tests/test_formulas.py reads every formula of every template kind and checks
 # each function is listed here and none is newer than MIN_EXCEL_VERSION.
 FUNCTION_SINCE = {
-    **dict.fromkeys(("ABS", "AND", "AVERAGEIFS", "CHAR", "COUNTIF", "COUNTIFS", "IF", "IFERROR", "INDEX", "INT",
-                     "ISBLANK", "ISERROR", "ISNUMBER", "ISTEXT", "LEFT", "LEN", "MATCH", "MAX", "MIN", "N", "NA",
-                     "NOT", "OR", "ROUND", "ROW", "SUBSTITUTE", "SUM", "SUMIF", "SUMIFS", "SUMPRODUCT", "TODAY",
-                     "TRIM", "UPPER"), 2007),
+    **dict.fromkeys(("ABS", "AND", "AVERAGEIFS", "CHAR", "COUNTIF", "COUNTIFS", "DATE", "IF", "IFERROR", "INDEX",
+                     "INT", "ISBLANK", "ISERROR", "ISNUMBER", "ISTEXT", "LEFT", "LEN", "MATCH", "MAX", "MIN", "MONTH",
+                     "N", "NA", "NOT", "OR", "ROUND", "ROW", "SUBSTITUTE", "SUM", "SUMIF", "SUMIFS", "SUMPRODUCT",
+                     "TODAY", "TRIM", "UPPER", "YEAR"), 2007),
     "AGGREGATE": 2010,
     "UNICHAR": 2013, "IFNA": 2013,
     "FORECAST.LINEAR": 2016,
@@ -529,3 +529,112 @@ def dashboard_header(key: str, language: str = "en") -> str:
         if k == key:
             return da if language == "da" else en
     raise KeyError(key)
+
+
+# ------------------------------------------------------------- Dashboard status strip
+
+# The Dashboard's status strip: the KPI's status as of each of the last STRIP_MONTHS
+# month-ends on or before AsOf, oldest first. Plain Excel in both modes (a UDF cannot take
+# the per-month window without dynamic arrays). The cells sit right of the Dashboard
+# table, not in it: a table header is a constant, the month headers follow AsOf.
+STRIP_MONTHS = 6
+MONTH_NAMES = {
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "da": ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
+}
+# Per month, two hidden helpers (the actual and the attainment as of the month-end) and
+# the visible status; helpers hold what a formula without LET would otherwise repeat.
+STRIP_KEYS = ("calc_actual", "calc_attainment", "status")
+
+
+def strip_month_end(i: int) -> str:
+    """Return the serial of strip month ``i`` (0 = oldest, STRIP_MONTHS - 1 = newest) as a formula expression.
+
+    The newest is the last month-end on or before AsOf (AsOf itself when it is one):
+    day 0 of the month after ``INT(AsOf) + 1``'s month.
+    """
+    back = STRIP_MONTHS - 1 - i
+    return f"DATE(YEAR(INT({AS_OF})+1),MONTH(INT({AS_OF})+1)-{back},0)"
+
+
+def strip_header_formula(i: int, language: str = "en") -> str:
+    """Return the header formula of strip month ``i``: the month's short name in ``language``."""
+    names = MONTH_NAMES["da" if language == "da" else "en"]
+    return "=INDEX({" + ";".join(_q(n) for n in names) + "}," + f"MONTH({strip_month_end(i)}))"
+
+
+def strip_formulas(i: int, language: str = "en", *, first_data_row: int = 2,
+                   cells: dict[str, str] | None = None) -> dict[str, str]:
+    """Return the formulas of strip month ``i`` on a Dashboard row, by :data:`STRIP_KEYS`.
+
+    They generalise the KPIs table's native Actual, Attainment and Status from AsOf to the
+    month-end m (<= AsOf): a measurement counts at m when it counts at AsOf
+    (``calc_in_window``) and its period end is <= m; the elapsed fraction is taken at m.
+    ``cells`` maps ``calc_actual`` and ``calc_attainment`` to the A1 references (relative
+    row) of the row's helper cells for this month.
+    """
+    r = Refs(language)
+    K = schema.KPIS
+    M = schema.MEASUREMENTS
+    cells = cells or {}
+    n = f"ROW()-{first_data_row - 1}"
+
+    def k(key: str) -> str:
+        return f"INDEX({r.column(K, key)},{n})"
+
+    m = strip_month_end(i)
+    kid, t, b, tol = k("kpi_id"), k("target"), k("baseline"), k("tolerance")
+    start, deadline, green, amber = k("start"), k("deadline"), k("green"), k("amber")
+    direction, aggregation, err, key = k("calc_direction"), k("calc_aggregation"), k("calc_error"), k("calc_kpi_row")
+    m_row, m_in, m_pe = r.used(M, "calc_kpi_row"), r.used(M, "calc_in_window"), r.used(M, "period_end")
+    values, pos = r.used(M, "value"), r.used(M, "calc_position")
+    act, att = cells.get("calc_actual", "#REF!"), cells.get("calc_attainment", "#REF!")
+    lang = r.language
+
+    def guard(body: str) -> str:
+        return f'=IF({kid}="","",{body})'
+
+    crit = f'{m_row},{key},{m_in},1,{m_pe},"<="&{m}'
+    condition = f"({m_row}={key})*({m_in}=1)*({m_pe}<={m})"
+    # Positions count from the newest at AsOf, so the newest at m is the one after those past m.
+    newest = f'1+COUNTIFS({m_row},{key},{m_in},1,{m_pe},">"&{m})'
+    f: dict[str, str] = {}
+    f["calc_actual"] = guard(_if_chain([
+        (f'{aggregation}="?"', '""'),
+        (f"COUNTIFS({crit})=0", '""'),
+        (f'{aggregation}="sum"', f"SUMIFS({values},{crit})"),
+        (f'{aggregation}="average"', f"AVERAGEIFS({values},{crit})"),
+        (f'{aggregation}="last"', f"SUMIFS({values},{m_row},{key},{m_in},1,{pos},{newest})"),
+        (f'{aggregation}="min"', aggregate_if(AGGREGATE_SMALL, values, condition)),
+    ], aggregate_if(AGGREGATE_LARGE, values, condition)))
+    # The elapsed fraction at m (calc_elapsed with m for AsOf; err covers invalid dates).
+    elapsed = f'IF(OR({start}="",{deadline}=""),1,MIN(1,MAX(0,({m}-{start})/({deadline}-{start}))))'
+    not_started = f'AND({elapsed}<=0,OR({direction}<>"maintain",{aggregation}="sum"))'
+    tolerance_v = f'IF({tol}="",{core.DEFAULT_TOLERANCE_SHARE}*ABS({t}),{tol})'
+    # Plan at m; the attainment's arithmetic mirrors kpi_formulas (and core.attainment).
+    plan = _if_chain([
+        (f'{aggregation}="sum"', f"{t}*{elapsed}"),
+        (f'OR({direction}="maintain",{b}="")', t),
+    ], f"{b}+({t}-{b})*{elapsed}")
+    zero_cum = f'IF({b}="",0,{b}*{elapsed})'
+    f["calc_attainment"] = guard(_if_chain([
+        (f'{err}<>""', '""'),
+        (not_started, '""'),
+        (f"NOT(ISNUMBER({act}))", '""'),
+        (f'AND({direction}="maintain",{aggregation}="sum")',
+         f"MAX(0,1-ABS({act}-{t}*{elapsed})/({tolerance_v}*{elapsed}))"),
+        (f'{direction}="maintain"', f"MAX(0,1-ABS({act}-{t})/{tolerance_v})"),
+        (f'{aggregation}="sum"', f"({act}-{zero_cum})/({plan}-{zero_cum})"),
+        (f'{b}=""', f"({act}-0)/({plan}-0)"),
+    ], f"({act}-{b})/({plan}-{b})"))
+    green_v = f'IF({green}="",{core.DEFAULT_GREEN},{green})'
+    amber_v = f'IF({amber}="",{core.DEFAULT_AMBER},{amber})'
+    rounded = f"ROUND({att},9)"
+    f["status"] = guard(_if_chain([
+        (f'{err}<>""', err),
+        (not_started, r.word("status", core.NOT_STARTED)),
+        (f"NOT(ISNUMBER({att}))", r.word("status", core.NO_DATA)),
+        (f"{rounded}>={green_v}", r.word("status", core.ON_TRACK)),
+        (f"{rounded}>={amber_v}", r.word("status", core.AT_RISK)),
+    ], r.word("status", core.OFF_TRACK)))
+    return f

@@ -91,6 +91,8 @@ _UI = {
         "as_of_note": "The date every number is computed as of. =TODAY() by default; type a date to look "
                       "back or to close a period at its deadline.",
         "chart_attainment": "Attainment per KPI", "chart_actual_plan": "Against plan (right is better)",
+        "strip_title": "Status at each month-end", "strip_actual": "(calc) Actual {month}",
+        "strip_attainment": "(calc) Attainment {month}",
         "series_actual": "Against plan",
         "lists_title": "Dropdown lists (used by the data validation of the other sheets)",
         "yes_no": "Yes/No", "decision": "Decision", "status": "Status", "trend": "Trend",
@@ -105,6 +107,8 @@ _UI = {
         "as_of_note": "Datoen alle tal opgøres pr. =TODAY() som standard; skriv en dato for at se tilbage "
                       "eller afslutte en periode på fristen.",
         "chart_attainment": "Målopfyldelse pr. KPI", "chart_actual_plan": "I forhold til plan (højre er bedre)",
+        "strip_title": "Status ved hver månedsafslutning", "strip_actual": "(beregn) Faktisk {month}",
+        "strip_attainment": "(beregn) Målopfyldelse {month}",
         "series_actual": "I forhold til plan",
         "lists_title": "Rullelister (bruges af datavalideringen på de andre ark)",
         "yes_no": "Ja/Nej", "decision": "Beslutning", "status": "Status", "trend": "Tendens",
@@ -782,13 +786,14 @@ class _Writer:
             ws.conditional_format(first_row, cols[0], last_row, cols[0], {
                 "type": "formula", "criteria": "=" + test, "format": cell_format, "multi_range": ranges})
 
-    def _status_formats(self, ws, first_row: int, last_row: int, col: int) -> None:
+    def _status_formats(self, ws, first_row: int, last_row: int, col: int, last_col: int | None = None) -> None:
+        last_col = col if last_col is None else last_col
         for status, (fill, font) in STATUS_COLOURS.items():
-            ws.conditional_format(first_row, col, last_row, col, {
+            ws.conditional_format(first_row, col, last_row, last_col, {
                 "type": "cell", "criteria": "==", "value": '"' + core.word("status", status, self.lang) + '"',
                 "format": self.wb.add_format({"bg_color": fill, "font_color": font}),
             })
-        ws.conditional_format(first_row, col, last_row, col, {
+        ws.conditional_format(first_row, col, last_row, last_col, {
             "type": "text", "criteria": "begins with", "value": "#VALUE!",
             "format": self.wb.add_format({"font_color": "#9C0006", "italic": True}),
         })
@@ -896,7 +901,8 @@ class _Writer:
             return f"={sheet}!${xl_col_to_name(col)}${first + 1}:${xl_col_to_name(col)}${first + shown}"
 
         id_col = keys.index("kpi_id")
-        chart_col = len(keys) - len(fx.DASHBOARD_HELPERS) + 1  # one empty column right of the table
+        # Right of the table: the status strip, then its hidden helpers, then the charts.
+        chart_col = self._status_strip(ws, header_row, first_data, len(keys))
         chart = self.wb.add_chart({"type": "bar"})
         chart.add_series({"name": fx.dashboard_header("attainment", self.lang), "categories": rng(id_col),
                           "values": rng(att_col), "fill": {"color": "#2E75B6"}, "gap": 60})
@@ -929,6 +935,47 @@ class _Writer:
         ws.fit_to_pages(1, 0)
         ws.repeat_rows(header_row)
         ws.protect("", {"format_columns": True, "format_rows": True})
+
+    def _status_strip(self, ws, header_row: int, first_data: int, first_col: int) -> int:
+        """Write the status strip from ``first_col`` and its hidden helpers; return the next free column.
+
+        One narrow column per month-end (formulas.strip_formulas), headed by the month's
+        name, coloured as the Status column; per month a hidden actual and attainment.
+        """
+        months = fx.STRIP_MONTHS
+        helper_col = first_col + months
+        last = header_row + self.kpi_rows
+        strip_format = self.wb.add_format({"bg_color": CALC_FILL, "font_size": 9, "shrink": True, "align": "center",
+                                           "valign": "top", "border": 1, "border_color": "#FFFFFF"})
+        header_format = self.wb.add_format({"bold": True, "font_color": "white", "bg_color": HEADER_FILL,
+                                            "align": "center", "valign": "top", "border": 1,
+                                            "border_color": "#BFBFBF"})
+        helper_format = self.fmt(helper=True)
+        percent_helper = self.fmt(number_format=schema.PCT, helper=True)
+        ws.write_string(header_row - 1, first_col, self.ui["strip_title"], self.f_label)
+        strips = [self.values.strip(j, self.lang) for j in range(self.kpi_rows)]
+        month_names = fx.MONTH_NAMES[self.lang]
+        for i, month_end in enumerate(cache.strip_month_ends(self.values.as_of)):
+            col, actual_col, att_col = first_col + i, helper_col + 2 * i, helper_col + 2 * i + 1
+            name = month_names[month_end.month - 1]
+            ws.write_formula(header_row, col, fx.strip_header_formula(i, self.lang), header_format, name)
+            ws.write_string(header_row, actual_col, self.ui["strip_actual"].format(month=i + 1),
+                            self.f_helper_header)
+            ws.write_string(header_row, att_col, self.ui["strip_attainment"].format(month=i + 1),
+                            self.f_helper_header)
+            for row in range(header_row + 1, last + 1):
+                cells = {"calc_actual": xl_rowcol_to_cell(row, actual_col),
+                         "calc_attainment": xl_rowcol_to_cell(row, att_col)}
+                formulas = fx.strip_formulas(i, self.lang, first_data_row=first_data, cells=cells)
+                cached = strips[row - header_row - 1][i]
+                for key, c, cell_format in (("calc_actual", actual_col, helper_format),
+                                            ("calc_attainment", att_col, percent_helper),
+                                            ("status", col, strip_format)):
+                    ws.write_formula(row, c, formulas[key], cell_format, cached[key])
+            ws.set_column(col, col, 8)
+            ws.set_column(actual_col, att_col, 12, None, {"hidden": True})
+        self._status_formats(ws, header_row + 1, last, first_col, first_col + months - 1)
+        return helper_col + 2 * months
 
     # ------------------------------------------------------------- Evaluation
 

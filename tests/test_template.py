@@ -662,6 +662,8 @@ def masked_members(path: Path) -> dict[str, bytes]:
     for name in members:
         if name.startswith("xl/worksheets/"):
             members[name] = re.sub(rb"<f>TODAY\(\)</f><v>\d+</v>", b"<f>TODAY()</f><v/>", members[name])
+            # So do the status strip's month headers (the month names of the last month-ends).
+            members[name] = re.sub(rb"(<f>INDEX\(\{[^<]*</f>)<v>[^<]*</v>", rb"\1<v/>", members[name])
     members["docProps/core.xml"] = re.sub(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>", b"<date/>",
                                           members["docProps/core.xml"])
     return members
