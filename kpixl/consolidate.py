@@ -306,9 +306,9 @@ class MeasurementRows:
 
     def __iter__(self) -> Iterator[tuple]:
         count = len(self.kpi_ids)
-        blank = [None] * count if self.entered_by is None or self.notes is None else None
-        entered_by = self.entered_by if self.entered_by is not None else blank
-        notes = self.notes if self.notes is not None else blank
+        blank: list = [None] * count if self.entered_by is None or self.notes is None else []
+        entered_by: Iterable = self.entered_by if self.entered_by is not None else blank
+        notes: Iterable = self.notes if self.notes is not None else blank
         if self.rows is not None:
             prefix = self.prefix
             origins: Iterable = (f"{prefix}{row}" for row in self.rows)
@@ -549,21 +549,7 @@ def _orphans(sources: list[Source], pool: list[Source], skip_invalid: bool) -> N
         high = {kpi_key(line.record.kpi_id) for s in accepted for line in s.kpis if line.is_high}
         newly_bad = False
         for source in accepted:
-            orphans = [line for line in source.kpis if not line.is_high and line.record.parent_id
-                       and str(line.record.parent_id).strip() and kpi_key(line.record.parent_id) not in high]
-            if not orphans:
-                continue
-            for line in orphans:
-                finding = Finding(
-                    CODE_UNKNOWN_PARENT, ERROR,
-                    f"parent KPI ID {line.record.parent_id!r} of KPI {line.record.kpi_id!r} matches no high-level "
-                    f"KPI in {_list_files(accepted, source)}; use the ID of a KPI with level high",
-                    line.record.place if line.record.place.path else Place(source.path, line.record.place.sheet,
-                                                                           line.record.place.cell),
-                    line.record.kpi_id)
-                if finding not in source.findings:
-                    source.findings.append(finding)
-            if skip_invalid:
+            if _add_orphan_findings(source, accepted, high) and skip_invalid:
                 source.status = SKIPPED
                 newly_bad = True
         if not newly_bad:
@@ -573,6 +559,22 @@ def _orphans(sources: list[Source], pool: list[Source], skip_invalid: bool) -> N
         if source.errors:
             source.status = SKIPPED
             source.reason = source.reason or _reason(source)
+
+
+def _add_orphan_findings(source: Source, accepted: list[Source], high: set[str]) -> bool:
+    """Add KPX602 for each KPI of ``source`` whose parent ID is in no ``high`` key; return whether there was one."""
+    orphans = [line for line in source.kpis if not line.is_high and line.record.parent_id
+               and str(line.record.parent_id).strip() and kpi_key(line.record.parent_id) not in high]
+    for line in orphans:
+        record = line.record
+        place = record.place if record.place.path else Place(source.path, record.place.sheet, record.place.cell)
+        finding = Finding(
+            CODE_UNKNOWN_PARENT, ERROR,
+            f"parent KPI ID {record.parent_id!r} of KPI {record.kpi_id!r} matches no high-level "
+            f"KPI in {_list_files(accepted, source)}; use the ID of a KPI with level high", place, record.kpi_id)
+        if finding not in source.findings:
+            source.findings.append(finding)
+    return bool(orphans)
 
 
 def _list_files(sources: list[Source], this: Source) -> str:

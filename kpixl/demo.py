@@ -320,7 +320,7 @@ def run_demo(directory: Path | str, *, language: str = "en", formulas: str = "na
                       rollover_lines=_rollover_lines(rolled, language), company_kpis=company_kpis,
                       seconds=time.perf_counter() - started, plan=paths["plan"],
                       design=[p.path for p in designed.parts if p.path is not None],
-                      split_lines=designed.table_lines())
+                      split_lines=designed.table_lines(language))
 
 
 def _fresh(kpi: KpiRecord) -> KpiRecord:

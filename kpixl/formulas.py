@@ -167,7 +167,7 @@ def _canon(expr: str, vocabulary: str, default: str) -> str:
     trimmed = f"TRIM({expr})"
     result = _q("?")
     for canonical in reversed(core.VOCABULARIES[vocabulary]):
-        words = []
+        words: list[str] = []
         for lang in schema.LANGUAGES:
             w = core.word(vocabulary, canonical, lang)
             if w.casefold() not in [x.casefold() for x in words]:

@@ -52,7 +52,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 try:
     import fastexcel
 except ImportError:  # pragma: no cover - optional: the exact reader alone is slower but complete
-    fastexcel = None
+    fastexcel = None  # type: ignore[assignment]
 else:
     # A blank column "falls back to string" with a logged warning; kpixl reads blanks as blanks.
     logging.getLogger("fastexcel.types.dtype").setLevel(logging.ERROR)
@@ -625,8 +625,8 @@ def _check_sheet_extent(shown: str, member: str, content: bytes, prefixed: bool,
     """
     word = _DIMENSION_WORD_RE.search(content)
     if word is not None:
-        at = word.start()
-        match = _DIMENSION_RE.search(content, max(0, at - 64), at + 4096)
+        found = word.start()
+        match = _DIMENSION_RE.search(content, max(0, found - 64), found + 4096)
         if match:
             _check_dimension(shown, member, _unescape(match.group(1)))
     data = np.frombuffer(content if len(content) else b"\0", dtype=np.uint8)
@@ -678,7 +678,8 @@ def _check_sheet_extent(shown: str, member: str, content: bytes, prefixed: bool,
         # XML allows any amount of whitespace around "=": the name before it may be far back.
         name_end = _solid_before(data, position)
         if name_end >= 0 and content[name_end] == ord("r"):
-            values.append(_quoted_value(content, _SPACE_RUN_RE.match(content, position + 1).end()))
+            run = _SPACE_RUN_RE.match(content, position + 1)
+            values.append(_quoted_value(content, run.end() if run else position + 1))
     for value in values:
         for letters, digit_text in _refs_in(value):
             if len(letters) >= 2:
@@ -705,11 +706,11 @@ def _check_sheet_extent(shown: str, member: str, content: bytes, prefixed: bool,
     standard = np.ones(cell_starts.size, bool)
     for offset, byte in enumerate(b'c r="', start=1):
         standard &= at(cell_starts, offset) == byte
-    letters = [at(cell_starts, offset).astype(np.int64) for offset in (6, 7, 8)]
-    upper = [(x >= ord("A")) & (x <= ord("Z")) for x in letters]
-    one = letters[0] - 64
-    two = one * 26 + letters[1] - 64
-    three = two * 26 + letters[2] - 64
+    codes = [at(cell_starts, offset).astype(np.int64) for offset in (6, 7, 8)]
+    upper = [(x >= ord("A")) & (x <= ord("Z")) for x in codes]
+    one = codes[0] - 64
+    two = one * 26 + codes[1] - 64
+    three = two * 26 + codes[2] - 64
     number = np.where(upper[1], np.where(upper[2], three, two), one)
     look = ~standard | (np.isin(number, np.fromiter(columns, np.int64)) & upper[0])
     owner = np.searchsorted(cell_starts, np.concatenate([formulas, errors])) - 1
@@ -1163,6 +1164,7 @@ class _Reader:
             except CalamineError as error:
                 _fail(self.pkg.path, E_CORRUPT, f"cannot be read as a workbook ({type(error).__name__}: {error}); "
                                                 "save it again from Excel")
+        assert self._book is not None  # _fail raised otherwise
         return self._book
 
     def fast_book(self) -> Any:
@@ -1658,7 +1660,7 @@ def _typed_column(column: schema.Column, array: Any) -> list[Any] | None:
 
 
 # vocabulary -> typed word -> canonical value; words are few, so parsing each once is enough.
-_VOCABULARY_CACHE: dict[str, dict[str, str]] = {}
+_VOCABULARY_CACHE: dict[str, dict[str, str | None]] = {}
 
 
 # Per table, keyed by its name: hashing a Table dataclass (all its columns) per row is slow.

@@ -347,7 +347,8 @@ EVALUATION_EXAMPLE: dict[str, tuple[str, float | None, Text]] = {
 
 def month_ends(start: date = FISCAL_START, end: date = FISCAL_END) -> list[date]:
     """Return the last day of every month from ``start`` to ``end``."""
-    ends, year, month = [], start.year, start.month
+    ends: list[date] = []
+    year, month = start.year, start.month
     while True:
         last = date(year, month, monthrange(year, month)[1])
         if last > end:

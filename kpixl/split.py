@@ -128,6 +128,12 @@ class SplitPart:
         return list(seen.values())
 
 
+_TABLE_HEADERS = {
+    "en": ("File", "Department", "KPIs", "High-level", "Low-level", "Owners"),
+    "da": ("Fil", "Afdeling", "KPI'er", "Højt niveau", "Lavt niveau", "Ejere"),
+}
+
+
 @dataclass
 class SplitResult:
     """Describe one split: the plan, the files written and the findings."""
@@ -139,10 +145,11 @@ class SplitResult:
     parts: list[SplitPart] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
-    def table_lines(self) -> list[str]:
-        """Return what was written as an aligned text table: file, department, KPIs, owners."""
-        header = ("File", "Department", "KPIs", "High-level", "Low-level", "Owners")
-        rows = [(p.path.name if p.path else "", p.department + (" (management)" if p.management else ""),
+    def table_lines(self, language: str = "en") -> list[str]:
+        """Return what was written as an aligned text table (file, department, KPIs, owners) in ``language``."""
+        header = _TABLE_HEADERS["da" if language == "da" else "en"]
+        management = " (ledelse)" if language == "da" else " (management)"
+        rows = [(p.path.name if p.path else "", p.department + (management if p.management else ""),
                  str(len(p.kpis)), str(p.high_count), str(len(p.kpis) - p.high_count), str(len(p.owners)))
                 for p in self.parts]
         widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]

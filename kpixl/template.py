@@ -801,14 +801,14 @@ class _Writer:
     # ------------------------------------------------------------------- KPIs
 
     def _kpi_row(self, k: KpiRecord) -> list:
-        values = []
+        values: list = []
         for col in schema.KPIS.columns:
             if col.computed:
                 values.append(None)
                 continue
             value = getattr(k, col.key, None)
             if col.kind == "vocab" and value is not None:
-                value = core.word(col.vocabulary, value, self.lang)
+                value = core.word(col.vocabulary or "", value, self.lang)
             values.append(value)
         return values
 
@@ -864,7 +864,9 @@ class _Writer:
         formulas = fx.dashboard_formulas(self.mode, self.lang, first_data_row=first_data)
         number_formats = {"target": schema.NUM, "actual": schema.NUM, "plan": schema.NUM,
                           "attainment": schema.PCT, "forecast": schema.NUM, "calc_vs_plan": schema.PCT}
-        widths = {"kpi_id": 12, "name": 30, "owner": 18, "status": 13, "trend": 12, "attainment": 13}
+        # Wide enough for 13,200,000.00 or 6,580,273.9726 (#,##0.00##) without Excel showing ###.
+        widths = {"kpi_id": 12, "name": 30, "owner": 18, "status": 13, "trend": 12, "attainment": 13, "target": 16,
+                  "actual": 16, "plan": 16, "forecast": 16}
         columns = []
         for key, *_ in fx.DASHBOARD_COLUMNS:
             helper = key in fx.DASHBOARD_HELPERS
@@ -989,7 +991,7 @@ class _Writer:
         for kpi_id in ids:
             e = by_id.get(kpi_key(kpi_id))
             decision = schema.DECISION_WORDS[self.lang][e.decision] if e and e.decision else None
-            row = []
+            row: list = []
             for col in table.columns:
                 if col.key == "kpi_id":
                     row.append(kpi_id)

@@ -577,6 +577,8 @@ def _group_measurements(ids, period_ends, values) -> tuple[dict[str, list[tuple[
     groups: dict[str, list[tuple[int, float]]] = {}
     problems: dict[str, str] = {}
     float_type, int_type = float, int
+    number: float | None
+    serial: int | None
     keys: dict[str, str | None] = {}  # a column repeats a few IDs: key each text once
     for row, (kid, end, value) in enumerate(zip(id_list, end_list, value_list), start=1):
         if type(kid) is str:
