@@ -30,7 +30,7 @@ from typing import Any, Callable, Sequence
 
 import xlsxwriter
 import xlsxwriter.worksheet
-from xlsxwriter.utility import xl_col_to_name, xl_range, xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name, xl_range, xl_rowcol_to_cell, xl_rowcol_to_cell_fast
 
 from kpixl import cache, core, examples as example_set, formulas as fx, i18n, schema
 from kpixl.errors import DefinitionError
@@ -91,8 +91,10 @@ _UI = {
         "as_of_note": "The date every number is computed as of. =TODAY() by default; type a date to look "
                       "back or to close a period at its deadline.",
         "chart_attainment": "Attainment per KPI", "chart_actual_plan": "Against plan (right is better)",
-        "strip_title": "Status at each month-end", "strip_actual": "(calc) Actual {month}",
-        "strip_attainment": "(calc) Attainment {month}",
+        "strip_title": "Status at each month-end",
+        "strip_calc_count": "(calc) Count {month}", "strip_calc_elapsed": "(calc) Elapsed {month}",
+        "strip_calc_actual": "(calc) Actual {month}", "strip_calc_plan": "(calc) Plan {month}",
+        "strip_calc_attainment": "(calc) Attainment {month}",
         "series_actual": "Against plan",
         "lists_title": "Dropdown lists (used by the data validation of the other sheets)",
         "yes_no": "Yes/No", "decision": "Decision", "status": "Status", "trend": "Trend",
@@ -107,8 +109,10 @@ _UI = {
         "as_of_note": "Datoen alle tal opgøres pr. =TODAY() som standard; skriv en dato for at se tilbage "
                       "eller afslutte en periode på fristen.",
         "chart_attainment": "Målopfyldelse pr. KPI", "chart_actual_plan": "I forhold til plan (højre er bedre)",
-        "strip_title": "Status ved hver månedsafslutning", "strip_actual": "(beregn) Faktisk {month}",
-        "strip_attainment": "(beregn) Målopfyldelse {month}",
+        "strip_title": "Status ved hver månedsafslutning",
+        "strip_calc_count": "(beregn) Antal {month}", "strip_calc_elapsed": "(beregn) Forløbet {month}",
+        "strip_calc_actual": "(beregn) Faktisk {month}", "strip_calc_plan": "(beregn) Plan {month}",
+        "strip_calc_attainment": "(beregn) Målopfyldelse {month}",
         "series_actual": "I forhold til plan",
         "lists_title": "Rullelister (bruges af datavalideringen på de andre ark)",
         "yes_no": "Ja/Nej", "decision": "Beslutning", "status": "Status", "trend": "Tendens",
@@ -297,6 +301,10 @@ _COMPANY_UI = {
 }
 
 
+# The error values a formula's cached value can be (XlsxWriter writes them with t="e").
+_ERROR_CODES = frozenset(("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"))
+
+
 class _Worksheet(xlsxwriter.worksheet.Worksheet):
     """Remember prepared formulas: a table column repeats one formula on thousands of rows.
 
@@ -335,7 +343,7 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
             if cell is not None and hasattr(cell, "formula") and not hasattr(cell, "range"):
                 stored[formula] = cell
             return result
-        self.table[row][col] = first._replace(format=cell_format, value=value)
+        self.table[row][col] = first.__class__(first.formula, cell_format, value)
         return 0
 
     def repeat_last_rows(self, first_row: int, last_row: int) -> None:
@@ -400,16 +408,27 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
         return [None if token in (cache.BLANK, cache.NA) else token for token in data]
 
     def _write_cell(self, row, col, cell):
-        # A formula showing nothing caches an empty text, as Excel stores it (t="str");
-        # XlsxWriter would write an untyped empty value, which readers take for 0.
-        if cell.__class__.__name__ == "Formula" and isinstance(cell.value, str) and cell.value == "":
-            attributes = [("r", xl_rowcol_to_cell(row, col))]
-            if cell.format:
-                attributes.append(("s", cell.format._get_xf_index()))
-            attributes.append(("t", "str"))
-            self._xml_formula_element(cell.formula, "", attributes)
-            return
-        super()._write_cell(row, col, cell)
+        if cell.__class__.__name__ != "Formula" or not (cell.format or cell.value == ""):
+            return super()._write_cell(row, col, cell)
+        # A template is mostly formula cells, the same few texts on thousands of rows: they
+        # are written here, each text XML-escaped once (XlsxWriter escapes every cell's).
+        # As XlsxWriter writes them, but for the empty value: a formula showing nothing
+        # caches an empty text, as Excel stores it (t="str"); XlsxWriter would write an
+        # untyped empty value, which readers take for 0.
+        value = cell.value
+        if isinstance(value, bool):
+            kind, value = ' t="b"', int(value)
+        elif isinstance(value, str):
+            kind = ' t="e"' if value in _ERROR_CODES else ' t="str"'
+            value = self._escape_data(value)
+        else:
+            kind = ""
+        escaped = self.__dict__.setdefault("_kpixl_escaped", {})
+        formula = escaped.get(cell.formula)
+        if formula is None:
+            formula = escaped[cell.formula] = self._escape_data(cell.formula)
+        style = f' s="{cell.format._get_xf_index()}"' if cell.format else ""
+        self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}"{style}{kind}><f>{formula}</f><v>{value}</v></c>')
 
 
 class _Workbook(xlsxwriter.Workbook):
@@ -942,9 +961,12 @@ class _Writer:
         """Write the status strip from ``first_col`` and its hidden helpers; return the next free column.
 
         One narrow column per month-end (formulas.strip_formulas), headed by the month's
-        name, coloured as the Status column; per month a hidden actual and attainment.
+        name, coloured as the Status column. Right of the strip, per month, the hidden
+        helper columns of formulas.STRIP_KEYS, with the month-end above the first one. A
+        month's formulas are the same text on every row, so _Worksheet writes each once.
         """
         months = fx.STRIP_MONTHS
+        helpers = fx.STRIP_KEYS[:-1]
         helper_col = first_col + months
         last = header_row + self.kpi_rows
         strip_format = self.wb.add_format({"bg_color": CALC_FILL, "font_size": 9, "shrink": True, "align": "center",
@@ -952,32 +974,36 @@ class _Writer:
         header_format = self.wb.add_format({"bold": True, "font_color": "white", "bg_color": HEADER_FILL,
                                             "align": "center", "valign": "top", "border": 1,
                                             "border_color": "#BFBFBF"})
-        helper_format = self.fmt(helper=True)
-        percent_helper = self.fmt(number_format=schema.PCT, helper=True)
+        formats = {"calc_count": self.fmt(helper=True), "calc_elapsed": self.fmt(number_format=schema.PCT, helper=True),
+                   "calc_actual": self.fmt(helper=True), "calc_plan": self.fmt(helper=True),
+                   "calc_attainment": self.fmt(number_format=schema.PCT, helper=True), "status": strip_format}
+        month_format = self.fmt(number_format=schema.DATE, helper=True)
         ws.write_string(header_row - 1, first_col, self.ui["strip_title"], self.f_label)
         strips = [self.values.strip(j, self.lang) for j in range(self.kpi_rows)]
         month_names = fx.MONTH_NAMES[self.lang]
         for i, month_end in enumerate(cache.strip_month_ends(self.values.as_of)):
-            col, actual_col, att_col = first_col + i, helper_col + 2 * i, helper_col + 2 * i + 1
-            name = month_names[month_end.month - 1]
-            ws.write_formula(header_row, col, fx.strip_header_formula(i, self.lang), header_format, name)
-            ws.write_string(header_row, actual_col, self.ui["strip_actual"].format(month=i + 1),
-                            self.f_helper_header)
-            ws.write_string(header_row, att_col, self.ui["strip_attainment"].format(month=i + 1),
-                            self.f_helper_header)
+            first = helper_col + len(helpers) * i
+            cols = {key: first + h for h, key in enumerate(helpers)}
+            cols["status"] = first_col + i
+            # The month-end, once per month: above the month's first helper (hidden).
+            end_cell = xl_rowcol_to_cell(header_row - 1, first, row_abs=True, col_abs=True)
+            ws.write_formula(header_row - 1, first, fx.strip_month_end_formula(i), month_format,
+                             core.to_serial(month_end))
+            ws.write_formula(header_row, cols["status"], fx.strip_header_formula(end_cell, self.lang), header_format,
+                             month_names[month_end.month - 1])
+            for key in helpers:
+                ws.write_string(header_row, cols[key], self.ui["strip_" + key].format(month=i + 1),
+                                self.f_helper_header)
+            formulas = fx.strip_formulas(self.lang, first_data_row=first_data, month_end=end_cell,
+                                         columns={key: xl_col_to_name(cols[key]) for key in helpers})
             for row in range(header_row + 1, last + 1):
-                cells = {"calc_actual": xl_rowcol_to_cell(row, actual_col),
-                         "calc_attainment": xl_rowcol_to_cell(row, att_col)}
-                formulas = fx.strip_formulas(i, self.lang, first_data_row=first_data, cells=cells)
                 cached = strips[row - header_row - 1][i]
-                for key, c, cell_format in (("calc_actual", actual_col, helper_format),
-                                            ("calc_attainment", att_col, percent_helper),
-                                            ("status", col, strip_format)):
-                    ws.write_formula(row, c, formulas[key], cell_format, cached[key])
-            ws.set_column(col, col, 8)
-            ws.set_column(actual_col, att_col, 12, None, {"hidden": True})
+                for key in fx.STRIP_KEYS:
+                    ws.write_formula(row, cols[key], formulas[key], formats[key], cached[key])
+            ws.set_column(cols["status"], cols["status"], 8)
+            ws.set_column(first, first + len(helpers) - 1, 12, None, {"hidden": True})
         self._status_formats(ws, header_row + 1, last, first_col, first_col + months - 1)
-        return helper_col + 2 * months
+        return helper_col + len(helpers) * months
 
     # ------------------------------------------------------------- Evaluation
 
