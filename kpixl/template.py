@@ -20,24 +20,22 @@ formats, so a Unit typed later works too. ``docs/workbook.md`` describes the res
 
 from __future__ import annotations
 
-import functools
-import io
-import re
 import textwrap
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Callable, Sequence
 
-import xlsxwriter
-import xlsxwriter.worksheet
-from xlsxwriter.utility import xl_col_to_name, xl_range, xl_rowcol_to_cell, xl_rowcol_to_cell_fast
+from xlsxwriter.utility import xl_col_to_name, xl_range, xl_rowcol_to_cell
 
-from kpixl import cache, core, examples as example_set, formulas as fx, i18n, schema
+from kpixl import cache, core, examples as example_set, formulas as fx, i18n, schema, xlsx
 from kpixl.errors import DefinitionError
 from kpixl.model import EvaluationRecord, KpiRecord, MeasurementRecord
 from kpixl.output import atomic_output
 from kpixl import vocab
 from kpixl.vocab import kpi_key
+# The palette and the XlsxWriter subclasses live in kpixl.xlsx; the names stay importable here.
+from kpixl.xlsx import CALC_FILL, HEADER_FILL, INPUT_FILL, STATUS_COLOURS  # noqa: F401
+from kpixl.xlsx import Workbook as _Workbook, Worksheet as _Worksheet
 
 # Fixed creation date: the same inputs give the same bytes (apart from zip timestamps).
 CREATED = datetime(2026, 1, 1, 0, 0, 0)
@@ -73,17 +71,6 @@ ZIP_LEVEL_LARGE = 1
 # Points per line of text in a row (Calibri 11, Excel's default row height).
 ROW_HEIGHT = 15
 WRAP_CHARS_PER_WIDTH = 1.1
-
-INPUT_FILL = "#FFF7D6"
-CALC_FILL = "#EEF1F5"
-HEADER_FILL = "#1F4E79"
-STATUS_COLOURS = {
-    core.ON_TRACK: ("#C6EFCE", "#006100"),
-    core.AT_RISK: ("#FFEB9C", "#9C5700"),
-    core.OFF_TRACK: ("#FFC7CE", "#9C0006"),
-    core.NOT_STARTED: ("#EDEDED", "#595959"),
-    core.NO_DATA: ("#EDEDED", "#595959"),
-}
 
 _UI = {
     "en": {
@@ -301,157 +288,6 @@ _COMPANY_UI = {
 }
 
 
-# The error values a formula's cached value can be (XlsxWriter writes them with t="e").
-_ERROR_CODES = frozenset(("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"))
-
-
-class _Worksheet(xlsxwriter.worksheet.Worksheet):
-    """Remember prepared formulas: a table column repeats one formula on thousands of rows.
-
-    XlsxWriter runs dozens of regular expressions over every formula it writes; caching
-    them makes a template take well under a second instead of many seconds.
-    """
-
-    def _prepare_formula(self, formula, expand_future_functions=False):
-        cache = self.__dict__.setdefault("_kpixl_prepared", {})
-        key = (formula, expand_future_functions)
-        if key not in cache:
-            cache[key] = super()._prepare_formula(formula, expand_future_functions)
-        return cache[key]
-
-    def cache_values(self, first_row: int, last_row: int, col: int, provider: Callable[[int], object]) -> None:
-        """Make the formulas written to ``col`` between the rows cache ``provider(row)`` (0-based rows).
-
-        Table column formulas are written by ``add_table``; this is how they get the
-        value kpixl.core computed for them (see kpixl.cache).
-        """
-        self.__dict__.setdefault("_kpixl_values", {}).setdefault(col, []).append((first_row, last_row, provider))
-
-    def _write_formula(self, row, col, formula, cell_format=None, value=0):
-        if self._in_tail(row):
-            return self._check_dimensions(row, col)
-        for first_row, last_row, provider in self.__dict__.get("_kpixl_values", {}).get(col, ()):
-            if first_row <= row <= last_row:
-                value = provider(row)
-        # The first write of a formula takes XlsxWriter's path (dynamic-array check,
-        # preparation); repeats store the same prepared cell, skipping the regex scans.
-        stored = self.__dict__.setdefault("_kpixl_cells", {})
-        first = stored.get(formula)
-        if first is None or self._check_dimensions(row, col):
-            result = super()._write_formula(row, col, formula, cell_format, value)
-            cell = self.table.get(row, {}).get(col) if result == 0 else None
-            if cell is not None and hasattr(cell, "formula") and not hasattr(cell, "range"):
-                stored[formula] = cell
-            return result
-        self.table[row][col] = first.__class__(first.formula, cell_format, value)
-        return 0
-
-    def repeat_last_rows(self, first_row: int, last_row: int) -> None:
-        """Declare rows ``first_row+1..last_row`` copies of row ``first_row`` (0-based), but for the row number.
-
-        The empty tail of a pre-sized table (up to 100,000 Measurements rows) is the same
-        blank input cells and the same formulas with the same cached values on every row,
-        except ROW(). Those rows are not stored cell by cell: the sheet XML repeats the
-        first one's XML with the row number replaced, which keeps the memory and time of
-        the largest template small.
-        """
-        self.__dict__["_kpixl_tail"] = (first_row, last_row)
-
-    def tail_start(self, default: int) -> int:
-        """Return the row :meth:`repeat_last_rows` repeats (``default`` without one)."""
-        tail = self.__dict__.get("_kpixl_tail")
-        return default if tail is None else tail[0]
-
-    def _in_tail(self, row: int) -> bool:
-        tail = self.__dict__.get("_kpixl_tail")
-        return tail is not None and tail[0] < row <= tail[1]
-
-    def _write_blank(self, row, col, blank, cell_format=None):
-        if self._in_tail(row):
-            return self._check_dimensions(row, col)
-        return super()._write_blank(row, col, blank, cell_format)
-
-    def _write_rows(self):
-        tail = self.__dict__.get("_kpixl_tail")
-        if tail is None or tail[0] >= tail[1]:
-            return super()._write_rows()
-        first, last = tail
-        lowest, highest = int(getattr(self, "dim_rowmin")), int(getattr(self, "dim_rowmax"))
-        try:
-            self.dim_rowmax = first - 1
-            super()._write_rows()
-            out: Any = getattr(self, "fh")
-            self.fh = io.StringIO()
-            self.dim_rowmin = self.dim_rowmax = first
-            super()._write_rows()
-            row_xml = self.fh.getvalue()
-            self.fh = out
-            out.write(row_xml)
-            # The row number appears in <row r="n">, in every cell reference and as ROW()'s value.
-            n = str(first + 1)
-            marked = re.sub(rf'(<row r="|<c r="[A-Z]+){n}"', lambda m: m.group(1) + '\0"', row_xml)
-            parts = marked.replace(f"<v>{n}</v>", "<v>\0</v>").split("\0")
-            for row in range(first + 2, last + 2):
-                out.write(str(row).join(parts))
-            if highest > last:
-                self.dim_rowmin, self.dim_rowmax = last + 1, highest
-                super()._write_rows()
-        finally:
-            self.dim_rowmin, self.dim_rowmax = lowest, highest
-
-    def _get_range_data(self, row_start, col_start, row_end, col_end):
-        # The charts' cached points come from the cells' cached values: a formula showing
-        # nothing ("" or #N/A) is a gap, as Excel draws it, not a bar of 0.
-        data = super()._get_range_data(row_start, col_start, row_end, col_end)
-        if data is None:
-            return data
-        return [None if token in (cache.BLANK, cache.NA) else token for token in data]
-
-    def _write_cell(self, row, col, cell):
-        if cell.__class__.__name__ != "Formula" or not (cell.format or cell.value == ""):
-            return super()._write_cell(row, col, cell)
-        # A template is mostly formula cells, the same few texts on thousands of rows: they
-        # are written here, each text XML-escaped once (XlsxWriter escapes every cell's).
-        # As XlsxWriter writes them, but for the empty value: a formula showing nothing
-        # caches an empty text, as Excel stores it (t="str"); XlsxWriter would write an
-        # untyped empty value, which readers take for 0.
-        value = cell.value
-        if isinstance(value, bool):
-            kind, value = ' t="b"', int(value)
-        elif isinstance(value, str):
-            kind = ' t="e"' if value in _ERROR_CODES else ' t="str"'
-            value = self._escape_data(value)
-        else:
-            kind = ""
-        escaped = self.__dict__.setdefault("_kpixl_escaped", {})
-        formula = escaped.get(cell.formula)
-        if formula is None:
-            formula = escaped[cell.formula] = self._escape_data(cell.formula)
-        style = f' s="{cell.format._get_xf_index()}"' if cell.format else ""
-        self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}"{style}{kind}><f>{formula}</f><v>{value}</v></c>')
-
-
-class _Workbook(xlsxwriter.Workbook):
-    """Zip the parts at deflate level ``zip_level``.
-
-    A 100,000-row Measurements sheet is ~350 MB of highly repetitive XML: level 1
-    packs it to about the same size as the default level 6, in a third of the time.
-    A default-sized workbook stays at level 6 (level 1 would double its file size).
-    """
-
-    zip_level = 6
-
-    def _store_workbook(self) -> None:
-        import xlsxwriter.workbook as module
-
-        original = module.ZipFile
-        module.ZipFile = functools.partial(original, compresslevel=self.zip_level)  # type: ignore[misc]
-        try:
-            super()._store_workbook()
-        finally:
-            module.ZipFile = original  # type: ignore[misc]
-
-
 def _sheet_ref(sheet: str) -> str:
     """Return a sheet name as it must appear in a formula (quoted when needed)."""
     if sheet.replace("_", "").isalnum() and not sheet[0].isdigit():
@@ -485,13 +321,10 @@ class _Writer:
         self.ui = _UI[language]
         # Every formula cell caches what it computes (kpixl.cache; AsOf =TODAY() as of the writing day).
         self.values = cache.compute(self.kpis, self.measurements, as_of or date.today(), language)
-        self.wb = _Workbook(str(path), {
+        self.wb = xlsx.new_workbook(path, {
             "use_future_functions": True,   # AGGREGATE (Excel 2010) gets its _xlfn. prefix
             "in_memory": False,  # parts go to temporary files: a 100,000-row sheet never sits in memory
-            "strings_to_formulas": False,   # text from records stays text, never a formula
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        })
+        }, workbook_class=_Workbook)
         self.wb.worksheet_class = _Worksheet
         if self.measurement_rows > MEASUREMENT_ROWS_MAX:
             self.wb.zip_level = ZIP_LEVEL_LARGE
@@ -509,8 +342,7 @@ class _Writer:
 
     def _formats(self) -> None:
         add = self.wb.add_format
-        self.f_header = add({"bold": True, "font_color": "white", "bg_color": HEADER_FILL, "text_wrap": True,
-                             "valign": "top", "border": 1, "border_color": "#BFBFBF"})
+        self.f_header = add(xlsx.header_style(text_wrap=True, valign="top", border=1, border_color="#BFBFBF"))
         self.f_helper_header = add({"bold": True, "font_color": "#595959", "bg_color": "#D9D9D9",
                                     "text_wrap": True, "valign": "top"})
         self.f_title = add({"bold": True, "font_size": 16, "font_color": HEADER_FILL})
@@ -971,9 +803,7 @@ class _Writer:
         last = header_row + self.kpi_rows
         strip_format = self.wb.add_format({"bg_color": CALC_FILL, "font_size": 9, "shrink": True, "align": "center",
                                            "valign": "top", "border": 1, "border_color": "#FFFFFF"})
-        header_format = self.wb.add_format({"bold": True, "font_color": "white", "bg_color": HEADER_FILL,
-                                            "align": "center", "valign": "top", "border": 1,
-                                            "border_color": "#BFBFBF"})
+        header_format = xlsx.header_format(self.wb, align="center", valign="top", border=1, border_color="#BFBFBF")
         formats = {"calc_count": self.fmt(helper=True), "calc_elapsed": self.fmt(number_format=schema.PCT, helper=True),
                    "calc_actual": self.fmt(helper=True), "calc_plan": self.fmt(helper=True),
                    "calc_attainment": self.fmt(number_format=schema.PCT, helper=True), "status": strip_format}
