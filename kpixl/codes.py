@@ -178,7 +178,7 @@ CODES: tuple[Code, ...] = (
          'save the file again from Excel and send it again'),
     Code('KPX701', WARNING, 'a KPI without a decision was kept as it was',
          'choose Keep, Adjust target or Retire'),
-    Code('KPX702', WARNING, 'Keep with a new target: the new target is ignored',
+    Code('KPX702', WARNING, 'Keep or Retire with a new target: the new target is ignored',
          'choose Adjust target to use it'),
     Code('KPX703', WARNING, 'no final actual (no measurement in the period): the old baseline stays',
          'check the new baseline'),

@@ -389,6 +389,7 @@ class _Planner:
             self.result.final_actuals[kpi.kpi_id] = final
             if decision == "retire":
                 self.result.retired.append(kpi.kpi_id)
+                self.ignored_target(kpi, ev, "retire")
                 self.result.changes.append(ParentChange(kpi.kpi_id, kpi.name, "retire", str(self.result.source)))
                 continue
             record = self.next_record(kpi, ev, decision, final, closing, series)
@@ -398,6 +399,15 @@ class _Planner:
             {"keep": self.result.kept, "adjust": self.result.adjusted}.get(
                 decision, self.result.undecided).append(kpi.kpi_id)  # type: ignore[arg-type]
         self.after()
+
+    def ignored_target(self, kpi: KpiRecord, ev: EvaluationRecord | None, decision: str) -> None:
+        """Warn that a New target typed beside Keep or Retire is not used (nothing typed goes unmentioned)."""
+        if ev is None or ev.new_target is None or (decision == "keep" and ev.new_target == kpi.target):
+            return
+        words = self.words
+        self.warn(W_TARGET_IGNORED, f"KPI {kpi.kpi_id} is marked {words[decision]}, so its new target "
+                  f"{_num(ev.new_target)} is ignored; choose {words['adjust']} to use it",
+                  _eval_place(self.wb, ev, "new_target"), kpi.kpi_id)
 
     def next_record(self, kpi: KpiRecord, ev: EvaluationRecord | None, decision: str | None,
                     final: float | None, closing: date, series: list[tuple[date, float]]) -> KpiRecord | None:
@@ -416,10 +426,8 @@ class _Planner:
             self.warn(W_ADJUSTED_TEXTS, f"KPI {kpi.kpi_id} has a new target {_num(target)} (was "
                       f"{_num(kpi.target)}); check that its SMART texts (Specific, Attainable) do not still name the "
                       f"old one", self.place(kpi), kpi.kpi_id)
-        elif decision == "keep" and ev is not None and ev.new_target is not None and ev.new_target != kpi.target:
-            self.warn(W_TARGET_IGNORED, f"KPI {kpi.kpi_id} is marked {words['keep']}, so its new target "
-                      f"{_num(ev.new_target)} is ignored; choose {words['adjust']} to use it",
-                      _eval_place(self.wb, ev, "new_target"), kpi.kpi_id)
+        elif decision == "keep":
+            self.ignored_target(kpi, ev, "keep")
         elif decision is None:
             self.warn(W_UNDECIDED, f"KPI {kpi.kpi_id} has no decision, so it was kept as it was; choose "
                       f"{words['keep']}, {words['adjust']} or {words['retire']} on the Evaluation sheet",

@@ -12,13 +12,14 @@ for a bad file. :func:`validate` runs it over files and folders and returns a
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import functools
 from concurrent.futures import Future
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, Iterable
 
-from kpixl import core, danish, isolation, reader
+from kpixl import core, danish, isolation, reader, schema
 from kpixl.errors import DefinitionError, WorkbookError
 from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, MeasurementRecord, Place, Report
 from kpixl.vocab import kpi_key, same_kpi
@@ -320,17 +321,24 @@ class _Rules:
         _limit, reference, percent = scale
         value = m.value
         shown = reader.fmt_number(value)
+        place = self.value_place(m)
         if percent and value > PERCENT_LIMIT:
             target = reader.fmt_number((kpi.target or 0.0) * 100)
             self.add(W_PERCENT_SCALE, WARNING, f"value {shown} for a % KPI whose target is {target}% counts as "
                                                f"{reader.fmt_number(value * 100)}%; if you meant {shown}%, type it "
                                                f"with a % sign ({shown}%) or as {reader.fmt_number(value / 100)}",
-                     m.place, kpi.kpi_id)
+                     place, kpi.kpi_id)
         elif reference > 0 and abs(value) > MAGNITUDE * reference:
             basis = " and baseline " + reader.fmt_number(kpi.baseline) if kpi.baseline else ""
             self.add(W_MAGNITUDE, WARNING, f"value {shown} is more than {MAGNITUDE:g} times the KPI's target "
                                            f"{reader.fmt_number(kpi.target or 0)}{basis}; check the value and its unit "
-                                           "(a typo, or thousands typed as units?)", m.place, kpi.kpi_id)
+                                           "(a typo, or thousands typed as units?)", place, kpi.kpi_id)
+
+    def value_place(self, m: MeasurementRecord) -> Place:
+        """Return the Value cell of a measurement's row (the row's place when the reader noted no column)."""
+        digits = "".join(ch for ch in (m.place.cell or "") if ch.isdigit())
+        cell = self.wb.cell(schema.MEASUREMENTS.name, "value", int(digits)) if digits else None
+        return dataclasses.replace(m.place, cell=cell) if cell else m.place
 
     def check_missing_periods(self, kpi: KpiRecord, period_ends: list[date]) -> None:
         if not kpi.frequency:

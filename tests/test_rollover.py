@@ -440,6 +440,16 @@ def test_a_keep_with_a_new_target_warns_that_it_is_ignored(tmp_path):
             f"choose Adjust target to use it") in [str(w) for w in result.warnings]
 
 
+
+def test_a_retire_with_a_new_target_warns_that_it_is_ignored(tmp_path):
+    source = write(tmp_path / "in.xlsx", [kpi("S-01"), kpi("S-02")], monthly("S-01", [100.0]),
+                   [decide("S-01", "retire", 1500.0), decide("S-02", "keep")])
+    result = rollover(source, tmp_path / "out.xlsx")
+    assert [k.kpi_id for k in read_workbook(tmp_path / "out.xlsx").kpis] == ["S-02"]
+    assert (f"{source}:Evaluation!F2: warning KPX702: KPI S-01 is marked Retire, so its new target 1500 is ignored; "
+            f"choose Adjust target to use it") in [str(w) for w in result.warnings]
+
+
 # ------------------------------------------------------------------ period length (--prorate)
 
 def test_a_shorter_period_without_prorate_is_refused_naming_the_sum_kpis(closed, tmp_path):

@@ -381,9 +381,9 @@ def implausible(tmp_path_factory, recalc):
 def test_implausible_values_are_warnings_after_a_libreoffice_save(implausible):
     wb = check_workbook(implausible, W.AS_OF)
     assert [str(f) for f in wb.findings] == [
-        f"{implausible}:Measurements!A3: warning KPX407: value 2.1 for a % KPI whose target is 3.5% counts as 210%; "
+        f"{implausible}:Measurements!C3: warning KPX407: value 2.1 for a % KPI whose target is 3.5% counts as 210%; "
         "if you meant 2.1%, type it with a % sign (2.1%) or as 0.021",
-        f"{implausible}:Measurements!A6: warning KPX408: value 150000 is more than 100 times the KPI's target 1200 "
+        f"{implausible}:Measurements!C6: warning KPX408: value 150000 is more than 100 times the KPI's target 1200 "
         "and baseline 100; check the value and its unit (a typo, or thousands typed as units?)",
     ]
 
@@ -397,4 +397,4 @@ def test_plausibility_thresholds(tmp_path):
             W.measurement_row("R", W.MONTH_ENDS[1], 100001.0)]
     wb, _, _ = findings_of(tmp_path, kpis=kpis, measurements=rows, as_of=date(2026, 2, 1))
     assert [(f.code, f.place.cell) for f in wb.findings if f.code in ("KPX407", "KPX408")] == [
-        ("KPX407", "A3"), ("KPX408", "A6")]
+        ("KPX407", "C3"), ("KPX408", "C6")]  # the Value cell
