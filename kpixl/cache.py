@@ -198,23 +198,30 @@ def compute(kpis: Sequence[KpiRecord], measurements: Sequence[MeasurementRecord]
         if found is not None:
             by_row.setdefault(found, []).append(i)
 
+    in_window, position, running = _windows(kpis, measurements, by_row, as_of)
+    helpers, used = _measurement_helpers(kpis, measurements, owner, (in_window, position, running), as_of)
+
+    values = [_kpi_values(k, [(measurements[i].period_end, measurements[i].value)
+                              for i in by_row.get(rows.get(_match_key(k.kpi_id), n), [])], as_of, lang)
+              for n, k in enumerate(kpis, start=1)]
+    for n, (k, row) in enumerate(zip(kpis, values), start=1):
+        # The KPI's own row is the first row with its key, as MATCH finds it.
+        row.values.update({"calc_key": vocab.kpi_key(k.kpi_id), "calc_kpi_row": rows.get(_match_key(k.kpi_id),
+                                                                                           BLANK)})
+        # The measurements the row's formulas count (its own row's), for the status strip.
+        row.values["_points"] = [(measurements[i].period_end, measurements[i].value)
+                                 for i in by_row.get(rows.get(_match_key(k.kpi_id), n), [])]
+    return WorkbookValues(as_of=as_of, kpis=values, measurements=helpers, measurements_used=max(1, used),
+                          kpi_rows=rows)
+
+
+def _measurement_helpers(kpis: Sequence[KpiRecord], measurements: Sequence[MeasurementRecord],
+                         owner: list[int | None], windows: tuple[list[bool], list[int], list[float]],
+                         as_of: date) -> tuple[dict[str, list[Value]], int]:
+    """Return the Measurements helper columns' values, and the last counted row (MeasurementsUsed)."""
     helpers: dict[str, list[Value]] = {key: [] for key in ("calc_key", "calc_kpi_row", "calc_row", "calc_in_window",
                                                             "calc_position", "calc_day", "calc_y", "calc_tv")}
-    in_window = [False] * len(measurements)
-    position = [0] * len(measurements)
-    running = [0.0] * len(measurements)
-    for n, indexes in by_row.items():
-        k = kpis[n - 1]
-        # core.window keeps the rows that count, in period order (ties keep row order); the
-        # value it carries along is the row's index.
-        counted = core.window([(measurements[i].period_end, i) for i in indexes], as_of, k.start)
-        total = 0.0
-        for place, (_d, index) in enumerate(counted):
-            i = int(index)
-            in_window[i] = True
-            position[i] = len(counted) - place
-            total += measurements[i].value
-            running[i] = total
+    in_window, position, running = windows
     used = 0
     for i, m in enumerate(measurements):
         row_of = owner[i]
@@ -242,19 +249,28 @@ def compute(kpis: Sequence[KpiRecord], measurements: Sequence[MeasurementRecord]
         else:
             tv = m.value
         helpers["calc_tv"].append(tv)
+    return helpers, used
 
-    values = [_kpi_values(k, [(measurements[i].period_end, measurements[i].value)
-                              for i in by_row.get(rows.get(_match_key(k.kpi_id), n), [])], as_of, lang)
-              for n, k in enumerate(kpis, start=1)]
-    for n, (k, row) in enumerate(zip(kpis, values), start=1):
-        # The KPI's own row is the first row with its key, as MATCH finds it.
-        row.values.update({"calc_key": vocab.kpi_key(k.kpi_id), "calc_kpi_row": rows.get(_match_key(k.kpi_id),
-                                                                                           BLANK)})
-        # The measurements the row's formulas count (its own row's), for the status strip.
-        row.values["_points"] = [(measurements[i].period_end, measurements[i].value)
-                                 for i in by_row.get(rows.get(_match_key(k.kpi_id), n), [])]
-    return WorkbookValues(as_of=as_of, kpis=values, measurements=helpers, measurements_used=max(1, used),
-                          kpi_rows=rows)
+
+def _windows(kpis: Sequence[KpiRecord], measurements: Sequence[MeasurementRecord], by_row: dict[int, list[int]],
+             as_of: date) -> tuple[list[bool], list[int], list[float]]:
+    """Return, per measurement, whether it counts as of ``as_of``, its position from the newest, and the running sum."""
+    in_window = [False] * len(measurements)
+    position = [0] * len(measurements)
+    running = [0.0] * len(measurements)
+    for n, indexes in by_row.items():
+        k = kpis[n - 1]
+        # core.window keeps the rows that count, in period order (ties keep row order); the
+        # value it carries along is the row's index.
+        counted = core.window([(measurements[i].period_end, i) for i in indexes], as_of, k.start)
+        total = 0.0
+        for place, (_d, index) in enumerate(counted):
+            i = int(index)
+            in_window[i] = True
+            position[i] = len(counted) - place
+            total += measurements[i].value
+            running[i] = total
+    return in_window, position, running
 
 
 def _kpi_values(k: KpiRecord, points: list[tuple[date, float]], as_of: date, lang: str) -> KpiValues:

@@ -231,20 +231,35 @@ def validate(paths, output_format, strict, as_of, recursive, company, jobs, file
                    "else plain.")
 @click.option("--lang", "language", type=click.Choice(["en", "da"]), default="en", show_default=True,
               help="Language of the company workbook.")
+@click.option("--since", type=DATE,
+              help="Compare statuses with this date (default: the month-end before the as-of date).")
+@click.option("--parquet", "parquet_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write the tables as typed Parquet files into this folder.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True,
+              help="Report as text, or print every table as one JSON document on stdout (the report goes to "
+                   "stderr).")
 @click.option("--force", is_flag=True, help="Overwrite the output if it exists.")
 @_isolation_options
 @_version_option
 @_debug_option
-def consolidate(paths, output, as_of, recursive, skip_invalid, csv_dir, csv_dialect, language, force, jobs,
-                file_timeout,
-                memory_limit) -> None:
+def consolidate(paths, output, as_of, recursive, skip_invalid, csv_dir, csv_dialect, language, since, parquet_dir,
+                output_format, force, jobs, file_timeout, memory_limit) -> None:
     """Validate department workbooks and write one company workbook."""
     from kpixl.consolidate import consolidate as consolidate_paths
 
     result = consolidate_paths(list(paths), output, as_of=as_of, skip_invalid=skip_invalid, csv_dir=csv_dir,
                                jobs=jobs, language=language, force=force, csv_dialect=csv_dialect,
                                progress=progress_reporter("Reading"), file_timeout=file_timeout,
-                               memory_limit=memory_limit << 20, recursive=recursive)
+                               memory_limit=memory_limit << 20, recursive=recursive, since=since,
+                               parquet_dir=parquet_dir)
+    if output_format == "json":
+        from kpixl.export import json_document
+
+        for line in result.summary_lines():
+            click.echo(line, err=True)
+        click.echo(json.dumps(json_document(result.company), ensure_ascii=False, indent=1, allow_nan=False))
+        return
     for line in result.summary_lines():
         click.echo(line)
 

@@ -18,8 +18,8 @@ from datetime import date
 from pathlib import Path
 
 from kpixl import danish, isolation, schema
-from kpixl.errors import DefinitionError, ValidationFailed
-from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, Place, Report
+from kpixl.errors import DefinitionError
+from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, Place, refuse_invalid
 from kpixl.template import PERCENT_UNITS
 from kpixl.vocab import kpi_key
 
@@ -86,15 +86,8 @@ def read_company(path: Path | str, *, as_of: date | None = None,
     source = Path(path)
     with isolation.WorkerPool(1, timeout=file_timeout, memory_limit=memory_limit) as pool:
         workbook = isolated_result(source, pool.call(WORKBOOK_TASK, (str(source), as_of or date.today())))
-    errors = [f for f in workbook.findings if f.severity == ERROR]
-    if errors:
-        report = Report(findings=list(workbook.findings), files=[str(source)], kpi_count=len(workbook.kpis),
-                        measurement_count=len(workbook.measurements))
-        shown = [str(f) for f in errors[:ERRORS_SHOWN]]
-        if len(errors) > ERRORS_SHOWN:
-            shown.append(f"... and {len(errors) - ERRORS_SHOWN} more (run kpixl validate {source})")
-        raise ValidationFailed(f"{source}: the company workbook has {len(errors)} error(s), so it cannot be used "
-                               "for --company; fix them and run again:\n  " + "\n  ".join(shown), report=report)
+    refuse_invalid(workbook, source, "the company workbook has {n} error(s), so it cannot be used for --company",
+                   ERRORS_SHOWN)
     high = tuple(k for k in workbook.kpis if k.level == "high")
     if not high:
         raise DefinitionError(f"{source}: the company workbook holds no high-level KPI (Level high); give the "

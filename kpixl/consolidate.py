@@ -37,14 +37,16 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from kpixl import core, danish, isolation
-from kpixl.errors import DefinitionError, KpixlError, OutputError, ValidationFailed
+from kpixl import history as _history
+from kpixl.errors import DefinitionError, KpixlError, ValidationFailed
 from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, Finding, FindingsView, KpiRecord, MeasurementRecord,
                          Place, left_out_summary)
-from kpixl.output import atomic_output, check_output
+from kpixl.output import atomic_output, check_output, folder_targets
 # One palette and one list of percent units for every workbook kpixl writes.
 from kpixl.template import HEADER_FILL, PERCENT_UNITS
 from kpixl.template import STATUS_COLOURS as _STATUS_COLOURS
@@ -191,6 +193,23 @@ SOURCE_COLUMNS = (
     _c("status", "Status", "Status", width=10), _c("reason", "Reason", "Årsag", width=80),
 )
 
+# The tidy history (kpixl.history): one row per KPI and date; the History sheet shows it wide.
+HISTORY_COLUMNS = (
+    _DEPARTMENT, _c("kpi_id", "KPI ID", "KPI-ID"), _c("as_of", "As of", "Opgjort pr.", "date"),
+    _c("actual", "Actual", "Faktisk", "number"), _c("plan", "Plan", "Plan", "number"),
+    _c("attainment", "Attainment", "Målopfyldelse", "pct", 13), _c("status", "Status", "Status", "status", 12),
+    _c("rollup_score", "Roll-up score", "Oprulningsscore", "pct", 13),
+)
+
+CHANGE_COLUMNS = (
+    _DEPARTMENT, _c("kpi_id", "KPI ID", "KPI-ID"), _c("name", "KPI name", "KPI-navn", width=30),
+    _c("since", "Since", "Siden", "date"), _c("from_status", "From status", "Fra status", "status"),
+    _c("from_attainment", "From attainment", "Fra målopfyldelse", "pct", 13),
+    _c("as_of", "As of", "Opgjort pr.", "date"), _c("to_status", "To status", "Til status", "status"),
+    _c("to_attainment", "To attainment", "Til målopfyldelse", "pct", 13),
+    _c("change", "Change", "Ændring", width=10),
+)
+
 SUMMARY_COLUMNS = (_DEPARTMENT,) + tuple(
     Column(s, s, core.word("status", s, "da"), "int", 12) for s in STATUSES
 ) + (_c("total", "Total", "I alt", "int", 8),)
@@ -203,8 +222,12 @@ TABLES: dict[str, tuple[str, str, str, tuple[Column, ...]]] = {
     "measurements": ("Measurements", "Målinger", "measurements.csv", MEASUREMENT_COLUMNS),
     "findings": ("Findings", "Fund", "findings.csv", FINDING_COLUMNS),
     "sources": ("Sources", "Kilder", "sources.csv", SOURCE_COLUMNS),
+    "history": ("History", "Historik", "history.csv", HISTORY_COLUMNS),
+    "changes": ("Changes", "Ændringer", "changes.csv", CHANGE_COLUMNS),  # on the Summary sheet
 }
 CSV_FILES = tuple(spec[2] for spec in TABLES.values())
+# The company workbook's sheets, in order (the changes are on the Summary sheet).
+WORKBOOK_SHEETS = ("summary", "history", "kpis", "rollup", "measurements", "findings", "sources")
 
 
 def sheet_name(table: str, language: str = "en") -> str:
@@ -633,7 +656,13 @@ class Consolidation:
     kpis: list[KpiLine]
     children: dict[str, list[KpiLine]]
     left_out: list[Finding] = field(default_factory=list)  # files and subfolders of folder arguments not read
+    since: date | None = None  # the comparison date of the changes (default: the month-end before as_of)
     _extras: dict[str, list[tuple[str, str]]] = field(default_factory=dict, init=False, repr=False)
+
+    @cached_property
+    def history(self) -> _history.History:
+        """Return every KPI as of each month-end, the as-of date and ``since`` (kpixl.history)."""
+        return _history.compute_history(self, self.since)
 
     @property
     def included(self) -> list[Source]:
@@ -747,6 +776,12 @@ class Consolidation:
         keys = [key for key, _ in self.extra_columns("measurements")]
         for source in self.included:
             yield from _measurement_rows(source, keys)
+
+    def _rows_history(self) -> Iterator[tuple]:
+        return _history.history_rows(self.history, self.language)
+
+    def _rows_changes(self) -> Iterator[tuple]:
+        return _history.change_rows(self.history, self.language)
 
     def _rows_findings(self) -> Iterator[tuple]:
         lang = self.language
@@ -876,10 +911,12 @@ class _CompanyWriter:
                                for s, (fill, font) in _STATUS_COLOURS.items()}
         self.streamed: list[Source] | None = None
         self.summary = None
+        self.history = None
         self.tables: dict[str, _TableStream] = {}
         if streaming:
             # Sheets keep their order: the ones written at the end are added first, empty.
             self.summary = workbook.add_worksheet(sheet_name("summary", language))
+            self.history = workbook.add_worksheet(sheet_name("history", language))
             for table in ("kpis", "rollup", "measurements"):
                 self.tables[table] = self._table(table)
                 self.tables[table].open()
@@ -916,7 +953,10 @@ class _CompanyWriter:
             self.workbook.filename = str(path)
         lang = self.lang
         try:
-            _write_summary(self.workbook, company, list(company.rows("summary")), self.formats, lang, self.summary)
+            summary, free_row = _write_summary(self.workbook, company, list(company.rows("summary")), self.formats,
+                                               lang, self.summary)
+            _history.write_changes(self.workbook, summary, company, self.formats, lang, free_row)
+            _history.write_history_sheet(self.workbook, company, self.formats, lang, self.history)
             for table in ("kpis", "rollup", "measurements", "findings", "sources"):
                 stream = self.tables.get(table) or self._table(table, company.columns(table))
                 if table == "measurements":
@@ -1108,8 +1148,12 @@ def _quoted(text: str) -> str:
 
 
 def _write_summary(workbook, company: Consolidation, rows: list[tuple], formats: dict, lang: str,
-                   sheet=None) -> None:
-    """Write the Summary: departments worst first, the company total, and a chart of the worst ones beside them."""
+                   sheet=None) -> tuple[Any, int]:
+    """Write the Summary: departments worst first, the company total, and a chart of the worst ones beside them.
+
+    Return the sheet and the first free row below both the table and the chart (the status
+    changes of kpixl.history go there).
+    """
     if sheet is None:
         sheet = workbook.add_worksheet(sheet_name("summary", lang))
     columns = SUMMARY_COLUMNS
@@ -1140,7 +1184,7 @@ def _write_summary(workbook, company: Consolidation, rows: list[tuple], formats:
             sheet.write_number(i, c, value, formats["bold_int"] if total else None)
     sheet.freeze_panes(top + 1, 1)
     if departments < 1:
-        return
+        return sheet, top + len(rows) + 2
     chart = workbook.add_chart({"type": "bar", "subtype": "stacked"})
     name = sheet.get_name()
     first, last = top + 1, top + shown
@@ -1162,9 +1206,12 @@ def _write_summary(workbook, company: Consolidation, rows: list[tuple], formats:
     chart.set_title({"name": _say("title", lang)})
     chart.set_y_axis({"reverse": True})
     chart.set_legend({"position": "bottom"})
-    chart.set_size({"width": 720, "height": max(288, 30 * shown + 150)})
+    height = max(288, 30 * shown + 150)
+    chart.set_size({"width": 720, "height": height})
     # Below the header row: LibreOffice prints what overlaps a repeated row on every page.
     sheet.insert_chart(top + 1, chart_col, chart)
+    # The chart spans columns the changes below use too: they start under its bottom (rows are 20 pixels high).
+    return sheet, max(top + len(rows) + 1, top + 1 + -(-height // 20)) + 1
 
 
 # ---------------------------------------------------------------- CSV tables
@@ -1242,6 +1289,7 @@ class ConsolidationResult:
     company: Consolidation
     seconds: float
     csv_files: list[Path] = field(default_factory=list)
+    parquet_files: list[Path] = field(default_factory=list)
 
     def summary_lines(self) -> list[str]:
         """Return the closing summary: files, KPIs, measurements, status counts, time and skipped files."""
@@ -1255,6 +1303,8 @@ class ConsolidationResult:
         ]
         if self.csv_files:
             lines.append(f"Wrote {len(self.csv_files)} CSV file(s) to {self.csv_files[0].parent}")
+        if self.parquet_files:
+            lines.append(f"Wrote {len(self.parquet_files)} Parquet file(s) to {self.parquet_files[0].parent}")
         skipped = company.skipped
         if skipped:
             lines.append(f"Skipped {len(skipped)} invalid file(s):")
@@ -1263,7 +1313,17 @@ class ConsolidationResult:
             lines.append(f"{left_out_summary(company.left_out)}:")
             lines.extend(f"  {f.place.path}: {f.code}: {f.message}" for f in company.left_out)
         lines.append(f"Done in {self.seconds:.1f} s")
-        return lines
+        return lines + self.kpi_table_lines()
+
+    def kpi_table_lines(self) -> list[str]:
+        """Return the company (high-level) KPIs table: ID, name, attainment, status, roll-up, change."""
+        company = self.company
+        kpis = _history.company_kpis(company)
+        if not kpis:
+            return []
+        since = company.history.since
+        return [f"Company KPIs as of {company.as_of.isoformat()}:"] + [
+            f"  {row}" for row in _history.kpi_table(kpis, "en", since)]
 
 
 def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date | None = None,
@@ -1272,7 +1332,8 @@ def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date 
                 progress: Callable[[int, int, str], None] | None = None,
                 file_timeout: float | None = isolation.DEFAULT_FILE_TIMEOUT,
                 memory_limit: int | None = isolation.DEFAULT_MEMORY_LIMIT,
-                recursive: bool = False) -> ConsolidationResult:
+                recursive: bool = False, since: date | None = None,
+                parquet_dir: Path | str | None = None) -> ConsolidationResult:
     """Validate department workbooks and write the company workbook (and CSV tables) atomically.
 
     Each input is parsed in a worker process (see :func:`load_sources`).
@@ -1282,12 +1343,18 @@ def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date 
     (without ``force``) or is an input. What folders hold that is not read (other files;
     subfolders without ``recursive``) is listed in the summary and the Findings sheet.
     ``csv_dialect``: plain or excel-da (default: excel-da for Danish, else plain).
+    ``since`` is the comparison date of the status changes (default: the month-end before
+    ``as_of``); ``parquet_dir`` also writes the tables as Parquet (:mod:`kpixl.export`).
     """
+    from kpixl.export import parquet_targets
     from kpixl.reader import collect_inputs
 
     started = time.perf_counter()
     as_of = as_of or date.today()
     language = core.parse_language(language)
+    if since is not None and since >= as_of:
+        raise DefinitionError(f"--since {since.isoformat()} is not before the as-of date {as_of.isoformat()}; "
+                              "give an earlier date")
     collected = collect_inputs(list(paths), recursive=recursive)
     inputs = collected.files
     if not inputs:
@@ -1297,6 +1364,7 @@ def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date 
                                f"workbooks or the folder that holds them{not_read}")
     target = check_output(output, force=force, inputs=inputs)
     csv_targets = _csv_targets(csv_dir, force, inputs)
+    parquet = parquet_targets(parquet_dir, list(TABLES), force=force, inputs=inputs)
 
     # Worker processes read (one ahead even with --jobs 1), so this one writes the measurement
     # rows meanwhile (into a workbook that is only written to disk at the end, and dropped if
@@ -1307,11 +1375,13 @@ def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date 
                            file_timeout=file_timeout, memory_limit=memory_limit)
     company = consolidate_sources(sources, as_of, skip_invalid=skip_invalid, language=language)
     company.left_out = collected.left_out
+    company.since = since
 
     created_dir = None
     if csv_dir is not None and not Path(csv_dir).exists():
         Path(csv_dir).mkdir(parents=True)
         created_dir = Path(csv_dir)
+    created_parquet = _made_folder(parquet_dir)
     try:
         with contextlib.ExitStack() as stack:
             temp = stack.enter_context(atomic_output(target, force=force, inputs=inputs))
@@ -1322,29 +1392,35 @@ def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date 
             for table, csv_path in csv_targets:
                 temp_csv = stack.enter_context(atomic_output(csv_path, force=force, inputs=inputs))
                 write_csv_table(company, table, temp_csv, csv_dialect)
+            for table, parquet_path in parquet:
+                from kpixl.export import write_parquet_table
+
+                temp_parquet = stack.enter_context(atomic_output(parquet_path, force=force, inputs=inputs))
+                write_parquet_table(company, table, temp_parquet)
     except BaseException:
-        if created_dir is not None:
-            with contextlib.suppress(OSError):
-                created_dir.rmdir()
+        for folder in (created_dir, created_parquet):
+            if folder is not None:
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
         raise
     return ConsolidationResult(output=target, company=company, seconds=time.perf_counter() - started,
-                               csv_files=[p for _, p in csv_targets])
+                               csv_files=[p for _, p in csv_targets], parquet_files=[p for _, p in parquet])
+
+
+def _made_folder(folder: Path | str | None) -> Path | None:
+    """Create ``folder`` if it is missing and return it (so a failed run can remove it), else None."""
+    if folder is None or Path(folder).exists():
+        return None
+    Path(folder).mkdir(parents=True)
+    return Path(folder)
 
 
 def _csv_targets(csv_dir: Path | str | None, force: bool, inputs: Sequence[Path]) -> list[tuple[str, Path]]:
     """Return (table, path) of each CSV file, refusing existing files without force before any work."""
     if csv_dir is None:
         return []
-    folder = Path(csv_dir)
-    if folder.exists() and not folder.is_dir():
-        raise OutputError(f"{folder}: is a file; give a folder for --csv")
-    targets = [(table, folder / spec[2]) for table, spec in TABLES.items()]
-    if folder.exists():
-        for _, path in targets:
-            check_output(path, force=force, inputs=inputs)
-    elif not folder.parent.exists() and str(folder.parent) not in ("", "."):
-        raise OutputError(f"{folder}: the folder {folder.parent} does not exist; create it first")
-    return targets
+    return folder_targets(csv_dir, [(table, spec[2]) for table, spec in TABLES.items()], "--csv", force=force,
+                          inputs=inputs)
 
 
 __all__ = ["consolidate", "ConsolidationResult", "Consolidation", "Source", "KpiLine", "MeasurementRows",

@@ -19,11 +19,13 @@ from __future__ import annotations
 import dataclasses
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kpixl import core, i18n, sample_data
 from kpixl.errors import DefinitionError, OutputError, ValidationFailed
+from kpixl.history import CompanyKpi, company_kpis, kpi_table
 from kpixl.model import KpiRecord, Place, Report
 from kpixl.vocab import kpi_key
 
@@ -37,14 +39,6 @@ COMPANY_FILE = "company.xlsx"
 CSV_DIR = "company-csv"
 NEXT_DIR = "next-period"
 FORMULA_MODES = ("xlwings", "native")
-
-_WORDS = {
-    "id": {"en": "ID", "da": "ID"},
-    "kpi": {"en": "KPI", "da": "KPI"},
-    "attainment": {"en": "Attainment", "da": "Målopfyldelse"},
-    "status": {"en": "Status", "da": "Status"},
-    "rollup": {"en": "Roll-up", "da": "Oprulning"},
-}
 
 # The console lines of the demo, per language. Numbers are filled in already formatted
 # (kpixl.i18n); dates stay ISO 8601, as the command line takes them. In English the
@@ -104,17 +98,6 @@ def _count(n: int, noun: str, lang: str) -> str:
     return f"{i18n.format_number(n, lang)} {singular if n == 1 else plural}"
 
 
-@dataclass(frozen=True)
-class CompanyKpi:
-    """Hold one high-level KPI's line of the demo's status table."""
-
-    kpi_id: str
-    name: str
-    attainment: float | None
-    status: str  # canonical (English) status
-    rollup_score: float | None
-
-
 @dataclass
 class DemoResult:
     """Describe a finished demo: every file it wrote and the company's KPI status."""
@@ -130,6 +113,7 @@ class DemoResult:
     report: Report
     rollover_lines: list[str]
     company_kpis: list[CompanyKpi] = field(default_factory=list)
+    since: date | None = None  # what the change column compares with
     seconds: float = 0.0
     plan: Path | None = None
     design: list[Path] = field(default_factory=list)  # the split's workbooks
@@ -179,20 +163,8 @@ class DemoResult:
         return lines
 
     def status_table(self) -> list[str]:
-        """Return the company KPIs as aligned text rows: ID, name, attainment, status, roll-up score."""
-        lang = self.language
-        head = tuple(_WORDS[k]["da" if lang == "da" else "en"] for k in ("id", "kpi", "attainment", "status",
-                                                                          "rollup"))
-        rows = [head] + [(k.kpi_id, k.name, _pct(k.attainment, lang), core.word("status", k.status, lang),
-                          _pct(k.rollup_score, lang)) for k in self.company_kpis]
-        widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
-        right = {2, 4}  # numbers are right-aligned
-        return ["  ".join(cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
-                          for i, cell in enumerate(row)).rstrip() for row in rows]
-
-
-def _pct(value: float | None, lang: str) -> str:
-    return "-" if value is None else i18n.format_percent(value, "da" if lang == "da" else "en")
+        """Return the company KPIs as aligned text rows: ID, name, attainment, status, roll-up, change."""
+        return kpi_table(self.company_kpis, self.language, self.since)
 
 
 def _rollover_lines(rolled: RolloverResult, lang: str) -> list[str]:
@@ -311,14 +283,12 @@ def run_demo(directory: Path | str, *, language: str = "en", formulas: str = "na
     # Re-design: the management's decisions carried into next year's workbook.
     rolled = rollover(workbooks[sample_data.MANAGEMENT.key], paths["next-period"], force=force)
 
-    company_kpis = [CompanyKpi(line.record.kpi_id, line.record.name or line.record.kpi_id, line.attainment,
-                               line.status, line.rollup_score)
-                    for line in consolidation.company.kpis if line.is_high]
+    consolidated = consolidation.company
     return DemoResult(directory=folder, language=language, formulas=formulas, workbooks=workbooks,
                       company=Path(consolidation.output), csv_dir=folder / CSV_DIR,
                       csv_files=list(consolidation.csv_files), next_period=paths["next-period"], report=report,
-                      rollover_lines=_rollover_lines(rolled, language), company_kpis=company_kpis,
-                      seconds=time.perf_counter() - started, plan=paths["plan"],
+                      rollover_lines=_rollover_lines(rolled, language), company_kpis=company_kpis(consolidated),
+                      since=consolidated.history.since, seconds=time.perf_counter() - started, plan=paths["plan"],
                       design=[p.path for p in designed.parts if p.path is not None],
                       split_lines=designed.table_lines(language))
 

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from kpixl import codes, core
+from kpixl.errors import ValidationFailed
 from kpixl.codes import ERROR, WARNING
 from kpixl.vocab import kpi_key
 
@@ -249,6 +250,24 @@ def left_out_summary(left_out: list[Finding]) -> str:
     if folders:
         parts.append(f"{folders} subfolder(s) left out (use --recursive)")
     return " and ".join(parts)
+
+
+def refuse_invalid(workbook: DepartmentWorkbook, source: object, reason: str, shown_max: int = 10) -> None:
+    """Raise ValidationFailed naming ``workbook``'s first errors when it has any.
+
+    ``reason`` says what cannot be done, with ``{n}`` for the number of errors; the
+    exception carries the whole report.
+    """
+    errors = [f for f in workbook.findings if f.severity == ERROR]
+    if not errors:
+        return
+    report = Report(findings=list(workbook.findings), files=[str(source)], kpi_count=len(workbook.kpis),
+                    measurement_count=len(workbook.measurements))
+    shown = [str(f) for f in errors[:shown_max]]
+    if len(errors) > shown_max:
+        shown.append(f"... and {len(errors) - shown_max} more (run kpixl validate {source})")
+    raise ValidationFailed(f"{source}: {reason.format(n=len(errors))}; fix them and run again:\n  "
+                           + "\n  ".join(shown), report=report)
 
 
 __all__ = ["Place", "Finding", "KpiRecord", "MeasurementRecord", "EvaluationRecord", "DepartmentWorkbook",

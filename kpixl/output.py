@@ -33,6 +33,26 @@ def check_output(path: Path | str, *, force: bool = False, inputs: Iterable[Path
     return target
 
 
+def folder_targets(folder: Path | str, names: Iterable[tuple[str, str]], option: str, *, force: bool = False,
+                   inputs: Iterable[Path | str] = ()) -> list[tuple[str, Path]]:
+    """Return (table, path) of each file ``names`` gives in the output ``folder`` of ``option``.
+
+    Refuses, before any work, a folder that is a file, a missing parent folder and (without
+    ``force``) files that exist; a missing folder is fine (it is created later).
+    """
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{folder}: is a file; give a folder for {option}")
+    targets = [(table, folder / name) for table, name in names]
+    inputs = list(inputs)
+    if folder.exists():
+        for _, path in targets:
+            check_output(path, force=force, inputs=inputs)
+    elif not folder.parent.exists() and str(folder.parent) not in ("", "."):
+        raise OutputError(f"{folder}: the folder {folder.parent} does not exist; create it first")
+    return targets
+
+
 @contextlib.contextmanager
 def atomic_output(path: Path | str, *, force: bool = False, inputs: Iterable[Path | str] = (),
                   suffix: str | None = None) -> Iterator[Path]:

@@ -43,7 +43,7 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import defusedxml.ElementTree as SafeET
 import numpy as np
@@ -439,26 +439,8 @@ def _check_zip(shown: str, handle, data: bytes) -> Package:
     with archive:
         infos = archive.infolist()
         names = {info.filename for info in infos}
-        if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
-            if "xl/workbook.bin" in names:
-                _fail(shown, E_NOT_XLSX, "is an Excel binary workbook (.xlsb); save it as an Excel Workbook (.xlsx)")
-            if "word/document.xml" in names or "ppt/presentation.xml" in names:
-                _fail(shown, E_NOT_XLSX, "is a Word or PowerPoint file, not an Excel workbook")
-            if "content.xml" in names:
-                _fail(shown, E_NOT_XLSX, "is an OpenDocument spreadsheet (.ods); save it as an Excel Workbook (.xlsx)")
-            _fail(shown, E_NOT_XLSX, "is a zip file but not an Excel workbook (no xl/workbook.xml); "
-                                     "give the .xlsx workbook")
-        if len(infos) > MAX_MEMBERS:
-            _fail(shown, E_TOO_BIG, f"holds {len(infos)} parts (limit {MAX_MEMBERS}); "
-                                    "this is not a department workbook")
-        total = sum(info.file_size for info in infos)
-        if total > MAX_TOTAL_UNCOMPRESSED:
-            _fail(shown, E_TOO_BIG, f"unpacks to {total / 2**20:.0f} MB (limit {MAX_TOTAL_UNCOMPRESSED // 2**20} MB); "
-                                    "this is far beyond a department workbook (possible decompression bomb)")
-        for info in infos:
-            if info.file_size > RATIO_CHECK_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-                _fail(shown, E_RATIO, f"part {info.filename} unpacks {info.file_size // max(info.compress_size, 1)} "
-                                      f"times its packed size (limit {MAX_RATIO}:1); possible decompression bomb")
+        _check_is_xlsx(shown, names)
+        _check_sizes(shown, infos)
         pkg = Package(path=shown, names=names, parts={}, sheets={}, data=data,
                       infos={info.filename: info for info in infos})
         # Other parts first: the structure (workbook, relationships, tables) then names each
@@ -476,18 +458,56 @@ def _check_zip(shown: str, handle, data: bytes) -> Package:
         for rel_type, target in _relationships(pkg, "xl/workbook.xml").values():
             if rel_type.endswith("/worksheet") and target in pkg.infos and pkg.infos[target] not in sheets:
                 sheets.append(pkg.infos[target])
-        columns: dict[str, set[int]] = {}
-        try:
-            pkg.structure = _structure(pkg)
-            for table in pkg.structure[2]:
-                table_schema = next((t for t in schema.TABLES if t.name.casefold() == table.name.casefold()), None)
-                if table_schema is not None:
-                    columns.setdefault(table.sheet_part, set()).update(_input_columns(table_schema, table))
-        except WorkbookError:
-            pkg.structure = None  # the reader reports it, after the sheets are known to be safe
+        columns = _input_columns_by_sheet(pkg)
         for info in sheets:
             _check_sheet(pkg, archive, info, columns.get(info.filename))
         return pkg
+
+
+def _check_is_xlsx(shown: str, names: set[str]) -> None:
+    """Reject a zip package that is no .xlsx workbook, naming what it is when known (.xlsb, Word, .ods)."""
+    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+        if "xl/workbook.bin" in names:
+            _fail(shown, E_NOT_XLSX, "is an Excel binary workbook (.xlsb); save it as an Excel Workbook (.xlsx)")
+        if "word/document.xml" in names or "ppt/presentation.xml" in names:
+            _fail(shown, E_NOT_XLSX, "is a Word or PowerPoint file, not an Excel workbook")
+        if "content.xml" in names:
+            _fail(shown, E_NOT_XLSX, "is an OpenDocument spreadsheet (.ods); save it as an Excel Workbook (.xlsx)")
+        _fail(shown, E_NOT_XLSX, "is a zip file but not an Excel workbook (no xl/workbook.xml); "
+                                 "give the .xlsx workbook")
+
+
+def _check_sizes(shown: str, infos: list[zipfile.ZipInfo]) -> None:
+    """Reject a package with too many parts, too much unpacked, or a part packed too tightly (a zip bomb)."""
+    if len(infos) > MAX_MEMBERS:
+        _fail(shown, E_TOO_BIG, f"holds {len(infos)} parts (limit {MAX_MEMBERS}); "
+                                "this is not a department workbook")
+    total = sum(info.file_size for info in infos)
+    if total > MAX_TOTAL_UNCOMPRESSED:
+        _fail(shown, E_TOO_BIG, f"unpacks to {total / 2**20:.0f} MB (limit {MAX_TOTAL_UNCOMPRESSED // 2**20} MB); "
+                                "this is far beyond a department workbook (possible decompression bomb)")
+    for info in infos:
+        if info.file_size > RATIO_CHECK_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            _fail(shown, E_RATIO, f"part {info.filename} unpacks {info.file_size // max(info.compress_size, 1)} "
+                                  f"times its packed size (limit {MAX_RATIO}:1); possible decompression bomb")
+
+
+def _input_columns_by_sheet(pkg: Package) -> dict[str, set[int]]:
+    """Read the package's structure into ``pkg.structure`` and return each sheet part's input columns.
+
+    A structure that cannot be read leaves ``pkg.structure`` None: the reader reports it,
+    after the sheets are known to be safe.
+    """
+    columns: dict[str, set[int]] = {}
+    try:
+        pkg.structure = _structure(pkg)
+        for table in pkg.structure[2]:
+            table_schema = next((t for t in schema.TABLES if t.name.casefold() == table.name.casefold()), None)
+            if table_schema is not None:
+                columns.setdefault(table.sheet_part, set()).update(_input_columns(table_schema, table))
+    except WorkbookError:
+        pkg.structure = None  # the reader reports it, after the sheets are known to be safe
+    return columns
 
 
 def _read_member(pkg: Package, archive: zipfile.ZipFile, info: zipfile.ZipInfo, reuse: bool = False):
@@ -623,12 +643,7 @@ def _check_sheet_extent(shown: str, member: str, content: bytes, prefixed: bool,
     hold a formula or an error, are looked at in Python. With ``columns``, returns those
     cells (see :class:`_SheetScan`); without, None.
     """
-    word = _DIMENSION_WORD_RE.search(content)
-    if word is not None:
-        found = word.start()
-        match = _DIMENSION_RE.search(content, max(0, found - 64), found + 4096)
-        if match:
-            _check_dimension(shown, member, _unescape(match.group(1)))
+    _check_declared_dimension(shown, member, content)
     data = np.frombuffer(content if len(content) else b"\0", dtype=np.uint8)
     last = data.size - 1
     hits = _scratch("hits", data.size, "bool")[:data.size]  # reused: fresh 10 MB arrays cost page faults
@@ -657,6 +672,33 @@ def _check_sheet_extent(shown: str, member: str, content: bytes, prefixed: bool,
     # regular expression.
     before, quote = data[equals - 1], at(equals, 1)  # "=" never starts a sheet; index -1 is harmless
     quoted = _QUOTE_LUT[quote]
+    max_row, max_col = _largest_reference(content, data, equals, before, quote, quoted, at)
+    if max_row > MAX_ROWS or max_col > MAX_COLUMNS or cells > MAX_CELLS or rows > MAX_ROWS \
+            or max_row * max(max_col, 26) > MAX_CELLS:
+        _too_big(shown, member, max_row, max_col, cells)
+    if columns is None:
+        return None
+    if prefixed:
+        return _classify_special(content, [m.start() for m in _PREFIXED_CELL_RE.finditer(content)], columns)
+    return _special_input_cells(content, tags, equals, first, before, quoted, at, columns)
+
+
+def _check_declared_dimension(shown: str, member: str, content: bytes) -> None:
+    """Reject a worksheet whose <dimension ref="..."> declares a range beyond the limits."""
+    word = _DIMENSION_WORD_RE.search(content)
+    if word is not None:
+        found = word.start()
+        match = _DIMENSION_RE.search(content, max(0, found - 64), found + 4096)
+        if match:
+            _check_dimension(shown, member, _unescape(match.group(1)))
+
+
+def _largest_reference(content: bytes, data: np.ndarray, equals: np.ndarray, before: np.ndarray, quote: np.ndarray,
+                       quoted: np.ndarray, at: Callable[[np.ndarray, int], np.ndarray]) -> tuple[int, int]:
+    """Return (largest row, largest column) among a sheet's cell references that could be near a limit.
+
+    Smaller references (one column letter, four row digits) are left at 0: they cannot reach one.
+    """
     refs = equals[(before == ord("r")) & quoted] + 2
     spaced = equals[_SPACE_LUT[before] | _SPACE_LUT[quote]]
     start = refs + (at(refs, 0) == ord("$"))
@@ -686,13 +728,13 @@ def _check_sheet_extent(shown: str, member: str, content: bytes, prefixed: bool,
                 max_col = max(max_col, _column_number(letters[:_REF_PART_CAP]))
             if len(digit_text) >= 5:
                 max_row = max(max_row, int(digit_text[:_REF_PART_CAP]))
-    if max_row > MAX_ROWS or max_col > MAX_COLUMNS or cells > MAX_CELLS or rows > MAX_ROWS \
-            or max_row * max(max_col, 26) > MAX_CELLS:
-        _too_big(shown, member, max_row, max_col, cells)
-    if columns is None:
-        return None
-    if prefixed:
-        return _classify_special(content, [m.start() for m in _PREFIXED_CELL_RE.finditer(content)], columns)
+    return max_row, max_col
+
+
+def _special_input_cells(content: bytes, tags: np.ndarray, equals: np.ndarray, first: np.ndarray, before: np.ndarray,
+                         quoted: np.ndarray, at: Callable[[np.ndarray, int], np.ndarray],
+                         columns: set[int]) -> _SheetScan:
+    """Return the input cells (of ``columns``) holding a formula or an error, from the tag and "=" marks."""
     # Input cells holding a formula (<f) or an error (t="e"): each such mark is traced back to
     # the cell holding it. The column is read from r when it comes first (Excel's order);
     # other cells are all looked at.
@@ -1037,6 +1079,24 @@ def interpret_number_text(text: str) -> tuple[list[float], str]:
     ``"12,5"`` gives [12.5]; ``"1.234"`` gives [1234, 1.234] (Danish thousands or a decimal point);
     ``"12%"`` gives [0.12]. Nothing is guessed silently: callers show every reading.
     """
+    sign, raw, scale, note = _undecorated_number(text)
+    if not raw or not re.fullmatch(r"[0-9.,]+", raw) or not any(ch.isdigit() for ch in raw):
+        return [], ""
+    readings = _separator_readings(raw)
+    if not readings:
+        return [], ""
+    try:
+        values = [float(sign + r) * scale for r in readings]
+    except ValueError:
+        return [], ""
+    return values, note
+
+
+def _undecorated_number(text: str) -> tuple[str, str, float, str]:
+    """Strip what surrounds a number typed as text: spaces, a percent sign, a currency, a sign, a quote.
+
+    Returns (sign, the digits and separators left, scale, note).
+    """
     raw = text.strip()
     for space in _SPACES:
         raw = raw.replace(space, "")
@@ -1054,36 +1114,34 @@ def interpret_number_text(text: str) -> tuple[list[float], str]:
         sign, raw = ("-" if raw[0] != "+" else ""), raw[1:]
     if raw.startswith("'"):
         raw = raw[1:]
-    if not raw or not re.fullmatch(r"[0-9.,]+", raw) or not any(ch.isdigit() for ch in raw):
-        return [], ""
-    readings: list[str] = []
+    return sign, raw, scale, note
+
+
+def _separator_readings(raw: str) -> list[str]:
+    """Return each reading of digits with "," and "." as a Python number text (empty when none fits).
+
+    Owns the separator rules: both present means the last one is the decimal; one kind
+    repeated means thousands; a single one before three digits is either.
+    """
     commas, dots = raw.count(","), raw.count(".")
     if commas == 0 and dots == 0:
-        readings = [raw]
-    elif commas and dots:
+        return [raw]
+    if commas and dots:
         decimal = "," if raw.rfind(",") > raw.rfind(".") else "."
         thousands = "." if decimal == "," else ","
         if raw.count(decimal) > 1:
-            return [], ""
-        readings = [raw.replace(thousands, "").replace(decimal, ".")]
-    else:
-        sep = "," if commas else "."
-        parts = raw.split(sep)
-        if len(parts) > 2:
-            if all(len(p) == 3 for p in parts[1:]) and parts[0]:
-                readings = [raw.replace(sep, "")]
-            else:
-                return [], ""
-        elif len(parts[1]) == 3 and parts[0] and parts[0] != "0":
-            # 1.234 / 1,234: thousands separator or decimal separator; say both.
-            readings = [raw.replace(sep, ""), raw.replace(sep, ".")]
-        else:
-            readings = [raw.replace(sep, ".")]
-    try:
-        values = [float(sign + r) * scale for r in readings]
-    except ValueError:
-        return [], ""
-    return values, note
+            return []
+        return [raw.replace(thousands, "").replace(decimal, ".")]
+    sep = "," if commas else "."
+    parts = raw.split(sep)
+    if len(parts) > 2:
+        if all(len(p) == 3 for p in parts[1:]) and parts[0]:
+            return [raw.replace(sep, "")]
+        return []
+    if len(parts[1]) == 3 and parts[0] and parts[0] != "0":
+        # 1.234 / 1,234: thousands separator or decimal separator; say both.
+        return [raw.replace(sep, ""), raw.replace(sep, ".")]
+    return [raw.replace(sep, ".")]
 
 
 def number_text_message(label: str, text: str) -> str | None:
@@ -1226,13 +1284,40 @@ class _Reader:
 
     # -- tables
     def read_table(self, table: schema.Table, info: TableInfo) -> None:
+        """Read one Excel table into the workbook's records: column by column when clean, else cell by cell."""
         sheet = info.sheet
         try:
             top, left, bottom, right = parse_ref(info.ref)
         except ValueError:
             _fail(self.pkg.path, E_BAD_XML, f"the table {info.name} has no valid range ({info.ref!r}); "
                                             "save the workbook again from Excel", sheet=sheet)
-        header_row = top
+        mapping, extras, seen = self._map_headers(table, info, top, left)
+        # Where each input column is, so later checks can name a record's cell (validate --company).
+        self.workbook.columns[table.name] = {key: column_letter(c) for key, c in seen.items()}
+        missing_keys = self._missing_columns(table, info, seen, top, left)
+        first_data = top + info.header_rows
+        last_data = bottom - info.totals_rows
+        scan = self.pkg.scan(info.sheet_part, self.input_columns.get(info.sheet_part) or set(mapping))
+        if not extras and not missing_keys and not scan.formulas_without_value and not scan.error_cells \
+                and info.header_rows == 1 and self._read_rows_fast(table, info, mapping, top, first_data, last_data):
+            return
+        grid = self.grid(sheet)
+        others = self._other_tables(info)
+        below = self._rows_below(grid, bottom, left, right, others)
+        rows: list[tuple[int, bool]] = [(r, False) for r in range(first_data, last_data + 1)] + [
+            (r, True) for r in range(bottom + 1, below)]
+        self._read_rows_exact(table, info, grid, rows, mapping, extras, missing_keys, scan, (left, bottom))
+        # Rows after a blank one are not read (the spec reads only rows just below): name each value.
+        self._outside_values(grid, info, sheet, below, (left, bottom, right), others)
+
+    def _map_headers(self, table: schema.Table, info: TableInfo, header_row: int,
+                     left: int) -> tuple[dict[int, schema.Column], dict[int, str], dict[str, int]]:
+        """Map the table's header cells to ``table``'s columns, naming unknown and repeated headers.
+
+        Returns (input column by column number, unknown header by column number, column number
+        by key of each column read); computed and helper columns are left out.
+        """
+        sheet = info.sheet
         lookup = _header_lookup(table)
         mapping: dict[int, schema.Column] = {}
         extras: dict[int, str] = {}
@@ -1256,46 +1341,37 @@ class _Reader:
                 continue
             seen[column.key] = col_number
             mapping[col_number] = column
-        # Where each input column is, so later checks can name a record's cell (validate --company).
-        self.workbook.columns[table.name] = {key: column_letter(c) for key, c in seen.items()}
+        return mapping, extras, seen
+
+    def _missing_columns(self, table: schema.Table, info: TableInfo, seen: dict[str, int], header_row: int,
+                         left: int) -> set[str]:
+        """Name each required input column the table lacks (KPX130); return their keys."""
         missing = [c for c in table.input_columns if c.required and not c.helper and c.key not in seen]
-        missing_keys = {c.key for c in missing}
         for column in missing:
             self.finding(E_MISSING_COLUMN, ERROR, f"table {info.name} has no column {column.header(self.workbook.language)!r}"
-                                                  f" ({column.en}); add the column to the table", sheet,
+                                                  f" ({column.en}); add the column to the table", info.sheet,
                          f"{column_letter(left)}{header_row}")
-        first_data = top + info.header_rows
-        last_data = bottom - info.totals_rows
-        scan = self.pkg.scan(info.sheet_part, self.input_columns.get(info.sheet_part) or set(mapping))
-        if not extras and not missing and not scan.formulas_without_value and not scan.error_cells \
-                and info.header_rows == 1 and self._read_rows_fast(table, info, mapping, top, first_data, last_data):
-            return
-        grid = self.grid(sheet)
-        others = self._other_tables(info)
-        below = self._rows_below(grid, bottom, left, right, others)
-        rows: list[tuple[int, bool]] = [(r, False) for r in range(first_data, last_data + 1)] + [
-            (r, True) for r in range(bottom + 1, below)]
-        letters = {c: column_letter(c) for c in list(mapping) + list(extras) + [left]}
-        columns = [(c - 1, column.key, letters[c]) for c, column in mapping.items()]
-        row_key_index = [c - 1 for c, column in mapping.items() if column.key in table.row_keys]
-        # Input and extra columns that are no row key: a value there in a row without a key is not counted.
-        other_index = [c - 1 for c in sorted(set(mapping) | set(extras)) if c - 1 not in row_key_index]
+        return {c.key for c in missing}
+
+    def _read_rows_exact(self, table: schema.Table, info: TableInfo, grid: list[list[Any]],
+                         rows: list[tuple[int, bool]], mapping: dict[int, schema.Column], extras: dict[int, str],
+                         missing_keys: set[str], scan: _SheetScan, corner: tuple[int, int]) -> None:
+        """Read ``rows`` (number, below the table?) cell by cell: each row with a row key is a record, checked.
+
+        ``corner`` is the table's (first column, last row). A row without a row key is named,
+        not counted (KPX137); a row just below the table is read and named (KPX132).
+        """
+        sheet = info.sheet
+        left, bottom = corner
+        letters, columns, row_key_index, other_index = _row_layout(table, mapping, extras, left)
         special = scan.formulas_without_value or scan.error_cells
         blank = core.is_blank
         for row, outside in rows:
             line = grid[row - 1] if row - 1 < len(grid) else []
             width = len(line)
-            bad_cells: set[str] = set()
-            if special:
-                for index, key, letter in columns:
-                    ref = f"{letter}{row}"
-                    if ref in scan.formulas_without_value or ref in scan.error_cells:
-                        bad_cells.add(key)
+            bad_cells = _bad_cells(columns, row, scan) if special else set()
             # Most template rows are empty: decide presence from the row keys before anything else.
-            if not bad_cells and not any(i < width and not blank(line[i]) for i in row_key_index):
-                self._keyless_row(table, info, row, line, other_index, outside, bottom)
-                continue
-            if bad_cells and not any(table.column(k).key in table.row_keys for k in bad_cells) and not any(
+            if not any(table.column(k).key in table.row_keys for k in bad_cells) and not any(
                     i < width and not blank(line[i]) for i in row_key_index):
                 self._keyless_row(table, info, row, line, other_index, outside, bottom, bad_cells=bad_cells)
                 continue
@@ -1310,8 +1386,6 @@ class _Reader:
                                                      "> Resize Table)", sheet, first_cell)
             extra = {header: line[c - 1] for c, header in extras.items() if c - 1 < width and not blank(line[c - 1])}
             self._read_row(table, sheet, row, first_cell, raw, cells, bad_cells, missing_keys, extra, scan)
-        # Rows after a blank one are not read (the spec reads only rows just below): name each value.
-        self._outside_values(grid, info, sheet, below, (left, bottom, right), others)
 
     def _rows_below(self, grid: list[list[Any]], bottom: int, left: int, right: int,
                     others: list[tuple[int, int, int, int]]) -> int:
@@ -1396,45 +1470,23 @@ class _Reader:
         if fast is None or not mapping:
             return False
         numbers = sorted(mapping)
-        letters = [column_letter(c) for c in numbers]
-        try:
-            sheet = fast.load_sheet(info.sheet, header_row=top - 1, use_columns=",".join(letters),
-                                    dtype_coercion="strict", schema_sample_rows=None)
-            if sheet.height > last_data - first_data + 1:
-                return False  # something below the table: the exact reader reports it
-            names = [c.name for c in sheet.selected_columns]
-            batch = sheet.to_arrow()
-        except Exception:  # noqa: BLE001 - mixed types, odd headers...: the exact reader decides
+        batch = _load_fast_columns(fast, info, numbers, top, first_data, last_data)
+        if batch is None:
             return False
-        left = parse_ref(info.ref)[1]
-        if names != [info.columns[c - left] for c in numbers] or batch.num_columns != len(numbers):
+        typed = _typed_fast_columns(mapping, numbers, batch)
+        if typed is None:
             return False
-        # Template tables are pre-sized with blank formula rows: rows after the last one with a
-        # row key cannot hold a record, so they are not converted at all.
-        used = 0
-        for number, array in zip(numbers, batch.columns):
-            if array.null_count < len(array):
-                used = max(used, int(np.flatnonzero(array.is_valid().to_numpy(zero_copy_only=False))[-1]) + 1)
-        batch = batch.slice(0, used)
-        height = batch.num_rows
-        values: dict[str, list[Any]] = {}
-        for number, array in zip(numbers, batch.columns):
-            column = mapping[number]
-            typed = _typed_column(column, array)
-            if typed is None:
-                return False
-            values[column.key] = typed
-        keys = [k for k in table.row_keys if k in values]
-        required = [c.key for c in _required_columns(table) if c.key in values]
-        nothing = (None,) * len(keys)
-        rows = [i for i, key_values in enumerate(zip(*(values[k] for k in keys))) if key_values != nothing]
-        if len(rows) < height and _values_outside(values, rows):
-            return False  # a row with values but no row key needs a finding (KPX137): the exact reader words it
-        for key in required:
-            column_values = values[key]
-            if None in column_values and any(column_values[i] is None for i in rows):
-                return False  # a required blank: the exact reader words the finding
-        path, sheet_name, first_letter = self.pkg.path, info.sheet, column_letter(left)
+        values, height = typed
+        rows = _fast_record_rows(table, values, height)
+        if rows is None:
+            return False
+        self._append_fast_records(table, info, values, rows, first_data, height)
+        return True
+
+    def _append_fast_records(self, table: schema.Table, info: TableInfo, values: dict[str, list[Any]],
+                             rows: list[int], first_data: int, height: int) -> None:
+        """Add the records of ``rows`` (indexes into the typed columns ``values``) to the workbook."""
+        path, sheet_name, first_letter = self.pkg.path, info.sheet, column_letter(parse_ref(info.ref)[1])
         ordered = list(values.items())
         if table is schema.MEASUREMENTS:
             kpi_ids, ends, amounts = values["kpi_id"], values["period_end"], values["value"]
@@ -1455,7 +1507,6 @@ class _Reader:
                 self.workbook.evaluations.append(EvaluationRecord(
                     kpi_id=fields["kpi_id"], decision=fields.get("decision"), new_target=fields.get("new_target"),
                     notes=fields.get("notes"), place=Place(path, sheet_name, f"{first_letter}{first_data + i}")))
-        return True
 
     def _read_row(self, table: schema.Table, sheet: str, row: int, first_cell: str, raw: dict[str, Any],
                   cells: dict[str, str], bad_cells: set[str], missing_keys: set[str], extra: dict[str, Any],
@@ -1524,64 +1575,177 @@ class _Reader:
             return value
         if kind == "date" and type(value) is date:
             return value
-        if core.is_blank(value):
+        try:
+            return type_cell(column, value)
+        except _CellFinding as found:
+            self.finding(found.code, ERROR, found.message, sheet, ref, kpi_id)
+            raise _CellProblem from None
+
+
+def type_cell(column: schema.Column, value: Any) -> Any:
+    """Return the typed value of one cell of ``column`` (None when blank); raise _CellFinding when it does not fit.
+
+    Pure: the caller names the place. Each kind of column has its own function below.
+    """
+    if core.is_blank(value):
+        return None
+    label = _nice_label(column.en)
+    if column.kind == "text":
+        return _text_cell(column, label, value)
+    if column.kind == "number":
+        return _number_cell(label, value)
+    if column.kind == "date":
+        return _date_cell(label, value)
+    if column.kind == "vocab":
+        return _vocab_cell(column, label, value)
+    return value
+
+
+def _text_cell(column: schema.Column, label: str, value: Any) -> str | None:
+    """Type a text cell: an ID Excel turned into a number or date is a finding (KPX215)."""
+    converted = _converted_id_message(column, label, value)
+    if converted:
+        raise _CellFinding(E_ID_CONVERTED, converted)
+    return _text(value)
+
+
+def _number_cell(label: str, value: Any) -> float | None:
+    """Type a number cell: TRUE/FALSE, a date, or text (even number-like text) is a finding."""
+    if isinstance(value, bool):
+        raise _CellFinding(E_WRONG_TYPE, f"{label} is {'TRUE' if value else 'FALSE'}, not a number; type a number")
+    if isinstance(value, (int, float)):
+        try:
+            return core.to_number(value, label)
+        except DefinitionError as error:
+            raise _CellFinding(E_NOT_NUMBER, f"{error}; type a number") from None
+    if isinstance(value, (date, datetime)):
+        raise _CellFinding(E_WRONG_TYPE, f"{label} is a date ({_iso(value)}), not a number; type a number "
+                                         "(and use a number format, not a date format)")
+    text = str(value)
+    message = number_text_message(label, text.strip())
+    if message:
+        raise _CellFinding(E_NUMBER_AS_TEXT, message)
+    raise _CellFinding(E_NOT_NUMBER, f'{label} "{text.strip()}" is not a number; type a number')
+
+
+def _date_cell(label: str, value: Any) -> date | None:
+    """Type a date cell: a serial number is read as Excel's date; TRUE/FALSE or text is a finding."""
+    if isinstance(value, (date, datetime)):
+        return value.date() if isinstance(value, datetime) else value
+    if isinstance(value, bool):
+        raise _CellFinding(E_NOT_DATE, f"{label} is {'TRUE' if value else 'FALSE'}, not a date; type a date")
+    if isinstance(value, (int, float)):
+        try:
+            return core.to_date(value)
+        except DefinitionError:
+            raise _CellFinding(E_NOT_DATE, f"{label} {_fmt_number(float(value))} is not a date; type a date "
+                                           "(e.g. 2026-06-30)") from None
+    text = str(value).strip()
+    meanings = date_text_meanings(text)
+    if len(meanings) == 1:
+        raise _CellFinding(E_DATE_AS_TEXT, f'{label} "{text}" is text; type it as a date ({meanings[0].isoformat()})')
+    if meanings:
+        options = " or ".join(d.isoformat() for d in meanings)
+        raise _CellFinding(E_DATE_AS_TEXT, f'{label} "{text}" is text; it could mean {options}; type the date you '
+                                           "mean as a date")
+    raise _CellFinding(E_NOT_DATE, f'{label} "{text}" is not a date; type a date (e.g. 2026-06-30)')
+
+
+def _vocab_cell(column: schema.Column, label: str, value: Any) -> Any:
+    """Type a cell of a closed vocabulary (direction, aggregation, decision...): another word is a finding."""
+    word = _text(value)
+    try:
+        if column.vocabulary == "decision":
+            return schema.parse_decision(word)
+        return core.parse_word(column.vocabulary or "", word)
+    except DefinitionError as error:
+        raise _CellFinding(E_VOCABULARY, f"{label}: {error}") from None
+
+
+def _load_fast_columns(fast: Any, info: TableInfo, numbers: list[int], top: int, first_data: int,
+                       last_data: int) -> Any | None:
+    """Return the table's columns ``numbers`` as one Arrow batch from fastexcel, strictly typed.
+
+    None when fastexcel cannot (mixed types, odd headers...) or when something lies below
+    the table: the exact reader decides and reports those.
+    """
+    letters = [column_letter(c) for c in numbers]
+    try:
+        sheet = fast.load_sheet(info.sheet, header_row=top - 1, use_columns=",".join(letters),
+                                dtype_coercion="strict", schema_sample_rows=None)
+        if sheet.height > last_data - first_data + 1:
+            return None  # something below the table: the exact reader reports it
+        names = [c.name for c in sheet.selected_columns]
+        batch = sheet.to_arrow()
+    except Exception:  # noqa: BLE001 - mixed types, odd headers...: the exact reader decides
+        return None
+    left = parse_ref(info.ref)[1]
+    if names != [info.columns[c - left] for c in numbers] or batch.num_columns != len(numbers):
+        return None
+    return batch
+
+
+def _typed_fast_columns(mapping: dict[int, schema.Column], numbers: list[int],
+                        batch: Any) -> tuple[dict[str, list[Any]], int] | None:
+    """Return (each column's typed values by key, the rows kept), a whole column at a time.
+
+    None when any cell needs a finding: the exact reader words it.
+    """
+    # Template tables are pre-sized with blank formula rows: rows after the last one with a
+    # row key cannot hold a record, so they are not converted at all.
+    used = 0
+    for number, array in zip(numbers, batch.columns):
+        if array.null_count < len(array):
+            used = max(used, int(np.flatnonzero(array.is_valid().to_numpy(zero_copy_only=False))[-1]) + 1)
+    batch = batch.slice(0, used)
+    values: dict[str, list[Any]] = {}
+    for number, array in zip(numbers, batch.columns):
+        column = mapping[number]
+        typed = _typed_column(column, array)
+        if typed is None:
             return None
-        label = _nice_label(column.en)
+        values[column.key] = typed
+    return values, batch.num_rows
 
-        def problem(code: str, message: str):
-            self.finding(code, ERROR, message, sheet, ref, kpi_id)
-            raise _CellProblem
 
-        if column.kind == "text":
-            converted = _converted_id_message(column, label, value)
-            if converted:
-                problem(E_ID_CONVERTED, converted)
-            return _text(value)
-        if column.kind == "number":
-            if isinstance(value, bool):
-                problem(E_WRONG_TYPE, f"{label} is {'TRUE' if value else 'FALSE'}, not a number; type a number")
-            if isinstance(value, (int, float)):
-                try:
-                    return core.to_number(value, label)
-                except DefinitionError as error:
-                    problem(E_NOT_NUMBER, f"{error}; type a number")
-            if isinstance(value, (date, datetime)):
-                problem(E_WRONG_TYPE, f"{label} is a date ({_iso(value)}), not a number; type a number "
-                                      "(and use a number format, not a date format)")
-            text = str(value)
-            message = number_text_message(label, text.strip())
-            if message:
-                problem(E_NUMBER_AS_TEXT, message)
-            problem(E_NOT_NUMBER, f'{label} "{text.strip()}" is not a number; type a number')
-        if column.kind == "date":
-            if isinstance(value, (date, datetime)):
-                return value.date() if isinstance(value, datetime) else value
-            if isinstance(value, bool):
-                problem(E_NOT_DATE, f"{label} is {'TRUE' if value else 'FALSE'}, not a date; type a date")
-            if isinstance(value, (int, float)):
-                try:
-                    return core.to_date(value)
-                except DefinitionError:
-                    problem(E_NOT_DATE, f"{label} {_fmt_number(float(value))} is not a date; type a date "
-                                        "(e.g. 2026-06-30)")
-            text = str(value).strip()
-            meanings = date_text_meanings(text)
-            if len(meanings) == 1:
-                problem(E_DATE_AS_TEXT, f'{label} "{text}" is text; type it as a date ({meanings[0].isoformat()})')
-            if meanings:
-                options = " or ".join(d.isoformat() for d in meanings)
-                problem(E_DATE_AS_TEXT, f'{label} "{text}" is text; it could mean {options}; type the date you mean '
-                                        "as a date")
-            problem(E_NOT_DATE, f'{label} "{text}" is not a date; type a date (e.g. 2026-06-30)')
-        if column.kind == "vocab":
-            word = _text(value)
-            try:
-                if column.vocabulary == "decision":
-                    return schema.parse_decision(word)
-                return core.parse_word(column.vocabulary or "", word)
-            except DefinitionError as error:
-                problem(E_VOCABULARY, f"{label}: {error}")
-        return value
+def _fast_record_rows(table: schema.Table, values: dict[str, list[Any]], height: int) -> list[int] | None:
+    """Return the indexes of the rows with a row key; None when a row needs a finding (the exact reader words it)."""
+    keys = [k for k in table.row_keys if k in values]
+    required = [c.key for c in _required_columns(table) if c.key in values]
+    nothing = (None,) * len(keys)
+    rows = [i for i, key_values in enumerate(zip(*(values[k] for k in keys))) if key_values != nothing]
+    if len(rows) < height and _values_outside(values, rows):
+        return None  # a row with values but no row key needs a finding (KPX137): the exact reader words it
+    for key in required:
+        column_values = values[key]
+        if None in column_values and any(column_values[i] is None for i in rows):
+            return None  # a required blank: the exact reader words the finding
+    return rows
+
+
+def _row_layout(table: schema.Table, mapping: dict[int, schema.Column], extras: dict[int, str],
+                left: int) -> tuple[dict[int, str], list[tuple[int, str, str]], list[int], list[int]]:
+    """Return where the exact reader looks in a row of the grid.
+
+    (letter by column number, (index, key, letter) of each input column, indexes of the
+    row-key columns, indexes of the other input and extra columns).
+    """
+    letters = {c: column_letter(c) for c in list(mapping) + list(extras) + [left]}
+    columns = [(c - 1, column.key, letters[c]) for c, column in mapping.items()]
+    row_key_index = [c - 1 for c, column in mapping.items() if column.key in table.row_keys]
+    # Input and extra columns that are no row key: a value there in a row without a key is not counted.
+    other_index = [c - 1 for c in sorted(set(mapping) | set(extras)) if c - 1 not in row_key_index]
+    return letters, columns, row_key_index, other_index
+
+
+def _bad_cells(columns: list[tuple[int, str, str]], row: int, scan: _SheetScan) -> set[str]:
+    """Return the keys of ``row``'s input cells holding a formula without a saved value or an error."""
+    bad_cells: set[str] = set()
+    for _index, key, letter in columns:
+        ref = f"{letter}{row}"
+        if ref in scan.formulas_without_value or ref in scan.error_cells:
+            bad_cells.add(key)
+    return bad_cells
 
 
 def _values_outside(values: dict[str, list[Any]], rows: list[int]) -> bool:
@@ -1690,6 +1854,15 @@ def _required_columns(table: schema.Table) -> tuple[schema.Column, ...]:
     if found is None:
         found = _REQUIRED[table.name] = tuple(c for c in table.input_columns if c.required)
     return found
+
+
+class _CellFinding(Exception):
+    """A cell that does not fit its column: the finding's code and message (the caller adds the place)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
 
 
 class _CellProblem(Exception):

@@ -47,7 +47,7 @@ from pathlib import Path
 from kpixl import core, schema
 from kpixl.errors import DefinitionError, OutputError, ValidationFailed
 from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, EvaluationRecord, Finding, KpiRecord, Place,
-                         Report)
+                         refuse_invalid)
 from kpixl.output import atomic_output, check_output
 from kpixl.vocab import kpi_key
 
@@ -319,15 +319,7 @@ def _read_valid(source: Path, as_of: date | None) -> DepartmentWorkbook:
     from kpixl.validate import check_workbook
 
     workbook = check_workbook(source, as_of=as_of)
-    errors = [f for f in workbook.findings if f.severity == ERROR]
-    if errors:
-        report = Report(findings=list(workbook.findings), files=[str(source)], kpi_count=len(workbook.kpis),
-                        measurement_count=len(workbook.measurements))
-        shown = [str(f) for f in errors[:ERRORS_SHOWN]]
-        if len(errors) > ERRORS_SHOWN:
-            shown.append(f"... and {len(errors) - ERRORS_SHOWN} more (run kpixl validate {source})")
-        raise ValidationFailed(f"{source}: cannot roll over a workbook with {len(errors)} error(s); fix them "
-                               f"and run again:\n  " + "\n  ".join(shown), report=report)
+    refuse_invalid(workbook, source, "cannot roll over a workbook with {n} error(s)", ERRORS_SHOWN)
     return workbook
 
 

@@ -1,4 +1,9 @@
-"""Own the vocabulary of kpixl's inputs; for now the one key function of a KPI ID.
+"""Own the vocabulary of kpixl's inputs: the language, the formula mode and the one key of a KPI ID.
+
+:class:`Language` and :class:`FormulaMode` are parsed once, where an argument enters
+(the CLI, a public function), and always raise :class:`~kpixl.errors.DefinitionError`
+for an unknown value. They are ``str`` enums, so ``Language.DA == "da"`` and a dict
+keyed by ``"da"`` finds them: code below the entry points may keep comparing texts.
 
 Every place that matches a KPI ID (validate, consolidate, rollover, the UDFs and the
 native formulas of the template) compares :func:`kpi_key` values, and the native
@@ -31,6 +36,55 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
+from enum import StrEnum
+
+from kpixl.errors import DefinitionError
+
+
+
+class Language(StrEnum):
+    """The language of a workbook and of everything kpixl says about it."""
+
+    EN = "en"
+    DA = "da"
+
+    @classmethod
+    def parse(cls, value: object) -> "Language":
+        """Return the language of an argument: ``en``/``da`` or the language's name in either language.
+
+        Blank means English. Anything else raises :class:`DefinitionError`.
+        """
+        if isinstance(value, Language):
+            return value
+        folded = "" if value is None else str(value).strip().casefold()
+        if folded in ("", "en", "english", "engelsk"):
+            return cls.EN
+        if folded in ("da", "danish", "dansk"):
+            return cls.DA
+        raise DefinitionError(f"unknown language {str(value)!r}; use en or da")
+
+
+class FormulaMode(StrEnum):
+    """How a department workbook computes: plain Excel formulas or xlwings UDFs."""
+
+    NATIVE = "native"
+    XLWINGS = "xlwings"
+
+    @classmethod
+    def parse(cls, value: object) -> "FormulaMode":
+        """Return the formula mode of an argument (case and spaces ignored; blank means native).
+
+        Anything else raises :class:`DefinitionError`.
+        """
+        if isinstance(value, FormulaMode):
+            return value
+        folded = "" if value is None else str(value).strip().casefold()
+        if folded in ("", "native"):
+            return cls.NATIVE
+        if folded == "xlwings":
+            return cls.XLWINGS
+        raise DefinitionError(f"unknown formula mode {str(value)!r}; use native or xlwings")
+
 
 # Every character str.isspace() accepts (tests/test_vocab.py checks the list is complete).
 WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"

@@ -16,10 +16,17 @@ test-builder ones. Figures printed as markdown tables:
   (``pandas.read_excel(sheet_name=None, engine="openpyxl")`` per file, concat,
   ``to_excel(engine="openpyxl")``) on ``--naive-files`` files, scaled linearly;
 * peak memory and time per size (``--sizes``, default 10,100,1000), each in a fresh
-  subprocess (``VmHWM`` of the child).
+  subprocess (``VmHWM`` of the child);
+* the cost of the month-by-month history (``kpixl.history``: the History sheet and the
+  Summary's changes; 13 dates for the corpus' year): consolidate ``--jobs 1`` with and
+  without it (the without run replaces the two writers by no-ops, as before the
+  history existed), interleaved, in seconds and CPU seconds of the process (the target
+  is judged on CPU seconds, which other processes on a shared machine disturb far
+  less), and ``compute_history`` alone. ``--history-only`` runs
+  just this comparison.
 
 Usage: python scripts/bench_consolidate.py [--sizes 10,100,1000] [--compare 100] [--corpus DIR]
-[--builders] [--naive-files N] [--repeat N]. The corpus is cached in ``--corpus`` between runs.
+[--builders] [--naive-files N] [--repeat N] [--history-only]. The corpus is cached in ``--corpus`` between runs.
 """
 
 from __future__ import annotations
@@ -87,6 +94,51 @@ def run_consolidate(paths: list[Path], out: Path, jobs: int) -> float:
     started = time.perf_counter()
     consolidate(paths, out, as_of=AS_OF, jobs=jobs, force=True)
     return time.perf_counter() - started
+
+
+def run_history_comparison(paths: list[Path], out: Path, repeat: int) -> dict[str, float]:
+    """Return the best seconds of consolidate --jobs 1 with and without the history, and of computing it alone."""
+    from unittest import mock
+
+    from kpixl import history
+    from kpixl.consolidate import consolidate
+
+    # CPU seconds of this process too: on a shared machine they vary far less than wall-clock time.
+    runs: dict[str, list[float]] = {"with": [], "without": [], "compute": [], "with_cpu": [], "without_cpu": []}
+    for _ in range(repeat):
+        cpu = time.process_time()
+        runs["with"].append(run_consolidate(paths, out / "h1.xlsx", 1))
+        runs["with_cpu"].append(time.process_time() - cpu)
+        with mock.patch.object(history, "write_history_sheet", lambda *a, **k: None), \
+                mock.patch.object(history, "write_changes", lambda *a, **k: None):
+            cpu = time.process_time()
+            runs["without"].append(run_consolidate(paths, out / "h0.xlsx", 1))
+            runs["without_cpu"].append(time.process_time() - cpu)
+        result = consolidate(paths, out / "h2.xlsx", as_of=AS_OF, force=True)
+        started = time.perf_counter()
+        computed = history.compute_history(result.company)
+        runs["compute"].append(time.perf_counter() - started)
+    best = {k: min(v) for k, v in runs.items()}
+    best["dates"] = len(computed.dates)
+    best["kpis"] = len(computed.lines)
+    return best
+
+
+def print_history(figures: dict[str, float], files: int, repeat: int) -> None:
+    with_, without = figures["with"], figures["without"]
+    extra = with_ / without - 1
+    print(f"## history: {files} department workbooks + HQ, {figures['kpis']:.0f} KPIs x {figures['dates']:.0f} dates "
+          f"(best of {repeat}, interleaved)\n")
+    extra_cpu = figures["with_cpu"] / figures["without_cpu"] - 1
+    print("| consolidate --jobs 1 | seconds | CPU seconds |")
+    print("| --- | ---: | ---: |")
+    print(f"| without the history (History sheet and Summary changes left out) | {without:.2f} "
+          f"| {figures['without_cpu']:.2f} |")
+    print(f"| with the history | {with_:.2f} | {figures['with_cpu']:.2f} |")
+    print(f"| compute_history alone | {figures['compute']:.3f} | |")
+    # Judged on CPU seconds: on a shared machine the wall clock mostly measures the other processes.
+    print(f"\nTarget: the history adds at most 20% (CPU): {'yes' if extra_cpu <= 0.2 else 'NO'} "
+          f"({extra_cpu:+.1%} CPU, {extra:+.1%} wall clock)\n")
 
 
 def run_floor(paths: list[Path], out: Path, raw: Path | None = None) -> tuple[float, float, float]:
@@ -198,6 +250,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=Path(tempfile.gettempdir()) / "kpixl-bench-corpus")
     parser.add_argument("--builders", action="store_true", help="lean test-builder workbooks instead of templates")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--history-only", action="store_true", help="only compare consolidate with/without history")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -210,6 +263,11 @@ def main() -> None:
     folder = args.corpus / ("template" if template else "builders")
     all_paths = corpus(folder, max(sizes + [args.compare]), template)
     paths = all_paths[:args.compare + 1]
+    if args.history_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            run_consolidate(paths[:3], Path(tmp) / "warm.xlsx", 1)
+            print_history(run_history_comparison(paths, Path(tmp), args.repeat), len(paths) - 1, args.repeat)
+        return
     n_naive = args.naive_files if args.naive_files is not None else (min(10, args.compare) if template
                                                                      else args.compare)
     measurements = (len(paths) - 1) * 25 * 52
@@ -226,6 +284,7 @@ def main() -> None:
             runs["write"].append(write)
             if attempt == 0:
                 runs["raw"].append(raw)
+        history_figures = run_history_comparison(paths, out, args.repeat)
         naive = run_naive(paths[:n_naive + 1], out / "naive.xlsx")
         naive_scaled = naive * (len(paths) / (n_naive + 1))
     one, two = min(runs["one"]), min(runs["two"])
@@ -249,6 +308,7 @@ def main() -> None:
           f"({one / floor:.2f}x); at least 10x faster than naive: "
           f"{'yes' if naive_scaled >= 10 * one else 'NO'} ({naive_scaled / one:.1f}x); "
           f"--jobs 2 faster than 1: {'yes' if two < one else 'NO'} ({one / two:.2f}x)\n")
+    print_history(history_figures, len(paths) - 1, args.repeat)
     print("| department workbooks | measurements | seconds (--jobs 1) | per workbook (ms) | peak memory MB |")
     print("| ---: | ---: | ---: | ---: | ---: |")
     for n, figures in curve:

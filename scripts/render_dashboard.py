@@ -20,7 +20,7 @@ recalculates the same workbook with the tests' recalculate-on-load profile and p
 every formula cell whose cached value differs from the recalculated one.
 
 The demo's pictures (docs/guide.png, measurements.png, evaluation.png,
-company-summary.png, company-kpis.png, next-period.png): it runs ``kpixl.demo.run_demo``
+company-summary.png, company-history.png, company-kpis.png, next-period.png): it runs ``kpixl.demo.run_demo``
 into a temporary folder, exports the workbooks the same way and cuts each picture out of
 its sheet's page: the columns to show are found by their header text and the rows by the
 lines of text, both from ``pdftotext -bbox``, so a cut never halves a word. Column ranges
@@ -295,6 +295,7 @@ SHOTS = (
     Shot("measurements.png", "marketing", schema.MEASUREMENTS.sheet("en"), rows=16),
     Shot("evaluation.png", "management", schema.EVALUATION.sheet("en"), rows=ALL_ROWS, blank_rows=2),
     Shot("company-summary.png", "company", consolidate.sheet_name("summary")),
+    Shot("company-history.png", "company", consolidate.sheet_name("history")),
     Shot("company-kpis.png", "company", consolidate.sheet_name("kpis"), table=consolidate.KPI_COLUMNS,
          columns=(("department", "source"), ("kpi_id", "unit"), ("actual", "forecast")), rows=ALL_ROWS),
     Shot("next-period.png", "next-period", schema.KPIS.sheet("en"), table=schema.KPIS.columns,

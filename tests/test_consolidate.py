@@ -283,7 +283,7 @@ def test_summary_sheet_counts_statuses_per_department_and_company(tmp_path):
         statuses = [expected[k.kpi_id]["status"] for k in book.kpis]
         assert table[book.department] == tuple(statuses.count(s) for s in cons.STATUSES) + (len(statuses),)
     assert table["Company"][-1] == len(expected)
-    assert len(sheet._charts) == 1 and wb.sheetnames == ["Summary", "KPIs", "Roll-up", "Measurements",
+    assert len(sheet._charts) == 1 and wb.sheetnames == ["Summary", "History", "KPIs", "Roll-up", "Measurements",
                                                          "Findings", "Sources"]
 
 
@@ -531,7 +531,7 @@ def test_danish_output_has_danish_sheets_headers_and_statuses(tmp_path):
     out = tmp_path / "company.xlsx"
     cons.write_company_workbook(company, out)
     wb = openpyxl.load_workbook(out, read_only=True)
-    assert wb.sheetnames == ["Oversigt", "KPI'er", "Oprulning", "Målinger", "Fund", "Kilder"]
+    assert wb.sheetnames == ["Oversigt", "Historik", "KPI'er", "Oprulning", "Målinger", "Fund", "Kilder"]
     wb.close()
     rows = [values(r) for r in read_table(out, "KPI'er")]
     danish = {core.word("status", s, "da") for s in cons.STATUSES}
@@ -717,8 +717,8 @@ def test_a_broken_file_is_skipped_with_its_reason(company_files, tmp_path):
     result = cons.consolidate(inputs, tmp_path / "company.xlsx", as_of=AS_OF, skip_invalid=True)
     assert [s.path for s in result.company.skipped] == [str(broken)]
     lines = result.summary_lines()
-    assert lines[-3] == "Skipped 1 invalid file(s):"
-    assert lines[-2] == (f"  {broken}: KPX107: is a text/CSV file renamed to a workbook name, not a workbook; "
+    skipped = lines.index("Skipped 1 invalid file(s):")
+    assert lines[skipped + 1] == (f"  {broken}: KPX107: is a text/CSV file renamed to a workbook name, not a workbook; "
                          "open it in Excel and save it as an Excel Workbook (.xlsx)")
     sources = calamine_table(tmp_path / "company.xlsx", "Sources")
     assert sources[-1]["Status"] == "skipped" and sources[-1]["SHA-256"] == hashlib.sha256(
@@ -760,7 +760,7 @@ def test_jobs_two_streams_the_same_workbook_as_jobs_one(company_files, tmp_path,
     folder, books, paths = company_files
     one, two, answers, _ = _both_jobs(paths, tmp_path, monkeypatch)
     assert answers == [True]  # the streamed workbook was the one written
-    assert list(one) == list(two) == ["Summary", "KPIs", "Roll-up", "Measurements", "Findings", "Sources"]
+    assert list(one) == list(two) == ["Summary", "History", "KPIs", "Roll-up", "Measurements", "Findings", "Sources"]
     for sheet in ("KPIs", "Measurements", "Sources"):
         assert one[sheet] == two[sheet], sheet
     assert len(two["Measurements"]) - 1 == sum(len(b.measurements) for b in books)

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from kpixl import core, sample_data, schema
 from kpixl.cli import cli
-from kpixl.consolidate import CSV_FILES, TABLES, sheet_name
+from kpixl.consolidate import CSV_FILES, WORKBOOK_SHEETS, sheet_name
 from kpixl.demo import demo_paths, run_demo
 from kpixl.errors import DefinitionError, OutputError
 from kpixl.reader import read_workbook
@@ -145,7 +145,7 @@ def test_the_demo_summary_names_every_file(demo_en):
         assert str(path) in output, key
         assert path.is_file(), key
     assert f"Evaluation: company workbook {folder / 'company.xlsx'}" in lines
-    assert f"  CSV tables in {folder / 'company-csv'} (6 files)" in lines
+    assert f"  CSV tables in {folder / 'company-csv'} (8 files)" in lines
     assert f"Re-design: next period's management workbook {folder / 'next-period' / 'management.xlsx'}" in lines
     assert "  4 KPI(s): 1 kept, 2 adjusted, 1 retired, 0 without a decision (kept)" in lines
 
@@ -154,11 +154,12 @@ def test_the_demo_prints_the_company_kpis(demo_en):
     _, output = demo_en
     lines = output.splitlines()
     head = lines.index("Company KPIs as of 2025-12-31:")
-    assert lines[head + 1].split() == ["ID", "KPI", "Attainment", "Status", "Roll-up"]
+    assert lines[head + 1].split() == ["ID", "KPI", "Attainment", "Status", "Roll-up", "Change", "since", "2025-11-30"]
     rows = lines[head + 2:head + 6]
     assert [row.split()[0] for row in rows] == HIGH_IDS
     assert "Off track" in rows[2] and "Webshop conversion rate" in rows[2]
-    assert all(row.rstrip().endswith("%") for row in rows)  # every company KPI has a roll-up score
+    # Every company KPI has a roll-up score, then its change since the month-end before.
+    assert all(re.search(r"\d\.\d%  +[-+]\d+\.\d pp", row) for row in rows), rows
 
 
 def test_every_demo_workbook_validates_without_errors(demo_en):
@@ -216,13 +217,31 @@ def test_the_workbooks_hold_the_sample_data(demo_en):
 def test_the_company_workbook_and_csv(demo_en):
     folder, _ = demo_en
     book = openpyxl.load_workbook(folder / "company.xlsx", read_only=True)
-    assert book.sheetnames == [sheet_name(t, "en") for t in TABLES]
+    assert book.sheetnames == [sheet_name(t, "en") for t in WORKBOOK_SHEETS]
     book.close()
     assert sorted(p.name for p in (folder / "company-csv").iterdir()) == sorted(CSV_FILES)
     with open(folder / "company-csv" / "kpis.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     n_kpis = sum(len(d.kpis) for d in sample_data.DEPARTMENTS)
     assert len(rows) == n_kpis + 1
+
+
+def test_the_company_workbook_shows_the_history_and_the_changes(demo_en):
+    folder, _ = demo_en
+    book = openpyxl.load_workbook(folder / "company.xlsx")
+    history = book["History"]
+    header = [c.value for c in history[4]]
+    months = [date(2025, m, 1) for m in range(2, 13)] + [date(2026, 1, 1)]
+    assert [d.date() for d in header[3:]] == [date.fromordinal(m.toordinal() - 1) for m in months]
+    rows = list(history.iter_rows(min_row=5, values_only=True))
+    assert {r[1] for r in rows} == {k.kpi_id for d in sample_data.DEPARTMENTS for k in d.kpis}
+    assert sum(str(r[2]).endswith("(roll-up)") for r in rows) == len(HIGH_IDS)
+    summary = [r[0] for r in book["Summary"].iter_rows(values_only=True)]
+    assert "Status changes since 2025-11-30" in summary
+    # The rendered picture is in docs/ and shown there.
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    assert (docs / "company-history.png").stat().st_size > 10_000
+    assert "](company-history.png)" in (docs / "history.md").read_text(encoding="utf-8")
 
 
 def test_the_next_period_follows_the_decisions(demo_en):
@@ -272,7 +291,7 @@ def test_the_danish_demo_is_danish(demo_da):
     assert (management.language, management.formulas, management.department) == ("da", "xlwings", "Ledelse")
     assert management.kpis[0].name == "Omsætningsvækst"
     book = openpyxl.load_workbook(demo_da.company, read_only=True)
-    assert book.sheetnames == [sheet_name(t, "da") for t in TABLES]
+    assert book.sheetnames == [sheet_name(t, "da") for t in WORKBOOK_SHEETS]
     book.close()
     rolled = read_workbook(demo_da.next_period)
     assert (rolled.language, rolled.formulas, rolled.department) == ("da", "xlwings", "Ledelse")
@@ -283,7 +302,7 @@ def test_the_danish_demo_validates_and_reports_in_danish(demo_da):
     assert validate([*demo_da.workbooks.values()], as_of=sample_data.AS_OF).errors == []
     assert validate([demo_da.next_period], as_of=date(2026, 1, 15)).errors == []
     table = demo_da.status_table()
-    assert table[0].split() == ["ID", "KPI", "Målopfyldelse", "Status", "Oprulning"]
+    assert table[0].split() == ["ID", "KPI", "Målopfyldelse", "Status", "Oprulning", "Ændring", "siden", "2025-11-30"]
     assert "Bagud" in table[3] and table[3].startswith("MGT-03  Konverteringsrate i webshoppen")
     lines = demo_da.summary_lines()
     folder = demo_da.directory
@@ -302,7 +321,7 @@ def test_the_danish_demo_validates_and_reports_in_danish(demo_da):
     assert lines[14] == (f"  (Kundeservice afleverede for sent: ingen målinger efter 2025-10-31; advarslerne vises af "
                          f"kpixl validate --company {management} {folder / 'departments'} --as-of 2025-12-31)")
     assert lines[15:18] == [f"Evaluering: virksomhedens projektmappe {folder / 'company.xlsx'}",
-                            f"  CSV-tabeller i {folder / 'company-csv'} (6 filer)",
+                            f"  CSV-tabeller i {folder / 'company-csv'} (8 filer)",
                             f"Re-design: ledelsens projektmappe for næste periode "
                             f"{folder / 'next-period' / 'management.xlsx'}"]
     assert lines[18:20] == ["  4 KPI'er: 1 beholdt, 2 justeret, 1 udfaset, 0 uden beslutning (beholdt)",
@@ -340,9 +359,11 @@ def test_the_danish_demo_command_prints_danish(tmp_path):
     assert lines[0].startswith("Demo af KPI-cyklussen for Nordlys Living (regnskabsår 2025, opgjort 2025-12-31, "
                                "dansk, almindelige Excel-formler) i ")
     head = lines.index("Virksomhedens KPI'er pr. 2025-12-31:")
-    assert lines[head + 1].split() == ["ID", "KPI", "Målopfyldelse", "Status", "Oprulning"]
+    assert lines[head + 1].split() == ["ID", "KPI", "Målopfyldelse", "Status", "Oprulning", "Ændring", "siden",
+                                       "2025-11-30"]
     rows = lines[head + 2:head + 6]
-    assert all(re.search(r"\d,\d%$", row) for row in rows), rows  # decimal commas
+    # Decimal commas: the roll-up, then the change in percentage points.
+    assert all(re.search(r"\d,\d%  +[-+]\d+,\d %-point", row) for row in rows), rows
     assert "114,0%  På sporet" in rows[0]
     assert re.fullmatch(r"Færdig på \d+,\d s", lines[-1])
     # "Re-design" is the phase's name in the Danish Guide too.

@@ -1,0 +1,235 @@
+"""Test kpixl.export through ``kpixl consolidate``: the JSON document and its schema, Parquet against CSV.
+
+Real department workbooks are written, consolidated by the CLI, and the outputs read
+back: the JSON with ``json`` and validated by ``jsonschema`` against
+docs/consolidate.schema.json, the Parquet and CSV tables with pandas.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+from pathlib import Path
+
+import jsonschema
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from kpixl import consolidate as cons
+from kpixl.cli import cli
+from kpixl.export import JSON_TABLES, parquet_name
+
+from test_consolidate import AS_OF, random_company, write_files
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = json.loads((ROOT / "docs" / "consolidate.schema.json").read_text(encoding="utf-8"))
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), prog_name="kpixl")
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory) -> list[Path]:
+    folder = tmp_path_factory.mktemp("departments")
+    return write_files(folder, random_company(11, departments=3))
+
+
+@pytest.fixture(scope="module")
+def outputs(inputs, tmp_path_factory):
+    """Consolidate once with --csv, --parquet and --format json; return (folder, JSON text, CLI result)."""
+    out = tmp_path_factory.mktemp("out")
+    result = run("consolidate", *map(str, inputs), "-o", str(out / "company.xlsx"), "--as-of", AS_OF.isoformat(),
+                 "--csv", str(out / "csv"), "--parquet", str(out / "parquet"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    return out, result
+
+
+# ------------------------------------------------------------------ JSON
+
+def test_json_is_one_document_on_stdout_that_validates_against_the_documented_schema(outputs):
+    _, result = outputs
+    document = json.loads(result.stdout)  # stdout holds the document and nothing else
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    jsonschema.validate(document, SCHEMA, format_checker=jsonschema.FormatChecker())
+    assert list(document["tables"]) == list(JSON_TABLES)
+    assert document["as_of"] == AS_OF.isoformat() and document["since"] == "2026-04-30"
+    assert result.stderr.splitlines()[0].startswith("Wrote ")  # the report goes to stderr
+
+
+def test_the_schema_fails_a_document_with_a_wrong_type(outputs):
+    document = json.loads(outputs[1].stdout)
+    document["tables"]["kpis"][0]["attainment"] = "95%"
+    with pytest.raises(jsonschema.ValidationError, match="'95%' is not of type 'number', 'null'"):
+        jsonschema.validate(document, SCHEMA)
+
+
+def test_json_holds_the_same_rows_as_the_company_numbers_and_dates_typed(outputs, inputs):
+    document = json.loads(outputs[1].stdout)
+    company = cons.consolidate_workbooks(random_company(11, departments=3), AS_OF)
+    for table in JSON_TABLES:
+        if table in ("sources", "findings"):
+            continue  # the files' facts and the reader's warnings: checked against CSV below
+        keys = [c.key for c in cons.TABLES[table][3]]
+        want = [{k: v.isoformat() if isinstance(v, date) else v for k, v in zip(keys, row)}
+                for row in company.rows(table)]
+        got = document["tables"][table]
+        for g, w in zip(got, want):
+            for key in keys:
+                if key in ("source", "path", "frequency"):  # write_files leaves the frequency blank
+                    continue
+                assert g[key] == w[key] or (isinstance(w[key], float) and math.isclose(g[key], w[key])), (table, key)
+        assert len(got) == len(want), table
+    kpi = document["tables"]["kpis"][0]
+    assert isinstance(kpi["target"], float) and isinstance(kpi["weight"], float)
+    history = document["tables"]["history"]
+    assert {row["as_of"] for row in history} == set(document["history_dates"])
+
+
+# ------------------------------------------------------------------ Parquet == CSV
+
+def _csv_value(value, kind: str):
+    """Return what the CSV cell ``value`` (as read by pandas, dtype str) means for a column of ``kind``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
+        return None
+    if kind in ("number", "measure", "pct"):
+        return float(value)
+    if kind == "int":
+        return int(value)
+    if kind == "date":
+        return date.fromisoformat(value)
+    return value
+
+
+def assert_parquet_equals_csv(out: Path, table: str, columns) -> None:
+    """Assert that ``table`` holds the same header keys, rows and values in Parquet as in the CSV."""
+    csv_name = cons.TABLES[table][2]
+    parquet = pd.read_parquet(out / "parquet" / parquet_name(table))
+    types = {f.name: str(f.type) for f in pq.read_schema(out / "parquet" / parquet_name(table))}
+    text = pd.read_csv(out / "csv" / csv_name, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert list(parquet.columns) == [c.key for c in columns]
+    assert list(text.columns) == [c.header("en") for c in columns]
+    assert len(parquet) == len(text) > 0 or table == "findings"
+    for col, key in zip(columns, parquet.columns):
+        kind = col.kind
+        if kind == "value":  # an extra column: a number column when every value is a number, else text
+            kind = "number" if types[key] == "double" else "text"
+        got = [None if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT else v
+               for v in parquet[key].tolist()]
+        want = [_csv_value(v, kind) for v in text[col.header("en")].tolist()]
+        if kind == "date":
+            got = [v.date() if hasattr(v, "date") and not isinstance(v, date) or type(v).__name__ == "Timestamp"
+                   else v for v in got]
+        if col.kind in ("text", "status"):
+            got = [None if v is None else cons.csv_text(v) for v in got]  # CSV guards formula-like text
+        elif col.kind == "value" and kind == "text":
+            # Numbers in a text column are not guarded in the CSV (-5.0 stays -5.0), so the CSV is unguarded.
+            want = [v[1:] if v and v.startswith("'") and cons.csv_text(v[1:]) == v else v for v in want]
+        assert got == want, (table, key)
+
+
+@pytest.mark.parametrize("table", list(cons.TABLES))
+def test_parquet_tables_equal_the_csv_tables(outputs, table):
+    out, _ = outputs
+    assert_parquet_equals_csv(out, table, cons.TABLES[table][3])
+
+
+@pytest.fixture(scope="module")
+def extra_outputs(tmp_path_factory):
+    """Consolidate two departments with extra columns (text, numbers, a formula-like text, a mixed column)."""
+    import workbooks as wbf
+
+    from kpixl import schema
+
+    folder = tmp_path_factory.mktemp("extra")
+    wbf.write_workbook(folder / "sales.xlsx", kpis=[wbf.kpi_row("SAL-01", Region="North", Code=-5.0)],
+                       measurements=[dict(wbf.measurement_row("SAL-01", d, 100.0), Region="-North")
+                                     for d in wbf.MONTH_ENDS],
+                       extra_columns={"KPIs": ["Region", "Code"], "Measurements": ["Region"]}, evaluations=[],
+                       metadata_values={schema.NAME_DEPARTMENT: "Sales"})
+    wbf.write_workbook(folder / "support.xlsx",
+                       kpis=[wbf.kpi_row("SUP-01", level="low", parent_id="SAL-01", Code="+45 1234")],
+                       measurements=[dict(wbf.measurement_row("SUP-01", d, 5.0), **{"Cost centre": 4711.0})
+                                     for d in wbf.MONTH_ENDS[:2]],
+                       extra_columns={"KPIs": ["Code"], "Measurements": ["Cost centre"]}, evaluations=[],
+                       metadata_values={schema.NAME_DEPARTMENT: "Support"})
+    out = tmp_path_factory.mktemp("extra-out")
+    result = run("consolidate", str(folder), "-o", str(out / "company.xlsx"), "--as-of", AS_OF.isoformat(),
+                 "--csv", str(out / "csv"), "--parquet", str(out / "parquet"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    return out, result
+
+
+def test_extra_columns_reach_parquet_and_json_as_in_csv(extra_outputs):
+    out, result = extra_outputs
+    for table in ("kpis", "measurements"):
+        header = pd.read_csv(out / "csv" / cons.TABLES[table][2], dtype=str, nrows=0).columns.tolist()
+        own = list(cons.TABLES[table][3])
+        extras = [cons.Column(f"extra:{' '.join(h.split()).casefold()}", h, h, "value", 12)
+                  for h in header[len(own):]]
+        assert [c.en for c in extras] == {"kpis": ["Region", "Code"], "measurements": ["Region", "Cost centre"]}[table]
+        assert_parquet_equals_csv(out, table, tuple(own) + tuple(extras))
+    types = {f.name: str(f.type) for f in pq.read_schema(out / "parquet" / "measurements.parquet")}
+    assert (types["extra:region"], types["extra:cost centre"]) == ("string", "double")
+    kpis = pd.read_parquet(out / "parquet" / "kpis.parquet")
+    assert kpis["extra:code"].tolist() == ["-5.0", "+45 1234"]  # mixed: text as typed, unguarded
+    document = json.loads(result.stdout)
+    jsonschema.validate(document, SCHEMA, format_checker=jsonschema.FormatChecker())
+    rows = {row["kpi_id"]: row for row in document["tables"]["kpis"]}
+    assert (rows["SAL-01"]["extra:region"], rows["SAL-01"]["extra:code"]) == ("North", -5.0)
+    assert (rows["SUP-01"]["extra:region"], rows["SUP-01"]["extra:code"]) == (None, "+45 1234")
+
+
+def test_parquet_columns_are_typed(outputs):
+    out, _ = outputs
+    schema = pq.read_schema(out / "parquet" / "history.parquet")
+    assert [(f.name, str(f.type)) for f in schema] == [
+        ("department", "string"), ("kpi_id", "string"), ("as_of", "date32[day]"), ("actual", "double"),
+        ("plan", "double"), ("attainment", "double"), ("status", "string"), ("rollup_score", "double")]
+    sources = pq.read_schema(out / "parquet" / "sources.parquet")
+    assert str(sources.field("size").type) == "int64"
+
+
+def test_docs_load_the_parquet_tables_in_pandas_as_shown(outputs):
+    out, _ = outputs
+    docs = (ROOT / "docs" / "history.md").read_text(encoding="utf-8")
+    start = docs.index("```python\nimport pandas as pd")
+    snippet = docs[start + len("```python\n"):docs.index("```", start + 10)]
+    assert len(snippet.strip().splitlines()) == 3
+    namespace: dict = {}
+    exec(snippet.replace("company-parquet/", str(out / "parquet") + "/"), namespace)  # noqa: S102
+    assert len(namespace["history"]) == len(pd.read_parquet(out / "parquet" / "history.parquet"))
+
+
+# ------------------------------------------------------------------ the command line
+
+def test_since_must_be_before_the_as_of_date(inputs, tmp_path):
+    result = run("consolidate", *map(str, inputs), "-o", str(tmp_path / "c.xlsx"), "--as-of", "2026-05-15",
+                 "--since", "2026-05-15")
+    assert result.exit_code == 1
+    assert result.output == ("Error: --since 2026-05-15 is not before the as-of date 2026-05-15; give an earlier "
+                             "date\n")
+    assert not (tmp_path / "c.xlsx").exists()
+
+
+def test_since_sets_the_comparison_date_of_changes_and_the_table(inputs, tmp_path):
+    result = run("consolidate", *map(str, inputs), "-o", str(tmp_path / "c.xlsx"), "--as-of", "2026-05-15",
+                 "--since", "2026-01-31", "--csv", str(tmp_path / "csv"))
+    assert result.exit_code == 0, result.output
+    head = result.output.splitlines().index("Company KPIs as of 2026-05-15:")
+    assert result.output.splitlines()[head + 1].split() == ["ID", "KPI", "Attainment", "Status", "Roll-up",
+                                                            "Change", "since", "2026-01-31"]
+    changes = pd.read_csv(tmp_path / "csv" / "changes.csv", dtype=str)
+    assert set(changes["Since"]) == {"2026-01-31"} and set(changes["As of"]) == {"2026-05-15"}
+
+
+def test_existing_parquet_file_is_refused_before_any_work(inputs, tmp_path):
+    (tmp_path / "pq").mkdir()
+    (tmp_path / "pq" / "kpis.parquet").write_bytes(b"mine")
+    result = run("consolidate", *map(str, inputs), "-o", str(tmp_path / "c.xlsx"), "--parquet", str(tmp_path / "pq"))
+    assert result.exit_code == 1
+    assert result.output == f"Error: {tmp_path / 'pq' / 'kpis.parquet'}: already exists; use --force to overwrite it\n"
+    assert (tmp_path / "pq" / "kpis.parquet").read_bytes() == b"mine" and not (tmp_path / "c.xlsx").exists()
