@@ -128,8 +128,10 @@ class WorkbookValues:
         """Return the status strip of the Dashboard row showing KPIs row ``n`` (0-based), month by month.
 
         One dict per month-end of :func:`strip_month_ends` (oldest first), by
-        :data:`kpixl.formulas.STRIP_KEYS`: the actual, attainment and status word as of that
-        month-end from ``core.evaluate``; the ``#VALUE!`` text for an invalid definition.
+        :data:`kpixl.formulas.STRIP_KEYS`: the count of measurements counted, the elapsed
+        fraction, actual, plan, attainment and status word as of that month-end from
+        ``core``; for an invalid definition the ``#VALUE!`` text, and blank elapsed, plan
+        and attainment.
         """
         row = self.kpi_row_values(n)
         record = row.values.get("_record")
@@ -141,12 +143,17 @@ class WorkbookValues:
         error = row.get("calc_error")
         out: list[dict[str, Value]] = []
         for month_end in months:
-            actual = _number(core.combine([x for _, x in core.window(points, month_end, record.start)], aggregation))
+            counted = [x for _, x in core.window(points, month_end, record.start)]
+            actual = _number(core.combine(counted, aggregation))
             if error != BLANK:
-                out.append({"calc_actual": actual, "calc_attainment": BLANK, "status": error})
+                out.append({"calc_count": len(counted), "calc_elapsed": BLANK, "calc_actual": actual,
+                            "calc_plan": BLANK, "calc_attainment": BLANK, "status": error})
                 continue
             result = core.evaluate(record.definition(), points, month_end)
-            out.append({"calc_actual": actual, "calc_attainment": _number(result.attainment),
+            out.append({"calc_count": len(counted),
+                        "calc_elapsed": core.elapsed_fraction(record.start, record.deadline, month_end),
+                        "calc_actual": actual, "calc_plan": result.plan,
+                        "calc_attainment": _number(result.attainment),
                         "status": core.word("status", result.status, language)})
         return out
 

@@ -48,8 +48,8 @@ from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, Finding, FindingsVi
                          Place, left_out_summary)
 from kpixl.output import atomic_output, check_output, folder_targets
 # One palette and one list of percent units for every workbook kpixl writes.
-from kpixl.template import HEADER_FILL, PERCENT_UNITS
-from kpixl.template import STATUS_COLOURS as _STATUS_COLOURS
+from kpixl.template import PERCENT_UNITS
+from kpixl.xlsx import HEADER_FILL, STATUS_COLOURS as _STATUS_COLOURS
 from kpixl.vocab import kpi_key
 
 # Rows a worksheet holds, the header included (Excel's limit). Tests lower it.
@@ -885,11 +885,10 @@ class _CompanyWriter:
     """
 
     def __init__(self, path: Path | str, language: str, *, streaming: bool = False):
-        import xlsxwriter
+        from kpixl import xlsx
 
         self.lang = language
-        self.workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
-                                                        "strings_to_urls": False, "strings_to_numbers": False})
+        self.workbook = xlsx.new_workbook(path, {"constant_memory": True})
         workbook = self.workbook
         self.formats = {
             "header": workbook.add_format({"bold": True, "bg_color": HEADER_FILL, "font_color": "#FFFFFF",

@@ -295,7 +295,7 @@ def change_rows(history: History, language: str) -> Iterator[tuple]:
 
 def _status_cell_formats(workbook, kind: str, cache: dict) -> dict[str, Any]:
     """Return per status a cell format of ``kind`` (pct or text) in the status colours (made once)."""
-    from kpixl.consolidate import _STATUS_COLOURS
+    from kpixl.xlsx import STATUS_COLOURS as _STATUS_COLOURS
 
     key = ("history-status", kind)
     if key not in cache:
@@ -315,11 +315,12 @@ def write_history_sheet(workbook, company: Consolidation, formats: dict, languag
     Beyond ``max_rows`` the rows continue on ``History (2)``... with the header repeated.
     """
     from kpixl.consolidate import MAX_SHEET_ROWS, _print_setup, sheet_name
+    from kpixl.xlsx import HEADER_FILL
 
     history = company.history
     lang = language
     if "header_date" not in formats:
-        formats["header_date"] = workbook.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF",
+        formats["header_date"] = workbook.add_format({"bold": True, "bg_color": HEADER_FILL, "font_color": "#FFFFFF",
                                                       "num_format": "yyyy-mm-dd", "valign": "top",
                                                       "align": "center"})
     pct = _status_cell_formats(workbook, "pct", formats)

@@ -599,8 +599,9 @@ class Strip:
     """Hold one Dashboard's status strip: month headers and, by KPI ID, the 6 statuses and their helpers."""
 
     headers: list[object]
+    month_ends: list[object]
     statuses: dict[str, list[object]]
-    helpers: dict[str, list[object]]  # per month: actual, attainment (12 values)
+    helpers: dict[str, list[object]]  # per month: formulas.STRIP_KEYS but the status (30 values)
 
 
 def read_strip(path: Path, language: str) -> Strip:
@@ -614,13 +615,17 @@ def read_strip(path: Path, language: str) -> Strip:
     header = next(i for i, row in enumerate(rows) if row and row[0] == id_header)
     first = rows[header - 1].index(template._UI[language]["strip_title"])
     months = formulas.STRIP_MONTHS
-    strip = Strip(list(rows[header][first:first + months]), {}, {})
+    helpers = len(formulas.STRIP_KEYS) - 1
+    end = first + months + helpers * months
+    # Each month's month-end sits above its first helper column.
+    strip = Strip(list(rows[header][first:first + months]), list(rows[header - 1][first + months:end:helpers]),
+                  {}, {})
     for row in rows[header + 1:]:
         if _blank(row[0]):
-            assert all(_blank(v) for v in row[first:first + 3 * months]), row  # no ID: a blank strip
+            assert all(_blank(v) for v in row[first:end]), row  # no ID: a blank strip
             continue
         strip.statuses[str(row[0])] = list(row[first:first + months])
-        strip.helpers[str(row[0])] = list(row[first + months:first + 3 * months])
+        strip.helpers[str(row[0])] = list(row[first + months:end])
     return strip
 
 
@@ -654,6 +659,7 @@ def test_dashboard_status_strip_agrees_with_core_at_each_month_end(strips, case,
     cached, got = strips[case.name, mode]
     month_ends = strip_month_ends(case.as_of)
     assert got.headers == [MONTH_NAMES[case.language][m.month - 1] for m in month_ends]
+    assert [getattr(m, "date", lambda: m)() for m in got.month_ends] == month_ends
     assert sorted(got.statuses) == sorted(k.kpi_id for k in case.kpis)
     problems = []
     for kpi in case.kpis:
@@ -677,6 +683,7 @@ def test_dashboard_status_strip_agrees_with_core_at_each_month_end(strips, case,
 def test_dashboard_status_strip_caches_what_libreoffice_computes(strips, case, mode):
     cached, got = strips[case.name, mode]
     assert cached.headers == got.headers
+    assert cached.month_ends == got.month_ends
     assert sorted(cached.statuses) == sorted(got.statuses)
     problems = []
     for kpi_id, row in got.statuses.items():

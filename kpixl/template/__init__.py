@@ -23,8 +23,8 @@ catalogue (``kpixl/texts/template.py``). One module per part, each with
   ``MeasurementsUsed``).
 
 :mod:`~kpixl.template.book` holds the workbook being written (formats, cached values,
-defined names), :mod:`~kpixl.template.layout` the fixed places and unit words,
-:mod:`~kpixl.template._xlsx` the XlsxWriter options, palette and subclasses.
+defined names), :mod:`~kpixl.template.layout` the fixed places and unit words;
+:mod:`kpixl.xlsx` the XlsxWriter options, palette and subclasses.
 
 Input cells are unlocked and tinted; computed cells and the hidden helper columns are
 locked (sheet protection without a password). A protected table cannot grow, so the
@@ -42,13 +42,15 @@ from kpixl import texts
 from kpixl.output import atomic_output
 from kpixl.template import company as company_part, dashboard, evaluation, guide, kpis as kpis_sheet, lists
 from kpixl.template import measurements as measurements_sheet
-from kpixl.template._xlsx import CALC_FILL, HEADER_FILL, INPUT_FILL, STATUS_COLOURS
 from kpixl.template.book import Book
 from kpixl.template.layout import (COUNT_UNITS, CREATED, DASHBOARD_AS_OF_CELL, DASHBOARD_HEADER_ROW, DASHBOARD_TABLE,
                                    PERCENT_COLUMNS, PERCENT_UNITS, ROW_HEIGHT, WRAP_CHARS_PER_WIDTH, ZIP_LEVEL_LARGE)
 from kpixl.template.options import (MEASUREMENT_ROWS_FREE, MEASUREMENT_ROWS_LIMIT, MEASUREMENT_ROWS_MAX,
                                     MEASUREMENT_ROWS_MIN, MEASUREMENT_ROWS_PER_KPI, TemplateOptions,
                                     measurement_capacity)
+# The palette and the XlsxWriter subclasses live in kpixl.xlsx; the names stay importable here.
+from kpixl.xlsx import CALC_FILL, HEADER_FILL, INPUT_FILL, STATUS_COLOURS
+from kpixl.xlsx import Workbook as _Workbook, Worksheet as _Worksheet  # noqa: F401
 
 # The template's words by language (kept for code that read them here before the catalogue).
 _UI = texts.catalogue("template")

@@ -1,6 +1,6 @@
 """Own the department workbook being written: :class:`Book`, which every sheet writer gets.
 
-It opens the XlsxWriter workbook (:mod:`kpixl.template._xlsx`) with its properties and
+It opens the XlsxWriter workbook (:func:`kpixl.xlsx.new_workbook`) with its properties and
 sheets in their order, holds the cell formats (:meth:`Book.fmt`: input cells unlocked
 and tinted, computed ones grey), the cached value of every formula cell
 (:func:`kpixl.cache.compute`, from :mod:`kpixl.core`), the template's words in the
@@ -16,8 +16,8 @@ from pathlib import Path
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 
-from kpixl import cache, schema, texts, vocab
-from kpixl.template._xlsx import CALC_FILL, HEADER_FILL, INPUT_FILL, WORKBOOK_OPTIONS, _Workbook, _Worksheet
+from kpixl import cache, schema, texts, vocab, xlsx
+from kpixl.xlsx import CALC_FILL, HEADER_FILL, INPUT_FILL, Worksheet
 from kpixl.template.layout import CREATED, DASHBOARD_AS_OF_CELL, ZIP_LEVEL_LARGE, sheet_ref, str_constant
 from kpixl.template.options import MEASUREMENT_ROWS_MAX, TemplateOptions
 
@@ -32,8 +32,11 @@ class Book:
         # Every formula cell caches what it computes (kpixl.cache; AsOf =TODAY() as of the writing day).
         self.values = cache.compute(list(options.kpis), list(options.measurements), options.as_of or date.today(),
                                     options.language)
-        self.wb = _Workbook(str(path), dict(WORKBOOK_OPTIONS))
-        self.wb.worksheet_class = _Worksheet
+        self.wb = xlsx.new_workbook(path, {
+            "use_future_functions": True,   # AGGREGATE (Excel 2010) gets its _xlfn. prefix
+            "in_memory": False,  # parts go to temporary files: a 100,000-row sheet never sits in memory
+        }, workbook_class=xlsx.Workbook)
+        self.wb.worksheet_class = Worksheet
         if options.measurement_rows > MEASUREMENT_ROWS_MAX:
             self.wb.zip_level = ZIP_LEVEL_LARGE
         self.wb.set_properties({
@@ -46,12 +49,12 @@ class Book:
         })
         self._formats()
         lang = self.lang
-        self.ws_guide: _Worksheet = self.wb.add_worksheet(schema.SHEET_GUIDE[lang])
-        self.ws_kpis: _Worksheet = self.wb.add_worksheet(schema.KPIS.sheet(lang))
-        self.ws_meas: _Worksheet = self.wb.add_worksheet(schema.MEASUREMENTS.sheet(lang))
-        self.ws_dash: _Worksheet = self.wb.add_worksheet(schema.SHEET_DASHBOARD[lang])
-        self.ws_eval: _Worksheet = self.wb.add_worksheet(schema.EVALUATION.sheet(lang))
-        self.ws_lists: _Worksheet = self.wb.add_worksheet(schema.SHEET_LISTS[lang])
+        self.ws_guide: Worksheet = self.wb.add_worksheet(schema.SHEET_GUIDE[lang])
+        self.ws_kpis: Worksheet = self.wb.add_worksheet(schema.KPIS.sheet(lang))
+        self.ws_meas: Worksheet = self.wb.add_worksheet(schema.MEASUREMENTS.sheet(lang))
+        self.ws_dash: Worksheet = self.wb.add_worksheet(schema.SHEET_DASHBOARD[lang])
+        self.ws_eval: Worksheet = self.wb.add_worksheet(schema.EVALUATION.sheet(lang))
+        self.ws_lists: Worksheet = self.wb.add_worksheet(schema.SHEET_LISTS[lang])
         # Written by the Lists sheet (kpixl.template.lists): the dropdown sources by
         # vocabulary, the ranges of the unit words, the first free column.
         self.list_ranges: dict[str, str] = {}
@@ -65,8 +68,7 @@ class Book:
 
     def _formats(self) -> None:
         add = self.wb.add_format
-        self.f_header = add({"bold": True, "font_color": "white", "bg_color": HEADER_FILL, "text_wrap": True,
-                             "valign": "top", "border": 1, "border_color": "#BFBFBF"})
+        self.f_header = add(xlsx.header_style(text_wrap=True, valign="top", border=1, border_color="#BFBFBF"))
         self.f_helper_header = add({"bold": True, "font_color": "#595959", "bg_color": "#D9D9D9",
                                     "text_wrap": True, "valign": "top"})
         self.f_title = add({"bold": True, "font_size": 16, "font_color": HEADER_FILL})

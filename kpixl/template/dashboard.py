@@ -15,12 +15,12 @@ from typing import Callable
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from kpixl import cache, core, formulas as fx, schema
+from kpixl import cache, core, formulas as fx, schema, xlsx
 from kpixl.template import tables
-from kpixl.template._xlsx import CALC_FILL, HEADER_FILL
 from kpixl.template.book import Book
 from kpixl.template.layout import DASHBOARD_AS_OF_CELL, DASHBOARD_HEADER_ROW, DASHBOARD_TABLE, sheet_ref
 from kpixl.template.options import TemplateOptions
+from kpixl.xlsx import CALC_FILL
 
 NUMBER_FORMATS = {"target": schema.NUM, "actual": schema.NUM, "plan": schema.NUM, "attainment": schema.PCT,
                   "forecast": schema.NUM, "calc_vs_plan": schema.PCT}
@@ -107,40 +107,47 @@ def status_strip(book: Book, options: TemplateOptions, header_row: int, first_da
     """Write the status strip from ``first_col`` and its hidden helpers; return the next free column.
 
     One narrow column per month-end (formulas.strip_formulas), headed by the month's
-    name, coloured as the Status column; per month a hidden actual and attainment.
+    name, coloured as the Status column. Right of the strip, per month, the hidden
+    helper columns of formulas.STRIP_KEYS, with the month-end above the first one. A
+    month's formulas are the same text on every row, so kpixl.xlsx.Worksheet writes each once.
     """
     ws, lang, words = book.ws_dash, options.language, book.texts
     months = fx.STRIP_MONTHS
+    helpers = fx.STRIP_KEYS[:-1]
     helper_col = first_col + months
     last = header_row + options.kpi_rows
     strip_format = book.wb.add_format({"bg_color": CALC_FILL, "font_size": 9, "shrink": True, "align": "center",
                                        "valign": "top", "border": 1, "border_color": "#FFFFFF"})
-    header_format = book.wb.add_format({"bold": True, "font_color": "white", "bg_color": HEADER_FILL,
-                                        "align": "center", "valign": "top", "border": 1, "border_color": "#BFBFBF"})
-    helper_format = book.fmt(helper=True)
-    percent_helper = book.fmt(number_format=schema.PCT, helper=True)
+    header_format = xlsx.header_format(book.wb, align="center", valign="top", border=1, border_color="#BFBFBF")
+    formats = {"calc_count": book.fmt(helper=True), "calc_elapsed": book.fmt(number_format=schema.PCT, helper=True),
+               "calc_actual": book.fmt(helper=True), "calc_plan": book.fmt(helper=True),
+               "calc_attainment": book.fmt(number_format=schema.PCT, helper=True), "status": strip_format}
+    month_format = book.fmt(number_format=schema.DATE, helper=True)
     ws.write_string(header_row - 1, first_col, words["strip_title"], book.f_label)
     strips = [book.values.strip(j, lang) for j in range(options.kpi_rows)]
     month_names = fx.MONTH_NAMES[lang]
     for i, month_end in enumerate(cache.strip_month_ends(book.values.as_of)):
-        col, actual_col, att_col = first_col + i, helper_col + 2 * i, helper_col + 2 * i + 1
-        ws.write_formula(header_row, col, fx.strip_header_formula(i, lang), header_format,
+        first = helper_col + len(helpers) * i
+        cols = {key: first + h for h, key in enumerate(helpers)}
+        cols["status"] = first_col + i
+        # The month-end, once per month: above the month's first helper (hidden).
+        end_cell = xl_rowcol_to_cell(header_row - 1, first, row_abs=True, col_abs=True)
+        ws.write_formula(header_row - 1, first, fx.strip_month_end_formula(i), month_format,
+                         core.to_serial(month_end))
+        ws.write_formula(header_row, cols["status"], fx.strip_header_formula(end_cell, lang), header_format,
                          month_names[month_end.month - 1])
-        ws.write_string(header_row, actual_col, words["strip_actual"].format(month=i + 1), book.f_helper_header)
-        ws.write_string(header_row, att_col, words["strip_attainment"].format(month=i + 1), book.f_helper_header)
+        for key in helpers:
+            ws.write_string(header_row, cols[key], words["strip_" + key].format(month=i + 1), book.f_helper_header)
+        formulas = fx.strip_formulas(lang, first_data_row=first_data, month_end=end_cell,
+                                     columns={key: xl_col_to_name(cols[key]) for key in helpers})
         for row in range(header_row + 1, last + 1):
-            cells = {"calc_actual": xl_rowcol_to_cell(row, actual_col),
-                     "calc_attainment": xl_rowcol_to_cell(row, att_col)}
-            formulas = fx.strip_formulas(i, lang, first_data_row=first_data, cells=cells)
             cached = strips[row - header_row - 1][i]
-            for key, c, cell_format in (("calc_actual", actual_col, helper_format),
-                                        ("calc_attainment", att_col, percent_helper),
-                                        ("status", col, strip_format)):
-                ws.write_formula(row, c, formulas[key], cell_format, cached[key])
-        ws.set_column(col, col, 8)
-        ws.set_column(actual_col, att_col, 12, None, {"hidden": True})
+            for key in fx.STRIP_KEYS:
+                ws.write_formula(row, cols[key], formulas[key], formats[key], cached[key])
+        ws.set_column(cols["status"], cols["status"], 8)
+        ws.set_column(first, first + len(helpers) - 1, 12, None, {"hidden": True})
     tables.status_formats(book, ws, header_row + 1, last, first_col, first_col + months - 1)
-    return helper_col + 2 * months
+    return helper_col + len(helpers) * months
 
 
 def _charts(book: Book, options: TemplateOptions, keys: list[str], header_row: int, chart_col: int) -> None:

@@ -12,10 +12,10 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from kpixl import core, formulas as fx, schema
 from kpixl.template import tables
-from kpixl.template._xlsx import STATUS_COLOURS, _Worksheet
 from kpixl.template.book import Book
 from kpixl.template.options import TemplateOptions
 from kpixl.vocab import kpi_key
+from kpixl.xlsx import STATUS_COLOURS, Worksheet
 
 
 def write(book: Book, options: TemplateOptions) -> None:
@@ -64,7 +64,7 @@ def _rows(options: TemplateOptions) -> tuple[list[object], list[list]]:
     return ids, data
 
 
-def _validations(book: Book, ws: _Worksheet, table: schema.Table, n: int) -> None:
+def _validations(book: Book, ws: Worksheet, table: schema.Table, n: int) -> None:
     tables.validations(book, ws, table, n)
     # New target's only rule (Excel drops a cell's second rule with "Removed Feature: Data
     # validation"): a number, and only with Adjust target.

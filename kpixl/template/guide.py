@@ -9,9 +9,9 @@ the company section of ``template --company`` (:mod:`kpixl.template.company`).
 from __future__ import annotations
 
 from kpixl import i18n
-from kpixl.template._xlsx import _Worksheet
 from kpixl.template.book import Book
 from kpixl.template.options import TemplateOptions
+from kpixl.xlsx import Worksheet
 
 # (kind, text key): "h1" the title, "h2" a heading, "p" a paragraph, "mode:<mode>" a
 # paragraph shown only in formula mode <mode>.
@@ -72,7 +72,7 @@ def write(book: Book, options: TemplateOptions) -> None:
     ws.fit_to_pages(1, 0)
 
 
-def paragraph(book: Book, ws: _Worksheet, row: int, text: str) -> None:
+def paragraph(book: Book, ws: Worksheet, row: int, text: str) -> None:
     """Write a wrapped paragraph in ``row``, the row tall enough for its lines."""
     ws.write_string(row, 0, text, book.f_wrap)
     ws.set_row(row, 15 * (len(text) // CHARS_PER_LINE + 1))

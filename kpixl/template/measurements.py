@@ -3,7 +3,7 @@
 Prefilled rows from the options' measurement records, then empty input rows up to
 ``options.measurement_rows``; the hidden helper columns of
 :func:`kpixl.formulas.measurement_formulas` cache :mod:`kpixl.cache`'s values. The empty
-tail is written once and repeated (``_Worksheet.repeat_last_rows``), so 100,000 rows
+tail is written once and repeated (:meth:`kpixl.xlsx.Worksheet.repeat_last_rows`), so 100,000 rows
 stay fast.
 """
 

@@ -15,12 +15,12 @@ from typing import Any, Callable
 from xlsxwriter.utility import xl_range
 
 from kpixl import core, schema
-from kpixl.template._xlsx import STATUS_COLOURS, _Worksheet
 from kpixl.template.book import Book
 from kpixl.template.layout import ROW_HEIGHT, WRAP_CHARS_PER_WIDTH
+from kpixl.xlsx import STATUS_COLOURS, Worksheet
 
 
-def write_table(book: Book, ws: _Worksheet, table: schema.Table, n_rows: int, data: list[list],
+def write_table(book: Book, ws: Worksheet, table: schema.Table, n_rows: int, data: list[list],
                 formulas: dict[str, str], values: Callable[[str, int], object]) -> None:
     """Write ``table`` with ``n_rows`` data rows; ``values(key, row)`` is a formula cell's cached value."""
     lang = book.lang
@@ -38,7 +38,7 @@ def write_table(book: Book, ws: _Worksheet, table: schema.Table, n_rows: int, da
     if rows:
         options["data"] = rows
     # The repeated empty tail (Measurements) is not written cell by cell: the table is
-    # added up to its first row, then widened to all rows (see _Worksheet.repeat_last_rows).
+    # added up to its first row, then widened to all rows (see kpixl.xlsx.Worksheet.repeat_last_rows).
     written = ws.tail_start(n_rows)
     ws.add_table(0, 0, written, len(table.columns) - 1, options)
     if written < n_rows:
@@ -73,7 +73,7 @@ def _column_values(values: Callable[[str, int], object], key: str) -> Callable[[
     return lambda row: values(key, row)
 
 
-def fit_wrapped_rows(ws: _Worksheet, table: schema.Table, rows: list[list]) -> None:
+def fit_wrapped_rows(ws: Worksheet, table: schema.Table, rows: list[list]) -> None:
     """Make the prefilled rows tall enough for the lines of their wrapped text cells.
 
     LibreOffice keeps the stored row height when it loads a file, so wrapped lines
@@ -90,7 +90,7 @@ def fit_wrapped_rows(ws: _Worksheet, table: schema.Table, rows: list[list]) -> N
             ws.set_row(r, ROW_HEIGHT * lines)
 
 
-def validations(book: Book, ws: _Worksheet, table: schema.Table, n_rows: int) -> None:
+def validations(book: Book, ws: Worksheet, table: schema.Table, n_rows: int) -> None:
     """Give the table's input columns their data validation (dropdown, date, number) and their note."""
     lang, words = book.lang, book.texts
     for i, col in enumerate(table.columns):
@@ -125,7 +125,7 @@ def validations(book: Book, ws: _Worksheet, table: schema.Table, n_rows: int) ->
         ws.data_validation(first, i, last, i, options)
 
 
-def percent_format(book: Book, ws: _Worksheet, first_row: int, last_row: int, cols: list[int], unit: str) -> None:
+def percent_format(book: Book, ws: Worksheet, first_row: int, last_row: int, cols: list[int], unit: str) -> None:
     """Show ``cols`` as percentages on the rows whose ``unit`` (a formula for the first row) is a percent.
 
     And as whole numbers where it is a count unit (``COUNT_UNITS``).
@@ -140,7 +140,7 @@ def percent_format(book: Book, ws: _Worksheet, first_row: int, last_row: int, co
             "type": "formula", "criteria": "=" + test, "format": cell_format, "multi_range": ranges})
 
 
-def status_formats(book: Book, ws: _Worksheet, first_row: int, last_row: int, col: int,
+def status_formats(book: Book, ws: Worksheet, first_row: int, last_row: int, col: int,
                    last_col: int | None = None) -> None:
     """Colour the status words of ``col`` (to ``last_col``) as traffic lights, and #VALUE! texts red."""
     last_col = col if last_col is None else last_col

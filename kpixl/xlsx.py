@@ -1,9 +1,15 @@
-"""Own the template's XlsxWriter layer: the safe workbook options, the palette, and the
-worksheet and workbook subclasses that use XlsxWriter's private methods.
+"""Own kpixl's use of XlsxWriter: the one place that knows its options, styles and private methods.
 
-Kept together and unchanged so that they move to :mod:`kpixl.xlsx` in one piece (issue
-11): the sheet writers only use :class:`_Worksheet`'s public additions
-(``cache_values``, ``repeat_last_rows``, ``tail_start``) and the constants here.
+- :func:`new_workbook`: every workbook kpixl writes (template and company) is made here,
+  with the safe options: text a person typed stays text, never a formula, number or URL.
+- The palette (:data:`STATUS_COLOURS`, :data:`HEADER_FILL`, :data:`INPUT_FILL`,
+  :data:`CALC_FILL`) and the header style (:func:`header_style`), shared by the department
+  and company workbooks, so they cannot drift apart.
+- :class:`Worksheet` and :class:`Workbook`: ALL of kpixl's use of XlsxWriter's private
+  methods (formula caching, the repeated tail of a pre-sized table, empty cached values,
+  chart caches, the zip level). tests/test_xlsx.py records the private signatures they
+  override and fails when an XlsxWriter release changes them; pyproject pins XlsxWriter
+  below the next major version.
 """
 
 from __future__ import annotations
@@ -11,17 +17,23 @@ from __future__ import annotations
 import functools
 import io
 import re
+from pathlib import Path
 from typing import Any, Callable
 
 import xlsxwriter
+import xlsxwriter.workbook
 import xlsxwriter.worksheet
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_rowcol_to_cell_fast
 
-from kpixl import cache, core
+from kpixl import core
 
-INPUT_FILL = "#FFF7D6"
-CALC_FILL = "#EEF1F5"
-HEADER_FILL = "#1F4E79"
+# ------------------------------------------------------------------------ palette
+
+INPUT_FILL = "#FFF7D6"  # cells a person types in
+CALC_FILL = "#EEF1F5"   # computed cells
+HEADER_FILL = "#1F4E79"  # table headers (white bold text)
+HEADER_FONT = "#FFFFFF"
+# Status: (fill, font), Excel's good / neutral / bad cell styles; grey for no verdict.
 STATUS_COLOURS = {
     core.ON_TRACK: ("#C6EFCE", "#006100"),
     core.AT_RISK: ("#FFEB9C", "#9C5700"),
@@ -30,21 +42,50 @@ STATUS_COLOURS = {
     core.NO_DATA: ("#EDEDED", "#595959"),
 }
 
-# XlsxWriter's constructor options for the department workbook.
-WORKBOOK_OPTIONS = {
-    "use_future_functions": True,   # AGGREGATE (Excel 2010) gets its _xlfn. prefix
-    "in_memory": False,  # parts go to temporary files: a 100,000-row sheet never sits in memory
-    "strings_to_formulas": False,   # text from records stays text, never a formula
-    "strings_to_urls": False,
-    "strings_to_numbers": False,
-}
+
+def header_style(**extra: Any) -> dict[str, Any]:
+    """Return the format properties of a header cell (bold white on the header fill), plus ``extra``."""
+    return {"bold": True, "font_color": HEADER_FONT, "bg_color": HEADER_FILL, **extra}
 
 
-class _Worksheet(xlsxwriter.worksheet.Worksheet):
-    """Remember prepared formulas: a table column repeats one formula on thousands of rows.
+def header_format(workbook: xlsxwriter.Workbook, **extra: Any):
+    """Return a new header cell format of ``workbook`` (see :func:`header_style`)."""
+    return workbook.add_format(header_style(**extra))
 
-    XlsxWriter runs dozens of regular expressions over every formula it writes; caching
-    them makes a template take well under a second instead of many seconds.
+
+# ------------------------------------------------------------------------ options
+
+# Text from records and files is written as text: XlsxWriter's write() must never turn a
+# typed "=1+1" into a formula, "0012" into 12 or a URL into a link.
+SAFE_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+
+
+def new_workbook(path: Path | str, options: dict[str, Any] | None = None,
+                 workbook_class: type[xlsxwriter.Workbook] = xlsxwriter.Workbook) -> xlsxwriter.Workbook:
+    """Return an XlsxWriter workbook writing ``path`` with ``options`` and the safe options (they win)."""
+    return workbook_class(str(path), {**(options or {}), **SAFE_OPTIONS})
+
+
+# ---------------------------------------------------------- XlsxWriter subclasses
+
+# The error values a formula's cached value can be (XlsxWriter writes them with t="e").
+_ERROR_CODES = frozenset(("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"))
+# Cached values a chart draws as a gap: a formula showing nothing ("") or #N/A.
+_GAPS = ("", "#N/A")
+
+
+class Worksheet(xlsxwriter.worksheet.Worksheet):
+    """An XlsxWriter worksheet for sheets of many repeated formulas (set as ``worksheet_class``).
+
+    - Formulas are prepared and XML-escaped once per distinct text: a table column repeats
+      one formula on thousands of rows, and XlsxWriter runs dozens of regular expressions
+      over every formula it writes (:meth:`_prepare_formula`, :meth:`_write_formula`,
+      :meth:`_write_cell`).
+    - Formulas cache the value kpixl.core computed (:meth:`cache_values`), and a formula
+      showing nothing caches an empty text, as Excel does.
+    - The empty tail of a pre-sized table is written by repeating one row's XML
+      (:meth:`repeat_last_rows`).
+    - Charts get gaps, not zeros, for cells showing nothing (:meth:`_get_range_data`).
     """
 
     def _prepare_formula(self, formula, expand_future_functions=False):
@@ -78,7 +119,7 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
             if cell is not None and hasattr(cell, "formula") and not hasattr(cell, "range"):
                 stored[formula] = cell
             return result
-        self.table[row][col] = first._replace(format=cell_format, value=value)
+        self.table[row][col] = first.__class__(first.formula, cell_format, value)
         return 0
 
     def repeat_last_rows(self, first_row: int, last_row: int) -> None:
@@ -140,22 +181,33 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
         data = super()._get_range_data(row_start, col_start, row_end, col_end)
         if data is None:
             return data
-        return [None if token in (cache.BLANK, cache.NA) else token for token in data]
+        return [None if token in _GAPS else token for token in data]
 
     def _write_cell(self, row, col, cell):
-        # A formula showing nothing caches an empty text, as Excel stores it (t="str");
-        # XlsxWriter would write an untyped empty value, which readers take for 0.
-        if cell.__class__.__name__ == "Formula" and isinstance(cell.value, str) and cell.value == "":
-            attributes = [("r", xl_rowcol_to_cell(row, col))]
-            if cell.format:
-                attributes.append(("s", cell.format._get_xf_index()))
-            attributes.append(("t", "str"))
-            self._xml_formula_element(cell.formula, "", attributes)
-            return
-        super()._write_cell(row, col, cell)
+        if cell.__class__.__name__ != "Formula" or not (cell.format or cell.value == ""):
+            return super()._write_cell(row, col, cell)
+        # A template is mostly formula cells, the same few texts on thousands of rows: they
+        # are written here, each text XML-escaped once (XlsxWriter escapes every cell's).
+        # As XlsxWriter writes them, but for the empty value: a formula showing nothing
+        # caches an empty text, as Excel stores it (t="str"); XlsxWriter would write an
+        # untyped empty value, which readers take for 0.
+        value = cell.value
+        if isinstance(value, bool):
+            kind, value = ' t="b"', int(value)
+        elif isinstance(value, str):
+            kind = ' t="e"' if value in _ERROR_CODES else ' t="str"'
+            value = self._escape_data(value)
+        else:
+            kind = ""
+        escaped = self.__dict__.setdefault("_kpixl_escaped", {})
+        formula = escaped.get(cell.formula)
+        if formula is None:
+            formula = escaped[cell.formula] = self._escape_data(cell.formula)
+        style = f' s="{cell.format._get_xf_index()}"' if cell.format else ""
+        self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}"{style}{kind}><f>{formula}</f><v>{value}</v></c>')
 
 
-class _Workbook(xlsxwriter.Workbook):
+class Workbook(xlsxwriter.Workbook):
     """Zip the parts at deflate level ``zip_level``.
 
     A 100,000-row Measurements sheet is ~350 MB of highly repetitive XML: level 1
@@ -166,8 +218,7 @@ class _Workbook(xlsxwriter.Workbook):
     zip_level = 6
 
     def _store_workbook(self) -> None:
-        import xlsxwriter.workbook as module
-
+        module = xlsxwriter.workbook
         original = module.ZipFile
         module.ZipFile = functools.partial(original, compresslevel=self.zip_level)  # type: ignore[misc]
         try:
