@@ -625,7 +625,7 @@ def test_existing_file_is_refused_without_force_and_replaced_with_it(tmp_path):
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"language": "de"}, "unknown language 'de'; use en or da"),
-    ({"formulas": "vba"}, "unknown formula mode 'vba'; use xlwings or native"),
+    ({"formulas": "vba"}, "unknown formula mode 'vba'; use native or xlwings"),
     ({"rows": 0}, "rows must be at least 1 (rows 0)"),
     ({"measurement_rows": 0}, "measurement rows must be between 1 and 100000 (measurement rows 0)"),
     ({"measurement_rows": 100_001}, "measurement rows must be between 1 and 100000 (measurement rows 100001)"),
@@ -638,6 +638,38 @@ def test_bad_arguments_are_definition_errors(tmp_path, kwargs, message):
         write_template(tmp_path / "x.xlsx", **kwargs)
     assert str(error.value) == message
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_options_are_parsed_once_and_frozen():
+    from kpixl.template import TemplateOptions
+
+    options = TemplateOptions.from_arguments(language=" Danish ", formulas="XLWINGS", rows=3,
+                                             kpis=[KpiRecord("A"), KpiRecord("B")],
+                                             evaluations=[EvaluationRecord(f"E{i}", "keep") for i in range(5)],
+                                             measurements=[MeasurementRecord("A", date(2026, 1, 31), 1.0)])
+    assert (options.language, options.mode) == (vocab.Language.DA, vocab.FormulaMode.XLWINGS)
+    assert options.language == "da" and options.mode == "xlwings"
+    # Sized to the prefilled rows; 60 measurement rows per KPIs row asked for, at least 3,000.
+    assert (options.kpi_rows, options.measurement_rows) == (5, 3000)
+    assert [k.kpi_id for k in options.kpis] == ["A", "B"]
+    with pytest.raises(AttributeError):
+        options.kpi_rows = 9  # type: ignore[misc]
+    examples_first = TemplateOptions.from_arguments(examples=True, kpis=[KpiRecord("ZZ-1")])
+    assert examples_first.kpis[-1].kpi_id == "ZZ-1" and len(examples_first.kpis) > 1
+    assert examples_first.start is not None and examples_first.deadline is not None
+
+
+def test_the_templates_words_are_the_catalogues(tmp_path):
+    from kpixl import texts
+
+    words = texts.of("template", "da")
+    book = openpyxl.load_workbook(write_template(tmp_path / "da.xlsx", language="da", formulas="xlwings"))
+    dashboard = book[schema.SHEET_DASHBOARD["da"]]
+    assert dashboard["A1"].value == words["title"]
+    guide = [c.value for c in book[schema.SHEET_GUIDE["da"]]["A"] if c.value]
+    assert guide[1] == words["guide_intro"]
+    assert words["guide_formulas_title"].format(mode=words["mode_xlwings"]) in guide
+    assert words["guide_formulas_xlwings"] in guide and words["guide_formulas_native"] not in guide
 
 
 def test_cli_writes_the_template_and_refuses_to_overwrite(tmp_path):
