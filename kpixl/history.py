@@ -27,10 +27,13 @@ import numpy as np
 
 from kpixl import core, i18n
 from kpixl.errors import DefinitionError
+# The one palette of every workbook kpixl writes (the company workbook's status colours too).
+from kpixl.template import STATUS_COLOURS
 from kpixl.vocab import kpi_key
 
-if TYPE_CHECKING:  # consolidate imports this module
-    from kpixl.consolidate import Consolidation, KpiLine
+if TYPE_CHECKING:  # kpixl.consolidate imports this module
+    from kpixl.consolidate.load import KpiLine
+    from kpixl.consolidate.tables import Consolidation
 
 # Worst first: how bad a status is, for sorting the changes and calling them better or worse.
 SEVERITY = {core.ON_TRACK: 0, core.NOT_STARTED: 1, core.NO_DATA: 2, core.AT_RISK: 3, core.OFF_TRACK: 4}
@@ -249,7 +252,7 @@ def _points(d: core.KpiDefinition, values: list, low: int, highs: list[int], eve
 
 def _with_rollup(company: Consolidation, lines: list[KpiLine], own: list[list[Point]], every: list[date],
                  index_of: dict[int, int]) -> list[dict[date, Point]]:
-    """Return the points with the roll-up per date, by the KPIs sheet's rule (consolidate._rollup)."""
+    """Return the points with the roll-up per date, by the KPIs sheet's rule (kpixl.consolidate.rules._rollup)."""
     out = []
     for i, line in enumerate(lines):
         points = own[i]
@@ -295,14 +298,12 @@ def change_rows(history: History, language: str) -> Iterator[tuple]:
 
 def _status_cell_formats(workbook, kind: str, cache: dict) -> dict[str, Any]:
     """Return per status a cell format of ``kind`` (pct or text) in the status colours (made once)."""
-    from kpixl.consolidate import _STATUS_COLOURS
-
     key = ("history-status", kind)
     if key not in cache:
         extra = {"num_format": "0.0%"} if kind == "pct" else {}
         cache[key] = {s: workbook.add_format({"bg_color": fill, "font_color": font, "border": 1,
                                               "border_color": "#FFFFFF", **extra})
-                      for s, (fill, font) in _STATUS_COLOURS.items()}
+                      for s, (fill, font) in STATUS_COLOURS.items()}
     return cache[key]
 
 
@@ -314,7 +315,9 @@ def write_history_sheet(workbook, company: Consolidation, formats: dict, languag
     status colour means Not started or No data (the legend says which colour is which).
     Beyond ``max_rows`` the rows continue on ``History (2)``... with the header repeated.
     """
-    from kpixl.consolidate import MAX_SHEET_ROWS, _print_setup, sheet_name
+    # Imported here: kpixl.consolidate imports this module.
+    from kpixl.consolidate.tables import sheet_name
+    from kpixl.consolidate.write import MAX_SHEET_ROWS, _print_setup
 
     history = company.history
     lang = language
