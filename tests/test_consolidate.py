@@ -947,7 +947,7 @@ def test_extra_columns_are_a_union_blank_where_a_department_lacks_them(tmp_path)
     company = cons.consolidate_workbooks([a, b], AS_OF)
     assert company.extra_columns("kpis") == [("region", "Region"), ("cost centre", "Cost centre")]
     # An extra header equal to one of the table's own is told apart.
-    assert [c.en for c in company.columns("measurements")][-2:] == ["Region", "Department (extra)"]
+    assert [c.header("en") for c in company.columns("measurements")][-2:] == ["Region", "Department (extra)"]
     out = tmp_path / "company.xlsx"
     cons.write_company_workbook(company, out)
     kpis = [values(r) for r in read_table(out, "KPIs")]

@@ -21,6 +21,7 @@ other modules, tests and scripts use.
 
 from __future__ import annotations
 
+# _load_one (the workers' task) and _cross_file_rules are used by tests/fault_engines.py and tests.
 from kpixl.consolidate.load import (CODE_DEFINITION, CODE_UNREADABLE, INCLUDED, LOAD_TASK, SKIPPED, KpiLine,
                                     MeasurementRows, Source, _load_one, file_facts, load_sources,
                                     source_from_workbook)

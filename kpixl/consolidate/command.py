@@ -27,6 +27,7 @@ from kpixl.consolidate.write import _CompanyWriter, write_company_workbook
 from kpixl.errors import DefinitionError, ValidationFailed
 from kpixl.model import left_out_summary
 from kpixl.output import atomic_output, check_output, folder_targets
+from kpixl.vocab import Language
 
 
 # -------------------------------------------------------------- the command
@@ -101,7 +102,7 @@ def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date 
 
     started = time.perf_counter()
     as_of = as_of or date.today()
-    language = core.parse_language(language)
+    language = Language.parse(language)
     if since is not None and since >= as_of:
         raise DefinitionError(f"--since {since.isoformat()} is not before the as-of date {as_of.isoformat()}; "
                               "give an earlier date")
@@ -169,7 +170,7 @@ def _csv_targets(csv_dir: Path | str | None, force: bool, inputs: Sequence[Path]
     """Return (table, path) of each CSV file, refusing existing files without force before any work."""
     if csv_dir is None:
         return []
-    return folder_targets(csv_dir, [(table, spec[2]) for table, spec in TABLES.items()], "--csv", force=force,
+    return folder_targets(csv_dir, [(table, spec.csv) for table, spec in TABLES.items()], "--csv", force=force,
                           inputs=inputs)
 
 

@@ -13,8 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kpixl import core
 from kpixl.consolidate.tables import Consolidation
+from kpixl.vocab import Language
 
 
 # ---------------------------------------------------------------- CSV tables
@@ -46,7 +46,7 @@ CSV_DIALECTS = (CSV_PLAIN, CSV_EXCEL_DA)
 
 def default_csv_dialect(language: str) -> str:
     """Return the CSV dialect of a company workbook in ``language``: excel-da for Danish, else plain."""
-    return CSV_EXCEL_DA if core.parse_language(language) == "da" else CSV_PLAIN
+    return CSV_EXCEL_DA if Language.parse(language) is Language.DA else CSV_PLAIN
 
 
 def decimal_comma(number: int | float) -> str:

@@ -17,7 +17,7 @@ from kpixl.consolidate.load import INCLUDED, SKIPPED, KpiLine, Source, _key, _or
 from kpixl.consolidate.tables import Consolidation
 from kpixl.errors import ValidationFailed
 from kpixl.model import ERROR, DepartmentWorkbook, Finding, KpiRecord, Place
-from kpixl.vocab import kpi_key
+from kpixl.vocab import Language, kpi_key
 
 # How many errors the ValidationFailed message lists before "and N more".
 ERRORS_SHOWN = 10
@@ -91,15 +91,18 @@ def _shared_claims(pool: list[Source]) -> None:
     Which of ``sales.xlsx`` and ``Sales-backup.XLSX`` is the right one is for a person
     to decide: neither is preferred for its name or its place in the input order.
     """
+    _shared_departments(pool)
+    _shared_ids(pool)
+    for source in pool:
+        if source.errors:
+            source.status = SKIPPED
+
+
+def _shared_departments(pool: list[Source]) -> None:
+    """Add KPX603 to every file of ``pool`` whose department another file of it claims too, naming the others."""
     by_department: dict[str, list[Source]] = {}
-    by_id: dict[str, list[tuple[KpiRecord, Source]]] = {}
     for source in pool:
         by_department.setdefault(_key(source.department), []).append(source)
-        local: dict[str, KpiRecord] = {}
-        for line in source.kpis:
-            local.setdefault(kpi_key(line.record.kpi_id), line.record)
-        for key, record in local.items():
-            by_id.setdefault(key, []).append((record, source))
     for claimants in by_department.values():
         for source in claimants if len(claimants) > 1 else ():
             others = ", ".join(o.path for o in claimants if o is not source)
@@ -108,6 +111,17 @@ def _shared_claims(pool: list[Source]) -> None:
                 f"department {source.department!r} is also in {others}; each department belongs in one workbook "
                 f"and no file is preferred, so all of them are left out: remove the copy, merge the files or "
                 f"correct the department", Place(source.path)))
+
+
+def _shared_ids(pool: list[Source]) -> None:
+    """Add KPX601 to every file of ``pool`` for each KPI ID another file of it has too, naming the others."""
+    by_id: dict[str, list[tuple[KpiRecord, Source]]] = {}
+    for source in pool:
+        local: dict[str, KpiRecord] = {}
+        for line in source.kpis:
+            local.setdefault(kpi_key(line.record.kpi_id), line.record)
+        for key, record in local.items():
+            by_id.setdefault(key, []).append((record, source))
     for id_claimants in by_id.values():
         for record, source in id_claimants if len(id_claimants) > 1 else ():
             others = ", ".join(_where(r, o) for r, o in id_claimants if o is not source)
@@ -117,9 +131,6 @@ def _shared_claims(pool: list[Source]) -> None:
                 f"file is preferred, so all of them are left out: remove the copy or rename the KPI in one file",
                 record.place if record.place.path else Place(source.path, record.place.sheet, record.place.cell),
                 record.kpi_id))
-    for source in pool:
-        if source.errors:
-            source.status = SKIPPED
 
 
 def _orphans(sources: list[Source], pool: list[Source], skip_invalid: bool) -> None:
@@ -215,7 +226,7 @@ def consolidate_sources(sources: list[Source], as_of: date, *, skip_invalid: boo
                                + "\n".join(f"  {s.path}: {s.reason}" for s in sources[:ERRORS_SHOWN]))
     lines = [line for s in sources if s.status == INCLUDED for line in s.kpis]
     children = _rollup(lines)
-    return Consolidation(as_of=as_of, language=core.parse_language(language), sources=sources, kpis=lines,
+    return Consolidation(as_of=as_of, language=Language.parse(language), sources=sources, kpis=lines,
                          children=children)
 
 

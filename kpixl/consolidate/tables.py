@@ -14,66 +14,82 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from kpixl import core
+from kpixl import core, schema, texts
 from kpixl import history as _history
 from kpixl.consolidate.load import INCLUDED, SKIPPED, KpiLine, Source, _key, _origin
 from kpixl.model import WARNING, Finding
 # One list of percent units for every workbook kpixl writes.
 from kpixl.template import PERCENT_UNITS
-from kpixl.vocab import kpi_key
+from kpixl.vocab import Language, kpi_key
 
 
 STATUSES = (core.ON_TRACK, core.AT_RISK, core.OFF_TRACK, core.NOT_STARTED, core.NO_DATA)
 
-_WORDS = {
-    "included": {"en": "included", "da": "medtaget"},
-    "skipped": {"en": "skipped", "da": "udeladt"},
-    "own": {"en": "own measurements", "da": "egne målinger"},
-    "rollup": {"en": "roll-up", "da": "oprulning"},
-    "company": {"en": "Company", "da": "Virksomheden"},
-    "total": {"en": "Total", "da": "I alt"},
-    "as_of": {"en": "As of", "da": "Opgjort pr."},
-    "title": {"en": "KPI status per department", "da": "KPI-status pr. afdeling"},
-    "error": {"en": "error", "da": "fejl"},
-    "warning": {"en": "warning", "da": "advarsel"},
-    "extra": {"en": "extra", "da": "ekstra"},
-    "sorted": {"en": "Worst first: by share of Off track, then At risk, then No data KPIs",
-               "da": "Dårligst først: efter andel KPI'er Bagud, så I risiko, så Ingen data"},
-    "chart_worst": {"en": "The chart shows the {n} worst of {total} departments; the table lists all.",
-                    "da": "Diagrammet viser de {n} dårligste af {total} afdelinger; tabellen viser alle."},
-}
+
+def say(key: str, language: str, **values: Any) -> str:
+    """Return the company workbook's text ``key`` in ``language`` (kpixl/texts/consolidate.py)."""
+    return texts.text("consolidate", key, language, **values)
 
 
-def _say(key: str, language: str) -> str:
-    return _WORDS[key]["da" if language == "da" else "en"]
+# ------------------------------------------------------------------ the columns
+
+# Where a column's header comes from: a function of the language.
+Heading = Callable[[str], str]
 
 
-# ------------------------------------------------------------------ the tables
+def _from_schema(table: schema.Table, key: str) -> Heading:
+    """Return the heading of a department workbook's own column (the schema's header: one definition)."""
+    column = table.column(key)
+    return column.header
+
+
+def _from_texts(key: str) -> Heading:
+    """Return the heading ``column.<key>`` of the catalogue (kpixl/texts/consolidate.py)."""
+    return lambda language: texts.of("consolidate", language)[f"column.{key}"]
+
 
 @dataclass(frozen=True)
 class Column:
-    """Describe one column of a company table: key, headers and kind.
+    """Describe one column of a company table: its key, how one row's value is found, its kind, width and header.
 
+    ``value(item, language)`` returns the column's value for one item of its table (a
+    :class:`KpiLine` on the KPIs table, a :class:`Source` on the Sources table...).
     Kinds: text, status, number, measure (a number in the KPI's unit: percent format
     on the rows of a ``%`` KPI), pct, date, int, value (an input's extra column: as typed).
     """
 
     key: str
-    en: str
-    da: str
+    value: Callable[[Any, str], Any] = field(compare=False)
     kind: str = "text"
     width: float = 12
+    heading: Heading = field(default=lambda language: "", compare=False)
 
     def header(self, language: str) -> str:
         """Return the header in ``language``."""
-        return self.da if language == "da" else self.en
+        return self.heading(language)
 
 
-def _c(key: str, en: str, da: str, kind: str = "text", width: float | None = None) -> Column:
+def _c(key: str, value: Callable[[Any, str], Any], kind: str = "text", width: float | None = None, *,
+       heading: Heading | None = None) -> Column:
+    """Return a column; its header is the catalogue's ``column.<key>`` unless ``heading`` says otherwise."""
     # Numbers get room for millions with decimals (a revenue forecast must not show ####).
-    return Column(key, en, da, kind, width if width is not None else 16 if kind in ("number", "measure") else 12)
+    width = width if width is not None else 16 if kind in ("number", "measure") else 12
+    return Column(key, value, kind, width, heading or _from_texts(key))
+
+
+def _kpis(key: str) -> Heading:
+    return _from_schema(schema.KPIS, key)
+
+
+def extra_column(key: str, header: str) -> Column:
+    """Return an extra column an input adds (``extra:<folded header>``), headed as the input heads it."""
+    return Column(f"extra:{key}", _no_value, "value", 12, lambda language: header)
+
+
+def _no_value(item: Any, language: str) -> None:
+    return None  # an extra column's values are looked up by header (see Consolidation.rows)
 
 
 # Kinds whose header sits left, as text does (numbers' headers sit right, above them).
@@ -86,109 +102,270 @@ def is_percent_unit(unit: object) -> bool:
     return isinstance(unit, str) and unit.strip().casefold() in _PERCENT_UNITS
 
 
-_DEPARTMENT = _c("department", "Department", "Afdeling", width=16)
-_SOURCE = _c("source", "Source file", "Kildefil", width=24)
+def _vocab(vocabulary: str, value: str | None, language: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return core.word(vocabulary, value, language)
+    except KeyError:
+        return str(value)
 
+
+def _result(name: str) -> Callable[[KpiLine, str], Any]:
+    """Return the value of the core's result field ``name`` of a KPI line (None when it was not evaluated)."""
+    return lambda line, language: getattr(line.result, name) if line.result is not None else None
+
+
+def _record(name: str) -> Callable[[KpiLine, str], Any]:
+    return lambda line, language: getattr(line.record, name)
+
+
+def _worded(vocabulary: str, name: str) -> Callable[[KpiLine, str], Any]:
+    """Return a record field shown as the word of ``vocabulary`` in the language (as typed if unknown)."""
+    return lambda line, language: _vocab(vocabulary, getattr(line.record, name), language)
+
+
+# One row of the KPIs table is one KpiLine.
 KPI_COLUMNS = (
-    _DEPARTMENT, _SOURCE,
-    _c("kpi_id", "KPI ID", "KPI-ID"), _c("name", "KPI name", "KPI-navn", width=30),
-    _c("level", "Level", "Niveau", width=8), _c("parent_id", "Parent KPI ID", "Overordnet KPI-ID", width=14),
-    _c("owner", "Owner", "Ansvarlig", width=16), _c("unit", "Unit", "Enhed", width=9),
-    _c("direction", "Direction", "Retning", width=10), _c("aggregation", "Aggregation", "Aggregering", width=11),
-    _c("frequency", "Frequency", "Frekvens", width=10),
-    _c("baseline", "Baseline", "Udgangspunkt", "measure"), _c("target", "Target", "Mål", "measure"),
-    _c("tolerance", "Tolerance", "Tolerance", "measure"),
-    _c("start", "Start date", "Startdato", "date"), _c("deadline", "Deadline", "Frist", "date"),
-    _c("green", "Green from", "Grøn fra", "pct", 10), _c("amber", "Amber from", "Gul fra", "pct", 10),
-    _c("weight", "Weight", "Vægt", "number", 8),
-    _c("elapsed", "Elapsed", "Forløbet", "pct", 9),
-    _c("actual", "Actual", "Faktisk", "measure"), _c("plan", "Plan", "Plan", "measure"),
-    _c("attainment", "Attainment", "Målopfyldelse", "pct", 13),
-    _c("status", "Status", "Status", "status", 12), _c("trend", "Trend", "Tendens", width=11),
-    _c("last_measurement", "Last measurement", "Seneste måling", "date", 13),
-    _c("forecast", "Forecast", "Prognose", "measure"),
-    _c("forecast_attainment", "Forecast attainment", "Prognose-målopfyldelse", "pct", 14),
-    _c("rollup_score", "Roll-up score", "Oprulningsscore", "pct", 13),
-    _c("rollup_coverage", "Roll-up coverage", "Oprulningsdækning", "pct", 13),
-    _c("basis", "Attainment from", "Målopfyldelse fra", width=16),
-    _c("origin", "Origin", "Oprindelse", width=14),
+    _c("department", lambda line, lang: line.department, width=16, heading=_kpis("department")),
+    _c("source", lambda line, lang: line.source, width=24),
+    _c("kpi_id", _record("kpi_id"), heading=_kpis("kpi_id")),
+    _c("name", _record("name"), width=30, heading=_kpis("name")),
+    _c("level", _worded("level", "level"), width=8, heading=_kpis("level")),
+    _c("parent_id", _record("parent_id"), width=14, heading=_kpis("parent_id")),
+    _c("owner", _record("owner"), width=16, heading=_kpis("owner")),
+    _c("unit", _record("unit"), width=9, heading=_kpis("unit")),
+    _c("direction", _worded("direction", "direction"), width=10, heading=_kpis("direction")),
+    _c("aggregation", _worded("aggregation", "aggregation"), width=11, heading=_kpis("aggregation")),
+    _c("frequency", _worded("frequency", "frequency"), width=10, heading=_kpis("frequency")),
+    _c("baseline", _record("baseline"), "measure", heading=_kpis("baseline")),
+    _c("target", _record("target"), "measure", heading=_kpis("target")),
+    _c("tolerance", _record("tolerance"), "measure", heading=_kpis("tolerance")),
+    _c("start", _record("start"), "date", heading=_kpis("start")),
+    _c("deadline", _record("deadline"), "date", heading=_kpis("deadline")),
+    _c("green", lambda line, lang: core.DEFAULT_GREEN if line.record.green is None else line.record.green, "pct", 10,
+       heading=_kpis("green")),
+    _c("amber", lambda line, lang: core.DEFAULT_AMBER if line.record.amber is None else line.record.amber, "pct", 10,
+       heading=_kpis("amber")),
+    _c("weight", _record("effective_weight"), "number", 8, heading=_kpis("weight")),
+    _c("elapsed", _result("elapsed"), "pct", 9),
+    _c("actual", _result("actual"), "measure", heading=_kpis("actual")),
+    _c("plan", _result("plan"), "measure", heading=_kpis("plan")),
+    _c("attainment", lambda line, lang: line.attainment, "pct", 13, heading=_kpis("attainment")),
+    _c("status", lambda line, lang: core.word("status", line.status, lang), "status", 12, heading=_kpis("status")),
+    _c("trend", lambda line, lang: core.word("trend", line.result.trend, lang) if line.result else None, width=11),
+    _c("last_measurement", lambda line, lang: line.last_measurement, "date", 13),
+    _c("forecast", _result("forecast"), "measure"),
+    _c("forecast_attainment", _result("forecast_attainment"), "pct", 14),
+    _c("rollup_score", lambda line, lang: line.rollup_score, "pct", 13),
+    _c("rollup_coverage", lambda line, lang: line.rollup_coverage, "pct", 13),
+    _c("basis", lambda line, lang: say(line.basis, lang) if line.basis else None, width=16),
+    _c("origin", lambda line, lang: _origin(line.record.place), width=14),
 )
 
+
+def _kid(value: Callable[[KpiLine], Any]) -> Callable[[tuple, str], Any]:
+    """Return a Roll-up column's value from the child KPI (blank on the row of a KPI without children)."""
+    return lambda pair, lang: None if pair[1] is None else value(pair[1])
+
+
+def _child_attainment(kid: KpiLine) -> float | None:
+    return kid.result.attainment if kid.result else None
+
+
+def _clipped(kid: KpiLine) -> float | None:
+    attainment = _child_attainment(kid)
+    return None if attainment is None else min(1.0, max(0.0, attainment))
+
+
+# One row of the Roll-up table is (high-level KPI line, child KPI line or None).
 ROLLUP_COLUMNS = (
-    _c("kpi_id", "High-level KPI ID", "Høj KPI-ID", width=14), _c("name", "High-level KPI name", "Høj KPI-navn", width=28),
-    _DEPARTMENT,
-    _c("child_id", "Child KPI ID", "Under-KPI-ID", width=13), _c("child_name", "Child KPI name", "Under-KPI-navn", width=28),
-    _c("child_department", "Child department", "Under-KPI afdeling", width=16),
-    _c("weight", "Weight", "Vægt", "number", 8),
-    _c("attainment", "Child attainment", "Under-KPI målopfyldelse", "pct", 14),
-    _c("clipped", "Clipped attainment", "Afgrænset målopfyldelse", "pct", 14),
-    _c("score", "Roll-up score", "Oprulningsscore", "pct", 13),
-    _c("coverage", "Roll-up coverage", "Oprulningsdækning", "pct", 13),
+    _c("kpi_id", lambda pair, lang: pair[0].record.kpi_id, width=14, heading=_from_texts("high_id")),
+    _c("name", lambda pair, lang: pair[0].record.name, width=28, heading=_from_texts("high_name")),
+    _c("department", lambda pair, lang: pair[0].department, width=16, heading=_kpis("department")),
+    _c("child_id", _kid(lambda kid: kid.record.kpi_id), width=13),
+    _c("child_name", _kid(lambda kid: kid.record.name), width=28),
+    _c("child_department", _kid(lambda kid: kid.department), width=16),
+    _c("weight", _kid(lambda kid: kid.record.effective_weight), "number", 8, heading=_kpis("weight")),
+    _c("attainment", _kid(_child_attainment), "pct", 14, heading=_from_texts("child_attainment")),
+    _c("clipped", _kid(_clipped), "pct", 14),
+    _c("score", lambda pair, lang: pair[0].rollup_score, "pct", 13, heading=_from_texts("rollup_score")),
+    _c("coverage", lambda pair, lang: pair[0].rollup_coverage, "pct", 13, heading=_from_texts("rollup_coverage")),
 )
 
+
+def _at(index: int) -> Callable[[tuple, str], Any]:
+    return lambda row, lang: row[index]
+
+
+def _measurements(key: str) -> Heading:
+    return _from_schema(schema.MEASUREMENTS, key)
+
+
+# One row of the Measurements table is the tuple _measurement_rows() yields (a million rows are not
+# built value by value): department, source file, KPI ID, period end, value, entered by, note, origin.
 MEASUREMENT_COLUMNS = (
-    _DEPARTMENT, _SOURCE,
-    _c("kpi_id", "KPI ID", "KPI-ID"), _c("period_end", "Period end", "Periodeslut", "date"),
-    _c("value", "Value", "Værdi", "number"), _c("entered_by", "Entered by", "Indtastet af", width=16),
-    _c("note", "Note", "Note", width=30), _c("origin", "Origin", "Oprindelse", width=18),
+    _c("department", _at(0), width=16, heading=_kpis("department")),
+    _c("source", _at(1), width=24),
+    _c("kpi_id", _at(2), heading=_kpis("kpi_id")),
+    _c("period_end", _at(3), "date", heading=_measurements("period_end")),
+    _c("value", _at(4), "number", heading=_measurements("value")),
+    _c("entered_by", _at(5), width=16, heading=_measurements("entered_by")),
+    _c("note", _at(6), width=30, heading=_measurements("note")),
+    _c("origin", _at(7), width=18),
 )
 
+
+def _finding(value: Callable[[Finding, Source], Any]) -> Callable[[tuple, str], Any]:
+    """Return a Findings column's value from (finding, its source), blank for a file left out of a folder."""
+    return lambda pair, lang: None if pair[1] is None else value(*pair)
+
+
+# One row of the Findings table is (finding, its source), or (finding, None) for what a folder held but was not read.
 FINDING_COLUMNS = (
-    _SOURCE, _c("sheet", "Sheet", "Ark", width=14), _c("cell", "Cell", "Celle", width=8),
-    _c("severity", "Severity", "Alvor", width=9), _c("code", "Code", "Kode", width=9),
-    _c("kpi_id", "KPI ID", "KPI-ID"), _c("message", "Message", "Besked", width=80),
+    _c("source", lambda pair, lang: pair[0].place.path if pair[1] is None else pair[0].place.path or pair[1].path,
+       width=24),
+    _c("sheet", _finding(lambda f, s: f.place.sheet), width=14),
+    _c("cell", _finding(lambda f, s: f.place.cell), width=8),
+    _c("severity", lambda pair, lang: say(pair[0].severity, lang), width=9),
+    _c("code", lambda pair, lang: pair[0].code, width=9),
+    _c("kpi_id", _finding(lambda f, s: f.kpi_id), heading=_kpis("kpi_id")),
+    _c("message", lambda pair, lang: pair[0].message, width=80),
 )
 
+# One row of the Sources table is one Source.
 SOURCE_COLUMNS = (
-    _c("path", "Path", "Sti", width=40), _DEPARTMENT,
-    _c("size", "Size (bytes)", "Størrelse (bytes)", "int", 14), _c("sha256", "SHA-256", "SHA-256", width=66),
-    _c("kpis", "KPIs", "KPI'er", "int", 8), _c("measurements", "Measurements", "Målinger", "int", 13),
-    _c("errors", "Errors", "Fejl", "int", 8), _c("warnings", "Warnings", "Advarsler", "int", 10),
-    _c("status", "Status", "Status", width=10), _c("reason", "Reason", "Årsag", width=80),
+    _c("path", lambda s, lang: s.path, width=40),
+    _c("department", lambda s, lang: s.department, width=16, heading=_kpis("department")),
+    _c("size", lambda s, lang: s.size, "int", 14),
+    _c("sha256", lambda s, lang: s.sha256, width=66),
+    _c("kpis", lambda s, lang: len(s.kpis), "int", 8),
+    _c("measurements", lambda s, lang: len(s.measurements), "int", 13),
+    _c("errors", lambda s, lang: len(s.errors), "int", 8),
+    _c("warnings", lambda s, lang: len(s.warnings), "int", 10),
+    _c("status", lambda s, lang: say(s.status, lang), width=10, heading=_from_texts("file_status")),
+    _c("reason", lambda s, lang: s.reason, width=80),
 )
 
-# The tidy history (kpixl.history): one row per KPI and date; the History sheet shows it wide.
+# The tidy history (kpixl.history): one row per KPI and date, (line, date, point); the History sheet shows it wide.
 HISTORY_COLUMNS = (
-    _DEPARTMENT, _c("kpi_id", "KPI ID", "KPI-ID"), _c("as_of", "As of", "Opgjort pr.", "date"),
-    _c("actual", "Actual", "Faktisk", "number"), _c("plan", "Plan", "Plan", "number"),
-    _c("attainment", "Attainment", "Målopfyldelse", "pct", 13), _c("status", "Status", "Status", "status", 12),
-    _c("rollup_score", "Roll-up score", "Oprulningsscore", "pct", 13),
+    _c("department", lambda item, lang: item[0].department, width=16, heading=_kpis("department")),
+    _c("kpi_id", lambda item, lang: item[0].record.kpi_id, heading=_kpis("kpi_id")),
+    _c("as_of", lambda item, lang: item[1], "date"),
+    _c("actual", lambda item, lang: item[2].actual, "number", heading=_kpis("actual")),
+    _c("plan", lambda item, lang: item[2].plan, "number", heading=_kpis("plan")),
+    _c("attainment", lambda item, lang: item[2].attainment, "pct", 13, heading=_kpis("attainment")),
+    _c("status", lambda item, lang: core.word("status", item[2].status, lang), "status", 12,
+       heading=_kpis("status")),
+    _c("rollup_score", lambda item, lang: item[2].rollup_score, "pct", 13),
 )
 
+# One row of the Changes table is (history, change), worst first.
 CHANGE_COLUMNS = (
-    _DEPARTMENT, _c("kpi_id", "KPI ID", "KPI-ID"), _c("name", "KPI name", "KPI-navn", width=30),
-    _c("since", "Since", "Siden", "date"), _c("from_status", "From status", "Fra status", "status"),
-    _c("from_attainment", "From attainment", "Fra målopfyldelse", "pct", 13),
-    _c("as_of", "As of", "Opgjort pr.", "date"), _c("to_status", "To status", "Til status", "status"),
-    _c("to_attainment", "To attainment", "Til målopfyldelse", "pct", 13),
-    _c("change", "Change", "Ændring", width=10),
+    _c("department", lambda item, lang: item[1].line.department, width=16, heading=_kpis("department")),
+    _c("kpi_id", lambda item, lang: item[1].line.record.kpi_id, heading=_kpis("kpi_id")),
+    _c("name", lambda item, lang: item[1].line.record.name, width=30, heading=_kpis("name")),
+    _c("since", lambda item, lang: item[0].since, "date"),
+    _c("from_status", lambda item, lang: core.word("status", item[1].before.status, lang), "status"),
+    _c("from_attainment", lambda item, lang: item[1].before.attainment, "pct", 13),
+    _c("as_of", lambda item, lang: item[0].as_of, "date"),
+    _c("to_status", lambda item, lang: core.word("status", item[1].after.status, lang), "status"),
+    _c("to_attainment", lambda item, lang: item[1].after.attainment, "pct", 13),
+    _c("change", lambda item, lang: _history.say(item[1].direction, lang), width=10),
 )
 
-SUMMARY_COLUMNS = (_DEPARTMENT,) + tuple(
-    Column(s, s, core.word("status", s, "da"), "int", 12) for s in STATUSES
-) + (_c("total", "Total", "I alt", "int", 8),)
 
-# table key -> (English sheet, Danish sheet, CSV file name, columns)
-TABLES: dict[str, tuple[str, str, str, tuple[Column, ...]]] = {
-    "summary": ("Summary", "Oversigt", "summary.csv", SUMMARY_COLUMNS),
-    "kpis": ("KPIs", "KPI'er", "kpis.csv", KPI_COLUMNS),
-    "rollup": ("Roll-up", "Oprulning", "rollup.csv", ROLLUP_COLUMNS),
-    "measurements": ("Measurements", "Målinger", "measurements.csv", MEASUREMENT_COLUMNS),
-    "findings": ("Findings", "Fund", "findings.csv", FINDING_COLUMNS),
-    "sources": ("Sources", "Kilder", "sources.csv", SOURCE_COLUMNS),
-    "history": ("History", "Historik", "history.csv", HISTORY_COLUMNS),
-    "changes": ("Changes", "Ændringer", "changes.csv", CHANGE_COLUMNS),  # on the Summary sheet
-}
-CSV_FILES = tuple(spec[2] for spec in TABLES.values())
+def _status_count(status: str) -> Column:
+    """Return the Summary column counting ``status``, headed by the status word."""
+    return Column(status, lambda item, lang: item[1][status], "int", 12,
+                  lambda language: core.word("status", status, language))
+
+
+# One row of the Summary table is (department or the company's word, its status Counter).
+SUMMARY_COLUMNS = (
+    (_c("department", lambda item, lang: item[0], width=16, heading=_kpis("department")),)
+    + tuple(_status_count(s) for s in STATUSES)
+    + (_c("total", lambda item, lang: sum(item[1].values()), "int", 8),)
+)
+
+
+@dataclass(frozen=True)
+class Table:
+    """Describe one company table: its key, CSV file name, columns and the items its rows are made of."""
+
+    key: str
+    csv: str
+    columns: tuple[Column, ...]
+    items: Callable[[Consolidation], Iterable[Any]] = field(compare=False)
+    # The items are the rows themselves (the Measurements table: built fast, extra columns included).
+    items_are_rows: bool = False
+
+    def sheet(self, language: str) -> str:
+        """Return the sheet name in ``language`` (the catalogue's ``sheet.<key>``)."""
+        return say(f"sheet.{self.key}", language)
+
+
+def _summary_items(company: Consolidation) -> Iterator[tuple[str, Counter]]:
+    counts = company.status_counts()
+    total = counts.pop(None)  # type: ignore[call-overload]
+    for department in sorted(counts, key=lambda name: _worst_first(counts[name], name)):
+        yield department, counts[department]
+    yield say("company", company.language), total
+
+
+def _rollup_items(company: Consolidation) -> Iterator[tuple[KpiLine, KpiLine | None]]:
+    for line in company.kpis:
+        if line.is_high:
+            kids = company.children.get(kpi_key(line.record.kpi_id), [])
+            yield from ((line, kid) for kid in kids) if kids else [(line, None)]
+
+
+def _measurement_items(company: Consolidation) -> Iterator[tuple]:
+    keys = [key for key, _ in company.extra_columns("measurements")]
+    for source in company.included:
+        yield from _measurement_rows(source, keys)
+
+
+def _finding_items(company: Consolidation) -> Iterator[tuple[Finding, Source | None]]:
+    for finding in company.left_out:
+        yield finding, None
+    for source in company.sources:
+        for finding in source.findings:
+            # An included file's errors cannot exist (it would be skipped); its warnings are listed.
+            if source.status != INCLUDED or finding.severity == WARNING:
+                yield finding, source
+
+
+def _history_items(company: Consolidation) -> Iterator[tuple]:
+    history = company.history
+    for index, line in enumerate(history.lines):
+        for day in history.dates:
+            yield line, day, history.at(index, day)
+
+
+def _change_items(company: Consolidation) -> Iterator[tuple]:
+    history = company.history
+    return ((history, change) for change in history.changes())
+
+
+TABLES: dict[str, Table] = {table.key: table for table in (
+    Table("summary", "summary.csv", SUMMARY_COLUMNS, _summary_items),
+    Table("kpis", "kpis.csv", KPI_COLUMNS, lambda company: company.kpis),
+    Table("rollup", "rollup.csv", ROLLUP_COLUMNS, _rollup_items),
+    Table("measurements", "measurements.csv", MEASUREMENT_COLUMNS, _measurement_items, items_are_rows=True),
+    Table("findings", "findings.csv", FINDING_COLUMNS, _finding_items),
+    Table("sources", "sources.csv", SOURCE_COLUMNS, lambda company: company.sources),
+    Table("history", "history.csv", HISTORY_COLUMNS, _history_items),
+    Table("changes", "changes.csv", CHANGE_COLUMNS, _change_items),  # on the Summary sheet
+)}
+CSV_FILES = tuple(table.csv for table in TABLES.values())
 # The company workbook's sheets, in order (the changes are on the Summary sheet).
 WORKBOOK_SHEETS = ("summary", "history", "kpis", "rollup", "measurements", "findings", "sources")
 
 
 def sheet_name(table: str, language: str = "en") -> str:
     """Return the sheet name of ``table`` (summary, kpis, rollup, ...) in ``language``."""
-    en, da, _, _ = TABLES[table]
-    return da if language == "da" else en
-
+    return TABLES[table].sheet(language)
 
 
 # ------------------------------------------------------------ consolidation
@@ -198,7 +375,7 @@ class Consolidation:
     """Hold the consolidated company: included and skipped sources, KPI lines and roll-up children."""
 
     as_of: date
-    language: str
+    language: Language
     sources: list[Source]
     kpis: list[KpiLine]
     children: dict[str, list[KpiLine]]
@@ -246,8 +423,7 @@ class Consolidation:
 
     def columns(self, table: str) -> tuple[Column, ...]:
         """Return the columns of ``table``: its own, then the extra columns the included inputs add to it."""
-        extra = tuple(Column(f"extra:{key}", header, header, "value", 12) for key, header in self.extra_columns(table))
-        return TABLES[table][3] + extra
+        return TABLES[table].columns + tuple(extra_column(key, header) for key, header in self.extra_columns(table))
 
     def extra_columns(self, table: str) -> list[tuple[str, str]]:
         """Return (key, header) of the extra columns of ``table`` (kpis, measurements): the union over inputs.
@@ -266,86 +442,28 @@ class Consolidation:
                     for extra in getattr(source.measurements, "extras", None) or ():
                         for header in extra:
                             headers.setdefault(_key(header), str(header).strip())
-            own = {_key(col.header(lang)) for col in TABLES[table][3] for lang in ("en", "da")}
-            self._extras[table] = [(key, f"{header} ({_say('extra', self.language)})" if key in own else header)
+            own = {_key(col.header(lang)) for col in TABLES[table].columns for lang in Language}
+            self._extras[table] = [(key, say("extra", self.language, header=header) if key in own else header)
                                    for key, header in headers.items()]
         return self._extras[table]
 
     def rows(self, table: str) -> Iterator[tuple]:
-        """Yield the rows of ``table`` (summary, kpis, rollup, measurements, findings, sources)."""
-        return getattr(self, f"_rows_{table}")()
+        """Yield the rows of ``table`` (summary, kpis, rollup, measurements, findings, sources, history, changes).
 
-    def _rows_summary(self) -> Iterator[tuple]:
-        counts = self.status_counts()
-        company = counts.pop(None)  # type: ignore[call-overload]
-        for department in sorted(counts, key=lambda name: _worst_first(counts[name], name)):
-            counter = counts[department]
-            yield (department, *[counter[s] for s in STATUSES], sum(counter.values()))
-        yield (_say("company", self.language), *[company[s] for s in STATUSES], sum(company.values()))
+        Each row holds every column's value in column order, then the extra columns'.
+        """
+        spec = TABLES[table]
+        if spec.items_are_rows:
+            return iter(spec.items(self))
+        return self._rows(spec)
 
-    def _rows_kpis(self) -> Iterator[tuple]:
-        lang = self.language
-        keys = [key for key, _ in self.extra_columns("kpis")]
-        for line in self.kpis:
-            r, res = line.record, line.result
-            yield (
-                line.department, line.source, r.kpi_id, r.name, _vocab("level", r.level, lang), r.parent_id,
-                r.owner, r.unit, _vocab("direction", r.direction, lang), _vocab("aggregation", r.aggregation, lang),
-                _vocab("frequency", r.frequency, lang), r.baseline, r.target, r.tolerance, r.start, r.deadline,
-                core.DEFAULT_GREEN if r.green is None else r.green, core.DEFAULT_AMBER if r.amber is None else r.amber,
-                r.effective_weight,
-                res.elapsed if res else None, res.actual if res else None, res.plan if res else None,
-                line.attainment, core.word("status", line.status, lang),
-                core.word("trend", res.trend, lang) if res else None,
-                line.last_measurement,
-                res.forecast if res else None, res.forecast_attainment if res else None,
-                line.rollup_score, line.rollup_coverage,
-                _say(line.basis, lang) if line.basis else None,
-                _origin(r.place),
-            ) + _extra_values(r.extra, keys)
-
-    def _rows_rollup(self) -> Iterator[tuple]:
-        for line in self.kpis:
-            if not line.is_high:
-                continue
-            r = line.record
-            head = (r.kpi_id, r.name, line.department)
-            tail = (line.rollup_score, line.rollup_coverage)
-            kids = self.children.get(kpi_key(r.kpi_id), [])
-            if not kids:
-                yield head + (None,) * 6 + tail
-            for kid in kids:
-                att = kid.result.attainment if kid.result else None
-                yield head + (kid.record.kpi_id, kid.record.name, kid.department, kid.record.effective_weight, att,
-                              None if att is None else min(1.0, max(0.0, att))) + tail
-
-    def _rows_measurements(self) -> Iterator[tuple]:
-        keys = [key for key, _ in self.extra_columns("measurements")]
-        for source in self.included:
-            yield from _measurement_rows(source, keys)
-
-    def _rows_history(self) -> Iterator[tuple]:
-        return _history.history_rows(self.history, self.language)
-
-    def _rows_changes(self) -> Iterator[tuple]:
-        return _history.change_rows(self.history, self.language)
-
-    def _rows_findings(self) -> Iterator[tuple]:
-        lang = self.language
-        for f in self.left_out:
-            yield (f.place.path, None, None, _say(f.severity, lang), f.code, None, f.message)
-        for source in self.sources:
-            for f in source.findings:
-                if source.status == INCLUDED and f.severity != WARNING:
-                    continue
-                yield (f.place.path or source.path, f.place.sheet, f.place.cell, _say(f.severity, lang), f.code,
-                       f.kpi_id, f.message)
-
-    def _rows_sources(self) -> Iterator[tuple]:
-        lang = self.language
-        for s in self.sources:
-            yield (s.path, s.department, s.size, s.sha256, len(s.kpis), len(s.measurements), len(s.errors),
-                   len(s.warnings), _say(s.status, lang), s.reason)
+    def _rows(self, spec: Table) -> Iterator[tuple]:
+        language = self.language
+        values = [column.value for column in spec.columns]
+        keys = [key for key, _ in self.extra_columns(spec.key)] if spec.key == "kpis" else []
+        for item in spec.items(self):
+            row = tuple([value(item, language) for value in values])
+            yield row + _extra_values(item.record.extra, keys) if keys else row
 
 
 def _worst_first(counter: Counter, name: str) -> tuple:
@@ -361,16 +479,6 @@ def _extra_values(extra: dict[str, Any], keys: Sequence[str]) -> tuple:
         return ()
     folded = {_key(header): value for header, value in extra.items()} if extra else {}
     return tuple(folded.get(key) for key in keys)
-
-
-def _vocab(vocabulary: str, value: str | None, language: str) -> str | None:
-    if value is None:
-        return None
-    try:
-        return core.word(vocabulary, value, language)
-    except KeyError:
-        return str(value)
-
 
 
 def _measurement_rows(source: Source, keys: Sequence[str] = ()) -> Iterator[tuple]:

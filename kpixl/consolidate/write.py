@@ -18,7 +18,7 @@ from kpixl import core
 from kpixl import history as _history
 from kpixl.consolidate.load import Source
 from kpixl.consolidate.tables import (STATUSES, SUMMARY_COLUMNS, TABLES, TEXT_KINDS, Column, Consolidation,
-                                      _measurement_rows, _say, is_percent_unit, sheet_name)
+                                      _measurement_rows, is_percent_unit, say, sheet_name)
 # One palette and one header style for every workbook kpixl writes.
 from kpixl.template import HEADER_FILL
 from kpixl.template import STATUS_COLOURS as _STATUS_COLOURS
@@ -196,7 +196,7 @@ class _TableStream:
     def __init__(self, workbook, table: str, formats: dict, status_formats: dict, lang: str,
                  columns: tuple[Column, ...] | None = None):
         self.workbook, self.formats, self.status_formats, self.lang = workbook, formats, status_formats, lang
-        self.columns = columns if columns is not None else TABLES[table][3]
+        self.columns = columns if columns is not None else TABLES[table].columns
         self.base = sheet_name(table, lang)
         self.number = 0
         self.sheet: Any = None
@@ -314,16 +314,16 @@ def _write_summary(workbook, company: Consolidation, rows: list[tuple], formats:
     width = max([24] + [len(str(row[0])) * 1.1 + 2 for row in rows])
     sheet.set_column(0, 0, min(_MAX_WIDTH, width))
     sheet.set_column(1, len(columns) - 1, 12)
-    sheet.write_string(0, 0, _say("title", lang), formats["title"])
-    sheet.write_string(1, 0, _say("as_of", lang), formats["bold"])
+    sheet.write_string(0, 0, say("title", lang), formats["title"])
+    sheet.write_string(1, 0, say("as_of", lang), formats["bold"])
     sheet.write_number(1, 1, core.to_serial(company.as_of), formats["date"])
-    sheet.write_string(2, 0, _say("sorted", lang), formats["note"])
+    sheet.write_string(2, 0, say("sorted", lang), formats["note"])
     # The rows are worst first: the chart shows the first ones, so it stays readable with 200 departments.
     departments = len(rows) - 1  # the last row is the company
     shown = min(departments, SUMMARY_CHART_DEPARTMENTS)
     chart_col = len(columns) + 1
     if shown < departments:  # written before the rows below it (constant_memory writes rows in order)
-        sheet.write_string(top - 1, chart_col, _say("chart_worst", lang).format(n=shown, total=departments),
+        sheet.write_string(top - 1, chart_col, say("chart_worst", lang, n=shown, total=departments),
                            formats["note"])
     sheet.set_row(top, 30)
     for c, col in enumerate(columns):
@@ -354,7 +354,7 @@ def _write_summary(workbook, company: Consolidation, rows: list[tuple], formats:
             del series["fill"]
         fills.add(fill)
         chart.add_series(series)
-    chart.set_title({"name": _say("title", lang)})
+    chart.set_title({"name": say("title", lang)})
     chart.set_y_axis({"reverse": True})
     chart.set_legend({"position": "bottom"})
     height = max(288, 30 * shown + 150)
