@@ -150,14 +150,23 @@ def _writers(sheet, columns: Sequence[Column], formats: dict | None = None, perc
     formats = formats or {}
     pct, day_format = formats.get("pct"), formats.get("date")
 
+    # The writers run once per cell (a million times for the Measurements sheet): the common
+    # type is tested first, by identity, and a date's serial is computed once per date.
+    serials: dict[date, int] = {}
+
     def text(r, c, v):
-        write_string(r, c, v if isinstance(v, str) else str(v))
+        write_string(r, c, v if type(v) is str else str(v))
 
     def day(r, c, v):
-        write_number(r, c, core.to_serial(v))
+        serial = serials.get(v)
+        if serial is None:
+            serial = serials[v] = core.to_serial(v)
+        write_number(r, c, serial)
 
     def number(r, c, v):
-        if isinstance(v, (date, datetime)):
+        if type(v) is float:
+            write_number(r, c, v)
+        elif isinstance(v, (date, datetime)):
             write_number(r, c, core.to_serial(v))
         elif isinstance(v, str):
             write_string(r, c, v)
@@ -231,6 +240,8 @@ class _TableStream:
             header = self.formats["header" if col.kind in TEXT_KINDS else "header_num"]
             sheet.write_string(0, c, col.header(self.lang), header)
         self.writers = _writers(sheet, self.columns, self.formats)
+        self.texts = frozenset(c for c, col in enumerate(self.columns) if col.kind in TEXT_KINDS)
+        self.write_string = getattr(sheet, "_write_string", sheet.write_string)  # see _writers()
         self.percent_writers = _writers(sheet, self.columns, self.formats, percent=True)
         self.row = 0
 
@@ -251,12 +262,17 @@ class _TableStream:
                 rows = itertools.chain((following,), rows)
                 continue
             writers, measured, longest, unit = self.writers, self.measured, self.longest, self.unit
+            # Text goes straight to XlsxWriter (most cells of the Measurements sheet): no writer call per cell.
+            texts, write_string = self.texts, self.write_string
             r = self.row
             for r, row in enumerate(itertools.islice(rows, room), start=self.row + 1):
                 row_writers = self.percent_writers if unit is not None and is_percent_unit(row[unit]) else writers
                 for c, value in enumerate(row):
                     if value is not None:
-                        row_writers[c](r, c, value)
+                        if type(value) is str and c in texts:
+                            write_string(r, c, value)
+                        else:
+                            row_writers[c](r, c, value)
                 for c in measured:
                     value = row[c]
                     if value is not None and len(str(value)) > longest[c]:
