@@ -5,7 +5,9 @@ plus one HQ workbook holding the high-level KPIs they roll up to; by default the
 workbooks users have (``kpixl.template.write_template``), ``--builders`` the lean
 test-builder ones. Figures printed as markdown tables:
 
-* speed at ``--compare`` files (default 100), best of ``--repeat`` interleaved runs:
+* speed at ``--compare`` files (default 100), best of ``--repeat`` interleaved runs, in
+  wall-clock seconds and in CPU seconds (the worker processes' included; on a shared
+  machine the wall clock mostly measures the other processes):
   consolidate with ``--jobs 1`` and ``2``; the I/O floor: fastexcel reading every sheet
   of every input, plus XlsxWriter in constant_memory mode writing the same rows the
   company workbook holds once (each KPI row as read, and each measurement row with the
@@ -88,11 +90,20 @@ def corpus(folder: Path, n: int, template: bool) -> list[Path]:
 
 # ------------------------------------------------------------------ routes
 
-def run_consolidate(paths: list[Path], out: Path, jobs: int) -> float:
+def cpu_seconds() -> float:
+    """Return the CPU seconds of this process and of its finished worker processes (user + system)."""
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
+def run_consolidate(paths: list[Path], out: Path, jobs: int, cpu: list[float] | None = None) -> float:
+    """Return the seconds of one consolidation; append its CPU seconds (workers included) to ``cpu`` if given."""
     from kpixl.consolidate import consolidate
 
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), cpu_seconds()
     consolidate(paths, out, as_of=AS_OF, jobs=jobs, force=True)
+    if cpu is not None:
+        cpu.append(cpu_seconds() - started_cpu)
     return time.perf_counter() - started
 
 
@@ -271,15 +282,20 @@ def main() -> None:
     n_naive = args.naive_files if args.naive_files is not None else (min(10, args.compare) if template
                                                                      else args.compare)
     measurements = (len(paths) - 1) * 25 * 52
-    runs: dict[str, list[float]] = {"one": [], "two": [], "read": [], "write": [], "raw": []}
+    runs: dict[str, list[float]] = {"one": [], "two": [], "read": [], "write": [], "raw": [], "one_cpu": [],
+                                    "two_cpu": [], "floor_cpu": []}
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         curve = [(n, measure_child(folder, n, out / f"m{n}.xlsx")) for n in sizes]
         run_consolidate(paths[:3], out / "warm.xlsx", 1)  # imports and page cache
         for attempt in range(args.repeat):
-            runs["one"].append(run_consolidate(paths, out / "c1.xlsx", 1))
-            runs["two"].append(run_consolidate(paths, out / "c2.xlsx", 2))
-            read, write, raw = run_floor(paths, out / "floor.xlsx", out / "raw.xlsx" if attempt == 0 else None)
+            runs["one"].append(run_consolidate(paths, out / "c1.xlsx", 1, runs["one_cpu"]))
+            runs["two"].append(run_consolidate(paths, out / "c2.xlsx", 2, runs["two_cpu"]))
+            started_cpu = cpu_seconds()
+            read, write, _ = run_floor(paths, out / "floor.xlsx")
+            runs["floor_cpu"].append(cpu_seconds() - started_cpu)
+            if attempt == 0:
+                _, _, raw = run_floor(paths, out / "floor2.xlsx", out / "raw.xlsx")
             runs["read"].append(read)
             runs["write"].append(write)
             if attempt == 0:
@@ -290,22 +306,27 @@ def main() -> None:
     one, two = min(runs["one"]), min(runs["two"])
     read, write = min(runs["read"]), min(runs["write"])
     floor = read + write
+    one_cpu, two_cpu, floor_cpu = min(runs["one_cpu"]), min(runs["two_cpu"]), min(runs["floor_cpu"])
     kind = "template" if template else "lean test-builder"
     print(f"## consolidate: {len(paths) - 1} {kind} department workbooks + HQ, {measurements:,} measurements "
           f"({os.cpu_count()} CPUs, best of {args.repeat})\n")
-    print("| route | seconds | vs I/O floor |")
-    print("| --- | ---: | ---: |")
+    # CPU seconds count the worker processes too; on a shared machine they vary far less than the wall clock.
+    print("| route | seconds | vs I/O floor | CPU seconds | CPU vs I/O floor |")
+    print("| --- | ---: | ---: | ---: | ---: |")
     print(f"| I/O floor: fastexcel read ({read:.2f} s) + XlsxWriter writing the company rows ({write:.2f} s) "
-          f"| {floor:.2f} | 1.00x |")
-    print(f"| kpixl consolidate --jobs 1 | {one:.2f} | {one / floor:.2f}x |")
-    print(f"| kpixl consolidate --jobs 2 | {two:.2f} | {two / floor:.2f}x |")
+          f"| {floor:.2f} | 1.00x | {floor_cpu:.2f} | 1.00x |")
+    for label, wall, cpu in (("--jobs 1", one, one_cpu), ("--jobs 2", two, two_cpu)):
+        print(f"| kpixl consolidate {label} | {wall:.2f} | {wall / floor:.2f}x | {cpu:.2f} | {cpu / floor_cpu:.2f}x |")
     label = "" if n_naive == args.compare else f" ({n_naive} files, scaled to {len(paths) - 1})"
-    print(f"| naive pandas + openpyxl{label} | {naive_scaled:.2f} | {naive_scaled / floor:.2f}x |")
+    print(f"| naive pandas + openpyxl{label} | {naive_scaled:.2f} | {naive_scaled / floor:.2f}x | | |")
     print(f"| (reference) fastexcel read + XlsxWriter writing every sheet row as read, blank template rows "
-          f"included ({runs['raw'][0]:.2f} s) | {read + runs['raw'][0]:.2f} | {(read + runs['raw'][0]) / floor:.2f}x |")
+          f"included ({runs['raw'][0]:.2f} s) | {read + runs['raw'][0]:.2f} | {(read + runs['raw'][0]) / floor:.2f}x "
+          f"| | |")
     print()
-    print(f"Targets: consolidate within 1.5x the floor: {'yes' if one <= 1.5 * floor else 'NO'} "
-          f"({one / floor:.2f}x); at least 10x faster than naive: "
+    print(f"Targets: consolidate --jobs 1 within 1.3x the floor (issue 11): wall clock "
+          f"{'yes' if one <= 1.3 * floor else 'NO'} ({one / floor:.2f}x), CPU "
+          f"{'yes' if one_cpu <= 1.3 * floor_cpu else 'NO'} ({one_cpu / floor_cpu:.2f}x); "
+          "at least 10x faster than naive: "
           f"{'yes' if naive_scaled >= 10 * one else 'NO'} ({naive_scaled / one:.1f}x); "
           f"--jobs 2 faster than 1: {'yes' if two < one else 'NO'} ({one / two:.2f}x)\n")
     print_history(history_figures, len(paths) - 1, args.repeat)
