@@ -16,7 +16,8 @@ from typing import Callable
 import click
 
 from kpixl import __version__
-from kpixl.errors import KpixlError
+from kpixl.errors import DefinitionError, KpixlError
+from kpixl.vocab import FormulaMode, Language
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -99,6 +100,43 @@ class WorkbookPath(click.Path):
 WORKBOOK = WorkbookPath()
 
 
+class VocabChoice(click.ParamType):
+    """Parse ``--lang`` / ``--formulas`` once, with :meth:`Language.parse` / :meth:`FormulaMode.parse`.
+
+    The command receives the typed value; an unknown one is a usage error (exit 2) with
+    the parse's own message, the same words the library functions raise.
+    """
+
+    def __init__(self, vocabulary: type[Language] | type[FormulaMode], shown: tuple[str, ...]) -> None:
+        self.vocabulary = vocabulary
+        self.shown = shown  # the values --help lists, in this order
+        self.name = vocabulary.__name__
+
+    def get_metavar(self, param, ctx=None) -> str:  # click < 8.2 passes no ctx
+        return "[" + "|".join(self.shown) + "]"
+
+    def shell_complete(self, ctx, param, incomplete):
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(value) for value in self.shown if value.startswith(incomplete.casefold())]
+
+    def convert(self, value, param, ctx):
+        try:
+            return self.vocabulary.parse(value)
+        except DefinitionError as error:
+            self.fail(str(error), param, ctx)
+
+
+def _language_option(help_text: str):
+    return click.option("--lang", "language", type=VocabChoice(Language, ("en", "da")), default="en",
+                        show_default=True, help=help_text)
+
+
+def _formulas_option(shown: tuple[str, ...], help_text: str):
+    return click.option("--formulas", type=VocabChoice(FormulaMode, shown), default="native", show_default=True,
+                        help=help_text)
+
+
 def progress_reporter(label: str) -> Callable[[int, int, str], None] | None:
     """Return a callback drawing a progress bar on stderr, or None when stderr is no terminal."""
     if not sys.stderr.isatty():
@@ -135,10 +173,9 @@ def cli() -> None:
 @click.argument("out", type=WORKBOOK)
 @click.option("--department", help="Department name stored in the workbook.")
 @click.option("--owner", help="Default responsible owner (used by --examples).")
-@click.option("--lang", "language", type=click.Choice(["en", "da"]), default="en", show_default=True,
-              help="Language of sheets, headers, dropdowns and statuses.")
-@click.option("--formulas", type=click.Choice(["native", "xlwings"]), default="native", show_default=True,
-              help="native: plain Excel functions, no add-in; xlwings: computed cells call the kpixl UDFs.")
+@_language_option("Language of sheets, headers, dropdowns and statuses.")
+@_formulas_option(("native", "xlwings"),
+                  "native: plain Excel functions, no add-in; xlwings: computed cells call the kpixl UDFs.")
 @click.option("--start", type=DATE, help="Default start date of the KPI period (YYYY-MM-DD).")
 @click.option("--deadline", type=DATE, help="Default deadline of the KPI period (YYYY-MM-DD).")
 @click.option("--examples", is_flag=True, help="Fill in the common marketing and sales KPIs as SMART examples.")
@@ -229,8 +266,7 @@ def validate(paths, output_format, strict, as_of, recursive, company, jobs, file
               help="CSV for programs (plain: comma, decimal point, UTF-8) or for a double-click in Danish Excel "
                    "(excel-da: semicolon, decimal comma, UTF-8 with BOM). Default: excel-da with --lang da, "
                    "else plain.")
-@click.option("--lang", "language", type=click.Choice(["en", "da"]), default="en", show_default=True,
-              help="Language of the company workbook.")
+@_language_option("Language of the company workbook.")
 @click.option("--since", type=DATE,
               help="Compare statuses with this date (default: the month-end before the as-of date).")
 @click.option("--parquet", "parquet_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -335,10 +371,8 @@ def split(plan, out_dir, as_of, force) -> None:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("directory", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--lang", "language", type=click.Choice(["en", "da"]), default="en", show_default=True,
-              help="Language of the demo workbooks and of what it prints.")
-@click.option("--formulas", type=click.Choice(["xlwings", "native"]), default="native", show_default=True,
-              help="Formula mode of the department workbooks.")
+@_language_option("Language of the demo workbooks and of what it prints.")
+@_formulas_option(("xlwings", "native"), "Formula mode of the department workbooks.")
 @click.option("--force", is_flag=True, help="Overwrite files in DIR from an earlier demo.")
 @_version_option
 @_debug_option

@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import Iterable, Sequence
 
 from kpixl.errors import DefinitionError
+from kpixl.vocab import Language
 
 # ---------------------------------------------------------------- vocabulary
 
@@ -78,16 +79,12 @@ def word(vocabulary: str, value: str, language: str = "en") -> str:
     return _WORDS[vocabulary][lang][value]
 
 
-def parse_language(text: object) -> str:
-    """Return ``en`` or ``da`` for a language argument (blank means English)."""
-    if is_blank(text):
-        return "en"
-    folded = str(text).strip().casefold()
-    if folded in ("en", "english", "engelsk"):
-        return "en"
-    if folded in ("da", "danish", "dansk"):
-        return "da"
-    raise DefinitionError(f"unknown language {str(text)!r}; use en or da")
+def parse_language(text: object) -> Language:
+    """Return the :class:`~kpixl.vocab.Language` of a language argument (blank, NaN included, means English).
+
+    :meth:`Language.parse` decides; an unknown language raises :class:`DefinitionError`.
+    """
+    return Language.parse(None if is_blank(text) else text)
 
 
 def parse_word(vocabulary: str, text: object, default: str | None = None) -> str:

@@ -31,6 +31,7 @@ from typing import Iterable
 
 from kpixl import core, schema
 from kpixl.model import Finding
+from kpixl.vocab import Language
 
 _PLACEHOLDER = re.compile(r"\{(\w+)(?::(\w))?\}")
 _NUMBER = r"[-+]?\d[\d.,]*(?:e[-+]?\d+)?"
@@ -609,14 +610,14 @@ def word_da(text: str) -> str:
             canonical = core.parse_word(vocabulary, folded)
         except Exception:  # noqa: BLE001 - not a word of this vocabulary
             continue
-        return core.word(vocabulary, canonical, "da")
+        return core.word(vocabulary, canonical, Language.DA)
     return _EXTRA_WORDS_DA.get(folded, text)
 
 
-def localize(findings: Iterable[Finding], language: str) -> list[Finding]:
+def localize(findings: Iterable[Finding], language: object) -> list[Finding]:
     """Return ``findings`` worded in ``language`` (Danish messages for ``da``; English as they are)."""
     findings = list(findings)
-    if core.parse_language(language) != "da":
+    if core.parse_language(language) is not Language.DA:
         return findings
     out = []
     for finding in findings:

@@ -23,11 +23,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kpixl import core, i18n, sample_data
-from kpixl.errors import DefinitionError, OutputError, ValidationFailed
+from kpixl import core, i18n, sample_data, texts
+from kpixl.errors import OutputError, ValidationFailed
 from kpixl.history import CompanyKpi, company_kpis, kpi_table
 from kpixl.model import KpiRecord, Place, Report
-from kpixl.vocab import kpi_key
+from kpixl.vocab import FormulaMode, Language, kpi_key
 
 if TYPE_CHECKING:
     from kpixl.rollover import RolloverResult
@@ -38,64 +38,12 @@ DEPARTMENTS_DIR = "departments"
 COMPANY_FILE = "company.xlsx"
 CSV_DIR = "company-csv"
 NEXT_DIR = "next-period"
-FORMULA_MODES = ("xlwings", "native")
-
-# The console lines of the demo, per language. Numbers are filled in already formatted
-# (kpixl.i18n); dates stay ISO 8601, as the command line takes them. In English the
-# validation and rollover lines are the library's own summaries (Report.summary,
-# RolloverResult.summary_lines), which are English.
-_LINES = {
-    "en": {
-        "title": "Demo of the KPI cycle for {name} (fiscal year {year}, as of {as_of}, English, {mode}) in {dir}",
-        "native": "native formulas", "xlwings": "xlwings formulas",
-        "split": "Design: the company plan {plan}, split into {dir} (kpixl split):",
-        "design": "Execution: a year of measurements in each workbook; the departments' Parent KPI ID dropdowns "
-                  "offer the company KPIs of {company} (kpixl template --company)",
-        "validation": "Validation against the company KPIs: {summary}",
-        "late": "  ({dept} submitted late: no measurements after {late}; the warnings are listed by "
-                "kpixl validate --company {company} {dir} --as-of {as_of})",
-        "evaluation": "Evaluation: company workbook {path}",
-        "csv": "  CSV tables in {dir} ({files})",
-        "redesign": "Re-design: next period's management workbook {path}",
-        "company": "Company KPIs as of {as_of}:",
-        "done": "Done in {seconds} s",
-    },
-    "da": {
-        "title": "Demo af KPI-cyklussen for {name} (regnskabsår {year}, opgjort {as_of}, dansk, {mode}) i {dir}",
-        "native": "almindelige Excel-formler", "xlwings": "xlwings-formler",
-        "split": "Design: virksomhedens plan {plan}, delt op i {dir} (kpixl split):",
-        "design": "Udførelse: et års målinger i hver projektmappe; afdelingernes rullelister i Overordnet KPI-ID "
-                  "tilbyder virksomhedens KPI'er fra {company} (kpixl template --company)",
-        "validation": "Validering mod virksomhedens KPI'er: {files}, {kpis}, {measurements}: {errors}, {warnings}",
-        "late": "  ({dept} afleverede for sent: ingen målinger efter {late}; advarslerne vises af "
-                "kpixl validate --company {company} {dir} --as-of {as_of})",
-        "evaluation": "Evaluering: virksomhedens projektmappe {path}",
-        "csv": "  CSV-tabeller i {dir} ({files})",
-        "redesign": "Re-design: ledelsens projektmappe for næste periode {path}",
-        "decisions": "  {kpis}: {kept} beholdt, {adjusted} justeret, {retired} udfaset, {undecided} uden "
-                     "beslutning (beholdt)",
-        "period": "  Ny periode: {start} til {deadline}",
-        "periods": "  Nye perioder: {count} forskellige perioder (se arket KPI'er)",
-        "warning": "  Advarsel: {text}",
-        "company": "Virksomhedens KPI'er pr. {as_of}:",
-        "done": "Færdig på {seconds} s",
-    },
-}
-
-# Counted nouns: (singular, plural) per language.
-_NOUNS = {
-    "file": {"en": ("file", "files"), "da": ("fil", "filer")},
-    "kpi": {"da": ("KPI", "KPI'er")},
-    "measurement": {"da": ("måling", "målinger")},
-    "error": {"da": ("fejl", "fejl")},
-    "warning": {"da": ("advarsel", "advarsler")},
-}
+# Every word the demo prints is in kpixl/texts/demo.py (its lines) and kpixl/texts/rollover.py.
 
 
-def _count(n: int, noun: str, lang: str) -> str:
+def _count(key: str, n: int, language: Language) -> str:
     """Return "1 file" / "3.000 målinger": the count with the language's separators and noun form."""
-    singular, plural = _NOUNS[noun][lang]
-    return f"{i18n.format_number(n, lang)} {singular if n == 1 else plural}"
+    return texts.count("demo", key, n, language)
 
 
 @dataclass
@@ -103,8 +51,8 @@ class DemoResult:
     """Describe a finished demo: every file it wrote and the company's KPI status."""
 
     directory: Path
-    language: str
-    formulas: str
+    language: Language
+    formulas: FormulaMode
     workbooks: dict[str, Path]  # department key -> workbook
     company: Path
     csv_dir: Path
@@ -127,13 +75,13 @@ class DemoResult:
 
     def summary_lines(self) -> list[str]:
         """Return the lines the CLI prints, in the demo's language: the files of each phase and the company KPIs."""
-        lang = "da" if self.language == "da" else "en"
-        text = _LINES[lang]
+        lang = Language.parse(self.language)
+        text = texts.of("demo", lang)
         as_of = sample_data.AS_OF.isoformat()
         report = self.report
         lines = [
             text["title"].format(name=sample_data.COMPANY[lang], year=sample_data.FISCAL_START.year, as_of=as_of,
-                                 mode=text[self.formulas], dir=self.directory),
+                                 mode=text[f"mode.{FormulaMode.parse(self.formulas)}"], dir=self.directory),
         ]
         if self.plan is not None:
             lines.append(text["split"].format(plan=self.plan, dir=self.directory / DESIGN_DIR))
@@ -142,19 +90,17 @@ class DemoResult:
         lines.append(text["design"].format(company=management.name))
         width = max(len(key) for key in self.workbooks)
         lines.extend(f"  {key.ljust(width)}  {path}" for key, path in self.workbooks.items())
-        if lang == "en":
-            lines.append(text["validation"].format(summary=report.summary()))
-        else:
-            lines.append(text["validation"].format(
-                files=_count(len(report.files), "file", lang), kpis=_count(report.kpi_count, "kpi", lang),
-                measurements=_count(report.measurement_count, "measurement", lang),
-                errors=_count(len(report.errors), "error", lang),
-                warnings=_count(len(report.warnings), "warning", lang)))
+        lines.append(text["validation"].format(
+            files=_count("validation.files", len(report.files), lang),
+            kpis=_count("validation.kpis", report.kpi_count, lang),
+            measurements=_count("validation.measurements", report.measurement_count, lang),
+            errors=_count("validation.errors", len(report.errors), lang),
+            warnings=_count("validation.warnings", len(report.warnings), lang)))
         lines.append(text["late"].format(dept=sample_data.CUSTOMER_SERVICE.name.get(lang),
                                          late=sample_data.LATE_CUTOFF.isoformat(),
                                          dir=self.directory / DEPARTMENTS_DIR, as_of=as_of, company=management))
         lines.append(text["evaluation"].format(path=self.company))
-        lines.append(text["csv"].format(dir=self.csv_dir, files=_count(len(self.csv_files), "file", lang)))
+        lines.append(text["csv"].format(dir=self.csv_dir, files=_count("csv.files", len(self.csv_files), lang)))
         lines.append(text["redesign"].format(path=self.next_period))
         lines.extend(self.rollover_lines)
         lines.append(text["company"].format(as_of=as_of))
@@ -167,32 +113,13 @@ class DemoResult:
         return kpi_table(self.company_kpis, self.language, self.since)
 
 
-def _rollover_lines(rolled: RolloverResult, lang: str) -> list[str]:
-    """Return the rollover's counts, new period and warnings as the demo prints them, in ``lang``.
+def _rollover_lines(rolled: RolloverResult, language: Language) -> list[str]:
+    """Return the rollover's counts, new period and warnings as the demo prints them, in ``language``.
 
-    The warnings are rollover's own messages, printed as rollover words them.
+    They are rollover's own summary lines without the headline (the demo names the file
+    itself); the warnings are findings, already said in Danish for a Danish workbook.
     """
-    if lang != "da":
-        return [f"  {line}" for line in rolled.summary_lines()[1:]]  # rollover's own English lines
-    text = _LINES[lang]
-    lines = [text["decisions"].format(
-        kpis=_count(len(rolled.kept) + len(rolled.adjusted) + len(rolled.retired) + len(rolled.undecided), "kpi",
-                    lang),
-        kept=len(rolled.kept), adjusted=len(rolled.adjusted), retired=len(rolled.retired),
-        undecided=len(rolled.undecided))]
-    periods = sorted({(k.start, k.deadline) for k in rolled.kpis}, key=lambda p: (str(p[0]), str(p[1])))
-    if len(periods) == 1:
-        start, deadline = periods[0]
-        lines.append(text["period"].format(start=_day(start), deadline=_day(deadline)))
-    elif periods:
-        lines.append(text["periods"].format(count=len(periods)))
-    # Rollover's warnings are findings, already said in Danish for a Danish workbook.
-    lines.extend(text["warning"].format(text=f"{w.place}: {w.code}: {w.message}") for w in rolled.warnings)
-    return lines
-
-
-def _day(value) -> str:
-    return value.isoformat() if value is not None else "-"
+    return [f"  {line}" for line in rolled.summary_lines(language)[1:]]
 
 
 def demo_paths(directory: Path | str) -> dict[str, Path]:
@@ -221,10 +148,12 @@ def _refuse_existing(folder: Path, paths: dict[str, Path], force: bool) -> None:
                           f"overwrite them")
 
 
-def run_demo(directory: Path | str, *, language: str = "en", formulas: str = "native",
+def run_demo(directory: Path | str, *, language: object = Language.EN, formulas: object = FormulaMode.NATIVE,
              force: bool = False) -> DemoResult:
     """Run the whole KPI cycle on the sample company into ``directory`` and return what it wrote.
 
+    ``language`` and ``formulas`` are parsed here (:class:`~kpixl.vocab.Language`,
+    :class:`~kpixl.vocab.FormulaMode`; an unknown one raises DefinitionError).
     Refuses to overwrite the files of an earlier demo unless ``force``.
     """
     from kpixl.company import read_company
@@ -235,9 +164,8 @@ def run_demo(directory: Path | str, *, language: str = "en", formulas: str = "na
     from kpixl.validate import validate
 
     started = time.perf_counter()
-    language = core.parse_language(language)
-    if formulas not in FORMULA_MODES:
-        raise DefinitionError(f"unknown formula mode {formulas!r}; use xlwings or native")
+    language = Language.parse(language)
+    formulas = FormulaMode.parse(formulas)
     folder = Path(directory)
     paths = demo_paths(folder)
     _refuse_existing(folder, paths, force)

@@ -14,6 +14,7 @@ from datetime import date
 
 from kpixl import core
 from kpixl.model import KpiRecord
+from kpixl.vocab import Language
 
 
 @dataclass(frozen=True)
@@ -198,25 +199,28 @@ def default_period(start: date | None = None, deadline: date | None = None,
     return start, deadline
 
 
-def example_kpis(language: str = "en", owner: str | None = None, department: str | None = None,
+def example_kpis(language: object = Language.EN, owner: str | None = None, department: str | None = None,
                  start: date | None = None, deadline: date | None = None, id_prefix: str = "") -> list[KpiRecord]:
     """Return the example KPIs as records (canonical vocabulary) in ``language``.
 
     ``owner`` replaces every example's role owner; ``id_prefix`` is put before every
-    KPI ID and parent ID (the demo keeps IDs unique across departments with it).
+    KPI ID and parent ID (the demo keeps IDs unique across departments with it). An
+    unknown ``language`` raises DefinitionError (:meth:`Language.parse`).
     """
+    language = Language.parse(language)
     start, deadline = default_period(start, deadline)
     records = []
     for ex in _EXAMPLES:
-        name, source, specific, measurable, attainable, relevant = ex.da if language == "da" else ex.en
+        # An example's fields are named by Language's values: en/da, owner_en/owner_da.
+        name, source, specific, measurable, attainable, relevant = getattr(ex, language.value)
         records.append(KpiRecord(
             kpi_id=id_prefix + ex.code,
             name=name,
             level=ex.level,
             parent_id=(id_prefix + ex.parent) if ex.parent else None,
             department=department,
-            owner=owner or (ex.owner_da if language == "da" else ex.owner_en),
-            unit=ex.unit if not (language == "da" and ex.unit in _UNITS_DA) else _UNITS_DA[ex.unit],
+            owner=owner or getattr(ex, f"owner_{language.value}"),
+            unit=_UNITS[language].get(ex.unit, ex.unit),
             direction=ex.direction,
             aggregation=ex.aggregation,
             frequency=ex.frequency,
@@ -239,3 +243,5 @@ def example_kpis(language: str = "en", owner: str | None = None, department: str
 
 _UNITS_DA = {"DKK": "kr.", "count": "antal", "visitors": "besøgende", "downloads": "downloads",
              "page views": "sidevisninger", "score 1-5": "score 1-5"}
+# An example's unit in each language: English is the example's own.
+_UNITS: dict[Language, dict[str, str]] = {Language.EN: {}, Language.DA: _UNITS_DA}

@@ -11,24 +11,20 @@ from __future__ import annotations
 
 import math
 
+from kpixl.vocab import Language
+
 # language -> (decimal mark, thousands separator)
-SEPARATORS = {"en": (".", ","), "da": (",", ".")}
+SEPARATORS = {Language.EN: (".", ","), Language.DA: (",", ".")}
 
 
-def _separators(language: str) -> tuple[str, str]:
-    try:
-        return SEPARATORS[language]
-    except KeyError:
-        raise ValueError(f"unknown language {language!r}; use one of {', '.join(SEPARATORS)}") from None
-
-
-def format_number(value: float, language: str = "en", decimals: int = 0) -> str:
+def format_number(value: float, language: object = Language.EN, decimals: int = 0) -> str:
     """Return ``value`` rounded to ``decimals`` places with the language's separators.
 
     ``format_number(1234.5, "da", 1)`` is ``"1.234,5"``. A value that is not finite
     (NaN, infinity) is returned as Python writes it, since no separator applies.
+    An unknown language raises :class:`~kpixl.errors.DefinitionError` (:meth:`Language.parse`).
     """
-    decimal, thousands = _separators(language)
+    decimal, thousands = SEPARATORS[Language.parse(language)]
     if not math.isfinite(value):
         return str(value)
     text = f"{value:,.{decimals}f}"
@@ -37,7 +33,7 @@ def format_number(value: float, language: str = "en", decimals: int = 0) -> str:
     return text.translate(str.maketrans(",.", thousands + decimal))
 
 
-def format_percent(fraction: float, language: str = "en", decimals: int = 1) -> str:
+def format_percent(fraction: float, language: object = Language.EN, decimals: int = 1) -> str:
     """Return the fraction as a percentage: ``format_percent(1.14, "da")`` is ``"114,0%"``."""
     return format_number(fraction * 100, language, decimals) + "%"
 

@@ -44,12 +44,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from kpixl import core, schema
+from kpixl import core, i18n, schema, texts
 from kpixl.errors import DefinitionError, OutputError, ValidationFailed
 from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, EvaluationRecord, Finding, KpiRecord, Place,
                          refuse_invalid)
 from kpixl.output import atomic_output, check_output
-from kpixl.vocab import kpi_key
+from kpixl.vocab import FormulaMode, Language, kpi_key
 
 # How many of the input's errors the refusal lists before "and N more".
 ERRORS_SHOWN = 10
@@ -73,23 +73,6 @@ E_NEW_TARGET_MISFIT = "KPX733"
 E_DATES = "KPX734"
 E_PERIOD_LENGTH = "KPX735"
 E_RETIRED_PARENT = "KPX736"
-
-# The note a department KPI gets in its next Evaluation when its company parent changed.
-_PARENT_NOTES = {
-    "retire": {
-        "en": "Parent KPI {parent} ({name}) was retired in the company's rollover ({file}); give this KPI "
-              "another Parent KPI ID, or retire it.",
-        "da": "Den overordnede KPI {parent} ({name}) blev udfaset ved virksomhedens rollover ({file}); giv denne "
-              "KPI et andet overordnet KPI-ID, eller udfas den.",
-    },
-    "adjust": {
-        "en": "Parent KPI {parent} ({name}) has a new target, {old} -> {new} (company rollover, {file}); check "
-              "that this KPI's target still supports it.",
-        "da": "Den overordnede KPI {parent} ({name}) har fået nyt mål, {old} -> {new} (virksomhedens rollover, "
-              "{file}); tjek at denne KPI's mål stadig understøtter det.",
-    },
-}
-
 
 class RolloverRefused(DefinitionError):
     """Report the Evaluation decisions that stop a rollover; ``findings`` holds them as data."""
@@ -127,22 +110,43 @@ class RolloverResult:
     notes: dict[str, str] = field(default_factory=dict)  # KPI ID -> Evaluation note of the new workbook
     changes: list[ParentChange] = field(default_factory=list)  # retired / re-targeted KPIs, for children elsewhere
 
-    def summary_lines(self) -> list[str]:
-        """Return the lines the CLI prints: counts, the period, the output and the warnings."""
+    def summary_lines(self, language: object = Language.EN) -> list[str]:
+        """Return the lines the CLI prints, in ``language``: counts, the period, the output and the warnings."""
+        language = Language.parse(language)
+        words = texts.of("rollover", language)
         total = len(self.kept) + len(self.adjusted) + len(self.retired) + len(self.undecided)
         lines = [
-            f"Rolled over {self.source} into {self.output}",
-            f"{total} KPI(s): {len(self.kept)} kept, {len(self.adjusted)} adjusted, {len(self.retired)} retired, "
-            f"{len(self.undecided)} without a decision (kept)",
+            words["headline"].format(source=self.source, output=self.output),
+            words["decisions"].format(kpis=texts.count("rollover", "kpis", total, language),
+                                      kept=_count(len(self.kept), language),
+                                      adjusted=_count(len(self.adjusted), language),
+                                      retired=_count(len(self.retired), language),
+                                      undecided=_count(len(self.undecided), language)),
         ]
         periods = sorted({(k.start, k.deadline) for k in self.kpis}, key=lambda p: (str(p[0]), str(p[1])))
         if len(periods) == 1:
             start, deadline = periods[0]
-            lines.append(f"New period: {_day(start)} to {_day(deadline)}")
+            lines.append(words["period"].format(start=_day(start), deadline=_day(deadline)))
         elif periods:
-            lines.append(f"New periods: {len(periods)} different periods (see the KPIs sheet)")
-        lines.extend(str(w) for w in self.warnings)
+            lines.append(words["periods"].format(count=_count(len(periods), language)))
+        lines.extend(words["warning"].format(place=w.place, code=w.code, message=w.message) for w in self.warnings)
         return lines
+
+
+def _count(n: int, language: Language) -> str:
+    return i18n.format_number(n, language)
+
+
+def workbook_formulas(workbook: DepartmentWorkbook) -> FormulaMode:
+    """Return the formula mode a workbook stores; native when it stores none or one kpixl does not know.
+
+    A read workbook is not an argument: an edited defined name must not stop a rollover
+    or a split, so the next workbook gets the default mode instead.
+    """
+    try:
+        return FormulaMode.parse(workbook.formulas)
+    except DefinitionError:
+        return FormulaMode.NATIVE
 
 
 @dataclass
@@ -213,8 +217,8 @@ def _write(prepared: _Prepared, temp: Path) -> None:
     from kpixl.template import write_template
 
     workbook, result = prepared.workbook, prepared.result
-    language = workbook.language if workbook.language in schema.LANGUAGES else "en"
-    formulas = workbook.formulas if workbook.formulas in ("xlwings", "native") else "native"
+    language = Language.parse(workbook.language)  # the reader's: en or da already
+    formulas = workbook_formulas(workbook)
     periods = {(k.start, k.deadline) for k in result.kpis}
     common_start, common_deadline = periods.pop() if len(periods) == 1 else (None, None)
     evaluations = [EvaluationRecord(kpi_id=k.kpi_id, notes=result.notes[k.kpi_id]) for k in result.kpis
@@ -240,15 +244,17 @@ class CascadeResult:
         """Return every warning of the run, management's first."""
         return [w for r in [self.management, *self.departments] for w in r.warnings] + self.skipped
 
-    def summary_lines(self) -> list[str]:
-        """Return the management workbook's summary, then one block per department workbook."""
-        lines = self.management.summary_lines()
+    def summary_lines(self, language: object = Language.EN) -> list[str]:
+        """Return the management workbook's summary, then one block per department workbook, in ``language``."""
+        language = Language.parse(language)
+        lines = self.management.summary_lines(language)
         for result in self.departments:
-            lines.extend(result.summary_lines())
+            lines.extend(result.summary_lines(language))
         lines.extend(str(f) for f in self.skipped)
         flagged = sum(len(r.notes) for r in self.departments)
-        lines.append(f"Rolled over {1 + len(self.departments)} workbook(s); {flagged} department KPI(s) flagged "
-                     f"in their Evaluation notes because their company KPI was retired or re-targeted")
+        lines.append(texts.text("rollover", "cascade", language,
+                                workbooks=texts.count("rollover", "workbooks", 1 + len(self.departments), language),
+                                flagged=texts.count("rollover", "flagged", flagged, language)))
         return lines
 
 
@@ -351,7 +357,7 @@ class _Planner:
         self.parents = parents
         self.result = RolloverResult(source=source, output=output)
         self.problems: list[Finding] = []
-        self.language = workbook.language if workbook.language in schema.LANGUAGES else "en"
+        self.language = Language.parse(workbook.language)  # the reader's: en or da already
         self.words = schema.DECISION_WORDS[self.language]
         # Validation has already refused unknown and duplicate Evaluation rows (KPX501, KPX504)
         # and Adjust target without a new target (KPX502); IDs match case-insensitively there too.
@@ -533,15 +539,15 @@ class _Planner:
             change = self.parents.get(key) or own.get(key)
             if change is None:
                 continue
-            note = _PARENT_NOTES[change.decision][language].format(
-                parent=change.kpi_id, name=change.name or "", file=Path(change.source).name,
-                old=_num(change.old_target), new=_num(change.new_target))
-            result.notes[record.kpi_id] = note
+            values = dict(parent=change.kpi_id, name=change.name or "", file=Path(change.source).name,
+                          old=_num(change.old_target), new=_num(change.new_target))
+            result.notes[record.kpi_id] = texts.text("rollover", f"parent.{change.decision}", language, **values)
             code = W_PARENT_RETIRED if change.decision == "retire" else W_PARENT_RETARGETED
-            self.warn(code, f"KPI {record.kpi_id}: " + _PARENT_NOTES[change.decision]["en"].format(
-                parent=change.kpi_id, name=change.name or "", file=Path(change.source).name,
-                old=_num(change.old_target), new=_num(change.new_target)) + " The note is in its next Evaluation.",
-                self.place(_original(self.wb, record)), record.kpi_id)
+            # The finding is English here; kpixl.danish words it for a Danish workbook.
+            self.warn(code, f"KPI {record.kpi_id}: " + texts.text("rollover", f"parent.{change.decision}",
+                                                                  Language.EN, **values)
+                      + " The note is in its next Evaluation.", self.place(_original(self.wb, record)),
+                      record.kpi_id)
         for kpi in self.wb.kpis:
             if kpi.kpi_id in result.retired and kpi.level == "high":
                 # Children usually live in other departments' workbooks, which this run cannot see

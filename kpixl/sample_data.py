@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from kpixl.model import EvaluationRecord, KpiRecord, MeasurementRecord
+from kpixl.vocab import Language
 
 FISCAL_START = date(2025, 1, 1)
 FISCAL_END = date(2025, 12, 31)
@@ -46,9 +47,9 @@ class Text:
     en: str
     da: str
 
-    def get(self, language: str) -> str:
-        """Return the text in ``language``."""
-        return self.da if language == "da" else self.en
+    def get(self, language: object) -> str:
+        """Return the text in ``language`` (an unknown one raises DefinitionError, as Language.parse does)."""
+        return getattr(self, Language.parse(language).value)  # the fields are named by Language's values
 
 
 @dataclass(frozen=True)
@@ -420,7 +421,7 @@ def generate_values(kpi: SampleKpi, seed: int = 2025) -> list[tuple[date, float]
 
 # ---------------------------------------------------------------- records
 
-def kpi_record(kpi: SampleKpi, department: SampleDepartment, language: str = "en") -> KpiRecord:
+def kpi_record(kpi: SampleKpi, department: SampleDepartment, language: object = Language.EN) -> KpiRecord:
     """Return the KPI's definition as a record in ``language`` (canonical vocabulary)."""
     return KpiRecord(
         kpi_id=kpi.kpi_id,
@@ -454,7 +455,7 @@ _NOTES = {
 }
 
 
-def measurement_records(kpi: SampleKpi, department: SampleDepartment, language: str = "en",
+def measurement_records(kpi: SampleKpi, department: SampleDepartment, language: object = Language.EN,
                         seed: int = 2025) -> list[MeasurementRecord]:
     """Return the KPI's measurements; the late department's stop at its last submission."""
     records = []
@@ -471,7 +472,8 @@ def measurement_records(kpi: SampleKpi, department: SampleDepartment, language: 
     return records
 
 
-def department_data(department: SampleDepartment, language: str = "en", seed: int = 2025) -> DepartmentData:
+def department_data(department: SampleDepartment, language: object = Language.EN,
+                    seed: int = 2025) -> DepartmentData:
     """Return one department's KPI and measurement records in ``language``."""
     return DepartmentData(
         key=department.key,
@@ -482,12 +484,14 @@ def department_data(department: SampleDepartment, language: str = "en", seed: in
     )
 
 
-def company(language: str = "en", seed: int = 2025) -> list[DepartmentData]:
+def company(language: object = Language.EN, seed: int = 2025) -> list[DepartmentData]:
     """Return the whole sample company: management first, then the departments."""
+    language = Language.parse(language)
     return [department_data(d, language, seed) for d in DEPARTMENTS]
 
 
-def evaluation_records(final_actuals: dict[str, float | None], language: str = "en") -> list[EvaluationRecord]:
+def evaluation_records(final_actuals: dict[str, float | None],
+                       language: object = Language.EN) -> list[EvaluationRecord]:
     """Return the management's example decisions, new targets derived from the final actuals.
 
     A new target is the final actual times the example's factor, rounded to the

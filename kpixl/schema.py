@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kpixl import core
+from kpixl.vocab import Language
 
 SCHEMA_VERSION = "1"
-LANGUAGES = ("en", "da")
+LANGUAGES = tuple(Language)  # en, da: the one list is kpixl.vocab.Language
 
 # Defined names stored in every department workbook so readers know what they read.
 NAME_SCHEMA_VERSION = "kpixl_schema_version"

@@ -26,10 +26,12 @@ from datetime import date
 from pathlib import Path
 from typing import Sequence
 
-from kpixl import formulas as fx, schema
+from kpixl import schema, texts
 from kpixl.errors import OutputError, ValidationFailed
 from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, Place, Report
 from kpixl.output import atomic_output, check_output
+from kpixl.rollover import workbook_formulas
+from kpixl.vocab import Language
 
 E_NO_DEPARTMENT = "KPX801"
 W_DEPARTMENT_SPELLING = "KPX802"
@@ -39,8 +41,6 @@ W_EXTRA_COLUMNS_NOT_COPIED = "KPX805"
 E_NO_KPIS = "KPX806"
 W_NO_HIGH_LEVEL = "KPX807"
 
-# The management workbook's department when the plan does not store one.
-MANAGEMENT = {"en": "Management", "da": "Ledelse"}
 # How many of the plan's errors the refusal lists before "and N more".
 ERRORS_SHOWN = 10
 
@@ -128,10 +128,7 @@ class SplitPart:
         return list(seen.values())
 
 
-_TABLE_HEADERS = {
-    "en": ("File", "Department", "KPIs", "High-level", "Low-level", "Owners"),
-    "da": ("Fil", "Afdeling", "KPI'er", "Højt niveau", "Lavt niveau", "Ejere"),
-}
+_TABLE_COLUMNS = ("file", "department", "kpis", "high", "low", "owners")
 
 
 @dataclass
@@ -145,11 +142,12 @@ class SplitResult:
     parts: list[SplitPart] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
-    def table_lines(self, language: str = "en") -> list[str]:
+    def table_lines(self, language: object = Language.EN) -> list[str]:
         """Return what was written as an aligned text table (file, department, KPIs, owners) in ``language``."""
-        header = _TABLE_HEADERS["da" if language == "da" else "en"]
-        management = " (ledelse)" if language == "da" else " (management)"
-        rows = [(p.path.name if p.path else "", p.department + (management if p.management else ""),
+        words = texts.of("split", language)
+        header = tuple(words[f"table.{column}"] for column in _TABLE_COLUMNS)
+        rows = [(p.path.name if p.path else "",
+                 words["table.management"].format(department=p.department) if p.management else p.department,
                  str(len(p.kpis)), str(p.high_count), str(len(p.kpis) - p.high_count), str(len(p.owners)))
                 for p in self.parts]
         widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
@@ -161,12 +159,15 @@ class SplitResult:
 
         return [line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)]
 
-    def summary_lines(self) -> list[str]:
-        """Return the lines the CLI prints: the headline, the table and the findings."""
+    def summary_lines(self, language: object = Language.EN) -> list[str]:
+        """Return the lines the CLI prints, in ``language``: the headline, the table and the findings."""
+        language = Language.parse(language)
         total = sum(len(p.kpis) for p in self.parts)
-        lines = [f"Split {self.plan} into {len(self.parts)} workbook(s) in {self.out_dir} "
-                 f"({total} KPI(s), language {self.language}, formulas {self.formulas}):"]
-        lines.extend(self.table_lines())
+        lines = [texts.text("split", "headline", language, plan=self.plan, dir=self.out_dir,
+                            workbooks=texts.count("split", "workbooks", len(self.parts), language),
+                            kpis=texts.count("split", "kpis", total, language), language=self.language,
+                            formulas=self.formulas)]
+        lines.extend(self.table_lines(language))
         lines.extend(str(f) for f in self.findings)
         return lines
 
@@ -182,7 +183,7 @@ def management_name(workbook: DepartmentWorkbook) -> str:
     named = {(k.department or "").strip() for k in workbook.kpis if k.level == "high"}
     if len(named) == 1 and "" not in named:
         return named.pop()
-    return MANAGEMENT.get(workbook.language, MANAGEMENT["en"])
+    return texts.text("split", "management", workbook.language)
 
 
 def plan_parts(workbook: DepartmentWorkbook) -> tuple[list[SplitPart], list[Finding]]:
@@ -276,8 +277,8 @@ def split(plan_path: Path | str, out_dir: Path | str, *, force: bool = False,
     parts, findings = plan_parts(workbook)
     _refuse_errors(plan, findings, "cannot split the plan because of", workbook)
 
-    language = workbook.language if workbook.language in schema.LANGUAGES else "en"
-    formulas = workbook.formulas if workbook.formulas in fx.MODES else "native"
+    language = Language.parse(workbook.language)  # the reader's: en or da already
+    formulas = workbook_formulas(workbook)
     for part, stem in zip(parts, unique_stems([p.department for p in parts])):
         part.path = folder / f"{stem}.xlsx"
     if folder.exists():

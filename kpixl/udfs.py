@@ -32,7 +32,7 @@ import xlwings as xw
 
 from kpixl import core
 from kpixl.errors import DefinitionError, KpixlError
-from kpixl.vocab import kpi_key
+from kpixl.vocab import Language, kpi_key
 
 ERROR_PREFIX = "#VALUE!"
 CATEGORY = "kpixl"
@@ -263,7 +263,7 @@ def _aggregation(text: Any) -> str:
     return _vocab("aggregation", text, core.LAST)
 
 
-def _language(text: Any) -> str:
+def _language(text: Any) -> Language:
     return core.parse_language(_unwrap(text))
 
 
@@ -396,6 +396,7 @@ def _codes(flat: list, parse: Callable[[Any], str], choices: Sequence[str]) -> n
 
 
 _DIRECTIONS = (core.INCREASE, core.DECREASE, core.MAINTAIN)
+_LANGUAGES = tuple(Language)
 _AGGREGATIONS = (core.SUM, core.AVERAGE, core.LAST, core.MIN, core.MAX)
 
 
@@ -668,7 +669,7 @@ def KPI_STATUS(actual, target, baseline=None, direction=None, elapsed=None, aggr
         M, bad_m = _floats(flats[8], "amber")
         G = np.where(np.isnan(G), core.DEFAULT_GREEN, G)
         M = np.where(np.isnan(M), core.DEFAULT_AMBER, M)
-        lang = _codes(flats[9], _language, ("en", "da"))
+        lang = _codes(flats[9], _language, _LANGUAGES)
         # Near a threshold the core's round(attainment, 9) decides, so the vector never does.
         with np.errstate(invalid="ignore"):
             edge = (np.abs(att - G) < 1e-8) | (np.abs(att - M) < 1e-8)
@@ -678,9 +679,9 @@ def KPI_STATUS(actual, target, baseline=None, direction=None, elapsed=None, aggr
         code[np.isnan(att)] = 4
         code[not_started] = 3
         statuses = (core.ON_TRACK, core.AT_RISK, core.OFF_TRACK, core.NOT_STARTED, core.NO_DATA)
-        words = [[core.word("status", s, language) for s in statuses] for language in ("en", "da")]
-        table = np.array(words[0] + words[1], dtype=object)
-        out = table[code + 5 * np.maximum(lang, 0)]
+        words = [[core.word("status", s, language) for s in statuses] for language in _LANGUAGES]
+        table = np.array([w for language_words in words for w in language_words], dtype=object)
+        out = table[code + len(statuses) * np.maximum(lang, 0)]
         fixes = dict.fromkeys(np.flatnonzero(blank_row).tolist())
         for i in np.flatnonzero(slow).tolist():
             fixes[i] = _map(_status_one, None, [[col[i]] for col in flats])

@@ -36,10 +36,19 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
-from enum import StrEnum
+from enum import Enum
 
 from kpixl.errors import DefinitionError
 
+try:
+    from enum import StrEnum
+except ImportError:  # Python 3.10 (pyproject allows it): the same behaviour, spelled out
+    class StrEnum(str, Enum):  # type: ignore[no-redef]
+        """A str whose members compare, hash, print and format as their value."""
+
+        __str__ = str.__str__
+        __format__ = str.__format__  # type: ignore[assignment]
+        __hash__ = str.__hash__
 
 
 class Language(StrEnum):

@@ -348,7 +348,11 @@ def test_the_demo_needs_a_folder_and_a_known_formula_mode(tmp_path):
     assert str(refused.value) == f"{afile}: is a file; give a folder for the demo"
     with pytest.raises(DefinitionError) as caught:
         run_demo(tmp_path / "d", formulas="vba")
-    assert str(caught.value) == "unknown formula mode 'vba'; use xlwings or native"
+    # The one parse (kpixl.vocab.FormulaMode), the same words as every other entry point.
+    assert str(caught.value) == "unknown formula mode 'vba'; use native or xlwings"
+    with pytest.raises(DefinitionError) as caught:
+        run_demo(tmp_path / "d", language="fr")
+    assert str(caught.value) == "unknown language 'fr'; use en or da"
     assert not (tmp_path / "d").exists()
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from kpixl.errors import DefinitionError
 from kpixl.i18n import format_number, format_percent
+from kpixl.vocab import Language
 
 
 @pytest.mark.parametrize(("value", "decimals", "en", "da"), [
@@ -47,6 +49,10 @@ def test_non_finite_values_pass_through():
     assert format_number(float("inf"), "en", 2) == "inf"
 
 
-def test_an_unknown_language_is_an_error():
-    with pytest.raises(ValueError, match="unknown language 'de'; use one of en, da"):
+def test_an_unknown_language_is_a_definition_error_and_every_spelling_of_a_known_one_works():
+    # The one parse of kpixl.vocab.Language: the same error as every other entry point.
+    with pytest.raises(DefinitionError) as caught:
         format_number(1, "de")
+    assert str(caught.value) == "unknown language 'de'; use en or da"
+    assert format_number(1234.5, Language.DA, 1) == format_number(1234.5, " Dansk ", 1) == "1.234,5"
+    assert format_percent(0.5, "English") == "50.0%"

@@ -17,7 +17,7 @@ from kpixl import core
 from kpixl.errors import DefinitionError, OutputError, ValidationFailed
 from kpixl.model import EvaluationRecord, Finding, KpiRecord, MeasurementRecord
 from kpixl.reader import read_workbook
-from kpixl.rollover import RolloverRefused, next_deadline, rollover
+from kpixl.rollover import CascadeResult, RolloverRefused, RolloverResult, next_deadline, rollover
 from kpixl.template import write_template
 from kpixl.validate import validate
 
@@ -155,6 +155,24 @@ def test_summary_lines(rolled):
     assert lines[1] == "6 KPI(s): 3 kept, 1 adjusted, 1 retired, 1 without a decision (kept)"
     assert lines[2] == "New period: 2026-01-01 to 2026-12-31"
     assert lines[3:] == [str(w) for w in result.warnings]
+    # The same lines in Danish (kpixl/texts/rollover.py): the demo prints them for a Danish workbook.
+    danish = result.summary_lines("da")
+    assert danish[0] == f"Rullede {result.source} over til {result.output}"
+    assert danish[1] == "6 KPI'er: 3 beholdt, 1 justeret, 1 udfaset, 1 uden beslutning (beholdt)"
+    assert danish[2] == "Ny periode: 2026-01-01 til 2026-12-31"
+    assert danish[3:] == [f"Advarsel: {w.place}: {w.code}: {w.message}" for w in result.warnings]
+
+
+def test_the_cascade_summary_counts_in_either_language():
+    management = RolloverResult(source=Path("m.xlsx"), output=Path("n.xlsx"), kept=["A"])
+    department = RolloverResult(source=Path("s.xlsx"), output=Path("t.xlsx"), kept=["B"], notes={"B": "note"})
+    cascade = CascadeResult(management, [department])
+    assert cascade.summary_lines()[-1] == ("Rolled over 2 workbook(s); 1 department KPI(s) flagged in their "
+                                           "Evaluation notes because their company KPI was retired or re-targeted")
+    assert cascade.summary_lines("da")[-1] == ("Rullede 2 projektmapper over; 1 afdelings-KPI markeret i deres "
+                                               "evalueringsnoter, fordi deres virksomheds-KPI blev udfaset eller "
+                                               "fik nyt mål")
+    assert cascade.summary_lines("da")[1] == "1 KPI: 1 beholdt, 0 justeret, 0 udfaset, 0 uden beslutning (beholdt)"
 
 
 def test_warnings_are_findings_naming_the_cell(rolled, closed):

@@ -20,9 +20,10 @@ from kpixl.cli import cli
 from kpixl.errors import OutputError, ValidationFailed
 from kpixl.model import EvaluationRecord, KpiRecord, MeasurementRecord
 from kpixl.reader import read_workbook
-from kpixl.split import RESERVED_NAMES, plan_parts, safe_file_stem, split, unique_stems
+from kpixl.split import RESERVED_NAMES, SplitPart, SplitResult, plan_parts, safe_file_stem, split, unique_stems
 from kpixl.template import write_template
 from kpixl.validate import validate
+from kpixl.vocab import FormulaMode, Language
 
 START, DEADLINE = date(2026, 1, 1), date(2026, 12, 31)
 AS_OF = date(2026, 3, 1)
@@ -130,6 +131,24 @@ def test_the_cli_reports_what_it_wrote_as_a_table(tmp_path):
         "Salg.xlsx              Salg                         1           0          1       1",
         "",
     ]
+
+
+def test_the_summary_reads_in_danish_too():
+    parts = [SplitPart("Direktionen", [KpiRecord("H-01", level="high", owner="Ann")], management=True,
+                       path=Path("Direktionen.xlsx")),
+             SplitPart("Salg", [KpiRecord("S-01", level="low", owner="Bo"), KpiRecord("S-02", level="low")],
+                       path=Path("Salg.xlsx"))]
+    result = SplitResult(plan=Path("plan.xlsx"), out_dir=Path("ud"), language=Language.DA,
+                         formulas=FormulaMode.NATIVE, parts=parts)
+    assert result.summary_lines("da") == [
+        "Delte plan.xlsx op i 2 projektmapper i ud (3 KPI'er, sprog da, formler native):",
+        "Fil               Afdeling               KPI'er  Højt niveau  Lavt niveau  Ejere",
+        "----------------  ---------------------  ------  -----------  -----------  -----",
+        "Direktionen.xlsx  Direktionen (ledelse)       1            1            0      1",
+        "Salg.xlsx         Salg                        2            0            2      1",
+    ]
+    assert result.summary_lines()[0] == "Split plan.xlsx into 2 workbook(s) in ud (3 KPI(s), language da, formulas native):"
+    assert result.table_lines("en")[0].split() == ["File", "Department", "KPIs", "High-level", "Low-level", "Owners"]
 
 
 def test_the_cli_refuses_existing_files_without_force(tmp_path):

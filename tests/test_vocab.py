@@ -1,4 +1,4 @@
-"""Test kpixl.vocab: the one key of a KPI ID, in Python and as the Excel expression.
+"""Test kpixl.vocab: the language and formula mode parsed once, and the one key of a KPI ID.
 
 The Excel side is recalculated by LibreOffice in tests/test_template_recalc.py
 (``test_kpi_id_keys_agree_with_libreoffice``); here the Python key's rules.
@@ -8,11 +8,94 @@ from __future__ import annotations
 
 import sys
 
+import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpixl import vocab
-from kpixl.vocab import kpi_key, same_kpi
+from kpixl import core, vocab
+from kpixl.cli import cli
+from kpixl.errors import DefinitionError
+from kpixl.vocab import FormulaMode, Language, kpi_key, same_kpi
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("en", Language.EN), ("da", Language.DA), ("English", Language.EN), ("engelsk", Language.EN),
+    ("Danish", Language.DA), ("DANSK", Language.DA), (" da ", Language.DA), ("\tDa\n", Language.DA),
+    ("", Language.EN), ("   ", Language.EN), (None, Language.EN), (Language.DA, Language.DA),
+])
+def test_a_language_is_its_code_or_its_name_in_either_language(typed, expected):
+    assert Language.parse(typed) is expected
+    # A str enum: "da" and Language.DA are the same key and the same text.
+    assert expected == expected.value and f"{expected}" == expected.value and {"da": 1}.get(Language.DA) == 1
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("de", "unknown language 'de'; use en or da"),
+    (" Deutsch ", "unknown language ' Deutsch '; use en or da"),
+    ("dk", "unknown language 'dk'; use en or da"),
+    (1, "unknown language '1'; use en or da"),
+])
+def test_an_unknown_language_is_a_definition_error_naming_it(typed, message):
+    with pytest.raises(DefinitionError) as caught:
+        Language.parse(typed)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("native", FormulaMode.NATIVE), ("xlwings", FormulaMode.XLWINGS), (" XLWINGS ", FormulaMode.XLWINGS),
+    ("Native", FormulaMode.NATIVE), ("", FormulaMode.NATIVE), (None, FormulaMode.NATIVE),
+    (FormulaMode.XLWINGS, FormulaMode.XLWINGS),
+])
+def test_a_formula_mode_ignores_case_and_spaces_and_blank_is_native(typed, expected):
+    assert FormulaMode.parse(typed) is expected
+
+
+@pytest.mark.parametrize("typed", ["vba", "xl wings", "excel"])
+def test_an_unknown_formula_mode_is_a_definition_error_naming_it(typed):
+    with pytest.raises(DefinitionError) as caught:
+        FormulaMode.parse(typed)
+    assert str(caught.value) == f"unknown formula mode {typed!r}; use native or xlwings"
+
+
+def test_core_parse_language_is_the_same_parse_and_a_blank_cell_is_english():
+    assert core.parse_language(" Dansk ") is Language.DA
+    assert core.parse_language(float("nan")) is Language.EN  # a blank cell read by pandas
+    with pytest.raises(DefinitionError) as caught:
+        core.parse_language("sv")
+    assert str(caught.value) == "unknown language 'sv'; use en or da"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["template", "x.xlsx", "--lang", "fr"], "Invalid value for '--lang': unknown language 'fr'; use en or da"),
+    (["template", "x.xlsx", "--formulas", "vba"],
+     "Invalid value for '--formulas': unknown formula mode 'vba'; use native or xlwings"),
+    (["demo", "d", "--lang", "sv"], "Invalid value for '--lang': unknown language 'sv'; use en or da"),
+    (["demo", "d", "--formulas", "VBA"],
+     "Invalid value for '--formulas': unknown formula mode 'VBA'; use native or xlwings"),
+    (["consolidate", "a.xlsx", "-o", "c.xlsx", "--lang", "de"],
+     "Invalid value for '--lang': unknown language 'de'; use en or da"),
+])
+def test_the_cli_refuses_an_unknown_language_or_mode_with_the_parse_s_message(tmp_path, args, message):
+    args = [str(tmp_path / a) if a.endswith(".xlsx") or a == "d" else a for a in args]
+    (tmp_path / "a.xlsx").write_bytes(b"an input")
+    result = CliRunner().invoke(cli, args, prog_name="kpixl")
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines()[-1] == f"Error: {message}"
+    assert "Traceback" not in result.output
+    assert [p.name for p in tmp_path.iterdir()] == ["a.xlsx"]  # nothing written
+    assert (tmp_path / "a.xlsx").read_bytes() == b"an input"
+
+
+def test_the_cli_takes_a_language_s_name_and_any_case(tmp_path):
+    out = tmp_path / "x.xlsx"
+    result = CliRunner().invoke(cli, ["template", str(out), "--lang", "Dansk", "--formulas", "XLWINGS"],
+                                prog_name="kpixl")
+    assert result.exit_code == 0, result.output
+    from kpixl.reader import read_workbook
+
+    book = read_workbook(out)
+    assert (book.language, book.formulas) == ("da", "xlwings")
 
 
 def test_whitespace_is_every_character_python_splits_on():
@@ -58,3 +141,14 @@ def test_key_is_idempotent_and_ignores_what_the_reader_strips(a, b):
     assert kpi_key(a.lower()) == key  # (not a.upper(): Python's makes ß "SS")
     assert key == key.strip() and "  " not in key
     assert (kpi_key(a + " " + b) == kpi_key(kpi_key(a) + "\u00a0" + kpi_key(b)))
+
+
+def test_the_cli_options_list_and_complete_the_known_values():
+    from kpixl.cli import VocabChoice
+
+    languages = VocabChoice(Language, ("en", "da"))
+    assert languages.get_metavar(None) == "[en|da]"
+    assert [item.value for item in languages.shell_complete(None, None, "D")] == ["da"]
+    modes = VocabChoice(FormulaMode, ("xlwings", "native"))
+    assert [item.value for item in modes.shell_complete(None, None, "")] == ["xlwings", "native"]
+    assert modes.convert(" Native ", None, None) is FormulaMode.NATIVE

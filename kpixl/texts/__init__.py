@@ -5,7 +5,9 @@ demo, the formulas' messages, ...). Each defines ``TEXTS = {"en": {...}, "da": {
 with the same keys and the same ``{placeholders}`` in both languages;
 ``tests/test_texts.py`` checks every area, so a text cannot exist in one language only.
 Code asks for a language's texts of an area with :func:`of`; adding an area is adding a
-module here.
+module here. A counted noun is two keys, ``<key>.one`` and ``<key>.many`` (both with
+``{n}``), which :func:`count` picks from: English console lines keep the library's
+``file(s)`` style in both, Danish needs its two forms (``1 fil``, ``3 filer``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import importlib
 import pkgutil
 from typing import Mapping
 
+from kpixl import i18n
 from kpixl.vocab import Language
 
 
@@ -34,10 +37,22 @@ def of(area: str, language: object) -> Mapping[str, str]:
     return catalogue(area)[Language.parse(language).value]
 
 
-def text(area: str, key: str, language: object, **values: object) -> str:
-    """Return one text, with ``{placeholders}`` filled from ``values`` when given."""
+def text(area: str, key: str, language: object, /, **values: object) -> str:
+    """Return one text, with ``{placeholders}`` filled from ``values`` when given.
+
+    The first three are positional-only, so a text may have a ``{language}`` or ``{key}`` placeholder.
+    """
     template = of(area, language)[key]
     return template.format(**values) if values else template
 
 
-__all__ = ["areas", "catalogue", "of", "text"]
+def count(area: str, key: str, n: int, language: object, /) -> str:
+    """Return ``n`` with its noun, ``<key>.one`` or ``<key>.many``: "3 filer", "1.200 målinger".
+
+    The number is written with the language's separators (:mod:`kpixl.i18n`).
+    """
+    language = Language.parse(language)
+    return text(area, f"{key}.{'one' if n == 1 else 'many'}", language, n=i18n.format_number(n, language))
+
+
+__all__ = ["areas", "catalogue", "count", "of", "text"]
