@@ -27,8 +27,13 @@ test-builder ones. Figures printed as markdown tables:
   less), and ``compute_history`` alone. ``--history-only`` runs
   just this comparison.
 
+``--baseline DIR`` also times ``consolidate --jobs 1`` of another kpixl source tree (say main's:
+``git archive main | tar -x -C DIR``) in the same run, interleaved, in a fresh warmed-up process:
+before and after a change, measured under the same load.
+
 Usage: python scripts/bench_consolidate.py [--sizes 10,100,1000] [--compare 100] [--corpus DIR]
-[--builders] [--naive-files N] [--repeat N] [--history-only]. The corpus is cached in ``--corpus`` between runs.
+[--builders] [--naive-files N] [--repeat N] [--history-only] [--baseline DIR]. The corpus is cached in
+``--corpus`` between runs.
 """
 
 from __future__ import annotations
@@ -222,11 +227,17 @@ def run_naive(paths: list[Path], out: Path) -> float:
     return time.perf_counter() - started
 
 
-def child(folder: Path, n: int, out: Path, jobs: int) -> None:
-    """Run one consolidation (in a fresh process) and print seconds and peak RSS as JSON."""
+def child(folder: Path, n: int, out: Path, jobs: int, warm: bool = False) -> None:
+    """Run one consolidation (in a fresh process) and print seconds, CPU seconds and peak RSS as JSON.
+
+    ``warm``: first consolidate three files, as the in-process runs do (imports, page cache).
+    """
     paths = [folder / "HQ.xlsx"] + sorted(folder.glob("Dept*.xlsx"))[:n]
-    seconds = run_consolidate(paths, out, jobs)
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb()}))
+    if warm:
+        run_consolidate(paths[:3], out, 1)
+    cpu: list[float] = []
+    seconds = run_consolidate(paths, out, jobs, cpu)
+    print(json.dumps({"seconds": seconds, "cpu": cpu[0], "peak_mb": peak_mb()}))
 
 
 def peak_mb() -> float:
@@ -244,9 +255,12 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
 
 
-def measure_child(folder: Path, n: int, out: Path, jobs: int = 1) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--child", str(folder), str(n), str(out), str(jobs)],
-                          check=True, capture_output=True, text=True)
+def measure_child(folder: Path, n: int, out: Path, jobs: int = 1, source: Path | None = None) -> dict:
+    """Return what :func:`child` prints; ``source``: import kpixl from that source tree instead (a baseline)."""
+    env = dict(os.environ, PYTHONPATH=str(source)) if source is not None else None
+    warm = ["--warm"] if source is not None else []
+    done = subprocess.run([sys.executable, __file__, "--child", str(folder), str(n), str(out), str(jobs), *warm],
+                          check=True, capture_output=True, text=True, env=env)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -262,11 +276,15 @@ def main() -> None:
     parser.add_argument("--builders", action="store_true", help="lean test-builder workbooks instead of templates")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--history-only", action="store_true", help="only compare consolidate with/without history")
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="another kpixl source tree (e.g. `git archive main` unpacked): its consolidate "
+                             "--jobs 1 is timed in the same run, interleaved, in a fresh process")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--warm", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         folder, n, out, jobs = args.child
-        child(Path(folder), int(n), Path(out), int(jobs))
+        child(Path(folder), int(n), Path(out), int(jobs), args.warm)
         return
 
     template = not args.builders
@@ -283,12 +301,16 @@ def main() -> None:
                                                                      else args.compare)
     measurements = (len(paths) - 1) * 25 * 52
     runs: dict[str, list[float]] = {"one": [], "two": [], "read": [], "write": [], "raw": [], "one_cpu": [],
-                                    "two_cpu": [], "floor_cpu": []}
+                                    "two_cpu": [], "floor_cpu": [], "base": [], "base_cpu": []}
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         curve = [(n, measure_child(folder, n, out / f"m{n}.xlsx")) for n in sizes]
         run_consolidate(paths[:3], out / "warm.xlsx", 1)  # imports and page cache
         for attempt in range(args.repeat):
+            if args.baseline is not None:
+                figures = measure_child(folder, args.compare, out / "base.xlsx", 1, args.baseline)
+                runs["base"].append(figures["seconds"])
+                runs["base_cpu"].append(figures["cpu"])
             runs["one"].append(run_consolidate(paths, out / "c1.xlsx", 1, runs["one_cpu"]))
             runs["two"].append(run_consolidate(paths, out / "c2.xlsx", 2, runs["two_cpu"]))
             started_cpu = cpu_seconds()
@@ -315,7 +337,10 @@ def main() -> None:
     print("| --- | ---: | ---: | ---: | ---: |")
     print(f"| I/O floor: fastexcel read ({read:.2f} s) + XlsxWriter writing the company rows ({write:.2f} s) "
           f"| {floor:.2f} | 1.00x | {floor_cpu:.2f} | 1.00x |")
-    for label, wall, cpu in (("--jobs 1", one, one_cpu), ("--jobs 2", two, two_cpu)):
+    routes = [("--jobs 1", one, one_cpu), ("--jobs 2", two, two_cpu)]
+    if runs["base"]:
+        routes.insert(0, (f"--jobs 1 of the baseline {args.baseline.name}", min(runs["base"]), min(runs["base_cpu"])))
+    for label, wall, cpu in routes:
         print(f"| kpixl consolidate {label} | {wall:.2f} | {wall / floor:.2f}x | {cpu:.2f} | {cpu / floor_cpu:.2f}x |")
     label = "" if n_naive == args.compare else f" ({n_naive} files, scaled to {len(paths) - 1})"
     print(f"| naive pandas + openpyxl{label} | {naive_scaled:.2f} | {naive_scaled / floor:.2f}x | | |")
