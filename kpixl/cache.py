@@ -18,7 +18,7 @@ nothing caches an empty text (``""``), never 0, so an empty row shows no red dot
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Sequence
 
 from kpixl import core, formulas as fx, schema, vocab
@@ -124,6 +124,39 @@ class WorkbookValues:
         shown["calc_vs_plan"] = NA if against is None else against
         return shown
 
+    def strip(self, n: int, language: str) -> list[dict[str, Value]]:
+        """Return the status strip of the Dashboard row showing KPIs row ``n`` (0-based), month by month.
+
+        One dict per month-end of :func:`strip_month_ends` (oldest first), by
+        :data:`kpixl.formulas.STRIP_KEYS`: the count of measurements counted, the elapsed
+        fraction, actual, plan, attainment and status word as of that month-end from
+        ``core``; for an invalid definition the ``#VALUE!`` text, and blank elapsed, plan
+        and attainment.
+        """
+        row = self.kpi_row_values(n)
+        record = row.values.get("_record")
+        months = strip_month_ends(self.as_of)
+        if row.get("kpi_id") == BLANK or not isinstance(record, KpiRecord):
+            return [dict.fromkeys(fx.STRIP_KEYS, BLANK) for _ in months]
+        points: list[tuple[date, float]] = row.values.get("_points", [])  # type: ignore[assignment]
+        aggregation = record.aggregation or core.LAST
+        error = row.get("calc_error")
+        out: list[dict[str, Value]] = []
+        for month_end in months:
+            counted = [x for _, x in core.window(points, month_end, record.start)]
+            actual = _number(core.combine(counted, aggregation))
+            if error != BLANK:
+                out.append({"calc_count": len(counted), "calc_elapsed": BLANK, "calc_actual": actual,
+                            "calc_plan": BLANK, "calc_attainment": BLANK, "status": error})
+                continue
+            result = core.evaluate(record.definition(), points, month_end)
+            out.append({"calc_count": len(counted),
+                        "calc_elapsed": core.elapsed_fraction(record.start, record.deadline, month_end),
+                        "calc_actual": actual, "calc_plan": result.plan,
+                        "calc_attainment": _number(result.attainment),
+                        "status": core.word("status", result.status, language)})
+        return out
+
     def evaluation(self, kpi_id: object, language: str) -> dict[str, Value]:
         """Return the computed Evaluation cells of the row for ``kpi_id``, by column key."""
         key = _match_key(kpi_id)
@@ -140,6 +173,21 @@ class WorkbookValues:
                                       record.direction or core.INCREASE, record.tolerance)
             met = yes if reached else no
         return {"calc_kpi_row": n, "final_actual": final, "attainment": row.get("attainment"), "met_target": met}
+
+
+def strip_month_ends(as_of: date, count: int = fx.STRIP_MONTHS) -> list[date]:
+    """Return the last ``count`` month-ends on or before ``as_of``, oldest first.
+
+    As :func:`kpixl.formulas.strip_month_end` computes them: ``as_of`` itself when it is a
+    month-end.
+    """
+    newest = as_of + timedelta(days=1)
+    year, month = newest.year, newest.month
+    ends = []
+    for _ in range(count):
+        ends.append(date(year, month, 1) - timedelta(days=1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return ends[::-1]
 
 
 def compute(kpis: Sequence[KpiRecord], measurements: Sequence[MeasurementRecord], as_of: date,
@@ -163,10 +211,13 @@ def compute(kpis: Sequence[KpiRecord], measurements: Sequence[MeasurementRecord]
     values = [_kpi_values(k, [(measurements[i].period_end, measurements[i].value)
                               for i in by_row.get(rows.get(_match_key(k.kpi_id), n), [])], as_of, lang)
               for n, k in enumerate(kpis, start=1)]
-    for k, row in zip(kpis, values):
+    for n, (k, row) in enumerate(zip(kpis, values), start=1):
         # The KPI's own row is the first row with its key, as MATCH finds it.
         row.values.update({"calc_key": vocab.kpi_key(k.kpi_id), "calc_kpi_row": rows.get(_match_key(k.kpi_id),
                                                                                            BLANK)})
+        # The measurements the row's formulas count (its own row's), for the status strip.
+        row.values["_points"] = [(measurements[i].period_end, measurements[i].value)
+                                 for i in by_row.get(rows.get(_match_key(k.kpi_id), n), [])]
     return WorkbookValues(as_of=as_of, kpis=values, measurements=helpers, measurements_used=max(1, used),
                           kpi_rows=rows)
 

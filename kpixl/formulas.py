@@ -58,10 +58,10 @@ MIN_EXCEL_VERSION = 2010
 # earlier). tests/test_formulas.py reads every formula of every template kind and checks
 # each function is listed here and none is newer than MIN_EXCEL_VERSION.
 FUNCTION_SINCE = {
-    **dict.fromkeys(("ABS", "AND", "AVERAGEIFS", "CHAR", "COUNTIF", "COUNTIFS", "IF", "IFERROR", "INDEX", "INT",
-                     "ISBLANK", "ISERROR", "ISNUMBER", "ISTEXT", "LEFT", "LEN", "MATCH", "MAX", "MIN", "N", "NA",
-                     "NOT", "OR", "ROUND", "ROW", "SUBSTITUTE", "SUM", "SUMIF", "SUMIFS", "SUMPRODUCT", "TODAY",
-                     "TRIM", "UPPER"), 2007),
+    **dict.fromkeys(("ABS", "AND", "AVERAGEIFS", "CHAR", "COUNTIF", "COUNTIFS", "DATE", "IF", "IFERROR", "INDEX",
+                     "INT", "ISBLANK", "ISERROR", "ISNUMBER", "ISTEXT", "LEFT", "LEN", "MATCH", "MAX", "MIN", "MONTH",
+                     "N", "NA", "NOT", "OR", "ROUND", "ROW", "SUBSTITUTE", "SUM", "SUMIF", "SUMIFS", "SUMPRODUCT",
+                     "TODAY", "TRIM", "UPPER", "YEAR"), 2007),
     "AGGREGATE": 2010,
     "UNICHAR": 2013, "IFNA": 2013,
     "FORECAST.LINEAR": 2016,
@@ -191,11 +191,12 @@ def _if_chain(pairs: list[tuple[str, str]], otherwise: str) -> str:
 AGGREGATE_LARGE, AGGREGATE_SMALL = 14, 15
 
 
-def aggregate_if(function: int, values: str, condition: str) -> str:
+def aggregate_if(function: int | str, values: str, condition: str) -> str:
     """Return the largest (14) or smallest (15) of ``values`` where ``condition`` (a 0/1 array) is 1.
 
     The Excel 2010 way of MAXIFS/MINIFS (Excel 2019): ``AGGREGATE(14, 6, values/condition, 1)``.
     No value meets the condition: ``#NUM!`` (callers check the count first or wrap IFERROR).
+    ``function`` may be a formula expression giving 14 or 15.
     """
     return f"AGGREGATE({function},6,{values}/({condition}),1)"
 
@@ -529,3 +530,162 @@ def dashboard_header(key: str, language: str = "en") -> str:
         if k == key:
             return da if language == "da" else en
     raise KeyError(key)
+
+
+# ------------------------------------------------------------- Dashboard status strip
+
+# The Dashboard's status strip: the KPI's status as of each of the last STRIP_MONTHS
+# month-ends on or before AsOf, oldest first. Plain Excel in both modes (a UDF cannot take
+# the per-month window without dynamic arrays). The cells sit right of the Dashboard
+# table, not in it: a table header is a constant, the month headers follow AsOf.
+STRIP_MONTHS = 6
+MONTH_NAMES = {
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "da": ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
+}
+# Per month, five hidden helpers and the visible status (STRIP_KEYS): the count of
+# measurements counted at the month-end, the elapsed fraction, actual, plan and attainment
+# there. The helpers keep each formula short and let the formulas of one
+# month be the same text on every row (row-independent references, see strip_formulas):
+# a 5,000-row Dashboard writes as fast as with one formula per column.
+STRIP_KEYS = ("calc_count", "calc_elapsed", "calc_actual", "calc_plan", "calc_attainment", "status")
+
+
+def strip_month_end(i: int) -> str:
+    """Return the serial of strip month ``i`` (0 = oldest, STRIP_MONTHS - 1 = newest) as a formula expression.
+
+    The newest is the last month-end on or before AsOf (AsOf itself when it is one):
+    day 0 of the month after ``INT(AsOf) + 1``'s month.
+    """
+    back = STRIP_MONTHS - 1 - i
+    return f"DATE(YEAR(INT({AS_OF})+1),MONTH(INT({AS_OF})+1)-{back},0)"
+
+
+def strip_month_end_formula(i: int) -> str:
+    """Return the formula of strip month ``i``'s month-end cell (one cell per month, above the helpers)."""
+    return "=" + strip_month_end(i)
+
+
+def strip_header_formula(month_end: str, language: str = "en") -> str:
+    """Return the header formula of a strip month: the short name, in ``language``, of the month of ``month_end``.
+
+    ``month_end`` is the absolute reference of the month's month-end cell.
+    """
+    names = MONTH_NAMES["da" if language == "da" else "en"]
+    return "=INDEX({" + ";".join(_q(n) for n in names) + "}," + f"MONTH({month_end}))"
+
+
+def _sheet_ref(sheet: str) -> str:
+    """Return a sheet name as it must appear in a formula (quoted when needed)."""
+    if sheet.replace("_", "").isalnum() and not sheet[0].isdigit():
+        return sheet
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def _letter(table: schema.Table, key: str) -> str:
+    """Return the column letter of ``key`` in ``table`` (written from A1, columns in schema order)."""
+    index = [c.key for c in table.columns].index(key)
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def strip_formulas(language: str = "en", *, first_data_row: int = 2, month_end: str = "#REF!",
+                   columns: dict[str, str] | None = None) -> dict[str, str]:
+    """Return the formulas of one strip month on a Dashboard row, by :data:`STRIP_KEYS`.
+
+    They generalise the KPIs table's native Actual, Attainment and Status from AsOf to the
+    month-end m (<= AsOf): a measurement counts at m when it counts at AsOf
+    (``calc_in_window``) and its period end is <= m; the elapsed fraction is taken at m.
+    ``month_end`` is the absolute reference of the cell holding m (``$R$4``); ``columns``
+    maps the helper keys of :data:`STRIP_KEYS` to the letters of the month's helper
+    columns. Every reference is row-independent (the KPIs
+    row by ``ROW()``, a helper of the same row by ``INDEX($X:$X,ROW())``), so each formula
+    is the same text on every row.
+    """
+    r = Refs(language)
+    columns = columns or {}
+    # A1 references (table at A1, columns in schema order), not structured ones: they keep
+    # the 36 formulas of a row short (a 5,000-row Dashboard holds 180,000 of them).
+    kpis_sheet, measurements_sheet = (_sheet_ref(t.sheet(r.language)) for t in (schema.KPIS, schema.MEASUREMENTS))
+    # KPIs row n (1-based) is sheet row n + 1.
+    n = f"ROW()-{first_data_row - 2}"
+
+    def k(key: str) -> str:
+        col = _letter(schema.KPIS, key)
+        return f"INDEX({kpis_sheet}!${col}:${col},{n})"
+
+    def used(key: str) -> str:
+        # The Measurements rows from the first to the last counted one (as Refs.used).
+        col = _letter(schema.MEASUREMENTS, key)
+        return f"{measurements_sheet}!${col}$2:INDEX({measurements_sheet}!${col}:${col},{MEASUREMENTS_USED}+1)"
+
+    def helper(key: str) -> str:
+        col = columns.get(key)
+        return "#REF!" if col is None else f"INDEX(${col}:${col},ROW())"
+
+    m = month_end
+    kid, t, b, tol = k("kpi_id"), k("target"), k("baseline"), k("tolerance")
+    start, deadline, green, amber = k("start"), k("deadline"), k("green"), k("amber")
+    direction, aggregation, err, key = k("calc_direction"), k("calc_aggregation"), k("calc_error"), k("calc_kpi_row")
+    m_row, m_in, m_pe = used("calc_kpi_row"), used("calc_in_window"), used("period_end")
+    values, pos = used("value"), used("calc_position")
+    count, elapsed, act, plan, att = (helper(x) for x in STRIP_KEYS[:5])
+
+    def guard(body: str) -> str:
+        return f'=IF({kid}="","",{body})'
+
+    f: dict[str, str] = {}
+    f["calc_count"] = guard(f'COUNTIFS({m_row},{key},{m_in},1,{m_pe},"<="&{m})')
+    # The elapsed fraction at m (calc_elapsed with m for AsOf); blank for an invalid definition.
+    f["calc_elapsed"] = guard(_if_chain([
+        (f'{err}<>""', '""'),
+        (f'OR({start}="",{deadline}="")', "1"),
+    ], f"MIN(1,MAX(0,({m}-{start})/({deadline}-{start})))"))
+    # Positions count from the newest at AsOf (1 .. (calc) Count): the rows counted at m are
+    # the oldest ``count`` of them, positions first = (calc) Count - count + 1 and on. sum,
+    # average (core: fsum / n) and last (position first alone) are one SUMIFS; min and max
+    # one AGGREGATE.
+    total = k("calc_count")
+    first = f"({total}-{count}+1)"
+    upto = f'IF({aggregation}="last",{first},{total})'
+    f["calc_actual"] = guard(_if_chain([
+        (f'{aggregation}="?"', '""'),
+        (f"{count}=0", '""'),
+        (f'OR({aggregation}="min",{aggregation}="max")',
+         aggregate_if(f'IF({aggregation}="min",{AGGREGATE_SMALL},{AGGREGATE_LARGE})', values,
+                      f"({m_row}={key})*({pos}>={first})")),
+    ], f'SUMIFS({values},{m_row},{key},{pos},">="&{first},{pos},"<="&{upto})'
+       f'/IF({aggregation}="average",{count},1)'))
+    # Plan at m; the plan's and the attainment's arithmetic mirrors kpi_formulas (and core)
+    # operation by operation, with g = f for a sum and 1 for a level (x*1 = x exactly), and
+    # N(baseline) = 0 for a blank baseline (core's zero).
+    f["calc_plan"] = guard(_if_chain([
+        (f'{err}<>""', '""'),
+        (f'{aggregation}="sum"', f"{t}*{elapsed}"),
+        (f'OR({direction}="maintain",{b}="")', t),
+    ], f"{b}+({t}-{b})*{elapsed}"))
+    g = f'IF({aggregation}="sum",{elapsed},1)'
+    not_started = f'AND({elapsed}<=0,OR({direction}<>"maintain",{aggregation}="sum"))'
+    tolerance_v = f'IF({tol}="",{core.DEFAULT_TOLERANCE_SHARE}*ABS({t}),{tol})'
+    zero = f"N({b})*{g}"
+    f["calc_attainment"] = guard(_if_chain([
+        (f'{err}<>""', '""'),
+        (not_started, '""'),
+        (f"NOT(ISNUMBER({act}))", '""'),
+        (f'{direction}="maintain"', f"MAX(0,1-ABS({act}-{plan})/({tolerance_v}*{g}))"),
+    ], f"({act}-{zero})/({plan}-{zero})"))
+    green_v = f'IF({green}="",{core.DEFAULT_GREEN},{green})'
+    amber_v = f'IF({amber}="",{core.DEFAULT_AMBER},{amber})'
+    rounded = f"ROUND({att},9)"
+    f["status"] = guard(_if_chain([
+        (f'{err}<>""', err),
+        (not_started, r.word("status", core.NOT_STARTED)),
+        (f"NOT(ISNUMBER({att}))", r.word("status", core.NO_DATA)),
+        (f"{rounded}>={green_v}", r.word("status", core.ON_TRACK)),
+        (f"{rounded}>={amber_v}", r.word("status", core.AT_RISK)),
+    ], r.word("status", core.OFF_TRACK)))
+    return f

@@ -27,9 +27,9 @@ import numpy as np
 
 from kpixl import core, i18n, schema, texts
 from kpixl.errors import DefinitionError
-# The one palette and header colour of every workbook kpixl writes (the company workbook's too).
-from kpixl.template import HEADER_FILL, STATUS_COLOURS
 from kpixl.vocab import Language, kpi_key
+# The one palette and header colour of every workbook kpixl writes (the company workbook's too).
+from kpixl.xlsx import HEADER_FILL, STATUS_COLOURS
 
 if TYPE_CHECKING:  # kpixl.consolidate imports this module
     from kpixl.consolidate.load import KpiLine

@@ -20,24 +20,22 @@ formats, so a Unit typed later works too. ``docs/workbook.md`` describes the res
 
 from __future__ import annotations
 
-import functools
-import io
-import re
 import textwrap
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Callable, Sequence
 
-import xlsxwriter
-import xlsxwriter.worksheet
 from xlsxwriter.utility import xl_col_to_name, xl_range, xl_rowcol_to_cell
 
-from kpixl import cache, core, examples as example_set, formulas as fx, i18n, schema
+from kpixl import cache, core, examples as example_set, formulas as fx, i18n, schema, xlsx
 from kpixl.errors import DefinitionError
 from kpixl.model import EvaluationRecord, KpiRecord, MeasurementRecord
 from kpixl.output import atomic_output
 from kpixl import vocab
 from kpixl.vocab import kpi_key
+# The palette and the XlsxWriter subclasses live in kpixl.xlsx; the names stay importable here.
+from kpixl.xlsx import CALC_FILL, HEADER_FILL, INPUT_FILL, STATUS_COLOURS  # noqa: F401
+from kpixl.xlsx import Workbook as _Workbook, Worksheet as _Worksheet
 
 # Fixed creation date: the same inputs give the same bytes (apart from zip timestamps).
 CREATED = datetime(2026, 1, 1, 0, 0, 0)
@@ -74,23 +72,16 @@ ZIP_LEVEL_LARGE = 1
 ROW_HEIGHT = 15
 WRAP_CHARS_PER_WIDTH = 1.1
 
-INPUT_FILL = "#FFF7D6"
-CALC_FILL = "#EEF1F5"
-HEADER_FILL = "#1F4E79"
-STATUS_COLOURS = {
-    core.ON_TRACK: ("#C6EFCE", "#006100"),
-    core.AT_RISK: ("#FFEB9C", "#9C5700"),
-    core.OFF_TRACK: ("#FFC7CE", "#9C0006"),
-    core.NOT_STARTED: ("#EDEDED", "#595959"),
-    core.NO_DATA: ("#EDEDED", "#595959"),
-}
-
 _UI = {
     "en": {
         "title": "KPI dashboard", "as_of": "As of", "period": "Period", "department": "Department",
         "as_of_note": "The date every number is computed as of. =TODAY() by default; type a date to look "
                       "back or to close a period at its deadline.",
         "chart_attainment": "Attainment per KPI", "chart_actual_plan": "Against plan (right is better)",
+        "strip_title": "Status at each month-end",
+        "strip_calc_count": "(calc) Count {month}", "strip_calc_elapsed": "(calc) Elapsed {month}",
+        "strip_calc_actual": "(calc) Actual {month}", "strip_calc_plan": "(calc) Plan {month}",
+        "strip_calc_attainment": "(calc) Attainment {month}",
         "series_actual": "Against plan",
         "lists_title": "Dropdown lists (used by the data validation of the other sheets)",
         "yes_no": "Yes/No", "decision": "Decision", "status": "Status", "trend": "Trend",
@@ -105,6 +96,10 @@ _UI = {
         "as_of_note": "Datoen alle tal opgøres pr. =TODAY() som standard; skriv en dato for at se tilbage "
                       "eller afslutte en periode på fristen.",
         "chart_attainment": "Målopfyldelse pr. KPI", "chart_actual_plan": "I forhold til plan (højre er bedre)",
+        "strip_title": "Status ved hver månedsafslutning",
+        "strip_calc_count": "(beregn) Antal {month}", "strip_calc_elapsed": "(beregn) Forløbet {month}",
+        "strip_calc_actual": "(beregn) Faktisk {month}", "strip_calc_plan": "(beregn) Plan {month}",
+        "strip_calc_attainment": "(beregn) Målopfyldelse {month}",
         "series_actual": "I forhold til plan",
         "lists_title": "Rullelister (bruges af datavalideringen på de andre ark)",
         "yes_no": "Ja/Nej", "decision": "Beslutning", "status": "Status", "trend": "Tendens",
@@ -293,142 +288,6 @@ _COMPANY_UI = {
 }
 
 
-class _Worksheet(xlsxwriter.worksheet.Worksheet):
-    """Remember prepared formulas: a table column repeats one formula on thousands of rows.
-
-    XlsxWriter runs dozens of regular expressions over every formula it writes; caching
-    them makes a template take well under a second instead of many seconds.
-    """
-
-    def _prepare_formula(self, formula, expand_future_functions=False):
-        cache = self.__dict__.setdefault("_kpixl_prepared", {})
-        key = (formula, expand_future_functions)
-        if key not in cache:
-            cache[key] = super()._prepare_formula(formula, expand_future_functions)
-        return cache[key]
-
-    def cache_values(self, first_row: int, last_row: int, col: int, provider: Callable[[int], object]) -> None:
-        """Make the formulas written to ``col`` between the rows cache ``provider(row)`` (0-based rows).
-
-        Table column formulas are written by ``add_table``; this is how they get the
-        value kpixl.core computed for them (see kpixl.cache).
-        """
-        self.__dict__.setdefault("_kpixl_values", {}).setdefault(col, []).append((first_row, last_row, provider))
-
-    def _write_formula(self, row, col, formula, cell_format=None, value=0):
-        if self._in_tail(row):
-            return self._check_dimensions(row, col)
-        for first_row, last_row, provider in self.__dict__.get("_kpixl_values", {}).get(col, ()):
-            if first_row <= row <= last_row:
-                value = provider(row)
-        # The first write of a formula takes XlsxWriter's path (dynamic-array check,
-        # preparation); repeats store the same prepared cell, skipping the regex scans.
-        stored = self.__dict__.setdefault("_kpixl_cells", {})
-        first = stored.get(formula)
-        if first is None or self._check_dimensions(row, col):
-            result = super()._write_formula(row, col, formula, cell_format, value)
-            cell = self.table.get(row, {}).get(col) if result == 0 else None
-            if cell is not None and hasattr(cell, "formula") and not hasattr(cell, "range"):
-                stored[formula] = cell
-            return result
-        self.table[row][col] = first._replace(format=cell_format, value=value)
-        return 0
-
-    def repeat_last_rows(self, first_row: int, last_row: int) -> None:
-        """Declare rows ``first_row+1..last_row`` copies of row ``first_row`` (0-based), but for the row number.
-
-        The empty tail of a pre-sized table (up to 100,000 Measurements rows) is the same
-        blank input cells and the same formulas with the same cached values on every row,
-        except ROW(). Those rows are not stored cell by cell: the sheet XML repeats the
-        first one's XML with the row number replaced, which keeps the memory and time of
-        the largest template small.
-        """
-        self.__dict__["_kpixl_tail"] = (first_row, last_row)
-
-    def tail_start(self, default: int) -> int:
-        """Return the row :meth:`repeat_last_rows` repeats (``default`` without one)."""
-        tail = self.__dict__.get("_kpixl_tail")
-        return default if tail is None else tail[0]
-
-    def _in_tail(self, row: int) -> bool:
-        tail = self.__dict__.get("_kpixl_tail")
-        return tail is not None and tail[0] < row <= tail[1]
-
-    def _write_blank(self, row, col, blank, cell_format=None):
-        if self._in_tail(row):
-            return self._check_dimensions(row, col)
-        return super()._write_blank(row, col, blank, cell_format)
-
-    def _write_rows(self):
-        tail = self.__dict__.get("_kpixl_tail")
-        if tail is None or tail[0] >= tail[1]:
-            return super()._write_rows()
-        first, last = tail
-        lowest, highest = int(getattr(self, "dim_rowmin")), int(getattr(self, "dim_rowmax"))
-        try:
-            self.dim_rowmax = first - 1
-            super()._write_rows()
-            out: Any = getattr(self, "fh")
-            self.fh = io.StringIO()
-            self.dim_rowmin = self.dim_rowmax = first
-            super()._write_rows()
-            row_xml = self.fh.getvalue()
-            self.fh = out
-            out.write(row_xml)
-            # The row number appears in <row r="n">, in every cell reference and as ROW()'s value.
-            n = str(first + 1)
-            marked = re.sub(rf'(<row r="|<c r="[A-Z]+){n}"', lambda m: m.group(1) + '\0"', row_xml)
-            parts = marked.replace(f"<v>{n}</v>", "<v>\0</v>").split("\0")
-            for row in range(first + 2, last + 2):
-                out.write(str(row).join(parts))
-            if highest > last:
-                self.dim_rowmin, self.dim_rowmax = last + 1, highest
-                super()._write_rows()
-        finally:
-            self.dim_rowmin, self.dim_rowmax = lowest, highest
-
-    def _get_range_data(self, row_start, col_start, row_end, col_end):
-        # The charts' cached points come from the cells' cached values: a formula showing
-        # nothing ("" or #N/A) is a gap, as Excel draws it, not a bar of 0.
-        data = super()._get_range_data(row_start, col_start, row_end, col_end)
-        if data is None:
-            return data
-        return [None if token in (cache.BLANK, cache.NA) else token for token in data]
-
-    def _write_cell(self, row, col, cell):
-        # A formula showing nothing caches an empty text, as Excel stores it (t="str");
-        # XlsxWriter would write an untyped empty value, which readers take for 0.
-        if cell.__class__.__name__ == "Formula" and isinstance(cell.value, str) and cell.value == "":
-            attributes = [("r", xl_rowcol_to_cell(row, col))]
-            if cell.format:
-                attributes.append(("s", cell.format._get_xf_index()))
-            attributes.append(("t", "str"))
-            self._xml_formula_element(cell.formula, "", attributes)
-            return
-        super()._write_cell(row, col, cell)
-
-
-class _Workbook(xlsxwriter.Workbook):
-    """Zip the parts at deflate level ``zip_level``.
-
-    A 100,000-row Measurements sheet is ~350 MB of highly repetitive XML: level 1
-    packs it to about the same size as the default level 6, in a third of the time.
-    A default-sized workbook stays at level 6 (level 1 would double its file size).
-    """
-
-    zip_level = 6
-
-    def _store_workbook(self) -> None:
-        import xlsxwriter.workbook as module
-
-        original = module.ZipFile
-        module.ZipFile = functools.partial(original, compresslevel=self.zip_level)  # type: ignore[misc]
-        try:
-            super()._store_workbook()
-        finally:
-            module.ZipFile = original  # type: ignore[misc]
-
-
 def _sheet_ref(sheet: str) -> str:
     """Return a sheet name as it must appear in a formula (quoted when needed)."""
     if sheet.replace("_", "").isalnum() and not sheet[0].isdigit():
@@ -462,13 +321,10 @@ class _Writer:
         self.ui = _UI[language]
         # Every formula cell caches what it computes (kpixl.cache; AsOf =TODAY() as of the writing day).
         self.values = cache.compute(self.kpis, self.measurements, as_of or date.today(), language)
-        self.wb = _Workbook(str(path), {
+        self.wb = xlsx.new_workbook(path, {
             "use_future_functions": True,   # AGGREGATE (Excel 2010) gets its _xlfn. prefix
             "in_memory": False,  # parts go to temporary files: a 100,000-row sheet never sits in memory
-            "strings_to_formulas": False,   # text from records stays text, never a formula
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        })
+        }, workbook_class=_Workbook)
         self.wb.worksheet_class = _Worksheet
         if self.measurement_rows > MEASUREMENT_ROWS_MAX:
             self.wb.zip_level = ZIP_LEVEL_LARGE
@@ -486,8 +342,7 @@ class _Writer:
 
     def _formats(self) -> None:
         add = self.wb.add_format
-        self.f_header = add({"bold": True, "font_color": "white", "bg_color": HEADER_FILL, "text_wrap": True,
-                             "valign": "top", "border": 1, "border_color": "#BFBFBF"})
+        self.f_header = add(xlsx.header_style(text_wrap=True, valign="top", border=1, border_color="#BFBFBF"))
         self.f_helper_header = add({"bold": True, "font_color": "#595959", "bg_color": "#D9D9D9",
                                     "text_wrap": True, "valign": "top"})
         self.f_title = add({"bold": True, "font_size": 16, "font_color": HEADER_FILL})
@@ -782,13 +637,14 @@ class _Writer:
             ws.conditional_format(first_row, cols[0], last_row, cols[0], {
                 "type": "formula", "criteria": "=" + test, "format": cell_format, "multi_range": ranges})
 
-    def _status_formats(self, ws, first_row: int, last_row: int, col: int) -> None:
+    def _status_formats(self, ws, first_row: int, last_row: int, col: int, last_col: int | None = None) -> None:
+        last_col = col if last_col is None else last_col
         for status, (fill, font) in STATUS_COLOURS.items():
-            ws.conditional_format(first_row, col, last_row, col, {
+            ws.conditional_format(first_row, col, last_row, last_col, {
                 "type": "cell", "criteria": "==", "value": '"' + core.word("status", status, self.lang) + '"',
                 "format": self.wb.add_format({"bg_color": fill, "font_color": font}),
             })
-        ws.conditional_format(first_row, col, last_row, col, {
+        ws.conditional_format(first_row, col, last_row, last_col, {
             "type": "text", "criteria": "begins with", "value": "#VALUE!",
             "format": self.wb.add_format({"font_color": "#9C0006", "italic": True}),
         })
@@ -898,7 +754,8 @@ class _Writer:
             return f"={sheet}!${xl_col_to_name(col)}${first + 1}:${xl_col_to_name(col)}${first + shown}"
 
         id_col = keys.index("kpi_id")
-        chart_col = len(keys) - len(fx.DASHBOARD_HELPERS) + 1  # one empty column right of the table
+        # Right of the table: the status strip, then its hidden helpers, then the charts.
+        chart_col = self._status_strip(ws, header_row, first_data, len(keys))
         chart = self.wb.add_chart({"type": "bar"})
         chart.add_series({"name": fx.dashboard_header("attainment", self.lang), "categories": rng(id_col),
                           "values": rng(att_col), "fill": {"color": "#2E75B6"}, "gap": 60})
@@ -931,6 +788,52 @@ class _Writer:
         ws.fit_to_pages(1, 0)
         ws.repeat_rows(header_row)
         ws.protect("", {"format_columns": True, "format_rows": True})
+
+    def _status_strip(self, ws, header_row: int, first_data: int, first_col: int) -> int:
+        """Write the status strip from ``first_col`` and its hidden helpers; return the next free column.
+
+        One narrow column per month-end (formulas.strip_formulas), headed by the month's
+        name, coloured as the Status column. Right of the strip, per month, the hidden
+        helper columns of formulas.STRIP_KEYS, with the month-end above the first one. A
+        month's formulas are the same text on every row, so _Worksheet writes each once.
+        """
+        months = fx.STRIP_MONTHS
+        helpers = fx.STRIP_KEYS[:-1]
+        helper_col = first_col + months
+        last = header_row + self.kpi_rows
+        strip_format = self.wb.add_format({"bg_color": CALC_FILL, "font_size": 9, "shrink": True, "align": "center",
+                                           "valign": "top", "border": 1, "border_color": "#FFFFFF"})
+        header_format = xlsx.header_format(self.wb, align="center", valign="top", border=1, border_color="#BFBFBF")
+        formats = {"calc_count": self.fmt(helper=True), "calc_elapsed": self.fmt(number_format=schema.PCT, helper=True),
+                   "calc_actual": self.fmt(helper=True), "calc_plan": self.fmt(helper=True),
+                   "calc_attainment": self.fmt(number_format=schema.PCT, helper=True), "status": strip_format}
+        month_format = self.fmt(number_format=schema.DATE, helper=True)
+        ws.write_string(header_row - 1, first_col, self.ui["strip_title"], self.f_label)
+        strips = [self.values.strip(j, self.lang) for j in range(self.kpi_rows)]
+        month_names = fx.MONTH_NAMES[self.lang]
+        for i, month_end in enumerate(cache.strip_month_ends(self.values.as_of)):
+            first = helper_col + len(helpers) * i
+            cols = {key: first + h for h, key in enumerate(helpers)}
+            cols["status"] = first_col + i
+            # The month-end, once per month: above the month's first helper (hidden).
+            end_cell = xl_rowcol_to_cell(header_row - 1, first, row_abs=True, col_abs=True)
+            ws.write_formula(header_row - 1, first, fx.strip_month_end_formula(i), month_format,
+                             core.to_serial(month_end))
+            ws.write_formula(header_row, cols["status"], fx.strip_header_formula(end_cell, self.lang), header_format,
+                             month_names[month_end.month - 1])
+            for key in helpers:
+                ws.write_string(header_row, cols[key], self.ui["strip_" + key].format(month=i + 1),
+                                self.f_helper_header)
+            formulas = fx.strip_formulas(self.lang, first_data_row=first_data, month_end=end_cell,
+                                         columns={key: xl_col_to_name(cols[key]) for key in helpers})
+            for row in range(header_row + 1, last + 1):
+                cached = strips[row - header_row - 1][i]
+                for key in fx.STRIP_KEYS:
+                    ws.write_formula(row, cols[key], formulas[key], formats[key], cached[key])
+            ws.set_column(cols["status"], cols["status"], 8)
+            ws.set_column(first, first + len(helpers) - 1, 12, None, {"hidden": True})
+        self._status_formats(ws, header_row + 1, last, first_col, first_col + months - 1)
+        return helper_col + len(helpers) * months
 
     # ------------------------------------------------------------- Evaluation
 

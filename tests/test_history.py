@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from kpixl import consolidate as cons
 from kpixl import core, history
 from kpixl.errors import DefinitionError
-from kpixl.template import STATUS_COLOURS
+from kpixl.xlsx import STATUS_COLOURS
 from kpixl.vocab import kpi_key
 from kpixl.model import DepartmentWorkbook, KpiRecord, MeasurementRecord, Place
 

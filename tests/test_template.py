@@ -304,6 +304,46 @@ def test_against_plan_formula_reads_the_kpis_row_and_its_direction():
         made.replace("[[Actual]]", "[[Faktisk]]").replace("[[(calc) Direction]]", "[[(beregn) Retning]]")
 
 
+@pytest.mark.parametrize("language", schema.LANGUAGES)
+def test_status_strip_formulas_are_one_short_text_per_column_and_read_the_right_columns(tmp_path, language):
+    # The strip's formulas are the same text on every row (so the writer prepares each once
+    # and a 5,000-row Dashboard writes fast), short, and point at the columns they name.
+    path = write_template(tmp_path / "strip.xlsx", language=language, rows=40, examples=True)
+    ws = openpyxl.load_workbook(path)[schema.SHEET_DASHBOARD[language]]
+    rows = list(ws.iter_rows())
+    header = next(i for i, row in enumerate(rows) if row[0].value == formulas.dashboard_header("kpi_id", language))
+    data = rows[header + 1:header + 41]
+    months, keys = formulas.STRIP_MONTHS, formulas.STRIP_KEYS
+    first = [c.value for c in rows[header - 1]].index(template_ui(language)["strip_title"])
+    strip_cols = range(first, first + months + (len(keys) - 1) * months)
+    for col in strip_cols:
+        texts = {row[col].value for row in data}
+        assert len(texts) == 1, (col, len(texts))
+        text = texts.pop()
+        assert text.startswith("=") and len(text) < 1200, (col, len(text), text[:80])
+    # Each month-end above its first helper; the visible header names its month.
+    for i in range(months):
+        helper = first + months + (len(keys) - 1) * i
+        cell = f"${openpyxl.utils.get_column_letter(helper + 1)}${header}"
+        assert rows[header - 1][helper].value == formulas.strip_month_end_formula(i)
+        assert rows[header][first + i].value == formulas.strip_header_formula(cell, language)
+    # The A1 references land on the columns of the names the formulas stand for.
+    kpis_sheet = ws.parent[schema.KPIS.sheet(language)]
+    for key in ("kpi_id", "calc_aggregation", "calc_kpi_row", "calc_count", "green", "baseline"):
+        letter = formulas._letter(schema.KPIS, key)
+        assert kpis_sheet[f"{letter}1"].value == schema.KPIS.column(key).header(language)
+    measurements_sheet = ws.parent[schema.MEASUREMENTS.sheet(language)]
+    for key in ("value", "period_end", "calc_kpi_row", "calc_in_window", "calc_position"):
+        letter = formulas._letter(schema.MEASUREMENTS, key)
+        assert measurements_sheet[f"{letter}1"].value == schema.MEASUREMENTS.column(key).header(language)
+
+
+def template_ui(language: str) -> dict:
+    from kpixl import template
+
+    return template._UI[language]
+
+
 def test_notes_and_smart_texts_wrap_in_wide_columns_and_prefilled_rows_grow(tmp_path):
     note = "Off track all year; a realistic step after the new checkout, and a longer tail for the test."
     kpis = [KpiRecord("A-1", target=10, specific="Short."), KpiRecord("A-2", target=10, specific="x " * 40)]
@@ -662,6 +702,8 @@ def masked_members(path: Path) -> dict[str, bytes]:
     for name in members:
         if name.startswith("xl/worksheets/"):
             members[name] = re.sub(rb"<f>TODAY\(\)</f><v>\d+</v>", b"<f>TODAY()</f><v/>", members[name])
+            # So do the status strip's month headers (the month names of the last month-ends).
+            members[name] = re.sub(rb"(<f>INDEX\(\{[^<]*</f>)<v>[^<]*</v>", rb"\1<v/>", members[name])
     members["docProps/core.xml"] = re.sub(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>", b"<date/>",
                                           members["docProps/core.xml"])
     return members

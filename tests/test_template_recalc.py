@@ -590,3 +590,105 @@ def test_kpi_id_keys_agree_with_libreoffice_and_survive_its_resave(tmp_path, rec
             actual, forecast = got[kpi_id]
             assert agrees(actual, result.actual), (path.name, kpi_id, actual, result.actual)
             assert agrees(forecast, result.forecast), (path.name, kpi_id, forecast, result.forecast)
+
+
+# ------------------------------------------------------------- Dashboard status strip
+
+@dataclass
+class Strip:
+    """Hold one Dashboard's status strip: month headers and, by KPI ID, the 6 statuses and their helpers."""
+
+    headers: list[object]
+    month_ends: list[object]
+    statuses: dict[str, list[object]]
+    helpers: dict[str, list[object]]  # per month: formulas.STRIP_KEYS but the status (30 values)
+
+
+def read_strip(path: Path, language: str) -> Strip:
+    """Read the status strip right of the Dashboard table (found by its title above the month headers)."""
+    from kpixl import formulas, template
+
+    book = openpyxl.load_workbook(path, data_only=True)
+    ws = book[schema.SHEET_DASHBOARD[language]]
+    id_header = formulas.dashboard_header("kpi_id", language)
+    rows = list(ws.iter_rows(values_only=True))
+    header = next(i for i, row in enumerate(rows) if row and row[0] == id_header)
+    first = rows[header - 1].index(template._UI[language]["strip_title"])
+    months = formulas.STRIP_MONTHS
+    helpers = len(formulas.STRIP_KEYS) - 1
+    end = first + months + helpers * months
+    # Each month's month-end sits above its first helper column.
+    strip = Strip(list(rows[header][first:first + months]), list(rows[header - 1][first + months:end:helpers]),
+                  {}, {})
+    for row in rows[header + 1:]:
+        if _blank(row[0]):
+            assert all(_blank(v) for v in row[first:end]), row  # no ID: a blank strip
+            continue
+        strip.statuses[str(row[0])] = list(row[first:first + months])
+        strip.helpers[str(row[0])] = list(row[first + months:end])
+    return strip
+
+
+@pytest.fixture(scope="module")
+def strips(tmp_path_factory, recalc) -> dict[tuple[str, str], tuple[Strip, Strip]]:
+    """Write every case in both modes, recalculate them in one soffice run: (cached, recalculated) strips."""
+    folder = tmp_path_factory.mktemp("strip")
+    written = {(case.name, mode): write_case(case, folder, mode) for case in CASES for mode in ("native", "xlwings")}
+    recalculated = recalc(*written.values())
+    language = {case.name: case.language for case in CASES}
+    return {key: (read_strip(path, language[key[0]]), read_strip(out, language[key[0]]))
+            for (key, path), out in zip(written.items(), recalculated)}
+
+
+def test_strip_month_ends_are_the_last_six_on_or_before_as_of():
+    from kpixl.cache import strip_month_ends
+
+    assert strip_month_ends(date(2026, 3, 31)) == [date(2025, 10, 31), date(2025, 11, 30), date(2025, 12, 31),
+                                                   date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31)]
+    assert strip_month_ends(date(2024, 3, 30))[-2:] == [date(2024, 1, 31), date(2024, 2, 29)]
+    assert strip_month_ends(date(2026, 1, 1))[0] == date(2025, 7, 31)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("mode", ["native", "xlwings"])
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.name}-{c.language}")
+def test_dashboard_status_strip_agrees_with_core_at_each_month_end(strips, case, mode):
+    from kpixl.cache import strip_month_ends
+    from kpixl.formulas import MONTH_NAMES
+
+    cached, got = strips[case.name, mode]
+    month_ends = strip_month_ends(case.as_of)
+    assert got.headers == [MONTH_NAMES[case.language][m.month - 1] for m in month_ends]
+    assert [getattr(m, "date", lambda: m)() for m in got.month_ends] == month_ends
+    assert sorted(got.statuses) == sorted(k.kpi_id for k in case.kpis)
+    problems = []
+    for kpi in case.kpis:
+        series = case.series(kpi.kpi_id)
+        expected = [core.word("status", core.evaluate(kpi.definition(), series, m).status, case.language)
+                    for m in month_ends]
+        if got.statuses[kpi.kpi_id] != expected:
+            problems.append(f"{kpi.kpi_id} ({kpi.direction}, {kpi.aggregation}): expected {expected}, "
+                            f"got {got.statuses[kpi.kpi_id]}; {kpi.definition()}; {series}")
+    assert not problems, "\n".join(problems)
+    # Every status is seen somewhere (the strip is not a column of one word).
+    seen = {s for row in got.statuses.values() for s in row}
+    if case.name != "edge":
+        assert {core.word("status", s, case.language) for s in (core.ON_TRACK, core.OFF_TRACK, core.NOT_STARTED,
+                                                                 core.NO_DATA)} <= seen
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("mode", ["native", "xlwings"])
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.name}-{c.language}")
+def test_dashboard_status_strip_caches_what_libreoffice_computes(strips, case, mode):
+    cached, got = strips[case.name, mode]
+    assert cached.headers == got.headers
+    assert cached.month_ends == got.month_ends
+    assert sorted(cached.statuses) == sorted(got.statuses)
+    problems = []
+    for kpi_id, row in got.statuses.items():
+        for i, (was, now) in enumerate(zip(cached.statuses[kpi_id] + cached.helpers[kpi_id],
+                                           row + got.helpers[kpi_id])):
+            if not agrees(was, None if _blank(now) else now):
+                problems.append(f"{kpi_id} strip cell {i}: cached {was!r}, recalculated {now!r}")
+    assert not problems, "\n".join(problems[:20])

@@ -29,7 +29,8 @@ from kpixl.consolidate.tables import (CSV_FILES, KPI_COLUMNS, MEASUREMENT_COLUMN
                                       WORKBOOK_SHEETS, Column, Consolidation, is_percent_unit, sheet_name)
 from kpixl.consolidate.rules import (CODE_DUPLICATE_DEPARTMENT, CODE_DUPLICATE_ID, CODE_UNKNOWN_PARENT,
                                      ERRORS_SHOWN, _cross_file_rules, consolidate_sources, consolidate_workbooks)
-from kpixl.consolidate.write import MAX_SHEET_ROWS, SUMMARY_CHART_DEPARTMENTS, write_company_workbook
+# _STATUS_COLOURS: tests/test_xlsx.py checks the company workbook uses the one palette (kpixl.xlsx).
+from kpixl.consolidate.write import _STATUS_COLOURS, MAX_SHEET_ROWS, SUMMARY_CHART_DEPARTMENTS, write_company_workbook
 from kpixl.consolidate.csvfiles import (CSV_DIALECTS, CSV_EXCEL_DA, CSV_PLAIN, csv_text, decimal_comma,
                                         default_csv_dialect, write_csv_table)
 from kpixl.consolidate.command import ConsolidationResult, consolidate

@@ -20,8 +20,8 @@ from kpixl.consolidate.load import Source
 from kpixl.consolidate.tables import (STATUSES, SUMMARY_COLUMNS, TABLES, TEXT_KINDS, Column, Consolidation,
                                       _measurement_rows, is_percent_unit, say, sheet_name)
 # One palette and one header style for every workbook kpixl writes.
-from kpixl.template import HEADER_FILL
-from kpixl.template import STATUS_COLOURS as _STATUS_COLOURS
+from kpixl.xlsx import HEADER_FILL
+from kpixl.xlsx import STATUS_COLOURS as _STATUS_COLOURS
 
 # Rows a worksheet holds, the header included (Excel's limit). Tests lower it.
 MAX_SHEET_ROWS = 1_048_576
@@ -48,11 +48,10 @@ class _CompanyWriter:
     """
 
     def __init__(self, path: Path | str, language: str, *, streaming: bool = False):
-        import xlsxwriter
+        from kpixl import xlsx
 
         self.lang = language
-        self.workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
-                                                        "strings_to_urls": False, "strings_to_numbers": False})
+        self.workbook = xlsx.new_workbook(path, {"constant_memory": True})
         workbook = self.workbook
         self.formats = {
             "header": workbook.add_format({"bold": True, "bg_color": HEADER_FILL, "font_color": "#FFFFFF",

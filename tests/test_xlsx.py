@@ -1,0 +1,174 @@
+"""Test kpixl.xlsx: the safe workbook options, the one palette, and the XlsxWriter internals it relies on."""
+
+from __future__ import annotations
+
+import ast
+import importlib.metadata
+import inspect
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlsxwriter
+import xlsxwriter.format
+import xlsxwriter.workbook
+import xlsxwriter.worksheet
+
+from kpixl import core, xlsx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The private XlsxWriter methods kpixl.xlsx overrides or calls, as XlsxWriter 3.x defines
+# them. A release that changes one of them fails here, before it silently breaks a workbook.
+RECORDED = {
+    (xlsxwriter.worksheet.Worksheet, "_prepare_formula"): "(self, formula, expand_future_functions=False)",
+    (xlsxwriter.worksheet.Worksheet, "_write_formula"):
+        "(self, row: int, col: int, formula: str, cell_format: Optional[xlsxwriter.format.Format] = None, "
+        "value=0) -> Literal[0, -1, -2]",
+    (xlsxwriter.worksheet.Worksheet, "_write_blank"):
+        "(self, row: int, col: int, _, cell_format: Optional[xlsxwriter.format.Format] = None) -> Literal[0, -1]",
+    (xlsxwriter.worksheet.Worksheet, "_write_rows"): "(self) -> None",
+    (xlsxwriter.worksheet.Worksheet, "_get_range_data"): "(self, row_start, col_start, row_end, col_end)",
+    (xlsxwriter.worksheet.Worksheet, "_write_cell"): "(self, row: int, col: int, cell) -> None",
+    (xlsxwriter.worksheet.Worksheet, "_xml_formula_element"): "(self, formula, result, attributes=[]) -> None",
+    (xlsxwriter.worksheet.Worksheet, "_check_dimensions"):
+        "(self, row: int, col: int, ignore_row=False, ignore_col=False) -> int",
+    (xlsxwriter.worksheet.Worksheet, "_escape_data"): "(self, data)",
+    (xlsxwriter.workbook.Workbook, "_store_workbook"): "(self) -> None",
+    (xlsxwriter.format.Format, "_get_xf_index"): "(self)",
+}
+
+
+@pytest.mark.parametrize("owner, name", list(RECORDED), ids=lambda x: getattr(x, "__name__", x))
+def test_private_xlsxwriter_signatures_are_the_recorded_ones(owner, name):
+    assert str(inspect.signature(getattr(owner, name))) == RECORDED[owner, name]
+
+
+def test_private_xlsxwriter_attributes_kpixl_uses_exist():
+    # Workbook zips through the module attribute ZipFile (Workbook._store_workbook patches it).
+    assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile
+    # A formula cell is this named tuple, in this field order (Worksheet._write_formula copies it).
+    assert xlsxwriter.worksheet.CellFormulaTuple._fields == ("formula", "format", "value")
+    book = xlsxwriter.Workbook(None, {"in_memory": True})
+    sheet = book.add_worksheet()
+    for attribute in ("table", "dim_rowmin", "dim_rowmax", "fh"):
+        assert hasattr(sheet, attribute), attribute
+    book.fileclosed = True  # nothing to write
+
+
+def test_the_xlsxwriter_pin_is_the_installed_major_version():
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    pin = re.search(r'"xlsxwriter>=[\d.]+,<(\d+)"', text, re.IGNORECASE)
+    assert pin, "pyproject.toml pins xlsxwriter below a major version"
+    installed = int(importlib.metadata.version("xlsxwriter").split(".")[0])
+    assert int(pin.group(1)) == installed + 1
+
+
+def test_every_workbook_kpixl_writes_is_made_by_new_workbook():
+    # One constructor: no other module calls xlsxwriter.Workbook( or subclasses it.
+    offenders = []
+    for path in sorted((ROOT / "kpixl").rglob("*.py")):
+        if path.name == "xlsx.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in ("Workbook", "Worksheet") and \
+                    isinstance(node.value, ast.Name) and node.value.id == "xlsxwriter":
+                offenders.append(f"{path.name}:{node.lineno}")
+    assert offenders == []
+
+
+def test_palette_is_defined_once():
+    # The fills are literals only in kpixl/xlsx.py; the others import them.
+    colours = {xlsx.HEADER_FILL, xlsx.INPUT_FILL, xlsx.CALC_FILL} | {fill for fill, _ in xlsx.STATUS_COLOURS.values()}
+    colours |= {"#1F4E78"}  # the header colour that had drifted in the company workbook
+    found = []
+    for path in sorted((ROOT / "kpixl").rglob("*.py")):
+        if path.name == "xlsx.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        found += [f"{path.name}: {c}" for c in colours if c.casefold() in text.casefold()]
+    assert found == []
+    from kpixl import consolidate, template
+
+    assert template.STATUS_COLOURS is xlsx.STATUS_COLOURS and template.HEADER_FILL == xlsx.HEADER_FILL
+    assert consolidate._STATUS_COLOURS is xlsx.STATUS_COLOURS
+    assert set(xlsx.STATUS_COLOURS) == set(core.VOCABULARIES["status"])
+
+
+def test_new_workbook_writes_typed_text_as_text_even_when_asked_otherwise(tmp_path):
+    path = tmp_path / "safe.xlsx"
+    book = xlsx.new_workbook(path, {"strings_to_formulas": True, "strings_to_numbers": True,
+                                    "strings_to_urls": True})
+    sheet = book.add_worksheet()
+    for row, text in enumerate(("=1+1", "0012", "https://example.com", "1e3")):
+        sheet.write(row, 0, text)
+    sheet.write(4, 0, "header", xlsx.header_format(book, text_wrap=True))
+    book.close()
+    ws = openpyxl.load_workbook(path)["Sheet1"]
+    assert [(ws.cell(r, 1).value, ws.cell(r, 1).data_type) for r in range(1, 5)] == [
+        ("=1+1", "s"), ("0012", "s"), ("https://example.com", "s"), ("1e3", "s")]
+    assert ws.cell(1, 1).hyperlink is None and ws.cell(3, 1).hyperlink is None
+    header = ws.cell(5, 1)
+    assert header.font.b and header.alignment.wrap_text
+    assert header.fill.fgColor.rgb == "FF" + xlsx.HEADER_FILL[1:]
+    assert header.font.color.rgb == "FF" + xlsx.HEADER_FONT[1:]
+
+
+def _sheet_xml(path: Path) -> str:
+    with zipfile.ZipFile(path) as z:
+        return z.read("xl/worksheets/sheet1.xml").decode()
+
+
+def _write_cells(path: Path, worksheet_class) -> None:
+    book = xlsxwriter.Workbook(str(path))
+    book.worksheet_class = worksheet_class
+    sheet = book.add_worksheet()
+    bold = book.add_format({"bold": True})
+    cases = [("=1+1", 2), ("=1/0", "#DIV/0!"), ("=A1>0", True), ("=A1<0", False), ('="a<b&c"', "a<b&c"),
+             ("=NA()", "#N/A"), ('=IF(A1<>"",1,2)', 1.5)]
+    for row, (formula, value) in enumerate(cases):
+        sheet.write_formula(row, 0, formula, bold, value)
+        sheet.write_formula(row, 1, formula, None, value)  # no format: XlsxWriter's own path
+        sheet.write_formula(row, 2, formula, bold, value)  # a repeat of the same text
+    book.close()
+
+
+def test_worksheet_writes_formula_cells_as_xlsxwriter_does(tmp_path):
+    # Worksheet writes formula cells itself (each text escaped once): byte for byte what
+    # XlsxWriter writes, for every kind of cached value.
+    ours, theirs = tmp_path / "ours.xlsx", tmp_path / "theirs.xlsx"
+    _write_cells(ours, xlsx.Worksheet)
+    _write_cells(theirs, xlsxwriter.worksheet.Worksheet)
+    assert _sheet_xml(ours) == _sheet_xml(theirs)
+    assert "<f>IF(A1&lt;&gt;\"\",1,2)</f>" in _sheet_xml(ours)
+
+
+def test_worksheet_caches_an_empty_text_where_xlsxwriter_caches_nothing(tmp_path):
+    path = tmp_path / "empty.xlsx"
+    book = xlsx.new_workbook(path)
+    book.worksheet_class = xlsx.Worksheet
+    sheet = book.add_worksheet()
+    sheet.write_formula(0, 0, '=""', book.add_format({"bold": True}), "")
+    sheet.write_formula(1, 0, '=""', None, "")
+    book.close()
+    xml = _sheet_xml(path)
+    assert re.search(r'<c r="A1" s="\d+" t="str"><f>""</f><v></v></c>', xml), xml
+    assert '<c r="A2" t="str"><f>""</f><v></v></c>' in xml
+
+
+def test_workbook_zips_at_its_level_and_restores_the_module(tmp_path):
+    sizes = {}
+    for level in (1, 9):
+        path = tmp_path / f"level{level}.xlsx"
+        book = xlsx.new_workbook(path, workbook_class=xlsx.Workbook)
+        book.zip_level = level
+        sheet = book.add_worksheet()
+        for row in range(3000):
+            sheet.write_number(row, 0, row % 7)
+        book.close()
+        with zipfile.ZipFile(path) as z:
+            sizes[level] = z.getinfo("xl/worksheets/sheet1.xml").compress_size
+    assert sizes[1] > sizes[9]
+    assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile
