@@ -17,8 +17,10 @@ A task is named as ``"module:function"`` (so a test can inject a faulty engine a
 any start method works); the worker calls it with the item's arguments and sends the
 result back pickled. Results come back in input order. Where processes cannot be
 started at all (a locked-down sandbox), :class:`WorkerPool` runs the tasks in this
-process, as kpixl did before: the byte-level pre-check in :mod:`kpixl.reader` still
-keeps known hostile patterns away from the parser.
+process, as kpixl did before: the byte-level pre-check in :mod:`kpixl.reader` then
+scans every worksheet whole, to keep known hostile patterns away from the parser.
+In a worker (:func:`in_worker`) it does not: a crash costs that file's finding, and
+the parent then words why with the same pre-check (``kpixl.validate.isolated_result``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from __future__ import annotations
 import faulthandler
 import importlib
 import multiprocessing
+import os
 import signal
 import sys
 import time
@@ -65,6 +68,15 @@ class Fault:
         return cls(code, _MESSAGES[code].format(detail=detail))
 
 
+# True in a worker process (set by _serve): there a parser that dies costs one file's finding.
+_IN_WORKER = False
+
+
+def in_worker() -> bool:
+    """Return True in a worker process, where native parsing cannot take the run down with it."""
+    return _IN_WORKER
+
+
 def resolve(task: str) -> Callable[..., Any]:
     """Return the function named ``"package.module:function"``."""
     module, _, name = task.partition(":")
@@ -101,11 +113,15 @@ def _address_space() -> int:
 
 def _serve(conn: Connection, memory_limit: int | None) -> None:
     """Run in the worker: call each task sent until the pipe closes; send back results or faults."""
+    global _IN_WORKER
+    _IN_WORKER = True
     # The parent handles Ctrl+C and ends its workers; a worker must not print a traceback for it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # A native crash is reported once, as the file's finding; a test runner's fault
-    # handler would dump this worker's stack on top of it.
+    # handler would dump this worker's stack on top of it, and a Rust reader its
+    # allocation failure and backtrace: the worker's own stderr goes nowhere.
     faulthandler.disable()
+    _silence_stderr()
     _limit_memory(memory_limit)
     while True:
         try:
@@ -125,6 +141,16 @@ def _serve(conn: Connection, memory_limit: int | None) -> None:
             conn.send(reply)
         except MemoryError:
             conn.send(("fault", OUT_OF_MEMORY))
+
+
+def _silence_stderr() -> None:
+    try:
+        sys.stderr.flush()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no stderr to silence
+        pass
 
 
 class Worker:

@@ -164,8 +164,14 @@ class DepartmentWorkbook:
     measurements: list[MeasurementRecord] = field(default_factory=list)
     evaluations: list[EvaluationRecord] = field(default_factory=list)
     sheets: dict[str, str] = field(default_factory=dict)  # table name -> sheet name
-    columns: dict[str, dict[str, str]] = field(default_factory=dict)  # table name -> column key -> letter
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)  # table name -> input column key -> letter
+    ranges: dict[str, str] = field(default_factory=dict)  # table name -> its A1 range as read (e.g. D3:J9)
     findings: list[Finding] = field(default_factory=list)
+
+    def cell(self, table: str, key: str, row: int) -> str | None:
+        """Return the cell (e.g. ``F7``) of column ``key`` of ``table`` in sheet row ``row``; None if not read."""
+        letter = self.columns.get(table, {}).get(key)
+        return f"{letter}{row}" if letter else None
 
     def measurements_by_kpi(self) -> dict[str, list[tuple[date, float]]]:
         """Group (period_end, value) pairs by the key of their KPI ID (:func:`kpixl.vocab.kpi_key`)."""

@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -663,14 +662,9 @@ def _eval_place(workbook: DepartmentWorkbook, ev: EvaluationRecord | None, key: 
         return Place(workbook.path, sheet)
     place = ev.place
     row = _row_of(place.cell)
-    try:
-        stamp = Path(workbook.path).stat().st_mtime_ns
-    except OSError:
-        stamp = 0
-    column = _column_letter(workbook.path, place.sheet or sheet, key, stamp)
-    if row is not None and column is not None:
-        return Place(place.path or workbook.path, place.sheet or sheet, f"{column}{row}")
-    return Place(place.path or workbook.path, place.sheet or sheet, place.cell)
+    # The reader noted where each Evaluation column is (whatever its order or first column).
+    cell = workbook.cell(schema.EVALUATION.name, key, row) if row is not None else None
+    return Place(place.path or workbook.path, place.sheet or sheet, cell or place.cell)
 
 
 def _short(place: Place) -> str:
@@ -685,32 +679,6 @@ def _and(items: list[str]) -> str:
 def _row_of(cell: str | None) -> int | None:
     digits = "".join(ch for ch in (cell or "") if ch.isdigit())
     return int(digits) if digits else None
-
-
-@functools.lru_cache(maxsize=64)
-def _column_letter(path: str, sheet: str, key: str, stamp: int = 0) -> str | None:
-    """Return the column letter of ``key`` in the Evaluation table (read once per file version and key)."""
-    try:
-        from openpyxl import load_workbook
-        from openpyxl.utils import get_column_letter, range_boundaries
-
-        book = load_workbook(path, data_only=True)
-        try:
-            for ws in book.worksheets:
-                table = ws.tables.get(schema.EVALUATION.name)
-                if table is None:
-                    continue
-                min_col, min_row, max_col, _ = range_boundaries(table.ref)
-                lookup = schema.EVALUATION.header_lookup()
-                for col in range(min_col, max_col + 1):
-                    found = lookup.get(schema.normalise_header(ws.cell(min_row, col).value))
-                    if found is not None and found.key == key:
-                        return get_column_letter(col)
-        finally:
-            book.close()
-    except Exception:  # noqa: BLE001 - a message detail must never hide the real error
-        return None
-    return None
 
 
 __all__ = ["RolloverResult", "RolloverRefused", "CascadeResult", "ParentChange", "rollover", "rollover_cascade",

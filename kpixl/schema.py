@@ -8,6 +8,7 @@ roll-over all read this module: adding a column is one edit here.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from kpixl import core
@@ -97,6 +98,23 @@ class Table:
             lookup[normalise_header(col.da)] = col
             lookup[normalise_header(col.key)] = col
         return lookup
+
+    # Readers look these up for every table and row: each is computed once per table
+    # (a frozen dataclass still has an instance __dict__ for cached_property to fill).
+    @functools.cached_property
+    def by_header(self) -> dict[str, Column]:
+        """Return :meth:`header_lookup`, computed once (do not change the dict returned)."""
+        return self.header_lookup()
+
+    @functools.cached_property
+    def by_key(self) -> dict[str, Column]:
+        """Return each column by its key, computed once (do not change the dict returned)."""
+        return {c.key: c for c in self.columns}
+
+    @functools.cached_property
+    def required_columns(self) -> tuple[Column, ...]:
+        """Return the input columns that must be filled in."""
+        return tuple(c for c in self.input_columns if c.required)
 
 
 def normalise_header(text: object) -> str:

@@ -66,18 +66,18 @@ _PERCENT_UNITS = frozenset({"%", "pct", "pct.", "percent", "per cent", "procent"
 
 
 def check_workbook(path: Path | str, as_of: date | None = None, *,
-                   prechecked: Future | None = None) -> DepartmentWorkbook:
+                   prechecked: Future | None = None, engine: str | None = None) -> DepartmentWorkbook:
     """Return the workbook read from ``path`` with every finding attached; never raise for a bad file.
 
     An unreadable file gives an empty DepartmentWorkbook with one error finding.
     ``prechecked`` is a future of :func:`kpixl.reader.precheck` on ``path`` already
-    started (see :func:`prechecked`).
+    started (see :func:`prechecked`); ``engine`` is :func:`kpixl.reader.read_workbook`'s.
     """
     as_of = as_of or date.today()
     shown = str(path)
     try:
         package = prechecked.result() if prechecked is not None else None
-        workbook = reader.read_workbook(path, package=package)
+        workbook = reader.read_workbook(path, package=package, engine=engine)
     except WorkbookError as error:
         workbook = DepartmentWorkbook(path=shown)
         workbook.findings.append(Finding(error.code, ERROR, error.reason,
@@ -168,8 +168,21 @@ def _counts(path: Path | str, result: object) -> tuple[list[Finding], int, int]:
 
 
 def isolated_result(path: Path | str, result: object) -> DepartmentWorkbook:
-    """Return the workbook a worker sent back, or one holding the finding of the worker's fault."""
+    """Return the workbook a worker sent back, or one holding the finding of the worker's fault.
+
+    A worker does not scan whole worksheets before parsing them (see
+    :func:`kpixl.reader.precheck`); after a fault this process does, with no parser, so a
+    file the scan refuses (a sheet beyond the limits, KPX113) is named for that reason.
+    """
     if isinstance(result, isolation.Fault):
+        try:
+            reader.precheck(path, bound_sheets=True)
+        except WorkbookError as error:
+            return DepartmentWorkbook(path=str(path), findings=[Finding(error.code, ERROR, error.reason,
+                                                                        Place(error.path or str(path), error.sheet,
+                                                                              error.cell))])
+        except Exception:  # noqa: BLE001 - the fault is what the user learns then
+            pass
         return DepartmentWorkbook(path=str(path), findings=[Finding(result.code, ERROR, result.message,
                                                                     Place(str(path)))])
     assert isinstance(result, DepartmentWorkbook), type(result)

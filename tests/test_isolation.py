@@ -103,3 +103,72 @@ def test_without_processes_the_tasks_run_here(monkeypatch):
         import os
 
         assert set(pool.map("os:getpid", [()] * 3)) == {os.getpid()}
+
+
+# ------------------------------------------------------------------ what a worker pre-checks
+
+def _hostile(path: Path, rows: bytes) -> None:
+    """Append raw rows to the Measurements sheet of ``path`` (a sheet the parser may not survive)."""
+    part = W.sheet_part(path, "Measurements")
+    W.rezip(path, lambda name, data: data.replace(b"</sheetData>", rows + b"</sheetData>") if name == part else None)
+
+
+def _odd_inputs(folder: Path) -> list[Path]:
+    """Return workbooks whose input cells hold a formula without a saved value (KPX208) or an error (KPX209)."""
+    nocache, error = folder / "nocache.xlsx", folder / "error.xlsx"
+    W.write_workbook(nocache, kpis=[W.kpi_row(target=W.Formula("=1000+200"))])
+    layout = W.write_workbook(error, measurements=[W.measurement_row(value=W.Formula("=1/0", 0)),
+                                                   W.measurement_row(note=W.Formula('=""&1', "1"))])
+    part, cell = W.sheet_part(error, "Measurements"), layout.cell("Measurements", 0, "value")
+    note = layout.cell("Measurements", 1, "note")
+    W.rezip(error, lambda name, data: data.replace(
+        f'<c r="{cell}"><f>1/0</f><v>0</v></c>'.encode(), f'<c r="{cell}" t="e"><f>1/0</f><v>#DIV/0!</v></c>'.encode())
+        .replace(f'<c r="{note}" t="str"><f>""&amp;1</f><v>1</v></c>'.encode(),
+                 f'<c r="{note}" t="e"><v>#N/A</v></c>'.encode()) if name == part else None)
+    return [nocache, error]
+
+
+def test_a_worker_scans_only_the_input_cells_and_finds_the_same(tmp_path):
+    """A worker skips the whole-sheet bounds scan; its input-cell scan finds what the whole scan finds."""
+    from kpixl import reader
+
+    for path in _odd_inputs(tmp_path):
+        whole, light = reader.precheck(path), reader.precheck(path, bound_sheets=False)
+        assert whole.bounded and not light.bounded
+        assert dict(light.sheets) == dict(whole.sheets) and any(
+            scan.formulas_without_value or scan.error_cells for scan in whole.sheets.values())
+
+
+def test_odd_input_cells_give_the_same_findings_in_a_worker(tmp_path):
+    paths = _odd_inputs(tmp_path)
+    alone = [check_workbook(p, W.AS_OF) for p in paths]
+    report = validate(paths, as_of=W.AS_OF, jobs=1, file_timeout=TIMEOUT)
+    assert [str(f) for f in report.findings] == [str(f) for wb in alone for f in wb.findings]
+    assert sorted({f.code for f in report.findings} & {"KPX208", "KPX209"}) == ["KPX208", "KPX209"]
+    assert [f.place.cell for f in report.findings if f.code == "KPX209"] == ["C2", "E3"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("rows", [
+    b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',  # calamine aborts on this (tafia/calamine#693)
+    b"<row r='7'><c r='XFD1048576'><v>1</v></c></row>",
+    b'<row r="5"><c r="A' + b"9" * 80 + b'"><v>1</v></c></row>',
+], ids=["huge cell", "single quotes", "long row digits"])
+def test_a_sheet_beyond_the_limits_gets_the_same_finding_through_a_worker(tmp_path, capfd, rows):
+    """The worker's parser meets the sheet (and may die); the finding is the whole-sheet scan's, said once."""
+    from kpixl import reader
+    from kpixl.errors import WorkbookError
+
+    hostile, fine = tmp_path / "hostile.xlsx", tmp_path / "fine.xlsx"
+    W.write_workbook(hostile)
+    W.write_workbook(fine)
+    _hostile(hostile, rows)
+    before = _digest([hostile, fine])
+    with pytest.raises(WorkbookError) as caught:
+        reader.precheck(hostile)
+    report = validate([hostile, fine], as_of=W.AS_OF, jobs=1, file_timeout=TIMEOUT)
+    assert [(f.code, f.message, f.place.path) for f in report.findings] == [
+        ("KPX113", caught.value.reason, str(hostile))]
+    assert report.kpi_count == 1 and report.files == [str(hostile), str(fine)]
+    assert capfd.readouterr().err == ""  # not a word from the worker's parser (its abort, a backtrace)
+    assert _digest([hostile, fine]) == before

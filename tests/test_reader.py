@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 import subprocess
 import sys
@@ -18,6 +19,10 @@ from kpixl.reader import (date_text_meanings, expand_paths, interpret_number_tex
                           read_workbook)
 
 import workbooks as W
+
+# The modules a test patches: a name is looked up in the module that uses it.
+prechecks = importlib.import_module("kpixl.reader.prechecks")
+engines = importlib.import_module("kpixl.reader.engines")
 
 
 def codes(workbook) -> list[str]:
@@ -269,7 +274,7 @@ def test_unreadable_for_permissions(tmp_path, valid, monkeypatch):
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(reader, "open", denied, raising=False)
+    monkeypatch.setattr(prechecks, "open", denied, raising=False)
     assert "permission denied" in str(fails(valid, "KPX103"))
 
 
@@ -348,13 +353,27 @@ def test_missing_measurements_and_evaluation_tables(tmp_path):
     assert [(f.code, f.severity) for f in wb.findings] == [("KPX122", "error"), ("KPX123", "warning")]
 
 
+def test_a_prechecked_package_is_immutable(valid):
+    import dataclasses
+
+    package = reader.precheck(valid)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        package.data = b""  # type: ignore[misc]
+    for mapping in (package.parts, package.sheets, package.prefixed, package.infos):
+        with pytest.raises(TypeError):
+            mapping["xl/workbook.xml"] = b""  # type: ignore[index]
+    assert "xl/workbook.xml" in package.parts and package.sheets
+    # Reading it twice gives the same: nothing is cached into it.
+    assert read_workbook(valid, package=package) == read_workbook(valid, package=package)
+
+
 def test_decompression_bomb_by_ratio(tmp_path, valid):
     W.rezip(valid, lambda n, d: None, add={"xl/media/image1.png": b"\x00" * (3 * 1024 * 1024)})
     assert "decompression bomb" in str(fails(valid, "KPX112"))
 
 
 def test_decompression_bomb_by_total_size(tmp_path, valid, monkeypatch):
-    monkeypatch.setattr(reader, "MAX_TOTAL_UNCOMPRESSED", 10_000)
+    monkeypatch.setattr(prechecks, "MAX_TOTAL_UNCOMPRESSED", 10_000)
     fails(valid, "KPX111")
 
 
@@ -525,16 +544,15 @@ def test_reference_with_much_whitespace_around_the_equals_sign_is_rejected(tmp_p
 # ------------------------------------------------------------------ fast (fastexcel) and exact (calamine) paths agree
 
 def _read_both_ways(path: Path, monkeypatch) -> tuple:
-    """Return (fast read, exact read, tables the fast path read) of ``path``, each with validate's findings too.
+    """Return (fast read, exact read, tables the fast engine read by column) of ``path``, with validate's findings.
 
-    The reader takes the fast column-by-column path (``_Reader._read_rows_fast``) when
-    fastexcel is importable; with ``reader.fastexcel`` set to None it reads every table
-    cell by cell with python-calamine.
+    The fast engine reads a clean table column by column (``FastEngine._read_rows_fast``);
+    the exact engine reads every table cell by cell with python-calamine.
     """
     from kpixl.validate import check_workbook
 
     fast_tables: list[str] = []
-    real = reader._Reader._read_rows_fast
+    real = engines.FastEngine._read_rows_fast
 
     def spy(self, table, *args, **kwargs):
         done = real(self, table, *args, **kwargs)
@@ -543,15 +561,21 @@ def _read_both_ways(path: Path, monkeypatch) -> tuple:
         return done
 
     with monkeypatch.context() as patch:
-        patch.setattr(reader._Reader, "_read_rows_fast", spy)
-        fast = check_workbook(path, W.AS_OF)
-    with monkeypatch.context() as patch:
-        patch.setattr(reader, "fastexcel", None)
-        patch.setattr(reader._Reader, "_read_rows_fast", spy)
+        patch.setattr(engines.FastEngine, "_read_rows_fast", spy)
+        fast = check_workbook(path, W.AS_OF, engine="fast")
         fast_count = len(fast_tables)
-        exact = check_workbook(path, W.AS_OF)
-        assert len(fast_tables) == fast_count, "the exact read still used fastexcel"
+        exact = check_workbook(path, W.AS_OF, engine="exact")
+        assert len(fast_tables) == fast_count, "the exact engine read columns with fastexcel"
     return fast, exact, fast_tables
+
+
+def test_engines_are_chosen_by_name(valid, monkeypatch):
+    assert engines.default_engine() == "fast" and sorted(engines.ENGINES) == ["exact", "fast"]
+    assert read_workbook(valid, engine="exact") == read_workbook(valid, engine="fast") == read_workbook(valid)
+    with pytest.raises(ValueError, match="unknown reading engine 'calc'; use one of exact, fast"):
+        read_workbook(valid, engine="calc")
+    monkeypatch.setattr(engines, "fastexcel", None)
+    assert engines.default_engine() == "exact"
 
 
 def _assert_same(fast, exact) -> None:
@@ -756,9 +780,8 @@ def test_keyless_values_are_named_by_both_readers(tmp_path, monkeypatch):
     path = tmp_path / "keyless.xlsx"
     W.write_workbook(path, measurements=W.default_measurements() + [{"entered_by": "Anna"}] + [
         W.measurement_row(period_end=date(2026, 4, 30))])
-    fast = read_workbook(path)
-    monkeypatch.setattr(reader._Reader, "_read_rows_fast", lambda *args: False)
-    exact = read_workbook(path)
+    fast = read_workbook(path, engine="fast")
+    exact = read_workbook(path, engine="exact")
     assert [str(f) for f in fast.findings] == [str(f) for f in exact.findings] == [
         f"{path}:Measurements!D5: warning KPX137: row 5 of the Measurements table has a value here but no KPI ID, "
         "period end or value: not counted; complete the row or clear it"]
@@ -811,3 +834,25 @@ def test_recursive_reads_a_folder_linked_back_up_the_tree_once(tmp_path):
     (folder / "sub" / "up").symlink_to(folder, target_is_directory=True)
     found = reader.collect_inputs([folder], recursive=True)
     assert found.files == [folder / "sub" / "a.xlsx"] and found.left_out == []
+
+
+def test_whole_columns_are_typed_as_cell_by_cell(monkeypatch):
+    """The fast engine's array conversion gives what each cell gives, blanks, offsets and times of day included."""
+    from datetime import datetime
+
+    import pyarrow as pa
+
+    from kpixl import schema
+    from kpixl.reader.cells import _typed_column
+
+    stamps = pa.array([None, datetime(2026, 1, 31, 12, 30), None, datetime(1969, 12, 31, 23, 0), None],
+                      pa.timestamp("ms"))
+    numbers = pa.array([None, 1.5, None, -2.0, None])
+    deadline, target = schema.KPIS.column("deadline"), schema.KPIS.column("target")
+    for start in range(3):
+        part = stamps.slice(start, 3)
+        assert _typed_column(deadline, part) == [None if v is None else v.date() for v in part.to_pylist()]
+        assert _typed_column(target, numbers.slice(start, 3)) == numbers.slice(start, 3).to_pylist()
+    assert _typed_column(target, pa.array([1.0, float("inf")])) is None
+    assert _typed_column(target, pa.array([None, float("nan")])) is None
+    assert _typed_column(deadline, pa.array(["2026-01-31"])) is None

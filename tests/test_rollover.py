@@ -633,3 +633,39 @@ def test_every_rollover_finding_has_danish_words(tmp_path):
     assert {f.code for f in findings} >= {"KPX701", "KPX703", "KPX704", "KPX708", "KPX709", "KPX732", "KPX735"}
     english = [f for f in findings if " the " in f.message or " its " in f.message]
     assert english == []
+
+
+# ------------------------------------------------------------------ the cells findings name
+
+def test_evaluation_findings_name_the_cell_wherever_its_columns_are_after_a_libreoffice_save(tmp_path, monkeypatch,
+                                                                                            soffice):
+    """Rollover names the Decision and New target cells from the reader's column positions.
+
+    The Evaluation table starts at D3 with its columns in another order than the
+    template's; the positions hold in the file as written and after LibreOffice saves it.
+    """
+    import dataclasses
+
+    import libreoffice
+    import workbooks as W
+
+    from kpixl import schema
+
+    order = ("notes", "new_target", "kpi_id", "final_actual", "decision", "attainment", "met_target", "calc_kpi_row")
+    shuffled = dataclasses.replace(schema.EVALUATION, columns=tuple(schema.EVALUATION.column(k) for k in order))
+    source = tmp_path / "shuffled.xlsx"
+    with monkeypatch.context() as patch:
+        patch.setattr(schema, "TABLES", (schema.KPIS, schema.MEASUREMENTS, shuffled))
+        layout = W.write_workbook(
+            source, origin=(2, 3), kpis=[W.kpi_row("SAL-01"), W.kpi_row("SAL-02")],
+            measurements=W.default_measurements(("SAL-01", "SAL-02")),
+            evaluations=[W.evaluation_row("SAL-01", None), W.evaluation_row("SAL-02", "keep", 1500.0)])
+    decision, new_target = layout.cell("Evaluation", 0, "decision"), layout.cell("Evaluation", 1, "new_target")
+    assert (decision, new_target) == ("H4", "E5")
+    saved = libreoffice.convert([source], tmp_path / "saved", soffice=soffice)[0]
+    for path in (source, saved):
+        assert read_workbook(path).ranges["Evaluation"] == "D3:K5"
+        result = rollover(path, tmp_path / f"next-{path.parent.name}.xlsx")
+        named = {w.code: (w.place.sheet, w.place.cell) for w in result.warnings}
+        assert named["KPX701"] == ("Evaluation", decision), result.warnings
+        assert named["KPX702"] == ("Evaluation", new_target), result.warnings

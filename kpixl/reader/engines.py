@@ -1,0 +1,686 @@
+"""Own reading the tables of a pre-checked workbook into typed records, with findings.
+
+:func:`read_workbook` picks an engine by name from :data:`ENGINES` (as pandas'
+``ExcelFile._engines``): the fast one (:class:`FastEngine`, fastexcel, a clean table
+column by column as Arrow arrays) or the exact one (:class:`ExactEngine`,
+python-calamine, cell by cell, wording a finding for every cell that does not fit).
+A table is clean when each input column holds one expected type, nothing lies below
+it and no cell or row needs a finding; the fast engine leaves any other table to the
+exact one, and :func:`build_records` makes the records of both, so both give the
+same. A parser that fails on a package whose sheets were not scanned whole (in a
+worker, see :func:`kpixl.reader.precheck`) is followed by that scan, whose finding wins.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from python_calamine import CalamineError, CalamineWorkbook
+
+try:
+    import fastexcel
+except ImportError:  # pragma: no cover - optional: the exact reader alone is slower but complete
+    fastexcel = None  # type: ignore[assignment]
+else:
+    # A blank column "falls back to string" with a logged warning; kpixl reads blanks as blanks.
+    import logging
+
+    # fastexcel imports pyarrow on its first table: import it here, once, so every worker
+    # process forked from this one has it (else each new worker spends a tenth of a second).
+    import pyarrow  # noqa: F401
+
+    logging.getLogger("fastexcel.types.dtype").setLevel(logging.ERROR)
+
+from kpixl import core, schema
+from kpixl.errors import DefinitionError, WorkbookError
+from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, EvaluationRecord, Finding, KpiRecord,
+                         MeasurementRecord, Place)
+from kpixl.reader.cells import _CellFinding, _nice_label, _required_hint, _text, _typed_column, type_cell
+from kpixl.reader.findings import (E_BAD_XML, E_CORRUPT, E_ERROR_VALUE, E_MISSING_COLUMN, E_NO_CACHED_VALUE,
+                                   E_NO_KPI_TABLE, E_NO_MEASUREMENT_TABLE, E_NOT_KPIXL, E_REQUIRED, W_BELOW_TABLE,
+                                   W_DUPLICATE_COLUMN, W_KEYLESS_ROW, W_NO_EVALUATION_TABLE, W_OUTSIDE_TABLE,
+                                   W_SCHEMA_VERSION, W_UNKNOWN_COLUMN, _fail)
+from kpixl.reader.ooxml import TableInfo, _custom_properties, _input_columns, _structure
+from kpixl.reader.prechecks import Package, precheck
+from kpixl.reader.refs import _A1_RE, _column_number, column_letter, parse_ref
+from kpixl.reader.sheetscan import _SheetScan
+
+# Rows named one by one below a table (KPX136) before one finding sums up the rest.
+MAX_OUTSIDE_LISTED = 20
+
+
+def read_workbook(path: Path | str, *, package: Package | None = None, engine: str | None = None) -> DepartmentWorkbook:
+    """Return the records and reading findings of one department workbook.
+
+    Raises WorkbookError (with path, and sheet/cell where there is one) when the
+    file cannot be read as a kpixl workbook at all. ``package`` is the result of
+    :func:`precheck` on the same path when the caller ran it already. ``engine``
+    names one of :data:`ENGINES` (default :func:`default_engine`); both give the same
+    records and findings.
+    """
+    name = engine or default_engine()
+    if name not in ENGINES:
+        raise ValueError(f"unknown reading engine {name!r}; use one of {', '.join(sorted(ENGINES))}")
+    pkg = package if package is not None else precheck(path)
+    if pkg.bounded:
+        return _read(path, pkg, ENGINES[name])
+    try:
+        return _read(path, pkg, ENGINES[name])
+    except Exception:
+        # A parser that failed on a sheet the pre-check did not bound may have met what the
+        # whole-sheet scan names (KPX113): say that rather than the parser's error.
+        precheck(path, bound_sheets=True)
+        raise
+
+
+def _read(path: Path | str, pkg: Package, reader_class: type["ExactEngine"]) -> DepartmentWorkbook:
+    """Return the workbook of the pre-checked ``pkg``, read by an engine of ``reader_class``."""
+    _sheets, defined, tables = pkg.structure or _structure(pkg)
+    props = _custom_properties(pkg)
+    by_name = {t.name.casefold(): t for t in tables}
+    has_meta = any(key in defined or key in props for key in (schema.NAME_SCHEMA_VERSION, schema.NAME_LANGUAGE))
+    kpi_table = by_name.get(schema.KPIS.name.casefold())
+    if kpi_table is None:
+        if not has_meta:
+            _fail(pkg.path, E_NOT_KPIXL, "is not a kpixl workbook (no table named KPIs and no kpixl metadata); "
+                                         "start from a workbook made by `kpixl template`")
+        _fail(pkg.path, E_NO_KPI_TABLE, "has no Excel table named KPIs; the KPI definitions must stay in the "
+                                        "table named KPIs (Table Design > Table Name)")
+    workbook = DepartmentWorkbook(path=pkg.path)
+    reader = reader_class(pkg, str(path), workbook)
+    reader.tables = tables
+    try:
+        _read_metadata(reader, defined, props)
+        found = [(t, by_name.get(t.name.casefold())) for t in schema.TABLES]
+        # The input columns of every table on a sheet, so each sheet is scanned once for odd cells.
+        for table_schema, info in found:
+            if info is not None:
+                reader.input_columns.setdefault(info.sheet_part, set()).update(_input_columns(table_schema, info))
+        for table_schema, info in found:
+            if info is None:
+                reader.missing_table(table_schema)
+                continue
+            workbook.sheets[table_schema.name] = info.sheet
+            reader.read_table(table_schema, info)
+    finally:
+        reader.close()
+    return workbook
+
+
+def _inside(ranges: list[tuple[int, int, int, int]], row: int, col: int) -> bool:
+    """Return True when cell (row, col) lies in one of ``ranges`` (first row, first col, last row, last col)."""
+    return any(top <= row <= bottom and left <= col <= right for top, left, bottom, right in ranges)
+
+
+def _read_metadata(reader: "ExactEngine", defined: dict[str, str], props: dict[str, str]) -> None:
+    workbook = reader.workbook
+
+    def meta(name: str) -> str | None:
+        raw = defined.get(name.casefold())
+        if raw is not None:
+            return reader.defined_value(raw)
+        return props.get(name.casefold())
+
+    version = meta(schema.NAME_SCHEMA_VERSION)
+    language = meta(schema.NAME_LANGUAGE)
+    workbook.schema_version = version
+    workbook.department = meta(schema.NAME_DEPARTMENT) or None
+    workbook.formulas = meta(schema.NAME_FORMULAS) or None
+    workbook.company_file = meta(schema.NAME_COMPANY_FILE) or None
+    workbook.company_sha256 = meta(schema.NAME_COMPANY_SHA256) or None
+    try:
+        workbook.language = core.parse_language(language)
+    except DefinitionError:
+        workbook.language = "en"
+    if version is not None and version.strip() not in ("", schema.SCHEMA_VERSION):
+        reader.finding(W_SCHEMA_VERSION, WARNING, f"the workbook has kpixl schema version {version!r}; this kpixl "
+                                                  f"reads version {schema.SCHEMA_VERSION}; results may be incomplete")
+
+
+def default_engine() -> str:
+    """Return the engine :func:`read_workbook` uses unless told: the fast one when fastexcel is installed."""
+    return "fast" if fastexcel is not None else "exact"
+
+
+class ExactEngine:
+    """Read the tables of one opened workbook cell by cell (python-calamine) into typed records, with findings.
+
+    Every cell goes through :func:`~kpixl.reader.cells.type_cell`; whatever does not fit
+    is a finding at its cell. :class:`FastEngine` reads clean tables faster, the same way.
+    """
+
+    name = "exact"
+
+    def __init__(self, pkg: Package, path: str, workbook: DepartmentWorkbook):
+        self.pkg = pkg
+        self.path = path
+        self.workbook = workbook
+        self.grids: dict[str, list[list[Any]]] = {}
+        self.input_columns: dict[str, set[int]] = {}
+        self.tables: list[TableInfo] = []
+        self._book: CalamineWorkbook | None = None
+        self._fast: Any = None
+
+    def close(self) -> None:
+        if self._book is not None:
+            self._book.close()
+
+    # -- helpers
+    def finding(self, code: str, severity: str, message: str, sheet: str | None = None, cell: str | None = None,
+                kpi_id: str | None = None) -> None:
+        self.workbook.findings.append(Finding(code, severity, message, Place(self.pkg.path, sheet, cell), kpi_id))
+
+    @property
+    def book(self) -> CalamineWorkbook:
+        """Return the python-calamine workbook (the exact cell-by-cell reader), opened on first use."""
+        if self._book is None:
+            try:
+                self._book = CalamineWorkbook.from_path(self.path)
+            except CalamineError as error:
+                _fail(self.pkg.path, E_CORRUPT, f"cannot be read as a workbook ({type(error).__name__}: {error}); "
+                                                "save it again from Excel")
+        assert self._book is not None  # _fail raised otherwise
+        return self._book
+
+    def grid(self, sheet: str) -> list[list[Any]]:
+        if sheet not in self.grids:
+            try:
+                self.grids[sheet] = self.book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            except CalamineError as error:
+                _fail(self.pkg.path, E_CORRUPT, f"the sheet cannot be read ({type(error).__name__}: {error}); "
+                                                "save the workbook again from Excel", sheet=sheet)
+        return self.grids[sheet]
+
+    def defined_value(self, raw: str) -> str | None:
+        """Return a defined name's value: a quoted constant, or the value of the one cell it refers to."""
+        text = raw.strip().lstrip("=")
+        if len(text) >= 2 and text[0] == text[-1] == '"':
+            return text[1:-1].replace('""', '"')
+        sheet, _, ref = text.rpartition("!")
+        sheet = sheet.strip("'").replace("''", "'")
+        match = _A1_RE.match(ref.strip())
+        if not sheet or not match:
+            return text or None
+        row, col = int(match.group(2)), _column_number(match.group(1))
+        try:
+            value = self._cell(self.grid(sheet), row, col)
+        except WorkbookError:
+            return None
+        if core.is_blank(value):
+            return None
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value).strip()
+
+    @staticmethod
+    def _cell(grid: list[list[Any]], row: int, col: int) -> Any:
+        if row - 1 < len(grid):
+            line = grid[row - 1]
+            if col - 1 < len(line):
+                return line[col - 1]
+        return None
+
+    def missing_table(self, table: schema.Table) -> None:
+        if table is schema.MEASUREMENTS:
+            self.finding(E_NO_MEASUREMENT_TABLE, ERROR, "the workbook has no Excel table named Measurements; "
+                                                        "keep the measurements in the table named Measurements")
+        elif table is schema.EVALUATION:
+            self.finding(W_NO_EVALUATION_TABLE, WARNING, "the workbook has no Excel table named Evaluation; "
+                                                         "rollover needs it at the end of the period")
+
+    # -- tables
+    def read_table(self, table: schema.Table, info: TableInfo) -> None:
+        """Read one Excel table into the workbook's records: column by column when clean, else cell by cell."""
+        sheet = info.sheet
+        try:
+            top, left, bottom, right = parse_ref(info.ref)
+        except ValueError:
+            _fail(self.pkg.path, E_BAD_XML, f"the table {info.name} has no valid range ({info.ref!r}); "
+                                            "save the workbook again from Excel", sheet=sheet)
+        mapping, extras, seen = self._map_headers(table, info, top, left)
+        # Where each input column is, so later checks can name a record's cell (validate --company).
+        self.workbook.columns[table.name] = {key: column_letter(c) for key, c in seen.items()}
+        self.workbook.ranges[table.name] = info.ref
+        missing_keys = self._missing_columns(table, info, seen, top, left)
+        first_data = top + info.header_rows
+        last_data = bottom - info.totals_rows
+        scan = self.pkg.scan(info.sheet_part, self.input_columns.get(info.sheet_part) or set(mapping))
+        if not extras and not missing_keys and not scan.formulas_without_value and not scan.error_cells \
+                and info.header_rows == 1 and self._read_rows_fast(table, info, mapping, top, first_data, last_data):
+            return  # the fast engine read the whole clean table
+        grid = self.grid(sheet)
+        others = self._other_tables(info)
+        below = self._rows_below(grid, bottom, left, right, others)
+        rows: list[tuple[int, bool]] = [(r, False) for r in range(first_data, last_data + 1)] + [
+            (r, True) for r in range(bottom + 1, below)]
+        self._read_rows_exact(table, info, grid, rows, mapping, extras, missing_keys, scan, (left, bottom))
+        # Rows after a blank one are not read (the spec reads only rows just below): name each value.
+        self._outside_values(grid, info, sheet, below, (left, bottom, right), others)
+
+    def _map_headers(self, table: schema.Table, info: TableInfo, header_row: int,
+                     left: int) -> tuple[dict[int, schema.Column], dict[int, str], dict[str, int]]:
+        """Map the table's header cells to ``table``'s columns, naming unknown and repeated headers.
+
+        Returns (input column by column number, unknown header by column number, column number
+        by key of each column read); computed and helper columns are left out.
+        """
+        sheet = info.sheet
+        lookup = table.by_header
+        mapping: dict[int, schema.Column] = {}
+        extras: dict[int, str] = {}
+        seen: dict[str, int] = {}
+        for offset, header in enumerate(info.columns):
+            col_number = left + offset
+            cell = f"{column_letter(col_number)}{header_row}"
+            column = lookup.get(schema.normalise_header(header))
+            if column is None:
+                extras[col_number] = header
+                self.finding(W_UNKNOWN_COLUMN, WARNING, f"unknown column {header!r} in table {info.name}; "
+                                                        f"{_EXTRA_FATE.get(table.name, _EXTRA_FATE[''])} (rename it "
+                                                        "to a known header if it should be one)", sheet, cell)
+                continue
+            if column.computed or column.helper:
+                continue
+            if column.key in seen:
+                self.finding(W_DUPLICATE_COLUMN, WARNING, f"column {header!r} repeats column "
+                                                          f"{column_letter(seen[column.key])}{header_row} of table "
+                                                          f"{info.name}; only the first is read", sheet, cell)
+                continue
+            seen[column.key] = col_number
+            mapping[col_number] = column
+        return mapping, extras, seen
+
+    def _missing_columns(self, table: schema.Table, info: TableInfo, seen: dict[str, int], header_row: int,
+                         left: int) -> set[str]:
+        """Name each required input column the table lacks (KPX130); return their keys."""
+        missing = [c for c in table.input_columns if c.required and not c.helper and c.key not in seen]
+        for column in missing:
+            self.finding(E_MISSING_COLUMN, ERROR, f"table {info.name} has no column {column.header(self.workbook.language)!r}"
+                                                  f" ({column.en}); add the column to the table", info.sheet,
+                         f"{column_letter(left)}{header_row}")
+        return {c.key for c in missing}
+
+    def _read_rows_exact(self, table: schema.Table, info: TableInfo, grid: list[list[Any]],
+                         rows: list[tuple[int, bool]], mapping: dict[int, schema.Column], extras: dict[int, str],
+                         missing_keys: set[str], scan: _SheetScan, corner: tuple[int, int]) -> None:
+        """Read ``rows`` (number, below the table?) cell by cell: each row with a row key is a record, checked.
+
+        ``corner`` is the table's (first column, last row). A row without a row key is named,
+        not counted (KPX137); a row just below the table is read and named (KPX132).
+        """
+        sheet = info.sheet
+        left, bottom = corner
+        letters, columns, row_key_index, other_index = _row_layout(table, mapping, extras, left)
+        special = scan.formulas_without_value or scan.error_cells
+        blank = core.is_blank
+        for row, outside in rows:
+            line = grid[row - 1] if row - 1 < len(grid) else []
+            width = len(line)
+            bad_cells = _bad_cells(columns, row, scan) if special else set()
+            # Most template rows are empty: decide presence from the row keys before anything else.
+            if not any(table.column(k).key in table.row_keys for k in bad_cells) and not any(
+                    i < width and not blank(line[i]) for i in row_key_index):
+                self._keyless_row(table, info, row, line, other_index, outside, bottom, bad_cells=bad_cells)
+                continue
+            raw = {key: (None if key in bad_cells else (line[index] if index < width else None))
+                   for index, key, _letter in columns}
+            cells = {key: f"{letter}{row}" for _index, key, letter in columns}
+            first_cell = f"{letters[left]}{row}"
+            if outside:
+                self.finding(W_BELOW_TABLE, WARNING, f"row {row} is below the table {info.name} (which ends at row "
+                                                     f"{bottom}); kpixl reads it, but the workbook's own formulas do not "
+                                                     "count it until you resize the table to include it (Table Design "
+                                                     "> Resize Table)", sheet, first_cell)
+            extra = {header: line[c - 1] for c, header in extras.items() if c - 1 < width and not blank(line[c - 1])}
+            self._read_row(table, sheet, row, first_cell, raw, cells, bad_cells, missing_keys, extra, scan)
+
+    def _rows_below(self, grid: list[list[Any]], bottom: int, left: int, right: int,
+                    others: list[tuple[int, int, int, int]]) -> int:
+        """Return the first row after the rows typed just below the table (a blank row, or another table)."""
+        below = bottom + 1
+        while below <= len(grid) and not _inside(others, below, left) and any(
+                not core.is_blank(self._cell(grid, below, c)) for c in range(left, right + 1)):
+            below += 1
+        return below
+
+    def _other_tables(self, info: TableInfo) -> list[tuple[int, int, int, int]]:
+        """Return the ranges of the other Excel tables on ``info``'s sheet (their cells are theirs, not stray)."""
+        ranges = []
+        for other in self.tables:
+            if other is not info and other.sheet == info.sheet:
+                try:
+                    ranges.append(parse_ref(other.ref))
+                except ValueError:
+                    continue
+        return ranges
+
+    def _outside_values(self, grid: list[list[Any]], info: TableInfo, sheet: str, start: int,
+                        box: tuple[int, int, int], others: list[tuple[int, int, int, int]]) -> None:
+        """Name each row from ``start`` down holding a value in the table's columns: it is not counted (KPX136)."""
+        left, bottom, right = box
+        blank = core.is_blank
+        named: list[str] = []
+        for row in range(start, len(grid) + 1):
+            line = grid[row - 1]
+            for col in range(left, min(right, len(line)) + 1):
+                if not blank(line[col - 1]) and not _inside(others, row, col):
+                    named.append(f"{column_letter(col)}{row}")
+                    break
+        for cell in named[:MAX_OUTSIDE_LISTED]:
+            self.finding(W_OUTSIDE_TABLE, WARNING, f"a value outside the {info.name} table (which ends at row {bottom}, "
+                                                   f"with a blank row between): not counted; extend the table to "
+                                                   "include its row (Table Design > Resize Table) or delete it",
+                         sheet, cell)
+        if len(named) > MAX_OUTSIDE_LISTED:
+            self.finding(W_OUTSIDE_TABLE, WARNING, f"{len(named) - MAX_OUTSIDE_LISTED} more row(s) down to "
+                                                   f"{named[-1]} hold values outside the {info.name} table: not "
+                                                   "counted; extend the table to include them or delete them",
+                         sheet, named[MAX_OUTSIDE_LISTED])
+
+    def _keyless_row(self, table: schema.Table, info: TableInfo, row: int, line: list[Any], indexes: list[int],
+                     outside: bool, bottom: int, bad_cells: set[str] | frozenset[str] = frozenset()) -> None:
+        """Name a row that holds values but none of the table's row keys: it is not counted (KPX137).
+
+        Most such rows are the template's empty rows: nothing typed, nothing said.
+        """
+        blank = core.is_blank
+        filled = [i for i in indexes if i < len(line) and not blank(line[i])]
+        if not filled and not bad_cells:
+            return
+        column = (filled[0] + 1) if filled else None
+        if column is None:
+            # Only an error or a formula without a value: name that cell.
+            left = parse_ref(info.ref)[1]
+            offsets = {schema.normalise_header(h): n for n, h in enumerate(info.columns)}
+            lookup = table.by_header
+            for header, offset in offsets.items():
+                found = lookup.get(header)
+                if found is not None and found.key in bad_cells:
+                    column = left + offset
+                    break
+        keys = [_nice_label(table.column(k).en) for k in table.row_keys]
+        where = f"row {row}, just below the {info.name} table (which ends at row {bottom})," if outside else \
+            f"row {row} of the {info.name} table"
+        self.finding(W_KEYLESS_ROW, WARNING, f"{where} has a value here but no {', '.join(keys[:-1])} or {keys[-1]}: "
+                                             "not counted; complete the row or clear it", info.sheet,
+                     f"{column_letter(column or parse_ref(info.ref)[1])}{row}")
+
+    def _read_rows_fast(self, table: schema.Table, info: TableInfo, mapping: dict[int, schema.Column], top: int,
+                        first_data: int, last_data: int) -> bool:
+        """Return False: this engine reads every table cell by cell (:class:`FastEngine` tries columns first)."""
+        return False
+
+    def _read_row(self, table: schema.Table, sheet: str, row: int, first_cell: str, raw: dict[str, Any],
+                  cells: dict[str, str], bad_cells: set[str], missing_keys: set[str], extra: dict[str, Any],
+                  scan: _SheetScan) -> None:
+        kpi_id = _text(raw.get("kpi_id"))
+        values: dict[str, Any] = {}
+        ok = True
+        errors_in: set[str] = set()
+        by_key = table.by_key
+        for key, value in raw.items():
+            column = by_key[key]
+            ref = cells[key]
+            if key in bad_cells:
+                ok = False
+                errors_in.add(key)
+                if ref in scan.formulas_without_value:
+                    self.finding(E_NO_CACHED_VALUE, ERROR, f"{_nice_label(column.en)} holds a formula with no saved "
+                                                           "value; open and save the workbook in Excel (which "
+                                                           "calculates it) or type the value", sheet, ref, kpi_id)
+                else:
+                    self.finding(E_ERROR_VALUE, ERROR, f"{_nice_label(column.en)} shows the error "
+                                                       f"{scan.error_cells.get(ref, '#VALUE!')}; fix the formula or "
+                                                       "type the value", sheet, ref, kpi_id)
+                values[key] = None
+                continue
+            try:
+                values[key] = self._typed(column, value, sheet, ref, kpi_id)
+            except _CellProblem:
+                values[key] = None
+                errors_in.add(key)
+                ok = False
+        for column in table.required_columns:
+            if column.key not in missing_keys and column.key not in errors_in \
+                    and column.key in cells and values.get(column.key) is None:
+                self.finding(E_REQUIRED, ERROR, f"{_nice_label(column.en)} is blank; {_required_hint(column)}",
+                             sheet, cells[column.key], kpi_id)
+                errors_in.add(column.key)
+                ok = False
+        values["kpi_id"] = kpi_id
+        place = Place(self.pkg.path, sheet, first_cell)
+        valid = True
+        if table is schema.KPIS:
+            valid = not (errors_in & {"target", "baseline", "tolerance", "direction", "aggregation", "start",
+                                      "deadline", "green", "amber", "weight"}) and not (
+                missing_keys & {"target", "direction", "aggregation"})
+        elif table is schema.MEASUREMENTS:
+            # A measurement without its date and value is no measurement: the findings name why.
+            kpi_id = kpi_id if ok and values.get("period_end") is not None and values.get("value") is not None else None
+        if kpi_id:
+            _records_of(self.workbook, table).extend(
+                build_records(table, {key: [value] for key, value in values.items()}, [place], [extra], [valid]))
+
+    def _typed(self, column: schema.Column, value: Any, sheet: str, ref: str, kpi_id: str | None) -> Any:
+        """Return the typed value of one cell, or report a finding and raise _CellProblem."""
+        kind = column.kind
+        if kind == "text" and type(value) is str:
+            return value.strip() or None
+        if kind == "number" and type(value) is float and math.isfinite(value):
+            return value
+        if kind == "date" and type(value) is date:
+            return value
+        try:
+            return type_cell(column, value)
+        except _CellFinding as found:
+            self.finding(found.code, ERROR, found.message, sheet, ref, kpi_id)
+            raise _CellProblem from None
+
+
+def build_records(table: schema.Table, values: dict[str, list[Any]], places: list[Place],
+                  extras: list[dict[str, Any]] | None = None,
+                  valid: list[bool] | None = None) -> list[Any]:
+    """Return the records of rows of ``table`` from their typed values, a column per key: both engines' one builder.
+
+    ``places`` holds each row's first cell; ``extras`` the unknown columns' values by header;
+    ``valid`` is False for a KPI whose numbers an error finding makes meaningless.
+    """
+    count = len(places)
+    extras = extras if extras is not None else [{} for _ in range(count)]
+    blank = [None] * count
+    if table is schema.MEASUREMENTS:
+        return [MeasurementRecord(*fields) for fields in zip(
+            values["kpi_id"], values["period_end"], values["value"], values.get("entered_by", blank),
+            values.get("note", blank), places, extras)]
+    if table is schema.KPIS:
+        keys = list(values)
+        flags = valid if valid is not None else [True] * count
+        return [KpiRecord(place=place, extra=extra, valid=flag, **dict(zip(keys, row)))
+                for place, extra, flag, *row in zip(places, extras, flags, *values.values())]
+    return [EvaluationRecord(*fields) for fields in zip(
+        values["kpi_id"], values.get("decision", blank), values.get("new_target", blank), values.get("notes", blank),
+        places)]
+
+
+def _records_of(workbook: DepartmentWorkbook, table: schema.Table) -> list[Any]:
+    """Return the list of ``workbook`` that holds the records of ``table``."""
+    if table is schema.KPIS:
+        return workbook.kpis
+    return workbook.measurements if table is schema.MEASUREMENTS else workbook.evaluations
+
+
+class FastEngine(ExactEngine):
+    """Read a clean table column by column with fastexcel (Arrow arrays); any other table as :class:`ExactEngine`.
+
+    Clean: each input column holds one expected type, nothing lies below the table and
+    no cell or row needs a finding. The records are the ones the exact engine makes.
+    """
+
+    name = "fast"
+
+    def fast_book(self) -> Any:
+        """Return the fastexcel reader of the package bytes (columns in bulk), or None if unavailable."""
+        if self._fast is None:
+            self._fast = False
+            if fastexcel is not None:
+                try:
+                    self._fast = fastexcel.read_excel(self.pkg.data or self.path)
+                except Exception:  # noqa: BLE001 - any trouble: the exact reader decides
+                    self._fast = False
+        return self._fast or None
+
+    def _read_rows_fast(self, table: schema.Table, info: TableInfo, mapping: dict[int, schema.Column], top: int,
+                        first_data: int, last_data: int) -> bool:
+        """Read a clean table column by column with fastexcel; return False to leave it to the exact reader.
+
+        Only used when every input column has one expected type (strict dtypes, all rows
+        sampled), nothing lies below the table, and no row needs a finding; the records are
+        then the ones the cell-by-cell reader would make.
+        """
+        fast = self.fast_book()
+        if fast is None or not mapping:
+            return False
+        numbers = sorted(mapping)
+        batch = _load_fast_columns(fast, info, numbers, top, first_data, last_data)
+        if batch is None:
+            return False
+        typed = _typed_fast_columns(mapping, numbers, batch)
+        if typed is None:
+            return False
+        values, height = typed
+        rows = _fast_record_rows(table, values, height)
+        if rows is None:
+            return False
+        self._append_fast_records(table, info, values, rows, first_data, height)
+        return True
+
+    def _append_fast_records(self, table: schema.Table, info: TableInfo, values: dict[str, list[Any]],
+                             rows: list[int], first_data: int, height: int) -> None:
+        """Add the records of ``rows`` (indexes into the typed columns ``values``) to the workbook."""
+        path, sheet_name, first_letter = self.pkg.path, info.sheet, column_letter(parse_ref(info.ref)[1])
+        picked = {key: [column[i] for i in rows] for key, column in values.items()}
+        places = [Place(path, sheet_name, f"{first_letter}{first_data + i}") for i in rows]
+        _records_of(self.workbook, table).extend(build_records(table, picked, places))
+
+
+# The engines by name, as pandas' ExcelFile._engines: read_workbook(path, engine=...) picks one.
+ENGINES: dict[str, type[ExactEngine]] = {"exact": ExactEngine, "fast": FastEngine}
+
+
+def _load_fast_columns(fast: Any, info: TableInfo, numbers: list[int], top: int, first_data: int,
+                       last_data: int) -> Any | None:
+    """Return the table's columns ``numbers`` as one Arrow batch from fastexcel, strictly typed.
+
+    None when fastexcel cannot (mixed types, odd headers...) or when something lies below
+    the table: the exact reader decides and reports those.
+    """
+    letters = [column_letter(c) for c in numbers]
+    try:
+        sheet = fast.load_sheet(info.sheet, header_row=top - 1, use_columns=",".join(letters),
+                                dtype_coercion="strict", schema_sample_rows=None)
+        if sheet.height > last_data - first_data + 1:
+            return None  # something below the table: the exact reader reports it
+        names = [c.name for c in sheet.selected_columns]
+        batch = sheet.to_arrow()
+    except Exception:  # noqa: BLE001 - mixed types, odd headers...: the exact reader decides
+        return None
+    left = parse_ref(info.ref)[1]
+    if names != [info.columns[c - left] for c in numbers] or batch.num_columns != len(numbers):
+        return None
+    return batch
+
+
+def _typed_fast_columns(mapping: dict[int, schema.Column], numbers: list[int],
+                        batch: Any) -> tuple[dict[str, list[Any]], int] | None:
+    """Return (each column's typed values by key, the rows kept), a whole column at a time.
+
+    None when any cell needs a finding: the exact reader words it.
+    """
+    # Template tables are pre-sized with blank formula rows: rows after the last one with a
+    # row key cannot hold a record, so they are not converted at all.
+    used = max((_used_length(array) for array in batch.columns), default=0)
+    batch = batch.slice(0, used)
+    values: dict[str, list[Any]] = {}
+    for number, array in zip(numbers, batch.columns):
+        column = mapping[number]
+        typed = _typed_column(column, array)
+        if typed is None:
+            return None
+        values[column.key] = typed
+    return values, batch.num_rows
+
+
+def _used_length(array: Any) -> int:
+    """Return one past the last non-null entry of an Arrow array (0 when all are null).
+
+    Read from the validity bitmap: pyarrow.compute's is_valid would import pandas (over
+    half a second in every new worker).
+    """
+    if array.null_count == 0 or array.null_count == len(array):
+        return len(array) if array.null_count == 0 else 0
+    bits = np.unpackbits(np.frombuffer(array.buffers()[0], np.uint8), bitorder="little")
+    return int(np.flatnonzero(bits[array.offset:array.offset + len(array)])[-1]) + 1
+
+
+def _fast_record_rows(table: schema.Table, values: dict[str, list[Any]], height: int) -> list[int] | None:
+    """Return the indexes of the rows with a row key; None when a row needs a finding (the exact reader words it)."""
+    keys = [k for k in table.row_keys if k in values]
+    required = [c.key for c in table.required_columns if c.key in values]
+    nothing = (None,) * len(keys)
+    rows = [i for i, key_values in enumerate(zip(*(values[k] for k in keys))) if key_values != nothing]
+    if len(rows) < height and _values_outside(values, rows):
+        return None  # a row with values but no row key needs a finding (KPX137): the exact reader words it
+    for key in required:
+        column_values = values[key]
+        if None in column_values and any(column_values[i] is None for i in rows):
+            return None  # a required blank: the exact reader words the finding
+    return rows
+
+
+def _row_layout(table: schema.Table, mapping: dict[int, schema.Column], extras: dict[int, str],
+                left: int) -> tuple[dict[int, str], list[tuple[int, str, str]], list[int], list[int]]:
+    """Return where the exact reader looks in a row of the grid.
+
+    (letter by column number, (index, key, letter) of each input column, indexes of the
+    row-key columns, indexes of the other input and extra columns).
+    """
+    letters = {c: column_letter(c) for c in list(mapping) + list(extras) + [left]}
+    columns = [(c - 1, column.key, letters[c]) for c, column in mapping.items()]
+    row_key_index = [c - 1 for c, column in mapping.items() if column.key in table.row_keys]
+    # Input and extra columns that are no row key: a value there in a row without a key is not counted.
+    other_index = [c - 1 for c in sorted(set(mapping) | set(extras)) if c - 1 not in row_key_index]
+    return letters, columns, row_key_index, other_index
+
+
+def _bad_cells(columns: list[tuple[int, str, str]], row: int, scan: _SheetScan) -> set[str]:
+    """Return the keys of ``row``'s input cells holding a formula without a saved value or an error."""
+    bad_cells: set[str] = set()
+    for _index, key, letter in columns:
+        ref = f"{letter}{row}"
+        if ref in scan.formulas_without_value or ref in scan.error_cells:
+            bad_cells.add(key)
+    return bad_cells
+
+
+def _values_outside(values: dict[str, list[Any]], rows: list[int]) -> bool:
+    """Return True when a row not in ``rows`` (the rows with a row key) holds any value."""
+    everything = (None,) * len(values)
+    kept = set(rows)
+    return any(row_values != everything for i, row_values in enumerate(zip(*values.values())) if i not in kept)
+
+
+# What happens to an unknown column's values (KPX131), per table: the message must be true.
+_EXTRA_FATE = {
+    "KPIs": "its values are kept with each KPI and carried into the company workbook and CSV, but not checked",
+    "Measurements": "its values are kept with each measurement and carried into the company workbook and CSV, but "
+                    "not checked",
+    "": "kpixl does not use it (rollover reads Decision, New target and Notes)",
+}
+
+
+class _CellProblem(Exception):
+    """Signal that a cell produced a finding and has no typed value."""

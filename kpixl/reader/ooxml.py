@@ -1,0 +1,130 @@
+"""Own the structure of a pre-checked package, read with a safe XML parser (defusedxml).
+
+The workbook's sheets and their parts (through the relationships), its defined
+names (kpixl's metadata), its custom properties, and the Excel tables ``KPIs``,
+``Measurements`` and ``Evaluation``, found by name on whatever sheet they live
+(:class:`TableInfo`: range, headers, header and totals rows).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import defusedxml.ElementTree as SafeET
+
+from kpixl import schema
+from kpixl.reader.findings import E_BAD_XML, _fail
+from kpixl.reader.refs import parse_ref
+
+if TYPE_CHECKING:
+    from kpixl.reader.prechecks import Package
+
+NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+@dataclass
+class TableInfo:
+    """Describe one Excel table found in the package."""
+
+    name: str
+    sheet: str
+    ref: str
+    columns: list[str]
+    header_rows: int = 1
+    totals_rows: int = 0
+    sheet_part: str = ""
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _attr(element, name: str) -> str | None:
+    for key, value in element.attrib.items():
+        if _local(key) == name:
+            return value
+    return None
+
+
+def _parse(pkg: Package, part: str):
+    data = pkg.parts.get(part)
+    if data is None:
+        _fail(pkg.path, E_BAD_XML, f"part {part} is missing or too large; save the workbook again from Excel")
+    try:
+        return SafeET.fromstring(data)
+    except Exception as error:  # noqa: BLE001 - defusedxml and expat raise several types
+        _fail(pkg.path, E_BAD_XML, f"part {part} is not well-formed XML ({error}); save the workbook again from Excel")
+
+
+def _relationships(pkg: Package, part: str) -> dict[str, tuple[str, str]]:
+    """Return rId -> (type, resolved part name) for ``part``'s relationships (none: empty)."""
+    folder, name = posixpath.split(part)
+    rels_part = posixpath.join(folder, "_rels", name + ".rels")
+    if rels_part not in pkg.parts:
+        return {}
+    result = {}
+    for rel in _parse(pkg, rels_part):
+        if _local(rel.tag) != "Relationship" or rel.get("TargetMode") == "External":
+            continue
+        target = rel.get("Target") or ""
+        resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        result[rel.get("Id") or ""] = (rel.get("Type") or "", resolved)
+    return result
+
+
+def _structure(pkg: Package) -> tuple[list[tuple[str, str]], dict[str, str], list[TableInfo]]:
+    """Return (sheets as (name, part), defined names, tables) of a pre-checked package."""
+    root = _parse(pkg, "xl/workbook.xml")
+    rels = _relationships(pkg, "xl/workbook.xml")
+    sheets: list[tuple[str, str]] = []
+    defined: dict[str, str] = {}
+    for element in root.iter():
+        tag = _local(element.tag)
+        if tag == "sheet":
+            rid = _attr(element, "id") or ""
+            part = rels.get(rid, ("", ""))[1]
+            sheets.append((element.get("name") or "", part))
+        elif tag == "definedName" and element.get("localSheetId") is None:
+            defined[(element.get("name") or "").casefold()] = (element.text or "").strip()
+    tables: list[TableInfo] = []
+    for sheet_name, part in sheets:
+        for rel_type, target in _relationships(pkg, part).values():
+            if not rel_type.endswith("/table") or target not in pkg.parts:
+                continue
+            table = _parse(pkg, target)
+            columns = [c.get("name") or "" for c in table.iter() if _local(c.tag) == "tableColumn"]
+            tables.append(TableInfo(
+                name=table.get("displayName") or table.get("name") or "", sheet=sheet_name,
+                ref=table.get("ref") or "", columns=columns,
+                header_rows=int(table.get("headerRowCount") or 1), totals_rows=int(table.get("totalsRowCount") or 0),
+                sheet_part=part))
+    return sheets, defined, tables
+
+
+def _custom_properties(pkg: Package) -> dict[str, str]:
+    if "docProps/custom.xml" not in pkg.parts:
+        return {}
+    props = {}
+    for prop in _parse(pkg, "docProps/custom.xml"):
+        name = (prop.get("name") or "").casefold()
+        values = [child.text for child in prop if child.text is not None]
+        if name.startswith("kpixl_") and values:
+            props[name] = values[0].strip()
+    return props
+
+
+def _input_columns(table: schema.Table, info: TableInfo) -> set[int]:
+    """Return the 1-based sheet columns of ``info`` that hold the table's input (typed) columns."""
+    try:
+        left = parse_ref(info.ref)[1]
+    except ValueError:
+        return set()
+    lookup = table.by_header
+    result = set()
+    for offset, header in enumerate(info.columns):
+        column = lookup.get(schema.normalise_header(header))
+        if column is not None and not column.computed and not column.helper:
+            result.add(left + offset)
+    return result

@@ -1,0 +1,424 @@
+"""Own the pre-checks of a package's raw bytes, with no parser: what may be read at all.
+
+:func:`precheck` looks at the path, the magic bytes (an old ``.xls``, a
+password-protected OOXML, CSV or text renamed), the zip directory (truncated or
+corrupt, decompression bombs: the package-level limits below), every XML member
+unpacked once (CRC, XML entity declarations) and every worksheet through
+:mod:`kpixl.reader.sheetscan`. The file is read once; the immutable :class:`Package`
+it returns carries its bytes, the small XML parts :mod:`kpixl.reader.ooxml` parses,
+and what the sheet scan found.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import AbstractSet, Any, Iterable, Mapping
+
+from kpixl import isolation, schema
+from kpixl.errors import WorkbookError
+from kpixl.reader.findings import (E_CORRUPT, E_EMPTY, E_ENCRYPTED, E_ENTITY, E_MISSING, E_NOT_FILE, E_NOT_XLSX,
+                                   E_NOT_ZIP, E_OLD_XLS, E_RATIO, E_TEXT, E_TOO_BIG, E_UNREADABLE, _fail)
+from kpixl.reader.ooxml import _input_columns, _relationships, _structure
+from kpixl.reader.sheetscan import (MAX_CELLS, MAX_COLUMNS, MAX_ROWS, _check_declared_dimension,  # noqa: F401
+                                    _check_sheet_extent, _scan_special, _scratch, _SheetScan)
+
+# ------------------------------------------------------------------ limits
+# The per-sheet limits (MAX_ROWS, MAX_COLUMNS, MAX_CELLS) are kpixl.reader.sheetscan's,
+# imported above so the package's limits can be read in one place.
+# A department workbook holds a few hundred rows; these limits are generous for
+# that and far below what would exhaust memory (see docs/validation.md).
+# Calibrated on kpixl's own largest template (5,000 KPI rows, 100,000 measurement rows:
+# 520 MB unpacked, 100,001 rows; tests/test_template.py proves it passes): about 1.5 times that.
+MAX_TOTAL_UNCOMPRESSED = 800 * 1024 * 1024  # bytes, all members together
+MAX_MEMBERS = 10_000
+RATIO_CHECK_FROM = 1024 * 1024  # members larger than this (uncompressed) ...
+MAX_RATIO = 200  # ... may compress at most 200:1
+CHUNK = 1024 * 1024
+MAX_FILE_BYTES = 200 * 1024 * 1024  # larger files are read from disk by the zip reader, not into memory
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_ENTITY_RE = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_ROOT_START_RE = re.compile(rb"<[A-Za-z_]")
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class Package:
+    """Hold a pre-checked package, immutable: its bytes, small XML parts, and what the sheet scan found.
+
+    Built once by :func:`precheck`; the mappings are read-only views.
+    """
+
+    path: str
+    names: frozenset[str]
+    parts: Mapping[str, bytes]
+    sheets: Mapping[str, _SheetScan]
+    data: bytes = b""  # the whole file, read once (readers and hashing reuse it)
+    prefixed: Mapping[str, bool] = field(default_factory=lambda: _EMPTY)
+    structure: Any = None  # (sheets, defined names, tables) once parsed
+    infos: Mapping[str, zipfile.ZipInfo] = field(default_factory=lambda: _EMPTY)
+    bounded: bool = True  # every worksheet was scanned whole for the sheet limits (see precheck)
+
+    def scan(self, part: str, columns: Iterable[int]) -> _SheetScan:
+        """Return the special input cells (no saved value, error) of worksheet ``part`` in ``columns``.
+
+        The pre-check scans every table's sheet already; this only unpacks a sheet again
+        when it was not (a structure the pre-check could not parse).
+        """
+        found = self.sheets.get(part)
+        if found is None:
+            info = self.infos.get(part)
+            xml = (_unpack(self.data, info) or b"") if info is not None and self.data else b""
+            found = _scan_special(xml, set(columns), self.prefixed.get(part, False))
+        return found
+
+
+def precheck(path: Path | str, *, bound_sheets: bool | None = None) -> Package:
+    """Return the pre-checked package of ``path`` or raise WorkbookError naming why it cannot be read.
+
+    Looks only at raw bytes (the standard library and numpy, no parser), so it is safe on any input.
+    ``bound_sheets`` (default: unless in an isolated worker, :func:`kpixl.isolation.in_worker`)
+    scans every worksheet whole for the sheet limits (KPX113), which keeps a parser from
+    aborting the process. Without it, only each sheet's prolog is read (entities, declared
+    dimension) and the table sheets' input cells scanned (KPX208, KPX209): where a parser's
+    crash costs one finding, the whole-sheet scan costs more than it saves (see README,
+    Performance); :func:`kpixl.reader.read_workbook` runs it after a parser error.
+    """
+    if bound_sheets is None:
+        bound_sheets = not isolation.in_worker()
+    shown = str(path)
+    p = Path(path)
+    try:
+        if not p.exists():
+            _fail(shown, E_MISSING, "no such file or folder; check the path")
+        if not p.is_file():
+            _fail(shown, E_NOT_FILE, "is not a regular file; give an .xlsx workbook")
+        handle = open(p, "rb")  # noqa: SIM115 - closed below
+    except PermissionError:
+        _fail(shown, E_UNREADABLE, "cannot be read (permission denied); ask for read access or copy the file")
+    except OSError as error:
+        _fail(shown, E_UNREADABLE, f"cannot be read ({error.strerror or error}); check the file")
+    with handle:
+        try:
+            head = handle.read(8)
+            if head.startswith(ZIP_MAGICS) and p.stat().st_size <= MAX_FILE_BYTES:
+                # One read of the whole (small) package: the zip checks, the reader and the hash reuse it.
+                data = head + handle.read()
+            else:
+                data = b""
+        except OSError as error:
+            _fail(shown, E_UNREADABLE, f"cannot be read ({error.strerror or error}); check the file")
+        if not head:
+            _fail(shown, E_EMPTY, "is empty (0 bytes); save the workbook again from Excel")
+        if head.startswith(OLE_MAGIC):
+            handle.seek(0)
+            _ole_failure(shown, handle)
+        if not head.startswith(ZIP_MAGICS):
+            handle.seek(0)
+            _not_zip_failure(shown, handle.read(4096))
+        if not data:
+            handle.seek(0)
+            return _check_zip(shown, handle, b"", bound_sheets)
+    return _check_zip(shown, io.BytesIO(data), data, bound_sheets)
+
+
+def _ole_failure(shown: str, handle) -> None:
+    carry = b""
+    while True:
+        block = handle.read(CHUNK)
+        if not block:
+            break
+        if ENCRYPTED_STREAM in carry + block:
+            _fail(shown, E_ENCRYPTED, "is password-protected (encrypted); remove the password in Excel "
+                                      "(File > Info > Protect Workbook) and save again")
+        carry = block[-len(ENCRYPTED_STREAM):]
+    _fail(shown, E_OLD_XLS, "is an old Excel 97-2003 (.xls) or other binary Office file; "
+                            "open it in Excel and save it as an Excel Workbook (.xlsx)")
+
+
+def _not_zip_failure(shown: str, sample: bytes) -> None:
+    text = _as_text(sample)
+    if text is not None:
+        folded = text.lstrip("\ufeff \t\r\n").casefold()
+        if folded.startswith(("<html", "<!doctype html", "<table")):
+            _fail(shown, E_TEXT, "is an HTML page with an Excel name, not a workbook; "
+                                 "open it in Excel and save it as an Excel Workbook (.xlsx)")
+        if folded.startswith("<?xml"):
+            _fail(shown, E_TEXT, "is an XML text file (e.g. Excel 2003 XML), not an .xlsx workbook; "
+                                 "open it in Excel and save it as an Excel Workbook (.xlsx)")
+        if any(sep in text for sep in (",", ";", "\t")) or "\n" in text:
+            _fail(shown, E_TEXT, "is a text/CSV file renamed to a workbook name, not a workbook; "
+                                 "open it in Excel and save it as an Excel Workbook (.xlsx)")
+        _fail(shown, E_TEXT, "is a text file, not a workbook; give the .xlsx workbook")
+    _fail(shown, E_NOT_ZIP, "is not an Excel workbook (not a zip package); give the .xlsx workbook")
+
+
+def _as_text(sample: bytes) -> str | None:
+    for encoding in ("utf-8", "utf-16"):
+        try:
+            text = sample.decode(encoding)
+        except UnicodeDecodeError:
+            # A cut multi-byte character at the end of the sample is fine.
+            try:
+                text = sample[:-3].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        if text and sum(ch.isprintable() or ch in "\r\n\t" for ch in text) >= 0.95 * len(text):
+            return text
+    return None
+
+
+def _is_xml_member(name: str) -> bool:
+    lowered = name.casefold()
+    return lowered.endswith((".xml", ".rels", ".vml"))
+
+
+def _check_zip(shown: str, handle, data: bytes, bound_sheets: bool = True) -> Package:
+    try:
+        archive = zipfile.ZipFile(handle)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
+        _fail(shown, E_CORRUPT, "is truncated or corrupt (not a complete zip package); "
+                                "get a fresh copy or save it again from Excel")
+    with archive:
+        infos = archive.infolist()
+        names = frozenset(info.filename for info in infos)
+        _check_is_xlsx(shown, names)
+        _check_sizes(shown, infos)
+        by_name = MappingProxyType({info.filename: info for info in infos})
+        parts: dict[str, bytes] = {}
+        # Other parts first: the structure (workbook, relationships, tables) then names each
+        # sheet's input columns, so one pass over a sheet both bounds it and finds odd input cells.
+        sheets: list[zipfile.ZipInfo] = []
+        for info in infos:
+            if info.is_dir() or not _is_xml_member(info.filename):
+                continue
+            if info.filename.startswith("xl/worksheets/") and info.filename.count("/") == 2:
+                sheets.append(info)
+            else:
+                _check_member(shown, data, archive, info, parts)
+        pkg = Package(path=shown, names=names, parts=MappingProxyType(parts), sheets=_EMPTY, data=data,
+                      infos=by_name)
+        # A worksheet the workbook points to outside xl/worksheets/*.xml is still a sheet
+        # calamine will parse: check it as one too.
+        for rel_type, target in _relationships(pkg, "xl/workbook.xml").values():
+            if rel_type.endswith("/worksheet") and target in by_name and by_name[target] not in sheets:
+                sheets.append(by_name[target])
+        structure, columns = _input_columns_by_sheet(pkg)
+        scans: dict[str, _SheetScan] = {}
+        prefixed: dict[str, bool] = {}
+        check = _check_sheet if bound_sheets or not data else _check_sheet_prolog
+        for info in sheets:
+            prefixed[info.filename], found = check(shown, data, archive, info, columns.get(info.filename))
+            if found is not None:
+                scans[info.filename] = found
+        return replace(pkg, sheets=MappingProxyType(scans), prefixed=MappingProxyType(prefixed), structure=structure,
+                       bounded=bound_sheets or not data)
+
+
+def _check_is_xlsx(shown: str, names: AbstractSet[str]) -> None:
+    """Reject a zip package that is no .xlsx workbook, naming what it is when known (.xlsb, Word, .ods)."""
+    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+        if "xl/workbook.bin" in names:
+            _fail(shown, E_NOT_XLSX, "is an Excel binary workbook (.xlsb); save it as an Excel Workbook (.xlsx)")
+        if "word/document.xml" in names or "ppt/presentation.xml" in names:
+            _fail(shown, E_NOT_XLSX, "is a Word or PowerPoint file, not an Excel workbook")
+        if "content.xml" in names:
+            _fail(shown, E_NOT_XLSX, "is an OpenDocument spreadsheet (.ods); save it as an Excel Workbook (.xlsx)")
+        _fail(shown, E_NOT_XLSX, "is a zip file but not an Excel workbook (no xl/workbook.xml); "
+                                 "give the .xlsx workbook")
+
+
+def _check_sizes(shown: str, infos: list[zipfile.ZipInfo]) -> None:
+    """Reject a package with too many parts, too much unpacked, or a part packed too tightly (a zip bomb)."""
+    if len(infos) > MAX_MEMBERS:
+        _fail(shown, E_TOO_BIG, f"holds {len(infos)} parts (limit {MAX_MEMBERS}); "
+                                "this is not a department workbook")
+    total = sum(info.file_size for info in infos)
+    if total > MAX_TOTAL_UNCOMPRESSED:
+        _fail(shown, E_TOO_BIG, f"unpacks to {total / 2**20:.0f} MB (limit {MAX_TOTAL_UNCOMPRESSED // 2**20} MB); "
+                                "this is far beyond a department workbook (possible decompression bomb)")
+    for info in infos:
+        if info.file_size > RATIO_CHECK_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            _fail(shown, E_RATIO, f"part {info.filename} unpacks {info.file_size // max(info.compress_size, 1)} "
+                                  f"times its packed size (limit {MAX_RATIO}:1); possible decompression bomb")
+
+
+def _input_columns_by_sheet(pkg: Package) -> tuple[Any, dict[str, set[int]]]:
+    """Return the package's structure and each sheet part's input columns.
+
+    A structure that cannot be read is None: the reader reports it, after the sheets
+    are known to be safe.
+    """
+    columns: dict[str, set[int]] = {}
+    try:
+        structure = _structure(pkg)
+    except WorkbookError:
+        return None, columns  # the reader reports it, after the sheets are known to be safe
+    for table in structure[2]:
+        table_schema = next((t for t in schema.TABLES if t.name.casefold() == table.name.casefold()), None)
+        if table_schema is not None:
+            columns.setdefault(table.sheet_part, set()).update(_input_columns(table_schema, table))
+    return structure, columns
+
+
+def _read_member(shown: str, data: bytes, archive: zipfile.ZipFile, info: zipfile.ZipInfo, reuse: bool = False,
+                 crc: bool = True):
+    """Return one member unpacked whole (its size is bounded above; the CRC is checked unless ``crc`` is False).
+
+    With ``reuse``, a deflated member is unpacked into this thread's scratch buffer (a view
+    valid until the next call): fresh 10 MB buffers cost more in page faults than inflating.
+    """
+    try:
+        content = (_unpack_into_scratch(data, info, crc) if reuse else _unpack(data, info)) if data else None
+        return archive.read(info) if content is None else content
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError,
+            zlib.error) as error:
+        _fail(shown, E_CORRUPT, f"is truncated or corrupt (part {info.filename}: {error}); "
+                                "get a fresh copy or save it again from Excel")
+
+
+def _reject_utf16(shown: str, member: str, content) -> None:
+    head = bytes(content[:4])
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(head) > 1 and b"\x00" in head):
+        # UTF-16 XML would hide declarations from a byte scan; Excel never writes it.
+        _fail(shown, E_ENTITY, f"part {member} is UTF-16 XML, which Excel never writes; "
+                               "save the workbook again from Excel")
+
+
+def _check_member(shown: str, data: bytes, archive: zipfile.ZipFile, info: zipfile.ZipInfo,
+                  parts: dict[str, bytes]) -> None:
+    """Check one XML member that is no worksheet: no entity declarations; keep it in ``parts`` if needed."""
+    content = _read_member(shown, data, archive, info)
+    _reject_utf16(shown, info.filename, content)
+    # "<!" is rare in Excel's XML (no comments, no CDATA): a C-speed test first.
+    if b"<!" in content and _ENTITY_RE.search(content):
+        _fail(shown, E_ENTITY, f"part {info.filename} declares XML entities (<!DOCTYPE/<!ENTITY), "
+                               "which Excel never writes; the file was tampered with")
+    if info.file_size <= CHUNK and not info.filename.startswith(
+            ("xl/sharedStrings", "xl/styles", "xl/theme/", "xl/drawings/", "xl/charts/", "xl/printerSettings")):
+        parts[info.filename] = content
+
+
+def _check_sheet(shown: str, data: bytes, archive: zipfile.ZipFile, info: zipfile.ZipInfo,
+                 columns: set[int] | None) -> tuple[bool, _SheetScan | None]:
+    """Check one worksheet: entity-free prolog, extent within the limits; note its odd input cells.
+
+    Returns (whether its elements carry a namespace prefix, its odd input cells when ``columns`` is given).
+    """
+    content = _read_member(shown, data, archive, info, reuse=True)
+    prefixed = _check_prolog(shown, info.filename, content, len(content))
+    return prefixed, _check_sheet_extent(shown, info.filename, content, prefixed, columns)
+
+
+def _check_sheet_prolog(shown: str, data: bytes, archive: zipfile.ZipFile, info: zipfile.ZipInfo,
+                        columns: set[int] | None) -> tuple[bool, _SheetScan | None]:
+    """Check one worksheet's prolog and declared dimension; scan a table sheet's input cells (KPX208, KPX209).
+
+    The sheet's cells are not bounded (see :func:`precheck`). A sheet without a table is
+    unpacked only as far as its prolog; the CRC is left to the parser, which reads the part next.
+    """
+    if columns is not None:
+        content = _read_member(shown, data, archive, info, reuse=True, crc=False)
+        prefixed = _check_prolog(shown, info.filename, content, len(content))
+        _check_declared_dimension(shown, info.filename, content)
+        return prefixed, _scan_special(content, columns, prefixed)
+    try:
+        # Excel's prolog is a few hundred bytes: the first 64 KB nearly always hold the root element.
+        head = _unpack_head(data, info, 64 * 1024)
+        if head is not None and _ROOT_START_RE.search(head) is None and len(head) < info.file_size:
+            head = _unpack_head(data, info, CHUNK + 1)
+    except (zipfile.BadZipFile, zlib.error, ValueError) as error:
+        _fail(shown, E_CORRUPT, f"is truncated or corrupt (part {info.filename}: {error}); "
+                                "get a fresh copy or save it again from Excel")
+    if head is None:  # neither stored nor deflated: the whole check
+        return _check_sheet(shown, data, archive, info, columns)
+    prefixed = _check_prolog(shown, info.filename, head, info.file_size)
+    _check_declared_dimension(shown, info.filename, head)
+    return prefixed, None
+
+
+def _check_prolog(shown: str, member: str, content, size: int) -> bool:
+    """Reject UTF-16 XML and entity declarations before a sheet's root element; return whether it is prefixed."""
+    _reject_utf16(shown, member, content)
+    # A DOCTYPE can only come before the root element; sheets are large, so only
+    # their prolog is searched (the rest cannot declare entities).
+    root = _ROOT_START_RE.search(content, 0, CHUNK + 1)
+    if root is None and size > CHUNK:
+        _fail(shown, E_ENTITY, f"part {member} has no root element in its first {CHUNK} bytes; "
+                               "the file was tampered with")
+    prefixed = False
+    if root is not None:
+        name = re.match(rb"<([^\s>/]*)", content[root.start():root.start() + 200])
+        prefixed = name is not None and b":" in name.group(1)
+        if _ENTITY_RE.search(content, 0, root.start()):
+            _fail(shown, E_ENTITY, f"part {member} declares XML entities (<!DOCTYPE/<!ENTITY), which "
+                                   "Excel never writes; the file was tampered with")
+    return prefixed
+
+
+def _unpack_head(data: bytes, info: zipfile.ZipInfo, size: int) -> bytes | None:
+    """Return the first ``size`` unpacked bytes of a stored or deflated member (None: another method)."""
+    if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return None
+    packed = _packed(data, info)
+    if info.compress_type == zipfile.ZIP_STORED:
+        return packed[:size]
+    return zlib.decompressobj(-15).decompress(packed, size)
+
+
+def _unpack_into_scratch(data: bytes, info: zipfile.ZipInfo, crc: bool = True) -> memoryview | None:
+    """Return a deflated member unpacked into this thread's scratch buffer (size checked; CRC unless ``crc`` False)."""
+    if info.flag_bits & 0x1 or info.compress_type != zipfile.ZIP_DEFLATED:
+        return None
+    packed = _packed(data, info)
+    buffer = _scratch("xml", info.file_size)
+    view = memoryview(buffer)
+    inflater = zlib.decompressobj(-15)
+    done = 0
+    while not inflater.eof:
+        piece = inflater.decompress(packed, CHUNK)
+        packed = inflater.unconsumed_tail
+        if not piece and not packed:
+            break  # the stream ends early: the size check below reports it
+        if done + len(piece) > info.file_size:
+            raise zipfile.BadZipFile(f"part {info.filename!r} is longer than its directory entry says")
+        view[done:done + len(piece)] = piece
+        done += len(piece)
+    content = view[:done]
+    if done != info.file_size or (crc and zlib.crc32(content) != info.CRC):
+        raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
+    return content
+
+
+def _packed(data: bytes, info: zipfile.ZipInfo) -> bytes:
+    """Return the packed bytes of a member, located through its local header."""
+    offset = info.header_offset
+    header = data[offset:offset + 30]
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile("bad local file header")
+    start = offset + 30 + int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little")
+    packed = data[start:start + info.compress_size]
+    if len(packed) != info.compress_size:
+        raise zipfile.BadZipFile("truncated part")
+    return packed
+
+
+def _unpack(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
+    """Return a stored or deflated member unpacked in one call (CRC and size checked); None: let zipfile do it.
+
+    zipfile's streaming reader inflates in small steps; one zlib call is several times faster.
+    """
+    if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return None
+    packed = _packed(data, info)
+    content = packed if info.compress_type == zipfile.ZIP_STORED else zlib.decompress(packed, -15, info.file_size)
+    if len(content) != info.file_size or zlib.crc32(content) != info.CRC:
+        raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
+    return content
