@@ -49,7 +49,7 @@ def json_document(company) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "as_of": company.as_of.isoformat(),
         "since": history.since.isoformat(),
-        "language": company.language,
+        "language": str(company.language),
         "history_dates": [d.isoformat() for d in history.dates],
         "files": {"included": len(company.included), "skipped": len(company.skipped)},
         "tables": tables,
@@ -65,7 +65,7 @@ def parquet_name(table: str) -> str:
     """Return the Parquet file name of ``table`` (its CSV name with .parquet)."""
     from kpixl.consolidate import TABLES
 
-    return Path(TABLES[table][2]).stem + PARQUET_SUFFIX
+    return Path(TABLES[table].csv).stem + PARQUET_SUFFIX
 
 
 _NUMERIC_KINDS = ("number", "measure", "pct")

@@ -25,47 +25,28 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 import numpy as np
 
-from kpixl import core, i18n
+from kpixl import core, i18n, schema, texts
 from kpixl.errors import DefinitionError
-from kpixl.vocab import kpi_key
+from kpixl.vocab import Language, kpi_key
+# The one palette and header colour of every workbook kpixl writes (the company workbook's too).
+from kpixl.xlsx import HEADER_FILL, STATUS_COLOURS
 
-if TYPE_CHECKING:  # consolidate imports this module
-    from kpixl.consolidate import Consolidation, KpiLine
+if TYPE_CHECKING:  # kpixl.consolidate imports this module
+    from kpixl.consolidate.load import KpiLine
+    from kpixl.consolidate.tables import Consolidation
 
 # Worst first: how bad a status is, for sorting the changes and calling them better or worse.
 SEVERITY = {core.ON_TRACK: 0, core.NOT_STARTED: 1, core.NO_DATA: 2, core.AT_RISK: 3, core.OFF_TRACK: 4}
 WORSE, BETTER = "worse", "better"
 
-_WORDS = {
-    "title": {"en": "KPI attainment month by month", "da": "KPI-målopfyldelse måned for måned"},
-    "as_of": {"en": "As of", "da": "Opgjort pr."},
-    "legend": {"en": "Colours", "da": "Farver"},
-    "rollup": {"en": "roll-up", "da": "oprulning"},
-    "changes": {"en": "Status changes since {since}", "da": "Statusændringer siden {since}"},
-    "none": {"en": "No KPI changed status since {since}.", "da": "Ingen KPI har skiftet status siden {since}."},
-    "changed": {"en": "Changed", "da": "Ændret"},
-    "worse": {"en": "Worse", "da": "Dårligere"},
-    "better": {"en": "Better", "da": "Bedre"},
-    "department": {"en": "Department", "da": "Afdeling"},
-    "kpi_id": {"en": "KPI ID", "da": "KPI-ID"},
-    "name": {"en": "KPI name", "da": "KPI-navn"},
-    "status_on": {"en": "Status {day}", "da": "Status {day}"},
-    "attainment_on": {"en": "Attainment {day}", "da": "Målopfyldelse {day}"},
-    "company": {"en": "Company", "da": "Virksomheden"},
-    "id": {"en": "ID", "da": "ID"},
-    "kpi": {"en": "KPI", "da": "KPI"},
-    "attainment": {"en": "Attainment", "da": "Målopfyldelse"},
-    "status": {"en": "Status", "da": "Status"},
-    "rollup_head": {"en": "Roll-up", "da": "Oprulning"},
-    "change": {"en": "Change since {since}", "da": "Ændring siden {since}"},
-    "pp": {"en": "pp", "da": "%-point"},
-    "was": {"en": "was", "da": "var"},
-}
-
-
 def say(key: str, language: str, **values: Any) -> str:
-    """Return the text ``key`` in ``language`` (en or da), with ``values`` filled in."""
-    return _WORDS[key]["da" if language == "da" else "en"].format(**values)
+    """Return the text ``key`` in ``language`` (en or da; kpixl/texts/history.py), with ``values`` filled in."""
+    return texts.text("history", key, language, **values)
+
+
+def _header(key: str, language: str) -> str:
+    """Return the department workbook's header of KPIs column ``key`` (department, kpi_id, name)."""
+    return schema.KPIS.column(key).header(language)
 
 
 # ------------------------------------------------------------------ the dates
@@ -249,7 +230,7 @@ def _points(d: core.KpiDefinition, values: list, low: int, highs: list[int], eve
 
 def _with_rollup(company: Consolidation, lines: list[KpiLine], own: list[list[Point]], every: list[date],
                  index_of: dict[int, int]) -> list[dict[date, Point]]:
-    """Return the points with the roll-up per date, by the KPIs sheet's rule (consolidate._rollup)."""
+    """Return the points with the roll-up per date, by the KPIs sheet's rule (kpixl.consolidate.rules._rollup)."""
     out = []
     for i, line in enumerate(lines):
         points = own[i]
@@ -272,37 +253,16 @@ def _with_rollup(company: Consolidation, lines: list[KpiLine], own: list[list[Po
     return out
 
 
-# ------------------------------------------------------------------ table rows
-
-def history_rows(history: History, language: str) -> Iterator[tuple]:
-    """Yield the tidy history: department, KPI ID, as-of, actual, plan, attainment, status, roll-up score."""
-    for index, line in enumerate(history.lines):
-        for day in history.dates:
-            p = history.at(index, day)
-            yield (line.department, line.record.kpi_id, day, p.actual, p.plan, p.attainment,
-                   core.word("status", p.status, language), p.rollup_score)
-
-
-def change_rows(history: History, language: str) -> Iterator[tuple]:
-    """Yield the changes, worst first: department, KPI ID, name, dates, statuses, attainments, worse/better."""
-    for c in history.changes():
-        yield (c.line.department, c.line.record.kpi_id, c.line.record.name, history.since,
-               core.word("status", c.before.status, language), c.before.attainment, history.as_of,
-               core.word("status", c.after.status, language), c.after.attainment, say(c.direction, language))
-
-
 # ------------------------------------------------------------------ the workbook
 
 def _status_cell_formats(workbook, kind: str, cache: dict) -> dict[str, Any]:
     """Return per status a cell format of ``kind`` (pct or text) in the status colours (made once)."""
-    from kpixl.xlsx import STATUS_COLOURS as _STATUS_COLOURS
-
     key = ("history-status", kind)
     if key not in cache:
         extra = {"num_format": "0.0%"} if kind == "pct" else {}
         cache[key] = {s: workbook.add_format({"bg_color": fill, "font_color": font, "border": 1,
                                               "border_color": "#FFFFFF", **extra})
-                      for s, (fill, font) in _STATUS_COLOURS.items()}
+                      for s, (fill, font) in STATUS_COLOURS.items()}
     return cache[key]
 
 
@@ -314,8 +274,9 @@ def write_history_sheet(workbook, company: Consolidation, formats: dict, languag
     status colour means Not started or No data (the legend says which colour is which).
     Beyond ``max_rows`` the rows continue on ``History (2)``... with the header repeated.
     """
-    from kpixl.consolidate import MAX_SHEET_ROWS, _print_setup, sheet_name
-    from kpixl.xlsx import HEADER_FILL
+    # Imported here: kpixl.consolidate imports this module.
+    from kpixl.consolidate.tables import sheet_name
+    from kpixl.consolidate.write import MAX_SHEET_ROWS, _print_setup
 
     history = company.history
     lang = language
@@ -347,7 +308,7 @@ def write_history_sheet(workbook, company: Consolidation, formats: dict, languag
         for c, status in enumerate((core.ON_TRACK, core.AT_RISK, core.OFF_TRACK, core.NOT_STARTED, core.NO_DATA)):
             ws.write_string(1, 3 + c, core.word("status", status, lang), text[status])
         ws.set_row(top, 30)
-        for c, head in enumerate((say("department", lang), say("kpi_id", lang), say("name", lang))):
+        for c, head in enumerate((_header("department", lang), _header("kpi_id", lang), _header("name", lang))):
             ws.write_string(top, c, head, formats["header"])
         for c, day in enumerate(history.dates, start=3):
             ws.write_number(top, c, core.to_serial(day), formats["header_date"])
@@ -393,7 +354,7 @@ def write_changes(workbook, sheet, company: Consolidation, formats: dict, langua
     text = _status_cell_formats(workbook, "text", formats)
     sheet.write_string(row, 0, say("changes", lang, since=since), formats["title"])
     row += 2
-    for c, head in enumerate((say("department", lang), say("changed", lang), say("worse", lang),
+    for c, head in enumerate((_header("department", lang), say("changed", lang), say("worse", lang),
                               say("better", lang))):
         sheet.write_string(row, c, head, formats["header_num" if c else "header"])  # numbers' heads to the right
     counts = history.change_counts()
@@ -410,9 +371,9 @@ def write_changes(workbook, sheet, company: Consolidation, formats: dict, langua
         sheet.write_string(row, 0, say("none", lang, since=since))
         return
     # The name comes last: the Summary's columns are narrow, and a long name may run on to the right.
-    heads = (say("department", lang), say("kpi_id", lang), say("status_on", lang, day=since),
+    heads = (_header("department", lang), _header("kpi_id", lang), say("status_on", lang, day=since),
              say("status_on", lang, day=as_of), say("attainment_on", lang, day=since),
-             say("attainment_on", lang, day=as_of), say("name", lang))
+             say("attainment_on", lang, day=as_of), _header("name", lang))
     sheet.set_row(row, 30)
     for c, head in enumerate(heads):
         sheet.write_string(row, c, head, formats["header_num" if c in (4, 5) else "header"])
@@ -459,7 +420,7 @@ def company_kpis(company: Consolidation) -> list[CompanyKpi]:
 
 
 def _pct(value: float | None, language: str) -> str:
-    return "-" if value is None else i18n.format_percent(value, "da" if language == "da" else "en")
+    return "-" if value is None else i18n.format_percent(value, Language.parse(language))
 
 
 def _change(kpi: CompanyKpi, language: str) -> str:
@@ -469,7 +430,7 @@ def _change(kpi: CompanyKpi, language: str) -> str:
     if kpi.attainment is not None and kpi.previous_attainment is not None:
         points = (kpi.attainment - kpi.previous_attainment) * 100
         sign = "+" if round(points, 1) >= 0 else "-"
-        parts.append(f"{sign}{i18n.format_number(abs(points), 'da' if language == 'da' else 'en', 1)} "
+        parts.append(f"{sign}{i18n.format_number(abs(points), Language.parse(language), 1)} "
                      f"{say('pp', language)}")
     if kpi.previous_status != kpi.status:
         parts.append(f"{say('was', language)} {core.word('status', kpi.previous_status, language)}")
@@ -498,6 +459,6 @@ def kpi_table(kpis: Sequence[CompanyKpi], language: str, since: date | None = No
 
 
 __all__ = ["compute_history", "History", "Point", "Change", "CompanyKpi", "company_kpis", "kpi_table",
-           "month_ends", "previous_month_end", "history_rows", "change_rows", "write_history_sheet",
+           "month_ends", "previous_month_end", "write_history_sheet",
            "write_changes", "SEVERITY"]
 

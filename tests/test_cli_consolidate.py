@@ -245,10 +245,10 @@ def test_extra_columns_of_departments_reach_the_company_workbook_and_csv(tmp_pat
         sheets[jobs] = {name: table(out, name) for name in ("KPIs", "Measurements")}
     assert sheets["1"] == sheets["2"]
     kpis, ms = sheets["1"]["KPIs"], sheets["1"]["Measurements"]
-    standard = [c.en for c in cons.KPI_COLUMNS]
+    standard = [c.header("en") for c in cons.KPI_COLUMNS]
     assert kpis[0] == standard + ["Region"]
     assert {r[2]: r[-1] for r in kpis[1:]} == {"SAL-01": "North", "SUP-01": ""}
-    assert ms[0] == [c.en for c in cons.MEASUREMENT_COLUMNS] + ["Region", "Cost centre"]
+    assert ms[0] == [c.header("en") for c in cons.MEASUREMENT_COLUMNS] + ["Region", "Cost centre"]
     assert [(r[2], r[-2], r[-1]) for r in ms[1:]] == [("SAL-01", "North", "")] * 3 + [("SUP-01", "South", 4711.0)] * 2
     with open(tmp_path / "csv1" / "measurements.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))

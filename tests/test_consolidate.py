@@ -510,7 +510,7 @@ def test_csv_tables_hold_the_same_numbers_as_the_workbook(tmp_path):
 # --------------------------------------------------------- sheets and language
 
 def test_long_tables_continue_on_numbered_sheets(tmp_path, monkeypatch):
-    monkeypatch.setattr(cons, "MAX_SHEET_ROWS", 6)  # header + 5 rows per sheet
+    monkeypatch.setattr(cons.write, "MAX_SHEET_ROWS", 6)  # header + 5 rows per sheet
     books = random_company(3)
     company = cons.consolidate_workbooks(books, AS_OF)
     out = tmp_path / "company.xlsx"
@@ -664,7 +664,8 @@ def test_csv_folder_gets_every_table(company_files, tmp_path):
 def test_a_failed_run_leaves_no_file_behind(company_files, tmp_path, monkeypatch, exception, step):
     folder, _, paths = company_files
     calls = []
-    real = getattr(cons, step)
+    module = cons.write if step == "_write_summary" else cons.command  # where the step is looked up
+    real = getattr(module, step)
 
     def fail_on_second_call(*args, **kwargs):
         calls.append(1)
@@ -672,7 +673,7 @@ def test_a_failed_run_leaves_no_file_behind(company_files, tmp_path, monkeypatch
             return real(*args, **kwargs)  # some CSV files are complete when the failure comes
         raise exception
 
-    monkeypatch.setattr(cons, step, fail_on_second_call)
+    monkeypatch.setattr(module, step, fail_on_second_call)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     with pytest.raises(type(exception)):
@@ -738,13 +739,13 @@ def openpyxl_sheets(path: Path) -> dict[str, list[tuple]]:
 def _spy_writer(monkeypatch) -> list[bool]:
     """Record what _CompanyWriter.fits answered: True means the streamed (--jobs) workbook was finished."""
     answers: list[bool] = []
-    real = cons._CompanyWriter.fits
+    real = cons.write._CompanyWriter.fits
 
     def fits(self, company):
         answers.append(real(self, company))
         return answers[-1]
 
-    monkeypatch.setattr(cons._CompanyWriter, "fits", fits)
+    monkeypatch.setattr(cons.write._CompanyWriter, "fits", fits)
     return answers
 
 
@@ -806,7 +807,7 @@ def test_jobs_two_continuation_sheets_match_jobs_one(company_files, tmp_path, mo
     # The limit is read by this process, which writes the workbook (children only read the inputs).
     limit = 7 if kpis_overflow else 2 * kpi_count + 3
     assert measurement_count > 2 * (limit - 1)  # at least three Measurements sheets
-    monkeypatch.setattr(cons, "MAX_SHEET_ROWS", limit)
+    monkeypatch.setattr(cons.write, "MAX_SHEET_ROWS", limit)
     one, two, answers, _ = _both_jobs(paths, tmp_path, monkeypatch)
     assert answers == [not kpis_overflow]  # streamed when KPIs fit one sheet, rewritten otherwise
     assert list(one) == list(two)
@@ -946,7 +947,7 @@ def test_extra_columns_are_a_union_blank_where_a_department_lacks_them(tmp_path)
     company = cons.consolidate_workbooks([a, b], AS_OF)
     assert company.extra_columns("kpis") == [("region", "Region"), ("cost centre", "Cost centre")]
     # An extra header equal to one of the table's own is told apart.
-    assert [c.en for c in company.columns("measurements")][-2:] == ["Region", "Department (extra)"]
+    assert [c.header("en") for c in company.columns("measurements")][-2:] == ["Region", "Department (extra)"]
     out = tmp_path / "company.xlsx"
     cons.write_company_workbook(company, out)
     kpis = [values(r) for r in read_table(out, "KPIs")]

@@ -73,7 +73,7 @@ def test_json_holds_the_same_rows_as_the_company_numbers_and_dates_typed(outputs
     for table in JSON_TABLES:
         if table in ("sources", "findings"):
             continue  # the files' facts and the reader's warnings: checked against CSV below
-        keys = [c.key for c in cons.TABLES[table][3]]
+        keys = [c.key for c in cons.TABLES[table].columns]
         want = [{k: v.isoformat() if isinstance(v, date) else v for k, v in zip(keys, row)}
                 for row in company.rows(table)]
         got = document["tables"][table]
@@ -106,7 +106,7 @@ def _csv_value(value, kind: str):
 
 def assert_parquet_equals_csv(out: Path, table: str, columns) -> None:
     """Assert that ``table`` holds the same header keys, rows and values in Parquet as in the CSV."""
-    csv_name = cons.TABLES[table][2]
+    csv_name = cons.TABLES[table].csv
     parquet = pd.read_parquet(out / "parquet" / parquet_name(table))
     types = {f.name: str(f.type) for f in pq.read_schema(out / "parquet" / parquet_name(table))}
     text = pd.read_csv(out / "csv" / csv_name, dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -134,7 +134,7 @@ def assert_parquet_equals_csv(out: Path, table: str, columns) -> None:
 @pytest.mark.parametrize("table", list(cons.TABLES))
 def test_parquet_tables_equal_the_csv_tables(outputs, table):
     out, _ = outputs
-    assert_parquet_equals_csv(out, table, cons.TABLES[table][3])
+    assert_parquet_equals_csv(out, table, cons.TABLES[table].columns)
 
 
 @pytest.fixture(scope="module")
@@ -166,11 +166,10 @@ def extra_outputs(tmp_path_factory):
 def test_extra_columns_reach_parquet_and_json_as_in_csv(extra_outputs):
     out, result = extra_outputs
     for table in ("kpis", "measurements"):
-        header = pd.read_csv(out / "csv" / cons.TABLES[table][2], dtype=str, nrows=0).columns.tolist()
-        own = list(cons.TABLES[table][3])
-        extras = [cons.Column(f"extra:{' '.join(h.split()).casefold()}", h, h, "value", 12)
-                  for h in header[len(own):]]
-        assert [c.en for c in extras] == {"kpis": ["Region", "Code"], "measurements": ["Region", "Cost centre"]}[table]
+        header = pd.read_csv(out / "csv" / cons.TABLES[table].csv, dtype=str, nrows=0).columns.tolist()
+        own = list(cons.TABLES[table].columns)
+        extras = [cons.tables.extra_column(' '.join(h.split()).casefold(), h) for h in header[len(own):]]
+        assert [c.header("en") for c in extras] == {"kpis": ["Region", "Code"], "measurements": ["Region", "Cost centre"]}[table]
         assert_parquet_equals_csv(out, table, tuple(own) + tuple(extras))
     types = {f.name: str(f.type) for f in pq.read_schema(out / "parquet" / "measurements.parquet")}
     assert (types["extra:region"], types["extra:cost centre"]) == ("string", "double")

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from kpixl import consolidate as cons
 from kpixl import core, history
 from kpixl.errors import DefinitionError
+from kpixl.xlsx import STATUS_COLOURS
 from kpixl.vocab import kpi_key
 from kpixl.model import DepartmentWorkbook, KpiRecord, MeasurementRecord, Place
 
@@ -207,7 +208,7 @@ def test_history_sheet_shows_attainment_per_month_end_coloured_by_status(tmp_pat
     assert header[:3] == ["Department", "KPI ID", "KPI name"]
     assert [h.date() for h in header[3:]] == hist.dates
     assert hist.dates[0] == history.month_ends(min(k.start for b in books for k in b.kpis if k.start), AS_OF)[0]
-    colours = {s: fill[1:] for s, (fill, _) in cons._STATUS_COLOURS.items()}
+    colours = {s: fill[1:] for s, (fill, _) in STATUS_COLOURS.items()}
     rows = ws.iter_rows(min_row=5, values_only=False)
     for index, line in enumerate(hist.lines):
         row = next(rows)
@@ -311,7 +312,7 @@ def test_kpi_table_shows_the_change_since_the_comparison_date():
 
 
 def test_a_long_history_continues_on_numbered_sheets(tmp_path, monkeypatch):
-    monkeypatch.setattr(cons, "MAX_SHEET_ROWS", 8)  # title rows and header, then 4 KPI rows per sheet
+    monkeypatch.setattr(cons.write, "MAX_SHEET_ROWS", 8)  # title rows and header, then 4 KPI rows per sheet
     books = random_company(2)
     company = cons.consolidate_workbooks(books, AS_OF)
     out = tmp_path / "company.xlsx"

@@ -1,0 +1,274 @@
+"""Own reading consolidate's inputs: each department workbook checked, hashed and evaluated, compactly.
+
+:func:`load_sources` checks every input with :func:`kpixl.validate.check_workbook` in
+worker processes (:mod:`kpixl.isolation`: a crash, a hang or a memory blow-up costs that
+file one finding), hashes the bytes it read and turns it into a compact :class:`Source`:
+measurements column by column in :class:`MeasurementRows`, every KPI already evaluated by
+:mod:`kpixl.core` in a :class:`KpiLine`, so memory grows with the data, not with record
+objects. :func:`source_from_workbook` does the same for an in-memory workbook.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from array import array
+from collections import Counter
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+from kpixl import core, isolation
+from kpixl.errors import DefinitionError, KpixlError
+from kpixl.model import ERROR, DepartmentWorkbook, Finding, FindingsView, KpiRecord, MeasurementRecord, Place
+from kpixl.vocab import kpi_key
+
+INCLUDED, SKIPPED = "included", "skipped"
+
+# The function each worker runs per input file (see load_sources()).
+LOAD_TASK = "kpixl.consolidate.load:_load_one"
+# Findings of loading one file; validate owns the per-file codes, kpixl.consolidate.rules the cross-file ones.
+CODE_DEFINITION = "KPX604"
+CODE_UNREADABLE = "KPX605"
+
+
+# -------------------------------------------------------------- loaded inputs
+
+@dataclass
+class KpiLine:
+    """Hold one KPI of the company: its record, where it came from and every computed number."""
+
+    record: KpiRecord
+    department: str
+    source: str
+    result: core.KpiResult | None
+    measured: bool  # the KPI has measurement rows of its own
+    attainment: float | None = None  # own, or the roll-up score for an unmeasured high-level KPI
+    status: str = core.NO_DATA
+    rollup_score: float | None = None
+    rollup_coverage: float | None = None
+    basis: str | None = None  # "own" | "rollup" | None
+    last_measurement: date | None = None  # the latest period end counted as of the as-of date
+
+    @property
+    def is_high(self) -> bool:
+        """Return True for a high-level (company) KPI."""
+        return self.record.level == "high"
+
+
+@dataclass
+class Source(FindingsView):
+    """Hold one checked input, compactly: file facts, findings, evaluated KPIs and measurement rows."""
+
+    path: str
+    department: str
+    size: int | None = None
+    sha256: str | None = None
+    kpis: list[KpiLine] = field(default_factory=list)
+    # iterates as (kpi_id, period_end, value, entered_by, note, origin "Sheet!A5") tuples
+    measurements: MeasurementRows | list[tuple] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    status: str = INCLUDED
+    reason: str | None = None
+    language: str = "en"  # the workbook's language: its cross-file findings are said in it
+
+
+class MeasurementRows:
+    """Hold one input's measurement rows column by column, compactly; iterate them as tuples.
+
+    A thousand workbooks hold over a million measurements: as tuples of fresh objects
+    they take ~300 bytes each, column by column (shared KPI IDs and dates, packed values
+    and row numbers) ~50. Iterating yields (kpi_id, period_end, value, entered_by, note,
+    origin "Sheet!A5"); :attr:`extras` holds the extra columns' values by header (None
+    when the table has no extra column).
+    """
+
+    __slots__ = ("kpi_ids", "ends", "values", "entered_by", "notes", "prefix", "rows", "origins", "extras")
+
+    def __init__(self, records: Sequence[MeasurementRecord] = (), display: dict[str, str] | None = None):
+        shared: dict[Any, Any] = {}
+        if display:
+            # The KPI's ID as typed in its KPIs table (kpi_key matched), so filters group a KPI's rows.
+            shown = {k: display.get(kpi_key(k), k) for k in {m.kpi_id for m in records}}
+            self.kpi_ids = [shared.setdefault(shown[m.kpi_id], shown[m.kpi_id]) for m in records]
+        else:
+            self.kpi_ids = [shared.setdefault(m.kpi_id, m.kpi_id) for m in records]
+        self.ends = [shared.setdefault(m.period_end, m.period_end) for m in records]
+        values = [m.value for m in records]
+        self.values: Sequence[Any] = array("d", values) if all(type(v) is float for v in values) else values
+        # Entered by and note are mostly blank: no list at all then.
+        self.entered_by = [m.entered_by for m in records] if any(m.entered_by is not None for m in records) else None
+        self.notes = [m.note for m in records] if any(m.note is not None for m in records) else None
+        self.prefix, self.rows, self.origins = self._packed_origins(records)
+        self.extras: list[dict[str, Any]] | None = [m.extra for m in records] \
+            if any(m.extra for m in records) else None
+
+    @staticmethod
+    def _packed_origins(records: Sequence[MeasurementRecord]) -> tuple[str | None, array | None, list | None]:
+        """Return ("Sheet!A", row numbers, None) if every origin is that prefix and a row, else (None, None, origins)."""
+        first = records[0].place if records else None
+        match = _CELL_RE.fullmatch(first.cell or "") if first is not None and first.sheet else None
+        if match is not None:
+            sheet, letters = first.sheet, match.group(1)  # type: ignore[union-attr]
+            rows = array("l")
+            for m in records:
+                cell = _CELL_RE.fullmatch(m.place.cell or "") if m.place.sheet == sheet else None
+                if cell is None or cell.group(1) != letters:
+                    break
+                rows.append(int(cell.group(2)))
+            else:
+                return f"{sheet}!{letters}", rows, None
+        return None, None, [_origin(m.place) for m in records]
+
+    def __len__(self) -> int:
+        return len(self.kpi_ids)
+
+    def __iter__(self) -> Iterator[tuple]:
+        count = len(self.kpi_ids)
+        blank: list = [None] * count if self.entered_by is None or self.notes is None else []
+        entered_by: Iterable = self.entered_by if self.entered_by is not None else blank
+        notes: Iterable = self.notes if self.notes is not None else blank
+        if self.rows is not None:
+            prefix = self.prefix
+            origins: Iterable = (f"{prefix}{row}" for row in self.rows)
+        else:
+            origins = self.origins or ()
+        return zip(self.kpi_ids, self.ends, self.values, entered_by, notes, origins)
+
+
+_CELL_RE = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")  # no leading zero: the row prints back the same
+
+
+def _department_of(workbook: DepartmentWorkbook) -> str:
+    """Return the file's department: stored in the workbook, else its KPIs' most common one, else the file name."""
+    if workbook.department and str(workbook.department).strip():
+        return str(workbook.department).strip()
+    named = Counter(k.department.strip() for k in workbook.kpis if k.department and k.department.strip())
+    if named:
+        return named.most_common(1)[0][0]
+    return Path(workbook.path).stem
+
+
+def source_from_workbook(workbook: DepartmentWorkbook, as_of: date, *, size: int | None = None,
+                         sha256: str | None = None) -> Source:
+    """Return the compact, evaluated form of a checked workbook.
+
+    A KPI the core rejects (validate should have said so) becomes an error finding
+    of the file instead of a traceback.
+    """
+    source = Source(path=str(workbook.path), department=_department_of(workbook), size=size, sha256=sha256,
+                    language=workbook.language,
+                    findings=list(workbook.findings))
+    series = workbook.measurements_by_kpi()
+    has_errors = any(f.severity == ERROR for f in workbook.findings)
+    for record in workbook.kpis:
+        result = None
+        counted = core.window(series.get(kpi_key(record.kpi_id), ()), as_of, record.start)
+        if record.valid and not has_errors:
+            try:
+                result = core.evaluate(record.definition(), series.get(kpi_key(record.kpi_id), ()), as_of)
+            except (DefinitionError, TypeError) as error:
+                source.findings.append(Finding(CODE_DEFINITION, ERROR, f"KPI {record.kpi_id}: {error}",
+                                               record.place, record.kpi_id))
+        source.kpis.append(KpiLine(record, source.department, source.path, result, kpi_key(record.kpi_id) in series,
+                                   last_measurement=counted[-1][0] if counted else None))
+    source.measurements = MeasurementRows(workbook.measurements,
+                                          {kpi_key(k.kpi_id): k.kpi_id for k in reversed(workbook.kpis)})
+    return source
+
+
+# ------------------------------------------------------------- reading inputs
+
+def file_facts(path: Path | str) -> tuple[int | None, str | None]:
+    """Return (size in bytes, SHA-256 hex) of a file, streamed; (None, None) when it cannot be read."""
+    try:
+        digest = hashlib.sha256()
+        size = 0
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+                size += len(block)
+        return size, digest.hexdigest()
+    except OSError:
+        return None, None
+
+
+def _check_file(path: Path, as_of: date, prechecked: Future | None = None) -> DepartmentWorkbook:
+    from kpixl.validate import check_workbook
+
+    try:
+        return check_workbook(path, as_of=as_of, prechecked=prechecked)
+    except KpixlError as error:  # check_workbook should not raise; keep the other files going if it does
+        message = getattr(error, "reason", None) or str(error)
+    except Exception as error:  # noqa: BLE001 - one broken file must not stop the run
+        message = f"could not be read ({type(error).__name__}: {error})"
+    return DepartmentWorkbook(path=str(path), findings=[Finding(CODE_UNREADABLE, ERROR, message, Place(str(path)))])
+
+
+def _load_one(path: Path, as_of: date) -> Source:
+    from kpixl.reader import precheck
+
+    # Pre-checked here so the bytes it read are hashed too: each input is read from disk once.
+    prechecked: Future = Future()
+    try:
+        prechecked.set_result(precheck(path))
+    except Exception as error:  # noqa: BLE001 - check_workbook turns it into the file's finding
+        prechecked.set_exception(error)
+    workbook = _check_file(path, as_of, prechecked)
+    size, sha = _facts_from(prechecked) or file_facts(path)
+    return source_from_workbook(workbook, as_of, size=size, sha256=sha)
+
+
+def _facts_from(prechecked: Future | None) -> tuple[int, str] | None:
+    """Return (size, SHA-256) of the bytes the pre-check read, so each input is read once; None if it has none."""
+    if prechecked is None or not prechecked.done() or prechecked.exception() is not None:
+        return None
+    data = prechecked.result().data
+    return (len(data), hashlib.sha256(data).hexdigest()) if data else None
+
+
+def load_sources(paths: Sequence[Path], as_of: date, *, jobs: int = 1,
+                 progress: Callable[[int, int, str], None] | None = None,
+                 on_source: Callable[[Source], None] | None = None,
+                 file_timeout: float | None = isolation.DEFAULT_FILE_TIMEOUT,
+                 memory_limit: int | None = isolation.DEFAULT_MEMORY_LIMIT, task: str = LOAD_TASK) -> list[Source]:
+    """Check, hash and evaluate every input, in input order, in ``jobs`` worker processes.
+
+    Each file is parsed in a worker (:mod:`kpixl.isolation`): a worker that crashes, runs
+    past ``file_timeout`` seconds or past ``memory_limit`` bytes costs that file one
+    finding, and the run goes on. ``task`` names the per-file function (``"module:function"``).
+    ``on_source(source)`` is called for each input, in input order, as soon as it is loaded.
+    """
+    total = len(paths)
+    sources: list[Source] = []
+    with isolation.WorkerPool(jobs, timeout=file_timeout, memory_limit=memory_limit) as pool:
+        for path, result in zip(paths, pool.map(task, [(Path(path), as_of) for path in paths])):
+            if isinstance(result, isolation.Fault):
+                from kpixl.validate import isolated_result
+
+                size, sha = file_facts(path)
+                result = source_from_workbook(isolated_result(path, result), as_of, size=size, sha256=sha)
+            sources.append(result)
+            if on_source:
+                on_source(result)
+            if progress:
+                progress(len(sources), total, Path(path).name)
+    return sources
+
+
+
+def _key(text: str | None) -> str:
+    """Return a department name folded for comparison (case and surrounding spaces ignored).
+
+    KPI IDs are compared by :func:`kpixl.vocab.kpi_key`, the key the workbook's formulas use.
+    """
+    return " ".join(str(text).split()).casefold() if text is not None else ""
+
+
+def _origin(place: Place) -> str | None:
+    if not place.sheet:
+        return None
+    return f"{place.sheet}!{place.cell}" if place.cell else place.sheet
+

@@ -1,0 +1,252 @@
+"""Own consolidate's cross-file rules and the roll-up: which files are included, and the company they make.
+
+:func:`consolidate_sources` adds the findings no single file can show (a KPI ID or a
+department in two files, a parent ID that is no high-level KPI), decides which files are
+included (all, or with ``skip_invalid`` the valid ones), rolls the KPIs up to their
+high-level parents and returns the :class:`~kpixl.consolidate.tables.Consolidation`.
+:func:`consolidate_workbooks` does the same from in-memory workbooks.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Iterable
+
+from kpixl import core, danish
+from kpixl.consolidate.load import INCLUDED, SKIPPED, KpiLine, Source, _key, _origin, source_from_workbook
+from kpixl.consolidate.tables import Consolidation
+from kpixl.errors import ValidationFailed
+from kpixl.model import ERROR, DepartmentWorkbook, Finding, KpiRecord, Place
+from kpixl.vocab import Language, kpi_key
+
+# How many errors the ValidationFailed message lists before "and N more".
+ERRORS_SHOWN = 10
+
+CODE_DUPLICATE_ID = "KPX601"
+CODE_UNKNOWN_PARENT = "KPX602"
+CODE_DUPLICATE_DEPARTMENT = "KPX603"
+
+
+def _where(record: KpiRecord, source: Source) -> str:
+    place = record.place
+    if place.path is None:
+        place = Place(source.path, place.sheet, place.cell)
+    return str(place)
+
+
+def _cross_file_rules(sources: list[Source], skip_invalid: bool) -> None:
+    """Add the consolidation's error findings to ``sources`` and mark the skipped ones.
+
+    Without ``skip_invalid`` every file is compared with every earlier file (all
+    errors are reported at once). With it, no file wins by its name or place in the
+    input order: every file that claims a department or KPI ID another valid file
+    claims is skipped, each naming the others (:func:`_shared_claims`); then files
+    whose parent IDs lose their high-level KPI are skipped until nothing changes.
+    """
+    for source in sources:
+        if source.errors:
+            source.status = SKIPPED
+    pool = [s for s in sources if s.status == INCLUDED] if skip_invalid else list(sources)
+    if skip_invalid:
+        _shared_claims(pool)
+    else:
+        _earlier_claims(pool)
+    _orphans(sources, pool, skip_invalid)
+    for source in sources:  # a Danish department's findings are said in Danish (kpixl.danish)
+        source.findings = danish.localize(source.findings, source.language)
+
+
+def _earlier_claims(pool: list[Source]) -> None:
+    """Add an error to each file that claims a department or KPI ID of an earlier file (naming that file)."""
+    seen_ids: dict[str, tuple[KpiRecord, Source]] = {}
+    seen_departments: dict[str, Source] = {}
+    for source in pool:
+        conflicts: list[Finding] = []
+        other = seen_departments.get(_key(source.department))
+        if other is not None:
+            conflicts.append(Finding(
+                CODE_DUPLICATE_DEPARTMENT, ERROR,
+                f"department {source.department!r} is also in {other.path}; each department belongs in one "
+                f"workbook: merge the two files or correct the department", Place(source.path)))
+        local_ids: dict[str, tuple[KpiRecord, Source]] = {}
+        for line in source.kpis:
+            key = kpi_key(line.record.kpi_id)
+            first = seen_ids.get(key)
+            if first is not None:
+                conflicts.append(Finding(
+                    CODE_DUPLICATE_ID, ERROR,
+                    f"KPI ID {line.record.kpi_id!r} is also in {_where(*first)}; KPI IDs must be unique across "
+                    f"the company: rename one of them", line.record.place if line.record.place.path else
+                    Place(source.path, line.record.place.sheet, line.record.place.cell), line.record.kpi_id))
+            local_ids.setdefault(key, (line.record, source))
+        source.findings.extend(conflicts)
+        seen_departments.setdefault(_key(source.department), source)
+        for key, first in local_ids.items():
+            seen_ids.setdefault(key, first)
+
+
+def _shared_claims(pool: list[Source]) -> None:
+    """Skip every file of ``pool`` that shares its department or a KPI ID with another; each names the others.
+
+    Which of ``sales.xlsx`` and ``Sales-backup.XLSX`` is the right one is for a person
+    to decide: neither is preferred for its name or its place in the input order.
+    """
+    _shared_departments(pool)
+    _shared_ids(pool)
+    for source in pool:
+        if source.errors:
+            source.status = SKIPPED
+
+
+def _shared_departments(pool: list[Source]) -> None:
+    """Add KPX603 to every file of ``pool`` whose department another file of it claims too, naming the others."""
+    by_department: dict[str, list[Source]] = {}
+    for source in pool:
+        by_department.setdefault(_key(source.department), []).append(source)
+    for claimants in by_department.values():
+        for source in claimants if len(claimants) > 1 else ():
+            others = ", ".join(o.path for o in claimants if o is not source)
+            source.findings.append(Finding(
+                CODE_DUPLICATE_DEPARTMENT, ERROR,
+                f"department {source.department!r} is also in {others}; each department belongs in one workbook "
+                f"and no file is preferred, so all of them are left out: remove the copy, merge the files or "
+                f"correct the department", Place(source.path)))
+
+
+def _shared_ids(pool: list[Source]) -> None:
+    """Add KPX601 to every file of ``pool`` for each KPI ID another file of it has too, naming the others."""
+    by_id: dict[str, list[tuple[KpiRecord, Source]]] = {}
+    for source in pool:
+        local: dict[str, KpiRecord] = {}
+        for line in source.kpis:
+            local.setdefault(kpi_key(line.record.kpi_id), line.record)
+        for key, record in local.items():
+            by_id.setdefault(key, []).append((record, source))
+    for id_claimants in by_id.values():
+        for record, source in id_claimants if len(id_claimants) > 1 else ():
+            others = ", ".join(_where(r, o) for r, o in id_claimants if o is not source)
+            source.findings.append(Finding(
+                CODE_DUPLICATE_ID, ERROR,
+                f"KPI ID {record.kpi_id!r} is also in {others}; KPI IDs must be unique across the company and no "
+                f"file is preferred, so all of them are left out: remove the copy or rename the KPI in one file",
+                record.place if record.place.path else Place(source.path, record.place.sheet, record.place.cell),
+                record.kpi_id))
+
+
+def _orphans(sources: list[Source], pool: list[Source], skip_invalid: bool) -> None:
+    """Add an error for each parent ID that matches no high-level KPI; with skip_invalid, skip until stable."""
+    while True:
+        accepted = [s for s in pool if s.status == INCLUDED or not skip_invalid]
+        high = {kpi_key(line.record.kpi_id) for s in accepted for line in s.kpis if line.is_high}
+        newly_bad = False
+        for source in accepted:
+            if _add_orphan_findings(source, accepted, high) and skip_invalid:
+                source.status = SKIPPED
+                newly_bad = True
+        if not newly_bad:
+            break
+
+    for source in sources:
+        if source.errors:
+            source.status = SKIPPED
+            source.reason = source.reason or _reason(source)
+
+
+def _add_orphan_findings(source: Source, accepted: list[Source], high: set[str]) -> bool:
+    """Add KPX602 for each KPI of ``source`` whose parent ID is in no ``high`` key; return whether there was one."""
+    orphans = [line for line in source.kpis if not line.is_high and line.record.parent_id
+               and str(line.record.parent_id).strip() and kpi_key(line.record.parent_id) not in high]
+    for line in orphans:
+        record = line.record
+        place = record.place if record.place.path else Place(source.path, record.place.sheet, record.place.cell)
+        finding = Finding(
+            CODE_UNKNOWN_PARENT, ERROR,
+            f"parent KPI ID {record.parent_id!r} of KPI {record.kpi_id!r} matches no high-level "
+            f"KPI in {_list_files(accepted, source)}; use the ID of a KPI with level high", place, record.kpi_id)
+        if finding not in source.findings:
+            source.findings.append(finding)
+    return bool(orphans)
+
+
+def _list_files(sources: list[Source], this: Source) -> str:
+    others = [s.path for s in sources if s is not this]
+    names = [this.path] + others
+    if len(names) <= 3:
+        return "any input (" + ", ".join(names) + ")"
+    return f"any input ({', '.join(names[:3])} and {len(names) - 3} more)"
+
+
+def _reason(source: Source) -> str:
+    errors = source.errors
+    first = errors[0]
+    where = _origin(first.place)
+    more = f" (and {len(errors) - 1} more error(s))" if len(errors) > 1 else ""
+    return f"{where + ': ' if where else ''}{first.code}: {first.message}{more}"
+
+
+# ----------------------------------------------------------------- roll-up
+
+def _rollup(lines: list[KpiLine]) -> dict[str, list[KpiLine]]:
+    """Set score, coverage, attainment and status of high-level KPIs; return children per high-level ID."""
+    children: dict[str, list[KpiLine]] = {kpi_key(l.record.kpi_id): [] for l in lines if l.is_high}
+    for line in lines:
+        if not line.is_high and line.record.parent_id and kpi_key(line.record.parent_id) in children:
+            children[kpi_key(line.record.parent_id)].append(line)
+    for line in lines:
+        result = line.result
+        line.attainment = result.attainment if result else None
+        line.status = result.status if result else core.NO_DATA
+        line.basis = "own" if line.measured else None
+        if not line.is_high:
+            continue
+        kids = children[kpi_key(line.record.kpi_id)]
+        if kids:
+            attainments = [k.result.attainment if k.result else None for k in kids]
+            line.rollup_score = core.rollup(attainments, [k.record.effective_weight for k in kids])
+            line.rollup_coverage = sum(a is not None for a in attainments) / len(kids)
+        if not line.measured and line.rollup_score is not None:
+            definition = line.record.definition()
+            line.attainment = line.rollup_score
+            line.status = core.status_of(line.rollup_score, definition.green, definition.amber)
+            line.basis = "rollup"
+    return children
+
+
+
+def consolidate_sources(sources: list[Source], as_of: date, *, skip_invalid: bool = False,
+                        language: str = "en") -> Consolidation:
+    """Apply the cross-file rules and roll up; raise ValidationFailed on errors unless ``skip_invalid``."""
+    _cross_file_rules(sources, skip_invalid)
+    if not skip_invalid:
+        errors = [(s, f) for s in sources for f in s.errors]
+        if errors:
+            raise ValidationFailed(_failure_message(errors, len(sources)))
+    if not any(s.status == INCLUDED for s in sources):
+        raise ValidationFailed(f"no valid input among {len(sources)} file(s); nothing was written\n"
+                               + "\n".join(f"  {s.path}: {s.reason}" for s in sources[:ERRORS_SHOWN]))
+    lines = [line for s in sources if s.status == INCLUDED for line in s.kpis]
+    children = _rollup(lines)
+    return Consolidation(as_of=as_of, language=Language.parse(language), sources=sources, kpis=lines,
+                         children=children)
+
+
+def _failure_message(errors: list[tuple[Source, Finding]], n_files: int) -> str:
+    bad_files = len({id(s) for s, _ in errors})
+    lines = [f"{len(errors)} error(s) in {bad_files} of {n_files} file(s); nothing was written "
+             f"(fix them, or use --skip-invalid to leave those files out):"]
+    for source, finding in errors[:ERRORS_SHOWN]:
+        place = finding.place if finding.place.path else Place(source.path, finding.place.sheet, finding.place.cell)
+        lines.append(f"  {place}: {finding.severity} {finding.code}: {finding.message}")
+    if len(errors) > ERRORS_SHOWN:
+        lines.append(f"  ... and {len(errors) - ERRORS_SHOWN} more")
+    return "\n".join(lines)
+
+
+def consolidate_workbooks(workbooks: Iterable[DepartmentWorkbook], as_of: date | None = None, *,
+                          skip_invalid: bool = False, language: str = "en") -> Consolidation:
+    """Consolidate in-memory workbooks (no file facts): the numbers without any file I/O."""
+    as_of = as_of or date.today()
+    sources = [source_from_workbook(w, as_of) for w in workbooks]
+    return consolidate_sources(sources, as_of, skip_invalid=skip_invalid, language=language)
+
+

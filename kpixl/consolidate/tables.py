@@ -1,0 +1,496 @@
+"""Own the company tables: their columns, and the :class:`Consolidation` whose rows fill them.
+
+Every table (Summary, KPIs, Roll-up, Measurements, Findings, Sources, History, Changes)
+is a :class:`Table`: its sheet names, its CSV file name and its columns. Each
+:class:`Column` owns its key (the JSON/Parquet name), its kind (how it is formatted),
+its width and its headers in both languages. The workbook (:mod:`.write`), the CSV
+tables (:mod:`.csvfiles`) and the JSON and Parquet outputs (:mod:`kpixl.export`) all
+write ``Consolidation.rows(table)`` under ``Consolidation.columns(table)``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+from kpixl import core, schema, texts
+from kpixl import history as _history
+from kpixl.consolidate.load import INCLUDED, SKIPPED, KpiLine, Source, _key, _origin
+from kpixl.model import WARNING, Finding
+# One list of percent units for every workbook kpixl writes.
+from kpixl.template import PERCENT_UNITS
+from kpixl.vocab import Language, kpi_key
+
+
+STATUSES = (core.ON_TRACK, core.AT_RISK, core.OFF_TRACK, core.NOT_STARTED, core.NO_DATA)
+
+
+def say(key: str, language: str, **values: Any) -> str:
+    """Return the company workbook's text ``key`` in ``language`` (kpixl/texts/consolidate.py)."""
+    return texts.text("consolidate", key, language, **values)
+
+
+# ------------------------------------------------------------------ the columns
+
+# Where a column's header comes from: a function of the language.
+Heading = Callable[[str], str]
+
+
+def _from_schema(table: schema.Table, key: str) -> Heading:
+    """Return the heading of a department workbook's own column (the schema's header: one definition)."""
+    column = table.column(key)
+    return column.header
+
+
+def _from_texts(key: str) -> Heading:
+    """Return the heading ``column.<key>`` of the catalogue (kpixl/texts/consolidate.py)."""
+    return lambda language: texts.of("consolidate", language)[f"column.{key}"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """Describe one column of a company table: its key, how one row's value is found, its kind, width and header.
+
+    ``value(item, language)`` returns the column's value for one item of its table (a
+    :class:`KpiLine` on the KPIs table, a :class:`Source` on the Sources table...).
+    Kinds: text, status, number, measure (a number in the KPI's unit: percent format
+    on the rows of a ``%`` KPI), pct, date, int, value (an input's extra column: as typed).
+    """
+
+    key: str
+    value: Callable[[Any, str], Any] = field(compare=False)
+    kind: str = "text"
+    width: float = 12
+    heading: Heading = field(default=lambda language: "", compare=False)
+
+    def header(self, language: str) -> str:
+        """Return the header in ``language``."""
+        return self.heading(language)
+
+
+def _c(key: str, value: Callable[[Any, str], Any], kind: str = "text", width: float | None = None, *,
+       heading: Heading | None = None) -> Column:
+    """Return a column; its header is the catalogue's ``column.<key>`` unless ``heading`` says otherwise."""
+    # Numbers get room for millions with decimals (a revenue forecast must not show ####).
+    width = width if width is not None else 16 if kind in ("number", "measure") else 12
+    return Column(key, value, kind, width, heading or _from_texts(key))
+
+
+def _kpis(key: str) -> Heading:
+    return _from_schema(schema.KPIS, key)
+
+
+def extra_column(key: str, header: str) -> Column:
+    """Return an extra column an input adds (``extra:<folded header>``), headed as the input heads it."""
+    return Column(f"extra:{key}", _no_value, "value", 12, lambda language: header)
+
+
+def _no_value(item: Any, language: str) -> None:
+    return None  # an extra column's values are looked up by header (see Consolidation.rows)
+
+
+# Kinds whose header sits left, as text does (numbers' headers sit right, above them).
+TEXT_KINDS = ("text", "status")
+_PERCENT_UNITS = frozenset(u.casefold() for u in PERCENT_UNITS)
+
+
+def is_percent_unit(unit: object) -> bool:
+    """Return True for a unit the template formats as a percentage (``%``, ``pct``, ``procent``...)."""
+    return isinstance(unit, str) and unit.strip().casefold() in _PERCENT_UNITS
+
+
+def _vocab(vocabulary: str, value: str | None, language: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return core.word(vocabulary, value, language)
+    except KeyError:
+        return str(value)
+
+
+def _result(name: str) -> Callable[[KpiLine, str], Any]:
+    """Return the value of the core's result field ``name`` of a KPI line (None when it was not evaluated)."""
+    return lambda line, language: getattr(line.result, name) if line.result is not None else None
+
+
+def _record(name: str) -> Callable[[KpiLine, str], Any]:
+    return lambda line, language: getattr(line.record, name)
+
+
+def _worded(vocabulary: str, name: str) -> Callable[[KpiLine, str], Any]:
+    """Return a record field shown as the word of ``vocabulary`` in the language (as typed if unknown)."""
+    return lambda line, language: _vocab(vocabulary, getattr(line.record, name), language)
+
+
+# One row of the KPIs table is one KpiLine.
+KPI_COLUMNS = (
+    _c("department", lambda line, lang: line.department, width=16, heading=_kpis("department")),
+    _c("source", lambda line, lang: line.source, width=24),
+    _c("kpi_id", _record("kpi_id"), heading=_kpis("kpi_id")),
+    _c("name", _record("name"), width=30, heading=_kpis("name")),
+    _c("level", _worded("level", "level"), width=8, heading=_kpis("level")),
+    _c("parent_id", _record("parent_id"), width=14, heading=_kpis("parent_id")),
+    _c("owner", _record("owner"), width=16, heading=_kpis("owner")),
+    _c("unit", _record("unit"), width=9, heading=_kpis("unit")),
+    _c("direction", _worded("direction", "direction"), width=10, heading=_kpis("direction")),
+    _c("aggregation", _worded("aggregation", "aggregation"), width=11, heading=_kpis("aggregation")),
+    _c("frequency", _worded("frequency", "frequency"), width=10, heading=_kpis("frequency")),
+    _c("baseline", _record("baseline"), "measure", heading=_kpis("baseline")),
+    _c("target", _record("target"), "measure", heading=_kpis("target")),
+    _c("tolerance", _record("tolerance"), "measure", heading=_kpis("tolerance")),
+    _c("start", _record("start"), "date", heading=_kpis("start")),
+    _c("deadline", _record("deadline"), "date", heading=_kpis("deadline")),
+    _c("green", lambda line, lang: core.DEFAULT_GREEN if line.record.green is None else line.record.green, "pct", 10,
+       heading=_kpis("green")),
+    _c("amber", lambda line, lang: core.DEFAULT_AMBER if line.record.amber is None else line.record.amber, "pct", 10,
+       heading=_kpis("amber")),
+    _c("weight", _record("effective_weight"), "number", 8, heading=_kpis("weight")),
+    _c("elapsed", _result("elapsed"), "pct", 9),
+    _c("actual", _result("actual"), "measure", heading=_kpis("actual")),
+    _c("plan", _result("plan"), "measure", heading=_kpis("plan")),
+    _c("attainment", lambda line, lang: line.attainment, "pct", 13, heading=_kpis("attainment")),
+    _c("status", lambda line, lang: core.word("status", line.status, lang), "status", 12, heading=_kpis("status")),
+    _c("trend", lambda line, lang: core.word("trend", line.result.trend, lang) if line.result else None, width=11),
+    _c("last_measurement", lambda line, lang: line.last_measurement, "date", 13),
+    _c("forecast", _result("forecast"), "measure"),
+    _c("forecast_attainment", _result("forecast_attainment"), "pct", 14),
+    _c("rollup_score", lambda line, lang: line.rollup_score, "pct", 13),
+    _c("rollup_coverage", lambda line, lang: line.rollup_coverage, "pct", 13),
+    _c("basis", lambda line, lang: say(line.basis, lang) if line.basis else None, width=16),
+    _c("origin", lambda line, lang: _origin(line.record.place), width=14),
+)
+
+
+def _kid(value: Callable[[KpiLine], Any]) -> Callable[[tuple, str], Any]:
+    """Return a Roll-up column's value from the child KPI (blank on the row of a KPI without children)."""
+    return lambda pair, lang: None if pair[1] is None else value(pair[1])
+
+
+def _child_attainment(kid: KpiLine) -> float | None:
+    return kid.result.attainment if kid.result else None
+
+
+def _clipped(kid: KpiLine) -> float | None:
+    attainment = _child_attainment(kid)
+    return None if attainment is None else min(1.0, max(0.0, attainment))
+
+
+# One row of the Roll-up table is (high-level KPI line, child KPI line or None).
+ROLLUP_COLUMNS = (
+    _c("kpi_id", lambda pair, lang: pair[0].record.kpi_id, width=14, heading=_from_texts("high_id")),
+    _c("name", lambda pair, lang: pair[0].record.name, width=28, heading=_from_texts("high_name")),
+    _c("department", lambda pair, lang: pair[0].department, width=16, heading=_kpis("department")),
+    _c("child_id", _kid(lambda kid: kid.record.kpi_id), width=13),
+    _c("child_name", _kid(lambda kid: kid.record.name), width=28),
+    _c("child_department", _kid(lambda kid: kid.department), width=16),
+    _c("weight", _kid(lambda kid: kid.record.effective_weight), "number", 8, heading=_kpis("weight")),
+    _c("attainment", _kid(_child_attainment), "pct", 14, heading=_from_texts("child_attainment")),
+    _c("clipped", _kid(_clipped), "pct", 14),
+    _c("score", lambda pair, lang: pair[0].rollup_score, "pct", 13, heading=_from_texts("rollup_score")),
+    _c("coverage", lambda pair, lang: pair[0].rollup_coverage, "pct", 13, heading=_from_texts("rollup_coverage")),
+)
+
+
+def _at(index: int) -> Callable[[tuple, str], Any]:
+    return lambda row, lang: row[index]
+
+
+def _measurements(key: str) -> Heading:
+    return _from_schema(schema.MEASUREMENTS, key)
+
+
+# One row of the Measurements table is the tuple _measurement_rows() yields (a million rows are not
+# built value by value): department, source file, KPI ID, period end, value, entered by, note, origin.
+MEASUREMENT_COLUMNS = (
+    _c("department", _at(0), width=16, heading=_kpis("department")),
+    _c("source", _at(1), width=24),
+    _c("kpi_id", _at(2), heading=_kpis("kpi_id")),
+    _c("period_end", _at(3), "date", heading=_measurements("period_end")),
+    _c("value", _at(4), "number", heading=_measurements("value")),
+    _c("entered_by", _at(5), width=16, heading=_measurements("entered_by")),
+    _c("note", _at(6), width=30, heading=_measurements("note")),
+    _c("origin", _at(7), width=18),
+)
+
+
+def _finding(value: Callable[[Finding, Source], Any]) -> Callable[[tuple, str], Any]:
+    """Return a Findings column's value from (finding, its source), blank for a file left out of a folder."""
+    return lambda pair, lang: None if pair[1] is None else value(*pair)
+
+
+# One row of the Findings table is (finding, its source), or (finding, None) for what a folder held but was not read.
+FINDING_COLUMNS = (
+    _c("source", lambda pair, lang: pair[0].place.path if pair[1] is None else pair[0].place.path or pair[1].path,
+       width=24),
+    _c("sheet", _finding(lambda f, s: f.place.sheet), width=14),
+    _c("cell", _finding(lambda f, s: f.place.cell), width=8),
+    _c("severity", lambda pair, lang: say(pair[0].severity, lang), width=9),
+    _c("code", lambda pair, lang: pair[0].code, width=9),
+    _c("kpi_id", _finding(lambda f, s: f.kpi_id), heading=_kpis("kpi_id")),
+    _c("message", lambda pair, lang: pair[0].message, width=80),
+)
+
+# One row of the Sources table is one Source.
+SOURCE_COLUMNS = (
+    _c("path", lambda s, lang: s.path, width=40),
+    _c("department", lambda s, lang: s.department, width=16, heading=_kpis("department")),
+    _c("size", lambda s, lang: s.size, "int", 14),
+    _c("sha256", lambda s, lang: s.sha256, width=66),
+    _c("kpis", lambda s, lang: len(s.kpis), "int", 8),
+    _c("measurements", lambda s, lang: len(s.measurements), "int", 13),
+    _c("errors", lambda s, lang: len(s.errors), "int", 8),
+    _c("warnings", lambda s, lang: len(s.warnings), "int", 10),
+    _c("status", lambda s, lang: say(s.status, lang), width=10, heading=_from_texts("file_status")),
+    _c("reason", lambda s, lang: s.reason, width=80),
+)
+
+# The tidy history (kpixl.history): one row per KPI and date, (line, date, point); the History sheet shows it wide.
+HISTORY_COLUMNS = (
+    _c("department", lambda item, lang: item[0].department, width=16, heading=_kpis("department")),
+    _c("kpi_id", lambda item, lang: item[0].record.kpi_id, heading=_kpis("kpi_id")),
+    _c("as_of", lambda item, lang: item[1], "date"),
+    _c("actual", lambda item, lang: item[2].actual, "number", heading=_kpis("actual")),
+    _c("plan", lambda item, lang: item[2].plan, "number", heading=_kpis("plan")),
+    _c("attainment", lambda item, lang: item[2].attainment, "pct", 13, heading=_kpis("attainment")),
+    _c("status", lambda item, lang: core.word("status", item[2].status, lang), "status", 12,
+       heading=_kpis("status")),
+    _c("rollup_score", lambda item, lang: item[2].rollup_score, "pct", 13),
+)
+
+# One row of the Changes table is (history, change), worst first.
+CHANGE_COLUMNS = (
+    _c("department", lambda item, lang: item[1].line.department, width=16, heading=_kpis("department")),
+    _c("kpi_id", lambda item, lang: item[1].line.record.kpi_id, heading=_kpis("kpi_id")),
+    _c("name", lambda item, lang: item[1].line.record.name, width=30, heading=_kpis("name")),
+    _c("since", lambda item, lang: item[0].since, "date"),
+    _c("from_status", lambda item, lang: core.word("status", item[1].before.status, lang), "status"),
+    _c("from_attainment", lambda item, lang: item[1].before.attainment, "pct", 13),
+    _c("as_of", lambda item, lang: item[0].as_of, "date"),
+    _c("to_status", lambda item, lang: core.word("status", item[1].after.status, lang), "status"),
+    _c("to_attainment", lambda item, lang: item[1].after.attainment, "pct", 13),
+    _c("change", lambda item, lang: _history.say(item[1].direction, lang), width=10),
+)
+
+
+def _status_count(status: str) -> Column:
+    """Return the Summary column counting ``status``, headed by the status word."""
+    return Column(status, lambda item, lang: item[1][status], "int", 12,
+                  lambda language: core.word("status", status, language))
+
+
+# One row of the Summary table is (department or the company's word, its status Counter).
+SUMMARY_COLUMNS = (
+    (_c("department", lambda item, lang: item[0], width=16, heading=_kpis("department")),)
+    + tuple(_status_count(s) for s in STATUSES)
+    + (_c("total", lambda item, lang: sum(item[1].values()), "int", 8),)
+)
+
+
+@dataclass(frozen=True)
+class Table:
+    """Describe one company table: its key, CSV file name, columns and the items its rows are made of."""
+
+    key: str
+    csv: str
+    columns: tuple[Column, ...]
+    items: Callable[[Consolidation], Iterable[Any]] = field(compare=False)
+    # The items are the rows themselves (the Measurements table: built fast, extra columns included).
+    items_are_rows: bool = False
+
+    def sheet(self, language: str) -> str:
+        """Return the sheet name in ``language`` (the catalogue's ``sheet.<key>``)."""
+        return say(f"sheet.{self.key}", language)
+
+
+def _summary_items(company: Consolidation) -> Iterator[tuple[str, Counter]]:
+    counts = company.status_counts()
+    total = counts.pop(None)  # type: ignore[call-overload]
+    for department in sorted(counts, key=lambda name: _worst_first(counts[name], name)):
+        yield department, counts[department]
+    yield say("company", company.language), total
+
+
+def _rollup_items(company: Consolidation) -> Iterator[tuple[KpiLine, KpiLine | None]]:
+    for line in company.kpis:
+        if line.is_high:
+            kids = company.children.get(kpi_key(line.record.kpi_id), [])
+            yield from ((line, kid) for kid in kids) if kids else [(line, None)]
+
+
+def _measurement_items(company: Consolidation) -> Iterator[tuple]:
+    keys = [key for key, _ in company.extra_columns("measurements")]
+    for source in company.included:
+        yield from _measurement_rows(source, keys)
+
+
+def _finding_items(company: Consolidation) -> Iterator[tuple[Finding, Source | None]]:
+    for finding in company.left_out:
+        yield finding, None
+    for source in company.sources:
+        for finding in source.findings:
+            # An included file's errors cannot exist (it would be skipped); its warnings are listed.
+            if source.status != INCLUDED or finding.severity == WARNING:
+                yield finding, source
+
+
+def _history_items(company: Consolidation) -> Iterator[tuple]:
+    history = company.history
+    for index, line in enumerate(history.lines):
+        for day in history.dates:
+            yield line, day, history.at(index, day)
+
+
+def _change_items(company: Consolidation) -> Iterator[tuple]:
+    history = company.history
+    return ((history, change) for change in history.changes())
+
+
+TABLES: dict[str, Table] = {table.key: table for table in (
+    Table("summary", "summary.csv", SUMMARY_COLUMNS, _summary_items),
+    Table("kpis", "kpis.csv", KPI_COLUMNS, lambda company: company.kpis),
+    Table("rollup", "rollup.csv", ROLLUP_COLUMNS, _rollup_items),
+    Table("measurements", "measurements.csv", MEASUREMENT_COLUMNS, _measurement_items, items_are_rows=True),
+    Table("findings", "findings.csv", FINDING_COLUMNS, _finding_items),
+    Table("sources", "sources.csv", SOURCE_COLUMNS, lambda company: company.sources),
+    Table("history", "history.csv", HISTORY_COLUMNS, _history_items),
+    Table("changes", "changes.csv", CHANGE_COLUMNS, _change_items),  # on the Summary sheet
+)}
+CSV_FILES = tuple(table.csv for table in TABLES.values())
+# The company workbook's sheets, in order (the changes are on the Summary sheet).
+WORKBOOK_SHEETS = ("summary", "history", "kpis", "rollup", "measurements", "findings", "sources")
+
+
+def sheet_name(table: str, language: str = "en") -> str:
+    """Return the sheet name of ``table`` (summary, kpis, rollup, ...) in ``language``."""
+    return TABLES[table].sheet(language)
+
+
+# ------------------------------------------------------------ consolidation
+
+@dataclass
+class Consolidation:
+    """Hold the consolidated company: included and skipped sources, KPI lines and roll-up children."""
+
+    as_of: date
+    language: Language
+    sources: list[Source]
+    kpis: list[KpiLine]
+    children: dict[str, list[KpiLine]]
+    left_out: list[Finding] = field(default_factory=list)  # files and subfolders of folder arguments not read
+    since: date | None = None  # the comparison date of the changes (default: the month-end before as_of)
+    _extras: dict[str, list[tuple[str, str]]] = field(default_factory=dict, init=False, repr=False)
+
+    @cached_property
+    def history(self) -> _history.History:
+        """Return every KPI as of each month-end, the as-of date and ``since`` (kpixl.history)."""
+        return _history.compute_history(self, self.since)
+
+    @property
+    def included(self) -> list[Source]:
+        """Return the sources that made it into the company workbook."""
+        return [s for s in self.sources if s.status == INCLUDED]
+
+    @property
+    def skipped(self) -> list[Source]:
+        """Return the sources left out (with --skip-invalid)."""
+        return [s for s in self.sources if s.status == SKIPPED]
+
+    def kpi(self, kpi_id: str) -> KpiLine:
+        """Return the KPI line of ``kpi_id`` (matched by :func:`kpixl.vocab.kpi_key`)."""
+        key = kpi_key(kpi_id)
+        for line in self.kpis:
+            if kpi_key(line.record.kpi_id) == key:
+                return line
+        raise KeyError(kpi_id)
+
+    @property
+    def measurement_count(self) -> int:
+        """Return the number of measurement rows included."""
+        return sum(len(s.measurements) for s in self.included)
+
+    def status_counts(self) -> dict[str, Counter]:
+        """Return status counts per department (in input order) and for the company (key None)."""
+        counts: dict[str, Counter] = {}
+        for line in self.kpis:
+            counts.setdefault(line.department, Counter())[line.status] += 1
+        counts[None] = sum(counts.values(), Counter())  # type: ignore[index]
+        return counts
+
+    # -- the tables, as rows of Python values in column order ------------------
+
+    def columns(self, table: str) -> tuple[Column, ...]:
+        """Return the columns of ``table``: its own, then the extra columns the included inputs add to it."""
+        return TABLES[table].columns + tuple(extra_column(key, header) for key, header in self.extra_columns(table))
+
+    def extra_columns(self, table: str) -> list[tuple[str, str]]:
+        """Return (key, header) of the extra columns of ``table`` (kpis, measurements): the union over inputs.
+
+        In order of first appearance; headers that differ only in case or spaces are one
+        column. A header equal to one of the table's own gets " (extra)" ("(ekstra)").
+        """
+        if table not in self._extras:
+            headers: dict[str, str] = {}
+            if table == "kpis":
+                for line in self.kpis:
+                    for header in line.record.extra:
+                        headers.setdefault(_key(header), str(header).strip())
+            elif table == "measurements":
+                for source in self.included:
+                    for extra in getattr(source.measurements, "extras", None) or ():
+                        for header in extra:
+                            headers.setdefault(_key(header), str(header).strip())
+            own = {_key(col.header(lang)) for col in TABLES[table].columns for lang in Language}
+            self._extras[table] = [(key, say("extra", self.language, header=header) if key in own else header)
+                                   for key, header in headers.items()]
+        return self._extras[table]
+
+    def rows(self, table: str) -> Iterator[tuple]:
+        """Yield the rows of ``table`` (summary, kpis, rollup, measurements, findings, sources, history, changes).
+
+        Each row holds every column's value in column order, then the extra columns'.
+        """
+        spec = TABLES[table]
+        if spec.items_are_rows:
+            return iter(spec.items(self))
+        return self._rows(spec)
+
+    def _rows(self, spec: Table) -> Iterator[tuple]:
+        language = self.language
+        values = [column.value for column in spec.columns]
+        keys = [key for key, _ in self.extra_columns(spec.key)] if spec.key == "kpis" else []
+        for item in spec.items(self):
+            row = tuple([value(item, language) for value in values])
+            yield row + _extra_values(item.record.extra, keys) if keys else row
+
+
+def _worst_first(counter: Counter, name: str) -> tuple:
+    """Return the Summary's sort key: largest share of Off track, then At risk, then No data; then the name."""
+    total = sum(counter.values()) or 1
+    return (-counter[core.OFF_TRACK] / total, -counter[core.AT_RISK] / total, -counter[core.NO_DATA] / total,
+            _key(name))
+
+
+def _extra_values(extra: dict[str, Any], keys: Sequence[str]) -> tuple:
+    """Return the values of the extra columns ``keys`` (folded headers) of one row; None where it has none."""
+    if not keys:
+        return ()
+    folded = {_key(header): value for header, value in extra.items()} if extra else {}
+    return tuple(folded.get(key) for key in keys)
+
+
+def _measurement_rows(source: Source, keys: Sequence[str] = ()) -> Iterator[tuple]:
+    """Yield the Measurements rows of ``source``: department, file, the row, then the extra columns ``keys``."""
+    head = (source.department, source.path)
+    extras = getattr(source.measurements, "extras", None) if keys else None
+    if extras is None:
+        tail = (None,) * len(keys)
+        for m in source.measurements:
+            yield head + m + tail
+    else:
+        for m, extra in zip(source.measurements, extras):
+            yield head + m + _extra_values(extra, keys)
+
+

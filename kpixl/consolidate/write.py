@@ -1,0 +1,382 @@
+"""Own writing the company workbook (XlsxWriter): its sheets, formats, widths and the Summary chart.
+
+Text from inputs is always written as text (``write_string``). A table longer than a
+sheet continues on ``Name (2)``, ``Name (3)``... with the header repeated.
+:class:`_CompanyWriter` may write the Measurements rows while the inputs are still being
+read (``consolidate`` streams them in), and writes the file only when it is finished.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+from kpixl import core
+from kpixl import history as _history
+from kpixl.consolidate.load import Source
+from kpixl.consolidate.tables import (STATUSES, SUMMARY_COLUMNS, TABLES, TEXT_KINDS, Column, Consolidation,
+                                      _measurement_rows, is_percent_unit, say, sheet_name)
+# One palette and one header style for every workbook kpixl writes.
+from kpixl.xlsx import HEADER_FILL
+from kpixl.xlsx import STATUS_COLOURS as _STATUS_COLOURS
+
+# Rows a worksheet holds, the header included (Excel's limit). Tests lower it.
+MAX_SHEET_ROWS = 1_048_576
+
+# Departments the Summary chart shows at most (the worst ones; the table lists all).
+SUMMARY_CHART_DEPARTMENTS = 15
+# Widest a column grows to fit its content (a path or message wraps beyond it).
+_MAX_WIDTH = 90
+
+# ------------------------------------------------------------- the xlsx file
+
+def write_company_workbook(company: Consolidation, path: Path | str) -> None:
+    """Write the company workbook to ``path`` (values, formatted; text always as text)."""
+    _CompanyWriter(path, company.language).finish(company)
+
+
+class _CompanyWriter:
+    """Write one company workbook; measurement rows may be streamed in while inputs are still read.
+
+    :meth:`stream` writes an input's measurement rows as soon as it is loaded (with
+    ``--jobs N`` the inputs are read in other processes meanwhile); :meth:`finish`
+    writes the rest. The workbook file is only written by :meth:`finish`: a writer whose
+    streamed inputs do not turn out to be exactly the included ones is dropped unwritten.
+    """
+
+    def __init__(self, path: Path | str, language: str, *, streaming: bool = False):
+        from kpixl import xlsx
+
+        self.lang = language
+        self.workbook = xlsx.new_workbook(path, {"constant_memory": True})
+        workbook = self.workbook
+        self.formats = {
+            "header": workbook.add_format({"bold": True, "bg_color": HEADER_FILL, "font_color": "#FFFFFF",
+                                           "text_wrap": True, "valign": "top"}),
+            # Over a column of numbers the header sits right, above them.
+            "header_num": workbook.add_format({"bold": True, "bg_color": HEADER_FILL, "font_color": "#FFFFFF",
+                                               "text_wrap": True, "valign": "top", "align": "right"}),
+            "number": workbook.add_format({"num_format": "#,##0.00##"}),
+            "measure": workbook.add_format({"num_format": "#,##0.00##"}),
+            "pct": workbook.add_format({"num_format": "0.0%"}),
+            "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
+            "int": workbook.add_format({"num_format": "0"}),
+            "title": workbook.add_format({"bold": True, "font_size": 14}),
+            "bold": workbook.add_format({"bold": True}),
+            "bold_int": workbook.add_format({"bold": True, "num_format": "0"}),
+            "note": workbook.add_format({"italic": True, "font_color": "#595959"}),
+        }
+        self.status_formats = {s: workbook.add_format({"bg_color": fill, "font_color": font})
+                               for s, (fill, font) in _STATUS_COLOURS.items()}
+        self.streamed: list[Source] | None = None
+        self.summary = None
+        self.history = None
+        self.tables: dict[str, _TableStream] = {}
+        if streaming:
+            # Sheets keep their order: the ones written at the end are added first, empty.
+            self.summary = workbook.add_worksheet(sheet_name("summary", language))
+            self.history = workbook.add_worksheet(sheet_name("history", language))
+            for table in ("kpis", "rollup", "measurements"):
+                self.tables[table] = self._table(table)
+                self.tables[table].open()
+            self.streamed = []
+
+    def _table(self, table: str, columns: tuple[Column, ...] | None = None) -> _TableStream:
+        return _TableStream(self.workbook, table, self.formats, self.status_formats, self.lang, columns)
+
+    def stream(self, source: Source) -> None:
+        """Write the measurement rows of ``source`` (the next input, in input order) if it can be included."""
+        if self.streamed is None:
+            return
+        if source.errors or getattr(source.measurements, "extras", None):
+            # Skipped or a failed run; or extra columns, known only when all inputs are read:
+            # this writer is not used.
+            self.streamed = None
+            return
+        self.tables["measurements"].write(_measurement_rows(source))
+        self.streamed.append(source)
+
+    def fits(self, company: Consolidation) -> bool:
+        """Return True if what was streamed is exactly what ``company`` includes (so :meth:`finish` may go on)."""
+        if self.streamed is None:
+            return False
+        included = company.included
+        # KPI and roll-up rows continuing on a second sheet would land after Measurements.
+        small = 2 * len(company.kpis) + 1 < MAX_SHEET_ROWS - 1
+        return small and len(self.streamed) == len(included) and all(
+            a is b for a, b in zip(self.streamed, included))
+
+    def finish(self, company: Consolidation, path: Path | str | None = None) -> None:
+        """Write the tables not streamed and close the workbook (this writes the file, to ``path`` if given)."""
+        if path is not None:
+            self.workbook.filename = str(path)
+        lang = self.lang
+        try:
+            summary, free_row = _write_summary(self.workbook, company, list(company.rows("summary")), self.formats,
+                                               lang, self.summary)
+            _history.write_changes(self.workbook, summary, company, self.formats, lang, free_row)
+            _history.write_history_sheet(self.workbook, company, self.formats, lang, self.history)
+            for table in ("kpis", "rollup", "measurements", "findings", "sources"):
+                stream = self.tables.get(table) or self._table(table, company.columns(table))
+                if table == "measurements":
+                    # A million rows are not measured for widths: the columns' values are known.
+                    stream.fit_to({"department": [s.department for s in company.included],
+                                   "source": [s.path for s in company.included],
+                                   "kpi_id": [line.record.kpi_id for line in company.kpis]})
+                if not (table == "measurements" and self.streamed is not None):
+                    stream.write(company.rows(table))
+                stream.close()
+        except BaseException:
+            # Close what was started so temp files are released; the caller discards the output.
+            with contextlib.suppress(Exception):
+                self.workbook.close()
+            raise
+        self.workbook.close()
+
+
+
+def _writers(sheet, columns: Sequence[Column], formats: dict | None = None, percent: bool = False) -> list[Callable]:
+    """Return one cell writer per column: text always via write_string, dates as day serials.
+
+    ``percent``: the row is a ``%`` KPI's, its measure columns get the percent format.
+    """
+    # The undecorated methods skip XlsxWriter's A1-notation check per cell (~10% of the write time).
+    write_string = getattr(sheet, "_write_string", sheet.write_string)
+    write_number = getattr(sheet, "_write_number", sheet.write_number)
+    formats = formats or {}
+    pct, day_format = formats.get("pct"), formats.get("date")
+
+    # The writers run once per cell (a million times for the Measurements sheet): the common
+    # type is tested first, by identity, and a date's serial is computed once per date.
+    serials: dict[date, int] = {}
+
+    def text(r, c, v):
+        write_string(r, c, v if type(v) is str else str(v))
+
+    def day(r, c, v):
+        serial = serials.get(v)
+        if serial is None:
+            serial = serials[v] = core.to_serial(v)
+        write_number(r, c, serial)
+
+    def number(r, c, v):
+        if type(v) is float:
+            write_number(r, c, v)
+        elif isinstance(v, (date, datetime)):
+            write_number(r, c, core.to_serial(v))
+        elif isinstance(v, str):
+            write_string(r, c, v)
+        else:
+            write_number(r, c, v)
+
+    def measure(r, c, v):
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            write_number(r, c, v, pct)
+        else:
+            number(r, c, v)
+
+    def value(r, c, v):  # an extra column: as the department typed it
+        if isinstance(v, bool):
+            sheet.write_boolean(r, c, v)
+        elif isinstance(v, (int, float)):
+            write_number(r, c, v)
+        elif isinstance(v, (date, datetime)):
+            write_number(r, c, core.to_serial(v), day_format)
+        else:
+            text(r, c, v)
+
+    by_kind = {"date": day, "text": text, "status": text, "value": value, "measure": measure if percent else number}
+    return [by_kind.get(col.kind, number) for col in columns]
+
+
+class _TableStream:
+    """Write one table's rows as they come; beyond a sheet's capacity they continue on ``Name (2)``...
+
+    Rows are streamed: a million-row table is never held in memory. Text columns get
+    the width of their longest text (measured as rows are written, or given by
+    :meth:`fit_to` for the Measurements table); the measure columns of a ``%`` KPI's
+    row are shown as percentages.
+    """
+
+    def __init__(self, workbook, table: str, formats: dict, status_formats: dict, lang: str,
+                 columns: tuple[Column, ...] | None = None):
+        self.workbook, self.formats, self.status_formats, self.lang = workbook, formats, status_formats, lang
+        self.columns = columns if columns is not None else TABLES[table].columns
+        self.base = sheet_name(table, lang)
+        self.number = 0
+        self.sheet: Any = None
+        self.row = 0  # the last row written on the current sheet (0: the header)
+        # A header may wrap onto two lines, but not inside a word (Oprulningsdækning).
+        self.longest = [max(len(col.header(lang)) // 2, *map(len, col.header(lang).split()))
+                        for col in self.columns]
+        self.measured = [c for c, col in enumerate(self.columns) if col.kind in TEXT_KINDS + ("value",)]
+        if table == "measurements":
+            self.measured = [c for c in self.measured if self.columns[c].kind == "value"]
+        keys = [col.key for col in self.columns]
+        has_measures = any(col.kind == "measure" for col in self.columns)
+        self.unit = keys.index("unit") if has_measures and "unit" in keys else None
+
+    def fit_to(self, texts: dict[str, Iterable[Any]]) -> None:
+        """Widen the columns keyed in ``texts`` to their longest value (for a table not measured row by row)."""
+        for c, col in enumerate(self.columns):
+            for value in texts.get(col.key, ()):
+                self.longest[c] = max(self.longest[c], len(str(value)))
+
+    def open(self) -> None:
+        """Add the next sheet of the table, with its header row."""
+        self.number += 1
+        sheet = self.sheet = self.workbook.add_worksheet(self.base if self.number == 1
+                                                         else f"{self.base} ({self.number})")
+        for c, col in enumerate(self.columns):
+            sheet.set_column(c, c, col.width, self.formats.get(col.kind))
+        _print_setup(sheet)
+        sheet.repeat_rows(0)
+        sheet.set_row(0, 30)
+        for c, col in enumerate(self.columns):
+            header = self.formats["header" if col.kind in TEXT_KINDS else "header_num"]
+            sheet.write_string(0, c, col.header(self.lang), header)
+        self.writers = _writers(sheet, self.columns, self.formats)
+        self.texts = frozenset(c for c, col in enumerate(self.columns) if col.kind in TEXT_KINDS)
+        self.write_string = getattr(sheet, "_write_string", sheet.write_string)  # see _writers()
+        self.percent_writers = _writers(sheet, self.columns, self.formats, percent=True)
+        self.row = 0
+
+    def write(self, rows: Iterable[tuple]) -> None:
+        """Write ``rows`` after those already written."""
+        capacity = MAX_SHEET_ROWS - 1
+        rows = iter(rows)
+        while True:
+            if self.sheet is None:
+                self.open()
+            room = capacity - self.row
+            if room <= 0:
+                following = next(rows, None)
+                if following is None:
+                    return
+                self.close()
+                self.open()
+                rows = itertools.chain((following,), rows)
+                continue
+            writers, measured, longest, unit = self.writers, self.measured, self.longest, self.unit
+            # Text goes straight to XlsxWriter (most cells of the Measurements sheet): no writer call per cell.
+            texts, write_string = self.texts, self.write_string
+            r = self.row
+            for r, row in enumerate(itertools.islice(rows, room), start=self.row + 1):
+                row_writers = self.percent_writers if unit is not None and is_percent_unit(row[unit]) else writers
+                for c, value in enumerate(row):
+                    if value is not None:
+                        if type(value) is str and c in texts:
+                            write_string(r, c, value)
+                        else:
+                            row_writers[c](r, c, value)
+                for c in measured:
+                    value = row[c]
+                    if value is not None and len(str(value)) > longest[c]:
+                        longest[c] = len(str(value))
+            written = r - self.row
+            self.row = r
+            if written < room:
+                return
+
+    def close(self) -> None:
+        """Finish the current sheet: frozen header, autofilter, status colours (an empty table keeps its sheet)."""
+        if self.sheet is None:
+            self.open()
+        sheet, r, lang = self.sheet, self.row, self.lang
+        for c, col in enumerate(self.columns):
+            # XlsxWriter writes the column widths on closing, so they may follow the rows.
+            width = min(_MAX_WIDTH, max(col.width, self.longest[c] * 1.1 + 2))
+            if width > col.width:
+                sheet.set_column(c, c, width, self.formats.get(col.kind))
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, max(r, 1), len(self.columns) - 1)
+        for c, col in enumerate(self.columns):
+            if col.kind == "status" and r:
+                for status, fmt in self.status_formats.items():
+                    sheet.conditional_format(1, c, r, c, {"type": "cell", "criteria": "==",
+                                                          "value": _quoted(core.word("status", status, lang)),
+                                                          "format": fmt})
+        self.sheet = None
+
+
+def _print_setup(sheet, pages_tall: int = 0) -> None:
+    """Print landscape on A4, one page wide (and ``pages_tall`` high; 0 means as many as needed)."""
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, pages_tall)
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _write_summary(workbook, company: Consolidation, rows: list[tuple], formats: dict, lang: str,
+                   sheet=None) -> tuple[Any, int]:
+    """Write the Summary: departments worst first, the company total, and a chart of the worst ones beside them.
+
+    Return the sheet and the first free row below both the table and the chart (the status
+    changes of kpixl.history go there).
+    """
+    if sheet is None:
+        sheet = workbook.add_worksheet(sheet_name("summary", lang))
+    columns = SUMMARY_COLUMNS
+    top = 3
+    _print_setup(sheet)
+    sheet.repeat_rows(top)
+    width = max([24] + [len(str(row[0])) * 1.1 + 2 for row in rows])
+    sheet.set_column(0, 0, min(_MAX_WIDTH, width))
+    sheet.set_column(1, len(columns) - 1, 12)
+    sheet.write_string(0, 0, say("title", lang), formats["title"])
+    sheet.write_string(1, 0, say("as_of", lang), formats["bold"])
+    sheet.write_number(1, 1, core.to_serial(company.as_of), formats["date"])
+    sheet.write_string(2, 0, say("sorted", lang), formats["note"])
+    # The rows are worst first: the chart shows the first ones, so it stays readable with 200 departments.
+    departments = len(rows) - 1  # the last row is the company
+    shown = min(departments, SUMMARY_CHART_DEPARTMENTS)
+    chart_col = len(columns) + 1
+    if shown < departments:  # written before the rows below it (constant_memory writes rows in order)
+        sheet.write_string(top - 1, chart_col, say("chart_worst", lang, n=shown, total=departments),
+                           formats["note"])
+    sheet.set_row(top, 30)
+    for c, col in enumerate(columns):
+        sheet.write_string(top, c, col.header(lang), formats["header" if col.kind in TEXT_KINDS else "header_num"])
+    for i, row in enumerate(rows, start=top + 1):
+        total = i == top + len(rows)
+        sheet.write_string(i, 0, str(row[0]), formats["bold"] if total else None)
+        for c, value in enumerate(row[1:], start=1):
+            sheet.write_number(i, c, value, formats["bold_int"] if total else None)
+    sheet.freeze_panes(top + 1, 1)
+    if departments < 1:
+        return sheet, top + len(rows) + 2
+    chart = workbook.add_chart({"type": "bar", "subtype": "stacked"})
+    name = sheet.get_name()
+    first, last = top + 1, top + shown
+    fills: set[str] = set()
+    for c, status in enumerate(STATUSES, start=1):
+        fill, font = _STATUS_COLOURS[status]
+        series = {
+            "name": [name, top, c],
+            "categories": [name, first, 0, last, 0],
+            "values": [name, first, c, last, c],
+            "fill": {"color": fill},
+            "border": {"color": font},
+        }
+        if fill in fills:  # two statuses share a colour (Not started, No data): hatch the second
+            series["pattern"] = {"pattern": "wide_upward_diagonal", "fg_color": font, "bg_color": fill}
+            del series["fill"]
+        fills.add(fill)
+        chart.add_series(series)
+    chart.set_title({"name": say("title", lang)})
+    chart.set_y_axis({"reverse": True})
+    chart.set_legend({"position": "bottom"})
+    height = max(288, 30 * shown + 150)
+    chart.set_size({"width": 720, "height": height})
+    # Below the header row: LibreOffice prints what overlaps a repeated row on every page.
+    sheet.insert_chart(top + 1, chart_col, chart)
+    # The chart spans columns the changes below use too: they start under its bottom (rows are 20 pixels high).
+    return sheet, max(top + len(rows) + 1, top + 1 + -(-height // 20)) + 1
+
+

@@ -1,0 +1,53 @@
+"""The month-by-month history's words (:mod:`kpixl.history`), in English and Danish.
+
+The History sheet, the Summary's status changes and the company KPIs table the CLI
+prints after ``consolidate`` and ``demo``. The status words are the core's
+(:func:`kpixl.core.word`); department, KPI ID and KPI name are the schema's headers.
+"""
+
+TEXTS = {
+    "en": {
+        "title": "KPI attainment month by month",
+        "as_of": "As of",
+        "legend": "Colours",
+        "rollup": "roll-up",
+        "changes": "Status changes since {since}",
+        "none": "No KPI changed status since {since}.",
+        "changed": "Changed",
+        "worse": "Worse",
+        "better": "Better",
+        "status_on": "Status {day}",
+        "attainment_on": "Attainment {day}",
+        "company": "Company",
+        "id": "ID",
+        "kpi": "KPI",
+        "attainment": "Attainment",
+        "status": "Status",
+        "rollup_head": "Roll-up",
+        "change": "Change since {since}",
+        "pp": "pp",
+        "was": "was",
+    },
+    "da": {
+        "title": "KPI-målopfyldelse måned for måned",
+        "as_of": "Opgjort pr.",
+        "legend": "Farver",
+        "rollup": "oprulning",
+        "changes": "Statusændringer siden {since}",
+        "none": "Ingen KPI har skiftet status siden {since}.",
+        "changed": "Ændret",
+        "worse": "Dårligere",
+        "better": "Bedre",
+        "status_on": "Status {day}",
+        "attainment_on": "Målopfyldelse {day}",
+        "company": "Virksomheden",
+        "id": "ID",
+        "kpi": "KPI",
+        "attainment": "Målopfyldelse",
+        "status": "Status",
+        "rollup_head": "Oprulning",
+        "change": "Ændring siden {since}",
+        "pp": "%-point",
+        "was": "var",
+    },
+}
