@@ -23,6 +23,7 @@ from typing import Sequence
 
 from kpixl import core, formulas as fx, schema, vocab
 from kpixl.errors import DefinitionError
+from kpixl.vocab import Language
 from kpixl.model import EvaluationRecord, KpiRecord, MeasurementRecord
 
 BLANK = ""  # what a formula showing nothing caches
@@ -168,7 +169,7 @@ class WorkbookValues:
         met: Value = BLANK
         record = row.values.get("_record")
         if row.get("calc_error") == BLANK and _is_number(final) and isinstance(record, KpiRecord):
-            yes, no = schema.YES_NO["da" if language == "da" else "en"]
+            yes, no = schema.YES_NO[Language.parse(language)]
             reached = core.met_target(final, record.target,  # type: ignore[arg-type]
                                       record.direction or core.INCREASE, record.tolerance)
             met = yes if reached else no
@@ -193,7 +194,7 @@ def strip_month_ends(as_of: date, count: int = fx.STRIP_MONTHS) -> list[date]:
 def compute(kpis: Sequence[KpiRecord], measurements: Sequence[MeasurementRecord], as_of: date,
             language: str = "en") -> WorkbookValues:
     """Return the cached values of a workbook prefilled with ``kpis`` and ``measurements`` as of ``as_of``."""
-    lang = "da" if language == "da" else "en"
+    lang = Language.parse(language)
     rows: dict[str | None, int] = {}
     for n, k in enumerate(kpis, start=1):
         rows.setdefault(_match_key(k.kpi_id), n)

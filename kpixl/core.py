@@ -74,9 +74,8 @@ _LOOKUP: dict[str, dict[str, str]] = {
 
 
 def word(vocabulary: str, value: str, language: str = "en") -> str:
-    """Return the display word of canonical ``value`` in ``language`` (en or da)."""
-    lang = "da" if str(language).strip().casefold() in ("da", "dansk", "danish") else "en"
-    return _WORDS[vocabulary][lang][value]
+    """Return the display word of canonical ``value`` in ``language`` (anything :meth:`Language.parse` takes)."""
+    return _WORDS[vocabulary][Language.parse(language)][value]
 
 
 def parse_language(text: object) -> Language:

@@ -48,9 +48,11 @@ form when it loads an xlsx file.
 
 from __future__ import annotations
 
-from kpixl import core, schema, vocab
+from kpixl import core, schema, texts, vocab
+from kpixl.vocab import FormulaMode, Language
 
-MODES = ("xlwings", "native")
+XLWINGS, NATIVE = FormulaMode.XLWINGS, FormulaMode.NATIVE
+MODES = (XLWINGS, NATIVE)
 
 # The oldest Excel every workbook kpixl writes computes in (stated in the Guide and the README).
 MIN_EXCEL_VERSION = 2010
@@ -69,55 +71,15 @@ FUNCTION_SINCE = {
     **dict.fromkeys(("FILTER", "SORT", "UNIQUE", "SEQUENCE", "XLOOKUP", "XMATCH", "LET"), 2021),
     "LAMBDA": 2024,
 }
-XLWINGS, NATIVE = MODES
 
 AS_OF = schema.NAME_AS_OF
 # Defined name of a hidden cell: the table row number of the last measurement that counts.
 MEASUREMENTS_USED = "MeasurementsUsed"
 TREND_WINDOW = core.TREND_WINDOW
 
-# Short error texts per language; each starts with #VALUE! like the UDFs' messages.
-_ERRORS = {
-    "en": {
-        "direction": "#VALUE! unknown direction; use increase, decrease or maintain",
-        "aggregation": "#VALUE! unknown aggregation; use sum, average, last, min or max",
-        "target": "#VALUE! the target is blank or not a number",
-        "baseline": "#VALUE! the baseline is not a number",
-        "tolerance_nan": "#VALUE! the tolerance is not a number",
-        "increase_zero": "#VALUE! an increase KPI with no baseline needs a target above 0",
-        "increase": "#VALUE! an increase KPI needs its target above its baseline",
-        "decrease_blank": "#VALUE! a decrease KPI needs a baseline",
-        "decrease": "#VALUE! a decrease KPI needs its target below its baseline",
-        "maintain_zero": "#VALUE! a maintain KPI with target 0 needs a tolerance",
-        "tolerance": "#VALUE! the tolerance must be above 0",
-        "dates_nan": "#VALUE! the start date or deadline is not a date",
-        "dates": "#VALUE! the deadline must be after the start date",
-        "thresholds_nan": "#VALUE! green or amber is not a number",
-        "thresholds": "#VALUE! green must be at least amber",
-    },
-    "da": {
-        "direction": "#VALUE! ukendt retning; brug øge, mindske eller fastholde",
-        "aggregation": "#VALUE! ukendt aggregering; brug sum, gennemsnit, seneste, min eller maks",
-        "target": "#VALUE! målet er tomt eller ikke et tal",
-        "baseline": "#VALUE! udgangspunktet er ikke et tal",
-        "tolerance_nan": "#VALUE! tolerancen er ikke et tal",
-        "increase_zero": "#VALUE! en øge-KPI uden udgangspunkt skal have et mål over 0",
-        "increase": "#VALUE! en øge-KPI skal have målet over udgangspunktet",
-        "decrease_blank": "#VALUE! en mindske-KPI skal have et udgangspunkt",
-        "decrease": "#VALUE! en mindske-KPI skal have målet under udgangspunktet",
-        "maintain_zero": "#VALUE! en fastholde-KPI med mål 0 skal have en tolerance",
-        "tolerance": "#VALUE! tolerancen skal være over 0",
-        "dates_nan": "#VALUE! startdato eller frist er ikke en dato",
-        "dates": "#VALUE! fristen skal ligge efter startdatoen",
-        "thresholds_nan": "#VALUE! grøn eller gul er ikke et tal",
-        "thresholds": "#VALUE! grøn skal være mindst gul",
-    },
-}
-
-
 def error_text(key: str, language: str = "en") -> str:
-    """Return the short ``#VALUE!`` text a native formula shows for an invalid definition."""
-    return _ERRORS["da" if language == "da" else "en"][key]
+    """Return the short ``#VALUE!`` text a native formula shows for an invalid definition (catalogue area ``formulas``)."""
+    return texts.text("formulas", f"error.{key}", language)
 
 
 def _q(text: str) -> str:
@@ -134,7 +96,7 @@ class Refs:
     """Build fully qualified structured references in one workbook language."""
 
     def __init__(self, language: str = "en"):
-        self.language = "da" if language == "da" else "en"
+        self.language = Language.parse(language)
 
     def _header(self, table: schema.Table, key: str) -> str:
         return _escape_header(table.column(key).header(self.language))
@@ -210,9 +172,8 @@ def kpi_row_formula(key_expr: str, refs: Refs) -> str:
 
 
 def _check_mode(mode: str) -> None:
-    """Raise ValueError for a formula mode other than xlwings or native."""
-    if mode not in MODES:
-        raise ValueError(f"unknown formula mode {mode!r}; use xlwings or native")
+    """Raise DefinitionError (vocab's one message) for a formula mode other than xlwings or native."""
+    FormulaMode.parse(mode)
 
 
 # ------------------------------------------------------------------------ KPIs table
@@ -528,7 +489,7 @@ def dashboard_header(key: str, language: str = "en") -> str:
     """Return the Dashboard header of column ``key`` in ``language``."""
     for k, en, da, _source in DASHBOARD_COLUMNS:
         if k == key:
-            return da if language == "da" else en
+            return da if Language.parse(language) is Language.DA else en
     raise KeyError(key)
 
 
@@ -539,10 +500,8 @@ def dashboard_header(key: str, language: str = "en") -> str:
 # the per-month window without dynamic arrays). The cells sit right of the Dashboard
 # table, not in it: a table header is a constant, the month headers follow AsOf.
 STRIP_MONTHS = 6
-MONTH_NAMES = {
-    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-    "da": ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
-}
+# Short month names per language, from the catalogue (area "formulas", key "months").
+MONTH_NAMES = {language.value: tuple(texts.text("formulas", "months", language).split()) for language in Language}
 # Per month, five hidden helpers and the visible status (STRIP_KEYS): the count of
 # measurements counted at the month-end, the elapsed fraction, actual, plan and attainment
 # there. The helpers keep each formula short and let the formulas of one
@@ -571,7 +530,7 @@ def strip_header_formula(month_end: str, language: str = "en") -> str:
 
     ``month_end`` is the absolute reference of the month's month-end cell.
     """
-    names = MONTH_NAMES["da" if language == "da" else "en"]
+    names = MONTH_NAMES[Language.parse(language)]
     return "=INDEX({" + ";".join(_q(n) for n in names) + "}," + f"MONTH({month_end}))"
 
 

@@ -51,11 +51,11 @@ class Column:
 
     def header(self, language: str) -> str:
         """Return the header text in ``language``."""
-        return self.da if language == "da" else self.en
+        return self.da if Language.parse(language) is Language.DA else self.en
 
     def note(self, language: str) -> str:
         """Return the input message in ``language``."""
-        return self.note_da if language == "da" else self.note_en
+        return self.note_da if Language.parse(language) is Language.DA else self.note_en
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ class Table:
 
     def sheet(self, language: str) -> str:
         """Return the default sheet name in ``language``."""
-        return self.sheet_da if language == "da" else self.sheet_en
+        return self.sheet_da if Language.parse(language) is Language.DA else self.sheet_en
 
     def column(self, key: str) -> Column:
         """Return the column with ``key``."""
