@@ -47,6 +47,23 @@ def inputs(tmp_path) -> list[Path]:
     return [marketing, sales]
 
 
+def test_the_summary_says_the_included_files_have_warnings(tmp_path):
+    """A warning can explain a striking number (2.1 typed for 2.1% counts as 210%): the summary names it."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    department(folder / "web.xlsx", "Web",
+               [wbf.kpi_row("WEB-01", unit="%", aggregation="last", baseline=0.02, target=0.035),
+                wbf.kpi_row("WEB-02", unit="count", baseline=100.0, target=1200.0)],
+               [wbf.measurement_row("WEB-01", wbf.MONTH_ENDS[0], 2.1), wbf.measurement_row("WEB-01", wbf.MONTH_ENDS[1], 2.4),
+                wbf.measurement_row("WEB-02", wbf.MONTH_ENDS[0], 150000.0)])
+    out = tmp_path / "company.xlsx"
+    result = run("consolidate", str(folder), "-o", str(out), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    # KPX405: WEB-01 and WEB-02 miss a month before the as-of date.
+    assert result.output.splitlines()[2] == ("5 warning(s) in the included files, listed on the Findings sheet "
+                                             "(kpixl validate prints them): KPX405 x2, KPX407 x2, KPX408")
+
+
 def test_consolidate_writes_the_workbook_and_a_summary(inputs, tmp_path):
     out = tmp_path / "company.xlsx"
     result = run("consolidate", str(inputs[0].parent), "-o", str(out), "--as-of", AS_OF)

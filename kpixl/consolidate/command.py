@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -25,7 +26,7 @@ from kpixl.consolidate.rules import consolidate_sources
 from kpixl.consolidate.tables import STATUSES, TABLES, Consolidation
 from kpixl.consolidate.write import _CompanyWriter, write_company_workbook
 from kpixl.errors import DefinitionError, ValidationFailed
-from kpixl.model import left_out_summary
+from kpixl.model import WARNING, Finding, left_out_summary
 from kpixl.output import atomic_output, check_output, folder_targets
 from kpixl.vocab import Language
 
@@ -52,6 +53,11 @@ class ConsolidationResult:
             f"{company.measurement_count} measurement(s) as of {company.as_of.isoformat()}",
             "Status: " + ", ".join(f"{counts[s]} {core.word('status', s, lang)}" for s in STATUSES),
         ]
+        warnings = [f for s in company.included for f in s.findings if f.severity == WARNING]
+        if warnings:
+            # A warning can explain a striking number (2.1 typed for 2.1%): say they exist and where.
+            lines.append(f"{len(warnings)} warning(s) in the included files, listed on the Findings sheet "
+                         f"(kpixl validate prints them): " + ", ".join(_codes_counted(warnings)))
         if self.csv_files:
             lines.append(f"Wrote {len(self.csv_files)} CSV file(s) to {self.csv_files[0].parent}")
         if self.parquet_files:
@@ -75,6 +81,12 @@ class ConsolidationResult:
         since = company.history.since
         return [f"Company KPIs as of {company.as_of.isoformat()}:"] + [
             f"  {row}" for row in _history.kpi_table(kpis, "en", since)]
+
+
+def _codes_counted(findings: Sequence[Finding]) -> list[str]:
+    """Return ``KPX407 x2``-style counts of the findings' codes, most frequent first."""
+    counts = Counter(f.code for f in findings)
+    return [f"{code} x{n}" if n > 1 else code for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
 def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date | None = None,
