@@ -82,7 +82,7 @@ CODES: tuple[Code, ...] = (
          'resize the table to include it'),
     Code('KPX133', WARNING, 'two columns of a table mean the same field (e.g. `Target` and `Mål`); the first is read',
          'delete or rename one'),
-    Code('KPX134', WARNING, 'a file in a folder argument that is not read, with the reason: `.ods`, `.xls`, `.xlsb`, `.csv`, an Excel or LibreOffice lock file, any other file',
+    Code('KPX134', WARNING, 'a file in a folder argument that is not read, with the reason: `.ods`, `.xls`, `.xlsb`, `.csv`, an Excel or LibreOffice lock file, a company workbook kpixl wrote, any other file',
          'save it as `.xlsx` to include it, or move it out of the folder'),
     Code('KPX135', WARNING, 'a subfolder holding workbooks that is not read (no `--recursive`)',
          'give the subfolder too, or use `--recursive`'),

@@ -26,6 +26,9 @@ NAME_AS_OF = "AsOf"
 # Written by ``kpixl template --company``: the company workbook the department workbook was made from.
 NAME_COMPANY_FILE = "kpixl_company_file"
 NAME_COMPANY_SHA256 = "kpixl_company_sha256"
+# Custom document property of the company workbook consolidate writes (value "company"): a
+# folder of department workbooks leaves such a file out with a note instead of failing on it.
+PROPERTY_WORKBOOK = "kpixl_workbook"
 
 
 @dataclass(frozen=True)

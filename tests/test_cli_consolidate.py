@@ -342,3 +342,26 @@ def test_consolidate_names_what_a_folder_holds_that_is_not_read_and_reads_subfol
     assert deep.exit_code == 0, deep.output
     assert deep.output.splitlines()[0].startswith(f"Wrote {out}: 3 file(s), 3 KPI(s)")
     assert "2 file(s) left out (1 .ods, 1 lock file):" in deep.output.splitlines()
+
+
+def test_a_company_workbook_saved_in_the_departments_folder_is_left_out_next_month(inputs, tmp_path):
+    """The company workbook written into the inputs' folder is named and left out on the next run, not an error."""
+    folder = inputs[0].parent
+    out = folder / "company.xlsx"
+    first = run("consolidate", str(folder), "-o", str(out), "--as-of", AS_OF)
+    assert first.exit_code == 0, first.output
+    again = run("consolidate", str(folder), "-o", str(out), "--as-of", AS_OF, "--force")
+    assert again.exit_code == 0, again.output
+    assert again.output.splitlines()[0] == f"Wrote {out}: 2 file(s), 2 KPI(s), 6 measurement(s) as of 2026-04-15"
+    assert (f"  {out}: KPX134: a company workbook kpixl consolidate wrote is not a department workbook, so it is "
+            "not read; keep the company workbook outside the departments' folder") in again.output.splitlines()
+    checked = run("validate", str(folder), "--as-of", AS_OF)
+    assert checked.exit_code == 0, checked.output
+    # A workbook that merely has custom properties is still read (and fails as what it is).
+    other = folder / "other.xlsx"
+    import xlsxwriter
+    book = xlsxwriter.Workbook(str(other))
+    book.set_custom_property("kpixl_workbook", "department")
+    book.add_worksheet()
+    book.close()
+    assert "other.xlsx: error KPX115" in run("validate", str(folder), "--as-of", AS_OF).output

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from kpixl import core
+from kpixl import core, schema
 from kpixl import history as _history
 from kpixl.consolidate.load import Source
 from kpixl.consolidate.tables import (STATUSES, SUMMARY_COLUMNS, TABLES, TEXT_KINDS, Column, Consolidation,
@@ -53,6 +53,7 @@ class _CompanyWriter:
         self.lang = language
         self.workbook = xlsx.new_workbook(path, {"constant_memory": True})
         workbook = self.workbook
+        workbook.set_custom_property(schema.PROPERTY_WORKBOOK, "company")
         self.formats = {
             "header": workbook.add_format({"bold": True, "bg_color": HEADER_FILL, "font_color": "#FFFFFF",
                                            "text_wrap": True, "valign": "top"}),

@@ -9,10 +9,13 @@ silently.
 from __future__ import annotations
 
 import os
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from kpixl import schema
 from kpixl.model import WARNING, Finding, Place
 from kpixl.reader.findings import W_FILE_NOT_READ, W_SUBFOLDER_NOT_READ
 
@@ -132,10 +135,31 @@ def not_read_reason(path: Path) -> str | None:
         return ("an Excel or LibreOffice lock file (the workbook is open somewhere) is not read; close the "
                 "workbook and save it, then the lock file goes away")
     if suffix in WORKBOOK_SUFFIXES:
-        return None
+        return _COMPANY_REASON if written_as_company(path) else None
     if suffix in _LEFT_OUT_REASONS:
         return _LEFT_OUT_REASONS[suffix]
     return "not an Excel workbook (.xlsx or .xlsm), so it is not read; move it out of the folder if it is not an input"
+
+
+_COMPANY_REASON = ("a company workbook kpixl consolidate wrote is not a department workbook, so it is not read; "
+                   "keep the company workbook outside the departments' folder")
+_COMPANY_MARK = re.compile(rb'name="' + schema.PROPERTY_WORKBOOK.encode() + rb'"[^>]*>\s*<vt:lpwstr>company<')
+
+
+def written_as_company(path: Path) -> bool:
+    """Return True for a company workbook kpixl wrote (its custom property says so).
+
+    Only ``docProps/custom.xml`` is read, and only when it is small: anything unreadable is
+    False here and is then checked like every other input.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("docProps/custom.xml")
+            if info.file_size > 65536 or info.compress_size > 65536:
+                return False
+            return _COMPANY_MARK.search(archive.read(info)) is not None
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError):
+        return False
 
 
 def left_out_kind(finding: Finding) -> str:
