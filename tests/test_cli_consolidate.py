@@ -355,8 +355,10 @@ def test_a_company_workbook_saved_in_the_departments_folder_is_left_out_next_mon
     assert again.output.splitlines()[0] == f"Wrote {out}: 2 file(s), 2 KPI(s), 6 measurement(s) as of 2026-04-15"
     assert (f"  {out}: KPX134: a company workbook kpixl consolidate wrote is not a department workbook, so it is "
             "not read; keep the company workbook outside the departments' folder") in again.output.splitlines()
+    assert "1 file(s) left out (1 company workbook):" in again.output.splitlines()
     checked = run("validate", str(folder), "--as-of", AS_OF)
     assert checked.exit_code == 0, checked.output
+    assert checked.output.splitlines()[-1].endswith("; 1 file(s) left out (1 company workbook)")
     # A workbook that merely has custom properties is still read (and fails as what it is).
     other = folder / "other.xlsx"
     import xlsxwriter

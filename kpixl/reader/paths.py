@@ -169,5 +169,7 @@ def left_out_kind(finding: Finding) -> str:
     name = Path(finding.place.path or "").name
     if name.startswith(("~$", ".~lock.")):
         return "lock file"
+    if finding.message == _COMPANY_REASON:
+        return "company workbook"
     suffix = Path(name).suffix.casefold()
     return suffix if suffix in _LEFT_OUT_REASONS else "other file"
