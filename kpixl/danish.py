@@ -18,7 +18,7 @@ comma); ``{name:h}`` a column label or header (Danish header); ``{name:w}`` a
 vocabulary word (Danish word); ``{name:m}`` a nested message; ``{name:l}`` a list
 of labels (each a header); ``{name:o}`` a list of options (``or`` is ``eller``);
 ``{name:k}`` a reader hint; ``{name:e}`` an Excel error value (Danish Excel's name); ``{name:a}`` amounts
-(``target 1300 and baseline 1200``). ``{@table.key}`` in a Danish template is that column's
+(``target 1300 and baseline 1200``); ``{name:p}`` period labels (``week`` is ``uge``). ``{@table.key}`` in a Danish template is that column's
 Danish header, ``{@table}`` the table's Danish sheet name.
 """
 
@@ -311,14 +311,14 @@ CATALOG: dict[str, list[tuple[str, str]]] = {
                 "periodeslut {d} ligger før KPI'ens startdato {s}; tjek datoen")],
     "KPX404": [("period end {d} is after the KPI's deadline {e}; check the date",
                 "periodeslut {d} ligger efter KPI'ens deadline {e}; tjek datoen")],
-    "KPX405": [("no measurement for {n} {f:w} period(s) ended before {d}: {listed}; enter the missing values in "
+    "KPX405": [("no measurement for {n} {f:w} period(s) ended before {d}: {listed:p}; enter the missing values in "
                 "Measurements",
-                "ingen måling for {n} periode(r) ({f:w}), der sluttede før {d}: {listed}; indtast de manglende værdier "
+                "ingen måling for {n} periode(r) ({f:w}), der sluttede før {d}: {listed:p}; indtast de manglende værdier "
                 "på arket {@Measurements}")],
-    "KPX406": [("close of period: no measurement for the last {f:w} period {label} before the deadline {d}; the "
+    "KPX406": [("close of period: no measurement for the last {f:w} period {label:p} before the deadline {d}; the "
                 "final actual leaves it out (and rollover would take that as the next baseline); enter the value in "
                 "Measurements",
-                "periodens afslutning: ingen måling for den sidste periode ({f:w}) {label} før deadline {d}; den "
+                "periodens afslutning: ingen måling for den sidste periode ({f:w}) {label:p} før deadline {d}; den "
                 "endelige faktiske værdi udelader den (og rollover ville bruge det som næste udgangspunkt); indtast "
                 "værdien på arket {@Measurements}")],
     "KPX407": [("value {v:n} for a % KPI whose target is {t:n}% counts as {p:n}%; if you meant {v2:n}%, type it with "
@@ -392,10 +392,10 @@ CATALOG: dict[str, list[tuple[str, str]]] = {
     "KPX707": [("every KPI was retired; the new workbook has no KPIs yet",
                 "alle KPI'er er udfaset; den nye projektmappe har endnu ingen KPI'er")],
     "KPX708": [("KPI {id}'s final actual {v:n}, its new baseline, has no measurement for {n} of {m} {f:w} period(s) "
-                "up to {d}: {listed}; it is the {agg:w} of the other {o}; enter the missing values and roll over "
+                "up to {d}: {listed:p}; it is the {agg:w} of the other {o}; enter the missing values and roll over "
                 "again, or correct the new baseline",
                 "KPI {id}s endelige faktiske værdi {v:n}, dens nye udgangspunkt, mangler en måling for {n} af {m} "
-                "perioder ({f:w}) til og med {d}: {listed}; den er {agg:w} af de øvrige {o}; indtast de manglende "
+                "perioder ({f:w}) til og med {d}: {listed:p}; den er {agg:w} af de øvrige {o}; indtast de manglende "
                 "værdier, og kør rollover igen, eller ret det nye udgangspunkt")],
     "KPX709": [("KPI {id} adds up over its period (sum): its {am:a} for {od} days ({os} to {oe}) are scaled by {r} "
                 "to {new:a} for {nd} days ({ns} to {ne})",
@@ -566,6 +566,8 @@ def _carry(value: str, kind: str) -> str | None:
         return _HINTS_DA.get(value)
     if kind == "a":
         return _amounts(value)
+    if kind == "p":
+        return value.replace("week ", "uge ")
     return value
 
 

@@ -131,3 +131,13 @@ def test_consolidate_says_a_danish_departments_cross_file_findings_in_danish(tmp
                                   "entydige i hele virksomheden: omdøb en af dem")
     assert messages["KPX603"].startswith("afdelingen 'Sales' findes også i ")
     assert not any(f.message.startswith(("KPI ID", "department")) for s in sources for f in s.findings)
+
+
+def test_weekly_period_labels_read_uge_in_danish():
+    english = Finding("KPX405", "warning", "no measurement for 2 weekly period(s) ended before 2026-01-20: "
+                                           "week 2026-01-01..2026-01-07, week 2026-01-08..2026-01-14; enter the "
+                                           "missing values in Measurements")
+    [said] = danish.localize([english], "da")
+    assert said.message == ("ingen måling for 2 periode(r) (ugentlig), der sluttede før 2026-01-20: "
+                            "uge 2026-01-01..2026-01-07, uge 2026-01-08..2026-01-14; indtast de manglende værdier "
+                            "på arket Målinger")
