@@ -181,7 +181,9 @@ def _charts(book: Book, options: TemplateOptions, keys: list[str], header_row: i
     chart2.add_series({"name": words["series_actual"], "categories": rng(id_col),
                        "values": rng(keys.index("calc_vs_plan")), "fill": {"color": "#2E75B6"}, "gap": 60})
     chart2.set_title({"name": words["chart_actual_plan"]})
-    chart2.set_x_axis({"num_format": "0%", "crossing": 1, "major_gridlines": {"visible": True}})
+    # One decimal: the ratios sit close to 100%, and whole percents label ticks half a
+    # point apart "99%, 100%, 100%".
+    chart2.set_x_axis({"num_format": "0.0%", "crossing": 1, "major_gridlines": {"visible": True}})
     chart2.set_y_axis({"reverse": True, "label_position": "low", "line": {"color": "#404040", "width": 1.5}})
     chart2.set_legend({"none": True})
     chart2.show_blanks_as("gap")
