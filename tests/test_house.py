@@ -4,12 +4,14 @@
   1 + each branch point: if/elif, for/while (+ their else), except, assert,
   boolean operators, comprehension loops and their conditions, match cases, ternaries).
 * mypy with ``check_untyped_defs`` finds nothing (run in .ci/run; here when mypy is installed).
+* Every path the README names exists (its layout and "Where to change what" guide newcomers).
 """
 
 from __future__ import annotations
 
 import ast
 import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -76,3 +78,12 @@ def test_mypy_finds_nothing():
     result = subprocess.run([sys.executable, "-m", "mypy", "--check-untyped-defs", "--ignore-missing-imports", "kpixl"],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_every_path_the_readme_names_exists():
+    """The README's layout and its "Where to change what" table point a newcomer at real files."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`((?:kpixl|tests|scripts|docs|workbook_templates)/[\w./<>-]*)`", readme))
+    assert len(named) > 20
+    missing = [p for p in sorted(named) if "<" not in p and not (ROOT / p).exists()]
+    assert missing == []
