@@ -282,7 +282,7 @@ def test_dashboard_charts_attainment_and_actual_as_percent_of_plan(tmp_path, lan
         "series": [("Against plan" if language == "en" else "I forhold til plan", ids,
                     f"{sheet}!${letter['calc_vs_plan']}$6:${letter['calc_vs_plan']}$16")],
         # Bars grow from the 100% line, left when short of plan, right when beyond.
-        "value_format": "0%", "value_min": None, "category_axis_crosses_at": 1.0, "plots_hidden_cells": True}
+        "value_format": "0.0%", "value_min": None, "category_axis_crosses_at": 1.0, "plots_hidden_cells": True}
     # The plotted helper column: hidden, locked, a percentage, #N/A (never a text "") without a ratio.
     col = headers.index(formulas.dashboard_header("calc_vs_plan", language)) + 1
     assert letter["calc_vs_plan"] == "K" and col == len(formulas.DASHBOARD_COLUMNS)
