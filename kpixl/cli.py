@@ -359,7 +359,9 @@ def split(plan, out_dir, as_of, force) -> None:
     the low-level KPIs of many departments (Department column). Writes one
     pre-filled workbook per department and the management workbook with the
     high-level KPIs, in the plan's language and formula mode, and prints what it
-    wrote as a table. `kpixl consolidate DIR` gives the plan's KPIs back.
+    wrote as a table. Each department workbook's Parent KPI ID dropdown offers the
+    management workbook's KPIs (as template --company). `kpixl consolidate DIR`
+    gives the plan's KPIs back.
     """
     from kpixl.split import split as split_plan
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Sequence
 
 from kpixl import schema, texts
+from kpixl.company import Company, sha256_of
 from kpixl.errors import OutputError, ValidationFailed
 from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, Place, Report
 from kpixl.output import atomic_output, check_output
@@ -293,10 +294,16 @@ def split(plan_path: Path | str, out_dir: Path | str, *, force: bool = False,
     try:
         with contextlib.ExitStack() as stack:
             # Every file is written and checked before the first one is moved into place.
-            for part in parts:
+            # The management workbook first: the departments' Parent KPI ID dropdowns offer
+            # its high-level KPIs and record its name and SHA-256, as template --company does.
+            company = None
+            for part in sorted(parts, key=lambda p: not p.management):
                 temp = stack.enter_context(atomic_output(part.path, force=force, inputs=[plan]))  # type: ignore
-                write_part(part, temp, language=language, formulas=formulas)
+                write_part(part, temp, language=language, formulas=formulas,
+                           company=None if part.management else company)
                 _check_written(temp, part.path)  # type: ignore[arg-type]
+                if part.management and part.high_count:
+                    company = _company_of(part, temp, language)
     except BaseException:
         if created:
             with contextlib.suppress(OSError):
@@ -305,15 +312,26 @@ def split(plan_path: Path | str, out_dir: Path | str, *, force: bool = False,
     return result
 
 
-def write_part(part: SplitPart, path: Path, *, language: str, formulas: str) -> Path:
-    """Write the workbook of one part to ``path`` (replacing it) with :func:`kpixl.template.write_template`."""
+def write_part(part: SplitPart, path: Path, *, language: str, formulas: str, company: Company | None = None) -> Path:
+    """Write the workbook of one part to ``path`` (replacing it) with :func:`kpixl.template.write_template`.
+
+    ``company``: the management workbook the part's Parent KPI ID dropdown offers (as
+    ``template --company``).
+    """
     from kpixl.template import write_template
 
     periods = {(k.start, k.deadline) for k in part.kpis}
     start, deadline = periods.pop() if len(periods) == 1 else (None, None)
     return write_template(path, department=part.department, language=language, formulas=formulas,
                           start=start, deadline=deadline, rows=max(50, len(part.kpis) + 10), force=True,
-                          kpis=[_clean(k) for k in part.kpis], measurements=[], evaluations=[])
+                          kpis=[_clean(k) for k in part.kpis], measurements=[], evaluations=[], company=company)
+
+
+def _company_of(part: SplitPart, written: Path, language: str) -> Company:
+    """Return the company (high-level KPIs, final file name, SHA-256) of the management workbook just written."""
+    assert part.path is not None
+    return Company(path=part.path, sha256=sha256_of(written), kpis=tuple(_clean(k) for k in part.kpis
+                                                                          if k.level == "high"), language=language)
 
 
 def _clean(kpi: KpiRecord) -> KpiRecord:

@@ -92,6 +92,36 @@ def test_split_then_consolidate_gives_the_plan_back(tmp_path, language, formulas
     assert validate([tmp_path / "out"], as_of=AS_OF).errors == []
 
 
+def test_the_departments_dropdowns_offer_the_management_workbooks_kpis(tmp_path):
+    """As template --company: each department workbook records the management workbook and offers its IDs."""
+    from openpyxl import load_workbook
+
+    from kpixl import schema
+    from kpixl.company import read_company
+
+    result = split(write_plan(tmp_path / "plan.xlsx"), tmp_path / "out", as_of=AS_OF)
+    management, *departments = result.parts
+    assert management.management and departments
+    for part in departments:
+        written = read_workbook(part.path)
+        assert (written.company_file, written.company_sha256) == (management.path.name, sha256(management.path))
+        book = load_workbook(part.path)
+        parent = schema.KPIS.column("parent_id").header("da")
+        header = [c.value for c in book[schema.KPIS.sheet("da")][1]]
+        letter = chr(ord("A") + header.index(parent))
+        rules = [dv for dv in book[schema.KPIS.sheet("da")].data_validations.dataValidation
+                 if f"{letter}2" in dv.sqref]
+        assert len(rules) == 1 and rules[0].type == "list"
+        sheet, cells = rules[0].formula1.split("!")
+        first, last = cells.replace("$", "").split(":")
+        offered = [row[0].value for row in book[sheet][first:last]]
+        assert offered == ["H-01", "H-02"]
+    assert read_workbook(management.path).company_file is None
+    assert [k.kpi_id for k in read_company(management.path, as_of=AS_OF).kpis] == ["H-01", "H-02"]
+    linked = validate([tmp_path / "out"], as_of=AS_OF, company=management.path)
+    assert linked.errors == [] and not [f for f in linked.warnings if f.code == "KPX830"]
+
+
 def test_the_split_workbooks_survive_a_libreoffice_resave(tmp_path, soffice):
     plan = write_plan(tmp_path / "plan.xlsx")
     result = split(plan, tmp_path / "out", as_of=AS_OF)
