@@ -148,6 +148,35 @@ def _if_chain(pairs: list[tuple[str, str]], otherwise: str) -> str:
     return result
 
 
+def _plan_ladder(err: str, on_error: str, aggregation: str, direction: str, t: str, b: str, elapsed: str) -> str:
+    """Return core.plan as nested IFs: ``on_error`` for an invalid definition, t*f for a sum,
+    t for a maintain KPI or without a baseline, else b + (t - b)*f.
+
+    One text for the KPIs table's Plan and the status strip's plan at a month-end.
+    """
+    return _if_chain([
+        (f'{err}<>""', on_error),
+        (f'{aggregation}="sum"', f"{t}*{elapsed}"),
+        (f'OR({direction}="maintain",{b}="")', t),
+    ], f"{b}+({t}-{b})*{elapsed}")
+
+
+def _status_ladder(r: "Refs", err: str, not_started: str, att: str, green: str, amber: str) -> str:
+    """Return core.status as nested IFs: the error text, Not started, No data, then the
+    attainment rounded to 9 places against green and amber (expressions with their defaults).
+
+    One text for the KPIs table's Status and the status strip's status at a month-end.
+    """
+    rounded = f"ROUND({att},9)"
+    return _if_chain([
+        (f'{err}<>""', err),
+        (not_started, r.word("status", core.NOT_STARTED)),
+        (f"NOT(ISNUMBER({att}))", r.word("status", core.NO_DATA)),
+        (f"{rounded}>={green}", r.word("status", core.ON_TRACK)),
+        (f"{rounded}>={amber}", r.word("status", core.AT_RISK)),
+    ], r.word("status", core.OFF_TRACK))
+
+
 # AGGREGATE's function numbers: LARGE and SMALL, which take an array expression without
 # Ctrl+Shift+Enter; option 6 ignores the error values a division by a false condition gives.
 AGGREGATE_LARGE, AGGREGATE_SMALL = 14, 15
@@ -262,11 +291,7 @@ def kpi_formulas(mode: str = NATIVE, language: str = "en") -> dict[str, str]:
             (f'{aggregation}="last"', f"SUMIFS({values},{m_row},{key},{r.used(M, 'calc_position')},1)"),
             (f'{aggregation}="min"', aggregate_if(AGGREGATE_SMALL, values, f"({m_row}={key})*({m_in}=1)")),
         ], aggregate_if(AGGREGATE_LARGE, values, f"({m_row}={key})*({m_in}=1)")))
-        f["plan"] = "=" + guard(_if_chain([
-            (f'{err}<>""', err),
-            (f'{aggregation}="sum"', f"{t}*{elapsed}"),
-            (f'OR({direction}="maintain",{b}="")', t),
-        ], f"{b}+({t}-{b})*{elapsed}"))
+        f["plan"] = "=" + guard(_plan_ladder(err, err, aggregation, direction, t, b, elapsed))
         # The arithmetic mirrors core.attainment step by step so the floats agree.
         zero_cum = f'IF({b}="",0,{b}*{elapsed})'
         f["attainment"] = "=" + guard(_if_chain([
@@ -279,14 +304,7 @@ def kpi_formulas(mode: str = NATIVE, language: str = "en") -> dict[str, str]:
             (f'{aggregation}="sum"', f"({act}-{zero_cum})/({pln}-{zero_cum})"),
             (f'{b}=""', f"({act}-0)/({pln}-0)"),
         ], f"({act}-{b})/({pln}-{b})"))
-        rounded = f"ROUND({att},9)"
-        f["status"] = "=" + guard(_if_chain([
-            (f'{err}<>""', err),
-            (not_started, r.word("status", core.NOT_STARTED)),
-            (f"NOT(ISNUMBER({att}))", r.word("status", core.NO_DATA)),
-            (f"{rounded}>={green_v}", r.word("status", core.ON_TRACK)),
-            (f"{rounded}>={amber_v}", r.word("status", core.AT_RISK)),
-        ], r.word("status", core.OFF_TRACK)))
+        f["status"] = "=" + guard(_status_ladder(r, err, not_started, att, green_v, amber_v))
     else:
         raw_dir, raw_agg = k("direction"), k("aggregation")
         f_udf = f"KPI_ELAPSED({start},{deadline},{AS_OF})"
@@ -622,11 +640,7 @@ def strip_formulas(language: str = "en", *, first_data_row: int = 2, month_end: 
     # Plan at m; the plan's and the attainment's arithmetic mirrors kpi_formulas (and core)
     # operation by operation, with g = f for a sum and 1 for a level (x*1 = x exactly), and
     # N(baseline) = 0 for a blank baseline (core's zero).
-    f["calc_plan"] = guard(_if_chain([
-        (f'{err}<>""', '""'),
-        (f'{aggregation}="sum"', f"{t}*{elapsed}"),
-        (f'OR({direction}="maintain",{b}="")', t),
-    ], f"{b}+({t}-{b})*{elapsed}"))
+    f["calc_plan"] = guard(_plan_ladder(err, '""', aggregation, direction, t, b, elapsed))
     g = f'IF({aggregation}="sum",{elapsed},1)'
     not_started = f'AND({elapsed}<=0,OR({direction}<>"maintain",{aggregation}="sum"))'
     tolerance_v = f'IF({tol}="",{core.DEFAULT_TOLERANCE_SHARE}*ABS({t}),{tol})'
@@ -639,12 +653,5 @@ def strip_formulas(language: str = "en", *, first_data_row: int = 2, month_end: 
     ], f"({act}-{zero})/({plan}-{zero})"))
     green_v = f'IF({green}="",{core.DEFAULT_GREEN},{green})'
     amber_v = f'IF({amber}="",{core.DEFAULT_AMBER},{amber})'
-    rounded = f"ROUND({att},9)"
-    f["status"] = guard(_if_chain([
-        (f'{err}<>""', err),
-        (not_started, r.word("status", core.NOT_STARTED)),
-        (f"NOT(ISNUMBER({att}))", r.word("status", core.NO_DATA)),
-        (f"{rounded}>={green_v}", r.word("status", core.ON_TRACK)),
-        (f"{rounded}>={amber_v}", r.word("status", core.AT_RISK)),
-    ], r.word("status", core.OFF_TRACK)))
+    f["status"] = guard(_status_ladder(r, err, not_started, att, green_v, amber_v))
     return f
