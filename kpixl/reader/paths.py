@@ -113,8 +113,9 @@ def _folder_inputs(folder: Path, recursive: bool, left_out: list[Finding], visit
 def _count_workbooks(folder: Path) -> int:
     """Return how many .xlsx/.xlsm files (lock files not counted) ``folder`` and its subfolders hold."""
     count = 0
-    for _root, _dirs, names in os.walk(folder):
-        count += sum(1 for name in names if not_read_reason(Path(name)) is None)
+    for root, _dirs, names in os.walk(folder):
+        # The whole path: not_read_reason looks inside a workbook (a company workbook is not counted).
+        count += sum(1 for name in names if not_read_reason(Path(root, name)) is None)
     return count
 
 
