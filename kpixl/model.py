@@ -173,6 +173,11 @@ class DepartmentWorkbook:
         letter = self.columns.get(table, {}).get(key)
         return f"{letter}{row}" if letter else None
 
+    def cell_in_row(self, table: str, key: str, place: Place) -> str | None:
+        """Return the cell of column ``key`` of ``table`` in the row of ``place`` (a record's place); None if unknown."""
+        digits = "".join(ch for ch in (place.cell or "") if ch.isdigit())
+        return self.cell(table, key, int(digits)) if digits else None
+
     def measurements_by_kpi(self) -> dict[str, list[tuple[date, float]]]:
         """Group (period_end, value) pairs by the key of their KPI ID (:func:`kpixl.vocab.kpi_key`)."""
         grouped: dict[str, list[tuple[date, float]]] = {}

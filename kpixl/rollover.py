@@ -669,9 +669,8 @@ def _eval_place(workbook: DepartmentWorkbook, ev: EvaluationRecord | None, key: 
     if ev is None:
         return Place(workbook.path, sheet)
     place = ev.place
-    row = _row_of(place.cell)
     # The reader noted where each Evaluation column is (whatever its order or first column).
-    cell = workbook.cell(schema.EVALUATION.name, key, row) if row is not None else None
+    cell = workbook.cell_in_row(schema.EVALUATION.name, key, place)
     return Place(place.path or workbook.path, place.sheet or sheet, cell or place.cell)
 
 
@@ -682,11 +681,6 @@ def _short(place: Place) -> str:
 
 def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _row_of(cell: str | None) -> int | None:
-    digits = "".join(ch for ch in (cell or "") if ch.isdigit())
-    return int(digits) if digits else None
 
 
 __all__ = ["RolloverResult", "RolloverRefused", "CascadeResult", "ParentChange", "rollover", "rollover_cascade",

@@ -336,8 +336,7 @@ class _Rules:
 
     def value_place(self, m: MeasurementRecord) -> Place:
         """Return the Value cell of a measurement's row (the row's place when the reader noted no column)."""
-        digits = "".join(ch for ch in (m.place.cell or "") if ch.isdigit())
-        cell = self.wb.cell(schema.MEASUREMENTS.name, "value", int(digits)) if digits else None
+        cell = self.wb.cell_in_row(schema.MEASUREMENTS.name, "value", m.place)
         return dataclasses.replace(m.place, cell=cell) if cell else m.place
 
     def check_missing_periods(self, kpi: KpiRecord, period_ends: list[date]) -> None:
