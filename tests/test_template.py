@@ -736,6 +736,8 @@ def masked_members(path: Path) -> dict[str, bytes]:
             members[name] = re.sub(rb"<f>TODAY\(\)</f><v>\d+</v>", b"<f>TODAY()</f><v/>", members[name])
             # So do the status strip's month headers (the month names of the last month-ends).
             members[name] = re.sub(rb"(<f>INDEX\(\{[^<]*</f>)<v>[^<]*</v>", rb"\1<v/>", members[name])
+            # And the strip's month-end cells (the last month-ends on or before the writing day).
+            members[name] = re.sub(rb"(<f>DATE\(YEAR\(INT\(AsOf\)[^<]*</f>)<v>\d+</v>", rb"\1<v/>", members[name])
     members["docProps/core.xml"] = re.sub(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>", b"<date/>",
                                           members["docProps/core.xml"])
     return members
