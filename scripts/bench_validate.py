@@ -3,15 +3,15 @@
 Corpus: N department workbooks of 25 weekly KPIs x 52 measurements
 (``scripts/corpus.py``): by default the real workbooks users have, made by
 ``kpixl.template.write_template`` (every template formula row; the Measurements
-sheet is most of each file); ``--builders`` uses the lean test-builder workbooks
+sheet is most of each file); ``--builders`` uses the small test-builder workbooks
 instead. Measured in one run, best of ``--repeat`` (runs interleaved so load from
 other processes hits all of them alike): fastexcel loading every sheet of every
 file (the baseline); ``validate --jobs 1`` as shipped (every file read in one
 long-lived worker process, ``kpixl.isolation``); ``--jobs 2``; ``check_workbook``
 file after file in this process (no isolation, so every worksheet is scanned whole
 before any parser sees it); and the pre-checks alone, both ways: as a worker runs
-them (each sheet's prolog, and the table sheets' input cells for KPX208/KPX209) and
-with the whole-sheet scan. Each is
+them (each sheet's prolog; each table sheet unpacked, made lean for fastexcel, and its
+input cells scanned for KPX208/KPX209) and with the whole-sheet scan. Each is
 timed in wall-clock and in CPU seconds (this process plus the workers it waited
 for). Target: validate --jobs 1 within 1.3x fastexcel in both.
 
@@ -90,7 +90,7 @@ def main() -> None:
             SHIPPED: lambda: validate(paths, as_of=AS_OF, jobs=1),
             "kpixl validate --jobs 2": lambda: validate(paths, as_of=AS_OF, jobs=2),
             "  check_workbook in this process (no worker: whole-sheet scan)": lambda: validate_in_one_process(paths),
-            "  pre-checks as a worker runs them (prologs, input-cell scan)": lambda: precheck_only(paths, False),
+            "  pre-checks as a worker runs them (prologs, lean table sheets, input-cell scan)": lambda: precheck_only(paths, False),
             "  pre-checks with the whole-sheet scan (no worker)": lambda: precheck_only(paths, True),
         }
         times: dict[str, list[float]] = {label: [] for label in routes}

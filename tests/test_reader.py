@@ -543,32 +543,6 @@ def test_reference_with_much_whitespace_around_the_equals_sign_is_rejected(tmp_p
 
 # ------------------------------------------------------------------ fast (fastexcel) and exact (calamine) paths agree
 
-def _read_both_ways(path: Path, monkeypatch) -> tuple:
-    """Return (fast read, exact read, tables the fast engine read by column) of ``path``, with validate's findings.
-
-    The fast engine reads a clean table column by column (``FastEngine._read_rows_fast``);
-    the exact engine reads every table cell by cell with python-calamine.
-    """
-    from kpixl.validate import check_workbook
-
-    fast_tables: list[str] = []
-    real = engines.FastEngine._read_rows_fast
-
-    def spy(self, table, *args, **kwargs):
-        done = real(self, table, *args, **kwargs)
-        if done:
-            fast_tables.append(table.name)
-        return done
-
-    with monkeypatch.context() as patch:
-        patch.setattr(engines.FastEngine, "_read_rows_fast", spy)
-        fast = check_workbook(path, W.AS_OF, engine="fast")
-        fast_count = len(fast_tables)
-        exact = check_workbook(path, W.AS_OF, engine="exact")
-        assert len(fast_tables) == fast_count, "the exact engine read columns with fastexcel"
-    return fast, exact, fast_tables
-
-
 def test_engines_are_chosen_by_name(valid, monkeypatch):
     assert engines.default_engine() == "fast" and sorted(engines.ENGINES) == ["exact", "fast"]
     assert read_workbook(valid, engine="exact") == read_workbook(valid, engine="fast") == read_workbook(valid)
@@ -576,18 +550,6 @@ def test_engines_are_chosen_by_name(valid, monkeypatch):
         read_workbook(valid, engine="calc")
     monkeypatch.setattr(engines, "fastexcel", None)
     assert engines.default_engine() == "exact"
-
-
-def _assert_same(fast, exact) -> None:
-    assert fast.kpis == exact.kpis
-    assert fast.measurements == exact.measurements
-    assert fast.evaluations == exact.evaluations
-    assert fast.findings == exact.findings
-    assert (fast.language, fast.department, fast.sheets) == (exact.language, exact.department, exact.sheets)
-    # Records of the same type, cell for cell (dataclass equality would hide 1 == 1.0 or True == 1).
-    for a, b in zip(fast.kpis + fast.measurements + fast.evaluations,
-                    exact.kpis + exact.measurements + exact.evaluations):
-        assert [type(v) for v in vars(a).values()] == [type(v) for v in vars(b).values()]
 
 
 @pytest.mark.parametrize("language", ["en", "da"])
@@ -612,8 +574,8 @@ def test_template_workbooks_read_the_same_fast_and_exact(tmp_path, monkeypatch, 
     path = tmp_path / f"template-{language}.xlsx"
     write_template(path, language=language, formulas="native", kpis=kpis, measurements=measurements,
                    evaluations=evaluations)
-    fast, exact, fast_tables = _read_both_ways(path, monkeypatch)
-    _assert_same(fast, exact)
+    fast, exact, fast_tables = W.read_both_ways(path, monkeypatch)
+    W.assert_same_reads(fast, exact)
     assert sorted(fast_tables) == ["Evaluation", "KPIs", "Measurements"]  # the comparison is not vacuous
     assert [k.kpi_id for k in exact.kpis] == ["SAL-01", "SAL-02", "SAL-03"]
     assert [(m.kpi_id, m.period_end, m.value) for m in exact.measurements] == [
@@ -662,8 +624,8 @@ EDGE_WORKBOOKS = {
 def test_edge_case_workbooks_read_the_same_fast_and_exact(tmp_path, monkeypatch, case):
     path = tmp_path / "edge.xlsx"
     W.write_workbook(path, **EDGE_WORKBOOKS[case])
-    fast, exact, fast_tables = _read_both_ways(path, monkeypatch)
-    _assert_same(fast, exact)
+    fast, exact, fast_tables = W.read_both_ways(path, monkeypatch)
+    W.assert_same_reads(fast, exact)
     if case in ("plain", "danish, moved tables", "integers and whole numbers"):
         assert sorted(fast_tables) == ["Evaluation", "KPIs", "Measurements"]
         assert exact.findings == []
@@ -672,9 +634,9 @@ def test_edge_case_workbooks_read_the_same_fast_and_exact(tmp_path, monkeypatch,
 def test_the_fast_path_is_taken_for_a_long_clean_table_and_agrees(tmp_path, monkeypatch):
     path = tmp_path / "long.xlsx"
     W.write_workbook(path, measurements=_many_measurements(300))
-    fast, exact, fast_tables = _read_both_ways(path, monkeypatch)
+    fast, exact, fast_tables = W.read_both_ways(path, monkeypatch)
     assert "Measurements" in fast_tables and len(exact.measurements) == 300
-    _assert_same(fast, exact)
+    W.assert_same_reads(fast, exact)
 
 
 # ------------------------------------------------------------------ nothing skipped in silence (issue 9, item 2)

@@ -245,10 +245,51 @@ def rezip(path: Path | str, edit: Callable[[str, bytes], bytes | None], out: Pat
     return target
 
 
+def read_both_ways(path: Path, monkeypatch: Any) -> tuple:
+    """Return (fast read, exact read, tables the fast engine read by column) of ``path``, with validate's findings.
+
+    The fast engine reads a clean table column by column (``FastEngine._read_rows_fast``);
+    the exact engine reads every table cell by cell with python-calamine.
+    """
+    from kpixl.reader import engines
+    from kpixl.validate import check_workbook
+
+    fast_tables: list[str] = []
+    real = engines.FastEngine._read_rows_fast
+
+    def spy(self, table, *args, **kwargs):
+        done = real(self, table, *args, **kwargs)
+        if done:
+            fast_tables.append(table.name)
+        return done
+
+    with monkeypatch.context() as patch:
+        patch.setattr(engines.FastEngine, "_read_rows_fast", spy)
+        fast = check_workbook(path, AS_OF, engine="fast")
+        fast_count = len(fast_tables)
+        exact = check_workbook(path, AS_OF, engine="exact")
+        assert len(fast_tables) == fast_count, "the exact engine read columns with fastexcel"
+    return fast, exact, fast_tables
+
+
+def assert_same_reads(fast: Any, exact: Any) -> None:
+    """Assert two reads of one workbook agree: records (value and type), findings and metadata."""
+    assert fast.kpis == exact.kpis
+    assert fast.measurements == exact.measurements
+    assert fast.evaluations == exact.evaluations
+    assert fast.findings == exact.findings
+    assert (fast.language, fast.department, fast.sheets) == (exact.language, exact.department, exact.sheets)
+    # Records of the same type, cell for cell (dataclass equality would hide 1 == 1.0 or True == 1).
+    for a, b in zip(fast.kpis + fast.measurements + fast.evaluations,
+                    exact.kpis + exact.measurements + exact.evaluations):
+        assert [type(v) for v in vars(a).values()] == [type(v) for v in vars(b).values()]
+
+
 def sheet_part(path: Path | str, sheet: str) -> str:
     """Return the worksheet part name (``xl/worksheets/sheetN.xml``) of ``sheet`` in an XlsxWriter file."""
     return _sheet_parts(Path(path))[sheet]
 
 
 __all__ = ["AS_OF", "START", "DEADLINE", "MONTH_ENDS", "Formula", "Layout", "kpi_row", "measurement_row",
-           "evaluation_row", "default_measurements", "write_workbook", "rezip", "sheet_part"]
+           "evaluation_row", "default_measurements", "write_workbook", "rezip", "sheet_part", "read_both_ways",
+           "assert_same_reads"]

@@ -3,17 +3,20 @@
 Three stages, in this order, so no parser sees a hostile file; one module each:
 
 1. :mod:`~kpixl.reader.prechecks` looks at the raw bytes with no parser (magic bytes,
-   the zip directory, every XML member, package-level limits); each worksheet goes
-   through the byte scanner :mod:`~kpixl.reader.sheetscan` (sheet limits, and the
-   input cells holding a formula without a saved value or an error).
+   the zip directory, every XML member, package-level limits), each part unpacked once
+   (:mod:`~kpixl.reader.zipparts`); each worksheet goes through the byte scanner
+   :mod:`~kpixl.reader.sheetscan` (sheet limits, and the input cells holding a formula
+   without a saved value or an error), and each table sheet is made lean for the fast
+   engine (:mod:`~kpixl.reader.lean`: its computed cells left out).
 2. :mod:`~kpixl.reader.ooxml` reads the package structure with a safe XML parser:
    defined names (kpixl metadata), sheets, and the Excel tables ``KPIs``,
    ``Measurements`` and ``Evaluation`` found by name on whatever sheet they live.
 3. :mod:`~kpixl.reader.engines` reads the cell values, each typed by
    :mod:`~kpixl.reader.cells` through :mod:`kpixl.schema`: a clean table column by
-   column with fastexcel, anything else cell by cell with python-calamine, where values
-   that cannot be parsed become findings (:mod:`~kpixl.reader.findings`; ``KPX1xx`` for
-   the file and tables, ``KPX2xx`` for cells) and leave the field ``None``.
+   column with fastexcel (from the lean copy), anything else cell by cell with
+   python-calamine (from the original), where values that cannot be parsed become
+   findings (:mod:`~kpixl.reader.findings`; ``KPX1xx`` for the file and tables,
+   ``KPX2xx`` for cells) and leave the field ``None``.
 
 :mod:`~kpixl.reader.paths` expands the command line's files and folders first;
 :mod:`~kpixl.reader.refs` owns A1 references. The semantic rules (duplicates,

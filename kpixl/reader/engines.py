@@ -523,12 +523,16 @@ class FastEngine(ExactEngine):
     name = "fast"
 
     def fast_book(self) -> Any:
-        """Return the fastexcel reader of the package bytes (columns in bulk), or None if unavailable."""
+        """Return the fastexcel reader of the package (columns in bulk), or None if unavailable.
+
+        It parses the lean copy (:meth:`Package.fast_source`): the table sheets without
+        the computed cells it is never asked for.
+        """
         if self._fast is None:
             self._fast = False
             if fastexcel is not None:
                 try:
-                    self._fast = fastexcel.read_excel(self.pkg.data or self.path)
+                    self._fast = fastexcel.read_excel(self.pkg.fast_source())
                 except Exception:  # noqa: BLE001 - any trouble: the exact reader decides
                     self._fast = False
         return self._fast or None

@@ -8,6 +8,8 @@ about one cell's value.
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from kpixl.errors import WorkbookError
 
 # Finding codes raised here; docs/validation.md describes each one.
@@ -51,5 +53,5 @@ E_ERROR_VALUE = "KPX209"
 E_ID_CONVERTED = "KPX215"
 
 
-def _fail(path: str, code: str, message: str, sheet: str | None = None, cell: str | None = None):
+def _fail(path: str, code: str, message: str, sheet: str | None = None, cell: str | None = None) -> NoReturn:
     raise WorkbookError(message, path=path, sheet=sheet, cell=cell, code=code)

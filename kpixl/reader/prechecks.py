@@ -3,10 +3,11 @@
 :func:`precheck` looks at the path, the magic bytes (an old ``.xls``, a
 password-protected OOXML, CSV or text renamed), the zip directory (truncated or
 corrupt, decompression bombs: the package-level limits below), every XML member
-unpacked once (CRC, XML entity declarations) and every worksheet through
-:mod:`kpixl.reader.sheetscan`. The file is read once; the immutable :class:`Package`
-it returns carries its bytes, the small XML parts :mod:`kpixl.reader.ooxml` parses,
-and what the sheet scan found.
+unpacked once (:mod:`kpixl.reader.zipparts`; CRC, XML entity declarations) and every
+worksheet through :mod:`kpixl.reader.sheetscan`; each table sheet, unpacked anyway, is
+made lean for the fast engine (:mod:`kpixl.reader.lean`). The file is read once; the
+immutable :class:`Package` it returns carries its bytes, the small XML parts
+:mod:`kpixl.reader.ooxml` parses, what the sheet scan found and the lean sheets.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -24,9 +24,11 @@ from kpixl import isolation, schema
 from kpixl.errors import WorkbookError
 from kpixl.reader.findings import (E_CORRUPT, E_EMPTY, E_ENCRYPTED, E_ENTITY, E_MISSING, E_NOT_FILE, E_NOT_XLSX,
                                    E_NOT_ZIP, E_OLD_XLS, E_RATIO, E_TEXT, E_TOO_BIG, E_UNREADABLE, _fail)
+from kpixl.reader import zipparts
+from kpixl.reader.lean import Drop, strip_cells, table_drop
 from kpixl.reader.ooxml import _input_columns, _relationships, _structure
 from kpixl.reader.sheetscan import (MAX_CELLS, MAX_COLUMNS, MAX_ROWS, _check_declared_dimension,  # noqa: F401
-                                    _check_sheet_extent, _scan_special, _scratch, _SheetScan)
+                                    _check_sheet_extent, _scan_special, _SheetScan)
 
 # ------------------------------------------------------------------ limits
 # The per-sheet limits (MAX_ROWS, MAX_COLUMNS, MAX_CELLS) are kpixl.reader.sheetscan's,
@@ -65,6 +67,19 @@ class Package:
     structure: Any = None  # (sheets, defined names, tables) once parsed
     infos: Mapping[str, zipfile.ZipInfo] = field(default_factory=lambda: _EMPTY)
     bounded: bool = True  # every worksheet was scanned whole for the sheet limits (see precheck)
+    lean: Mapping[str, bytes] = field(default_factory=lambda: _EMPTY)  # table sheets without computed cells
+
+    def fast_source(self) -> bytes | str:
+        """Return what the fast engine parses: the package with its lean table sheets (:mod:`kpixl.reader.lean`).
+
+        The original bytes when no sheet could be made lean, the path when the file was
+        too large to hold in memory.
+        """
+        if self.lean and self.data:
+            copy = zipparts.repack(self.data, self.infos.values(), self.lean)
+            if copy is not None:
+                return copy
+        return self.data or self.path
 
     def scan(self, part: str, columns: Iterable[int]) -> _SheetScan:
         """Return the special input cells (no saved value, error) of worksheet ``part`` in ``columns``.
@@ -75,7 +90,7 @@ class Package:
         found = self.sheets.get(part)
         if found is None:
             info = self.infos.get(part)
-            xml = (_unpack(self.data, info) or b"") if info is not None and self.data else b""
+            xml = (zipparts.unpack(self.data, info) or b"") if info is not None and self.data else b""
             found = _scan_special(xml, set(columns), self.prefixed.get(part, False))
         return found
 
@@ -210,16 +225,20 @@ def _check_zip(shown: str, handle, data: bytes, bound_sheets: bool = True) -> Pa
         for rel_type, target in _relationships(pkg, "xl/workbook.xml").values():
             if rel_type.endswith("/worksheet") and target in by_name and by_name[target] not in sheets:
                 sheets.append(by_name[target])
-        structure, columns = _input_columns_by_sheet(pkg)
+        structure, columns, drops = _input_columns_by_sheet(pkg)
         scans: dict[str, _SheetScan] = {}
         prefixed: dict[str, bool] = {}
+        lean: dict[str, bytes] = {}
         check = _check_sheet if bound_sheets or not data else _check_sheet_prolog
         for info in sheets:
-            prefixed[info.filename], found = check(shown, data, archive, info, columns.get(info.filename))
+            prefixed[info.filename], found, stripped = check(shown, data, archive, info, columns.get(info.filename),
+                                                             drops.get(info.filename, []) if data else [])
             if found is not None:
                 scans[info.filename] = found
+            if stripped is not None:
+                lean[info.filename] = stripped
         return replace(pkg, sheets=MappingProxyType(scans), prefixed=MappingProxyType(prefixed), structure=structure,
-                       bounded=bound_sheets or not data)
+                       bounded=bound_sheets or not data, lean=MappingProxyType(lean))
 
 
 def _check_is_xlsx(shown: str, names: AbstractSet[str]) -> None:
@@ -250,36 +269,34 @@ def _check_sizes(shown: str, infos: list[zipfile.ZipInfo]) -> None:
                                   f"times its packed size (limit {MAX_RATIO}:1); possible decompression bomb")
 
 
-def _input_columns_by_sheet(pkg: Package) -> tuple[Any, dict[str, set[int]]]:
-    """Return the package's structure and each sheet part's input columns.
+def _input_columns_by_sheet(pkg: Package) -> tuple[Any, dict[str, set[int]], dict[str, list[Drop]]]:
+    """Return the package's structure, each sheet part's input columns and what its lean copy drops.
 
     A structure that cannot be read is None: the reader reports it, after the sheets
     are known to be safe.
     """
     columns: dict[str, set[int]] = {}
+    drops: dict[str, list[Drop]] = {}
     try:
         structure = _structure(pkg)
     except WorkbookError:
-        return None, columns  # the reader reports it, after the sheets are known to be safe
+        return None, columns, drops  # the reader reports it, after the sheets are known to be safe
     for table in structure[2]:
         table_schema = next((t for t in schema.TABLES if t.name.casefold() == table.name.casefold()), None)
         if table_schema is not None:
             columns.setdefault(table.sheet_part, set()).update(_input_columns(table_schema, table))
-    return structure, columns
+            drop = table_drop(table_schema, table)
+            if drop is not None:
+                drops.setdefault(table.sheet_part, []).append(drop)
+    return structure, columns, drops
 
 
-def _read_member(shown: str, data: bytes, archive: zipfile.ZipFile, info: zipfile.ZipInfo, reuse: bool = False,
-                 crc: bool = True):
-    """Return one member unpacked whole (its size is bounded above; the CRC is checked unless ``crc`` is False).
-
-    With ``reuse``, a deflated member is unpacked into this thread's scratch buffer (a view
-    valid until the next call): fresh 10 MB buffers cost more in page faults than inflating.
-    """
+def _read_member(shown: str, data: bytes, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | bytearray:
+    """Return one member unpacked whole, its size and CRC checked (its declared size is bounded above)."""
     try:
-        content = (_unpack_into_scratch(data, info, crc) if reuse else _unpack(data, info)) if data else None
+        content = zipparts.unpack(data, info) if data else None
         return archive.read(info) if content is None else content
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError,
-            zlib.error) as error:
+    except zipparts.UNPACK_ERRORS as error:
         _fail(shown, E_CORRUPT, f"is truncated or corrupt (part {info.filename}: {error}); "
                                 "get a fresh copy or save it again from Excel")
 
@@ -303,45 +320,50 @@ def _check_member(shown: str, data: bytes, archive: zipfile.ZipFile, info: zipfi
                                "which Excel never writes; the file was tampered with")
     if info.file_size <= CHUNK and not info.filename.startswith(
             ("xl/sharedStrings", "xl/styles", "xl/theme/", "xl/drawings/", "xl/charts/", "xl/printerSettings")):
-        parts[info.filename] = content
+        parts[info.filename] = bytes(content)  # the package is immutable: no bytearray in it
 
 
 def _check_sheet(shown: str, data: bytes, archive: zipfile.ZipFile, info: zipfile.ZipInfo,
-                 columns: set[int] | None) -> tuple[bool, _SheetScan | None]:
+                 columns: set[int] | None, drops: list[Drop]) -> tuple[bool, _SheetScan | None, bytes | None]:
     """Check one worksheet: entity-free prolog, extent within the limits; note its odd input cells.
 
-    Returns (whether its elements carry a namespace prefix, its odd input cells when ``columns`` is given).
+    Returns (whether its elements carry a namespace prefix, its odd input cells when
+    ``columns`` is given, the sheet without the cells ``drops`` names or None: see
+    :mod:`kpixl.reader.lean`).
     """
-    content = _read_member(shown, data, archive, info, reuse=True)
+    content = _read_member(shown, data, archive, info)
     prefixed = _check_prolog(shown, info.filename, content, len(content))
-    return prefixed, _check_sheet_extent(shown, info.filename, content, prefixed, columns)
+    found = _check_sheet_extent(shown, info.filename, content, prefixed, columns)
+    return prefixed, found, None if prefixed else strip_cells(content, drops)
 
 
 def _check_sheet_prolog(shown: str, data: bytes, archive: zipfile.ZipFile, info: zipfile.ZipInfo,
-                        columns: set[int] | None) -> tuple[bool, _SheetScan | None]:
+                        columns: set[int] | None, drops: list[Drop]) -> tuple[bool, _SheetScan | None, bytes | None]:
     """Check one worksheet's prolog and declared dimension; scan a table sheet's input cells (KPX208, KPX209).
 
-    The sheet's cells are not bounded (see :func:`precheck`). A sheet without a table is
-    unpacked only as far as its prolog; the CRC is left to the parser, which reads the part next.
+    The sheet's cells are not bounded (see :func:`precheck`). A table sheet is unpacked
+    whole, made lean (:mod:`kpixl.reader.lean`) and its input cells scanned in the lean
+    copy, which holds them all; any other sheet is unpacked only as far as its prolog.
     """
     if columns is not None:
-        content = _read_member(shown, data, archive, info, reuse=True, crc=False)
+        content = _read_member(shown, data, archive, info)
         prefixed = _check_prolog(shown, info.filename, content, len(content))
         _check_declared_dimension(shown, info.filename, content)
-        return prefixed, _scan_special(content, columns, prefixed)
+        stripped = None if prefixed else strip_cells(content, drops)
+        return prefixed, _scan_special(content if stripped is None else stripped, columns, prefixed), stripped
     try:
         # Excel's prolog is a few hundred bytes: the first 64 KB nearly always hold the root element.
-        head = _unpack_head(data, info, 64 * 1024)
+        head = zipparts.unpack_head(data, info, 64 * 1024)
         if head is not None and _ROOT_START_RE.search(head) is None and len(head) < info.file_size:
-            head = _unpack_head(data, info, CHUNK + 1)
-    except (zipfile.BadZipFile, zlib.error, ValueError) as error:
+            head = zipparts.unpack_head(data, info, CHUNK + 1)
+    except zipparts.UNPACK_ERRORS as error:
         _fail(shown, E_CORRUPT, f"is truncated or corrupt (part {info.filename}: {error}); "
                                 "get a fresh copy or save it again from Excel")
     if head is None:  # neither stored nor deflated: the whole check
-        return _check_sheet(shown, data, archive, info, columns)
+        return _check_sheet(shown, data, archive, info, columns, drops)
     prefixed = _check_prolog(shown, info.filename, head, info.file_size)
     _check_declared_dimension(shown, info.filename, head)
-    return prefixed, None
+    return prefixed, None, None
 
 
 def _check_prolog(shown: str, member: str, content, size: int) -> bool:
@@ -361,64 +383,3 @@ def _check_prolog(shown: str, member: str, content, size: int) -> bool:
             _fail(shown, E_ENTITY, f"part {member} declares XML entities (<!DOCTYPE/<!ENTITY), which "
                                    "Excel never writes; the file was tampered with")
     return prefixed
-
-
-def _unpack_head(data: bytes, info: zipfile.ZipInfo, size: int) -> bytes | None:
-    """Return the first ``size`` unpacked bytes of a stored or deflated member (None: another method)."""
-    if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        return None
-    packed = _packed(data, info)
-    if info.compress_type == zipfile.ZIP_STORED:
-        return packed[:size]
-    return zlib.decompressobj(-15).decompress(packed, size)
-
-
-def _unpack_into_scratch(data: bytes, info: zipfile.ZipInfo, crc: bool = True) -> memoryview | None:
-    """Return a deflated member unpacked into this thread's scratch buffer (size checked; CRC unless ``crc`` False)."""
-    if info.flag_bits & 0x1 or info.compress_type != zipfile.ZIP_DEFLATED:
-        return None
-    packed = _packed(data, info)
-    buffer = _scratch("xml", info.file_size)
-    view = memoryview(buffer)
-    inflater = zlib.decompressobj(-15)
-    done = 0
-    while not inflater.eof:
-        piece = inflater.decompress(packed, CHUNK)
-        packed = inflater.unconsumed_tail
-        if not piece and not packed:
-            break  # the stream ends early: the size check below reports it
-        if done + len(piece) > info.file_size:
-            raise zipfile.BadZipFile(f"part {info.filename!r} is longer than its directory entry says")
-        view[done:done + len(piece)] = piece
-        done += len(piece)
-    content = view[:done]
-    if done != info.file_size or (crc and zlib.crc32(content) != info.CRC):
-        raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
-    return content
-
-
-def _packed(data: bytes, info: zipfile.ZipInfo) -> bytes:
-    """Return the packed bytes of a member, located through its local header."""
-    offset = info.header_offset
-    header = data[offset:offset + 30]
-    if len(header) < 30 or header[:4] != b"PK\x03\x04":
-        raise zipfile.BadZipFile("bad local file header")
-    start = offset + 30 + int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little")
-    packed = data[start:start + info.compress_size]
-    if len(packed) != info.compress_size:
-        raise zipfile.BadZipFile("truncated part")
-    return packed
-
-
-def _unpack(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
-    """Return a stored or deflated member unpacked in one call (CRC and size checked); None: let zipfile do it.
-
-    zipfile's streaming reader inflates in small steps; one zlib call is several times faster.
-    """
-    if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        return None
-    packed = _packed(data, info)
-    content = packed if info.compress_type == zipfile.ZIP_STORED else zlib.decompress(packed, -15, info.file_size)
-    if len(content) != info.file_size or zlib.crc32(content) != info.CRC:
-        raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
-    return content

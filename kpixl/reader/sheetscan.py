@@ -78,17 +78,17 @@ class _SheetScan:
 _LOCAL = threading.local()
 
 
-def _scratch(name: str, size: int, kind: str = "bytes"):
-    """Return this thread's reusable buffer ``name`` of at least ``size`` items (grown as needed)."""
+def _scratch(name: str, size: int) -> np.ndarray:
+    """Return this thread's reusable boolean array ``name`` of at least ``size`` items (grown as needed)."""
     buffer = getattr(_LOCAL, name, None)
     if buffer is None or len(buffer) < size:
         size = max(size, 2 * len(buffer) if buffer is not None else 0)
-        buffer = bytearray(size) if kind == "bytes" else np.empty(size, dtype=bool)
+        buffer = np.empty(size, dtype=bool)
         setattr(_LOCAL, name, buffer)
     return buffer
 
 
-def _check_sheet_extent(shown: str, member: str, content: bytes, prefixed: bool,
+def _check_sheet_extent(shown: str, member: str, content: bytes | bytearray, prefixed: bool,
                         columns: set[int] | None = None, *, bound: bool = True) -> _SheetScan | None:
     """Reject a worksheet reaching beyond the row, column or cell limits (what would abort calamine).
 
@@ -108,7 +108,7 @@ def _check_sheet_extent(shown: str, member: str, content: bytes, prefixed: bool,
         _check_declared_dimension(shown, member, content)
     data = np.frombuffer(content if len(content) else b"\0", dtype=np.uint8)
     last = data.size - 1
-    hits = _scratch("hits", data.size, "bool")[:data.size]  # reused: fresh 10 MB arrays cost page faults
+    hits = _scratch("hits", data.size)[:data.size]  # reused: fresh 10 MB arrays cost page faults
     # Every tag starts with "<"; every attribute value follows "=".
     tags = np.flatnonzero(np.equal(data, _LT, out=hits))
     equals = np.flatnonzero(np.equal(data, _EQ, out=hits))
@@ -131,9 +131,9 @@ def _check_sheet_extent(shown: str, member: str, content: bytes, prefixed: bool,
     return _special_input_cells(content, tags, equals, first, before, quoted, at, columns)
 
 
-def _check_counts_and_references(shown: str, member: str, content: bytes, data: np.ndarray, tags: np.ndarray,
-                                 equals: np.ndarray, first: np.ndarray, before: np.ndarray, quote: np.ndarray,
-                                 quoted: np.ndarray, prefixed: bool,
+def _check_counts_and_references(shown: str, member: str, content: bytes | bytearray, data: np.ndarray,
+                                 tags: np.ndarray, equals: np.ndarray, first: np.ndarray, before: np.ndarray,
+                                 quote: np.ndarray, quoted: np.ndarray, prefixed: bool,
                                  at: Callable[[np.ndarray, int], np.ndarray]) -> None:
     """Reject a worksheet whose row and cell tags, or largest reference, exceed the limits (KPX113)."""
     # The counts of tags beginning "<row" and "<c" bound the rows and cells (upper bounds:
@@ -155,7 +155,7 @@ def _check_counts_and_references(shown: str, member: str, content: bytes, data: 
         _too_big(shown, member, max_row, max_col, cells)
 
 
-def _check_declared_dimension(shown: str, member: str, content: bytes) -> None:
+def _check_declared_dimension(shown: str, member: str, content: bytes | bytearray) -> None:
     """Reject a worksheet whose <dimension ref="..."> declares a range beyond the limits."""
     word = _DIMENSION_WORD_RE.search(content)
     if word is not None:
@@ -165,8 +165,9 @@ def _check_declared_dimension(shown: str, member: str, content: bytes) -> None:
             _check_dimension(shown, member, _unescape(match.group(1)))
 
 
-def _largest_reference(content: bytes, data: np.ndarray, equals: np.ndarray, before: np.ndarray, quote: np.ndarray,
-                       quoted: np.ndarray, at: Callable[[np.ndarray, int], np.ndarray]) -> tuple[int, int]:
+def _largest_reference(content: bytes | bytearray, data: np.ndarray, equals: np.ndarray, before: np.ndarray,
+                       quote: np.ndarray, quoted: np.ndarray,
+                       at: Callable[[np.ndarray, int], np.ndarray]) -> tuple[int, int]:
     """Return (largest row, largest column) among a sheet's cell references that could be near a limit.
 
     Smaller references (one column letter, four row digits) are left at 0: they cannot reach one.
@@ -203,8 +204,8 @@ def _largest_reference(content: bytes, data: np.ndarray, equals: np.ndarray, bef
     return max_row, max_col
 
 
-def _special_input_cells(content: bytes, tags: np.ndarray, equals: np.ndarray, first: np.ndarray, before: np.ndarray,
-                         quoted: np.ndarray, at: Callable[[np.ndarray, int], np.ndarray],
+def _special_input_cells(content: bytes | bytearray, tags: np.ndarray, equals: np.ndarray, first: np.ndarray,
+                         before: np.ndarray, quoted: np.ndarray, at: Callable[[np.ndarray, int], np.ndarray],
                          columns: set[int]) -> _SheetScan:
     """Return the input cells (of ``columns``) holding a formula or an error, from the tag and "=" marks."""
     # Input cells holding a formula (<f) or an error (t="e"): each such mark is traced back to
@@ -245,7 +246,7 @@ def _solid_before(data: np.ndarray, position: int) -> int:
     return -1
 
 
-def _quoted_value(content: bytes, at: int) -> bytes:
+def _quoted_value(content: bytes | bytearray, at: int) -> bytes:
     """Return the attribute value whose opening quote is at ``at`` (empty when there is no quote)."""
     found = _QUOTED_RE.match(content, at)
     return b"" if found is None else found.group(1) if found.group(1) is not None else found.group(2)
@@ -280,7 +281,7 @@ def _check_dimension(shown: str, member: str, ref: str) -> None:
                                   "columns); this is far beyond a department workbook (possible decompression bomb)")
 
 
-def _scan_special(xml: bytes, columns: set[int], prefixed: bool) -> _SheetScan:
+def _scan_special(xml: bytes | bytearray, columns: set[int], prefixed: bool) -> _SheetScan:
     """Return the cells of ``columns`` holding a formula with no saved value, or an error value.
 
     The sheet's extent is not checked: where this runs, a parser reading the sheet cannot
@@ -291,7 +292,7 @@ def _scan_special(xml: bytes, columns: set[int], prefixed: bool) -> _SheetScan:
     return _check_sheet_extent("", "", xml, prefixed, columns, bound=False) or _SheetScan()
 
 
-def _classify_special(xml: bytes, starts: list[int], columns: set[int]) -> _SheetScan:
+def _classify_special(xml: bytes | bytearray, starts: list[int], columns: set[int]) -> _SheetScan:
     """Sort the candidate cells starting at ``starts`` into formulas without value and error cells."""
     scan = _SheetScan()
     for start in starts:
@@ -321,7 +322,7 @@ def _cell_end(xml, start: int) -> int:
     return close.end() if close else len(xml)
 
 
-def _quick_special(content: bytes, columns: set[int]) -> _SheetScan:
+def _quick_special(content: bytes | bytearray, columns: set[int]) -> _SheetScan:
     """Return the cells of ``columns`` holding a formula with no saved value or an error: one pass over the tags.
 
     Cheaper than the marks of :func:`_special_input_cells` (no "=" pass): a formula
@@ -331,7 +332,7 @@ def _quick_special(content: bytes, columns: set[int]) -> _SheetScan:
     """
     size = len(content)
     data = np.frombuffer(content if size else b"\0", dtype=np.uint8)
-    hits = _scratch("hits", data.size, "bool")[:data.size]
+    hits = _scratch("hits", data.size)[:data.size]
     tags = np.flatnonzero(np.equal(data, _LT, out=hits))
     if not tags.size:
         return _SheetScan()

@@ -1,0 +1,165 @@
+"""Own the lean copy of a package that the fast engine parses: each table sheet without its computed cells.
+
+fastexcel parses a whole worksheet, whichever columns it is asked for, and in a kpixl
+workbook nine bytes in ten of the Measurements sheet are the formulas of its computed
+and helper columns, which the reader never reads. The pre-check has each table sheet
+unpacked already (:mod:`kpixl.reader.prechecks`), so :func:`strip_cells` drops, in each
+table's data rows, the cells of the table's columns that are no input columns: numpy
+over the bytes, no parser, because this runs before any parser has seen the file.
+:func:`kpixl.reader.zipparts.repack` then writes the package again around the lean
+sheets (stored, not deflated), every other part copied as it was packed. fastexcel reads that copy; the
+exact engine, the hash and every finding still read the original bytes.
+
+A sheet is left whole (:func:`strip_cells` returns None) unless every cell in it is
+written the plain way, ``<c r="A1" ...>``: a cell without its reference takes its place
+from the cell before it, so removing one would move the rest. Header rows, totals rows,
+rows below a table and columns beside it are kept as they are, so fastexcel still sees
+anything typed there and the reader still hands such a table to the exact engine.
+"""
+
+from __future__ import annotations
+
+
+import numpy as np
+
+from kpixl import schema
+from kpixl.reader.ooxml import TableInfo, _input_columns
+from kpixl.reader.refs import parse_ref
+from kpixl.reader.sheetscan import _TAG_END_LUT, _byte_set
+
+# What one table drops: (first data row, last data row, the sheet columns that are no input columns).
+Drop = tuple[int, int, frozenset[int]]
+
+_LT = ord("<")
+_CELL_CLOSE = int.from_bytes(b"</c>", "little")
+_CELL_HEAD = np.uint64(int.from_bytes(b'<c r="', "little"))
+_LOW_SIX_BYTES = np.uint64(0xFFFFFFFFFFFF)
+_BYTE = np.uint64(0xFF)
+_PAIRS = np.uint64(0x000000FF000000FF)
+_MUL1 = np.uint64(100 + (1000000 << 32))
+_MUL2 = np.uint64(1 + (10000 << 32))
+_MARK_BITS = np.array([1 << (8 * k + 7) for k in range(8)], np.uint64)  # the top bit of each byte
+
+
+_UPPER = _byte_set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def table_drop(table: schema.Table, info: TableInfo) -> Drop | None:
+    """Return what :func:`strip_cells` may drop of kpixl table ``info``: its data rows' non-input cells.
+
+    None when the table has no data row, no column other than input columns, or a range
+    that cannot be read.
+    """
+    try:
+        top, left, bottom, right = parse_ref(info.ref)
+    except ValueError:
+        return None
+    dropped = frozenset(range(left, right + 1)) - _input_columns(table, info)
+    first, last = top + info.header_rows, bottom - info.totals_rows
+    return (first, last, dropped) if dropped and first <= last else None
+
+
+def strip_cells(content: bytes | bytearray, drops: list[Drop]) -> bytes | None:
+    """Return worksheet XML ``content`` without the cells ``drops`` name; None to parse the sheet whole.
+
+    Only cells closed by their own ``</c>`` are dropped (a self-closing cell holds no value
+    and costs a parser little). None when nothing is dropped, when the sheet is not written
+    the plain way (see the module's docstring), or when it holds comments, CDATA or
+    processing instructions, inside which a ``<c`` would not be a cell.
+    """
+    size = len(content)
+    if not drops or size < 32:
+        return None
+    tags = np.flatnonzero(np.frombuffer(content, np.uint8) == _LT)
+    # The four bytes from each "<" as one number (the last tag of a part is its root's closing
+    # tag, never a cell: it is read from four bytes before the end).
+    heads = _items(content, 4)[np.minimum(tags, size - 4)].view("<u4")
+    second, third = (heads >> 8) & 0xFF, (heads >> 16) & 0xFF
+    declarations = tags[second == ord("?")]
+    if (second == ord("!")).any() or declarations.size > 1 or (declarations.size and declarations[0] > 3):
+        return None
+    starts = tags[(second == ord("c")) & _TAG_END_LUT[third]]
+    closes = tags[heads == _CELL_CLOSE]
+    located = _cell_places(content, starts) if starts.size else None
+    if located is None:
+        return None
+    rows, columns = located
+    drop = np.zeros(starts.size, bool)
+    for first, last, dropped in drops:
+        drop |= (rows >= first) & (rows <= last) & np.isin(columns, np.fromiter(dropped, np.int64))
+    # A cell's own </c> is the first one after it, when that comes before the next cell.
+    following = np.searchsorted(closes, starts)
+    close_at = closes[np.minimum(following, closes.size - 1)] if closes.size else np.full(starts.size, size)
+    drop &= (following < closes.size) & (close_at < np.append(starts[1:], size))
+    if not drop.any():
+        return None
+    cut_from, cut_to = starts[drop], close_at[drop] + 4
+    # Neighbouring cells (F2 to M2) go in one cut.
+    breaks = np.flatnonzero(cut_from[1:] != cut_to[:-1]) + 1
+    cut_from = cut_from[np.concatenate(([0], breaks))]
+    cut_to = cut_to[np.concatenate((breaks - 1, [cut_to.size - 1]))]
+    view = memoryview(content)
+    return b"".join([view[a:b] for a, b in zip([0, *cut_to.tolist()], [*cut_from.tolist(), size])])
+
+
+def _items(content: bytes | bytearray, width: int) -> np.ndarray:
+    """Return every ``width`` bytes of ``content`` from each offset, as one item each (a view: nothing is copied).
+
+    Gathering whole items copies ``width`` bytes at once: several times faster than
+    gathering byte by byte.
+    """
+    return np.ndarray(shape=(len(content) - width + 1,), dtype=f"V{width}", buffer=content, strides=(1,))
+
+
+def _cell_places(content: bytes | bytearray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Return the (row, column) numbers of the cells starting at ``starts``; None unless all read ``<c r="A1"``.
+
+    Each reference is read as 64-bit words, eight bytes at a time, with no loop over
+    cells (kpixl's Measurements sheet has 40,000 of them).
+    """
+    head = _items(content, 24)[np.minimum(starts, len(content) - 24)].view("<u8").reshape(-1, 3)
+    if not ((head[:, 0] & _LOW_SIX_BYTES) == _CELL_HEAD).all():
+        return None
+    letter = [(head[:, 0] >> np.uint64(48)) & _BYTE, head[:, 0] >> np.uint64(56), head[:, 1] & _BYTE]
+    upper = [_UPPER[code] for code in letter]
+    if not upper[0].all():
+        return None
+    second, third = upper[1], upper[1] & upper[2]
+    code = [c.astype(np.int64) - 64 for c in letter]
+    two = code[0] * 26 + code[1]
+    columns = np.where(third, two * 26 + code[2], np.where(second, two, code[0]))
+    # The row number: one to seven digits after the letters, then the closing quote.
+    # The eight bytes after the letters (bytes 7-14, 8-15 or 9-16 of the cell).
+    word = np.where(second, np.where(third, (head[:, 1] >> np.uint64(8)) | (head[:, 2] << np.uint64(56)), head[:, 1]),
+                    (head[:, 0] >> np.uint64(56)) | (head[:, 1] << np.uint64(8)))
+    digits = _first_byte(word, ord('"'))
+    rows = _swar_number(word, digits) if ((digits >= 1) & (digits <= 7)).all() else None
+    return None if rows is None or (rows < 0).any() else (rows, columns)
+
+
+def _first_byte(words: np.ndarray, byte: int) -> np.ndarray:
+    """Return the index of the first ``byte`` in each little-endian 64-bit word (8 when there is none)."""
+    # The classic "has a zero byte" test on word ^ byte-repeated: its lowest set bit marks
+    # the first match exactly (false marks can only lie above a true one).
+    x = words ^ np.uint64(byte * 0x0101010101010101)
+    marks = (x - np.uint64(0x0101010101010101)) & ~x & np.uint64(0x8080808080808080)
+    lowest = marks & (~marks + np.uint64(1))
+    return np.where(marks == 0, 8, np.searchsorted(_MARK_BITS, lowest))
+
+
+def _swar_number(words: np.ndarray, digits: np.ndarray) -> np.ndarray:
+    """Return the number the first ``digits`` bytes of each word spell; -1 where one is no digit.
+
+    The eight-digits-at-once parse (D. Lemire, "Fast integer parsing"): the digits are moved
+    to the top of the word (zero digits in front), then pairs, fours and eights are combined.
+    """
+    shift = (np.uint64(8) * (np.uint64(8) - digits.astype(np.uint64)))
+    kept = (words << shift) >> shift  # the bytes beyond the number cleared
+    values = kept - (np.uint64(0x3030303030303030) & (np.uint64(0xFFFFFFFFFFFFFFFF) >> shift))
+    # Every kept byte must be 0-9 now: no high nibble, and nothing past 9 in the low one.
+    bad = (values & np.uint64(0xF0F0F0F0F0F0F0F0)) | ((values + np.uint64(0x0606060606060606))
+                                                     & np.uint64(0xF0F0F0F0F0F0F0F0))
+    number = values << shift
+    number = number * np.uint64(10) + (number >> np.uint64(8))
+    number = ((number & _PAIRS) * _MUL1 + ((number >> np.uint64(16)) & _PAIRS) * _MUL2) >> np.uint64(32)
+    return np.where(bad == 0, (number & np.uint64(0xFFFFFFFF)).astype(np.int64), -1)

@@ -1,0 +1,258 @@
+"""Test kpixl.reader.lean: the table sheets fastexcel parses, without their computed cells.
+
+The stripping is checked against sheets built cell by cell (each cell's text known, so
+the expected result is the same text without the dropped ones), on every form a cell
+takes; the sheets it must leave whole; the reference parser against every reference;
+and, end to end, that the fast engine reading the lean copy gives what the exact engine
+reads from the original, with nothing typed beside or below a table lost.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kpixl import schema
+from kpixl.model import KpiRecord, MeasurementRecord
+from kpixl.reader import lean, precheck, read_workbook
+from kpixl.reader.ooxml import _input_columns
+from kpixl.reader.refs import column_letter, parse_ref
+from kpixl.template import write_template
+
+import workbooks as W
+
+# Every form a cell takes in the XML writers produce ({ref} is its reference).
+CELL_FORMS = [
+    '<c r="{ref}" s="3"/>',
+    '<c r="{ref}"/>',
+    '<c r="{ref}" s="8"><v>175.22</v></c>',
+    '<c r="{ref}" t="s"><v>12</v></c>',
+    '<c r="{ref}" s="15"><f>IF(A2&lt;&gt;"",MATCH(A2,KPIs[ID],0),"")</f><v>1</v></c>',
+    '<c r="{ref}" s="15" t="str"><f>IF(1,"","")</f><v></v></c>',
+    '<c r="{ref}"><f t="shared" ref="F2:F9" si="0">ROW()</f><v>2</v></c>',
+    '<c r="{ref}"><f t="shared" si="0"/><v>3</v></c>',
+    '<c r="{ref}"><f>1+1</f></c>',
+    '<c r="{ref}" t="e"><f>1/0</f><v>#DIV/0!</v></c>',
+    '<c r="{ref}" t="inlineStr"><is><t>a &lt;c r="B2"&gt; in text</t></is></c>',
+    '<c r="{ref}" t="inlineStr"><is><r><rPr><color rgb="FF0000"/><charset val="1"/></rPr><t>rich</t></r></is></c>',
+    '<c r="{ref}" t="b"><v>1</v></c>',
+]
+HEAD = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="x"><dimension ref="A1:Z9"/><sheetData>'
+TAIL = b'</sheetData><conditionalFormatting sqref="A2:A9"><cfRule type="expression"><formula>1</formula></cfRule>' \
+       b'</conditionalFormatting></worksheet>'
+
+
+def sheet(rows: dict[int, list[tuple[int, int]]]) -> tuple[bytes, list[tuple[int, int, bytes]]]:
+    """Return the XML of a sheet holding, per row, (column, form index) cells, and each cell as (row, column, text)."""
+    cells: list[tuple[int, int, bytes]] = []
+    for row in sorted(rows):
+        for column, form in sorted(dict(rows[row]).items()):
+            cells.append((row, column, CELL_FORMS[form].format(ref=f"{column_letter(column)}{row}").encode()))
+    return _xml(rows, cells), cells
+
+
+def _xml(rows, cells) -> bytes:
+    body = b"".join(f'<row r="{row}" spans="1:9">'.encode() + b"".join(t for r, _c, t in cells if r == row) + b"</row>"
+                    for row in sorted(rows))
+    return HEAD + body + TAIL
+
+
+def expected(rows, cells, drops) -> bytes | None:
+    """Return the sheet without the dropped cells (None when none is): built from the cells' own texts."""
+    def dropped(row: int, column: int, text: bytes) -> bool:
+        return not text.endswith(b"/>") and any(first <= row <= last and column in columns
+                                                for first, last, columns in drops)
+
+    kept = [cell for cell in cells if not dropped(*cell)]
+    return None if len(kept) == len(cells) else _xml(rows, kept)
+
+
+rows_strategy = st.dictionaries(
+    st.one_of(st.integers(1, 30), st.integers(99_990, 1_048_576)),
+    st.lists(st.tuples(st.one_of(st.integers(1, 30), st.sampled_from([26, 27, 52, 200, 702, 703, 16384])),
+                       st.integers(0, len(CELL_FORMS) - 1)), min_size=0, max_size=8),
+    min_size=1, max_size=12)
+drops_strategy = st.lists(st.tuples(st.integers(1, 40), st.integers(1, 1_048_576),
+                                    st.frozensets(st.one_of(st.integers(1, 30), st.just(16384)), min_size=1)),
+                          min_size=1, max_size=3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows_strategy, drops_strategy)
+def test_strip_drops_exactly_the_named_cells_that_close_themselves(rows, drops):
+    xml, cells = sheet(rows)
+    assert lean.strip_cells(xml, drops) == expected(rows, cells, drops)
+    # A bytearray (what libdeflate hands over) gives the same.
+    assert lean.strip_cells(bytearray(xml), drops) == expected(rows, cells, drops)
+
+
+def test_strip_keeps_header_totals_and_rows_below_and_columns_beside():
+    rows = {1: [(c, 3) for c in range(1, 8)],               # the header row
+            2: [(c, 4) for c in range(1, 8)], 3: [(c, 4) for c in range(1, 8)],
+            4: [(c, 2) for c in range(1, 8)],               # the totals row
+            6: [(5, 2), (6, 2)]}                            # below the table, in a computed column
+    xml, cells = sheet(rows)
+    out = lean.strip_cells(xml, [(2, 3, frozenset({5, 6}))])
+    assert out is not None and out.endswith(TAIL) and out.startswith(HEAD)
+    assert re.findall(rb'<c r="([A-Z]+[0-9]+)"', out) == [
+        f"{column_letter(c)}{r}".encode() for r, c, _text in cells if not (r in (2, 3) and c in (5, 6))]
+
+
+@pytest.mark.parametrize("change", [
+    (b"<sheetData>", b"<sheetData><!-- a <c r=\"B2\"> in a comment -->"),
+    (b"<sheetData>", b"<sheetData><?pi <c r=\"B2\"?>"),
+    (b"<v>1</v>", b"<v><![CDATA[1]]></v>"),
+    (b'<c r="F2"', b'<c s="15" r="F2"'),     # the reference is not first
+    (b'<c r="F2"', b"<c r='F2'"),            # single quotes
+    (b'<c r="F2"', b'<c  r="F2"'),           # two spaces
+    (b'<c r="F2"', b'<c r="f2"'),            # lower case
+    (b'<c r="F2"', b'<c r="$F$2"'),
+    (b'<c r="F2"', b'<c r="F12345678"'),     # eight digits
+    (b'<c r="F2"', b'<c r="F"'),
+    (b'<c r="F2"', b'<c r="2"'),
+    (b'<c r="F2"', b'<c r="ABCD2"'),
+    (b'<c r="F2"', b"<c"),                   # no reference: its place follows the cell before it
+])
+def test_a_sheet_not_written_the_plain_way_is_left_whole(change):
+    xml, _ = sheet({2: [(5, 2), (6, 4)], 3: [(5, 2), (6, 4)]})
+    assert lean.strip_cells(xml, [(2, 3, frozenset({6}))]) is not None
+    odd = xml.replace(*change)
+    assert odd != xml
+    assert lean.strip_cells(odd, [(2, 3, frozenset({6}))]) is None
+
+
+def test_nothing_to_drop_is_none():
+    xml, _ = sheet({2: [(5, 2), (6, 0)]})
+    assert lean.strip_cells(xml, [(2, 3, frozenset({6}))]) is None  # F2 closes itself: nothing to gain
+    assert lean.strip_cells(xml, []) is None
+    assert lean.strip_cells(b"", [(2, 3, frozenset({6}))]) is None
+    assert lean.strip_cells(b'<x:worksheet><x:sheetData><x:c r="F2"><x:v>1</x:v></x:c></x:sheetData></x:worksheet>',
+                            [(2, 3, frozenset({6}))]) is None  # prefixed: no <c at all
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 16384), st.integers(1, 9_999_999)), min_size=1, max_size=50))
+def test_references_are_read_as_the_numbers_they_spell(refs):
+    xml = b"".join(f'<c r="{column_letter(c)}{r}" s="1"><v>1</v></c>'.encode() for c, r in refs) + b" " * 24
+    starts = np.array([m.start() for m in re.finditer(rb"<c ", xml)])
+    rows, columns = lean._cell_places(xml, starts)
+    assert rows.tolist() == [r for _, r in refs] and columns.tolist() == [c for c, _ in refs]
+
+
+@given(st.binary(min_size=8, max_size=8), st.integers(0, 255))
+def test_first_byte_finds_the_first_match(word, byte):
+    found = lean._first_byte(np.frombuffer(word, "<u8"), byte)
+    assert found.tolist() == [word.index(bytes([byte])) if bytes([byte]) in word else 8]
+
+
+@given(st.text("0123456789", min_size=1, max_size=7), st.binary(max_size=7))
+def test_numbers_are_parsed_eight_bytes_at_once(digits, tail):
+    word = (digits.encode() + b'"' + tail + b"\0" * 8)[:8]
+    assert lean._swar_number(np.frombuffer(word, "<u8"), np.array([len(digits)])).tolist() == [int(digits)]
+
+
+@given(st.binary(min_size=1, max_size=7).filter(lambda b: not b.isdigit()))
+def test_a_byte_that_is_no_digit_is_refused(text):
+    word = (text + b"\0" * 8)[:8]
+    assert lean._swar_number(np.frombuffer(word, "<u8"), np.array([len(text)])).tolist() == [-1]
+
+
+# ------------------------------------------------------------------ end to end
+
+def _template(path: Path, language: str = "en") -> Path:
+    kpis = [KpiRecord(kpi_id=f"SAL-0{i}", name=f"KPI {i}", level="high", owner="Anna", direction="increase",
+                      aggregation="sum", frequency="monthly", target=1200.0, start=W.START, deadline=W.DEADLINE)
+            for i in range(1, 4)]
+    measurements = [MeasurementRecord(k.kpi_id, d, 100.0 * (i + 1), note="checked" if i == 1 else None)
+                    for k in kpis for i, d in enumerate(W.MONTH_ENDS)]
+    write_template(path, language=language, kpis=kpis, measurements=measurements)
+    return path
+
+
+def test_the_fast_engine_parses_lean_table_sheets_and_reads_what_the_exact_engine_reads(tmp_path, monkeypatch):
+    path = _template(tmp_path / "dept.xlsx")
+    pkg = precheck(path)
+    _sheets, _names, tables = pkg.structure
+    parts = {t.name: t.sheet_part for t in tables if t.name in ("KPIs", "Measurements", "Evaluation")}
+    assert set(pkg.lean) == set(parts.values())  # the Dashboard's own table is not kpixl's: its sheet stays whole
+    with zipfile.ZipFile(path) as archive:
+        whole = archive.read(parts["Measurements"])
+    slim = pkg.lean[parts["Measurements"]]
+    assert len(slim) * 5 < len(whole) and b"<f>" in whole and b"<f>" not in slim
+    # Every input cell is still there, byte for byte.
+    info = next(t for t in tables if t.name == "Measurements")
+    inputs = {column_letter(c) for c in _input_columns(schema.MEASUREMENTS, info)}
+    assert inputs == {"A", "B", "C", "D", "E"}
+    cell = re.compile(rb'<c r="([A-Z]+)[0-9]+"[^>]*?(?:/>|>.*?</c>)')
+    assert [m.group() for m in cell.finditer(whole) if m.group(1).decode() in inputs] == [
+        m.group() for m in cell.finditer(slim) if m.group(1).decode() in inputs]
+    # The copy fastexcel reads is a sound package.
+    source = pkg.fast_source()
+    assert isinstance(source, bytes)
+    with zipfile.ZipFile(io.BytesIO(source)) as copy:
+        assert copy.testzip() is None and copy.read(parts["Measurements"]) == slim
+    fast, exact, fast_tables = W.read_both_ways(path, monkeypatch)
+    W.assert_same_reads(fast, exact)
+    assert sorted(fast_tables) == ["Evaluation", "KPIs", "Measurements"] and len(fast.measurements) == 9
+
+
+@pytest.mark.parametrize("column_key", ["calc_kpi_row", "calc_key"])
+def test_a_value_typed_below_a_table_in_a_computed_column_is_still_named(tmp_path, monkeypatch, column_key):
+    path = _template(tmp_path / "dept.xlsx")
+    info = next(t for t in precheck(path).structure[2] if t.name == "Measurements")
+    _top, left, bottom, _right = parse_ref(info.ref)
+    header = schema.MEASUREMENTS.column(column_key).header("en")
+    ref = f"{column_letter(left + info.columns.index(header))}{bottom + 1}"
+    part = info.sheet_part
+    W.rezip(path, lambda name, data: data.replace(
+        b"</sheetData>", f'<row r="{bottom + 1}"><c r="{ref}"><v>5</v></c></row></sheetData>'.encode())
+        if name == part else None)
+    fast, exact, fast_tables = W.read_both_ways(path, monkeypatch)
+    W.assert_same_reads(fast, exact)
+    assert "Measurements" not in fast_tables and fast.findings, "the value below the table was not seen"
+
+
+def test_a_formula_without_value_counts_only_in_an_input_cell(tmp_path):
+    path = _template(tmp_path / "dept.xlsx")
+    part = next(t for t in precheck(path).structure[2] if t.name == "Measurements").sheet_part
+
+    def lose_value(cell: str):
+        def edit(name, data):
+            if name != part:
+                return None
+            found = re.search(rf'<c r="{cell}"([^>]*)>(.*?)</c>'.encode(), data)
+            assert found, cell
+            return data.replace(found.group(), f'<c r="{cell}"><f>1+1</f></c>'.encode())
+        return edit
+
+    W.rezip(path, lose_value("G3"))  # a computed (helper) cell: never read, so no finding
+    assert read_workbook(path).findings == []
+    W.rezip(path, lose_value("C3"))  # the Value cell
+    found = [(f.code, f.place.cell) for f in read_workbook(path).findings]
+    assert found == [("KPX208", "C3")]
+
+
+def test_both_pre_check_routes_make_the_same_lean_sheets(tmp_path):
+    path = _template(tmp_path / "dept.xlsx", language="da")
+    bounded, worker = precheck(path, bound_sheets=True), precheck(path, bound_sheets=False)
+    assert dict(bounded.lean) == dict(worker.lean) and bounded.lean
+    assert bounded.sheets == worker.sheets
+
+
+def test_a_libreoffice_saved_template_is_made_lean_and_reads_the_same(tmp_path, monkeypatch, recalc):
+    (saved,) = recalc(_template(tmp_path / "dept.xlsx"))
+    assert precheck(saved).lean, "LibreOffice writes every cell the plain way"
+    fast, exact, fast_tables = W.read_both_ways(saved, monkeypatch)
+    W.assert_same_reads(fast, exact)
+    assert sorted(fast_tables) == ["Evaluation", "KPIs", "Measurements"]
+    assert [(m.kpi_id, m.period_end, m.value) for m in fast.measurements][:3] == [
+        ("SAL-01", date(2026, 1, 31), 100.0), ("SAL-01", date(2026, 2, 28), 200.0),
+        ("SAL-01", date(2026, 3, 31), 300.0)]
