@@ -818,3 +818,38 @@ def test_whole_columns_are_typed_as_cell_by_cell(monkeypatch):
     assert _typed_column(target, pa.array([1.0, float("inf")])) is None
     assert _typed_column(target, pa.array([None, float("nan")])) is None
     assert _typed_column(deadline, pa.array(["2026-01-31"])) is None
+
+
+# How writers leave a formula's value out: none at all, an empty <v/>, openpyxl's <v />, a shared formula.
+NO_VALUE_FORMS = {
+    "no value": '<c r="{ref}"><f>2+3</f></c>',
+    "empty v": '<c r="{ref}"><f>2+3</f><v/></c>',
+    "openpyxl": '<c r="{ref}" s="1"><f>2+3</f><v /></c>',
+    "spaced": '<c r="{ref}">\n  <f>2+3</f>\n  <v />\n</c>',
+    "shared": '<c r="{ref}"><f t="shared" si="7"/></c>',
+}
+
+
+@pytest.mark.parametrize("in_worker", [False, True], ids=["in this process", "in a worker"])
+@pytest.mark.parametrize("form", list(NO_VALUE_FORMS))
+def test_every_form_of_a_formula_without_value_is_named_on_both_routes(tmp_path, monkeypatch, form, in_worker):
+    # The two routes scan differently (the whole sheet here; in a worker the input cells of the
+    # lean copy), so both must find the same cells: a required Value and an optional Entered by.
+    path = tmp_path / "nocache.xlsx"
+    layout = W.write_workbook(path, measurements=[W.measurement_row(value=1.0, entered_by="Anna"),
+                                                  W.measurement_row(period_end=W.MONTH_ENDS[1])])
+    part = W.sheet_part(path, "Measurements")
+    value, who = layout.cell("Measurements", 0, "value"), layout.cell("Measurements", 0, "entered_by")
+
+    def edit(name, data):
+        if name != part:
+            return None
+        for ref in (value, who):
+            data = re.sub(rf'<c r="{ref}"[^>]*?(?:/>|>.*?</c>)'.encode(), NO_VALUE_FORMS[form].format(ref=ref).encode(),
+                          data, count=1)
+        return data
+
+    W.rezip(path, edit)
+    monkeypatch.setattr("kpixl.isolation.in_worker", lambda: in_worker)
+    found = sorted((f.code, f.place.cell) for f in read_workbook(path).findings)
+    assert found == sorted([("KPX208", value), ("KPX208", who)])

@@ -63,7 +63,8 @@ _R_ATTR_RE = re.compile(rb"\br=\"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})\"")
 _ERROR_TYPE_RE = re.compile(rb"\bt=\"e\"")
 _FORMULA_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _VALUE_OPEN_RE = re.compile(rb"<(?:\w+:)?v>([^<]*)")
-# A formula whose cell closes with no value, or with an empty <v/>: </f></c>, <f .../></c>, </f><v /></c>.
+# A formula whose cell closes with no value, or with an empty <v/>: </f></c>, <f .../></c>, </f><v /></c>,
+# </f><v></v></c> (for a text result that is the empty text; calamine reads a number cell so as blank).
 _NO_VALUE_END_RE = re.compile(rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?:<(?:\w+:)?v\s*/>\s*)?</(?:\w+:)?c>")
 
 
@@ -348,7 +349,9 @@ def _quick_special(content: bytes | bytearray, columns: set[int]) -> _SheetScan:
         closed = (second[np.minimum(formulas + 1, tags.size - 1)] == ord("/")) \
             & (third[np.minimum(formulas + 1, tags.size - 1)] == ord("f"))
         value_at = np.minimum(formulas + 1 + closed, tags.size - 1)
-        with_value = values[value_at] & (third[value_at] != ord("/")) & (fourth[value_at] != _LT)
+        # "<v>" and then text is a saved value; "<v/>" and "<v />" (openpyxl writes that) are none,
+        # and "<v></v>" (the empty text a formula gave) goes to _classify_special like any doubt.
+        with_value = values[value_at] & (third[value_at] == ord(">")) & (fourth[value_at] != _LT)
         candidates = np.concatenate([candidates, formulas[~with_value]])
     if not candidates.size or not cell_tags.size:
         return _SheetScan()
