@@ -45,7 +45,8 @@ CELL_FORMS = [
     '<c r="{ref}" t="inlineStr"><is><r><rPr><color rgb="FF0000"/><charset val="1"/></rPr><t>rich</t></r></is></c>',
     '<c r="{ref}" t="b"><v>1</v></c>',
 ]
-HEAD = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="x"><dimension ref="A1:Z9"/><sheetData>'
+HEAD = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' \
+       b'<worksheet xmlns="x"><dimension ref="A1:Z9"/><sheetData>'
 TAIL = b'</sheetData><conditionalFormatting sqref="A2:A9"><cfRule type="expression"><formula>1</formula></cfRule>' \
        b'</conditionalFormatting></worksheet>'
 

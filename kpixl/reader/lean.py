@@ -7,8 +7,8 @@ unpacked already (:mod:`kpixl.reader.prechecks`), so :func:`strip_cells` drops, 
 table's data rows, the cells of the table's columns that are no input columns: numpy
 over the bytes, no parser, because this runs before any parser has seen the file.
 :func:`kpixl.reader.zipparts.repack` then writes the package again around the lean
-sheets (stored, not deflated), every other part copied as it was packed. fastexcel reads that copy; the
-exact engine, the hash and every finding still read the original bytes.
+sheets (stored, not deflated), every other part copied as it was packed. fastexcel
+reads that copy; the exact engine, the hash and every finding still read the original.
 
 A sheet is left whole (:func:`strip_cells` returns None) unless every cell in it is
 written the plain way, ``<c r="A1" ...>``: a cell without its reference takes its place
@@ -18,7 +18,6 @@ anything typed there and the reader still hands such a table to the exact engine
 """
 
 from __future__ import annotations
-
 
 import numpy as np
 
@@ -39,8 +38,6 @@ _PAIRS = np.uint64(0x000000FF000000FF)
 _MUL1 = np.uint64(100 + (1000000 << 32))
 _MUL2 = np.uint64(1 + (10000 << 32))
 _MARK_BITS = np.array([1 << (8 * k + 7) for k in range(8)], np.uint64)  # the top bit of each byte
-
-
 _UPPER = _byte_set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
@@ -128,8 +125,8 @@ def _cell_places(content: bytes | bytearray, starts: np.ndarray) -> tuple[np.nda
     code = [c.astype(np.int64) - 64 for c in letter]
     two = code[0] * 26 + code[1]
     columns = np.where(third, two * 26 + code[2], np.where(second, two, code[0]))
-    # The row number: one to seven digits after the letters, then the closing quote.
-    # The eight bytes after the letters (bytes 7-14, 8-15 or 9-16 of the cell).
+    # The row number: one to seven digits after the letters, then the closing quote, read
+    # from the eight bytes after the letters (bytes 7-14, 8-15 or 9-16 of the cell).
     word = np.where(second, np.where(third, (head[:, 1] >> np.uint64(8)) | (head[:, 2] << np.uint64(56)), head[:, 1]),
                     (head[:, 0] >> np.uint64(56)) | (head[:, 1] << np.uint64(8)))
     digits = _first_byte(word, ord('"'))
