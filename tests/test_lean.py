@@ -196,7 +196,7 @@ def test_the_fast_engine_parses_lean_table_sheets_and_reads_what_the_exact_engin
     assert [m.group() for m in cell.finditer(whole) if m.group(1).decode() in inputs] == [
         m.group() for m in cell.finditer(slim) if m.group(1).decode() in inputs]
     # The copy fastexcel reads is a sound package.
-    source = pkg.fast_source()
+    source = pkg.parsed_source()
     assert isinstance(source, bytes)
     with zipfile.ZipFile(io.BytesIO(source)) as copy:
         assert copy.testzip() is None and copy.read(parts["Measurements"]) == slim
@@ -257,3 +257,41 @@ def test_a_libreoffice_saved_template_is_made_lean_and_reads_the_same(tmp_path, 
     assert [(m.kpi_id, m.period_end, m.value) for m in fast.measurements][:3] == [
         ("SAL-01", date(2026, 1, 31), 100.0), ("SAL-01", date(2026, 2, 28), 200.0),
         ("SAL-01", date(2026, 3, 31), 300.0)]
+
+
+def test_only_computed_and_helper_columns_are_dropped_not_a_departments_own():
+    from kpixl.reader.ooxml import TableInfo
+
+    headers = ["KPI ID", "Period end", "Value", "Region", "(calc) KPI row", "Note", "(calc) ID key"]
+    info = TableInfo(name="Measurements", sheet="M", ref="B3:H40", columns=headers, totals_rows=1)
+    # Columns B.. : Region (E) is the department's own and stays; F and H are computed.
+    assert lean.table_drop(schema.MEASUREMENTS, info) == (4, 39, frozenset({6, 8}))
+    assert lean.table_drop(schema.MEASUREMENTS, TableInfo("Measurements", "M", "B3:H3", headers)) is None
+    assert lean.table_drop(schema.MEASUREMENTS, TableInfo("Measurements", "M", "nonsense", headers)) is None
+
+
+@pytest.mark.parametrize("typed", [None, "12,5"])
+def test_a_cell_python_calamine_cannot_read_in_a_computed_column_stops_neither_engine(tmp_path, monkeypatch, typed):
+    # Excel 365 saves #SPILL! and #CALC!, which python-calamine cannot read: in a computed
+    # cell kpixl never reads, it must not make one engine fail where the other reads on
+    # (with a text number elsewhere the table goes to the exact engine).
+    path = _template(tmp_path / "dept.xlsx")
+    part = next(t for t in precheck(path).structure[2] if t.name == "Measurements").sheet_part
+
+    def edit(name, data):
+        if name != part:
+            return None
+        data = re.sub(rb'<c r="F5"[^>]*?(?:/>|>.*?</c>)', b'<c r="F5" t="e"><f>SEQUENCE(2)</f><v>#SPILL!</v></c>',
+                      data, count=1)
+        if typed is not None:
+            data = re.sub(rb'<c r="C7"[^>]*?(?:/>|>.*?</c>)', f'<c r="C7" t="inlineStr"><is><t>{typed}</t></is></c>'
+                          .encode(), data, count=1)
+        return data
+
+    W.rezip(path, edit)
+    fast, exact, fast_tables = W.read_both_ways(path, monkeypatch)
+    W.assert_same_reads(fast, exact)
+    assert len(fast.measurements) == (9 if typed is None else 8)  # C7's row has no valid value
+    named = [(f.code, f.place.cell) for f in fast.findings if f.code in ("KPX109", "KPX204")]
+    assert named == ([] if typed is None else [("KPX204", "C7")])  # the number typed as text, not "cannot be read"
+    assert ("Measurements" in fast_tables) == (typed is None)

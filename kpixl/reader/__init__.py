@@ -13,8 +13,8 @@ Three stages, in this order, so no parser sees a hostile file; one module each:
    ``Measurements`` and ``Evaluation`` found by name on whatever sheet they live.
 3. :mod:`~kpixl.reader.engines` reads the cell values, each typed by
    :mod:`~kpixl.reader.cells` through :mod:`kpixl.schema`: a clean table column by
-   column with fastexcel (from the lean copy), anything else cell by cell with
-   python-calamine (from the original), where values that cannot be parsed become
+   column with fastexcel, anything else cell by cell with python-calamine (both parse
+   the lean copy), where values that cannot be parsed become
    findings (:mod:`~kpixl.reader.findings`; ``KPX1xx`` for the file and tables,
    ``KPX2xx`` for cells) and leave the field ``None``.
 

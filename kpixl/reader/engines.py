@@ -13,6 +13,7 @@ worker, see :func:`kpixl.reader.precheck`) is followed by that scan, whose findi
 
 from __future__ import annotations
 
+import io
 import math
 from datetime import date
 from pathlib import Path
@@ -164,6 +165,7 @@ class ExactEngine:
         self.tables: list[TableInfo] = []
         self._book: CalamineWorkbook | None = None
         self._fast: Any = None
+        self._source: bytes | str | None = None
 
     def close(self) -> None:
         if self._book is not None:
@@ -174,12 +176,20 @@ class ExactEngine:
                 kpi_id: str | None = None) -> None:
         self.workbook.findings.append(Finding(code, severity, message, Place(self.pkg.path, sheet, cell), kpi_id))
 
+    def source(self) -> bytes | str:
+        """Return what both engines parse, made once: the package with lean table sheets (:mod:`kpixl.reader.lean`)."""
+        if self._source is None:
+            self._source = self.pkg.parsed_source()
+        return self._source
+
     @property
     def book(self) -> CalamineWorkbook:
         """Return the python-calamine workbook (the exact cell-by-cell reader), opened on first use."""
         if self._book is None:
             try:
-                self._book = CalamineWorkbook.from_path(self.path)
+                source = self.source()
+                self._book = CalamineWorkbook.from_path(source) if isinstance(source, str) else \
+                    CalamineWorkbook.from_filelike(io.BytesIO(source))
             except CalamineError as error:
                 _fail(self.pkg.path, E_CORRUPT, f"cannot be read as a workbook ({type(error).__name__}: {error}); "
                                                 "save it again from Excel")
@@ -525,14 +535,14 @@ class FastEngine(ExactEngine):
     def fast_book(self) -> Any:
         """Return the fastexcel reader of the package (columns in bulk), or None if unavailable.
 
-        It parses the lean copy (:meth:`Package.fast_source`): the table sheets without
-        the computed cells it is never asked for.
+        It parses the lean copy (:meth:`source`): the table sheets without the computed
+        cells it is never asked for.
         """
         if self._fast is None:
             self._fast = False
             if fastexcel is not None:
                 try:
-                    self._fast = fastexcel.read_excel(self.pkg.fast_source())
+                    self._fast = fastexcel.read_excel(self.source())
                 except Exception:  # noqa: BLE001 - any trouble: the exact reader decides
                     self._fast = False
         return self._fast or None

@@ -4,11 +4,13 @@ fastexcel parses a whole worksheet, whichever columns it is asked for, and in a 
 workbook nine bytes in ten of the Measurements sheet are the formulas of its computed
 and helper columns, which the reader never reads. The pre-check has each table sheet
 unpacked already (:mod:`kpixl.reader.prechecks`), so :func:`strip_cells` drops, in each
-table's data rows, the cells of the table's columns that are no input columns: numpy
-over the bytes, no parser, because this runs before any parser has seen the file.
+table's data rows, the cells of the table's computed and helper columns: numpy over
+the bytes, no parser, because this runs before any parser has seen the file.
 :func:`kpixl.reader.zipparts.repack` then writes the package again around the lean
-sheets (stored, not deflated), every other part copied as it was packed. fastexcel
-reads that copy; the exact engine, the hash and every finding still read the original.
+sheets (stored, not deflated), every other part copied as it was packed. Both engines
+parse that copy (so a cell only a computed column holds, say an Excel 365 ``#SPILL!``
+python-calamine cannot read, stops neither of them, or both); the hash and the
+pre-checks read the original.
 
 A sheet is left whole (:func:`strip_cells` returns None) unless every cell in it is
 written the plain way, ``<c r="A1" ...>``: a cell without its reference takes its place
@@ -22,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from kpixl import schema
-from kpixl.reader.ooxml import TableInfo, _input_columns
+from kpixl.reader.ooxml import TableInfo
 from kpixl.reader.refs import parse_ref
 from kpixl.reader.sheetscan import _TAG_END_LUT, _byte_set
 
@@ -42,16 +44,20 @@ _UPPER = _byte_set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 def table_drop(table: schema.Table, info: TableInfo) -> Drop | None:
-    """Return what :func:`strip_cells` may drop of kpixl table ``info``: its data rows' non-input cells.
+    """Return what :func:`strip_cells` may drop of kpixl table ``info``: its data rows' computed and helper cells.
 
-    None when the table has no data row, no column other than input columns, or a range
+    Columns the schema does not know are kept (their values are carried with each
+    record). None when the table has no data row or no computed column, or a range
     that cannot be read.
     """
     try:
-        top, left, bottom, right = parse_ref(info.ref)
+        top, left, bottom, _right = parse_ref(info.ref)
     except ValueError:
         return None
-    dropped = frozenset(range(left, right + 1)) - _input_columns(table, info)
+    lookup = table.by_header
+    dropped = frozenset(left + offset for offset, header in enumerate(info.columns)
+                        if (column := lookup.get(schema.normalise_header(header))) is not None
+                        and (column.computed or column.helper))
     first, last = top + info.header_rows, bottom - info.totals_rows
     return (first, last, dropped) if dropped and first <= last else None
 

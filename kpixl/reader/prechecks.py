@@ -5,7 +5,7 @@ password-protected OOXML, CSV or text renamed), the zip directory (truncated or
 corrupt, decompression bombs: the package-level limits below), every XML member
 unpacked once (:mod:`kpixl.reader.zipparts`; CRC, XML entity declarations) and every
 worksheet through :mod:`kpixl.reader.sheetscan`; each table sheet, unpacked anyway, is
-made lean for the fast engine (:mod:`kpixl.reader.lean`). The file is read once; the
+made lean for the engines (:mod:`kpixl.reader.lean`). The file is read once; the
 immutable :class:`Package` it returns carries its bytes, the small XML parts
 :mod:`kpixl.reader.ooxml` parses, what the sheet scan found and the lean sheets.
 """
@@ -69,8 +69,8 @@ class Package:
     bounded: bool = True  # every worksheet was scanned whole for the sheet limits (see precheck)
     lean: Mapping[str, bytes] = field(default_factory=lambda: _EMPTY)  # table sheets without computed cells
 
-    def fast_source(self) -> bytes | str:
-        """Return what the fast engine parses: the package with its lean table sheets (:mod:`kpixl.reader.lean`).
+    def parsed_source(self) -> bytes | str:
+        """Return what the engines parse: the package with its lean table sheets (:mod:`kpixl.reader.lean`).
 
         The original bytes when no sheet could be made lean, the path when the file was
         too large to hold in memory.

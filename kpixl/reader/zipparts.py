@@ -6,7 +6,7 @@ then located through its local header (:func:`packed`) and unpacked in one call
 10 MB of XML (zlib when libdeflate is missing). The declared size bounds every part:
 the pre-check has checked the sizes against the package limits before, and a part that
 unpacks to any other size is corrupt. :func:`repack` writes the copy of the package
-the fast engine parses (:mod:`kpixl.reader.lean`).
+the engines parse (:mod:`kpixl.reader.lean`).
 """
 
 from __future__ import annotations
