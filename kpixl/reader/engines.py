@@ -325,6 +325,8 @@ class ExactEngine:
         sheet = info.sheet
         left, bottom = corner
         letters, columns, row_key_index, other_index = _row_layout(table, mapping, extras, left)
+        # Below the table nothing computes: a value in any of its columns there was typed.
+        whole_width = list(range(left - 1, parse_ref(info.ref)[3]))
         special = scan.formulas_without_value or scan.error_cells
         blank = core.is_blank
         for row, outside in rows:
@@ -334,7 +336,8 @@ class ExactEngine:
             # Most template rows are empty: decide presence from the row keys before anything else.
             if not any(table.column(k).key in table.row_keys for k in bad_cells) and not any(
                     i < width and not blank(line[i]) for i in row_key_index):
-                self._keyless_row(table, info, row, line, other_index, outside, bottom, bad_cells=bad_cells)
+                self._keyless_row(table, info, row, line, whole_width if outside else other_index, outside, bottom,
+                                  bad_cells=bad_cells)
                 continue
             raw = {key: (None if key in bad_cells else (line[index] if index < width else None))
                    for index, key, _letter in columns}
