@@ -7,7 +7,8 @@ python-calamine, cell by cell, wording a finding for every cell that does not fi
 A table is clean when each input column holds one expected type, nothing lies below
 it and no cell or row needs a finding; the fast engine leaves any other table to the
 exact one, and :func:`build_records` makes the records of both, so both give the
-same. A parser that fails on a package whose sheets were not scanned whole (in a
+same. Both parse the same bytes: the package with its lean table sheets
+(:mod:`kpixl.reader.lean`). A parser that fails on a package whose sheets were not scanned whole (in a
 worker, see :func:`kpixl.reader.precheck`) is followed by that scan, whose finding wins.
 """
 

@@ -22,9 +22,9 @@ from typing import AbstractSet, Any, Iterable, Mapping
 
 from kpixl import isolation, schema
 from kpixl.errors import WorkbookError
+from kpixl.reader import zipparts
 from kpixl.reader.findings import (E_CORRUPT, E_EMPTY, E_ENCRYPTED, E_ENTITY, E_MISSING, E_NOT_FILE, E_NOT_XLSX,
                                    E_NOT_ZIP, E_OLD_XLS, E_RATIO, E_TEXT, E_TOO_BIG, E_UNREADABLE, _fail)
-from kpixl.reader import zipparts
 from kpixl.reader.lean import Drop, strip_cells, table_drop
 from kpixl.reader.ooxml import _input_columns, _relationships, _structure
 from kpixl.reader.sheetscan import (MAX_CELLS, MAX_COLUMNS, MAX_ROWS, _check_declared_dimension,  # noqa: F401
