@@ -268,7 +268,7 @@ class ExactEngine:
         below = self._rows_below(grid, bottom, left, right, others)
         rows: list[tuple[int, bool]] = [(r, False) for r in range(first_data, last_data + 1)] + [
             (r, True) for r in range(bottom + 1, below)]
-        self._read_rows_exact(table, info, grid, rows, mapping, extras, missing_keys, scan, (left, bottom))
+        self._read_rows_exact(table, info, grid, rows, mapping, extras, missing_keys, scan, (left, bottom, right))
         # Rows after a blank one are not read (the spec reads only rows just below): name each value.
         self._outside_values(grid, info, sheet, below, (left, bottom, right), others)
 
@@ -317,17 +317,17 @@ class ExactEngine:
 
     def _read_rows_exact(self, table: schema.Table, info: TableInfo, grid: list[list[Any]],
                          rows: list[tuple[int, bool]], mapping: dict[int, schema.Column], extras: dict[int, str],
-                         missing_keys: set[str], scan: _SheetScan, corner: tuple[int, int]) -> None:
+                         missing_keys: set[str], scan: _SheetScan, corner: tuple[int, int, int]) -> None:
         """Read ``rows`` (number, below the table?) cell by cell: each row with a row key is a record, checked.
 
-        ``corner`` is the table's (first column, last row). A row without a row key is named,
+        ``corner`` is the table's (first column, last row, last column). A row without a row key is named,
         not counted (KPX137); a row just below the table is read and named (KPX132).
         """
         sheet = info.sheet
-        left, bottom = corner
+        left, bottom, right = corner
         letters, columns, row_key_index, other_index = _row_layout(table, mapping, extras, left)
         # Below the table nothing computes: a value in any of its columns there was typed.
-        whole_width = list(range(left - 1, parse_ref(info.ref)[3]))
+        whole_width = list(range(left - 1, right))
         special = scan.formulas_without_value or scan.error_cells
         blank = core.is_blank
         for row, outside in rows:

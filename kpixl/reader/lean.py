@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from kpixl import schema
-from kpixl.reader.ooxml import TableInfo
+from kpixl.reader.ooxml import TableInfo, _schema_columns
 from kpixl.reader.refs import parse_ref
 from kpixl.reader.sheetscan import _TAG_END_LUT, _byte_set
 
@@ -51,13 +51,10 @@ def table_drop(table: schema.Table, info: TableInfo) -> Drop | None:
     that cannot be read.
     """
     try:
-        top, left, bottom, _right = parse_ref(info.ref)
+        top, _left, bottom, _right = parse_ref(info.ref)
     except ValueError:
         return None
-    lookup = table.by_header
-    dropped = frozenset(left + offset for offset, header in enumerate(info.columns)
-                        if (column := lookup.get(schema.normalise_header(header))) is not None
-                        and (column.computed or column.helper))
+    dropped = frozenset(n for n, column in _schema_columns(table, info).items() if column.computed or column.helper)
     first, last = top + info.header_rows, bottom - info.totals_rows
     return (first, last, dropped) if dropped and first <= last else None
 

@@ -115,16 +115,20 @@ def _custom_properties(pkg: Package) -> dict[str, str]:
     return props
 
 
-def _input_columns(table: schema.Table, info: TableInfo) -> set[int]:
-    """Return the 1-based sheet columns of ``info`` that hold the table's input (typed) columns."""
+def _schema_columns(table: schema.Table, info: TableInfo) -> dict[int, schema.Column]:
+    """Return the 1-based sheet column of each of ``info``'s headers the schema knows, with its column.
+
+    Empty when the table's range cannot be read.
+    """
     try:
         left = parse_ref(info.ref)[1]
     except ValueError:
-        return set()
+        return {}
     lookup = table.by_header
-    result = set()
-    for offset, header in enumerate(info.columns):
-        column = lookup.get(schema.normalise_header(header))
-        if column is not None and not column.computed and not column.helper:
-            result.add(left + offset)
-    return result
+    return {left + offset: column for offset, header in enumerate(info.columns)
+            if (column := lookup.get(schema.normalise_header(header))) is not None}
+
+
+def _input_columns(table: schema.Table, info: TableInfo) -> set[int]:
+    """Return the 1-based sheet columns of ``info`` that hold the table's input (typed) columns."""
+    return {n for n, column in _schema_columns(table, info).items() if not column.computed and not column.helper}

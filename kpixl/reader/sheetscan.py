@@ -63,8 +63,8 @@ _R_ATTR_RE = re.compile(rb"\br=\"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})\"")
 _ERROR_TYPE_RE = re.compile(rb"\bt=\"e\"")
 _FORMULA_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _VALUE_OPEN_RE = re.compile(rb"<(?:\w+:)?v>([^<]*)")
-# A formula whose cell closes with no value, or with an empty <v/>: </f></c>, <f .../></c>, </f><v /></c>,
-# </f><v></v></c> (for a text result that is the empty text; calamine reads a number cell so as blank).
+# A formula whose cell closes with no value, or with an empty <v/>: </f></c>, <f .../></c>, </f><v /></c>.
+# Not </f><v></v></c>: that is a saved value, the empty text a text formula gave.
 _NO_VALUE_END_RE = re.compile(rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?:<(?:\w+:)?v\s*/>\s*)?</(?:\w+:)?c>")
 
 
