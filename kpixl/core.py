@@ -27,6 +27,8 @@ INCREASE, DECREASE, MAINTAIN = "increase", "decrease", "maintain"
 SUM, AVERAGE, LAST, MIN, MAX = "sum", "average", "last", "min", "max"
 ON_TRACK, AT_RISK, OFF_TRACK, NOT_STARTED, NO_DATA = "On track", "At risk", "Off track", "Not started", "No data"
 IMPROVING, STABLE, WORSENING = "Improving", "Stable", "Worsening"
+# An action's state in the Commentary table (workbook.md, "Commentary").
+OPEN, DONE, DROPPED = "Open", "Done", "Dropped"
 
 DEFAULT_GREEN = 0.95
 DEFAULT_AMBER = 0.85
@@ -61,6 +63,10 @@ _WORDS: dict[str, dict[str, dict[str, str]]] = {
     "trend": {
         "en": {s: s for s in (IMPROVING, STABLE, WORSENING, NO_DATA)},
         "da": {IMPROVING: "Forbedres", STABLE: "Stabil", WORSENING: "Forværres", NO_DATA: "Ingen data"},
+    },
+    "action_status": {
+        "en": {s: s for s in (OPEN, DONE, DROPPED)},
+        "da": {OPEN: "Åben", DONE: "Udført", DROPPED: "Droppet"},
     },
 }
 

@@ -150,6 +150,26 @@ class EvaluationRecord:
 
 
 @dataclass
+class CommentRecord:
+    """Hold one parsed row of the Commentary table: why a KPI's number is what it is, and what will be done."""
+
+    kpi_id: str
+    period_end: date | None = None
+    comment: str | None = None
+    action: str | None = None
+    action_owner: str | None = None
+    due_date: date | None = None
+    action_status: str | None = None  # "Open" | "Done" | "Dropped" | None (an action without one is Open)
+    entered_by: str | None = None
+    place: Place = field(default_factory=Place)
+
+    @property
+    def is_open(self) -> bool:
+        """Return True for an action still to be done (typed, and not Done or Dropped)."""
+        return bool(self.action) and self.action_status in (None, core.OPEN)
+
+
+@dataclass
 class DepartmentWorkbook:
     """Hold everything read from one department workbook."""
 
@@ -163,6 +183,7 @@ class DepartmentWorkbook:
     kpis: list[KpiRecord] = field(default_factory=list)
     measurements: list[MeasurementRecord] = field(default_factory=list)
     evaluations: list[EvaluationRecord] = field(default_factory=list)
+    comments: list[CommentRecord] = field(default_factory=list)
     sheets: dict[str, str] = field(default_factory=dict)  # table name -> sheet name
     columns: dict[str, dict[str, str]] = field(default_factory=dict)  # table name -> input column key -> letter
     ranges: dict[str, str] = field(default_factory=dict)  # table name -> its A1 range as read (e.g. D3:J9)
@@ -281,5 +302,5 @@ def refuse_invalid(workbook: DepartmentWorkbook, source: object, reason: str, sh
                            + "\n  ".join(shown), report=report)
 
 
-__all__ = ["Place", "Finding", "KpiRecord", "MeasurementRecord", "EvaluationRecord", "DepartmentWorkbook",
+__all__ = ["Place", "Finding", "KpiRecord", "MeasurementRecord", "EvaluationRecord", "CommentRecord", "DepartmentWorkbook",
            "Report", "FindingsView", "left_out_summary", "ERROR", "WARNING", "asdict"]

@@ -258,7 +258,32 @@ EVALUATION = Table(
     ),
 )
 
-TABLES = (KPIS, MEASUREMENTS, EVALUATION)
+COMMENTARY = Table(
+    name="Commentary",
+    sheet_en="Commentary",
+    sheet_da="Kommentarer",
+    row_keys=("kpi_id", "comment", "action"),
+    columns=(
+        Column("kpi_id", "KPI ID", "KPI-ID", "text", required=True, width=12, number_format=TEXT,
+               note_en="Pick the KPI this comment explains.", note_da="Vælg den KPI kommentaren forklarer."),
+        Column("period_end", "Period end", "Periodeslut", "date", required=True, width=12, number_format=DATE,
+               note_en="The period the comment explains (its last day).",
+               note_da="Perioden kommentaren forklarer (dens sidste dag)."),
+        Column("comment", "Comment", "Kommentar", "text", width=44, wrap=True,
+               note_en="Why the number is what it is.", note_da="Hvorfor tallet er som det er."),
+        Column("action", "Action", "Handling", "text", width=36, wrap=True,
+               note_en="What will be done about it.", note_da="Hvad der bliver gjort ved det."),
+        Column("action_owner", "Action owner", "Handlingsansvarlig", "text", width=18,
+               note_en="One person who owns the action.", note_da="Én person der ejer handlingen."),
+        Column("due_date", "Due date", "Forfaldsdato", "date", width=12, number_format=DATE,
+               note_en="When the action is due.", note_da="Hvornår handlingen skal være udført."),
+        Column("action_status", "Action status", "Handlingsstatus", "vocab", vocabulary="action_status", width=14,
+               note_en="Open, Done or Dropped.", note_da="Åben, Udført eller Droppet."),
+        Column("entered_by", "Entered by", "Indtastet af", "text", width=16),
+    ),
+)
+
+TABLES = (KPIS, MEASUREMENTS, EVALUATION, COMMENTARY)
 
 SHEET_GUIDE = {"en": "Guide", "da": "Vejledning"}
 SHEET_DASHBOARD = {"en": "Dashboard", "da": "Overblik"}

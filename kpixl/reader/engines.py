@@ -39,7 +39,7 @@ else:
 
 from kpixl import core, schema
 from kpixl.errors import DefinitionError, WorkbookError
-from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, EvaluationRecord, Finding, KpiRecord,
+from kpixl.model import (ERROR, WARNING, CommentRecord, DepartmentWorkbook, EvaluationRecord, Finding, KpiRecord,
                          MeasurementRecord, Place)
 from kpixl.reader.cells import _CellFinding, _nice_label, _required_hint, _text, _typed_column, type_cell
 from kpixl.reader.findings import (E_BAD_XML, E_CORRUPT, E_ERROR_VALUE, E_MISSING_COLUMN, E_NO_CACHED_VALUE,
@@ -515,6 +515,10 @@ def build_records(table: schema.Table, values: dict[str, list[Any]], places: lis
         flags = valid if valid is not None else [True] * count
         return [KpiRecord(place=place, extra=extra, valid=flag, **dict(zip(keys, row)))
                 for place, extra, flag, *row in zip(places, extras, flags, *values.values())]
+    if table is schema.COMMENTARY:
+        keys = [c.key for c in table.input_columns if c.key != "kpi_id"]
+        return [CommentRecord(kpi_id=kpi_id, place=place, **dict(zip(keys, row)))
+                for kpi_id, place, *row in zip(values["kpi_id"], places, *(values.get(k, blank) for k in keys))]
     return [EvaluationRecord(*fields) for fields in zip(
         values["kpi_id"], values.get("decision", blank), values.get("new_target", blank), values.get("notes", blank),
         places)]
@@ -524,6 +528,8 @@ def _records_of(workbook: DepartmentWorkbook, table: schema.Table) -> list[Any]:
     """Return the list of ``workbook`` that holds the records of ``table``."""
     if table is schema.KPIS:
         return workbook.kpis
+    if table is schema.COMMENTARY:
+        return workbook.comments
     return workbook.measurements if table is schema.MEASUREMENTS else workbook.evaluations
 
 

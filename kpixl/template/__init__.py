@@ -40,7 +40,7 @@ from pathlib import Path
 
 from kpixl import texts
 from kpixl.output import atomic_output
-from kpixl.template import company as company_part, dashboard, evaluation, guide, kpis as kpis_sheet, lists
+from kpixl.template import commentary, company as company_part, dashboard, evaluation, guide, kpis as kpis_sheet, lists
 from kpixl.template import measurements as measurements_sheet
 from kpixl.template.book import Book
 from kpixl.template.layout import (COUNT_UNITS, CREATED, DASHBOARD_AS_OF_CELL, DASHBOARD_HEADER_ROW, DASHBOARD_TABLE,
@@ -58,7 +58,7 @@ _UI = texts.catalogue("template")
 
 def write_template(path, *, department=None, owner=None, language="en", formulas="native", start=None,
                    deadline=None, examples=False, rows=50, force=False, kpis=None, measurements=None,
-                   evaluations=None, as_of=None, measurement_rows=None, company=None) -> Path:
+                   evaluations=None, as_of=None, measurement_rows=None, company=None, comments=None) -> Path:
     """Write a department workbook to ``path`` and return the path.
 
     ``rows`` sizes the KPIs, Dashboard and Evaluation tables; ``measurement_rows``
@@ -76,7 +76,7 @@ def write_template(path, *, department=None, owner=None, language="en", formulas
     options = TemplateOptions.from_arguments(
         department=department, owner=owner, language=language, formulas=formulas, start=start, deadline=deadline,
         examples=examples, rows=rows, kpis=kpis, measurements=measurements, evaluations=evaluations, as_of=as_of,
-        measurement_rows=measurement_rows, company=company)
+        measurement_rows=measurement_rows, company=company, comments=comments)
     target = Path(path)
     linked = options.company
     with atomic_output(target, force=force, inputs=[linked.path] if linked else []) as temp:
@@ -96,6 +96,7 @@ def write_workbook(path: Path, options: TemplateOptions) -> None:
     measurements_sheet.write(book, options)
     dashboard.write(book, options)
     evaluation.write(book, options)
+    commentary.write(book, options)
     book.ws_guide.activate()
     book.wb.close()
 

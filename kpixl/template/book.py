@@ -54,6 +54,7 @@ class Book:
         self.ws_meas: Worksheet = self.wb.add_worksheet(schema.MEASUREMENTS.sheet(lang))
         self.ws_dash: Worksheet = self.wb.add_worksheet(schema.SHEET_DASHBOARD[lang])
         self.ws_eval: Worksheet = self.wb.add_worksheet(schema.EVALUATION.sheet(lang))
+        self.ws_comments: Worksheet = self.wb.add_worksheet(schema.COMMENTARY.sheet(lang))
         self.ws_lists: Worksheet = self.wb.add_worksheet(schema.SHEET_LISTS[lang])
         # Written by the Lists sheet (kpixl.template.lists): the dropdown sources by
         # vocabulary, the ranges of the unit words, the first free column.

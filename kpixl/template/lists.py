@@ -31,6 +31,7 @@ def write(book: Book, options: TemplateOptions) -> None:
         ("decision", words["decision"]),
         ("status", words["status"]),
         ("trend", words["trend"]),
+        ("action_status", schema.COMMENTARY.column("action_status").header(lang)),
     ]
     sheet = sheet_ref(schema.SHEET_LISTS[lang])
     for col, (vocabulary, title) in enumerate(vocabularies):

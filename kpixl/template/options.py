@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from kpixl import examples as example_set
 from kpixl.errors import DefinitionError
-from kpixl.model import EvaluationRecord, KpiRecord, MeasurementRecord
+from kpixl.model import CommentRecord, EvaluationRecord, KpiRecord, MeasurementRecord
 from kpixl.vocab import FormulaMode, Language, kpi_key
 
 if TYPE_CHECKING:
@@ -30,6 +30,10 @@ MEASUREMENT_ROWS_PER_KPI = 60
 MEASUREMENT_ROWS_MAX = 20000
 MEASUREMENT_ROWS_FREE = 1000
 MEASUREMENT_ROWS_LIMIT = 100_000
+# The Commentary table (a comment a KPI a month, with room for the year): pre-sized as the others.
+COMMENT_ROWS_MIN = 200
+COMMENT_ROWS_PER_KPI = 4
+COMMENT_ROWS_FREE = 100
 
 
 @dataclass(frozen=True)
@@ -50,10 +54,16 @@ class TemplateOptions:
     kpis: tuple[KpiRecord, ...] = ()
     measurements: tuple[MeasurementRecord, ...] = ()
     evaluations: tuple[EvaluationRecord, ...] = ()
+    comments: tuple[CommentRecord, ...] = ()
     as_of: date | None = None
     kpi_rows: int = 50
     measurement_rows: int = MEASUREMENT_ROWS_MIN
     company: Company | None = None
+
+    @property
+    def comment_rows(self) -> int:
+        """Return the number of data rows of the Commentary table: four a KPIs row, at least 200, 100 free."""
+        return max(COMMENT_ROWS_MIN, self.kpi_rows * COMMENT_ROWS_PER_KPI, len(self.comments) + COMMENT_ROWS_FREE)
 
     @classmethod
     def from_arguments(cls, *, department: str | None = None, owner: str | None = None, language: object = "en",
@@ -61,7 +71,8 @@ class TemplateOptions:
                        examples: bool = False, rows: Any = 50, kpis: Sequence[KpiRecord] | None = None,
                        measurements: Sequence[MeasurementRecord] | None = None,
                        evaluations: Sequence[EvaluationRecord] | None = None, as_of: date | None = None,
-                       measurement_rows: Any = None, company: Any = None) -> TemplateOptions:
+                       measurement_rows: Any = None, company: Any = None,
+                       comments: Sequence[CommentRecord] | None = None) -> TemplateOptions:
         """Return the options of ``write_template``'s arguments; raise DefinitionError for a bad one."""
         lang = Language.parse(language)
         mode = FormulaMode.parse(formulas)
@@ -83,7 +94,8 @@ class TemplateOptions:
         measured = tuple(measurements or [])
         evaluated = tuple(evaluations or [])
         return cls(language=lang, mode=mode, department=department, owner=owner, start=start, deadline=deadline,
-                   kpis=tuple(records), measurements=measured, evaluations=evaluated, as_of=as_of,
+                   kpis=tuple(records), measurements=measured, evaluations=evaluated,
+                   comments=tuple(comments or []), as_of=as_of,
                    kpi_rows=max(int(rows), len(records), len(evaluated)),
                    measurement_rows=measurement_capacity(int(rows), len(measured),
                                                          None if measurement_rows is None else int(measurement_rows)),
