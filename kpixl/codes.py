@@ -6,7 +6,7 @@ registry (``python scripts/make_validation_docs.py``; a test checks they agree),
 so a new code is one entry below. Ranges: ``KPX1xx`` the file and its tables,
 ``KPX2xx`` one cell's value, ``KPX3xx`` a KPI definition, ``KPX4xx`` measurements,
 ``KPX5xx`` the evaluation, ``KPX6xx`` across files (consolidate), ``KPX7xx`` rollover,
-``KPX8xx`` the company cascade (split, ``--company``).
+``KPX8xx`` the company cascade (split, ``--company``), ``KPX9xx`` the commentary.
 """
 
 from __future__ import annotations
@@ -236,6 +236,16 @@ CODES: tuple[Code, ...] = (
     Code('KPX833', WARNING, "the KPI's unit differs from its parent's (case ignored; `%`, `percent`, `pct`, ... are "
                             "one unit)",
          'nothing, for a driver measured in its own unit; else correct the unit or the parent'),
+    Code('KPX901', WARNING, 'an Off track or At risk KPI has no comment for its latest measured period',
+         'add a Commentary row: the KPI ID, that Period end, why, and the action'),
+    Code('KPX902', WARNING, 'an Open action is past its due date (as of `--as-of`)',
+         'set Action status to Done or Dropped, or agree a new Due date'),
+    Code('KPX903', WARNING, 'a comment on a KPI ID that is not in the KPIs table (it is shown nowhere)',
+         'pick an existing KPI ID'),
+    Code('KPX904', WARNING, 'an action without an owner',
+         'type the one person who owns it in Action owner'),
+    Code('KPX905', WARNING, 'an action owner that looks like more than one person ("Anna, Bo", "Anna og Bo")',
+         'keep one name; split the action into one row per owner'),
 )
 
 REGISTRY: dict[str, Code] = {code.id: code for code in CODES}
@@ -249,6 +259,7 @@ GROUPS: dict[str, str] = {
     "KPX6xx": "Across files (consolidate)",
     "KPX7xx": "Rollover",
     "KPX8xx": "The company cascade (split, --company)",
+    "KPX9xx": "Commentary",
 }
 
 

@@ -366,6 +366,25 @@ CATALOG: dict[str, list[tuple[str, str]]] = {
                 "den nye målværdi {t:n} ignoreres med beslutningen {d:w}; vælg Justér mål, eller ryd den")],
     "KPX504": [("KPI {id} is evaluated twice (first at {where}); keep one decision",
                 "KPI {id} evalueres to gange (første gang i {where}); behold én beslutning")],
+    # the commentary (kpixl.commentary)
+    "KPX901": [("KPI {id} is {s:w} and no comment explains its latest period ({d}); add a row to {sheet} with this KPI "
+                "ID, Period end {d2}, a comment on why and the action that will be taken",
+                "KPI {id} er {s:w}, og ingen kommentar forklarer dens seneste periode ({d}); tilføj en række på arket "
+                "{sheet} med dette KPI-ID, {@Commentary.period_end} {d2}, en kommentar om hvorfor og den handling, "
+                "der vil blive taget")],
+    "KPX902": [("the action is Open and was due {d} (as of {a}); set Action status to Done or Dropped, or agree a new "
+                "Due date",
+                "handlingen er Åben og skulle være udført {d} (pr. {a}); sæt {@Commentary.action_status} til Udført "
+                "eller Droppet, eller aftal en ny {@Commentary.due_date}")],
+    "KPX903": [("KPI ID {id} is not in the KPIs table, so this comment is shown nowhere; pick an existing KPI ID",
+                "KPI-ID {id} findes ikke i tabellen på arket {@KPIs}, så kommentaren vises ingen steder; vælg et "
+                "eksisterende KPI-ID")],
+    "KPX904": [("the action has no owner; type the one person who owns it in Action owner",
+                "handlingen har ingen ansvarlig; skriv den ene person, der ejer den, i {@Commentary.action_owner}")],
+    "KPX905": [("action owner {who} looks like more than one person; an action has one owner: keep one name (split "
+                "the action into one row per owner)",
+                "handlingsansvarlig {who} ligner mere end én person; en handling har én ansvarlig: behold ét navn "
+                "(del handlingen op i én række pr. ansvarlig)")],
     # rollover (kpixl.rollover): the decision words in these messages are already the workbook's own
     "KPX701": [("KPI {id} has no decision, so it was kept as it was; choose {k}, {a} or {r} on the Evaluation sheet",
                 "KPI {id} har ingen beslutning, så den er beholdt uændret; vælg {k}, {a} eller {r} på arket "
@@ -543,7 +562,7 @@ def _schema_word(match: re.Match[str]) -> str:
 
 
 def _table(name: str) -> schema.Table:
-    return {t.name: t for t in (schema.KPIS, schema.MEASUREMENTS, schema.EVALUATION)}[name]
+    return {t.name: t for t in schema.TABLES}[name]
 
 
 def _carry(value: str, kind: str) -> str | None:
@@ -591,7 +610,7 @@ def _number(text: str) -> str:
 @lru_cache(maxsize=None)
 def _headers() -> dict[str, str]:
     found: dict[str, str] = {}
-    for table in (schema.KPIS, schema.MEASUREMENTS, schema.EVALUATION):
+    for table in schema.TABLES:
         for column in table.columns:
             for english in (column.en, column.en[:1].lower() + column.en[1:], column.en.lower()):
                 found.setdefault(english, column.da)

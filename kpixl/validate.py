@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, Iterable
 
-from kpixl import core, danish, isolation, reader, schema
+from kpixl import commentary, core, danish, isolation, reader, schema
 from kpixl.errors import DefinitionError, WorkbookError
 from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, MeasurementRecord, Place, Report
 from kpixl.vocab import kpi_key, same_kpi
@@ -206,6 +206,7 @@ class _Rules:
         kpis = self.check_kpis()
         self.check_measurements(kpis)
         self.check_evaluations(kpis)
+        self.wb.findings.extend(commentary.check(self.wb, self.as_of))
 
     # -- KPI definitions
     def check_kpis(self) -> dict[str, KpiRecord]:
@@ -340,12 +341,20 @@ class _Rules:
         return dataclasses.replace(m.place, cell=cell) if cell else m.place
 
     def check_missing_periods(self, kpi: KpiRecord, period_ends: list[date]) -> None:
-        if not kpi.frequency:
+        if not kpi.frequency or self.rolled_up_only(kpi, period_ends):
             return
         closing = kpi.deadline is not None and self.as_of >= kpi.deadline
         self.check_late_periods(kpi, period_ends, closing)
         if closing:
             self.check_close_of_period(kpi, period_ends)
+
+    def rolled_up_only(self, kpi: KpiRecord, period_ends: list[date]) -> bool:
+        """Return True for a company KPI measured only through its children (management's roll-up KPIs).
+
+        A high-level KPI with no measurement of its own: its number is the roll-up of the
+        department KPIs that name it as parent, so it has no periods to enter.
+        """
+        return kpi.level == "high" and not period_ends
 
     def check_late_periods(self, kpi: KpiRecord, period_ends: list[date], closing: bool) -> None:
         """Warn for the periods before the as-of date (the final one excluded at close) without a measurement."""
