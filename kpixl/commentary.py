@@ -83,16 +83,23 @@ def kpi_words(kpis: Sequence[KpiRecord], measurements: Iterable[MeasurementRecor
             continue
         own = points.get(key, [])
         counted = core.window(own, as_of, kpi.start) if own else []
-        word = KpiWord(kpi.kpi_id, _status(kpi, own, as_of), max((p for p, _ in counted), default=None))
-        rows = [c for c in said.get(key, []) if c.period_end is None or c.period_end <= as_of]
-        dated = [c for c in rows if c.period_end is not None and (c.comment or c.action)]
-        if dated:
-            # The latest Period end; of several on that date, the one lowest in the table.
-            word.latest = max(reversed(dated), key=lambda c: c.period_end or date.min)
-        word.open_actions = [c for c in rows if c.is_open]
-        word.overdue = [c for c in word.open_actions if c.due_date is not None and c.due_date < as_of]
-        words[key] = word
+        words[key] = word_for(kpi.kpi_id, _status(kpi, own, as_of), max((p for p, _ in counted), default=None),
+                              said.get(key, []), as_of)
     return words
+
+
+def word_for(kpi_id: str, status: str, latest_period: date | None, comments: Iterable[CommentRecord],
+             as_of: date) -> KpiWord:
+    """Return the :class:`KpiWord` of one KPI from its status, latest measured period and its comments."""
+    word = KpiWord(kpi_id, status, latest_period)
+    rows = [c for c in comments if c.period_end is None or c.period_end <= as_of]
+    dated = [c for c in rows if c.period_end is not None and (c.comment or c.action)]
+    if dated:
+        # The latest Period end; of several on that date, the one lowest in the table.
+        word.latest = max(reversed(dated), key=lambda c: c.period_end or date.min)
+    word.open_actions = [c for c in rows if c.is_open]
+    word.overdue = [c for c in word.open_actions if c.due_date is not None and c.due_date < as_of]
+    return word
 
 
 def check(workbook: DepartmentWorkbook, as_of: date) -> list[Finding]:
@@ -109,6 +116,8 @@ def check(workbook: DepartmentWorkbook, as_of: date) -> list[Finding]:
             continue
         comments.append(c)
         findings.extend(_action_findings(workbook, c, as_of))
+    if schema.COMMENTARY.name not in workbook.sheets:
+        return findings  # a workbook made before the Commentary table has nowhere to write the comment
     words = kpi_words(workbook.kpis, workbook.measurements, comments, as_of)
     for key, word in words.items():
         if word.missing:
@@ -149,5 +158,5 @@ def _action_findings(workbook: DepartmentWorkbook, c: CommentRecord, as_of: date
     return found
 
 
-__all__ = ["KpiWord", "kpi_words", "check", "several_people", "NEEDS_WORD", "W_NO_COMMENT", "W_OVERDUE_ACTION",
+__all__ = ["KpiWord", "kpi_words", "word_for", "check", "several_people", "NEEDS_WORD", "W_NO_COMMENT", "W_OVERDUE_ACTION",
            "W_COMMENT_UNKNOWN_KPI", "W_ACTION_NO_OWNER", "W_ACTION_OWNERS"]

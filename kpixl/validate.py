@@ -341,10 +341,11 @@ class _Rules:
         return dataclasses.replace(m.place, cell=cell) if cell else m.place
 
     def check_missing_periods(self, kpi: KpiRecord, period_ends: list[date]) -> None:
-        if not kpi.frequency or self.rolled_up_only(kpi, period_ends):
+        if not kpi.frequency:
             return
         closing = kpi.deadline is not None and self.as_of >= kpi.deadline
-        self.check_late_periods(kpi, period_ends, closing)
+        if not self.rolled_up_only(kpi, period_ends):
+            self.check_late_periods(kpi, period_ends, closing)
         if closing:
             self.check_close_of_period(kpi, period_ends)
 

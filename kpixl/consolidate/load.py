@@ -22,7 +22,8 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from kpixl import core, isolation
 from kpixl.errors import DefinitionError, KpixlError
-from kpixl.model import ERROR, DepartmentWorkbook, Finding, FindingsView, KpiRecord, MeasurementRecord, Place
+from kpixl.model import (ERROR, CommentRecord, DepartmentWorkbook, EvaluationRecord, Finding, FindingsView, KpiRecord,
+                         MeasurementRecord, Place)
 from kpixl.vocab import kpi_key
 
 INCLUDED, SKIPPED = "included", "skipped"
@@ -73,6 +74,8 @@ class Source(FindingsView):
     status: str = INCLUDED
     reason: str | None = None
     language: str = "en"  # the workbook's language: its cross-file findings are said in it
+    comments: list[CommentRecord] = field(default_factory=list)  # its Commentary rows (few: kept as records)
+    evaluations: list[EvaluationRecord] = field(default_factory=list)  # its Evaluation decisions and notes
 
 
 class MeasurementRows:
@@ -159,8 +162,8 @@ def source_from_workbook(workbook: DepartmentWorkbook, as_of: date, *, size: int
     of the file instead of a traceback.
     """
     source = Source(path=str(workbook.path), department=_department_of(workbook), size=size, sha256=sha256,
-                    language=workbook.language,
-                    findings=list(workbook.findings))
+                    language=workbook.language, comments=list(workbook.comments),
+                    evaluations=list(workbook.evaluations), findings=list(workbook.findings))
     series = workbook.measurements_by_kpi()
     has_errors = any(f.severity == ERROR for f in workbook.findings)
     for record in workbook.kpis:
