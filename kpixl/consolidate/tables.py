@@ -16,10 +16,10 @@ from datetime import date
 from functools import cached_property
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from kpixl import core, schema, texts
+from kpixl import commentary, core, schema, texts
 from kpixl import history as _history
 from kpixl.consolidate.load import INCLUDED, SKIPPED, KpiLine, Source, _key, _origin
-from kpixl.model import WARNING, Finding
+from kpixl.model import WARNING, CommentRecord, EvaluationRecord, Finding
 # One list of percent units for every workbook kpixl writes.
 from kpixl.template import PERCENT_UNITS
 from kpixl.vocab import Language, kpi_key
@@ -93,7 +93,7 @@ def _no_value(item: Any, language: str) -> None:
 
 
 # Kinds whose header sits left, as text does (numbers' headers sit right, above them).
-TEXT_KINDS = ("text", "status")
+TEXT_KINDS = ("text", "status", "note")  # note: long text, wrapped in a column of fixed width
 _PERCENT_UNITS = frozenset(u.casefold() for u in PERCENT_UNITS)
 
 
@@ -289,6 +289,116 @@ SUMMARY_COLUMNS = (
 )
 
 
+# ------------------------------------------------- what the departments say (Commentary)
+
+def _comment(key: str) -> Heading:
+    return _from_schema(schema.COMMENTARY, key)
+
+
+def _action_text(action: CommentRecord, as_of: date, language: str) -> str:
+    """Return one open action as a line: what, who, by when, and OVERDUE when its due date has passed."""
+    who = action.action_owner or say("no_owner", language)
+    due = say("due", language, date=action.due_date.isoformat()) if action.due_date else say("no_due", language)
+    late = f" - {say('overdue', language)}" if action.due_date is not None and action.due_date < as_of else ""
+    return f"{action.action} ({who}, {due}){late}"
+
+
+def _comment_text(item: tuple, language: str) -> str:
+    """Return the latest comment (or its action when it has no comment), or the explicit "no comment"."""
+    latest = item[1].latest
+    if latest is None:
+        return say("no_comment", language)
+    return latest.comment or latest.action or say("no_comment", language)
+
+
+# One row of the Comments table is (KPI line, its commentary.KpiWord, the as-of date): an Off track or At
+# risk KPI, company KPIs first, then worst first.
+COMMENT_COLUMNS = (
+    _c("level", lambda item, lang: _vocab("level", item[0].record.level, lang), width=8, heading=_kpis("level")),
+    _c("department", lambda item, lang: item[0].department, width=16, heading=_kpis("department")),
+    _c("kpi_id", lambda item, lang: item[0].record.kpi_id, heading=_kpis("kpi_id")),
+    _c("name", lambda item, lang: item[0].record.name, "note", 26, heading=_kpis("name")),
+    _c("owner", lambda item, lang: item[0].record.owner, width=16, heading=_kpis("owner")),
+    _c("status", lambda item, lang: core.word("status", item[0].status, lang), "status", 11, heading=_kpis("status")),
+    _c("attainment", lambda item, lang: item[0].attainment, "pct", 13, heading=_kpis("attainment")),
+    _c("latest_period", lambda item, lang: item[1].latest_period, "date", 12),
+    _c("comment_period", lambda item, lang: item[1].latest.period_end if item[1].latest else None, "date", 12),
+    _c("comment", _comment_text, "note", 44, heading=_comment("comment")),
+    _c("open_actions", lambda item, lang: "\n".join(_action_text(a, item[2], lang) for a in item[1].open_actions)
+       or None, "note", 44),
+    _c("overdue_actions", lambda item, lang: len(item[1].overdue), "int", 10),
+    _c("entered_by", lambda item, lang: item[1].latest.entered_by if item[1].latest else None, width=14,
+       heading=_comment("entered_by")),
+    _c("source", lambda item, lang: item[0].source, width=24),
+    _c("origin", lambda item, lang: _origin(item[1].latest.place) if item[1].latest else None, width=14),
+)
+
+# One row of the Actions table is (KPI line, action record, as-of date): every open action, overdue first.
+ACTION_COLUMNS = (
+    _c("action_owner", lambda item, lang: item[1].action_owner or say("no_owner", lang), width=18,
+       heading=_comment("action_owner")),
+    _c("due_date", lambda item, lang: item[1].due_date, "date", 12, heading=_comment("due_date")),
+    _c("overdue", lambda item, lang: say("overdue", lang) if item[1].due_date is not None and item[1].due_date <
+       item[2] else None, width=11),
+    _c("action", lambda item, lang: item[1].action, "note", 40, heading=_comment("action")),
+    _c("department", lambda item, lang: item[0].department, width=16, heading=_kpis("department")),
+    _c("kpi_id", lambda item, lang: item[0].record.kpi_id, heading=_kpis("kpi_id")),
+    _c("name", lambda item, lang: item[0].record.name, "note", 26, heading=_kpis("name")),
+    _c("status", lambda item, lang: core.word("status", item[0].status, lang), "status", 11, heading=_kpis("status")),
+    _c("period_end", lambda item, lang: item[1].period_end, "date", 12, heading=_comment("period_end")),
+    _c("comment", lambda item, lang: item[1].comment, "note", 40, heading=_comment("comment")),
+    _c("source", lambda item, lang: item[0].source, width=24),
+    _c("origin", lambda item, lang: _origin(item[1].place), width=14),
+)
+
+# One row of the Evaluation table is (KPI line, its evaluation record): the decisions and notes of the year.
+EVALUATION_COLUMNS = (
+    _c("level", lambda item, lang: _vocab("level", item[0].record.level, lang), width=8, heading=_kpis("level")),
+    _c("department", lambda item, lang: item[0].department, width=16, heading=_kpis("department")),
+    _c("kpi_id", lambda item, lang: item[0].record.kpi_id, heading=_kpis("kpi_id")),
+    _c("name", lambda item, lang: item[0].record.name, "note", 26, heading=_kpis("name")),
+    _c("owner", lambda item, lang: item[0].record.owner, width=16, heading=_kpis("owner")),
+    _c("status", lambda item, lang: core.word("status", item[0].status, lang), "status", 11, heading=_kpis("status")),
+    _c("attainment", lambda item, lang: item[0].attainment, "pct", 13, heading=_kpis("attainment")),
+    _c("decision", lambda item, lang: schema.DECISION_WORDS[str(Language.parse(lang))][item[1].decision]
+       if item[1].decision else None, width=14, heading=_from_schema(schema.EVALUATION, "decision")),
+    _c("new_target", lambda item, lang: item[1].new_target, "number", heading=_from_schema(schema.EVALUATION,
+                                                                                           "new_target")),
+    _c("notes", lambda item, lang: item[1].notes, "note", 50, heading=_from_schema(schema.EVALUATION, "notes")),
+    _c("source", lambda item, lang: item[0].source, width=24),
+    _c("origin", lambda item, lang: _origin(item[1].place), width=14),
+)
+
+
+def _status_rank(line: KpiLine) -> tuple:
+    """Return the sort key of company KPIs first, then Off track before At risk, lowest attainment first."""
+    rank = {core.OFF_TRACK: 0, core.AT_RISK: 1}.get(line.status, 2)
+    attainment = line.attainment if line.attainment is not None else float("-inf")
+    return (not line.is_high, rank, attainment, _key(line.department), kpi_key(line.record.kpi_id))
+
+
+def _comment_items(company: Consolidation) -> Iterator[tuple]:
+    words = company.kpi_words
+    for line in sorted((line for line in company.kpis if line.status in commentary.NEEDS_WORD), key=_status_rank):
+        yield line, words[id(line)], company.as_of
+
+
+def _action_items(company: Consolidation) -> Iterator[tuple]:
+    words = company.kpi_words
+    actions = [(line, action, company.as_of) for line in sorted(company.kpis, key=_status_rank)
+               for action in words[id(line)].open_actions]
+    # Overdue first (oldest due date first), then by due date (none last), then by who owes it.
+    return iter(sorted(actions, key=lambda item: (item[1].due_date is None, item[1].due_date or date.max,
+                                                  _key(item[1].action_owner))))
+
+
+def _evaluation_items(company: Consolidation) -> Iterator[tuple]:
+    for line in sorted(company.kpis, key=lambda line: not line.is_high):
+        for evaluation in company.evaluations.get(id(line), []):
+            if evaluation.decision or evaluation.notes or evaluation.new_target is not None:
+                yield line, evaluation
+
+
 @dataclass(frozen=True)
 class Table:
     """Describe one company table: its key, CSV file name, columns and the items its rows are made of."""
@@ -357,10 +467,14 @@ TABLES: dict[str, Table] = {table.key: table for table in (
     Table("sources", "sources.csv", SOURCE_COLUMNS, lambda company: company.sources),
     Table("history", "history.csv", HISTORY_COLUMNS, _history_items),
     Table("changes", "changes.csv", CHANGE_COLUMNS, _change_items),  # on the Summary sheet
+    Table("comments", "comments.csv", COMMENT_COLUMNS, _comment_items),
+    Table("actions", "actions.csv", ACTION_COLUMNS, _action_items),
+    Table("evaluation", "evaluation.csv", EVALUATION_COLUMNS, _evaluation_items),
 )}
 CSV_FILES = tuple(table.csv for table in TABLES.values())
 # The company workbook's sheets, in order (the changes are on the Summary sheet).
-WORKBOOK_SHEETS = ("summary", "history", "kpis", "rollup", "measurements", "findings", "sources")
+WORKBOOK_SHEETS = ("summary", "comments", "actions", "history", "kpis", "rollup", "measurements", "evaluation",
+                   "findings", "sources")
 
 
 def sheet_name(table: str, language: str = "en") -> str:
@@ -387,6 +501,26 @@ class Consolidation:
     def history(self) -> _history.History:
         """Return every KPI as of each month-end, the as-of date and ``since`` (kpixl.history)."""
         return _history.compute_history(self, self.since)
+
+    @cached_property
+    def kpi_words(self) -> dict[int, commentary.KpiWord]:
+        """Return what each KPI line's department says of it (by ``id(line)``): latest comment, open actions."""
+        said: dict[tuple[str, str], list[CommentRecord]] = {}
+        for source in self.included:
+            for comment in source.comments:
+                said.setdefault((source.path, kpi_key(comment.kpi_id)), []).append(comment)
+        return {id(line): commentary.word_for(line.record.kpi_id, line.status, line.last_measurement,
+                                              said.get((line.source, kpi_key(line.record.kpi_id)), []), self.as_of)
+                for line in self.kpis}
+
+    @cached_property
+    def evaluations(self) -> dict[int, list[EvaluationRecord]]:
+        """Return each KPI line's Evaluation rows from its own workbook (by ``id(line)``)."""
+        rows: dict[tuple[str, str], list[EvaluationRecord]] = {}
+        for source in self.included:
+            for evaluation in source.evaluations:
+                rows.setdefault((source.path, kpi_key(evaluation.kpi_id)), []).append(evaluation)
+        return {id(line): rows.get((line.source, kpi_key(line.record.kpi_id)), []) for line in self.kpis}
 
     @property
     def included(self) -> list[Source]:

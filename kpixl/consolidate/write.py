@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import textwrap
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -19,6 +20,7 @@ from kpixl import history as _history
 from kpixl.consolidate.load import Source
 from kpixl.consolidate.tables import (STATUSES, SUMMARY_COLUMNS, TABLES, TEXT_KINDS, Column, Consolidation,
                                       _measurement_rows, is_percent_unit, say, sheet_name)
+from kpixl.template.layout import ROW_HEIGHT, WRAP_CHARS_PER_WIDTH
 # One palette and one header style for every workbook kpixl writes.
 from kpixl.xlsx import HEADER_FILL
 from kpixl.xlsx import STATUS_COLOURS as _STATUS_COLOURS
@@ -70,6 +72,12 @@ class _CompanyWriter:
             "bold_int": workbook.add_format({"bold": True, "num_format": "0"}),
             "note": workbook.add_format({"italic": True, "font_color": "#595959"}),
         }
+        # The tables with long text (kind "note": a comment, an action, wrapped in its column) grow tall rows:
+        # every cell of theirs reads from the top, level with the first line of the text.
+        self.top_formats = {kind: workbook.add_format({**props, "valign": "top"}) for kind, props in (
+            ("note", {"text_wrap": True}), ("text", {}), ("status", {}), ("number", {"num_format": "#,##0.00##"}),
+            ("measure", {"num_format": "#,##0.00##"}), ("pct", {"num_format": "0.0%"}),
+            ("date", {"num_format": "yyyy-mm-dd", "align": "center"}), ("int", {"num_format": "0"}))}
         self.status_formats = {s: workbook.add_format({"bg_color": fill, "font_color": font})
                                for s, (fill, font) in _STATUS_COLOURS.items()}
         self.streamed: list[Source] | None = None
@@ -79,14 +87,20 @@ class _CompanyWriter:
         if streaming:
             # Sheets keep their order: the ones written at the end are added first, empty.
             self.summary = workbook.add_worksheet(sheet_name("summary", language))
+            for table in ("comments", "actions"):
+                self.tables[table] = self._table(table)
+                self.tables[table].open()
             self.history = workbook.add_worksheet(sheet_name("history", language))
-            for table in ("kpis", "rollup", "measurements"):
+            for table in ("kpis", "rollup", "measurements", "evaluation"):
                 self.tables[table] = self._table(table)
                 self.tables[table].open()
             self.streamed = []
 
     def _table(self, table: str, columns: tuple[Column, ...] | None = None) -> _TableStream:
-        return _TableStream(self.workbook, table, self.formats, self.status_formats, self.lang, columns)
+        columns = columns if columns is not None else TABLES[table].columns
+        notes = any(col.kind == "note" for col in columns)
+        return _TableStream(self.workbook, table, {**self.formats, **self.top_formats} if notes else self.formats,
+                            self.status_formats, self.lang, columns)
 
     def stream(self, source: Source) -> None:
         """Write the measurement rows of ``source`` (the next input, in input order) if it can be included."""
@@ -119,8 +133,12 @@ class _CompanyWriter:
             summary, free_row = _write_summary(self.workbook, company, list(company.rows("summary")), self.formats,
                                                lang, self.summary)
             _history.write_changes(self.workbook, summary, company, self.formats, lang, free_row)
+            for table in ("comments", "actions"):
+                stream = self.tables.get(table) or self._table(table)
+                stream.write(company.rows(table))
+                stream.close()
             _history.write_history_sheet(self.workbook, company, self.formats, lang, self.history)
-            for table in ("kpis", "rollup", "measurements", "findings", "sources"):
+            for table in ("kpis", "rollup", "measurements", "evaluation", "findings", "sources"):
                 stream = self.tables.get(table) or self._table(table, company.columns(table))
                 if table == "measurements":
                     # A million rows are not measured for widths: the columns' values are known.
@@ -206,6 +224,7 @@ class _TableStream:
                  columns: tuple[Column, ...] | None = None):
         self.workbook, self.formats, self.status_formats, self.lang = workbook, formats, status_formats, lang
         self.columns = columns if columns is not None else TABLES[table].columns
+        self.table = table
         self.base = sheet_name(table, lang)
         self.number = 0
         self.sheet: Any = None
@@ -213,9 +232,13 @@ class _TableStream:
         # A header may wrap onto two lines, but not inside a word (Oprulningsdækning).
         self.longest = [max(len(col.header(lang)) // 2, *map(len, col.header(lang).split()))
                         for col in self.columns]
-        self.measured = [c for c, col in enumerate(self.columns) if col.kind in TEXT_KINDS + ("value",)]
+        # A note (a comment) wraps in its column's own width instead of widening it.
+        self.measured = [c for c, col in enumerate(self.columns) if col.kind in TEXT_KINDS + ("value",)
+                         and col.kind != "note"]
         if table == "measurements":
             self.measured = [c for c in self.measured if self.columns[c].kind == "value"]
+        # Long text (comments, actions) wraps: its rows are made tall enough (LibreOffice keeps a stored height).
+        self.notes = [(c, col.width) for c, col in enumerate(self.columns) if col.kind == "note"]
         keys = [col.key for col in self.columns]
         has_measures = any(col.kind == "measure" for col in self.columns)
         self.unit = keys.index("unit") if has_measures and "unit" in keys else None
@@ -265,7 +288,12 @@ class _TableStream:
             # Text goes straight to XlsxWriter (most cells of the Measurements sheet): no writer call per cell.
             texts, write_string = self.texts, self.write_string
             r = self.row
+            notes, sheet = self.notes, self.sheet
             for r, row in enumerate(itertools.islice(rows, room), start=self.row + 1):
+                if notes:
+                    lines = max(wrapped_lines(row[c], width) for c, width in notes)
+                    if lines > 1:
+                        sheet.set_row(r, ROW_HEIGHT * lines)
                 row_writers = self.percent_writers if unit is not None and is_percent_unit(row[unit]) else writers
                 for c, value in enumerate(row):
                     if value is not None:
@@ -282,6 +310,17 @@ class _TableStream:
             if written < room:
                 return
 
+    def _print_columns(self, sheet, last_row: int) -> None:
+        """Print the columns a reader needs (:data:`PRINT_UNTIL`, :data:`PRINT_REPEAT`)."""
+        keys = [col.key for col in self.columns]
+        until, repeat = PRINT_UNTIL.get(self.table), PRINT_REPEAT.get(self.table)
+        if until in keys:
+            sheet.print_area(0, 0, max(last_row, 1), keys.index(until))
+        if repeat in keys:
+            sheet.fit_to_pages(0, 0)
+            sheet.set_print_scale(PRINT_SCALE)
+            sheet.repeat_columns(0, keys.index(repeat))
+
     def close(self) -> None:
         """Finish the current sheet: frozen header, autofilter, status colours (an empty table keeps its sheet)."""
         if self.sheet is None:
@@ -294,6 +333,7 @@ class _TableStream:
                 sheet.set_column(c, c, width, self.formats.get(col.kind))
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(r, 1), len(self.columns) - 1)
+        self._print_columns(sheet, r)
         for c, col in enumerate(self.columns):
             if col.kind == "status" and r:
                 for status, fmt in self.status_formats.items():
@@ -301,6 +341,22 @@ class _TableStream:
                                                           "value": _quoted(core.word("status", status, lang)),
                                                           "format": fmt})
         self.sheet = None
+
+
+# What a printed page of a wide table shows. "until": the last column printed (the files and cells kpixl
+# reads from stay on screen, not on paper); "repeat": the columns repeated left on every page of a
+# table too wide for one (the rest follows on the next pages, at a size people can read).
+PRINT_UNTIL = {"comments": "overdue_actions", "actions": "comment", "evaluation": "notes"}
+PRINT_REPEAT = {"kpis": "name", "history": "name"}
+PRINT_SCALE = 70
+
+
+def wrapped_lines(value: object, width: float) -> int:
+    """Return the lines a text takes wrapped in a column ``width`` wide (about 1.1 characters a unit of width)."""
+    if not isinstance(value, str) or not value:
+        return 1
+    per_line = max(1, int(width * WRAP_CHARS_PER_WIDTH))
+    return sum(len(textwrap.wrap(part, per_line)) or 1 for part in value.split("\n"))
 
 
 def _print_setup(sheet, pages_tall: int = 0) -> None:
