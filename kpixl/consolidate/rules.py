@@ -225,6 +225,8 @@ def consolidate_sources(sources: list[Source], as_of: date, *, skip_invalid: boo
         raise ValidationFailed(f"no valid input among {len(sources)} file(s); nothing was written\n"
                                + "\n".join(f"  {s.path}: {s.reason}" for s in sources[:ERRORS_SHOWN]))
     lines = [line for s in sources if s.status == INCLUDED for line in s.kpis]
+    # Company (high-level) KPIs first everywhere (KPIs, History, changes), then the departments' in input order.
+    lines.sort(key=lambda line: not line.is_high)
     children = _rollup(lines)
     return Consolidation(as_of=as_of, language=Language.parse(language), sources=sources, kpis=lines,
                          children=children)

@@ -415,12 +415,19 @@ class Table:
         return say(f"sheet.{self.key}", language)
 
 
+# The Summary's last rows: the company's (high-level) KPIs, then all departments' (low-level) KPIs, apart.
+TOTAL_ROWS = 2
+
+
 def _summary_items(company: Consolidation) -> Iterator[tuple[str, Counter]]:
     counts = company.status_counts()
-    total = counts.pop(None)  # type: ignore[call-overload]
+    counts.pop(None)  # type: ignore[call-overload]
     for department in sorted(counts, key=lambda name: _worst_first(counts[name], name)):
         yield department, counts[department]
-    yield say("company", company.language), total
+    high = Counter(line.status for line in company.kpis if line.is_high)
+    low = Counter(line.status for line in company.kpis if not line.is_high)
+    yield say("company_kpis", company.language), high
+    yield say("department_kpis", company.language), low
 
 
 def _rollup_items(company: Consolidation) -> Iterator[tuple[KpiLine, KpiLine | None]]:
@@ -495,6 +502,10 @@ class Consolidation:
     children: dict[str, list[KpiLine]]
     left_out: list[Finding] = field(default_factory=list)  # files and subfolders of folder arguments not read
     since: date | None = None  # the comparison date of the changes (default: the month-end before as_of)
+    # With --previous: each KPI's attainment as presented last month, by (department folded, KPI key), and
+    # every past value or month-end attainment that changed since (kpixl.consolidate.previous).
+    presented: dict[tuple[str, str], float | None] | None = None
+    restatements: list = field(default_factory=list)
     _extras: dict[str, list[tuple[str, str]]] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property

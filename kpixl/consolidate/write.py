@@ -17,8 +17,9 @@ from typing import Any, Callable, Iterable, Sequence
 
 from kpixl import core, schema
 from kpixl import history as _history
+from kpixl.consolidate import meeting
 from kpixl.consolidate.load import Source
-from kpixl.consolidate.tables import (STATUSES, SUMMARY_COLUMNS, TABLES, TEXT_KINDS, Column, Consolidation,
+from kpixl.consolidate.tables import (STATUSES, SUMMARY_COLUMNS, TABLES, TEXT_KINDS, TOTAL_ROWS, Column, Consolidation,
                                       _measurement_rows, is_percent_unit, say, sheet_name)
 from kpixl.template.layout import ROW_HEIGHT, WRAP_CHARS_PER_WIDTH
 # One palette and one header style for every workbook kpixl writes.
@@ -359,6 +360,18 @@ def wrapped_lines(value: object, width: float) -> int:
     return sum(len(textwrap.wrap(part, per_line)) or 1 for part in value.split("\n"))
 
 
+def _meeting_formats(workbook, formats: dict, lang: str, first_width: float) -> dict:
+    """Return the formats of the Summary's meeting sections (made once per workbook)."""
+    if "pp" not in formats:
+        unit = meeting.say("pp", lang)
+        formats["pp"] = workbook.add_format({"num_format": f'+0.0" {unit}";-0.0" {unit}";0.0" {unit}"'})
+        formats["late"] = workbook.add_format({"num_format": "0", "bold": True, "font_color": "#9C0006"})
+        formats["wrap"] = workbook.add_format({"text_wrap": True, "valign": "top"})
+        formats["date_center"] = workbook.add_format({"num_format": "yyyy-mm-dd", "align": "center"})
+    return {**formats, "first_width": first_width, "status": _history._status_cell_formats(workbook, "text", formats),
+            "status_pct": _history._status_cell_formats(workbook, "pct", formats)}
+
+
 def _print_setup(sheet, pages_tall: int = 0) -> None:
     """Print landscape on A4, one page wide (and ``pages_tall`` high; 0 means as many as needed)."""
     sheet.set_landscape()
@@ -380,18 +393,24 @@ def _write_summary(workbook, company: Consolidation, rows: list[tuple], formats:
     if sheet is None:
         sheet = workbook.add_worksheet(sheet_name("summary", lang))
     columns = SUMMARY_COLUMNS
-    top = 3
     _print_setup(sheet)
-    sheet.repeat_rows(top)
-    width = max([24] + [len(str(row[0])) * 1.1 + 2 for row in rows])
-    sheet.set_column(0, 0, min(_MAX_WIDTH, width))
+    # The first column holds departments, and the meeting's KPIs (ID and name, wrapped beyond 36).
+    names = [len(f"{line.record.kpi_id} {line.record.name or ''}") for line in company.kpis]
+    width = min(36.0, max([24] + [len(str(row[0])) * 1.1 + 2 for row in rows] + [n * 1.1 + 2 for n in names]))
+    sheet.set_column(0, 0, width)
     sheet.set_column(1, len(columns) - 1, 12)
-    sheet.write_string(0, 0, say("title", lang), formats["title"])
+    sheet.write_string(0, 0, meeting.say("title", lang), formats["title"])
     sheet.write_string(1, 0, say("as_of", lang), formats["bold"])
     sheet.write_number(1, 1, core.to_serial(company.as_of), formats["date"])
-    sheet.write_string(2, 0, say("sorted", lang), formats["note"])
+    sheet.write_string(2, 0, meeting.restatement_line(company, lang), formats["note"])
+    # The meeting's three questions first; the status counts per department below them.
+    heading = meeting.write_meeting(workbook, sheet, company, _meeting_formats(workbook, formats, lang, width), lang, 4)
+    sheet.write_string(heading, 0, say("title", lang), formats["title"])
+    top = heading + 2
+    sheet.repeat_rows(top)
+    sheet.write_string(top - 1, 0, say("sorted", lang), formats["note"])
     # The rows are worst first: the chart shows the first ones, so it stays readable with 200 departments.
-    departments = len(rows) - 1  # the last row is the company
+    departments = len(rows) - TOTAL_ROWS  # the last rows are the company's and the departments' KPIs
     shown = min(departments, SUMMARY_CHART_DEPARTMENTS)
     chart_col = len(columns) + 1
     if shown < departments:  # written before the rows below it (constant_memory writes rows in order)
@@ -401,7 +420,7 @@ def _write_summary(workbook, company: Consolidation, rows: list[tuple], formats:
     for c, col in enumerate(columns):
         sheet.write_string(top, c, col.header(lang), formats["header" if col.kind in TEXT_KINDS else "header_num"])
     for i, row in enumerate(rows, start=top + 1):
-        total = i == top + len(rows)
+        total = i > top + len(rows) - TOTAL_ROWS
         sheet.write_string(i, 0, str(row[0]), formats["bold"] if total else None)
         for c, value in enumerate(row[1:], start=1):
             sheet.write_number(i, c, value, formats["bold_int"] if total else None)
@@ -427,6 +446,10 @@ def _write_summary(workbook, company: Consolidation, rows: list[tuple], formats:
         fills.add(fill)
         chart.add_series(series)
     chart.set_title({"name": say("title", lang)})
+    # Counts of KPIs: whole numbers on the axis, about ten steps whatever the size.
+    largest = max([sum(row[1:]) for row in rows[:shown]] + [1])
+    chart.set_x_axis({"num_format": "0", "min": 0, "major_unit": max(1, -(-largest // 10)),
+                      "major_gridlines": {"visible": True}})
     chart.set_y_axis({"reverse": True})
     chart.set_legend({"position": "bottom"})
     height = max(288, 30 * shown + 150)
