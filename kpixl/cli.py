@@ -271,6 +271,9 @@ def validate(paths, output_format, strict, as_of, recursive, company, jobs, file
               help="Compare statuses with this date (default: the month-end before the as-of date).")
 @click.option("--parquet", "parquet_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also write the tables as typed Parquet files into this folder.")
+@click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
+              help="Last month's company workbook, as presented: list every past value and month-end attainment "
+                   "that changed since, and measure the change since last month against it.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True,
               help="Report as text, or print every table as one JSON document on stdout (the report goes to "
@@ -280,7 +283,7 @@ def validate(paths, output_format, strict, as_of, recursive, company, jobs, file
 @_version_option
 @_debug_option
 def consolidate(paths, output, as_of, recursive, skip_invalid, csv_dir, csv_dialect, language, since, parquet_dir,
-                output_format, force, jobs, file_timeout, memory_limit) -> None:
+                previous, output_format, force, jobs, file_timeout, memory_limit) -> None:
     """Validate department workbooks and write one company workbook."""
     from kpixl.consolidate import consolidate as consolidate_paths
 
@@ -288,7 +291,7 @@ def consolidate(paths, output, as_of, recursive, skip_invalid, csv_dir, csv_dial
                                jobs=jobs, language=language, force=force, csv_dialect=csv_dialect,
                                progress=progress_reporter("Reading"), file_timeout=file_timeout,
                                memory_limit=memory_limit << 20, recursive=recursive, since=since,
-                               parquet_dir=parquet_dir)
+                               parquet_dir=parquet_dir, previous=previous)
     if output_format == "json":
         from kpixl.export import json_document
 

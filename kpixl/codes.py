@@ -176,6 +176,8 @@ CODES: tuple[Code, ...] = (
          'fix the definition as the message says'),
     Code('KPX605', ERROR, 'a file that could not be checked at all',
          'save the file again from Excel and send it again'),
+    Code('KPX606', ERROR, '`--previous` is not a company workbook kpixl wrote (no Summary, History and Measurements, or no as-of date)',
+         'give last month\'s company workbook as kpixl consolidate wrote it'),
     Code('KPX701', WARNING, 'a KPI without a decision was kept as it was',
          'choose Keep, Adjust target or Retire'),
     Code('KPX702', WARNING, 'Keep or Retire with a new target: the new target is ignored',

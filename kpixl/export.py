@@ -22,8 +22,8 @@ from typing import Any, Sequence
 from kpixl import __version__
 
 # The tables of the JSON document, in order; the measurements stay in CSV/Parquet (they are the bulk).
-JSON_TABLES = ("summary", "kpis", "rollup", "history", "changes", "comments", "actions", "evaluation", "findings",
-               "sources")
+JSON_TABLES = ("summary", "kpis", "rollup", "history", "changes", "comments", "actions", "evaluation",
+               "restatements", "findings", "sources")
 SCHEMA_VERSION = 1
 
 

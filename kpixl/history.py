@@ -414,8 +414,12 @@ def company_kpis(company: Consolidation) -> list[CompanyKpi]:
         if not line.is_high:
             continue
         before = history.at(index, history.since)
+        attainment = before.attainment
+        if company.presented is not None:  # consolidate --previous: against what was presented
+            attainment = company.presented.get((" ".join(str(line.department).split()).casefold(),
+                                                kpi_key(line.record.kpi_id)))
         out.append(CompanyKpi(line.record.kpi_id, line.record.name or line.record.kpi_id, line.attainment,
-                              line.status, line.rollup_score, before.attainment, before.status))
+                              line.status, line.rollup_score, attainment, before.status))
     return out
 
 

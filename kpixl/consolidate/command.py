@@ -20,8 +20,10 @@ from typing import Callable, Sequence
 
 from kpixl import core, isolation
 from kpixl import history as _history
+from kpixl.consolidate import meeting
 from kpixl.consolidate.csvfiles import write_csv_table
 from kpixl.consolidate.load import load_sources
+from kpixl.consolidate.previous import compare, read_previous
 from kpixl.consolidate.rules import consolidate_sources
 from kpixl.consolidate.tables import STATUSES, TABLES, Consolidation
 from kpixl.consolidate.write import _CompanyWriter, write_company_workbook
@@ -58,6 +60,11 @@ class ConsolidationResult:
             # A warning can explain a striking number (2.1 typed for 2.1%): say they exist and where.
             lines.append(f"{len(warnings)} warning(s) in the included files, listed on the Findings sheet "
                          f"(kpixl validate prints them): " + ", ".join(_codes_counted(warnings)))
+        lines.append(meeting.restatement_line(company, lang))
+        lines.extend(f"  {r.kpi_id} {r.period.isoformat()}: {r.kind} {_shown(r.old)} -> {_shown(r.new)} "
+                     f"({r.source}:{r.cell})" for r in company.restatements[:RESTATEMENTS_SHOWN])
+        if len(company.restatements) > RESTATEMENTS_SHOWN:
+            lines.append(f"  ... and {len(company.restatements) - RESTATEMENTS_SHOWN} more on the Restatements sheet")
         if self.csv_files:
             lines.append(f"Wrote {len(self.csv_files)} CSV file(s) to {self.csv_files[0].parent}")
         if self.parquet_files:
@@ -83,6 +90,14 @@ class ConsolidationResult:
             f"  {row}" for row in _history.kpi_table(kpis, "en", since)]
 
 
+# Restatements the console lists (the Restatements sheet has them all).
+RESTATEMENTS_SHOWN = 10
+
+
+def _shown(value: float | None) -> str:
+    return "(none)" if value is None else f"{value:g}"
+
+
 def _codes_counted(findings: Sequence[Finding]) -> list[str]:
     """Return ``KPX407 x2``-style counts of the findings' codes, most frequent first."""
     counts = Counter(f.code for f in findings)
@@ -96,7 +111,7 @@ def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date 
                 file_timeout: float | None = isolation.DEFAULT_FILE_TIMEOUT,
                 memory_limit: int | None = isolation.DEFAULT_MEMORY_LIMIT,
                 recursive: bool = False, since: date | None = None,
-                parquet_dir: Path | str | None = None) -> ConsolidationResult:
+                parquet_dir: Path | str | None = None, previous: Path | str | None = None) -> ConsolidationResult:
     """Validate department workbooks and write the company workbook (and CSV tables) atomically.
 
     Each input is parsed in a worker process (see :func:`load_sources`).
@@ -108,6 +123,9 @@ def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date 
     ``csv_dialect``: plain or excel-da (default: excel-da for Danish, else plain).
     ``since`` is the comparison date of the status changes (default: the month-end before
     ``as_of``); ``parquet_dir`` also writes the tables as Parquet (:mod:`kpixl.export`).
+    ``previous``, last month's company workbook, lists every past value and month-end
+    attainment that changed since it was presented (:mod:`.previous`), and the change since
+    last month is measured against it.
     """
     from kpixl.export import parquet_targets
     from kpixl.reader import collect_inputs
@@ -128,6 +146,7 @@ def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date 
     target = check_output(output, force=force, inputs=inputs)
     csv_targets = _csv_targets(csv_dir, force, inputs)
     parquet = parquet_targets(parquet_dir, list(TABLES), force=force, inputs=inputs)
+    presented = read_previous(previous) if previous is not None else None
 
     # Worker processes read (one ahead even with --jobs 1), so this one writes the measurement
     # rows meanwhile (into a workbook that is only written to disk at the end, and dropped if
@@ -139,6 +158,8 @@ def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date 
     company = consolidate_sources(sources, as_of, skip_invalid=skip_invalid, language=language)
     company.left_out = collected.left_out
     company.since = since
+    if presented is not None:
+        compare(company, presented)
 
     created_dir = None
     if csv_dir is not None and not Path(csv_dir).exists():

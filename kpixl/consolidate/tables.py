@@ -370,6 +370,21 @@ EVALUATION_COLUMNS = (
 )
 
 
+# One row of the Restatements table is one kpixl.consolidate.previous.Restatement (with --previous).
+RESTATEMENT_COLUMNS = (
+    _c("what", lambda r, lang: say(f"restated.{r.kind}", lang), width=14),
+    _c("department", lambda r, lang: r.department, width=16, heading=_kpis("department")),
+    _c("kpi_id", lambda r, lang: r.kpi_id, heading=_kpis("kpi_id")),
+    _c("name", lambda r, lang: r.name, "note", 26, heading=_kpis("name")),
+    _c("period", lambda r, lang: r.period, "date", 12),
+    _c("old", lambda r, lang: r.old, "number", 14),
+    _c("new", lambda r, lang: r.new, "number", 14),
+    _c("change", lambda r, lang: r.change, "number", 14, heading=_from_texts("difference")),
+    _c("source", lambda r, lang: r.source, width=24),
+    _c("origin", lambda r, lang: r.cell, width=16),
+)
+
+
 def _status_rank(line: KpiLine) -> tuple:
     """Return the sort key of company KPIs first, then Off track before At risk, lowest attainment first."""
     rank = {core.OFF_TRACK: 0, core.AT_RISK: 1}.get(line.status, 2)
@@ -477,11 +492,12 @@ TABLES: dict[str, Table] = {table.key: table for table in (
     Table("comments", "comments.csv", COMMENT_COLUMNS, _comment_items),
     Table("actions", "actions.csv", ACTION_COLUMNS, _action_items),
     Table("evaluation", "evaluation.csv", EVALUATION_COLUMNS, _evaluation_items),
+    Table("restatements", "restatements.csv", RESTATEMENT_COLUMNS, lambda company: company.restatements),
 )}
 CSV_FILES = tuple(table.csv for table in TABLES.values())
 # The company workbook's sheets, in order (the changes are on the Summary sheet).
-WORKBOOK_SHEETS = ("summary", "comments", "actions", "history", "kpis", "rollup", "measurements", "evaluation",
-                   "findings", "sources")
+WORKBOOK_SHEETS = ("summary", "comments", "actions", "restatements", "history", "kpis", "rollup", "measurements",
+                   "evaluation", "findings", "sources")
 
 
 def sheet_name(table: str, language: str = "en") -> str:
@@ -506,6 +522,7 @@ class Consolidation:
     # every past value or month-end attainment that changed since (kpixl.consolidate.previous).
     presented: dict[tuple[str, str], float | None] | None = None
     restatements: list = field(default_factory=list)
+    previous: Any = None  # kpixl.consolidate.previous.Previous
     _extras: dict[str, list[tuple[str, str]]] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property

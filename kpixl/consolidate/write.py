@@ -88,7 +88,7 @@ class _CompanyWriter:
         if streaming:
             # Sheets keep their order: the ones written at the end are added first, empty.
             self.summary = workbook.add_worksheet(sheet_name("summary", language))
-            for table in ("comments", "actions"):
+            for table in ("comments", "actions", "restatements"):
                 self.tables[table] = self._table(table)
                 self.tables[table].open()
             self.history = workbook.add_worksheet(sheet_name("history", language))
@@ -134,7 +134,7 @@ class _CompanyWriter:
             summary, free_row = _write_summary(self.workbook, company, list(company.rows("summary")), self.formats,
                                                lang, self.summary)
             _history.write_changes(self.workbook, summary, company, self.formats, lang, free_row)
-            for table in ("comments", "actions"):
+            for table in ("comments", "actions", "restatements"):
                 stream = self.tables.get(table) or self._table(table)
                 stream.write(company.rows(table))
                 stream.close()
