@@ -38,6 +38,8 @@ if TYPE_CHECKING:  # kpixl.consolidate imports this module
 # Worst first: how bad a status is, for sorting the changes and calling them better or worse.
 SEVERITY = {core.ON_TRACK: 0, core.NOT_STARTED: 1, core.NO_DATA: 2, core.AT_RISK: 3, core.OFF_TRACK: 4}
 WORSE, BETTER = "worse", "better"
+# The History sheet's first month column (department, KPI ID, name and the roll-up now come before it).
+FIRST_DATE = 4
 
 def say(key: str, language: str, **values: Any) -> str:
     """Return the text ``key`` in ``language`` (en or da; kpixl/texts/history.py), with ``values`` filled in."""
@@ -276,7 +278,8 @@ def write_history_sheet(workbook, company: Consolidation, formats: dict, languag
     """
     # Imported here: kpixl.consolidate imports this module.
     from kpixl.consolidate.tables import sheet_name
-    from kpixl.consolidate.write import MAX_SHEET_ROWS, _print_setup
+    from kpixl.consolidate.write import MAX_SHEET_ROWS, _print_setup, wrapped_lines
+    from kpixl.template.layout import ROW_HEIGHT
 
     history = company.history
     lang = language
@@ -287,6 +290,10 @@ def write_history_sheet(workbook, company: Consolidation, formats: dict, languag
     pct = _status_cell_formats(workbook, "pct", formats)
     text = _status_cell_formats(workbook, "text", formats)
     limit = max_rows or MAX_SHEET_ROWS
+    if "history_wrap" not in formats:
+        formats["history_wrap"] = workbook.add_format({"text_wrap": True, "valign": "top"})
+    # Names wrap in a column as wide as the longest (up to 40): a Danish name is not cut at the next cell.
+    name_width = min(40.0, max([30.0] + [len(str(line.record.name or "")) * 1.1 + 2 for line in history.lines]))
     base = sheet_name("history", lang)
     state = {"sheet": sheet, "number": 0, "row": 0}
     top = 3
@@ -299,32 +306,41 @@ def write_history_sheet(workbook, company: Consolidation, formats: dict, languag
         _print_setup(ws)
         ws.set_column(0, 0, 16)
         ws.set_column(1, 1, 12)
-        ws.set_column(2, 2, 30)
-        ws.set_column(3, 3 + len(history.dates) - 1, 10.5)
+        ws.set_column(2, 2, name_width, formats["history_wrap"])
+        ws.set_column(3, 3, 11)
+        ws.set_column(FIRST_DATE, FIRST_DATE + len(history.dates) - 1, 10.5)
         ws.write_string(0, 0, say("title", lang), formats["title"])
         ws.write_string(1, 0, say("as_of", lang), formats["bold"])
         ws.write_number(1, 1, core.to_serial(history.as_of), formats["date"])
         ws.write_string(1, 2, say("legend", lang) + ":", formats["bold"])
         for c, status in enumerate((core.ON_TRACK, core.AT_RISK, core.OFF_TRACK, core.NOT_STARTED, core.NO_DATA)):
-            ws.write_string(1, 3 + c, core.word("status", status, lang), text[status])
+            ws.write_string(1, FIRST_DATE + c, core.word("status", status, lang), text[status])
         ws.set_row(top, 30)
-        for c, head in enumerate((_header("department", lang), _header("kpi_id", lang), _header("name", lang))):
+        for c, head in enumerate((_header("department", lang), _header("kpi_id", lang), _header("name", lang),
+                                  say("rollup_now", lang))):
             ws.write_string(top, c, head, formats["header"])
-        for c, day in enumerate(history.dates, start=3):
+        for c, day in enumerate(history.dates, start=FIRST_DATE):
             ws.write_number(top, c, core.to_serial(day), formats["header_date"])
-        ws.freeze_panes(top + 1, 3)
+        ws.freeze_panes(top + 1, FIRST_DATE)
         ws.repeat_rows(top)
+        ws.repeat_columns(0, FIRST_DATE - 1)
         state["row"] = top
 
-    def write_row(head: tuple, cells: list[tuple[float | None, str]]):
+    def write_row(head: tuple, rollup: tuple[float | None, str] | None, cells: list[tuple[float | None, str]]):
         if state["row"] + 1 >= limit:
             open_sheet()
         r = state["row"] = state["row"] + 1
         ws = state["sheet"]
+        name = head[2]
+        lines = wrapped_lines(name, name_width)
+        if lines > 1:
+            ws.set_row(r, ROW_HEIGHT * lines)
         for c, value in enumerate(head):
             if value is not None:
                 ws.write_string(r, c, str(value))
-        for c, (value, status) in enumerate(cells, start=3):
+        if rollup is not None and rollup[0] is not None:
+            ws.write_number(r, 3, rollup[0], pct[rollup[1]])
+        for c, (value, status) in enumerate(cells, start=FIRST_DATE):
             if value is None:
                 ws.write_blank(r, c, None, text[status])
             else:
@@ -334,12 +350,13 @@ def write_history_sheet(workbook, company: Consolidation, formats: dict, languag
     for index, line in enumerate(history.lines):
         record = line.record
         points = [history.at(index, day) for day in history.dates]
-        write_row((line.department, record.kpi_id, record.name), [(p.attainment, p.status) for p in points])
+        # One row per KPI: a company KPI's roll-up as of now sits beside its own month-by-month attainment.
+        rollup = None
         if line.is_high and company.children.get(kpi_key(record.kpi_id)):
             definition = record.definition()
-            write_row((line.department, record.kpi_id, f"{record.name or record.kpi_id} ({say('rollup', lang)})"),
-                      [(p.rollup_score, core.status_of(p.rollup_score, definition.green, definition.amber))
-                       for p in points])
+            rollup = (line.rollup_score, core.status_of(line.rollup_score, definition.green, definition.amber))
+        write_row((line.department, record.kpi_id, record.name), rollup,
+                  [(p.attainment, p.status) for p in points])
 
 
 def write_changes(workbook, sheet, company: Consolidation, formats: dict, language: str, row: int) -> None:

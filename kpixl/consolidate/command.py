@@ -61,7 +61,7 @@ class ConsolidationResult:
             lines.append(f"{len(warnings)} warning(s) in the included files, listed on the Findings sheet "
                          f"(kpixl validate prints them): " + ", ".join(_codes_counted(warnings)))
         lines.append(meeting.restatement_line(company, lang))
-        lines.extend(f"  {r.kpi_id} {r.period.isoformat()}: {r.kind} {_shown(r.old)} -> {_shown(r.new)} "
+        lines.extend(f"  {r.kpi_id} {r.period.isoformat()}: {r.kind} {_shown(r.old, r.kind)} -> {_shown(r.new, r.kind)} "
                      f"({r.source}:{r.cell})" for r in company.restatements[:RESTATEMENTS_SHOWN])
         if len(company.restatements) > RESTATEMENTS_SHOWN:
             lines.append(f"  ... and {len(company.restatements) - RESTATEMENTS_SHOWN} more on the Restatements sheet")
@@ -94,8 +94,10 @@ class ConsolidationResult:
 RESTATEMENTS_SHOWN = 10
 
 
-def _shown(value: float | None) -> str:
-    return "(none)" if value is None else f"{value:g}"
+def _shown(value: float | None, kind: str) -> str:
+    if value is None:
+        return "(none)"
+    return f"{value:.1%}" if kind == "attainment" else f"{value:g}"
 
 
 def _codes_counted(findings: Sequence[Finding]) -> list[str]:

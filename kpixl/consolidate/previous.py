@@ -161,6 +161,7 @@ def _read_history(book: CalamineWorkbook, sheets: list[str], language: Language,
         rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         if len(rows) <= top:
             continue
+        # The month-ends head the columns after the KPI's own (an older workbook has no Roll-up now column).
         dates = [(c, _day(v)) for c, v in enumerate(rows[top]) if c >= 3 and _day(v) is not None]
         previous.month_ends = [d for _, d in dates if d is not None]
         for row in rows[top + 1:]:
