@@ -148,7 +148,7 @@ def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date 
     target = check_output(output, force=force, inputs=inputs)
     csv_targets = _csv_targets(csv_dir, force, inputs)
     parquet = parquet_targets(parquet_dir, list(TABLES), force=force, inputs=inputs)
-    presented = read_previous(previous) if previous is not None else None
+    presented = read_previous(previous)
 
     # Worker processes read (one ahead even with --jobs 1), so this one writes the measurement
     # rows meanwhile (into a workbook that is only written to disk at the end, and dropped if
@@ -160,8 +160,7 @@ def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date 
     company = consolidate_sources(sources, as_of, skip_invalid=skip_invalid, language=language)
     company.left_out = collected.left_out
     company.since = since
-    if presented is not None:
-        compare(company, presented)
+    compare(company, presented)
 
     created_dir = None
     if csv_dir is not None and not Path(csv_dir).exists():

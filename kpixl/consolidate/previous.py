@@ -99,8 +99,10 @@ def _sheets(book: CalamineWorkbook, table: str) -> tuple[Language, list[str]]:
     return Language.EN, []
 
 
-def read_previous(path: Path | str) -> Previous:
-    """Return what the company workbook at ``path`` presented; raise WorkbookError naming what is missing."""
+def read_previous(path: Path | str | None) -> Previous | None:
+    """Return what the company workbook at ``path`` presented (None without one); raise WorkbookError if it is none."""
+    if path is None:
+        return None
     path = Path(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
@@ -145,7 +147,7 @@ def _read_measurements(book: CalamineWorkbook, sheets: list[str], language: Lang
             end, value = _day(row[at["period_end"]]), _number(row[at["value"]])
             if end is None or value is None:
                 continue
-            key = (_key(row[at["department"]]), kpi_key(row[at["kpi_id"]]), end)
+            key = (_key(str(row[at["department"]])), kpi_key(row[at["kpi_id"]]), end)
             previous.values[key] = (value, _text(row, at.get("source")), _text(row, at.get("origin")))
 
 
@@ -165,7 +167,7 @@ def _read_history(book: CalamineWorkbook, sheets: list[str], language: Language,
         dates = [(c, _day(v)) for c, v in enumerate(rows[top]) if c >= 3 and _day(v) is not None]
         previous.month_ends = [d for _, d in dates if d is not None]
         for row in rows[top + 1:]:
-            key = (_key(row[0]), kpi_key(row[1]))
+            key = (_key(str(row[0])), kpi_key(row[1]))
             if core.is_blank(row[1]) or key in previous.attainments:
                 continue  # a roll-up row of an older workbook repeats its KPI: the first is the KPI's own
             previous.attainments[key] = {d: _number(row[c]) if c < len(row) else None for c, d in dates
@@ -178,8 +180,10 @@ def _differs(old: float | None, new: float | None) -> bool:
     return not math.isclose(old, new, rel_tol=TOLERANCE, abs_tol=TOLERANCE)
 
 
-def compare(company: Consolidation, previous: Previous) -> None:
-    """Set what ``previous`` presented and every restatement since on ``company``."""
+def compare(company: Consolidation, previous: Previous | None) -> None:
+    """Set what ``previous`` presented and every restatement since on ``company`` (nothing without it)."""
+    if previous is None:
+        return
     company.previous = previous
     company.presented = {key: points.get(previous.as_of) for key, points in previous.attainments.items()}
     lines = {(_key(line.department), kpi_key(line.record.kpi_id)): line for line in company.kpis}
