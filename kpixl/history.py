@@ -323,6 +323,9 @@ def write_history_sheet(workbook, company: Consolidation, formats: dict, languag
             ws.write_number(top, c, core.to_serial(day), formats["header_date"])
         ws.freeze_panes(top + 1, FIRST_DATE)
         ws.repeat_rows(top)
+        # A year of months is too wide for one page at a readable size: 70%, the KPI repeated on every page.
+        ws.fit_to_pages(0, 0)
+        ws.set_print_scale(70)
         ws.repeat_columns(0, FIRST_DATE - 1)
         state["row"] = top
 

@@ -140,6 +140,16 @@ def read_table(path: Path, sheet: str) -> list[dict]:
     return table
 
 
+def summary_top(sheet, language: str = "en") -> int:
+    """Return the row (1-based) of the Summary's status table header: it follows the meeting's three sections."""
+    department = "Department" if language == "en" else "Afdeling"
+    on_track = core.word("status", core.ON_TRACK, language)
+    for row in sheet.iter_rows(min_row=1, max_col=2):
+        if row[0].value == department and row[1].value == on_track:
+            return row[0].row
+    raise AssertionError("no status table on the Summary")
+
+
 def values(row: dict) -> dict:
     return {h: c.value for h, c in row.items()}
 
@@ -276,15 +286,21 @@ def test_summary_sheet_counts_statuses_per_department_and_company(tmp_path):
     wb = openpyxl.load_workbook(out)
     sheet = wb["Summary"]
     assert sheet["A2"].value == "As of" and sheet["B2"].value.date() == AS_OF
-    header = [c.value for c in sheet[4]]
+    top = summary_top(sheet)
+    header = [c.value for c in sheet[top]][:7]
     assert header == ["Department", "On track", "At risk", "Off track", "Not started", "No data", "Total"]
-    table = {r[0]: r[1:] for r in sheet.iter_rows(min_row=5, max_row=5 + len(books), values_only=True)}
+    table = {r[0]: r[1:7] for r in sheet.iter_rows(min_row=top + 1, max_row=top + 2 + len(books), values_only=True)}
     for book in books:
         statuses = [expected[k.kpi_id]["status"] for k in book.kpis]
         assert table[book.department] == tuple(statuses.count(s) for s in cons.STATUSES) + (len(statuses),)
-    assert table["Company"][-1] == len(expected)
-    assert len(sheet._charts) == 1 and wb.sheetnames == ["Summary", "History", "KPIs", "Roll-up", "Measurements",
-                                                         "Findings", "Sources"]
+    # Company (high-level) and department KPIs are counted apart, never mixed in one total.
+    high = [k.kpi_id for b in books for k in b.kpis if k.level == "high"]
+    low = [k.kpi_id for b in books for k in b.kpis if k.level != "high"]
+    assert table["Company KPIs"][-1] == len(high) and table["Department KPIs"][-1] == len(low)
+    assert len(high) + len(low) == len(expected)
+    assert len(sheet._charts) == 1 and wb.sheetnames == [
+        "Summary", "Comments and actions", "Actions", "Restatements", "History", "KPIs", "Roll-up", "Measurements",
+        "Evaluation", "Findings", "Sources"]
 
 
 def test_measurements_sheet_keeps_every_row_with_its_department_source_and_cell(tmp_path):
@@ -531,7 +547,8 @@ def test_danish_output_has_danish_sheets_headers_and_statuses(tmp_path):
     out = tmp_path / "company.xlsx"
     cons.write_company_workbook(company, out)
     wb = openpyxl.load_workbook(out, read_only=True)
-    assert wb.sheetnames == ["Oversigt", "Historik", "KPI'er", "Oprulning", "Målinger", "Fund", "Kilder"]
+    assert wb.sheetnames == ["Oversigt", "Kommentarer og handlinger", "Handlinger", "Rettelser", "Historik", "KPI'er",
+                             "Oprulning", "Målinger", "Evaluering", "Fund", "Kilder"]
     wb.close()
     rows = [values(r) for r in read_table(out, "KPI'er")]
     danish = {core.word("status", s, "da") for s in cons.STATUSES}
@@ -558,13 +575,24 @@ def test_every_sheet_prints_landscape_one_page_wide_with_room_for_large_numbers(
     cons.write_company_workbook(cons.consolidate_workbooks(random_company(1), AS_OF), out)
     book = openpyxl.load_workbook(out)
     for sheet in book.worksheets:
+        if sheet.title in ("KPIs", "History"):
+            continue  # too wide for one page at a readable size: below
         setup = sheet.page_setup
         # An absent fitToWidth/fitToHeight means 1 in OOXML.
         assert (setup.orientation, setup.paperSize, 1 if setup.fitToWidth is None else int(setup.fitToWidth)) == ("landscape", 9, 1), sheet.title
         assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
         tall = 1 if setup.fitToHeight is None else int(setup.fitToHeight)
         assert tall == 0, sheet.title  # as many pages tall as the rows need, with the header repeated
-    assert book["KPIs"].print_title_rows == "$1:$1" and book["Summary"].print_title_rows == "$4:$4"
+    top = summary_top(book["Summary"])
+    assert book["KPIs"].print_title_rows == "$1:$1" and book["Summary"].print_title_rows == f"${top}:${top}"
+    # The KPIs and History sheets print at 70% with the KPI's ID and name repeated on every page across.
+    for name, columns in (("KPIs", "$A:$D"), ("History", "$A:$D")):
+        sheet = book[name]
+        assert sheet.page_setup.scale == 70 and not sheet.sheet_properties.pageSetUpPr.fitToPage, name
+        assert sheet.print_title_cols == columns, name
+    # The comments print the columns a reader needs, not the files and cells they come from.
+    comments = book["Comments and actions"]
+    assert comments.print_area == "'Comments and actions'!$A$1:$L$" + str(max(comments.max_row, 2))
     headers = [c.value for c in book["KPIs"][1]]
     letter = openpyxl.utils.get_column_letter(headers.index("Forecast") + 1)
     assert book["KPIs"].column_dimensions[letter].width >= 15  # 12,345,678.90 without ####
@@ -655,8 +683,8 @@ def test_csv_folder_gets_every_table(company_files, tmp_path):
     assert [r["SHA-256"] for r in rows] == [hashlib.sha256(p.read_bytes()).hexdigest() for p in paths]
     with open(tmp_path / "csv" / "summary.csv", encoding="utf-8", newline="") as handle:
         summary = list(csv.DictReader(handle))
-    assert summary[-1]["Department"] == "Company"
-    assert int(summary[-1]["Total"]) == len(result.company.kpis)
+    assert [row["Department"] for row in summary[-2:]] == ["Company KPIs", "Department KPIs"]
+    assert int(summary[-2]["Total"]) + int(summary[-1]["Total"]) == len(result.company.kpis)
 
 
 @pytest.mark.parametrize("exception", [RuntimeError("disk on fire"), KeyboardInterrupt()])
@@ -761,7 +789,8 @@ def test_jobs_two_streams_the_same_workbook_as_jobs_one(company_files, tmp_path,
     folder, books, paths = company_files
     one, two, answers, _ = _both_jobs(paths, tmp_path, monkeypatch)
     assert answers == [True]  # the streamed workbook was the one written
-    assert list(one) == list(two) == ["Summary", "History", "KPIs", "Roll-up", "Measurements", "Findings", "Sources"]
+    assert list(one) == list(two) == ["Summary", "Comments and actions", "Actions", "Restatements", "History", "KPIs",
+                                      "Roll-up", "Measurements", "Evaluation", "Findings", "Sources"]
     for sheet in ("KPIs", "Measurements", "Sources"):
         assert one[sheet] == two[sheet], sheet
     assert len(two["Measurements"]) - 1 == sum(len(b.measurements) for b in books)
@@ -885,7 +914,7 @@ def test_headers_sit_above_their_numbers_in_the_template_palette(tmp_path):
     cons.write_company_workbook(cons.consolidate_workbooks(random_company(1), AS_OF), out)
     book = openpyxl.load_workbook(out)
     summary = book["Summary"]
-    assert [c.alignment.horizontal for c in summary[4]] == [None] + ["right"] * 6
+    assert [c.alignment.horizontal for c in summary[summary_top(summary)]][:7] == [None] + ["right"] * 6
     kpis = book["KPIs"]
     aligned = {c.value: c.alignment.horizontal for c in kpis[1]}
     assert aligned["KPI name"] is None and aligned["Actual"] == aligned["Attainment"] == "right"
@@ -913,18 +942,21 @@ def test_summary_lists_departments_worst_first_and_charts_the_worst_fifteen(tmp_
     out = tmp_path / "company.xlsx"
     cons.write_company_workbook(company, out)
     sheet = openpyxl.load_workbook(out)["Summary"]
-    rows = list(sheet.iter_rows(min_row=5, max_row=5 + 200, max_col=7, values_only=True))
-    assert len(rows) == 201 and rows[-1][0] == "Company" and rows[-1][-1] == sum(r[-1] for r in rows[:-1])
+    top = summary_top(sheet)
+    rows = list(sheet.iter_rows(min_row=top + 1, max_row=top + 202, max_col=7, values_only=True))
+    assert len(rows) == 202 and [r[0] for r in rows[-2:]] == ["Company KPIs", "Department KPIs"]
+    assert rows[-2][-1] + rows[-1][-1] == sum(r[-1] for r in rows[:-2])
+    rows = rows[:-1]
     shares = [r[3] / r[-1] for r in rows[:-1]]
     assert shares == sorted(shares, reverse=True) and shares[0] == 6 / 9 and shares[-1] == 0
     # Ties (same share) in name order.
     assert [r[0] for r in rows[:3]] == ["Dept 006", "Dept 013", "Dept 020"]
-    assert sheet["A3"].value == "Worst first: by share of Off track, then At risk, then No data KPIs"
+    assert sheet[f"A{top - 1}"].value == "Worst first: by share of Off track, then At risk, then No data KPIs"
     assert "The chart shows the 15 worst of 200 departments; the table lists all." in [
-        c.value for row in sheet.iter_rows(min_row=3, max_row=3) for c in row]
+        c.value for row in sheet.iter_rows(min_row=top - 1, max_row=top - 1) for c in row]
     with zipfile.ZipFile(out) as z:
         chart = z.read("xl/charts/chart1.xml").decode()
-    assert "<c:f>Summary!$A$5:$A$19</c:f>" in chart and "$A$20" not in chart
+    assert f"<c:f>Summary!$A${top + 1}:$A${top + 15}</c:f>" in chart and f"$A${top + 16}" not in chart
     assert chart.count("<c:ser>") == len(cons.STATUSES)
 
 
@@ -933,10 +965,14 @@ def test_summary_with_few_departments_charts_them_all_without_a_note(tmp_path):
 
     out = tmp_path / "company.xlsx"
     cons.write_company_workbook(_summary_company(4), out)
-    with zipfile.ZipFile(out) as z:
-        assert "<c:f>Summary!$A$5:$A$8</c:f>" in z.read("xl/charts/chart1.xml").decode()
     sheet = openpyxl.load_workbook(out)["Summary"]
-    assert not [c.value for c in sheet[3] if c.value and "chart" in str(c.value)]
+    top = summary_top(sheet)
+    with zipfile.ZipFile(out) as z:
+        chart = z.read("xl/charts/chart1.xml").decode()
+    assert f"<c:f>Summary!$A${top + 1}:$A${top + 4}</c:f>" in chart
+    # Counts of KPIs: whole numbers on the axis, never 0.5 steps.
+    assert '<c:numFmt formatCode="0" sourceLinked="0"/>' in chart and '<c:majorUnit val="1"/>' in chart
+    assert not [c.value for c in sheet[top - 1] if c.value and "chart" in str(c.value)]
 
 
 def test_extra_columns_are_a_union_blank_where_a_department_lacks_them(tmp_path):

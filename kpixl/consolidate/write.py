@@ -447,7 +447,7 @@ def _write_summary(workbook, company: Consolidation, rows: list[tuple], formats:
         chart.add_series(series)
     chart.set_title({"name": say("title", lang)})
     # Counts of KPIs: whole numbers on the axis, about ten steps whatever the size.
-    largest = max([sum(row[1:]) for row in rows[:shown]] + [1])
+    largest = max([row[-1] for row in rows[:shown]] + [1])
     chart.set_x_axis({"num_format": "0", "min": 0, "major_unit": max(1, -(-largest // 10)),
                       "major_gridlines": {"visible": True}})
     chart.set_y_axis({"reverse": True})
