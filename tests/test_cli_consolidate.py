@@ -71,11 +71,13 @@ def test_consolidate_writes_the_workbook_and_a_summary(inputs, tmp_path):
     lines = result.output.splitlines()
     assert lines[0] == f"Wrote {out}: 2 file(s), 2 KPI(s), 6 measurement(s) as of 2026-04-15"
     assert lines[1] == "Status: 1 On track, 1 At risk, 0 Off track, 0 Not started, 0 No data"
-    assert re.fullmatch(r"Done in \d+\.\d s", lines[2])
+    assert lines[2] == ("Past values are not compared with last month's report: add --previous "
+                        "LAST_MONTH_COMPANY.xlsx to list every value corrected since.")
+    assert re.fullmatch(r"Done in \d+\.\d s", lines[3])
     # It ends with the company KPIs table; the change is since the month-end before (f = 89/364 then).
     f_then = 89 / 364
     att_now, att_then = (600 - 100 * 104 / 364) / (1100 * 104 / 364), (600 - 100 * f_then) / (1100 * f_then)
-    assert lines[3:] == ["Company KPIs as of 2026-04-15:",
+    assert lines[4:] == ["Company KPIs as of 2026-04-15:",
                          "  ID      KPI             Attainment  Status    Roll-up  Change since 2026-03-31",
                          f"  SAL-01  Revenue SAL-01      {att_now:.1%}  On track    90.0%  "
                          f"{(att_now - att_then) * 100:+.1f} pp"]
@@ -170,10 +172,11 @@ def test_danish_workbook_and_csv_tables(inputs, tmp_path):
                  str(tmp_path / "csv"))
     assert result.exit_code == 0, result.output
     assert python_calamine.CalamineWorkbook.from_path(str(out)).sheet_names == [
-        "Oversigt", "Historik", "KPI'er", "Oprulning", "Målinger", "Fund", "Kilder"]
+        "Oversigt", "Kommentarer og handlinger", "Handlinger", "Rettelser", "Historik", "KPI'er", "Oprulning",
+        "Målinger", "Evaluering", "Fund", "Kilder"]
     kpis = table(out, "KPI'er")
     assert {r[kpis[0].index("Status")] for r in kpis[1:]} <= {"På sporet", "I risiko", "Bagud"}
-    assert f"Wrote 8 CSV file(s) to {tmp_path / 'csv'}" in result.output.splitlines()
+    assert f"Wrote 12 CSV file(s) to {tmp_path / 'csv'}" in result.output.splitlines()
     text = (tmp_path / "csv" / "kpis.csv").read_text(encoding="utf-8")
     # --lang da writes the excel-da dialect unless told otherwise.
     assert text.startswith("\ufeffAfdeling;Kildefil;KPI-ID;KPI-navn;")

@@ -60,11 +60,6 @@ class ConsolidationResult:
             # A warning can explain a striking number (2.1 typed for 2.1%): say they exist and where.
             lines.append(f"{len(warnings)} warning(s) in the included files, listed on the Findings sheet "
                          f"(kpixl validate prints them): " + ", ".join(_codes_counted(warnings)))
-        lines.append(meeting.restatement_line(company, lang))
-        lines.extend(f"  {r.kpi_id} {r.period.isoformat()}: {r.kind} {_shown(r.old, r.kind)} -> {_shown(r.new, r.kind)} "
-                     f"({r.source}:{r.cell})" for r in company.restatements[:RESTATEMENTS_SHOWN])
-        if len(company.restatements) > RESTATEMENTS_SHOWN:
-            lines.append(f"  ... and {len(company.restatements) - RESTATEMENTS_SHOWN} more on the Restatements sheet")
         if self.csv_files:
             lines.append(f"Wrote {len(self.csv_files)} CSV file(s) to {self.csv_files[0].parent}")
         if self.parquet_files:
@@ -76,6 +71,11 @@ class ConsolidationResult:
         if company.left_out:
             lines.append(f"{left_out_summary(company.left_out)}:")
             lines.extend(f"  {f.place.path}: {f.code}: {f.message}" for f in company.left_out)
+        lines.append(meeting.restatement_line(company, lang))
+        lines.extend(f"  {r.kpi_id} {r.period.isoformat()}: {r.kind} {_shown(r.old, r.kind)} -> {_shown(r.new, r.kind)} "
+                     f"({r.source}:{r.cell})" for r in company.restatements[:RESTATEMENTS_SHOWN])
+        if len(company.restatements) > RESTATEMENTS_SHOWN:
+            lines.append(f"  ... and {len(company.restatements) - RESTATEMENTS_SHOWN} more on the Restatements sheet")
         lines.append(f"Done in {self.seconds:.1f} s")
         return lines + self.kpi_table_lines()
 
