@@ -193,7 +193,9 @@ def compare(company: Consolidation, previous: Previous | None) -> None:
         for kpi_id, end, value, _by, _note, origin in source.measurements:
             if end <= previous.as_of:
                 current[(_key(source.department), kpi_key(kpi_id), end)] = (value, source.path, origin)
-    for key in sorted(set(current) | set(previous.values), key=lambda k: (k[0], k[1], k[2])):
+    # Only the periods the report covered: a value dated after it (typed ahead) was not presented.
+    shown = {key for key in previous.values if key[2] <= previous.as_of}
+    for key in sorted(set(current) | shown, key=lambda k: (k[0], k[1], k[2])):
         old, new = previous.values.get(key), current.get(key)
         if _differs(old[0] if old else None, new[0] if new else None):
             where = new or old
