@@ -280,6 +280,12 @@ COMMENTARY = Table(
         Column("action_status", "Action status", "Handlingsstatus", "vocab", vocabulary="action_status", width=14,
                note_en="Open, Done or Dropped.", note_da="Åben, Udført eller Droppet."),
         Column("entered_by", "Entered by", "Indtastet af", "text", width=16),
+        # Helper columns (hidden, locked) for the Dashboard's latest comment and open actions
+        # (kpixl.template.commentary): the ID key, the latest-first rank of a dated comment, an open action.
+        Column("calc_key", "(calc) ID key", "(beregn) ID-nøgle", "computed", computed=True, helper=True),
+        Column("calc_rank", "(calc) Comment rank", "(beregn) Kommentarrang", "computed", computed=True,
+               helper=True),
+        Column("calc_open", "(calc) Open action", "(beregn) Åben handling", "computed", computed=True, helper=True),
     ),
 )
 

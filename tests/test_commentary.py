@@ -4,6 +4,7 @@ and every validate rule on it with its exact text, at its cell."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -59,7 +60,10 @@ def test_commentary_table_in_both_languages(tmp_path, language, sheet, headers, 
     book = openpyxl.load_workbook(path)
     ws = book[sheet]
     table = ws.tables["Commentary"]
-    assert [c.name for c in table.tableColumns] == headers
+    assert [c.name for c in table.tableColumns][:8] == headers
+    # The three helper columns the Dashboard reads are hidden.
+    helpers = ws.column_dimensions["I"]
+    assert helpers.hidden and (helpers.min, helpers.max) == (9, 11)
     assert [ws.cell(2, i).value for i in (1, 3, 4, 5, 8)] == [
         "SAL-01", "Webshop down for three days", "Move to a new host", "Anna Berg", "Bo Lund"]
     assert ws.cell(2, 2).value.date() == MONTH_ENDS[-1] and ws.cell(2, 6).value.date() == date(2026, 5, 15)
@@ -141,6 +145,52 @@ def test_a_company_kpi_measured_only_through_its_children_gets_no_kpx405(tmp_pat
     path2 = tmp_path / "late.xlsx"
     write_template(path2, kpis=KPIS, measurements=MEASUREMENTS[3:], as_of=AS_OF)
     assert [(code, cell) for code, cell, _ in _findings(str(path2), "KPX405")] == [("KPX405", "KPIs!A3")]
+
+
+DASHBOARD_COMMENTS = {"en": ("Comment needed", "Open actions", "Overdue actions", "Latest comment"),
+                      "da": ("Kommentar mangler", "Åbne handlinger", "Forsinkede handlinger", "Seneste kommentar")}
+
+
+def _dashboard_commentary(path: str, language: str) -> dict[str, tuple]:
+    """Return per KPI ID the Dashboard's commentary cells (needed, open, overdue, latest comment)."""
+    ws = openpyxl.load_workbook(path, data_only=True)[schema.SHEET_DASHBOARD[language]]
+    header = [c.value for c in ws[5]]
+    first = header.index(DASHBOARD_COMMENTS[language][0])
+    assert tuple(header[first:first + 4]) == DASHBOARD_COMMENTS[language]
+    found = {}
+    for row in ws.iter_rows(min_row=6, max_row=5 + len(KPIS), values_only=True):
+        # An empty text result reads back as None from a cached value and as "" from LibreOffice's.
+        found[row[0]] = tuple("" if v is None else v for v in row[first:first + 4])
+    return found
+
+
+COMMENTS = [CommentRecord("SAL-01", MONTH_ENDS[1], "Slow February", "Campaign", "Anna Berg", date(2026, 4, 1)),
+            CommentRecord("SAL-01", MONTH_ENDS[1], None, "Fix the site", "Bo Lund", date(2026, 6, 1), core.OPEN),
+            CommentRecord("SAL-02", MONTH_ENDS[2], "Good March", "Old fix", "Bo Lund", date(2026, 2, 1), core.DONE),
+            CommentRecord("SAL-02", date(2026, 5, 31), "Written after the as-of date")]
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_the_dashboard_shows_latest_comment_open_actions_and_a_missing_comment(tmp_path, language):
+    path = _write(tmp_path, language, COMMENTS)
+    shown = _dashboard_commentary(path, language)
+    needed = DASHBOARD_COMMENTS[language][0]
+    # SAL-01 is Off track and February's comment does not explain March; two open actions, one overdue.
+    assert shown["SAL-01"] == (needed, 2, 1, "Fix the site")
+    assert shown["SAL-02"] == ("", 0, 0, "Good March")
+    assert shown["CO-01"] == ("", 0, 0, "")
+
+
+@pytest.mark.libreoffice
+def test_the_dashboards_commentary_formulas_compute_what_the_core_says(tmp_path, recalc):
+    paths = [_write(tmp_path, language, COMMENTS) for language in ("en", "da")]
+    for path, computed, language in zip(paths, recalc(*map(Path, paths)), ("en", "da")):
+        assert _dashboard_commentary(str(computed), language) == _dashboard_commentary(path, language)
+        cached = openpyxl.load_workbook(path, data_only=True)[schema.COMMENTARY.sheet(language)]
+        again = openpyxl.load_workbook(computed, data_only=True)[schema.COMMENTARY.sheet(language)]
+        for row in range(2, 8):
+            assert [again.cell(row, c).value for c in (9, 10, 11)] == [
+                cached.cell(row, c).value for c in (9, 10, 11)], row
 
 
 def test_kpi_words_latest_comment_and_open_actions():

@@ -1,36 +1,199 @@
-"""Own the Commentary sheet: why a KPI's number is what it is, and what will be done, by whom, by when.
+"""Own the Commentary sheet and the Dashboard's commentary columns.
 
-One row per comment (workbook.md, "Commentary"): the KPI ID (a dropdown of the KPIs'
-IDs), the period it explains, the comment, the action, its one owner, its due date and
-its status (Open, Done, Dropped in the workbook's language). Every column is an input;
-the Dashboard reads the table (:func:`kpixl.formulas.dashboard_comment_formulas`) and
-``validate`` checks it (:mod:`kpixl.commentary`).
+The Commentary table: one row per comment (workbook.md, "Commentary"): the KPI ID (a
+dropdown of the KPIs' IDs), the period it explains, the comment, the action, its one owner,
+its due date and its status (Open, Done, Dropped in the workbook's language), then three
+hidden helper columns (the ID key, a comment's rank, an open action) whose plain A1
+formulas let the Dashboard find each KPI's latest comment with MAXIFS and count its open
+actions with COUNTIFS.
+
+On the Dashboard, right of the KPIDashboard table: per KPI whether a comment is needed (an
+Off track or At risk KPI with no comment for its latest measured period), its open and
+overdue actions and its latest comment. Every formula caches what :mod:`kpixl.commentary`
+computes from the core; ``validate`` words the same rules as findings.
 """
 
 from __future__ import annotations
 
-from kpixl import core, schema
+from datetime import date
+
+from xlsxwriter.utility import xl_col_to_name
+
+from kpixl import commentary, core, formulas as fx, schema, vocab
 from kpixl.template import tables
 from kpixl.template.book import Book
+from kpixl.template.layout import ROW_HEIGHT, WRAP_CHARS_PER_WIDTH, sheet_ref
 from kpixl.template.options import TemplateOptions
+from kpixl.vocab import kpi_key
+from kpixl.xlsx import STATUS_COLOURS
+
+# A comment's rank: its Period end's serial times this plus its row, so the latest comment wins
+# and of two on one date the one lower in the table (as kpixl.commentary picks it).
+RANK = 100000
+# The Dashboard's commentary columns, in order: key, English and Danish header, width.
+DASHBOARD_COLUMNS = (
+    ("comment_needed", "Comment needed", "Kommentar mangler", 12),
+    ("open_actions", "Open actions", "Åbne handlinger", 10),
+    ("overdue_actions", "Overdue actions", "Forsinkede handlinger", 11),
+    ("latest_comment", "Latest comment", "Seneste kommentar", 44),
+)
+NEEDED = {"en": "Comment needed", "da": "Kommentar mangler"}
 
 
 def write(book: Book, options: TemplateOptions) -> None:
-    """Write the Commentary table with its dropdowns, dates and notes."""
+    """Write the Commentary table with its dropdowns, dates, notes and helper formulas."""
     ws = book.ws_comments
     table = schema.COMMENTARY
     rows = options.comment_rows
     data = [_row(comment, options.language) for comment in options.comments]
     tables.write_table(book, ws, table, rows, data, {}, lambda key, row: None)
     tables.validations(book, ws, table, rows)
+    _helpers(book, options)
 
 
 def _row(comment: object, language: str) -> list[object]:
     """Return a prefilled row of the table: its input values in column order, the status in ``language``."""
     row: list[object] = []
-    for col in schema.COMMENTARY.columns:
+    for col in schema.COMMENTARY.input_columns:
         value = getattr(comment, col.key)
         if col.key == "action_status" and value:
             value = core.word("action_status", value, language)
         row.append(value)
     return row
+
+
+def _letter(key: str) -> str:
+    return xl_col_to_name(schema.COMMENTARY.columns.index(schema.COMMENTARY.column(key)))
+
+
+def _helpers(book: Book, options: TemplateOptions) -> None:
+    """Write the helper formulas row by row (plain A1 references), each with the value it computes."""
+    ws = book.ws_comments
+    a, b, c, d, g, i = (_letter(k) for k in ("kpi_id", "period_end", "comment", "action", "action_status",
+                                              "calc_key"))
+    open_words = list(dict.fromkeys(core.word("action_status", core.OPEN, x) for x in schema.LANGUAGES))
+    opened = ",".join(f'TRIM({g}{{r}})="{w}"' for w in open_words)
+    cols = {key: schema.COMMENTARY.columns.index(schema.COMMENTARY.column(key))
+            for key in ("calc_key", "calc_rank", "calc_open")}
+    fmt = book.fmt(helper=True)
+    as_of = book.values.as_of
+    for r in range(2, options.comment_rows + 2):
+        comment = options.comments[r - 2] if r - 2 < len(options.comments) else None
+        key, rank, is_open = _cached(comment, r, as_of)
+        ws.write_formula(r - 1, cols["calc_key"], f'=IF({a}{r}="","",{vocab.excel_key(f"{a}{r}")})', fmt, key)
+        said = f"OR(LEN(TRIM({c}{r}))>0,LEN(TRIM({d}{r}))>0)"
+        ws.write_formula(r - 1, cols["calc_rank"],
+                         f'=IF(AND({i}{r}<>"",ISNUMBER({b}{r}),{said}),IF({b}{r}<={fx.AS_OF},{b}{r}*{RANK}+ROW(),""),"")',
+                         fmt, rank)
+        ws.write_formula(r - 1, cols["calc_open"],
+                         f'=IF(AND({i}{r}<>"",LEN(TRIM({d}{r}))>0,OR(TRIM({g}{r})="",{opened.format(r=r)})),'
+                         f'IF(ISNUMBER({b}{r}),IF({b}{r}<={fx.AS_OF},1,0),1),0)', fmt, is_open)
+
+
+def _cached(comment, row: int, as_of: date) -> tuple[str, object, int]:
+    """Return the helper values of one Commentary row (key, rank, open) as the formulas compute them."""
+    if comment is None or not kpi_key(comment.kpi_id):
+        return "", "", 0
+    dated = comment.period_end is not None and (comment.comment or comment.action)
+    rank: object = core.to_serial(comment.period_end) * RANK + row \
+        if dated and comment.period_end <= as_of else ""
+    in_time = comment.period_end is None or comment.period_end <= as_of
+    return kpi_key(comment.kpi_id), rank, 1 if comment.is_open and in_time else 0
+
+
+def dashboard_columns(book: Book, options: TemplateOptions, header_row: int, first_data: int,
+                      first_col: int, status_col: int) -> int:
+    """Write the Dashboard's commentary columns from ``first_col``; return the next free column."""
+    ws, lang, n = book.ws_dash, options.language, options.kpi_rows
+    refs = _ranges(book, options)
+    words = commentary.kpi_words(options.kpis, options.measurements, options.comments, book.values.as_of)
+    status_letter = xl_col_to_name(status_col)
+    wrap = book.wb.add_format({"text_wrap": True, "valign": "top", "bg_color": "#F2F2F2", "locked": True})
+    plain = book.fmt()
+    for offset, (key, en, da, width) in enumerate(DASHBOARD_COLUMNS):
+        col = first_col + offset
+        ws.write_string(header_row, col, da if lang == "da" else en, book.f_header)
+        ws.set_column(col, col, width)
+    for j in range(n):
+        r = header_row + 1 + j  # 0-based sheet row
+        kpi = options.kpis[j] if j < len(options.kpis) else None
+        word = words.get(kpi_key(kpi.kpi_id)) if kpi is not None else None
+        cached = _dashboard_cached(word, kpi, lang)
+        formulas = _dashboard_formulas(refs, r + 1, r + 1 - first_data + 2, status_letter, lang)
+        for offset, (key, *_rest) in enumerate(DASHBOARD_COLUMNS):
+            ws.write_formula(r, first_col + offset, formulas[key], wrap if key == "latest_comment" else plain,
+                             cached[key])
+        text = cached["latest_comment"]
+        lines = _lines(text, DASHBOARD_COLUMNS[-1][3])
+        if lines > 1:
+            ws.set_row(r, ROW_HEIGHT * lines)
+    needed_col = first_col
+    fill, font = STATUS_COLOURS[core.OFF_TRACK]
+    ws.conditional_format(header_row + 1, needed_col, header_row + n, needed_col, {
+        "type": "cell", "criteria": "==", "value": f'"{NEEDED[lang]}"',
+        "format": book.wb.add_format({"bg_color": fill, "font_color": font, "bold": True})})
+    overdue_col = first_col + 2
+    ws.conditional_format(header_row + 1, overdue_col, header_row + n, overdue_col, {
+        "type": "cell", "criteria": ">", "value": 0,
+        "format": book.wb.add_format({"bg_color": fill, "font_color": font})})
+    return first_col + len(DASHBOARD_COLUMNS)
+
+
+def _lines(text: object, width: int) -> int:
+    import textwrap
+
+    if not isinstance(text, str) or not text:
+        return 1
+    return len(textwrap.wrap(text, int(width * WRAP_CHARS_PER_WIDTH))) or 1
+
+
+def _ranges(book: Book, options: TemplateOptions) -> dict[str, str]:
+    """Return the absolute A1 ranges the Dashboard's commentary formulas read."""
+    comments = sheet_ref(schema.COMMENTARY.sheet(book.lang))
+    last = options.comment_rows + 1
+    found = {key: f"{comments}!${_letter(key)}$2:${_letter(key)}${last}"
+             for key in ("comment", "action", "due_date", "calc_key", "calc_rank", "calc_open")}
+    meas = sheet_ref(schema.MEASUREMENTS.sheet(book.lang))
+    m_last = options.measurement_rows + 1
+    for key in ("period_end", "calc_kpi_row", "calc_in_window"):
+        letter = xl_col_to_name(schema.MEASUREMENTS.columns.index(schema.MEASUREMENTS.column(key)))
+        found["m_" + key] = f"{meas}!${letter}$2:${letter}${m_last}"
+    kpis = sheet_ref(schema.KPIS.sheet(book.lang))
+    found["kpis"] = kpis
+    found["key_letter"] = book.kpi_letter("calc_key")
+    found["row_letter"] = book.kpi_letter("calc_kpi_row")
+    return found
+
+
+def _dashboard_formulas(refs: dict[str, str], row: int, kpi_row: int, status: str, lang: str) -> dict[str, str]:
+    """Return the commentary formulas of Dashboard sheet row ``row`` (1-based), showing KPIs sheet row ``kpi_row``."""
+    key = f"{refs['kpis']}!${refs['key_letter']}${kpi_row}"
+    crit = f'"="&{vocab.excel_lookup_value(key)}'
+    rank = f"MAXIFS({refs['calc_rank']},{refs['calc_key']},{crit})"
+    at = f"MATCH({rank},{refs['calc_rank']},0)"
+    comment = f"INDEX({refs['comment']},{at})"
+    latest = f'IF({rank}=0,"",IF(LEN(TRIM({comment}))>0,{comment},INDEX({refs["action"]},{at})))'
+    own_row = f"{refs['kpis']}!${refs['row_letter']}${kpi_row}"
+    measured = (f"MAXIFS({refs['m_period_end']},{refs['m_calc_kpi_row']},{own_row},"
+                f"{refs['m_calc_in_window']},1)")
+    words = [core.word("status", s, lang) for s in commentary.NEEDS_WORD]
+    red = "OR(" + ",".join(f'{status}{row}="{w}"' for w in words) + ")"
+    blank = f'{key}=""'
+    return {
+        "comment_needed": (f'=IF({blank},"",IF({red},IF(AND(ISNUMBER({own_row}),{measured}>0),'
+                           f'IF(INT({rank}/{RANK})<{measured},"{NEEDED[lang]}",""),""),""))'),
+        "open_actions": f'=IF({blank},"",COUNTIFS({refs["calc_key"]},{crit},{refs["calc_open"]},1))',
+        "overdue_actions": (f'=IF({blank},"",COUNTIFS({refs["calc_key"]},{crit},{refs["calc_open"]},1,'
+                            f'{refs["due_date"]},"<"&{fx.AS_OF}))'),
+        "latest_comment": f'=IF({blank},"",{latest})',
+    }
+
+
+def _dashboard_cached(word: commentary.KpiWord | None, kpi, lang: str) -> dict[str, object]:
+    """Return the values the commentary formulas compute for one Dashboard row (from kpixl.commentary)."""
+    if kpi is None or not kpi_key(kpi.kpi_id) or word is None:
+        return {"comment_needed": "", "open_actions": "", "overdue_actions": "", "latest_comment": ""}
+    latest = word.latest
+    text = (latest.comment or latest.action or "") if latest is not None else ""
+    return {"comment_needed": NEEDED[lang] if word.missing else "", "open_actions": len(word.open_actions),
+            "overdue_actions": len(word.overdue), "latest_comment": text}

@@ -16,7 +16,7 @@ from typing import Callable
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from kpixl import cache, core, formulas as fx, schema, xlsx
-from kpixl.template import tables
+from kpixl.template import commentary, tables
 from kpixl.template.book import Book
 from kpixl.template.layout import DASHBOARD_AS_OF_CELL, DASHBOARD_HEADER_ROW, DASHBOARD_TABLE, sheet_ref
 from kpixl.template.options import TemplateOptions
@@ -36,8 +36,9 @@ def write(book: Book, options: TemplateOptions) -> None:
     first_data = header_row + 2  # 1-based sheet row of the first KPI
     _heading(book, options)
     keys = _table(book, options, header_row, first_data)
-    # Right of the table: the status strip, then its hidden helpers, then the charts.
-    chart_col = status_strip(book, options, header_row, first_data, len(keys))
+    # Right of the table: what the Commentary says, the status strip, its hidden helpers, then the charts.
+    strip_col = commentary.dashboard_columns(book, options, header_row, first_data, len(keys), keys.index("status"))
+    chart_col = status_strip(book, options, header_row, first_data, strip_col)
     _charts(book, options, keys, header_row, chart_col)
     ws.freeze_panes(header_row + 1, 2)
     ws.set_landscape()
