@@ -372,6 +372,8 @@ def write_changes(workbook, sheet, company: Consolidation, formats: dict, langua
     lang = language
     since, as_of = history.since.isoformat(), history.as_of.isoformat()
     text = _status_cell_formats(workbook, "text", formats)
+    if "indent" not in formats:
+        formats["indent"] = workbook.add_format({"indent": 1})
     sheet.write_string(row, 0, say("changes", lang, since=since), formats["title"])
     row += 2
     for c, head in enumerate((_header("department", lang), say("changed", lang), say("worse", lang),
@@ -408,7 +410,8 @@ def write_changes(workbook, sheet, company: Consolidation, formats: dict, langua
             if shown is not None:
                 sheet.write_number(row, c, shown, formats["pct"])
         if line.record.name:
-            sheet.write_string(row, 6, str(line.record.name))
+            # Indented: a right-aligned attainment beside it must not read as one word ("86.2%Revenue").
+            sheet.write_string(row, 6, str(line.record.name), formats["indent"])
 
 
 # ------------------------------------------------------------------ the console

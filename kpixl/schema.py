@@ -130,6 +130,9 @@ DATE = "yyyy-mm-dd"
 # Two to four decimals: "#,##0.##" would show a whole number with a trailing point in
 # Excel ("13,200,000."), while LibreOffice drops it; this format reads the same in both.
 NUM = "#,##0.00##"
+# Computed amounts (Actual, Plan, Forecast) show two decimals: a plan of 6,580,273.9726 reads
+# as 6,580,273.97 (typed values keep up to four, as typed).
+CALC_NUM = "#,##0.00"
 # Count KPIs (template.COUNT_UNITS) show whole numbers: no 5,761.71 leads.
 COUNT = "#,##0"
 # KPI IDs are text: Excel would otherwise turn MAR-01 into a date as it is typed.
@@ -184,8 +187,8 @@ KPIS = Table(
         Column("measurable", "Measurable", "Målbar", "text", width=34, wrap=True),
         Column("attainable", "Attainable", "Opnåelig", "text", width=34, wrap=True),
         Column("relevant", "Relevant", "Relevant", "text", width=34, wrap=True),
-        Column("actual", "Actual", "Faktisk", "computed", computed=True, width=12, number_format=NUM),
-        Column("plan", "Plan", "Plan", "computed", computed=True, width=12, number_format=NUM),
+        Column("actual", "Actual", "Faktisk", "computed", computed=True, width=12, number_format=CALC_NUM),
+        Column("plan", "Plan", "Plan", "computed", computed=True, width=12, number_format=CALC_NUM),
         Column("attainment", "Attainment", "Målopfyldelse", "computed", computed=True, width=13, number_format=PCT),
         Column("status", "Status", "Status", "computed", computed=True, width=12),
         # Helper columns (hidden, locked): they let plain Excel functions compute trend,
@@ -201,7 +204,7 @@ KPIS = Table(
                helper=True),
         Column("calc_trend", "(calc) Trend", "(beregn) Tendens", "computed", computed=True, helper=True),
         Column("calc_forecast", "(calc) Forecast", "(beregn) Prognose", "computed", computed=True, helper=True,
-               number_format=NUM),
+               number_format=CALC_NUM),
         # The KPI ID's matching key (kpixl.vocab.kpi_key): every lookup of an ID matches on it.
         Column("calc_key", "(calc) ID key", "(beregn) ID-nøgle", "computed", computed=True, helper=True),
         # The row of the first KPI with this key: the row number its measurements point to.

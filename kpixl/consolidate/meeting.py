@@ -167,7 +167,7 @@ def _write_company(sheet, company: Consolidation, formats: dict, lang: str, row:
         _pct(sheet, row, 3, line.rollup_score, formats["pct"])
         if line.attainment is not None and item.before is not None:
             sheet.write_number(row, 4, (line.attainment - item.before) * 100, formats["pp"])
-        number = formats["pct"] if _is_percent(line) else formats["measure"]
+        number = formats["pct"] if _is_percent(line) else formats["calc"]
         if result is not None and result.actual is not None:
             sheet.write_number(row, 5, result.actual, number)
             sheet.write_number(row, 6, result.plan, number)

@@ -368,6 +368,8 @@ def _meeting_formats(workbook, formats: dict, lang: str, first_width: float) -> 
         formats["late"] = workbook.add_format({"num_format": "0", "bold": True, "font_color": "#9C0006"})
         formats["wrap"] = workbook.add_format({"text_wrap": True, "valign": "top"})
         formats["date_center"] = workbook.add_format({"num_format": "yyyy-mm-dd", "align": "center"})
+        # Actual, plan and their gap with two decimals (a plan of 7.6799 reads 7.68).
+        formats["calc"] = workbook.add_format({"num_format": "#,##0.00"})
     return {**formats, "first_width": first_width, "status": _history._status_cell_formats(workbook, "text", formats),
             "status_pct": _history._status_cell_formats(workbook, "pct", formats)}
 

@@ -178,7 +178,7 @@ def _dashboard_formulas(refs: dict[str, str], row: int, kpi_row: int, status: st
                 f"{refs['m_calc_in_window']},1)")
     words = [core.word("status", s, lang) for s in commentary.NEEDS_WORD]
     red = "OR(" + ",".join(f'{status}{row}="{w}"' for w in words) + ")"
-    blank = f'{key}=""'
+    blank = f'TRIM({key})=""'  # the KPIs' key of a blank ID is " " (so MATCH never finds it)
     return {
         "comment_needed": (f'=IF({blank},"",IF({red},IF(AND(ISNUMBER({own_row}),{measured}>0),'
                            f'IF(INT({rank}/{RANK})<{measured},"{NEEDED[lang]}",""),""),""))'),

@@ -22,8 +22,8 @@ from kpixl.template.layout import DASHBOARD_AS_OF_CELL, DASHBOARD_HEADER_ROW, DA
 from kpixl.template.options import TemplateOptions
 from kpixl.xlsx import CALC_FILL
 
-NUMBER_FORMATS = {"target": schema.NUM, "actual": schema.NUM, "plan": schema.NUM, "attainment": schema.PCT,
-                  "forecast": schema.NUM, "calc_vs_plan": schema.PCT}
+NUMBER_FORMATS = {"target": schema.NUM, "actual": schema.CALC_NUM, "plan": schema.CALC_NUM, "attainment": schema.PCT,
+                  "forecast": schema.CALC_NUM, "calc_vs_plan": schema.PCT}
 # Wide enough for 13,200,000.00 or 6,580,273.9726 (#,##0.00##) without Excel showing ###.
 WIDTHS = {"kpi_id": 12, "name": 30, "owner": 18, "status": 13, "trend": 12, "attainment": 13, "target": 16,
           "actual": 16, "plan": 16, "forecast": 16}
@@ -152,42 +152,82 @@ def status_strip(book: Book, options: TemplateOptions, header_row: int, first_da
 
 
 def _charts(book: Book, options: TemplateOptions, keys: list[str], header_row: int, chart_col: int) -> None:
-    """Insert the attainment chart and the against-plan chart from ``chart_col``."""
+    """Insert the attainment chart and the against-plan chart from ``chart_col``.
+
+    Both are column charts growing from zero, one series per status in its traffic-light
+    colour (hidden helper columns hold each KPI's value under its status only, so a bar
+    changes colour with the data), with the plan as a line at 100%.
+    """
     ws, lang, words = book.ws_dash, options.language, book.texts
     first = header_row + 1
     # Prefilled KPIs size the charts to them; a blank template charts every row.
     shown = len(options.kpis) or options.kpi_rows
     sheet = sheet_ref(schema.SHEET_DASHBOARD[lang])
+    helpers = chart_helpers(book, options, keys, header_row, chart_col)
 
     def rng(col: int) -> str:
         return f"={sheet}!${xl_col_to_name(col)}${first + 1}:${xl_col_to_name(col)}${first + shown}"
 
     id_col = keys.index("kpi_id")
-    chart = book.wb.add_chart({"type": "bar"})
-    chart.add_series({"name": fx.dashboard_header("attainment", lang), "categories": rng(id_col),
-                      "values": rng(keys.index("attainment")), "fill": {"color": "#2E75B6"}, "gap": 60})
-    chart.set_title({"name": words["chart_attainment"]})
-    chart.set_x_axis({"num_format": "0%", "min": 0, "major_gridlines": {"visible": True}})
-    chart.set_y_axis({"reverse": True})
-    chart.set_legend({"none": True})
-    chart.show_blanks_as("gap")
-    chart.set_size({"width": 620, "height": 420})
-    ws.insert_chart(header_row, chart_col, chart)
-    # Actual against plan, unit-free (core.against_plan: Actual / Plan, mirrored for a
-    # decrease KPI), so a revenue in millions and a rate of 2% share one axis. The bars
-    # start at the 100% line (the KPI axis crosses there): whatever the direction, a bar
-    # to the left falls short of the plan, one to the right beats it, and its length is
-    # the gap, however close to 100% all KPIs are.
-    chart2 = book.wb.add_chart({"type": "bar"})
-    chart2.add_series({"name": words["series_actual"], "categories": rng(id_col),
-                       "values": rng(keys.index("calc_vs_plan")), "fill": {"color": "#2E75B6"}, "gap": 60})
-    chart2.set_title({"name": words["chart_actual_plan"]})
-    # One decimal: the ratios sit close to 100%, and whole percents label ticks half a
-    # point apart "99%, 100%, 100%".
-    chart2.set_x_axis({"num_format": "0.0%", "crossing": 1, "major_gridlines": {"visible": True}})
-    chart2.set_y_axis({"reverse": True, "label_position": "low", "line": {"color": "#404040", "width": 1.5}})
-    chart2.set_legend({"none": True})
-    chart2.show_blanks_as("gap")
-    chart2.show_hidden_data()  # its data are a hidden helper column
-    chart2.set_size({"width": 620, "height": 420})
-    ws.insert_chart(header_row + 23, chart_col, chart2)
+    place = helpers["next"]
+    for n, (source, title) in enumerate((("attainment", words["chart_attainment"]),
+                                         ("calc_vs_plan", words["chart_actual_plan"]))):
+        chart = book.wb.add_chart({"type": "column"})
+        for status in CHART_STATUSES:
+            fill, font = xlsx.STATUS_COLOURS[status]
+            chart.add_series({"name": core.word("status", status, lang), "categories": rng(id_col),
+                              "values": rng(helpers[(source, status)]), "fill": {"color": fill},
+                              "border": {"color": font}, "gap": 60, "overlap": 100})
+        line = book.wb.add_chart({"type": "line"})
+        line.add_series({"name": words["series_plan"], "categories": rng(id_col), "values": rng(helpers["plan"]),
+                         "line": {"color": "#404040", "width": 1.5, "dash_type": "dash"}, "marker": {"type": "none"}})
+        chart.combine(line)
+        chart.set_title({"name": title})
+        # One decimal on the against-plan axis: the ratios sit close to 100%.
+        chart.set_y_axis({"num_format": "0%" if n == 0 else "0.0%", "min": 0, "major_gridlines": {"visible": True}})
+        chart.set_x_axis({"num_font": {"rotation": -45}})
+        chart.set_legend({"position": "bottom"})
+        chart.show_blanks_as("gap")
+        chart.show_hidden_data()  # its data are hidden helper columns
+        chart.set_size({"width": 620, "height": 420})
+        ws.insert_chart(header_row + 23 * n, place, chart)
+
+
+# The statuses a bar is coloured by (Not started and No data have no attainment to show).
+CHART_STATUSES = (core.ON_TRACK, core.AT_RISK, core.OFF_TRACK)
+
+
+def chart_helpers(book: Book, options: TemplateOptions, keys: list[str], header_row: int,
+                  first_col: int) -> dict:
+    """Write the charts' hidden helper columns from ``first_col``: per chart and status the KPI's value when it
+    has that status (else #N/A, which a chart leaves out), and the plan's 100%; return their columns and the
+    next free one (under "next")."""
+    ws, lang, n = book.ws_dash, options.language, options.kpi_rows
+    status_letter = xl_col_to_name(keys.index("status"))
+    columns: dict = {}
+    col = first_col
+    fmt = book.fmt(number_format=schema.PCT, helper=True)
+    rows = [book.values.dashboard(j) for j in range(n)]
+    for source in ("attainment", "calc_vs_plan"):
+        letter = xl_col_to_name(keys.index(source))
+        for status in CHART_STATUSES:
+            word = core.word("status", status, lang)
+            ws.write_string(header_row, col, f"(calc) {source} {status}", book.f_helper_header)
+            for j, row in enumerate(rows):
+                r = header_row + 1 + j
+                value = row.get(source)
+                cached = value if row.get("status") == word and isinstance(value, (int, float)) else cache.NA
+                ws.write_formula(r, col, f'=IF(AND({status_letter}{r + 1}="{word}",ISNUMBER({letter}{r + 1})),'
+                                         f'{letter}{r + 1},NA())', fmt, cached)
+            columns[(source, status)] = col
+            col += 1
+    ws.write_string(header_row, col, "(calc) plan", book.f_helper_header)
+    id_letter = xl_col_to_name(keys.index("kpi_id"))
+    for j, row in enumerate(rows):
+        r = header_row + 1 + j
+        shown = row.get("kpi_id") not in (None, "")
+        ws.write_formula(r, col, f'=IF({id_letter}{r + 1}="",NA(),1)', fmt, 1 if shown else cache.NA)
+    columns["plan"] = col
+    ws.set_column(first_col, col, 8, None, {"hidden": True})
+    columns["next"] = col + 1
+    return columns

@@ -63,7 +63,13 @@ def write_table(book: Book, ws: Worksheet, table: schema.Table, n_rows: int, dat
     fit_wrapped_rows(ws, table, rows)
     ws.freeze_panes(1, 2 if table is schema.KPIS else 1)
     ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    if table is schema.KPIS:
+        # 27 columns do not fit one page at a readable size: 70%, the rest on the following pages,
+        # the KPI ID and name repeated on each.
+        ws.set_print_scale(70)
+        ws.repeat_columns(0, 1)
+    else:
+        ws.fit_to_pages(1, 0)
     ws.repeat_rows(0)
     ws.protect("", {"format_columns": True, "format_rows": True, "autofilter": True, "sort": False})
 

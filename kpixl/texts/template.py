@@ -16,7 +16,8 @@ TEXTS = {
         "as_of_note": ("The date every number is computed as of. =TODAY() by default; type a date to look back or "
                        "to close a period at its deadline."),
         "chart_attainment": "Attainment per KPI",
-        "chart_actual_plan": "Against plan (right is better)",
+        "chart_actual_plan": "Against plan (higher is better)",
+        "series_plan": "Plan (100%)",
         "strip_title": "Status at each month-end",
         "strip_calc_count": "(calc) Count {month}",
         "strip_calc_elapsed": "(calc) Elapsed {month}",
@@ -133,7 +134,8 @@ TEXTS = {
         "as_of_note": ("Datoen alle tal opgøres pr. =TODAY() som standard; skriv en dato for at se tilbage eller "
                        "afslutte en periode på fristen."),
         "chart_attainment": "Målopfyldelse pr. KPI",
-        "chart_actual_plan": "I forhold til plan (højre er bedre)",
+        "chart_actual_plan": "I forhold til plan (højere er bedre)",
+        "series_plan": "Plan (100%)",
         "strip_title": "Status ved hver månedsafslutning",
         "strip_calc_count": "(beregn) Antal {month}",
         "strip_calc_elapsed": "(beregn) Forløbet {month}",
