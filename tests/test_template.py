@@ -25,7 +25,7 @@ from kpixl import core, examples, formulas, schema, vocab
 from kpixl.cli import cli
 from kpixl.errors import DefinitionError, OutputError
 from kpixl.model import EvaluationRecord, KpiRecord, MeasurementRecord
-from kpixl.template import DASHBOARD_TABLE, PERCENT_UNITS, measurement_capacity, write_template
+from kpixl.template import DASHBOARD_TABLE, PERCENT_UNITS, STATUS_COLOURS, measurement_capacity, write_template
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "workbook_templates"
@@ -84,7 +84,8 @@ def test_sheets_in_the_workbook_language_and_lists_hidden(blank, language):
     wb = blank[language, "native"]
     assert wb.sheetnames == [schema.SHEET_GUIDE[language], schema.KPIS.sheet(language),
                              schema.MEASUREMENTS.sheet(language), schema.SHEET_DASHBOARD[language],
-                             schema.EVALUATION.sheet(language), schema.SHEET_LISTS[language]]
+                             schema.EVALUATION.sheet(language), schema.COMMENTARY.sheet(language),
+                             schema.SHEET_LISTS[language]]
     assert wb[schema.SHEET_LISTS[language]].sheet_state == "hidden"
     assert wb.active.title == schema.SHEET_GUIDE[language]
 
@@ -93,7 +94,7 @@ def test_sheets_in_the_workbook_language_and_lists_hidden(blank, language):
 @pytest.mark.parametrize("mode", formulas.MODES)
 def test_tables_have_the_schema_headers_and_sizes(blank, language, mode):
     wb = blank[language, mode]
-    expected_rows = {"KPIs": 50, "Measurements": 3000, "Evaluation": 50}
+    expected_rows = {"KPIs": 50, "Measurements": 3000, "Evaluation": 50, "Commentary": 200}
     for table in schema.TABLES:
         ws, t = find_table(wb, table.name)
         assert ws.title == table.sheet(language)
@@ -205,12 +206,16 @@ def test_frozen_headers_and_print_setup(blank):
     assert wb["Measurements"].freeze_panes == "B2"
     assert wb["Evaluation"].freeze_panes == "B2"
     assert wb["Dashboard"].freeze_panes == "C6"
-    for name in ("KPIs", "Measurements", "Dashboard", "Evaluation"):
+    for name in ("Measurements", "Dashboard", "Evaluation", "Commentary"):
         ws = wb[name]
         assert ws.page_setup.orientation == "landscape"
         # fitToWidth 1 is the OOXML default, so it is not written.
         assert ws.sheet_properties.pageSetUpPr.fitToPage is True
         assert (ws.page_setup.fitToWidth or 1) == 1 and ws.page_setup.fitToHeight == 0
+    # The KPIs' 27 columns print at 70% over the pages they need, the ID and name repeated on each.
+    kpis = wb["KPIs"]
+    assert kpis.page_setup.orientation == "landscape" and kpis.page_setup.scale == 70
+    assert not kpis.sheet_properties.pageSetUpPr.fitToPage and kpis.print_title_cols == "$A:$B"
 
 
 @pytest.mark.parametrize("language", schema.LANGUAGES)
@@ -222,7 +227,10 @@ def test_dashboard_traffic_lights_icon_set_and_chart(blank, language):
     thresholds = [(c.type, float(c.val)) for c in icon[0].iconSet.cfvo[1:]]
     assert thresholds == [("num", core.DEFAULT_AMBER), ("num", core.DEFAULT_GREEN)]
     status_words = {rule.formula[0] for ref, rule in rules if rule.type == "cellIs"}
-    assert status_words == {f'"{core.word("status", s, language)}"' for s in core.VOCABULARIES["status"]}
+    # Besides the status words: the commentary columns' "Comment needed" and overdue actions above 0.
+    needed = '"Comment needed"' if language == "en" else '"Kommentar mangler"'
+    assert status_words == {f'"{core.word("status", s, language)}"' for s in core.VOCABULARIES["status"]} | {
+        needed, "0"}
     assert len(ws._charts) == 2
 
 
@@ -271,18 +279,32 @@ def test_dashboard_charts_attainment_and_actual_as_percent_of_plan(tmp_path, lan
     # The 11 example KPIs sit on sheet rows 6-16.
     ids = f"{sheet}!${letter['kpi_id']}$6:${letter['kpi_id']}$16"
     attainment, vs_plan = dashboard_charts(path)
+
+    def series(source: str) -> list[tuple[str, str, str]]:
+        """One series per status (a hidden helper: the value under its status only), then the plan at 100%."""
+        found = []
+        for status in (core.ON_TRACK, core.AT_RISK, core.OFF_TRACK):
+            word = core.word("status", status, language)
+            helper = openpyxl.utils.get_column_letter(
+                headers.index(f"{formulas.dashboard_header(source, language)} - {word}") + 1)
+            assert column_hidden(ws, headers.index(f"{formulas.dashboard_header(source, language)} - {word}") + 1)
+            found.append((word, ids, f"{sheet}!${helper}$6:${helper}$16"))
+        plan = openpyxl.utils.get_column_letter(headers.index("Plan (100%)") + 1)
+        return found + [("Plan (100%)", ids, f"{sheet}!${plan}$6:${plan}$16")]
+
+    # Columns growing from zero, coloured by status, with the plan as a line at 100%.
     assert chart_summary(attainment) == {
-        "title": "Attainment per KPI" if language == "en" else "Målopfyldelse pr. KPI", "direction": "bar",
-        "series": [(formulas.dashboard_header("attainment", language), ids,
-                    f"{sheet}!${letter['attainment']}$6:${letter['attainment']}$16")],
-        "value_format": "0%", "value_min": 0.0, "category_axis_crosses_at": None, "plots_hidden_cells": False}
+        "title": "Attainment per KPI" if language == "en" else "Målopfyldelse pr. KPI", "direction": "col",
+        "series": series("attainment"), "value_format": "0%", "value_min": 0.0, "category_axis_crosses_at": None,
+        "plots_hidden_cells": True}
     assert chart_summary(vs_plan) == {
-        "title": "Against plan (right is better)" if language == "en" else "I forhold til plan (højre er bedre)",
-        "direction": "bar",
-        "series": [("Against plan" if language == "en" else "I forhold til plan", ids,
-                    f"{sheet}!${letter['calc_vs_plan']}$6:${letter['calc_vs_plan']}$16")],
-        # Bars grow from the 100% line, left when short of plan, right when beyond.
-        "value_format": "0.0%", "value_min": None, "category_axis_crosses_at": 1.0, "plots_hidden_cells": True}
+        "title": "Against plan (higher is better)" if language == "en" else "I forhold til plan (højere er bedre)",
+        "direction": "col", "series": series("calc_vs_plan"), "value_format": "0.0%", "value_min": 0.0,
+        "category_axis_crosses_at": None, "plots_hidden_cells": True}
+    colours = [s.find("c:spPr/a:solidFill/a:srgbClr", CHART_NS).get("val") for s in
+               attainment.findall(".//c:barChart/c:ser", CHART_NS)]
+    assert colours == [STATUS_COLOURS[s][0].lstrip("#").upper() for s in (core.ON_TRACK, core.AT_RISK,
+                                                                         core.OFF_TRACK)]
     # The plotted helper column: hidden, locked, a percentage, #N/A (never a text "") without a ratio.
     col = headers.index(formulas.dashboard_header("calc_vs_plan", language)) + 1
     assert letter["calc_vs_plan"] == "K" and col == len(formulas.DASHBOARD_COLUMNS)
@@ -372,7 +394,7 @@ def test_notes_and_smart_texts_wrap_in_wide_columns_and_prefilled_rows_grow(tmp_
     assert wb["Measurements"].cell(2, 5).alignment.wrap_text is True
     for name in ("Evaluation", "KPIs"):
         assert wb[name].page_setup.orientation == "landscape"
-        assert wb[name].sheet_properties.pageSetUpPr.fitToPage is True
+    assert wb["Evaluation"].sheet_properties.pageSetUpPr.fitToPage is True
 
 
 # ------------------------------------------------------------------ content

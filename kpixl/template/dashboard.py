@@ -212,7 +212,7 @@ def chart_helpers(book: Book, options: TemplateOptions, keys: list[str], header_
         letter = xl_col_to_name(keys.index(source))
         for status in CHART_STATUSES:
             word = core.word("status", status, lang)
-            ws.write_string(header_row, col, f"(calc) {source} {status}", book.f_helper_header)
+            ws.write_string(header_row, col, f"{fx.dashboard_header(source, lang)} - {word}", book.f_helper_header)
             for j, row in enumerate(rows):
                 r = header_row + 1 + j
                 value = row.get(source)
@@ -221,7 +221,7 @@ def chart_helpers(book: Book, options: TemplateOptions, keys: list[str], header_
                                          f'{letter}{r + 1},NA())', fmt, cached)
             columns[(source, status)] = col
             col += 1
-    ws.write_string(header_row, col, "(calc) plan", book.f_helper_header)
+    ws.write_string(header_row, col, book.texts["series_plan"], book.f_helper_header)
     id_letter = xl_col_to_name(keys.index("kpi_id"))
     for j, row in enumerate(rows):
         r = header_row + 1 + j

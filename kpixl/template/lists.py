@@ -31,7 +31,6 @@ def write(book: Book, options: TemplateOptions) -> None:
         ("decision", words["decision"]),
         ("status", words["status"]),
         ("trend", words["trend"]),
-        ("action_status", schema.COMMENTARY.column("action_status").header(lang)),
     ]
     sheet = sheet_ref(schema.SHEET_LISTS[lang])
     for col, (vocabulary, title) in enumerate(vocabularies):
@@ -53,6 +52,11 @@ def write(book: Book, options: TemplateOptions) -> None:
     ws.set_column(col, col, 24)
     book.wb.define_name(fx.MEASUREMENTS_USED, f"={sheet}!${xl_col_to_name(col)}$3")
     book.lists_free_col = col + 2  # the company's KPI IDs go here (template --company)
+    # The Commentary's Action status words, right of that (added later than the others: their columns stay).
+    status_col = col + 4
+    book.list_ranges["action_status"] = "=" + _column(
+        book, status_col, schema.COMMENTARY.column("action_status").header(lang),
+        schema.vocabulary_words("action_status", lang), sheet)
     ws.hide()
     ws.protect("", {"format_columns": True})
 

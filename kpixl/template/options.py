@@ -34,6 +34,7 @@ MEASUREMENT_ROWS_LIMIT = 100_000
 COMMENT_ROWS_MIN = 200
 COMMENT_ROWS_PER_KPI = 4
 COMMENT_ROWS_FREE = 100
+COMMENT_ROWS_MAX = 2000
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,9 @@ class TemplateOptions:
 
     @property
     def comment_rows(self) -> int:
-        """Return the number of data rows of the Commentary table: four a KPIs row, at least 200, 100 free."""
-        return max(COMMENT_ROWS_MIN, self.kpi_rows * COMMENT_ROWS_PER_KPI, len(self.comments) + COMMENT_ROWS_FREE)
+        """Return the number of data rows of the Commentary table: four a KPIs row, 200 to 2,000, 100 free."""
+        sized = min(max(COMMENT_ROWS_MIN, self.kpi_rows * COMMENT_ROWS_PER_KPI), COMMENT_ROWS_MAX)
+        return max(sized, len(self.comments) + COMMENT_ROWS_FREE)
 
     @classmethod
     def from_arguments(cls, *, department: str | None = None, owner: str | None = None, language: object = "en",
