@@ -53,7 +53,7 @@ import numpy as np  # noqa: E402
 import openpyxl  # noqa: E402
 
 from kpixl import consolidate, core, demo, examples, schema  # noqa: E402
-from kpixl.model import KpiRecord, MeasurementRecord  # noqa: E402
+from kpixl.model import CommentRecord, KpiRecord, MeasurementRecord  # noqa: E402
 from kpixl.template import write_template  # noqa: E402
 
 START, DEADLINE, AS_OF = date(2026, 1, 1), date(2026, 12, 31), date(2026, 6, 30)
@@ -212,8 +212,21 @@ def build_workbook(path: Path, language: str) -> tuple[list[KpiRecord], list[Mea
     # rows=1: the tables hold just the examples, so the Dashboard page has no empty tail.
     write_template(path, department=department, language=language, formulas="native", start=START,
                    deadline=DEADLINE, examples=True, rows=1, force=True, kpis=kpis[-1:],
-                   measurements=measurements, as_of=AS_OF)
+                   measurements=measurements, as_of=AS_OF, comments=story_comments(language))
     return kpis, measurements
+
+
+def story_comments(language: str) -> list[CommentRecord]:
+    """Return the Commentary of the example: MKT-05 explained with an overdue action, SEO-08 not (flagged)."""
+    da = language == "da"
+    return [
+        CommentRecord("MKT-05", date(2026, 6, 30), "Kampagnen startede tre uger for sent" if da else
+                      "The campaign started three weeks late", "Flyt budget til søgeannoncer" if da else
+                      "Move budget to search ads", "Mia Holm", date(2026, 6, 20), core.OPEN, "Mia Holm"),
+        CommentRecord("MKT-04", date(2026, 6, 30), "Færre messer end planlagt" if da else
+                      "Fewer trade fairs than planned", "Webinar i august" if da else "Webinar in August",
+                      "Jonas Berg", date(2026, 8, 31), core.OPEN, "Jonas Berg"),
+    ]
 
 
 def dashboard_page(path: Path, language: str) -> int:
@@ -515,6 +528,58 @@ def render_demo(docs: Path, dpi: int, keep: Path | None, shots: tuple[Shot, ...]
             report_cache(str(paths[key].relative_to(result.directory)), source, recalculated[key])
 
 
+def inked_box(image: np.ndarray, margin: int = 12) -> np.ndarray:
+    """Return the part of a page image that holds ink (not white), with a small white margin."""
+    dark = np.argwhere(image.min(axis=2) < 245)
+    if not len(dark):
+        return image
+    (top, left), (bottom, right) = dark.min(axis=0), dark.max(axis=0)
+    return np.ascontiguousarray(image[max(0, top - margin):bottom + margin, max(0, left - margin):right + margin])
+
+
+def render_meeting(docs: Path, dpi: int, keep: Path | None) -> None:
+    """Render the meeting pack (Summary, Comments and actions) of a June report compared with May's, per language.
+
+    The departments are the tests' (tests/test_meeting.py): comments, actions, a KPI red three
+    months running, and Sales correcting May's webshop revenue in June.
+    """
+    from click.testing import CliRunner
+
+    import test_meeting
+    from kpixl.cli import cli
+
+    with tempfile.TemporaryDirectory(prefix="kpixl-meeting-") as temp:
+        work = keep or Path(temp)
+        work.mkdir(parents=True, exist_ok=True)
+        for language in schema.LANGUAGES:
+            folder = work / language
+            paths = test_meeting._company(folder / "in", language)
+            may, june = folder / "company-may.xlsx", folder / "company-june.xlsx"
+            for args in (["-o", str(may), "--as-of", "2026-05-31"],
+                         ["-o", str(june), "--as-of", "2026-06-30", "--previous", str(may)]):
+                result = CliRunner().invoke(cli, ["consolidate", *map(str, paths), *args, "--lang", language,
+                                                  "--force"])
+                if result.exit_code:
+                    sys.exit(result.output)
+                # After the May report, Sales corrects May's webshop revenue (the June report names it).
+                test_meeting._company(folder / "in", language, may_webshop=100.0)
+            pdf = libreoffice.convert([june], folder / "pdf", PDF_ONE_PAGE_PER_SHEET,
+                                      profile=default_profile(Path(temp) / "default-profile"))[0]
+            suffix = "" if language == "en" else f"-{language}"
+            for table, name in (("summary", "meeting-summary"), ("comments", "meeting-comments")):
+                page = sheet_page(june, pdf, consolidate.sheet_name(table, language))
+                out = docs / f"{name}{suffix}.png"
+                image = render_page(pdf, page, dpi, folder)
+                if table == "comments":
+                    # The printed columns only (the print area): Entered by, source file and cell stay on screen.
+                    first = schema.COMMENTARY.column("entered_by").header(language).split()[0]
+                    _w, _h, words = page_words(pdf, page)
+                    edge = min(w.x0 for w in words if w.text == first)
+                    image = image[:, :round(edge * dpi / 72) - 4]
+                write_png(out, inked_box(image))
+                print(f"wrote {out} ({table}, PDF page {page}, {dpi} dpi)")
+
+
 def main() -> None:
     """Parse the arguments and render."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -525,10 +590,15 @@ def main() -> None:
     what = parser.add_mutually_exclusive_group()
     what.add_argument("--demo", action="store_true", help="render only the pictures of the demo's workbooks")
     what.add_argument("--all", action="store_true", help="render both Dashboards and the demo's pictures")
+    what.add_argument("--meeting", action="store_true",
+                      help="render only the meeting pack: Summary and Comments and actions, in both languages")
     parser.add_argument("--docs", type=Path, default=ROOT / "docs", help="folder for the pictures of --demo and --all")
     args = parser.parse_args()
     if (args.all or args.demo) and args.out:
         parser.error("--out names the one Dashboard picture; use --docs with --demo and --all")
+    if args.meeting:
+        render_meeting(args.docs, args.dpi, args.keep and args.keep / "meeting")
+        return
     if args.all:
         for language in schema.LANGUAGES:
             name = "dashboard.png" if language == "en" else f"dashboard-{language}.png"
@@ -538,6 +608,8 @@ def main() -> None:
         render(out, args.lang, args.dpi, args.keep)
         return
     render_demo(args.docs, args.dpi, args.keep and args.keep / "demo")
+    if args.all:
+        render_meeting(args.docs, args.dpi, args.keep and args.keep / "meeting")
 
 
 if __name__ == "__main__":

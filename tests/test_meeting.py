@@ -148,7 +148,7 @@ def test_the_summary_answers_the_meetings_three_questions(june):
     # 1. Which company KPIs are off, and by how much: one row each, own attainment and roll-up side by side.
     company = _section(ws, "1. ")
     assert company[0][0] == "1. Company KPIs: 2 of 2 off plan (Off track or At risk)"
-    assert company[1][:5] == ("KPI", "Status", "Own attainment", "Roll-up", "Change since 2026-05-31")
+    assert company[1][:5] == ("KPI", "Status", "Own attainment", "Roll-up", "Since 2026-05-31")
     assert [row[:2] for row in company[2:]] == [("CO-02 Satisfaction", "Off track"), ("CO-01 Revenue", "Off track")]
     co01 = company[3]
     assert co01[2] is None and co01[3] == pytest.approx(co01[3])  # measured only through its children

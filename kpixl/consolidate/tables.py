@@ -322,11 +322,11 @@ COMMENT_COLUMNS = (
     _c("status", lambda item, lang: core.word("status", item[0].status, lang), "status", 11, heading=_kpis("status")),
     _c("attainment", lambda item, lang: item[0].attainment, "pct", 13, heading=_kpis("attainment")),
     _c("latest_period", lambda item, lang: item[1].latest_period, "date", 12),
-    _c("comment_period", lambda item, lang: item[1].latest.period_end if item[1].latest else None, "date", 12),
+    _c("comment_period", lambda item, lang: item[1].latest.period_end if item[1].latest else None, "date", 14),
     _c("comment", _comment_text, "note", 44, heading=_comment("comment")),
     _c("open_actions", lambda item, lang: "\n".join(_action_text(a, item[2], lang) for a in item[1].open_actions)
        or None, "note", 44),
-    _c("overdue_actions", lambda item, lang: len(item[1].overdue), "int", 10),
+    _c("overdue_actions", lambda item, lang: len(item[1].overdue), "int", 13),
     _c("entered_by", lambda item, lang: item[1].latest.entered_by if item[1].latest else None, width=14,
        heading=_comment("entered_by")),
     _c("source", lambda item, lang: item[0].source, width=24),

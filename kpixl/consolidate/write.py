@@ -400,7 +400,8 @@ def _write_summary(workbook, company: Consolidation, rows: list[tuple], formats:
     names = [len(f"{line.record.kpi_id} {line.record.name or ''}") for line in company.kpis]
     width = min(36.0, max([24] + [len(str(row[0])) * 1.1 + 2 for row in rows] + [n * 1.1 + 2 for n in names]))
     sheet.set_column(0, 0, width)
-    sheet.set_column(1, len(columns) - 1, 12)
+    # Wide enough for a header word ("målopfyldelse") and the meeting's Owner column beyond the counts.
+    sheet.set_column(1, len(columns) + 1, 14)
     sheet.write_string(0, 0, meeting.say("title", lang), formats["title"])
     sheet.write_string(1, 0, say("as_of", lang), formats["bold"])
     sheet.write_number(1, 1, core.to_serial(company.as_of), formats["date"])
