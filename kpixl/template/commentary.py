@@ -32,9 +32,9 @@ from kpixl.xlsx import STATUS_COLOURS
 RANK = 100000
 # The Dashboard's commentary columns, in order: key, English and Danish header, width.
 DASHBOARD_COLUMNS = (
-    ("comment_needed", "Comment needed", "Kommentar mangler", 12),
-    ("open_actions", "Open actions", "Åbne handlinger", 10),
-    ("overdue_actions", "Overdue actions", "Forsinkede handlinger", 11),
+    ("comment_needed", "Comment needed", "Kommentar mangler", 19),
+    ("open_actions", "Open actions", "Åbne handlinger", 11),
+    ("overdue_actions", "Overdue actions", "Forsinkede handlinger", 12),
     ("latest_comment", "Latest comment", "Seneste kommentar", 44),
 )
 NEEDED = {"en": "Comment needed", "da": "Kommentar mangler"}
@@ -110,6 +110,7 @@ def dashboard_columns(book: Book, options: TemplateOptions, header_row: int, fir
     status_letter = xl_col_to_name(status_col)
     wrap = book.wb.add_format({"text_wrap": True, "valign": "top", "bg_color": "#F2F2F2", "locked": True})
     plain = book.fmt()
+    ws.set_row(header_row, 30)  # two lines: "Overdue / actions" reads whole in a narrow column
     for offset, (key, en, da, width) in enumerate(DASHBOARD_COLUMNS):
         col = first_col + offset
         ws.write_string(header_row, col, da if lang == "da" else en, book.f_header)
