@@ -108,7 +108,9 @@ def dashboard_columns(book: Book, options: TemplateOptions, header_row: int, fir
     refs = _ranges(book, options)
     words = commentary.kpi_words(options.kpis, options.measurements, options.comments, book.values.as_of)
     status_letter = xl_col_to_name(status_col)
-    wrap = book.wb.add_format({"text_wrap": True, "valign": "top", "bg_color": "#F2F2F2", "locked": True})
+    # Indented: the overdue count right-aligned beside it must not read as part of the comment ("1The ...").
+    wrap = book.wb.add_format({"text_wrap": True, "valign": "top", "bg_color": "#F2F2F2", "locked": True,
+                               "indent": 1})
     plain = book.fmt()
     ws.set_row(header_row, 30)  # two lines: "Overdue / actions" reads whole in a narrow column
     for offset, (key, en, da, width) in enumerate(DASHBOARD_COLUMNS):
