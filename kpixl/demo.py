@@ -194,7 +194,7 @@ def run_demo(directory: Path | str, *, language: object = Language.EN, formulas:
             paths[data.key], department=data.department, owner=data.owner, language=language, formulas=formulas,
             start=sample_data.FISCAL_START, deadline=sample_data.FISCAL_END, kpis=kpis,
             measurements=data.measurements, evaluations=evaluations, as_of=sample_data.AS_OF, force=force,
-            company=company)
+            company=company, comments=sample_data.comment_records(data, language))
         if company is None:
             company = read_company(workbooks[data.key], as_of=sample_data.AS_OF)
 

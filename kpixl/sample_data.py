@@ -21,7 +21,8 @@ from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from kpixl.model import EvaluationRecord, KpiRecord, MeasurementRecord
+from kpixl import core
+from kpixl.model import CommentRecord, EvaluationRecord, KpiRecord, MeasurementRecord
 from kpixl.vocab import Language
 
 FISCAL_START = date(2025, 1, 1)
@@ -509,6 +510,49 @@ def evaluation_records(final_actuals: dict[str, float | None],
     return records
 
 
+# What the departments say about their KPIs off plan at the year end (the Commentary sheet): why, and
+# what will be done, by whom and by when. Customer Service, which stopped reporting, says nothing.
+COMMENTARY_EXAMPLE: dict[str, tuple[Text, Text, date]] = {
+    "MGT-02": (T("Slower answers in the Christmas peak pulled the score down.",
+                 "Langsommere svar i julespidsen trak scoren ned."),
+               T("Temporary staff in customer service from November next year.",
+                 "Midlertidigt personale i kundeservice fra november næste år."), date(2026, 1, 31)),
+    "MGT-03": (T("The new checkout launched in October instead of April.",
+                 "Det nye checkout kom i oktober i stedet for april."),
+               T("Remove the last extra step of the checkout.", "Fjern det sidste ekstra trin i checkout."),
+               date(2026, 2, 28)),
+    "MGT-04": (T("The loyalty club grows more slowly than planned.", "Kundeklubben vokser langsommere end planlagt."),
+               T("Welcome offer to first-time buyers.", "Velkomsttilbud til førstegangskøbere."), date(2026, 1, 31)),
+    "SAL-02": (T("More small orders in the Christmas rush.", "Flere små ordrer i julehandlen."),
+               T("Free shipping only from 499 DKK.", "Fri fragt først fra 499 kr."), date(2026, 1, 15)),
+    "MKT-03": (T("Mobile visitors leave at the payment step.", "Mobilbesøgende falder fra ved betalingen."),
+               T("Add MobilePay to the checkout.", "Tilføj MobilePay i checkout."), date(2026, 2, 15)),
+    "MKT-04": (T("A Google update moved two category pages down.", "En Google-opdatering flyttede to kategorisider ned."),
+               T("Rewrite the two category pages.", "Omskriv de to kategorisider."), date(2026, 1, 31)),
+}
+
+
+def comment_records(data: DepartmentData, language: object = Language.EN) -> list[CommentRecord]:
+    """Return the department's Commentary: a comment and an open action for each of its KPIs off plan at year end.
+
+    Each explains the KPI's latest measured period; the action's owner is the KPI's owner.
+    """
+    language = Language.parse(language)
+    latest: dict[str, date] = {}
+    for m in data.measurements:
+        if m.period_end <= AS_OF:
+            latest[m.kpi_id] = max(latest.get(m.kpi_id, m.period_end), m.period_end)
+    records = []
+    for kpi in data.kpis:
+        said = COMMENTARY_EXAMPLE.get(kpi.kpi_id)
+        if said is None or kpi.kpi_id not in latest:
+            continue
+        comment, action, due = said
+        records.append(CommentRecord(kpi.kpi_id, latest[kpi.kpi_id], comment.get(language), action.get(language),
+                                     kpi.owner, due, core.OPEN, kpi.owner))
+    return records
+
+
 def sample_kpi(kpi_id: str) -> SampleKpi:
     """Return the sample KPI with ``kpi_id``."""
     for department in DEPARTMENTS:
@@ -520,4 +564,5 @@ def sample_kpi(kpi_id: str) -> SampleKpi:
 
 __all__ = ["AS_OF", "FISCAL_START", "FISCAL_END", "LATE_DEPARTMENT", "LATE_CUTOFF", "DEPARTMENTS", "MANAGEMENT",
            "SALES", "MARKETING", "CUSTOMER_SERVICE", "SampleKpi", "SampleDepartment", "DepartmentData", "Text",
-           "company", "department_data", "evaluation_records", "generate_values", "sample_kpi"]
+           "company", "department_data", "evaluation_records", "generate_values", "sample_kpi", "comment_records",
+           "COMMENTARY_EXAMPLE"]

@@ -575,7 +575,7 @@ def render_meeting(docs: Path, dpi: int, keep: Path | None) -> None:
                     first = schema.COMMENTARY.column("entered_by").header(language).split()[0]
                     _w, _h, words = page_words(pdf, page)
                     edge = min(w.x0 for w in words if w.text == first)
-                    image = image[:, :round(edge * dpi / 72) - 4]
+                    image = image[:, :round(edge * dpi / 72) - 1]
                 write_png(out, inked_box(image))
                 print(f"wrote {out} ({table}, PDF page {page}, {dpi} dpi)")
 

@@ -149,5 +149,9 @@ def test_chart_caches_hold_the_cached_numbers_and_gaps_for_empty_rows(tmp_path, 
     attainments = [dash.cell(row, 7).value for row in range(6, 9)]
     with zipfile.ZipFile(path) as z:
         xml = z.read("xl/charts/chart1.xml").decode()
-    points = re.findall(r"<c:pt idx=\"(\d+)\"><c:v>([^<]*)</c:v>", xml.split("<c:numCache>")[1])
-    assert [float(v) for _, v in points] == pytest.approx(attainments, rel=1e-12)
+    # One series per status: each KPI's attainment is cached in the series of its status.
+    points = {}
+    for series in xml.split("<c:barChart>")[1].split("</c:barChart>")[0].split("<c:ser>")[1:]:
+        cache = series.split("<c:val>")[1].split("<c:numCache>")[1]
+        points.update({int(i): float(v) for i, v in re.findall(r"<c:pt idx=\"(\d+)\"><c:v>([^<]*)</c:v>", cache)})
+    assert [points[i] for i in sorted(points)] == pytest.approx(attainments, rel=1e-12)

@@ -145,7 +145,7 @@ def test_the_demo_summary_names_every_file(demo_en):
         assert str(path) in output, key
         assert path.is_file(), key
     assert f"Evaluation: company workbook {folder / 'company.xlsx'}" in lines
-    assert f"  CSV tables in {folder / 'company-csv'} (8 files)" in lines
+    assert f"  CSV tables in {folder / 'company-csv'} (12 files)" in lines
     assert f"Re-design: next period's management workbook {folder / 'next-period' / 'management.xlsx'}" in lines
     assert "  4 KPI(s): 1 kept, 2 adjusted, 1 retired, 0 without a decision (kept)" in lines
 
@@ -232,10 +232,13 @@ def test_the_company_workbook_shows_the_history_and_the_changes(demo_en):
     history = book["History"]
     header = [c.value for c in history[4]]
     months = [date(2025, m, 1) for m in range(2, 13)] + [date(2026, 1, 1)]
-    assert [d.date() for d in header[3:]] == [date.fromordinal(m.toordinal() - 1) for m in months]
+    assert header[3] == "Roll-up now"
+    assert [d.date() for d in header[4:]] == [date.fromordinal(m.toordinal() - 1) for m in months]
     rows = list(history.iter_rows(min_row=5, values_only=True))
-    assert {r[1] for r in rows} == {k.kpi_id for d in sample_data.DEPARTMENTS for k in d.kpis}
-    assert sum(str(r[2]).endswith("(roll-up)") for r in rows) == len(HIGH_IDS)
+    # One row per KPI, company KPIs first, each with its roll-up beside it.
+    assert [r[1] for r in rows] == HIGH_IDS + [k.kpi_id for d in sample_data.DEPARTMENTS for k in d.kpis
+                                               if k.kpi_id not in HIGH_IDS]
+    assert all(isinstance(r[3], float) for r in rows[:len(HIGH_IDS)])
     summary = [r[0] for r in book["Summary"].iter_rows(values_only=True)]
     assert "Status changes since 2025-11-30" in summary
     # The rendered picture is in docs/ and shown there.

@@ -326,7 +326,7 @@ COMMENT_COLUMNS = (
     _c("comment", _comment_text, "note", 44, heading=_comment("comment")),
     _c("open_actions", lambda item, lang: "\n".join(_action_text(a, item[2], lang) for a in item[1].open_actions)
        or None, "note", 44),
-    _c("overdue_actions", lambda item, lang: len(item[1].overdue), "int", 13),
+    _c("overdue_actions", lambda item, lang: len(item[1].overdue), "int", 15),
     _c("entered_by", lambda item, lang: item[1].latest.entered_by if item[1].latest else None, width=14,
        heading=_comment("entered_by")),
     _c("source", lambda item, lang: item[0].source, width=24),

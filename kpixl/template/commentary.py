@@ -4,8 +4,8 @@ The Commentary table: one row per comment (workbook.md, "Commentary"): the KPI I
 dropdown of the KPIs' IDs), the period it explains, the comment, the action, its one owner,
 its due date and its status (Open, Done, Dropped in the workbook's language), then three
 hidden helper columns (the ID key, a comment's rank, an open action) whose plain A1
-formulas let the Dashboard find each KPI's latest comment with MAXIFS and count its open
-actions with COUNTIFS.
+formulas let the Dashboard find each KPI's latest comment with AGGREGATE (the Excel 2010
+form of MAXIFS, :func:`kpixl.formulas.aggregate_if`) and count its open actions with COUNTIFS.
 
 On the Dashboard, right of the KPIDashboard table: per KPI whether a comment is needed (an
 Off track or At risk KPI with no comment for its latest measured period), its open and
@@ -172,13 +172,14 @@ def _dashboard_formulas(refs: dict[str, str], row: int, kpi_row: int, status: st
     """Return the commentary formulas of Dashboard sheet row ``row`` (1-based), showing KPIs sheet row ``kpi_row``."""
     key = f"{refs['kpis']}!${refs['key_letter']}${kpi_row}"
     crit = f'"="&{vocab.excel_lookup_value(key)}'
-    rank = f"MAXIFS({refs['calc_rank']},{refs['calc_key']},{crit})"
+    # The largest rank of the KPI's comments: fx.aggregate_if, the Excel 2010 form of MAXIFS (0 when none).
+    rank = f"IFERROR({fx.aggregate_if(fx.AGGREGATE_LARGE, refs['calc_rank'], refs['calc_key'] + '=' + key)},0)"
     at = f"MATCH({rank},{refs['calc_rank']},0)"
     comment = f"INDEX({refs['comment']},{at})"
     latest = f'IF({rank}=0,"",IF(LEN(TRIM({comment}))>0,{comment},INDEX({refs["action"]},{at})))'
     own_row = f"{refs['kpis']}!${refs['row_letter']}${kpi_row}"
-    measured = (f"MAXIFS({refs['m_period_end']},{refs['m_calc_kpi_row']},{own_row},"
-                f"{refs['m_calc_in_window']},1)")
+    counted = f"({refs['m_calc_kpi_row']}={own_row})*({refs['m_calc_in_window']}=1)"
+    measured = f"IFERROR({fx.aggregate_if(fx.AGGREGATE_LARGE, refs['m_period_end'], counted)},0)"
     words = [core.word("status", s, lang) for s in commentary.NEEDS_WORD]
     red = "OR(" + ",".join(f'{status}{row}="{w}"' for w in words) + ")"
     blank = f'TRIM({key})=""'  # the KPIs' key of a blank ID is " " (so MATCH never finds it)
