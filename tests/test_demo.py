@@ -324,7 +324,7 @@ def test_the_danish_demo_validates_and_reports_in_danish(demo_da):
     assert lines[14] == (f"  (Kundeservice afleverede for sent: ingen målinger efter 2025-10-31; advarslerne vises af "
                          f"kpixl validate --company {management} {folder / 'departments'} --as-of 2025-12-31)")
     assert lines[15:18] == [f"Evaluering: virksomhedens projektmappe {folder / 'company.xlsx'}",
-                            f"  CSV-tabeller i {folder / 'company-csv'} (8 filer)",
+                            f"  CSV-tabeller i {folder / 'company-csv'} (12 filer)",
                             f"Re-design: ledelsens projektmappe for næste periode "
                             f"{folder / 'next-period' / 'management.xlsx'}"]
     assert lines[18:20] == ["  4 KPI'er: 1 beholdt, 2 justeret, 1 udfaset, 0 uden beslutning (beholdt)",
