@@ -337,7 +337,7 @@ def test_consolidate_names_what_a_folder_holds_that_is_not_read_and_reads_subfol
     ]
     findings = table(out, "Findings")
     assert [(row[0], row[4]) for row in findings[1:4]] == [
-        (str(folder / "2025"), "KPX135"), (str(folder / "budget.ods"), "KPX134"), (str(folder / "~$sales.xlsx"), "KPX134")]
+        (str(folder / "2025"), "KPX135"), (str(folder / "budget.ods"), "KPX134"), (str(folder / "~$sales.xlsx"), "KPX138")]
     deep = run("consolidate", str(folder), "-o", str(out), "--as-of", "today", "--recursive", "--force")
     assert deep.exit_code == 0, deep.output
     assert deep.output.splitlines()[0].startswith(f"Wrote {out}: 3 file(s), 3 KPI(s)")

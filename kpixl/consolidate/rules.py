@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable
 
-from kpixl import core, danish
+from kpixl import copies, core, danish
 from kpixl.consolidate.load import INCLUDED, SKIPPED, KpiLine, Source, _key, _origin, source_from_workbook
 from kpixl.consolidate.tables import Consolidation
 from kpixl.errors import ValidationFailed
@@ -43,10 +43,12 @@ def _cross_file_rules(sources: list[Source], skip_invalid: bool) -> None:
     claims is skipped, each naming the others (:func:`_shared_claims`); then files
     whose parent IDs lose their high-level KPI are skipped until nothing changes.
     """
+    named = _copies(sources)
     for source in sources:
         if source.errors:
             source.status = SKIPPED
-    pool = [s for s in sources if s.status == INCLUDED] if skip_invalid else list(sources)
+    pool = [s for s in sources if s.status == INCLUDED] if skip_invalid else \
+        [s for s in sources if id(s) not in named]
     if skip_invalid:
         _shared_claims(pool)
     else:
@@ -54,6 +56,20 @@ def _cross_file_rules(sources: list[Source], skip_invalid: bool) -> None:
     _orphans(sources, pool, skip_invalid)
     for source in sources:  # a Danish department's findings are said in Danish (kpixl.danish)
         source.findings = danish.localize(source.findings, source.language)
+
+
+def _copies(sources: list[Source]) -> set[int]:
+    """Name each copy among ``sources`` at the copy (:mod:`kpixl.copies`); return their ids.
+
+    A copy's findings become that one finding (its own are the original's again, or a stale
+    version's), and it claims nothing: the original is not blamed for a duplicate department
+    or KPI ID, and nobody is told to rename IDs.
+    """
+    found = copies.find_copies([copies.Input(s.path, s.sha256, s.department, tuple(l.record.kpi_id for l in s.kpis),
+                                             s.language) for s in sources])
+    for index, finding in found.items():
+        sources[index].findings = [finding]
+    return {id(sources[index]) for index in found}
 
 
 def _earlier_claims(pool: list[Source]) -> None:

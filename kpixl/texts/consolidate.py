@@ -65,6 +65,7 @@ TEXTS = {
         "company": "Company",
         "error": "error",
         "warning": "warning",
+        "note": "note",
         "extra": "{header} (extra)",
         # the Summary sheet
         "as_of": "As of",
@@ -127,6 +128,7 @@ TEXTS = {
         "company": "Virksomheden",
         "error": "fejl",
         "warning": "advarsel",
+        "note": "bemærkning",
         "extra": "{header} (ekstra)",
         "as_of": "Opgjort pr.",
         "title": "KPI-status pr. afdeling",
