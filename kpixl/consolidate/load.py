@@ -52,6 +52,20 @@ class KpiLine:
     rollup_coverage: float | None = None
     basis: str | None = None  # "own" | "rollup" | None
     last_measurement: date | None = None  # the latest period end counted as of the as-of date
+    # With --skip-invalid: each left-out file that may have held children of this company KPI,
+    # with how many children its rows name (None: it could not be read, so the count is unknown).
+    lost_from: tuple[tuple[str, int | None], ...] = ()
+
+    @property
+    def lost_children(self) -> int | None:
+        """Return how many children left-out files name (None: unknown, a file could not be read)."""
+        counts = [n for _name, n in self.lost_from]
+        return None if None in counts else sum(n for n in counts if n is not None)
+
+    @property
+    def incomplete(self) -> bool:
+        """Return True for a company KPI that may have lost children to a left-out file (--skip-invalid)."""
+        return bool(self.lost_from)
 
     @property
     def is_high(self) -> bool:

@@ -9,7 +9,9 @@ high-level parents and returns the :class:`~kpixl.consolidate.tables.Consolidati
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
+from pathlib import Path
 from typing import Iterable
 
 from kpixl import copies, core, danish
@@ -229,6 +231,39 @@ def _rollup(lines: list[KpiLine]) -> dict[str, list[KpiLine]]:
 
 
 
+def mark_incomplete(sources: list[Source], lines: list[KpiLine], children: dict[str, list[KpiLine]]) -> None:
+    """Mark every company KPI that may have lost children to a left-out file (``--skip-invalid``).
+
+    A left-out file whose KPI rows could be read marks the parents they name, and counts
+    them in the roll-up coverage as not covered; one that could not be read at all marks
+    every company KPI that rolls up children or has no measurements of its own (it may have
+    lost any), and its coverage is unknown. A copy (KPX606/607) loses nothing: the
+    original holds its KPIs.
+    """
+    high = {kpi_key(line.record.kpi_id): line for line in lines if line.is_high}
+    for source in sources:
+        if source.status != SKIPPED or any(f.code in (copies.E_IDENTICAL_COPY, copies.E_LIKELY_COPY)
+                                           for f in source.findings):
+            continue
+        name = Path(source.path).name
+        if source.kpis:
+            named = Counter(kpi_key(k.record.parent_id) for k in source.kpis
+                            if not k.is_high and k.record.parent_id and kpi_key(k.record.parent_id) in high)
+            for key, count in named.items():
+                high[key].lost_from += ((name, count),)
+            continue
+        for key, line in high.items():
+            if children.get(key) or not line.measured:
+                line.lost_from += ((name, None),)
+    for key, line in high.items():
+        if not line.incomplete:
+            continue
+        kids = children.get(key, [])
+        covered = sum(1 for k in kids if k.result is not None and k.result.attainment is not None)
+        # Children may be missing: the coverage counts them when known, and is unknown otherwise (never 100%).
+        line.rollup_coverage = None if line.lost_children is None else covered / (len(kids) + line.lost_children)
+
+
 def consolidate_sources(sources: list[Source], as_of: date, *, skip_invalid: bool = False,
                         language: str = "en") -> Consolidation:
     """Apply the cross-file rules and roll up; raise ValidationFailed on errors unless ``skip_invalid``."""
@@ -242,6 +277,7 @@ def consolidate_sources(sources: list[Source], as_of: date, *, skip_invalid: boo
                                + "\n".join(f"  {s.path}: {s.reason}" for s in sources[:ERRORS_SHOWN]))
     lines = [line for s in sources if s.status == INCLUDED for line in s.kpis]
     children = _rollup(lines)
+    mark_incomplete(sources, lines, children)
     return Consolidation(as_of=as_of, language=Language.parse(language), sources=sources, kpis=lines,
                          children=children)
 
