@@ -242,26 +242,34 @@ def mark_incomplete(sources: list[Source], lines: list[KpiLine], children: dict[
     """
     high = {kpi_key(line.record.kpi_id): line for line in lines if line.is_high}
     for source in sources:
-        if source.status != SKIPPED or any(f.code in (copies.E_IDENTICAL_COPY, copies.E_LIKELY_COPY)
-                                           for f in source.findings):
-            continue
-        name = Path(source.path).name
-        if source.kpis:
-            named = Counter(kpi_key(k.record.parent_id) for k in source.kpis
-                            if not k.is_high and k.record.parent_id and kpi_key(k.record.parent_id) in high)
-            for key, count in named.items():
-                high[key].lost_from += ((name, count),)
-            continue
-        for key, line in high.items():
-            if children.get(key) or not line.measured:
-                line.lost_from += ((name, None),)
+        if source.status == SKIPPED and not _is_copy(source):
+            _mark_lost(source, high, children)
     for key, line in high.items():
         if not line.incomplete:
             continue
         kids = children.get(key, [])
         covered = sum(1 for k in kids if k.result is not None and k.result.attainment is not None)
         # Children may be missing: the coverage counts them when known, and is unknown otherwise (never 100%).
-        line.rollup_coverage = None if line.lost_children is None else covered / (len(kids) + line.lost_children)
+        lost = line.lost_children
+        line.rollup_coverage = None if lost is None else covered / (len(kids) + lost)
+
+
+def _is_copy(source: Source) -> bool:
+    return any(f.code in (copies.E_IDENTICAL_COPY, copies.E_LIKELY_COPY) for f in source.findings)
+
+
+def _mark_lost(source: Source, high: dict[str, KpiLine], children: dict[str, list[KpiLine]]) -> None:
+    """Add the left-out ``source`` to the company KPIs it may have held children of."""
+    name = Path(source.path).name
+    if source.kpis:
+        named = Counter(kpi_key(k.record.parent_id) for k in source.kpis
+                        if not k.is_high and k.record.parent_id and kpi_key(k.record.parent_id) in high)
+        for key, count in named.items():
+            high[key].lost_from += ((name, count),)
+        return
+    for key, line in high.items():
+        if children.get(key) or not line.measured:
+            line.lost_from += ((name, None),)
 
 
 def consolidate_sources(sources: list[Source], as_of: date, *, skip_invalid: bool = False,
