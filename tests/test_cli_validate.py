@@ -188,7 +188,10 @@ def test_recursive_and_the_files_left_out_on_the_command_line(tmp_path):
     folder = tmp_path / "in"
     (folder / "north").mkdir(parents=True)
     W.write_workbook(folder / "a.xlsx")
-    W.write_workbook(folder / "north" / "b.xlsx")
+    # Another department's workbook (not a copy of a.xlsx: other bytes, department and KPI ID).
+    W.write_workbook(folder / "north" / "b.xlsx", kpis=[W.kpi_row("NOR-01", department="North")],
+                     measurements=W.default_measurements(["NOR-01"]), evaluations=[W.evaluation_row("NOR-01")],
+                     metadata_values={"kpixl_department": "North"})
     (folder / "a.csv").write_text("KPI ID\n")
     result = run(str(folder), "--as-of", AS_OF)
     assert result.exit_code == 0

@@ -287,7 +287,10 @@ def test_validate_names_what_folders_hold_and_reads_subfolders_with_recursive(tm
     folder = tmp_path / "in"
     (folder / "north").mkdir(parents=True)
     W.write_workbook(folder / "a.xlsx")
-    W.write_workbook(folder / "north" / "b.xlsx")
+    # Another department's workbook (not a copy of a.xlsx: other bytes, department and KPI ID).
+    W.write_workbook(folder / "north" / "b.xlsx", kpis=[W.kpi_row("NOR-01", department="North")],
+                     measurements=W.default_measurements(["NOR-01"]), evaluations=[W.evaluation_row("NOR-01")],
+                     metadata_values={"kpixl_department": "North"})
     (folder / "c.ods").write_bytes(b"x")
     (folder / "~$a.xlsx").write_bytes(b"x")
     flat = validate([folder], as_of=W.AS_OF)
@@ -300,7 +303,7 @@ def test_validate_names_what_folders_hold_and_reads_subfolders_with_recursive(tm
     assert flat.to_dict()["stats"]["left_out"] == 3
     deep = validate([folder], as_of=W.AS_OF, recursive=True)
     assert deep.files == [str(folder / "a.xlsx"), str(folder / "north" / "b.xlsx")]
-    assert deep.summary() == ("2 file(s), 2 KPI(s), 6 measurement(s): 0 error(s), 2 warning(s); 2 file(s) left out "
+    assert deep.summary() == ("2 file(s), 2 KPI(s), 6 measurement(s): 0 error(s), 1 warning(s); 2 file(s) left out "
                               "(1 .ods, 1 lock file)")
     only_others = tmp_path / "others"
     (only_others / "sub").mkdir(parents=True)
