@@ -112,9 +112,10 @@ def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: 
 
     Everything in a folder that is not read is named in a finding (KPX134, KPX135, KPX138)
     and counted in the summary. A copy among the inputs is named at the copy (KPX606,
-    KPX607, :mod:`kpixl.copies`) and its KPIs and measurements are not counted. Each file is read and checked in a worker process
-    (:mod:`kpixl.isolation`), ``jobs`` at a time; a worker that crashes, runs past
-    ``file_timeout`` seconds or past ``memory_limit`` bytes costs that file one finding.
+    KPX607, :mod:`kpixl.copies`) and its KPIs and measurements are not counted. Each file
+    is read and checked in a worker process (:mod:`kpixl.isolation`), ``jobs`` at a time;
+    a worker that crashes, runs past ``file_timeout`` seconds or past ``memory_limit``
+    bytes costs that file one finding.
     ``task`` names the function run per file (``"module:function"``, called with the path
     and the as-of date). ``progress(done, total, path)`` is called after each file when given.
     ``company``, a management workbook, adds the parent-link checks of
