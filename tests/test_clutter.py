@@ -41,7 +41,7 @@ def test_libreoffice_lock_files_give_the_user_else_the_system_user():
     assert libreoffice_owner_from(M.libreoffice_lock_file("Bo Ørsted")) == "Bo Ørsted"
     assert libreoffice_owner_from(M.libreoffice_lock_file("", system_user="bo")) == "bo"
     assert libreoffice_owner_from(b"Hansen\\, Bo,bo,host,07.12.2026 09:12,file:///x;") == "Hansen, Bo"
-    # As LibreOffice 7 wrote it on a machine with no name in Tools > Options > User Data (49 bytes, no newline).
+    # As LibreOffice 7 wrote it on a machine with no name in Tools > Options > User Data (one line, no newline).
     assert libreoffice_owner_from(b",bo,vm,07.12.2026 03:13,file:///home/bo/.config/libreoffice/4;") == "bo"
     for garbled in (b"", b"\xff\xfe\x00", b"just text", b",,,,;"):
         assert libreoffice_owner_from(garbled) is None
