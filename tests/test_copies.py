@@ -174,3 +174,13 @@ def test_a_danish_copy_is_named_in_danish(tmp_path):
         f"{folder / 'Kopi af Sales.xlsx'}: error KPX606: identisk kopi af Sales.xlsx (de samme bytes); slet den ene; "
         "denne kopis KPI'er tælles ikke med",
         "3 file(s) (1 of them a copy, not counted), 3 KPI(s), 9 measurement(s): 1 error(s), 0 warning(s)"]
+
+
+def test_a_lock_file_a_shells_glob_names_is_a_note_too(month_end):
+    """`kpixl validate Month-end/*.xlsx` names Excel's ~$Marketing.xlsx too (the shell's *.xlsx matches it)."""
+    globbed = sorted(p for p in month_end.iterdir() if p.suffix == ".xlsx" and not p.name.startswith("."))
+    assert [p.name for p in globbed] == ["Marketing.xlsx", "Sales.xlsx", "~$Marketing.xlsx"]
+    result = run("validate", *map(str, globbed), "--as-of", M.AS_OF)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == lines(CLUTTER_NOTES[-1], month_end) + [
+        "2 file(s), 3 KPI(s), 9 measurement(s): 0 error(s), 0 warning(s); 1 file(s) left out (1 lock file)"]

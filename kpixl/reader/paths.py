@@ -45,7 +45,8 @@ class Inputs:
 def collect_inputs(paths: Iterable[Path | str], *, recursive: bool = False) -> Inputs:
     """Return the workbooks named by ``paths`` and a finding for everything in their folders that is not read.
 
-    A file argument is read whatever its name (the pre-check says what is wrong with it).
+    A file argument is read whatever its name (the pre-check says what is wrong with it),
+    except share clutter such as Excel's ``~$Sales.xlsx``, which ``*.xlsx`` matches too: a note.
     A folder means its .xlsx/.xlsm files, sorted; every other file in it is named with the
     reason (KPX134), and so is each subfolder holding workbooks when not ``recursive``
     (KPX135). With ``recursive`` the subfolders are read too, in sorted order.
@@ -58,6 +59,12 @@ def collect_inputs(paths: Iterable[Path | str], *, recursive: bool = False) -> I
             found = _folder_inputs(path, recursive, result.left_out, set())
             if not found:
                 result.empty_folders.append(path)
+        elif path.is_file() and clutter_reason(path) is not None:
+            # A shell's *.xlsx matches Excel's ~$Sales.xlsx too: clutter is a note wherever it is named.
+            if path not in seen:
+                seen.add(path)
+                result.left_out.append(Finding(N_CLUTTER, NOTE, clutter_reason(path) or "", Place(str(path))))
+            continue
         else:
             found = [path]
         for item in found:
