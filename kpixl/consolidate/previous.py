@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 VALUE, ATTAINMENT = "value", "attainment"
 # Attainments are compared as stored (full precision); values too: a correction is any difference.
 TOLERANCE = 1e-9
-E_PREVIOUS = "KPX606"
+E_PREVIOUS = "KPX608"
 
 
 @dataclass
