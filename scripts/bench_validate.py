@@ -12,7 +12,9 @@ Evaluation) of every file (the baseline), and every sheet for reference; ``valid
 --jobs 1`` as shipped (every file read in one long-lived worker process,
 ``kpixl.isolation``); ``--jobs 2``; the pre-checks as a worker runs them (each sheet's
 prolog; each table sheet unpacked, made lean for fastexcel when its route says so, and
-its input cells scanned for KPX208/KPX209); with ``--no-worker-routes`` also
+its input cells scanned for KPX208/KPX209); both routes of the table sheets
+(:mod:`kpixl.reader.route`: the lean copy as chosen, and every sheet whole), each as
+pre-checks plus fastexcel parsing the sheets validate reads; with ``--no-worker-routes`` also
 ``check_workbook`` file after file in this process (no isolation, so every worksheet is
 scanned whole before any parser sees it) and the pre-checks with the whole-sheet scan.
 Each is timed in wall-clock and in CPU seconds (this process plus the workers it waited
@@ -40,6 +42,7 @@ import fastexcel  # noqa: E402
 from corpus import AS_OF, KINDS, make_corpus, make_kind_corpus  # noqa: E402
 
 from kpixl import reader  # noqa: E402
+from kpixl.reader import route  # noqa: E402
 from kpixl.model import Report  # noqa: E402
 from kpixl.validate import check_workbook, validate  # noqa: E402
 
@@ -70,6 +73,23 @@ def precheck_only(paths: list[Path], bound_sheets: bool) -> None:
     """Run only the byte-level pre-checks on every file: with or without the whole-sheet scan."""
     for path in paths:
         reader.precheck(path, bound_sheets=bound_sheets)
+
+
+def read_by_route(paths: list[Path], lean: bool) -> None:
+    """Pre-check each file as a worker does and have fastexcel parse the sheets validate reads, by one route.
+
+    ``lean``: as :mod:`kpixl.reader.route` decides; otherwise every table sheet whole (the
+    route's size threshold set beyond any sheet), so both routes are measured on each kind.
+    """
+    saved = route.LEAN_FROM_BYTES
+    route.LEAN_FROM_BYTES = saved if lean else 2**62
+    try:
+        for path in paths:
+            book = fastexcel.read_excel(reader.precheck(path, bound_sheets=False).parsed_source())
+            for name in READ_SHEETS:
+                book.load_sheet(name, header_row=None)
+    finally:
+        route.LEAN_FROM_BYTES = saved
 
 
 def main() -> None:
@@ -112,6 +132,9 @@ def measure_kind(base: Path, kind: str, n_files: int, repeat: int, no_worker_rou
         SHIPPED: lambda: validate(paths, as_of=AS_OF, jobs=1),
         "kpixl validate --jobs 2": lambda: validate(paths, as_of=AS_OF, jobs=2),
         "  pre-checks as a worker runs them (prologs, table sheets, input-cell scan)": lambda: precheck_only(paths, False),
+        "  route as chosen (kpixl.reader.route): pre-checks + fastexcel parsing what they give": lambda: read_by_route(
+            paths, True),
+        "  every table sheet whole: pre-checks + fastexcel parsing the original": lambda: read_by_route(paths, False),
     }
     if no_worker_routes:
         routes["  check_workbook in this process (no worker: whole-sheet scan)"] = lambda: validate_in_one_process(paths)
