@@ -103,7 +103,8 @@ def write_workbook(path: Path | str, *, kpis: list[dict] | None = None, measurem
                    below: dict[str, list[dict]] | None = None, blank_rows: dict[str, list[int]] | None = None,
                    tables: Iterable[str] = ("KPIs", "Measurements", "Evaluation"), metadata: bool = True,
                    metadata_values: dict[str, str] | None = None, include_computed: bool = True,
-                   header_case: Callable[[str], str] | None = None) -> Layout:
+                   header_case: Callable[[str], str] | None = None,
+                   extra_at: dict[str, int] | None = None) -> Layout:
     """Write a kpixl-shaped workbook to ``path`` and return where the tables are.
 
     ``kpis``/``measurements``/``evaluations``: rows by schema key (defaults: one valid
@@ -113,6 +114,7 @@ def write_workbook(path: Path | str, *, kpis: list[dict] | None = None, measurem
     ``drop_columns``: schema keys left out. ``below``: rows typed just under a table.
     ``blank_rows``: indexes at which an empty row is inserted inside the table.
     ``metadata=False`` leaves out the kpixl defined names. ``header_case`` transforms header texts.
+    ``extra_at``: table name -> the index among its columns where its extra columns go (default: last).
     """
     kpis = [kpi_row()] if kpis is None else kpis
     measurements = default_measurements() if measurements is None else measurements
@@ -131,8 +133,10 @@ def write_workbook(path: Path | str, *, kpis: list[dict] | None = None, measurem
         ws = book.add_worksheet(sheet)
         dropped = set((drop_columns or {}).get(table.name, ()))
         columns = [c for c in table.columns if c.key not in dropped and (include_computed or not c.computed)]
-        keys = [c.key for c in columns] + list((extra_columns or {}).get(table.name, ()))
-        headers = [c.header(language) for c in columns] + list((extra_columns or {}).get(table.name, ()))
+        extras = list((extra_columns or {}).get(table.name, ()))
+        at = (extra_at or {}).get(table.name, len(columns))
+        keys = [c.key for c in columns[:at]] + extras + [c.key for c in columns[at:]]
+        headers = [c.header(language) for c in columns[:at]] + extras + [c.header(language) for c in columns[at:]]
         if header_case:
             headers = [header_case(h) for h in headers]
         layout.columns[table.name] = keys

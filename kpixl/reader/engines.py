@@ -517,7 +517,7 @@ def build_records(table: schema.Table, values: dict[str, list[Any]], places: lis
                 for place, extra, flag, *row in zip(places, extras, flags, *values.values())]
     return [EvaluationRecord(*fields) for fields in zip(
         values["kpi_id"], values.get("decision", blank), values.get("new_target", blank), values.get("notes", blank),
-        places)]
+        places, extras)]
 
 
 def _records_of(workbook: DepartmentWorkbook, table: schema.Table) -> list[Any]:
