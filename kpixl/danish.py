@@ -127,6 +127,14 @@ CATALOG: dict[str, list[tuple[str, str]]] = {
                 "department workbook (possible decompression bomb)",
                 "delen {part} angiver området {ref} (grænse {rows} rækker, {cols} kolonner); det er langt over en "
                 "afdelingsprojektmappe (muligvis en dekomprimeringsbombe)"),
+               ("part {part} holds more than {n} rows (limit {rows} rows, {cols} columns, {max} cells); this is far "
+                "beyond a department workbook (possible decompression bomb)",
+                "delen {part} indeholder mere end {n} rækker (grænse {rows} rækker, {cols} kolonner, {max} celler); "
+                "det er langt over en afdelingsprojektmappe (muligvis en dekomprimeringsbombe)"),
+               ("part {part} holds more than {n} cells (limit {rows} rows, {cols} columns, {max} cells); this is far "
+                "beyond a department workbook (possible decompression bomb)",
+                "delen {part} indeholder mere end {n} celler (grænse {rows} rækker, {cols} kolonner, {max} celler); "
+                "det er langt over en afdelingsprojektmappe (muligvis en dekomprimeringsbombe)"),
                ("needs more memory than a department workbook; possible decompression bomb",
                 "kræver mere hukommelse end en afdelingsprojektmappe; muligvis en dekomprimeringsbombe")],
     "KPX114": [("part {part} is UTF-16 XML, which Excel never writes; save the workbook again from Excel",
