@@ -249,6 +249,42 @@ def rezip(path: Path | str, edit: Callable[[str, bytes], bytes | None], out: Pat
     return target
 
 
+def drop_table(path: Path | str, name: str) -> str:
+    """Remove the Excel table ``name`` from a package as LibreOffice does, its cells left on the sheet; return the sheet part.
+
+    The table part, its relationship, the sheet's ``<tablePart>`` and its content type go.
+    """
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        target = next(n for n in names if n.startswith("xl/tables/") and re.search(
+            rb'displayName="' + re.escape(name.encode()) + rb'"', archive.read(n)))
+        base = target.rsplit("/", 1)[1].encode()
+        rels = next(n for n in names if n.startswith("xl/worksheets/_rels/") and base in archive.read(n))
+        relation = re.search(rb"<Relationship [^>]*" + re.escape(base) + rb'"[^>]*/>', archive.read(rels))
+    assert relation is not None
+    rid = re.search(rb'Id="([^"]+)"', relation.group(0))
+    assert rid is not None
+    sheet = rels.replace("_rels/", "").removesuffix(".rels")
+
+    def edit(part: str, data: bytes) -> bytes | None:
+        if part == rels:
+            return data.replace(relation.group(0), b"")
+        if part == sheet:
+            data = re.sub(rb'<tablePart r:id="' + re.escape(rid.group(1)) + rb'"/>', b"", data)
+            return re.sub(rb'<tableParts count="1">\s*</tableParts>', b"", data)
+        if part == "[Content_Types].xml":
+            return re.sub(rb'<Override PartName="/' + re.escape(target.encode()) + rb'"[^>]*/>', b"", data)
+        return None
+
+    rezip(path, edit)
+    with zipfile.ZipFile(path) as archive:
+        parts = [(info.filename, archive.read(info)) for info in archive.infolist() if info.filename != target]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part, data in parts:
+            archive.writestr(part, data)
+    return sheet
+
+
 def read_both_ways(path: Path, monkeypatch: Any) -> tuple:
     """Return (fast read, exact read, tables the fast engine read by column) of ``path``, with validate's findings.
 
@@ -295,5 +331,5 @@ def sheet_part(path: Path | str, sheet: str) -> str:
 
 
 __all__ = ["AS_OF", "START", "DEADLINE", "MONTH_ENDS", "Formula", "Layout", "kpi_row", "measurement_row",
-           "evaluation_row", "default_measurements", "write_workbook", "rezip", "sheet_part", "read_both_ways",
+           "evaluation_row", "default_measurements", "write_workbook", "rezip", "drop_table", "sheet_part", "read_both_ways",
            "assert_same_reads"]
