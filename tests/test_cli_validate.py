@@ -312,3 +312,15 @@ def test_a_lost_measurements_table_in_a_libreoffice_saved_workbook_is_read(tmp_p
         "1 file(s), 1 KPI(s), 3 measurement(s): 0 error(s), 1 warning(s)\n")
     fast, exact, _fast_tables = W.read_both_ways(saved, monkeypatch)
     W.assert_same_reads(fast, exact)
+    # The advice works: a LibreOffice database range (what Data > Define Range makes) named
+    # Measurements over the range the warning names is saved as the Excel table Measurements.
+    (ods,) = libreoffice.convert([saved], tmp_path / "ods", "ods", profile=lo_profile, soffice=soffice)
+    last = _LAST["Measurements"]
+    W.rezip(ods, lambda name, data: data.replace(
+        b"<table:database-ranges>", b'<table:database-ranges><table:database-range table:name="Measurements" '
+        b'table:target-range-address="Measurements.A1:Measurements.' + last.encode() + b'"/>', 1)
+        if name == "content.xml" else None)
+    (restored,) = libreoffice.convert([ods], tmp_path / "restored", profile=lo_profile, soffice=soffice)
+    result = run("--as-of", "2026-04-15", str(restored))
+    assert (result.exit_code, result.output) == (0, "1 file(s), 1 KPI(s), 3 measurement(s): 0 error(s), "
+                                                    "0 warning(s)\n")
