@@ -400,8 +400,10 @@ def _consolidate_everything(folder: Path, out: Path, jobs: str) -> dict:
     result = run("consolidate", str(folder), "-o", str(out / "company.xlsx"), "--as-of", AS_OF, "--jobs", jobs,
                  "--csv", str(out / "csv"), "--parquet", str(out / "parquet"), "--format", "json")
     assert result.exit_code == 0, result.output
-    assert result.stderr.splitlines()[0] == (f"Wrote {out / 'company.xlsx'}: 2 file(s), 2 KPI(s), "
-                                             "5 measurement(s) as of 2026-04-15")
+    report = result.stderr.splitlines()
+    assert report[0] == f"Wrote {out / 'company.xlsx'}: 2 file(s), 2 KPI(s), 5 measurement(s) as of 2026-04-15"
+    assert report[3] == ("The departments' extra column 'Origin' is headed 'Origin (extra)' on the company "
+                         "workbook's KPIs sheet, which has a column Origin of its own")
     document = json.loads(result.stdout)
     read: dict = {}
     assert list(document["tables"]) == list(JSON_TABLES)

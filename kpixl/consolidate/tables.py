@@ -393,6 +393,7 @@ class Consolidation:
     left_out: list[Finding] = field(default_factory=list)  # files and subfolders of folder arguments not read
     since: date | None = None  # the comparison date of the changes (default: the month-end before as_of)
     _extras: dict[str, list[tuple[str, str]]] = field(default_factory=dict, init=False, repr=False)
+    _renamed: dict[str, list[tuple[str, str]]] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
     def history(self) -> _history.History:
@@ -452,7 +453,18 @@ class Consolidation:
             own = {_key(col.header(lang)) for col in spec.columns for lang in Language}
             self._extras[table] = [(key, say("extra", self.language, header=header) if key in own else header)
                                    for key, header in headers.items()]
+            self._renamed[table] = [(header, say("extra", self.language, header=header))
+                                    for key, header in headers.items() if key in own]
         return self._extras[table]
+
+    def renamed_extra_columns(self) -> list[tuple[str, str, str]]:
+        """Return (table, header, its header here) of each extra column headed apart from the table's own column."""
+        found: list[tuple[str, str, str]] = []
+        for table, spec in TABLES.items():
+            if spec.extras is not None:
+                self.extra_columns(table)  # finds them
+                found += [(table, header, renamed) for header, renamed in self._renamed[table]]
+        return found
 
     def rows(self, table: str) -> Iterator[tuple]:
         """Yield the rows of ``table`` (summary, kpis, rollup, measurements, findings, sources, history, changes).

@@ -66,6 +66,8 @@ TEXTS = {
         "error": "error",
         "warning": "warning",
         "extra": "{header} (extra)",
+        "extra_renamed": "The departments' extra column {header!r} is headed {renamed!r} on the company workbook's "
+                         "{sheet} sheet, which has a column {header} of its own",
         # the Summary sheet
         "as_of": "As of",
         "title": "KPI status per department",
@@ -128,6 +130,8 @@ TEXTS = {
         "error": "fejl",
         "warning": "advarsel",
         "extra": "{header} (ekstra)",
+        "extra_renamed": "Afdelingernes ekstra kolonne {header!r} hedder {renamed!r} på koncernprojektmappens ark "
+                         "{sheet}, som selv har en kolonne {header}",
         "as_of": "Opgjort pr.",
         "title": "KPI-status pr. afdeling",
         "sorted": "Dårligst først: efter andel KPI'er Bagud, så I risiko, så Ingen data",
