@@ -119,8 +119,12 @@ def _pieces(data: bytes, archive: zipfile.ZipFile, info: zipfile.ZipInfo, piece:
             yield body[start:start + piece]
         return
     inflater = zlib.decompressobj(-15)
-    pending: bytes = body
-    while True:
+    # The packed bytes go in 64 KB at a time: zlib copies what it has not used yet on every call.
+    view, fed, step = memoryview(body), 0, 1 << 16
+    pending = b""
+    while not inflater.eof:
+        if len(pending) < step and fed < len(body):
+            pending, fed = bytes(pending) + view[fed:fed + step], fed + step
         try:
             chunk = inflater.decompress(pending, piece)
         except zlib.error as error:
@@ -128,8 +132,8 @@ def _pieces(data: bytes, archive: zipfile.ZipFile, info: zipfile.ZipInfo, piece:
         pending = inflater.unconsumed_tail
         if chunk:
             yield chunk
-        if inflater.eof or (not chunk and not pending):
-            return
+        elif not pending and fed >= len(body):
+            return  # truncated: the size check says so
 
 
 def unpack_head(data: bytes, info: zipfile.ZipInfo, size: int) -> bytes | None:
