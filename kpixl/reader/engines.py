@@ -133,7 +133,10 @@ def _table_left_behind(reader: "ExactEngine", table: schema.Table,
     ordered = sorted(sheets, key=lambda sheet: sheet[0].casefold() not in names)
     lookup = table.by_header
     for sheet_name, part in ordered:
-        grid = reader.grid(sheet_name)
+        try:
+            grid = reader.grid(sheet_name)
+        except WorkbookError:
+            continue  # a chart sheet, or one no reader can parse: it holds no table
         taken = [parse_ref(t.ref) for t in reader.tables if t.sheet == sheet_name and _readable(t.ref)]
         for top, line in enumerate(grid[:_HEADER_SEARCH_ROWS], start=1):
             keys = {column.key: col for col, value in enumerate(line, start=1) if isinstance(value, str)
