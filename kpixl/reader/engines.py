@@ -144,13 +144,7 @@ def _table_left_behind(reader: "ExactEngine", table: schema.Table,
                     and not _inside(taken, top, col)}
             if not all(key in keys for key in table.row_keys):
                 continue
-            left = right = keys[table.row_keys[0]]
-            while left > 1 and not core.is_blank(line[left - 2]):
-                left -= 1
-            while right < len(line) and not core.is_blank(line[right]):
-                right += 1
-            bottom = max([r for r in range(top + 1, len(grid) + 1) if any(
-                not core.is_blank(reader._cell(grid, r, c)) for c in range(left, right + 1))], default=top + 1)
+            left, right, bottom = _block(grid, top, keys[table.row_keys[0]])
             ref = f"{column_letter(left)}{top}:{column_letter(right)}{bottom}"
             info = TableInfo(name=table.name, sheet=sheet_name, ref=ref, columns=[
                 str(value).strip() for value in line[left - 1:right]], sheet_part=part)
@@ -164,6 +158,22 @@ def _table_left_behind(reader: "ExactEngine", table: schema.Table,
                 sheet_name, f"{column_letter(left)}{top}")
             return info
     return None
+
+
+def _block(grid: list[list[Any]], top: int, col: int) -> tuple[int, int, int]:
+    """Return (first column, last column, last row) of the block whose header row ``top`` holds column ``col``.
+
+    The headers beside each other, and every row down to the last with a value under them.
+    """
+    line = grid[top - 1]
+    left = right = col
+    while left > 1 and not core.is_blank(line[left - 2]):
+        left -= 1
+    while right < len(line) and not core.is_blank(line[right]):
+        right += 1
+    bottom = max([r for r in range(top + 1, len(grid) + 1) if any(
+        not core.is_blank(ExactEngine._cell(grid, r, c)) for c in range(left, right + 1))], default=top + 1)
+    return left, right, bottom
 
 
 def _readable(ref: str) -> bool:
