@@ -136,6 +136,17 @@ class Refs:
         col = _letter(table, key)
         return f"{self.sheet(table)}!${col}$2:${col}${self.rows[table.name] + 1}"
 
+    def reach(self, table: schema.Table, key: str) -> str:
+        """Return the absolute range of column ``key`` from its first data row to twice the pre-sized rows.
+
+        For the scans that must also see rows typed just below the table after it was
+        unprotected (Excel extends the table and its formulas): ``MeasurementsUsed`` and
+        the UDF's columns. Blank rows cost nothing there.
+        """
+        col = _letter(table, key)
+        last = min(2 * self.rows[table.name] + 1, 1_048_576)
+        return f"{self.sheet(table)}!${col}$2:${col}${last}"
+
     def used(self, table: schema.Table, key: str) -> str:
         """Return the reference to column ``key`` of the Measurements table's used rows only.
 
@@ -340,7 +351,7 @@ def kpi_formulas(mode: str = NATIVE, language: str = "en", *, kpi_rows: int = DE
         raw_dir, raw_agg = k("direction"), k("aggregation")
         f_udf = f"KPI_ELAPSED({start},{deadline},{AS_OF})"
         f["actual"] = "=" + guard(
-            f"KPI_ACTUAL({kid},{r.column(M, 'kpi_id')},{r.column(M, 'period_end')},{r.column(M, 'value')},"
+            f"KPI_ACTUAL({kid},{r.reach(M, 'kpi_id')},{r.reach(M, 'period_end')},{r.reach(M, 'value')},"
             f"{raw_agg},{AS_OF},{start})")
         f["plan"] = "=" + guard(f"KPI_PLAN({t},{b},{raw_dir},{f_udf},{raw_agg},{tol})")
         f["attainment"] = "=" + guard(f"KPI_ATTAINMENT({act},{t},{b},{raw_dir},{f_udf},{raw_agg},{tol})")
@@ -442,7 +453,7 @@ def measurements_used_formula(language: str = "en", *, measurement_rows: int = D
     """
     r = Refs(language, measurement_rows=measurement_rows)
     M = schema.MEASUREMENTS
-    row, counted = r.column(M, "calc_row"), r.column(M, "calc_in_window")
+    row, counted = r.reach(M, "calc_row"), r.reach(M, "calc_in_window")
     return f"=IF(COUNTIFS({counted},1)=0,1,MAX(1,MAXIFS({row},{counted},1)-1))"
 
 
@@ -726,10 +737,19 @@ SELF_CHECKS: tuple[tuple[str, str, object], ...] = (
     ("array", 'INDEX({{"a";"b";"c"}},2)', "b"),
     ("blank", 'IF(AND({blank}="",NOT(ISNUMBER({blank})),' + number_or_zero("{blank}") + "=0),1,0)", 1),
     ("round", "ROUND(7/4,1)", 1.8),
+    # The KPIs sheet by its name: Gnumeric reads no sheet name with an apostrophe (KPI'er).
+    ("sheet", "{kpis_header}", None),
 )
 
 
-def self_check_formula(key: str, sheet: str, letters: dict[str, str], first_row: int, blank: str) -> str:
+def self_check_answer(key: str, language: str = "en") -> object:
+    """Return the known answer of self-check ``key`` (the KPIs table's first header for ``sheet``)."""
+    answer = next(answer for k, _text, answer in SELF_CHECKS if k == key)
+    return schema.KPIS.columns[0].header(Language.parse(language)) if answer is None else answer
+
+
+def self_check_formula(key: str, sheet: str, letters: dict[str, str], first_row: int, blank: str,
+                       language: str = "en") -> str:
     """Return the formula of self-check ``key``: its construct applied to the known data.
 
     ``sheet`` is the data's sheet (as a formula writes it), ``letters`` the column letter
@@ -741,8 +761,9 @@ def self_check_formula(key: str, sheet: str, letters: dict[str, str], first_row:
     ranges = {name: f"OFFSET({sheet}!${col}${first_row},0,0,{SELF_CHECK_ROWS},1)" for name, col in letters.items()}
     ranges["key"] = f"{sheet}!${letters['key']}${first_row}:${letters['key']}${last}"
     col = letters["value"]
+    kpis_header = f"{Refs(language).sheet(schema.KPIS)}!$A$1"
     return "=" + template.format(**ranges, value_first=f"{sheet}!${col}${first_row}",
-                                 value_column=f"{sheet}!${col}:${col}", blank=blank)
+                                 value_column=f"{sheet}!${col}:${col}", blank=blank, kpis_header=kpis_header)
 
 
 def self_check_ok_formula(result_cells: list[str], answer_cells: list[str]) -> list[str]:

@@ -99,10 +99,11 @@ def self_check(book: Book, row: int) -> None:
         ws.write_string(header_row, col, words[key], book.f_header)
     first = header_row + 1
     names, results, answers = [], [], []
-    for i, (key, _template, answer) in enumerate(fx.SELF_CHECKS):
+    for i, (key, _template, _answer) in enumerate(fx.SELF_CHECKS):
         r = first + i
+        answer = fx.self_check_answer(key, lang)
         ws.write_string(r, 0, texts.text("formulas", f"check.{key}", lang))
-        ws.write_formula(r, 1, fx.self_check_formula(key, sheet, letters, first_row, blank), None, answer)
+        ws.write_formula(r, 1, fx.self_check_formula(key, sheet, letters, first_row, blank, lang), None, answer)
         ws.write(r, 2, answer)
         names.append(xl_rowcol_to_cell(r, 0))
         results.append(xl_rowcol_to_cell(r, 1))

@@ -40,6 +40,7 @@ TEXTS = {
         "check.array": "INDEX of an array constant",
         "check.blank": "comparisons with an empty cell",
         "check.round": "ROUND",
+        "check.sheet": "a reference to the KPIs sheet by its name",
         "months": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
     },
     "da": {
@@ -60,7 +61,7 @@ TEXTS = {
         "error.thresholds": "#VALUE! grøn skal være mindst gul",
         "check.ok": "Selvtjek OK: dette program beregner alle de konstruktioner, projektmappens formler bruger.",
         "check.failed": ("Selvtjek FEJLET: dette program beregner ikke disse konstruktioner som Excel, så "
-                         "KPI-cellerne viser #N/A i stedet for et tal: "),
+                         "KPI-cellerne viser #I/T i stedet for et tal: "),
         "check.failed_end": ("åbn projektmappen i Excel 2019 eller nyere, Excel på nettet, LibreOffice 7.4 eller "
                              "nyere, IronCalc eller Gnumeric."),
         "check.offset_sumifs": "SUMIFS over et område dannet med OFFSET",
@@ -77,6 +78,7 @@ TEXTS = {
         "check.array": "INDEX af en matrixkonstant",
         "check.blank": "sammenligninger med en tom celle",
         "check.round": "ROUND",
+        "check.sheet": "en henvisning til arket KPI'er ved dets navn (et arknavn med apostrof)",
         "months": "jan feb mar apr maj jun jul aug sep okt nov dec",
     },
 }

@@ -165,7 +165,7 @@ TEXTS = {
         "self_check_title": "Selvtjek",
         "self_check_intro": ("Hver række beregner et kendt svar med én konstruktion, projektmappens formler bygger på. "
                              "Hvis programmet, du har åbnet projektmappen i, regner en af dem forkert, nævner "
-                             "meddelelsen nedenfor den, og alle KPI-celler viser #N/A i stedet for et tal, der kunne "
+                             "meddelelsen nedenfor den, og alle KPI-celler viser #I/T i stedet for et tal, der kunne "
                              "være forkert."),
         "self_check_construct": "Konstruktion",
         "self_check_result": "Resultat",
