@@ -94,8 +94,8 @@ def test_udf_argument_orders_follow_the_spec():
 
     elapsed = f"KPI_ELAPSED({this('start')},{this('deadline')},AsOf)"
     assert made["actual"] == guard(
-        f'KPI_ACTUAL({this("kpi_id")},Measurements!$A$2:$A$3001,Measurements!$B$2:$B$3001,'
-        f'Measurements!$C$2:$C$3001,{this("aggregation")},AsOf,{this("start")})')
+        f'KPI_ACTUAL({this("kpi_id")},Measurements!$A$2:$A$6001,Measurements!$B$2:$B$6001,'
+        f'Measurements!$C$2:$C$6001,{this("aggregation")},AsOf,{this("start")})')
     assert made["plan"] == guard(f'KPI_PLAN({this("target")},{this("baseline")},'
                                  f'{this("direction")},{elapsed},{this("aggregation")},{this("tolerance")})')
     assert made["attainment"] == guard(
@@ -226,7 +226,7 @@ def test_measurements_used_depends_on_no_formula_that_uses_it():
     kpis = fx.kpi_formulas("native", "en")
     assert fx.MEASUREMENTS_USED not in kpis["calc_direction"] + kpis["calc_aggregation"]
     assert fx.measurements_used_formula("da", measurement_rows=10) == (
-        "=IF(COUNTIFS(Målinger!$H$2:$H$11,1)=0,1,MAX(1,MAXIFS(Målinger!$G$2:$G$11,Målinger!$H$2:$H$11,1)-1))")
+        "=IF(COUNTIFS(Målinger!$H$2:$H$21,1)=0,1,MAX(1,MAXIFS(Målinger!$G$2:$G$21,Målinger!$H$2:$H$21,1)-1))")
 
 
 def test_every_kpi_formula_is_gated_on_the_self_check():
