@@ -65,6 +65,8 @@ def _heading(book: Book, options: TemplateOptions) -> None:
     # this program gets wrong, which is why the KPI cells show #N/A.
     ws.write_formula(3, 0, "=" + fx.SELF_CHECK_MESSAGE, book.f_self_check,
                      texts.text("formulas", "check.ok", options.language))
+    ws.conditional_format(3, 0, 3, 0, {"type": "formula", "criteria": f"=NOT({fx.SELF_CHECK_OK})",
+                                       "format": book.wb.add_format({"bold": True, "font_color": "#9C0006"})})
     if options.start or options.deadline:
         period = " - ".join(d.isoformat() if d else "" for d in (options.start, options.deadline))
         ws.write_string(2, 0, words["period"], book.f_label)

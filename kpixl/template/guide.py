@@ -119,5 +119,9 @@ def self_check(book: Book, row: int) -> None:
     book.wb.define_name(fx.SELF_CHECK_OK, f"={guide}!{xl_rowcol_to_cell(verdict_row, 3, True, True)}")
     message = fx.self_check_message_formula(names, oks, lang)
     ws.write_formula(message_row, 0, message, book.f_label, texts.text("formulas", "check.ok", lang))
+    # Red where a check failed (the verdict cell is FALSE).
+    ws.conditional_format(message_row, 0, message_row, 0, {
+        "type": "formula", "criteria": f"=NOT({fx.SELF_CHECK_OK})",
+        "format": book.wb.add_format({"bold": True, "font_color": "#9C0006"})})
     book.wb.define_name(fx.SELF_CHECK_MESSAGE, f"={guide}!{xl_rowcol_to_cell(message_row, 0, True, True)}")
     ws.set_column(1, 3, 14)
