@@ -66,7 +66,7 @@ MIN_EXCEL_VERSION = 2019
 # earlier). tests/test_formulas.py reads every formula of every template kind and checks
 # each function is listed here and none is newer than MIN_EXCEL_VERSION.
 FUNCTION_SINCE = {
-    **dict.fromkeys(("ABS", "AND", "AVERAGEIFS", "CHAR", "COUNTIF", "COUNTIFS", "DATE", "IF", "IFERROR", "INDEX",
+    **dict.fromkeys(("ABS", "AND", "AVERAGEIFS", "CHAR", "COUNTIF", "COUNTIFS", "DATE", "DAY", "IF", "IFERROR", "INDEX",
                      "INT", "ISBLANK", "ISERROR", "ISNA", "ISNUMBER", "ISTEXT", "LEFT", "LEN", "MATCH", "MAX", "MIN",
                      "MONTH", "N", "NA", "NOT", "OFFSET", "OR", "ROUND", "ROW", "SUBSTITUTE", "SUM", "SUMIF", "SUMIFS",
                      "SUMPRODUCT", "TODAY", "TRIM", "UPPER", "YEAR"), 2007),
@@ -459,7 +459,8 @@ def measurements_used_formula(language: str = "en", *, measurement_rows: int = D
 
 # ------------------------------------------------------------------ Evaluation table
 
-def evaluation_formulas(mode: str = NATIVE, language: str = "en", *, kpi_rows: int = DEFAULT_KPI_ROWS) -> dict[str, str]:
+def evaluation_formulas(mode: str = NATIVE, language: str = "en", *,
+                        kpi_rows: int = DEFAULT_KPI_ROWS) -> dict[str, str]:
     """Return the formulas of Evaluation's computed columns (the same in both modes).
 
     An ID not among the KPIs shows nothing (IFNA of the MATCH); the KPI's cells are
@@ -733,7 +734,10 @@ SELF_CHECKS: tuple[tuple[str, str, object], ...] = (
     ("match", "MATCH(" + vocab.excel_lookup_value(vocab.excel_key('" a*b "')) + ",{key},0)", 2),
     ("ifna", 'IFNA(MATCH(9,{row},0),"-")', "-"),
     ("index", "INDEX({value_column},ROW({value_first})+2)", 7.25),
-    ("dates", "DATE(YEAR(INT(46081.5)+1),MONTH(INT(46081.5)+1)-5,0)", 45930),
+    # The strip's month-end arithmetic (DATE with a month below 1 and day 0), read back as
+    # a number yyyymmdd (a date result would be shown and stored as a date).
+    ("dates", "YEAR(DATE(YEAR(INT(46081.5)+1),MONTH(INT(46081.5)+1)-5,0))*10000"
+              "+MONTH(DATE(YEAR(46082),MONTH(46082)-5,0))*100+DAY(DATE(YEAR(46082),MONTH(46082)-5,0))", 20250930),
     ("array", 'INDEX({{"a";"b";"c"}},2)', "b"),
     ("blank", 'IF(AND({blank}="",NOT(ISNUMBER({blank})),' + number_or_zero("{blank}") + "=0),1,0)", 1),
     ("round", "ROUND(7/4,1)", 1.8),

@@ -163,7 +163,8 @@ TEXTS = {
         "list_error": "Vælg en værdi fra listen.",
         "used_rows": "Målingsrækker i brug",
         "self_check_title": "Selvtjek",
-        "self_check_intro": ("Hver række beregner et kendt svar med én konstruktion, projektmappens formler bygger på. "
+        "self_check_intro": ("Hver række beregner et kendt svar med én konstruktion, projektmappens formler "
+                             "bygger på. "
                              "Hvis programmet, du har åbnet projektmappen i, regner en af dem forkert, nævner "
                              "meddelelsen nedenfor den, og alle KPI-celler viser #I/T i stedet for et tal, der kunne "
                              "være forkert."),
