@@ -33,7 +33,7 @@ class Book:
         self.values = cache.compute(list(options.kpis), list(options.measurements), options.as_of or date.today(),
                                     options.language)
         self.wb = xlsx.new_workbook(path, {
-            "use_future_functions": True,   # AGGREGATE (Excel 2010) gets its _xlfn. prefix
+            "use_future_functions": True,   # MAXIFS, MINIFS (Excel 2019) and IFNA get their _xlfn. prefix
             "in_memory": False,  # parts go to temporary files: a 100,000-row sheet never sits in memory
         }, workbook_class=xlsx.Workbook)
         self.wb.worksheet_class = Worksheet

@@ -103,7 +103,7 @@ TEXTS = {
                                    "--formulas native): add kpixl to Lite's requirements.txt and 'from kpixl.udfs "
                                    "import *' to its main.py, then type the kpixl functions in cells of your own. "
                                    "Trend and Forecast use plain Excel functions and work without an add-in, in "
-                                   "Excel 2010 or later."),
+                                   "Excel 2019 or later."),
         "guide_formulas_native": ("This workbook uses plain Excel functions only: it computes in Excel 2019 or "
                                   "later, Excel for the web, LibreOffice 7.4 or later, IronCalc and Gnumeric with no "
                                   "add-in (see the self-check at the end of this sheet). Hidden, "
@@ -234,7 +234,7 @@ TEXTS = {
                                    "projektmappe (kpixl template --formulas native): tilføj kpixl i Lites "
                                    "requirements.txt og 'from kpixl.udfs import *' i dens main.py, og skriv så "
                                    "kpixl-funktionerne i jeres egne celler. Tendens og Prognose bruger almindelige "
-                                   "Excel-funktioner og virker uden tilføjelsesprogram, i Excel 2010 eller nyere."),
+                                   "Excel-funktioner og virker uden tilføjelsesprogram, i Excel 2019 eller nyere."),
         "guide_formulas_native": ("Projektmappen bruger kun almindelige Excel-funktioner: den regner i Excel 2019 "
                                   "eller nyere, Excel på nettet, LibreOffice 7.4 eller nyere, IronCalc og Gnumeric "
                                   "uden tilføjelsesprogram (se selvtjekket sidst på dette ark). Skjulte, låste '(beregn)'-kolonner på arkene KPI'er og "
