@@ -12,7 +12,9 @@ the program, required under CI=true.
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import random
 import shutil
 from datetime import date
 from pathlib import Path
@@ -21,9 +23,9 @@ import openpyxl
 import pytest
 
 import engines
-from kpixl import demo, formulas as fx, schema, texts
+from kpixl import core, demo, formulas as fx, schema, texts
 from kpixl.vocab import Language
-from test_template_recalc import edge_case, random_case, write_case
+from test_template_recalc import Case, edge_case, random_case, random_definition, random_measurements, write_case
 from workbooks import rezip
 
 
@@ -47,7 +49,7 @@ def workbooks(tmp_path_factory) -> dict[str, Path]:
     found = {f"demo {key}": Path(path) for key, path in result.workbooks.items()}
     found["next period"] = Path(shutil.copy(result.next_period, folder / "next-period.xlsx"))
     found.update({f"design {i}": Path(path) for i, path in enumerate(result.design)})
-    coverage = random_case("cover", 24, "en", date(2026, 5, 17), 30, shuffle=True)
+    coverage = coverage_case()
     edges = edge_case()
     coverage.kpis += edges.kpis
     coverage.measurements += edges.measurements
@@ -55,6 +57,36 @@ def workbooks(tmp_path_factory) -> dict[str, Path]:
     found["coverage da"] = write_case(random_case("dansk", 7, "da", date(2026, 9, 30), 15, shuffle=False),
                                       folder, "native")
     return found
+
+
+def coverage_case() -> Case:
+    """Return a case with every direction x aggregation, with and without a baseline (a decrease KPI needs one)."""
+    as_of = date(2026, 5, 17)
+    rng = random.Random(24)
+    case = Case(name="cover", language="en", as_of=as_of)
+    for direction, aggregation, with_baseline in COMBOS:
+        kpi_id = f"COV-{direction[:3]}-{aggregation}-{'b' if with_baseline else 'n'}".upper()
+        record = random_definition(rng, kpi_id, direction, aggregation, as_of)
+        if not with_baseline:
+            record = dataclasses.replace(record, baseline=None)
+        elif record.baseline is None:
+            target = record.target or 1.0
+            record = dataclasses.replace(record, baseline=target * (0.5 if target > 0 else 1.5))
+        case.kpis.append(record)
+        case.measurements.extend(random_measurements(rng, record, as_of))
+    rng.shuffle(case.measurements)
+    return case
+
+
+COMBOS = [(d, a, b) for d in core.VOCABULARIES["direction"] for a in core.VOCABULARIES["aggregation"]
+          for b in (True, False) if b or d != core.DECREASE]
+
+
+def test_the_coverage_workbook_covers_every_direction_aggregation_and_baseline():
+    case = coverage_case()
+    seen = {(k.direction, k.aggregation, k.baseline is not None) for k in case.kpis}
+    assert seen == set(COMBOS) and len(COMBOS) == 25
+    assert all(k.definition().check() is None for k in case.kpis if k.direction != core.DECREASE or k.baseline)
 
 
 NAMES = ["demo sales", "demo marketing", "demo customer-service", "demo management", "next period",
