@@ -100,11 +100,6 @@ def _q(text: str) -> str:
     return '"' + str(text).replace('"', '""') + '"'
 
 
-def _escape_header(header: str) -> str:
-    # Inside a structured reference these characters are escaped with a single quote.
-    return "".join("'" + ch if ch in "[]#'" else ch for ch in header)
-
-
 class Refs:
     """Build portable A1 references into the tables in one workbook language (rules 1 and 2 above).
 

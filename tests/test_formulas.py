@@ -184,10 +184,6 @@ def test_error_texts_start_with_value_and_exist_in_both_languages():
     assert fx.error_text("increase") == "#VALUE! an increase KPI needs its target above its baseline"
 
 
-def test_structured_reference_escapes_special_header_characters():
-    assert fx._escape_header("Q1 [draft] #2 'x'") == "Q1 '[draft'] '#2 ''x''"
-
-
 def test_unknown_mode_is_refused():
     with pytest.raises(ValueError, match="unknown formula mode 'vba'"):
         fx.kpi_formulas("vba")
