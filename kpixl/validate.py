@@ -22,13 +22,15 @@ from typing import Callable, Iterable
 from kpixl import core, danish, isolation, reader, schema
 from kpixl.errors import DefinitionError, WorkbookError
 from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, MeasurementRecord, Place, Report
-from kpixl.vocab import kpi_key, same_kpi
+from kpixl.vocab import Language, kpi_key, same_kpi, run_language
 
 E_UNEXPECTED = "KPX199"
 # The function each worker runs per file (see validate()).
 CHECK_TASK = "kpixl.validate:check_counts"
-# The whole workbook, records included: what validate --company needs to check the parent links.
+# The whole workbook, records included, its findings in its own language (read_company).
 WORKBOOK_TASK = "kpixl.validate:check_workbook"
+# The same with findings in English: what validate --company needs to check the parent links.
+WHOLE_TASK = "kpixl.validate:check_whole"
 E_EMPTY_FOLDER = "KPX116"
 E_DUPLICATE_KPI = "KPX301"
 E_DEFINITION = "KPX302"
@@ -67,12 +69,15 @@ _PERCENT_UNITS = frozenset({"%", "pct", "pct.", "percent", "per cent", "procent"
 
 
 def check_workbook(path: Path | str, as_of: date | None = None, *,
-                   prechecked: Future | None = None, engine: str | None = None) -> DepartmentWorkbook:
+                   prechecked: Future | None = None, engine: str | None = None,
+                   language: object = None) -> DepartmentWorkbook:
     """Return the workbook read from ``path`` with every finding attached; never raise for a bad file.
 
     An unreadable file gives an empty DepartmentWorkbook with one error finding.
     ``prechecked`` is a future of :func:`kpixl.reader.precheck` on ``path`` already
     started (see :func:`prechecked`); ``engine`` is :func:`kpixl.reader.read_workbook`'s.
+    The findings are said in ``language`` (default: the workbook's own); runs over many
+    files ask for English and say the run's one language at the end.
     """
     as_of = as_of or date.today()
     shown = str(path)
@@ -97,15 +102,20 @@ def check_workbook(path: Path | str, as_of: date | None = None, *,
         return workbook
     _Rules(workbook, as_of).run()
     # A Danish workbook's findings are said in Danish (kpixl.danish), naming its own sheets and headers.
-    workbook.findings = danish.localize(workbook.findings, workbook.language)
+    workbook.findings = danish.localize(workbook.findings, workbook.language if language is None else language)
     return workbook
+
+
+def check_whole(path: Path | str, as_of: date | None = None) -> DepartmentWorkbook:
+    """Return :func:`check_workbook` of ``path`` with its findings in English (validate --company's task)."""
+    return check_workbook(path, as_of, language=Language.EN)
 
 
 def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: bool = False,
              progress: Callable[[int, int, str], None] | None = None, jobs: int = 1,
              file_timeout: float | None = isolation.DEFAULT_FILE_TIMEOUT,
              memory_limit: int | None = isolation.DEFAULT_MEMORY_LIMIT, task: str = CHECK_TASK,
-             recursive: bool = False, company: Path | str | None = None) -> Report:
+             recursive: bool = False, company: Path | str | None = None, language: object = None) -> Report:
     """Return the report of checking every workbook in ``paths`` (folders expanded; subfolders with ``recursive``).
 
     Everything in a folder that is not read is named in a finding (KPX134, KPX135) and
@@ -117,6 +127,8 @@ def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: 
     ``company``, a management workbook, adds the parent-link checks of
     :func:`kpixl.company.check_links` (it is refused with its findings when it does not
     validate itself); its workers send back whole workbooks, since the links need the records.
+    The report speaks one ``language`` (default: the workbooks' own when they agree, else
+    English): its findings and its summary.
     """
     as_of = as_of or date.today()
     linked = None
@@ -124,7 +136,7 @@ def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: 
         from kpixl.company import check_links, read_company
 
         linked = read_company(company, as_of=as_of, file_timeout=file_timeout, memory_limit=memory_limit)
-        task = WORKBOOK_TASK if task == CHECK_TASK else task
+        task = WHOLE_TASK if task == CHECK_TASK else task
     report = Report(strict=strict)
     inputs = reader.collect_inputs(list(paths), recursive=recursive)
     for folder in inputs.empty_folders:
@@ -135,35 +147,48 @@ def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: 
     report.findings.extend(inputs.left_out)
     report.left_out.extend(inputs.left_out)
     files = inputs.files
+    languages = []
     with isolation.WorkerPool(jobs, timeout=file_timeout, memory_limit=memory_limit) as pool:
         results = pool.map(task, [(str(path), as_of) for path in files])
         for done, (path, result) in enumerate(zip(files, results), start=1):
-            findings, kpis, measurements = _counts(path, result)
+            findings, kpis, measurements, workbook_language = _counts(path, result)
             if linked is not None and isinstance(result, DepartmentWorkbook):
-                findings = list(findings) + check_links(linked, result)
+                findings = list(findings) + check_links(linked, result, language=Language.EN)
+            if workbook_language is not None:
+                languages.append(workbook_language)
             report.files.append(str(path))
             report.findings.extend(findings)
             report.kpi_count += kpis
             report.measurement_count += measurements
             if progress is not None:
                 progress(done, len(files), str(path))
+    # One language per run: the findings came back in English and are said in the run's language.
+    report.language = run_language(language, languages)
+    report.findings = danish.localize(report.findings, report.language)
+    report.left_out = danish.localize(report.left_out, report.language)
     return report
 
 
-def check_counts(path: Path | str, as_of: date | None = None) -> tuple[list[Finding], int, int]:
-    """Return (findings, KPI count, measurement count) of :func:`check_workbook`: what validate keeps.
+def check_counts(path: Path | str, as_of: date | None = None) -> tuple[list[Finding], int, int, str | None]:
+    """Return (English findings, KPI count, measurement count, language) of :func:`check_workbook`.
 
-    A worker sends back only these, not every record, so the hand-over costs little.
+    What validate keeps: a worker sends back only these, not every record, so the
+    hand-over costs little. The language is the workbook's (None when it was not read).
     """
-    workbook = check_workbook(path, as_of)
-    return workbook.findings, len(workbook.kpis), len(workbook.measurements)
+    workbook = check_workbook(path, as_of, language=Language.EN)
+    return workbook.findings, len(workbook.kpis), len(workbook.measurements), _language_read(workbook)
 
 
-def _counts(path: Path | str, result: object) -> tuple[list[Finding], int, int]:
+def _language_read(workbook: DepartmentWorkbook) -> str | None:
+    """Return the language of a workbook that was read (None for one that could not be: it has no language)."""
+    return str(workbook.language) if workbook.kpis or workbook.department or workbook.measurements else None
+
+
+def _counts(path: Path | str, result: object) -> tuple[list[Finding], int, int, str | None]:
     if isinstance(result, DepartmentWorkbook):
-        return result.findings, len(result.kpis), len(result.measurements)
+        return result.findings, len(result.kpis), len(result.measurements), _language_read(result)
     if isinstance(result, isolation.Fault):
-        return isolated_result(path, result).findings, 0, 0
+        return isolated_result(path, result).findings, 0, 0, None
     assert isinstance(result, tuple), type(result)
     return result
 
@@ -518,4 +543,4 @@ def _label(frequency: str, first: date, full_last: date) -> str:
     return f"{first.year}"
 
 
-__all__ = ["check_workbook", "validate", "prechecked", "periods", "final_period_start"]
+__all__ = ["check_workbook", "check_whole", "validate", "prechecked", "periods", "final_period_start"]

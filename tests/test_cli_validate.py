@@ -236,3 +236,40 @@ def test_piping_into_head_ends_quietly(tmp_path):
     stderr = process.stderr.read()
     assert process.wait(timeout=300) == 1
     assert stderr == b""
+
+
+# ------------------------------------------------------------------ one language per run
+
+def _danish_and_english(tmp_path):
+    da = tmp_path / "web.xlsx"
+    W.write_workbook(da, kpis=[W.kpi_row(target=None)], language="da")
+    en = tmp_path / "other" / "sales.xlsx"
+    en.parent.mkdir()
+    W.write_workbook(en, kpis=[W.kpi_row("SAL-01")])
+    return da, en
+
+
+def test_danish_workbooks_get_a_danish_report_summary_included(tmp_path):
+    """Issue 18 point 9: the summary line follows the workbooks' language, as the findings do."""
+    da, _ = _danish_and_english(tmp_path)
+    result = run(str(da), "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{da}:KPI'er!L2: fejl KPX201: Mål er tom; skriv den værdi, der skal nås inden deadline",
+        "1 fil(er), 1 KPI(er), 3 måling(er): 1 fejl, 0 advarsel(er)"]
+
+
+def test_lang_sets_the_one_language_of_the_run(tmp_path):
+    da, en = _danish_and_english(tmp_path)
+    result = run(str(da), "--as-of", AS_OF, "--lang", "en")
+    assert result.output.splitlines() == [
+        f"{da}:KPI'er!L2: error KPX201: target is blank; type the value to reach by the deadline",
+        "1 file(s), 1 KPI(s), 3 measurement(s): 1 error(s), 0 warning(s)"]
+    # Workbooks in two languages without --lang: English, never one language per file.
+    mixed = run(str(da), str(en), "--as-of", AS_OF)
+    assert mixed.output.splitlines() == [
+        f"{da}:KPI'er!L2: error KPX201: target is blank; type the value to reach by the deadline",
+        "2 file(s), 2 KPI(s), 6 measurement(s): 1 error(s), 0 warning(s)"]
+    danish = run(str(da), str(en), "--as-of", AS_OF, "--lang", "da")
+    assert danish.output.splitlines()[-1] == "2 fil(er), 2 KPI(er), 6 måling(er): 1 fejl, 0 advarsel(er)"
+    assert json.loads(run(str(da), "--as-of", AS_OF, "--format", "json").output)["language"] == "da"

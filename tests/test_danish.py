@@ -120,17 +120,22 @@ def test_a_message_with_no_template_is_left_as_it_is_and_reported():
 
 def test_consolidate_says_a_danish_departments_cross_file_findings_in_danish(tmp_path):
     from kpixl import consolidate as cons
+    from kpixl.errors import ValidationFailed
 
     paths = [tmp_path / "salg.xlsx", tmp_path / "salg-kopi.xlsx"]
     for path in paths:
         W.write_workbook(path, language="da")
     sources = cons.load_sources(paths, W.AS_OF)
-    cons._cross_file_rules(sources, skip_invalid=False)
-    messages = {f.code: f.message for f in sources[1].findings}
-    assert messages["KPX601"] == (f"KPI-ID 'SAL-01' findes også i {paths[0]}:KPI'er!A2; KPI-ID'er skal være "
-                                  "entydige i hele virksomheden: omdøb en af dem")
-    assert messages["KPX603"].startswith("afdelingen 'Sales' findes også i ")
-    assert not any(f.message.startswith(("KPI ID", "department")) for s in sources for f in s.findings)
+    with pytest.raises(ValidationFailed) as failure:
+        cons.consolidate_sources(sources, W.AS_OF)  # no language given: the workbooks' own, Danish
+    text = str(failure.value)
+    assert failure.value.language == "da"
+    assert (f"fejl KPX601: KPI-ID 'SAL-01' findes også i {paths[0]}:KPI'er!A2; KPI-ID'er skal være "
+            "entydige i hele virksomheden: omdøb en af dem") in text
+    assert "fejl KPX603: afdelingen 'Sales' findes også i " in text
+    assert "KPI ID" not in text and "department" not in text
+    # The findings themselves stay in English: the machine outputs (JSON, Parquet) hold them so.
+    assert {f.code: f.message for f in sources[1].findings}["KPX601"].startswith("KPI ID 'SAL-01' is also in ")
 
 
 def test_weekly_period_labels_read_uge_in_danish():

@@ -107,7 +107,7 @@ class _CompanyWriter:
         included = company.included
         # KPI and roll-up rows continuing on a second sheet would land after Measurements.
         small = 2 * len(company.kpis) + 1 < MAX_SHEET_ROWS - 1
-        return small and len(self.streamed) == len(included) and all(
+        return small and self.lang == company.language and len(self.streamed) == len(included) and all(
             a is b for a, b in zip(self.streamed, included))
 
     def finish(self, company: Consolidation, path: Path | str | None = None) -> None:

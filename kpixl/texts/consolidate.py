@@ -66,6 +66,7 @@ TEXTS = {
         "error": "error",
         "warning": "warning",
         "extra": "{header} (extra)",
+        "more_errors": " (and {n} more error(s))",
         # the Summary sheet
         "as_of": "As of",
         "title": "KPI status per department",
@@ -128,6 +129,7 @@ TEXTS = {
         "error": "fejl",
         "warning": "advarsel",
         "extra": "{header} (ekstra)",
+        "more_errors": " (og {n} fejl mere)",
         "as_of": "Opgjort pr.",
         "title": "KPI-status pr. afdeling",
         "sorted": "Dårligst først: efter andel KPI'er Bagud, så I risiko, så Ingen data",

@@ -1,0 +1,71 @@
+"""Texts of the console lines of ``kpixl validate`` and ``kpixl consolidate``, in English and Danish.
+
+A run speaks one language (``--lang``, else the workbooks' own): its summary, its
+findings and the errors of a refused run. English keeps the library's ``file(s)`` style.
+"""
+
+TEXTS = {
+    "en": {
+        "error": "error",
+        "warning": "warning",
+        # validate's summary line
+        "validate.summary": "{files} file(s), {kpis} KPI(s), {measurements} measurement(s): {errors} error(s), "
+                            "{warnings} warning(s)",
+        # what folders held that was not read
+        "left_out.files": "{n} file(s) left out ({kinds})",
+        "left_out.folders": "{n} subfolder(s) left out (use --recursive)",
+        "left_out.and": " and ",
+        "kind.subfolder": "subfolder",
+        "kind.lock file": "lock file",
+        "kind.lock files": "lock files",
+        "kind.company workbook": "company workbook",
+        "kind.other file": "other file",
+        "kind.other files": "other files",
+        # consolidate
+        "wrote": "Wrote {path}: {files} file(s), {kpis} KPI(s), {measurements} measurement(s) as of {as_of}",
+        "status": "Status: {counts}",
+        "warnings": "{n} warning(s) in the included files, listed on the Findings sheet (kpixl validate prints "
+                    "them): {codes}",
+        "wrote_csv": "Wrote {n} CSV file(s) to {folder}",
+        "wrote_parquet": "Wrote {n} Parquet file(s) to {folder}",
+        "skipped": "Skipped {n} invalid file(s):",
+        "done": "Done in {seconds} s",
+        "company_kpis": "Company KPIs as of {as_of}:",
+        "failed": "{errors} error(s) in {bad} of {files} file(s); nothing was written (fix them, or use "
+                  "--skip-invalid to leave those files out):",
+        "more": "  ... and {n} more",
+        "no_valid": "no valid input among {n} file(s); nothing was written",
+        "no_inputs": "{paths}: no .xlsx or .xlsm workbooks to consolidate; give the department workbooks or the "
+                     "folder that holds them",
+    },
+    "da": {
+        "error": "fejl",
+        "warning": "advarsel",
+        "validate.summary": "{files} fil(er), {kpis} KPI(er), {measurements} måling(er): {errors} fejl, "
+                            "{warnings} advarsel(er)",
+        "left_out.files": "{n} fil(er) udeladt ({kinds})",
+        "left_out.folders": "{n} undermappe(r) udeladt (brug --recursive)",
+        "left_out.and": " og ",
+        "kind.subfolder": "undermappe",
+        "kind.lock file": "låsefil",
+        "kind.lock files": "låsefiler",
+        "kind.company workbook": "virksomhedens projektmappe",
+        "kind.other file": "anden fil",
+        "kind.other files": "andre filer",
+        "wrote": "Skrev {path}: {files} fil(er), {kpis} KPI(er), {measurements} måling(er) opgjort pr. {as_of}",
+        "status": "Status: {counts}",
+        "warnings": "{n} advarsel(er) i de medtagne filer, vist på arket Fund (kpixl validate udskriver dem): "
+                    "{codes}",
+        "wrote_csv": "Skrev {n} CSV-fil(er) i {folder}",
+        "wrote_parquet": "Skrev {n} Parquet-fil(er) i {folder}",
+        "skipped": "Udelod {n} ugyldig(e) fil(er):",
+        "done": "Færdig på {seconds} s",
+        "company_kpis": "Virksomhedens KPI'er opgjort pr. {as_of}:",
+        "failed": "{errors} fejl i {bad} af {files} fil(er); intet blev skrevet (ret dem, eller brug "
+                  "--skip-invalid for at udelade de filer):",
+        "more": "  ... og {n} mere",
+        "no_valid": "intet gyldigt input blandt {n} fil(er); intet blev skrevet",
+        "no_inputs": "{paths}: ingen .xlsx- eller .xlsm-projektmapper at konsolidere; angiv afdelingernes "
+                     "projektmapper eller den mappe, der rummer dem",
+    },
+}
