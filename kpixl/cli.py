@@ -205,7 +205,7 @@ def cli() -> None:
 def template(out: Path, department, owner, language, formulas, start, deadline, examples, rows, measurement_rows,
              company, force) -> None:
     """Write a department workbook OUT.xlsx for staff to fill in."""
-    from kpixl.template import write_template
+    from kpixl.api import write_template
 
     path = write_template(out, department=department, owner=owner, language=language, formulas=formulas,
                           start=start, deadline=deadline, examples=examples, rows=rows,
@@ -255,11 +255,11 @@ def validate(paths, output_format, strict, as_of, recursive, company, language, 
     Every other file in a folder (and, without --recursive, every subfolder holding
     workbooks) is named in a warning and counted in the summary.
     """
-    from kpixl.validate import validate as validate_paths
+    from kpixl.api import validate as validate_paths
 
     report = validate_paths(list(paths), as_of=as_of, strict=strict, progress=progress_reporter("Validating"),
                             jobs=jobs, file_timeout=file_timeout, memory_limit=memory_limit << 20,
-                            recursive=recursive, company=company, language=language)
+                            recursive=recursive, company=company, language=language).report
     if output_format == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -299,21 +299,18 @@ def validate(paths, output_format, strict, as_of, recursive, company, language, 
 def consolidate(paths, output, as_of, recursive, skip_invalid, csv_dir, csv_dialect, language, since, parquet_dir,
                 output_format, force, jobs, file_timeout, memory_limit) -> None:
     """Validate department workbooks and write one company workbook."""
-    from kpixl.consolidate import consolidate as consolidate_paths
+    from kpixl.api import consolidate as consolidate_paths
 
-    result = consolidate_paths(list(paths), output, as_of=as_of, skip_invalid=skip_invalid, csv_dir=csv_dir,
-                               jobs=jobs, language=language, force=force, csv_dialect=csv_dialect,
-                               progress=progress_reporter("Reading"), file_timeout=file_timeout,
-                               memory_limit=memory_limit << 20, recursive=recursive, since=since,
-                               parquet_dir=parquet_dir)
+    company = consolidate_paths(list(paths), as_of=as_of, since=since, skip_invalid=skip_invalid, jobs=jobs,
+                                recursive=recursive, language=language, progress=progress_reporter("Reading"),
+                                file_timeout=file_timeout, memory_limit=memory_limit << 20, output=output,
+                                csv_dir=csv_dir, csv_dialect=csv_dialect, parquet_dir=parquet_dir, force=force)
     if output_format == "json":
-        from kpixl.export import json_document
-
-        for line in result.summary_lines():
+        for line in company.summary_lines():
             click.echo(line, err=True)
-        click.echo(json.dumps(json_document(result.company), ensure_ascii=False, indent=1, allow_nan=False))
+        click.echo(company.to_json())
         return
-    for line in result.summary_lines():
+    for line in company.summary_lines():
         click.echo(line)
 
 

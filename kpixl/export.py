@@ -212,30 +212,29 @@ def _arrow_column(values: list, kind: str):
     return pa.array(values, type=_arrow_type(kind))
 
 
-def write_parquet_table(company, table: str, path: Path | str) -> None:
-    """Write one table as Parquet with typed columns (string, float64, int64, date32), extra columns included."""
+def arrow_table(company, table: str):
+    """Return one table as a typed Arrow table (string, float64, int64, date32), extra columns included.
+
+    Canonical values, the Summary without its total (``summary_totals`` is that total as one row).
+    """
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     if table == TOTALS:
-        _write_totals(company, path)
-        return
+        return pa.table({key: pa.array([n], type=pa.int64()) for key, n in company.summary_totals().items()})
     columns = company.columns(table)
     rows = list(company.rows(table, canonical=True))
     values = [[row[i] for row in rows] for i in range(len(columns))]
     kinds = [_value_kind(v) if col.kind == "value" else col.kind for col, v in zip(columns, values)]
     arrays = [_arrow_column(v, kind) for v, kind in zip(values, kinds)]
     schema = pa.schema([pa.field(col.key, _arrow_type(kind)) for col, kind in zip(columns, kinds)])
-    pq.write_table(pa.Table.from_arrays(arrays, schema=schema), str(path))
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def _write_totals(company, path: Path | str) -> None:
-    """Write the Summary's total as a one-row Parquet table (on_track ... total, int64)."""
-    import pyarrow as pa
+def write_parquet_table(company, table: str, path: Path | str) -> None:
+    """Write one table (:func:`arrow_table`) as Parquet."""
     import pyarrow.parquet as pq
 
-    totals = company.summary_totals()
-    pq.write_table(pa.table({key: pa.array([n], type=pa.int64()) for key, n in totals.items()}), str(path))
+    pq.write_table(arrow_table(company, table), str(path))
 
 
 def parquet_tables() -> list[str]:
@@ -259,5 +258,5 @@ def parquet_targets(folder: Path | str | None, tables: Sequence[str], *, force: 
                           inputs=inputs)
 
 
-__all__ = ["json_document", "json_schema", "canonical_values", "parquet_tables", "TOTALS", "json_value", "write_parquet_table", "parquet_targets", "parquet_name", "JSON_TABLES",
+__all__ = ["arrow_table", "json_document", "json_schema", "canonical_values", "parquet_tables", "TOTALS", "json_value", "write_parquet_table", "parquet_targets", "parquet_name", "JSON_TABLES",
            "SCHEMA_VERSION"]

@@ -37,7 +37,7 @@ from kpixl.vocab import Language
 class ConsolidationResult:
     """Describe a finished consolidation: where it went and what it held."""
 
-    output: Path
+    output: Path | None
     company: Consolidation
     seconds: float
     csv_files: list[Path] = field(default_factory=list)
@@ -92,7 +92,7 @@ def _codes_counted(findings: Sequence[Finding]) -> list[str]:
     return [f"{code} x{n}" if n > 1 else code for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date | None = None,
+def consolidate(paths: Sequence[Path | str], output: Path | str | None, *, as_of: date | None = None,
                 skip_invalid: bool = False, csv_dir: Path | str | None = None, jobs: int = 1,
                 language: str | None = None, force: bool = False, csv_dialect: str | None = None,
                 progress: Callable[[int, int, str], None] | None = None,
@@ -102,7 +102,9 @@ def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date 
                 parquet_dir: Path | str | None = None) -> ConsolidationResult:
     """Validate department workbooks and write the company workbook (and CSV tables) atomically.
 
-    Each input is parsed in a worker process (see :func:`load_sources`).
+    Each input is parsed in a worker process (see :func:`load_sources`). Without ``output``
+    (nor ``csv_dir``, ``parquet_dir``) nothing is written: the result holds the company
+    (what :func:`kpixl.api.consolidate` returns as a :class:`kpixl.api.Company`).
 
     Raises ValidationFailed (nothing written) when an input is invalid, unless
     ``skip_invalid`` leaves such files out; OutputError for an output that exists
@@ -128,14 +130,14 @@ def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date 
         not_read = "".join(f"; {f.place.path}: {f.message}" for f in collected.left_out[:5])
         raise ValidationFailed(texts.text("console", "no_inputs", language or Language.EN, paths=shown) + not_read,
                                language=language or Language.EN)
-    target = check_output(output, force=force, inputs=inputs)
-    csv_targets = _csv_targets(csv_dir, force, inputs)
+    target = check_output(output, force=force, inputs=inputs) if output is not None else None
+    csv_targets = csv_targets_in(csv_dir, force, inputs)
     parquet = parquet_targets(parquet_dir, parquet_tables(), force=force, inputs=inputs)
 
     # Worker processes read (one ahead even with --jobs 1), so this one writes the measurement
     # rows meanwhile (into a workbook that is only written to disk at the end, and dropped if
     # an input is left out).
-    streamer = _Streamer(language) if len(inputs) > 1 else None
+    streamer = _Streamer(language) if len(inputs) > 1 and target is not None else None
     sources = load_sources(inputs, as_of, jobs=jobs, progress=progress,
                            on_source=streamer.stream if streamer is not None else None,
                            file_timeout=file_timeout, memory_limit=memory_limit)
@@ -144,27 +146,33 @@ def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date 
     company.left_out = collected.left_out
     company.since = since
 
-    _write_outputs(company, target, writer, csv_targets, parquet, csv_dialect=csv_dialect, force=force,
-                   inputs=inputs, folders=(csv_dir, parquet_dir))
+    write_outputs(company, target, csv_targets, parquet, writer=writer, csv_dialect=csv_dialect, force=force,
+                  inputs=inputs, folders=(csv_dir, parquet_dir))
     return ConsolidationResult(output=target, company=company, seconds=time.perf_counter() - started,
                                csv_files=[p for _, p in csv_targets], parquet_files=[p for _, p in parquet])
 
 
-def _write_outputs(company: Consolidation, target: Path, writer: _CompanyWriter | None,
-                   csv_targets: Sequence[tuple[str, Path]], parquet: Sequence[tuple[str, Path]], *,
-                   csv_dialect: str | None, force: bool, inputs: Sequence[Path],
-                   folders: Sequence[Path | str | None]) -> None:
-    """Write the company workbook, CSV and Parquet tables atomically; a failure leaves no file nor created folder."""
+def write_outputs(company: Consolidation, target: Path | None, csv_targets: Sequence[tuple[str, Path]] = (),
+                  parquet: Sequence[tuple[str, Path]] = (), *, writer: _CompanyWriter | None = None,
+                  csv_dialect: str | None = None, force: bool = False, inputs: Sequence[Path] = (),
+                  folders: Sequence[Path | str | None] = ()) -> None:
+    """Write the company workbook, CSV and Parquet tables atomically; a failure leaves no file nor created folder.
+
+    ``target`` None writes no workbook; the targets are checked already (:func:`check_output`,
+    :func:`csv_targets_in`, :func:`kpixl.export.parquet_targets`).
+    """
     from kpixl.export import write_parquet_table
 
     created = [made for made in (_made_folder(folder) for folder in folders) if made is not None]
     try:
         with contextlib.ExitStack() as stack:
-            temp = stack.enter_context(atomic_output(target, force=force, inputs=inputs))
-            if writer is not None and writer.fits(company):
-                writer.finish(company, temp)
+            if target is None:
+                pass
+            elif writer is not None and writer.fits(company):
+                writer.finish(company, stack.enter_context(atomic_output(target, force=force, inputs=inputs)))
             else:
-                write_company_workbook(company, temp)
+                write_company_workbook(company, stack.enter_context(atomic_output(target, force=force,
+                                                                                  inputs=inputs)))
             for table, csv_path in csv_targets:
                 temp_csv = stack.enter_context(atomic_output(csv_path, force=force, inputs=inputs))
                 write_csv_table(company, table, temp_csv, csv_dialect)
@@ -203,7 +211,7 @@ def _made_folder(folder: Path | str | None) -> Path | None:
     return Path(folder)
 
 
-def _csv_targets(csv_dir: Path | str | None, force: bool, inputs: Sequence[Path]) -> list[tuple[str, Path]]:
+def csv_targets_in(csv_dir: Path | str | None, force: bool, inputs: Sequence[Path]) -> list[tuple[str, Path]]:
     """Return (table, path) of each CSV file, refusing existing files without force before any work."""
     if csv_dir is None:
         return []
