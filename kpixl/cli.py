@@ -185,7 +185,7 @@ def cli() -> None:
 @click.argument("out", type=WORKBOOK)
 @click.option("--department", help="Department name stored in the workbook.")
 @click.option("--owner", help="Default responsible owner (used by --examples).")
-@_language_option("Language of sheets, headers, dropdowns and statuses.")
+@_language_option("Language of sheets, headers, dropdowns and statuses, and of what it prints.")
 @_formulas_option(("native", "xlwings"),
                   "native: plain Excel functions, no add-in; xlwings: computed cells call the kpixl UDFs.")
 @click.option("--start", type=DATE, help="Default start date of the KPI period (YYYY-MM-DD).")
@@ -210,7 +210,9 @@ def template(out: Path, department, owner, language, formulas, start, deadline, 
     path = write_template(out, department=department, owner=owner, language=language, formulas=formulas,
                           start=start, deadline=deadline, examples=examples, rows=rows,
                           measurement_rows=measurement_rows, company=company, force=force)
-    click.echo(f"Wrote {path}")
+    from kpixl import texts
+
+    click.echo(texts.text("console", "wrote_file", language, path=path))
 
 
 def _isolation_options(command):

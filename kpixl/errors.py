@@ -47,6 +47,10 @@ class WorkbookError(KpixlError):
 class OutputError(KpixlError):
     """Report an output that must not be written (exists, equals an input, unwritable)."""
 
+    def __init__(self, message: str, language: str = "en"):
+        self.language = str(language)
+        super().__init__(message)
+
 
 class ValidationFailed(KpixlError):
     """Report that inputs are invalid; carries the validation report for the caller."""

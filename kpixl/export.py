@@ -245,7 +245,7 @@ def parquet_tables() -> list[str]:
 
 
 def parquet_targets(folder: Path | str | None, tables: Sequence[str], *, force: bool = False,
-                    inputs: Sequence[Path] = ()) -> list[tuple[str, Path]]:
+                    inputs: Sequence[Path] = (), language: object = None) -> list[tuple[str, Path]]:
     """Return (table, path) of each Parquet file in ``folder``, refusing existing files without force.
 
     No folder gives none. Checked before any work, as the CSV folder is.
@@ -255,7 +255,7 @@ def parquet_targets(folder: Path | str | None, tables: Sequence[str], *, force: 
     if folder is None:
         return []
     return folder_targets(folder, [(table, parquet_name(table)) for table in tables], "--parquet", force=force,
-                          inputs=inputs)
+                          inputs=inputs, language=language)
 
 
 __all__ = ["arrow_table", "json_document", "json_schema", "canonical_values", "parquet_tables", "TOTALS", "json_value", "write_parquet_table", "parquet_targets", "parquet_name", "JSON_TABLES",

@@ -434,3 +434,12 @@ def test_lang_en_makes_a_danish_folder_speak_english(danish_inputs, tmp_path):
         "Skipped 1 invalid file(s):",
         f"  {danish_inputs / 'web.xlsx'}: KPI'er!L2: KPX201: target is blank; type the value to reach by the "
         "deadline"]
+
+
+def test_a_refused_output_is_said_in_the_language_of_lang(danish_inputs, tmp_path):
+    out = tmp_path / "firma.xlsx"
+    out.write_bytes(b"mine")
+    result = run("consolidate", str(danish_inputs), "-o", str(out), "--as-of", AS_OF, "--lang", "da")
+    assert (result.exit_code, result.output) == (1, f"Fejl: {out}: findes allerede; brug --force for at overskrive "
+                                                    "den\n")
+    assert out.read_bytes() == b"mine"

@@ -130,9 +130,10 @@ def consolidate(paths: Sequence[Path | str], output: Path | str | None, *, as_of
         not_read = "".join(f"; {f.place.path}: {f.message}" for f in collected.left_out[:5])
         raise ValidationFailed(texts.text("console", "no_inputs", language or Language.EN, paths=shown) + not_read,
                                language=language or Language.EN)
-    target = check_output(output, force=force, inputs=inputs) if output is not None else None
-    csv_targets = csv_targets_in(csv_dir, force, inputs)
-    parquet = parquet_targets(parquet_dir, parquet_tables(), force=force, inputs=inputs)
+    # Checked before any input is read, so in --lang's language (English without it).
+    target = check_output(output, force=force, inputs=inputs, language=language) if output is not None else None
+    csv_targets = csv_targets_in(csv_dir, force, inputs, language)
+    parquet = parquet_targets(parquet_dir, parquet_tables(), force=force, inputs=inputs, language=language)
 
     # Worker processes read (one ahead even with --jobs 1), so this one writes the measurement
     # rows meanwhile (into a workbook that is only written to disk at the end, and dropped if
@@ -211,11 +212,12 @@ def _made_folder(folder: Path | str | None) -> Path | None:
     return Path(folder)
 
 
-def csv_targets_in(csv_dir: Path | str | None, force: bool, inputs: Sequence[Path]) -> list[tuple[str, Path]]:
+def csv_targets_in(csv_dir: Path | str | None, force: bool, inputs: Sequence[Path],
+                   language: object = None) -> list[tuple[str, Path]]:
     """Return (table, path) of each CSV file, refusing existing files without force before any work."""
     if csv_dir is None:
         return []
     return folder_targets(csv_dir, [(table, spec.csv) for table, spec in TABLES.items()], "--csv", force=force,
-                          inputs=inputs)
+                          inputs=inputs, language=language)
 
 

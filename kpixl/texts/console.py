@@ -1,4 +1,4 @@
-"""Texts of the console lines of ``kpixl validate`` and ``kpixl consolidate``, in English and Danish.
+"""Texts of the console lines of ``kpixl template``, ``validate`` and ``consolidate``, in English and Danish.
 
 A run speaks one language (``--lang``, else the workbooks' own): its summary, its
 findings and the errors of a refused run. English keeps the library's ``file(s)`` style.
@@ -21,6 +21,14 @@ TEXTS = {
         "kind.company workbook": "company workbook",
         "kind.other file": "other file",
         "kind.other files": "other files",
+        # refused outputs (kpixl.output)
+        "output.is_input": "{path}: the output is also an input; choose another output path",
+        "output.is_folder": "{path}: is a folder; give a file name for the output",
+        "output.exists": "{path}: already exists; use --force to overwrite it",
+        "output.no_folder": "{path}: the folder {folder} does not exist; create it first",
+        "output.is_file": "{path}: is a file; give a folder for {option}",
+        # template
+        "wrote_file": "Wrote {path}",
         # consolidate
         "wrote": "Wrote {path}: {files} file(s), {kpis} KPI(s), {measurements} measurement(s) as of {as_of}",
         "status": "Status: {counts}",
@@ -52,6 +60,12 @@ TEXTS = {
         "kind.company workbook": "virksomhedens projektmappe",
         "kind.other file": "anden fil",
         "kind.other files": "andre filer",
+        "output.is_input": "{path}: outputtet er også et input; vælg en anden sti til outputtet",
+        "output.is_folder": "{path}: er en mappe; angiv et filnavn til outputtet",
+        "output.exists": "{path}: findes allerede; brug --force for at overskrive den",
+        "output.no_folder": "{path}: mappen {folder} findes ikke; opret den først",
+        "output.is_file": "{path}: er en fil; angiv en mappe til {option}",
+        "wrote_file": "Skrev {path}",
         "wrote": "Skrev {path}: {files} fil(er), {kpis} KPI(er), {measurements} måling(er) opgjort pr. {as_of}",
         "status": "Status: {counts}",
         "warnings": "{n} advarsel(er) i de medtagne filer, vist på arket Fund (kpixl validate udskriver dem): "
