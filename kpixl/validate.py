@@ -164,8 +164,8 @@ def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: 
                 progress(done, len(files), str(path))
     # One language per run: the findings came back in English and are said in the run's language.
     report.language = run_language(language, languages)
+    # (report.left_out stays English: the summary counts its kinds by their English reasons.)
     report.findings = danish.localize(report.findings, report.language)
-    report.left_out = danish.localize(report.left_out, report.language)
     return report
 
 

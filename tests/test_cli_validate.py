@@ -273,3 +273,17 @@ def test_lang_sets_the_one_language_of_the_run(tmp_path):
     danish = run(str(da), str(en), "--as-of", AS_OF, "--lang", "da")
     assert danish.output.splitlines()[-1] == "2 fil(er), 2 KPI(er), 6 måling(er): 1 fejl, 0 advarsel(er)"
     assert json.loads(run(str(da), "--as-of", AS_OF, "--format", "json").output)["language"] == "da"
+
+
+def test_what_a_danish_folder_holds_that_is_not_read_is_said_in_danish(tmp_path):
+    da, _ = _danish_and_english(tmp_path)
+    (tmp_path / "budget.ods").write_bytes(b"not read")
+    result = run(str(tmp_path), "--as-of", AS_OF)
+    assert result.output.splitlines() == [
+        f"{tmp_path / 'budget.ods'}: advarsel KPX134: et OpenDocument-regneark (.ods) læses ikke; gem det som "
+        "Excel-projektmappe (.xlsx) for at få det med",
+        f"{tmp_path / 'other'}: advarsel KPX135: undermappen rummer 1 projektmappe(r), der ikke læses; angiv også "
+        "undermappen, eller brug --recursive for at læse undermapper",
+        f"{da}:KPI'er!L2: fejl KPX201: Mål er tom; skriv den værdi, der skal nås inden deadline",
+        "1 fil(er), 1 KPI(er), 3 måling(er): 1 fejl, 2 advarsel(er); 1 fil(er) udeladt (1 .ods) og 1 undermappe(r) "
+        "udeladt (brug --recursive)"]
