@@ -331,13 +331,15 @@ def consolidate(paths: Any, as_of: date | None = None, since: date | None = None
 def write_template(path: str | Path, **options: Any) -> Path:
     """Write a department workbook to ``path`` with ``kpixl template``'s options as keywords; return the path.
 
-    ``department``, ``owner``, ``language`` (``"en"``/``"da"``), ``formulas``
+    ``department``, ``owner``, ``language`` or ``lang`` (``"en"``/``"da"``), ``formulas``
     (``"native"``/``"xlwings"``), ``start``, ``deadline`` (dates), ``examples``, ``rows``,
     ``measurement_rows``, ``company`` (a management workbook) and ``force``. Refuses an
     existing file without ``force`` (:class:`~kpixl.errors.OutputError`).
     """
     from kpixl.template import write_template as write
 
+    if "lang" in options:  # the command line's --lang
+        options["language"] = options.pop("lang")
     return write(path, **options)
 
 

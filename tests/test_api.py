@@ -129,7 +129,7 @@ def test_the_writers_write_what_the_command_writes(demo, tmp_path):
 
 
 def test_read_workbook_gives_typed_tables_and_findings(tmp_path):
-    path = kpixl.write_template(tmp_path / "sales.xlsx", department="Sales", language="da", examples=True)
+    path = kpixl.write_template(tmp_path / "sales.xlsx", department="Sales", lang="da", examples=True)
     workbook = kpixl.read_workbook(path, as_of=DEMO_AS_OF)
     assert (workbook.department, workbook.language) == ("Sales", "da")
     assert len(workbook.kpis) > 0 and workbook.kpis.target.dtype == "float64"
