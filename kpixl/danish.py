@@ -199,10 +199,6 @@ CATALOG: dict[str, list[tuple[str, str]]] = {
                 "med"),
                ("a CSV text file is not read; kpixl reads the department workbook (.xlsx), not CSV exports",
                 "en CSV-tekstfil læses ikke; kpixl læser afdelingens projektmappe (.xlsx), ikke CSV-eksporter"),
-               ("an Excel or LibreOffice lock file (the workbook is open somewhere) is not read; close the workbook "
-                "and save it, then the lock file goes away",
-                "en låsefil fra Excel eller LibreOffice (projektmappen er åben et sted) læses ikke; luk projektmappen "
-                "og gem den, så forsvinder låsefilen"),
                ("not an Excel workbook (.xlsx or .xlsm), so it is not read; move it out of the folder if it is not an "
                 "input",
                 "ikke en Excel-projektmappe (.xlsx eller .xlsm), så den læses ikke; flyt den ud af mappen, hvis den "
@@ -362,6 +358,30 @@ CATALOG: dict[str, list[tuple[str, str]]] = {
                 "or thousands typed as units?)",
                 "værdien {v:n} er mere end {m:n} gange KPI'ens målværdi {t:n}; tjek værdien og dens enhed (en "
                 "tastefejl, eller tusinder skrevet som enheder?)")],
+    "KPX138": [("a macOS Finder file (.DS_Store), not a workbook; left out, nothing to do",
+                "en macOS Finder-fil (.DS_Store), ikke en projektmappe; udeladt, intet at gøre"),
+               ("a Windows thumbnail cache ({name}), not a workbook; left out, nothing to do",
+                "et Windows-miniaturelager ({name}), ikke en projektmappe; udeladt, intet at gøre"),
+               ("a Windows folder settings file (desktop.ini), not a workbook; left out, nothing to do",
+                "en Windows-mappeindstillingsfil (desktop.ini), ikke en projektmappe; udeladt, intet at gøre"),
+               ("a Mac's hidden companion file of {name} (._ AppleDouble, written on shared drives), not a "
+                "workbook; left out, nothing to do",
+                "en skjult følgefil fra en Mac til {name} (._ AppleDouble, skrevet på delte drev), ikke en "
+                "projektmappe; udeladt, intet at gøre"),
+               ("{app}'s lock file: {book} is open in {app2} (the lock file names nobody); left out, it is not a "
+                "workbook; the last saved {book2} is read, so ask them to save and close it if they are still "
+                "typing",
+                "låsefil fra {app}: {book} er åben i {app2} (låsefilen nævner ingen); udeladt, den er ikke en "
+                "projektmappe; den senest gemte {book2} læses, så bed om at få den gemt og lukket, hvis der stadig "
+                "skrives i den"),
+               ("{app}'s lock file: {book} is open in {app2} by {user}; left out, it is not a workbook; the last "
+                "saved {book2} is read, so ask them to save and close it if they are still typing",
+                "låsefil fra {app}: {book} er åben i {app2} hos {user}; udeladt, den er ikke en projektmappe; den "
+                "senest gemte {book2} læses, så bed {user} gemme og lukke den, hvis der stadig skrives i den")],
+    "KPX312": [("Department {typed} differs from the workbook's department {department}; the KPI is read as "
+                "{department2}; type {department3} here, or move the KPI to the {typed2} workbook",
+                "{@KPIs.department} {typed} er ikke projektmappens afdeling {department}; KPI'en læses som "
+                "{department2}; skriv {department3} her, eller flyt KPI'en til projektmappen for {typed2}")],
     "KPX601": [("KPI ID {id} is also in {where}; KPI IDs must be unique across the company: rename one of them",
                 "KPI-ID {id} findes også i {where}; KPI-ID'er skal være entydige i hele virksomheden: omdøb en af "
                 "dem"),
@@ -385,6 +405,20 @@ CATALOG: dict[str, list[tuple[str, str]]] = {
                 "preferred, so all of them are left out: remove the copy, merge the files or correct the department",
                 "afdelingen {dept} findes også i {others}; hver afdeling hører til i én projektmappe, og ingen fil "
                 "foretrækkes, så de udelades alle: fjern kopien, flet filerne, eller ret afdelingen")],
+    "KPX606": [("identical copy of {name} (the same bytes); delete one; this copy's KPIs are not counted",
+                "identisk kopi af {name} (de samme bytes); slet den ene; denne kopis KPI'er tælles ikke med")],
+    "KPX607": [("likely a copy of {name}: named like a copy and holding the same department {dept}; delete the "
+                "copy (first move any value typed only there into {name2}); never rename the KPI IDs, that would "
+                "count them twice; this copy's KPIs are not counted",
+                "sandsynligvis en kopi af {name}: navngivet som en kopi og med samme afdeling {dept}; slet kopien "
+                "(flyt først værdier, der kun er skrevet her, over i {name2}); omdøb aldrig KPI-ID'erne, så ville de "
+                "tælle dobbelt; denne kopis KPI'er tælles ikke med"),
+               ("likely a copy of {name}: named like a copy and holding the same KPI ID(s) {ids}; delete the "
+                "copy (first move any value typed only there into {name2}); never rename the KPI IDs, that would "
+                "count them twice; this copy's KPIs are not counted",
+                "sandsynligvis en kopi af {name}: navngivet som en kopi og med de samme KPI-ID'er {ids}; slet "
+                "kopien (flyt først værdier, der kun er skrevet her, over i {name2}); omdøb aldrig KPI-ID'erne, så "
+                "ville de tælle dobbelt; denne kopis KPI'er tælles ikke med")],
     "KPX604": [("KPI {id}: {inner:m}", "KPI {id}: {inner:m}")],
     "KPX605": [("could not be read ({why})", "kunne ikke læses ({why})")],
     "KPX501": [("KPI ID {id} is not in the KPIs table; pick an existing KPI ID",

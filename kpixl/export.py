@@ -68,7 +68,7 @@ def json_document(company) -> dict[str, Any]:
 # ---------------------------------------------------------------- the JSON schema
 
 _DATE = {"pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "format": "date"}
-_KIND_TYPES = {"number": "number", "measure": "number", "pct": "number", "int": "integer"}
+_KIND_TYPES = {"number": "number", "measure": "number", "pct": "number", "int": "integer", "bool": "boolean"}
 _KIND_NOTES = {"pct": " (a fraction: 0.95 is 95%)", "date": " (ISO date)"}
 _TABLE_NOTES = {
     "summary": "Status counts per department, worst first; the company's are in totals.",
@@ -197,7 +197,7 @@ def _arrow_type(kind: str):
     import pyarrow as pa
 
     numeric = {kind: pa.float64() for kind in _NUMERIC_KINDS}
-    return {"date": pa.date32(), "int": pa.int64(), **numeric}.get(kind, pa.string())
+    return {"date": pa.date32(), "int": pa.int64(), "bool": pa.bool_(), **numeric}.get(kind, pa.string())
 
 
 def _arrow_column(values: list, kind: str):
@@ -207,6 +207,8 @@ def _arrow_column(values: list, kind: str):
         values = [v.date() if isinstance(v, datetime) else v for v in values]
     elif kind in _NUMERIC_KINDS:
         values = [float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for v in values]
+    elif kind == "bool":
+        values = [None if v is None else bool(v) for v in values]
     elif kind not in ("int",):
         values = [None if v is None else _text(v) for v in values]
     return pa.array(values, type=_arrow_type(kind))

@@ -14,7 +14,7 @@ from typing import Any
 
 from kpixl import codes, core
 from kpixl.errors import ValidationFailed
-from kpixl.codes import ERROR, WARNING
+from kpixl.codes import ERROR, NOTE, WARNING
 from kpixl.vocab import kpi_key
 
 
@@ -64,7 +64,8 @@ class Finding:
         """Return the finding's console line with its severity in ``language`` (its message as it is)."""
         from kpixl import texts
 
-        return f"{self.place}: {texts.text('console', self.severity, language)} {self.code}: {self.message}"
+        severity = texts.of("console", language).get(self.severity, self.severity)
+        return f"{self.place}: {severity} {self.code}: {self.message}"
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form of the finding."""
@@ -207,6 +208,11 @@ class FindingsView:
         """Return the warning findings."""
         return [f for f in self.findings if f.severity == WARNING]
 
+    @property
+    def notes(self) -> list[Finding]:
+        """Return the notes (what was left out and why, nothing to fix)."""
+        return [f for f in self.findings if f.severity == NOTE]
+
 
 @dataclass
 class Report(FindingsView):
@@ -218,6 +224,7 @@ class Report(FindingsView):
     measurement_count: int = 0
     strict: bool = False
     left_out: list[Finding] = field(default_factory=list)  # files and subfolders of folder arguments not read
+    copies: list[str] = field(default_factory=list)  # inputs named as copies (KPX606/607): their KPIs not counted
     language: str = "en"  # the run's: of the summary and (kpixl.validate localizes them) the findings
 
     @property
@@ -229,8 +236,12 @@ class Report(FindingsView):
         """Return the one-line summary in the run's language: files, KPIs, measurements, errors, warnings."""
         from kpixl import texts
 
-        text = texts.text("console", "validate.summary", self.language, files=len(self.files), kpis=self.kpi_count,
-                          measurements=self.measurement_count, errors=len(self.errors),
+        copies = ""
+        if self.copies:
+            copies = texts.text("console", "validate.copy" if len(self.copies) == 1 else "validate.copies",
+                                self.language, n=len(self.copies))
+        text = texts.text("console", "validate.summary", self.language, files=len(self.files), copies=copies,
+                          kpis=self.kpi_count, measurements=self.measurement_count, errors=len(self.errors),
                           warnings=len(self.warnings))
         left_out = left_out_summary(self.left_out, self.language)
         return f"{text}; {left_out}" if left_out else text
@@ -249,9 +260,11 @@ class Report(FindingsView):
                 "errors": len(self.errors),
                 "warnings": len(self.warnings),
                 "left_out": len(self.left_out),
+                "copies": len(self.copies),
             },
             "findings": [f.to_dict() for f in self.findings],
             "left_out": [{"path": f.place.path, "code": f.code, "reason": f.message} for f in self.left_out],
+            "copies": list(self.copies),
         }
 
 
@@ -302,4 +315,4 @@ def refuse_invalid(workbook: DepartmentWorkbook, source: object, reason: str, sh
 
 
 __all__ = ["Place", "Finding", "KpiRecord", "MeasurementRecord", "EvaluationRecord", "DepartmentWorkbook",
-           "Report", "FindingsView", "left_out_summary", "ERROR", "WARNING", "asdict"]
+           "Report", "FindingsView", "left_out_summary", "ERROR", "WARNING", "NOTE", "asdict"]

@@ -122,9 +122,10 @@ def test_consolidate_says_a_danish_departments_cross_file_findings_in_danish(tmp
     from kpixl import consolidate as cons
     from kpixl.errors import ValidationFailed
 
-    paths = [tmp_path / "salg.xlsx", tmp_path / "salg-kopi.xlsx"]
-    for path in paths:
-        W.write_workbook(path, language="da")
+    # Two different files (not named like a copy) claiming the same department and KPI ID.
+    paths = [tmp_path / "salg.xlsx", tmp_path / "salg-nord.xlsx"]
+    W.write_workbook(paths[0], language="da")
+    W.write_workbook(paths[1], language="da", measurements=[W.measurement_row(value=5.0)])
     sources = cons.load_sources(paths, W.AS_OF)
     with pytest.raises(ValidationFailed) as failure:
         cons.consolidate_sources(sources, W.AS_OF)  # no language given: the workbooks' own, Danish
@@ -136,6 +137,24 @@ def test_consolidate_says_a_danish_departments_cross_file_findings_in_danish(tmp
     assert "KPI ID" not in text and "department" not in text
     # The findings themselves stay in English: the machine outputs (JSON, Parquet) hold them so.
     assert {f.code: f.message for f in sources[1].findings}["KPX601"].startswith("KPI ID 'SAL-01' is also in ")
+
+
+def test_consolidate_names_a_danish_departments_copies_in_danish(tmp_path):
+    from kpixl import consolidate as cons
+
+    paths = [tmp_path / "Kopi af salg.xlsx", tmp_path / "salg (1).xlsx", tmp_path / "salg.xlsx"]
+    W.write_workbook(paths[2], language="da")
+    paths[0].write_bytes(paths[2].read_bytes())
+    W.write_workbook(paths[1], language="da", measurements=[W.measurement_row(value=5.0)])
+    sources = cons.load_sources(paths, W.AS_OF)
+    cons._cross_file_rules(sources, skip_invalid=False)
+    assert [(f.code, f.message) for f in sources[0].findings] == [
+        ("KPX606", "identisk kopi af salg.xlsx (de samme bytes); slet den ene; denne kopis KPI'er tælles ikke med")]
+    assert [(f.code, f.message) for f in sources[1].findings] == [
+        ("KPX607", "sandsynligvis en kopi af salg.xlsx: navngivet som en kopi og med samme afdeling 'Sales'; slet "
+                   "kopien (flyt først værdier, der kun er skrevet her, over i salg.xlsx); omdøb aldrig KPI-ID'erne, "
+                   "så ville de tælle dobbelt; denne kopis KPI'er tælles ikke med")]
+    assert not sources[2].errors  # the original is not blamed
 
 
 def test_weekly_period_labels_read_uge_in_danish():

@@ -190,7 +190,7 @@ def test_validate_runs_over_folders_and_bad_files_and_leaves_inputs_untouched(tm
     assert sorted(p.name for p in folder.iterdir()) == ["a.xlsx", "b.xlsx", "c.xlsx", "~$a.xlsx"]
     assert report.files == [str(folder / n) for n in ("a.xlsx", "b.xlsx", "c.xlsx")] + [str(tmp_path / "gone.xlsx")]
     assert [(f.code, f.place.path) for f in report.findings] == [
-        ("KPX116", str(empty)), ("KPX134", str(folder / "~$a.xlsx")), ("KPX204", str(folder / "b.xlsx")), ("KPX107", str(folder / "c.xlsx")),
+        ("KPX116", str(empty)), ("KPX138", str(folder / "~$a.xlsx")), ("KPX204", str(folder / "b.xlsx")), ("KPX107", str(folder / "c.xlsx")),
         ("KPX101", str(tmp_path / "gone.xlsx"))]
     assert calls == [(i, 4, f) for i, f in enumerate(report.files, start=1)]
     assert (report.kpi_count, report.measurement_count, report.valid) == (2, 6, False)
@@ -201,7 +201,7 @@ def test_report_text_and_json_agree(tmp_path):
     report = validate([tmp_path], as_of=W.AS_OF)
     data = report.to_dict()
     assert data["stats"] == {"files": 1, "kpis": 1, "measurements": 0, "errors": len(report.errors),
-                             "warnings": len(report.warnings), "left_out": 0}
+                             "warnings": len(report.warnings), "left_out": 0, "copies": 0}
     assert [f"{d['path']}:{d['sheet']}!{d['cell']}: {d['severity']} {d['code']}: {d['message']}"
             for d in data["findings"]] == [str(f) for f in report.findings]
     assert report.summary() == (f"1 file(s), 1 KPI(s), 0 measurement(s): {data['stats']['errors']} error(s), "
@@ -288,19 +288,23 @@ def test_validate_names_what_folders_hold_and_reads_subfolders_with_recursive(tm
     folder = tmp_path / "in"
     (folder / "north").mkdir(parents=True)
     W.write_workbook(folder / "a.xlsx")
-    W.write_workbook(folder / "north" / "b.xlsx")
+    # Another department's workbook (not a copy of a.xlsx: other bytes, department and KPI ID).
+    W.write_workbook(folder / "north" / "b.xlsx", kpis=[W.kpi_row("NOR-01", department="North")],
+                     measurements=W.default_measurements(["NOR-01"]), evaluations=[W.evaluation_row("NOR-01")],
+                     metadata_values={"kpixl_department": "North"})
     (folder / "c.ods").write_bytes(b"x")
     (folder / "~$a.xlsx").write_bytes(b"x")
     flat = validate([folder], as_of=W.AS_OF)
     assert flat.files == [str(folder / "a.xlsx")]
     assert [(f.code, f.place.path) for f in flat.findings] == [
-        ("KPX134", str(folder / "c.ods")), ("KPX135", str(folder / "north")), ("KPX134", str(folder / "~$a.xlsx"))]
-    assert flat.summary() == ("1 file(s), 1 KPI(s), 3 measurement(s): 0 error(s), 3 warning(s); 2 file(s) left out "
+        ("KPX134", str(folder / "c.ods")), ("KPX135", str(folder / "north")), ("KPX138", str(folder / "~$a.xlsx"))]
+    # The lock file is a note (nothing to fix), not one of the warnings.
+    assert flat.summary() == ("1 file(s), 1 KPI(s), 3 measurement(s): 0 error(s), 2 warning(s); 2 file(s) left out "
                               "(1 .ods, 1 lock file) and 1 subfolder(s) left out (use --recursive)")
     assert flat.to_dict()["stats"]["left_out"] == 3
     deep = validate([folder], as_of=W.AS_OF, recursive=True)
     assert deep.files == [str(folder / "a.xlsx"), str(folder / "north" / "b.xlsx")]
-    assert deep.summary() == ("2 file(s), 2 KPI(s), 6 measurement(s): 0 error(s), 2 warning(s); 2 file(s) left out "
+    assert deep.summary() == ("2 file(s), 2 KPI(s), 6 measurement(s): 0 error(s), 1 warning(s); 2 file(s) left out "
                               "(1 .ods, 1 lock file)")
     only_others = tmp_path / "others"
     (only_others / "sub").mkdir(parents=True)

@@ -82,8 +82,12 @@ class ConsolidationResult:
         if not kpis:
             return []
         since = company.history.since
-        return [texts.text("console", "company_kpis", company.language, as_of=company.as_of.isoformat())] + [
+        lines = [texts.text("console", "company_kpis", company.language, as_of=company.as_of.isoformat())] + [
             f"  {row}" for row in _history.kpi_table(kpis, company.language, since)]
+        lost = sorted({name for line in company.kpis for name, _n in line.lost_from})
+        if lost:
+            lines.append(_history.say("incomplete_note", company.language, files=", ".join(lost)))
+        return lines
 
 
 def _codes_counted(findings: Sequence[Finding]) -> list[str]:

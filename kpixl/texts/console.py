@@ -8,9 +8,12 @@ TEXTS = {
     "en": {
         "error": "error",
         "warning": "warning",
+        "note": "note",
         # validate's summary line
-        "validate.summary": "{files} file(s), {kpis} KPI(s), {measurements} measurement(s): {errors} error(s), "
-                            "{warnings} warning(s)",
+        "validate.summary": "{files} file(s){copies}, {kpis} KPI(s), {measurements} measurement(s): {errors} "
+                            "error(s), {warnings} warning(s)",
+        "validate.copy": " (1 of them a copy, not counted)",
+        "validate.copies": " ({n} of them copies, not counted)",
         # what folders held that was not read
         "left_out.files": "{n} file(s) left out ({kinds})",
         "left_out.folders": "{n} subfolder(s) left out (use --recursive)",
@@ -19,6 +22,8 @@ TEXTS = {
         "kind.lock file": "lock file",
         "kind.lock files": "lock files",
         "kind.company workbook": "company workbook",
+        "kind.share clutter file": "share clutter file",
+        "kind.share clutter files": "share clutter files",
         "kind.other file": "other file",
         "kind.other files": "other files",
         # refused outputs (kpixl.output)
@@ -49,8 +54,11 @@ TEXTS = {
     "da": {
         "error": "fejl",
         "warning": "advarsel",
-        "validate.summary": "{files} fil(er), {kpis} KPI(er), {measurements} måling(er): {errors} fejl, "
+        "note": "bemærkning",
+        "validate.summary": "{files} fil(er){copies}, {kpis} KPI(er), {measurements} måling(er): {errors} fejl, "
                             "{warnings} advarsel(er)",
+        "validate.copy": " (1 af dem en kopi, ikke talt med)",
+        "validate.copies": " ({n} af dem kopier, ikke talt med)",
         "left_out.files": "{n} fil(er) udeladt ({kinds})",
         "left_out.folders": "{n} undermappe(r) udeladt (brug --recursive)",
         "left_out.and": " og ",
@@ -58,6 +66,8 @@ TEXTS = {
         "kind.lock file": "låsefil",
         "kind.lock files": "låsefiler",
         "kind.company workbook": "virksomhedens projektmappe",
+        "kind.share clutter file": "rodfil fra delt drev",
+        "kind.share clutter files": "rodfiler fra delt drev",
         "kind.other file": "anden fil",
         "kind.other files": "andre filer",
         "output.is_input": "{path}: outputtet er også et input; vælg en anden sti til outputtet",
