@@ -148,9 +148,11 @@ def test_consolidate_names_a_danish_departments_copies_in_danish(tmp_path):
     W.write_workbook(paths[1], language="da", measurements=[W.measurement_row(value=5.0)])
     sources = cons.load_sources(paths, W.AS_OF)
     cons._cross_file_rules(sources, skip_invalid=False)
-    assert [(f.code, f.message) for f in sources[0].findings] == [
+    # The findings are kept in English and said in the run's language (here the workbooks' Danish).
+    said = {id(s): danish.localize(s.findings, "da") for s in sources}
+    assert [(f.code, f.message) for f in said[id(sources[0])]] == [
         ("KPX606", "identisk kopi af salg.xlsx (de samme bytes); slet den ene; denne kopis KPI'er tælles ikke med")]
-    assert [(f.code, f.message) for f in sources[1].findings] == [
+    assert [(f.code, f.message) for f in said[id(sources[1])]] == [
         ("KPX607", "sandsynligvis en kopi af salg.xlsx: navngivet som en kopi og med samme afdeling 'Sales'; slet "
                    "kopien (flyt først værdier, der kun er skrevet her, over i salg.xlsx); omdøb aldrig KPI-ID'erne, "
                    "så ville de tælle dobbelt; denne kopis KPI'er tælles ikke med")]
