@@ -299,7 +299,7 @@ def _table_gone(path: str, sheet: str, table: str, last: str, language: str = "e
     """Return validate's KPX124 line for ``table``, read from ``sheet``'s A1:``last`` (its header row first)."""
     first_data = f"A2:{last}"
     if language == "da":
-        return (f"{path}:{sheet}!A1: warning KPX124: der er ingen Excel-tabel ved navn {table}, men dette ark har dens "
+        return (f"{path}:{sheet}!A1: advarsel KPX124: der er ingen Excel-tabel ved navn {table}, men dette ark har dens "
                 f"overskrifter: kpixl læser {first_data} under dem som tabellen {table}; gør området til en tabel "
                 "igen, ellers tæller projektmappens egne formler det ikke med: i Excel markér "
                 f"A1:{last}, Indsæt > Tabel (Tabellen har overskrifter), og derefter Tabeldesign > Tabelnavn: "
@@ -348,7 +348,7 @@ def test_a_lost_table_is_found_by_its_headers_on_a_sheet_of_another_name_in_dani
     result = run("--as-of", "2026-04-15", str(path))
     assert (result.exit_code, result.output) == (
         0, _table_gone(str(path), "Data 2026", "Measurements", _LAST["Measurements"], "da") + "\n"
-        "1 file(s), 1 KPI(s), 3 measurement(s): 0 error(s), 1 warning(s)\n")
+        "1 fil(er), 1 KPI(er), 3 måling(er): 0 fejl, 1 advarsel(er)\n")  # one language per run
 
 
 @pytest.mark.libreoffice
