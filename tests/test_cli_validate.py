@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from kpixl import schema
 from kpixl.cli import cli
-from kpixl.validate import validate
+from kpixl.reader import column_letter as schema_letter
+from kpixl.validate import check_workbook, validate
 
 import workbooks as W
 
@@ -240,11 +241,149 @@ def test_piping_into_head_ends_quietly(tmp_path):
     assert stderr == b""
 
 
+# ------------------------------------------------------------------ one language per run
+
+def _danish_and_english(tmp_path):
+    da = tmp_path / "web.xlsx"
+    W.write_workbook(da, kpis=[W.kpi_row(target=None)], language="da")
+    en = tmp_path / "other" / "sales.xlsx"
+    en.parent.mkdir()
+    W.write_workbook(en, kpis=[W.kpi_row("SAL-01")])
+    return da, en
+
+
+def test_danish_workbooks_get_a_danish_report_summary_included(tmp_path):
+    """Issue 18 point 9: the summary line follows the workbooks' language, as the findings do."""
+    da, _ = _danish_and_english(tmp_path)
+    result = run(str(da), "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{da}:KPI'er!L2: fejl KPX201: Mål er tom; skriv den værdi, der skal nås inden deadline",
+        "1 fil(er), 1 KPI(er), 3 måling(er): 1 fejl, 0 advarsel(er)"]
+
+
+def test_lang_sets_the_one_language_of_the_run(tmp_path):
+    da, en = _danish_and_english(tmp_path)
+    result = run(str(da), "--as-of", AS_OF, "--lang", "en")
+    assert result.output.splitlines() == [
+        f"{da}:KPI'er!L2: error KPX201: target is blank; type the value to reach by the deadline",
+        "1 file(s), 1 KPI(s), 3 measurement(s): 1 error(s), 0 warning(s)"]
+    # Workbooks in two languages without --lang: English, never one language per file.
+    mixed = run(str(da), str(en), "--as-of", AS_OF)
+    assert mixed.output.splitlines() == [
+        f"{da}:KPI'er!L2: error KPX201: target is blank; type the value to reach by the deadline",
+        "2 file(s), 2 KPI(s), 6 measurement(s): 1 error(s), 0 warning(s)"]
+    danish = run(str(da), str(en), "--as-of", AS_OF, "--lang", "da")
+    assert danish.output.splitlines()[-1] == "2 fil(er), 2 KPI(er), 6 måling(er): 1 fejl, 0 advarsel(er)"
+    assert json.loads(run(str(da), "--as-of", AS_OF, "--format", "json").output)["language"] == "da"
+
+
+def test_what_a_danish_folder_holds_that_is_not_read_is_said_in_danish(tmp_path):
+    da, _ = _danish_and_english(tmp_path)
+    (tmp_path / "budget.ods").write_bytes(b"not read")
+    result = run(str(tmp_path), "--as-of", AS_OF)
+    assert result.output.splitlines() == [
+        f"{tmp_path / 'budget.ods'}: advarsel KPX134: et OpenDocument-regneark (.ods) læses ikke; gem det som "
+        "Excel-projektmappe (.xlsx) for at få det med",
+        f"{tmp_path / 'other'}: advarsel KPX135: undermappen rummer 1 projektmappe(r), der ikke læses; angiv også "
+        "undermappen, eller brug --recursive for at læse undermapper",
+        f"{da}:KPI'er!L2: fejl KPX201: Mål er tom; skriv den værdi, der skal nås inden deadline",
+        "1 fil(er), 1 KPI(er), 3 måling(er): 1 fejl, 2 advarsel(er); 1 fil(er) udeladt (1 .ods) og 1 undermappe(r) "
+        "udeladt (brug --recursive)"]
+
+
+# ------------------------------------------------------------ a table whose definition is gone
+
+def _table_gone(path: str, sheet: str, table: str, last: str, language: str = "en") -> str:
+    """Return validate's KPX124 line for ``table``, read from ``sheet``'s A1:``last`` (its header row first)."""
+    first_data = f"A2:{last}"
+    if language == "da":
+        return (f"{path}:{sheet}!A1: advarsel KPX124: der er ingen Excel-tabel ved navn {table}, men dette ark har dens "
+                f"overskrifter: kpixl læser {first_data} under dem som tabellen {table}; gør området til en tabel "
+                "igen, ellers tæller projektmappens egne formler det ikke med: i Excel markér "
+                f"A1:{last}, Indsæt > Tabel (Tabellen har overskrifter), og derefter Tabeldesign > Tabelnavn: "
+                f"{table}; i LibreOffice markér A1:{last}, Data > Definer område, Navn: {table}")
+    return (f"{path}:{sheet}!A1: warning KPX124: there is no Excel table named {table}, but this sheet holds its "
+            f"headers: kpixl reads {first_data} under them as the {table} table; make it a table again, or the "
+            f"workbook's own formulas do not count it: in Excel select A1:{last}, Insert > Table (My table has "
+            f"headers), then Table Design > Table Name: {table}; in LibreOffice select A1:{last}, Data > Define "
+            f"Range, Name: {table}")
+
+
+_LAST = {"KPIs": f"{schema_letter(len(schema.KPIS.columns))}2",
+         "Measurements": f"{schema_letter(len(schema.MEASUREMENTS.columns))}4",
+         "Evaluation": f"{schema_letter(len(schema.EVALUATION.columns))}2"}
+
+
+@pytest.mark.parametrize("table", ["KPIs", "Measurements", "Evaluation"])
+def test_a_table_whose_definition_is_gone_is_read_from_the_headers_left_on_its_sheet(tmp_path, monkeypatch, table):
+    """Issue 18 point 7: the rows are read from the block under the headers, with a warning; nothing is lost.
+
+    Before, a lost Measurements table read 0 measurements (KPX122), a lost KPIs table
+    stopped the file (KPX121).
+    """
+    path = tmp_path / "Sales.xlsx"
+    W.write_workbook(path)
+    W.drop_table(path, table)
+    result = run("--as-of", "2026-04-15", str(path))
+    assert (result.exit_code, result.output) == (0, _table_gone(str(path), table, table, _LAST[table]) + "\n"
+                                                 "1 file(s), 1 KPI(s), 3 measurement(s): 0 error(s), 1 warning(s)\n")
+    fast, exact, _fast_tables = W.read_both_ways(path, monkeypatch)
+    W.assert_same_reads(fast, exact)
+    whole = tmp_path / "whole.xlsx"
+    W.write_workbook(whole)
+    original = check_workbook(whole, W.AS_OF)
+    assert [(k.kpi_id, k.target) for k in fast.kpis] == [(k.kpi_id, k.target) for k in original.kpis]
+    assert [(m.kpi_id, m.period_end, m.value) for m in fast.measurements] == [
+        (m.kpi_id, m.period_end, m.value) for m in original.measurements]
+    assert [(e.kpi_id, e.decision) for e in fast.evaluations] == [(e.kpi_id, e.decision) for e in original.evaluations]
+
+
+def test_a_lost_table_is_found_by_its_headers_on_a_sheet_of_another_name_in_danish(tmp_path):
+    path = tmp_path / "Salg.xlsx"
+    W.write_workbook(path, language="da", sheet_names={"Measurements": "Data 2026"},
+                     metadata_values={schema.NAME_LANGUAGE: "da"})
+    W.drop_table(path, "Measurements")
+    result = run("--as-of", "2026-04-15", str(path))
+    assert (result.exit_code, result.output) == (
+        0, _table_gone(str(path), "Data 2026", "Measurements", _LAST["Measurements"], "da") + "\n"
+        "1 fil(er), 1 KPI(er), 3 måling(er): 0 fejl, 1 advarsel(er)\n")  # one language per run
+
+
+@pytest.mark.libreoffice
+def test_a_lost_measurements_table_in_a_libreoffice_saved_workbook_is_read(tmp_path, soffice, lo_profile, monkeypatch):
+    """The workbook as LibreOffice 7.4 leaves it: the Measurements table gone, its cells saved by LibreOffice."""
+    import libreoffice
+
+    path = tmp_path / "Sales.xlsx"
+    W.write_workbook(path)
+    W.drop_table(path, "Measurements")
+    (saved,) = libreoffice.convert([path], tmp_path / "saved", profile=lo_profile, soffice=soffice)
+    result = run("--as-of", "2026-04-15", str(saved))
+    assert (result.exit_code, result.output) == (
+        0, _table_gone(str(saved), "Measurements", "Measurements", _LAST["Measurements"]) + "\n"
+        "1 file(s), 1 KPI(s), 3 measurement(s): 0 error(s), 1 warning(s)\n")
+    fast, exact, _fast_tables = W.read_both_ways(saved, monkeypatch)
+    W.assert_same_reads(fast, exact)
+    # The advice works: a LibreOffice database range (what Data > Define Range makes) named
+    # Measurements over the range the warning names is saved as the Excel table Measurements.
+    (ods,) = libreoffice.convert([saved], tmp_path / "ods", "ods", profile=lo_profile, soffice=soffice)
+    last = _LAST["Measurements"]
+    W.rezip(ods, lambda name, data: data.replace(
+        b"<table:database-ranges>", b'<table:database-ranges><table:database-range table:name="Measurements" '
+        b'table:target-range-address="Measurements.A1:Measurements.' + last.encode() + b'"/>', 1)
+        if name == "content.xml" else None)
+    (restored,) = libreoffice.convert([ods], tmp_path / "restored", profile=lo_profile, soffice=soffice)
+    result = run("--as-of", "2026-04-15", str(restored))
+    assert (result.exit_code, result.output) == (0, "1 file(s), 1 KPI(s), 3 measurement(s): 0 error(s), "
+                                                    "0 warning(s)\n")
+
+
 @pytest.mark.parametrize(("language", "department", "line"), [
     ("en", "Sales", "{path}:KPIs!E3: warning KPX312: Department 'Marketing' differs from the workbook's department "
                     "'Sales'; the KPI is read as 'Sales'; type 'Sales' here, or move the KPI to the 'Marketing' "
                     "workbook"),
-    ("da", "Salg", "{path}:KPI'er!E3: warning KPX312: Afdeling 'Marketing' er ikke projektmappens afdeling 'Salg'; "
+    ("da", "Salg", "{path}:KPI'er!E3: advarsel KPX312: Afdeling 'Marketing' er ikke projektmappens afdeling 'Salg'; "
                    "KPI'en læses som 'Salg'; skriv 'Salg' her, eller flyt KPI'en til projektmappen for 'Marketing'"),
 ])
 def test_a_typed_department_other_than_the_workbooks_is_named_at_its_cell(tmp_path, language, department, line):
@@ -258,5 +397,6 @@ def test_a_typed_department_other_than_the_workbooks_is_named_at_its_cell(tmp_pa
     result = run(str(path), "--as-of", M.AS_OF)
     assert result.exit_code == 0, result.output
     # Case and spacing are the same department; a blank Department is the workbook's.
-    assert result.output.splitlines() == [line.format(path=path),
-                                          "1 file(s), 4 KPI(s), 12 measurement(s): 0 error(s), 1 warning(s)"]
+    summary = {"en": "1 file(s), 4 KPI(s), 12 measurement(s): 0 error(s), 1 warning(s)",
+               "da": "1 fil(er), 4 KPI(er), 12 måling(er): 0 fejl, 1 advarsel(er)"}[language]  # one language per run
+    assert result.output.splitlines() == [line.format(path=path), summary]

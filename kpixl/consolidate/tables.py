@@ -6,6 +6,12 @@ is a :class:`Table`: its sheet names, its CSV file name and its columns. Each
 its width and its headers in both languages. The workbook (:mod:`.write`), the CSV
 tables (:mod:`.csvfiles`) and the JSON and Parquet outputs (:mod:`kpixl.export`) all
 write ``Consolidation.rows(table)`` under ``Consolidation.columns(table)``.
+
+People's outputs (workbook, CSV) get the rows in the company's language; machine outputs
+(JSON, Parquet, the Python API) ask for ``rows(table, canonical=True)``: canonical
+English values (``Off track``, ``increase``, ``own``), findings in English, and the
+Summary without its total row (:meth:`Consolidation.summary_totals` holds it apart), so
+``df.status == "Off track"`` means the same whatever ``--lang`` was.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from kpixl import commentary, core, schema, texts
+from kpixl import commentary, core, danish, schema, texts
 from kpixl import history as _history
 from kpixl.consolidate.load import INCLUDED, SKIPPED, KpiLine, Source, _key, _origin
 from kpixl.model import WARNING, CommentRecord, EvaluationRecord, Finding
@@ -26,6 +32,23 @@ from kpixl.vocab import Language, kpi_key
 
 
 STATUSES = (core.ON_TRACK, core.AT_RISK, core.OFF_TRACK, core.NOT_STARTED, core.NO_DATA)
+# The language value functions get for machine outputs: None, which every catalogue and
+# vocabulary reads as English (Language.parse(None) is EN); a column whose English word
+# is no canonical value (the basis "own measurements") checks for it.
+CANONICAL = None
+
+
+def status_key(status: str) -> str:
+    """Return the snake_case key of a status (``Off track`` -> ``off_track``): the Summary's machine column."""
+    return "_".join(status.split()).casefold()
+
+
+def finding_message(finding: Finding, language: str | None) -> str:
+    """Return a finding's message in ``language`` (findings are kept in English; Danish is said on the way out)."""
+    if language is CANONICAL:
+        return finding.message
+    [said] = danish.localize([finding], language)
+    return said.message
 
 
 def say(key: str, language: str, **values: Any) -> str:
@@ -159,7 +182,8 @@ KPI_COLUMNS = (
     _c("forecast_attainment", _result("forecast_attainment"), "pct", 14),
     _c("rollup_score", lambda line, lang: line.rollup_score, "pct", 13),
     _c("rollup_coverage", lambda line, lang: line.rollup_coverage, "pct", 13),
-    _c("basis", lambda line, lang: say(line.basis, lang) if line.basis else None, width=16),
+    _c("basis", lambda line, lang: line.basis if lang is CANONICAL or not line.basis else say(line.basis, lang),
+       width=16),
     _c("origin", lambda line, lang: _origin(line.record.place), width=14),
     _c("incomplete", lambda line, lang: line.incomplete, "bool", 12),
     _c("incomplete_reason", lambda line, lang: incomplete_reason(line, lang), width=40),
@@ -244,7 +268,7 @@ FINDING_COLUMNS = (
     _c("severity", lambda pair, lang: say(pair[0].severity, lang), width=9),
     _c("code", lambda pair, lang: pair[0].code, width=9),
     _c("kpi_id", _finding(lambda f, s: f.kpi_id), heading=_kpis("kpi_id")),
-    _c("message", lambda pair, lang: pair[0].message, width=80),
+    _c("message", lambda pair, lang: finding_message(pair[0], lang), width=80),
 )
 
 # One row of the Sources table is one Source.
@@ -258,7 +282,7 @@ SOURCE_COLUMNS = (
     _c("errors", lambda s, lang: len(s.errors), "int", 8),
     _c("warnings", lambda s, lang: len(s.warnings), "int", 10),
     _c("status", lambda s, lang: say(s.status, lang), width=10, heading=_from_texts("file_status")),
-    _c("reason", lambda s, lang: s.reason, width=80),
+    _c("reason", lambda s, lang: skip_reason(s, lang), width=80),
 )
 
 # The tidy history (kpixl.history): one row per KPI and date, (line, date, point); the History sheet shows it wide.
@@ -285,14 +309,30 @@ CHANGE_COLUMNS = (
     _c("as_of", lambda item, lang: item[0].as_of, "date"),
     _c("to_status", lambda item, lang: core.word("status", item[1].after.status, lang), "status"),
     _c("to_attainment", lambda item, lang: item[1].after.attainment, "pct", 13),
-    _c("change", lambda item, lang: _history.say(item[1].direction, lang), width=10),
+    _c("change", lambda item, lang: item[1].direction if lang is CANONICAL else _history.say(item[1].direction, lang),
+       width=10),
     _c("incomplete", lambda item, lang: item[1].line.incomplete, "bool", 12),
 )
 
 
+def skip_reason(source: Source, language: str | None) -> str | None:
+    """Return why ``source`` was left out, in ``language``: its first error (and how many more), else None."""
+    if source.status != SKIPPED:
+        return source.reason
+    errors = source.errors
+    if not errors:
+        return source.reason
+    first = errors[0]
+    where = _origin(first.place)
+    more = ""
+    if len(errors) > 1:
+        more = say("more_errors", language or "en", n=len(errors) - 1)
+    return f"{where + ': ' if where else ''}{first.code}: {finding_message(first, language)}{more}"
+
+
 def _status_count(status: str) -> Column:
-    """Return the Summary column counting ``status``, headed by the status word."""
-    return Column(status, lambda item, lang: item[1][status], "int", 12,
+    """Return the Summary column counting ``status`` (key ``on_track``...), headed by the status word."""
+    return Column(status_key(status), lambda item, lang: item[1][status], "int", 12,
                   lambda language: core.word("status", status, language))
 
 
@@ -321,9 +361,9 @@ def _action_text(action: CommentRecord, as_of: date, language: str) -> str:
 def _comment_text(item: tuple, language: str) -> str:
     """Return the latest comment (or its action when it has no comment), or the explicit "no comment"."""
     latest = item[1].latest
-    if latest is None:
-        return say("no_comment", language)
-    return latest.comment or latest.action or say("no_comment", language)
+    said = latest.comment or latest.action if latest is not None else None
+    # Machine outputs leave it blank; people read the explicit "(no comment)".
+    return said or (None if language is CANONICAL else say("no_comment", language))
 
 
 # One row of the Comments table is (KPI line, its commentary.KpiWord, the as-of date): an Off track or At
@@ -350,7 +390,8 @@ COMMENT_COLUMNS = (
 
 # One row of the Actions table is (KPI line, action record, as-of date): every open action, overdue first.
 ACTION_COLUMNS = (
-    _c("action_owner", lambda item, lang: item[1].action_owner or say("no_owner", lang), width=18,
+    _c("action_owner", lambda item, lang: item[1].action_owner or (None if lang is CANONICAL else say("no_owner", lang)),
+       width=18,
        heading=_comment("action_owner")),
     _c("due_date", lambda item, lang: item[1].due_date, "date", 12, heading=_comment("due_date")),
     _c("overdue", lambda item, lang: say("overdue", lang) if item[1].due_date is not None and item[1].due_date <
@@ -375,8 +416,8 @@ EVALUATION_COLUMNS = (
     _c("owner", lambda item, lang: item[0].record.owner, width=16, heading=_kpis("owner")),
     _c("status", lambda item, lang: core.word("status", item[0].status, lang), "status", 11, heading=_kpis("status")),
     _c("attainment", lambda item, lang: item[0].attainment, "pct", 13, heading=_kpis("attainment")),
-    _c("decision", lambda item, lang: schema.DECISION_WORDS[str(Language.parse(lang))][item[1].decision]
-       if item[1].decision else None, width=14, heading=_from_schema(schema.EVALUATION, "decision")),
+    _c("decision", lambda item, lang: item[1].decision if lang is CANONICAL or not item[1].decision
+       else schema.DECISION_WORDS[str(Language.parse(lang))][item[1].decision], width=14, heading=_from_schema(schema.EVALUATION, "decision")),
     _c("new_target", lambda item, lang: item[1].new_target, "number", heading=_from_schema(schema.EVALUATION,
                                                                                            "new_target")),
     _c("notes", lambda item, lang: item[1].notes, "note", 50, heading=_from_schema(schema.EVALUATION, "notes")),
@@ -439,6 +480,14 @@ class Table:
     items: Callable[[Consolidation], Iterable[Any]] = field(compare=False)
     # The items are the rows themselves (the Measurements table: built fast, extra columns included).
     items_are_rows: bool = False
+    # The last items (TOTAL_ROWS) are the table's totals (the Summary's company KPIs and department KPIs
+    # rows): people's outputs show them as the last rows; machine outputs hold the company's total
+    # apart (Consolidation.summary_totals), never as data rows.
+    total_last: bool = False
+    # Each row's extra columns (the department's own, by header), in row order: None for a table
+    # whose rows are no department's rows. A table read from a department workbook (KPIs,
+    # Measurements, and any added later) names them here, and every output carries them.
+    extras: Callable[[Consolidation], Iterable[dict[str, Any]]] | None = field(default=None, compare=False)
 
     def sheet(self, language: str) -> str:
         """Return the sheet name in ``language`` (the catalogue's ``sheet.<key>``)."""
@@ -473,6 +522,11 @@ def _measurement_items(company: Consolidation) -> Iterator[tuple]:
         yield from _measurement_rows(source, keys)
 
 
+def _measurement_extras(company: Consolidation) -> Iterator[dict[str, Any]]:
+    for source in company.included:
+        yield from getattr(source.measurements, "extras", None) or ()
+
+
 def _finding_items(company: Consolidation) -> Iterator[tuple[Finding, Source | None]]:
     for finding in company.left_out:
         yield finding, None
@@ -496,17 +550,20 @@ def _change_items(company: Consolidation) -> Iterator[tuple]:
 
 
 TABLES: dict[str, Table] = {table.key: table for table in (
-    Table("summary", "summary.csv", SUMMARY_COLUMNS, _summary_items),
-    Table("kpis", "kpis.csv", KPI_COLUMNS, lambda company: company.kpis),
+    Table("summary", "summary.csv", SUMMARY_COLUMNS, _summary_items, total_last=True),
+    Table("kpis", "kpis.csv", KPI_COLUMNS, lambda company: company.kpis,
+          extras=lambda company: (line.record.extra for line in company.kpis)),
     Table("rollup", "rollup.csv", ROLLUP_COLUMNS, _rollup_items),
-    Table("measurements", "measurements.csv", MEASUREMENT_COLUMNS, _measurement_items, items_are_rows=True),
+    Table("measurements", "measurements.csv", MEASUREMENT_COLUMNS, _measurement_items, items_are_rows=True,
+          extras=_measurement_extras),
     Table("findings", "findings.csv", FINDING_COLUMNS, _finding_items),
     Table("sources", "sources.csv", SOURCE_COLUMNS, lambda company: company.sources),
     Table("history", "history.csv", HISTORY_COLUMNS, _history_items),
     Table("changes", "changes.csv", CHANGE_COLUMNS, _change_items),  # on the Summary sheet
     Table("comments", "comments.csv", COMMENT_COLUMNS, _comment_items),
     Table("actions", "actions.csv", ACTION_COLUMNS, _action_items),
-    Table("evaluation", "evaluation.csv", EVALUATION_COLUMNS, _evaluation_items),
+    Table("evaluation", "evaluation.csv", EVALUATION_COLUMNS, _evaluation_items,
+          extras=lambda company: (item[1].extra for item in _evaluation_items(company))),
     Table("restatements", "restatements.csv", RESTATEMENT_COLUMNS, lambda company: company.restatements),
 )}
 CSV_FILES = tuple(table.csv for table in TABLES.values())
@@ -539,6 +596,7 @@ class Consolidation:
     restatements: list = field(default_factory=list)
     previous: Any = None  # kpixl.consolidate.previous.Previous
     _extras: dict[str, list[tuple[str, str]]] = field(default_factory=dict, init=False, repr=False)
+    _renamed: dict[str, list[tuple[str, str]]] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
     def history(self) -> _history.History:
@@ -603,44 +661,65 @@ class Consolidation:
         return TABLES[table].columns + tuple(extra_column(key, header) for key, header in self.extra_columns(table))
 
     def extra_columns(self, table: str) -> list[tuple[str, str]]:
-        """Return (key, header) of the extra columns of ``table`` (kpis, measurements): the union over inputs.
+        """Return (key, header) of the extra columns of ``table``: the union over its rows (see ``Table.extras``).
 
         In order of first appearance; headers that differ only in case or spaces are one
-        column. A header equal to one of the table's own gets " (extra)" ("(ekstra)").
+        column (blank in the rows without it). A header equal to one of the table's own,
+        in either language, gets " (extra)" ("(ekstra)"): it never overwrites a column.
         """
         if table not in self._extras:
+            spec = TABLES[table]
             headers: dict[str, str] = {}
-            if table == "kpis":
-                for line in self.kpis:
-                    for header in line.record.extra:
-                        headers.setdefault(_key(header), str(header).strip())
-            elif table == "measurements":
-                for source in self.included:
-                    for extra in getattr(source.measurements, "extras", None) or ():
-                        for header in extra:
-                            headers.setdefault(_key(header), str(header).strip())
-            own = {_key(col.header(lang)) for col in TABLES[table].columns for lang in Language}
+            for extra in spec.extras(self) if spec.extras is not None else ():
+                for header in extra:
+                    headers.setdefault(_key(header), str(header).strip())
+            own = {_key(col.header(lang)) for col in spec.columns for lang in Language}
             self._extras[table] = [(key, say("extra", self.language, header=header) if key in own else header)
                                    for key, header in headers.items()]
+            self._renamed[table] = [(header, say("extra", self.language, header=header))
+                                    for key, header in headers.items() if key in own]
         return self._extras[table]
 
-    def rows(self, table: str) -> Iterator[tuple]:
+    def renamed_extra_columns(self) -> list[tuple[str, str, str]]:
+        """Return (table, header, its header here) of each extra column headed apart from the table's own column."""
+        found: list[tuple[str, str, str]] = []
+        for table, spec in TABLES.items():
+            if spec.extras is not None:
+                self.extra_columns(table)  # finds them
+                found += [(table, header, renamed) for header, renamed in self._renamed[table]]
+        return found
+
+    def rows(self, table: str, canonical: bool = False) -> Iterator[tuple]:
         """Yield the rows of ``table`` (summary, kpis, rollup, measurements, findings, sources, history, changes).
 
         Each row holds every column's value in column order, then the extra columns'.
+        Words are in the company's language; with ``canonical``, in canonical English and
+        without a total row (what JSON, Parquet and the Python API hold).
         """
         spec = TABLES[table]
         if spec.items_are_rows:
             return iter(spec.items(self))
-        return self._rows(spec)
+        rows = self._rows(spec, CANONICAL if canonical else self.language)
+        if canonical and spec.total_last:
+            return iter(list(rows)[:-TOTAL_ROWS])
+        return rows
 
-    def _rows(self, spec: Table) -> Iterator[tuple]:
-        language = self.language
+    def summary_totals(self) -> dict[str, int]:
+        """Return the company's status counts keyed as the Summary's machine columns (on_track, ..., total)."""
+        total = self.status_counts()[None]  # type: ignore[index]
+        counts = {status_key(s): total[s] for s in STATUSES}
+        return {**counts, "total": sum(total.values())}
+
+    def _rows(self, spec: Table, language: str | None) -> Iterator[tuple]:
         values = [column.value for column in spec.columns]
-        keys = [key for key, _ in self.extra_columns(spec.key)] if spec.key == "kpis" else []
-        for item in spec.items(self):
-            row = tuple([value(item, language) for value in values])
-            yield row + _extra_values(item.record.extra, keys) if keys else row
+        keys = [key for key, _ in self.extra_columns(spec.key)]
+        if not keys:
+            for item in spec.items(self):
+                yield tuple([value(item, language) for value in values])  # type: ignore[arg-type]
+            return
+        assert spec.extras is not None  # a table has extra columns only through its extras
+        for item, extra in zip(spec.items(self), spec.extras(self), strict=True):
+            yield tuple([value(item, language) for value in values]) + _extra_values(extra, keys)  # type: ignore[arg-type]
 
 
 def _worst_first(counter: Counter, name: str) -> tuple:

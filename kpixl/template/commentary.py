@@ -4,8 +4,8 @@ The Commentary table: one row per comment (workbook.md, "Commentary"): the KPI I
 dropdown of the KPIs' IDs), the period it explains, the comment, the action, its one owner,
 its due date and its status (Open, Done, Dropped in the workbook's language), then three
 hidden helper columns (the ID key, a comment's rank, an open action) whose plain A1
-formulas let the Dashboard find each KPI's latest comment with AGGREGATE (the Excel 2010
-form of MAXIFS, :func:`kpixl.formulas.aggregate_if`) and count its open actions with COUNTIFS.
+formulas let the Dashboard find each KPI's latest comment with MAXIFS and count its open
+actions with COUNTIFS, by the KPI's key as criterion (portable rules of :mod:`kpixl.formulas`).
 
 On the Dashboard, right of the KPIDashboard table: per KPI whether a comment is needed (an
 Off track or At risk KPI with no comment for its latest measured period), its open and
@@ -172,25 +172,29 @@ def _dashboard_formulas(refs: dict[str, str], row: int, kpi_row: int, status: st
     """Return the commentary formulas of Dashboard sheet row ``row`` (1-based), showing KPIs sheet row ``kpi_row``."""
     key = f"{refs['kpis']}!${refs['key_letter']}${kpi_row}"
     crit = f'"="&{vocab.excel_lookup_value(key)}'
-    # The largest rank of the KPI's comments: fx.aggregate_if, the Excel 2010 form of MAXIFS (0 when none).
-    rank = f"IFERROR({fx.aggregate_if(fx.AGGREGATE_LARGE, refs['calc_rank'], refs['calc_key'] + '=' + key)},0)"
+    # The largest rank of the KPI's comments (0 when none): MAXIFS after checking some row has one
+    # (formulas rule 3), by the KPI's key as the criterion (self-checks countifs_key, maxifs_key).
+    some = f'COUNTIFS({refs["calc_key"]},{crit},{refs["calc_rank"]},">0")>0'
+    rank = f"IF({some},MAXIFS({refs['calc_rank']},{refs['calc_key']},{crit}),0)"
     at = f"MATCH({rank},{refs['calc_rank']},0)"
     comment = f"INDEX({refs['comment']},{at})"
     latest = f'IF({rank}=0,"",IF(LEN(TRIM({comment}))>0,{comment},INDEX({refs["action"]},{at})))'
     own_row = f"{refs['kpis']}!${refs['row_letter']}${kpi_row}"
-    counted = f"({refs['m_calc_kpi_row']}={own_row})*({refs['m_calc_in_window']}=1)"
-    measured = f"IFERROR({fx.aggregate_if(fx.AGGREGATE_LARGE, refs['m_period_end'], counted)},0)"
+    # The KPI's latest counted period end (0 when none), as the KPIs sheet's own MAXIFS find it.
+    counted = f"{refs['m_calc_kpi_row']},{own_row},{refs['m_calc_in_window']},1"
+    measured = f"IF(COUNTIFS({counted})>0,MAXIFS({refs['m_period_end']},{counted}),0)"
     words = [core.word("status", s, lang) for s in commentary.NEEDS_WORD]
     red = "OR(" + ",".join(f'{status}{row}="{w}"' for w in words) + ")"
     blank = f'TRIM({key})=""'  # the KPIs' key of a blank ID is " " (so MATCH never finds it)
-    return {
-        "comment_needed": (f'=IF({blank},"",IF({red},IF(AND(ISNUMBER({own_row}),{measured}>0),'
-                           f'IF(INT({rank}/{RANK})<{measured},"{NEEDED[lang]}",""),""),""))'),
-        "open_actions": f'=IF({blank},"",COUNTIFS({refs["calc_key"]},{crit},{refs["calc_open"]},1))',
-        "overdue_actions": (f'=IF({blank},"",COUNTIFS({refs["calc_key"]},{crit},{refs["calc_open"]},1,'
-                            f'{refs["due_date"]},"<"&{fx.AS_OF}))'),
-        "latest_comment": f'=IF({blank},"",{latest})',
-    }
+    needed = (f'IF({red},IF(AND(ISNUMBER({own_row}),{measured}>0),'
+              f'IF(INT({rank}/{RANK})<{measured},"{NEEDED[lang]}",""),""),"")')
+    open_count = f'COUNTIFS({refs["calc_key"]},{crit},{refs["calc_open"]},1)'
+    overdue = f'COUNTIFS({refs["calc_key"]},{crit},{refs["calc_open"]},1,{refs["due_date"]},"<"&{fx.AS_OF})'
+    # Gated on the self-check (formulas rule 7): a program that computes MAXIFS or a key criterion
+    # wrongly shows #N/A here, not a plausible "no comment needed".
+    return {key: f'=IF({blank},"",{fx.gate(body)})' for key, body in (
+        ("comment_needed", needed), ("open_actions", open_count), ("overdue_actions", overdue),
+        ("latest_comment", latest))}
 
 
 def _dashboard_cached(word: commentary.KpiWord | None, kpi, lang: str) -> dict[str, object]:
