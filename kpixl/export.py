@@ -98,7 +98,7 @@ def canonical_values() -> dict[tuple[str, str], tuple[str, ...]]:
     """Return the canonical values of the worded columns kpixl computes, by (table, column key)."""
     from kpixl import core
     from kpixl.consolidate.load import INCLUDED, SKIPPED
-    from kpixl.consolidate.tables import CANONICAL, STATUSES, say
+    from kpixl.consolidate.tables import STATUSES, say
     from kpixl.history import BETTER, WORSE
     from kpixl.schema import DECISIONS
     from kpixl.model import ERROR, WARNING
@@ -110,7 +110,7 @@ def canonical_values() -> dict[tuple[str, str], tuple[str, ...]]:
             ("findings", "severity"): (ERROR, WARNING), ("sources", "status"): (INCLUDED, SKIPPED),
             ("changes", "change"): (WORSE, BETTER),
             ("comments", "status"): statuses, ("actions", "status"): statuses, ("evaluation", "status"): statuses,
-            ("evaluation", "decision"): DECISIONS, ("actions", "overdue"): (say("overdue", CANONICAL),),
+            ("evaluation", "decision"): DECISIONS, ("actions", "overdue"): (say("overdue", "en"),),
             ("restatements", "what"): ("value", "attainment")}
 
 

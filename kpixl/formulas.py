@@ -728,10 +728,6 @@ SELF_CHECKS: tuple[tuple[str, str, object], ...] = (
     ("sign", "SUMPRODUCT(({row}=1)*" + sign_abs("{value}") + ")", 12.25),
     ("match", "MATCH(" + vocab.excel_lookup_value(vocab.excel_key('" a*b "')) + ",{key},0)", 2),
     ("ifna", 'IFNA(MATCH(9,{row},0),"-")', "-"),
-    # A KPI ID key as a COUNTIFS/MAXIFS criterion ("=" and the key, wildcards escaped): the
-    # Dashboard's commentary columns count and rank a KPI's Commentary rows by it.
-    ("countifs_key", 'COUNTIFS({key},"="&' + vocab.excel_lookup_value(vocab.excel_key('" a*b "')) + ")", 1),
-    ("maxifs_key", 'MAXIFS({value},{key},"="&' + vocab.excel_lookup_value(vocab.excel_key('" a*b "')) + ")", -2),
     ("index", "INDEX({value_column},ROW({value_first})+2)", 7.25),
     # The strip's month-end arithmetic (DATE with a month below 1 and day 0), read back as
     # a number yyyymmdd (a date result would be shown and stored as a date).

@@ -284,8 +284,10 @@ COMMENTARY = Table(
                note_en="Open, Done or Dropped.", note_da="Åben, Udført eller Droppet."),
         Column("entered_by", "Entered by", "Indtastet af", "text", width=16),
         # Helper columns (hidden, locked) for the Dashboard's latest comment and open actions
-        # (kpixl.template.commentary): the ID key, the latest-first rank of a dated comment, an open action.
-        Column("calc_key", "(calc) ID key", "(beregn) ID-nøgle", "computed", computed=True, helper=True),
+        # (kpixl.template.commentary): the KPI's row (as a measurement's), the latest-first rank of a dated
+        # comment, an open action. The row is a number, so the Dashboard's COUNTIFS/MAXIFS criteria are
+        # numbers (Gnumeric reads no "~" escape in a text criterion).
+        Column("calc_kpi_row", "(calc) KPI row", "(beregn) KPI-række", "computed", computed=True, helper=True),
         Column("calc_rank", "(calc) Comment rank", "(beregn) Kommentarrang", "computed", computed=True,
                helper=True),
         Column("calc_open", "(calc) Open action", "(beregn) Åben handling", "computed", computed=True, helper=True),

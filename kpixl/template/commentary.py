@@ -3,9 +3,9 @@
 The Commentary table: one row per comment (workbook.md, "Commentary"): the KPI ID (a
 dropdown of the KPIs' IDs), the period it explains, the comment, the action, its one owner,
 its due date and its status (Open, Done, Dropped in the workbook's language), then three
-hidden helper columns (the ID key, a comment's rank, an open action) whose plain A1
+hidden helper columns (the KPI's row, a comment's rank, an open action) whose plain A1
 formulas let the Dashboard find each KPI's latest comment with MAXIFS and count its open
-actions with COUNTIFS, by the KPI's key as criterion (portable rules of :mod:`kpixl.formulas`).
+actions with COUNTIFS, by the KPI's row as criterion (portable rules of :mod:`kpixl.formulas`).
 
 On the Dashboard, right of the KPIDashboard table: per KPI whether a comment is needed (an
 Off track or At risk KPI with no comment for its latest measured period), its open and
@@ -70,17 +70,24 @@ def _helpers(book: Book, options: TemplateOptions) -> None:
     """Write the helper formulas row by row (plain A1 references), each with the value it computes."""
     ws = book.ws_comments
     a, b, c, d, g, i = (_letter(k) for k in ("kpi_id", "period_end", "comment", "action", "action_status",
-                                              "calc_key"))
+                                              "calc_kpi_row"))
+    refs = fx.Refs(options.language, kpi_rows=options.kpi_rows, measurement_rows=options.measurement_rows)
+    kpi_rows: dict[str, int] = {}
+    for n, kpi in enumerate(options.kpis, start=1):
+        kpi_rows.setdefault(kpi_key(kpi.kpi_id), n)  # the first row with the key, as MATCH finds it
     open_words = list(dict.fromkeys(core.word("action_status", core.OPEN, x) for x in schema.LANGUAGES))
     opened = ",".join(f'TRIM({g}{{r}})="{w}"' for w in open_words)
     cols = {key: schema.COMMENTARY.columns.index(schema.COMMENTARY.column(key))
-            for key in ("calc_key", "calc_rank", "calc_open")}
+            for key in ("calc_kpi_row", "calc_rank", "calc_open")}
     fmt = book.fmt(helper=True)
     as_of = book.values.as_of
     for r in range(2, options.comment_rows + 2):
         comment = options.comments[r - 2] if r - 2 < len(options.comments) else None
-        key, rank, is_open = _cached(comment, r, as_of)
-        ws.write_formula(r - 1, cols["calc_key"], f'=IF({a}{r}="","",{vocab.excel_key(f"{a}{r}")})', fmt, key)
+        kpi_row, rank, is_open = _cached(comment, r, as_of, kpi_rows)
+        # The KPI's row as a measurement's calc_kpi_row finds it ("" for an unknown ID: KPX903 names it).
+        ws.write_formula(r - 1, cols["calc_kpi_row"],
+                         f'=IF({a}{r}="","",IFNA({fx.kpi_row_formula(vocab.excel_key(f"{a}{r}"), refs)},""))', fmt,
+                         kpi_row)
         said = f"OR(LEN(TRIM({c}{r}))>0,LEN(TRIM({d}{r}))>0)"
         ws.write_formula(r - 1, cols["calc_rank"],
                          f'=IF(AND({i}{r}<>"",ISNUMBER({b}{r}),{said}),IF({b}{r}<={fx.AS_OF},{b}{r}*{RANK}+ROW(),""),"")',
@@ -90,15 +97,17 @@ def _helpers(book: Book, options: TemplateOptions) -> None:
                          f'IF(ISNUMBER({b}{r}),IF({b}{r}<={fx.AS_OF},1,0),1),0)', fmt, is_open)
 
 
-def _cached(comment, row: int, as_of: date) -> tuple[str, object, int]:
-    """Return the helper values of one Commentary row (key, rank, open) as the formulas compute them."""
+def _cached(comment, row: int, as_of: date, kpi_rows: dict[str, int]) -> tuple[object, object, int]:
+    """Return the helper values of one Commentary row (KPI row, rank, open) as the formulas compute them."""
     if comment is None or not kpi_key(comment.kpi_id):
+        return "", "", 0
+    if kpi_key(comment.kpi_id) not in kpi_rows:
         return "", "", 0
     dated = comment.period_end is not None and (comment.comment or comment.action)
     rank: object = core.to_serial(comment.period_end) * RANK + row \
         if dated and comment.period_end <= as_of else ""
     in_time = comment.period_end is None or comment.period_end <= as_of
-    return kpi_key(comment.kpi_id), rank, 1 if comment.is_open and in_time else 0
+    return kpi_rows[kpi_key(comment.kpi_id)], rank, 1 if comment.is_open and in_time else 0
 
 
 def dashboard_columns(book: Book, options: TemplateOptions, header_row: int, first_data: int,
@@ -155,7 +164,7 @@ def _ranges(book: Book, options: TemplateOptions) -> dict[str, str]:
     comments = sheet_ref(schema.COMMENTARY.sheet(book.lang))
     last = options.comment_rows + 1
     found = {key: f"{comments}!${_letter(key)}$2:${_letter(key)}${last}"
-             for key in ("comment", "action", "due_date", "calc_key", "calc_rank", "calc_open")}
+             for key in ("comment", "action", "due_date", "calc_kpi_row", "calc_rank", "calc_open")}
     meas = sheet_ref(schema.MEASUREMENTS.sheet(book.lang))
     m_last = options.measurement_rows + 1
     for key in ("period_end", "calc_kpi_row", "calc_in_window"):
@@ -171,15 +180,14 @@ def _ranges(book: Book, options: TemplateOptions) -> dict[str, str]:
 def _dashboard_formulas(refs: dict[str, str], row: int, kpi_row: int, status: str, lang: str) -> dict[str, str]:
     """Return the commentary formulas of Dashboard sheet row ``row`` (1-based), showing KPIs sheet row ``kpi_row``."""
     key = f"{refs['kpis']}!${refs['key_letter']}${kpi_row}"
-    crit = f'"="&{vocab.excel_lookup_value(key)}'
+    own_row = f"{refs['kpis']}!${refs['row_letter']}${kpi_row}"
     # The largest rank of the KPI's comments (0 when none): MAXIFS after checking some row has one
-    # (formulas rule 3), by the KPI's key as the criterion (self-checks countifs_key, maxifs_key).
-    some = f'COUNTIFS({refs["calc_key"]},{crit},{refs["calc_rank"]},">0")>0'
-    rank = f"IF({some},MAXIFS({refs['calc_rank']},{refs['calc_key']},{crit}),0)"
+    # (formulas rule 3), by the KPI's row (a number) as the criterion.
+    some = f'COUNTIFS({refs["calc_kpi_row"]},{own_row},{refs["calc_rank"]},">0")>0'
+    rank = f"IF({some},MAXIFS({refs['calc_rank']},{refs['calc_kpi_row']},{own_row}),0)"
     at = f"MATCH({rank},{refs['calc_rank']},0)"
     comment = f"INDEX({refs['comment']},{at})"
     latest = f'IF({rank}=0,"",IF(LEN(TRIM({comment}))>0,{comment},INDEX({refs["action"]},{at})))'
-    own_row = f"{refs['kpis']}!${refs['row_letter']}${kpi_row}"
     # The KPI's latest counted period end (0 when none), as the KPIs sheet's own MAXIFS find it.
     counted = f"{refs['m_calc_kpi_row']},{own_row},{refs['m_calc_in_window']},1"
     measured = f"IF(COUNTIFS({counted})>0,MAXIFS({refs['m_period_end']},{counted}),0)"
@@ -188,9 +196,9 @@ def _dashboard_formulas(refs: dict[str, str], row: int, kpi_row: int, status: st
     blank = f'TRIM({key})=""'  # the KPIs' key of a blank ID is " " (so MATCH never finds it)
     needed = (f'IF({red},IF(AND(ISNUMBER({own_row}),{measured}>0),'
               f'IF(INT({rank}/{RANK})<{measured},"{NEEDED[lang]}",""),""),"")')
-    open_count = f'COUNTIFS({refs["calc_key"]},{crit},{refs["calc_open"]},1)'
-    overdue = f'COUNTIFS({refs["calc_key"]},{crit},{refs["calc_open"]},1,{refs["due_date"]},"<"&{fx.AS_OF})'
-    # Gated on the self-check (formulas rule 7): a program that computes MAXIFS or a key criterion
+    open_count = f'COUNTIFS({refs["calc_kpi_row"]},{own_row},{refs["calc_open"]},1)'
+    overdue = f'COUNTIFS({refs["calc_kpi_row"]},{own_row},{refs["calc_open"]},1,{refs["due_date"]},"<"&{fx.AS_OF})'
+    # Gated on the self-check (formulas rule 7): a program that computes MAXIFS or COUNTIFS
     # wrongly shows #N/A here, not a plausible "no comment needed".
     return {key: f'=IF({blank},"",{fx.gate(body)})' for key, body in (
         ("comment_needed", needed), ("open_actions", open_count), ("overdue_actions", overdue),
