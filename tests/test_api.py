@@ -31,7 +31,8 @@ from test_consolidate import AS_OF, random_company, write_files
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_AS_OF = date(2025, 12, 31)
-TABLES = ("summary", "kpis", "rollup", "history", "changes", "measurements", "findings", "sources")
+TABLES = ("summary", "kpis", "rollup", "history", "changes", "comments", "actions", "evaluation", "restatements",
+          "measurements", "findings", "sources")
 
 
 def run(*args: str):
@@ -72,6 +73,11 @@ def test_api_and_cli_give_equal_numbers_on_the_demo(demo, tmp_path):
     company = kpixl.consolidate(inputs, as_of=DEMO_AS_OF)
     assert_same_numbers(company, tables, document)
     assert len(company.kpis) == 16 and len(company.measurements) > 300
+    # The meeting's tables: the demo's departments comment on KPIs off plan and decide at year end.
+    assert len(company.comments) > 0 and len(company.actions) > 0 and len(company.evaluation) > 0
+    assert set(company.actions.status) <= {"On track", "At risk", "Off track", "Not started", "No data"}
+    assert set(company.evaluation.decision) <= {"keep", "adjust", "retire", None}
+    assert company.restatements.empty  # no previous= given
 
 
 @pytest.mark.parametrize("seed", [3, 29])
@@ -110,13 +116,14 @@ def test_dataframes_are_typed_and_canonical_whatever_the_language(demo, tmp_path
 def test_the_writers_write_what_the_command_writes(demo, tmp_path):
     company = kpixl.consolidate(demo / "kpixl-demo" / "departments", as_of=DEMO_AS_OF)
     book = company.to_excel(tmp_path / "firma.xlsx", lang="da")
-    assert python_calamine.CalamineWorkbook.from_path(str(book)).sheet_names[:3] == ["Oversigt", "Historik", "KPI'er"]
+    assert python_calamine.CalamineWorkbook.from_path(str(book)).sheet_names[:6] == [
+        "Oversigt", "Kommentarer og handlinger", "Handlinger", "Rettelser", "Historik", "KPI'er"]
     csv = company.to_csv(tmp_path / "csv", dialect="excel-da", lang="da")
     assert [p.name for p in csv][:2] == ["summary.csv", "kpis.csv"]
     assert (tmp_path / "csv" / "summary.csv").read_text(encoding="utf-8-sig").startswith(
         "Afdeling;På sporet;I risiko;Bagud;Ikke startet;Ingen data;I alt\n")
     parquet = company.to_parquet(tmp_path / "parquet")
-    assert len(parquet) == 9
+    assert len(parquet) == 13
     pd.testing.assert_frame_equal(pq.read_table(tmp_path / "parquet" / "kpis.parquet").to_pandas(
         date_as_object=False), company.kpis)
     document = json.loads(company.to_json())

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -226,6 +227,13 @@ def test_a_may_value_corrected_in_june_is_named_with_old_and_new_value_and_cell(
     now = company["CO-02 Satisfaction"][2]
     assert company["CO-02 Satisfaction"][4] == pytest.approx((now - presented["CO-02 Satisfaction"]) * 100)
     assert "  SAL-01 2026-05-31: value 40 -> 100 (" + str(paths[1]) + ":Measurements!A6)" in result.stderr
+    # The Python API takes the same previous= and gives the same table.
+    import kpixl
+
+    api = kpixl.consolidate(paths, as_of=JUNE, previous=may_report)
+    assert api.restatements.to_dict("records")[0] == {**document["tables"]["restatements"][0],
+                                                      "period": pd.Timestamp("2026-05-31")}
+    assert len(api.restatements) == len(document["tables"]["restatements"]) == 3
 
 
 def test_previous_that_is_no_company_workbook_is_refused(tmp_path):
