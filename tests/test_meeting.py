@@ -106,7 +106,7 @@ def test_the_comments_sheet_lists_every_kpi_off_plan_company_first_worst_first(j
     table = document["tables"]["comments"]
     assert [r["kpi_id"] for r in table] == [r["KPI ID"] for r in rows]
     assert table[0]["comment"] == "The new survey provider scores lower" and table[0]["overdue_actions"] == 1
-    assert table[0]["latest_period"] == "2026-06-30" and table[1]["comment"] == "(no comment)"
+    assert table[0]["latest_period"] == "2026-06-30" and table[1]["comment"] is None  # blank in JSON; people read "(no comment)"
     with open(csv_dir / "comments.csv", encoding="utf-8", newline="") as handle:
         assert [r["KPI ID"] for r in csv.DictReader(handle)] == [r["KPI ID"] for r in rows]
 
