@@ -177,6 +177,14 @@ def _status_ladder(r: "Refs", err: str, not_started: str, att: str, green: str, 
     ], r.word("status", core.OFF_TRACK))
 
 
+def level_attainment(act: str, pln: str, t: str, b: str) -> str:
+    """Return core.attainment of a level KPI with a baseline, (a - z)/(p - z) with z = p - (t - b)
+    (revised 2026-12-07), operation by operation as the core computes it. Plain A1-friendly text.
+    """
+    zero = f"({pln}-({t}-{b}))"
+    return f"({act}-{zero})/({pln}-{zero})"
+
+
 # AGGREGATE's function numbers: LARGE and SMALL, which take an array expression without
 # Ctrl+Shift+Enter; option 6 ignores the error values a division by a false condition gives.
 AGGREGATE_LARGE, AGGREGATE_SMALL = 14, 15
@@ -303,7 +311,7 @@ def kpi_formulas(mode: str = NATIVE, language: str = "en") -> dict[str, str]:
             (f'{direction}="maintain"', f"MAX(0,1-ABS({act}-{t})/{tolerance_v})"),
             (f'{aggregation}="sum"', f"({act}-{zero_cum})/({pln}-{zero_cum})"),
             (f'{b}=""', f"({act}-0)/({pln}-0)"),
-        ], f"({act}-{b})/({pln}-{b})"))
+        ], level_attainment(act, pln, t, b)))
         f["status"] = "=" + guard(_status_ladder(r, err, not_started, att, green_v, amber_v))
     else:
         raw_dir, raw_agg = k("direction"), k("aggregation")
@@ -650,6 +658,7 @@ def strip_formulas(language: str = "en", *, first_data_row: int = 2, month_end: 
         (not_started, '""'),
         (f"NOT(ISNUMBER({act}))", '""'),
         (f'{direction}="maintain"', f"MAX(0,1-ABS({act}-{plan})/({tolerance_v}*{g}))"),
+        (f'AND({aggregation}<>"sum",{b}<>"")', level_attainment(act, plan, t, b)),
     ], f"({act}-{zero})/({plan}-{zero})"))
     green_v = f'IF({green}="",{core.DEFAULT_GREEN},{green})'
     amber_v = f'IF({amber}="",{core.DEFAULT_AMBER},{amber})'

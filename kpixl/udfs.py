@@ -437,8 +437,9 @@ def _attainment_vector(a, t, b, d, f, g, tol) -> tuple[np.ndarray, np.ndarray, n
         not_started = (F <= 0) & ~(mnt & ~cum)
 
         b0 = np.where(no_b, 0.0, B)
-        zero = np.where(cum, b0 * F, b0)
         planned = np.where(cum, T * F, np.where(no_b, T, B + (T - B) * F))
+        # core.zero_and_plan: a level KPI with a baseline has z = p - (t - b) (revised 2026-12-07)
+        zero = np.where(cum, b0 * F, np.where(no_b, 0.0, planned - (T - B)))
         att = (A - zero) / (planned - zero)
 
         if mnt.any():  # most ranges hold no maintain KPI: skip the work

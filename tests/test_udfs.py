@@ -237,7 +237,8 @@ def test_range_path_equals_single_cells_property(data):
 
 def test_degenerate_definitions_are_errors_in_ranges_too():
     result = KPI_ATTAINMENT([[1], [1], [95]], [[5e-324], [0.010000000000000002], [100]], [[None], [0.01], [None]],
-                            [["maintain"], ["increase"], ["increase"]], 0.25, "average")
+                            [["maintain"], ["increase"], ["increase"]], [[0.25], [0.0001], [0.25]],
+                            [["average"], ["sum"], ["average"]])
     assert result == [["#VALUE! a maintain KPI with target 0 needs a tolerance; type the allowed distance"],
                       ["#VALUE! the target is too close to the baseline to measure progress "
                        "(target 0.010000000000000002, baseline 0.01)"],
