@@ -267,6 +267,13 @@ def _density_to(day: date, weights: tuple[float, ...]) -> Fraction:
     return day.year * sum(ws, Fraction(0)) + before + ws[day.month - 1] * day.day / monthrange(day.year, day.month)[1]
 
 
+def phase_density(day: date, weights: Sequence[float], year0: int) -> float:
+    """Return the weight of the days from 1 January of ``year0`` to ``day`` inclusive (the native formulas'
+    helper cells hold it, :func:`kpixl.formulas.phase_density`)."""
+    ws = check_weights(weights)
+    return float(_density_to(day, ws) - year0 * sum(map(Fraction, ws), Fraction(0)))
+
+
 def phase_span(start: date, deadline: date, weights: Sequence[float], profile: str | None = None) -> Fraction:
     """Return the sum of the day densities over start..deadline; raise when it is 0 (every touched month weighs 0)."""
     ws = check_weights(weights, profile)
@@ -736,6 +743,9 @@ class KpiDefinition:
         check_definition(self.target, self.baseline, self.direction, self.tolerance)
         check_dates(self.start, self.deadline)
         check_thresholds(self.green, self.amber)
+        if self.phasing is None and self.profile is not None:
+            raise DefinitionError(f"the phasing profile {self.profile!r} is not in the Phasing table; pick a "
+                                  f"profile from the list or leave Phasing blank for a straight line")
         if self.phasing is not None:
             check_weights(self.phasing, self.profile)
             if self.start is not None and self.deadline is not None:

@@ -543,7 +543,7 @@ def _schema_word(match: re.Match[str]) -> str:
 
 
 def _table(name: str) -> schema.Table:
-    return {t.name: t for t in (schema.KPIS, schema.MEASUREMENTS, schema.EVALUATION)}[name]
+    return {t.name: t for t in schema.TABLES}[name]
 
 
 def _carry(value: str, kind: str) -> str | None:
@@ -591,7 +591,7 @@ def _number(text: str) -> str:
 @lru_cache(maxsize=None)
 def _headers() -> dict[str, str]:
     found: dict[str, str] = {}
-    for table in (schema.KPIS, schema.MEASUREMENTS, schema.EVALUATION):
+    for table in schema.TABLES:
         for column in table.columns:
             for english in (column.en, column.en[:1].lower() + column.en[1:], column.en.lower()):
                 found.setdefault(english, column.da)

@@ -60,7 +60,7 @@ MIN_EXCEL_VERSION = 2010
 # earlier). tests/test_formulas.py reads every formula of every template kind and checks
 # each function is listed here and none is newer than MIN_EXCEL_VERSION.
 FUNCTION_SINCE = {
-    **dict.fromkeys(("ABS", "AND", "AVERAGEIFS", "CHAR", "COUNTIF", "COUNTIFS", "DATE", "IF", "IFERROR", "INDEX",
+    **dict.fromkeys(("ABS", "AND", "AVERAGEIFS", "CHAR", "COUNTIF", "COUNTIFS", "DATE", "DAY", "IF", "IFERROR", "INDEX",
                      "INT", "ISBLANK", "ISERROR", "ISNUMBER", "ISTEXT", "LEFT", "LEN", "MATCH", "MAX", "MIN", "MONTH",
                      "N", "NA", "NOT", "OR", "ROUND", "ROW", "SUBSTITUTE", "SUM", "SUMIF", "SUMIFS", "SUMPRODUCT",
                      "TODAY", "TRIM", "UPPER", "YEAR"), 2007),
@@ -213,6 +213,94 @@ def _check_mode(mode: str) -> None:
     FormulaMode.parse(mode)
 
 
+# ----------------------------------------------------------------------- Phasing (issue 19)
+# Written in the portable style (A1 references, SUMPRODUCT over plain ranges, DATE/DAY/
+# MONTH/YEAR, an inline month array; no structured references, no IFERROR) so that
+# the formula rewrite for other spreadsheets leaves these builders as they are.
+
+# Rows of the Phasing table (a protected table cannot grow; validate reads any number).
+PHASING_ROWS = 20
+MONTH_NUMBERS = "{1,2,3,4,5,6,7,8,9,10,11,12}"
+
+
+def phasing_ranges(language: str = "en") -> tuple[str, str]:
+    """Return the absolute A1 ranges of the Phasing table's profile names and its 12 weight columns."""
+    sheet = _sheet_ref(schema.PHASING.sheet(Language.parse(language)))
+    last = 1 + PHASING_ROWS
+    return f"{sheet}!$A$2:$A${last}", f"{sheet}!$B$2:$M${last}"
+
+
+def _profile_rows(profile: str, language: str) -> str:
+    """Return the 0/1 column array of the Phasing rows named like ``profile`` (case ignored, as Excel's =)."""
+    names, _ = phasing_ranges(language)
+    return f"({names}=TRIM({profile}))"
+
+
+def phase_density(x: str, profile: str, year0: str, language: str = "en") -> str:
+    """Return C(x) - year0 * (sum of the weights): the weight of the days from 1 January of ``year0`` to x.
+
+    C(x) = years * sum(w) + the weights of x's earlier months + w(x's month) * DAY(x) / days in
+    x's month (:func:`kpixl.core._density_to`); the days start..D weigh C(D) - C(start - 1).
+    """
+    _, weights = phasing_ranges(language)
+    rows = _profile_rows(profile, language)
+    days_in_month = f"DAY(DATE(YEAR({x}),MONTH({x})+1,0))"
+    share = f"(({MONTH_NUMBERS}<MONTH({x}))+({MONTH_NUMBERS}=MONTH({x}))*DAY({x})/{days_in_month})"
+    return (f"((YEAR({x})-{year0})*SUMPRODUCT({rows}*{weights})"
+            f"+SUMPRODUCT({rows}*{weights}*{share}))")
+
+
+def phase_helper_formulas(profile: str, start: str, deadline: str, base: str, language: str = "en") -> dict[str, str]:
+    """Return the bodies (no ``=``) of the helpers ``calc_phase_base`` (C(start - 1)) and ``calc_phase_total``
+    (C(deadline) - C(start - 1)); blank without a profile, a date or with a bad weight."""
+    names, weights = phasing_ranges(language)
+    rows = _profile_rows(profile, language)
+    year0 = f"YEAR({start})"
+    skip = (f'OR({profile}="",NOT(ISNUMBER({start})),NOT(ISNUMBER({deadline})),COUNTIF({names},TRIM({profile}))=0,'
+            f"SUMPRODUCT({rows}*((1-ISNUMBER({weights}))+({weights}<0)))>0)")
+    return {
+        "calc_phase_base": f'IF({skip},"",{phase_density(f"({start}-1)", profile, year0, language)})',
+        "calc_phase_total": f'IF({skip},"",{phase_density(deadline, profile, year0, language)}-{base})',
+    }
+
+
+def phasing_error_checks(profile: str, total: str, language: str = "en") -> list[tuple[str, str]]:
+    """Return the (condition, error key) pairs a phased KPI adds to calc_error, in the core's order:
+    an unknown profile, a blank/negative/text weight, a profile weighing 0 in every month of the period."""
+    names, weights = phasing_ranges(language)
+    rows = _profile_rows(profile, language)
+    return [
+        (f'AND({profile}<>"",COUNTIF({names},TRIM({profile}))=0)', "phasing_unknown"),
+        (f'AND({profile}<>"",SUMPRODUCT({rows}*((1-ISNUMBER({weights}))+({weights}<0)))>0)', "phasing_weights"),
+        (f'AND({profile}<>"",ISNUMBER({total}),{total}<=0)', "phasing_zero"),
+    ]
+
+
+def phase_formula(x: str, *, profile: str, start: str, deadline: str, base: str, total: str,
+                  linear: str, language: str = "en") -> str:
+    """Return Φ at the day ``x`` (an expression): ``linear`` without a profile, else 1 without a start or a
+    deadline, 0 before the start, 1 from the deadline on, else (C(x) - C(start - 1)) / the period's weight."""
+    year0 = f"YEAR({start})"
+    return _if_chain([
+        (f'{profile}=""', linear),
+        (f'OR({start}="",{deadline}="")', "1"),
+        (f"{x}<{start}", "0"),
+        (f"{x}>={deadline}", "1"),
+    ], f"({phase_density(x, profile, year0, language)}-{base})/{total}")
+
+
+def phased_forecast_formula(achieved: str, count: str, x_last: str, *, profile: str, start: str, deadline: str,
+                            base: str, total: str, language: str = "en") -> str:
+    """Return the forecast of a phased cumulative KPI, S_last / Φ(x_last) (core.phased_forecast): blank
+    without a deadline or a counted measurement, or when nothing is planned by the latest period end."""
+    phi = phase_formula(x_last, profile=profile, start=start, deadline=deadline, base=base, total=total,
+                        linear="1", language=language)
+    return _if_chain([
+        (f'OR({deadline}="",{count}=0)', '""'),
+        (f"{phi}<=0", '""'),
+    ], f"{achieved}/{phi}")
+
+
 # ------------------------------------------------------------------------ KPIs table
 
 def kpi_formulas(mode: str = NATIVE, language: str = "en") -> dict[str, str]:
@@ -259,10 +347,17 @@ def kpi_formulas(mode: str = NATIVE, language: str = "en") -> dict[str, str]:
     f["calc_direction"] = "=" + guard(_canon(k("direction"), "direction", core.INCREASE))
     f["calc_aggregation"] = "=" + guard(_canon(k("aggregation"), "aggregation", core.LAST))
     # Plain Excel in both modes: the native formulas use it, and it works without the add-in.
-    f["calc_elapsed"] = "=" + guard(_if_chain([
+    # With a phasing profile it holds Φ (phase_formula), so Plan, Attainment and Status follow it.
+    profile, base, phase_total = k("phasing"), k("calc_phase_base"), k("calc_phase_total")
+    linear = _if_chain([
         (f'OR({start}="",{deadline}="")', "1"),
         (f"OR(NOT(ISNUMBER({start})),NOT(ISNUMBER({deadline})),{deadline}<={start})", _q("#VALUE!")),
-    ], f"MIN(1,MAX(0,(INT({AS_OF})-{start})/({deadline}-{start})))"))
+    ], f"MIN(1,MAX(0,(INT({AS_OF})-{start})/({deadline}-{start})))")
+    f["calc_elapsed"] = "=" + guard(_if_chain([(f'AND({profile}<>"",{err}<>"")', _q("#VALUE!"))], phase_formula(
+        f"INT({AS_OF})", profile=profile, start=start, deadline=deadline, base=base, total=phase_total, linear=linear,
+        language=lang)))
+    for helper, body in phase_helper_formulas(profile, start, deadline, base, lang).items():
+        f[helper] = "=" + guard(body)
     green_v = f'IF({green}="",{core.DEFAULT_GREEN},{green})'
     amber_v = f'IF({amber}="",{core.DEFAULT_AMBER},{amber})'
     f["calc_error"] = "=" + guard(_if_chain([
@@ -283,6 +378,7 @@ def kpi_formulas(mode: str = NATIVE, language: str = "en") -> dict[str, str]:
         (f'OR(AND({green}<>"",NOT(ISNUMBER({green}))),AND({amber}<>"",NOT(ISNUMBER({amber}))))',
          e("thresholds_nan")),
         (f"{green_v}<{amber_v}", e("thresholds")),
+        *((test, e(key)) for test, key in phasing_error_checks(profile, phase_total, lang)),
     ], '""'))
     f["calc_count"] = "=" + guard(f"COUNTIFS({m_row},{key},{m_in},1)")
 
@@ -357,6 +453,9 @@ def kpi_formulas(mode: str = NATIVE, language: str = "en") -> dict[str, str]:
     # One slope term (the formula stays short): level y_mean + slope*(deadline - x_mean).
     f["calc_forecast"] = "=" + guard(_if_chain([
         (f'{err}<>""', '""'),
+        (f'AND({profile}<>"",{cumulative})', phased_forecast_formula(
+            total, count, f"ROUND({AS_OF}+{newest_day},0)", profile=profile, start=start, deadline=deadline,
+            base=base, total=phase_total, language=lang)),
         (f'OR({deadline}="",{count}<2)', '""'),
         (f"{denominator}=0", '""'),
     ], f"IF({cumulative},{total},{sy}/{count})"
@@ -626,10 +725,13 @@ def strip_formulas(language: str = "en", *, first_data_row: int = 2, month_end: 
     f: dict[str, str] = {}
     f["calc_count"] = guard(f'COUNTIFS({m_row},{key},{m_in},1,{m_pe},"<="&{m})')
     # The elapsed fraction at m (calc_elapsed with m for AsOf); blank for an invalid definition.
+    # With a phasing profile: Φ at m (phase_formula).
     f["calc_elapsed"] = guard(_if_chain([
         (f'{err}<>""', '""'),
-        (f'OR({start}="",{deadline}="")', "1"),
-    ], f"MIN(1,MAX(0,({m}-{start})/({deadline}-{start})))"))
+    ], phase_formula(m, profile=k("phasing"), start=start, deadline=deadline, base=k("calc_phase_base"),
+                     total=k("calc_phase_total"), language=r.language, linear=_if_chain([
+                         (f'OR({start}="",{deadline}="")', "1"),
+                     ], f"MIN(1,MAX(0,({m}-{start})/({deadline}-{start})))"))))
     # Positions count from the newest at AsOf (1 .. (calc) Count): the rows counted at m are
     # the oldest ``count`` of them, positions first = (calc) Count - count + 1 and on. sum,
     # average (core: fsum / n) and last (position first alone) are one SUMIFS; min and max

@@ -20,6 +20,9 @@ TEXTS = {
         "error.dates": "#VALUE! the deadline must be after the start date",
         "error.thresholds_nan": "#VALUE! green or amber is not a number",
         "error.thresholds": "#VALUE! green must be at least amber",
+        "error.phasing_unknown": "#VALUE! the phasing profile is not in the Phasing table",
+        "error.phasing_weights": "#VALUE! the phasing profile needs 12 weights of 0 or more",
+        "error.phasing_zero": "#VALUE! the phasing profile weighs 0 in every month of the period",
         "months": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
     },
     "da": {
@@ -38,6 +41,9 @@ TEXTS = {
         "error.dates": "#VALUE! fristen skal ligge efter startdatoen",
         "error.thresholds_nan": "#VALUE! grøn eller gul er ikke et tal",
         "error.thresholds": "#VALUE! grøn skal være mindst gul",
+        "error.phasing_unknown": "#VALUE! periodiseringsprofilen findes ikke i tabellen Periodisering",
+        "error.phasing_weights": "#VALUE! periodiseringsprofilen skal have 12 vægte på 0 eller mere",
+        "error.phasing_zero": "#VALUE! periodiseringsprofilen vejer 0 i alle periodens måneder",
         "months": "jan feb mar apr maj jun jul aug sep okt nov dec",
     },
 }

@@ -30,6 +30,11 @@ TEXTS = {
         "status": "Status",
         "trend": "Trend",
         "kpi_pick": "Pick a KPI ID from the KPIs sheet.",
+        "phasing_pick": "Pick a profile from the Phasing sheet, or leave it blank for a straight line.",
+        "phasing_help": ("Each row is a phasing profile: 12 month weights, January to December (0 or more; only "
+                         "their ratios matter: shares, percentages or each month's own sub-target). Pick a "
+                         "profile in the KPIs sheet's Phasing column and the KPI's plan follows it; a period may "
+                         "start in any month (a July-June year uses July's weight first)."),
         "new_target_error": "Give a new target (a number) only with the decision Adjust target.",
         "date_error": "Type a date, e.g. 2026-06-30.",
         "number_error": "Type a number.",
@@ -147,6 +152,12 @@ TEXTS = {
         "status": "Status",
         "trend": "Tendens",
         "kpi_pick": "Vælg et KPI-ID fra arket KPI'er.",
+        "phasing_pick": "Vælg en profil fra arket Periodisering, eller lad feltet stå tomt for en lige linje.",
+        "phasing_help": ("Hver række er en periodiseringsprofil: 12 månedsvægte, januar til december (0 eller "
+                         "mere; kun forholdet mellem dem tæller: andele, procenter eller hver måneds eget "
+                         "delmål). Vælg profilen i kolonnen Periodisering på arket KPI'er, så følger KPI'ens plan "
+                         "den; en periode kan starte i enhver måned (et år fra juli til juni bruger julis vægt "
+                         "først)."),
         "new_target_error": "Angiv kun et nyt mål (et tal) ved beslutningen Juster mål.",
         "date_error": "Skriv en dato, fx 2026-06-30.",
         "number_error": "Skriv et tal.",
