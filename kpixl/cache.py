@@ -333,7 +333,7 @@ def _kpi_values(k: KpiRecord, points: list[tuple[date, float]], as_of: date, lan
     if error is not None:
         text = fx.error_text(error, lang)
         v.update({"calc_error": text, "plan": text, "attainment": text, "status": text,
-                  "calc_trend_rel": BLANK, "calc_trend": BLANK, "calc_forecast": BLANK})
+                  "calc_trend_rel": BLANK, "calc_trend": BLANK, "calc_forecast": BLANK, "calc_phase_last": BLANK})
         return KpiValues(v)
     result = core.evaluate(k.definition(), points, as_of)
     values = [x for _, x in counted][-fx.TREND_WINDOW:]
@@ -345,5 +345,7 @@ def _kpi_values(k: KpiRecord, points: list[tuple[date, float]], as_of: date, lan
         "calc_trend_rel": _number(core.trend_slope(values, direction, k.target)),
         "calc_trend": core.word("trend", result.trend, lang),
         "calc_forecast": _number(result.forecast),
+        "calc_phase_last": (k.definition().phase(max(p for p, _ in counted))
+                            if k.phasing and aggregation == core.SUM and counted else BLANK),
     })
     return KpiValues(v)

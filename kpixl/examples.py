@@ -238,6 +238,7 @@ def example_kpis(language: object = Language.EN, owner: str | None = None, depar
             attainable=attainable,
             relevant=relevant,
             phasing=_PHASED.get(ex.code, {}).get(language),
+            weights=RETAIL_WEIGHTS if ex.code in _PHASED else None,
         ))
     return records
 

@@ -246,8 +246,8 @@ def phase_density(x: str, profile: str, year0: str, language: str = "en") -> str
     rows = _profile_rows(profile, language)
     days_in_month = f"DAY(DATE(YEAR({x}),MONTH({x})+1,0))"
     share = f"(({MONTH_NUMBERS}<MONTH({x}))+({MONTH_NUMBERS}=MONTH({x}))*DAY({x})/{days_in_month})"
-    return (f"((YEAR({x})-{year0})*SUMPRODUCT({rows}*{weights})"
-            f"+SUMPRODUCT({rows}*{weights}*{share}))")
+    # One SUMPRODUCT: each month's weight times (whole years since year0 + its share of x's year).
+    return f"SUMPRODUCT({rows}*{weights}*(YEAR({x})-{year0}+{share}))"
 
 
 def phase_helper_formulas(profile: str, start: str, deadline: str, base: str, language: str = "en") -> dict[str, str]:
@@ -289,16 +289,14 @@ def phase_formula(x: str, *, profile: str, start: str, deadline: str, base: str,
     ], f"({phase_density(x, profile, year0, language)}-{base})/{total}")
 
 
-def phased_forecast_formula(achieved: str, count: str, x_last: str, *, profile: str, start: str, deadline: str,
-                            base: str, total: str, language: str = "en") -> str:
+def phased_forecast_formula(achieved: str, count: str, phase_last: str, deadline: str) -> str:
     """Return the forecast of a phased cumulative KPI, S_last / Φ(x_last) (core.phased_forecast): blank
-    without a deadline or a counted measurement, or when nothing is planned by the latest period end."""
-    phi = phase_formula(x_last, profile=profile, start=start, deadline=deadline, base=base, total=total,
-                        linear="1", language=language)
+    without a deadline or a counted measurement, or when nothing is planned by the latest period end.
+    ``phase_last`` is the helper holding Φ(x_last) (calc_phase_last)."""
     return _if_chain([
         (f'OR({deadline}="",{count}=0)', '""'),
-        (f"{phi}<=0", '""'),
-    ], f"{achieved}/{phi}")
+        (f"{phase_last}<=0", '""'),
+    ], f"{achieved}/{phase_last}")
 
 
 # ------------------------------------------------------------------------ KPIs table
@@ -450,12 +448,15 @@ def kpi_formulas(mode: str = NATIVE, language: str = "en") -> dict[str, str]:
     newest_day = f"SUMIFS({c_day},{m_row},{key},{r.used(M, 'calc_position')},1)"
     total = f"SUMIFS({values},{m_row},{key},{m_in},1)"
     cumulative = f'{aggregation}="sum"'
+    # Φ at the newest counted period end (x = AsOf + its day) of a phased sum KPI.
+    f["calc_phase_last"] = "=" + guard(_if_chain([
+        (f'OR({err}<>"",{profile}="",NOT({cumulative}),{count}=0)', '""'),
+    ], phase_formula(f"ROUND({AS_OF}+{newest_day},0)", profile=profile, start=start, deadline=deadline, base=base,
+                     total=phase_total, linear="1", language=lang)))
     # One slope term (the formula stays short): level y_mean + slope*(deadline - x_mean).
     f["calc_forecast"] = "=" + guard(_if_chain([
         (f'{err}<>""', '""'),
-        (f'AND({profile}<>"",{cumulative})', phased_forecast_formula(
-            total, count, f"ROUND({AS_OF}+{newest_day},0)", profile=profile, start=start, deadline=deadline,
-            base=base, total=phase_total, language=lang)),
+        (f'AND({profile}<>"",{cumulative})', phased_forecast_formula(total, count, k("calc_phase_last"), deadline)),
         (f'OR({deadline}="",{count}<2)', '""'),
         (f"{denominator}=0", '""'),
     ], f"IF({cumulative},{total},{sy}/{count})"

@@ -216,6 +216,9 @@ KPIS = Table(
         Column("calc_phase_base", "(calc) Phase base", "(beregn) Fasebasis", "computed", computed=True, helper=True),
         Column("calc_phase_total", "(calc) Phase total", "(beregn) Fasetotal", "computed", computed=True,
                helper=True),
+        # A phased sum KPI's Φ at its newest counted period end: its forecast is the total over it.
+        Column("calc_phase_last", "(calc) Phase at last", "(beregn) Fase ved seneste", "computed", computed=True,
+               helper=True),
     ),
 )
 

@@ -84,7 +84,8 @@ def test_sheets_in_the_workbook_language_and_lists_hidden(blank, language):
     wb = blank[language, "native"]
     assert wb.sheetnames == [schema.SHEET_GUIDE[language], schema.KPIS.sheet(language),
                              schema.MEASUREMENTS.sheet(language), schema.SHEET_DASHBOARD[language],
-                             schema.EVALUATION.sheet(language), schema.SHEET_LISTS[language]]
+                             schema.EVALUATION.sheet(language), schema.PHASING.sheet(language),
+                             schema.SHEET_LISTS[language]]
     assert wb[schema.SHEET_LISTS[language]].sheet_state == "hidden"
     assert wb.active.title == schema.SHEET_GUIDE[language]
 
@@ -93,7 +94,7 @@ def test_sheets_in_the_workbook_language_and_lists_hidden(blank, language):
 @pytest.mark.parametrize("mode", formulas.MODES)
 def test_tables_have_the_schema_headers_and_sizes(blank, language, mode):
     wb = blank[language, mode]
-    expected_rows = {"KPIs": 50, "Measurements": 3000, "Evaluation": 50}
+    expected_rows = {"KPIs": 50, "Measurements": 3000, "Evaluation": 50, "Phasing": formulas.PHASING_ROWS}
     for table in schema.TABLES:
         ws, t = find_table(wb, table.name)
         assert ws.title == table.sheet(language)
