@@ -103,7 +103,7 @@ def write_workbook(path: Path | str, *, kpis: list[dict] | None = None, measurem
                    below: dict[str, list[dict]] | None = None, blank_rows: dict[str, list[int]] | None = None,
                    tables: Iterable[str] = ("KPIs", "Measurements", "Evaluation"), metadata: bool = True,
                    metadata_values: dict[str, str] | None = None, include_computed: bool = True,
-                   header_case: Callable[[str], str] | None = None) -> Layout:
+                   header_case: Callable[[str], str] | None = None, phasing: list[dict] | None = None) -> Layout:
     """Write a kpixl-shaped workbook to ``path`` and return where the tables are.
 
     ``kpis``/``measurements``/``evaluations``: rows by schema key (defaults: one valid
@@ -113,11 +113,14 @@ def write_workbook(path: Path | str, *, kpis: list[dict] | None = None, measurem
     ``drop_columns``: schema keys left out. ``below``: rows typed just under a table.
     ``blank_rows``: indexes at which an empty row is inserted inside the table.
     ``metadata=False`` leaves out the kpixl defined names. ``header_case`` transforms header texts.
+    ``phasing``: rows of a Phasing table (profile, m01..m12), written only when given.
     """
     kpis = [kpi_row()] if kpis is None else kpis
     measurements = default_measurements() if measurements is None else measurements
     evaluations = [evaluation_row()] if evaluations is None else evaluations
-    rows_by_table = {"KPIs": kpis, "Measurements": measurements, "Evaluation": evaluations}
+    rows_by_table = {"KPIs": kpis, "Measurements": measurements, "Evaluation": evaluations, "Phasing": phasing or []}
+    if phasing is not None:  # a Phasing table only when asked for: older workbooks have none
+        tables = tuple(tables) + ("Phasing",)
     sheet_names = dict(sheet_names or {})
     book = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True})
     date_format = book.add_format({"num_format": "yyyy-mm-dd"})
