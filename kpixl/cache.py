@@ -150,6 +150,8 @@ class WorkbookValues:
         if _is_number(actual) and _is_number(planned):
             against = core.against_plan(actual, planned, str(row.get("calc_direction")))  # type: ignore[arg-type]
         shown["calc_vs_plan"] = NA if against is None else against
+        goals: dict[str, Value] = row.values.get("_goals", {})  # type: ignore[assignment]
+        shown.update({key: goals.get(key, BLANK) for key in fx.GOAL_KEYS})
         return shown
 
     def strip(self, n: int, language: str) -> list[dict[str, Value]]:
@@ -347,5 +349,20 @@ def _kpi_values(k: KpiRecord, points: list[tuple[date, float]], as_of: date, lan
         "calc_forecast": _number(result.forecast),
         "calc_phase_last": (k.definition().phase(max(p for p, _ in counted))
                             if k.phasing and aggregation == core.SUM and counted else BLANK),
+        "_goals": _goals(k.definition(), result.goals, as_of),
     })
     return KpiValues(v)
+
+
+def _goals(d: core.KpiDefinition, goals: core.Goals | None, as_of: date) -> dict[str, Value]:
+    """Return the Dashboard's goal cells (formulas.goals_formulas) from core.goals."""
+    if goals is None:
+        return {}
+    return {
+        "month_goal": _number(goals.month_goal),
+        "needed_month": _number(goals.needed_month),
+        "needed_day": _number(goals.needed_day),
+        "calc_phase_month_end": d.phase(core.month_end(as_of)),
+        "calc_phase_prev_end": d.phase(core.month_end(as_of, -1)),
+        "calc_phase_tomorrow": d.phase(as_of + timedelta(days=1)),
+    }

@@ -568,10 +568,21 @@ DASHBOARD_COLUMNS = (
     ("status", "Status", "Status", "status"),
     ("trend", "Trend", "Tendens", "calc_trend"),
     ("forecast", "Forecast", "Prognose", "calc_forecast"),
+    # The goals now (docs/kpi-semantics.md, "Goals now"; goals_formulas): this month's goal, and for
+    # a sum KPI what is still needed this month and per day (for a decrease KPI: the allowance left).
+    ("month_goal", "This month's goal", "Månedens mål", None),
+    ("needed_month", "Still needed this month", "Mangler denne måned", None),
+    ("needed_day", "Still needed per day", "Mangler pr. dag", None),
     ("calc_vs_plan", "(calc) Against plan", "(beregn) I forhold til plan", None),
+    ("calc_phase_month_end", "(calc) Phase at month end", "(beregn) Fase ved månedsslut", None),
+    ("calc_phase_prev_end", "(calc) Phase at last month end", "(beregn) Fase ved forrige månedsslut", None),
+    ("calc_phase_tomorrow", "(calc) Phase tomorrow", "(beregn) Fase i morgen", None),
 )
-# Hidden, locked helper columns of the Dashboard: the data of the "Against plan" chart.
-DASHBOARD_HELPERS = ("calc_vs_plan",)
+# Hidden, locked helper columns of the Dashboard: the data of the "Against plan" chart, and Φ at
+# the end of AsOf's month, at the end of the month before and at the end of the next day.
+DASHBOARD_HELPERS = ("calc_vs_plan", "calc_phase_month_end", "calc_phase_prev_end", "calc_phase_tomorrow")
+GOAL_KEYS = ("month_goal", "needed_month", "needed_day", "calc_phase_month_end", "calc_phase_prev_end",
+             "calc_phase_tomorrow")
 
 
 def dashboard_formulas(mode: str = NATIVE, language: str = "en", *, first_data_row: int = 2) -> dict[str, str]:
@@ -608,7 +619,72 @@ def dashboard_formulas(mode: str = NATIVE, language: str = "en", *, first_data_r
     by_direction = (f'IF({direction}="{core.DECREASE}",2-{ratio},'
                     f'IF({direction}="{core.MAINTAIN}",1-ABS({ratio}-1),{ratio}))')
     formulas["calc_vs_plan"] = f"=IF({both},IF({plan}>0,{by_direction},NA()),NA())"
+    formulas.update(goals_formulas(language, first_data_row=first_data_row))
     return formulas
+
+
+def goals_formulas(language: str = "en", *, first_data_row: int = 2) -> dict[str, str]:
+    """Return the formulas of the Dashboard's goals (:data:`GOAL_KEYS`) on the row showing KPIs row n.
+
+    As :func:`kpixl.core.goals`: Φ at the end of AsOf's month (E), of the month before (P) and of
+    AsOf + 1 (T) in hidden helpers; this month's goal t*(Φ(E) - Φ(P)) for a sum KPI and the plan
+    at E for a level one; still needed max(0, t - a)*(Φ(x) - Φ(D))/(1 - Φ(D)) for x = E and T (sum
+    KPIs only; blank once Φ(D) = 1). Φ(D) is the KPI's calc_elapsed. A1 references (the KPIs row by
+    ``ROW()``, the row's own helpers by ``INDEX($X:$X,ROW())``): portable, the same text on every row.
+    """
+    r = Refs(language)
+    kpis_sheet = _sheet_ref(schema.KPIS.sheet(r.language))
+    n = f"ROW()-{first_data_row - 2}"
+    keys = [key for key, *_ in DASHBOARD_COLUMNS]
+
+    def k(key: str) -> str:
+        col = _letter(schema.KPIS, key)
+        return f"INDEX({kpis_sheet}!${col}:${col},{n})"
+
+    def own(key: str) -> str:
+        col = _column_letter(keys.index(key))
+        return f"INDEX(${col}:${col},ROW())"
+
+    kid, t, b, act, err = k("kpi_id"), k("target"), k("baseline"), k("actual"), k("calc_error")
+    start, deadline, now = k("start"), k("deadline"), k("calc_elapsed")
+    aggregation, direction = k("calc_aggregation"), k("calc_direction")
+    day = f"INT({AS_OF})"
+
+    def phase_at(x: str) -> str:
+        linear = _if_chain([(f'OR({start}="",{deadline}="")', "1")],
+                           f"MIN(1,MAX(0,({x}-{start})/({deadline}-{start})))")
+        return phase_formula(x, profile=k("phasing"), start=start, deadline=deadline, base=k("calc_phase_base"),
+                             total=k("calc_phase_total"), linear=linear, language=r.language)
+
+    def guard(body: str) -> str:
+        return f'=IF({kid}="","",IF({err}<>"","",{body}))'
+
+    month_end, prev_end, tomorrow = (own(x) for x in ("calc_phase_month_end", "calc_phase_prev_end",
+                                                      "calc_phase_tomorrow"))
+    missing = f"MAX(0,{t}-IF(ISNUMBER({act}),{act},0))"
+
+    def needed(until: str) -> str:
+        return _if_chain([(f'{aggregation}<>"sum"', '""'), (f"{now}>=1", '""')],
+                         f"{missing}*(MAX({until},{now})-{now})/(1-{now})")
+
+    return {
+        "calc_phase_month_end": guard(phase_at(f"DATE(YEAR({day}),MONTH({day})+1,0)")),
+        "calc_phase_prev_end": guard(phase_at(f"DATE(YEAR({day}),MONTH({day}),0)")),
+        "calc_phase_tomorrow": guard(phase_at(f"({day}+1)")),
+        "month_goal": guard(f'IF({aggregation}="sum",{t}*({month_end}-{prev_end}),'
+                            f'{_plan_ladder(err, chr(34) * 2, aggregation, direction, t, b, month_end)})'),
+        "needed_month": guard(needed(month_end)),
+        "needed_day": guard(needed(tomorrow)),
+    }
+
+
+def _column_letter(index: int) -> str:
+    """Return the column letter of a 0-based column index."""
+    letters, index = "", index + 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def dashboard_header(key: str, language: str = "en") -> str:

@@ -31,6 +31,7 @@ TEXTS = {
         "trend": "Trend",
         "kpi_pick": "Pick a KPI ID from the KPIs sheet.",
         "phasing_pick": "Pick a profile from the Phasing sheet, or leave it blank for a straight line.",
+        "allowance_left": "left",
         "phasing_help": ("Each row is a phasing profile: 12 month weights, January to December (0 or more; only "
                          "their ratios matter: shares, percentages or each month's own sub-target). Pick a "
                          "profile in the KPIs sheet's Phasing column and the KPI's plan follows it; a period may "
@@ -153,6 +154,7 @@ TEXTS = {
         "trend": "Tendens",
         "kpi_pick": "Vælg et KPI-ID fra arket KPI'er.",
         "phasing_pick": "Vælg en profil fra arket Periodisering, eller lad feltet stå tomt for en lige linje.",
+        "allowance_left": "tilbage",
         "phasing_help": ("Hver række er en periodiseringsprofil: 12 månedsvægte, januar til december (0 eller "
                          "mere; kun forholdet mellem dem tæller: andele, procenter eller hver måneds eget "
                          "delmål). Vælg profilen i kolonnen Periodisering på arket KPI'er, så følger KPI'ens plan "
