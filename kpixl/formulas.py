@@ -409,7 +409,10 @@ def kpi_formulas(mode: str = NATIVE, language: str = "en") -> dict[str, str]:
         f["status"] = "=" + guard(_status_ladder(r, err, not_started, att, green_v, amber_v))
     else:
         raw_dir, raw_agg = k("direction"), k("aggregation")
-        f_udf = f"KPI_ELAPSED({start},{deadline},{AS_OF})"
+        # A phased KPI's elapsed is KPI_PHASE with its profile's 12 weights (the Phasing row it names).
+        names, weights = phasing_ranges(lang)
+        f_udf = (f'IF({profile}="",KPI_ELAPSED({start},{deadline},{AS_OF}),KPI_PHASE({start},{deadline},{AS_OF},'
+                 f"INDEX({weights},MATCH(TRIM({profile}),{names},0),0)))")
         f["actual"] = "=" + guard(
             f"KPI_ACTUAL({kid},{r.column(M, 'kpi_id')},{r.column(M, 'period_end')},{r.column(M, 'value')},"
             f"{raw_agg},{AS_OF},{start})")

@@ -23,7 +23,7 @@ TABLES = {t.name: t for t in schema.TABLES}
 
 # Functions a native formula may use: those of the oldest Excel kpixl supports (no dynamic arrays).
 NATIVE_FUNCTIONS = {name for name, since in fx.FUNCTION_SINCE.items() if since <= fx.MIN_EXCEL_VERSION}
-UDFS = {"KPI_ACTUAL", "KPI_PLAN", "KPI_ATTAINMENT", "KPI_STATUS", "KPI_ELAPSED"}
+UDFS = {"KPI_ACTUAL", "KPI_PLAN", "KPI_ATTAINMENT", "KPI_STATUS", "KPI_ELAPSED", "KPI_PHASE"}
 
 
 def all_formulas(mode: str, language: str) -> dict[str, str]:
@@ -88,7 +88,10 @@ def test_udf_argument_orders_follow_the_spec():
     def this(header):
         return f"KPIs[[#This Row],[{header}]]"
 
-    elapsed = f"KPI_ELAPSED({this('Start date')},{this('Deadline')},AsOf)"
+    dates = f"{this('Start date')},{this('Deadline')},AsOf"
+    # A phased KPI's elapsed is KPI_PHASE(start, deadline, as_of, weights) with its profile's row.
+    weights = f"INDEX(Phasing!$B$2:$M$21,MATCH(TRIM({this('Phasing')}),Phasing!$A$2:$A$21,0),0)"
+    elapsed = f'IF({this("Phasing")}="",KPI_ELAPSED({dates}),KPI_PHASE({dates},{weights}))'
     assert made["actual"] == (
         f'=IF({this("KPI ID")}="","",KPI_ACTUAL({this("KPI ID")},Measurements[[KPI ID]],Measurements[[Period end]],'
         f'Measurements[[Value]],{this("Aggregation")},AsOf,{this("Start date")}))')

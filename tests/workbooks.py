@@ -280,11 +280,12 @@ def assert_same_reads(fast: Any, exact: Any) -> None:
     assert fast.kpis == exact.kpis
     assert fast.measurements == exact.measurements
     assert fast.evaluations == exact.evaluations
+    assert fast.phasing == exact.phasing
     assert fast.findings == exact.findings
     assert (fast.language, fast.department, fast.sheets) == (exact.language, exact.department, exact.sheets)
     # Records of the same type, cell for cell (dataclass equality would hide 1 == 1.0 or True == 1).
-    for a, b in zip(fast.kpis + fast.measurements + fast.evaluations,
-                    exact.kpis + exact.measurements + exact.evaluations):
+    for a, b in zip(fast.kpis + fast.measurements + fast.evaluations + fast.phasing,
+                    exact.kpis + exact.measurements + exact.evaluations + exact.phasing):
         assert [type(v) for v in vars(a).values()] == [type(v) for v in vars(b).values()]
 
 
