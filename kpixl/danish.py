@@ -286,7 +286,11 @@ CATALOG: dict[str, list[tuple[str, str]]] = {
     "KPX312": [("phasing profile {name} is not in the Phasing table (profiles: {names}); pick a profile from the "
                 "list or leave Phasing blank for a straight line",
                 "periodiseringsprofilen {name} findes ikke i tabellen {@Phasing} (profiler: {names}); vælg en profil "
-                "fra listen, eller lad {@KPIs.phasing} stå tom for en lige linje")],
+                "fra listen, eller lad {@KPIs.phasing} stå tom for en lige linje"),
+               ("phasing profile {name} is not in the Phasing table (it has none yet); pick a profile from the "
+                "list or leave Phasing blank for a straight line",
+                "periodiseringsprofilen {name} findes ikke i tabellen {@Phasing} (den har ingen profiler endnu); "
+                "skriv profilen på arket {@Phasing}, eller lad {@KPIs.phasing} stå tom for en lige linje")],
     "KPX313": [("the weight of phasing profile {name} for {month:h} is {w:n}, below 0; type 0 or more (0 plans "
                 "nothing for that month)",
                 "vægten for {month:h} i periodiseringsprofilen {name} er {w:n}, under 0; skriv 0 eller mere (0 "

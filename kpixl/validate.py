@@ -243,10 +243,11 @@ class _Rules:
         cell = self.wb.cell_in_row(schema.KPIS.name, "phasing", kpi.place)
         place = dataclasses.replace(kpi.place, cell=cell or kpi.place.cell)
         if kpi.weights is None:
-            names = ", ".join(repr(p.profile) for p in self.wb.phasing) or "none yet"
+            names = ", ".join(repr(p.profile) for p in self.wb.phasing)
+            which = f"(profiles: {names})" if names else "(it has none yet)"
             self.add(E_UNKNOWN_PROFILE, ERROR, f"phasing profile {kpi.phasing!r} is not in the Phasing table "
-                                               f"(profiles: {names}); pick a profile from the list or leave Phasing "
-                                               f"blank for a straight line", place, kpi.kpi_id)
+                                               f"{which}; pick a profile from the list or leave Phasing blank for a "
+                                               f"straight line", place, kpi.kpi_id)
             kpi.valid = False
             return
         if any(w is None or w < 0 for w in kpi.weights) or profile_key(kpi.phasing) in self.repeated_profiles:

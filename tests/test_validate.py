@@ -467,10 +467,21 @@ def test_a_repeated_profile_name_is_named(tmp_path):
 
 
 def test_phasing_findings_are_said_in_danish(tmp_path):
-    from kpixl import danish
     wb, _, _ = findings_of(tmp_path, kpis=[W.kpi_row(phasing="Sæson")], phasing=[profile_row("Detail", RETAIL)],
                            language="da")
-    [finding] = danish.localize(by_code(wb, "KPX312"), "da")
+    [finding] = by_code(wb, "KPX312")  # check_workbook says a Danish workbook's findings in Danish
     assert finding.message == ("periodiseringsprofilen 'Sæson' findes ikke i tabellen Periodisering (profiler: "
                                "'Detail'); vælg en profil fra listen, eller lad Periodisering stå tom for en lige "
                                "linje")
+
+
+def test_an_unknown_profile_in_a_workbook_without_profiles_is_said_in_both_languages(tmp_path):
+    wb, _, _ = findings_of(tmp_path, kpis=[W.kpi_row(phasing="Retail")], phasing=[])
+    [finding] = by_code(wb, "KPX312")
+    assert finding.message == ("phasing profile 'Retail' is not in the Phasing table (it has none yet); pick a "
+                               "profile from the list or leave Phasing blank for a straight line")
+    wb, _, _ = findings_of(tmp_path, "da.xlsx", kpis=[W.kpi_row(phasing="Retail")], phasing=[], language="da")
+    [finding] = by_code(wb, "KPX312")
+    assert finding.message == (
+        "periodiseringsprofilen 'Retail' findes ikke i tabellen Periodisering (den har ingen profiler endnu); skriv "
+        "profilen på arket Periodisering, eller lad Periodisering stå tom for en lige linje")
