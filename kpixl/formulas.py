@@ -574,8 +574,8 @@ DASHBOARD_COLUMNS = (
     # The goals now (docs/kpi-semantics.md, "Goals now"; goals_formulas): this month's goal, and for
     # a sum KPI what is still needed this month and per day (for a decrease KPI: the allowance left).
     ("month_goal", "This month's goal", "Månedens mål", None),
-    ("needed_month", "Still needed this month", "Mangler denne måned", None),
-    ("needed_day", "Still needed per day", "Mangler pr. dag", None),
+    ("needed_month", "Needed this month", "Mangler denne måned", None),
+    ("needed_day", "Needed per day", "Mangler pr. dag", None),
     ("calc_vs_plan", "(calc) Against plan", "(beregn) I forhold til plan", None),
     ("calc_phase_month_end", "(calc) Phase at month end", "(beregn) Fase ved månedsslut", None),
     ("calc_phase_prev_end", "(calc) Phase at last month end", "(beregn) Fase ved forrige månedsslut", None),

@@ -29,7 +29,7 @@ NUMBER_FORMATS = {"target": schema.NUM, "actual": schema.NUM, "plan": schema.NUM
 GOAL_COLUMNS = ("month_goal", "needed_month", "needed_day")
 # Wide enough for 13,200,000.00 or 6,580,273.9726 (#,##0.00##) without Excel showing ###.
 WIDTHS = {"kpi_id": 12, "name": 30, "owner": 18, "status": 13, "trend": 12, "attainment": 13, "target": 16,
-          "actual": 16, "plan": 16, "forecast": 16, "month_goal": 16, "needed_month": 20, "needed_day": 18}
+          "actual": 16, "plan": 16, "forecast": 16, "month_goal": 17, "needed_month": 20, "needed_day": 16}
 
 
 def write(book: Book, options: TemplateOptions) -> None:
