@@ -286,8 +286,9 @@ def test_dashboard_charts_attainment_and_actual_as_percent_of_plan(tmp_path, lan
         "value_format": "0.0%", "value_min": None, "category_axis_crosses_at": 1.0, "plots_hidden_cells": True}
     # The plotted helper column: hidden, locked, a percentage, #N/A (never a text "") without a ratio.
     col = headers.index(formulas.dashboard_header("calc_vs_plan", language)) + 1
-    assert letter["calc_vs_plan"] == "K" and col == len(formulas.DASHBOARD_COLUMNS)
-    assert column_hidden(ws, col)
+    # After it, the hidden Φ helpers of the goals (issue 19).
+    assert letter["calc_vs_plan"] == "N" and col == len(formulas.DASHBOARD_COLUMNS) - 3
+    assert all(column_hidden(ws, i) for i in range(col, len(formulas.DASHBOARD_COLUMNS) + 1))
     assert all(not column_hidden(ws, i) for i in range(1, col))
     cell = ws.cell(6, col)
     assert cell.protection.locked is True and cell.number_format == schema.PCT
@@ -561,6 +562,8 @@ def percent_rules(ws) -> list[tuple[str, str]]:
     for cf in ws.conditional_formatting:
         for rule in cf.rules:
             if rule.type == "expression" and rule.dxf is not None and rule.dxf.numFmt is not None:
+                if rule.dxf.numFmt.formatCode.endswith('"' + schema.NUM):  # a decrease KPI's "left 1,234.00"
+                    continue
                 assert rule.dxf.numFmt.formatCode in (schema.PCT, schema.COUNT)
                 if rule.dxf.numFmt.formatCode == schema.PCT:
                     found.append((str(cf.sqref), rule.formula[0]))
@@ -582,8 +585,9 @@ def test_percent_units_switch_number_cells_to_percent_everywhere(blank, language
     assert percent_rules(wb[kpi_sheet]) == [
         (" ".join(f"{letters[k]}2:{letters[k]}51" for k in kpi_cols), f"ISNUMBER(MATCH(TRIM($G2),{units},0))")]
     # The Dashboard's row n shows the KPIs' row n: sheet row 6 is KPIs row 2.
+    # Target, Actual, Plan, Forecast and the goals (This month's goal, Needed this month, Needed per day).
     assert percent_rules(wb[schema.SHEET_DASHBOARD[language]]) == [
-        ("D6:D55 E6:E55 F6:F55 J6:J55", f"ISNUMBER(MATCH(TRIM({quoted}!$G2),{units},0))")]
+        ("D6:D55 E6:E55 F6:F55 J6:J55 K6:K55 L6:L55 M6:M55", f"ISNUMBER(MATCH(TRIM({quoted}!$G2),{units},0))")]
     # A measurement's or evaluation's KPI is found by the ID key (kpixl.vocab), as every ID lookup.
     key = vocab.excel_lookup_value(vocab.excel_key("$A2"))
     keys = f"{quoted}!${letters['calc_key']}$2:${letters['calc_key']}$51"
