@@ -238,7 +238,10 @@ def validate(paths, output_format, strict, as_of, recursive, company, jobs, file
     Prints one line per finding, `file:Sheet!A12: severity code: message`, and a
     summary; exits 1 when any error (or, with --strict, any warning) is found.
     Every other file in a folder (and, without --recursive, every subfolder holding
-    workbooks) is named in a warning and counted in the summary.
+    workbooks) is named in a warning and counted in the summary; a shared folder's
+    clutter (._ files, .DS_Store, Thumbs.db, desktop.ini, lock files) in a note. A copy
+    of another input (the same bytes, or named like a copy with the same department or
+    KPI IDs) is an error at the copy, and its KPIs are not counted.
     """
     from kpixl.validate import validate as validate_paths
 
@@ -259,7 +262,9 @@ def validate(paths, output_format, strict, as_of, recursive, company, jobs, file
 @click.option("-o", "--output", required=True, type=WORKBOOK, help="The company workbook to write (.xlsx).")
 @click.option("--as-of", type=DATE, help="Date every number is computed as of: YYYY-MM-DD or today (default: today).")
 @click.option("--recursive", is_flag=True, help="Also read the workbooks in the subfolders of a folder.")
-@click.option("--skip-invalid", is_flag=True, help="Leave out invalid files and say so, instead of failing.")
+@click.option("--skip-invalid", is_flag=True,
+              help="Leave out invalid files and say so, instead of failing; the company KPIs that may have lost "
+                   "children are marked incomplete.")
 @click.option("--csv", "csv_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also write the tables as CSV files into this folder.")
 @click.option("--csv-dialect", type=click.Choice(["plain", "excel-da"]),

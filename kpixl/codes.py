@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ERROR, WARNING = "error", "warning"
+ERROR, WARNING, NOTE = "error", "warning", "note"
+# A note tells what was left out and why, with nothing to fix: it never fails a run, not even with --strict.
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ CODES: tuple[Code, ...] = (
          'resize the table to include it'),
     Code('KPX133', WARNING, 'two columns of a table mean the same field (e.g. `Target` and `Mål`); the first is read',
          'delete or rename one'),
-    Code('KPX134', WARNING, 'a file in a folder argument that is not read, with the reason: `.ods`, `.xls`, `.xlsb`, `.csv`, an Excel or LibreOffice lock file, a company workbook kpixl wrote, any other file',
+    Code('KPX134', WARNING, 'a file in a folder argument that is not read, with the reason: `.ods`, `.xls`, `.xlsb`, `.csv`, a company workbook kpixl wrote, any other file (share clutter and lock files are KPX138 notes)',
          'save it as `.xlsx` to include it, or move it out of the folder'),
     Code('KPX135', WARNING, 'a subfolder holding workbooks that is not read (no `--recursive`)',
          'give the subfolder too, or use `--recursive`'),
@@ -90,6 +91,10 @@ CODES: tuple[Code, ...] = (
          'extend the table to include the row, or delete the value'),
     Code('KPX137', WARNING, 'a row (in a table, or just below it) with values but no row key (Measurements: KPI ID, period end, value; KPIs: KPI ID, KPI name, target; Evaluation: KPI ID, decision, new target): not counted',
          'complete the row or clear it'),
+    Code('KPX138', NOTE, 'share clutter in a folder argument, left out: a Mac `._*` or `.DS_Store` file, `Thumbs.db`, '
+                         '`desktop.ini`, an Excel owner file `~$*` or a LibreOffice lock file `.~lock.*#` (its note names '
+                         'who has the workbook open, as the lock file says)',
+         'nothing; if someone has the workbook open, ask them to save and close it so its latest values are read'),
     Code('KPX190', ERROR, 'the spreadsheet reader crashed on the file (its worker process died on a signal)',
          'save it again from Excel as .xlsx; if it persists, report it'),
     Code('KPX191', ERROR, 'reading the file took longer than `--file-timeout` (default 60 s); its worker was stopped',
@@ -140,13 +145,16 @@ CODES: tuple[Code, ...] = (
          'type it with a % sign'),
     Code('KPX311', WARNING, 'the owner looks like several people (`,` `;` `/` `&` `+` `and` `og`)',
          'one responsible person per KPI'),
-    Code('KPX312', ERROR, "a KPI's Phasing names no profile of the Phasing table",
+    Code('KPX312', WARNING, "a KPI row's Department differs from the workbook's department; the KPI is read as the "
+                            "workbook's department",
+         "type the workbook's department, or move the KPI to its own department's workbook"),
+    Code('KPX320', ERROR, "a KPI's Phasing names no profile of the Phasing table",
          'pick a profile from the list or leave Phasing blank for a straight line'),
-    Code('KPX313', ERROR, 'a month weight of a phasing profile is below 0',
+    Code('KPX321', ERROR, 'a month weight of a phasing profile is below 0',
          'type 0 or more (0 plans nothing for that month)'),
-    Code('KPX314', ERROR, "a KPI's phasing profile weighs 0 in every month of the KPI's period: nothing is ever planned",
+    Code('KPX322', ERROR, "a KPI's phasing profile weighs 0 in every month of the KPI's period: nothing is ever planned",
          'give one of those months a weight above 0, or pick another profile'),
-    Code('KPX315', ERROR, 'two phasing profiles share a name (case and spaces ignored); the KPIs naming it are not computed',
+    Code('KPX323', ERROR, 'two phasing profiles share a name (case and spaces ignored); the KPIs naming it are not computed',
          'give each profile its own name'),
     Code('KPX401', ERROR, 'a measurement for a KPI ID that is not in the KPIs table',
          'pick an existing KPI ID or add the KPI'),
@@ -184,6 +192,14 @@ CODES: tuple[Code, ...] = (
          'fix the definition as the message says'),
     Code('KPX605', ERROR, 'a file that could not be checked at all',
          'save the file again from Excel and send it again'),
+    Code('KPX606', ERROR, 'an input byte-identical to another input (same SHA-256): a copy; the file whose name '
+                          'looks like a copy (else the later in sort order) is named, and its KPIs are not counted',
+         'delete the copy (or move it out of the folder)'),
+    Code('KPX607', ERROR, 'a likely copy: an input named like a copy of another (`Sales (1).xlsx`, '
+                          '`Sales-LAPTOP-7F3K.xlsx`, `Kopi af Sales.xlsx`, `Copy of Sales.xlsx`, `Sales - Copy.xlsx`, '
+                          '`Sales - Kopi.xlsx`) holding the same department or KPI IDs; its KPIs are not counted',
+         'delete the copy after keeping any values typed only there; never rename the KPI IDs (the KPIs would be '
+         'counted twice)'),
     Code('KPX701', WARNING, 'a KPI without a decision was kept as it was',
          'choose Keep, Adjust target or Retire'),
     Code('KPX702', WARNING, 'Keep or Retire with a new target: the new target is ignored',

@@ -283,7 +283,7 @@ CATALOG: dict[str, list[tuple[str, str]]] = {
                 "{name:h} er {v:n}, en målopfyldelse på {p:n} %; mente du {q:n} %? skriv det med et %-tegn")],
     "KPX311": [("owner {who} looks like more than one person; a KPI has one responsible owner",
                 "ejeren {who} ligner mere end én person; en KPI har én ansvarlig ejer")],
-    "KPX312": [("phasing profile {name} is not in the Phasing table (profiles: {names}); pick a profile from the "
+    "KPX320": [("phasing profile {name} is not in the Phasing table (profiles: {names}); pick a profile from the "
                 "list or leave Phasing blank for a straight line",
                 "periodiseringsprofilen {name} findes ikke i tabellen {@Phasing} (profiler: {names}); vælg en profil "
                 "fra listen, eller lad {@KPIs.phasing} stå tom for en lige linje"),
@@ -291,16 +291,16 @@ CATALOG: dict[str, list[tuple[str, str]]] = {
                 "list or leave Phasing blank for a straight line",
                 "periodiseringsprofilen {name} findes ikke i tabellen {@Phasing} (den har ingen profiler endnu); "
                 "skriv profilen på arket {@Phasing}, eller lad {@KPIs.phasing} stå tom for en lige linje")],
-    "KPX313": [("the weight of phasing profile {name} for {month:h} is {w:n}, below 0; type 0 or more (0 plans "
+    "KPX321": [("the weight of phasing profile {name} for {month:h} is {w:n}, below 0; type 0 or more (0 plans "
                 "nothing for that month)",
                 "vægten for {month:h} i periodiseringsprofilen {name} er {w:n}, under 0; skriv 0 eller mere (0 "
                 "planlægger intet for den måned)")],
-    "KPX314": [("phasing profile {name} weighs 0 in every month from {start} to {deadline}, so nothing is ever "
+    "KPX322": [("phasing profile {name} weighs 0 in every month from {start} to {deadline}, so nothing is ever "
                 "planned; give one of these months a weight above 0 in the Phasing sheet, or pick another profile",
                 "periodiseringsprofilen {name} vejer 0 i alle måneder fra {start} til {deadline}, så intet bliver "
                 "nogensinde planlagt; giv en af disse måneder en vægt over 0 på arket {@Phasing}, eller vælg en "
                 "anden profil")],
-    "KPX315": [("phasing profile {name} is named twice (first at {first}); give each profile its own name",
+    "KPX323": [("phasing profile {name} is named twice (first at {first}); give each profile its own name",
                 "periodiseringsprofilen {name} findes to gange (første gang i {first}); giv hver profil sit eget "
                 "navn")],
     "KPX830": [("parent KPI ID {pid} of KPI {id} is not a high-level KPI of the company workbook {file}; pick one "
@@ -353,6 +353,30 @@ CATALOG: dict[str, list[tuple[str, str]]] = {
                 "or thousands typed as units?)",
                 "værdien {v:n} er mere end {m:n} gange KPI'ens målværdi {t:n}; tjek værdien og dens enhed (en "
                 "tastefejl, eller tusinder skrevet som enheder?)")],
+    "KPX138": [("a macOS Finder file (.DS_Store), not a workbook; left out, nothing to do",
+                "en macOS Finder-fil (.DS_Store), ikke en projektmappe; udeladt, intet at gøre"),
+               ("a Windows thumbnail cache ({name}), not a workbook; left out, nothing to do",
+                "et Windows-miniaturelager ({name}), ikke en projektmappe; udeladt, intet at gøre"),
+               ("a Windows folder settings file (desktop.ini), not a workbook; left out, nothing to do",
+                "en Windows-mappeindstillingsfil (desktop.ini), ikke en projektmappe; udeladt, intet at gøre"),
+               ("a Mac's hidden companion file of {name} (._ AppleDouble, written on shared drives), not a "
+                "workbook; left out, nothing to do",
+                "en skjult følgefil fra en Mac til {name} (._ AppleDouble, skrevet på delte drev), ikke en "
+                "projektmappe; udeladt, intet at gøre"),
+               ("{app}'s lock file: {book} is open in {app2} (the lock file names nobody); left out, it is not a "
+                "workbook; the last saved {book2} is read, so ask them to save and close it if they are still "
+                "typing",
+                "låsefil fra {app}: {book} er åben i {app2} (låsefilen nævner ingen); udeladt, den er ikke en "
+                "projektmappe; den senest gemte {book2} læses, så bed om at få den gemt og lukket, hvis der stadig "
+                "skrives i den"),
+               ("{app}'s lock file: {book} is open in {app2} by {user}; left out, it is not a workbook; the last "
+                "saved {book2} is read, so ask them to save and close it if they are still typing",
+                "låsefil fra {app}: {book} er åben i {app2} hos {user}; udeladt, den er ikke en projektmappe; den "
+                "senest gemte {book2} læses, så bed {user} gemme og lukke den, hvis der stadig skrives i den")],
+    "KPX312": [("Department {typed} differs from the workbook's department {department}; the KPI is read as "
+                "{department2}; type {department3} here, or move the KPI to the {typed2} workbook",
+                "{@KPIs.department} {typed} er ikke projektmappens afdeling {department}; KPI'en læses som "
+                "{department2}; skriv {department3} her, eller flyt KPI'en til projektmappen for {typed2}")],
     "KPX601": [("KPI ID {id} is also in {where}; KPI IDs must be unique across the company: rename one of them",
                 "KPI-ID {id} findes også i {where}; KPI-ID'er skal være entydige i hele virksomheden: omdøb en af "
                 "dem"),
@@ -376,6 +400,20 @@ CATALOG: dict[str, list[tuple[str, str]]] = {
                 "preferred, so all of them are left out: remove the copy, merge the files or correct the department",
                 "afdelingen {dept} findes også i {others}; hver afdeling hører til i én projektmappe, og ingen fil "
                 "foretrækkes, så de udelades alle: fjern kopien, flet filerne, eller ret afdelingen")],
+    "KPX606": [("identical copy of {name} (the same bytes); delete one; this copy's KPIs are not counted",
+                "identisk kopi af {name} (de samme bytes); slet den ene; denne kopis KPI'er tælles ikke med")],
+    "KPX607": [("likely a copy of {name}: named like a copy and holding the same department {dept}; delete the "
+                "copy (first move any value typed only there into {name2}); never rename the KPI IDs, that would "
+                "count them twice; this copy's KPIs are not counted",
+                "sandsynligvis en kopi af {name}: navngivet som en kopi og med samme afdeling {dept}; slet kopien "
+                "(flyt først værdier, der kun er skrevet her, over i {name2}); omdøb aldrig KPI-ID'erne, så ville de "
+                "tælle dobbelt; denne kopis KPI'er tælles ikke med"),
+               ("likely a copy of {name}: named like a copy and holding the same KPI ID(s) {ids}; delete the "
+                "copy (first move any value typed only there into {name2}); never rename the KPI IDs, that would "
+                "count them twice; this copy's KPIs are not counted",
+                "sandsynligvis en kopi af {name}: navngivet som en kopi og med de samme KPI-ID'er {ids}; slet "
+                "kopien (flyt først værdier, der kun er skrevet her, over i {name2}); omdøb aldrig KPI-ID'erne, så "
+                "ville de tælle dobbelt; denne kopis KPI'er tælles ikke med")],
     "KPX604": [("KPI {id}: {inner:m}", "KPI {id}: {inner:m}")],
     "KPX605": [("could not be read ({why})", "kunne ikke læses ({why})")],
     "KPX501": [("KPI ID {id} is not in the KPIs table; pick an existing KPI ID",

@@ -89,7 +89,7 @@ def _arrow_type(kind: str):
     import pyarrow as pa
 
     numeric = {kind: pa.float64() for kind in _NUMERIC_KINDS}
-    return {"date": pa.date32(), "int": pa.int64(), **numeric}.get(kind, pa.string())
+    return {"date": pa.date32(), "int": pa.int64(), "bool": pa.bool_(), **numeric}.get(kind, pa.string())
 
 
 def _arrow_column(values: list, kind: str):
@@ -99,6 +99,8 @@ def _arrow_column(values: list, kind: str):
         values = [v.date() if isinstance(v, datetime) else v for v in values]
     elif kind in _NUMERIC_KINDS:
         values = [float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for v in values]
+    elif kind == "bool":
+        values = [None if v is None else bool(v) for v in values]
     elif kind not in ("int",):
         values = [None if v is None else _text(v) for v in values]
     return pa.array(values, type=_arrow_type(kind))

@@ -387,8 +387,11 @@ def write_changes(workbook, sheet, company: Consolidation, formats: dict, langua
         for c, shown in ((4, change.before.attainment), (5, change.after.attainment)):
             if shown is not None:
                 sheet.write_number(row, c, shown, formats["pct"])
-        if line.record.name:
-            sheet.write_string(row, 6, str(line.record.name))
+        name = str(line.record.name or "")
+        if line.incomplete:  # children may be missing: this is no normal movement
+            name = say("not_comparable", lang, name=name).strip()
+        if name:
+            sheet.write_string(row, 6, name)
 
 
 # ------------------------------------------------------------------ the console
@@ -404,6 +407,7 @@ class CompanyKpi:
     rollup_score: float | None
     previous_attainment: float | None = None
     previous_status: str | None = None
+    incomplete: bool = False  # children may be missing (--skip-invalid): the change is not comparable
 
 
 def company_kpis(company: Consolidation) -> list[CompanyKpi]:
@@ -415,7 +419,7 @@ def company_kpis(company: Consolidation) -> list[CompanyKpi]:
             continue
         before = history.at(index, history.since)
         out.append(CompanyKpi(line.record.kpi_id, line.record.name or line.record.kpi_id, line.attainment,
-                              line.status, line.rollup_score, before.attainment, before.status))
+                              line.status, line.rollup_score, before.attainment, before.status, line.incomplete))
     return out
 
 
@@ -451,7 +455,9 @@ def kpi_table(kpis: Sequence[CompanyKpi], language: str, since: date | None = No
     for k in kpis:
         row = (k.kpi_id, k.name, _pct(k.attainment, language), core.word("status", k.status, language),
                _pct(k.rollup_score, language))
-        rows.append(row + ((_change(k, language),) if since is not None else ()))
+        # An incomplete KPI's change is marked: it compares a picture lacking children with a whole one.
+        change = _change(k, language) + (" *" if k.incomplete else "")
+        rows.append(row + ((change,) if since is not None else ()))
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
     right = {2, 4}  # numbers are right-aligned
     return ["  ".join(cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])

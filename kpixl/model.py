@@ -14,7 +14,7 @@ from typing import Any, Iterable, Sequence
 
 from kpixl import codes, core
 from kpixl.errors import ValidationFailed
-from kpixl.codes import ERROR, WARNING
+from kpixl.codes import ERROR, NOTE, WARNING
 from kpixl.vocab import kpi_key
 
 
@@ -235,6 +235,11 @@ class FindingsView:
         """Return the warning findings."""
         return [f for f in self.findings if f.severity == WARNING]
 
+    @property
+    def notes(self) -> list[Finding]:
+        """Return the notes (what was left out and why, nothing to fix)."""
+        return [f for f in self.findings if f.severity == NOTE]
+
 
 @dataclass
 class Report(FindingsView):
@@ -246,6 +251,7 @@ class Report(FindingsView):
     measurement_count: int = 0
     strict: bool = False
     left_out: list[Finding] = field(default_factory=list)  # files and subfolders of folder arguments not read
+    copies: list[str] = field(default_factory=list)  # inputs named as copies (KPX606/607): their KPIs not counted
 
     @property
     def valid(self) -> bool:
@@ -254,7 +260,11 @@ class Report(FindingsView):
 
     def summary(self) -> str:
         """Return the one-line summary: files, KPIs, measurements, errors, warnings."""
-        text = (f"{len(self.files)} file(s), {self.kpi_count} KPI(s), {self.measurement_count} measurement(s): "
+        copies = ""
+        if self.copies:
+            copies = " (1 of them a copy, not counted)" if len(self.copies) == 1 else \
+                f" ({len(self.copies)} of them copies, not counted)"
+        text = (f"{len(self.files)} file(s){copies}, {self.kpi_count} KPI(s), {self.measurement_count} measurement(s): "
                 f"{len(self.errors)} error(s), {len(self.warnings)} warning(s)")
         left_out = left_out_summary(self.left_out)
         return f"{text}; {left_out}" if left_out else text
@@ -272,9 +282,11 @@ class Report(FindingsView):
                 "errors": len(self.errors),
                 "warnings": len(self.warnings),
                 "left_out": len(self.left_out),
+                "copies": len(self.copies),
             },
             "findings": [f.to_dict() for f in self.findings],
             "left_out": [{"path": f.place.path, "code": f.code, "reason": f.message} for f in self.left_out],
+            "copies": list(self.copies),
         }
 
 
@@ -316,4 +328,4 @@ def refuse_invalid(workbook: DepartmentWorkbook, source: object, reason: str, sh
 
 
 __all__ = ["Place", "Finding", "KpiRecord", "MeasurementRecord", "EvaluationRecord", "DepartmentWorkbook",
-           "Report", "FindingsView", "left_out_summary", "ERROR", "WARNING", "asdict"]
+           "Report", "FindingsView", "left_out_summary", "ERROR", "WARNING", "NOTE", "asdict"]

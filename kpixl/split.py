@@ -176,14 +176,15 @@ class SplitResult:
 def management_name(workbook: DepartmentWorkbook) -> str:
     """Return the management workbook's department.
 
-    The plan's stored department, else the one Department all its high-level KPIs
-    name, else Management (Danish: Ledelse).
+    The one Department all its high-level KPIs name (their rows say whose they are),
+    else the plan's stored department, else Management (Danish: Ledelse). The stored
+    department of a plan is often its title ("Plan 2026"), not a department.
     """
-    if workbook.department and workbook.department.strip():
-        return workbook.department.strip()
     named = {(k.department or "").strip() for k in workbook.kpis if k.level == "high"}
     if len(named) == 1 and "" not in named:
         return named.pop()
+    if workbook.department and workbook.department.strip():
+        return workbook.department.strip()
     return texts.text("split", "management", workbook.language)
 
 

@@ -14,12 +14,13 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import functools
+import hashlib
 from concurrent.futures import Future
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, Iterable
 
-from kpixl import core, danish, isolation, reader, schema
+from kpixl import copies, core, danish, isolation, reader, schema
 from kpixl.errors import DefinitionError, WorkbookError
 from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, MeasurementRecord, PhasingRecord, Place,
                          Report, profile_key)
@@ -42,10 +43,11 @@ W_NO_PARENT = "KPX308"
 E_OWN_PARENT = "KPX309"
 W_THRESHOLD_SCALE = "KPX310"
 W_SEVERAL_OWNERS = "KPX311"
-E_UNKNOWN_PROFILE = "KPX312"
-E_NEGATIVE_WEIGHT = "KPX313"
-E_ZERO_PROFILE = "KPX314"
-E_DUPLICATE_PROFILE = "KPX315"
+W_OTHER_DEPARTMENT = "KPX312"
+E_UNKNOWN_PROFILE = "KPX320"
+E_NEGATIVE_WEIGHT = "KPX321"
+E_ZERO_PROFILE = "KPX322"
+E_DUPLICATE_PROFILE = "KPX323"
 E_UNKNOWN_KPI = "KPX401"
 E_DUPLICATE_MEASUREMENT = "KPX402"
 E_BEFORE_START = "KPX403"
@@ -113,10 +115,12 @@ def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: 
              recursive: bool = False, company: Path | str | None = None) -> Report:
     """Return the report of checking every workbook in ``paths`` (folders expanded; subfolders with ``recursive``).
 
-    Everything in a folder that is not read is named in a finding (KPX134, KPX135) and
-    counted in the summary. Each file is read and checked in a worker process
-    (:mod:`kpixl.isolation`), ``jobs`` at a time; a worker that crashes, runs past
-    ``file_timeout`` seconds or past ``memory_limit`` bytes costs that file one finding.
+    Everything in a folder that is not read is named in a finding (KPX134, KPX135, KPX138)
+    and counted in the summary. A copy among the inputs is named at the copy (KPX606,
+    KPX607, :mod:`kpixl.copies`) and its KPIs and measurements are not counted. Each file
+    is read and checked in a worker process (:mod:`kpixl.isolation`), ``jobs`` at a time;
+    a worker that crashes, runs past ``file_timeout`` seconds or past ``memory_limit``
+    bytes costs that file one finding.
     ``task`` names the function run per file (``"module:function"``, called with the path
     and the as-of date). ``progress(done, total, path)`` is called after each file when given.
     ``company``, a management workbook, adds the parent-link checks of
@@ -140,37 +144,64 @@ def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: 
     report.findings.extend(inputs.left_out)
     report.left_out.extend(inputs.left_out)
     files = inputs.files
+    checked: list[tuple[list[Finding], int, int, copies.Input]] = []
     with isolation.WorkerPool(jobs, timeout=file_timeout, memory_limit=memory_limit) as pool:
         results = pool.map(task, [(str(path), as_of) for path in files])
         for done, (path, result) in enumerate(zip(files, results), start=1):
-            findings, kpis, measurements = _counts(path, result)
+            findings, kpis, measurements, identity = _counts(path, result)
             if linked is not None and isinstance(result, DepartmentWorkbook):
                 findings = list(findings) + check_links(linked, result)
-            report.files.append(str(path))
-            report.findings.extend(findings)
-            report.kpi_count += kpis
-            report.measurement_count += measurements
+            checked.append((findings, kpis, measurements, identity))
             if progress is not None:
                 progress(done, len(files), str(path))
+    # A copy (the same bytes, or named like a copy and holding the same department or IDs) is
+    # named once, at the copy; its KPIs are not counted twice, and its own findings give way.
+    found = copies.find_copies([identity for *_rest, identity in checked])
+    for index, (path, (findings, kpis, measurements, identity)) in enumerate(zip(files, checked)):
+        report.files.append(str(path))
+        if index in found:
+            report.findings.extend(danish.localize([found[index]], identity.language))
+            report.copies.append(str(path))
+            continue
+        report.findings.extend(findings)
+        report.kpi_count += kpis
+        report.measurement_count += measurements
     return report
 
 
-def check_counts(path: Path | str, as_of: date | None = None) -> tuple[list[Finding], int, int]:
-    """Return (findings, KPI count, measurement count) of :func:`check_workbook`: what validate keeps.
+def check_counts(path: Path | str, as_of: date | None = None) -> tuple[list[Finding], int, int, copies.Input]:
+    """Return (findings, KPI count, measurement count, copy identity) of :func:`check_workbook`: what validate keeps.
 
-    A worker sends back only these, not every record, so the hand-over costs little.
+    A worker sends back only these, not every record, so the hand-over costs little; the
+    identity (SHA-256, department, KPI IDs) lets validate name copies among the inputs.
     """
     workbook = check_workbook(path, as_of)
-    return workbook.findings, len(workbook.kpis), len(workbook.measurements)
+    _size, sha = file_facts(path)
+    return workbook.findings, len(workbook.kpis), len(workbook.measurements), copies.input_of(workbook, sha)
 
 
-def _counts(path: Path | str, result: object) -> tuple[list[Finding], int, int]:
+def _counts(path: Path | str, result: object) -> tuple[list[Finding], int, int, copies.Input]:
     if isinstance(result, DepartmentWorkbook):
-        return result.findings, len(result.kpis), len(result.measurements)
+        return (result.findings, len(result.kpis), len(result.measurements),
+                copies.input_of(result, file_facts(path)[1]))
     if isinstance(result, isolation.Fault):
-        return isolated_result(path, result).findings, 0, 0
+        return isolated_result(path, result).findings, 0, 0, copies.Input(str(path), file_facts(path)[1])
     assert isinstance(result, tuple), type(result)
-    return result
+    return result  # type: ignore[return-value]
+
+
+def file_facts(path: Path | str) -> tuple[int | None, str | None]:
+    """Return (size in bytes, SHA-256 hex) of a file, streamed; (None, None) when it cannot be read."""
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+                size += len(block)
+    except OSError:
+        return None, None
+    return size, digest.hexdigest()
 
 
 def isolated_result(path: Path | str, result: object) -> DepartmentWorkbook:
@@ -281,7 +312,24 @@ class _Rules:
             self.check_definition(kpi)
             self.check_kpi_phasing(kpi)
             self.check_smart(kpi)
+            self.check_department(kpi)
         return by_id
+
+    def check_department(self, kpi: KpiRecord) -> None:
+        """Warn when a row's typed Department is not the workbook's: the KPI counts for the workbook's department.
+
+        Consolidate counts every KPI of a workbook under the workbook's department; a
+        different typed one must not be overridden without a word.
+        """
+        stored = (self.wb.department or "").strip()
+        typed = (kpi.department or "").strip()
+        if not stored or not typed or " ".join(typed.split()).casefold() == " ".join(stored.split()).casefold():
+            return
+        cell = self.wb.cell_in_row(schema.KPIS.name, "department", kpi.place)
+        place = dataclasses.replace(kpi.place, cell=cell) if cell else kpi.place
+        self.add(W_OTHER_DEPARTMENT, WARNING, f"Department {typed!r} differs from the workbook's department "
+                                              f"{stored!r}; the KPI is read as {stored!r}; type {stored!r} here, or "
+                                              f"move the KPI to the {typed!r} workbook", place, kpi.kpi_id)
 
     def check_definition(self, kpi: KpiRecord) -> None:
         place = kpi.place

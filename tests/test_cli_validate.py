@@ -188,7 +188,10 @@ def test_recursive_and_the_files_left_out_on_the_command_line(tmp_path):
     folder = tmp_path / "in"
     (folder / "north").mkdir(parents=True)
     W.write_workbook(folder / "a.xlsx")
-    W.write_workbook(folder / "north" / "b.xlsx")
+    # Another department's workbook (not a copy of a.xlsx: other bytes, department and KPI ID).
+    W.write_workbook(folder / "north" / "b.xlsx", kpis=[W.kpi_row("NOR-01", department="North")],
+                     measurements=W.default_measurements(["NOR-01"]), evaluations=[W.evaluation_row("NOR-01")],
+                     metadata_values={"kpixl_department": "North"})
     (folder / "a.csv").write_text("KPI ID\n")
     result = run(str(folder), "--as-of", AS_OF)
     assert result.exit_code == 0
@@ -236,3 +239,25 @@ def test_piping_into_head_ends_quietly(tmp_path):
     stderr = process.stderr.read()
     assert process.wait(timeout=300) == 1
     assert stderr == b""
+
+
+@pytest.mark.parametrize(("language", "department", "line"), [
+    ("en", "Sales", "{path}:KPIs!E3: warning KPX312: Department 'Marketing' differs from the workbook's department "
+                    "'Sales'; the KPI is read as 'Sales'; type 'Sales' here, or move the KPI to the 'Marketing' "
+                    "workbook"),
+    ("da", "Salg", "{path}:KPI'er!E3: warning KPX312: Afdeling 'Marketing' er ikke projektmappens afdeling 'Salg'; "
+                   "KPI'en læses som 'Salg'; skriv 'Salg' her, eller flyt KPI'en til projektmappen for 'Marketing'"),
+])
+def test_a_typed_department_other_than_the_workbooks_is_named_at_its_cell(tmp_path, language, department, line):
+    """Issue 18: a KPI row typed 'Marketing' in the Sales workbook was read as Sales without a word."""
+    import month_end as M
+
+    path = M.department_workbook(tmp_path / f"{department}.xlsx", department,
+                                 [M.kpi("SAL-01", department), M.kpi("SAL-02", "Marketing"),
+                                  M.kpi("SAL-03", f"  {department.upper()} "), M.kpi("SAL-04", None)],
+                                 language=language)
+    result = run(str(path), "--as-of", M.AS_OF)
+    assert result.exit_code == 0, result.output
+    # Case and spacing are the same department; a blank Department is the workbook's.
+    assert result.output.splitlines() == [line.format(path=path),
+                                          "1 file(s), 4 KPI(s), 12 measurement(s): 0 error(s), 1 warning(s)"]

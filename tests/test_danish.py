@@ -121,9 +121,10 @@ def test_a_message_with_no_template_is_left_as_it_is_and_reported():
 def test_consolidate_says_a_danish_departments_cross_file_findings_in_danish(tmp_path):
     from kpixl import consolidate as cons
 
-    paths = [tmp_path / "salg.xlsx", tmp_path / "salg-kopi.xlsx"]
-    for path in paths:
-        W.write_workbook(path, language="da")
+    # Two different files (not named like a copy) claiming the same department and KPI ID.
+    paths = [tmp_path / "salg.xlsx", tmp_path / "salg-nord.xlsx"]
+    W.write_workbook(paths[0], language="da")
+    W.write_workbook(paths[1], language="da", measurements=[W.measurement_row(value=5.0)])
     sources = cons.load_sources(paths, W.AS_OF)
     cons._cross_file_rules(sources, skip_invalid=False)
     messages = {f.code: f.message for f in sources[1].findings}
@@ -131,6 +132,24 @@ def test_consolidate_says_a_danish_departments_cross_file_findings_in_danish(tmp
                                   "entydige i hele virksomheden: omdøb en af dem")
     assert messages["KPX603"].startswith("afdelingen 'Sales' findes også i ")
     assert not any(f.message.startswith(("KPI ID", "department")) for s in sources for f in s.findings)
+
+
+def test_consolidate_names_a_danish_departments_copies_in_danish(tmp_path):
+    from kpixl import consolidate as cons
+
+    paths = [tmp_path / "Kopi af salg.xlsx", tmp_path / "salg (1).xlsx", tmp_path / "salg.xlsx"]
+    W.write_workbook(paths[2], language="da")
+    paths[0].write_bytes(paths[2].read_bytes())
+    W.write_workbook(paths[1], language="da", measurements=[W.measurement_row(value=5.0)])
+    sources = cons.load_sources(paths, W.AS_OF)
+    cons._cross_file_rules(sources, skip_invalid=False)
+    assert [(f.code, f.message) for f in sources[0].findings] == [
+        ("KPX606", "identisk kopi af salg.xlsx (de samme bytes); slet den ene; denne kopis KPI'er tælles ikke med")]
+    assert [(f.code, f.message) for f in sources[1].findings] == [
+        ("KPX607", "sandsynligvis en kopi af salg.xlsx: navngivet som en kopi og med samme afdeling 'Sales'; slet "
+                   "kopien (flyt først værdier, der kun er skrevet her, over i salg.xlsx); omdøb aldrig KPI-ID'erne, "
+                   "så ville de tælle dobbelt; denne kopis KPI'er tælles ikke med")]
+    assert not sources[2].errors  # the original is not blamed
 
 
 def test_weekly_period_labels_read_uge_in_danish():

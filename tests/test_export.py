@@ -99,6 +99,8 @@ def _csv_value(value, kind: str):
         return float(value)
     if kind == "int":
         return int(value)
+    if kind == "bool":
+        return {"True": True, "False": False}[value]
     if kind == "date":
         return date.fromisoformat(value)
     return value

@@ -162,7 +162,7 @@ def test_changes_list_status_moves_worst_first_with_counts_per_department():
     assert hist.change_counts() == [("Sales", 3, 2, 1), ("Support", 2, 2, 0), (None, 5, 4, 1)]
     rows = list(company.rows("changes"))
     assert rows[0] == ("Sales", "S-1", "Worse to off track", date(2026, 2, 28), "On track", 0.96,
-                       date(2026, 3, 15), "Off track", 0.1, "Worse")
+                       date(2026, 3, 15), "Off track", 0.1, "Worse", False)  # False: not incomplete
 
 
 def test_since_moves_the_comparison_date():

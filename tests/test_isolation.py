@@ -9,7 +9,6 @@ validated (or consolidated) as if alone, and no input changes.
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
 import pytest
@@ -33,10 +32,10 @@ def _digest(paths):
 def faulty_folder(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
-    W.write_workbook(folder / "a.xlsx")
     names = ["a.xlsx", "abort.xlsx", "b.xlsx", "hang.xlsx", "hog.xlsx", "c.xlsx"]
-    for name in names[1:]:
-        shutil.copy(folder / "a.xlsx", folder / name)
+    for name in names:
+        # The same KPIs, each file with its own note: no file is a byte-identical copy of another (KPX606).
+        W.write_workbook(folder / name, measurements=[dict(m, note=name) for m in W.default_measurements()])
     return [folder / n for n in names]
 
 

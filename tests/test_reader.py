@@ -655,9 +655,9 @@ def test_a_folder_names_every_file_it_does_not_read_with_the_reason(tmp_path, va
     found = reader.collect_inputs([folder])
     assert found.files == [folder / "b.xlsx"]
     assert [(f.code, f.severity, Path(f.place.path).name, f.message) for f in found.left_out] == [
-        ("KPX134", "warning", ".~lock.b.xlsx#", "an Excel or LibreOffice lock file (the workbook is open somewhere) "
-                                                "is not read; close the workbook and save it, then the lock file goes "
-                                                "away"),
+        ("KPX138", "note", ".~lock.b.xlsx#", "LibreOffice's lock file: b.xlsx is open in LibreOffice (the lock file "
+                                             "names nobody); left out, it is not a workbook; the last saved b.xlsx is "
+                                             "read, so ask them to save and close it if they are still typing"),
         ("KPX134", "warning", "a.ods", "an OpenDocument spreadsheet (.ods) is not read; save it as an Excel Workbook "
                                        "(.xlsx) to include it"),
         ("KPX134", "warning", "c.xls", "an old Excel 97-2003 workbook (.xls) is not read; save it as an Excel "
@@ -670,12 +670,13 @@ def test_a_folder_names_every_file_it_does_not_read_with_the_reason(tmp_path, va
                                            "of the folder if it is not an input"),
         ("KPX135", "warning", "sub", "subfolder holds 1 workbook(s) that are not read; give the subfolder too, or "
                                      "use --recursive to read subfolders"),
-        ("KPX134", "warning", "~$b.xlsx", "an Excel or LibreOffice lock file (the workbook is open somewhere) is not "
-                                          "read; close the workbook and save it, then the lock file goes away"),
+        ("KPX138", "note", "~$b.xlsx", "Excel's lock file: b.xlsx is open in Excel (the lock file names nobody); left "
+                                       "out, it is not a workbook; the last saved b.xlsx is read, so ask them to save "
+                                       "and close it if they are still typing"),
     ]
     deep = reader.collect_inputs([folder], recursive=True)
     assert deep.files == [folder / "b.xlsx", folder / "sub" / "deeper" / "m.xlsx"]
-    assert [Path(f.place.path).name for f in deep.left_out if f.code == "KPX134"] == [
+    assert [Path(f.place.path).name for f in deep.left_out if f.code in ("KPX134", "KPX138")] == [
         ".~lock.b.xlsx#", "a.ods", "c.xls", "d.csv", "e.XLSB", "notes.txt", "logo.png", "readme.txt", "~$b.xlsx"]
     assert not [f for f in deep.left_out if f.code == "KPX135"]
     # A file named on the command line is read whatever its name: the pre-check says what it is.

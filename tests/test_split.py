@@ -163,6 +163,21 @@ def test_the_cli_reports_what_it_wrote_as_a_table(tmp_path):
     ]
 
 
+def test_the_management_workbook_is_named_by_its_rows_departments_not_the_plans_title(tmp_path):
+    """Issue 18: a plan titled 'Plan 2026' whose company KPIs say Management writes Management.xlsx."""
+    kpis = [kpi("H-01", level="high", department="Management", weight=None),
+            kpi("SAL-01", parent_id="H-01", department="Sales")]
+    plan = write_plan(tmp_path / "plan.xlsx", kpis, language="en", department="Plan 2026")
+    out = tmp_path / "out"
+    run = CliRunner().invoke(cli, ["split", str(plan), "-o", str(out), "--as-of", "2026-03-01"], prog_name="kpixl")
+    assert run.exit_code == 0, run.output
+    assert run.output.split("\n")[3:5] == [
+        "Management.xlsx  Management (management)     1           1          0       1",
+        "Sales.xlsx       Sales                       1           0          1       1"]
+    assert sorted(p.name for p in out.iterdir()) == ["Management.xlsx", "Sales.xlsx"]
+    assert read_workbook(out / "Management.xlsx").department == "Management"
+
+
 def test_the_summary_reads_in_danish_too():
     parts = [SplitPart("Direktionen", [KpiRecord("H-01", level="high", owner="Ann")], management=True,
                        path=Path("Direktionen.xlsx")),

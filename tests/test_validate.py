@@ -190,7 +190,7 @@ def test_validate_runs_over_folders_and_bad_files_and_leaves_inputs_untouched(tm
     assert sorted(p.name for p in folder.iterdir()) == ["a.xlsx", "b.xlsx", "c.xlsx", "~$a.xlsx"]
     assert report.files == [str(folder / n) for n in ("a.xlsx", "b.xlsx", "c.xlsx")] + [str(tmp_path / "gone.xlsx")]
     assert [(f.code, f.place.path) for f in report.findings] == [
-        ("KPX116", str(empty)), ("KPX134", str(folder / "~$a.xlsx")), ("KPX204", str(folder / "b.xlsx")), ("KPX107", str(folder / "c.xlsx")),
+        ("KPX116", str(empty)), ("KPX138", str(folder / "~$a.xlsx")), ("KPX204", str(folder / "b.xlsx")), ("KPX107", str(folder / "c.xlsx")),
         ("KPX101", str(tmp_path / "gone.xlsx"))]
     assert calls == [(i, 4, f) for i, f in enumerate(report.files, start=1)]
     assert (report.kpi_count, report.measurement_count, report.valid) == (2, 6, False)
@@ -201,7 +201,7 @@ def test_report_text_and_json_agree(tmp_path):
     report = validate([tmp_path], as_of=W.AS_OF)
     data = report.to_dict()
     assert data["stats"] == {"files": 1, "kpis": 1, "measurements": 0, "errors": len(report.errors),
-                             "warnings": len(report.warnings), "left_out": 0}
+                             "warnings": len(report.warnings), "left_out": 0, "copies": 0}
     assert [f"{d['path']}:{d['sheet']}!{d['cell']}: {d['severity']} {d['code']}: {d['message']}"
             for d in data["findings"]] == [str(f) for f in report.findings]
     assert report.summary() == (f"1 file(s), 1 KPI(s), 0 measurement(s): {data['stats']['errors']} error(s), "
@@ -287,19 +287,23 @@ def test_validate_names_what_folders_hold_and_reads_subfolders_with_recursive(tm
     folder = tmp_path / "in"
     (folder / "north").mkdir(parents=True)
     W.write_workbook(folder / "a.xlsx")
-    W.write_workbook(folder / "north" / "b.xlsx")
+    # Another department's workbook (not a copy of a.xlsx: other bytes, department and KPI ID).
+    W.write_workbook(folder / "north" / "b.xlsx", kpis=[W.kpi_row("NOR-01", department="North")],
+                     measurements=W.default_measurements(["NOR-01"]), evaluations=[W.evaluation_row("NOR-01")],
+                     metadata_values={"kpixl_department": "North"})
     (folder / "c.ods").write_bytes(b"x")
     (folder / "~$a.xlsx").write_bytes(b"x")
     flat = validate([folder], as_of=W.AS_OF)
     assert flat.files == [str(folder / "a.xlsx")]
     assert [(f.code, f.place.path) for f in flat.findings] == [
-        ("KPX134", str(folder / "c.ods")), ("KPX135", str(folder / "north")), ("KPX134", str(folder / "~$a.xlsx"))]
-    assert flat.summary() == ("1 file(s), 1 KPI(s), 3 measurement(s): 0 error(s), 3 warning(s); 2 file(s) left out "
+        ("KPX134", str(folder / "c.ods")), ("KPX135", str(folder / "north")), ("KPX138", str(folder / "~$a.xlsx"))]
+    # The lock file is a note (nothing to fix), not one of the warnings.
+    assert flat.summary() == ("1 file(s), 1 KPI(s), 3 measurement(s): 0 error(s), 2 warning(s); 2 file(s) left out "
                               "(1 .ods, 1 lock file) and 1 subfolder(s) left out (use --recursive)")
     assert flat.to_dict()["stats"]["left_out"] == 3
     deep = validate([folder], as_of=W.AS_OF, recursive=True)
     assert deep.files == [str(folder / "a.xlsx"), str(folder / "north" / "b.xlsx")]
-    assert deep.summary() == ("2 file(s), 2 KPI(s), 6 measurement(s): 0 error(s), 2 warning(s); 2 file(s) left out "
+    assert deep.summary() == ("2 file(s), 2 KPI(s), 6 measurement(s): 0 error(s), 1 warning(s); 2 file(s) left out "
                               "(1 .ods, 1 lock file)")
     only_others = tmp_path / "others"
     (only_others / "sub").mkdir(parents=True)
@@ -424,7 +428,7 @@ def test_a_phased_kpi_reads_its_profile_and_is_valid(tmp_path):
 
 def test_an_unknown_profile_is_named_at_the_kpis_phasing_cell(tmp_path):
     wb, layout, _ = findings_of(tmp_path, kpis=[W.kpi_row(phasing="Seasonal")], phasing=[profile_row("Retail", RETAIL)])
-    [finding] = by_code(wb, "KPX312")
+    [finding] = by_code(wb, "KPX320")
     letter = chr(ord("A") + layout.columns["KPIs"].index("phasing"))
     assert (finding.severity, finding.place.sheet, finding.place.cell) == ("error", "KPIs", f"{letter}2")
     assert finding.message == ("phasing profile 'Seasonal' is not in the Phasing table (profiles: 'Retail'); pick a "
@@ -437,7 +441,7 @@ def test_a_negative_blank_or_text_weight_is_named_at_its_cell(tmp_path):
     weights[1], weights[2], weights[11] = None, "abc", -2
     wb, _, _ = findings_of(tmp_path, kpis=[W.kpi_row(phasing="Retail")], phasing=[profile_row("Retail", weights)])
     found = {(f.code, f.place.sheet, f.place.cell): f.message for f in wb.findings}
-    assert found[("KPX313", "Phasing", "M2")] == ("the weight of phasing profile 'Retail' for Dec is -2, below 0; "
+    assert found[("KPX321", "Phasing", "M2")] == ("the weight of phasing profile 'Retail' for Dec is -2, below 0; "
                                                   "type 0 or more (0 plans nothing for that month)")
     assert found[("KPX201", "Phasing", "C2")] == ("feb is blank; type the month's weight (0 or more; 0 plans nothing "
                                                   "for that month)")
@@ -449,7 +453,7 @@ def test_a_profile_weighing_0_in_every_month_of_the_period_is_named(tmp_path):
     summer = (0, 0, 0, 1, 2, 3, 3, 2, 1, 0, 0, 0)
     kpi = W.kpi_row(phasing="Summer", start=date(2026, 1, 1), deadline=date(2026, 3, 31))
     wb, _, _ = findings_of(tmp_path, kpis=[kpi], phasing=[profile_row("Summer", summer)], measurements=[])
-    [finding] = by_code(wb, "KPX314")
+    [finding] = by_code(wb, "KPX322")
     assert finding.message == ("phasing profile 'Summer' weighs 0 in every month from 2026-01-01 to 2026-03-31, so "
                                "nothing is ever planned; give one of these months a weight above 0 in the Phasing "
                                "sheet, or pick another profile")
@@ -459,7 +463,7 @@ def test_a_profile_weighing_0_in_every_month_of_the_period_is_named(tmp_path):
 def test_a_repeated_profile_name_is_named(tmp_path):
     wb, _, _ = findings_of(tmp_path, kpis=[W.kpi_row(phasing="retail")],
                            phasing=[profile_row("Retail", RETAIL), profile_row("RETAIL ", (1,) * 12)])
-    [finding] = by_code(wb, "KPX315")
+    [finding] = by_code(wb, "KPX323")
     assert (finding.place.sheet, finding.place.cell) == ("Phasing", "A3")
     assert finding.message == ("phasing profile 'RETAIL' is named twice (first at Phasing!A2); give each profile its "
                                "own name")
@@ -469,7 +473,7 @@ def test_a_repeated_profile_name_is_named(tmp_path):
 def test_phasing_findings_are_said_in_danish(tmp_path):
     wb, _, _ = findings_of(tmp_path, kpis=[W.kpi_row(phasing="Sæson")], phasing=[profile_row("Detail", RETAIL)],
                            language="da")
-    [finding] = by_code(wb, "KPX312")  # check_workbook says a Danish workbook's findings in Danish
+    [finding] = by_code(wb, "KPX320")  # check_workbook says a Danish workbook's findings in Danish
     assert finding.message == ("periodiseringsprofilen 'Sæson' findes ikke i tabellen Periodisering (profiler: "
                                "'Detail'); vælg en profil fra listen, eller lad Periodisering stå tom for en lige "
                                "linje")
@@ -477,11 +481,11 @@ def test_phasing_findings_are_said_in_danish(tmp_path):
 
 def test_an_unknown_profile_in_a_workbook_without_profiles_is_said_in_both_languages(tmp_path):
     wb, _, _ = findings_of(tmp_path, kpis=[W.kpi_row(phasing="Retail")], phasing=[])
-    [finding] = by_code(wb, "KPX312")
+    [finding] = by_code(wb, "KPX320")
     assert finding.message == ("phasing profile 'Retail' is not in the Phasing table (it has none yet); pick a "
                                "profile from the list or leave Phasing blank for a straight line")
     wb, _, _ = findings_of(tmp_path, "da.xlsx", kpis=[W.kpi_row(phasing="Retail")], phasing=[], language="da")
-    [finding] = by_code(wb, "KPX312")
+    [finding] = by_code(wb, "KPX320")
     assert finding.message == (
         "periodiseringsprofilen 'Retail' findes ikke i tabellen Periodisering (den har ingen profiler endnu); skriv "
         "profilen på arket Periodisering, eller lad Periodisering stå tom for en lige linje")

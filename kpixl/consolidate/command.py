@@ -79,8 +79,12 @@ class ConsolidationResult:
         if not kpis:
             return []
         since = company.history.since
-        return [f"Company KPIs as of {company.as_of.isoformat()}:"] + [
+        lines = [f"Company KPIs as of {company.as_of.isoformat()}:"] + [
             f"  {row}" for row in _history.kpi_table(kpis, "en", since)]
+        lost = sorted({name for line in company.kpis for name, _n in line.lost_from})
+        if lost:
+            lines.append(_history.say("incomplete_note", "en", files=", ".join(lost)))
+        return lines
 
 
 def _codes_counted(findings: Sequence[Finding]) -> list[str]:

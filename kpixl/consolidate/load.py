@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import re
 from array import array
-from collections import Counter
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,7 +20,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from kpixl import core, isolation
+from kpixl.copies import department_of
 from kpixl.errors import DefinitionError, KpixlError
+from kpixl.validate import file_facts
 from kpixl.model import ERROR, DepartmentWorkbook, Finding, FindingsView, KpiRecord, MeasurementRecord, Place
 from kpixl.vocab import kpi_key
 
@@ -51,6 +52,20 @@ class KpiLine:
     rollup_coverage: float | None = None
     basis: str | None = None  # "own" | "rollup" | None
     last_measurement: date | None = None  # the latest period end counted as of the as-of date
+    # With --skip-invalid: each left-out file that may have held children of this company KPI,
+    # with how many children its rows name (None: it could not be read, so the count is unknown).
+    lost_from: tuple[tuple[str, int | None], ...] = ()
+
+    @property
+    def lost_children(self) -> int | None:
+        """Return how many children left-out files name (None: unknown, a file could not be read)."""
+        counts = [n for _name, n in self.lost_from]
+        return None if None in counts else sum(n for n in counts if n is not None)
+
+    @property
+    def incomplete(self) -> bool:
+        """Return True for a company KPI that may have lost children to a left-out file (--skip-invalid)."""
+        return bool(self.lost_from)
 
     @property
     def is_high(self) -> bool:
@@ -141,16 +156,6 @@ class MeasurementRows:
 _CELL_RE = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")  # no leading zero: the row prints back the same
 
 
-def _department_of(workbook: DepartmentWorkbook) -> str:
-    """Return the file's department: stored in the workbook, else its KPIs' most common one, else the file name."""
-    if workbook.department and str(workbook.department).strip():
-        return str(workbook.department).strip()
-    named = Counter(k.department.strip() for k in workbook.kpis if k.department and k.department.strip())
-    if named:
-        return named.most_common(1)[0][0]
-    return Path(workbook.path).stem
-
-
 def source_from_workbook(workbook: DepartmentWorkbook, as_of: date, *, size: int | None = None,
                          sha256: str | None = None) -> Source:
     """Return the compact, evaluated form of a checked workbook.
@@ -158,7 +163,7 @@ def source_from_workbook(workbook: DepartmentWorkbook, as_of: date, *, size: int
     A KPI the core rejects (validate should have said so) becomes an error finding
     of the file instead of a traceback.
     """
-    source = Source(path=str(workbook.path), department=_department_of(workbook), size=size, sha256=sha256,
+    source = Source(path=str(workbook.path), department=department_of(workbook), size=size, sha256=sha256,
                     language=workbook.language,
                     findings=list(workbook.findings))
     series = workbook.measurements_by_kpi()
@@ -180,20 +185,6 @@ def source_from_workbook(workbook: DepartmentWorkbook, as_of: date, *, size: int
 
 
 # ------------------------------------------------------------- reading inputs
-
-def file_facts(path: Path | str) -> tuple[int | None, str | None]:
-    """Return (size in bytes, SHA-256 hex) of a file, streamed; (None, None) when it cannot be read."""
-    try:
-        digest = hashlib.sha256()
-        size = 0
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-                size += len(block)
-        return size, digest.hexdigest()
-    except OSError:
-        return None, None
-
 
 def _check_file(path: Path, as_of: date, prechecked: Future | None = None) -> DepartmentWorkbook:
     from kpixl.validate import check_workbook

@@ -9,10 +9,12 @@ high-level parents and returns the :class:`~kpixl.consolidate.tables.Consolidati
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
+from pathlib import Path
 from typing import Iterable
 
-from kpixl import core, danish
+from kpixl import copies, core, danish
 from kpixl.consolidate.load import INCLUDED, SKIPPED, KpiLine, Source, _key, _origin, source_from_workbook
 from kpixl.consolidate.tables import Consolidation
 from kpixl.errors import ValidationFailed
@@ -43,10 +45,12 @@ def _cross_file_rules(sources: list[Source], skip_invalid: bool) -> None:
     claims is skipped, each naming the others (:func:`_shared_claims`); then files
     whose parent IDs lose their high-level KPI are skipped until nothing changes.
     """
+    named = _copies(sources)
     for source in sources:
         if source.errors:
             source.status = SKIPPED
-    pool = [s for s in sources if s.status == INCLUDED] if skip_invalid else list(sources)
+    pool = [s for s in sources if s.status == INCLUDED] if skip_invalid else \
+        [s for s in sources if id(s) not in named]
     if skip_invalid:
         _shared_claims(pool)
     else:
@@ -54,6 +58,20 @@ def _cross_file_rules(sources: list[Source], skip_invalid: bool) -> None:
     _orphans(sources, pool, skip_invalid)
     for source in sources:  # a Danish department's findings are said in Danish (kpixl.danish)
         source.findings = danish.localize(source.findings, source.language)
+
+
+def _copies(sources: list[Source]) -> set[int]:
+    """Name each copy among ``sources`` at the copy (:mod:`kpixl.copies`); return their ids.
+
+    A copy's findings become that one finding (its own are the original's again, or a stale
+    version's), and it claims nothing: the original is not blamed for a duplicate department
+    or KPI ID, and nobody is told to rename IDs.
+    """
+    found = copies.find_copies([copies.Input(s.path, s.sha256, s.department, tuple(l.record.kpi_id for l in s.kpis),
+                                             s.language) for s in sources])
+    for index, finding in found.items():
+        sources[index].findings = [finding]
+    return {id(sources[index]) for index in found}
 
 
 def _earlier_claims(pool: list[Source]) -> None:
@@ -213,6 +231,47 @@ def _rollup(lines: list[KpiLine]) -> dict[str, list[KpiLine]]:
 
 
 
+def mark_incomplete(sources: list[Source], lines: list[KpiLine], children: dict[str, list[KpiLine]]) -> None:
+    """Mark every company KPI that may have lost children to a left-out file (``--skip-invalid``).
+
+    A left-out file whose KPI rows could be read marks the parents they name, and counts
+    them in the roll-up coverage as not covered; one that could not be read at all marks
+    every company KPI that rolls up children or has no measurements of its own (it may have
+    lost any), and its coverage is unknown. A copy (KPX606/607) loses nothing: the
+    original holds its KPIs.
+    """
+    high = {kpi_key(line.record.kpi_id): line for line in lines if line.is_high}
+    for source in sources:
+        if source.status == SKIPPED and not _is_copy(source):
+            _mark_lost(source, high, children)
+    for key, line in high.items():
+        if not line.incomplete:
+            continue
+        kids = children.get(key, [])
+        covered = sum(1 for k in kids if k.result is not None and k.result.attainment is not None)
+        # Children may be missing: the coverage counts them when known, and is unknown otherwise (never 100%).
+        lost = line.lost_children
+        line.rollup_coverage = None if lost is None else covered / (len(kids) + lost)
+
+
+def _is_copy(source: Source) -> bool:
+    return any(f.code in (copies.E_IDENTICAL_COPY, copies.E_LIKELY_COPY) for f in source.findings)
+
+
+def _mark_lost(source: Source, high: dict[str, KpiLine], children: dict[str, list[KpiLine]]) -> None:
+    """Add the left-out ``source`` to the company KPIs it may have held children of."""
+    name = Path(source.path).name
+    if source.kpis:
+        named = Counter(kpi_key(k.record.parent_id) for k in source.kpis
+                        if not k.is_high and k.record.parent_id and kpi_key(k.record.parent_id) in high)
+        for key, count in named.items():
+            high[key].lost_from += ((name, count),)
+        return
+    for key, line in high.items():
+        if children.get(key) or not line.measured:
+            line.lost_from += ((name, None),)
+
+
 def consolidate_sources(sources: list[Source], as_of: date, *, skip_invalid: bool = False,
                         language: str = "en") -> Consolidation:
     """Apply the cross-file rules and roll up; raise ValidationFailed on errors unless ``skip_invalid``."""
@@ -226,6 +285,7 @@ def consolidate_sources(sources: list[Source], as_of: date, *, skip_invalid: boo
                                + "\n".join(f"  {s.path}: {s.reason}" for s in sources[:ERRORS_SHOWN]))
     lines = [line for s in sources if s.status == INCLUDED for line in s.kpis]
     children = _rollup(lines)
+    mark_incomplete(sources, lines, children)
     return Consolidation(as_of=as_of, language=Language.parse(language), sources=sources, kpis=lines,
                          children=children)
 

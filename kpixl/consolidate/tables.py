@@ -173,7 +173,20 @@ KPI_COLUMNS = (
     _c("rollup_coverage", lambda line, lang: line.rollup_coverage, "pct", 13),
     _c("basis", lambda line, lang: say(line.basis, lang) if line.basis else None, width=16),
     _c("origin", lambda line, lang: _origin(line.record.place), width=14),
+    _c("incomplete", lambda line, lang: line.incomplete, "bool", 12),
+    _c("incomplete_reason", lambda line, lang: incomplete_reason(line, lang), width=40),
 )
+
+
+def incomplete_reason(line: KpiLine, language: str) -> str | None:
+    """Return why a company KPI is incomplete (which left-out files, how many children), or None."""
+    if not line.incomplete:
+        return None
+    parts = [say("incomplete.read", language, n=n, files=name) for name, n in line.lost_from if n is not None]
+    unread = [name for name, n in line.lost_from if n is None]
+    if unread:
+        parts.append(say("incomplete.unread", language, files=", ".join(unread)))
+    return "; ".join(parts) + " (--skip-invalid)"
 
 
 def _kid(value: Callable[[KpiLine], Any]) -> Callable[[tuple, str], Any]:
@@ -203,6 +216,7 @@ ROLLUP_COLUMNS = (
     _c("clipped", _kid(_clipped), "pct", 14),
     _c("score", lambda pair, lang: pair[0].rollup_score, "pct", 13, heading=_from_texts("rollup_score")),
     _c("coverage", lambda pair, lang: pair[0].rollup_coverage, "pct", 13, heading=_from_texts("rollup_coverage")),
+    _c("incomplete", lambda pair, lang: pair[0].incomplete, "bool", 12),
 )
 
 
@@ -284,6 +298,7 @@ CHANGE_COLUMNS = (
     _c("to_status", lambda item, lang: core.word("status", item[1].after.status, lang), "status"),
     _c("to_attainment", lambda item, lang: item[1].after.attainment, "pct", 13),
     _c("change", lambda item, lang: _history.say(item[1].direction, lang), width=10),
+    _c("incomplete", lambda item, lang: item[1].line.incomplete, "bool", 12),
 )
 
 

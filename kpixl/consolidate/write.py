@@ -18,7 +18,7 @@ from kpixl import core, schema
 from kpixl import history as _history
 from kpixl.consolidate.load import Source
 from kpixl.consolidate.tables import (STATUSES, SUMMARY_COLUMNS, TABLES, TEXT_KINDS, Column, Consolidation,
-                                      _measurement_rows, is_percent_unit, say, sheet_name)
+                                      _measurement_rows, incomplete_reason, is_percent_unit, say, sheet_name)
 # One palette and one header style for every workbook kpixl writes.
 from kpixl.xlsx import HEADER_FILL
 from kpixl.xlsx import STATUS_COLOURS as _STATUS_COLOURS
@@ -118,6 +118,7 @@ class _CompanyWriter:
         try:
             summary, free_row = _write_summary(self.workbook, company, list(company.rows("summary")), self.formats,
                                                lang, self.summary)
+            free_row = _write_incomplete(summary, company, self.formats, lang, free_row)
             _history.write_changes(self.workbook, summary, company, self.formats, lang, free_row)
             _history.write_history_sheet(self.workbook, company, self.formats, lang, self.history)
             for table in ("kpis", "rollup", "measurements", "findings", "sources"):
@@ -189,7 +190,11 @@ def _writers(sheet, columns: Sequence[Column], formats: dict | None = None, perc
         else:
             text(r, c, v)
 
-    by_kind = {"date": day, "text": text, "status": text, "value": value, "measure": measure if percent else number}
+    def boolean(r, c, v):
+        sheet.write_boolean(r, c, bool(v))
+
+    by_kind = {"date": day, "text": text, "status": text, "value": value, "measure": measure if percent else number,
+               "bool": boolean}
     return [by_kind.get(col.kind, number) for col in columns]
 
 
@@ -312,6 +317,37 @@ def _print_setup(sheet, pages_tall: int = 0) -> None:
 
 def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
+
+
+def _write_incomplete(sheet, company: Consolidation, formats: dict, lang: str, row: int) -> int:
+    """Write, from ``row`` of the Summary down, each left-out file and why, and each incomplete company KPI.
+
+    With ``--skip-invalid`` the company picture lacks those files: the Summary says so
+    above the changes, so no number reads as complete. Return the next free row.
+    """
+    skipped = company.skipped
+    if not skipped:
+        return row
+    sheet.write_string(row, 0, say("left_out_title", lang), formats["title"])
+    row += 1
+    sheet.write_string(row, 0, say("left_out_file", lang), formats["header"])
+    sheet.write_string(row, 1, say("left_out_reason", lang), formats["header"])
+    for source in skipped:
+        row += 1
+        sheet.write_string(row, 0, source.path)
+        sheet.write_string(row, 1, source.reason or "")
+    incomplete = [line for line in company.kpis if line.incomplete]
+    if incomplete:
+        row += 2
+        sheet.write_string(row, 0, say("incomplete_title", lang), formats["title"])
+        row += 1
+        sheet.write_string(row, 0, TABLES["kpis"].columns[2].header(lang), formats["header"])
+        sheet.write_string(row, 1, say("column.incomplete_reason", lang), formats["header"])
+        for line in incomplete:
+            row += 1
+            sheet.write_string(row, 0, str(line.record.kpi_id))
+            sheet.write_string(row, 1, incomplete_reason(line, lang) or "")
+    return row + 2
 
 
 def _write_summary(workbook, company: Consolidation, rows: list[tuple], formats: dict, lang: str,

@@ -2,8 +2,8 @@
 
 A file argument is read whatever its name; a folder means its ``.xlsx``/``.xlsm``
 files (with ``--recursive``, its subfolders' too). Everything in a folder that is not
-read is named in a finding (KPX134 a file, KPX135 a subfolder), so nothing is left out
-silently.
+read is named in a finding (KPX134 a file, KPX135 a subfolder, KPX138 a note for share
+clutter such as a Mac's ``._Sales.xlsx`` or a lock file), so nothing is left out silently.
 """
 
 from __future__ import annotations
@@ -16,14 +16,16 @@ from pathlib import Path
 from typing import Iterable
 
 from kpixl import schema
+from kpixl.codes import NOTE
 from kpixl.model import WARNING, Finding, Place
-from kpixl.reader.findings import W_FILE_NOT_READ, W_SUBFOLDER_NOT_READ
+from kpixl.reader.clutter import clutter_reason, is_lock_file
+from kpixl.reader.findings import N_CLUTTER, W_FILE_NOT_READ, W_SUBFOLDER_NOT_READ
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def expand_paths(paths: Iterable[Path | str], *, recursive: bool = False) -> list[Path]:
-    """Return the files to read: a folder means every .xlsx/.xlsm in it, sorted; lock files skipped.
+    """Return the files to read: a folder means every .xlsx/.xlsm in it, sorted; lock files and clutter skipped.
 
     Paths that do not exist are kept so the caller can report them; a path given
     twice is read once. :func:`collect_inputs` also says what a folder held that is not read.
@@ -43,7 +45,8 @@ class Inputs:
 def collect_inputs(paths: Iterable[Path | str], *, recursive: bool = False) -> Inputs:
     """Return the workbooks named by ``paths`` and a finding for everything in their folders that is not read.
 
-    A file argument is read whatever its name (the pre-check says what is wrong with it).
+    A file argument is read whatever its name (the pre-check says what is wrong with it),
+    except share clutter such as Excel's ``~$Sales.xlsx``, which ``*.xlsx`` matches too: a note.
     A folder means its .xlsx/.xlsm files, sorted; every other file in it is named with the
     reason (KPX134), and so is each subfolder holding workbooks when not ``recursive``
     (KPX135). With ``recursive`` the subfolders are read too, in sorted order.
@@ -56,6 +59,12 @@ def collect_inputs(paths: Iterable[Path | str], *, recursive: bool = False) -> I
             found = _folder_inputs(path, recursive, result.left_out, set())
             if not found:
                 result.empty_folders.append(path)
+        elif path.is_file() and clutter_reason(path) is not None:
+            # A shell's *.xlsx matches Excel's ~$Sales.xlsx too: clutter is a note wherever it is named.
+            if path not in seen:
+                seen.add(path)
+                result.left_out.append(Finding(N_CLUTTER, NOTE, clutter_reason(path) or "", Place(str(path))))
+            continue
         else:
             found = [path]
         for item in found:
@@ -102,6 +111,11 @@ def _folder_inputs(folder: Path, recursive: bool, left_out: list[Finding], visit
                                                                        "--recursive to read subfolders",
                                         Place(str(entry))))
             continue
+        clutter = clutter_reason(entry)
+        if clutter is not None:
+            # Synced shares fill folders with these: a note, never an error nor "move it out".
+            left_out.append(Finding(N_CLUTTER, NOTE, clutter, Place(str(entry))))
+            continue
         reason = not_read_reason(entry)
         if reason is None:
             files.append(entry)
@@ -130,11 +144,9 @@ _LEFT_OUT_REASONS = {
 
 def not_read_reason(path: Path) -> str | None:
     """Return why a file found in a folder is not read (None: it is a workbook that is read)."""
-    name = path.name
     suffix = path.suffix.casefold()
-    if name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#")):
-        return ("an Excel or LibreOffice lock file (the workbook is open somewhere) is not read; close the "
-                "workbook and save it, then the lock file goes away")
+    if clutter_reason(path) is not None:
+        return "share clutter (a lock file, a Mac's ._ file, Thumbs.db, ...), not a workbook"
     if suffix in WORKBOOK_SUFFIXES:
         return _COMPANY_REASON if written_as_company(path) else None
     if suffix in _LEFT_OUT_REASONS:
@@ -164,12 +176,12 @@ def written_as_company(path: Path) -> bool:
 
 
 def left_out_kind(finding: Finding) -> str:
-    """Return a short word for what a KPX134/KPX135 finding left out (for the summary line)."""
+    """Return a short word for what a KPX134/KPX135/KPX138 finding left out (for the summary line)."""
     if finding.code == W_SUBFOLDER_NOT_READ:
         return "subfolder"
     name = Path(finding.place.path or "").name
-    if name.startswith(("~$", ".~lock.")):
-        return "lock file"
+    if finding.code == N_CLUTTER:
+        return "lock file" if is_lock_file(name) else "share clutter file"
     if finding.message == _COMPANY_REASON:
         return "company workbook"
     suffix = Path(name).suffix.casefold()

@@ -27,6 +27,9 @@ TEXTS = {
         "change": "Change since {since}",
         "pp": "pp",
         "was": "was",
+        "not_comparable": "{name} (incomplete: not comparable)",
+        "incomplete_note": "* incomplete: child KPIs may be missing ({files} left out with --skip-invalid), so the "
+                           "change is not comparable",
     },
     "da": {
         "title": "KPI-målopfyldelse måned for måned",
@@ -49,5 +52,8 @@ TEXTS = {
         "change": "Ændring siden {since}",
         "pp": "%-point",
         "was": "var",
+        "not_comparable": "{name} (ufuldstændig: kan ikke sammenlignes)",
+        "incomplete_note": "* ufuldstændig: underordnede KPI'er kan mangle ({files} udeladt med --skip-invalid), så "
+                           "ændringen kan ikke sammenlignes",
     },
 }
