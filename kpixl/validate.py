@@ -234,7 +234,7 @@ class _Rules:
     def __init__(self, workbook: DepartmentWorkbook, as_of: date):
         self.wb = workbook
         self.as_of = as_of
-        self.repeated_profiles: set[str] = set()  # keys of profile names given twice (KPX315)
+        self.repeated_profiles: set[str] = set()  # keys of profile names given twice (KPX323)
 
     def add(self, code: str, severity: str, message: str, place: Place, kpi_id: str | None = None) -> None:
         self.wb.findings.append(Finding(code, severity, message, place, kpi_id))
