@@ -5,25 +5,34 @@ Two modes give one result (``docs/kpi-semantics.md``):
 * ``xlwings``: the KPIs table's Actual, Plan, Attainment and Status call the kpixl
   UDFs (``KPI_ACTUAL``, ``KPI_PLAN``, ``KPI_ATTAINMENT``, ``KPI_STATUS``,
   ``KPI_ELAPSED``) with the argument orders of the spec.
-* ``native``: the same numbers from plain Excel functions only, each no newer than
-  :data:`MIN_EXCEL_VERSION` (Excel 2010; :data:`FUNCTION_SINCE`): no LET, LAMBDA,
-  dynamic arrays, MINIFS/MAXIFS or IFS, so Excel 2010 or later, Excel for the web and
-  LibreOffice 7.4+ compute them with no add-in. MAXIFS/MINIFS are written the Excel
-  2010 way, ``AGGREGATE(14/15, 6, values/condition, 1)``.
+* ``native``: the same numbers from plain spreadsheet functions only, each no newer than
+  :data:`MIN_EXCEL_VERSION` (Excel 2019, for MAXIFS/MINIFS; :data:`FUNCTION_SINCE`), so
+  Excel 2019 or later, Excel 365 and Excel for the web, LibreOffice 7.4+, IronCalc and
+  Gnumeric compute them with no add-in, and every function is one Google Sheets documents.
 
-Without LET a formula cannot name an intermediate, so helper columns (schema
-columns marked ``helper=True``, hidden and locked) hold them: the canonical
-direction and aggregation, the elapsed fraction, the definition error, and per
-measurement whether it counts as of ``AsOf``, its position from the newest and
-the sums a least-squares line needs. Trend and Forecast need a per-KPI filtered,
-ordered series that the UDF signatures cannot receive without dynamic arrays, so
-both modes compute them from the helper columns with plain functions.
+Portable-construct rules (measured in every engine CI runs, ``tests/test_engines.py``;
+every new native formula follows them, and the self-check (:data:`SELF_CHECKS`) tests
+each construct a formula relies on):
 
-Every Measurements range a KPI-level or helper formula scans stops at the last
-counted measurement (``INDEX(col,1):INDEX(col,MeasurementsUsed)``, the named cell of
-:func:`measurements_used_formula`): the per-row COUNTIFS/SUMIFS then cost counted
-rows x rows in use, not x the whole pre-sized table, which keeps a recalculation of
-a large table fast. The xlwings UDF ``KPI_ACTUAL`` still receives whole columns.
+1. No structured references (``T[[#This Row],[C]]``, ``T[[C]]``): Gnumeric and Google
+   Sheets do not read them. A cell of the formula's own row is ``INDEX($X:$X,ROW())``
+   (:meth:`Refs.this`: one text on every row, so a table's calculated column stays one
+   formula); a table column is the absolute range of its pre-sized rows,
+   ``Sheet!$X$2:$X$51`` (:meth:`Refs.column`). Never MATCH, COUNTIFS or SUMIFS over a
+   whole column (``$X:$X``): IronCalc scans all 1,048,576 rows (5 s a cell); INDEX of a
+   whole column is cheap everywhere.
+2. A range of variable length is ``OFFSET(Sheet!$X$2,0,0,n,1)`` (:meth:`Refs.used`), never
+   ``INDEX(…):INDEX(…)`` (IronCalc: #VALUE!) nor ``$X$2:INDEX(…)`` (IronCalc, Gnumeric).
+3. No AGGREGATE (IronCalc, Gnumeric, Google Sheets lack it): MAXIFS/MINIFS, after checking
+   that some row meets the conditions (Gnumeric gives #DIV/0! when none does, Excel 0).
+4. No function of a range inside SUMPRODUCT that must apply element-wise (IronCalc reads
+   ``ABS(range)`` as ``ABS(@range)``, Gnumeric gives #VALUE!): |x| is ``((x>0)-(x<0))*x``.
+5. No ``N()`` of a cell that may be blank (Gnumeric: #NUM!): ``IF(ISNUMBER(x),x,0)``.
+6. No IFERROR: it would turn a function a program lacks (#NAME?) into a plausible value.
+   A lookup that may legitimately find nothing uses IFNA (only #N/A, which MATCH gives).
+7. Every KPI-level formula is gated on the self-check (:data:`SELF_CHECK_OK`):
+   ``IF(SelfCheckOK,…,NA())``, so a program that computes any construct wrongly shows
+   #N/A in the KPI cells, and the Guide and the Dashboard name the construct.
 
 Choices where the spec is silent (documented in ``docs/workbook.md`` for finance users):
 
@@ -40,10 +49,6 @@ Choices where the spec is silent (documented in ``docs/workbook.md`` for finance
 * KPI IDs are matched by their key (:func:`kpixl.vocab.kpi_key`, white space and case
   ignored), computed by :func:`kpixl.vocab.excel_key` in the helper columns ``calc_key``
   and looked up with wildcards escaped (:func:`kpi_row_formula`), as the core matches them.
-
-Structured references are always written fully qualified
-(``KPIs[[#This Row],[Target]]``): LibreOffice does not resolve the short ``[@Target]``
-form when it loads an xlsx file.
 """
 
 from __future__ import annotations
@@ -54,16 +59,17 @@ from kpixl.vocab import FormulaMode, Language
 XLWINGS, NATIVE = FormulaMode.XLWINGS, FormulaMode.NATIVE
 MODES = (XLWINGS, NATIVE)
 
-# The oldest Excel every workbook kpixl writes computes in (stated in the Guide and the README).
-MIN_EXCEL_VERSION = 2010
+# The oldest Excel every workbook kpixl writes computes in (stated in the Guide and the README):
+# MAXIFS and MINIFS came with Excel 2019.
+MIN_EXCEL_VERSION = 2019
 # The Excel version that introduced each function a kpixl formula may use (2007: 2007 or
 # earlier). tests/test_formulas.py reads every formula of every template kind and checks
 # each function is listed here and none is newer than MIN_EXCEL_VERSION.
 FUNCTION_SINCE = {
     **dict.fromkeys(("ABS", "AND", "AVERAGEIFS", "CHAR", "COUNTIF", "COUNTIFS", "DATE", "DAY", "IF", "IFERROR", "INDEX",
-                     "INT", "ISBLANK", "ISERROR", "ISNUMBER", "ISTEXT", "LEFT", "LEN", "MATCH", "MAX", "MIN", "MONTH",
-                     "N", "NA", "NOT", "OR", "ROUND", "ROW", "SUBSTITUTE", "SUM", "SUMIF", "SUMIFS", "SUMPRODUCT",
-                     "TODAY", "TRIM", "UPPER", "YEAR"), 2007),
+                     "INT", "ISBLANK", "ISERROR", "ISNA", "ISNUMBER", "ISTEXT", "LEFT", "LEN", "MATCH", "MAX", "MIN",
+                     "MONTH", "N", "NA", "NOT", "OFFSET", "OR", "ROUND", "ROW", "SUBSTITUTE", "SUM", "SUMIF", "SUMIFS",
+                     "SUMPRODUCT", "TODAY", "TRIM", "UPPER", "YEAR"), 2007),
     "AGGREGATE": 2010,
     "UNICHAR": 2013, "IFNA": 2013,
     "FORECAST.LINEAR": 2016,
@@ -75,6 +81,13 @@ FUNCTION_SINCE = {
 AS_OF = schema.NAME_AS_OF
 # Defined name of a hidden cell: the table row number of the last measurement that counts.
 MEASUREMENTS_USED = "MeasurementsUsed"
+# Defined names of the self-check's verdict (TRUE when every check computed its known
+# answer) and of its message in the workbook's language (:func:`self_check_message_formula`).
+SELF_CHECK_OK = "SelfCheckOK"
+SELF_CHECK_MESSAGE = "SelfCheckMessage"
+# The pre-sized data rows of the tables when a caller does not say (the template's defaults).
+DEFAULT_KPI_ROWS = 50
+DEFAULT_MEASUREMENT_ROWS = 3000
 TREND_WINDOW = core.TREND_WINDOW
 
 def error_text(key: str, language: str = "en") -> str:
@@ -87,27 +100,47 @@ def _q(text: str) -> str:
     return '"' + str(text).replace('"', '""') + '"'
 
 
-def _escape_header(header: str) -> str:
-    # Inside a structured reference these characters are escaped with a single quote.
-    return "".join("'" + ch if ch in "[]#'" else ch for ch in header)
-
-
 class Refs:
-    """Build fully qualified structured references in one workbook language."""
+    """Build portable A1 references into the tables in one workbook language (rules 1 and 2 above).
 
-    def __init__(self, language: str = "en"):
+    Every table starts at A1 of its sheet with its columns in schema order; ``kpi_rows``
+    and ``measurement_rows`` are the pre-sized data rows (the Evaluation table has as many
+    as the KPIs table).
+    """
+
+    def __init__(self, language: str = "en", *, kpi_rows: int = DEFAULT_KPI_ROWS,
+                 measurement_rows: int = DEFAULT_MEASUREMENT_ROWS):
         self.language = Language.parse(language)
+        self.rows = {schema.KPIS.name: kpi_rows, schema.EVALUATION.name: kpi_rows,
+                     schema.MEASUREMENTS.name: measurement_rows}
 
-    def _header(self, table: schema.Table, key: str) -> str:
-        return _escape_header(table.column(key).header(self.language))
+    def sheet(self, table: schema.Table) -> str:
+        """Return ``table``'s sheet name as a formula writes it."""
+        return _sheet_ref(table.sheet(self.language))
 
     def this(self, table: schema.Table, key: str) -> str:
-        """Return the reference to ``key``'s cell in the current row of ``table``."""
-        return f"{table.name}[[#This Row],[{self._header(table, key)}]]"
+        """Return the reference to ``key``'s cell in the formula's own row (a formula on ``table``'s sheet).
+
+        ``INDEX($X:$X,ROW())`` is one text on every row, so a table column keeps one formula.
+        """
+        col = _letter(table, key)
+        return f"INDEX(${col}:${col},ROW())"
 
     def column(self, table: schema.Table, key: str) -> str:
-        """Return the reference to the whole data column ``key`` of ``table``."""
-        return f"{table.name}[[{self._header(table, key)}]]"
+        """Return the absolute range of column ``key``'s pre-sized data rows, with the sheet."""
+        col = _letter(table, key)
+        return f"{self.sheet(table)}!${col}$2:${col}${self.rows[table.name] + 1}"
+
+    def reach(self, table: schema.Table, key: str) -> str:
+        """Return the absolute range of column ``key`` from its first data row to twice the pre-sized rows.
+
+        For the scans that must also see rows typed just below the table after it was
+        unprotected (Excel extends the table and its formulas): ``MeasurementsUsed`` and
+        the UDF's columns. Blank rows cost nothing there.
+        """
+        col = _letter(table, key)
+        last = min(2 * self.rows[table.name] + 1, 1_048_576)
+        return f"{self.sheet(table)}!${col}$2:${col}${last}"
 
     def used(self, table: schema.Table, key: str) -> str:
         """Return the reference to column ``key`` of the Measurements table's used rows only.
@@ -116,12 +149,27 @@ class Refs:
         (``MEASUREMENTS_USED``): the COUNTIFS/SUMIFS a helper row runs then scan the
         rows in use, not the whole pre-sized table.
         """
-        column = self.column(table, key)
-        return f"INDEX({column},1):INDEX({column},{MEASUREMENTS_USED})"
+        col = _letter(table, key)
+        return f"OFFSET({self.sheet(table)}!${col}$2,0,0,{MEASUREMENTS_USED},1)"
 
     def word(self, vocabulary: str, canonical: str) -> str:
         """Return the workbook language's word for a canonical vocabulary value, as a literal."""
         return _q(core.word(vocabulary, canonical, self.language))
+
+
+def gate(body: str) -> str:
+    """Return ``body`` gated on the self-check (rule 7): #N/A where a check failed."""
+    return f"IF({SELF_CHECK_OK},{body},NA())"
+
+
+def number_or_zero(expr: str) -> str:
+    """Return ``expr`` where it is a number, else 0: ``N()`` without Gnumeric's #NUM! for a blank (rule 5)."""
+    return f"IF(ISNUMBER({expr}),{expr},0)"
+
+
+def sign_abs(expr: str) -> str:
+    """Return |expr| element-wise inside SUMPRODUCT, portably (rule 4)."""
+    return f"(({expr}>0)-({expr}<0))*{expr}"
 
 
 def _canon(expr: str, vocabulary: str, default: str) -> str:
@@ -183,21 +231,6 @@ def level_attainment(act: str, pln: str, t: str, b: str) -> str:
     """
     zero = f"({pln}-({t}-{b}))"
     return f"({act}-{zero})/({pln}-{zero})"
-
-
-# AGGREGATE's function numbers: LARGE and SMALL, which take an array expression without
-# Ctrl+Shift+Enter; option 6 ignores the error values a division by a false condition gives.
-AGGREGATE_LARGE, AGGREGATE_SMALL = 14, 15
-
-
-def aggregate_if(function: int | str, values: str, condition: str) -> str:
-    """Return the largest (14) or smallest (15) of ``values`` where ``condition`` (a 0/1 array) is 1.
-
-    The Excel 2010 way of MAXIFS/MINIFS (Excel 2019): ``AGGREGATE(14, 6, values/condition, 1)``.
-    No value meets the condition: ``#NUM!`` (callers check the count first or wrap IFERROR).
-    ``function`` may be a formula expression giving 14 or 15.
-    """
-    return f"AGGREGATE({function},6,{values}/({condition}),1)"
 
 
 def kpi_row_formula(key_expr: str, refs: Refs) -> str:
@@ -301,10 +334,14 @@ def phased_forecast_formula(achieved: str, count: str, phase_last: str, deadline
 
 # ------------------------------------------------------------------------ KPIs table
 
-def kpi_formulas(mode: str = NATIVE, language: str = "en") -> dict[str, str]:
-    """Return the calculated-column formula of every computed KPIs column (helpers too), by key."""
+def kpi_formulas(mode: str = NATIVE, language: str = "en", *, kpi_rows: int = DEFAULT_KPI_ROWS,
+                 measurement_rows: int = DEFAULT_MEASUREMENT_ROWS) -> dict[str, str]:
+    """Return the calculated-column formula of every computed KPIs column (helpers too), by key.
+
+    Every formula of a KPI's row is gated on the self-check (:func:`gate`).
+    """
     _check_mode(mode)
-    r = Refs(language)
+    r = Refs(language, kpi_rows=kpi_rows, measurement_rows=measurement_rows)
     K = schema.KPIS
     M = schema.MEASUREMENTS
 
@@ -325,7 +362,7 @@ def kpi_formulas(mode: str = NATIVE, language: str = "en") -> dict[str, str]:
     lang = r.language
 
     def guard(body: str) -> str:
-        return f'IF({kid}="","",{body})'
+        return f'IF({kid}="","",{gate(body)})'
 
     def e(name: str) -> str:
         return _q(error_text(name, lang))
@@ -391,8 +428,8 @@ def kpi_formulas(mode: str = NATIVE, language: str = "en") -> dict[str, str]:
             (f'{aggregation}="sum"', f"SUMIFS({values},{crit_in})"),
             (f'{aggregation}="average"', f"AVERAGEIFS({values},{crit_in})"),
             (f'{aggregation}="last"', f"SUMIFS({values},{m_row},{key},{r.used(M, 'calc_position')},1)"),
-            (f'{aggregation}="min"', aggregate_if(AGGREGATE_SMALL, values, f"({m_row}={key})*({m_in}=1)")),
-        ], aggregate_if(AGGREGATE_LARGE, values, f"({m_row}={key})*({m_in}=1)")))
+            (f'{aggregation}="min"', f"MINIFS({values},{crit_in})"),
+        ], f"MAXIFS({values},{crit_in})"))
         f["plan"] = "=" + guard(_plan_ladder(err, err, aggregation, direction, t, b, elapsed))
         # The arithmetic mirrors core.attainment step by step so the floats agree.
         zero_cum = f'IF({b}="",0,{b}*{elapsed})'
@@ -414,7 +451,7 @@ def kpi_formulas(mode: str = NATIVE, language: str = "en") -> dict[str, str]:
         f_udf = (f'IF({profile}="",KPI_ELAPSED({start},{deadline},{AS_OF}),KPI_PHASE({start},{deadline},{AS_OF},'
                  f"INDEX({weights},MATCH(TRIM({profile}),{names},0),0)))")
         f["actual"] = "=" + guard(
-            f"KPI_ACTUAL({kid},{r.column(M, 'kpi_id')},{r.column(M, 'period_end')},{r.column(M, 'value')},"
+            f"KPI_ACTUAL({kid},{r.reach(M, 'kpi_id')},{r.reach(M, 'period_end')},{r.reach(M, 'value')},"
             f"{raw_agg},{AS_OF},{start})")
         f["plan"] = "=" + guard(f"KPI_PLAN({t},{b},{raw_dir},{f_udf},{raw_agg},{tol})")
         f["attainment"] = "=" + guard(f"KPI_ATTAINMENT({act},{t},{b},{raw_dir},{f_udf},{raw_agg},{tol})")
@@ -425,7 +462,7 @@ def kpi_formulas(mode: str = NATIVE, language: str = "en") -> dict[str, str]:
     # newest (1..n), x = n - p, so slope_x = -slope_p and sum(p), sum(p^2) are closed forms.
     n = f"MIN({TREND_WINDOW},{count})"
     c_tv, c_pos = r.used(M, "calc_tv"), r.used(M, "calc_position")
-    s_tv, s_ptv, s_abs = sum_helper("calc_tv"), sum_product(c_pos, c_tv), sum_product(f"ABS({c_tv})")
+    s_tv, s_ptv, s_abs = sum_helper("calc_tv"), sum_product(c_pos, c_tv), sum_product(sign_abs(c_tv))
     slope_p = f"({n}*{s_ptv}-{n}*({n}+1)/2*{s_tv})/({n}*{n}*({n}+1)*({n}-1)/12)"
     f["calc_trend_rel"] = "=" + guard(_if_chain([
         (f'{err}<>""', '""'),
@@ -469,13 +506,14 @@ def kpi_formulas(mode: str = NATIVE, language: str = "en") -> dict[str, str]:
 
 # ----------------------------------------------------------------- Measurements table
 
-def measurement_formulas(mode: str = NATIVE, language: str = "en") -> dict[str, str]:
+def measurement_formulas(mode: str = NATIVE, language: str = "en", *, kpi_rows: int = DEFAULT_KPI_ROWS,
+                         measurement_rows: int = DEFAULT_MEASUREMENT_ROWS) -> dict[str, str]:
     """Return the calculated-column formula of every Measurements helper column, by key.
 
     The helpers are plain Excel in both modes (Trend and Forecast need them).
     """
     _check_mode(mode)
-    r = Refs(language)
+    r = Refs(language, kpi_rows=kpi_rows, measurement_rows=measurement_rows)
     K = schema.KPIS
     M = schema.MEASUREMENTS
 
@@ -496,40 +534,46 @@ def measurement_formulas(mode: str = NATIVE, language: str = "en") -> dict[str, 
     f: dict[str, str] = {}
     # The ID is matched by its key (kpixl.vocab.kpi_key), as the core matches it.
     f["calc_key"] = f'=IF({mid}="","",{vocab.excel_key(mid)})'
-    f["calc_kpi_row"] = f'=IF({m("calc_key")}="","",IFERROR({kpi_row_formula(m("calc_key"), r)},""))'
+    f["calc_kpi_row"] = f'=IF({m("calc_key")}="","",IFNA({kpi_row_formula(m("calc_key"), r)},""))'
     f["calc_row"] = "=ROW()"
-    # A blank start means no lower bound: N(blank) = 0.
+    # A blank start means no lower bound: 0 (N(blank), rule 5).
     f["calc_in_window"] = (f"=IF(NOT(ISNUMBER({kr})),0,IF(AND(ISNUMBER({pe}),ISNUMBER({v})),"
-                           f"IF(AND({pe}<={AS_OF},{pe}>=N({kpi('start')})),1,0),0))")
+                           f"IF(AND({pe}<={AS_OF},{pe}>={number_or_zero(kpi('start'))}),1,0),0))")
     # Ties on the period end keep row order (as core.window's stable sort does).
     f["calc_position"] = (f'=IF({inw}<>1,0,1+COUNTIFS({same},{c_pe},">"&{pe})'
                           f'+COUNTIFS({same},{c_pe},{pe},{c_row},">"&{row}))')
     f["calc_day"] = f"=IF({inw}=1,{pe}-{AS_OF},0)"
     f["calc_y"] = (f'=IF({inw}<>1,0,IF({kpi("calc_aggregation")}="sum",'
                    f'SUMIFS({c_v},{same},{c_pe},"<"&{pe})+SUMIFS({c_v},{same},{c_pe},{pe},{c_row},"<="&{row}),{v}))')
-    f["calc_tv"] = (f'=IF({inw}<>1,0,IF({pos}>{TREND_WINDOW},0,IFERROR(IF({kpi("calc_direction")}="maintain",'
-                    f'ABS({v}-{kpi("target")}),{v}),0)))')
+    # A maintain KPI without a numeric target has a definition error (no trend): 0.
+    f["calc_tv"] = (f'=IF({inw}<>1,0,IF({pos}>{TREND_WINDOW},0,IF({kpi("calc_direction")}="maintain",'
+                    f'IF(ISNUMBER({kpi("target")}),ABS({v}-{kpi("target")}),0),{v})))')
     return f
 
 
-def measurements_used_formula(language: str = "en") -> str:
+def measurements_used_formula(language: str = "en", *, measurement_rows: int = DEFAULT_MEASUREMENT_ROWS) -> str:
     """Return the formula of the ``MEASUREMENTS_USED`` cell: the table row of the last counted measurement.
 
-    At least 1, so the used ranges never collapse to ``INDEX(column,0)`` (the whole column).
+    At least 1, so a used range is never empty. MAXIFS only when a row counts (rule 3);
+    the table's first data row is sheet row 2 (``calc_row`` is ROW()).
     """
-    r = Refs(language)
+    r = Refs(language, measurement_rows=measurement_rows)
     M = schema.MEASUREMENTS
-    row = r.column(M, "calc_row")
-    last = aggregate_if(AGGREGATE_LARGE, row, f"({r.column(M, 'calc_in_window')}=1)")
-    return f"=MAX(1,IFERROR({last},0)-MIN({row})+1)"
+    row, counted = r.reach(M, "calc_row"), r.reach(M, "calc_in_window")
+    return f"=IF(COUNTIFS({counted},1)=0,1,MAX(1,MAXIFS({row},{counted},1)-1))"
 
 
 # ------------------------------------------------------------------ Evaluation table
 
-def evaluation_formulas(mode: str = NATIVE, language: str = "en") -> dict[str, str]:
-    """Return the formulas of Evaluation's computed columns (the same in both modes)."""
+def evaluation_formulas(mode: str = NATIVE, language: str = "en", *,
+                        kpi_rows: int = DEFAULT_KPI_ROWS) -> dict[str, str]:
+    """Return the formulas of Evaluation's computed columns (the same in both modes).
+
+    An ID not among the KPIs shows nothing (IFNA of the MATCH); the KPI's cells are
+    shown as they are, #N/A of a failed self-check included (no IFERROR, rule 6).
+    """
     _check_mode(mode)
-    r = Refs(language)
+    r = Refs(language, kpi_rows=kpi_rows)
     K = schema.KPIS
     E = schema.EVALUATION
     eid = r.this(E, "kpi_id")
@@ -549,10 +593,10 @@ def evaluation_formulas(mode: str = NATIVE, language: str = "en") -> dict[str, s
         (f'{kpi("calc_direction")}="decrease"', f"IF({final}<={t},{yes},{no})"),
     ], f"IF(ABS({final}-{t})<={tolerance_v},{yes},{no})")
     return {
-        "calc_kpi_row": f'=IF({eid}="","",IFERROR({kpi_row_formula(vocab.excel_key(eid), r)},""))',
-        "final_actual": f'=IF({eid}="","",IFERROR({kpi("actual")},""))',
-        "attainment": f'=IF({eid}="","",IFERROR({kpi("attainment")},""))',
-        "met_target": f'=IF({eid}="","",IFERROR({met},""))',
+        "calc_kpi_row": f'=IF({eid}="","",IFNA({kpi_row_formula(vocab.excel_key(eid), r)},""))',
+        "final_actual": f'=IF({found}="","",{kpi("actual")})',
+        "attainment": f'=IF({found}="","",{kpi("attainment")})',
+        "met_target": f'=IF({found}="","",{met})',
     }
 
 
@@ -588,7 +632,8 @@ GOAL_KEYS = ("month_goal", "needed_month", "needed_day", "calc_phase_month_end",
              "calc_phase_tomorrow")
 
 
-def dashboard_formulas(mode: str = NATIVE, language: str = "en", *, first_data_row: int = 2) -> dict[str, str]:
+def dashboard_formulas(mode: str = NATIVE, language: str = "en", *, first_data_row: int = 2,
+                       kpi_rows: int = DEFAULT_KPI_ROWS) -> dict[str, str]:
     """Return the Dashboard table's column formulas: row n shows the KPIs table's row n.
 
     The helper column ``calc_vs_plan`` (:data:`DASHBOARD_HELPERS`) holds the row's actual
@@ -599,7 +644,7 @@ def dashboard_formulas(mode: str = NATIVE, language: str = "en", *, first_data_r
     KPI row index is taken from ROW() (LibreOffice does not resolve ``Table[#Headers]``).
     """
     _check_mode(mode)
-    r = Refs(language)
+    r = Refs(language, kpi_rows=kpi_rows)
     n = f"ROW()-{first_data_row - 1}"
     first = r.column(schema.KPIS, "kpi_id")
     formulas = {}
@@ -774,7 +819,7 @@ def strip_formulas(language: str = "en", *, first_data_row: int = 2, month_end: 
     columns = columns or {}
     # A1 references (table at A1, columns in schema order), not structured ones: they keep
     # the 36 formulas of a row short (a 5,000-row Dashboard holds 180,000 of them).
-    kpis_sheet, measurements_sheet = (_sheet_ref(t.sheet(r.language)) for t in (schema.KPIS, schema.MEASUREMENTS))
+    kpis_sheet = r.sheet(schema.KPIS)
     # KPIs row n (1-based) is sheet row n + 1.
     n = f"ROW()-{first_data_row - 2}"
 
@@ -783,9 +828,8 @@ def strip_formulas(language: str = "en", *, first_data_row: int = 2, month_end: 
         return f"INDEX({kpis_sheet}!${col}:${col},{n})"
 
     def used(key: str) -> str:
-        # The Measurements rows from the first to the last counted one (as Refs.used).
-        col = _letter(schema.MEASUREMENTS, key)
-        return f"{measurements_sheet}!${col}$2:INDEX({measurements_sheet}!${col}:${col},{MEASUREMENTS_USED}+1)"
+        # The Measurements rows from the first to the last counted one.
+        return r.used(schema.MEASUREMENTS, key)
 
     def helper(key: str) -> str:
         col = columns.get(key)
@@ -800,7 +844,7 @@ def strip_formulas(language: str = "en", *, first_data_row: int = 2, month_end: 
     count, elapsed, act, plan, att = (helper(x) for x in STRIP_KEYS[:5])
 
     def guard(body: str) -> str:
-        return f'=IF({kid}="","",{body})'
+        return f'=IF({kid}="","",{gate(body)})'
 
     f: dict[str, str] = {}
     f["calc_count"] = guard(f'COUNTIFS({m_row},{key},{m_in},1,{m_pe},"<="&{m})')
@@ -815,7 +859,7 @@ def strip_formulas(language: str = "en", *, first_data_row: int = 2, month_end: 
     # Positions count from the newest at AsOf (1 .. (calc) Count): the rows counted at m are
     # the oldest ``count`` of them, positions first = (calc) Count - count + 1 and on. sum,
     # average (core: fsum / n) and last (position first alone) are one SUMIFS; min and max
-    # one AGGREGATE.
+    # one MINIFS or MAXIFS (count > 0 here, rule 3).
     total = k("calc_count")
     first = f"({total}-{count}+1)"
     upto = f'IF({aggregation}="last",{first},{total})'
@@ -823,18 +867,18 @@ def strip_formulas(language: str = "en", *, first_data_row: int = 2, month_end: 
         (f'{aggregation}="?"', '""'),
         (f"{count}=0", '""'),
         (f'OR({aggregation}="min",{aggregation}="max")',
-         aggregate_if(f'IF({aggregation}="min",{AGGREGATE_SMALL},{AGGREGATE_LARGE})', values,
-                      f"({m_row}={key})*({pos}>={first})")),
+         f'IF({aggregation}="min",MINIFS({values},{m_row},{key},{pos},">="&{first}),'
+         f'MAXIFS({values},{m_row},{key},{pos},">="&{first}))'),
     ], f'SUMIFS({values},{m_row},{key},{pos},">="&{first},{pos},"<="&{upto})'
        f'/IF({aggregation}="average",{count},1)'))
     # Plan at m; the plan's and the attainment's arithmetic mirrors kpi_formulas (and core)
     # operation by operation, with g = f for a sum and 1 for a level (x*1 = x exactly), and
-    # N(baseline) = 0 for a blank baseline (core's zero).
+    # 0 for a blank baseline (core's zero; N() of a blank is #NUM! in Gnumeric, rule 5).
     f["calc_plan"] = guard(_plan_ladder(err, '""', aggregation, direction, t, b, elapsed))
     g = f'IF({aggregation}="sum",{elapsed},1)'
     not_started = f'AND({elapsed}<=0,OR({direction}<>"maintain",{aggregation}="sum"))'
     tolerance_v = f'IF({tol}="",{core.DEFAULT_TOLERANCE_SHARE}*ABS({t}),{tol})'
-    zero = f"N({b})*{g}"
+    zero = f"{number_or_zero(b)}*{g}"
     f["calc_attainment"] = guard(_if_chain([
         (f'{err}<>""', '""'),
         (not_started, '""'),
@@ -846,3 +890,94 @@ def strip_formulas(language: str = "en", *, first_data_row: int = 2, month_end: 
     amber_v = f'IF({amber}="",{core.DEFAULT_AMBER},{amber})'
     f["status"] = guard(_status_ladder(r, err, not_started, att, green_v, amber_v))
     return f
+
+
+# ------------------------------------------------------------------------ Self-check
+
+# Known data the self-check computes on (written on the Lists sheet, :data:`SELF_CHECK_COLUMNS`
+# in this order): a KPI row number, a value and a period end per row, and ID keys.
+SELF_CHECK_DATA = {
+    "row": (1, 2, 1, 2, 1),
+    "value": (3.5, -2.0, 7.25, 4.0, -1.5),
+    "day": (46000, 46010, 46020, 46030, 46040),
+    "key": ("AXB", "A*B", "AB", "", ""),
+}
+SELF_CHECK_COLUMNS = tuple(SELF_CHECK_DATA)
+SELF_CHECK_ROWS = len(SELF_CHECK_DATA["row"])
+# One check per construct the native formulas rely on: (key, formula with {row}, {value},
+# {day}, {key} (the data columns as OFFSET ranges of height {n}, rule 2), {value_first}
+# (its first cell), {value_column} (its whole column), {blank} (an empty cell); the known
+# answer). Exact binary fractions, so every program must give exactly the answer. The
+# construct's name in each language is the catalogue's ``check.<key>`` (area ``formulas``).
+SELF_CHECKS: tuple[tuple[str, str, object], ...] = (
+    ("offset_sumifs", 'SUMIFS({value},{row},1,{day},">="&46010)', 5.75),
+    ("countifs", 'COUNTIFS({row},1,{day},"<"&46040)', 2),
+    ("averageifs", "AVERAGEIFS({value},{row},2)", 1),
+    ("maxifs", "MAXIFS({value},{row},1)", 7.25),
+    ("minifs", "MINIFS({value},{row},2)", -2),
+    ("sumproduct", "SUMPRODUCT(({row}=1)*{value}*{day})", 425585),
+    ("sign", "SUMPRODUCT(({row}=1)*" + sign_abs("{value}") + ")", 12.25),
+    ("match", "MATCH(" + vocab.excel_lookup_value(vocab.excel_key('" a*b "')) + ",{key},0)", 2),
+    ("ifna", 'IFNA(MATCH(9,{row},0),"-")', "-"),
+    ("index", "INDEX({value_column},ROW({value_first})+2)", 7.25),
+    # The strip's month-end arithmetic (DATE with a month below 1 and day 0), read back as
+    # a number yyyymmdd (a date result would be shown and stored as a date).
+    ("dates", "YEAR(DATE(YEAR(INT(46081.5)+1),MONTH(INT(46081.5)+1)-5,0))*10000"
+              "+MONTH(DATE(YEAR(46082),MONTH(46082)-5,0))*100+DAY(DATE(YEAR(46082),MONTH(46082)-5,0))", 20250930),
+    ("array", 'INDEX({{"a";"b";"c"}},2)', "b"),
+    ("blank", 'IF(AND({blank}="",NOT(ISNUMBER({blank})),' + number_or_zero("{blank}") + "=0),1,0)", 1),
+    ("round", "ROUND(7/4,1)", 1.8),
+    # The KPIs sheet by its name: Gnumeric reads no sheet name with an apostrophe (KPI'er).
+    ("sheet", "{kpis_header}", None),
+)
+
+
+def self_check_answer(key: str, language: str = "en") -> object:
+    """Return the known answer of self-check ``key`` (the KPIs table's first header for ``sheet``)."""
+    answer = next(answer for k, _text, answer in SELF_CHECKS if k == key)
+    return schema.KPIS.columns[0].header(Language.parse(language)) if answer is None else answer
+
+
+def self_check_formula(key: str, sheet: str, letters: dict[str, str], first_row: int, blank: str,
+                       language: str = "en") -> str:
+    """Return the formula of self-check ``key``: its construct applied to the known data.
+
+    ``sheet`` is the data's sheet (as a formula writes it), ``letters`` the column letter
+    of each of :data:`SELF_CHECK_COLUMNS`, ``first_row`` the 1-based row of the data's
+    first row, ``blank`` the absolute reference of a cell that stays empty.
+    """
+    template = next(text for k, text, _answer in SELF_CHECKS if k == key)
+    last = first_row + SELF_CHECK_ROWS - 1
+    ranges = {name: f"OFFSET({sheet}!${col}${first_row},0,0,{SELF_CHECK_ROWS},1)" for name, col in letters.items()}
+    ranges["key"] = f"{sheet}!${letters['key']}${first_row}:${letters['key']}${last}"
+    col = letters["value"]
+    kpis_header = f"{Refs(language).sheet(schema.KPIS)}!$A$1"
+    return "=" + template.format(**ranges, value_first=f"{sheet}!${col}${first_row}",
+                                 value_column=f"{sheet}!${col}:${col}", blank=blank, kpis_header=kpis_header)
+
+
+def self_check_ok_formula(result_cells: list[str], answer_cells: list[str]) -> list[str]:
+    """Return, per check, the formula of its OK cell: 1 when the result is exactly the known answer, else 0.
+
+    A result that is an error (a function the program lacks: #NAME?) counts as wrong; this
+    is the one place an error becomes a value, and the value says the check failed.
+    """
+    return [f"=IF(ISERROR({result}),0,IF({result}={answer},1,0))" for result, answer in zip(result_cells, answer_cells)]
+
+
+def self_check_verdict_formula(ok_range: str) -> str:
+    """Return the formula of the ``SelfCheckOK`` cell: TRUE when every check's OK cell is 1."""
+    return f"=SUM({ok_range})={len(SELF_CHECKS)}"
+
+
+def self_check_message_formula(name_cells: list[str], ok_cells: list[str], language: str = "en") -> str:
+    """Return the formula of the self-check's message in ``language``: OK, or which constructs failed.
+
+    ``name_cells`` hold the constructs' names (in the workbook's language), ``ok_cells``
+    their OK cells; the failed ones are listed, separated by semicolons.
+    """
+    lang = Language.parse(language)
+    listed = "&".join(f'IF({ok}=1,"",{name}&"; ")' for name, ok in zip(name_cells, ok_cells))
+    return (f'=IF({SELF_CHECK_OK},{_q(texts.text("formulas", "check.ok", lang))},'
+            f'{_q(texts.text("formulas", "check.failed", lang))}&{listed}'
+            f'&{_q(texts.text("formulas", "check.failed_end", lang))})')

@@ -85,43 +85,62 @@ def test_xlwings_mode_calls_the_udfs_only_in_actual_plan_attainment_status(langu
 def test_udf_argument_orders_follow_the_spec():
     made = fx.kpi_formulas("xlwings", "en")
 
-    def this(header):
-        return f"KPIs[[#This Row],[{header}]]"
+    def this(key):
+        col = fx._letter(schema.KPIS, key)
+        return f"INDEX(${col}:${col},ROW())"
 
-    dates = f"{this('Start date')},{this('Deadline')},AsOf"
-    # A phased KPI's elapsed is KPI_PHASE(start, deadline, as_of, weights) with its profile's row.
-    weights = f"INDEX(Phasing!$B$2:$M$21,MATCH(TRIM({this('Phasing')}),Phasing!$A$2:$A$21,0),0)"
-    elapsed = f'IF({this("Phasing")}="",KPI_ELAPSED({dates}),KPI_PHASE({dates},{weights}))'
-    assert made["actual"] == (
-        f'=IF({this("KPI ID")}="","",KPI_ACTUAL({this("KPI ID")},Measurements[[KPI ID]],Measurements[[Period end]],'
-        f'Measurements[[Value]],{this("Aggregation")},AsOf,{this("Start date")}))')
-    assert made["plan"] == (f'=IF({this("KPI ID")}="","",KPI_PLAN({this("Target")},{this("Baseline")},'
-                            f'{this("Direction")},{elapsed},{this("Aggregation")},{this("Tolerance")}))')
-    assert made["attainment"] == (
-        f'=IF({this("KPI ID")}="","",KPI_ATTAINMENT({this("Actual")},{this("Target")},{this("Baseline")},'
-        f'{this("Direction")},{elapsed},{this("Aggregation")},{this("Tolerance")}))')
-    assert made["status"] == (
-        f'=IF({this("KPI ID")}="","",KPI_STATUS({this("Actual")},{this("Target")},{this("Baseline")},'
-        f'{this("Direction")},{elapsed},{this("Aggregation")},{this("Tolerance")},{this("Green from")},'
-        f'{this("Amber from")},"en"))')
-    assert fx.kpi_formulas("xlwings", "da")["status"].endswith(',"da"))')
+    def guard(body):
+        return f'=IF({this("kpi_id")}="","",IF(SelfCheckOK,{body},NA()))'
+
+    dates = f"{this('start')},{this('deadline')},AsOf"
+    # A phased KPI's elapsed is KPI_PHASE(start, deadline, as_of, weights) with its profile's row (issue 19).
+    weights = f"INDEX(Phasing!$B$2:$M$21,MATCH(TRIM({this('phasing')}),Phasing!$A$2:$A$21,0),0)"
+    elapsed = f'IF({this("phasing")}="",KPI_ELAPSED({dates}),KPI_PHASE({dates},{weights}))'
+    assert made["actual"] == guard(
+        f'KPI_ACTUAL({this("kpi_id")},Measurements!$A$2:$A$6001,Measurements!$B$2:$B$6001,'
+        f'Measurements!$C$2:$C$6001,{this("aggregation")},AsOf,{this("start")})')
+    assert made["plan"] == guard(f'KPI_PLAN({this("target")},{this("baseline")},'
+                                 f'{this("direction")},{elapsed},{this("aggregation")},{this("tolerance")})')
+    assert made["attainment"] == guard(
+        f'KPI_ATTAINMENT({this("actual")},{this("target")},{this("baseline")},'
+        f'{this("direction")},{elapsed},{this("aggregation")},{this("tolerance")})')
+    assert made["status"] == guard(
+        f'KPI_STATUS({this("actual")},{this("target")},{this("baseline")},'
+        f'{this("direction")},{elapsed},{this("aggregation")},{this("tolerance")},{this("green")},'
+        f'{this("amber")},"en")')
+    assert fx.kpi_formulas("xlwings", "da")["status"].endswith(',"da"),NA()))')
 
 
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("language", LANGS)
-def test_structured_references_are_qualified_and_name_real_columns(mode, language):
+def test_no_structured_references_and_this_row_cells_name_real_columns(mode, language):
+    # Rule 1 of formulas.py: Gnumeric and Google Sheets read no structured reference.
     for where, text in all_formulas(mode, language).items():
-        assert "[@" not in text, where
         stripped = re.sub(r'"(?:[^"]|"")*"', '""', text)
-        # Every bracket group belongs to a table name: no bare [[#This Row],...] or [Header].
-        for match in re.finditer(r"(\w*)\[\[", stripped):
-            assert match.group(1) in TABLES, (where, stripped[match.start():match.start() + 40])
-        refs = re.findall(r"(\w+)\[\[(?:#This Row\],\[)?([^\]]+)\]\]", stripped)
-        # The goals (issue 19) are written with A1 references, as the strip's: portable to other spreadsheets.
-        assert refs or where == "Measurements.calc_row" or where.removeprefix("Dashboard.") in fx.GOAL_KEYS, where
-        for table, header in refs:
-            headers = [c.header(language) for c in TABLES[table].columns]
-            assert header in headers, (where, table, header)
+        assert "[" not in stripped, where
+        table = TABLES.get(where.split(".")[0])
+        for letter in re.findall(r"INDEX\(\$([A-Z]+):\$\1,ROW\(\)\)", stripped):
+            if where.startswith("Dashboard."):  # the goals read their own row's Φ helpers (issue 19)
+                assert letter in {fx._column_letter(i) for i in range(len(fx.DASHBOARD_COLUMNS))}, (where, letter)
+                continue
+            assert table is not None, where
+            assert letter in {fx._letter(table, c.key) for c in table.columns}, (where, letter)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("language", LANGS)
+def test_formulas_use_no_construct_some_program_lacks(mode, language):
+    # Rules 2 to 6 of formulas.py, each measured in IronCalc, Gnumeric or Google Sheets' documentation.
+    for where, text in all_formulas(mode, language).items():
+        stripped = re.sub(r'"(?:[^"]|"")*"', '""', text)
+        assert "AGGREGATE(" not in stripped, where
+        assert "IFERROR(" not in stripped, where
+        assert not re.search(r"(?<![A-Z])N\(", stripped), where
+        assert not re.search(r"\):INDEX\(|\$[0-9]+:INDEX\(", stripped), where
+        # No whole-column range but inside INDEX (IronCalc scans every row of it).
+        for match in re.finditer(r"\$([A-Z]+):\$\1\b", stripped):
+            assert stripped[:match.start()].endswith(("INDEX(", "!")), (where, stripped[match.start() - 30:match.end()])
+        assert "SUMPRODUCT" not in stripped or "ABS(OFFSET" not in stripped, where
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -134,7 +153,8 @@ def test_formulas_fit_excel_limits(mode):
 
 def test_danish_workbook_formulas_use_danish_headers_and_status_words():
     made = fx.kpi_formulas("native", "da")
-    assert "KPIs[[#This Row],[Mål]]" in made["plan"]
+    assert f"INDEX(${fx._letter(schema.KPIS, 'target')}:" in made["plan"]
+    assert "'KPI''er'!$" in made["calc_kpi_row"]
     assert '"På sporet"' in made["status"] and '"Bagud"' in made["status"]
     assert '"On track"' not in made["status"]
     assert '"Forbedres"' in made["calc_trend"]
@@ -156,8 +176,9 @@ def test_vocabulary_cells_accept_both_languages(language):
 
 def test_status_thresholds_use_the_rounded_attainment():
     made = fx.kpi_formulas("native", "en")["status"]
-    assert "ROUND(KPIs[[#This Row],[Attainment]],9)>=IF(KPIs[[#This Row],[Green from]]=\"\",0.95," in made
-    assert "ROUND(KPIs[[#This Row],[Attainment]],9)>=IF(KPIs[[#This Row],[Amber from]]=\"\",0.85," in made
+    att, green, amber = (fx._letter(schema.KPIS, key) for key in ("attainment", "green", "amber"))
+    assert f'ROUND(INDEX(${att}:${att},ROW()),9)>=IF(INDEX(${green}:${green},ROW())="",0.95,' in made
+    assert f'ROUND(INDEX(${att}:${att},ROW()),9)>=IF(INDEX(${amber}:${amber},ROW())="",0.85,' in made
 
 
 def test_error_texts_start_with_value_and_exist_in_both_languages():
@@ -169,10 +190,6 @@ def test_error_texts_start_with_value_and_exist_in_both_languages():
     assert fx.error_text("increase") == "#VALUE! an increase KPI needs its target above its baseline"
 
 
-def test_structured_reference_escapes_special_header_characters():
-    assert fx._escape_header("Q1 [draft] #2 'x'") == "Q1 '[draft'] '#2 ''x''"
-
-
 def test_unknown_mode_is_refused():
     with pytest.raises(ValueError, match="unknown formula mode 'vba'"):
         fx.kpi_formulas("vba")
@@ -180,24 +197,27 @@ def test_unknown_mode_is_refused():
 
 def test_dashboard_row_index_follows_the_first_data_row():
     made = fx.dashboard_formulas("native", "en", first_data_row=6)
-    assert made["kpi_id"] == '=IF(INDEX(KPIs[[KPI ID]],ROW()-5)="","",IF(INDEX(KPIs[[KPI ID]],ROW()-5)="","",' \
-                             'INDEX(KPIs[[KPI ID]],ROW()-5)))'
-    assert "INDEX(KPIs[[(calc) Forecast]],ROW()-5)" in made["forecast"]
+    assert made["kpi_id"] == '=IF(INDEX(KPIs!$A$2:$A$51,ROW()-5)="","",IF(INDEX(KPIs!$A$2:$A$51,ROW()-5)="","",' \
+                             'INDEX(KPIs!$A$2:$A$51,ROW()-5)))'
+    forecast = fx._letter(schema.KPIS, "calc_forecast")
+    assert f"INDEX(KPIs!${forecast}$2:${forecast}$51,ROW()-5)" in made["forecast"]
+    assert "KPIs!$A$2:$A$8," in fx.dashboard_formulas("native", "en", first_data_row=6, kpi_rows=7)["kpi_id"]
 
 
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("language", LANGS)
 def test_measurement_ranges_stop_at_the_last_used_row(mode, language):
     # Whole-table ranges would make every counted row scan the whole pre-sized table.
-    bounded = re.compile(r"INDEX\((Measurements\[\[[^\]]+\]\]),1\):INDEX\(\1,MeasurementsUsed\)")
+    bounded = re.compile(r"OFFSET\([^!(]+!\$[A-Z]+\$2,0,0,MeasurementsUsed,1\)")
+    sheet = schema.MEASUREMENTS.sheet(language)
     for where, text in all_formulas(mode, language).items():
         if where == "Lists.used":
             continue
         rest = bounded.sub("", text)
         if where == "KPIs.actual" and mode == "xlwings":
             # The UDF takes the whole columns (spec argument order); it filters in Python.
-            rest = re.sub(r"KPI_ACTUAL\([^()]*\)", "", rest)
-        assert "Measurements[[" not in rest.replace("Measurements[[#This Row]", ""), where
+            rest = rest[:rest.index("KPI_ACTUAL")]
+        assert f"{sheet}!" not in rest, where
 
 
 def test_measurements_used_depends_on_no_formula_that_uses_it():
@@ -207,18 +227,39 @@ def test_measurements_used_depends_on_no_formula_that_uses_it():
         assert fx.MEASUREMENTS_USED not in made[key], key
     kpis = fx.kpi_formulas("native", "en")
     assert fx.MEASUREMENTS_USED not in kpis["calc_direction"] + kpis["calc_aggregation"]
-    assert fx.measurements_used_formula("da") == (
-        "=MAX(1,IFERROR(AGGREGATE(14,6,Measurements[[(beregn) Række]]/((Measurements[[(beregn) I vinduet]]=1)),1),0)"
-        "-MIN(Measurements[[(beregn) Række]])+1)")
+    assert fx.measurements_used_formula("da", measurement_rows=10) == (
+        "=IF(COUNTIFS(Målinger!$H$2:$H$21,1)=0,1,MAX(1,MAXIFS(Målinger!$G$2:$G$21,Målinger!$H$2:$H$21,1)-1))")
+
+
+def test_every_kpi_formula_is_gated_on_the_self_check():
+    for mode in MODES:
+        for key, text in fx.kpi_formulas(mode, "en").items():
+            if key != "calc_key":
+                assert f"IF({fx.SELF_CHECK_OK}," in text and text.endswith(",NA()))"), key
+    for key, text in fx.strip_formulas("en", month_end="$R$4").items():
+        assert f"IF({fx.SELF_CHECK_OK}," in text, key
+
+
+def test_self_check_covers_the_constructs_and_names_them_in_both_languages():
+    letters = dict(zip(fx.SELF_CHECK_COLUMNS, "ABCD"))
+    used = " ".join(fx.self_check_formula(k, "Lists", letters, 3, "Lists!$A$9") for k, _text, _a in fx.SELF_CHECKS)
+    for construct in ("OFFSET(", "SUMIFS(", "COUNTIFS(", "AVERAGEIFS(", "MAXIFS(", "MINIFS(", "SUMPRODUCT(",
+                      "MATCH(", "IFNA(", "INDEX(", "DATE(", "SUBSTITUTE(", "UPPER(", "TRIM(", "ROUND("):
+        assert construct in used, construct
+    for language in LANGS:
+        for key, _text, _answer in fx.SELF_CHECKS:
+            assert texts.text("formulas", f"check.{key}", language)
+    message = fx.self_check_message_formula(["A1"], ["D1"], "da")
+    assert "Selvtjek OK" in message and 'IF(D1=1,"",A1&"; ")' in message
 
 
 # ------------------------------------------------------------ Excel versions
 
 def test_function_table_knows_the_newer_functions_that_would_break_old_excel():
-    assert fx.MIN_EXCEL_VERSION == 2010
-    for name in ("MAXIFS", "MINIFS", "IFS", "LET", "XLOOKUP", "FILTER"):
+    assert fx.MIN_EXCEL_VERSION == 2019
+    for name in ("LET", "XLOOKUP", "FILTER", "LAMBDA"):
         assert fx.FUNCTION_SINCE[name] > fx.MIN_EXCEL_VERSION, name
-    assert fx.FUNCTION_SINCE["AGGREGATE"] == 2010 and fx.FUNCTION_SINCE["SUMIFS"] == 2007
+    assert fx.FUNCTION_SINCE["MAXIFS"] == 2019 and fx.FUNCTION_SINCE["SUMIFS"] == 2007
 
 
 def _sheet_formulas(path) -> dict[str, list[str]]:
@@ -263,10 +304,11 @@ def test_every_function_the_template_writes_exists_in_the_stated_minimum_excel(t
     assert not unknown, unknown
     newest = max(fx.FUNCTION_SINCE[name] for name in used if name not in udfs)
     assert newest <= fx.MIN_EXCEL_VERSION, {n: fx.FUNCTION_SINCE[n] for n in used if n not in udfs}
-    assert {"AGGREGATE", "SUMIFS", "MATCH", "SUBSTITUTE"} <= set(used)
+    assert {"MAXIFS", "OFFSET", "SUMIFS", "MATCH", "SUBSTITUTE"} <= set(used)
     # Functions newer than Excel 2007 carry the _xlfn. prefix in the file, or Excel shows #NAME?.
     raw = " ".join(t for texts in _sheet_formulas(path).values() for t in texts)
-    assert "AGGREGATE(" in raw and "AGGREGATE(" not in raw.replace("_xlfn.AGGREGATE(", "")
+    for name in ("MAXIFS(", "MINIFS(", "IFNA("):
+        assert name in raw and name not in raw.replace("_xlfn." + name, ""), name
     guide = openpyxl.load_workbook(path)[schema.SHEET_GUIDE[language]]
     text = " ".join(str(c.value) for row in guide.iter_rows() for c in row if c.value)
     stated = f"Excel {fx.MIN_EXCEL_VERSION} {'eller nyere' if language == 'da' else 'or later'}"

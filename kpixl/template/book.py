@@ -33,7 +33,7 @@ class Book:
         self.values = cache.compute(list(options.kpis), list(options.measurements), options.as_of or date.today(),
                                     options.language)
         self.wb = xlsx.new_workbook(path, {
-            "use_future_functions": True,   # AGGREGATE (Excel 2010) gets its _xlfn. prefix
+            "use_future_functions": True,   # MAXIFS, MINIFS (Excel 2019) and IFNA get their _xlfn. prefix
             "in_memory": False,  # parts go to temporary files: a 100,000-row sheet never sits in memory
         }, workbook_class=xlsx.Workbook)
         self.wb.worksheet_class = Worksheet
@@ -64,6 +64,9 @@ class Book:
         self.lists_free_col = 0
         # The Parent KPI ID dropdown's source with template --company (kpixl.template.company).
         self.company_source = ""
+        # Where the Lists sheet put the self-check's known data: sheet, column letter by
+        # formulas.SELF_CHECK_COLUMNS, first row (1-based), an empty cell.
+        self.self_check_data: tuple[str, dict[str, str], int, str] = ("", {}, 0, "")
 
     # -------------------------------------------------------------- formats
 
@@ -80,6 +83,7 @@ class Book:
         self.f_count = add({"num_format": schema.COUNT})
         self.f_asof = add({"num_format": schema.DATE, "locked": False, "bg_color": INPUT_FILL, "border": 1,
                            "align": "left"})
+        self.f_self_check = add({"italic": True, "font_color": "#595959"})
         self._cache: dict[tuple, Format] = {}
 
     def fmt(self, *, number_format: str | None = None, locked: bool = True, helper: bool = False,

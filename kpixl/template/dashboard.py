@@ -15,7 +15,7 @@ from typing import Callable
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from kpixl import cache, core, formulas as fx, schema, xlsx
+from kpixl import cache, core, formulas as fx, schema, texts, xlsx
 from kpixl.template import tables
 from kpixl.template.book import Book
 from kpixl.template.layout import DASHBOARD_AS_OF_CELL, DASHBOARD_HEADER_ROW, DASHBOARD_TABLE, sheet_ref
@@ -64,6 +64,12 @@ def _heading(book: Book, options: TemplateOptions) -> None:
                                     "maximum": date(9999, 12, 31), "input_title": words["as_of"],
                                     "input_message": words["as_of_note"][:255],
                                     "error_message": words["date_error"]})
+    # The self-check's message (the Guide's, kpixl.template.guide): OK, or the constructs
+    # this program gets wrong, which is why the KPI cells show #N/A.
+    ws.write_formula(3, 0, "=" + fx.SELF_CHECK_MESSAGE, book.f_self_check,
+                     texts.text("formulas", "check.ok", options.language))
+    ws.conditional_format(3, 0, 3, 0, {"type": "formula", "criteria": f"=NOT({fx.SELF_CHECK_OK})",
+                                       "format": book.wb.add_format({"bold": True, "font_color": "#9C0006"})})
     if options.start or options.deadline:
         period = " - ".join(d.isoformat() if d else "" for d in (options.start, options.deadline))
         ws.write_string(2, 0, words["period"], book.f_label)
@@ -73,7 +79,7 @@ def _heading(book: Book, options: TemplateOptions) -> None:
 def _table(book: Book, options: TemplateOptions, header_row: int, first_data: int) -> list[str]:
     """Write the KPIDashboard table and its conditional formats; return its column keys."""
     ws, lang, n = book.ws_dash, options.language, options.kpi_rows
-    formulas = fx.dashboard_formulas(options.mode, lang, first_data_row=first_data)
+    formulas = fx.dashboard_formulas(options.mode, lang, first_data_row=first_data, kpi_rows=n)
     columns = []
     for key, *_ in fx.DASHBOARD_COLUMNS:
         helper = key in fx.DASHBOARD_HELPERS

@@ -23,7 +23,7 @@ def write(book: Book, options: TemplateOptions) -> None:
     ws, lang, n = book.ws_eval, options.language, options.kpi_rows
     table = schema.EVALUATION
     ids, data = _rows(options)
-    tables.write_table(book, ws, table, n, data, fx.evaluation_formulas(options.mode, lang),
+    tables.write_table(book, ws, table, n, data, fx.evaluation_formulas(options.mode, lang, kpi_rows=n),
                        lambda key, row: book.values.evaluation(ids[row - 1] if row <= len(ids) else None,
                                                                lang)[key])
     ws.freeze_panes(1, 1)

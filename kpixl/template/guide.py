@@ -8,8 +8,11 @@ the company section of ``template --company`` (:mod:`kpixl.template.company`).
 
 from __future__ import annotations
 
-from kpixl import i18n
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from kpixl import formulas as fx, i18n, texts
 from kpixl.template.book import Book
+from kpixl.template.layout import sheet_ref
 from kpixl.template.options import TemplateOptions
 from kpixl.xlsx import Worksheet
 
@@ -69,6 +72,7 @@ def write(book: Book, options: TemplateOptions) -> None:
         else:
             paragraph(book, ws, row, text)
             row += 2
+    self_check(book, row)
     ws.protect("", {"format_columns": True, "format_rows": True})
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
@@ -78,3 +82,48 @@ def paragraph(book: Book, ws: Worksheet, row: int, text: str) -> None:
     """Write a wrapped paragraph in ``row``, the row tall enough for its lines."""
     ws.write_string(row, 0, text, book.f_wrap)
     ws.set_row(row, 15 * (len(text) // CHARS_PER_LINE + 1))
+
+
+def self_check(book: Book, row: int) -> None:
+    """Write the self-check from ``row``: one row per construct of formulas.SELF_CHECKS, its verdict and message.
+
+    Columns: the construct's name, the result computed on the Lists sheet's known data,
+    the known answer, and 1 when they agree. The verdict cell is ``SelfCheckOK`` (every
+    KPI formula is gated on it), the message cell ``SelfCheckMessage`` (the Dashboard
+    shows it too). Every cell caches what a program that passes computes.
+    """
+    ws, words, lang = book.ws_guide, book.texts, book.lang
+    sheet, letters, first_row, blank = book.self_check_data
+    ws.write_string(row, 0, words["self_check_title"], book.f_h2)
+    paragraph(book, ws, row + 1, words["self_check_intro"])
+    message_row, header_row = row + 2, row + 3
+    for col, key in enumerate(("self_check_construct", "self_check_result", "self_check_answer", "self_check_ok")):
+        ws.write_string(header_row, col, words[key], book.f_header)
+    first = header_row + 1
+    names, results, answers = [], [], []
+    for i, (key, _template, _answer) in enumerate(fx.SELF_CHECKS):
+        r = first + i
+        answer = fx.self_check_answer(key, lang)
+        ws.write_string(r, 0, texts.text("formulas", f"check.{key}", lang))
+        ws.write_formula(r, 1, fx.self_check_formula(key, sheet, letters, first_row, blank, lang), None, answer)
+        ws.write(r, 2, answer)
+        names.append(xl_rowcol_to_cell(r, 0))
+        results.append(xl_rowcol_to_cell(r, 1))
+        answers.append(xl_rowcol_to_cell(r, 2))
+    oks = [xl_rowcol_to_cell(first + i, 3) for i in range(len(fx.SELF_CHECKS))]
+    for r, formula in enumerate(fx.self_check_ok_formula(results, answers), start=first):
+        ws.write_formula(r, 3, formula, None, 1)
+    verdict_row = first + len(fx.SELF_CHECKS)
+    ws.write_string(verdict_row, 0, words["self_check_title"], book.f_label)
+    ok_range = f"{oks[0]}:{oks[-1]}"
+    ws.write_formula(verdict_row, 3, fx.self_check_verdict_formula(ok_range), book.f_label, True)
+    guide = sheet_ref(ws.name)
+    book.wb.define_name(fx.SELF_CHECK_OK, f"={guide}!{xl_rowcol_to_cell(verdict_row, 3, True, True)}")
+    message = fx.self_check_message_formula(names, oks, lang)
+    ws.write_formula(message_row, 0, message, book.f_label, texts.text("formulas", "check.ok", lang))
+    # Red where a check failed (the verdict cell is FALSE).
+    ws.conditional_format(message_row, 0, message_row, 0, {
+        "type": "formula", "criteria": f"=NOT({fx.SELF_CHECK_OK})",
+        "format": book.wb.add_format({"bold": True, "font_color": "#9C0006"})})
+    book.wb.define_name(fx.SELF_CHECK_MESSAGE, f"={guide}!{xl_rowcol_to_cell(message_row, 0, True, True)}")
+    ws.set_column(1, 3, 14)

@@ -21,7 +21,9 @@ def write(book: Book, options: TemplateOptions) -> None:
     ws = book.ws_kpis
     table = schema.KPIS
     data = [_row(k, options) for k in options.kpis]
-    tables.write_table(book, ws, table, options.kpi_rows, data, fx.kpi_formulas(options.mode, options.language),
+    made = fx.kpi_formulas(options.mode, options.language, kpi_rows=options.kpi_rows,
+                           measurement_rows=options.measurement_rows)
+    tables.write_table(book, ws, table, options.kpi_rows, data, made,
                        lambda key, row: book.values.kpi_row_values(row - 1).get(key))
     unit = f"${book.kpi_letter('unit')}2"
     tables.percent_format(book, ws, 1, options.kpi_rows,

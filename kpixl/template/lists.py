@@ -48,12 +48,34 @@ def write(book: Book, options: TemplateOptions) -> None:
     # The Measurements formulas scan only the rows up to the last counted one (formulas.Refs.used).
     col += 2
     ws.write(1, col, words["used_rows"], book.f_header)
-    ws.write_formula(2, col, fx.measurements_used_formula(lang), None, book.values.measurements_used)
+    ws.write_formula(2, col, fx.measurements_used_formula(lang, measurement_rows=options.measurement_rows), None,
+                     book.values.measurements_used)
     ws.set_column(col, col, 24)
     book.wb.define_name(fx.MEASUREMENTS_USED, f"={sheet}!${xl_col_to_name(col)}$3")
-    book.lists_free_col = col + 2  # the company's KPI IDs go here (template --company)
+    col = _self_check_data(book, col + 2, sheet)
+    book.lists_free_col = col + 1  # the company's KPI IDs go here (template --company)
     ws.hide()
     ws.protect("", {"format_columns": True})
+
+
+def _self_check_data(book: Book, col: int, sheet: str) -> int:
+    """Write the self-check's known data (formulas.SELF_CHECK_DATA) from column ``col``; return its last column.
+
+    The Guide's checks (kpixl.template.guide) compute on it; the cell under the title of
+    its first column stays empty (the check of comparisons with a blank cell).
+    """
+    ws = book.ws_lists
+    ws.write(0, col, book.texts["self_check_data"], book.f_label)
+    letters = {}
+    for i, name in enumerate(fx.SELF_CHECK_COLUMNS):
+        ws.write(1, col + i, name, book.f_header)
+        for r, value in enumerate(fx.SELF_CHECK_DATA[name]):
+            if value != "":
+                ws.write(2 + r, col + i, value)
+        letters[name] = xl_col_to_name(col + i)
+    blank = f"{sheet}!${letters['row']}${3 + fx.SELF_CHECK_ROWS + 1}"
+    book.self_check_data = (sheet, letters, 3, blank)
+    return col + len(fx.SELF_CHECK_COLUMNS) - 1
 
 
 def _column(book: Book, col: int, title: str, values: Sequence[str], sheet: str) -> str:

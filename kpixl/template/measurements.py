@@ -22,7 +22,8 @@ def write(book: Book, options: TemplateOptions) -> None:
     rows = options.measurement_rows
     data = [[m.kpi_id, m.period_end, m.value, m.entered_by, m.note] for m in options.measurements]
     ws.repeat_last_rows(len(data) + 1, rows)
-    tables.write_table(book, ws, table, rows, data, fx.measurement_formulas(options.mode, options.language),
+    made = fx.measurement_formulas(options.mode, options.language, kpi_rows=options.kpi_rows, measurement_rows=rows)
+    tables.write_table(book, ws, table, rows, data, made,
                        lambda key, row: book.values.measurement(key, row - 1, row + 1))
     tables.percent_format(book, ws, 1, rows, [table.columns.index(table.column("value"))], book.unit_of("$A2"))
     tables.validations(book, ws, table, rows)

@@ -1,6 +1,7 @@
 """The native formulas' words: the short ``#VALUE!`` texts a formula shows for an invalid
 definition (each starts with ``#VALUE!`` like the UDFs' messages), and the month names of
-the Dashboard's status strip (``months``: twelve short names, space-separated).
+the Dashboard's status strip (``months``: twelve short names, space-separated), and the
+self-check's message and the names of the constructs it checks (``check.*``).
 """
 
 TEXTS = {
@@ -23,6 +24,26 @@ TEXTS = {
         "error.phasing_unknown": "#VALUE! the phasing profile is not in the Phasing table",
         "error.phasing_weights": "#VALUE! the phasing profile needs 12 weights of 0 or more",
         "error.phasing_zero": "#VALUE! the phasing profile weighs 0 in every month of the period",
+        "check.ok": "Self-check OK: this program computes every construct the workbook's formulas use.",
+        "check.failed": ("Self-check FAILED: this program does not compute these constructs as Excel does, so the "
+                         "KPI cells show #N/A instead of a number: "),
+        "check.failed_end": ("open the workbook in Excel 2019 or later, Excel for the web, LibreOffice 7.4 or later, "
+                             "IronCalc or Gnumeric."),
+        "check.offset_sumifs": "SUMIFS over a range built with OFFSET",
+        "check.countifs": "COUNTIFS with a comparison",
+        "check.averageifs": "AVERAGEIFS",
+        "check.maxifs": "MAXIFS",
+        "check.minifs": "MINIFS",
+        "check.sumproduct": "SUMPRODUCT of products of ranges",
+        "check.sign": "SUMPRODUCT with the sign of each value",
+        "check.match": "MATCH of a KPI ID key (SUBSTITUTE, TRIM, UPPER, ~ before wildcards)",
+        "check.ifna": "IFNA of a MATCH that finds nothing",
+        "check.index": "INDEX of a whole column",
+        "check.dates": "DATE, YEAR, MONTH and INT (month-ends)",
+        "check.array": "INDEX of an array constant",
+        "check.blank": "comparisons with an empty cell",
+        "check.round": "ROUND",
+        "check.sheet": "a reference to the KPIs sheet by its name",
         "months": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
     },
     "da": {
@@ -44,6 +65,26 @@ TEXTS = {
         "error.phasing_unknown": "#VALUE! periodiseringsprofilen findes ikke i tabellen Periodisering",
         "error.phasing_weights": "#VALUE! periodiseringsprofilen skal have 12 vægte på 0 eller mere",
         "error.phasing_zero": "#VALUE! periodiseringsprofilen vejer 0 i alle periodens måneder",
+        "check.ok": "Selvtjek OK: dette program beregner alle de konstruktioner, projektmappens formler bruger.",
+        "check.failed": ("Selvtjek FEJLET: dette program beregner ikke disse konstruktioner som Excel, så "
+                         "KPI-cellerne viser #I/T i stedet for et tal: "),
+        "check.failed_end": ("åbn projektmappen i Excel 2019 eller nyere, Excel på nettet, LibreOffice 7.4 eller "
+                             "nyere, IronCalc eller Gnumeric."),
+        "check.offset_sumifs": "SUMIFS over et område dannet med OFFSET",
+        "check.countifs": "COUNTIFS med en sammenligning",
+        "check.averageifs": "AVERAGEIFS",
+        "check.maxifs": "MAXIFS",
+        "check.minifs": "MINIFS",
+        "check.sumproduct": "SUMPRODUCT af produkter af områder",
+        "check.sign": "SUMPRODUCT med hver værdis fortegn",
+        "check.match": "MATCH af en KPI-ID-nøgle (SUBSTITUTE, TRIM, UPPER, ~ før jokertegn)",
+        "check.ifna": "IFNA af en MATCH, der intet finder",
+        "check.index": "INDEX af en hel kolonne",
+        "check.dates": "DATE, YEAR, MONTH og INT (månedsslut)",
+        "check.array": "INDEX af en matrixkonstant",
+        "check.blank": "sammenligninger med en tom celle",
+        "check.round": "ROUND",
+        "check.sheet": "en henvisning til arket KPI'er ved dets navn (et arknavn med apostrof)",
         "months": "jan feb mar apr maj jun jul aug sep okt nov dec",
     },
 }

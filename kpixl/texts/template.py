@@ -41,6 +41,15 @@ TEXTS = {
         "number_error": "Type a number.",
         "list_error": "Pick a value from the list.",
         "used_rows": "Measurement rows in use",
+        "self_check_title": "Self-check",
+        "self_check_intro": ("Each row computes a known answer with one construct the workbook's formulas rely on. "
+                             "Where the program you opened the workbook in gets one wrong, the message below names "
+                             "it and every KPI cell shows #N/A instead of a number that could be wrong."),
+        "self_check_construct": "Construct",
+        "self_check_result": "Result",
+        "self_check_answer": "Known answer",
+        "self_check_ok": "OK (1)",
+        "self_check_data": "Self-check data",
         "percent_units": "Percent units",
         "count_units": "Count units",
         "mode_xlwings": "xlwings (kpixl UDFs)",
@@ -113,9 +122,10 @@ TEXTS = {
                                    "--formulas native): add kpixl to Lite's requirements.txt and 'from kpixl.udfs "
                                    "import *' to its main.py, then type the kpixl functions in cells of your own. "
                                    "Trend and Forecast use plain Excel functions and work without an add-in, in "
-                                   "Excel 2010 or later."),
-        "guide_formulas_native": ("This workbook uses plain Excel functions only: it computes in Excel 2010 or "
-                                  "later, Excel for the web and LibreOffice 7.4 or later with no add-in. Hidden, "
+                                   "Excel 2019 or later."),
+        "guide_formulas_native": ("This workbook uses plain Excel functions only: it computes in Excel 2019 or "
+                                  "later, Excel for the web, LibreOffice 7.4 or later, IronCalc and Gnumeric with no "
+                                  "add-in (see the self-check at the end of this sheet). Hidden, "
                                   "locked '(calc)' columns on the KPIs and Measurements sheets hold intermediate "
                                   "results."),
         "guide_more_title": "Good to know",
@@ -178,6 +188,17 @@ TEXTS = {
         "number_error": "Skriv et tal.",
         "list_error": "Vælg en værdi fra listen.",
         "used_rows": "Målingsrækker i brug",
+        "self_check_title": "Selvtjek",
+        "self_check_intro": ("Hver række beregner et kendt svar med én konstruktion, projektmappens formler "
+                             "bygger på. "
+                             "Hvis programmet, du har åbnet projektmappen i, regner en af dem forkert, nævner "
+                             "meddelelsen nedenfor den, og alle KPI-celler viser #I/T i stedet for et tal, der kunne "
+                             "være forkert."),
+        "self_check_construct": "Konstruktion",
+        "self_check_result": "Resultat",
+        "self_check_answer": "Kendt svar",
+        "self_check_ok": "OK (1)",
+        "self_check_data": "Data til selvtjek",
         "percent_units": "Procentenheder",
         "count_units": "Antalsenheder",
         "mode_xlwings": "xlwings (kpixl-funktioner)",
@@ -253,10 +274,10 @@ TEXTS = {
                                    "projektmappe (kpixl template --formulas native): tilføj kpixl i Lites "
                                    "requirements.txt og 'from kpixl.udfs import *' i dens main.py, og skriv så "
                                    "kpixl-funktionerne i jeres egne celler. Tendens og Prognose bruger almindelige "
-                                   "Excel-funktioner og virker uden tilføjelsesprogram, i Excel 2010 eller nyere."),
-        "guide_formulas_native": ("Projektmappen bruger kun almindelige Excel-funktioner: den regner i Excel 2010 "
-                                  "eller nyere, Excel på nettet og LibreOffice 7.4 eller nyere uden "
-                                  "tilføjelsesprogram. Skjulte, låste '(beregn)'-kolonner på arkene KPI'er og "
+                                   "Excel-funktioner og virker uden tilføjelsesprogram, i Excel 2019 eller nyere."),
+        "guide_formulas_native": ("Projektmappen bruger kun almindelige Excel-funktioner: den regner i Excel 2019 "
+                                  "eller nyere, Excel på nettet, LibreOffice 7.4 eller nyere, IronCalc og Gnumeric "
+                                  "uden tilføjelsesprogram (se selvtjekket sidst på dette ark). Skjulte, låste '(beregn)'-kolonner på arkene KPI'er og "
                                   "Målinger rummer mellemresultater."),
         "guide_more_title": "Godt at vide",
         "guide_more_rows": ("Tilføj KPI'er og målinger i tabellernes tomme rækker. Tabellerne har faste størrelser, "
