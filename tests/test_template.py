@@ -298,10 +298,10 @@ def test_dashboard_charts_attainment_and_actual_as_percent_of_plan(tmp_path, lan
 
 def test_against_plan_formula_reads_the_kpis_row_and_its_direction():
     made = formulas.dashboard_formulas("xlwings", "en", first_data_row=6)["calc_vs_plan"]
-    a, p = "INDEX(KPIs!$X$2:$X$51,ROW()-5)", "INDEX(KPIs!$Y$2:$Y$51,ROW()-5)"
-    d = "INDEX(KPIs!$AB$2:$AB$51,ROW()-5)"
-    assert formulas._letter(schema.KPIS, "actual") == "X" and formulas._letter(schema.KPIS, "plan") == "Y"
-    assert formulas._letter(schema.KPIS, "calc_direction") == "AB"
+    a, p = "INDEX(KPIs!$Y$2:$Y$51,ROW()-5)", "INDEX(KPIs!$Z$2:$Z$51,ROW()-5)"
+    d = "INDEX(KPIs!$AC$2:$AC$51,ROW()-5)"
+    assert formulas._letter(schema.KPIS, "actual") == "Y" and formulas._letter(schema.KPIS, "plan") == "Z"
+    assert formulas._letter(schema.KPIS, "calc_direction") == "AC"  # after the Phasing column
     assert made == (f"=IF(AND(ISNUMBER({a}),ISNUMBER({p})),IF({p}>0,IF({d}=\"decrease\",2-{a}/{p},"
                     f"IF({d}=\"maintain\",1-ABS({a}/{p}-1),{a}/{p})),NA()),NA())")
     assert formulas.dashboard_formulas("native", "da", first_data_row=6)["calc_vs_plan"] == \
