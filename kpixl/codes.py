@@ -75,6 +75,8 @@ CODES: tuple[Code, ...] = (
          'keep the measurements in the table named Measurements'),
     Code('KPX123', WARNING, 'no Excel table named `Evaluation`',
          'rollover needs it at the end of the period'),
+    Code('KPX124', WARNING, "a kpixl table's Excel table is gone (LibreOffice drops one on some edits) but a sheet still holds its header row: the block under it, down to the last row with a value, is read as the table",
+         'make the range a table again: Excel: Insert > Table, then Table Design > Table Name; LibreOffice: Data > Define Range'),
     Code('KPX130', ERROR, 'a table lacks a required column (named in the message)',
          'add the column to the table'),
     Code('KPX131', WARNING, 'a table has a column kpixl does not know (e.g. `Region`, `Cost centre`); in KPIs and Measurements its values are kept on each record (`extra`, by header) and carried into the company workbook and CSV; Evaluation\'s are not used',

@@ -127,6 +127,14 @@ CATALOG: dict[str, list[tuple[str, str]]] = {
                 "department workbook (possible decompression bomb)",
                 "delen {part} angiver området {ref} (grænse {rows} rækker, {cols} kolonner); det er langt over en "
                 "afdelingsprojektmappe (muligvis en dekomprimeringsbombe)"),
+               ("part {part} holds more than {n} rows (limit {rows} rows, {cols} columns, {max} cells); this is far "
+                "beyond a department workbook (possible decompression bomb)",
+                "delen {part} indeholder mere end {n} rækker (grænse {rows} rækker, {cols} kolonner, {max} celler); "
+                "det er langt over en afdelingsprojektmappe (muligvis en dekomprimeringsbombe)"),
+               ("part {part} holds more than {n} cells (limit {rows} rows, {cols} columns, {max} cells); this is far "
+                "beyond a department workbook (possible decompression bomb)",
+                "delen {part} indeholder mere end {n} celler (grænse {rows} rækker, {cols} kolonner, {max} celler); "
+                "det er langt over en afdelingsprojektmappe (muligvis en dekomprimeringsbombe)"),
                ("needs more memory than a department workbook; possible decompression bomb",
                 "kræver mere hukommelse end en afdelingsprojektmappe; muligvis en dekomprimeringsbombe")],
     "KPX114": [("part {part} is UTF-16 XML, which Excel never writes; save the workbook again from Excel",
@@ -164,6 +172,15 @@ CATALOG: dict[str, list[tuple[str, str]]] = {
     "KPX123": [("the workbook has no Excel table named Evaluation; rollover needs it at the end of the period",
                 "projektmappen har ingen Excel-tabel ved navn Evaluation (arket {@Evaluation}); rollover skal bruge "
                 "den ved periodens afslutning")],
+    "KPX124": [("there is no Excel table named {table}, but this sheet holds its headers: kpixl reads {data} under "
+                "them as the {table2} table; make it a table again, or the workbook's own formulas do not count it: in "
+                "Excel select {ref}, Insert > Table (My table has headers), then Table Design > Table Name: {table3}; "
+                "in LibreOffice select {ref2}, Data > Define Range, Name: {table4}",
+                "der er ingen Excel-tabel ved navn {table}, men dette ark har dens overskrifter: kpixl læser {data} "
+                "under dem som tabellen {table2}; gør området til en tabel igen, ellers tæller projektmappens egne "
+                "formler det ikke med: i Excel markér {ref}, Indsæt > Tabel (Tabellen har overskrifter), og derefter "
+                "Tabeldesign > Tabelnavn: {table3}; i LibreOffice markér {ref2}, Data > Definer område, Navn: "
+                "{table4}")],
     "KPX130": [("table {table} has no column {header} ({en}); add the column to the table",
                 "tabellen {table} har ingen kolonne {header} ({en}); tilføj kolonnen til tabellen")],
     "KPX131": [("unknown column {header} in table {table}; its values are kept with each KPI and carried into the "

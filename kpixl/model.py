@@ -145,13 +145,14 @@ class MeasurementRecord:
 
 @dataclass
 class EvaluationRecord:
-    """Hold one parsed row of the Evaluation table (typed columns only)."""
+    """Hold one parsed row of the Evaluation table."""
 
     kpi_id: str
     decision: str | None = None  # "keep" | "adjust" | "retire" | None
     new_target: float | None = None
     notes: str | None = None
     place: Place = field(default_factory=Place)
+    extra: dict[str, Any] = field(default_factory=dict)  # unknown columns, kept by header
 
 
 @dataclass

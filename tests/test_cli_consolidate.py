@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import python_calamine
 from click.testing import CliRunner
@@ -15,6 +17,7 @@ import workbooks as wbf
 from kpixl import consolidate as cons
 from kpixl import schema
 from kpixl.cli import cli
+from kpixl.export import JSON_TABLES
 
 AS_OF = "2026-04-15"
 
@@ -369,6 +372,138 @@ def test_a_company_workbook_saved_in_the_departments_folder_is_left_out_next_mon
     book.add_worksheet()
     book.close()
     assert "other.xlsx: error KPX115" in run("validate", str(folder), "--as-of", AS_OF).output
+
+
+def _departments_with_extra_columns(folder: Path) -> None:
+    """Write two departments whose tables have extra columns in the middle and at the end, as staff add them.
+
+    Sales adds Comment in the middle of KPIs and at the end of Measurements and Evaluation;
+    Support adds Origin (a column of the company workbook's own) at the end of KPIs and
+    Region in the middle of Measurements.
+    """
+    folder.mkdir()
+    wbf.write_workbook(folder / "sales.xlsx", kpis=[wbf.kpi_row("SAL-01", Comment="check Q2")],
+                       measurements=[dict(wbf.measurement_row("SAL-01", d, 100.0), Comment=f"month {n}")
+                                     for n, d in enumerate(wbf.MONTH_ENDS, start=1)],
+                       evaluations=[dict(wbf.evaluation_row("SAL-01"), Comment="agreed with CFO")],
+                       extra_columns={"KPIs": ["Comment"], "Measurements": ["Comment"], "Evaluation": ["Comment"]},
+                       extra_at={"KPIs": 2}, metadata_values={schema.NAME_DEPARTMENT: "Sales"})
+    wbf.write_workbook(folder / "support.xlsx", kpis=[wbf.kpi_row("SUP-01", level="low", parent_id="SAL-01",
+                                                                 Origin="CRM")],
+                       measurements=[dict(wbf.measurement_row("SUP-01", d, 5.0), Region="North")
+                                     for d in wbf.MONTH_ENDS[:2]],
+                       extra_columns={"KPIs": ["Origin"], "Measurements": ["Region"]}, extra_at={"Measurements": 1},
+                       evaluations=[], metadata_values={schema.NAME_DEPARTMENT: "Support"})
+
+
+def _consolidate_everything(folder: Path, out: Path, jobs: str) -> dict:
+    """Consolidate ``folder`` into every output; return each one's KPIs and Measurements rows by header."""
+    out.mkdir()
+    result = run("consolidate", str(folder), "-o", str(out / "company.xlsx"), "--as-of", AS_OF, "--jobs", jobs,
+                 "--csv", str(out / "csv"), "--parquet", str(out / "parquet"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = result.stderr.splitlines()
+    assert report[0] == f"Wrote {out / 'company.xlsx'}: 2 file(s), 2 KPI(s), 5 measurement(s) as of 2026-04-15"
+    assert report[3] == ("The departments' extra column 'Origin' is headed 'Origin (extra)' on the company "
+                         "workbook's KPIs sheet, which has a column Origin of its own")
+    document = json.loads(result.stdout)
+    read: dict = {}
+    assert list(document["tables"]) == list(JSON_TABLES)
+    for key, sheet in (("kpis", "KPIs"), ("measurements", "Measurements")):
+        rows = table(out / "company.xlsx", sheet)
+        with open(out / "csv" / cons.TABLES[key].csv, encoding="utf-8", newline="") as handle:
+            csv_rows = list(csv.reader(handle))
+        frame = pd.read_parquet(out / "parquet" / f"{key}.parquet")
+        read[key] = {
+            "xlsx": [dict(zip(rows[0], r)) for r in rows[1:]],
+            "csv": [dict(zip(csv_rows[0], r)) for r in csv_rows[1:]],
+            **({"json": document["tables"][key]} if key in JSON_TABLES else {}),  # measurements: CSV/Parquet only
+            "parquet": frame.astype(object).where(frame.notna(), None).to_dict("records"),
+        }
+    return read
+
+
+def _extras_seen(read: dict) -> dict:
+    """Return, per table and output, (KPI ID, extra columns' values) of each row: what must not change."""
+    seen = {}
+    for key, headers, json_keys in (("kpis", ["Comment", "Origin (extra)"], ["extra:comment", "extra:origin"]),
+                                    ("measurements", ["Comment", "Region"], ["extra:comment", "extra:region"])):
+        for output, rows in read[key].items():
+            names = headers if output in ("xlsx", "csv") else json_keys
+            blank = "" if output in ("xlsx", "csv") else None
+            seen[key, output] = [(row["KPI ID" if output in ("xlsx", "csv") else "kpi_id"],
+                                  *[blank if row[n] is None else row[n] for n in names]) for row in rows]
+    return seen
+
+
+@pytest.mark.libreoffice
+def test_extra_columns_in_every_table_travel_into_every_output(tmp_path, monkeypatch, soffice, lo_profile):
+    """Issue 18 point 1: an extra KPIs column no longer crashes consolidate (IndexError in the streamed writer).
+
+    Extra columns in the middle and at the end of KPIs and Measurements reach the company
+    workbook, CSV, JSON and Parquet, a union blank where a department lacks one, with both
+    engines, ``--jobs 1`` and ``--jobs 2``, from the files as written and re-saved by
+    LibreOffice. Support's extra "Origin" does not overwrite the company's Origin column.
+    """
+    import libreoffice
+    from kpixl.reader import engines
+
+    folder = tmp_path / "in"
+    _departments_with_extra_columns(folder)
+    resaved = tmp_path / "resaved"
+    libreoffice.convert(sorted(folder.iterdir()), resaved, profile=lo_profile, soffice=soffice)
+    expected = {("kpis", "xlsx"): [("SAL-01", "check Q2", ""), ("SUP-01", "", "CRM")],
+                ("measurements", "xlsx"): [("SAL-01", "month 1", ""), ("SAL-01", "month 2", ""),
+                                           ("SAL-01", "month 3", ""), ("SUP-01", "", "North"),
+                                           ("SUP-01", "", "North")]}
+    for key in ("kpis", "measurements"):
+        for output in ("csv", "json", "parquet") if key == "kpis" else ("csv", "parquet"):
+            blank = "" if output == "csv" else None
+            expected[key, output] = [tuple(blank if v == "" else v for v in row) for row in expected[key, "xlsx"]]
+    runs = 0
+    for source in (folder, resaved):
+        for engine in ("fast", "exact"):
+            monkeypatch.setattr(engines, "default_engine", lambda engine=engine: engine)
+            for jobs in ("1", "2"):
+                runs += 1
+                read = _consolidate_everything(source, tmp_path / f"out{runs}", jobs)
+                assert _extras_seen(read) == expected, (source.name, engine, jobs)
+                kpis = read["kpis"]["xlsx"]
+                assert list(kpis[0])[-2:] == ["Comment", "Origin (extra)"]
+                assert [row["Origin"] for row in kpis] == ["KPIs!A2", "KPIs!A2"]
+                assert list(read["measurements"]["xlsx"][0])[-2:] == ["Comment", "Region"]
+    # The Evaluation table's extra column is kept with its row.
+    from kpixl.reader import read_workbook
+
+    for path in (folder / "sales.xlsx", resaved / "sales.xlsx"):
+        assert [e.extra for e in read_workbook(path).evaluations] == [{"Comment": "agreed with CFO"}]
+
+
+def test_an_extra_kpis_column_alone_does_not_crash_consolidate(tmp_path):
+    """Issue 18 point 1 as found: a Comment column in one KPIs table only (no extra Measurements column).
+
+    The company writer streams the measurements while the inputs are read, with the KPIs
+    sheet opened on the table's own columns; it must start afresh once an extra KPIs column
+    turns up (this was ``Error: unexpected IndexError: list index out of range``).
+    """
+    folder = tmp_path / "in"
+    folder.mkdir()
+    wbf.write_workbook(folder / "sales.xlsx", kpis=[wbf.kpi_row("SAL-01", Comment="check Q2")],
+                       extra_columns={"KPIs": ["Comment"]}, evaluations=[],
+                       metadata_values={schema.NAME_DEPARTMENT: "Sales"})
+    department(folder / "support.xlsx", "Support", [wbf.kpi_row("SUP-01")], wbf.default_measurements(["SUP-01"]))
+    for jobs, form in (("1", "text"), ("2", "text"), ("1", "json"), ("2", "json")):
+        out = tmp_path / f"company-{jobs}-{form}.xlsx"
+        result = run("consolidate", str(folder), "-o", str(out), "--as-of", AS_OF, "--jobs", jobs, "--format", form)
+        assert result.exit_code == 0, result.output
+        report = result.stderr if form == "json" else result.stdout
+        assert report.splitlines()[0] == f"Wrote {out}: 2 file(s), 2 KPI(s), 6 measurement(s) as of 2026-04-15"
+        kpis = table(out, "KPIs")
+        assert kpis[0][-1] == "Comment"
+        assert [(r[2], r[-1]) for r in kpis[1:]] == [("SAL-01", "check Q2"), ("SUP-01", "")]
+        if form == "json":
+            rows = json.loads(result.stdout)["tables"]["kpis"]
+            assert [(r["kpi_id"], r["extra:comment"]) for r in rows] == [("SAL-01", "check Q2"), ("SUP-01", None)]
 
 
 # ------------------------------------------------------------------ --skip-invalid is honestly incomplete (issue 18)

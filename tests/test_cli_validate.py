@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from kpixl import schema
 from kpixl.cli import cli
-from kpixl.validate import validate
+from kpixl.reader import column_letter as schema_letter
+from kpixl.validate import check_workbook, validate
 
 import workbooks as W
 
@@ -239,6 +240,93 @@ def test_piping_into_head_ends_quietly(tmp_path):
     stderr = process.stderr.read()
     assert process.wait(timeout=300) == 1
     assert stderr == b""
+
+
+# ------------------------------------------------------------ a table whose definition is gone
+
+def _table_gone(path: str, sheet: str, table: str, last: str, language: str = "en") -> str:
+    """Return validate's KPX124 line for ``table``, read from ``sheet``'s A1:``last`` (its header row first)."""
+    first_data = f"A2:{last}"
+    if language == "da":
+        return (f"{path}:{sheet}!A1: warning KPX124: der er ingen Excel-tabel ved navn {table}, men dette ark har dens "
+                f"overskrifter: kpixl læser {first_data} under dem som tabellen {table}; gør området til en tabel "
+                "igen, ellers tæller projektmappens egne formler det ikke med: i Excel markér "
+                f"A1:{last}, Indsæt > Tabel (Tabellen har overskrifter), og derefter Tabeldesign > Tabelnavn: "
+                f"{table}; i LibreOffice markér A1:{last}, Data > Definer område, Navn: {table}")
+    return (f"{path}:{sheet}!A1: warning KPX124: there is no Excel table named {table}, but this sheet holds its "
+            f"headers: kpixl reads {first_data} under them as the {table} table; make it a table again, or the "
+            f"workbook's own formulas do not count it: in Excel select A1:{last}, Insert > Table (My table has "
+            f"headers), then Table Design > Table Name: {table}; in LibreOffice select A1:{last}, Data > Define "
+            f"Range, Name: {table}")
+
+
+_LAST = {"KPIs": f"{schema_letter(len(schema.KPIS.columns))}2",
+         "Measurements": f"{schema_letter(len(schema.MEASUREMENTS.columns))}4",
+         "Evaluation": f"{schema_letter(len(schema.EVALUATION.columns))}2"}
+
+
+@pytest.mark.parametrize("table", ["KPIs", "Measurements", "Evaluation"])
+def test_a_table_whose_definition_is_gone_is_read_from_the_headers_left_on_its_sheet(tmp_path, monkeypatch, table):
+    """Issue 18 point 7: the rows are read from the block under the headers, with a warning; nothing is lost.
+
+    Before, a lost Measurements table read 0 measurements (KPX122), a lost KPIs table
+    stopped the file (KPX121).
+    """
+    path = tmp_path / "Sales.xlsx"
+    W.write_workbook(path)
+    W.drop_table(path, table)
+    result = run("--as-of", "2026-04-15", str(path))
+    assert (result.exit_code, result.output) == (0, _table_gone(str(path), table, table, _LAST[table]) + "\n"
+                                                 "1 file(s), 1 KPI(s), 3 measurement(s): 0 error(s), 1 warning(s)\n")
+    fast, exact, _fast_tables = W.read_both_ways(path, monkeypatch)
+    W.assert_same_reads(fast, exact)
+    whole = tmp_path / "whole.xlsx"
+    W.write_workbook(whole)
+    original = check_workbook(whole, W.AS_OF)
+    assert [(k.kpi_id, k.target) for k in fast.kpis] == [(k.kpi_id, k.target) for k in original.kpis]
+    assert [(m.kpi_id, m.period_end, m.value) for m in fast.measurements] == [
+        (m.kpi_id, m.period_end, m.value) for m in original.measurements]
+    assert [(e.kpi_id, e.decision) for e in fast.evaluations] == [(e.kpi_id, e.decision) for e in original.evaluations]
+
+
+def test_a_lost_table_is_found_by_its_headers_on_a_sheet_of_another_name_in_danish(tmp_path):
+    path = tmp_path / "Salg.xlsx"
+    W.write_workbook(path, language="da", sheet_names={"Measurements": "Data 2026"},
+                     metadata_values={schema.NAME_LANGUAGE: "da"})
+    W.drop_table(path, "Measurements")
+    result = run("--as-of", "2026-04-15", str(path))
+    assert (result.exit_code, result.output) == (
+        0, _table_gone(str(path), "Data 2026", "Measurements", _LAST["Measurements"], "da") + "\n"
+        "1 file(s), 1 KPI(s), 3 measurement(s): 0 error(s), 1 warning(s)\n")
+
+
+@pytest.mark.libreoffice
+def test_a_lost_measurements_table_in_a_libreoffice_saved_workbook_is_read(tmp_path, soffice, lo_profile, monkeypatch):
+    """The workbook as LibreOffice 7.4 leaves it: the Measurements table gone, its cells saved by LibreOffice."""
+    import libreoffice
+
+    path = tmp_path / "Sales.xlsx"
+    W.write_workbook(path)
+    W.drop_table(path, "Measurements")
+    (saved,) = libreoffice.convert([path], tmp_path / "saved", profile=lo_profile, soffice=soffice)
+    result = run("--as-of", "2026-04-15", str(saved))
+    assert (result.exit_code, result.output) == (
+        0, _table_gone(str(saved), "Measurements", "Measurements", _LAST["Measurements"]) + "\n"
+        "1 file(s), 1 KPI(s), 3 measurement(s): 0 error(s), 1 warning(s)\n")
+    fast, exact, _fast_tables = W.read_both_ways(saved, monkeypatch)
+    W.assert_same_reads(fast, exact)
+    # The advice works: a LibreOffice database range (what Data > Define Range makes) named
+    # Measurements over the range the warning names is saved as the Excel table Measurements.
+    (ods,) = libreoffice.convert([saved], tmp_path / "ods", "ods", profile=lo_profile, soffice=soffice)
+    last = _LAST["Measurements"]
+    W.rezip(ods, lambda name, data: data.replace(
+        b"<table:database-ranges>", b'<table:database-ranges><table:database-range table:name="Measurements" '
+        b'table:target-range-address="Measurements.A1:Measurements.' + last.encode() + b'"/>', 1)
+        if name == "content.xml" else None)
+    (restored,) = libreoffice.convert([ods], tmp_path / "restored", profile=lo_profile, soffice=soffice)
+    result = run("--as-of", "2026-04-15", str(restored))
+    assert (result.exit_code, result.output) == (0, "1 file(s), 1 KPI(s), 3 measurement(s): 0 error(s), "
+                                                    "0 warning(s)\n")
 
 
 @pytest.mark.parametrize(("language", "department", "line"), [

@@ -948,6 +948,11 @@ def test_extra_columns_are_a_union_blank_where_a_department_lacks_them(tmp_path)
     assert company.extra_columns("kpis") == [("region", "Region"), ("cost centre", "Cost centre")]
     # An extra header equal to one of the table's own is told apart.
     assert [c.header("en") for c in company.columns("measurements")][-2:] == ["Region", "Department (extra)"]
+    assert company.renamed_extra_columns() == [("measurements", "Department", "Department (extra)")]
+    assert cons.tables.say("extra_renamed", "da", header="Department", renamed="Department (ekstra)",
+                           sheet=cons.tables.sheet_name("measurements", "da")) == (
+        "Afdelingernes ekstra kolonne 'Department' hedder 'Department (ekstra)' på koncernprojektmappens ark "
+        f"{cons.tables.sheet_name('measurements', 'da')}, som selv har en kolonne Department")
     out = tmp_path / "company.xlsx"
     cons.write_company_workbook(company, out)
     kpis = [values(r) for r in read_table(out, "KPIs")]

@@ -296,3 +296,78 @@ def test_a_cell_python_calamine_cannot_read_in_a_computed_column_stops_neither_e
     named = [(f.code, f.place.cell) for f in fast.findings if f.code in ("KPX109", "KPX204")]
     assert named == ([] if typed is None else [("KPX204", "C7")])  # the number typed as text, not "cannot be read"
     assert ("Measurements" in fast_tables) == (typed is None)
+
+
+# ------------------------------------------------------------ a prefixed cell in an unprefixed sheet
+
+_PREFIXED_HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.'
+                  b'openxmlformats.org/spreadsheetml/2006/main" xmlns:x="http://schemas.openxmlformats.org/'
+                  b'spreadsheetml/2006/main"><sheetData>')
+
+
+@pytest.mark.parametrize("cell", [
+    b'<x:c t="inlineStr"><x:is><x:t>moved</x:t></x:is></x:c>',   # no reference: it follows the cell before it
+    b'<x:c r="F2" t="inlineStr"><x:is><x:t>moved</x:t></x:is></x:c>',
+    b'<x:c/>',
+    b'<ns1.a-b:c t="n"><v>1</v></ns1.a-b:c>',
+])
+def test_a_prefixed_cell_in_an_unprefixed_sheet_leaves_it_whole(cell):
+    """Issue 18 point 10: the lean copy finds cells as ``<c``; a ``<x:c>`` beside them would be missed and moved."""
+    plain = (_PREFIXED_HEAD + b'<row r="2"><c r="A2"><v>1</v></c><c r="B2"><f>1+1</f><v>2</v></c></row>'
+             b'</sheetData></worksheet>')
+    assert lean.strip_cells(plain, [(2, 3, frozenset({2}))]) is not None
+    odd = plain.replace(b"</c></row>", b"</c>" + cell + b"</row>")
+    assert lean.strip_cells(odd, [(2, 3, frozenset({2}))]) is None
+    # A prefixed row holding the cells too.
+    odd = plain.replace(b'<row r="2">', b'<x:row r="2">').replace(b"</row>", b"</x:row>")
+    assert lean.strip_cells(odd, [(2, 3, frozenset({2}))]) is None
+
+
+def test_prefixed_elements_outside_the_sheet_data_and_rich_text_keep_a_sheet_lean():
+    """Excel's extLst (``<x14:...>``) follows the sheet data, and rich text holds ``<rPr>``: neither is a cell."""
+    xml = (_PREFIXED_HEAD + b'<row r="2" x14ac:dyDescent="0.25"><c r="A2" t="inlineStr"><is><r><rPr><rFont val="A"/>'
+           b'</rPr><t>rich</t></r></is></c><c r="B2"><f>1+1</f><v>2</v></c></row></sheetData><extLst><ext uri="x">'
+           b'<x14:conditionalFormattings><x14:conditionalFormatting/></x14:conditionalFormattings></ext></extLst>'
+           b'</worksheet>')
+    stripped = lean.strip_cells(xml, [(2, 3, frozenset({2}))])
+    assert stripped is not None and b"<f>" not in stripped and b"rich" in stripped
+
+
+def test_a_prefixed_cell_after_a_dropped_computed_cell_reads_where_it_was(tmp_path, monkeypatch):
+    """Issue 18 point 10 end to end: a Comment typed after the computed columns, as ``<x:c>`` without ``r=``.
+
+    The lean copy moved it from N2 into E2 (the row's blank Note: it follows D2 once the
+    computed F2:M2 are gone); the sheet is parsed whole instead, and both engines read
+    what the exact reader reads from the original file.
+    """
+    path = tmp_path / "dept.xlsx"
+    computed = {c.key: W.Formula("1+1", 2) for c in schema.MEASUREMENTS.columns if c.computed}
+    W.write_workbook(path, measurements=[dict(W.measurement_row("SAL-01", d, 100.0), **computed, Comment="typed")
+                                         for d in W.MONTH_ENDS], extra_columns={"Measurements": ["Comment"]})
+    part = W.sheet_part(path, "Measurements")
+    last = column_letter(len(schema.MEASUREMENTS.columns) + 1)
+
+    def edit(name: str, data: bytes) -> bytes | None:
+        if name != part:
+            return None
+        data = data.replace(b"<worksheet ", b'<worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/'
+                                            b'2006/main" ', 1)
+        # The Comment of row 2, written as a prefixed cell without its reference (an inline string).
+        return re.sub(rb'<c r="' + last.encode() + rb'2"[^>]*>.*?</c>',
+                      b'<x:c t="inlineStr"><x:is><x:t>typed</x:t></x:is></x:c>', data, count=1)
+
+    W.rezip(path, edit)
+    with zipfile.ZipFile(path) as archive:
+        assert b'<x:c t="inlineStr">' in archive.read(part)
+    assert part not in precheck(path).lean  # parsed whole
+    fast, exact, _fast_tables = W.read_both_ways(path, monkeypatch)
+    W.assert_same_reads(fast, exact)
+    # What the exact reader reads from the original file, with no lean copy at all.
+    with monkeypatch.context() as patch:
+        patch.setattr(lean, "strip_cells", lambda content, drops: None)
+        from kpixl.reader import prechecks
+        patch.setattr(prechecks, "strip_cells", lambda content, drops: None)
+        original = read_workbook(path, engine="exact")
+    assert [(m.kpi_id, m.value, m.note, m.extra) for m in fast.measurements] == [
+        (m.kpi_id, m.value, m.note, m.extra) for m in original.measurements]
+    assert [m.extra for m in original.measurements] == [{"Comment": "typed"}] * 3

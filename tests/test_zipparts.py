@@ -124,3 +124,54 @@ def test_a_package_with_a_part_it_cannot_copy_is_not_repacked():
     data, infos = _package({"a.xml": XML, "b.xml": XML})
     assert zipparts.repack(data, [infos[0], _with_info(infos[1], flag_bits=1)], {}) is None
     assert zipparts.repack(data, infos, {}) is not None
+
+
+# ------------------------------------------------------------ piece by piece, watched
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED])
+@pytest.mark.parametrize("in_memory", [True, False])
+def test_a_watched_part_unpacks_to_its_bytes_in_pieces(method, in_memory):
+    data, (info,) = _package({"s.xml": XML}, method)
+    seen: list[int] = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        content = zipparts.unpack_watched(data if in_memory else b"", archive, info, lambda p: seen.append(len(p)),
+                                          piece=4096)
+    assert bytes(content) == XML
+    assert sum(seen) == len(XML) and max(seen) <= 4096 and len(seen) >= len(XML) // 4096
+
+
+def test_a_watch_that_refuses_stops_the_unpacking_at_that_piece():
+    data, (info,) = _package({"s.xml": XML})
+    seen: list[int] = []
+
+    def watch(piece: bytes) -> None:
+        seen.append(len(piece))
+        if len(seen) == 3:
+            raise ValueError("past a limit")
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, pytest.raises(ValueError, match="past a limit"):
+        zipparts.unpack_watched(data, archive, info, watch, piece=1024)
+    assert seen == [1024] * 3
+
+
+def test_a_watched_part_that_lies_about_its_size_stops_at_the_first_piece_past_it():
+    # 100 MB of zeros declared as 10 bytes: refused after one piece, nothing handed on.
+    bomb = zlib.compressobj(9, zlib.DEFLATED, -15)
+    packed = bomb.compress(b"\0" * (100 * 2**20)) + bomb.flush()
+    original, (info,) = _package({"s.xml": b"x"})
+    start = info.header_offset + 30 + len(info.filename)
+    data = original[:start] + packed
+    lying = _with_info(info, compress_size=len(packed), file_size=10)
+    seen: list[int] = []
+    with zipfile.ZipFile(io.BytesIO(original)) as archive, pytest.raises(zipfile.BadZipFile, match="larger than"):
+        zipparts.unpack_watched(data, archive, lying, lambda p: seen.append(len(p)))
+    assert seen == []
+
+
+def test_a_watched_part_with_a_wrong_crc_or_cut_short_is_refused():
+    data, (info,) = _package({"s.xml": XML})
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with pytest.raises(zipfile.BadZipFile, match="Bad CRC-32"):
+            zipparts.unpack_watched(data, archive, _with_info(info, CRC=info.CRC ^ 1), lambda p: None)
+        with pytest.raises(zipfile.BadZipFile, match="not the size"):
+            zipparts.unpack_watched(data, archive, _with_info(info, file_size=len(XML) + 1), lambda p: None)

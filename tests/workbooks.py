@@ -103,7 +103,8 @@ def write_workbook(path: Path | str, *, kpis: list[dict] | None = None, measurem
                    below: dict[str, list[dict]] | None = None, blank_rows: dict[str, list[int]] | None = None,
                    tables: Iterable[str] = ("KPIs", "Measurements", "Evaluation"), metadata: bool = True,
                    metadata_values: dict[str, str] | None = None, include_computed: bool = True,
-                   header_case: Callable[[str], str] | None = None, phasing: list[dict] | None = None) -> Layout:
+                   header_case: Callable[[str], str] | None = None,
+                   extra_at: dict[str, int] | None = None, phasing: list[dict] | None = None) -> Layout:
     """Write a kpixl-shaped workbook to ``path`` and return where the tables are.
 
     ``kpis``/``measurements``/``evaluations``: rows by schema key (defaults: one valid
@@ -113,6 +114,7 @@ def write_workbook(path: Path | str, *, kpis: list[dict] | None = None, measurem
     ``drop_columns``: schema keys left out. ``below``: rows typed just under a table.
     ``blank_rows``: indexes at which an empty row is inserted inside the table.
     ``metadata=False`` leaves out the kpixl defined names. ``header_case`` transforms header texts.
+    ``extra_at``: table name -> the index among its columns where its extra columns go (default: last).
     ``phasing``: rows of a Phasing table (profile, m01..m12), written only when given.
     """
     kpis = [kpi_row()] if kpis is None else kpis
@@ -134,8 +136,10 @@ def write_workbook(path: Path | str, *, kpis: list[dict] | None = None, measurem
         ws = book.add_worksheet(sheet)
         dropped = set((drop_columns or {}).get(table.name, ()))
         columns = [c for c in table.columns if c.key not in dropped and (include_computed or not c.computed)]
-        keys = [c.key for c in columns] + list((extra_columns or {}).get(table.name, ()))
-        headers = [c.header(language) for c in columns] + list((extra_columns or {}).get(table.name, ()))
+        extras = list((extra_columns or {}).get(table.name, ()))
+        at = (extra_at or {}).get(table.name, len(columns))
+        keys = [c.key for c in columns[:at]] + extras + [c.key for c in columns[at:]]
+        headers = [c.header(language) for c in columns[:at]] + extras + [c.header(language) for c in columns[at:]]
         if header_case:
             headers = [header_case(h) for h in headers]
         layout.columns[table.name] = keys
@@ -248,6 +252,42 @@ def rezip(path: Path | str, edit: Callable[[str, bytes], bytes | None], out: Pat
     return target
 
 
+def drop_table(path: Path | str, name: str) -> str:
+    """Remove the Excel table ``name`` from a package as LibreOffice does, its cells left on the sheet; return the sheet part.
+
+    The table part, its relationship, the sheet's ``<tablePart>`` and its content type go.
+    """
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        target = next(n for n in names if n.startswith("xl/tables/") and re.search(
+            rb'displayName="' + re.escape(name.encode()) + rb'"', archive.read(n)))
+        base = target.rsplit("/", 1)[1].encode()
+        rels = next(n for n in names if n.startswith("xl/worksheets/_rels/") and base in archive.read(n))
+        relation = re.search(rb"<Relationship [^>]*" + re.escape(base) + rb'"[^>]*/>', archive.read(rels))
+    assert relation is not None
+    rid = re.search(rb'Id="([^"]+)"', relation.group(0))
+    assert rid is not None
+    sheet = rels.replace("_rels/", "").removesuffix(".rels")
+
+    def edit(part: str, data: bytes) -> bytes | None:
+        if part == rels:
+            return data.replace(relation.group(0), b"")
+        if part == sheet:
+            data = re.sub(rb'<tablePart r:id="' + re.escape(rid.group(1)) + rb'"/>', b"", data)
+            return re.sub(rb'<tableParts count="1">\s*</tableParts>', b"", data)
+        if part == "[Content_Types].xml":
+            return re.sub(rb'<Override PartName="/' + re.escape(target.encode()) + rb'"[^>]*/>', b"", data)
+        return None
+
+    rezip(path, edit)
+    with zipfile.ZipFile(path) as archive:
+        parts = [(info.filename, archive.read(info)) for info in archive.infolist() if info.filename != target]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part, data in parts:
+            archive.writestr(part, data)
+    return sheet
+
+
 def read_both_ways(path: Path, monkeypatch: Any) -> tuple:
     """Return (fast read, exact read, tables the fast engine read by column) of ``path``, with validate's findings.
 
@@ -295,5 +335,5 @@ def sheet_part(path: Path | str, sheet: str) -> str:
 
 
 __all__ = ["AS_OF", "START", "DEADLINE", "MONTH_ENDS", "Formula", "Layout", "kpi_row", "measurement_row",
-           "evaluation_row", "default_measurements", "write_workbook", "rezip", "sheet_part", "read_both_ways",
+           "evaluation_row", "default_measurements", "write_workbook", "rezip", "drop_table", "sheet_part", "read_both_ways",
            "assert_same_reads"]

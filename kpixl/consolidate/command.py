@@ -23,7 +23,7 @@ from kpixl import history as _history
 from kpixl.consolidate.csvfiles import write_csv_table
 from kpixl.consolidate.load import load_sources
 from kpixl.consolidate.rules import consolidate_sources
-from kpixl.consolidate.tables import STATUSES, TABLES, Consolidation
+from kpixl.consolidate.tables import STATUSES, TABLES, Consolidation, say, sheet_name
 from kpixl.consolidate.write import _CompanyWriter, write_company_workbook
 from kpixl.errors import DefinitionError, ValidationFailed
 from kpixl.model import WARNING, Finding, left_out_summary
@@ -58,6 +58,9 @@ class ConsolidationResult:
             # A warning can explain a striking number (2.1 typed for 2.1%): say they exist and where.
             lines.append(f"{len(warnings)} warning(s) in the included files, listed on the Findings sheet "
                          f"(kpixl validate prints them): " + ", ".join(_codes_counted(warnings)))
+        # An extra column named as one of the company workbook's own is headed apart: say so.
+        lines.extend(say("extra_renamed", lang, header=header, renamed=renamed, sheet=sheet_name(table, lang))
+                     for table, header, renamed in company.renamed_extra_columns())
         if self.csv_files:
             lines.append(f"Wrote {len(self.csv_files)} CSV file(s) to {self.csv_files[0].parent}")
         if self.parquet_files:

@@ -326,6 +326,10 @@ class Table:
     items: Callable[[Consolidation], Iterable[Any]] = field(compare=False)
     # The items are the rows themselves (the Measurements table: built fast, extra columns included).
     items_are_rows: bool = False
+    # Each row's extra columns (the department's own, by header), in row order: None for a table
+    # whose rows are no department's rows. A table read from a department workbook (KPIs,
+    # Measurements, and any added later) names them here, and every output carries them.
+    extras: Callable[[Consolidation], Iterable[dict[str, Any]]] | None = field(default=None, compare=False)
 
     def sheet(self, language: str) -> str:
         """Return the sheet name in ``language`` (the catalogue's ``sheet.<key>``)."""
@@ -353,6 +357,11 @@ def _measurement_items(company: Consolidation) -> Iterator[tuple]:
         yield from _measurement_rows(source, keys)
 
 
+def _measurement_extras(company: Consolidation) -> Iterator[dict[str, Any]]:
+    for source in company.included:
+        yield from getattr(source.measurements, "extras", None) or ()
+
+
 def _finding_items(company: Consolidation) -> Iterator[tuple[Finding, Source | None]]:
     for finding in company.left_out:
         yield finding, None
@@ -377,9 +386,11 @@ def _change_items(company: Consolidation) -> Iterator[tuple]:
 
 TABLES: dict[str, Table] = {table.key: table for table in (
     Table("summary", "summary.csv", SUMMARY_COLUMNS, _summary_items),
-    Table("kpis", "kpis.csv", KPI_COLUMNS, lambda company: company.kpis),
+    Table("kpis", "kpis.csv", KPI_COLUMNS, lambda company: company.kpis,
+          extras=lambda company: (line.record.extra for line in company.kpis)),
     Table("rollup", "rollup.csv", ROLLUP_COLUMNS, _rollup_items),
-    Table("measurements", "measurements.csv", MEASUREMENT_COLUMNS, _measurement_items, items_are_rows=True),
+    Table("measurements", "measurements.csv", MEASUREMENT_COLUMNS, _measurement_items, items_are_rows=True,
+          extras=_measurement_extras),
     Table("findings", "findings.csv", FINDING_COLUMNS, _finding_items),
     Table("sources", "sources.csv", SOURCE_COLUMNS, lambda company: company.sources),
     Table("history", "history.csv", HISTORY_COLUMNS, _history_items),
@@ -409,6 +420,7 @@ class Consolidation:
     left_out: list[Finding] = field(default_factory=list)  # files and subfolders of folder arguments not read
     since: date | None = None  # the comparison date of the changes (default: the month-end before as_of)
     _extras: dict[str, list[tuple[str, str]]] = field(default_factory=dict, init=False, repr=False)
+    _renamed: dict[str, list[tuple[str, str]]] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
     def history(self) -> _history.History:
@@ -453,26 +465,33 @@ class Consolidation:
         return TABLES[table].columns + tuple(extra_column(key, header) for key, header in self.extra_columns(table))
 
     def extra_columns(self, table: str) -> list[tuple[str, str]]:
-        """Return (key, header) of the extra columns of ``table`` (kpis, measurements): the union over inputs.
+        """Return (key, header) of the extra columns of ``table``: the union over its rows (see ``Table.extras``).
 
         In order of first appearance; headers that differ only in case or spaces are one
-        column. A header equal to one of the table's own gets " (extra)" ("(ekstra)").
+        column (blank in the rows without it). A header equal to one of the table's own,
+        in either language, gets " (extra)" ("(ekstra)"): it never overwrites a column.
         """
         if table not in self._extras:
+            spec = TABLES[table]
             headers: dict[str, str] = {}
-            if table == "kpis":
-                for line in self.kpis:
-                    for header in line.record.extra:
-                        headers.setdefault(_key(header), str(header).strip())
-            elif table == "measurements":
-                for source in self.included:
-                    for extra in getattr(source.measurements, "extras", None) or ():
-                        for header in extra:
-                            headers.setdefault(_key(header), str(header).strip())
-            own = {_key(col.header(lang)) for col in TABLES[table].columns for lang in Language}
+            for extra in spec.extras(self) if spec.extras is not None else ():
+                for header in extra:
+                    headers.setdefault(_key(header), str(header).strip())
+            own = {_key(col.header(lang)) for col in spec.columns for lang in Language}
             self._extras[table] = [(key, say("extra", self.language, header=header) if key in own else header)
                                    for key, header in headers.items()]
+            self._renamed[table] = [(header, say("extra", self.language, header=header))
+                                    for key, header in headers.items() if key in own]
         return self._extras[table]
+
+    def renamed_extra_columns(self) -> list[tuple[str, str, str]]:
+        """Return (table, header, its header here) of each extra column headed apart from the table's own column."""
+        found: list[tuple[str, str, str]] = []
+        for table, spec in TABLES.items():
+            if spec.extras is not None:
+                self.extra_columns(table)  # finds them
+                found += [(table, header, renamed) for header, renamed in self._renamed[table]]
+        return found
 
     def rows(self, table: str) -> Iterator[tuple]:
         """Yield the rows of ``table`` (summary, kpis, rollup, measurements, findings, sources, history, changes).
@@ -487,10 +506,14 @@ class Consolidation:
     def _rows(self, spec: Table) -> Iterator[tuple]:
         language = self.language
         values = [column.value for column in spec.columns]
-        keys = [key for key, _ in self.extra_columns(spec.key)] if spec.key == "kpis" else []
-        for item in spec.items(self):
-            row = tuple([value(item, language) for value in values])
-            yield row + _extra_values(item.record.extra, keys) if keys else row
+        keys = [key for key, _ in self.extra_columns(spec.key)]
+        if not keys:
+            for item in spec.items(self):
+                yield tuple([value(item, language) for value in values])
+            return
+        assert spec.extras is not None  # a table has extra columns only through its extras
+        for item, extra in zip(spec.items(self), spec.extras(self), strict=True):
+            yield tuple([value(item, language) for value in values]) + _extra_values(extra, keys)
 
 
 def _worst_first(counter: Counter, name: str) -> tuple:

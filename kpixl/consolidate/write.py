@@ -107,7 +107,10 @@ class _CompanyWriter:
         included = company.included
         # KPI and roll-up rows continuing on a second sheet would land after Measurements.
         small = 2 * len(company.kpis) + 1 < MAX_SHEET_ROWS - 1
-        return small and len(self.streamed) == len(included) and all(
+        # The tables opened at the start have only their own columns: an extra column any
+        # input adds to one of them (known only now) needs a writer that starts afresh.
+        same_columns = all(stream.columns == company.columns(table) for table, stream in self.tables.items())
+        return small and same_columns and len(self.streamed) == len(included) and all(
             a is b for a, b in zip(self.streamed, included))
 
     def finish(self, company: Consolidation, path: Path | str | None = None) -> None:

@@ -31,7 +31,8 @@ from kpixl.reader.engines import MAX_OUTSIDE_LISTED, read_workbook
 from kpixl.reader.findings import (E_MISSING, E_NOT_FILE, E_UNREADABLE, E_EMPTY, E_OLD_XLS, E_ENCRYPTED, E_TEXT,
                                    E_NOT_ZIP, E_CORRUPT, E_NOT_XLSX, E_TOO_BIG, E_RATIO, E_DIMENSION, E_ENTITY,
                                    E_NOT_KPIXL, E_BAD_XML, W_SCHEMA_VERSION, E_NO_KPI_TABLE, E_NO_MEASUREMENT_TABLE,
-                                   W_NO_EVALUATION_TABLE, E_MISSING_COLUMN, W_UNKNOWN_COLUMN, W_BELOW_TABLE,
+                                   W_NO_EVALUATION_TABLE, W_TABLE_FROM_HEADERS, E_MISSING_COLUMN, W_UNKNOWN_COLUMN,
+                                   W_BELOW_TABLE,
                                    W_DUPLICATE_COLUMN, W_FILE_NOT_READ, W_SUBFOLDER_NOT_READ, W_OUTSIDE_TABLE,
                                    W_KEYLESS_ROW, E_REQUIRED, E_NOT_NUMBER, E_WRONG_TYPE, E_NUMBER_AS_TEXT,
                                    E_DATE_AS_TEXT, E_NOT_DATE, E_VOCABULARY, E_NO_CACHED_VALUE, E_ERROR_VALUE,
@@ -40,7 +41,8 @@ from kpixl.reader.ooxml import TableInfo
 from kpixl.reader.paths import (WORKBOOK_SUFFIXES, Inputs, collect_inputs, expand_paths, left_out_kind, not_read_reason,
                                 workbooks_in)
 from kpixl.reader.prechecks import (CHUNK, ENCRYPTED_STREAM, MAX_FILE_BYTES, MAX_MEMBERS, MAX_RATIO,
-                                    MAX_TOTAL_UNCOMPRESSED, OLE_MAGIC, RATIO_CHECK_FROM, ZIP_MAGICS, Package, precheck)
+                                    MAX_TOTAL_UNCOMPRESSED, OLE_MAGIC, RATIO_CHECK_FROM, WATCH_FROM, ZIP_MAGICS, Package,
+                                    precheck)
 from kpixl.reader.refs import column_letter, parse_ref
 from kpixl.reader.sheetscan import MAX_CELLS, MAX_COLUMNS, MAX_ROWS
 
@@ -48,12 +50,13 @@ from kpixl.reader.sheetscan import MAX_CELLS, MAX_COLUMNS, MAX_ROWS
 __all__ = ["read_workbook", "expand_paths", "collect_inputs", "Inputs", "not_read_reason", "left_out_kind",
            "workbooks_in", "precheck", "Package", "TableInfo", "type_cell", "interpret_number_text",
            "number_text_message", "fmt_number", "date_text_meanings", "column_letter", "parse_ref",
-           "MAX_TOTAL_UNCOMPRESSED", "MAX_RATIO", "RATIO_CHECK_FROM", "MAX_ROWS", "MAX_COLUMNS", "MAX_CELLS",
+           "MAX_TOTAL_UNCOMPRESSED", "MAX_RATIO", "WATCH_FROM", "RATIO_CHECK_FROM", "MAX_ROWS", "MAX_COLUMNS", "MAX_CELLS",
            "MAX_MEMBERS", "MAX_FILE_BYTES", "MAX_OUTSIDE_LISTED", "WORKBOOK_SUFFIXES", "CHUNK", "ENCRYPTED_STREAM",
            "OLE_MAGIC", "ZIP_MAGICS", "E_MISSING", "E_NOT_FILE", "E_UNREADABLE", "E_EMPTY", "E_OLD_XLS",
            "E_ENCRYPTED", "E_TEXT", "E_NOT_ZIP", "E_CORRUPT", "E_NOT_XLSX", "E_TOO_BIG", "E_RATIO", "E_DIMENSION",
            "E_ENTITY", "E_NOT_KPIXL", "E_BAD_XML", "W_SCHEMA_VERSION", "E_NO_KPI_TABLE", "E_NO_MEASUREMENT_TABLE",
-           "W_NO_EVALUATION_TABLE", "E_MISSING_COLUMN", "W_UNKNOWN_COLUMN", "W_BELOW_TABLE", "W_DUPLICATE_COLUMN",
+           "W_NO_EVALUATION_TABLE", "W_TABLE_FROM_HEADERS", "E_MISSING_COLUMN", "W_UNKNOWN_COLUMN", "W_BELOW_TABLE",
+           "W_DUPLICATE_COLUMN",
            "W_FILE_NOT_READ", "W_SUBFOLDER_NOT_READ", "W_OUTSIDE_TABLE", "W_KEYLESS_ROW", "E_REQUIRED",
            "E_NOT_NUMBER", "E_WRONG_TYPE", "E_NUMBER_AS_TEXT", "E_DATE_AS_TEXT", "E_NOT_DATE", "E_VOCABULARY",
            "E_NO_CACHED_VALUE", "E_ERROR_VALUE", "E_ID_CONVERTED"]

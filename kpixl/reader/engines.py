@@ -45,7 +45,7 @@ from kpixl.reader.cells import _CellFinding, _nice_label, _required_hint, _text,
 from kpixl.reader.findings import (E_BAD_XML, E_CORRUPT, E_ERROR_VALUE, E_MISSING_COLUMN, E_NO_CACHED_VALUE,
                                    E_NO_KPI_TABLE, E_NO_MEASUREMENT_TABLE, E_NOT_KPIXL, E_REQUIRED, W_BELOW_TABLE,
                                    W_DUPLICATE_COLUMN, W_KEYLESS_ROW, W_NO_EVALUATION_TABLE, W_OUTSIDE_TABLE,
-                                   W_SCHEMA_VERSION, W_UNKNOWN_COLUMN, _fail)
+                                   W_SCHEMA_VERSION, W_TABLE_FROM_HEADERS, W_UNKNOWN_COLUMN, _fail)
 from kpixl.reader.ooxml import TableInfo, _custom_properties, _input_columns, _structure
 from kpixl.reader.prechecks import Package, precheck
 from kpixl.reader.refs import _A1_RE, _column_number, column_letter, parse_ref
@@ -81,23 +81,25 @@ def read_workbook(path: Path | str, *, package: Package | None = None, engine: s
 
 def _read(path: Path | str, pkg: Package, reader_class: type["ExactEngine"]) -> DepartmentWorkbook:
     """Return the workbook of the pre-checked ``pkg``, read by an engine of ``reader_class``."""
-    _sheets, defined, tables = pkg.structure or _structure(pkg)
+    sheets, defined, tables = pkg.structure or _structure(pkg)
     props = _custom_properties(pkg)
     by_name = {t.name.casefold(): t for t in tables}
     has_meta = any(key in defined or key in props for key in (schema.NAME_SCHEMA_VERSION, schema.NAME_LANGUAGE))
-    kpi_table = by_name.get(schema.KPIS.name.casefold())
-    if kpi_table is None:
-        if not has_meta:
-            _fail(pkg.path, E_NOT_KPIXL, "is not a kpixl workbook (no table named KPIs and no kpixl metadata); "
-                                         "start from a workbook made by `kpixl template`")
-        _fail(pkg.path, E_NO_KPI_TABLE, "has no Excel table named KPIs; the KPI definitions must stay in the "
-                                        "table named KPIs (Table Design > Table Name)")
+    if schema.KPIS.name.casefold() not in by_name and not has_meta:
+        _fail(pkg.path, E_NOT_KPIXL, "is not a kpixl workbook (no table named KPIs and no kpixl metadata); "
+                                     "start from a workbook made by `kpixl template`")
     workbook = DepartmentWorkbook(path=pkg.path)
     reader = reader_class(pkg, str(path), workbook)
-    reader.tables = tables
+    reader.tables = list(tables)
     try:
-        _read_metadata(reader, defined, props)
         found = [(t, by_name.get(t.name.casefold())) for t in schema.TABLES]
+        # A table whose definition is gone (LibreOffice drops one on some edits) but whose
+        # headers and rows are still on a sheet is read from there, with a warning.
+        found = [(t, info if info is not None else _table_left_behind(reader, t, sheets)) for t, info in found]
+        if found[0][1] is None:
+            _fail(pkg.path, E_NO_KPI_TABLE, "has no Excel table named KPIs; the KPI definitions must stay in the "
+                                            "table named KPIs (Table Design > Table Name)")
+        _read_metadata(reader, defined, props)
         # The input columns of every table on a sheet, so each sheet is scanned once for odd cells.
         for table_schema, info in found:
             if info is not None:
@@ -112,6 +114,76 @@ def _read(path: Path | str, pkg: Package, reader_class: type["ExactEngine"]) -> 
         reader.close()
     resolve_phasing(workbook.kpis, workbook.phasing)
     return workbook
+
+
+# How far down a sheet the header row of a table whose definition is gone is looked for.
+_HEADER_SEARCH_ROWS = 50
+
+
+def _table_left_behind(reader: "ExactEngine", table: schema.Table,
+                       sheets: list[tuple[str, str]]) -> TableInfo | None:
+    """Return the block of a table whose Excel table is gone but whose header row is still on a sheet; None if none is.
+
+    The sheet named as the table's (in either language) is looked at first, then the
+    others; the header row holds every row key's header, outside any other table. The
+    block runs from the header row down to the last row with a value in its columns
+    (nothing below is lost), across the headers beside each other. A warning (KPX124)
+    names the sheet and the range, and how to make it a table again.
+    """
+    names = {table.sheet(language).casefold() for language in ("en", "da")}
+    ordered = sorted(sheets, key=lambda sheet: sheet[0].casefold() not in names)
+    lookup = table.by_header
+    for sheet_name, part in ordered:
+        try:
+            grid = reader.grid(sheet_name)
+        except WorkbookError:
+            continue  # a chart sheet, or one no reader can parse: it holds no table
+        taken = [parse_ref(t.ref) for t in reader.tables if t.sheet == sheet_name and _readable(t.ref)]
+        for top, line in enumerate(grid[:_HEADER_SEARCH_ROWS], start=1):
+            keys = {column.key: col for col, value in enumerate(line, start=1) if isinstance(value, str)
+                    and (column := lookup.get(schema.normalise_header(value))) is not None
+                    and not _inside(taken, top, col)}
+            if not all(key in keys for key in table.row_keys):
+                continue
+            left, right, bottom = _block(grid, top, keys[table.row_keys[0]])
+            ref = f"{column_letter(left)}{top}:{column_letter(right)}{bottom}"
+            info = TableInfo(name=table.name, sheet=sheet_name, ref=ref, columns=[
+                str(value).strip() for value in line[left - 1:right]], sheet_part=part)
+            reader.tables.append(info)
+            name, data = table.name, f"{column_letter(left)}{top + 1}:{column_letter(right)}{bottom}"
+            reader.finding(W_TABLE_FROM_HEADERS, WARNING, (
+                f"there is no Excel table named {name}, but this sheet holds its headers: kpixl reads {data} under "
+                f"them as the {name} table; make it a table again, or the workbook's own formulas do not count it: "
+                f"in Excel select {ref}, Insert > Table (My table has headers), then Table Design > Table Name: "
+                f"{name}; in LibreOffice select {ref}, Data > Define Range, Name: {name}"),
+                sheet_name, f"{column_letter(left)}{top}")
+            return info
+    return None
+
+
+def _block(grid: list[list[Any]], top: int, col: int) -> tuple[int, int, int]:
+    """Return (first column, last column, last row) of the block whose header row ``top`` holds column ``col``.
+
+    The headers beside each other, and every row down to the last with a value under them.
+    """
+    line = grid[top - 1]
+    left = right = col
+    while left > 1 and not core.is_blank(line[left - 2]):
+        left -= 1
+    while right < len(line) and not core.is_blank(line[right]):
+        right += 1
+    bottom = max([r for r in range(top + 1, len(grid) + 1) if any(
+        not core.is_blank(ExactEngine._cell(grid, r, c)) for c in range(left, right + 1))], default=top + 1)
+    return left, right, bottom
+
+
+def _readable(ref: str) -> bool:
+    """Return True when ``ref`` is a readable range."""
+    try:
+        parse_ref(ref)
+    except ValueError:
+        return False
+    return True
 
 
 def _inside(ranges: list[tuple[int, int, int, int]], row: int, col: int) -> bool:
@@ -526,7 +598,7 @@ def build_records(table: schema.Table, values: dict[str, list[Any]], places: lis
                 for place, extra, flag, *row in zip(places, extras, flags, *values.values())]
     return [EvaluationRecord(*fields) for fields in zip(
         values["kpi_id"], values.get("decision", blank), values.get("new_target", blank), values.get("notes", blank),
-        places)]
+        places, extras)]
 
 
 def _records_of(workbook: DepartmentWorkbook, table: schema.Table) -> list[Any]:

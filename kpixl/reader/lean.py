@@ -13,13 +13,17 @@ python-calamine cannot read, stops neither of them, or both); the hash and the
 pre-checks read the original.
 
 A sheet is left whole (:func:`strip_cells` returns None) unless every cell in it is
-written the plain way, ``<c r="A1" ...>``: a cell without its reference takes its place
-from the cell before it, so removing one would move the rest. Header rows, totals rows,
+written the plain way, ``<c r="A1" ...>``, and no element of its ``<sheetData>`` carries
+a namespace prefix (a ``<x:c>`` is a cell too, and missed by a search for ``<c``): a cell
+without its reference takes its place from the cell before it, so removing one would
+move the rest. Header rows, totals rows,
 rows below a table and columns beside it are kept as they are, so fastexcel still sees
 anything typed there and the reader still hands such a table to the exact engine.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 
@@ -41,6 +45,9 @@ _MUL1 = np.uint64(100 + (1000000 << 32))
 _MUL2 = np.uint64(1 + (10000 << 32))
 _MARK_BITS = np.array([1 << (8 * k + 7) for k in range(8)], np.uint64)  # the top bit of each byte
 _UPPER = _byte_set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_NAME_START = _byte_set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+_NAME = _byte_set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_0123456789.-")
+_PREFIXED_TAG_RE = re.compile(rb"<[A-Za-z_][\w.\-]*:")
 
 
 def table_drop(table: schema.Table, info: TableInfo) -> Drop | None:
@@ -78,6 +85,8 @@ def strip_cells(content: bytes | bytearray, drops: list[Drop]) -> bytes | None:
     declarations = tags[second == ord("?")]
     if (second == ord("!")).any() or declarations.size > 1 or (declarations.size and declarations[0] > 3):
         return None
+    if _prefixed_in_sheet_data(content, tags, heads):
+        return None
     starts = tags[(second == ord("c")) & _TAG_END_LUT[third]]
     closes = tags[heads == _CELL_CLOSE]
     located = _cell_places(content, starts) if starts.size else None
@@ -100,6 +109,26 @@ def strip_cells(content: bytes | bytearray, drops: list[Drop]) -> bytes | None:
     cut_to = cut_to[np.concatenate((breaks - 1, [cut_to.size - 1]))]
     view = memoryview(content)
     return b"".join([view[a:b] for a, b in zip([0, *cut_to.tolist()], [*cut_from.tolist(), size])])
+
+
+def _prefixed_in_sheet_data(content: bytes | bytearray, tags: np.ndarray, heads: np.ndarray) -> bool:
+    """Return True when an element in ``<sheetData>`` carries a namespace prefix (``<x:c>``, ``<x:row>``), or none is found.
+
+    The cells are found as unprefixed ``<c`` tags; a prefixed cell (written without its
+    reference, it takes its place from the cell before) would be missed and moved. A tag
+    whose name may hold a colon (one within its first three bytes, or a long name other
+    than ``row``) is looked at exactly: rare in a sheet's data (``<rPr>`` of rich text).
+    """
+    start, end = content.find(b"<sheetData"), content.rfind(b"</sheetData>")
+    if start < 0 or end < start:
+        return True
+    inside = slice(np.searchsorted(tags, start, "right"), np.searchsorted(tags, end))
+    codes = heads[inside]
+    second, third, fourth = (codes >> 8) & 0xFF, (codes >> 16) & 0xFF, codes >> 24
+    row = (second == ord("r")) & (third == ord("o")) & (fourth == ord("w"))
+    maybe = _NAME_START[second] & ((third == ord(":")) | (fourth == ord(":"))
+                                   | (_NAME[third] & _NAME[fourth] & ~row))
+    return any(_PREFIXED_TAG_RE.match(content, at) for at in tags[inside][maybe].tolist())
 
 
 def _items(content: bytes | bytearray, width: int) -> np.ndarray:

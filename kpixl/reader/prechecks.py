@@ -28,7 +28,7 @@ from kpixl.reader.findings import (E_CORRUPT, E_EMPTY, E_ENCRYPTED, E_ENTITY, E_
 from kpixl.reader.lean import Drop, strip_cells, table_drop
 from kpixl.reader.ooxml import _input_columns, _relationships, _structure
 from kpixl.reader.sheetscan import (MAX_CELLS, MAX_COLUMNS, MAX_ROWS, _check_declared_dimension,  # noqa: F401
-                                    _check_sheet_extent, _scan_special, _SheetScan)
+                                    _check_sheet_extent, _scan_special, _SheetScan, _TagCounter)
 
 # ------------------------------------------------------------------ limits
 # The per-sheet limits (MAX_ROWS, MAX_COLUMNS, MAX_CELLS) are kpixl.reader.sheetscan's,
@@ -44,6 +44,10 @@ RATIO_CHECK_FROM = 1024 * 1024  # members larger than this (uncompressed) ...
 MAX_RATIO = 200  # ... may compress at most 200:1
 CHUNK = 1024 * 1024
 MAX_FILE_BYTES = 200 * 1024 * 1024  # larger files are read from disk by the zip reader, not into memory
+# A worksheet declared larger than this is unpacked piece by piece, its rows and cells counted
+# as they come (a decompression bomb stops at the sheet limits); a smaller one is unpacked whole,
+# bounded by its declared size. kpixl's templates with a few thousand rows are 10-15 MB.
+WATCH_FROM = 64 * 1024 * 1024
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
@@ -332,8 +336,8 @@ def _check_sheet(shown: str, data: bytes, archive: zipfile.ZipFile, info: zipfil
     ``columns`` is given, the sheet without the cells ``drops`` names or None: see
     :mod:`kpixl.reader.lean`).
     """
-    content = _read_member(shown, data, archive, info)
-    prefixed = _check_prolog(shown, info.filename, content, len(content))
+    prefixed = _check_sheet_head(shown, data, archive, info)
+    content = _read_sheet(shown, data, archive, info, prefixed)
     found = _check_sheet_extent(shown, info.filename, content, prefixed, columns)
     return prefixed, found, None if prefixed else strip_cells(content, drops)
 
@@ -342,29 +346,62 @@ def _check_sheet_prolog(shown: str, data: bytes, archive: zipfile.ZipFile, info:
                         columns: set[int] | None, drops: list[Drop]) -> tuple[bool, _SheetScan | None, bytes | None]:
     """Check one worksheet's prolog and declared dimension; scan a table sheet's input cells (KPX208, KPX209).
 
-    The sheet's cells are not bounded (see :func:`precheck`). A table sheet is unpacked
+    The sheet's cells are not bounded (see :func:`precheck`), except a large sheet's rows
+    and cells while it is unpacked (:func:`_read_sheet`). A table sheet is unpacked
     whole, made lean (:mod:`kpixl.reader.lean`) and its input cells scanned in the lean
     copy, which holds them all; any other sheet is unpacked only as far as its prolog.
     """
-    if columns is not None:
-        content = _read_member(shown, data, archive, info)
-        prefixed = _check_prolog(shown, info.filename, content, len(content))
-        _check_declared_dimension(shown, info.filename, content)
-        stripped = None if prefixed else strip_cells(content, drops)
-        return prefixed, _scan_special(content if stripped is None else stripped, columns, prefixed), stripped
+    prefixed = _check_sheet_head(shown, data, archive, info)
+    if columns is None:
+        return prefixed, None, None
+    content = _read_sheet(shown, data, archive, info, prefixed)
+    stripped = None if prefixed else strip_cells(content, drops)
+    return prefixed, _scan_special(content if stripped is None else stripped, columns, prefixed), stripped
+
+
+def _check_sheet_head(shown: str, data: bytes, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Check a worksheet's prolog and declared dimension from its first bytes only; return whether it is prefixed.
+
+    Runs before any sheet is unpacked whole: a sheet declaring a range beyond the limits
+    is refused from its first 64 KB.
+    """
     try:
         # Excel's prolog is a few hundred bytes: the first 64 KB nearly always hold the root element.
-        head = zipparts.unpack_head(data, info, 64 * 1024)
-        if head is not None and _ROOT_START_RE.search(head) is None and len(head) < info.file_size:
-            head = zipparts.unpack_head(data, info, CHUNK + 1)
+        head = _head(data, archive, info, 64 * 1024)
+        if _ROOT_START_RE.search(head) is None and len(head) < info.file_size:
+            head = _head(data, archive, info, CHUNK + 1)
     except zipparts.UNPACK_ERRORS as error:
         _fail(shown, E_CORRUPT, f"is truncated or corrupt (part {info.filename}: {error}); "
                                 "get a fresh copy or save it again from Excel")
-    if head is None:  # neither stored nor deflated: the whole check
-        return _check_sheet(shown, data, archive, info, columns, drops)
     prefixed = _check_prolog(shown, info.filename, head, info.file_size)
     _check_declared_dimension(shown, info.filename, head)
-    return prefixed, None, None
+    return prefixed
+
+
+def _head(data: bytes, archive: zipfile.ZipFile, info: zipfile.ZipInfo, size: int) -> bytes:
+    """Return the first ``size`` unpacked bytes of a part (at most)."""
+    head = zipparts.unpack_head(data, info, size) if data else None
+    if head is None:
+        with archive.open(info) as stream:
+            head = stream.read(size)
+    return head
+
+
+def _read_sheet(shown: str, data: bytes, archive: zipfile.ZipFile, info: zipfile.ZipInfo,
+                prefixed: bool) -> bytes | bytearray:
+    """Return one worksheet unpacked whole; a large one piece by piece, its rows and cells counted on the way.
+
+    A sheet declared larger than :data:`WATCH_FROM` stops at the first piece that takes it
+    past the sheet limits (KPX113) or past its declared size (a lying directory, KPX109):
+    a decompression bomb is refused in a fraction of a second, holding a few MB.
+    """
+    if info.file_size <= WATCH_FROM:
+        return _read_member(shown, data, archive, info)
+    try:
+        return zipparts.unpack_watched(data, archive, info, _TagCounter(shown, info.filename, prefixed))
+    except zipparts.UNPACK_ERRORS as error:
+        _fail(shown, E_CORRUPT, f"is truncated or corrupt (part {info.filename}: {error}); "
+                                "get a fresh copy or save it again from Excel")
 
 
 def _check_prolog(shown: str, member: str, content, size: int) -> bool:

@@ -156,6 +156,46 @@ def _check_counts_and_references(shown: str, member: str, content: bytes | bytea
         _too_big(shown, member, max_row, max_col, cells)
 
 
+class _TagCounter:
+    """Count a worksheet's row and cell tags piece by piece while it is unpacked; stop past the limits (KPX113).
+
+    Handed to :func:`kpixl.reader.zipparts.unpack_watched`, so a sheet of a million rows
+    is refused after the first 110,000, before the rest is unpacked (a decompression
+    bomb costs neither the time nor the memory of unpacking it whole). The counts are
+    upper bounds, as the whole-sheet scan's (``<rowBreaks>`` counts as a row).
+    """
+
+    # The bytes of a piece whose tag may continue in the next piece: counted with it.
+    _CARRY = 48
+
+    def __init__(self, shown: str, member: str, prefixed: bool):
+        self.shown, self.member, self.prefixed = shown, member, prefixed
+        self.rows = self.cells = 0
+        self.carry = b""
+
+    def __call__(self, piece: bytes) -> None:
+        text = self.carry + piece
+        end = max(0, len(text) - self._CARRY)
+        if self.prefixed:
+            rows = sum(1 for m in _ROW_TAG_RE.finditer(text) if m.start() < end)
+            cells = sum(1 for m in _CELL_TAG_RE.finditer(text) if m.start() < end)
+        else:
+            data = np.frombuffer(text, np.uint8)
+            tags = np.flatnonzero(data[:end] == _LT)
+            first = data[tags + 1]
+            rows = int(np.count_nonzero((first == ord("r")) & (data[tags + 2] == ord("o"))
+                                        & (data[tags + 3] == ord("w"))))
+            cells = int(np.count_nonzero((first == ord("c")) & _TAG_END_LUT[data[tags + 2]]))
+        self.carry = text[end:]
+        self.rows += rows
+        self.cells += cells
+        for count, limit, what in ((self.rows, MAX_ROWS, "rows"), (self.cells, MAX_CELLS, "cells")):
+            if count > limit:
+                _fail(self.shown, E_DIMENSION, f"part {self.member} holds more than {limit} {what} (limit {MAX_ROWS} "
+                                               f"rows, {MAX_COLUMNS} columns, {MAX_CELLS} cells); this is far beyond "
+                                               "a department workbook (possible decompression bomb)")
+
+
 def _check_declared_dimension(shown: str, member: str, content: bytes | bytearray) -> None:
     """Reject a worksheet whose <dimension ref="..."> declares a range beyond the limits."""
     word = _DIMENSION_WORD_RE.search(content)

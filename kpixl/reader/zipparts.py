@@ -14,7 +14,7 @@ from __future__ import annotations
 import struct
 import zipfile
 import zlib
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 _libdeflate: Any
 try:  # libdeflate: whole-buffer inflate and CRC-32 several times faster than zlib's
@@ -80,6 +80,60 @@ def _inflate_with_zlib(body: bytes, info: zipfile.ZipInfo) -> bytes:
         return zlib.decompressobj(-15).decompress(body, info.file_size + 1)
     except zlib.error as error:
         raise zipfile.BadZipFile(str(error)) from None
+
+
+def unpack_watched(data: bytes, archive: zipfile.ZipFile, info: zipfile.ZipInfo, watch: Callable[[bytes], None],
+                   piece: int = 1 << 20) -> bytearray:
+    """Return a part unpacked piece by piece, each ``piece`` bytes handed to ``watch`` before the next is unpacked.
+
+    ``watch`` raises to stop (a sheet beyond its limits): no more than one piece past what
+    it has seen is ever unpacked. The output never grows past the declared size (a
+    directory that lies about it is corrupt, found at the first byte too many), and the
+    CRC is checked at the end. zlib inflates (libdeflate cannot stop half-way);
+    ``archive`` reads a part that is neither stored nor deflated, or a package not in
+    memory (``data`` empty).
+    """
+    content = bytearray()  # grown in place (realloc): no second copy of a large sheet
+    for chunk in _pieces(data, archive, info, piece):
+        if len(content) + len(chunk) > info.file_size:
+            raise zipfile.BadZipFile(f"part {info.filename!r} is larger than its directory entry says")
+        watch(chunk)
+        content += chunk
+    if len(content) != info.file_size:
+        raise zipfile.BadZipFile(f"part {info.filename!r} is not the size its directory entry says")
+    if crc32(content) != info.CRC:
+        raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
+    return content
+
+
+def _pieces(data: bytes, archive: zipfile.ZipFile, info: zipfile.ZipInfo, piece: int) -> Iterator[bytes]:
+    """Yield a part's unpacked bytes ``piece`` at a time (never more than one piece beyond the declared size)."""
+    if not data or not plain(info):
+        with archive.open(info) as stream:  # zipfile stops at the declared size and checks the CRC
+            while chunk := stream.read(piece):
+                yield chunk
+        return
+    body = packed(data, info)
+    if info.compress_type == zipfile.ZIP_STORED:
+        for start in range(0, len(body), piece):
+            yield body[start:start + piece]
+        return
+    inflater = zlib.decompressobj(-15)
+    # The packed bytes go in 64 KB at a time: zlib copies what it has not used yet on every call.
+    view, fed, step = memoryview(body), 0, 1 << 16
+    pending = b""
+    while not inflater.eof:
+        if len(pending) < step and fed < len(body):
+            pending, fed = bytes(pending) + view[fed:fed + step], fed + step
+        try:
+            chunk = inflater.decompress(pending, piece)
+        except zlib.error as error:
+            raise zipfile.BadZipFile(str(error)) from None
+        pending = inflater.unconsumed_tail
+        if chunk:
+            yield chunk
+        elif not pending and fed >= len(body):
+            return  # truncated: the size check says so
 
 
 def unpack_head(data: bytes, info: zipfile.ZipInfo, size: int) -> bytes | None:

@@ -72,6 +72,8 @@ TEXTS = {
         "warning": "warning",
         "note": "note",
         "extra": "{header} (extra)",
+        "extra_renamed": "The departments' extra column {header!r} is headed {renamed!r} on the company workbook's "
+                         "{sheet} sheet, which has a column {header} of its own",
         "incomplete.read": "{n} child KPI(s) in {files}, left out",
         "incomplete.unread": "children may be missing: {files} left out and could not be read",
         "left_out_title": "Left out (--skip-invalid): the company picture is incomplete",
@@ -147,6 +149,8 @@ TEXTS = {
         "warning": "advarsel",
         "note": "bemærkning",
         "extra": "{header} (ekstra)",
+        "extra_renamed": "Afdelingernes ekstra kolonne {header!r} hedder {renamed!r} på koncernprojektmappens ark "
+                         "{sheet}, som selv har en kolonne {header}",
         "incomplete.read": "{n} underordnede KPI'er i {files}, udeladt",
         "incomplete.unread": "underordnede KPI'er kan mangle: {files} er udeladt og kunne ikke læses",
         "left_out_title": "Udeladt (--skip-invalid): virksomhedsbilledet er ufuldstændigt",
