@@ -22,6 +22,18 @@ from kpixl.vocab import FormulaMode, Language
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 
+class Failure(click.ClickException):
+    """Print a kpixl error as one ``Error: ...`` line, ``Fejl: ...`` when the run speaks Danish."""
+
+    def __init__(self, message: str, language: str = "en") -> None:
+        super().__init__(message)
+        self.language = language
+
+    def show(self, file=None) -> None:
+        prefix = "Fejl" if self.language == Language.DA else "Error"
+        click.echo(f"{prefix}: {self.format_message()}", file=file or sys.stderr)
+
+
 class KpixlGroup(click.Group):
     """Run commands with kpixl's error handling: one line, no traceback unless --debug."""
 
@@ -31,7 +43,7 @@ class KpixlGroup(click.Group):
         except KpixlError as error:
             if ctx.meta.get("kpixl.debug"):
                 raise
-            raise click.ClickException(str(error)) from None
+            raise Failure(str(error), error.language) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
         except BrokenPipeError:
@@ -127,9 +139,9 @@ class VocabChoice(click.ParamType):
             self.fail(str(error), param, ctx)
 
 
-def _language_option(help_text: str):
-    return click.option("--lang", "language", type=VocabChoice(Language, ("en", "da")), default="en",
-                        show_default=True, help=help_text)
+def _language_option(help_text: str, default: str | None = "en"):
+    return click.option("--lang", "language", type=VocabChoice(Language, ("en", "da")), default=default,
+                        show_default=default is not None, help=help_text)
 
 
 def _formulas_option(shown: tuple[str, ...], help_text: str):
@@ -173,7 +185,7 @@ def cli() -> None:
 @click.argument("out", type=WORKBOOK)
 @click.option("--department", help="Department name stored in the workbook.")
 @click.option("--owner", help="Default responsible owner (used by --examples).")
-@_language_option("Language of sheets, headers, dropdowns and statuses.")
+@_language_option("Language of sheets, headers, dropdowns and statuses, and of what it prints.")
 @_formulas_option(("native", "xlwings"),
                   "native: plain Excel functions, no add-in; xlwings: computed cells call the kpixl UDFs.")
 @click.option("--start", type=DATE, help="Default start date of the KPI period (YYYY-MM-DD).")
@@ -193,12 +205,14 @@ def cli() -> None:
 def template(out: Path, department, owner, language, formulas, start, deadline, examples, rows, measurement_rows,
              company, force) -> None:
     """Write a department workbook OUT.xlsx for staff to fill in."""
-    from kpixl.template import write_template
+    from kpixl.api import write_template
 
     path = write_template(out, department=department, owner=owner, language=language, formulas=formulas,
                           start=start, deadline=deadline, examples=examples, rows=rows,
                           measurement_rows=measurement_rows, company=company, force=force)
-    click.echo(f"Wrote {path}")
+    from kpixl import texts
+
+    click.echo(texts.text("console", "wrote_file", language, path=path))
 
 
 def _isolation_options(command):
@@ -229,10 +243,13 @@ def _isolation_options(command):
 @click.option("--company", type=click.Path(dir_okay=False, path_type=Path),
               help="Management workbook: check every parent link, and deadline, direction and unit against the "
                    "parent.")
+@_language_option("Language of the findings and the summary (default: the workbooks' own when they agree, else "
+                  "English).", default=None)
 @_isolation_options
 @_version_option
 @_debug_option
-def validate(paths, output_format, strict, as_of, recursive, company, jobs, file_timeout, memory_limit) -> None:
+def validate(paths, output_format, strict, as_of, recursive, company, language, jobs, file_timeout,
+             memory_limit) -> None:
     """Check department workbooks (a folder means every .xlsx/.xlsm in it).
 
     Prints one line per finding, `file:Sheet!A12: severity code: message`, and a
@@ -243,16 +260,16 @@ def validate(paths, output_format, strict, as_of, recursive, company, jobs, file
     of another input (the same bytes, or named like a copy with the same department or
     KPI IDs) is an error at the copy, and its KPIs are not counted.
     """
-    from kpixl.validate import validate as validate_paths
+    from kpixl.api import validate as validate_paths
 
     report = validate_paths(list(paths), as_of=as_of, strict=strict, progress=progress_reporter("Validating"),
                             jobs=jobs, file_timeout=file_timeout, memory_limit=memory_limit << 20,
-                            recursive=recursive, company=company)
+                            recursive=recursive, company=company, language=language).report
     if output_format == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         for finding in report.findings:
-            click.echo(str(finding))
+            click.echo(finding.said(report.language))
         click.echo(report.summary())
     sys.exit(0 if report.valid else 1)
 
@@ -271,7 +288,9 @@ def validate(paths, output_format, strict, as_of, recursive, company, jobs, file
               help="CSV for programs (plain: comma, decimal point, UTF-8) or for a double-click in Danish Excel "
                    "(excel-da: semicolon, decimal comma, UTF-8 with BOM). Default: excel-da with --lang da, "
                    "else plain.")
-@_language_option("Language of the company workbook.")
+@_language_option("Language of the company workbook, the CSV headers and what the run prints (default: the "
+                  "workbooks' own when they agree, else English); JSON and Parquet are always canonical English.",
+                  default=None)
 @click.option("--since", type=DATE,
               help="Compare statuses with this date (default: the month-end before the as-of date).")
 @click.option("--parquet", "parquet_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -287,21 +306,18 @@ def validate(paths, output_format, strict, as_of, recursive, company, jobs, file
 def consolidate(paths, output, as_of, recursive, skip_invalid, csv_dir, csv_dialect, language, since, parquet_dir,
                 output_format, force, jobs, file_timeout, memory_limit) -> None:
     """Validate department workbooks and write one company workbook."""
-    from kpixl.consolidate import consolidate as consolidate_paths
+    from kpixl.api import consolidate as consolidate_paths
 
-    result = consolidate_paths(list(paths), output, as_of=as_of, skip_invalid=skip_invalid, csv_dir=csv_dir,
-                               jobs=jobs, language=language, force=force, csv_dialect=csv_dialect,
-                               progress=progress_reporter("Reading"), file_timeout=file_timeout,
-                               memory_limit=memory_limit << 20, recursive=recursive, since=since,
-                               parquet_dir=parquet_dir)
+    company = consolidate_paths(list(paths), as_of=as_of, since=since, skip_invalid=skip_invalid, jobs=jobs,
+                                recursive=recursive, language=language, progress=progress_reporter("Reading"),
+                                file_timeout=file_timeout, memory_limit=memory_limit << 20, output=output,
+                                csv_dir=csv_dir, csv_dialect=csv_dialect, parquet_dir=parquet_dir, force=force)
     if output_format == "json":
-        from kpixl.export import json_document
-
-        for line in result.summary_lines():
+        for line in company.summary_lines():
             click.echo(line, err=True)
-        click.echo(json.dumps(json_document(result.company), ensure_ascii=False, indent=1, allow_nan=False))
+        click.echo(company.to_json())
         return
-    for line in result.summary_lines():
+    for line in company.summary_lines():
         click.echo(line)
 
 

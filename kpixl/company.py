@@ -101,7 +101,7 @@ def unknown_parents(company: Company, kpis: list[KpiRecord]) -> list[KpiRecord]:
             and company.find(k.parent_id) is None]
 
 
-def check_links(company: Company, workbook: DepartmentWorkbook) -> list[Finding]:
+def check_links(company: Company, workbook: DepartmentWorkbook, language: object = None) -> list[Finding]:
     """Return the findings of checking ``workbook``'s parent links against ``company``.
 
     Per low-level KPI with a Parent KPI ID: the parent must be a company KPI
@@ -110,7 +110,7 @@ def check_links(company: Company, workbook: DepartmentWorkbook) -> list[Finding]
     KPIs without a parent are left to the per-file rules (KPX308). The company
     workbook a department workbook records (``template --company``) is not compared:
     its SHA-256 changes with every measurement typed into it, so a warning would fire
-    on almost every run.
+    on almost every run. The findings are said in ``language`` (default: the workbook's).
     """
     findings: list[Finding] = []
     columns = workbook.columns.get(schema.KPIS.name, {})
@@ -143,8 +143,9 @@ def check_links(company: Company, workbook: DepartmentWorkbook) -> list[Finding]
                                     f"({parent.unit!r}); fine for a driver measured in its own unit (the roll-up "
                                     "counts attainment), otherwise correct the unit or the parent KPI ID",
                                     place("unit"), kpi.kpi_id))
-    # A Danish workbook's findings are said in Danish, like validate's own (kpixl.danish).
-    return danish.localize(findings, workbook.language)
+    # A Danish workbook's findings are said in Danish, like validate's own (kpixl.danish), unless the
+    # caller says the run's one language.
+    return danish.localize(findings, workbook.language if language is None else language)
 
 
 def _cell(row_place: Place, letter: str | None) -> Place:

@@ -205,6 +205,31 @@ CATALOG: dict[str, list[tuple[str, str]]] = {
                 "(Tabeldesign > Tilpas tabelstørrelse)")],
     "KPX133": [("column {header} repeats column {cell} of table {table}; only the first is read",
                 "kolonnen {header} gentager kolonne {cell} i tabellen {table}; kun den første læses")],
+    # What a folder argument held that is not read (kpixl/reader/paths.py): said in the run's language.
+    "KPX134": [("an OpenDocument spreadsheet (.ods) is not read; save it as an Excel Workbook (.xlsx) to include it",
+                "et OpenDocument-regneark (.ods) læses ikke; gem det som Excel-projektmappe (.xlsx) for at få det med"),
+               ("an old Excel 97-2003 workbook (.xls) is not read; save it as an Excel Workbook (.xlsx) to include it",
+                "en gammel Excel 97-2003-projektmappe (.xls) læses ikke; gem den som Excel-projektmappe (.xlsx) for at "
+                "få den med"),
+               ("an Excel binary workbook (.xlsb) is not read; save it as an Excel Workbook (.xlsx) to include it",
+                "en binær Excel-projektmappe (.xlsb) læses ikke; gem den som Excel-projektmappe (.xlsx) for at få den "
+                "med"),
+               ("a CSV text file is not read; kpixl reads the department workbook (.xlsx), not CSV exports",
+                "en CSV-tekstfil læses ikke; kpixl læser afdelingens projektmappe (.xlsx), ikke CSV-eksporter"),
+               ("not an Excel workbook (.xlsx or .xlsm), so it is not read; move it out of the folder if it is not an "
+                "input",
+                "ikke en Excel-projektmappe (.xlsx eller .xlsm), så den læses ikke; flyt den ud af mappen, hvis den "
+                "ikke er et input"),
+               ("a company workbook kpixl consolidate wrote is not a department workbook, so it is not read; keep the "
+                "company workbook outside the departments' folder",
+                "en virksomhedsprojektmappe, som kpixl consolidate har skrevet, er ikke en afdelings projektmappe, så "
+                "den læses ikke; hold virksomhedsprojektmappen uden for afdelingernes mappe"),
+               ("the folder cannot be listed ({error}); its files are not read; check the folder's permissions",
+                "mappens indhold kan ikke vises ({error}); dens filer læses ikke; kontrollér mappens rettigheder")],
+    "KPX135": [("subfolder holds {n} workbook(s) that are not read; give the subfolder too, or use --recursive to "
+                "read subfolders",
+                "undermappen rummer {n} projektmappe(r), der ikke læses; angiv også undermappen, eller brug "
+                "--recursive for at læse undermapper")],
     "KPX136": [("a value outside the {table} table (which ends at row {end}, with a blank row between): not counted; "
                 "extend the table to include its row (Table Design > Resize Table) or delete it",
                 "en værdi uden for tabellen {table} (som slutter i række {end}, med en tom række imellem): tælles ikke "

@@ -213,7 +213,7 @@ def run_demo(directory: Path | str, *, language: object = Language.EN, formulas:
 
     consolidated = consolidation.company
     return DemoResult(directory=folder, language=language, formulas=formulas, workbooks=workbooks,
-                      company=Path(consolidation.output), csv_dir=folder / CSV_DIR,
+                      company=paths["company"], csv_dir=folder / CSV_DIR,
                       csv_files=list(consolidation.csv_files), next_period=paths["next-period"], report=report,
                       rollover_lines=_rollover_lines(rolled, language), company_kpis=company_kpis(consolidated),
                       since=consolidated.history.since, seconds=time.perf_counter() - started, plan=paths["plan"],

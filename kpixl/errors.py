@@ -10,7 +10,13 @@ from __future__ import annotations
 
 
 class KpixlError(Exception):
-    """Report a problem the user can fix; ``str(error)`` is the whole message."""
+    """Report a problem the user can fix; ``str(error)`` is the whole message.
+
+    ``language`` is the language the message is in (the run's, ``en`` or ``da``), so the
+    command line says ``Fejl:`` before a Danish message rather than ``Error:``.
+    """
+
+    language: str = "en"
 
 
 class DefinitionError(KpixlError, ValueError):
@@ -41,10 +47,15 @@ class WorkbookError(KpixlError):
 class OutputError(KpixlError):
     """Report an output that must not be written (exists, equals an input, unwritable)."""
 
+    def __init__(self, message: str, language: str = "en"):
+        self.language = str(language)
+        super().__init__(message)
+
 
 class ValidationFailed(KpixlError):
     """Report that inputs are invalid; carries the validation report for the caller."""
 
-    def __init__(self, message: str, report=None):
+    def __init__(self, message: str, report=None, language: str = "en"):
         self.report = report
+        self.language = str(language)
         super().__init__(message)

@@ -8,8 +8,14 @@ is a number, else as text written as the CSV writes it.
 Numbers stay numbers, dates are ISO strings in JSON and ``date32`` in Parquet, and
 text is written as it was read: the ``'`` that guards CSV text against spreadsheets
 running it as a formula is not added (these files are not opened in a spreadsheet).
-Statuses and other words are in the company workbook's language, as in the CSV.
-The JSON document is described by ``docs/consolidate.schema.json``.
+
+Both are language-independent (``Consolidation.rows(table, canonical=True)``): statuses
+and other words are canonical English (``Off track``, ``increase``, ``own``), findings
+are in English, whatever ``--lang`` the company workbook and the CSV tables were written
+in. The Summary's total is no data row: it is ``totals`` in JSON and
+``summary_totals.parquet``. The JSON document is described by
+``docs/consolidate.schema.json``, which :func:`json_schema` writes
+(``python scripts/make_json_schema.py``) from the tables' columns.
 """
 
 from __future__ import annotations
@@ -23,7 +29,10 @@ from kpixl import __version__
 
 # The tables of the JSON document, in order; the measurements stay in CSV/Parquet (they are the bulk).
 JSON_TABLES = ("summary", "kpis", "rollup", "history", "changes", "findings", "sources")
-SCHEMA_VERSION = 1
+# 2: canonical English values whatever the language (no "language" field), snake_case Summary keys
+# (on_track...), the company total apart in "totals".
+SCHEMA_VERSION = 2
+TOTALS = "summary_totals"  # the Parquet table of the Summary's total
 
 
 def json_value(value: Any) -> Any:
@@ -43,16 +52,115 @@ def json_document(company) -> dict[str, Any]:
     tables = {}
     for table in JSON_TABLES:
         keys = [column.key for column in company.columns(table)]
-        tables[table] = [{k: json_value(v) for k, v in zip(keys, row)} for row in company.rows(table)]
+        tables[table] = [{k: json_value(v) for k, v in zip(keys, row)} for row in company.rows(table, canonical=True)]
     return {
         "kpixl": __version__,
         "schema_version": SCHEMA_VERSION,
         "as_of": company.as_of.isoformat(),
         "since": history.since.isoformat(),
-        "language": str(company.language),
         "history_dates": [d.isoformat() for d in history.dates],
         "files": {"included": len(company.included), "skipped": len(company.skipped)},
+        "totals": company.summary_totals(),
         "tables": tables,
+    }
+
+
+# ---------------------------------------------------------------- the JSON schema
+
+_DATE = {"pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "format": "date"}
+_KIND_TYPES = {"number": "number", "measure": "number", "pct": "number", "int": "integer", "bool": "boolean"}
+_KIND_NOTES = {"pct": " (a fraction: 0.95 is 95%)", "date": " (ISO date)"}
+_TABLE_NOTES = {
+    "summary": "Status counts per department, worst first; the company's are in totals.",
+    "kpis": "Every KPI with its definition and every number as of the as-of date (the KPIs sheet), then the "
+            "inputs' extra columns.",
+    "rollup": "One row per high-level KPI and child (the Roll-up sheet).",
+    "history": "Every KPI as of each month-end from the earliest start to the as-of date (the History sheet, tidy).",
+    "changes": "The KPIs whose status differs between the comparison date (since) and the as-of date, worst first.",
+    "findings": "Warnings of included files and every finding of skipped files (messages in English).",
+    "sources": "Every input file: size, SHA-256, counts and whether it was included.",
+}
+_EXTRA = {"description": 'An extra column of the inputs\' table (key: "extra:" and the header in lower case with '
+                         'single spaces), as typed: text, number, boolean or ISO date',
+          "type": ["string", "number", "boolean", "null"]}
+
+
+def canonical_values() -> dict[tuple[str, str], tuple[str, ...]]:
+    """Return the canonical values of the worded columns kpixl computes, by (table, column key)."""
+    from kpixl import core
+    from kpixl.consolidate.load import INCLUDED, SKIPPED
+    from kpixl.consolidate.tables import STATUSES
+    from kpixl.history import BETTER, WORSE
+    from kpixl.model import ERROR, WARNING
+
+    statuses = tuple(STATUSES)
+    return {("kpis", "status"): statuses, ("history", "status"): statuses,
+            ("changes", "from_status"): statuses, ("changes", "to_status"): statuses,
+            ("kpis", "trend"): core.VOCABULARIES["trend"], ("kpis", "basis"): ("own", "rollup"),
+            ("findings", "severity"): (ERROR, WARNING), ("sources", "status"): (INCLUDED, SKIPPED),
+            ("changes", "change"): (WORSE, BETTER)}
+
+
+def _column_schema(table: str, column, words: dict) -> dict[str, Any]:
+    kind = column.kind
+    schema: dict[str, Any] = {"description": column.header("en") + _KIND_NOTES.get(kind, "")}
+    values = words.get((table, column.key))
+    if values is not None:
+        schema["enum"] = [*values, None]
+        schema["description"] += " (canonical English: " + ", ".join(values) + ")"
+        return schema
+    schema["type"] = [_KIND_TYPES.get(kind, "string"), "null"]
+    if kind == "date":
+        schema.update(_DATE)
+    return schema
+
+
+def json_schema() -> dict[str, Any]:
+    """Return the JSON Schema of :func:`json_document` (docs/consolidate.schema.json), built from the columns."""
+    from kpixl.consolidate.tables import STATUSES, TABLES, status_key
+
+    words = canonical_values()
+    date = {"type": "string", **_DATE}
+    tables = {}
+    for table in JSON_TABLES:
+        columns = TABLES[table].columns
+        item: dict[str, Any] = {"type": "object", "additionalProperties": False,
+                                "required": [c.key for c in columns],
+                                "properties": {c.key: _column_schema(table, c, words) for c in columns}}
+        if table == "kpis":
+            item["patternProperties"] = {"^extra:": _EXTRA}
+        tables[table] = {"description": _TABLE_NOTES[table], "type": "array", "items": item}
+    totals = [status_key(s) for s in STATUSES] + ["total"]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "kpixl consolidate --format json",
+        "description": "One JSON document with every table of a consolidation. Numbers are numbers (attainments "
+                       "are fractions), dates ISO strings (YYYY-MM-DD), blanks null. Rows are objects keyed by the "
+                       "columns' snake_case keys; statuses and other words are canonical English and findings are "
+                       "in English, whatever --lang the workbook was written in, so the document is the same in "
+                       "every language.",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["kpixl", "schema_version", "as_of", "since", "history_dates", "files", "totals", "tables"],
+        "properties": {
+            "kpixl": {"type": "string", "description": "The kpixl version that wrote the document."},
+            "schema_version": {"const": SCHEMA_VERSION,
+                               "description": "Raised when a field changes meaning or goes away."},
+            "as_of": {**date, "description": "The date every number is computed as of."},
+            "since": {**date, "description": "The comparison date of the changes (--since; default the month-end "
+                                             "before as_of)."},
+            "history_dates": {"type": "array", "items": date, "minItems": 1,
+                              "description": "The dates of the history: every month-end from the earliest start, "
+                                             "then as_of."},
+            "files": {"type": "object", "additionalProperties": False, "required": ["included", "skipped"],
+                      "properties": {"included": {"type": "integer", "minimum": 1},
+                                     "skipped": {"type": "integer", "minimum": 0}}},
+            "totals": {"type": "object", "additionalProperties": False, "required": totals,
+                       "description": "The company's status counts (the Summary's total, apart from its rows).",
+                       "properties": {key: {"type": "integer", "minimum": 0} for key in totals}},
+            "tables": {"type": "object", "additionalProperties": False, "required": list(JSON_TABLES),
+                       "properties": tables},
+        },
     }
 
 
@@ -62,10 +170,10 @@ PARQUET_SUFFIX = ".parquet"
 
 
 def parquet_name(table: str) -> str:
-    """Return the Parquet file name of ``table`` (its CSV name with .parquet)."""
+    """Return the Parquet file name of ``table`` (its CSV name with .parquet; the total is summary_totals)."""
     from kpixl.consolidate import TABLES
 
-    return Path(TABLES[table].csv).stem + PARQUET_SUFFIX
+    return (TOTALS if table == TOTALS else Path(TABLES[table].csv).stem) + PARQUET_SUFFIX
 
 
 _NUMERIC_KINDS = ("number", "measure", "pct")
@@ -106,22 +214,40 @@ def _arrow_column(values: list, kind: str):
     return pa.array(values, type=_arrow_type(kind))
 
 
-def write_parquet_table(company, table: str, path: Path | str) -> None:
-    """Write one table as Parquet with typed columns (string, float64, int64, date32), extra columns included."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+def arrow_table(company, table: str):
+    """Return one table as a typed Arrow table (string, float64, int64, date32), extra columns included.
 
+    Canonical values, the Summary without its total (``summary_totals`` is that total as one row).
+    """
+    import pyarrow as pa
+
+    if table == TOTALS:
+        return pa.table({key: pa.array([n], type=pa.int64()) for key, n in company.summary_totals().items()})
     columns = company.columns(table)
-    rows = list(company.rows(table))
+    rows = list(company.rows(table, canonical=True))
     values = [[row[i] for row in rows] for i in range(len(columns))]
     kinds = [_value_kind(v) if col.kind == "value" else col.kind for col, v in zip(columns, values)]
     arrays = [_arrow_column(v, kind) for v, kind in zip(values, kinds)]
     schema = pa.schema([pa.field(col.key, _arrow_type(kind)) for col, kind in zip(columns, kinds)])
-    pq.write_table(pa.Table.from_arrays(arrays, schema=schema), str(path))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def write_parquet_table(company, table: str, path: Path | str) -> None:
+    """Write one table (:func:`arrow_table`) as Parquet."""
+    import pyarrow.parquet as pq
+
+    pq.write_table(arrow_table(company, table), str(path))
+
+
+def parquet_tables() -> list[str]:
+    """Return the Parquet tables consolidate --parquet writes: every company table, then the Summary's total."""
+    from kpixl.consolidate import TABLES
+
+    return [*TABLES, TOTALS]
 
 
 def parquet_targets(folder: Path | str | None, tables: Sequence[str], *, force: bool = False,
-                    inputs: Sequence[Path] = ()) -> list[tuple[str, Path]]:
+                    inputs: Sequence[Path] = (), language: object = None) -> list[tuple[str, Path]]:
     """Return (table, path) of each Parquet file in ``folder``, refusing existing files without force.
 
     No folder gives none. Checked before any work, as the CSV folder is.
@@ -131,8 +257,8 @@ def parquet_targets(folder: Path | str | None, tables: Sequence[str], *, force: 
     if folder is None:
         return []
     return folder_targets(folder, [(table, parquet_name(table)) for table in tables], "--parquet", force=force,
-                          inputs=inputs)
+                          inputs=inputs, language=language)
 
 
-__all__ = ["json_document", "json_value", "write_parquet_table", "parquet_targets", "parquet_name", "JSON_TABLES",
+__all__ = ["arrow_table", "json_document", "json_schema", "canonical_values", "parquet_tables", "TOTALS", "json_value", "write_parquet_table", "parquet_targets", "parquet_name", "JSON_TABLES",
            "SCHEMA_VERSION"]

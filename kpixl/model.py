@@ -60,6 +60,13 @@ class Finding:
     def __str__(self) -> str:
         return f"{self.place}: {self.severity} {self.code}: {self.message}"
 
+    def said(self, language: object) -> str:
+        """Return the finding's console line with its severity in ``language`` (its message as it is)."""
+        from kpixl import texts
+
+        severity = texts.of("console", language).get(self.severity, self.severity)
+        return f"{self.place}: {severity} {self.code}: {self.message}"
+
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form of the finding."""
         return {
@@ -253,6 +260,7 @@ class Report(FindingsView):
     strict: bool = False
     left_out: list[Finding] = field(default_factory=list)  # files and subfolders of folder arguments not read
     copies: list[str] = field(default_factory=list)  # inputs named as copies (KPX606/607): their KPIs not counted
+    language: str = "en"  # the run's: of the summary and (kpixl.validate localizes them) the findings
 
     @property
     def valid(self) -> bool:
@@ -260,14 +268,17 @@ class Report(FindingsView):
         return not self.errors and not (self.strict and self.warnings)
 
     def summary(self) -> str:
-        """Return the one-line summary: files, KPIs, measurements, errors, warnings."""
+        """Return the one-line summary in the run's language: files, KPIs, measurements, errors, warnings."""
+        from kpixl import texts
+
         copies = ""
         if self.copies:
-            copies = " (1 of them a copy, not counted)" if len(self.copies) == 1 else \
-                f" ({len(self.copies)} of them copies, not counted)"
-        text = (f"{len(self.files)} file(s){copies}, {self.kpi_count} KPI(s), {self.measurement_count} measurement(s): "
-                f"{len(self.errors)} error(s), {len(self.warnings)} warning(s)")
-        left_out = left_out_summary(self.left_out)
+            copies = texts.text("console", "validate.copy" if len(self.copies) == 1 else "validate.copies",
+                                self.language, n=len(self.copies))
+        text = texts.text("console", "validate.summary", self.language, files=len(self.files), copies=copies,
+                          kpis=self.kpi_count, measurements=self.measurement_count, errors=len(self.errors),
+                          warnings=len(self.warnings))
+        left_out = left_out_summary(self.left_out, self.language)
         return f"{text}; {left_out}" if left_out else text
 
     def to_dict(self) -> dict[str, Any]:
@@ -275,6 +286,7 @@ class Report(FindingsView):
         return {
             "valid": self.valid,
             "strict": self.strict,
+            "language": str(self.language),  # of the findings' messages (codes and keys never change)
             "files": list(self.files),
             "stats": {
                 "files": len(self.files),
@@ -291,10 +303,16 @@ class Report(FindingsView):
         }
 
 
-def left_out_summary(left_out: list[Finding]) -> str:
-    """Return how many files and subfolders folder arguments held that were not read, by kind ("" if none)."""
+def left_out_summary(left_out: list[Finding], language: object = "en") -> str:
+    """Return how many files and subfolders folder arguments held that were not read, by kind ("" if none).
+
+    In ``language`` (the run's): the kinds are the console catalogue's ``kind.<kind>``;
+    a kind it does not name (a file suffix such as ``.ods``) is shown as it is.
+    """
+    from kpixl import texts
     from kpixl.reader import left_out_kind  # the reader owns the kinds of files; it imports this module
 
+    words = texts.of("console", language)
     counts: dict[str, int] = {}
     for finding in left_out:
         kind = left_out_kind(finding)
@@ -302,12 +320,15 @@ def left_out_summary(left_out: list[Finding]) -> str:
     folders = counts.pop("subfolder", 0)
     parts = []
     if counts:
-        parts.append(f"{sum(counts.values())} file(s) left out ("
-                     + ", ".join(f"{n} {kind}{'s' if n > 1 and kind.endswith('file') else ''}"
-                               for kind, n in sorted(counts.items())) + ")")
+        kinds = []
+        for kind, n in sorted(counts.items()):
+            plural = n > 1 and kind.endswith("file")
+            said = words.get(f"kind.{kind}{'s' if plural else ''}") or (kind + ("s" if plural else ""))
+            kinds.append(f"{n} {said}")
+        parts.append(words["left_out.files"].format(n=sum(counts.values()), kinds=", ".join(kinds)))
     if folders:
-        parts.append(f"{folders} subfolder(s) left out (use --recursive)")
-    return " and ".join(parts)
+        parts.append(words["left_out.folders"].format(n=folders))
+    return words["left_out.and"].join(parts)
 
 
 def refuse_invalid(workbook: DepartmentWorkbook, source: object, reason: str, shown_max: int = 10) -> None:

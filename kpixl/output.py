@@ -17,24 +17,36 @@ from typing import Iterable, Iterator
 from kpixl.errors import OutputError
 
 
-def check_output(path: Path | str, *, force: bool = False, inputs: Iterable[Path | str] = ()) -> Path:
-    """Return ``path`` as a Path after refusing an existing file (without force) or an input path."""
+def _refuse(key: str, language: object, **values: object) -> OutputError:
+    """Return the OutputError of the console catalogue's ``output.<key>`` in ``language`` (the run's)."""
+    from kpixl import texts
+
+    return OutputError(texts.text("console", f"output.{key}", language or "en", **values),
+                       language=str(language or "en"))
+
+
+def check_output(path: Path | str, *, force: bool = False, inputs: Iterable[Path | str] = (),
+                 language: object = None) -> Path:
+    """Return ``path`` as a Path after refusing an existing file (without force) or an input path.
+
+    The refusal is in ``language`` (the run's; default English).
+    """
     target = Path(path)
     resolved = target.resolve()
     for source in inputs:
         if Path(source).resolve() == resolved:
-            raise OutputError(f"{target}: the output is also an input; choose another output path")
+            raise _refuse("is_input", language, path=target)
     if target.exists() and target.is_dir():
-        raise OutputError(f"{target}: is a folder; give a file name for the output")
+        raise _refuse("is_folder", language, path=target)
     if target.exists() and not force:
-        raise OutputError(f"{target}: already exists; use --force to overwrite it")
+        raise _refuse("exists", language, path=target)
     if not target.parent.exists():
-        raise OutputError(f"{target}: the folder {target.parent} does not exist; create it first")
+        raise _refuse("no_folder", language, path=target, folder=target.parent)
     return target
 
 
 def folder_targets(folder: Path | str, names: Iterable[tuple[str, str]], option: str, *, force: bool = False,
-                   inputs: Iterable[Path | str] = ()) -> list[tuple[str, Path]]:
+                   inputs: Iterable[Path | str] = (), language: object = None) -> list[tuple[str, Path]]:
     """Return (table, path) of each file ``names`` gives in the output ``folder`` of ``option``.
 
     Refuses, before any work, a folder that is a file, a missing parent folder and (without
@@ -42,22 +54,22 @@ def folder_targets(folder: Path | str, names: Iterable[tuple[str, str]], option:
     """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
-        raise OutputError(f"{folder}: is a file; give a folder for {option}")
+        raise _refuse("is_file", language, path=folder, option=option)
     targets = [(table, folder / name) for table, name in names]
     inputs = list(inputs)
     if folder.exists():
         for _, path in targets:
-            check_output(path, force=force, inputs=inputs)
+            check_output(path, force=force, inputs=inputs, language=language)
     elif not folder.parent.exists() and str(folder.parent) not in ("", "."):
-        raise OutputError(f"{folder}: the folder {folder.parent} does not exist; create it first")
+        raise _refuse("no_folder", language, path=folder, folder=folder.parent)
     return targets
 
 
 @contextlib.contextmanager
 def atomic_output(path: Path | str, *, force: bool = False, inputs: Iterable[Path | str] = (),
-                  suffix: str | None = None) -> Iterator[Path]:
+                  suffix: str | None = None, language: object = None) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; move it into place only if the block succeeds."""
-    target = check_output(path, force=force, inputs=inputs)
+    target = check_output(path, force=force, inputs=inputs, language=language)
     handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix or target.suffix or ".tmp",
                                          dir=target.parent)
     os.close(handle)

@@ -3,7 +3,9 @@
 One module serves classic xlwings (Windows add-in, "UDF Modules" = ``kpixl.udfs``)
 and xlwings Lite / Server (Office.js custom functions), so it imports only the
 core, the errors and xlwings (numpy for the fast range path): it must load in
-Pyodide without openpyxl, pandas or click.
+Pyodide without openpyxl, pandas or click. xlwings is kpixl's ``xlwings`` extra
+(``pip install 'kpixl[xlwings]'``): nothing else in kpixl imports it or this module,
+so the command line and the Python API run without it.
 
 Shapes: arguments that name a series (``ids``, ``period_ends``, ``values``,
 ``attainments``, ``weights``) are flattened row by row into one series. Every
@@ -28,7 +30,11 @@ from operator import itemgetter
 from typing import Any, Callable, Sequence
 
 import numpy as np
-import xlwings as xw
+
+try:
+    import xlwings as xw
+except ImportError as error:  # xlwings is an extra (kpixl[xlwings]): only the UDFs need it
+    raise ImportError("kpixl.udfs needs xlwings; install it with: pip install 'kpixl[xlwings]'") from error
 
 from kpixl import core
 from kpixl.errors import DefinitionError, KpixlError

@@ -24,13 +24,15 @@ from kpixl import copies, core, danish, isolation, reader, schema
 from kpixl.errors import DefinitionError, WorkbookError
 from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, MeasurementRecord, PhasingRecord, Place,
                          Report, profile_key)
-from kpixl.vocab import kpi_key, same_kpi
+from kpixl.vocab import Language, kpi_key, run_language, same_kpi
 
 E_UNEXPECTED = "KPX199"
 # The function each worker runs per file (see validate()).
 CHECK_TASK = "kpixl.validate:check_counts"
-# The whole workbook, records included: what validate --company needs to check the parent links.
+# The whole workbook, records included, its findings in its own language (read_company).
 WORKBOOK_TASK = "kpixl.validate:check_workbook"
+# The same with findings in English: what validate --company needs to check the parent links.
+WHOLE_TASK = "kpixl.validate:check_whole"
 E_EMPTY_FOLDER = "KPX116"
 E_DUPLICATE_KPI = "KPX301"
 E_DEFINITION = "KPX302"
@@ -74,12 +76,15 @@ _PERCENT_UNITS = frozenset({"%", "pct", "pct.", "percent", "per cent", "procent"
 
 
 def check_workbook(path: Path | str, as_of: date | None = None, *,
-                   prechecked: Future | None = None, engine: str | None = None) -> DepartmentWorkbook:
+                   prechecked: Future | None = None, engine: str | None = None,
+                   language: object = None) -> DepartmentWorkbook:
     """Return the workbook read from ``path`` with every finding attached; never raise for a bad file.
 
     An unreadable file gives an empty DepartmentWorkbook with one error finding.
     ``prechecked`` is a future of :func:`kpixl.reader.precheck` on ``path`` already
     started (see :func:`prechecked`); ``engine`` is :func:`kpixl.reader.read_workbook`'s.
+    The findings are said in ``language`` (default: the workbook's own); runs over many
+    files ask for English and say the run's one language at the end.
     """
     as_of = as_of or date.today()
     shown = str(path)
@@ -104,15 +109,20 @@ def check_workbook(path: Path | str, as_of: date | None = None, *,
         return workbook
     _Rules(workbook, as_of).run()
     # A Danish workbook's findings are said in Danish (kpixl.danish), naming its own sheets and headers.
-    workbook.findings = danish.localize(workbook.findings, workbook.language)
+    workbook.findings = danish.localize(workbook.findings, workbook.language if language is None else language)
     return workbook
+
+
+def check_whole(path: Path | str, as_of: date | None = None) -> DepartmentWorkbook:
+    """Return :func:`check_workbook` of ``path`` with its findings in English (validate --company's task)."""
+    return check_workbook(path, as_of, language=Language.EN)
 
 
 def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: bool = False,
              progress: Callable[[int, int, str], None] | None = None, jobs: int = 1,
              file_timeout: float | None = isolation.DEFAULT_FILE_TIMEOUT,
              memory_limit: int | None = isolation.DEFAULT_MEMORY_LIMIT, task: str = CHECK_TASK,
-             recursive: bool = False, company: Path | str | None = None) -> Report:
+             recursive: bool = False, company: Path | str | None = None, language: object = None) -> Report:
     """Return the report of checking every workbook in ``paths`` (folders expanded; subfolders with ``recursive``).
 
     Everything in a folder that is not read is named in a finding (KPX134, KPX135, KPX138)
@@ -126,6 +136,8 @@ def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: 
     ``company``, a management workbook, adds the parent-link checks of
     :func:`kpixl.company.check_links` (it is refused with its findings when it does not
     validate itself); its workers send back whole workbooks, since the links need the records.
+    The report speaks one ``language`` (default: the workbooks' own when they agree, else
+    English): its findings and its summary.
     """
     as_of = as_of or date.today()
     linked = None
@@ -133,7 +145,7 @@ def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: 
         from kpixl.company import check_links, read_company
 
         linked = read_company(company, as_of=as_of, file_timeout=file_timeout, memory_limit=memory_limit)
-        task = WORKBOOK_TASK if task == CHECK_TASK else task
+        task = WHOLE_TASK if task == CHECK_TASK else task
     report = Report(strict=strict)
     inputs = reader.collect_inputs(list(paths), recursive=recursive)
     for folder in inputs.empty_folders:
@@ -150,7 +162,7 @@ def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: 
         for done, (path, result) in enumerate(zip(files, results), start=1):
             findings, kpis, measurements, identity = _counts(path, result)
             if linked is not None and isinstance(result, DepartmentWorkbook):
-                findings = list(findings) + check_links(linked, result)
+                findings = list(findings) + check_links(linked, result, language=Language.EN)
             checked.append((findings, kpis, measurements, identity))
             if progress is not None:
                 progress(done, len(files), str(path))
@@ -160,22 +172,29 @@ def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: 
     for index, (path, (findings, kpis, measurements, identity)) in enumerate(zip(files, checked)):
         report.files.append(str(path))
         if index in found:
-            report.findings.extend(danish.localize([found[index]], identity.language))
+            report.findings.append(found[index])
             report.copies.append(str(path))
             continue
         report.findings.extend(findings)
         report.kpi_count += kpis
         report.measurement_count += measurements
+    # One language per run: the findings came back in English and are said in the run's language
+    # (--lang, else that of the workbooks read: those with KPIs or measurements).
+    report.language = run_language(language, [identity.language for _f, kpis, measurements, identity in checked
+                                              if kpis or measurements])
+    # (report.left_out stays English: the summary counts its kinds by their English reasons.)
+    report.findings = danish.localize(report.findings, report.language)
     return report
 
 
 def check_counts(path: Path | str, as_of: date | None = None) -> tuple[list[Finding], int, int, copies.Input]:
-    """Return (findings, KPI count, measurement count, copy identity) of :func:`check_workbook`: what validate keeps.
+    """Return (English findings, KPI count, measurement count, copy identity) of :func:`check_workbook`.
 
-    A worker sends back only these, not every record, so the hand-over costs little; the
-    identity (SHA-256, department, KPI IDs) lets validate name copies among the inputs.
+    What validate keeps: a worker sends back only these, not every record, so the hand-over
+    costs little; the identity (SHA-256, department, KPI IDs, language) lets validate name
+    copies among the inputs and find the run's language.
     """
-    workbook = check_workbook(path, as_of)
+    workbook = check_workbook(path, as_of, language=Language.EN)
     _size, sha = file_facts(path)
     return workbook.findings, len(workbook.kpis), len(workbook.measurements), copies.input_of(workbook, sha)
 
@@ -624,4 +643,9 @@ def _label(frequency: str, first: date, full_last: date) -> str:
     return f"{first.year}"
 
 
-__all__ = ["check_workbook", "validate", "prechecked", "periods", "final_period_start"]
+__all__ = ["check_workbook", "check_whole", "validate", "prechecked", "periods", "final_period_start"]
+
+# kpixl.validate(paths, ...) is the API's validate (kpixl.api): this module is callable.
+from kpixl._callable import make_callable  # noqa: E402
+
+make_callable(__name__)

@@ -37,6 +37,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 from enum import Enum
+from typing import Iterable
 
 from kpixl.errors import DefinitionError
 
@@ -71,6 +72,18 @@ class Language(StrEnum):
         if folded in ("da", "danish", "dansk"):
             return cls.DA
         raise DefinitionError(f"unknown language {str(value)!r}; use en or da")
+
+
+def run_language(explicit: object, languages: Iterable[object]) -> Language:
+    """Return the one language of a run: ``explicit`` (``--lang``) when given, else the workbooks' own.
+
+    Workbooks in different languages (or none) give English: a run speaks one language,
+    never one per file.
+    """
+    if explicit is not None:
+        return Language.parse(explicit)
+    found = {Language.parse(language) for language in languages}
+    return found.pop() if len(found) == 1 else Language.EN
 
 
 class FormulaMode(StrEnum):

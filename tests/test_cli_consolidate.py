@@ -178,7 +178,8 @@ def test_danish_workbook_and_csv_tables(inputs, tmp_path):
         "Oversigt", "Historik", "KPI'er", "Oprulning", "Målinger", "Fund", "Kilder"]
     kpis = table(out, "KPI'er")
     assert {r[kpis[0].index("Status")] for r in kpis[1:]} <= {"På sporet", "I risiko", "Bagud"}
-    assert f"Wrote 8 CSV file(s) to {tmp_path / 'csv'}" in result.output.splitlines()
+    # One language per run: the console speaks Danish with --lang da.
+    assert f"Skrev 8 CSV-fil(er) i {tmp_path / 'csv'}" in result.output.splitlines()
     text = (tmp_path / "csv" / "kpis.csv").read_text(encoding="utf-8")
     # --lang da writes the excel-da dialect unless told otherwise.
     assert text.startswith("\ufeffAfdeling;Kildefil;KPI-ID;KPI-navn;")
@@ -372,6 +373,82 @@ def test_a_company_workbook_saved_in_the_departments_folder_is_left_out_next_mon
     book.add_worksheet()
     book.close()
     assert "other.xlsx: error KPX115" in run("validate", str(folder), "--as-of", AS_OF).output
+
+
+# ------------------------------------------------------------------ one language per run
+
+@pytest.fixture()
+def danish_inputs(tmp_path) -> Path:
+    """A folder of two Danish department workbooks: Salg is valid, Web has a blank target (KPX201)."""
+    folder = tmp_path / "afdelinger"
+    folder.mkdir()
+    wbf.write_workbook(folder / "salg.xlsx", kpis=[wbf.kpi_row("SAL-01", level="high", department="Salg")],
+                       measurements=wbf.default_measurements(["SAL-01"]), evaluations=[],
+                       metadata_values={schema.NAME_DEPARTMENT: "Salg"}, language="da")
+    wbf.write_workbook(folder / "web.xlsx", kpis=[wbf.kpi_row("WEB-01", target=None, department="Web")],
+                       measurements=[],
+                       evaluations=[], metadata_values={schema.NAME_DEPARTMENT: "Web"}, language="da")
+    return folder
+
+
+WEB_ERROR_DA = "KPX201: Mål er tom; skriv den værdi, der skal nås inden deadline"
+
+
+def test_a_refused_danish_run_says_everything_in_danish(danish_inputs, tmp_path):
+    """Issue 18 point 9: without --skip-invalid the refusal is Danish, its prefix included."""
+    out = tmp_path / "firma.xlsx"
+    result = run("consolidate", str(danish_inputs), "-o", str(out), "--as-of", AS_OF)
+    assert result.exit_code == 1
+    web = danish_inputs / "web.xlsx"
+    assert result.output.splitlines() == [
+        "Fejl: 1 fejl i 1 af 2 fil(er); intet blev skrevet (ret dem, eller brug --skip-invalid for at udelade de "
+        "filer):",
+        f"  {web}:KPI'er!L2: fejl {WEB_ERROR_DA}"]
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("lang", [None, "da"])
+def test_skip_invalid_speaks_the_same_danish_as_without_it(danish_inputs, tmp_path, lang):
+    """Issue 18 point 9: with --skip-invalid (and --lang da, or the workbooks' own Danish) nothing is English."""
+    out = tmp_path / "firma.xlsx"
+    result = run("consolidate", str(danish_inputs), "-o", str(out), "--as-of", AS_OF, "--skip-invalid",
+                 *(["--lang", lang] if lang else []))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[:4] == [
+        f"Skrev {out}: 1 fil(er), 1 KPI(er), 3 måling(er) opgjort pr. {AS_OF}",
+        "Status: 1 På sporet, 0 I risiko, 0 Bagud, 0 Ikke startet, 0 Ingen data",
+        "Udelod 1 ugyldig(e) fil(er):",
+        f"  {danish_inputs / 'web.xlsx'}: KPI'er!L2: {WEB_ERROR_DA}"]
+    assert re.fullmatch(r"Færdig på \d+,\d s", lines[4])
+    assert lines[5:7] == [f"Virksomhedens KPI'er opgjort pr. {AS_OF}:",
+                          "  ID      KPI             Målopfyldelse  Status     Oprulning  Ændring siden 2026-03-31"]
+    sources = table(out, "Kilder")
+    assert sources[2][sources[0].index("Årsag")] == f"KPI'er!L2: {WEB_ERROR_DA}"
+    findings = table(out, "Fund")
+    assert [r[findings[0].index("Alvor")] for r in findings[1:]] == ["fejl", "advarsel"]
+
+
+def test_lang_en_makes_a_danish_folder_speak_english(danish_inputs, tmp_path):
+    out = tmp_path / "company.xlsx"
+    result = run("consolidate", str(danish_inputs), "-o", str(out), "--as-of", AS_OF, "--skip-invalid",
+                 "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:4] == [
+        f"Wrote {out}: 1 file(s), 1 KPI(s), 3 measurement(s) as of {AS_OF}",
+        "Status: 1 On track, 0 At risk, 0 Off track, 0 Not started, 0 No data",
+        "Skipped 1 invalid file(s):",
+        f"  {danish_inputs / 'web.xlsx'}: KPI'er!L2: KPX201: target is blank; type the value to reach by the "
+        "deadline"]
+
+
+def test_a_refused_output_is_said_in_the_language_of_lang(danish_inputs, tmp_path):
+    out = tmp_path / "firma.xlsx"
+    out.write_bytes(b"mine")
+    result = run("consolidate", str(danish_inputs), "-o", str(out), "--as-of", AS_OF, "--lang", "da")
+    assert (result.exit_code, result.output) == (1, f"Fejl: {out}: findes allerede; brug --force for at overskrive "
+                                                    "den\n")
+    assert out.read_bytes() == b"mine"
 
 
 def _departments_with_extra_columns(folder: Path) -> None:
@@ -617,7 +694,8 @@ def test_an_incomplete_kpis_status_change_is_marked_not_comparable_on_the_summar
     out = tmp_path / "firma.xlsx"
     result = run("consolidate", str(folder), "-o", str(out), "--as-of", AS_OF, "--skip-invalid", "--lang", "da")
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[-2].endswith("-4.6 pp, was At risk *")
+    # --lang da: the console speaks Danish too (one language per run).
+    assert result.output.splitlines()[-2].endswith("-4,6 %-point, var I risiko *")
     summary = [[c for c in row if c not in ("", None)] for row in table(out, "Oversigt")]
     [moved] = [row for row in summary if row[:2] == ["Ledelse", "MGT-01"]]
     # I risiko -> Bagud reads as a move, but a child's file is missing: the name says it is not comparable.

@@ -242,13 +242,64 @@ def test_piping_into_head_ends_quietly(tmp_path):
     assert stderr == b""
 
 
+# ------------------------------------------------------------------ one language per run
+
+def _danish_and_english(tmp_path):
+    da = tmp_path / "web.xlsx"
+    W.write_workbook(da, kpis=[W.kpi_row(target=None)], language="da")
+    en = tmp_path / "other" / "sales.xlsx"
+    en.parent.mkdir()
+    W.write_workbook(en, kpis=[W.kpi_row("SAL-01")])
+    return da, en
+
+
+def test_danish_workbooks_get_a_danish_report_summary_included(tmp_path):
+    """Issue 18 point 9: the summary line follows the workbooks' language, as the findings do."""
+    da, _ = _danish_and_english(tmp_path)
+    result = run(str(da), "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{da}:KPI'er!L2: fejl KPX201: Mål er tom; skriv den værdi, der skal nås inden deadline",
+        "1 fil(er), 1 KPI(er), 3 måling(er): 1 fejl, 0 advarsel(er)"]
+
+
+def test_lang_sets_the_one_language_of_the_run(tmp_path):
+    da, en = _danish_and_english(tmp_path)
+    result = run(str(da), "--as-of", AS_OF, "--lang", "en")
+    assert result.output.splitlines() == [
+        f"{da}:KPI'er!L2: error KPX201: target is blank; type the value to reach by the deadline",
+        "1 file(s), 1 KPI(s), 3 measurement(s): 1 error(s), 0 warning(s)"]
+    # Workbooks in two languages without --lang: English, never one language per file.
+    mixed = run(str(da), str(en), "--as-of", AS_OF)
+    assert mixed.output.splitlines() == [
+        f"{da}:KPI'er!L2: error KPX201: target is blank; type the value to reach by the deadline",
+        "2 file(s), 2 KPI(s), 6 measurement(s): 1 error(s), 0 warning(s)"]
+    danish = run(str(da), str(en), "--as-of", AS_OF, "--lang", "da")
+    assert danish.output.splitlines()[-1] == "2 fil(er), 2 KPI(er), 6 måling(er): 1 fejl, 0 advarsel(er)"
+    assert json.loads(run(str(da), "--as-of", AS_OF, "--format", "json").output)["language"] == "da"
+
+
+def test_what_a_danish_folder_holds_that_is_not_read_is_said_in_danish(tmp_path):
+    da, _ = _danish_and_english(tmp_path)
+    (tmp_path / "budget.ods").write_bytes(b"not read")
+    result = run(str(tmp_path), "--as-of", AS_OF)
+    assert result.output.splitlines() == [
+        f"{tmp_path / 'budget.ods'}: advarsel KPX134: et OpenDocument-regneark (.ods) læses ikke; gem det som "
+        "Excel-projektmappe (.xlsx) for at få det med",
+        f"{tmp_path / 'other'}: advarsel KPX135: undermappen rummer 1 projektmappe(r), der ikke læses; angiv også "
+        "undermappen, eller brug --recursive for at læse undermapper",
+        f"{da}:KPI'er!L2: fejl KPX201: Mål er tom; skriv den værdi, der skal nås inden deadline",
+        "1 fil(er), 1 KPI(er), 3 måling(er): 1 fejl, 2 advarsel(er); 1 fil(er) udeladt (1 .ods) og 1 undermappe(r) "
+        "udeladt (brug --recursive)"]
+
+
 # ------------------------------------------------------------ a table whose definition is gone
 
 def _table_gone(path: str, sheet: str, table: str, last: str, language: str = "en") -> str:
     """Return validate's KPX124 line for ``table``, read from ``sheet``'s A1:``last`` (its header row first)."""
     first_data = f"A2:{last}"
     if language == "da":
-        return (f"{path}:{sheet}!A1: warning KPX124: der er ingen Excel-tabel ved navn {table}, men dette ark har dens "
+        return (f"{path}:{sheet}!A1: advarsel KPX124: der er ingen Excel-tabel ved navn {table}, men dette ark har dens "
                 f"overskrifter: kpixl læser {first_data} under dem som tabellen {table}; gør området til en tabel "
                 "igen, ellers tæller projektmappens egne formler det ikke med: i Excel markér "
                 f"A1:{last}, Indsæt > Tabel (Tabellen har overskrifter), og derefter Tabeldesign > Tabelnavn: "
@@ -297,7 +348,7 @@ def test_a_lost_table_is_found_by_its_headers_on_a_sheet_of_another_name_in_dani
     result = run("--as-of", "2026-04-15", str(path))
     assert (result.exit_code, result.output) == (
         0, _table_gone(str(path), "Data 2026", "Measurements", _LAST["Measurements"], "da") + "\n"
-        "1 file(s), 1 KPI(s), 3 measurement(s): 0 error(s), 1 warning(s)\n")
+        "1 fil(er), 1 KPI(er), 3 måling(er): 0 fejl, 1 advarsel(er)\n")  # one language per run
 
 
 @pytest.mark.libreoffice
@@ -333,7 +384,7 @@ def test_a_lost_measurements_table_in_a_libreoffice_saved_workbook_is_read(tmp_p
     ("en", "Sales", "{path}:KPIs!E3: warning KPX312: Department 'Marketing' differs from the workbook's department "
                     "'Sales'; the KPI is read as 'Sales'; type 'Sales' here, or move the KPI to the 'Marketing' "
                     "workbook"),
-    ("da", "Salg", "{path}:KPI'er!E3: warning KPX312: Afdeling 'Marketing' er ikke projektmappens afdeling 'Salg'; "
+    ("da", "Salg", "{path}:KPI'er!E3: advarsel KPX312: Afdeling 'Marketing' er ikke projektmappens afdeling 'Salg'; "
                    "KPI'en læses som 'Salg'; skriv 'Salg' her, eller flyt KPI'en til projektmappen for 'Marketing'"),
 ])
 def test_a_typed_department_other_than_the_workbooks_is_named_at_its_cell(tmp_path, language, department, line):
@@ -347,5 +398,6 @@ def test_a_typed_department_other_than_the_workbooks_is_named_at_its_cell(tmp_pa
     result = run(str(path), "--as-of", M.AS_OF)
     assert result.exit_code == 0, result.output
     # Case and spacing are the same department; a blank Department is the workbook's.
-    assert result.output.splitlines() == [line.format(path=path),
-                                          "1 file(s), 4 KPI(s), 12 measurement(s): 0 error(s), 1 warning(s)"]
+    summary = {"en": "1 file(s), 4 KPI(s), 12 measurement(s): 0 error(s), 1 warning(s)",
+               "da": "1 fil(er), 4 KPI(er), 12 måling(er): 0 fejl, 1 advarsel(er)"}[language]  # one language per run
+    assert result.output.splitlines() == [line.format(path=path), summary]

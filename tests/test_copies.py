@@ -171,9 +171,10 @@ def test_a_danish_copy_is_named_in_danish(tmp_path):
     result = run("validate", str(folder), "--as-of", M.AS_OF)
     assert result.exit_code == 1, result.output
     assert result.output.splitlines() == [
-        f"{folder / 'Kopi af Sales.xlsx'}: error KPX606: identisk kopi af Sales.xlsx (de samme bytes); slet den ene; "
+        f"{folder / 'Kopi af Sales.xlsx'}: fejl KPX606: identisk kopi af Sales.xlsx (de samme bytes); slet den ene; "
         "denne kopis KPI'er tælles ikke med",
-        "3 file(s) (1 of them a copy, not counted), 3 KPI(s), 9 measurement(s): 1 error(s), 0 warning(s)"]
+        # One language per run: Danish workbooks get a Danish summary too.
+        "3 fil(er) (1 af dem en kopi, ikke talt med), 3 KPI(er), 9 måling(er): 1 fejl, 0 advarsel(er)"]
 
 
 def test_a_lock_file_a_shells_glob_names_is_a_note_too(month_end):

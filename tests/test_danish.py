@@ -120,18 +120,23 @@ def test_a_message_with_no_template_is_left_as_it_is_and_reported():
 
 def test_consolidate_says_a_danish_departments_cross_file_findings_in_danish(tmp_path):
     from kpixl import consolidate as cons
+    from kpixl.errors import ValidationFailed
 
     # Two different files (not named like a copy) claiming the same department and KPI ID.
     paths = [tmp_path / "salg.xlsx", tmp_path / "salg-nord.xlsx"]
     W.write_workbook(paths[0], language="da")
     W.write_workbook(paths[1], language="da", measurements=[W.measurement_row(value=5.0)])
     sources = cons.load_sources(paths, W.AS_OF)
-    cons._cross_file_rules(sources, skip_invalid=False)
-    messages = {f.code: f.message for f in sources[1].findings}
-    assert messages["KPX601"] == (f"KPI-ID 'SAL-01' findes også i {paths[0]}:KPI'er!A2; KPI-ID'er skal være "
-                                  "entydige i hele virksomheden: omdøb en af dem")
-    assert messages["KPX603"].startswith("afdelingen 'Sales' findes også i ")
-    assert not any(f.message.startswith(("KPI ID", "department")) for s in sources for f in s.findings)
+    with pytest.raises(ValidationFailed) as failure:
+        cons.consolidate_sources(sources, W.AS_OF)  # no language given: the workbooks' own, Danish
+    text = str(failure.value)
+    assert failure.value.language == "da"
+    assert (f"fejl KPX601: KPI-ID 'SAL-01' findes også i {paths[0]}:KPI'er!A2; KPI-ID'er skal være "
+            "entydige i hele virksomheden: omdøb en af dem") in text
+    assert "fejl KPX603: afdelingen 'Sales' findes også i " in text
+    assert "KPI ID" not in text and "department" not in text
+    # The findings themselves stay in English: the machine outputs (JSON, Parquet) hold them so.
+    assert {f.code: f.message for f in sources[1].findings}["KPX601"].startswith("KPI ID 'SAL-01' is also in ")
 
 
 def test_consolidate_names_a_danish_departments_copies_in_danish(tmp_path):
@@ -143,9 +148,11 @@ def test_consolidate_names_a_danish_departments_copies_in_danish(tmp_path):
     W.write_workbook(paths[1], language="da", measurements=[W.measurement_row(value=5.0)])
     sources = cons.load_sources(paths, W.AS_OF)
     cons._cross_file_rules(sources, skip_invalid=False)
-    assert [(f.code, f.message) for f in sources[0].findings] == [
+    # The findings are kept in English and said in the run's language (here the workbooks' Danish).
+    said = {id(s): danish.localize(s.findings, "da") for s in sources}
+    assert [(f.code, f.message) for f in said[id(sources[0])]] == [
         ("KPX606", "identisk kopi af salg.xlsx (de samme bytes); slet den ene; denne kopis KPI'er tælles ikke med")]
-    assert [(f.code, f.message) for f in sources[1].findings] == [
+    assert [(f.code, f.message) for f in said[id(sources[1])]] == [
         ("KPX607", "sandsynligvis en kopi af salg.xlsx: navngivet som en kopi og med samme afdeling 'Sales'; slet "
                    "kopien (flyt først værdier, der kun er skrevet her, over i salg.xlsx); omdøb aldrig KPI-ID'erne, "
                    "så ville de tælle dobbelt; denne kopis KPI'er tælles ikke med")]

@@ -19,8 +19,9 @@ import pytest
 from click.testing import CliRunner
 
 from kpixl import consolidate as cons
+from kpixl import history
 from kpixl.cli import cli
-from kpixl.export import JSON_TABLES, parquet_name
+from kpixl.export import JSON_TABLES, TOTALS, parquet_name
 
 from test_consolidate import AS_OF, random_company, write_files
 
@@ -75,7 +76,7 @@ def test_json_holds_the_same_rows_as_the_company_numbers_and_dates_typed(outputs
             continue  # the files' facts and the reader's warnings: checked against CSV below
         keys = [c.key for c in cons.TABLES[table].columns]
         want = [{k: v.isoformat() if isinstance(v, date) else v for k, v in zip(keys, row)}
-                for row in company.rows(table)]
+                for row in company.rows(table, canonical=True)]
         got = document["tables"][table]
         for g, w in zip(got, want):
             for key in keys:
@@ -114,6 +115,11 @@ def assert_parquet_equals_csv(out: Path, table: str, columns) -> None:
     text = pd.read_csv(out / "csv" / csv_name, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert list(parquet.columns) == [c.key for c in columns]
     assert list(text.columns) == [c.header("en") for c in columns]
+    if cons.TABLES[table].total_last:
+        # The CSV's last row is the company total; Parquet holds it apart, in summary_totals.parquet.
+        total, text = text.iloc[-1], text.iloc[:-1]
+        totals = pd.read_parquet(out / "parquet" / parquet_name(TOTALS))
+        assert totals.to_dict("records") == [{c.key: int(total[c.header("en")]) for c in columns[1:]}]
     assert len(parquet) == len(text) > 0 or table == "findings"
     for col, key in zip(columns, parquet.columns):
         kind = col.kind
@@ -125,6 +131,10 @@ def assert_parquet_equals_csv(out: Path, table: str, columns) -> None:
         if kind == "date":
             got = [v.date() if hasattr(v, "date") and not isinstance(v, date) or type(v).__name__ == "Timestamp"
                    else v for v in got]
+        if col.key == "basis":  # canonical keys in Parquet, the catalogue's words in the CSV
+            got = [None if v is None else cons.tables.say(v, "en") for v in got]
+        if (table, col.key) == ("changes", "change"):
+            got = [None if v is None else history.say(v, "en") for v in got]
         if col.kind in ("text", "status"):
             got = [None if v is None else cons.csv_text(v) for v in got]  # CSV guards formula-like text
         elif col.kind == "value" and kind == "text":
@@ -261,3 +271,76 @@ def test_a_phased_kpis_plan_and_goals_reach_json_and_parquet(tmp_path):
     write_parquet_table(company, "kpis", tmp_path / "kpis.parquet")
     table = pq.read_table(tmp_path / "kpis.parquet").to_pylist()
     assert table[0]["month_goal"] == pytest.approx(1_584_000) and table[0]["phasing"] == "Retail"
+
+
+# ------------------------------------------------------------------ language-independent machine outputs
+
+def test_the_checked_in_schema_is_the_one_the_columns_give():
+    """docs/consolidate.schema.json is written by scripts/make_json_schema.py from the tables' columns."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_json_schema", ROOT / "scripts" / "make_json_schema.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    assert module.PAGE.read_text(encoding="utf-8") == module.render(), "run python scripts/make_json_schema.py"
+
+
+@pytest.fixture(scope="module")
+def both_languages(tmp_path_factory):
+    """The Danish demo's departments consolidated with --lang da and with --lang en: {lang: (folder, JSON)}."""
+    base = tmp_path_factory.mktemp("lang")
+    demo = run("demo", str(base / "demo"), "--lang", "da", "--formulas", "native")
+    assert demo.exit_code == 0, demo.output
+    runs = {}
+    for lang in ("da", "en"):
+        out = base / lang
+        out.mkdir()
+        result = run("consolidate", str(base / "demo" / "departments"), "-o", str(out / "company.xlsx"),
+                     "--as-of", "2026-06-30", "--lang", lang, "--parquet", str(out / "parquet"),
+                     "--csv", str(out / "csv"), "--format", "json")
+        assert result.exit_code == 0, result.output
+        runs[lang] = (out, json.loads(result.stdout))
+    return runs
+
+
+def test_json_and_parquet_are_the_same_in_danish_and_english(both_languages):
+    """Issue 18 point 8: --lang changes the workbook and the CSV, never the JSON document or a Parquet file."""
+    (da, da_json), (en, en_json) = both_languages["da"], both_languages["en"]
+    for document in (da_json, en_json):
+        jsonschema.validate(document, SCHEMA, format_checker=jsonschema.FormatChecker())
+    assert da_json == en_json
+    names = sorted(p.name for p in (da / "parquet").iterdir())
+    assert names == sorted(p.name for p in (en / "parquet").iterdir()) and "summary_totals.parquet" in names
+    for name in names:
+        assert pq.read_table(da / "parquet" / name).equals(pq.read_table(en / "parquet" / name)), name
+    # The people's outputs do follow the language.
+    assert "Bagud" in (da / "csv" / "kpis.csv").read_text(encoding="utf-8-sig")
+    assert "Off track" in (en / "csv" / "kpis.csv").read_text(encoding="utf-8")
+
+
+def test_machine_values_are_canonical_english_and_the_total_is_apart(both_languages):
+    out, document = both_languages["da"]
+    kpis = pd.read_parquet(out / "parquet" / "kpis.parquet")
+    assert set(kpis.status) <= {"On track", "At risk", "Off track", "Not started", "No data"}
+    assert (kpis.status == "Off track").sum() == 2  # what a filter on the canonical value finds
+    assert set(kpis.direction) == {"increase", "decrease", "maintain"} and set(kpis.level) == {"high", "low"}
+    assert set(kpis.basis) == {"own"} and set(kpis.frequency) <= {"weekly", "monthly"}
+    assert set(kpis.trend) <= {"Improving", "Stable", "Worsening", "No data"}
+    summary = pd.read_parquet(out / "parquet" / "summary.parquet")
+    assert list(summary.columns) == ["department", "on_track", "at_risk", "off_track", "not_started", "no_data",
+                                     "total"]
+    assert "Virksomheden" not in set(summary.department) and "Company" not in set(summary.department)
+    totals = pd.read_parquet(out / "parquet" / "summary_totals.parquet").to_dict("records")
+    assert totals == [document["totals"]] == [{"on_track": 8, "at_risk": 6, "off_track": 2, "not_started": 0,
+                                               "no_data": 0, "total": 16}]
+    assert summary.drop(columns="department").sum().to_dict() == document["totals"]
+    findings = document["tables"]["findings"]
+    assert {f["severity"] for f in findings} == {"warning"}
+    assert all(f["message"].startswith(("no measurement", "close of period")) for f in findings)
+
+
+def test_the_schema_refuses_a_danish_status(both_languages):
+    document = json.loads(json.dumps(both_languages["da"][1]))
+    document["tables"]["kpis"][0]["status"] = "Bagud"
+    with pytest.raises(jsonschema.ValidationError, match="'Bagud' is not one of"):
+        jsonschema.validate(document, SCHEMA)

@@ -687,13 +687,15 @@ def test_cli_writes_the_template_and_refuses_to_overwrite(tmp_path):
             "--owner", "Ann", "--start", "2026-01-01", "--deadline", "2026-12-31"]
     first = runner.invoke(cli, args, prog_name="kpixl")
     assert first.exit_code == 0, first.output
-    assert first.output == f"Wrote {out}\n"
+    assert first.output == f"Skrev {out}\n"  # --lang da: what it prints is Danish too
     wb = openpyxl.load_workbook(out)
     assert wb.defined_names[schema.NAME_FORMULAS].attr_text == '"native"'
     assert wb.defined_names[schema.NAME_LANGUAGE].attr_text == '"da"'
     again = runner.invoke(cli, args, prog_name="kpixl")
     assert again.exit_code == 1
-    assert again.output == f"Error: {out}: already exists; use --force to overwrite it\n"
+    assert again.output == f"Fejl: {out}: findes allerede; brug --force for at overskrive den\n"
+    english = runner.invoke(cli, [a for a in args if a not in ("--lang", "da")], prog_name="kpixl")
+    assert english.output == f"Error: {out}: already exists; use --force to overwrite it\n"
     forced = runner.invoke(cli, args + ["--force"], prog_name="kpixl")
     assert forced.exit_code == 0
     bad = runner.invoke(cli, ["template", str(tmp_path / "y.xlsx"), "--formulas", "vba"], prog_name="kpixl")

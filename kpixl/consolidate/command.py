@@ -18,12 +18,12 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Sequence
 
-from kpixl import core, isolation
+from kpixl import core, danish, i18n, isolation, texts
 from kpixl import history as _history
 from kpixl.consolidate.csvfiles import write_csv_table
 from kpixl.consolidate.load import load_sources
 from kpixl.consolidate.rules import consolidate_sources
-from kpixl.consolidate.tables import STATUSES, TABLES, Consolidation, say, sheet_name
+from kpixl.consolidate.tables import STATUSES, TABLES, Consolidation, sheet_name, skip_reason
 from kpixl.consolidate.write import _CompanyWriter, write_company_workbook
 from kpixl.errors import DefinitionError, ValidationFailed
 from kpixl.model import WARNING, Finding, left_out_summary
@@ -37,42 +37,46 @@ from kpixl.vocab import Language
 class ConsolidationResult:
     """Describe a finished consolidation: where it went and what it held."""
 
-    output: Path
+    output: Path | None
     company: Consolidation
     seconds: float
     csv_files: list[Path] = field(default_factory=list)
     parquet_files: list[Path] = field(default_factory=list)
 
     def summary_lines(self) -> list[str]:
-        """Return the closing summary: files, KPIs, measurements, status counts, time and skipped files."""
+        """Return the closing summary in the run's language: files, KPIs, measurements, statuses, time, skips."""
         company = self.company
-        lang = "en"
+        lang = company.language
+
+        def say(key: str, **values: object) -> str:
+            return texts.text("console", key, lang, **values)
+
         counts = company.status_counts()[None]  # type: ignore[index]
         lines = [
-            f"Wrote {self.output}: {len(company.included)} file(s), {len(company.kpis)} KPI(s), "
-            f"{company.measurement_count} measurement(s) as of {company.as_of.isoformat()}",
-            "Status: " + ", ".join(f"{counts[s]} {core.word('status', s, lang)}" for s in STATUSES),
+            say("wrote", path=self.output, files=len(company.included), kpis=len(company.kpis),
+                measurements=company.measurement_count, as_of=company.as_of.isoformat()),
+            say("status", counts=", ".join(f"{counts[s]} {core.word('status', s, lang)}" for s in STATUSES)),
         ]
         warnings = [f for s in company.included for f in s.findings if f.severity == WARNING]
         if warnings:
             # A warning can explain a striking number (2.1 typed for 2.1%): say they exist and where.
-            lines.append(f"{len(warnings)} warning(s) in the included files, listed on the Findings sheet "
-                         f"(kpixl validate prints them): " + ", ".join(_codes_counted(warnings)))
+            lines.append(say("warnings", n=len(warnings), codes=", ".join(_codes_counted(warnings))))
         # An extra column named as one of the company workbook's own is headed apart: say so.
-        lines.extend(say("extra_renamed", lang, header=header, renamed=renamed, sheet=sheet_name(table, lang))
+        lines.extend(texts.text("consolidate", "extra_renamed", lang, header=header, renamed=renamed,
+                                sheet=sheet_name(table, lang))
                      for table, header, renamed in company.renamed_extra_columns())
         if self.csv_files:
-            lines.append(f"Wrote {len(self.csv_files)} CSV file(s) to {self.csv_files[0].parent}")
+            lines.append(say("wrote_csv", n=len(self.csv_files), folder=self.csv_files[0].parent))
         if self.parquet_files:
-            lines.append(f"Wrote {len(self.parquet_files)} Parquet file(s) to {self.parquet_files[0].parent}")
+            lines.append(say("wrote_parquet", n=len(self.parquet_files), folder=self.parquet_files[0].parent))
         skipped = company.skipped
         if skipped:
-            lines.append(f"Skipped {len(skipped)} invalid file(s):")
-            lines.extend(f"  {s.path}: {s.reason}" for s in skipped)
+            lines.append(say("skipped", n=len(skipped)))
+            lines.extend(f"  {s.path}: {skip_reason(s, lang)}" for s in skipped)
         if company.left_out:
-            lines.append(f"{left_out_summary(company.left_out)}:")
-            lines.extend(f"  {f.place.path}: {f.code}: {f.message}" for f in company.left_out)
-        lines.append(f"Done in {self.seconds:.1f} s")
+            lines.append(f"{left_out_summary(company.left_out, lang)}:")
+            lines.extend(f"  {f.place.path}: {f.code}: {f.message}" for f in danish.localize(company.left_out, lang))
+        lines.append(say("done", seconds=i18n.format_number(self.seconds, lang, 1)))
         return lines + self.kpi_table_lines()
 
     def kpi_table_lines(self) -> list[str]:
@@ -82,11 +86,11 @@ class ConsolidationResult:
         if not kpis:
             return []
         since = company.history.since
-        lines = [f"Company KPIs as of {company.as_of.isoformat()}:"] + [
-            f"  {row}" for row in _history.kpi_table(kpis, "en", since)]
+        lines = [texts.text("console", "company_kpis", company.language, as_of=company.as_of.isoformat())] + [
+            f"  {row}" for row in _history.kpi_table(kpis, company.language, since)]
         lost = sorted({name for line in company.kpis for name, _n in line.lost_from})
         if lost:
-            lines.append(_history.say("incomplete_note", "en", files=", ".join(lost)))
+            lines.append(_history.say("incomplete_note", company.language, files=", ".join(lost)))
         return lines
 
 
@@ -96,9 +100,9 @@ def _codes_counted(findings: Sequence[Finding]) -> list[str]:
     return [f"{code} x{n}" if n > 1 else code for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date | None = None,
+def consolidate(paths: Sequence[Path | str], output: Path | str | None, *, as_of: date | None = None,
                 skip_invalid: bool = False, csv_dir: Path | str | None = None, jobs: int = 1,
-                language: str = "en", force: bool = False, csv_dialect: str | None = None,
+                language: str | None = None, force: bool = False, csv_dialect: str | None = None,
                 progress: Callable[[int, int, str], None] | None = None,
                 file_timeout: float | None = isolation.DEFAULT_FILE_TIMEOUT,
                 memory_limit: int | None = isolation.DEFAULT_MEMORY_LIMIT,
@@ -106,7 +110,9 @@ def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date 
                 parquet_dir: Path | str | None = None) -> ConsolidationResult:
     """Validate department workbooks and write the company workbook (and CSV tables) atomically.
 
-    Each input is parsed in a worker process (see :func:`load_sources`).
+    Each input is parsed in a worker process (see :func:`load_sources`). Without ``output``
+    (nor ``csv_dir``, ``parquet_dir``) nothing is written: the result holds the company
+    (what :func:`kpixl.api.consolidate` returns as a :class:`kpixl.api.Company`).
 
     Raises ValidationFailed (nothing written) when an input is invalid, unless
     ``skip_invalid`` leaves such files out; OutputError for an output that exists
@@ -116,12 +122,12 @@ def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date 
     ``since`` is the comparison date of the status changes (default: the month-end before
     ``as_of``); ``parquet_dir`` also writes the tables as Parquet (:mod:`kpixl.export`).
     """
-    from kpixl.export import parquet_targets
+    from kpixl.export import parquet_tables, parquet_targets
     from kpixl.reader import collect_inputs
 
     started = time.perf_counter()
     as_of = as_of or date.today()
-    language = Language.parse(language)
+    language = None if language is None else Language.parse(language)
     if since is not None and since >= as_of:
         raise DefinitionError(f"--since {since.isoformat()} is not before the as-of date {as_of.isoformat()}; "
                               "give an earlier date")
@@ -130,51 +136,80 @@ def consolidate(paths: Sequence[Path | str], output: Path | str, *, as_of: date 
     if not inputs:
         shown = ", ".join(str(p) for p in paths) or "(none)"
         not_read = "".join(f"; {f.place.path}: {f.message}" for f in collected.left_out[:5])
-        raise ValidationFailed(f"{shown}: no .xlsx or .xlsm workbooks to consolidate; give the department "
-                               f"workbooks or the folder that holds them{not_read}")
-    target = check_output(output, force=force, inputs=inputs)
-    csv_targets = _csv_targets(csv_dir, force, inputs)
-    parquet = parquet_targets(parquet_dir, list(TABLES), force=force, inputs=inputs)
+        raise ValidationFailed(texts.text("console", "no_inputs", language or Language.EN, paths=shown) + not_read,
+                               language=language or Language.EN)
+    # Checked before any input is read, so in --lang's language (English without it).
+    target = check_output(output, force=force, inputs=inputs, language=language) if output is not None else None
+    csv_targets = csv_targets_in(csv_dir, force, inputs, language)
+    parquet = parquet_targets(parquet_dir, parquet_tables(), force=force, inputs=inputs, language=language)
 
     # Worker processes read (one ahead even with --jobs 1), so this one writes the measurement
     # rows meanwhile (into a workbook that is only written to disk at the end, and dropped if
     # an input is left out).
-    writer = _CompanyWriter(os.devnull, language, streaming=True) if len(inputs) > 1 else None
+    streamer = _Streamer(language) if len(inputs) > 1 and target is not None else None
     sources = load_sources(inputs, as_of, jobs=jobs, progress=progress,
-                           on_source=writer.stream if writer is not None else None,
+                           on_source=streamer.stream if streamer is not None else None,
                            file_timeout=file_timeout, memory_limit=memory_limit)
+    writer = streamer.writer if streamer is not None else None
     company = consolidate_sources(sources, as_of, skip_invalid=skip_invalid, language=language)
     company.left_out = collected.left_out
     company.since = since
 
-    created_dir = None
-    if csv_dir is not None and not Path(csv_dir).exists():
-        Path(csv_dir).mkdir(parents=True)
-        created_dir = Path(csv_dir)
-    created_parquet = _made_folder(parquet_dir)
+    write_outputs(company, target, csv_targets, parquet, writer=writer, csv_dialect=csv_dialect, force=force,
+                  inputs=inputs, folders=(csv_dir, parquet_dir))
+    return ConsolidationResult(output=target, company=company, seconds=time.perf_counter() - started,
+                               csv_files=[p for _, p in csv_targets], parquet_files=[p for _, p in parquet])
+
+
+def write_outputs(company: Consolidation, target: Path | None, csv_targets: Sequence[tuple[str, Path]] = (),
+                  parquet: Sequence[tuple[str, Path]] = (), *, writer: _CompanyWriter | None = None,
+                  csv_dialect: str | None = None, force: bool = False, inputs: Sequence[Path] = (),
+                  folders: Sequence[Path | str | None] = ()) -> None:
+    """Write the company workbook, CSV and Parquet tables atomically; a failure leaves no file nor created folder.
+
+    ``target`` None writes no workbook; the targets are checked already (:func:`check_output`,
+    :func:`csv_targets_in`, :func:`kpixl.export.parquet_targets`).
+    """
+    from kpixl.export import write_parquet_table
+
+    created = [made for made in (_made_folder(folder) for folder in folders) if made is not None]
     try:
         with contextlib.ExitStack() as stack:
-            temp = stack.enter_context(atomic_output(target, force=force, inputs=inputs))
-            if writer is not None and writer.fits(company):
-                writer.finish(company, temp)
+            if target is None:
+                pass
+            elif writer is not None and writer.fits(company):
+                writer.finish(company, stack.enter_context(atomic_output(target, force=force, inputs=inputs)))
             else:
-                write_company_workbook(company, temp)
+                write_company_workbook(company, stack.enter_context(atomic_output(target, force=force,
+                                                                                  inputs=inputs)))
             for table, csv_path in csv_targets:
                 temp_csv = stack.enter_context(atomic_output(csv_path, force=force, inputs=inputs))
                 write_csv_table(company, table, temp_csv, csv_dialect)
             for table, parquet_path in parquet:
-                from kpixl.export import write_parquet_table
-
                 temp_parquet = stack.enter_context(atomic_output(parquet_path, force=force, inputs=inputs))
                 write_parquet_table(company, table, temp_parquet)
     except BaseException:
-        for folder in (created_dir, created_parquet):
-            if folder is not None:
-                with contextlib.suppress(OSError):
-                    folder.rmdir()
+        for folder in created:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         raise
-    return ConsolidationResult(output=target, company=company, seconds=time.perf_counter() - started,
-                               csv_files=[p for _, p in csv_targets], parquet_files=[p for _, p in parquet])
+
+
+class _Streamer:
+    """Start the company workbook's writer at the first input and stream each input's measurement rows to it.
+
+    Without --lang the writer speaks the first input's language; the run's (the workbooks')
+    may turn out another, and then the workbook is written whole at the end (_CompanyWriter.fits).
+    """
+
+    def __init__(self, language: Language | None) -> None:
+        self.language = language
+        self.writer: _CompanyWriter | None = None
+
+    def stream(self, source) -> None:
+        if self.writer is None:
+            self.writer = _CompanyWriter(os.devnull, self.language or Language.parse(source.language), streaming=True)
+        self.writer.stream(source)
 
 
 def _made_folder(folder: Path | str | None) -> Path | None:
@@ -185,11 +220,12 @@ def _made_folder(folder: Path | str | None) -> Path | None:
     return Path(folder)
 
 
-def _csv_targets(csv_dir: Path | str | None, force: bool, inputs: Sequence[Path]) -> list[tuple[str, Path]]:
+def csv_targets_in(csv_dir: Path | str | None, force: bool, inputs: Sequence[Path],
+                   language: object = None) -> list[tuple[str, Path]]:
     """Return (table, path) of each CSV file, refusing existing files without force before any work."""
     if csv_dir is None:
         return []
     return folder_targets(csv_dir, [(table, spec.csv) for table, spec in TABLES.items()], "--csv", force=force,
-                          inputs=inputs)
+                          inputs=inputs, language=language)
 
 

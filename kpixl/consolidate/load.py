@@ -87,7 +87,7 @@ class Source(FindingsView):
     findings: list[Finding] = field(default_factory=list)
     status: str = INCLUDED
     reason: str | None = None
-    language: str = "en"  # the workbook's language: its cross-file findings are said in it
+    language: str = "en"  # the workbook's language (a run without --lang speaks the workbooks' language)
 
 
 class MeasurementRows:
@@ -190,7 +190,8 @@ def _check_file(path: Path, as_of: date, prechecked: Future | None = None) -> De
     from kpixl.validate import check_workbook
 
     try:
-        return check_workbook(path, as_of=as_of, prechecked=prechecked)
+        # In English: the run says its one language at the end (and the machine outputs keep English).
+        return check_workbook(path, as_of=as_of, prechecked=prechecked, language="en")
     except KpixlError as error:  # check_workbook should not raise; keep the other files going if it does
         message = getattr(error, "reason", None) or str(error)
     except Exception as error:  # noqa: BLE001 - one broken file must not stop the run

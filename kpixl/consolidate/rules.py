@@ -9,17 +9,18 @@ high-level parents and returns the :class:`~kpixl.consolidate.tables.Consolidati
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from datetime import date
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
-from kpixl import copies, core, danish
+from kpixl import copies, core, danish, texts
 from kpixl.consolidate.load import INCLUDED, SKIPPED, KpiLine, Source, _key, _origin, source_from_workbook
-from kpixl.consolidate.tables import Consolidation
+from kpixl.consolidate.tables import Consolidation, skip_reason
 from kpixl.errors import ValidationFailed
 from kpixl.model import ERROR, DepartmentWorkbook, Finding, KpiRecord, Place
-from kpixl.vocab import Language, kpi_key
+from kpixl.vocab import Language, kpi_key, run_language
 
 # How many errors the ValidationFailed message lists before "and N more".
 ERRORS_SHOWN = 10
@@ -56,8 +57,8 @@ def _cross_file_rules(sources: list[Source], skip_invalid: bool) -> None:
     else:
         _earlier_claims(pool)
     _orphans(sources, pool, skip_invalid)
-    for source in sources:  # a Danish department's findings are said in Danish (kpixl.danish)
-        source.findings = danish.localize(source.findings, source.language)
+    # The findings stay in English (the machine outputs hold them so); the run's language is
+    # said on the way out: the Findings sheet, the console, the error of a refused run.
 
 
 def _copies(sources: list[Source]) -> set[int]:
@@ -231,6 +232,11 @@ def _rollup(lines: list[KpiLine]) -> dict[str, list[KpiLine]]:
 
 
 
+def sources_language(sources: Sequence[Source], language: object = None) -> Language:
+    """Return the run's one language: ``language`` when given, else the language of the workbooks read."""
+    return run_language(language, [s.language for s in sources if s.kpis or s.measurements])
+
+
 def mark_incomplete(sources: list[Source], lines: list[KpiLine], children: dict[str, list[KpiLine]]) -> None:
     """Mark every company KPI that may have lost children to a left-out file (``--skip-invalid``).
 
@@ -273,37 +279,42 @@ def _mark_lost(source: Source, high: dict[str, KpiLine], children: dict[str, lis
 
 
 def consolidate_sources(sources: list[Source], as_of: date, *, skip_invalid: bool = False,
-                        language: str = "en") -> Consolidation:
-    """Apply the cross-file rules and roll up; raise ValidationFailed on errors unless ``skip_invalid``."""
+                        language: object = None) -> Consolidation:
+    """Apply the cross-file rules and roll up; raise ValidationFailed on errors unless ``skip_invalid``.
+
+    ``language`` is the run's (default: the workbooks' own, see :func:`kpixl.vocab.run_language`):
+    of the company workbook and of every word the run says, the refusal's findings included.
+    """
+    language = sources_language(sources, language)
     _cross_file_rules(sources, skip_invalid)
     if not skip_invalid:
         errors = [(s, f) for s in sources for f in s.errors]
         if errors:
-            raise ValidationFailed(_failure_message(errors, len(sources)))
+            raise ValidationFailed(_failure_message(errors, len(sources), language), language=language)
     if not any(s.status == INCLUDED for s in sources):
-        raise ValidationFailed(f"no valid input among {len(sources)} file(s); nothing was written\n"
-                               + "\n".join(f"  {s.path}: {s.reason}" for s in sources[:ERRORS_SHOWN]))
+        raise ValidationFailed(texts.text("console", "no_valid", language, n=len(sources)) + "\n"
+                               + "\n".join(f"  {s.path}: {skip_reason(s, language)}"
+                                           for s in sources[:ERRORS_SHOWN]), language=language)
     lines = [line for s in sources if s.status == INCLUDED for line in s.kpis]
     children = _rollup(lines)
     mark_incomplete(sources, lines, children)
-    return Consolidation(as_of=as_of, language=Language.parse(language), sources=sources, kpis=lines,
-                         children=children)
+    return Consolidation(as_of=as_of, language=language, sources=sources, kpis=lines, children=children)
 
 
-def _failure_message(errors: list[tuple[Source, Finding]], n_files: int) -> str:
+def _failure_message(errors: list[tuple[Source, Finding]], n_files: int, language: object = "en") -> str:
     bad_files = len({id(s) for s, _ in errors})
-    lines = [f"{len(errors)} error(s) in {bad_files} of {n_files} file(s); nothing was written "
-             f"(fix them, or use --skip-invalid to leave those files out):"]
+    lines = [texts.text("console", "failed", language, errors=len(errors), bad=bad_files, files=n_files)]
     for source, finding in errors[:ERRORS_SHOWN]:
         place = finding.place if finding.place.path else Place(source.path, finding.place.sheet, finding.place.cell)
-        lines.append(f"  {place}: {finding.severity} {finding.code}: {finding.message}")
+        [said] = danish.localize([dataclasses.replace(finding, place=place)], language)
+        lines.append(f"  {said.said(language)}")
     if len(errors) > ERRORS_SHOWN:
-        lines.append(f"  ... and {len(errors) - ERRORS_SHOWN} more")
+        lines.append(texts.text("console", "more", language, n=len(errors) - ERRORS_SHOWN))
     return "\n".join(lines)
 
 
 def consolidate_workbooks(workbooks: Iterable[DepartmentWorkbook], as_of: date | None = None, *,
-                          skip_invalid: bool = False, language: str = "en") -> Consolidation:
+                          skip_invalid: bool = False, language: object = "en") -> Consolidation:
     """Consolidate in-memory workbooks (no file facts): the numbers without any file I/O."""
     as_of = as_of or date.today()
     sources = [source_from_workbook(w, as_of) for w in workbooks]

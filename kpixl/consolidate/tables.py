@@ -6,6 +6,12 @@ is a :class:`Table`: its sheet names, its CSV file name and its columns. Each
 its width and its headers in both languages. The workbook (:mod:`.write`), the CSV
 tables (:mod:`.csvfiles`) and the JSON and Parquet outputs (:mod:`kpixl.export`) all
 write ``Consolidation.rows(table)`` under ``Consolidation.columns(table)``.
+
+People's outputs (workbook, CSV) get the rows in the company's language; machine outputs
+(JSON, Parquet, the Python API) ask for ``rows(table, canonical=True)``: canonical
+English values (``Off track``, ``increase``, ``own``), findings in English, and the
+Summary without its total row (:meth:`Consolidation.summary_totals` holds it apart), so
+``df.status == "Off track"`` means the same whatever ``--lang`` was.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from kpixl import core, schema, texts
+from kpixl import core, danish, schema, texts
 from kpixl import history as _history
 from kpixl.consolidate.load import INCLUDED, SKIPPED, KpiLine, Source, _key, _origin
 from kpixl.model import WARNING, Finding
@@ -26,6 +32,23 @@ from kpixl.vocab import Language, kpi_key
 
 
 STATUSES = (core.ON_TRACK, core.AT_RISK, core.OFF_TRACK, core.NOT_STARTED, core.NO_DATA)
+# The language value functions get for machine outputs: None, which every catalogue and
+# vocabulary reads as English (Language.parse(None) is EN); a column whose English word
+# is no canonical value (the basis "own measurements") checks for it.
+CANONICAL = None
+
+
+def status_key(status: str) -> str:
+    """Return the snake_case key of a status (``Off track`` -> ``off_track``): the Summary's machine column."""
+    return "_".join(status.split()).casefold()
+
+
+def finding_message(finding: Finding, language: str | None) -> str:
+    """Return a finding's message in ``language`` (findings are kept in English; Danish is said on the way out)."""
+    if language is CANONICAL:
+        return finding.message
+    [said] = danish.localize([finding], language)
+    return said.message
 
 
 def say(key: str, language: str, **values: Any) -> str:
@@ -171,7 +194,8 @@ KPI_COLUMNS = (
     _c("forecast_attainment", _result("forecast_attainment"), "pct", 14),
     _c("rollup_score", lambda line, lang: line.rollup_score, "pct", 13),
     _c("rollup_coverage", lambda line, lang: line.rollup_coverage, "pct", 13),
-    _c("basis", lambda line, lang: say(line.basis, lang) if line.basis else None, width=16),
+    _c("basis", lambda line, lang: line.basis if lang is CANONICAL or not line.basis else say(line.basis, lang),
+       width=16),
     _c("origin", lambda line, lang: _origin(line.record.place), width=14),
     _c("incomplete", lambda line, lang: line.incomplete, "bool", 12),
     _c("incomplete_reason", lambda line, lang: incomplete_reason(line, lang), width=40),
@@ -256,7 +280,7 @@ FINDING_COLUMNS = (
     _c("severity", lambda pair, lang: say(pair[0].severity, lang), width=9),
     _c("code", lambda pair, lang: pair[0].code, width=9),
     _c("kpi_id", _finding(lambda f, s: f.kpi_id), heading=_kpis("kpi_id")),
-    _c("message", lambda pair, lang: pair[0].message, width=80),
+    _c("message", lambda pair, lang: finding_message(pair[0], lang), width=80),
 )
 
 # One row of the Sources table is one Source.
@@ -270,7 +294,7 @@ SOURCE_COLUMNS = (
     _c("errors", lambda s, lang: len(s.errors), "int", 8),
     _c("warnings", lambda s, lang: len(s.warnings), "int", 10),
     _c("status", lambda s, lang: say(s.status, lang), width=10, heading=_from_texts("file_status")),
-    _c("reason", lambda s, lang: s.reason, width=80),
+    _c("reason", lambda s, lang: skip_reason(s, lang), width=80),
 )
 
 # The tidy history (kpixl.history): one row per KPI and date, (line, date, point); the History sheet shows it wide.
@@ -297,14 +321,30 @@ CHANGE_COLUMNS = (
     _c("as_of", lambda item, lang: item[0].as_of, "date"),
     _c("to_status", lambda item, lang: core.word("status", item[1].after.status, lang), "status"),
     _c("to_attainment", lambda item, lang: item[1].after.attainment, "pct", 13),
-    _c("change", lambda item, lang: _history.say(item[1].direction, lang), width=10),
+    _c("change", lambda item, lang: item[1].direction if lang is CANONICAL else _history.say(item[1].direction, lang),
+       width=10),
     _c("incomplete", lambda item, lang: item[1].line.incomplete, "bool", 12),
 )
 
 
+def skip_reason(source: Source, language: str | None) -> str | None:
+    """Return why ``source`` was left out, in ``language``: its first error (and how many more), else None."""
+    if source.status != SKIPPED:
+        return source.reason
+    errors = source.errors
+    if not errors:
+        return source.reason
+    first = errors[0]
+    where = _origin(first.place)
+    more = ""
+    if len(errors) > 1:
+        more = say("more_errors", language or "en", n=len(errors) - 1)
+    return f"{where + ': ' if where else ''}{first.code}: {finding_message(first, language)}{more}"
+
+
 def _status_count(status: str) -> Column:
-    """Return the Summary column counting ``status``, headed by the status word."""
-    return Column(status, lambda item, lang: item[1][status], "int", 12,
+    """Return the Summary column counting ``status`` (key ``on_track``...), headed by the status word."""
+    return Column(status_key(status), lambda item, lang: item[1][status], "int", 12,
                   lambda language: core.word("status", status, language))
 
 
@@ -326,6 +366,9 @@ class Table:
     items: Callable[[Consolidation], Iterable[Any]] = field(compare=False)
     # The items are the rows themselves (the Measurements table: built fast, extra columns included).
     items_are_rows: bool = False
+    # The last item is the table's total (the Summary's company row): people's outputs show it as the
+    # last row; machine outputs hold it apart (Consolidation.summary_totals), never as a data row.
+    total_last: bool = False
     # Each row's extra columns (the department's own, by header), in row order: None for a table
     # whose rows are no department's rows. A table read from a department workbook (KPIs,
     # Measurements, and any added later) names them here, and every output carries them.
@@ -385,7 +428,7 @@ def _change_items(company: Consolidation) -> Iterator[tuple]:
 
 
 TABLES: dict[str, Table] = {table.key: table for table in (
-    Table("summary", "summary.csv", SUMMARY_COLUMNS, _summary_items),
+    Table("summary", "summary.csv", SUMMARY_COLUMNS, _summary_items, total_last=True),
     Table("kpis", "kpis.csv", KPI_COLUMNS, lambda company: company.kpis,
           extras=lambda company: (line.record.extra for line in company.kpis)),
     Table("rollup", "rollup.csv", ROLLUP_COLUMNS, _rollup_items),
@@ -493,27 +536,37 @@ class Consolidation:
                 found += [(table, header, renamed) for header, renamed in self._renamed[table]]
         return found
 
-    def rows(self, table: str) -> Iterator[tuple]:
+    def rows(self, table: str, canonical: bool = False) -> Iterator[tuple]:
         """Yield the rows of ``table`` (summary, kpis, rollup, measurements, findings, sources, history, changes).
 
         Each row holds every column's value in column order, then the extra columns'.
+        Words are in the company's language; with ``canonical``, in canonical English and
+        without a total row (what JSON, Parquet and the Python API hold).
         """
         spec = TABLES[table]
         if spec.items_are_rows:
             return iter(spec.items(self))
-        return self._rows(spec)
+        rows = self._rows(spec, CANONICAL if canonical else self.language)
+        if canonical and spec.total_last:
+            return iter(list(rows)[:-1])
+        return rows
 
-    def _rows(self, spec: Table) -> Iterator[tuple]:
-        language = self.language
+    def summary_totals(self) -> dict[str, int]:
+        """Return the company's status counts keyed as the Summary's machine columns (on_track, ..., total)."""
+        total = self.status_counts()[None]  # type: ignore[index]
+        counts = {status_key(s): total[s] for s in STATUSES}
+        return {**counts, "total": sum(total.values())}
+
+    def _rows(self, spec: Table, language: str | None) -> Iterator[tuple]:
         values = [column.value for column in spec.columns]
         keys = [key for key, _ in self.extra_columns(spec.key)]
         if not keys:
             for item in spec.items(self):
-                yield tuple([value(item, language) for value in values])
+                yield tuple([value(item, language) for value in values])  # type: ignore[arg-type]
             return
         assert spec.extras is not None  # a table has extra columns only through its extras
         for item, extra in zip(spec.items(self), spec.extras(self), strict=True):
-            yield tuple([value(item, language) for value in values]) + _extra_values(extra, keys)
+            yield tuple([value(item, language) for value in values]) + _extra_values(extra, keys)  # type: ignore[arg-type]
 
 
 def _worst_first(counter: Counter, name: str) -> tuple:

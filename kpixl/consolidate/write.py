@@ -18,7 +18,8 @@ from kpixl import core, schema
 from kpixl import history as _history
 from kpixl.consolidate.load import Source
 from kpixl.consolidate.tables import (STATUSES, SUMMARY_COLUMNS, TABLES, TEXT_KINDS, Column, Consolidation,
-                                      _measurement_rows, incomplete_reason, is_percent_unit, say, sheet_name)
+                                      _measurement_rows, incomplete_reason, is_percent_unit, say, sheet_name,
+                                      skip_reason)
 # One palette and one header style for every workbook kpixl writes.
 from kpixl.xlsx import HEADER_FILL
 from kpixl.xlsx import STATUS_COLOURS as _STATUS_COLOURS
@@ -110,7 +111,7 @@ class _CompanyWriter:
         # The tables opened at the start have only their own columns: an extra column any
         # input adds to one of them (known only now) needs a writer that starts afresh.
         same_columns = all(stream.columns == company.columns(table) for table, stream in self.tables.items())
-        return small and same_columns and len(self.streamed) == len(included) and all(
+        return small and same_columns and self.lang == company.language and len(self.streamed) == len(included) and all(
             a is b for a, b in zip(self.streamed, included))
 
     def finish(self, company: Consolidation, path: Path | str | None = None) -> None:
@@ -338,7 +339,7 @@ def _write_incomplete(sheet, company: Consolidation, formats: dict, lang: str, r
     for source in skipped:
         row += 1
         sheet.write_string(row, 0, source.path)
-        sheet.write_string(row, 1, source.reason or "")
+        sheet.write_string(row, 1, skip_reason(source, lang) or "")  # in the run's language
     incomplete = [line for line in company.kpis if line.incomplete]
     if incomplete:
         row += 2

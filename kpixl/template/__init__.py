@@ -79,7 +79,8 @@ def write_template(path, *, department=None, owner=None, language="en", formulas
         measurement_rows=measurement_rows, company=company, phasing=phasing)
     target = Path(path)
     linked = options.company
-    with atomic_output(target, force=force, inputs=[linked.path] if linked else []) as temp:
+    with atomic_output(target, force=force, inputs=[linked.path] if linked else [],
+                       language=options.language) as temp:
         write_workbook(temp, options)
     return target
 

@@ -72,6 +72,7 @@ TEXTS = {
         "warning": "warning",
         "note": "note",
         "extra": "{header} (extra)",
+        "more_errors": " (and {n} more error(s))",
         "extra_renamed": "The departments' extra column {header!r} is headed {renamed!r} on the company workbook's "
                          "{sheet} sheet, which has a column {header} of its own",
         "incomplete.read": "{n} child KPI(s) in {files}, left out",
@@ -149,6 +150,7 @@ TEXTS = {
         "warning": "advarsel",
         "note": "bemærkning",
         "extra": "{header} (ekstra)",
+        "more_errors": " (og {n} fejl mere)",
         "extra_renamed": "Afdelingernes ekstra kolonne {header!r} hedder {renamed!r} på koncernprojektmappens ark "
                          "{sheet}, som selv har en kolonne {header}",
         "incomplete.read": "{n} underordnede KPI'er i {files}, udeladt",
