@@ -31,9 +31,17 @@ test-builder ones. Figures printed as markdown tables:
 ``git archive main | tar -x -C DIR``) in the same run, interleaved, in a fresh warmed-up process:
 before and after a change, measured under the same load.
 
+``--kinds template,openpyxl,libreoffice`` measures only consolidate ``--jobs 1`` against the
+I/O floor on each input kind (``scripts/corpus.py``: made by ``kpixl template``, re-saved by
+openpyxl without cached values, re-saved by LibreOffice; the HQ workbook is template-made in
+each), interleaved, best of ``--repeat``, at ``--compare`` files; then, for each of
+``--sizes``, consolidate in a fresh process (seconds, CPU seconds, peak memory) and the floor
+at the same size, so the cost per workbook and the ratio to the floor can be read at 100 and
+at 1,000 (``--sizes 100,1000``).
+
 Usage: python scripts/bench_consolidate.py [--sizes 10,100,1000] [--compare 100] [--corpus DIR]
-[--builders] [--naive-files N] [--repeat N] [--history-only] [--baseline DIR]. The corpus is cached in
-``--corpus`` between runs.
+[--builders] [--naive-files N] [--repeat N] [--history-only] [--baseline DIR]
+[--kinds template,openpyxl,libreoffice]. The corpus is cached in ``--corpus`` between runs.
 """
 
 from __future__ import annotations
@@ -52,7 +60,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from corpus import AS_OF, START, make_corpus  # noqa: E402
+from corpus import AS_OF, KINDS, START, make_corpus, make_kind_corpus  # noqa: E402
 
 HQ_IDS = tuple(f"CO-{k}" for k in range(4))  # corpus KPIs name these parents
 
@@ -264,6 +272,60 @@ def measure_child(folder: Path, n: int, out: Path, jobs: int = 1, source: Path |
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+# ------------------------------------------------------------------ input kinds
+
+def kind_corpus(base: Path, kind: str, n: int) -> list[Path]:
+    """Return HQ (template-made) + ``n`` department workbooks of input ``kind``, writing what is missing."""
+    paths = make_kind_corpus(base, kind, n)
+    return [write_hq(base / kind, True)] + paths
+
+
+def run_kinds(base: Path, kinds: list[str], compare: int, sizes: list[int], repeat: int) -> None:
+    """Print, per input kind, consolidate --jobs 1 against the I/O floor (interleaved), then per size."""
+    summary = []
+    for kind in kinds:
+        paths = kind_corpus(base, kind, max(sizes + [compare]))
+        speed = paths[:compare + 1]
+        one_cpu: list[float] = []
+        floor_cpu: list[float] = []
+        ones, floors = [], []
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp)
+            run_consolidate(speed[:3], out / "warm.xlsx", 1)  # imports and page cache
+            for _ in range(repeat):
+                ones.append(run_consolidate(speed, out / "c1.xlsx", 1, one_cpu))
+                started, started_cpu = time.perf_counter(), cpu_seconds()
+                run_floor(speed, out / "floor.xlsx")
+                floors.append(time.perf_counter() - started)
+                floor_cpu.append(cpu_seconds() - started_cpu)
+            scale = []
+            for n in sizes:
+                figures = measure_child(base / kind, n, out / f"m{n}.xlsx")
+                started, started_cpu = time.perf_counter(), cpu_seconds()
+                run_floor(paths[:n + 1], out / f"f{n}.xlsx")
+                scale.append((n, figures, time.perf_counter() - started, cpu_seconds() - started_cpu))
+        one, floor, cpu, fcpu = min(ones), min(floors), min(one_cpu), min(floor_cpu)
+        print(f"## consolidate, kind {kind}: {compare} department workbooks + HQ, {compare * 25 * 52:,} measurements "
+              f"({os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, best of {repeat}, interleaved)\n")
+        print(f"| route ({kind}) | seconds | vs I/O floor | CPU seconds | CPU vs I/O floor |")
+        print("| --- | ---: | ---: | ---: | ---: |")
+        print(f"| I/O floor: fastexcel read + XlsxWriter writing the company rows | {floor:.2f} | 1.00x | {fcpu:.2f} "
+              f"| 1.00x |")
+        print(f"| kpixl consolidate --jobs 1 | {one:.2f} | {one / floor:.2f}x | {cpu:.2f} | {cpu / fcpu:.2f}x |\n")
+        if scale:
+            print(f"| workbooks ({kind}) | consolidate s | CPU s | per workbook (ms CPU) | floor CPU s "
+                  "| CPU vs floor | peak memory MB |")
+            print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+            for n, figures, _floor_s, floor_n_cpu in scale:
+                print(f"| {n} | {figures['seconds']:.2f} | {figures['cpu']:.2f} | {1000 * figures['cpu'] / n:.1f} "
+                      f"| {floor_n_cpu:.2f} | {figures['cpu'] / floor_n_cpu:.2f}x | {figures['peak_mb']:.0f} |")
+            print()
+        summary.append((kind, one / floor, cpu / fcpu))
+    print("Summary, consolidate --jobs 1 against the I/O floor (target <= 1.3x):")
+    for kind, wall, cpu in summary:
+        print(f"  {kind}: wall {wall:.2f}x, CPU {cpu:.2f}x: {'meets' if max(wall, cpu) <= 1.3 else 'MISSES'}")
+
+
 # ------------------------------------------------------------------ main
 
 def main() -> None:
@@ -279,6 +341,8 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, default=None,
                         help="another kpixl source tree (e.g. `git archive main` unpacked): its consolidate "
                              "--jobs 1 is timed in the same run, interleaved, in a fresh process")
+    parser.add_argument("--kinds", default=None,
+                        help=f"only consolidate against the floor on these input kinds ({','.join(KINDS)})")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     parser.add_argument("--warm", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -289,6 +353,9 @@ def main() -> None:
 
     template = not args.builders
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if args.kinds:
+        run_kinds(args.corpus, [k for k in args.kinds.split(",") if k], args.compare, sizes, args.repeat)
+        return
     folder = args.corpus / ("template" if template else "builders")
     all_paths = corpus(folder, max(sizes + [args.compare]), template)
     paths = all_paths[:args.compare + 1]

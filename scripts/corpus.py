@@ -6,6 +6,19 @@ process pool. The default is the real department workbook users have, made by
 ``kpixl.template.write_template`` (native formulas, every template formula row);
 ``use_template=False`` writes lean workbooks with the test builders in
 ``tests/workbooks.py`` (tables only, no formula columns).
+
+``make_kind_corpus(base, kind, n_files)`` gives the three kinds of input a company
+sends, each in its own folder under ``base``:
+
+* ``template``: made by ``kpixl template`` (XlsxWriter; every formula with its cached value);
+* ``openpyxl``: each template workbook loaded with openpyxl and saved again, as a
+  finance script or an ERP export fills one (formulas kept, no cached values);
+* ``libreoffice``: each template workbook re-saved by LibreOffice
+  (``soffice --convert-to xlsx``, a private profile so no desktop session interferes),
+  as a person who opened and saved it in LibreOffice sends it (recalculated values).
+
+The first ``distinct`` (default 20) of a converted kind are converted one by one; the
+rest are copies of those with department and KPI IDs renamed, as for templates.
 """
 
 from __future__ import annotations
@@ -13,7 +26,10 @@ from __future__ import annotations
 import inspect
 import os
 import random
+import shutil
+import subprocess
 import sys
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
@@ -56,6 +72,69 @@ def make_corpus(folder: Path | str, n_files: int, kpis: int = 25, weeks: int = 5
             for args in items:
                 work(args)
     return sorted(folder / _name(f) for f in range(n_files))
+
+
+KINDS = ("template", "openpyxl", "libreoffice")
+
+
+def make_kind_corpus(base: Path | str, kind: str, n_files: int, *, distinct: int = 20,
+                     jobs: int | None = None) -> list[Path]:
+    """Return ``n_files`` workbooks of input ``kind`` (see the module docstring) in ``base / kind``, made if missing."""
+    base = Path(base)
+    if kind == "template":
+        return make_corpus(base / "template", n_files, jobs=jobs)
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}; one of {', '.join(KINDS)}")
+    count = min(n_files, distinct)
+    sources = make_corpus(base / "template", count, jobs=jobs)
+    folder = base / kind
+    folder.mkdir(parents=True, exist_ok=True)
+    todo = [path for path in sources if not (folder / path.name).exists()]
+    if todo and kind == "openpyxl":
+        items = [(path, folder / path.name) for path in todo]
+        workers = max(1, jobs or os.cpu_count() or 1)
+        if workers > 1 and len(items) > 1:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                list(pool.map(_resave_openpyxl, items))
+        else:
+            for item in items:
+                _resave_openpyxl(item)
+    elif todo:
+        _resave_libreoffice(todo, folder)
+    clones = [(folder, f, f % count) for f in range(count, n_files) if not (folder / _name(f)).exists()]
+    for args in clones:
+        _clone_one(args)
+    return sorted(folder / _name(f) for f in range(n_files))
+
+
+def _resave_openpyxl(item: tuple[Path, Path]) -> Path:
+    """Load ``source`` with openpyxl and save it as ``target`` (formulas kept; openpyxl writes no cached values)."""
+    import openpyxl
+
+    source, target = item
+    book = openpyxl.load_workbook(source)
+    temp = target.with_suffix(".part.xlsx")
+    book.save(temp)
+    temp.replace(target)
+    return target
+
+
+def _resave_libreoffice(sources: list[Path], folder: Path) -> None:
+    """Re-save ``sources`` into ``folder`` with LibreOffice in one headless run (a private, throw-away profile)."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise RuntimeError("LibreOffice (soffice) is needed for the libreoffice kind")
+    with tempfile.TemporaryDirectory(prefix="kpixl-lo-") as scratch:
+        profile = Path(scratch) / "profile"
+        out = Path(scratch) / "out"
+        subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                        "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out),
+                        *map(str, sources)], check=True, capture_output=True, timeout=3600)
+        for source in sources:
+            written = out / source.name
+            if not written.exists():
+                raise RuntimeError(f"LibreOffice did not write {source.name}")
+            shutil.move(str(written), folder / source.name)
 
 
 def _clone_one(args: tuple) -> Path:

@@ -27,6 +27,7 @@ from kpixl.reader.findings import (E_CORRUPT, E_EMPTY, E_ENCRYPTED, E_ENTITY, E_
                                    E_NOT_ZIP, E_OLD_XLS, E_RATIO, E_TEXT, E_TOO_BIG, E_UNREADABLE, _fail)
 from kpixl.reader.lean import Drop, strip_cells, table_drop
 from kpixl.reader.ooxml import _input_columns, _relationships, _structure
+from kpixl.reader.route import lean_route
 from kpixl.reader.sheetscan import (MAX_CELLS, MAX_COLUMNS, MAX_ROWS, _check_declared_dimension,  # noqa: F401
                                     _check_sheet_extent, _scan_special, _SheetScan, _TagCounter)
 
@@ -339,7 +340,7 @@ def _check_sheet(shown: str, data: bytes, archive: zipfile.ZipFile, info: zipfil
     prefixed = _check_sheet_head(shown, data, archive, info)
     content = _read_sheet(shown, data, archive, info, prefixed)
     found = _check_sheet_extent(shown, info.filename, content, prefixed, columns)
-    return prefixed, found, None if prefixed else strip_cells(content, drops)
+    return prefixed, found, None if prefixed or not lean_route(len(content), drops) else strip_cells(content, drops)
 
 
 def _check_sheet_prolog(shown: str, data: bytes, archive: zipfile.ZipFile, info: zipfile.ZipInfo,
@@ -355,7 +356,7 @@ def _check_sheet_prolog(shown: str, data: bytes, archive: zipfile.ZipFile, info:
     if columns is None:
         return prefixed, None, None
     content = _read_sheet(shown, data, archive, info, prefixed)
-    stripped = None if prefixed else strip_cells(content, drops)
+    stripped = None if prefixed or not lean_route(len(content), drops) else strip_cells(content, drops)
     return prefixed, _scan_special(content if stripped is None else stripped, columns, prefixed), stripped
 
 
