@@ -66,8 +66,8 @@ MIN_EXCEL_VERSION = 2019
 # earlier). tests/test_formulas.py reads every formula of every template kind and checks
 # each function is listed here and none is newer than MIN_EXCEL_VERSION.
 FUNCTION_SINCE = {
-    **dict.fromkeys(("ABS", "AND", "AVERAGEIFS", "CHAR", "COUNTIF", "COUNTIFS", "DATE", "DAY", "IF", "IFERROR", "INDEX",
-                     "INT", "ISBLANK", "ISERROR", "ISNA", "ISNUMBER", "ISTEXT", "LEFT", "LEN", "MATCH", "MAX", "MIN",
+    **dict.fromkeys(("ABS", "AND", "AVERAGEIFS", "CHAR", "COUNT", "COUNTIF", "COUNTIFS", "DATE", "DAY", "IF",
+                     "IFERROR", "INDEX", "INT", "ISBLANK", "ISERROR", "ISNA", "ISNUMBER", "ISTEXT", "LEFT", "LEN", "MATCH", "MAX", "MIN",
                      "MONTH", "N", "NA", "NOT", "OFFSET", "OR", "ROUND", "ROW", "SUBSTITUTE", "SUM", "SUMIF", "SUMIFS",
                      "SUMPRODUCT", "TODAY", "TRIM", "UPPER", "YEAR"), 2007),
     "AGGREGATE": 2010,
@@ -283,14 +283,27 @@ def phase_density(x: str, profile: str, year0: str, language: str = "en") -> str
     return f"SUMPRODUCT({rows}*{weights}*(YEAR({x})-{year0}+{share}))"
 
 
+def _bad_weights(profile: str, language: str) -> str:
+    """Return TRUE when the (first) Phasing row named like ``profile`` lacks a number in a month or has one below 0.
+
+    COUNT and COUNTIF of the row (an OFFSET from the MATCH), not ``SUMPRODUCT(ISNUMBER(weights))``:
+    IronCalc reads a function of a 2-D range inside SUMPRODUCT as one cell (rule 4). FALSE for an
+    unknown profile (its own check names it). The first row of a repeated name, as the core reads it.
+    """
+    names, weights = phasing_ranges(language)
+    first = weights.split(":")[0].replace("$2", "$1")
+    row = f"OFFSET({first},MATCH(TRIM({profile}),{names},0),0,1,12)"
+    unknown = f'OR({profile}="",COUNTIF({names},TRIM({profile}))=0)'
+    return f'IF({unknown},FALSE,OR(COUNT({row})<12,COUNTIF({row},"<0")>0))'
+
+
 def phase_helper_formulas(profile: str, start: str, deadline: str, base: str, language: str = "en") -> dict[str, str]:
     """Return the bodies (no ``=``) of the helpers ``calc_phase_base`` (C(start - 1)) and ``calc_phase_total``
     (C(deadline) - C(start - 1)); blank without a profile, a date or with a bad weight."""
-    names, weights = phasing_ranges(language)
-    rows = _profile_rows(profile, language)
+    names, _ = phasing_ranges(language)
     year0 = f"YEAR({start})"
     skip = (f'OR({profile}="",NOT(ISNUMBER({start})),NOT(ISNUMBER({deadline})),COUNTIF({names},TRIM({profile}))=0,'
-            f"SUMPRODUCT({rows}*((1-ISNUMBER({weights}))+({weights}<0)))>0)")
+            f"{_bad_weights(profile, language)})")
     return {
         "calc_phase_base": f'IF({skip},"",{phase_density(f"({start}-1)", profile, year0, language)})',
         "calc_phase_total": f'IF({skip},"",{phase_density(deadline, profile, year0, language)}-{base})',
@@ -300,11 +313,10 @@ def phase_helper_formulas(profile: str, start: str, deadline: str, base: str, la
 def phasing_error_checks(profile: str, total: str, language: str = "en") -> list[tuple[str, str]]:
     """Return the (condition, error key) pairs a phased KPI adds to calc_error, in the core's order:
     an unknown profile, a blank/negative/text weight, a profile weighing 0 in every month of the period."""
-    names, weights = phasing_ranges(language)
-    rows = _profile_rows(profile, language)
+    names, _ = phasing_ranges(language)
     return [
         (f'AND({profile}<>"",COUNTIF({names},TRIM({profile}))=0)', "phasing_unknown"),
-        (f'AND({profile}<>"",SUMPRODUCT({rows}*((1-ISNUMBER({weights}))+({weights}<0)))>0)', "phasing_weights"),
+        (f'AND({profile}<>"",{_bad_weights(profile, language)})', "phasing_weights"),
         (f'AND({profile}<>"",ISNUMBER({total}),{total}<=0)', "phasing_zero"),
     ]
 
@@ -705,7 +717,7 @@ def goals_formulas(language: str = "en", *, first_data_row: int = 2) -> dict[str
                              total=k("calc_phase_total"), linear=linear, language=r.language)
 
     def guard(body: str) -> str:
-        return f'=IF({kid}="","",IF({err}<>"","",{body}))'
+        return f'=IF({kid}="","",{gate(f"IF({err}<>{chr(34) * 2},{chr(34) * 2},{body})")})'
 
     month_end, prev_end, tomorrow = (own(x) for x in ("calc_phase_month_end", "calc_phase_prev_end",
                                                       "calc_phase_tomorrow"))
@@ -909,6 +921,8 @@ SELF_CHECK_ROWS = len(SELF_CHECK_DATA["row"])
 # (its first cell), {value_column} (its whole column), {blank} (an empty cell); the known
 # answer). Exact binary fractions, so every program must give exactly the answer. The
 # construct's name in each language is the catalogue's ``check.<key>`` (area ``formulas``).
+# MONTH_NUMBERS with its braces doubled for str.format.
+MONTH_NUMBERS_CHECK = "{" + MONTH_NUMBERS + "}"
 SELF_CHECKS: tuple[tuple[str, str, object], ...] = (
     ("offset_sumifs", 'SUMIFS({value},{row},1,{day},">="&46010)', 5.75),
     ("countifs", 'COUNTIFS({row},1,{day},"<"&46040)', 2),
@@ -927,6 +941,18 @@ SELF_CHECKS: tuple[tuple[str, str, object], ...] = (
     ("array", 'INDEX({{"a";"b";"c"}},2)', "b"),
     ("blank", 'IF(AND({blank}="",NOT(ISNUMBER({blank})),' + number_or_zero("{blank}") + "=0),1,0)", 1),
     ("round", "ROUND(7/4,1)", 1.8),
+    # Φ's constructs (phase_density, phase_helper_formulas): a column condition on a text (= TRIM, case
+    # ignored) times a 2-D range times a row array constant, broadcast in one SUMPRODUCT, and COUNTIF of a text.
+    ("grid", 'SUMPRODUCT(({key}=TRIM(" ab "))*{grid}*(({{1,2,3}}<2)+({{1,2,3}}=2)/2))+COUNTIF({key},TRIM(" ab "))',
+     5.625),
+    # The weights' check (_bad_weights): COUNT (texts not counted) and COUNTIF "<0" of a row built
+    # with OFFSET from a MATCH.
+    ("weights_row", 'COUNT(OFFSET({row_first},MATCH(TRIM(" a~*b "),{key},0)-1,0,1,4))*10'
+                    '+COUNTIF(OFFSET({row_first},MATCH(TRIM(" a~*b "),{key},0)-1,0,1,4),"<0")', 31),
+    # The 12 month numbers against a date's month, its share of its month (DAY over the days of
+    # the month, DATE with month 13 and day 0), whole years between dates: Φ's C(x) on 31 Dec 2026.
+    ("months", "SUMPRODUCT(({row}=1)*{value}*(YEAR(46387)-2025+(" + MONTH_NUMBERS_CHECK + "<MONTH(46387))+("
+               + MONTH_NUMBERS_CHECK + "=MONTH(46387))*DAY(46387)/DAY(DATE(YEAR(46387),MONTH(46387)+1,0))))", 222),
     # The KPIs sheet by its name: Gnumeric reads no sheet name with an apostrophe (KPI'er).
     ("sheet", "{kpis_header}", None),
 )
@@ -950,9 +976,13 @@ def self_check_formula(key: str, sheet: str, letters: dict[str, str], first_row:
     last = first_row + SELF_CHECK_ROWS - 1
     ranges = {name: f"OFFSET({sheet}!${col}${first_row},0,0,{SELF_CHECK_ROWS},1)" for name, col in letters.items()}
     ranges["key"] = f"{sheet}!${letters['key']}${first_row}:${letters['key']}${last}"
+    # The numeric data columns (row, value, day: written side by side) as one absolute 2-D range, as
+    # the Phasing table's weights are read.
+    ranges["grid"] = f"{sheet}!${letters['row']}${first_row}:${letters['day']}${last}"
     col = letters["value"]
     kpis_header = f"{Refs(language).sheet(schema.KPIS)}!$A$1"
     return "=" + template.format(**ranges, value_first=f"{sheet}!${col}${first_row}",
+                                 row_first=f"{sheet}!${letters['row']}${first_row}",
                                  value_column=f"{sheet}!${col}:${col}", blank=blank, kpis_header=kpis_header)
 
 

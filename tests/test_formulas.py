@@ -238,19 +238,41 @@ def test_every_kpi_formula_is_gated_on_the_self_check():
                 assert f"IF({fx.SELF_CHECK_OK}," in text and text.endswith(",NA()))"), key
     for key, text in fx.strip_formulas("en", month_end="$R$4").items():
         assert f"IF({fx.SELF_CHECK_OK}," in text, key
+    # The Dashboard's goals and their phase helpers (issue 19), in both languages.
+    for language in LANGS:
+        for key, text in fx.goals_formulas(language).items():
+            assert f"IF({fx.SELF_CHECK_OK}," in text and text.endswith(",NA()))"), key
+        assert set(fx.GOAL_KEYS) <= set(fx.dashboard_formulas("native", language))
 
 
 def test_self_check_covers_the_constructs_and_names_them_in_both_languages():
     letters = dict(zip(fx.SELF_CHECK_COLUMNS, "ABCD"))
     used = " ".join(fx.self_check_formula(k, "Lists", letters, 3, "Lists!$A$9") for k, _text, _a in fx.SELF_CHECKS)
     for construct in ("OFFSET(", "SUMIFS(", "COUNTIFS(", "AVERAGEIFS(", "MAXIFS(", "MINIFS(", "SUMPRODUCT(",
-                      "MATCH(", "IFNA(", "INDEX(", "DATE(", "SUBSTITUTE(", "UPPER(", "TRIM(", "ROUND("):
+                      "MATCH(", "IFNA(", "INDEX(", "DATE(", "SUBSTITUTE(", "UPPER(", "TRIM(", "ROUND(",
+                      "COUNTIF(", "ISNUMBER(", "DAY(", fx.MONTH_NUMBERS, "{1,2,3}", "Lists!$A$3:$C$7*"):
         assert construct in used, construct
     for language in LANGS:
         for key, _text, _answer in fx.SELF_CHECKS:
             assert texts.text("formulas", f"check.{key}", language)
     message = fx.self_check_message_formula(["A1"], ["D1"], "da")
     assert "Selvtjek OK" in message and 'IF(D1=1,"",A1&"; ")' in message
+
+
+def test_self_check_covers_every_function_the_phasing_and_goal_formulas_use():
+    letters = dict(zip(fx.SELF_CHECK_COLUMNS, "ABCD"))
+    checked = " ".join(fx.self_check_formula(k, "Lists", letters, 3, "Lists!$A$9") for k, _t, _a in fx.SELF_CHECKS)
+    phased = " ".join([fx.phase_density("X1", "P1", "YEAR(S1)"),
+                       *fx.phase_helper_formulas("P1", "S1", "D1", "B1").values(),
+                       *(test for test, _key in fx.phasing_error_checks("P1", "T1")),
+                       fx.phase_formula("X1", profile="P1", start="S1", deadline="D1", base="B1", total="T1", linear="L1"),
+                       *fx.goals_formulas("en").values()])
+    # Scalar logic and MIN/MAX of two numbers: every formula of the workbook rests on them.
+    functions = set(re.findall(r"([A-Z][A-Z.]*)\(", phased)) - {"IF", "OR", "AND", "NOT", "NA", "MIN", "MAX"}
+    missing = {name for name in functions if f"{name}(" not in checked}
+    assert not missing, missing
+    # Φ's month array and its 2-D broadcast are checked as written.
+    assert fx.MONTH_NUMBERS in checked and fx.MONTH_NUMBERS in phased
 
 
 # ------------------------------------------------------------ Excel versions
