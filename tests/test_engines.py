@@ -221,7 +221,13 @@ def test_a_function_the_program_lacks_shows_the_self_checks_message_and_no_kpi_n
         rows = range(2, 2 + len(case.kpis))
         shown = {key: [kpis.cell(r, header.index(schema.KPIS.column(key).header(lang)) + 1).value for r in rows]
                  for key in ("actual", "plan", "attainment", "status", "calc_forecast")}
+        # The Dashboard's goals (issue 19) and their phase helpers, by key.
+        keys = [key for key, *_ in fx.DASHBOARD_COLUMNS]
+        goals = [dashboard.cell(r, keys.index(key) + 1).value for key in fx.GOAL_KEYS
+                 for r in range(6, 6 + len(case.kpis))]
         if not broken_copy:
+            assert any(isinstance(v, (int, float)) for v in goals), goals
+            assert "#N/A" not in goals, goals
             assert message == ok_text
             assert sum(isinstance(v, (int, float)) for v in shown["actual"]) >= 5, shown["actual"]
             assert all(v != "#N/A" for values in shown.values() for v in values), shown
@@ -233,3 +239,4 @@ def test_a_function_the_program_lacks_shows_the_self_checks_message_and_no_kpi_n
         assert all(isinstance(v, str) and v.startswith("#") for v in shown["actual"]), shown["actual"]
         dash_actual = [dashboard.cell(r, 5).value for r in range(6, 6 + len(case.kpis))]
         assert all(not isinstance(v, (int, float)) for v in dash_actual), dash_actual
+        assert all(not isinstance(v, (int, float)) for v in goals), goals
