@@ -23,7 +23,7 @@ TABLES = {t.name: t for t in schema.TABLES}
 
 # Functions a native formula may use: those of the oldest Excel kpixl supports (no dynamic arrays).
 NATIVE_FUNCTIONS = {name for name, since in fx.FUNCTION_SINCE.items() if since <= fx.MIN_EXCEL_VERSION}
-UDFS = {"KPI_ACTUAL", "KPI_PLAN", "KPI_ATTAINMENT", "KPI_STATUS", "KPI_ELAPSED"}
+UDFS = {"KPI_ACTUAL", "KPI_PLAN", "KPI_ATTAINMENT", "KPI_STATUS", "KPI_ELAPSED", "KPI_PHASE"}
 
 
 def all_formulas(mode: str, language: str) -> dict[str, str]:
@@ -92,7 +92,10 @@ def test_udf_argument_orders_follow_the_spec():
     def guard(body):
         return f'=IF({this("kpi_id")}="","",IF(SelfCheckOK,{body},NA()))'
 
-    elapsed = f"KPI_ELAPSED({this('start')},{this('deadline')},AsOf)"
+    dates = f"{this('start')},{this('deadline')},AsOf"
+    # A phased KPI's elapsed is KPI_PHASE(start, deadline, as_of, weights) with its profile's row (issue 19).
+    weights = f"INDEX(Phasing!$B$2:$M$21,MATCH(TRIM({this('phasing')}),Phasing!$A$2:$A$21,0),0)"
+    elapsed = f'IF({this("phasing")}="",KPI_ELAPSED({dates}),KPI_PHASE({dates},{weights}))'
     assert made["actual"] == guard(
         f'KPI_ACTUAL({this("kpi_id")},Measurements!$A$2:$A$6001,Measurements!$B$2:$B$6001,'
         f'Measurements!$C$2:$C$6001,{this("aggregation")},AsOf,{this("start")})')
@@ -117,6 +120,9 @@ def test_no_structured_references_and_this_row_cells_name_real_columns(mode, lan
         assert "[" not in stripped, where
         table = TABLES.get(where.split(".")[0])
         for letter in re.findall(r"INDEX\(\$([A-Z]+):\$\1,ROW\(\)\)", stripped):
+            if where.startswith("Dashboard."):  # the goals read their own row's Φ helpers (issue 19)
+                assert letter in {fx._column_letter(i) for i in range(len(fx.DASHBOARD_COLUMNS))}, (where, letter)
+                continue
             assert table is not None, where
             assert letter in {fx._letter(table, c.key) for c in table.columns}, (where, letter)
 
@@ -177,7 +183,7 @@ def test_status_thresholds_use_the_rounded_attainment():
 
 def test_error_texts_start_with_value_and_exist_in_both_languages():
     keys = {key.removeprefix("error.") for key in texts.of("formulas", "en") if key.startswith("error.")}
-    assert len(keys) == 15  # the catalogue's test checks both languages hold the same keys
+    assert len(keys) == 18  # the catalogue's test checks both languages hold the same keys
     for language in LANGS:
         for key in keys:
             assert fx.error_text(key, language).startswith("#VALUE! ")

@@ -232,7 +232,7 @@ def test_the_fast_engine_parses_lean_table_sheets_and_reads_what_the_exact_engin
         assert copy.testzip() is None and copy.read(parts["Measurements"]) == slim
     fast, exact, fast_tables = W.read_both_ways(path, monkeypatch)
     W.assert_same_reads(fast, exact)
-    assert sorted(fast_tables) == ["Evaluation", "KPIs", "Measurements"] and len(fast.measurements) == 9
+    assert sorted(fast_tables) == ["Evaluation", "KPIs", "Measurements", "Phasing"] and len(fast.measurements) == 9
 
 
 @pytest.mark.parametrize("column_key", ["calc_kpi_row", "calc_key"])
@@ -284,7 +284,7 @@ def test_a_libreoffice_saved_template_is_made_lean_and_reads_the_same(tmp_path, 
     assert precheck(saved).lean, "LibreOffice writes every cell the plain way"
     fast, exact, fast_tables = W.read_both_ways(saved, monkeypatch)
     W.assert_same_reads(fast, exact)
-    assert sorted(fast_tables) == ["Evaluation", "KPIs", "Measurements"]
+    assert sorted(fast_tables) == ["Evaluation", "KPIs", "Measurements", "Phasing"]
     assert [(m.kpi_id, m.period_end, m.value) for m in fast.measurements][:3] == [
         ("SAL-01", date(2026, 1, 31), 100.0), ("SAL-01", date(2026, 2, 28), 200.0),
         ("SAL-01", date(2026, 3, 31), 300.0)]

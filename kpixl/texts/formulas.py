@@ -21,6 +21,9 @@ TEXTS = {
         "error.dates": "#VALUE! the deadline must be after the start date",
         "error.thresholds_nan": "#VALUE! green or amber is not a number",
         "error.thresholds": "#VALUE! green must be at least amber",
+        "error.phasing_unknown": "#VALUE! the phasing profile is not in the Phasing table",
+        "error.phasing_weights": "#VALUE! the phasing profile needs 12 weights of 0 or more",
+        "error.phasing_zero": "#VALUE! the phasing profile weighs 0 in every month of the period",
         "check.ok": "Self-check OK: this program computes every construct the workbook's formulas use.",
         "check.failed": ("Self-check FAILED: this program does not compute these constructs as Excel does, so the "
                          "KPI cells show #N/A instead of a number: "),
@@ -59,6 +62,9 @@ TEXTS = {
         "error.dates": "#VALUE! fristen skal ligge efter startdatoen",
         "error.thresholds_nan": "#VALUE! grøn eller gul er ikke et tal",
         "error.thresholds": "#VALUE! grøn skal være mindst gul",
+        "error.phasing_unknown": "#VALUE! periodiseringsprofilen findes ikke i tabellen Periodisering",
+        "error.phasing_weights": "#VALUE! periodiseringsprofilen skal have 12 vægte på 0 eller mere",
+        "error.phasing_zero": "#VALUE! periodiseringsprofilen vejer 0 i alle periodens måneder",
         "check.ok": "Selvtjek OK: dette program beregner alle de konstruktioner, projektmappens formler bruger.",
         "check.failed": ("Selvtjek FEJLET: dette program beregner ikke disse konstruktioner som Excel, så "
                          "KPI-cellerne viser #I/T i stedet for et tal: "),
