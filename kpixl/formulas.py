@@ -736,7 +736,8 @@ SELF_CHECKS: tuple[tuple[str, str, object], ...] = (
     ("array", 'INDEX({{"a";"b";"c"}},2)', "b"),
     ("blank", 'IF(AND({blank}="",NOT(ISNUMBER({blank})),' + number_or_zero("{blank}") + "=0),1,0)", 1),
     ("round", "ROUND(7/4,1)", 1.8),
-    # The KPIs sheet by its name: Gnumeric reads no sheet name with an apostrophe (KPI'er).
+    # The KPIs sheet by its name: Gnumeric reads no sheet name with an apostrophe (the Danish
+    # sheet was KPI'er until it became Nøgletal); a program that fails a sheet name shows here.
     ("sheet", "{kpis_header}", None),
 )
 

@@ -78,7 +78,7 @@ TEXTS = {
         "check.array": "INDEX af en matrixkonstant",
         "check.blank": "sammenligninger med en tom celle",
         "check.round": "ROUND",
-        "check.sheet": "en henvisning til arket KPI'er ved dets navn (et arknavn med apostrof)",
+        "check.sheet": "en henvisning til arket Nøgletal ved dets navn",
         "months": "jan feb mar apr maj jun jul aug sep okt nov dec",
     },
 }

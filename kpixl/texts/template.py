@@ -156,7 +156,7 @@ TEXTS = {
         "decision": "Beslutning",
         "status": "Status",
         "trend": "Tendens",
-        "kpi_pick": "Vælg et KPI-ID fra arket KPI'er.",
+        "kpi_pick": "Vælg et KPI-ID fra arket Nøgletal.",
         "new_target_error": "Angiv kun et nyt mål (et tal) ved beslutningen Juster mål.",
         "date_error": "Skriv en dato, fx 2026-06-30.",
         "number_error": "Skriv et tal.",
@@ -183,7 +183,7 @@ TEXTS = {
                         "til planen, med trafiklys, tendens og prognose. Økonomi indsamler filen med kpixl "
                         "(validate, consolidate) og starter næste periode ud fra den (rollover)."),
         "guide_phases_title": "De fire faser",
-        "guide_phases": ("1. Design: definér hver KPI på arket KPI'er (én række pr. KPI). 2. Udførelse: skriv de "
+        "guide_phases": ("1. Design: definér hver KPI på arket Nøgletal (én række pr. KPI). 2. Udførelse: skriv de "
                          "målte værdier på arket Målinger i løbet af perioden. 3. Evaluering: ved fristen beslutter "
                          "I pr. KPI på arket Evaluering: Behold, Juster mål (angiv det nye mål) eller Udfas. 4. "
                          "Re-design: kpixl rollover skriver næste periodes projektmappe ud fra beslutningerne."),
@@ -237,8 +237,8 @@ TEXTS = {
                                    "Excel-funktioner og virker uden tilføjelsesprogram, i Excel 2019 eller nyere."),
         "guide_formulas_native": ("Projektmappen bruger kun almindelige Excel-funktioner: den regner i Excel 2019 "
                                   "eller nyere, Excel på nettet, LibreOffice 7.4 eller nyere, IronCalc og Gnumeric "
-                                  "uden tilføjelsesprogram (se selvtjekket sidst på dette ark). Skjulte, låste '(beregn)'-kolonner på arkene KPI'er og "
-                                  "Målinger rummer mellemresultater."),
+                                  "uden tilføjelsesprogram (se selvtjekket sidst på dette ark). Skjulte, låste '(beregn)'-kolonner på arkene "
+                                  "Nøgletal og Målinger rummer mellemresultater."),
         "guide_more_title": "Godt at vide",
         "guide_more_rows": ("Tilføj KPI'er og målinger i tabellernes tomme rækker. Tabellerne har faste størrelser, "
                             "fordi en tabel på et beskyttet ark ikke kan vokse: denne projektmappe har {kpi_rows} "
