@@ -496,7 +496,7 @@ def test_prefilled_records_are_written_in_the_workbook_language(tmp_path):
     assert (row["Retning"], row["Aggregering"], row["Niveau"], row["Frekvens"]) == ("mindske", "gennemsnit",
                                                                                     "lav", "månedlig")
     assert row["Startdato"] == datetime(2026, 1, 1)
-    ws = wb["KPI'er"]
+    ws = wb["Nøgletal"]
     # Percent display comes from the conditional format on Unit, not from a fixed format.
     assert ws.cell(2, headers.index("Mål") + 1).number_format == schema.NUM
     headers, rows = table_rows(wb, "Measurements")
