@@ -61,8 +61,35 @@ def _error_key(k: KpiRecord, direction: str) -> str | None:
         (direction == core.MAINTAIN and tol is not None and tol <= 0, "tolerance"),
         (k.start is not None and k.deadline is not None and k.deadline <= k.start, "dates"),
         (green < amber, "thresholds"),
+        *_phasing_checks(k),
     ]
     return next((key for failed, key in checks if failed), "target")
+
+
+def _phasing_checks(k: KpiRecord) -> list[tuple[bool, str]]:
+    """Return the phasing checks of calc_error (formulas.phasing_error_checks), in its order."""
+    if not k.phasing:
+        return []
+    bad = k.weights is not None and any(w is None or w < 0 for w in k.weights)
+    zero = False
+    if k.weights is not None and not bad and k.start is not None and k.deadline is not None \
+            and k.deadline > k.start:
+        try:
+            core.phase_span(k.start, k.deadline, k.weights)  # type: ignore[arg-type]
+        except DefinitionError:
+            zero = True
+    return [(k.weights is None, "phasing_unknown"), (bad, "phasing_weights"), (zero, "phasing_zero")]
+
+
+def _phase_helpers(k: KpiRecord) -> dict[str, Value]:
+    """Return the cached calc_phase_base and calc_phase_total (formulas.phase_helper_formulas)."""
+    w = k.weights
+    if not k.phasing or w is None or any(x is None or x < 0 for x in w) or k.start is None or k.deadline is None:
+        return {"calc_phase_base": BLANK, "calc_phase_total": BLANK}
+    weights: list[float] = [x for x in w if x is not None]
+    base = core.phase_density(k.start - timedelta(days=1), weights, k.start.year)
+    return {"calc_phase_base": base,
+            "calc_phase_total": core.phase_density(k.deadline, weights, k.start.year) - base}
 
 
 @dataclass
@@ -123,6 +150,8 @@ class WorkbookValues:
         if _is_number(actual) and _is_number(planned):
             against = core.against_plan(actual, planned, str(row.get("calc_direction")))  # type: ignore[arg-type]
         shown["calc_vs_plan"] = NA if against is None else against
+        goals: dict[str, Value] = row.values.get("_goals", {})  # type: ignore[assignment]
+        shown.update({key: goals.get(key, BLANK) for key in fx.GOAL_KEYS})
         return shown
 
     def strip(self, n: int, language: str) -> list[dict[str, Value]]:
@@ -152,7 +181,7 @@ class WorkbookValues:
                 continue
             result = core.evaluate(record.definition(), points, month_end)
             out.append({"calc_count": len(counted),
-                        "calc_elapsed": core.elapsed_fraction(record.start, record.deadline, month_end),
+                        "calc_elapsed": record.definition().phase(month_end),
                         "calc_actual": actual, "calc_plan": result.plan,
                         "calc_attainment": _number(result.attainment),
                         "status": core.word("status", result.status, language)})
@@ -299,11 +328,14 @@ def _kpi_values(k: KpiRecord, points: list[tuple[date, float]], as_of: date, lan
     else:
         v["calc_elapsed"] = core.elapsed_fraction(k.start, k.deadline, as_of)
     v["actual"] = _number(core.combine([x for _, x in counted], aggregation))
+    v.update(_phase_helpers(k))
     error = _error_key(k, direction)
+    if k.phasing:  # calc_elapsed holds Φ (formulas.phase_formula); "#VALUE!" for an invalid definition
+        v["calc_elapsed"] = "#VALUE!" if error is not None else k.definition().phase(as_of)
     if error is not None:
         text = fx.error_text(error, lang)
         v.update({"calc_error": text, "plan": text, "attainment": text, "status": text,
-                  "calc_trend_rel": BLANK, "calc_trend": BLANK, "calc_forecast": BLANK})
+                  "calc_trend_rel": BLANK, "calc_trend": BLANK, "calc_forecast": BLANK, "calc_phase_last": BLANK})
         return KpiValues(v)
     result = core.evaluate(k.definition(), points, as_of)
     values = [x for _, x in counted][-fx.TREND_WINDOW:]
@@ -315,5 +347,22 @@ def _kpi_values(k: KpiRecord, points: list[tuple[date, float]], as_of: date, lan
         "calc_trend_rel": _number(core.trend_slope(values, direction, k.target)),
         "calc_trend": core.word("trend", result.trend, lang),
         "calc_forecast": _number(result.forecast),
+        "calc_phase_last": (k.definition().phase(max(p for p, _ in counted))
+                            if k.phasing and aggregation == core.SUM and counted else BLANK),
+        "_goals": _goals(k.definition(), result.goals, as_of),
     })
     return KpiValues(v)
+
+
+def _goals(d: core.KpiDefinition, goals: core.Goals | None, as_of: date) -> dict[str, Value]:
+    """Return the Dashboard's goal cells (formulas.goals_formulas) from core.goals."""
+    if goals is None:
+        return {}
+    return {
+        "month_goal": _number(goals.month_goal),
+        "needed_month": _number(goals.needed_month),
+        "needed_day": _number(goals.needed_day),
+        "calc_phase_month_end": d.phase(core.month_end(as_of)),
+        "calc_phase_prev_end": d.phase(core.month_end(as_of, -1)),
+        "calc_phase_tomorrow": d.phase(as_of + timedelta(days=1)),
+    }

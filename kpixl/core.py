@@ -1,8 +1,9 @@
 """Own every KPI number kpixl computes, as pure functions.
 
 This module is the single implementation of ``docs/kpi-semantics.md``:
-vocabulary parsing (English and Danish), elapsed fraction, actual, plan,
-attainment, status, trend, forecast and roll-up. It does no I/O and imports
+vocabulary parsing (English and Danish), elapsed fraction and phase (a plan
+phased by a profile of 12 month weights), actual, plan, attainment, status,
+trend, forecast, the goals now (month goal, needed) and roll-up. It does no I/O and imports
 neither Excel libraries nor click, so the UDFs (also in xlwings Lite's
 Pyodide), the template tests, validate and consolidate all call the same code.
 
@@ -14,8 +15,10 @@ convert Excel serials with :func:`from_serial`); invalid definitions raise
 from __future__ import annotations
 
 import math
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from fractions import Fraction
 from typing import Iterable, Sequence
 
 from kpixl.errors import DefinitionError
@@ -228,6 +231,102 @@ def check_dates(start: date | None, deadline: date | None) -> None:
                               f"deadline {deadline.isoformat()})")
 
 
+# ---------------------------------------------------------------------- phasing
+
+MONTHS = 12
+Weights = Sequence[float]
+
+
+def check_weights(weights: Sequence[object], profile: str | None = None) -> tuple[float, ...]:
+    """Return a phasing profile's 12 month weights (January first) as floats, or raise naming the profile.
+
+    Each weight must be a finite number >= 0; only their ratios matter.
+    """
+    name = "the phasing profile" if profile is None else f"the phasing profile {profile!r}"
+    if len(weights) != MONTHS:
+        raise DefinitionError(f"{name} needs 12 month weights, January to December ({len(weights)} given)")
+    out = []
+    for month, w in enumerate(weights, 1):
+        if is_blank(w):
+            raise DefinitionError(f"{name} has a blank weight for month {month}; type 0 or more")
+        number = to_number(w, f"{name}'s weight for month {month}")
+        if number is None or number < 0:
+            raise DefinitionError(f"{name} has a negative weight for month {month} ({_fmt(number)}); type 0 or more")
+        out.append(number)
+    return tuple(out)
+
+
+def _density_to(day: date, weights: tuple[float, ...]) -> Fraction:
+    """Return the sum of the day densities w(month)/days-in-month from an origin to ``day`` inclusive, exactly.
+
+    C(x) = years * sum(w) + the weights of x's year's earlier months + w(x's month) * day / days in month,
+    so the days start..D sum to C(D) - C(start - 1), however many months lie between.
+    """
+    ws = [Fraction(w) for w in weights]
+    before = sum(ws[: day.month - 1], Fraction(0))
+    return day.year * sum(ws, Fraction(0)) + before + ws[day.month - 1] * day.day / monthrange(day.year, day.month)[1]
+
+
+def phase_density(day: date, weights: Sequence[float], year0: int) -> float:
+    """Return the weight of the days from 1 January of ``year0`` to ``day`` inclusive (the native formulas'
+    helper cells hold it, :func:`kpixl.formulas.phase_density`)."""
+    ws = check_weights(weights)
+    return float(_density_to(day, ws) - year0 * sum(map(Fraction, ws), Fraction(0)))
+
+
+def phase_span(start: date, deadline: date, weights: Sequence[float], profile: str | None = None) -> Fraction:
+    """Return the sum of the day densities over start..deadline; raise when it is 0 (every touched month weighs 0)."""
+    ws = check_weights(weights, profile)
+    total = _density_to(deadline, ws) - _density_to(start - timedelta(days=1), ws)
+    if total == 0:
+        name = "the phasing profile" if profile is None else f"the phasing profile {profile!r}"
+        raise DefinitionError(f"{name} weighs 0 in every month from {start.isoformat()} to {deadline.isoformat()}; "
+                              f"give at least one of these months a weight above 0")
+    return total
+
+
+def phase(start: date | None, deadline: date | None, as_of: date, weights: Sequence[float] | None = None,
+          profile: str | None = None) -> float:
+    """Return Φ, the share of the plan due by the end of ``as_of`` (docs/kpi-semantics.md, "Phasing").
+
+    No weights (a blank profile): Φ = f, :func:`elapsed_fraction`. With 12 month weights each
+    day x weighs w(month of x) / days in that month and days count whole and inclusive:
+    Φ(D) = the weight of the days start..D over that of start..deadline; 0 before the
+    start, 1 from the deadline on. No start or no deadline: 1. ``profile`` names the
+    profile in an error.
+    """
+    if weights is None:
+        return elapsed_fraction(start, deadline, as_of)
+    return float(phase_fraction(start, deadline, as_of, weights, profile))
+
+
+def phase_fraction(start: date | None, deadline: date | None, as_of: date, weights: Sequence[float],
+                   profile: str | None = None) -> Fraction:
+    """Return Φ of a phased plan as an exact fraction (:func:`phase` rounds it to a float once).
+
+    With the months' own sub-targets as weights and a period of whole months, Φ at a
+    month's last day is exactly (sub-targets so far) / (their total).
+    """
+    check_dates(start, deadline)
+    if start is None or deadline is None:
+        check_weights(weights, profile)
+        return Fraction(1)
+    total = phase_span(start, deadline, weights, profile)
+    if as_of < start:
+        return Fraction(0)
+    if as_of >= deadline:
+        return Fraction(1)
+    ws = check_weights(weights, profile)
+    return (_density_to(as_of, ws) - _density_to(start - timedelta(days=1), ws)) / total
+
+
+def month_end(day: date, months: int = 0) -> date:
+    """Return the last day of the month ``months`` after ``day``'s month (Excel's EOMONTH)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, monthrange(year, month + 1)[1])
+
+
 # ----------------------------------------------------------------------- actual
 
 def in_window(period_end: date, as_of: date, start: date | None) -> bool:
@@ -312,12 +411,19 @@ def maintain_tolerance(target: float, tolerance: float | None) -> float:
 
 def zero_and_plan(target: float, baseline: float | None = None, direction: str = INCREASE,
                   elapsed: float = 1.0, aggregation: str = LAST) -> tuple[float, float]:
-    """Return (zero point z, plan p) of an increase or decrease KPI at elapsed fraction f."""
+    """Return (zero point z, plan p) of an increase or decrease KPI at elapsed fraction (or phase) f.
+
+    A level KPI with a baseline has z = p - (t - b) (revised 2026-12-07): attainment then
+    reads 1 + (a - p)/(t - b), the distance to the plan in units of the whole planned
+    change, and not a ratio to the tiny (t - b)*f early in the period. At f = 1 it is the
+    old z = b.
+    """
     if is_cumulative(aggregation):
         return (0.0 if baseline is None else baseline * elapsed), target * elapsed
     if baseline is None:
         return 0.0, target
-    return baseline, baseline + (target - baseline) * elapsed
+    planned = baseline + (target - baseline) * elapsed
+    return planned - (target - baseline), planned
 
 
 def plan(target: float, baseline: float | None = None, direction: str = INCREASE, elapsed: float = 1.0,
@@ -460,7 +566,8 @@ def trend(values: Sequence[float], direction: str = INCREASE, target: float | No
 # --------------------------------------------------------------------- forecast
 
 def forecast(period_ends: Sequence[date], values: Sequence[float], deadline: date | None,
-             aggregation: str = LAST) -> float | None:
+             aggregation: str = LAST, start: date | None = None, weights: Sequence[float] | None = None,
+             profile: str | None = None) -> float | None:
     """Return the forecast at the deadline from a least-squares line of y on the dates.
 
     Level KPIs: y is the values and the forecast is the line at the deadline, as
@@ -469,7 +576,14 @@ def forecast(period_ends: Sequence[date], values: Sequence[float], deadline: dat
     ``S_last + slope * max(0, deadline - x_last)`` (the line itself can end below
     what is already achieved). Points are sorted by period end (ties keep their
     order). Fewer than 2 points, all dates equal or no deadline gives None.
+
+    A *phased* cumulative KPI (``weights`` given) forecasts ``S_last / Φ(x_last)``: what
+    is achieved, scaled by the share of the plan due by the latest period end (a
+    seasonal year is not a straight line). One point is enough; none, or Φ(x_last) = 0,
+    gives None.
     """
+    if weights is not None and is_cumulative(aggregation):
+        return phased_forecast(period_ends, values, start, deadline, weights, profile)
     if deadline is None or len(values) < 2:
         return None
     pairs = sorted(zip((to_serial(d) for d in period_ends), values), key=lambda p: p[0])
@@ -492,6 +606,17 @@ def forecast(period_ends: Sequence[date], values: Sequence[float], deadline: dat
     return my + slope * (to_serial(deadline) - mx)
 
 
+def phased_forecast(period_ends: Sequence[date], values: Sequence[float], start: date | None,
+                    deadline: date | None, weights: Sequence[float], profile: str | None = None) -> float | None:
+    """Return S_last / Φ(x_last) of a phased cumulative KPI (None without a point, a deadline or with Φ = 0)."""
+    if deadline is None or not values:
+        return None
+    share = phase(start, deadline, max(period_ends), weights, profile)
+    if share <= 0:
+        return None
+    return math.fsum(values) / share
+
+
 def met_target(final_actual: float | None, target: float, direction: str = INCREASE,
                tolerance: float | None = None) -> bool | None:
     """Return whether a final actual reached the target (the Evaluation's Met target); None without one.
@@ -506,6 +631,63 @@ def met_target(final_actual: float | None, target: float, direction: str = INCRE
         return final_actual <= target
     tol = DEFAULT_TOLERANCE_SHARE * abs(target) if tolerance is None else tolerance
     return abs(final_actual - target) <= tol
+
+
+# ------------------------------------------------------------------- goals now
+
+def needed(actual_value: float | None, target: float, phase_now: float, phase_until: float) -> float | None:
+    """Return max(0, t - a) * (Φ(E) - Φ(D)) / (1 - Φ(D)): the part of what is still missing that the plan puts
+    between D and E (for a decrease KPI: the allowance left for that span). None when Φ(D) = 1.
+
+    ``actual_value`` None (no data yet) counts as 0. Phases must lie in [0, 1].
+    """
+    for what, value in (("phase_now", phase_now), ("phase_until", phase_until)):
+        if not (0.0 <= value <= 1.0):
+            raise DefinitionError(f"{what} must be between 0 and 1 ({what} {_fmt(value)})")
+    if phase_now >= 1.0:
+        return None
+    remaining = max(0.0, target - (0.0 if actual_value is None else actual_value))
+    return remaining * (max(phase_until, phase_now) - phase_now) / (1.0 - phase_now)
+
+
+@dataclass(frozen=True)
+class Goals:
+    """Hold a KPI's goals as of a date D: the seed's yearly, monthly and daily goals (None means blank).
+
+    ``year_target`` is t; ``plan_to_date`` the plan at D; ``month_goal`` the plan's own amount
+    for D's calendar month (cumulative: t*(Φ(month end) - Φ(previous month end)); level: the
+    plan at the month's last day); ``needed_month`` and ``needed_day`` what is still needed
+    for the rest of D's month and for the next day (cumulative KPIs only; for a decrease KPI
+    the allowance left).
+    """
+
+    year_target: float
+    plan_to_date: float
+    month_goal: float | None
+    needed_month: float | None
+    needed_day: float | None
+
+
+def goals(definition: "KpiDefinition", actual_value: float | None, as_of: date) -> Goals:
+    """Return the goals now of one KPI (docs/kpi-semantics.md, "Goals now")."""
+    d = definition
+    d.check()
+
+    def at(day: date) -> float:
+        return phase(d.start, d.deadline, day, d.phasing, d.profile)
+
+    now, end, before = at(as_of), at(month_end(as_of)), at(month_end(as_of, -1))
+    p_now = plan(d.target, d.baseline, d.direction, now, d.aggregation, d.tolerance)
+    if not is_cumulative(d.aggregation):
+        month_goal = plan(d.target, d.baseline, d.direction, end, d.aggregation, d.tolerance)
+        return Goals(d.target, p_now, month_goal, None, None)
+    return Goals(
+        year_target=d.target,
+        plan_to_date=p_now,
+        month_goal=d.target * (end - before),
+        needed_month=needed(actual_value, d.target, now, end),
+        needed_day=needed(actual_value, d.target, now, at(as_of + timedelta(days=1))),
+    )
 
 
 # ---------------------------------------------------------------------- roll-up
@@ -552,12 +734,26 @@ class KpiDefinition:
     deadline: date | None = None
     green: float = DEFAULT_GREEN
     amber: float = DEFAULT_AMBER
+    # The phasing profile's 12 month weights (January first) and its name; None: linear (Φ = f).
+    phasing: tuple[float, ...] | None = None
+    profile: str | None = None
 
     def check(self) -> None:
         """Raise DefinitionError when the definition is invalid."""
         check_definition(self.target, self.baseline, self.direction, self.tolerance)
         check_dates(self.start, self.deadline)
         check_thresholds(self.green, self.amber)
+        if self.phasing is None and self.profile is not None:
+            raise DefinitionError(f"the phasing profile {self.profile!r} is not in the Phasing table; pick a "
+                                  f"profile from the list or leave Phasing blank for a straight line")
+        if self.phasing is not None:
+            check_weights(self.phasing, self.profile)
+            if self.start is not None and self.deadline is not None:
+                phase_span(self.start, self.deadline, self.phasing, self.profile)
+
+    def phase(self, as_of: date) -> float:
+        """Return Φ as of ``as_of`` (f without a profile)."""
+        return phase(self.start, self.deadline, as_of, self.phasing, self.profile)
 
 
 @dataclass(frozen=True)
@@ -572,22 +768,23 @@ class KpiResult:
     trend: str
     forecast: float | None
     forecast_attainment: float | None
+    goals: Goals | None = None
 
 
 def evaluate(definition: KpiDefinition, measurements: Iterable[tuple[date, float]], as_of: date) -> KpiResult:
-    """Return actual, plan, attainment, status, trend and forecast of one KPI as of ``as_of``.
+    """Return actual, plan, attainment, status, trend, forecast and goals of one KPI as of ``as_of``.
 
-    Trend uses the last 6 measurements in the window; forecast uses all of them.
+    Every plan uses the phase Φ (f without a profile; ``elapsed`` holds it). Trend uses the last 6 measurements in the window; forecast uses all of them.
     """
     d = definition
     d.check()
     counted = window(measurements, as_of, d.start)
     values = [v for _, v in counted]
-    f = elapsed_fraction(d.start, d.deadline, as_of)
+    f = d.phase(as_of)
     act = combine(values, d.aggregation)
     att = attainment(act, d.target, d.baseline, d.direction, f, d.aggregation, d.tolerance)
     stat = status_of(att, d.green, d.amber, started=not not_started(f, d.direction, d.aggregation))
-    fc = forecast([p for p, _ in counted], values, d.deadline, d.aggregation)
+    fc = forecast([p for p, _ in counted], values, d.deadline, d.aggregation, d.start, d.phasing, d.profile)
     fc_att = None if fc is None else attainment(fc, d.target, d.baseline, d.direction, 1.0, d.aggregation,
                                                 d.tolerance)
     return KpiResult(
@@ -599,4 +796,5 @@ def evaluate(definition: KpiDefinition, measurements: Iterable[tuple[date, float
         trend=trend(values[-TREND_WINDOW:], d.direction, d.target),
         forecast=fc,
         forecast_attainment=fc_att,
+        goals=goals(d, act, as_of),
     )

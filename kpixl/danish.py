@@ -325,6 +325,26 @@ CATALOG: dict[str, list[tuple[str, str]]] = {
                 "{name:h} er {v:n}, en målopfyldelse på {p:n} %; mente du {q:n} %? skriv det med et %-tegn")],
     "KPX311": [("owner {who} looks like more than one person; a KPI has one responsible owner",
                 "ejeren {who} ligner mere end én person; en KPI har én ansvarlig ejer")],
+    "KPX320": [("phasing profile {name} is not in the Phasing table (profiles: {names}); pick a profile from the "
+                "list or leave Phasing blank for a straight line",
+                "periodiseringsprofilen {name} findes ikke i tabellen {@Phasing} (profiler: {names}); vælg en profil "
+                "fra listen, eller lad {@KPIs.phasing} stå tom for en lige linje"),
+               ("phasing profile {name} is not in the Phasing table (it has none yet); pick a profile from the "
+                "list or leave Phasing blank for a straight line",
+                "periodiseringsprofilen {name} findes ikke i tabellen {@Phasing} (den har ingen profiler endnu); "
+                "skriv profilen på arket {@Phasing}, eller lad {@KPIs.phasing} stå tom for en lige linje")],
+    "KPX321": [("the weight of phasing profile {name} for {month:h} is {w:n}, below 0; type 0 or more (0 plans "
+                "nothing for that month)",
+                "vægten for {month:h} i periodiseringsprofilen {name} er {w:n}, under 0; skriv 0 eller mere (0 "
+                "planlægger intet for den måned)")],
+    "KPX322": [("phasing profile {name} weighs 0 in every month from {start} to {deadline}, so nothing is ever "
+                "planned; give one of these months a weight above 0 in the Phasing sheet, or pick another profile",
+                "periodiseringsprofilen {name} vejer 0 i alle måneder fra {start} til {deadline}, så intet bliver "
+                "nogensinde planlagt; giv en af disse måneder en vægt over 0 på arket {@Phasing}, eller vælg en "
+                "anden profil")],
+    "KPX323": [("phasing profile {name} is named twice (first at {first}); give each profile its own name",
+                "periodiseringsprofilen {name} findes to gange (første gang i {first}); giv hver profil sit eget "
+                "navn")],
     "KPX830": [("parent KPI ID {pid} of KPI {id} is not a high-level KPI of the company workbook {file}; pick one "
                 "of {ids}",
                 "overordnet KPI-ID {pid} for KPI {id} er ikke en KPI på højt niveau i virksomhedens projektmappe "
@@ -571,6 +591,9 @@ _HINTS_DA = {
     "type the last day of the measured period": "skriv den målte periodes sidste dag",
     "type the measured value": "skriv den målte værdi",
     "fill it in": "udfyld den",
+    "type a name for the phasing profile": "skriv et navn til periodiseringsprofilen",
+    "type the month's weight (0 or more; 0 plans nothing for that month)":
+        "skriv månedens vægt (0 eller mere; 0 planlægger intet for den måned)",
 }
 _EXCEL_ERRORS_DA = {"#VALUE!": "#VÆRDI!", "#NAME?": "#NAVN?", "#N/A": "#I/T", "#DIV/0!": "#DIVISION/0!",
                     "#REF!": "#REFERENCE!", "#NUM!": "#NUM!", "#NULL!": "#NUL!"}
@@ -623,7 +646,7 @@ def _schema_word(match: re.Match[str]) -> str:
 
 
 def _table(name: str) -> schema.Table:
-    return {t.name: t for t in (schema.KPIS, schema.MEASUREMENTS, schema.EVALUATION)}[name]
+    return {t.name: t for t in schema.TABLES}[name]
 
 
 def _carry(value: str, kind: str) -> str | None:
@@ -671,7 +694,7 @@ def _number(text: str) -> str:
 @lru_cache(maxsize=None)
 def _headers() -> dict[str, str]:
     found: dict[str, str] = {}
-    for table in (schema.KPIS, schema.MEASUREMENTS, schema.EVALUATION):
+    for table in schema.TABLES:
         for column in table.columns:
             for english in (column.en, column.en[:1].lower() + column.en[1:], column.en.lower()):
                 found.setdefault(english, column.da)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from kpixl import core
-from kpixl.model import KpiRecord
+from kpixl.model import KpiRecord, PhasingRecord
 from kpixl.vocab import Language
 
 
@@ -237,8 +237,27 @@ def example_kpis(language: object = Language.EN, owner: str | None = None, depar
             measurable=measurable,
             attainable=attainable,
             relevant=relevant,
+            phasing=_PHASED.get(ex.code, {}).get(language),
+            weights=RETAIL_WEIGHTS if ex.code in _PHASED else None,
         ))
     return records
+
+
+# The example phasing profiles (docs/kpi-semantics.md, "Phasing"), per language: a
+# linear-by-month one (every month the same share, whatever its length) and a retail
+# one (percent of the year's sales by month; Q4 brings 38%).
+LINEAR_BY_MONTH = {Language.EN: "Linear by month", Language.DA: "Lige pr. måned"}
+RETAIL_SEASONAL = {Language.EN: "Retail seasonal", Language.DA: "Detail sæson"}
+RETAIL_WEIGHTS = (6.0, 6.0, 7.0, 7.0, 8.0, 7.0, 6.0, 7.0, 8.0, 10.0, 12.0, 16.0)
+# The example KPIs whose plan follows a profile: revenue is seasonal.
+_PHASED = {"REV-01": RETAIL_SEASONAL}
+
+
+def example_profiles(language: object = Language.EN) -> list[PhasingRecord]:
+    """Return the example phasing profiles, named in ``language``."""
+    language = Language.parse(language)
+    return [PhasingRecord(LINEAR_BY_MONTH[language], (1.0,) * 12),
+            PhasingRecord(RETAIL_SEASONAL[language], RETAIL_WEIGHTS)]
 
 
 _UNITS_DA = {"DKK": "kr.", "count": "antal", "visitors": "besøgende", "downloads": "downloads",

@@ -66,8 +66,8 @@ MIN_EXCEL_VERSION = 2019
 # earlier). tests/test_formulas.py reads every formula of every template kind and checks
 # each function is listed here and none is newer than MIN_EXCEL_VERSION.
 FUNCTION_SINCE = {
-    **dict.fromkeys(("ABS", "AND", "AVERAGEIFS", "CHAR", "COUNTIF", "COUNTIFS", "DATE", "DAY", "IF", "IFERROR", "INDEX",
-                     "INT", "ISBLANK", "ISERROR", "ISNA", "ISNUMBER", "ISTEXT", "LEFT", "LEN", "MATCH", "MAX", "MIN",
+    **dict.fromkeys(("ABS", "AND", "AVERAGEIFS", "CHAR", "COUNT", "COUNTIF", "COUNTIFS", "DATE", "DAY", "IF",
+                     "IFERROR", "INDEX", "INT", "ISBLANK", "ISERROR", "ISNA", "ISNUMBER", "ISTEXT", "LEFT", "LEN", "MATCH", "MAX", "MIN",
                      "MONTH", "N", "NA", "NOT", "OFFSET", "OR", "ROUND", "ROW", "SUBSTITUTE", "SUM", "SUMIF", "SUMIFS",
                      "SUMPRODUCT", "TODAY", "TRIM", "UPPER", "YEAR"), 2007),
     "AGGREGATE": 2010,
@@ -225,6 +225,14 @@ def _status_ladder(r: "Refs", err: str, not_started: str, att: str, green: str, 
     ], r.word("status", core.OFF_TRACK))
 
 
+def level_attainment(act: str, pln: str, t: str, b: str) -> str:
+    """Return core.attainment of a level KPI with a baseline, (a - z)/(p - z) with z = p - (t - b)
+    (revised 2026-12-07), operation by operation as the core computes it. Plain A1-friendly text.
+    """
+    zero = f"({pln}-({t}-{b}))"
+    return f"({act}-{zero})/({pln}-{zero})"
+
+
 def kpi_row_formula(key_expr: str, refs: Refs) -> str:
     """Return MATCH of an ID key (an expression) in the KPIs table's key column: the KPI's row number.
 
@@ -236,6 +244,104 @@ def kpi_row_formula(key_expr: str, refs: Refs) -> str:
 def _check_mode(mode: str) -> None:
     """Raise DefinitionError (vocab's one message) for a formula mode other than xlwings or native."""
     FormulaMode.parse(mode)
+
+
+# ----------------------------------------------------------------------- Phasing (issue 19)
+# Written in the portable style (A1 references, SUMPRODUCT over plain ranges, DATE/DAY/
+# MONTH/YEAR, an inline month array; no structured references, no IFERROR) so that
+# the formula rewrite for other spreadsheets leaves these builders as they are.
+
+# Rows of the Phasing table (a protected table cannot grow; validate reads any number).
+PHASING_ROWS = 20
+MONTH_NUMBERS = "{1,2,3,4,5,6,7,8,9,10,11,12}"
+
+
+def phasing_ranges(language: str = "en") -> tuple[str, str]:
+    """Return the absolute A1 ranges of the Phasing table's profile names and its 12 weight columns."""
+    sheet = _sheet_ref(schema.PHASING.sheet(Language.parse(language)))
+    last = 1 + PHASING_ROWS
+    return f"{sheet}!$A$2:$A${last}", f"{sheet}!$B$2:$M${last}"
+
+
+def _profile_rows(profile: str, language: str) -> str:
+    """Return the 0/1 column array of the Phasing rows named like ``profile`` (case ignored, as Excel's =)."""
+    names, _ = phasing_ranges(language)
+    return f"({names}=TRIM({profile}))"
+
+
+def phase_density(x: str, profile: str, year0: str, language: str = "en") -> str:
+    """Return C(x) - year0 * (sum of the weights): the weight of the days from 1 January of ``year0`` to x.
+
+    C(x) = years * sum(w) + the weights of x's earlier months + w(x's month) * DAY(x) / days in
+    x's month (:func:`kpixl.core._density_to`); the days start..D weigh C(D) - C(start - 1).
+    """
+    _, weights = phasing_ranges(language)
+    rows = _profile_rows(profile, language)
+    days_in_month = f"DAY(DATE(YEAR({x}),MONTH({x})+1,0))"
+    share = f"(({MONTH_NUMBERS}<MONTH({x}))+({MONTH_NUMBERS}=MONTH({x}))*DAY({x})/{days_in_month})"
+    # One SUMPRODUCT: each month's weight times (whole years since year0 + its share of x's year).
+    return f"SUMPRODUCT({rows}*{weights}*(YEAR({x})-{year0}+{share}))"
+
+
+def _bad_weights(profile: str, language: str) -> str:
+    """Return TRUE when the (first) Phasing row named like ``profile`` lacks a number in a month or has one below 0.
+
+    COUNT and COUNTIF of the row (an OFFSET from the MATCH), not ``SUMPRODUCT(ISNUMBER(weights))``:
+    IronCalc reads a function of a 2-D range inside SUMPRODUCT as one cell (rule 4). FALSE for an
+    unknown profile (its own check names it). The first row of a repeated name, as the core reads it.
+    """
+    names, weights = phasing_ranges(language)
+    first = weights.split(":")[0].replace("$2", "$1")
+    row = f"OFFSET({first},MATCH(TRIM({profile}),{names},0),0,1,12)"
+    unknown = f'OR({profile}="",COUNTIF({names},TRIM({profile}))=0)'
+    return f'IF({unknown},FALSE,OR(COUNT({row})<12,COUNTIF({row},"<0")>0))'
+
+
+def phase_helper_formulas(profile: str, start: str, deadline: str, base: str, language: str = "en") -> dict[str, str]:
+    """Return the bodies (no ``=``) of the helpers ``calc_phase_base`` (C(start - 1)) and ``calc_phase_total``
+    (C(deadline) - C(start - 1)); blank without a profile, a date or with a bad weight."""
+    names, _ = phasing_ranges(language)
+    year0 = f"YEAR({start})"
+    skip = (f'OR({profile}="",NOT(ISNUMBER({start})),NOT(ISNUMBER({deadline})),COUNTIF({names},TRIM({profile}))=0,'
+            f"{_bad_weights(profile, language)})")
+    return {
+        "calc_phase_base": f'IF({skip},"",{phase_density(f"({start}-1)", profile, year0, language)})',
+        "calc_phase_total": f'IF({skip},"",{phase_density(deadline, profile, year0, language)}-{base})',
+    }
+
+
+def phasing_error_checks(profile: str, total: str, language: str = "en") -> list[tuple[str, str]]:
+    """Return the (condition, error key) pairs a phased KPI adds to calc_error, in the core's order:
+    an unknown profile, a blank/negative/text weight, a profile weighing 0 in every month of the period."""
+    names, _ = phasing_ranges(language)
+    return [
+        (f'AND({profile}<>"",COUNTIF({names},TRIM({profile}))=0)', "phasing_unknown"),
+        (f'AND({profile}<>"",{_bad_weights(profile, language)})', "phasing_weights"),
+        (f'AND({profile}<>"",ISNUMBER({total}),{total}<=0)', "phasing_zero"),
+    ]
+
+
+def phase_formula(x: str, *, profile: str, start: str, deadline: str, base: str, total: str,
+                  linear: str, language: str = "en") -> str:
+    """Return Φ at the day ``x`` (an expression): ``linear`` without a profile, else 1 without a start or a
+    deadline, 0 before the start, 1 from the deadline on, else (C(x) - C(start - 1)) / the period's weight."""
+    year0 = f"YEAR({start})"
+    return _if_chain([
+        (f'{profile}=""', linear),
+        (f'OR({start}="",{deadline}="")', "1"),
+        (f"{x}<{start}", "0"),
+        (f"{x}>={deadline}", "1"),
+    ], f"({phase_density(x, profile, year0, language)}-{base})/{total}")
+
+
+def phased_forecast_formula(achieved: str, count: str, phase_last: str, deadline: str) -> str:
+    """Return the forecast of a phased cumulative KPI, S_last / Φ(x_last) (core.phased_forecast): blank
+    without a deadline or a counted measurement, or when nothing is planned by the latest period end.
+    ``phase_last`` is the helper holding Φ(x_last) (calc_phase_last)."""
+    return _if_chain([
+        (f'OR({deadline}="",{count}=0)', '""'),
+        (f"{phase_last}<=0", '""'),
+    ], f"{achieved}/{phase_last}")
 
 
 # ------------------------------------------------------------------------ KPIs table
@@ -288,10 +394,17 @@ def kpi_formulas(mode: str = NATIVE, language: str = "en", *, kpi_rows: int = DE
     f["calc_direction"] = "=" + guard(_canon(k("direction"), "direction", core.INCREASE))
     f["calc_aggregation"] = "=" + guard(_canon(k("aggregation"), "aggregation", core.LAST))
     # Plain Excel in both modes: the native formulas use it, and it works without the add-in.
-    f["calc_elapsed"] = "=" + guard(_if_chain([
+    # With a phasing profile it holds Φ (phase_formula), so Plan, Attainment and Status follow it.
+    profile, base, phase_total = k("phasing"), k("calc_phase_base"), k("calc_phase_total")
+    linear = _if_chain([
         (f'OR({start}="",{deadline}="")', "1"),
         (f"OR(NOT(ISNUMBER({start})),NOT(ISNUMBER({deadline})),{deadline}<={start})", _q("#VALUE!")),
-    ], f"MIN(1,MAX(0,(INT({AS_OF})-{start})/({deadline}-{start})))"))
+    ], f"MIN(1,MAX(0,(INT({AS_OF})-{start})/({deadline}-{start})))")
+    f["calc_elapsed"] = "=" + guard(_if_chain([(f'AND({profile}<>"",{err}<>"")', _q("#VALUE!"))], phase_formula(
+        f"INT({AS_OF})", profile=profile, start=start, deadline=deadline, base=base, total=phase_total, linear=linear,
+        language=lang)))
+    for helper, body in phase_helper_formulas(profile, start, deadline, base, lang).items():
+        f[helper] = "=" + guard(body)
     green_v = f'IF({green}="",{core.DEFAULT_GREEN},{green})'
     amber_v = f'IF({amber}="",{core.DEFAULT_AMBER},{amber})'
     f["calc_error"] = "=" + guard(_if_chain([
@@ -312,6 +425,7 @@ def kpi_formulas(mode: str = NATIVE, language: str = "en", *, kpi_rows: int = DE
         (f'OR(AND({green}<>"",NOT(ISNUMBER({green}))),AND({amber}<>"",NOT(ISNUMBER({amber}))))',
          e("thresholds_nan")),
         (f"{green_v}<{amber_v}", e("thresholds")),
+        *((test, e(key)) for test, key in phasing_error_checks(profile, phase_total, lang)),
     ], '""'))
     f["calc_count"] = "=" + guard(f"COUNTIFS({m_row},{key},{m_in},1)")
 
@@ -340,11 +454,14 @@ def kpi_formulas(mode: str = NATIVE, language: str = "en", *, kpi_rows: int = DE
             (f'{direction}="maintain"', f"MAX(0,1-ABS({act}-{t})/{tolerance_v})"),
             (f'{aggregation}="sum"', f"({act}-{zero_cum})/({pln}-{zero_cum})"),
             (f'{b}=""', f"({act}-0)/({pln}-0)"),
-        ], f"({act}-{b})/({pln}-{b})"))
+        ], level_attainment(act, pln, t, b)))
         f["status"] = "=" + guard(_status_ladder(r, err, not_started, att, green_v, amber_v))
     else:
         raw_dir, raw_agg = k("direction"), k("aggregation")
-        f_udf = f"KPI_ELAPSED({start},{deadline},{AS_OF})"
+        # A phased KPI's elapsed is KPI_PHASE with its profile's 12 weights (the Phasing row it names).
+        names, weights = phasing_ranges(lang)
+        f_udf = (f'IF({profile}="",KPI_ELAPSED({start},{deadline},{AS_OF}),KPI_PHASE({start},{deadline},{AS_OF},'
+                 f"INDEX({weights},MATCH(TRIM({profile}),{names},0),0)))")
         f["actual"] = "=" + guard(
             f"KPI_ACTUAL({kid},{r.reach(M, 'kpi_id')},{r.reach(M, 'period_end')},{r.reach(M, 'value')},"
             f"{raw_agg},{AS_OF},{start})")
@@ -383,9 +500,15 @@ def kpi_formulas(mode: str = NATIVE, language: str = "en", *, kpi_rows: int = DE
     newest_day = f"SUMIFS({c_day},{m_row},{key},{r.used(M, 'calc_position')},1)"
     total = f"SUMIFS({values},{m_row},{key},{m_in},1)"
     cumulative = f'{aggregation}="sum"'
+    # Φ at the newest counted period end (x = AsOf + its day) of a phased sum KPI.
+    f["calc_phase_last"] = "=" + guard(_if_chain([
+        (f'OR({err}<>"",{profile}="",NOT({cumulative}),{count}=0)', '""'),
+    ], phase_formula(f"ROUND({AS_OF}+{newest_day},0)", profile=profile, start=start, deadline=deadline, base=base,
+                     total=phase_total, linear="1", language=lang)))
     # One slope term (the formula stays short): level y_mean + slope*(deadline - x_mean).
     f["calc_forecast"] = "=" + guard(_if_chain([
         (f'{err}<>""', '""'),
+        (f'AND({profile}<>"",{cumulative})', phased_forecast_formula(total, count, k("calc_phase_last"), deadline)),
         (f'OR({deadline}="",{count}<2)', '""'),
         (f"{denominator}=0", '""'),
     ], f"IF({cumulative},{total},{sy}/{count})"
@@ -504,10 +627,21 @@ DASHBOARD_COLUMNS = (
     ("status", "Status", "Status", "status"),
     ("trend", "Trend", "Tendens", "calc_trend"),
     ("forecast", "Forecast", "Prognose", "calc_forecast"),
+    # The goals now (docs/kpi-semantics.md, "Goals now"; goals_formulas): this month's goal, and for
+    # a sum KPI what is still needed this month and per day (for a decrease KPI: the allowance left).
+    ("month_goal", "This month's goal", "Månedens mål", None),
+    ("needed_month", "Needed this month", "Mangler denne måned", None),
+    ("needed_day", "Needed per day", "Mangler pr. dag", None),
     ("calc_vs_plan", "(calc) Against plan", "(beregn) I forhold til plan", None),
+    ("calc_phase_month_end", "(calc) Phase at month end", "(beregn) Fase ved månedsslut", None),
+    ("calc_phase_prev_end", "(calc) Phase at last month end", "(beregn) Fase ved forrige månedsslut", None),
+    ("calc_phase_tomorrow", "(calc) Phase tomorrow", "(beregn) Fase i morgen", None),
 )
-# Hidden, locked helper columns of the Dashboard: the data of the "Against plan" chart.
-DASHBOARD_HELPERS = ("calc_vs_plan",)
+# Hidden, locked helper columns of the Dashboard: the data of the "Against plan" chart, and Φ at
+# the end of AsOf's month, at the end of the month before and at the end of the next day.
+DASHBOARD_HELPERS = ("calc_vs_plan", "calc_phase_month_end", "calc_phase_prev_end", "calc_phase_tomorrow")
+GOAL_KEYS = ("month_goal", "needed_month", "needed_day", "calc_phase_month_end", "calc_phase_prev_end",
+             "calc_phase_tomorrow")
 
 
 def dashboard_formulas(mode: str = NATIVE, language: str = "en", *, first_data_row: int = 2,
@@ -545,7 +679,72 @@ def dashboard_formulas(mode: str = NATIVE, language: str = "en", *, first_data_r
     by_direction = (f'IF({direction}="{core.DECREASE}",2-{ratio},'
                     f'IF({direction}="{core.MAINTAIN}",1-ABS({ratio}-1),{ratio}))')
     formulas["calc_vs_plan"] = f"=IF({both},IF({plan}>0,{by_direction},NA()),NA())"
+    formulas.update(goals_formulas(language, first_data_row=first_data_row))
     return formulas
+
+
+def goals_formulas(language: str = "en", *, first_data_row: int = 2) -> dict[str, str]:
+    """Return the formulas of the Dashboard's goals (:data:`GOAL_KEYS`) on the row showing KPIs row n.
+
+    As :func:`kpixl.core.goals`: Φ at the end of AsOf's month (E), of the month before (P) and of
+    AsOf + 1 (T) in hidden helpers; this month's goal t*(Φ(E) - Φ(P)) for a sum KPI and the plan
+    at E for a level one; still needed max(0, t - a)*(Φ(x) - Φ(D))/(1 - Φ(D)) for x = E and T (sum
+    KPIs only; blank once Φ(D) = 1). Φ(D) is the KPI's calc_elapsed. A1 references (the KPIs row by
+    ``ROW()``, the row's own helpers by ``INDEX($X:$X,ROW())``): portable, the same text on every row.
+    """
+    r = Refs(language)
+    kpis_sheet = _sheet_ref(schema.KPIS.sheet(r.language))
+    n = f"ROW()-{first_data_row - 2}"
+    keys = [key for key, *_ in DASHBOARD_COLUMNS]
+
+    def k(key: str) -> str:
+        col = _letter(schema.KPIS, key)
+        return f"INDEX({kpis_sheet}!${col}:${col},{n})"
+
+    def own(key: str) -> str:
+        col = _column_letter(keys.index(key))
+        return f"INDEX(${col}:${col},ROW())"
+
+    kid, t, b, act, err = k("kpi_id"), k("target"), k("baseline"), k("actual"), k("calc_error")
+    start, deadline, now = k("start"), k("deadline"), k("calc_elapsed")
+    aggregation, direction = k("calc_aggregation"), k("calc_direction")
+    day = f"INT({AS_OF})"
+
+    def phase_at(x: str) -> str:
+        linear = _if_chain([(f'OR({start}="",{deadline}="")', "1")],
+                           f"MIN(1,MAX(0,({x}-{start})/({deadline}-{start})))")
+        return phase_formula(x, profile=k("phasing"), start=start, deadline=deadline, base=k("calc_phase_base"),
+                             total=k("calc_phase_total"), linear=linear, language=r.language)
+
+    def guard(body: str) -> str:
+        return f'=IF({kid}="","",{gate(f"IF({err}<>{chr(34) * 2},{chr(34) * 2},{body})")})'
+
+    month_end, prev_end, tomorrow = (own(x) for x in ("calc_phase_month_end", "calc_phase_prev_end",
+                                                      "calc_phase_tomorrow"))
+    missing = f"MAX(0,{t}-IF(ISNUMBER({act}),{act},0))"
+
+    def needed(until: str) -> str:
+        return _if_chain([(f'{aggregation}<>"sum"', '""'), (f"{now}>=1", '""')],
+                         f"{missing}*(MAX({until},{now})-{now})/(1-{now})")
+
+    return {
+        "calc_phase_month_end": guard(phase_at(f"DATE(YEAR({day}),MONTH({day})+1,0)")),
+        "calc_phase_prev_end": guard(phase_at(f"DATE(YEAR({day}),MONTH({day}),0)")),
+        "calc_phase_tomorrow": guard(phase_at(f"({day}+1)")),
+        "month_goal": guard(f'IF({aggregation}="sum",{t}*({month_end}-{prev_end}),'
+                            f'{_plan_ladder(err, chr(34) * 2, aggregation, direction, t, b, month_end)})'),
+        "needed_month": guard(needed(month_end)),
+        "needed_day": guard(needed(tomorrow)),
+    }
+
+
+def _column_letter(index: int) -> str:
+    """Return the column letter of a 0-based column index."""
+    letters, index = "", index + 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def dashboard_header(key: str, language: str = "en") -> str:
@@ -662,10 +861,13 @@ def strip_formulas(language: str = "en", *, first_data_row: int = 2, month_end: 
     f: dict[str, str] = {}
     f["calc_count"] = guard(f'COUNTIFS({m_row},{key},{m_in},1,{m_pe},"<="&{m})')
     # The elapsed fraction at m (calc_elapsed with m for AsOf); blank for an invalid definition.
+    # With a phasing profile: Φ at m (phase_formula).
     f["calc_elapsed"] = guard(_if_chain([
         (f'{err}<>""', '""'),
-        (f'OR({start}="",{deadline}="")', "1"),
-    ], f"MIN(1,MAX(0,({m}-{start})/({deadline}-{start})))"))
+    ], phase_formula(m, profile=k("phasing"), start=start, deadline=deadline, base=k("calc_phase_base"),
+                     total=k("calc_phase_total"), language=r.language, linear=_if_chain([
+                         (f'OR({start}="",{deadline}="")', "1"),
+                     ], f"MIN(1,MAX(0,({m}-{start})/({deadline}-{start})))"))))
     # Positions count from the newest at AsOf (1 .. (calc) Count): the rows counted at m are
     # the oldest ``count`` of them, positions first = (calc) Count - count + 1 and on. sum,
     # average (core: fsum / n) and last (position first alone) are one SUMIFS; min and max
@@ -694,6 +896,7 @@ def strip_formulas(language: str = "en", *, first_data_row: int = 2, month_end: 
         (not_started, '""'),
         (f"NOT(ISNUMBER({act}))", '""'),
         (f'{direction}="maintain"', f"MAX(0,1-ABS({act}-{plan})/({tolerance_v}*{g}))"),
+        (f'AND({aggregation}<>"sum",{b}<>"")', level_attainment(act, plan, t, b)),
     ], f"({act}-{zero})/({plan}-{zero})"))
     green_v = f'IF({green}="",{core.DEFAULT_GREEN},{green})'
     amber_v = f'IF({amber}="",{core.DEFAULT_AMBER},{amber})'
@@ -718,6 +921,8 @@ SELF_CHECK_ROWS = len(SELF_CHECK_DATA["row"])
 # (its first cell), {value_column} (its whole column), {blank} (an empty cell); the known
 # answer). Exact binary fractions, so every program must give exactly the answer. The
 # construct's name in each language is the catalogue's ``check.<key>`` (area ``formulas``).
+# MONTH_NUMBERS with its braces doubled for str.format.
+MONTH_NUMBERS_CHECK = "{" + MONTH_NUMBERS + "}"
 SELF_CHECKS: tuple[tuple[str, str, object], ...] = (
     ("offset_sumifs", 'SUMIFS({value},{row},1,{day},">="&46010)', 5.75),
     ("countifs", 'COUNTIFS({row},1,{day},"<"&46040)', 2),
@@ -736,6 +941,18 @@ SELF_CHECKS: tuple[tuple[str, str, object], ...] = (
     ("array", 'INDEX({{"a";"b";"c"}},2)', "b"),
     ("blank", 'IF(AND({blank}="",NOT(ISNUMBER({blank})),' + number_or_zero("{blank}") + "=0),1,0)", 1),
     ("round", "ROUND(7/4,1)", 1.8),
+    # Φ's constructs (phase_density, phase_helper_formulas): a column condition on a text (= TRIM, case
+    # ignored) times a 2-D range times a row array constant, broadcast in one SUMPRODUCT, and COUNTIF of a text.
+    ("grid", 'SUMPRODUCT(({key}=TRIM(" ab "))*{grid}*(({{1,2,3}}<2)+({{1,2,3}}=2)/2))+COUNTIF({key},TRIM(" ab "))',
+     5.625),
+    # The weights' check (_bad_weights): COUNT (texts not counted) and COUNTIF "<0" of a row built
+    # with OFFSET from a MATCH.
+    ("weights_row", 'COUNT(OFFSET({row_first},MATCH(TRIM(" a~*b "),{key},0)-1,0,1,4))*10'
+                    '+COUNTIF(OFFSET({row_first},MATCH(TRIM(" a~*b "),{key},0)-1,0,1,4),"<0")', 31),
+    # The 12 month numbers against a date's month, its share of its month (DAY over the days of
+    # the month, DATE with month 13 and day 0), whole years between dates: Φ's C(x) on 31 Dec 2026.
+    ("months", "SUMPRODUCT(({row}=1)*{value}*(YEAR(46387)-2025+(" + MONTH_NUMBERS_CHECK + "<MONTH(46387))+("
+               + MONTH_NUMBERS_CHECK + "=MONTH(46387))*DAY(46387)/DAY(DATE(YEAR(46387),MONTH(46387)+1,0))))", 222),
     # The KPIs sheet by its name: Gnumeric reads no sheet name with an apostrophe (the Danish
     # sheet was KPI'er until it became Nøgletal); a program that fails a sheet name shows here.
     ("sheet", "{kpis_header}", None),
@@ -760,9 +977,13 @@ def self_check_formula(key: str, sheet: str, letters: dict[str, str], first_row:
     last = first_row + SELF_CHECK_ROWS - 1
     ranges = {name: f"OFFSET({sheet}!${col}${first_row},0,0,{SELF_CHECK_ROWS},1)" for name, col in letters.items()}
     ranges["key"] = f"{sheet}!${letters['key']}${first_row}:${letters['key']}${last}"
+    # The numeric data columns (row, value, day: written side by side) as one absolute 2-D range, as
+    # the Phasing table's weights are read.
+    ranges["grid"] = f"{sheet}!${letters['row']}${first_row}:${letters['day']}${last}"
     col = letters["value"]
     kpis_header = f"{Refs(language).sheet(schema.KPIS)}!$A$1"
     return "=" + template.format(**ranges, value_first=f"{sheet}!${col}${first_row}",
+                                 row_first=f"{sheet}!${letters['row']}${first_row}",
                                  value_column=f"{sheet}!${col}:${col}", blank=blank, kpis_header=kpis_header)
 
 

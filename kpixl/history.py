@@ -213,7 +213,7 @@ def _points(d: core.KpiDefinition, values: list, low: int, highs: list[int], eve
     last: tuple | None = None
     for day, high in zip(every, highs):
         try:
-            f = core.elapsed_fraction(d.start, d.deadline, day)
+            f = d.phase(day)  # Φ: the profile's share of the plan by that day (f without a profile)
             if (high, f) == last:  # the same window and elapsed fraction: the same numbers
                 out.append(out[-1])
                 continue

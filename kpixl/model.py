@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Iterable, Sequence
 
 from kpixl import codes, core
 from kpixl.errors import ValidationFailed
@@ -99,6 +99,7 @@ class KpiRecord:
     tolerance: float | None = None
     start: date | None = None
     deadline: date | None = None
+    phasing: str | None = None  # the name of a profile of the Phasing table; None: linear
     green: float | None = None
     amber: float | None = None
     weight: float | None = None
@@ -110,6 +111,8 @@ class KpiRecord:
     extra: dict[str, Any] = field(default_factory=dict)  # unknown columns, kept by header
     place: Place = field(default_factory=Place)  # the row's first cell
     valid: bool = True  # False when an error finding makes its numbers meaningless
+    # The 12 month weights of the named profile (resolve_phasing); None: no profile or an unknown one.
+    weights: tuple[float | None, ...] | None = None
 
     def definition(self) -> core.KpiDefinition:
         """Return the core's view of this KPI (defaults filled in)."""
@@ -124,6 +127,8 @@ class KpiRecord:
             deadline=self.deadline,
             green=core.DEFAULT_GREEN if self.green is None else self.green,
             amber=core.DEFAULT_AMBER if self.amber is None else self.amber,
+            phasing=self.weights,  # type: ignore[arg-type]  # check() names a blank weight
+            profile=self.phasing,
         )
 
     @property
@@ -158,6 +163,34 @@ class EvaluationRecord:
 
 
 @dataclass
+class PhasingRecord:
+    """Hold one parsed row of the Phasing table: a profile's name and its 12 month weights (January first)."""
+
+    profile: str
+    weights: tuple[float | None, ...] = (None,) * 12
+    place: Place = field(default_factory=Place)
+
+
+def profile_key(name: object) -> str:
+    """Return the matching key of a profile name: case and runs of white space ignored."""
+    return " ".join(str(name).split()).casefold() if name is not None else ""
+
+
+def resolve_phasing(kpis: Iterable[KpiRecord], profiles: Sequence[PhasingRecord]) -> None:
+    """Give each KPI that names a profile that profile's weights (the first row of a repeated name).
+
+    A KPI naming no known profile keeps ``weights`` None: its definition is then invalid
+    (:meth:`kpixl.core.KpiDefinition.check` names the profile).
+    """
+    by_key: dict[str, PhasingRecord] = {}
+    for p in profiles:
+        by_key.setdefault(profile_key(p.profile), p)
+    for k in kpis:
+        found = by_key.get(profile_key(k.phasing)) if k.phasing else None
+        k.weights = None if found is None else tuple(found.weights)
+
+
+@dataclass
 class DepartmentWorkbook:
     """Hold everything read from one department workbook."""
 
@@ -171,6 +204,7 @@ class DepartmentWorkbook:
     kpis: list[KpiRecord] = field(default_factory=list)
     measurements: list[MeasurementRecord] = field(default_factory=list)
     evaluations: list[EvaluationRecord] = field(default_factory=list)
+    phasing: list[PhasingRecord] = field(default_factory=list)
     sheets: dict[str, str] = field(default_factory=dict)  # table name -> sheet name
     columns: dict[str, dict[str, str]] = field(default_factory=dict)  # table name -> input column key -> letter
     ranges: dict[str, str] = field(default_factory=dict)  # table name -> its A1 range as read (e.g. D3:J9)

@@ -45,8 +45,8 @@ from pathlib import Path
 
 from kpixl import core, i18n, schema, texts
 from kpixl.errors import DefinitionError, OutputError, ValidationFailed
-from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, EvaluationRecord, Finding, KpiRecord, Place,
-                         refuse_invalid)
+from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, EvaluationRecord, Finding, KpiRecord, PhasingRecord,
+                         Place, refuse_invalid)
 from kpixl.output import atomic_output, check_output
 from kpixl.vocab import FormulaMode, Language, kpi_key
 
@@ -224,7 +224,8 @@ def _write(prepared: _Prepared, temp: Path) -> None:
                    if k.kpi_id in result.notes]
     write_template(temp, department=workbook.department, language=language, formulas=formulas,
                    start=common_start, deadline=common_deadline, rows=max(50, len(result.kpis) + 10),
-                   force=True, kpis=result.kpis, measurements=[], evaluations=evaluations)
+                   force=True, kpis=result.kpis, measurements=[], evaluations=evaluations,
+                   phasing=[PhasingRecord(p.profile, p.weights) for p in workbook.phasing])  # the profiles carry over
     _check_written(temp, result.output)
 
 

@@ -182,6 +182,12 @@ KPIS = Table(
                note_da="kun fastholde: tilladt afstand fra målet (standard 10%)."),
         Column("start", "Start date", "Startdato", "date", width=12, number_format=DATE),
         Column("deadline", "Deadline", "Frist", "date", width=12, number_format=DATE),
+        # A profile of the Phasing table (its dropdown): the plan follows the months' weights; blank: linear.
+        Column("phasing", "Phasing", "Periodisering", "text", width=14,
+               note_en="Optional: a profile of the Phasing sheet (the plan follows its month weights). Blank: "
+                       "a straight line from start to deadline.",
+               note_da="Valgfri: en profil fra arket Periodisering (planen følger dens månedsvægte). Tom: en "
+                       "lige linje fra start til frist."),
         Column("green", "Green from", "Grøn fra", "number", width=10, number_format=PCT,
                note_en="Attainment from which the KPI is On track (default 95%).",
                note_da="Målopfyldelse hvorfra KPI'en er På sporet (standard 95%)."),
@@ -217,6 +223,13 @@ KPIS = Table(
         Column("calc_key", "(calc) ID key", "(beregn) ID-nøgle", "computed", computed=True, helper=True),
         # The row of the first KPI with this key: the row number its measurements point to.
         Column("calc_kpi_row", "(calc) KPI row", "(beregn) KPI-række", "computed", computed=True, helper=True),
+        # A phased KPI's day weights (kpixl.formulas.phase_formula): C(start - 1) and C(deadline) - C(start - 1).
+        Column("calc_phase_base", "(calc) Phase base", "(beregn) Fasebasis", "computed", computed=True, helper=True),
+        Column("calc_phase_total", "(calc) Phase total", "(beregn) Fasetotal", "computed", computed=True,
+               helper=True),
+        # A phased sum KPI's Φ at its newest counted period end: its forecast is the total over it.
+        Column("calc_phase_last", "(calc) Phase at last", "(beregn) Fase ved seneste", "computed", computed=True,
+               helper=True),
     ),
 )
 
@@ -269,7 +282,31 @@ EVALUATION = Table(
     ),
 )
 
-TABLES = (KPIS, MEASUREMENTS, EVALUATION)
+# Month columns of the Phasing table: keys m01..m12, short month names (January first).
+MONTH_HEADERS = {
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "da": ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
+}
+MONTH_KEYS = tuple(f"m{i:02d}" for i in range(1, 13))
+
+# One row per phasing profile: its name and 12 month weights (docs/kpi-semantics.md, "Phasing").
+PHASING = Table(
+    name="Phasing",
+    sheet_en="Phasing",
+    sheet_da="Periodisering",
+    row_keys=("profile", *MONTH_KEYS),
+    columns=(
+        Column("profile", "Profile", "Profil", "text", required=True, width=22,
+               note_en="A name for this phasing profile; pick it in the KPIs sheet's Phasing column.",
+               note_da="Et navn til profilen; vælg det i kolonnen Periodisering på arket Nøgletal."),
+        *(Column(key, en, da, "number", required=True, width=8, number_format=NUM,
+                 note_en="The month's weight (0 or more): a share, a percentage or the month's own sub-target.",
+                 note_da="Månedens vægt (0 eller mere): en andel, en procent eller månedens eget delmål.")
+          for key, en, da in zip(MONTH_KEYS, MONTH_HEADERS["en"], MONTH_HEADERS["da"])),
+    ),
+)
+
+TABLES = (KPIS, MEASUREMENTS, EVALUATION, PHASING)
 
 SHEET_GUIDE = {"en": "Guide", "da": "Vejledning"}
 SHEET_DASHBOARD = {"en": "Dashboard", "da": "Overblik"}

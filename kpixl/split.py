@@ -29,7 +29,7 @@ from typing import Sequence
 from kpixl import schema, texts
 from kpixl.company import Company, sha256_of
 from kpixl.errors import OutputError, ValidationFailed
-from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, Place, Report
+from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, PhasingRecord, Place, Report
 from kpixl.output import atomic_output, check_output
 from kpixl.rollover import workbook_formulas
 from kpixl.vocab import Language
@@ -301,7 +301,7 @@ def split(plan_path: Path | str, out_dir: Path | str, *, force: bool = False,
             for part in sorted(parts, key=lambda p: not p.management):
                 temp = stack.enter_context(atomic_output(part.path, force=force, inputs=[plan]))  # type: ignore
                 write_part(part, temp, language=language, formulas=formulas,
-                           company=None if part.management else company)
+                           company=None if part.management else company, phasing=workbook.phasing)
                 _check_written(temp, part.path)  # type: ignore[arg-type]
                 if part.management and part.high_count:
                     company = _company_of(part, temp, language)
@@ -313,11 +313,13 @@ def split(plan_path: Path | str, out_dir: Path | str, *, force: bool = False,
     return result
 
 
-def write_part(part: SplitPart, path: Path, *, language: str, formulas: str, company: Company | None = None) -> Path:
+def write_part(part: SplitPart, path: Path, *, language: str, formulas: str, company: Company | None = None,
+               phasing: Sequence[PhasingRecord] = ()) -> Path:
     """Write the workbook of one part to ``path`` (replacing it) with :func:`kpixl.template.write_template`.
 
     ``company``: the management workbook the part's Parent KPI ID dropdown offers (as
-    ``template --company``).
+    ``template --company``). ``phasing``: the plan's phasing profiles, which every part gets
+    (its KPIs name them; a department may phase a new KPI with any of them).
     """
     from kpixl.template import write_template
 
@@ -325,7 +327,8 @@ def write_part(part: SplitPart, path: Path, *, language: str, formulas: str, com
     start, deadline = periods.pop() if len(periods) == 1 else (None, None)
     return write_template(path, department=part.department, language=language, formulas=formulas,
                           start=start, deadline=deadline, rows=max(50, len(part.kpis) + 10), force=True,
-                          kpis=[_clean(k) for k in part.kpis], measurements=[], evaluations=[], company=company)
+                          kpis=[_clean(k) for k in part.kpis], measurements=[], evaluations=[], company=company,
+                          phasing=[PhasingRecord(p.profile, p.weights) for p in phasing])
 
 
 def _company_of(part: SplitPart, written: Path, language: str) -> Company:

@@ -353,6 +353,26 @@ def _elapsed_one(start, deadline, as_of) -> float:
     return core.elapsed_fraction(_date(start, "start"), _date(deadline, "deadline"), d)
 
 
+def _weights(weights) -> list[float] | None:
+    """Return a phasing profile's 12 weights from a series argument; all blank (or omitted): None (linear)."""
+    series = _series(weights)
+    if all(core.is_blank(w) for w in series):
+        return None
+    return list(core.check_weights(series))
+
+
+def _phase_one(start, deadline, as_of, weights: list[float] | None) -> float:
+    d = _date(as_of, "as_of") or date.today()
+    return core.phase(_date(start, "start"), _date(deadline, "deadline"), d, weights)
+
+
+def _needed_one(a, t, now, until) -> float | None:
+    target, phase_now, phase_until = _number(t, "target"), _number(now, "phase_now"), _number(until, "phase_until")
+    if target is None or phase_now is None or phase_until is None:
+        return None
+    return core.needed(_number(a, "actual"), target, phase_now, phase_until)
+
+
 # -------------------------------------------------------- fast range path
 
 def _floats(flat: list, what: str) -> tuple[np.ndarray, np.ndarray]:
@@ -443,8 +463,9 @@ def _attainment_vector(a, t, b, d, f, g, tol) -> tuple[np.ndarray, np.ndarray, n
         not_started = (F <= 0) & ~(mnt & ~cum)
 
         b0 = np.where(no_b, 0.0, B)
-        zero = np.where(cum, b0 * F, b0)
         planned = np.where(cum, T * F, np.where(no_b, T, B + (T - B) * F))
+        # core.zero_and_plan: a level KPI with a baseline has z = p - (t - b) (revised 2026-12-07)
+        zero = np.where(cum, b0 * F, np.where(no_b, 0.0, planned - (T - B)))
         att = (A - zero) / (planned - zero)
 
         if mnt.any():  # most ranges hold no maintain KPI: skip the work
@@ -509,7 +530,8 @@ def _arguments(*names: str, **docs: str):
     def decorate(function):
         # Applied last-to-first, exactly as stacked @xw.arg decorators would be.
         for name in reversed(names):
-            function = xw.arg(name, ndim=2, err_to_str=True, doc=docs.get(name, _ARGUMENT_DOCS[name]))(function)
+            doc = docs[name] if name in docs else _ARGUMENT_DOCS[name]
+            function = xw.arg(name, ndim=2, err_to_str=True, doc=doc)(function)
         return function
     return decorate
 
@@ -521,6 +543,31 @@ def KPI_ELAPSED(start, deadline, as_of=None):
     def call():
         shape, flats, _ = _broadcast(start, deadline, as_of)
         return _map(_elapsed_one, shape, flats)
+    return _guard(call)
+
+
+@xw.func(category=CATEGORY)
+@_arguments('start', 'deadline', 'as_of', 'weights',
+            weights="Optional. The phasing profile: 12 cells of month weights, January to December; blank: linear.")
+def KPI_PHASE(start, deadline, as_of=None, weights=None):
+    """Return the phase Φ: the share of the plan due by the end of as_of (with no weights, KPI_ELAPSED)."""
+    def call():
+        profile = _weights(weights)
+        shape, flats, _ = _broadcast(start, deadline, as_of)
+        return _map(lambda s, d, a: _phase_one(s, d, a, profile), shape, flats)
+    return _guard(call)
+
+
+@xw.func(category=CATEGORY)
+@_arguments('actual', 'target', 'phase_now', 'phase_until',
+            actual="The actual so far (see KPI_ACTUAL); blank counts 0.",
+            phase_now="The phase at the as-of date (see KPI_PHASE).",
+            phase_until="The phase at the end of the span (next day, month end; see KPI_PHASE).")
+def KPI_NEEDED(actual, target, phase_now, phase_until):
+    """Return what is still needed between two phases: max(0, target - actual) x (until - now) / (1 - now)."""
+    def call():
+        shape, flats, _ = _broadcast(actual, target, phase_now, phase_until)
+        return _map(_needed_one, shape, flats)
     return _guard(call)
 
 
@@ -713,15 +760,19 @@ def KPI_TREND(values, direction=None, target=None, language=None):
 
 
 @xw.func(category=CATEGORY)
-@_arguments('values', 'period_ends', 'deadline', 'aggregation',
+@_arguments('values', 'period_ends', 'deadline', 'aggregation', 'start', 'weights',
             deadline="The date to forecast (the KPI's deadline).",
             values="The measurement values (blanks are skipped).",
             period_ends="The period end date of each value (same size as values).",
             aggregation="Optional. sum: the total so far plus the running total's rate for the days left; "
-                        "others: the line of the values at the deadline; default last.")
-def KPI_FORECAST(values, period_ends, deadline, aggregation=None):
-    """Return the forecast at the deadline: FORECAST.LINEAR for level KPIs, total + rate x days left for sum."""
+                        "others: the line of the values at the deadline; default last.",
+            start="Optional. The start date (a phased sum KPI needs it).",
+            weights="Optional. The phasing profile's 12 month weights: a sum KPI forecasts total / phase.")
+def KPI_FORECAST(values, period_ends, deadline, aggregation=None, start=None, weights=None):
+    """Return the forecast at the deadline: FORECAST.LINEAR for level KPIs, total + rate x days left for sum
+    (total / phase at the latest period end when phased)."""
     def call():
+        profile = _weights(weights)
         value_list, end_list = _series(values), _series(period_ends)
         if len(value_list) != len(end_list):
             raise _CallError(f"values and period_ends must be ranges of the same size "
@@ -736,10 +787,10 @@ def KPI_FORECAST(values, period_ends, deadline, aggregation=None):
                 raise KpixlError(f"value {row} has no period end date")
             ends.append(when)
             numbers.append(number)
-        shape, flats, _ = _broadcast(deadline, aggregation)
+        shape, flats, _ = _broadcast(deadline, aggregation, start)
 
-        def element(d, agg):
-            return core.forecast(ends, numbers, _date(d, "deadline"), _aggregation(agg))
+        def element(d, agg, s):
+            return core.forecast(ends, numbers, _date(d, "deadline"), _aggregation(agg), _date(s, "start"), profile)
 
         return _map(element, shape, flats)
     return _guard(call)
@@ -758,4 +809,4 @@ def KPI_ROLLUP(attainments, weights=None):
 
 
 __all__ = ["KPI_ELAPSED", "KPI_ACTUAL", "KPI_PLAN", "KPI_ATTAINMENT", "KPI_STATUS", "KPI_TREND",
-           "KPI_FORECAST", "KPI_ROLLUP"]
+           "KPI_FORECAST", "KPI_ROLLUP", "KPI_PHASE", "KPI_NEEDED"]

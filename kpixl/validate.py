@@ -22,8 +22,9 @@ from typing import Callable, Iterable
 
 from kpixl import copies, core, danish, isolation, reader, schema
 from kpixl.errors import DefinitionError, WorkbookError
-from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, MeasurementRecord, Place, Report
-from kpixl.vocab import Language, kpi_key, same_kpi, run_language
+from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, MeasurementRecord, PhasingRecord, Place,
+                         Report, profile_key)
+from kpixl.vocab import Language, kpi_key, run_language, same_kpi
 
 E_UNEXPECTED = "KPX199"
 # The function each worker runs per file (see validate()).
@@ -45,6 +46,10 @@ E_OWN_PARENT = "KPX309"
 W_THRESHOLD_SCALE = "KPX310"
 W_SEVERAL_OWNERS = "KPX311"
 W_OTHER_DEPARTMENT = "KPX312"
+E_UNKNOWN_PROFILE = "KPX320"
+E_NEGATIVE_WEIGHT = "KPX321"
+E_ZERO_PROFILE = "KPX322"
+E_DUPLICATE_PROFILE = "KPX323"
 E_UNKNOWN_KPI = "KPX401"
 E_DUPLICATE_MEASUREMENT = "KPX402"
 E_BEFORE_START = "KPX403"
@@ -248,14 +253,66 @@ class _Rules:
     def __init__(self, workbook: DepartmentWorkbook, as_of: date):
         self.wb = workbook
         self.as_of = as_of
+        self.repeated_profiles: set[str] = set()  # keys of profile names given twice (KPX323)
 
     def add(self, code: str, severity: str, message: str, place: Place, kpi_id: str | None = None) -> None:
         self.wb.findings.append(Finding(code, severity, message, place, kpi_id))
 
     def run(self) -> None:
+        self.check_phasing()
         kpis = self.check_kpis()
         self.check_measurements(kpis)
         self.check_evaluations(kpis)
+
+    # -- phasing profiles
+    def check_phasing(self) -> None:
+        """Name a repeated profile name and every negative weight (blank and text weights the reader names)."""
+        seen: dict[str, PhasingRecord] = {}
+        for profile in self.wb.phasing:
+            key = profile_key(profile.profile)
+            if key in seen:
+                first = seen[key].place
+                self.add(E_DUPLICATE_PROFILE, ERROR, f"phasing profile {profile.profile!r} is named twice (first at "
+                                                     f"{first.sheet}!{first.cell}); give each profile its own name",
+                         profile.place)
+                self.repeated_profiles.add(key)
+            else:
+                seen[key] = profile
+            for month, (column, weight) in enumerate(zip(schema.MONTH_KEYS, profile.weights), 1):
+                if weight is not None and weight < 0:
+                    cell = self.wb.cell_in_row(schema.PHASING.name, column, profile.place)
+                    self.add(E_NEGATIVE_WEIGHT, ERROR, f"the weight of phasing profile {profile.profile!r} for "
+                                                       f"{schema.MONTH_HEADERS['en'][month - 1]} is {weight:g}, below 0; "
+                                                       f"type 0 or more (0 plans nothing for that month)",
+                             dataclasses.replace(profile.place, cell=cell or profile.place.cell))
+
+    def check_kpi_phasing(self, kpi: KpiRecord) -> None:
+        """Name a KPI's unknown profile, or one weighing 0 in every month of its period, at its Phasing cell."""
+        if not kpi.phasing:
+            return
+        cell = self.wb.cell_in_row(schema.KPIS.name, "phasing", kpi.place)
+        place = dataclasses.replace(kpi.place, cell=cell or kpi.place.cell)
+        if kpi.weights is None:
+            names = ", ".join(repr(p.profile) for p in self.wb.phasing)
+            which = f"(profiles: {names})" if names else "(it has none yet)"
+            self.add(E_UNKNOWN_PROFILE, ERROR, f"phasing profile {kpi.phasing!r} is not in the Phasing table "
+                                               f"{which}; pick a profile from the list or leave Phasing blank for a "
+                                               f"straight line", place, kpi.kpi_id)
+            kpi.valid = False
+            return
+        if any(w is None or w < 0 for w in kpi.weights) or profile_key(kpi.phasing) in self.repeated_profiles:
+            kpi.valid = False  # the Phasing sheet's finding names the weight or the repeated name
+            return
+        if kpi.start is None or kpi.deadline is None or kpi.deadline <= kpi.start:
+            return
+        try:
+            core.phase_span(kpi.start, kpi.deadline, kpi.weights, kpi.phasing)  # type: ignore[arg-type]
+        except DefinitionError:
+            self.add(E_ZERO_PROFILE, ERROR, f"phasing profile {kpi.phasing!r} weighs 0 in every month from "
+                                            f"{kpi.start.isoformat()} to {kpi.deadline.isoformat()}, so nothing is "
+                                            f"ever planned; give one of these months a weight above 0 in the Phasing "
+                                            f"sheet, or pick another profile", place, kpi.kpi_id)
+            kpi.valid = False
 
     # -- KPI definitions
     def check_kpis(self) -> dict[str, KpiRecord]:
@@ -272,6 +329,7 @@ class _Rules:
                 continue
             by_id[key] = kpi
             self.check_definition(kpi)
+            self.check_kpi_phasing(kpi)
             self.check_smart(kpi)
             self.check_department(kpi)
         return by_id

@@ -170,7 +170,7 @@ def story_measurements(kpi: KpiRecord, wanted: float | None, rng: random.Random)
         return []
     d = kpi.definition()
     ends = period_ends(kpi.frequency or "monthly", d.start or START, AS_OF)
-    f = core.elapsed_fraction(d.start, d.deadline, AS_OF)
+    f = d.phase(AS_OF)  # Φ: a phased KPI (REV-01) plans by its profile
     if d.direction == core.MAINTAIN:
         goal = d.target - (1 - wanted) * core.maintain_tolerance(d.target, d.tolerance)
     else:

@@ -18,12 +18,17 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from kpixl import core, demo, examples, schema
 from kpixl.model import MeasurementRecord
 from kpixl.template import write_template
 
 AS_OF = date(2026, 6, 30)
+
+# 1-based columns of the KPIs table's Actual (then Plan, Attainment, Status) and Status's letter.
+ACTUAL_COL = [c.key for c in schema.KPIS.columns].index("actual") + 1
+STATUS_LETTER = get_column_letter(ACTUAL_COL + 3)
 
 
 def _filled_examples(folder: Path, language: str) -> Path:
@@ -100,10 +105,11 @@ def test_the_comparison_sees_a_wrong_cached_value(files, recalculated):
     # Break one cached Status in a copy: the comparison above must notice it.
     path = files["demo sales"]
     book = openpyxl.load_workbook(path, data_only=True)
-    assert book[schema.KPIS.sheet("en")]["AA2"].value in {core.word("status", s) for s in core.VOCABULARIES["status"]}
+    status = f"{STATUS_LETTER}2"
+    assert book[schema.KPIS.sheet("en")][status].value in {core.word("status", s) for s in core.VOCABULARIES["status"]}
     computed = openpyxl.load_workbook(recalculated["demo sales"], data_only=True)
-    assert not agrees("Off track" if computed["KPIs"]["AA2"].value != "Off track" else "On track",
-                      computed["KPIs"]["AA2"].value)
+    assert not agrees("Off track" if computed["KPIs"][status].value != "Off track" else "On track",
+                      computed["KPIs"][status].value)
 
 
 def test_blank_rows_cache_empty_text_and_as_of_caches_the_writing_day(tmp_path):
@@ -112,12 +118,12 @@ def test_blank_rows_cache_empty_text_and_as_of_caches_the_writing_day(tmp_path):
     dash = book[schema.SHEET_DASHBOARD["en"]]
     assert dash["B2"].value.date() == date.today()
     kpis = book[schema.KPIS.sheet("en")]
-    assert [c.value for c in kpis[2][23:27]] == [None] * 4  # Actual, Plan, Attainment, Status: "" read as None
+    assert [c.value for c in kpis[2][ACTUAL_COL - 1:ACTUAL_COL + 3]] == [None] * 4  # Actual..Status: "" is None
     assert [dash.cell(6, c).value for c in range(1, 11)] == [None] * 10
     with zipfile.ZipFile(path) as z:
         sheet = z.read("xl/worksheets/sheet2.xml").decode()
     # Stored as an empty text (t="str"), which no reader takes for 0.
-    assert '<c r="X2" s="' in sheet and 't="str"><f>' in sheet
+    assert f'<c r="{get_column_letter(ACTUAL_COL)}2" s="' in sheet and 't="str"><f>' in sheet
     meas = book[schema.MEASUREMENTS.sheet("en")]
     assert [c.value for c in meas[2][5:12]] == [None, 2, 0, 0, 0, 0, 0]
 
@@ -133,8 +139,8 @@ def test_xlwings_cells_cache_the_cores_numbers(tmp_path):
     for row, k in enumerate(records, start=2):
         points = [(m.period_end, m.value) for m in measurements if m.kpi_id == k.kpi_id]
         result = core.evaluate(k.definition(), points, AS_OF)
-        assert got.cell(row, 24).value == result.actual
-        assert got.cell(row, 27).value == core.word("status", result.status)
+        assert got.cell(row, ACTUAL_COL).value == result.actual
+        assert got.cell(row, ACTUAL_COL + 3).value == core.word("status", result.status)
 
 
 def test_chart_caches_hold_the_cached_numbers_and_gaps_for_empty_rows(tmp_path, files):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime, timedelta
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -53,7 +54,7 @@ def test_maintain_target_too_close_to_zero_needs_a_tolerance():
 
 def test_target_a_rounding_error_from_the_baseline_is_an_error_not_a_crash():
     with pytest.raises(DefinitionError, match="the target is too close to the baseline"):
-        core.attainment(0.0, 0.010000000000000002, 0.01, "increase", 0.25, "average")
+        core.attainment(0.0, 0.010000000000000002, 0.01, "increase", 0.0001, "sum")
 
 
 def test_maintain_target_zero_with_a_tolerance_is_valid():
@@ -491,3 +492,210 @@ def test_cumulative_forecast_is_the_total_plus_the_rate_for_the_days_left(points
     assert math.isclose(result, expected, rel_tol=1e-6, abs_tol=1e-6 * scale)
     if slope >= 0:  # non-negative values: never below the total achieved
         assert result >= running[-1] - 1e-9 * scale
+
+
+# ----------------------------------------------------------- phasing (issue 19)
+# An independent implementation of Φ: walk the days one by one, each weighing
+# w(month) / days in that month, in exact fractions (no closed form, no month arithmetic).
+
+def _days_in_month(day: date) -> int:
+    nxt = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return (nxt - date(day.year, day.month, 1)).days
+
+
+def reference_phase(start: date, deadline: date, as_of: date, weights) -> Fraction:
+    def weight(first: date, last: date) -> Fraction:
+        total, day = Fraction(0), first
+        while day <= last:
+            total += Fraction(weights[day.month - 1]) / _days_in_month(day)
+            day += timedelta(days=1)
+        return total
+    if weight(start, deadline) == 0:
+        raise ZeroDivisionError("every month of the period weighs 0")
+    if as_of < start:
+        return Fraction(0)
+    if as_of >= deadline:
+        return Fraction(1)
+    return weight(start, as_of) / weight(start, deadline)
+
+
+days = st.dates(date(2020, 1, 1), date(2030, 12, 31))
+profiles = st.lists(st.one_of(st.just(0.0), st.floats(0.0, 1e4), st.integers(0, 1000).map(float)),
+                    min_size=12, max_size=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(start=days, span=st.integers(1, 800), offset=st.integers(-40, 840), weights=profiles)
+def test_phase_equals_a_day_by_day_sum_of_the_densities(start, span, offset, weights):
+    deadline, as_of = start + timedelta(days=span), start + timedelta(days=offset)
+    try:
+        expected = reference_phase(start, deadline, as_of, weights)
+    except ZeroDivisionError:  # every month the period touches weighs 0: invalid
+        with pytest.raises(DefinitionError, match="weighs 0 in every month"):
+            core.phase(start, deadline, as_of, weights, "Retail")
+        return
+    assert core.phase_fraction(start, deadline, as_of, weights) == expected
+    assert core.phase(start, deadline, as_of, weights) == float(expected)
+
+
+@settings(max_examples=150, deadline=None)
+@given(first=st.dates(date(2020, 1, 1), date(2030, 12, 1)), months=st.integers(1, 12),
+       sub_targets=st.lists(st.integers(1, 10**6), min_size=12, max_size=12))
+def test_with_the_months_sub_targets_as_weights_the_plan_at_each_month_end_is_their_running_sum(
+        first, months, sub_targets):
+    start = date(first.year, first.month, 1)
+    deadline = core.month_end(start, months - 1)
+    touched = [sub_targets[core.month_end(start, i).month - 1] for i in range(months)]
+    target = float(sum(touched))
+    for i in range(months):
+        end = core.month_end(start, i)
+        so_far = sum(touched[: i + 1])
+        assert core.phase_fraction(start, deadline, end, sub_targets) == Fraction(so_far, sum(touched))
+        planned = core.plan(target, None, "increase", core.phase(start, deadline, end, sub_targets), "sum")
+        assert planned == pytest.approx(so_far, rel=1e-15)  # one float rounding of an exact share
+        goals = core.goals(core.KpiDefinition("K", target, aggregation="sum", start=start, deadline=deadline,
+                                              phasing=tuple(map(float, sub_targets))), None, end)
+        assert goals.month_goal == pytest.approx(touched[i], rel=0, abs=target * 1e-15)  # t*(Φ(m) - Φ(m-1))
+
+
+@settings(max_examples=100, deadline=None)
+@given(start=days, span=st.integers(1, 800), offset=st.integers(-40, 840), t=st.floats(1, 1e6),
+       b=st.one_of(st.none(), st.floats(-1e5, 0.5)), aggregation=aggregations)
+def test_a_blank_profile_gives_the_old_numbers(start, span, offset, t, b, aggregation):
+    deadline, as_of = start + timedelta(days=span), start + timedelta(days=offset)
+    f = min(1.0, max(0.0, offset / span))  # the elapsed fraction as it always was
+    assert core.phase(start, deadline, as_of, None) == f
+    definition = core.KpiDefinition("K", t, baseline=b, aggregation=aggregation, start=start, deadline=deadline)
+    points = [(start + timedelta(days=7 * i), 0.1 * t * (i + 1)) for i in range(4)]
+    result = core.evaluate(definition, points, as_of)
+    assert result.elapsed == f
+    assert result.plan == core.plan(t, b, "increase", f, aggregation)
+    counted = core.window(points, as_of, start)
+    assert result.forecast == core.forecast([d for d, _ in counted], [v for _, v in counted], deadline, aggregation)
+
+
+@settings(max_examples=100, deadline=None)
+@given(year=st.integers(2020, 2030), weights=profiles.filter(lambda w: w[6] > 0))
+def test_a_fiscal_year_from_july_uses_julys_weight_first(year, weights):
+    start, deadline = date(year, 7, 1), date(year + 1, 6, 30)
+    total = sum(map(Fraction, weights))
+    assert core.phase_fraction(start, deadline, date(year, 7, 31), weights) == Fraction(weights[6]) / total
+    assert core.phase_fraction(start, deadline, date(year, 7, 16), weights) == Fraction(weights[6]) * 16 / 31 / total
+    july_to_january = sum(map(Fraction, weights[6:] + weights[:1]))
+    assert core.phase_fraction(start, deadline, date(year + 1, 1, 31), weights) == july_to_january / total
+
+
+def test_twelve_equal_weights_give_each_month_the_same_share():
+    start, deadline = date(2026, 1, 1), date(2026, 12, 31)
+    assert core.phase(start, deadline, date(2026, 2, 28), [1] * 12) == pytest.approx(2 / 12, abs=1e-15)
+    assert core.phase(start, deadline, date(2026, 2, 14), [1] * 12) == pytest.approx(1.5 / 12, abs=1e-15)
+    assert core.elapsed_fraction(start, deadline, date(2026, 2, 28)) == 58 / 364  # not the same as linear
+
+
+def test_a_period_shorter_and_one_longer_than_a_year():
+    w = [1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 4]
+    assert core.phase(date(2026, 3, 1), date(2026, 4, 30), date(2026, 3, 31), w) == 0.5
+    # 2025-12 .. 2027-01: Dec (4), Jan..Dec 2026 (24), Jan 2027 (1)
+    assert core.phase_fraction(date(2025, 12, 1), date(2027, 1, 31), date(2026, 12, 31), w) == Fraction(28, 29)
+
+
+def test_a_profile_weighing_0_in_every_month_of_the_period_is_an_error_naming_it():
+    w = [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1]
+    with pytest.raises(DefinitionError, match="the phasing profile 'Summer' weighs 0 in every month from "
+                                              "2026-01-01 to 2026-06-30; give at least one"):
+        core.phase(date(2026, 1, 1), date(2026, 6, 30), date(2026, 3, 1), w, "Summer")
+    with pytest.raises(DefinitionError, match="'Summer' weighs 0"):
+        core.KpiDefinition("K", 10, start=date(2026, 1, 1), deadline=date(2026, 6, 30), phasing=tuple(w),
+                           profile="Summer").check()
+
+
+@pytest.mark.parametrize("weights, message", [
+    ([1] * 11, "needs 12 month weights"),
+    ([1] * 11 + [None], "has a blank weight for month 12"),
+    ([1, -1] + [1] * 10, "has a negative weight for month 2"),
+    (["x"] + [1] * 11, "weight for month 1 'x' is text"),
+])
+def test_a_bad_weight_is_an_error_naming_the_month(weights, message):
+    with pytest.raises(DefinitionError, match=message):
+        core.phase(date(2026, 1, 1), date(2026, 12, 31), date(2026, 3, 1), weights, "P")
+
+
+def test_phi_zero_means_not_started_and_the_plan_starts_with_the_first_weighed_month():
+    w = [0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]  # nothing planned in January and February
+    d = core.KpiDefinition("K", 1000, aggregation="sum", start=date(2026, 1, 1), deadline=date(2026, 12, 31),
+                           phasing=tuple(w))
+    early = core.evaluate(d, [(date(2026, 1, 31), 5.0)], date(2026, 2, 15))
+    assert (early.elapsed, early.plan, early.attainment, early.status) == (0.0, 0.0, None, core.NOT_STARTED)
+    march = core.evaluate(d, [(date(2026, 1, 31), 5.0), (date(2026, 3, 31), 95.0)], date(2026, 3, 31))
+    assert march.plan == pytest.approx(100.0, rel=1e-15)
+    assert march.attainment == pytest.approx(1.0, rel=1e-15) and march.status == core.ON_TRACK
+
+
+def test_a_seasonal_business_exactly_on_budget_reads_on_plan_all_year():
+    # Issue 19: a July-June year, Q4 (Oct-Dec) brings 40% of the sales; sales exactly on budget.
+    w = [5, 5, 6, 6, 6, 6, 5, 5, 6, 13, 13, 14]  # Jan..Dec, 90 in all, Oct-Dec 40 (44%)
+    start, deadline = date(2026, 7, 1), date(2027, 6, 30)
+    d = core.KpiDefinition("Sales", 9000, aggregation="sum", start=start, deadline=deadline, phasing=tuple(w))
+    points = []
+    for i in range(12):
+        end = core.month_end(start, i)
+        points.append((end, 100.0 * w[end.month - 1]))
+        result = core.evaluate(d, points, end)
+        assert result.attainment == pytest.approx(1.0, rel=1e-12), end
+        assert result.status == core.ON_TRACK
+        assert result.forecast == pytest.approx(9000, rel=1e-12)  # S_last / Φ(x_last)
+    linear = core.evaluate(core.KpiDefinition("Sales", 9000, aggregation="sum", start=start, deadline=deadline),
+                           points[:2], date(2026, 8, 31))
+    assert linear.attainment < 0.85  # the straight line reads the same business as Off track
+
+
+def test_the_phased_forecast_is_blank_when_nothing_is_due_by_the_latest_period_end():
+    w = [0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+    assert core.forecast([date(2026, 1, 31)], [5.0], date(2026, 12, 31), "sum", date(2026, 1, 1), w) is None
+    assert core.forecast([date(2026, 3, 31)], [5.0], date(2026, 12, 31), "sum", date(2026, 1, 1), w) == 50.0
+    # A level KPI keeps the line, profile or not.
+    assert core.forecast([date(2026, 3, 31)], [5.0], date(2026, 12, 31), "last", date(2026, 1, 1), w) is None
+
+
+def test_revised_attainment_of_a_level_kpi_with_a_baseline_reads_sanely_in_january():
+    # Issue 19: a satisfaction score from 70 to 80 over the year; in January (f = 31/364 at Jan 31)
+    # a score of 70.5 read 1543%-ish with z = b. Now 1 + (a - p)/(t - b).
+    f = core.elapsed_fraction(date(2026, 1, 1), date(2026, 12, 31), date(2026, 1, 31))
+    p = 70 + 10 * f
+    assert core.attainment(70.5, 80, 70, "increase", f) == pytest.approx(1 + (70.5 - p) / 10, rel=1e-12)
+    assert core.attainment(69.5, 80, 70, "increase", f) == pytest.approx(1 + (69.5 - p) / 10, rel=1e-12)
+    assert core.attainment(120, 100, 200, "decrease", 0.25) == pytest.approx(1 + (120 - 175) / -100)
+    # At the deadline it is the old (a - b) / (t - b).
+    assert core.attainment(1050, 1100, 1000, "increase", 1.0) == pytest.approx(0.5, rel=1e-15)
+
+
+def test_needed_is_the_remainders_share_of_the_span():
+    assert core.needed(400, 1000, 0.4, 0.5) == pytest.approx(600 * 0.1 / 0.6)
+    assert core.needed(None, 1000, 0.0, 0.25) == 250
+    assert core.needed(1200, 1000, 0.4, 0.5) == 0  # already past the target
+    assert core.needed(400, 1000, 1.0, 1.0) is None
+    with pytest.raises(DefinitionError, match="phase_until must be between 0 and 1"):
+        core.needed(400, 1000, 0.4, 1.5)
+
+
+def test_goals_of_a_cumulative_and_a_level_kpi():
+    start, deadline = date(2026, 1, 1), date(2026, 12, 31)
+    w = tuple(float(x) for x in (1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 4))  # 24 in all
+    d = core.KpiDefinition("Sales", 2400, aggregation="sum", start=start, deadline=deadline, phasing=w)
+    g = core.goals(d, 150.0, date(2026, 3, 10))
+    phi = core.phase(start, deadline, date(2026, 3, 10), w)
+    assert phi == pytest.approx((1 + 1 + 2 * 10 / 31) / 24)
+    assert g.year_target == 2400 and g.plan_to_date == pytest.approx(2400 * phi)
+    assert g.month_goal == pytest.approx(200)
+    remaining_share = 1 - phi
+    assert g.needed_month == pytest.approx(2250 * (4 / 24 - phi) / remaining_share)
+    assert g.needed_day == pytest.approx(2250 * (2 / 31 / 24) / remaining_share)
+    # A decrease KPI: what is needed reads as the allowance left (t - a, never below 0).
+    cost = core.KpiDefinition("Cost", 800, core.DECREASE, "sum", baseline=1000, start=start, deadline=deadline)
+    gc = core.goals(cost, 900.0, date(2026, 6, 30))
+    assert (gc.needed_month, gc.needed_day) == (0.0, 0.0)
+    # A level KPI: the month goal is the plan at the month's last day; nothing is "needed".
+    score = core.KpiDefinition("NPS", 80, baseline=70, start=start, deadline=deadline)
+    gl = core.goals(score, 71.0, date(2026, 3, 10))
+    assert gl.month_goal == pytest.approx(70 + 10 * 89 / 364) and gl.needed_month is gl.needed_day is None
+    assert core.evaluate(score, [], date(2026, 3, 10)).goals == gl

@@ -37,7 +37,7 @@ UDFS = [name for name in udfs.__all__ if name.startswith("KPI_")]
 def test_every_public_udf_is_exported():
     module_functions = {n for n, obj in vars(udfs).items() if n.startswith("KPI_") and callable(obj)}
     assert set(UDFS) == module_functions
-    assert len(UDFS) == 8
+    assert len(UDFS) == 10
 
 
 @pytest.mark.parametrize("name", UDFS)

@@ -25,7 +25,9 @@ import pytest
 import engines
 from kpixl import core, demo, formulas as fx, schema, texts
 from kpixl.vocab import Language
-from test_template_recalc import Case, edge_case, random_case, random_definition, random_measurements, write_case
+from kpixl.model import KpiRecord, PhasingRecord, resolve_phasing
+from test_template_recalc import (PROFILES, Case, edge_case, random_case, random_definition, random_measurements,
+                                  write_case)
 from workbooks import rezip
 
 
@@ -74,8 +76,36 @@ def coverage_case() -> Case:
             record = dataclasses.replace(record, baseline=target * (0.5 if target > 0 else 1.5))
         case.kpis.append(record)
         case.measurements.extend(random_measurements(rng, record, as_of))
+    add_phased(case, rng)
     rng.shuffle(case.measurements)
     return case
+
+
+def add_phased(case: Case, rng: random.Random) -> None:
+    """Add each direction x aggregation x baseline again, phased (issue 19): by a seasonal profile, by one
+    that weighs 0 in winter, over a July-June fiscal year and over a calendar year; plus a profile that
+    weighs 0 in every month of its period (the KPI shows the phasing error)."""
+    case.phasing = [PhasingRecord(name, tuple(float(w) for w in weights)) for name, weights in PROFILES]
+    fiscal = (date(case.as_of.year - 1, 7, 1), date(case.as_of.year, 6, 30))
+    calendar = (date(case.as_of.year, 1, 1), date(case.as_of.year, 12, 31))
+    for i, (direction, aggregation, with_baseline) in enumerate(COMBOS):
+        kpi_id = f"PHA-{direction[:3]}-{aggregation}-{'b' if with_baseline else 'n'}".upper()
+        record = random_definition(rng, kpi_id, direction, aggregation, case.as_of)
+        if not with_baseline:
+            record = dataclasses.replace(record, baseline=None)
+        elif record.baseline is None:
+            target = record.target or 1.0
+            record = dataclasses.replace(record, baseline=target * (0.5 if target > 0 else 1.5))
+        record.start, record.deadline = fiscal if i % 2 == 0 else calendar
+        record.phasing = PROFILES[i % len(PROFILES)][0]
+        resolve_phasing([record], case.phasing)
+        case.kpis.append(record)
+        case.measurements.extend(random_measurements(rng, record, case.as_of))
+    winter = KpiRecord(kpi_id="PHA-ZERO", name="Summer profile over a winter", target=100.0,
+                       start=date(case.as_of.year - 1, 11, 1), deadline=date(case.as_of.year - 1, 12, 31),
+                       direction=core.INCREASE, aggregation=core.SUM, phasing="Summer")
+    resolve_phasing([winter], case.phasing)
+    case.kpis.append(winter)
 
 
 COMBOS = [(d, a, b) for d in core.VOCABULARIES["direction"] for a in core.VOCABULARIES["aggregation"]
@@ -84,9 +114,18 @@ COMBOS = [(d, a, b) for d in core.VOCABULARIES["direction"] for a in core.VOCABU
 
 def test_the_coverage_workbook_covers_every_direction_aggregation_and_baseline():
     case = coverage_case()
-    seen = {(k.direction, k.aggregation, k.baseline is not None) for k in case.kpis}
-    assert seen == set(COMBOS) and len(COMBOS) == 25
-    assert all(k.definition().check() is None for k in case.kpis if k.direction != core.DECREASE or k.baseline)
+    plain = [k for k in case.kpis if not k.phasing]
+    phased = [k for k in case.kpis if k.phasing and k.kpi_id != "PHA-ZERO"]
+    for kpis in (plain, phased):
+        seen = {(k.direction, k.aggregation, k.baseline is not None) for k in kpis}
+        assert seen == set(COMBOS) and len(kpis) == len(COMBOS) == 25
+    # Phased over a July-June fiscal year and over a calendar year, by a profile with zero months.
+    assert {(k.start.month, k.deadline.month) for k in phased} == {(7, 6), (1, 12)}
+    assert "Summer" in {k.phasing for k in phased} and 0.0 in dict(PROFILES)["Summer"]
+    with pytest.raises(Exception):
+        next(k for k in case.kpis if k.kpi_id == "PHA-ZERO").definition().check()
+    assert all(k.definition().check() is None for k in case.kpis
+               if (k.direction != core.DECREASE or k.baseline) and k.kpi_id != "PHA-ZERO")
 
 
 NAMES = ["demo sales", "demo marketing", "demo customer-service", "demo management", "next period",
@@ -172,7 +211,13 @@ def test_a_function_the_program_lacks_shows_the_self_checks_message_and_no_kpi_n
         rows = range(2, 2 + len(case.kpis))
         shown = {key: [kpis.cell(r, header.index(schema.KPIS.column(key).header(lang)) + 1).value for r in rows]
                  for key in ("actual", "plan", "attainment", "status", "calc_forecast")}
+        # The Dashboard's goals (issue 19) and their phase helpers, by key.
+        keys = [key for key, *_ in fx.DASHBOARD_COLUMNS]
+        goals = [dashboard.cell(r, keys.index(key) + 1).value for key in fx.GOAL_KEYS
+                 for r in range(6, 6 + len(case.kpis))]
         if not broken_copy:
+            assert any(isinstance(v, (int, float)) for v in goals), goals
+            assert "#N/A" not in goals, goals
             assert message == ok_text
             assert sum(isinstance(v, (int, float)) for v in shown["actual"]) >= 5, shown["actual"]
             assert all(v != "#N/A" for values in shown.values() for v in values), shown
@@ -184,3 +229,4 @@ def test_a_function_the_program_lacks_shows_the_self_checks_message_and_no_kpi_n
         assert all(isinstance(v, str) and v.startswith("#") for v in shown["actual"]), shown["actual"]
         dash_actual = [dashboard.cell(r, 5).value for r in range(6, 6 + len(case.kpis))]
         assert all(not isinstance(v, (int, float)) for v in dash_actual), dash_actual
+        assert all(not isinstance(v, (int, float)) for v in goals), goals

@@ -246,6 +246,33 @@ def test_existing_parquet_file_is_refused_before_any_work(inputs, tmp_path):
     assert (tmp_path / "pq" / "kpis.parquet").read_bytes() == b"mine" and not (tmp_path / "c.xlsx").exists()
 
 
+def test_a_phased_kpis_plan_and_goals_reach_json_and_parquet(tmp_path):
+    """Issue 19: a July-June retail year exactly on budget reads 100% at the end of November."""
+    from kpixl import core
+    from kpixl.export import json_document, write_parquet_table
+    from kpixl.model import KpiRecord, MeasurementRecord, PhasingRecord
+    from kpixl.template import write_template
+    weights = (6.0, 6.0, 7.0, 7.0, 8.0, 7.0, 6.0, 7.0, 8.0, 10.0, 12.0, 16.0)
+    ends = [date(2026, 7, 31), date(2026, 8, 31), date(2026, 9, 30), date(2026, 10, 31), date(2026, 11, 30)]
+    kpis = [KpiRecord("REV-01", name="Revenue", level="high", owner="CFO", unit="DKK", direction="increase",
+                      aggregation="sum",
+                      target=13_200_000, start=date(2026, 7, 1), deadline=date(2027, 6, 30), phasing="Retail")]
+    measurements = [MeasurementRecord("REV-01", d, 132_000 * weights[d.month - 1]) for d in ends]
+    path = write_template(tmp_path / "sales.xlsx", department="Sales", kpis=kpis, measurements=measurements,
+                          phasing=[PhasingRecord("Retail", weights)])
+    company = cons.consolidate([path], tmp_path / "company.xlsx", as_of=date(2026, 11, 30)).company
+    [row] = json_document(company)["tables"]["kpis"]
+    assert row["phasing"] == "Retail" and row["elapsed"] == pytest.approx(0.43)
+    assert row["plan"] == pytest.approx(5_676_000) and row["attainment"] == pytest.approx(1.0)
+    assert row["status"] == core.ON_TRACK and row["forecast"] == pytest.approx(13_200_000)
+    assert row["month_goal"] == pytest.approx(1_584_000)  # November: 12% of the year
+    assert row["needed_month"] == 0 and row["needed_day"] == pytest.approx(7_524_000 * 16 / 31 / 57)
+    jsonschema.validate(json_document(company), SCHEMA)
+    write_parquet_table(company, "kpis", tmp_path / "kpis.parquet")
+    table = pq.read_table(tmp_path / "kpis.parquet").to_pylist()
+    assert table[0]["month_goal"] == pytest.approx(1_584_000) and table[0]["phasing"] == "Retail"
+
+
 # ------------------------------------------------------------------ language-independent machine outputs
 
 def test_the_checked_in_schema_is_the_one_the_columns_give():

@@ -23,7 +23,7 @@ TABLES = {t.name: t for t in schema.TABLES}
 
 # Functions a native formula may use: those of the oldest Excel kpixl supports (no dynamic arrays).
 NATIVE_FUNCTIONS = {name for name, since in fx.FUNCTION_SINCE.items() if since <= fx.MIN_EXCEL_VERSION}
-UDFS = {"KPI_ACTUAL", "KPI_PLAN", "KPI_ATTAINMENT", "KPI_STATUS", "KPI_ELAPSED"}
+UDFS = {"KPI_ACTUAL", "KPI_PLAN", "KPI_ATTAINMENT", "KPI_STATUS", "KPI_ELAPSED", "KPI_PHASE"}
 
 
 def all_formulas(mode: str, language: str) -> dict[str, str]:
@@ -92,7 +92,10 @@ def test_udf_argument_orders_follow_the_spec():
     def guard(body):
         return f'=IF({this("kpi_id")}="","",IF(SelfCheckOK,{body},NA()))'
 
-    elapsed = f"KPI_ELAPSED({this('start')},{this('deadline')},AsOf)"
+    dates = f"{this('start')},{this('deadline')},AsOf"
+    # A phased KPI's elapsed is KPI_PHASE(start, deadline, as_of, weights) with its profile's row (issue 19).
+    weights = f"INDEX(Phasing!$B$2:$M$21,MATCH(TRIM({this('phasing')}),Phasing!$A$2:$A$21,0),0)"
+    elapsed = f'IF({this("phasing")}="",KPI_ELAPSED({dates}),KPI_PHASE({dates},{weights}))'
     assert made["actual"] == guard(
         f'KPI_ACTUAL({this("kpi_id")},Measurements!$A$2:$A$6001,Measurements!$B$2:$B$6001,'
         f'Measurements!$C$2:$C$6001,{this("aggregation")},AsOf,{this("start")})')
@@ -117,6 +120,9 @@ def test_no_structured_references_and_this_row_cells_name_real_columns(mode, lan
         assert "[" not in stripped, where
         table = TABLES.get(where.split(".")[0])
         for letter in re.findall(r"INDEX\(\$([A-Z]+):\$\1,ROW\(\)\)", stripped):
+            if where.startswith("Dashboard."):  # the goals read their own row's Φ helpers (issue 19)
+                assert letter in {fx._column_letter(i) for i in range(len(fx.DASHBOARD_COLUMNS))}, (where, letter)
+                continue
             assert table is not None, where
             assert letter in {fx._letter(table, c.key) for c in table.columns}, (where, letter)
 
@@ -177,7 +183,7 @@ def test_status_thresholds_use_the_rounded_attainment():
 
 def test_error_texts_start_with_value_and_exist_in_both_languages():
     keys = {key.removeprefix("error.") for key in texts.of("formulas", "en") if key.startswith("error.")}
-    assert len(keys) == 15  # the catalogue's test checks both languages hold the same keys
+    assert len(keys) == 18  # the catalogue's test checks both languages hold the same keys
     for language in LANGS:
         for key in keys:
             assert fx.error_text(key, language).startswith("#VALUE! ")
@@ -232,19 +238,41 @@ def test_every_kpi_formula_is_gated_on_the_self_check():
                 assert f"IF({fx.SELF_CHECK_OK}," in text and text.endswith(",NA()))"), key
     for key, text in fx.strip_formulas("en", month_end="$R$4").items():
         assert f"IF({fx.SELF_CHECK_OK}," in text, key
+    # The Dashboard's goals and their phase helpers (issue 19), in both languages.
+    for language in LANGS:
+        for key, text in fx.goals_formulas(language).items():
+            assert f"IF({fx.SELF_CHECK_OK}," in text and text.endswith(",NA()))"), key
+        assert set(fx.GOAL_KEYS) <= set(fx.dashboard_formulas("native", language))
 
 
 def test_self_check_covers_the_constructs_and_names_them_in_both_languages():
     letters = dict(zip(fx.SELF_CHECK_COLUMNS, "ABCD"))
     used = " ".join(fx.self_check_formula(k, "Lists", letters, 3, "Lists!$A$9") for k, _text, _a in fx.SELF_CHECKS)
     for construct in ("OFFSET(", "SUMIFS(", "COUNTIFS(", "AVERAGEIFS(", "MAXIFS(", "MINIFS(", "SUMPRODUCT(",
-                      "MATCH(", "IFNA(", "INDEX(", "DATE(", "SUBSTITUTE(", "UPPER(", "TRIM(", "ROUND("):
+                      "MATCH(", "IFNA(", "INDEX(", "DATE(", "SUBSTITUTE(", "UPPER(", "TRIM(", "ROUND(",
+                      "COUNTIF(", "ISNUMBER(", "DAY(", fx.MONTH_NUMBERS, "{1,2,3}", "Lists!$A$3:$C$7*"):
         assert construct in used, construct
     for language in LANGS:
         for key, _text, _answer in fx.SELF_CHECKS:
             assert texts.text("formulas", f"check.{key}", language)
     message = fx.self_check_message_formula(["A1"], ["D1"], "da")
     assert "Selvtjek OK" in message and 'IF(D1=1,"",A1&"; ")' in message
+
+
+def test_self_check_covers_every_function_the_phasing_and_goal_formulas_use():
+    letters = dict(zip(fx.SELF_CHECK_COLUMNS, "ABCD"))
+    checked = " ".join(fx.self_check_formula(k, "Lists", letters, 3, "Lists!$A$9") for k, _t, _a in fx.SELF_CHECKS)
+    phased = " ".join([fx.phase_density("X1", "P1", "YEAR(S1)"),
+                       *fx.phase_helper_formulas("P1", "S1", "D1", "B1").values(),
+                       *(test for test, _key in fx.phasing_error_checks("P1", "T1")),
+                       fx.phase_formula("X1", profile="P1", start="S1", deadline="D1", base="B1", total="T1", linear="L1"),
+                       *fx.goals_formulas("en").values()])
+    # Scalar logic and MIN/MAX of two numbers: every formula of the workbook rests on them.
+    functions = set(re.findall(r"([A-Z][A-Z.]*)\(", phased)) - {"IF", "OR", "AND", "NOT", "NA", "MIN", "MAX"}
+    missing = {name for name in functions if f"{name}(" not in checked}
+    assert not missing, missing
+    # Φ's month array and its 2-D broadcast are checked as written.
+    assert fx.MONTH_NUMBERS in checked and fx.MONTH_NUMBERS in phased
 
 
 # ------------------------------------------------------------ Excel versions

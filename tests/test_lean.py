@@ -95,6 +95,36 @@ def test_strip_drops_exactly_the_named_cells_that_close_themselves(rows, drops):
     assert lean.strip_cells(bytearray(xml), drops) == expected(rows, cells, drops)
 
 
+@settings(max_examples=300, deadline=None)
+@given(rows_strategy, drops_strategy, st.integers(1, 64))
+def test_tags_found_in_chunks_give_the_same_bytes_as_in_one_pass(rows, drops, chunk):
+    """However the part is cut into chunks (a tag's four bytes across two of them), the lean sheet is the same."""
+    xml, cells = sheet(rows)
+    saved = lean.TAG_CHUNK
+    try:
+        lean.TAG_CHUNK = len(xml) + 1
+        whole = lean.strip_cells(xml, drops)
+        lean.TAG_CHUNK = chunk
+        assert lean.strip_cells(xml, drops) == whole == expected(rows, cells, drops)
+        tags, heads, starts, cells = lean._tags(xml)
+    finally:
+        lean.TAG_CHUNK = saved
+    assert tags.tolist() == [m.start() for m in re.finditer(b"<", xml)]
+    assert [h.to_bytes(4, "little") for h in heads.tolist()] == [xml[min(t, len(xml) - 4):][:4] for t in tags.tolist()]
+    assert starts.tolist() == [m.start() for m in re.finditer(rb"<c[ />\t\r\n]", xml)]
+    assert [bytes(c) for c in cells] == [xml[min(t, len(xml) - 24):][:24] for t in starts.tolist()]
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 7])
+def test_a_sheet_not_written_the_plain_way_is_left_whole_in_chunks_too(monkeypatch, chunk):
+    monkeypatch.setattr(lean, "TAG_CHUNK", chunk)
+    xml, _ = sheet({2: [(5, 2), (6, 4)], 3: [(5, 2), (6, 4)]})
+    assert lean.strip_cells(xml, [(2, 3, frozenset({6}))]) is not None
+    for old, odd in [(b"<sheetData>", b"<sheetData><!-- a <c r=\"B2\"> -->"), (b'<c r="F2"', b"<c"),
+                     (b'<c r="F2"', b'<x:c r="F2"')]:
+        assert lean.strip_cells(xml.replace(old, odd), [(2, 3, frozenset({6}))]) is None
+
+
 def test_strip_keeps_header_totals_and_rows_below_and_columns_beside():
     rows = {1: [(c, 3) for c in range(1, 8)],               # the header row
             2: [(c, 4) for c in range(1, 8)], 3: [(c, 4) for c in range(1, 8)],
@@ -202,7 +232,7 @@ def test_the_fast_engine_parses_lean_table_sheets_and_reads_what_the_exact_engin
         assert copy.testzip() is None and copy.read(parts["Measurements"]) == slim
     fast, exact, fast_tables = W.read_both_ways(path, monkeypatch)
     W.assert_same_reads(fast, exact)
-    assert sorted(fast_tables) == ["Evaluation", "KPIs", "Measurements"] and len(fast.measurements) == 9
+    assert sorted(fast_tables) == ["Evaluation", "KPIs", "Measurements", "Phasing"] and len(fast.measurements) == 9
 
 
 @pytest.mark.parametrize("column_key", ["calc_kpi_row", "calc_key"])
@@ -254,7 +284,7 @@ def test_a_libreoffice_saved_template_is_made_lean_and_reads_the_same(tmp_path, 
     assert precheck(saved).lean, "LibreOffice writes every cell the plain way"
     fast, exact, fast_tables = W.read_both_ways(saved, monkeypatch)
     W.assert_same_reads(fast, exact)
-    assert sorted(fast_tables) == ["Evaluation", "KPIs", "Measurements"]
+    assert sorted(fast_tables) == ["Evaluation", "KPIs", "Measurements", "Phasing"]
     assert [(m.kpi_id, m.period_end, m.value) for m in fast.measurements][:3] == [
         ("SAL-01", date(2026, 1, 31), 100.0), ("SAL-01", date(2026, 2, 28), 200.0),
         ("SAL-01", date(2026, 3, 31), 300.0)]

@@ -679,3 +679,18 @@ def test_evaluation_findings_name_the_cell_wherever_its_columns_are_after_a_libr
         named = {w.code: (w.place.sheet, w.place.cell) for w in result.warnings}
         assert named["KPX701"] == ("Evaluation", decision), result.warnings
         assert named["KPX702"] == ("Evaluation", new_target), result.warnings
+
+
+def test_the_phasing_profiles_and_a_kpis_profile_carry_over(tmp_path):
+    from kpixl.model import PhasingRecord
+    profiles = [PhasingRecord("Retail", (6.0, 6.0, 7.0, 7.0, 8.0, 7.0, 6.0, 7.0, 8.0, 10.0, 12.0, 16.0)),
+                PhasingRecord("Flat", (1.0,) * 12)]
+    kpis = [kpi("S-01", phasing="Retail"), kpi("S-03")]
+    closed = write_template(tmp_path / "closed.xlsx", department="Sales", kpis=kpis,
+                            measurements=monthly("S-01", [100.0] * 12), evaluations=[decide("S-01", "keep")],
+                            as_of=DEADLINE, phasing=profiles)
+    rollover(closed, tmp_path / "next.xlsx")
+    rolled = read_workbook(tmp_path / "next.xlsx")
+    assert [(p.profile, p.weights) for p in rolled.phasing] == [(p.profile, p.weights) for p in profiles]
+    assert by_id(rolled)["S-01"].phasing == "Retail" and by_id(rolled)["S-01"].weights == profiles[0].weights
+    assert validate([tmp_path / "next.xlsx"], as_of=date(2026, 1, 1)).errors == []

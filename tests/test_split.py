@@ -364,3 +364,19 @@ def test_plan_parts_is_usable_without_writing(tmp_path):
         ("Direktionen", ["H-01", "H-02"]), ("R&D / Nordic", ["RD-01", "RD-02"]), ("Kundeservice Øst", ["KS-01"]),
         ("Salg", ["SAL-01"])]
     assert findings == []
+
+
+def test_every_department_gets_the_plans_phasing_profiles(tmp_path):
+    from kpixl.model import PhasingRecord
+    profiles = [PhasingRecord("Detail", (6.0, 6.0, 7.0, 7.0, 8.0, 7.0, 6.0, 7.0, 8.0, 10.0, 12.0, 16.0))]
+    kpis = [k if k.kpi_id != "SAL-01" else kpi("SAL-01", parent_id="H-01", department="Salg", phasing="Detail")
+            for k in PLAN_KPIS]
+    plan = write_template(tmp_path / "plan.xlsx", department="Direktionen", language="da", kpis=kpis,
+                          phasing=profiles)
+    result = split(plan, tmp_path / "out", as_of=AS_OF)
+    for part in result.parts:
+        written = read_workbook(part.path)
+        assert [(p.profile, p.weights) for p in written.phasing] == [("Detail", profiles[0].weights)], part.path
+    sales = read_workbook(next(p.path for p in result.parts if p.department == "Salg"))
+    assert [(k.kpi_id, k.phasing) for k in sales.kpis] == [("SAL-01", "Detail")]
+    assert validate([tmp_path / "out"], as_of=AS_OF).errors == []

@@ -84,7 +84,8 @@ def test_sheets_in_the_workbook_language_and_lists_hidden(blank, language):
     wb = blank[language, "native"]
     assert wb.sheetnames == [schema.SHEET_GUIDE[language], schema.KPIS.sheet(language),
                              schema.MEASUREMENTS.sheet(language), schema.SHEET_DASHBOARD[language],
-                             schema.EVALUATION.sheet(language), schema.SHEET_LISTS[language]]
+                             schema.EVALUATION.sheet(language), schema.PHASING.sheet(language),
+                             schema.SHEET_LISTS[language]]
     assert wb[schema.SHEET_LISTS[language]].sheet_state == "hidden"
     assert wb.active.title == schema.SHEET_GUIDE[language]
 
@@ -93,7 +94,7 @@ def test_sheets_in_the_workbook_language_and_lists_hidden(blank, language):
 @pytest.mark.parametrize("mode", formulas.MODES)
 def test_tables_have_the_schema_headers_and_sizes(blank, language, mode):
     wb = blank[language, mode]
-    expected_rows = {"KPIs": 50, "Measurements": 3000, "Evaluation": 50}
+    expected_rows = {"KPIs": 50, "Measurements": 3000, "Evaluation": 50, "Phasing": formulas.PHASING_ROWS}
     for table in schema.TABLES:
         ws, t = find_table(wb, table.name)
         assert ws.title == table.sheet(language)
@@ -285,8 +286,9 @@ def test_dashboard_charts_attainment_and_actual_as_percent_of_plan(tmp_path, lan
         "value_format": "0.0%", "value_min": None, "category_axis_crosses_at": 1.0, "plots_hidden_cells": True}
     # The plotted helper column: hidden, locked, a percentage, #N/A (never a text "") without a ratio.
     col = headers.index(formulas.dashboard_header("calc_vs_plan", language)) + 1
-    assert letter["calc_vs_plan"] == "K" and col == len(formulas.DASHBOARD_COLUMNS)
-    assert column_hidden(ws, col)
+    # After it, the hidden Φ helpers of the goals (issue 19).
+    assert letter["calc_vs_plan"] == "N" and col == len(formulas.DASHBOARD_COLUMNS) - 3
+    assert all(column_hidden(ws, i) for i in range(col, len(formulas.DASHBOARD_COLUMNS) + 1))
     assert all(not column_hidden(ws, i) for i in range(1, col))
     cell = ws.cell(6, col)
     assert cell.protection.locked is True and cell.number_format == schema.PCT
@@ -296,14 +298,14 @@ def test_dashboard_charts_attainment_and_actual_as_percent_of_plan(tmp_path, lan
 
 def test_against_plan_formula_reads_the_kpis_row_and_its_direction():
     made = formulas.dashboard_formulas("xlwings", "en", first_data_row=6)["calc_vs_plan"]
-    a, p = "INDEX(KPIs!$X$2:$X$51,ROW()-5)", "INDEX(KPIs!$Y$2:$Y$51,ROW()-5)"
-    d = "INDEX(KPIs!$AB$2:$AB$51,ROW()-5)"
-    assert formulas._letter(schema.KPIS, "actual") == "X" and formulas._letter(schema.KPIS, "plan") == "Y"
-    assert formulas._letter(schema.KPIS, "calc_direction") == "AB"
+    a, p = "INDEX(KPIs!$Y$2:$Y$51,ROW()-5)", "INDEX(KPIs!$Z$2:$Z$51,ROW()-5)"
+    d = "INDEX(KPIs!$AC$2:$AC$51,ROW()-5)"
+    assert formulas._letter(schema.KPIS, "actual") == "Y" and formulas._letter(schema.KPIS, "plan") == "Z"
+    assert formulas._letter(schema.KPIS, "calc_direction") == "AC"  # after the Phasing column
     assert made == (f"=IF(AND(ISNUMBER({a}),ISNUMBER({p})),IF({p}>0,IF({d}=\"decrease\",2-{a}/{p},"
                     f"IF({d}=\"maintain\",1-ABS({a}/{p}-1),{a}/{p})),NA()),NA())")
     assert formulas.dashboard_formulas("native", "da", first_data_row=6)["calc_vs_plan"] == \
-        made.replace("KPIs!", "'KPI''er'!")
+        made.replace("KPIs!", "Nøgletal!")
 
 
 @pytest.mark.parametrize("language", schema.LANGUAGES)
@@ -563,6 +565,8 @@ def percent_rules(ws) -> list[tuple[str, str]]:
     for cf in ws.conditional_formatting:
         for rule in cf.rules:
             if rule.type == "expression" and rule.dxf is not None and rule.dxf.numFmt is not None:
+                if rule.dxf.numFmt.formatCode.endswith('"' + schema.NUM):  # a decrease KPI's "left 1,234.00"
+                    continue
                 assert rule.dxf.numFmt.formatCode in (schema.PCT, schema.COUNT)
                 if rule.dxf.numFmt.formatCode == schema.PCT:
                     found.append((str(cf.sqref), rule.formula[0]))
@@ -584,8 +588,9 @@ def test_percent_units_switch_number_cells_to_percent_everywhere(blank, language
     assert percent_rules(wb[kpi_sheet]) == [
         (" ".join(f"{letters[k]}2:{letters[k]}51" for k in kpi_cols), f"ISNUMBER(MATCH(TRIM($G2),{units},0))")]
     # The Dashboard's row n shows the KPIs' row n: sheet row 6 is KPIs row 2.
+    # Target, Actual, Plan, Forecast and the goals (This month's goal, Needed this month, Needed per day).
     assert percent_rules(wb[schema.SHEET_DASHBOARD[language]]) == [
-        ("D6:D55 E6:E55 F6:F55 J6:J55", f"ISNUMBER(MATCH(TRIM({quoted}!$G2),{units},0))")]
+        ("D6:D55 E6:E55 F6:F55 J6:J55 K6:K55 L6:L55 M6:M55", f"ISNUMBER(MATCH(TRIM({quoted}!$G2),{units},0))")]
     # A measurement's or evaluation's KPI is found by the ID key (kpixl.vocab), as every ID lookup.
     key = vocab.excel_lookup_value(vocab.excel_key("$A2"))
     keys = f"{quoted}!${letters['calc_key']}$2:${letters['calc_key']}$51"

@@ -27,7 +27,7 @@ import pytest
 
 import libreoffice
 from kpixl import core, schema
-from kpixl.model import KpiRecord, MeasurementRecord
+from kpixl.model import KpiRecord, MeasurementRecord, PhasingRecord, resolve_phasing
 
 DIRECTIONS = (core.INCREASE, core.DECREASE, core.MAINTAIN)
 AGGREGATIONS = (core.SUM, core.AVERAGE, core.LAST, core.MIN, core.MAX)
@@ -45,6 +45,7 @@ class Case:
     as_of: date
     kpis: list[KpiRecord] = field(default_factory=list)
     measurements: list[MeasurementRecord] = field(default_factory=list)
+    phasing: list[PhasingRecord] = field(default_factory=list)
 
     def series(self, kpi_id: str) -> list[tuple[date, float]]:
         """Return the (period_end, value) pairs of one KPI, in table order."""
@@ -156,6 +157,41 @@ def random_case(name: str, seed: int, language: str, as_of: date, count: int, *,
     return case
 
 
+# Phasing profiles (issue 19): retail (Q4 heavy), one that weighs 0 in winter, 12 equal weights,
+# and random ones; periods from whole fiscal years (July-June) to a few weeks and over a year.
+PROFILES = (("Retail", (6, 6, 7, 7, 8, 7, 6, 7, 8, 10, 12, 16)), ("Summer", (0, 0, 0, 1, 2, 3, 3, 2, 1, 0, 0, 0)),
+            ("Flat", (1,) * 12))
+
+
+def phased_case(name: str, seed: int, language: str, as_of: date, count: int) -> Case:
+    """Return a workbook case of random KPIs, most of them phased by a profile of the Phasing table."""
+    rng = random.Random(seed)
+    case = Case(name=name, language=language, as_of=as_of)
+    case.phasing = [PhasingRecord(n, tuple(float(w) for w in ws)) for n, ws in PROFILES]
+    case.phasing += [PhasingRecord(f"Random {i}", tuple(round(rng.uniform(0, 50), 2) for _ in range(12)))
+                     for i in range(3)]
+    names = [p.profile for p in case.phasing]
+    combos = list(itertools.product(DIRECTIONS, AGGREGATIONS))
+    for i in range(count):
+        direction, aggregation = combos[i % len(combos)]
+        record = random_definition(rng, f"{name.upper()}-{i:03d}", direction, aggregation, as_of)
+        shape = rng.random()
+        if shape < 0.35:  # a fiscal year from July (or another month) around the as-of date
+            first = date(as_of.year - rng.choice((0, 1)), rng.choice((7, 7, 4, 10, 1)), 1)
+            record.start, record.deadline = first, date(first.year + 1, first.month, 1) - timedelta(days=1)
+        profile = rng.choice(names + [None])
+        record.phasing = None if profile is None else (profile.upper() if rng.random() < 0.2 else profile)
+        resolve_phasing([record], case.phasing)
+        try:
+            record.definition().check()
+        except Exception:  # noqa: BLE001 - e.g. Summer over a winter period: no plan at all; stay linear
+            record.phasing, record.weights = None, None
+        case.kpis.append(record)
+        case.measurements.extend(random_measurements(rng, record, as_of))
+    rng.shuffle(case.measurements)
+    return case
+
+
 def edge_case() -> Case:
     """Return hand-picked KPIs at the rules' edges: the spec's worked examples and boundaries."""
     as_of = date(2026, 3, 31)
@@ -231,10 +267,13 @@ CASES = (
     random_case("rb", 77, "da", date(2026, 9, 30), 90, shuffle=True),
     random_case("rc", 314159, "en", date(2027, 2, 1), 45, shuffle=True),
     edge_case(),
+    phased_case("ph", 1907, "en", date(2026, 11, 20), 60),
+    phased_case("pd", 2606, "da", date(2027, 1, 31), 45),
 )
 KPI_FIELDS = ("actual", "plan", "attainment", "status")
 EVALUATION_FIELDS = ("final_actual", "attainment", "met_target")
-DASHBOARD_FIELDS = ("actual", "plan", "attainment", "status", "trend", "forecast")
+DASHBOARD_FIELDS = ("actual", "plan", "attainment", "status", "trend", "forecast", "month_goal", "needed_month",
+                    "needed_day")
 ALL_KPIS = [pytest.param(case, kpi, id=f"{case.name}-{case.language}-{kpi.kpi_id}")
             for case in CASES for kpi in case.kpis]
 
@@ -347,7 +386,7 @@ def write_case(case: Case, folder: Path, mode: str) -> Path:
 
     return write_template(folder / f"{case.name}-{mode}.xlsx", department=f"Dept {case.name}", owner="Tester",
                           language=case.language, formulas=mode, kpis=case.kpis,
-                          measurements=case.measurements, as_of=case.as_of)
+                          measurements=case.measurements, as_of=case.as_of, phasing=case.phasing)
 
 
 @pytest.fixture(scope="module")
@@ -415,6 +454,9 @@ def expected_cells(case: Case, kpi: KpiRecord) -> tuple[core.KpiResult, dict[str
         "status": core.word("status", result.status, case.language),
         "trend": core.word("trend", result.trend, case.language),
         "forecast": result.forecast,
+        "month_goal": result.goals.month_goal if result.goals else None,
+        "needed_month": result.goals.needed_month if result.goals else None,
+        "needed_day": result.goals.needed_day if result.goals else None,
     }
 
 

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kpixl import core
-from kpixl.udfs import (KPI_ACTUAL, KPI_ATTAINMENT, KPI_ELAPSED, KPI_FORECAST, KPI_PLAN, KPI_ROLLUP, KPI_STATUS,
-                        KPI_TREND)
+from kpixl.udfs import (KPI_ACTUAL, KPI_ATTAINMENT, KPI_ELAPSED, KPI_FORECAST, KPI_NEEDED, KPI_PHASE, KPI_PLAN,
+                        KPI_ROLLUP, KPI_STATUS, KPI_TREND)
 
 from spec_examples import WORKED
 
@@ -237,7 +237,8 @@ def test_range_path_equals_single_cells_property(data):
 
 def test_degenerate_definitions_are_errors_in_ranges_too():
     result = KPI_ATTAINMENT([[1], [1], [95]], [[5e-324], [0.010000000000000002], [100]], [[None], [0.01], [None]],
-                            [["maintain"], ["increase"], ["increase"]], 0.25, "average")
+                            [["maintain"], ["increase"], ["increase"]], [[0.25], [0.0001], [0.25]],
+                            [["average"], ["sum"], ["average"]])
     assert result == [["#VALUE! a maintain KPI with target 0 needs a tolerance; type the allowed distance"],
                       ["#VALUE! the target is too close to the baseline to measure progress "
                        "(target 0.010000000000000002, baseline 0.01)"],
@@ -269,3 +270,50 @@ print('ok')
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+# ------------------------------------------------------- phasing (issue 19)
+SEASON = [[1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 4]]
+
+
+def test_kpi_phase_is_the_cores_phase_and_broadcasts():
+    from kpixl import core
+    got = KPI_PHASE([[date(2026, 1, 1)], [date(2026, 7, 1)]], date(2027, 6, 30), date(2026, 9, 30), SEASON)
+    expected = [[core.phase(date(2026, 1, 1), date(2027, 6, 30), date(2026, 9, 30), SEASON[0])],
+                [core.phase(date(2026, 7, 1), date(2027, 6, 30), date(2026, 9, 30), SEASON[0])]]
+    assert got == expected and expected[1][0] == 6 / 24  # Jul, Aug, Sep: 2 + 2 + 2 of 24
+    # Blank or omitted weights: the elapsed fraction, as KPI_ELAPSED.
+    assert KPI_PHASE(46023, 46033, 46028) == KPI_ELAPSED(46023, 46033, 46028) == 0.5
+    assert KPI_PHASE(46023, 46033, 46028, [[None] * 12]) == 0.5
+
+
+def test_kpi_phase_says_what_is_wrong_with_the_weights_or_a_date():
+    assert KPI_PHASE(date(2026, 1, 1), date(2026, 12, 31), date(2026, 3, 1), [[1, None, 2] + [1] * 9]) == (
+        "#VALUE! the phasing profile has a blank weight for month 2; type 0 or more")
+    assert KPI_PHASE(date(2026, 1, 1), date(2026, 12, 31), date(2026, 3, 1), [[1] * 11]) == (
+        "#VALUE! the phasing profile needs 12 month weights, January to December (11 given)")
+    assert KPI_PHASE([[date(2026, 1, 1)], ["x"]], date(2026, 6, 30), date(2026, 3, 1), [[0] * 6 + [1] * 6]) == [
+        ["#VALUE! the phasing profile weighs 0 in every month from 2026-01-01 to 2026-06-30; "
+         "give at least one of these months a weight above 0"],
+        ["#VALUE! start: 'x' is not a date; type a date (e.g. 2026-06-30)"]]
+
+
+def test_kpi_needed_is_the_cores_needed_and_broadcasts():
+    assert KPI_NEEDED([[400], [None], [2000]], 1000, 0.4, 0.5) == [[pytest.approx(100)], [pytest.approx(1000 / 6)],
+                                                                 [0.0]]
+    assert KPI_NEEDED(400, 1000, 1, 1) is None  # the plan is complete: nothing is due after it
+    assert KPI_NEEDED(400, None, 0.2, 0.3) is None
+    assert KPI_NEEDED(400, 1000, 0.2, 1.3) == "#VALUE! phase_until must be between 0 and 1 (phase_until 1.3)"
+    # Chained as a workbook would: what is needed per day as of 10 March.
+    now = KPI_PHASE(date(2026, 1, 1), date(2026, 12, 31), date(2026, 3, 10), SEASON)
+    tomorrow = KPI_PHASE(date(2026, 1, 1), date(2026, 12, 31), date(2026, 3, 11), SEASON)
+    d = core.KpiDefinition("K", 2400, aggregation="sum", start=date(2026, 1, 1), deadline=date(2026, 12, 31),
+                           phasing=tuple(map(float, SEASON[0])))
+    assert KPI_NEEDED(150, 2400, now, tomorrow) == core.goals(d, 150.0, date(2026, 3, 10)).needed_day
+
+
+def test_kpi_forecast_of_a_phased_sum_is_the_total_over_the_phase():
+    ends = [[date(2026, 1, 31)], [date(2026, 2, 28)]]
+    assert KPI_FORECAST([[100], [100]], ends, date(2026, 12, 31), "sum", date(2026, 1, 1), SEASON) == 2400
+    assert KPI_FORECAST([[100], [100]], ends, date(2026, 12, 31), "sum") == core.forecast(
+        [date(2026, 1, 31), date(2026, 2, 28)], [100, 100], date(2026, 12, 31), "sum")

@@ -37,11 +37,13 @@ EXPECTED_ARGS = {
     "KPI_STATUS": ["actual", "target", "baseline", "direction", "elapsed", "aggregation", "tolerance", "green",
                    "amber", "language"],
     "KPI_TREND": ["values", "direction", "target", "language"],
-    "KPI_FORECAST": ["values", "period_ends", "deadline", "aggregation"],
+    "KPI_FORECAST": ["values", "period_ends", "deadline", "aggregation", "start", "weights"],
+    "KPI_PHASE": ["start", "deadline", "as_of", "weights"],
+    "KPI_NEEDED": ["actual", "target", "phase_now", "phase_until"],
     "KPI_ROLLUP": ["attainments", "weights"],
 }
 REQUIRED = {"KPI_ELAPSED": 2, "KPI_ACTUAL": 4, "KPI_PLAN": 1, "KPI_ATTAINMENT": 2, "KPI_STATUS": 2, "KPI_TREND": 1,
-            "KPI_FORECAST": 3, "KPI_ROLLUP": 1}
+            "KPI_FORECAST": 3, "KPI_ROLLUP": 1, "KPI_PHASE": 2, "KPI_NEEDED": 4}
 
 # (function, args as the add-in sends them: every argument a 2-D list; an empty cell is [[None]])
 CALLS = [
@@ -63,6 +65,8 @@ CALLS = [
     ("KPI_ROLLUP", [[[0.5], [1.5], [None]]]),
     ("KPI_TREND", [[[100], [103], [106]], [["decrease"]], [[None]], [["da"]]]),
     ("KPI_ATTAINMENT", [[[95], [95], [None], ["x"]], [[100], [90], [None], [100]], [[None], [100], [None], [None]]]),
+    ("KPI_PHASE", [[[46023]], [[46387]], [[46112]], [[1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 4]]]),
+    ("KPI_NEEDED", [[[400], [None]], [[1000]], [[0.4]], [[0.5]]]),
 ]
 
 
@@ -75,7 +79,7 @@ def served():
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def test_metadata_lists_all_eight_functions_with_argument_docs(served):
+def test_metadata_lists_all_ten_functions_with_argument_docs(served):
     functions = {f["name"]: f for f in served["meta"]["functions"]}
     assert set(functions) == set(EXPECTED_ARGS)
     for name, args in EXPECTED_ARGS.items():
@@ -122,3 +126,9 @@ def test_one_bad_element_among_good_ones(served):
         [""],
         ["#VALUE! actual 'x' is text, not a number; type the number"],
     ]
+
+
+def test_phase_and_needed(served):
+    # 2026-01-01 .. 2026-12-31, as of 2026-03-31: January to March weigh 1 + 1 + 2 of 24
+    assert served["results"][10] == [[pytest.approx(4 / 24, abs=1e-15)]]
+    assert served["results"][11] == [[pytest.approx(100)], [pytest.approx(1000 / 6)]]

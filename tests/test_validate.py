@@ -403,3 +403,90 @@ def test_plausibility_thresholds(tmp_path):
     wb, _, _ = findings_of(tmp_path, kpis=kpis, measurements=rows, as_of=date(2026, 2, 1))
     assert [(f.code, f.place.cell) for f in wb.findings if f.code in ("KPX407", "KPX408")] == [
         ("KPX407", "C3"), ("KPX408", "C6")]  # the Value cell
+
+
+# ------------------------------------------------------------------ phasing (issue 19)
+
+def profile_row(name, weights):
+    return {"profile": name, **dict(zip(core_month_keys(), weights))}
+
+
+def core_month_keys():
+    from kpixl import schema
+    return schema.MONTH_KEYS
+
+
+RETAIL = (6, 6, 7, 7, 8, 7, 6, 7, 8, 10, 12, 16)
+
+
+def test_a_phased_kpi_reads_its_profile_and_is_valid(tmp_path):
+    wb, _, _ = findings_of(tmp_path, kpis=[W.kpi_row(phasing=" retail ")], phasing=[profile_row("Retail", RETAIL)])
+    assert wb.findings == []
+    [kpi] = wb.kpis
+    assert kpi.weights == tuple(float(w) for w in RETAIL) and kpi.valid
+    assert kpi.definition().phase(date(2026, 1, 31)) > 0
+
+
+def test_an_unknown_profile_is_named_at_the_kpis_phasing_cell(tmp_path):
+    wb, layout, _ = findings_of(tmp_path, kpis=[W.kpi_row(phasing="Seasonal")], phasing=[profile_row("Retail", RETAIL)])
+    [finding] = by_code(wb, "KPX320")
+    letter = chr(ord("A") + layout.columns["KPIs"].index("phasing"))
+    assert (finding.severity, finding.place.sheet, finding.place.cell) == ("error", "KPIs", f"{letter}2")
+    assert finding.message == ("phasing profile 'Seasonal' is not in the Phasing table (profiles: 'Retail'); pick a "
+                               "profile from the list or leave Phasing blank for a straight line")
+    assert not wb.kpis[0].valid
+
+
+def test_a_negative_blank_or_text_weight_is_named_at_its_cell(tmp_path):
+    weights = list(RETAIL)
+    weights[1], weights[2], weights[11] = None, "abc", -2
+    wb, _, _ = findings_of(tmp_path, kpis=[W.kpi_row(phasing="Retail")], phasing=[profile_row("Retail", weights)])
+    found = {(f.code, f.place.sheet, f.place.cell): f.message for f in wb.findings}
+    assert found[("KPX321", "Phasing", "M2")] == ("the weight of phasing profile 'Retail' for Dec is -2, below 0; "
+                                                  "type 0 or more (0 plans nothing for that month)")
+    assert found[("KPX201", "Phasing", "C2")] == ("feb is blank; type the month's weight (0 or more; 0 plans nothing "
+                                                  "for that month)")
+    assert ("KPX202", "Phasing", "D2") in found
+    assert not wb.kpis[0].valid  # its numbers would be meaningless: the weight's finding says why
+
+
+def test_a_profile_weighing_0_in_every_month_of_the_period_is_named(tmp_path):
+    summer = (0, 0, 0, 1, 2, 3, 3, 2, 1, 0, 0, 0)
+    kpi = W.kpi_row(phasing="Summer", start=date(2026, 1, 1), deadline=date(2026, 3, 31))
+    wb, _, _ = findings_of(tmp_path, kpis=[kpi], phasing=[profile_row("Summer", summer)], measurements=[])
+    [finding] = by_code(wb, "KPX322")
+    assert finding.message == ("phasing profile 'Summer' weighs 0 in every month from 2026-01-01 to 2026-03-31, so "
+                               "nothing is ever planned; give one of these months a weight above 0 in the Phasing "
+                               "sheet, or pick another profile")
+    assert not wb.kpis[0].valid
+
+
+def test_a_repeated_profile_name_is_named(tmp_path):
+    wb, _, _ = findings_of(tmp_path, kpis=[W.kpi_row(phasing="retail")],
+                           phasing=[profile_row("Retail", RETAIL), profile_row("RETAIL ", (1,) * 12)])
+    [finding] = by_code(wb, "KPX323")
+    assert (finding.place.sheet, finding.place.cell) == ("Phasing", "A3")
+    assert finding.message == ("phasing profile 'RETAIL' is named twice (first at Phasing!A2); give each profile its "
+                               "own name")
+    assert not wb.kpis[0].valid  # which profile does it follow? its numbers wait for the fix
+
+
+def test_phasing_findings_are_said_in_danish(tmp_path):
+    wb, _, _ = findings_of(tmp_path, kpis=[W.kpi_row(phasing="Sæson")], phasing=[profile_row("Detail", RETAIL)],
+                           language="da")
+    [finding] = by_code(wb, "KPX320")  # check_workbook says a Danish workbook's findings in Danish
+    assert finding.message == ("periodiseringsprofilen 'Sæson' findes ikke i tabellen Periodisering (profiler: "
+                               "'Detail'); vælg en profil fra listen, eller lad Periodisering stå tom for en lige "
+                               "linje")
+
+
+def test_an_unknown_profile_in_a_workbook_without_profiles_is_said_in_both_languages(tmp_path):
+    wb, _, _ = findings_of(tmp_path, kpis=[W.kpi_row(phasing="Retail")], phasing=[])
+    [finding] = by_code(wb, "KPX320")
+    assert finding.message == ("phasing profile 'Retail' is not in the Phasing table (it has none yet); pick a "
+                               "profile from the list or leave Phasing blank for a straight line")
+    wb, _, _ = findings_of(tmp_path, "da.xlsx", kpis=[W.kpi_row(phasing="Retail")], phasing=[], language="da")
+    [finding] = by_code(wb, "KPX320")
+    assert finding.message == (
+        "periodiseringsprofilen 'Retail' findes ikke i tabellen Periodisering (den har ingen profiler endnu); skriv "
+        "profilen på arket Periodisering, eller lad Periodisering stå tom for en lige linje")

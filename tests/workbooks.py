@@ -104,7 +104,7 @@ def write_workbook(path: Path | str, *, kpis: list[dict] | None = None, measurem
                    tables: Iterable[str] = ("KPIs", "Measurements", "Evaluation"), metadata: bool = True,
                    metadata_values: dict[str, str] | None = None, include_computed: bool = True,
                    header_case: Callable[[str], str] | None = None,
-                   extra_at: dict[str, int] | None = None) -> Layout:
+                   extra_at: dict[str, int] | None = None, phasing: list[dict] | None = None) -> Layout:
     """Write a kpixl-shaped workbook to ``path`` and return where the tables are.
 
     ``kpis``/``measurements``/``evaluations``: rows by schema key (defaults: one valid
@@ -115,11 +115,14 @@ def write_workbook(path: Path | str, *, kpis: list[dict] | None = None, measurem
     ``blank_rows``: indexes at which an empty row is inserted inside the table.
     ``metadata=False`` leaves out the kpixl defined names. ``header_case`` transforms header texts.
     ``extra_at``: table name -> the index among its columns where its extra columns go (default: last).
+    ``phasing``: rows of a Phasing table (profile, m01..m12), written only when given.
     """
     kpis = [kpi_row()] if kpis is None else kpis
     measurements = default_measurements() if measurements is None else measurements
     evaluations = [evaluation_row()] if evaluations is None else evaluations
-    rows_by_table = {"KPIs": kpis, "Measurements": measurements, "Evaluation": evaluations}
+    rows_by_table = {"KPIs": kpis, "Measurements": measurements, "Evaluation": evaluations, "Phasing": phasing or []}
+    if phasing is not None:  # a Phasing table only when asked for: older workbooks have none
+        tables = tuple(tables) + ("Phasing",)
     sheet_names = dict(sheet_names or {})
     book = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True})
     date_format = book.add_format({"num_format": "yyyy-mm-dd"})
@@ -317,11 +320,12 @@ def assert_same_reads(fast: Any, exact: Any) -> None:
     assert fast.kpis == exact.kpis
     assert fast.measurements == exact.measurements
     assert fast.evaluations == exact.evaluations
+    assert fast.phasing == exact.phasing
     assert fast.findings == exact.findings
     assert (fast.language, fast.department, fast.sheets) == (exact.language, exact.department, exact.sheets)
     # Records of the same type, cell for cell (dataclass equality would hide 1 == 1.0 or True == 1).
-    for a, b in zip(fast.kpis + fast.measurements + fast.evaluations,
-                    exact.kpis + exact.measurements + exact.evaluations):
+    for a, b in zip(fast.kpis + fast.measurements + fast.evaluations + fast.phasing,
+                    exact.kpis + exact.measurements + exact.evaluations + exact.phasing):
         assert [type(v) for v in vars(a).values()] == [type(v) for v in vars(b).values()]
 
 

@@ -139,6 +139,12 @@ def _result(name: str) -> Callable[[KpiLine, str], Any]:
     return lambda line, language: getattr(line.result, name) if line.result is not None else None
 
 
+def _goal(name: str) -> Callable[[KpiLine, str], Any]:
+    """Return a field of the core's goals of a KPI line (None when it was not evaluated)."""
+    return lambda line, language: (getattr(line.result.goals, name)
+                                   if line.result is not None and line.result.goals is not None else None)
+
+
 def _record(name: str) -> Callable[[KpiLine, str], Any]:
     return lambda line, language: getattr(line.record, name)
 
@@ -166,6 +172,7 @@ KPI_COLUMNS = (
     _c("tolerance", _record("tolerance"), "measure", heading=_kpis("tolerance")),
     _c("start", _record("start"), "date", heading=_kpis("start")),
     _c("deadline", _record("deadline"), "date", heading=_kpis("deadline")),
+    _c("phasing", _record("phasing"), width=14, heading=_kpis("phasing")),
     _c("green", lambda line, lang: core.DEFAULT_GREEN if line.record.green is None else line.record.green, "pct", 10,
        heading=_kpis("green")),
     _c("amber", lambda line, lang: core.DEFAULT_AMBER if line.record.amber is None else line.record.amber, "pct", 10,
@@ -174,6 +181,11 @@ KPI_COLUMNS = (
     _c("elapsed", _result("elapsed"), "pct", 9),
     _c("actual", _result("actual"), "measure", heading=_kpis("actual")),
     _c("plan", _result("plan"), "measure", heading=_kpis("plan")),
+    # The goals now (docs/kpi-semantics.md): this month's goal; for a sum KPI what is still needed this
+    # month and per day (for a decrease KPI the allowance left).
+    _c("month_goal", _goal("month_goal"), "measure"),
+    _c("needed_month", _goal("needed_month"), "measure"),
+    _c("needed_day", _goal("needed_day"), "measure"),
     _c("attainment", lambda line, lang: line.attainment, "pct", 13, heading=_kpis("attainment")),
     _c("status", lambda line, lang: core.word("status", line.status, lang), "status", 12, heading=_kpis("status")),
     _c("trend", lambda line, lang: core.word("trend", line.result.trend, lang) if line.result else None, width=11),

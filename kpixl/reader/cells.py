@@ -376,5 +376,8 @@ def _required_hint(column: schema.Column) -> str:
         "aggregation": "choose sum, average, last, min or max",
         "period_end": "type the last day of the measured period",
         "value": "type the measured value",
+        "profile": "type a name for the phasing profile",
     }
+    if column.key in schema.MONTH_KEYS:
+        return "type the month's weight (0 or more; 0 plans nothing for that month)"
     return hints.get(column.key, "fill it in")

@@ -40,7 +40,7 @@ else:
 from kpixl import core, schema
 from kpixl.errors import DefinitionError, WorkbookError
 from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, EvaluationRecord, Finding, KpiRecord,
-                         MeasurementRecord, Place)
+                         MeasurementRecord, PhasingRecord, Place, resolve_phasing)
 from kpixl.reader.cells import _CellFinding, _nice_label, _required_hint, _text, _typed_column, type_cell
 from kpixl.reader.findings import (E_BAD_XML, E_CORRUPT, E_ERROR_VALUE, E_MISSING_COLUMN, E_NO_CACHED_VALUE,
                                    E_NO_KPI_TABLE, E_NO_MEASUREMENT_TABLE, E_NOT_KPIXL, E_REQUIRED, W_BELOW_TABLE,
@@ -112,6 +112,7 @@ def _read(path: Path | str, pkg: Package, reader_class: type["ExactEngine"]) -> 
             reader.read_table(table_schema, info)
     finally:
         reader.close()
+    resolve_phasing(workbook.kpis, workbook.phasing)
     return workbook
 
 
@@ -504,6 +505,8 @@ class ExactEngine:
                   cells: dict[str, str], bad_cells: set[str], missing_keys: set[str], extra: dict[str, Any],
                   scan: _SheetScan) -> None:
         kpi_id = _text(raw.get("kpi_id"))
+        # A Phasing row is named by its profile, every other row by its KPI ID.
+        row_name = _text(raw.get("profile")) if table is schema.PHASING else kpi_id
         values: dict[str, Any] = {}
         ok = True
         errors_in: set[str] = set()
@@ -547,7 +550,10 @@ class ExactEngine:
         elif table is schema.MEASUREMENTS:
             # A measurement without its date and value is no measurement: the findings name why.
             kpi_id = kpi_id if ok and values.get("period_end") is not None and values.get("value") is not None else None
-        if kpi_id:
+            row_name = kpi_id
+        elif table is schema.PHASING:
+            row_name = row_name if values.get("profile") is not None else None
+        if row_name:
             _records_of(self.workbook, table).extend(
                 build_records(table, {key: [value] for key, value in values.items()}, [place], [extra], [valid]))
 
@@ -582,6 +588,9 @@ def build_records(table: schema.Table, values: dict[str, list[Any]], places: lis
         return [MeasurementRecord(*fields) for fields in zip(
             values["kpi_id"], values["period_end"], values["value"], values.get("entered_by", blank),
             values.get("note", blank), places, extras)]
+    if table is schema.PHASING:
+        weights = list(zip(*(values.get(key, blank) for key in schema.MONTH_KEYS)))
+        return [PhasingRecord(name, tuple(w), place) for name, w, place in zip(values["profile"], weights, places)]
     if table is schema.KPIS:
         keys = list(values)
         flags = valid if valid is not None else [True] * count
@@ -596,6 +605,8 @@ def _records_of(workbook: DepartmentWorkbook, table: schema.Table) -> list[Any]:
     """Return the list of ``workbook`` that holds the records of ``table``."""
     if table is schema.KPIS:
         return workbook.kpis
+    if table is schema.PHASING:
+        return workbook.phasing
     return workbook.measurements if table is schema.MEASUREMENTS else workbook.evaluations
 
 

@@ -48,6 +48,9 @@ _UPPER = _byte_set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _NAME_START = _byte_set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _NAME = _byte_set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_0123456789.-")
 _PREFIXED_TAG_RE = re.compile(rb"<[A-Za-z_][\w.\-]*:")
+# Tags are found a megabyte at a time: each "<"'s four bytes are gathered while that
+# stretch is still in the CPU's cache (a third faster than one pass over a 13 MB sheet).
+TAG_CHUNK = 1 << 20
 
 
 def table_drop(table: schema.Table, info: TableInfo) -> Drop | None:
@@ -77,19 +80,15 @@ def strip_cells(content: bytes | bytearray, drops: list[Drop]) -> bytes | None:
     size = len(content)
     if not drops or size < 32:
         return None
-    tags = np.flatnonzero(np.frombuffer(content, np.uint8) == _LT)
-    # The four bytes from each "<" as one number (the last tag of a part is its root's closing
-    # tag, never a cell: it is read from four bytes before the end).
-    heads = _items(content, 4)[np.minimum(tags, size - 4)].view("<u4")
-    second, third = (heads >> 8) & 0xFF, (heads >> 16) & 0xFF
+    tags, heads, starts, cells = _tags(content)
+    second = (heads >> 8) & 0xFF
     declarations = tags[second == ord("?")]
     if (second == ord("!")).any() or declarations.size > 1 or (declarations.size and declarations[0] > 3):
         return None
     if _prefixed_in_sheet_data(content, tags, heads):
         return None
-    starts = tags[(second == ord("c")) & _TAG_END_LUT[third]]
     closes = tags[heads == _CELL_CLOSE]
-    located = _cell_places(content, starts) if starts.size else None
+    located = _cell_places(content, starts, cells) if starts.size else None
     if located is None:
         return None
     rows, columns = located
@@ -109,6 +108,29 @@ def strip_cells(content: bytes | bytearray, drops: list[Drop]) -> bytes | None:
     cut_to = cut_to[np.concatenate((breaks - 1, [cut_to.size - 1]))]
     view = memoryview(content)
     return b"".join([view[a:b] for a, b in zip([0, *cut_to.tolist()], [*cut_from.tolist(), size])])
+
+
+def _tags(content: bytes | bytearray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Return where each "<" of ``content`` is, the four bytes from it, where each cell starts and its first 24 bytes.
+
+    The four bytes are one little-endian number; the last tag of a part is its root's
+    closing tag, never a cell: it is read from four bytes before the end. A cell is a
+    ``<c`` tag (its third byte ends the name); its 24 bytes are what :func:`_cell_places`
+    reads. Found :data:`TAG_CHUNK` bytes at a time (a tag's bytes may run past its chunk:
+    they are read from the whole part). ``content`` is at least 24 bytes long.
+    """
+    size = len(content)
+    codes, items, wide = np.frombuffer(content, np.uint8), _items(content, 4), _items(content, 24)
+    tags, heads, starts, cells = [], [], [], []
+    for start in range(0, size, TAG_CHUNK):
+        found = np.flatnonzero(codes[start:start + TAG_CHUNK] == _LT) + start
+        head = items[np.minimum(found, size - 4)].view("<u4")
+        cell = found[((head >> 8) & 0xFF == ord("c")) & _TAG_END_LUT[(head >> 16) & 0xFF]]
+        tags.append(found)
+        heads.append(head)
+        starts.append(cell)
+        cells.append(wide[np.minimum(cell, size - 24)])
+    return np.concatenate(tags), np.concatenate(heads), np.concatenate(starts), np.concatenate(cells)
 
 
 def _prefixed_in_sheet_data(content: bytes | bytearray, tags: np.ndarray, heads: np.ndarray) -> bool:
@@ -140,13 +162,17 @@ def _items(content: bytes | bytearray, width: int) -> np.ndarray:
     return np.ndarray(shape=(len(content) - width + 1,), dtype=f"V{width}", buffer=content, strides=(1,))
 
 
-def _cell_places(content: bytes | bytearray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+def _cell_places(content: bytes | bytearray, starts: np.ndarray,
+                 cells: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray] | None:
     """Return the (row, column) numbers of the cells starting at ``starts``; None unless all read ``<c r="A1"``.
 
     Each reference is read as 64-bit words, eight bytes at a time, with no loop over
-    cells (kpixl's Measurements sheet has 40,000 of them).
+    cells (kpixl's Measurements sheet has 40,000 of them). ``cells``: their first 24 bytes
+    when :func:`_tags` has gathered them already.
     """
-    head = _items(content, 24)[np.minimum(starts, len(content) - 24)].view("<u8").reshape(-1, 3)
+    if cells is None:
+        cells = _items(content, 24)[np.minimum(starts, len(content) - 24)]
+    head = cells.view("<u8").reshape(-1, 3)
     if not ((head[:, 0] & _LOW_SIX_BYTES) == _CELL_HEAD).all():
         return None
     letter = [(head[:, 0] >> np.uint64(48)) & _BYTE, head[:, 0] >> np.uint64(56), head[:, 1] & _BYTE]

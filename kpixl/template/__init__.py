@@ -41,7 +41,7 @@ from pathlib import Path
 from kpixl import texts
 from kpixl.output import atomic_output
 from kpixl.template import company as company_part, dashboard, evaluation, guide, kpis as kpis_sheet, lists
-from kpixl.template import measurements as measurements_sheet
+from kpixl.template import measurements as measurements_sheet, phasing as phasing_sheet
 from kpixl.template.book import Book
 from kpixl.template.layout import (COUNT_UNITS, CREATED, DASHBOARD_AS_OF_CELL, DASHBOARD_HEADER_ROW, DASHBOARD_TABLE,
                                    PERCENT_COLUMNS, PERCENT_UNITS, ROW_HEIGHT, WRAP_CHARS_PER_WIDTH, ZIP_LEVEL_LARGE)
@@ -58,12 +58,12 @@ _UI = texts.catalogue("template")
 
 def write_template(path, *, department=None, owner=None, language="en", formulas="native", start=None,
                    deadline=None, examples=False, rows=50, force=False, kpis=None, measurements=None,
-                   evaluations=None, as_of=None, measurement_rows=None, company=None) -> Path:
+                   evaluations=None, as_of=None, measurement_rows=None, company=None, phasing=None) -> Path:
     """Write a department workbook to ``path`` and return the path.
 
     ``rows`` sizes the KPIs, Dashboard and Evaluation tables; ``measurement_rows``
     the Measurements table (default: see :func:`measurement_capacity`).
-    ``kpis``/``measurements``/``evaluations`` prefill the tables (canonical records);
+    ``kpis``/``measurements``/``evaluations``/``phasing`` prefill the tables (canonical records);
     ``examples`` puts the example SMART KPIs first; ``as_of`` fixes the AsOf cell
     instead of ``=TODAY()``. Refuses an existing file unless ``force``.
 
@@ -76,7 +76,7 @@ def write_template(path, *, department=None, owner=None, language="en", formulas
     options = TemplateOptions.from_arguments(
         department=department, owner=owner, language=language, formulas=formulas, start=start, deadline=deadline,
         examples=examples, rows=rows, kpis=kpis, measurements=measurements, evaluations=evaluations, as_of=as_of,
-        measurement_rows=measurement_rows, company=company)
+        measurement_rows=measurement_rows, company=company, phasing=phasing)
     target = Path(path)
     linked = options.company
     with atomic_output(target, force=force, inputs=[linked.path] if linked else [],
@@ -97,6 +97,7 @@ def write_workbook(path: Path, options: TemplateOptions) -> None:
     measurements_sheet.write(book, options)
     dashboard.write(book, options)
     evaluation.write(book, options)
+    phasing_sheet.write(book, options)
     book.ws_guide.activate()
     book.wb.close()
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 
-from kpixl import cache, schema, texts, vocab, xlsx
+from kpixl import cache, formulas as fx, schema, texts, vocab, xlsx
 from kpixl.xlsx import CALC_FILL, HEADER_FILL, INPUT_FILL, Worksheet
 from kpixl.template.layout import CREATED, DASHBOARD_AS_OF_CELL, ZIP_LEVEL_LARGE, sheet_ref, str_constant
 from kpixl.template.options import MEASUREMENT_ROWS_MAX, TemplateOptions
@@ -54,6 +54,7 @@ class Book:
         self.ws_meas: Worksheet = self.wb.add_worksheet(schema.MEASUREMENTS.sheet(lang))
         self.ws_dash: Worksheet = self.wb.add_worksheet(schema.SHEET_DASHBOARD[lang])
         self.ws_eval: Worksheet = self.wb.add_worksheet(schema.EVALUATION.sheet(lang))
+        self.ws_phasing: Worksheet = self.wb.add_worksheet(schema.PHASING.sheet(lang))
         self.ws_lists: Worksheet = self.wb.add_worksheet(schema.SHEET_LISTS[lang])
         # Written by the Lists sheet (kpixl.template.lists): the dropdown sources by
         # vocabulary, the ranges of the unit words, the first free column.
@@ -140,6 +141,11 @@ class Book:
         sheet = sheet_ref(schema.KPIS.sheet(self.lang))
         letter = self.kpi_letter(key)
         return f"{sheet}!${letter}$2:${letter}${self.options.kpi_rows + 1}"
+
+    def phasing_source(self) -> str:
+        """Return the Phasing dropdown's source: the Phasing table's profile names."""
+        names, _ = fx.phasing_ranges(self.lang)
+        return "=" + names
 
     def kpi_id_source(self) -> str:
         """Return the KPI ID dropdown's source: the KPIs table's KPI ID cells."""

@@ -23,10 +23,13 @@ from kpixl.template.options import TemplateOptions
 from kpixl.xlsx import CALC_FILL
 
 NUMBER_FORMATS = {"target": schema.NUM, "actual": schema.NUM, "plan": schema.NUM, "attainment": schema.PCT,
-                  "forecast": schema.NUM, "calc_vs_plan": schema.PCT}
+                  "forecast": schema.NUM, "calc_vs_plan": schema.PCT, "month_goal": schema.NUM,
+                  "needed_month": schema.NUM, "needed_day": schema.NUM}
+# The goal columns in the KPI's unit; for a decrease KPI "still needed" is the allowance left.
+GOAL_COLUMNS = ("month_goal", "needed_month", "needed_day")
 # Wide enough for 13,200,000.00 or 6,580,273.9726 (#,##0.00##) without Excel showing ###.
 WIDTHS = {"kpi_id": 12, "name": 30, "owner": 18, "status": 13, "trend": 12, "attainment": 13, "target": 16,
-          "actual": 16, "plan": 16, "forecast": 16}
+          "actual": 16, "plan": 16, "forecast": 16, "month_goal": 17, "needed_month": 20, "needed_day": 16}
 
 
 def write(book: Book, options: TemplateOptions) -> None:
@@ -99,14 +102,26 @@ def _table(book: Book, options: TemplateOptions, header_row: int, first_data: in
     tables.status_formats(book, ws, first, last, keys.index("status"))
     # Dashboard row n shows KPIs row n: the unit is on the same row of the KPIs sheet.
     unit = f"{sheet_ref(schema.KPIS.sheet(lang))}!${book.kpi_letter('unit')}2"
-    tables.percent_format(book, ws, first, last, [keys.index(key) for key in ("target", "actual", "plan", "forecast")],
-                          unit)
+    tables.percent_format(book, ws, first, last, [keys.index(key) for key in ("target", "actual", "plan", "forecast",
+                                                                               *GOAL_COLUMNS)], unit)
+    _allowance_format(book, first, last, [keys.index("needed_month"), keys.index("needed_day")])
     ws.conditional_format(first, att_col, last, att_col, {
         "type": "icon_set", "icon_style": "3_traffic_lights", "icons": [
             {"criteria": ">=", "type": "number", "value": core.DEFAULT_GREEN},
             {"criteria": ">=", "type": "number", "value": core.DEFAULT_AMBER},
         ]})
     return keys
+
+
+def _allowance_format(book: Book, first: int, last: int, cols: list[int]) -> None:
+    """Word a decrease KPI's "still needed" as the allowance left: the number reads ``left 1,234.00``."""
+    lang = book.lang
+    direction = f"{sheet_ref(schema.KPIS.sheet(lang))}!${book.kpi_letter('calc_direction')}2"
+    prefix = book.texts["allowance_left"].replace('"', "")
+    ranges = " ".join(xl_col_to_name(c) + f"{first + 1}:" + xl_col_to_name(c) + f"{last + 1}" for c in cols)
+    book.ws_dash.conditional_format(first, cols[0], last, cols[0], {
+        "type": "formula", "criteria": f'={direction}="{core.DECREASE}"', "multi_range": ranges,
+        "format": book.wb.add_format({"num_format": f'"{prefix} "{schema.NUM}'})})
 
 
 def status_strip(book: Book, options: TemplateOptions, header_row: int, first_data: int, first_col: int) -> int:

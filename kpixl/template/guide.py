@@ -33,6 +33,8 @@ SECTIONS = (
     ("p", "guide_where"),
     ("h2", "guide_numbers_title"),
     ("p", "guide_numbers"),
+    ("h2", "guide_phasing_title"),
+    ("p", "guide_phasing"),
     ("h2", "guide_formulas_title"),
     ("mode:xlwings", "guide_formulas_xlwings"),
     ("mode:native", "guide_formulas_native"),

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from kpixl import examples as example_set
 from kpixl.errors import DefinitionError
-from kpixl.model import EvaluationRecord, KpiRecord, MeasurementRecord
+from kpixl.model import EvaluationRecord, KpiRecord, MeasurementRecord, PhasingRecord, profile_key, resolve_phasing
 from kpixl.vocab import FormulaMode, Language, kpi_key
 
 if TYPE_CHECKING:
@@ -54,6 +54,7 @@ class TemplateOptions:
     kpi_rows: int = 50
     measurement_rows: int = MEASUREMENT_ROWS_MIN
     company: Company | None = None
+    phasing: tuple[PhasingRecord, ...] = ()
 
     @classmethod
     def from_arguments(cls, *, department: str | None = None, owner: str | None = None, language: object = "en",
@@ -61,7 +62,8 @@ class TemplateOptions:
                        examples: bool = False, rows: Any = 50, kpis: Sequence[KpiRecord] | None = None,
                        measurements: Sequence[MeasurementRecord] | None = None,
                        evaluations: Sequence[EvaluationRecord] | None = None, as_of: date | None = None,
-                       measurement_rows: Any = None, company: Any = None) -> TemplateOptions:
+                       measurement_rows: Any = None, company: Any = None,
+                       phasing: Sequence[PhasingRecord] | None = None) -> TemplateOptions:
         """Return the options of ``write_template``'s arguments; raise DefinitionError for a bad one."""
         lang = Language.parse(language)
         mode = FormulaMode.parse(formulas)
@@ -78,6 +80,12 @@ class TemplateOptions:
             start, deadline = example_set.default_period(start, deadline)
             records.extend(example_set.example_kpis(lang, owner, department, start, deadline))
         records.extend(kpis or [])
+        profiles = list(phasing or [])
+        if examples:
+            known = {profile_key(p.profile) for p in profiles}
+            profiles += [p for p in example_set.example_profiles(lang) if profile_key(p.profile) not in known]
+        # The cached values follow the profiles written (the KPIs' weights are the Phasing table's).
+        resolve_phasing(records, profiles)
         _check_records(records)
         linked = _company(company, records)
         measured = tuple(measurements or [])
@@ -87,7 +95,7 @@ class TemplateOptions:
                    kpi_rows=max(int(rows), len(records), len(evaluated)),
                    measurement_rows=measurement_capacity(int(rows), len(measured),
                                                          None if measurement_rows is None else int(measurement_rows)),
-                   company=linked)
+                   company=linked, phasing=tuple(profiles))
 
 
 def measurement_capacity(rows: int = 50, prefilled: int = 0, measurement_rows: int | None = None) -> int:

@@ -105,11 +105,16 @@ def validations(book: Book, ws: Worksheet, table: schema.Table, n_rows: int) -> 
             options = {"validate": "date", "criteria": "between", "minimum": date(1900, 1, 1),
                        "maximum": date(9999, 12, 31), "error_message": words["date_error"]}
         elif col.kind == "number":
-            options = {"validate": "decimal", "criteria": "between", "minimum": -1e15, "maximum": 1e15,
+            low = 0 if table is schema.PHASING else -1e15  # a month weight is 0 or more
+            options = {"validate": "decimal", "criteria": "between", "minimum": low, "maximum": 1e15,
                        "error_message": words["number_error"]}
         if col.key == "kpi_id" and table is not schema.KPIS:
             options = {"validate": "list", "source": book.kpi_id_source(),
                        "error_type": "warning", "error_message": words["kpi_pick"]}
+        if col.key == "phasing" and table is schema.KPIS:
+            # A profile of the Phasing table; a name typed before its profile exists only warns.
+            options = {"validate": "list", "source": book.phasing_source(), "error_type": "warning",
+                       "error_message": words["phasing_pick"]}
         if col.key == "parent_id" and book.options.company is not None:
             # Replaces the column's rule (one validation per cell): only the company's KPI IDs.
             options = {"validate": "list", "source": book.company_source,

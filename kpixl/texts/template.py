@@ -30,6 +30,12 @@ TEXTS = {
         "status": "Status",
         "trend": "Trend",
         "kpi_pick": "Pick a KPI ID from the KPIs sheet.",
+        "phasing_pick": "Pick a profile from the Phasing sheet, or leave it blank for a straight line.",
+        "allowance_left": "left",
+        "phasing_help": ("Each row is a phasing profile: 12 month weights, January to December (0 or more; only "
+                         "their ratios matter: shares, percentages or each month's own sub-target). Pick a "
+                         "profile in the KPIs sheet's Phasing column and the KPI's plan follows it; a period may "
+                         "start in any month (a July-June year uses July's weight first)."),
         "new_target_error": "Give a new target (a number) only with the decision Adjust target.",
         "date_error": "Type a date, e.g. 2026-06-30.",
         "number_error": "Type a number.",
@@ -82,11 +88,24 @@ TEXTS = {
         "guide_numbers": ("Direction: increase (higher is better), decrease (lower is better) or maintain (close to "
                           "the target). Aggregation: sum for counts that add up over the period (sales, leads), "
                           "last for rates and scores, or average, min, max. Plan is where the KPI should be by the "
-                          "As of date (a straight line from the baseline to the target between start and deadline). "
+                          "As of date (a straight line from the baseline to the target between start and deadline, or the "
+                          "path of a phasing profile, below). "
                           "Attainment = (actual - baseline part) / (plan - baseline part): 100% is exactly on plan. "
                           "Status: On track from the green threshold (default 95%), At risk from amber (85%), else "
                           "Off track; Not started before the start date; No data without measurements. Rates are "
                           "fractions: type 2.1% (0.021)."),
+        "guide_phasing_title": "Daily, monthly and yearly goals: phasing a target",
+        "guide_phasing": ("A business is rarely linear: if the fourth quarter brings 40% of the year's sales, a plan "
+                          "that runs in a straight line calls you behind all autumn and far ahead at Christmas. On "
+                          "the Phasing sheet each row is a profile: a name and 12 month weights, January to December. "
+                          "Only their ratios matter, so type shares, percentages or each month's own budget. Pick the "
+                          "profile in the KPIs sheet's Phasing column and the KPI's Plan, Attainment and Status follow "
+                          "it: by the end of each month the plan holds exactly the months' share of the target so "
+                          "far, and within a month it grows day by day. A period may start in any month (a July-June "
+                          "year uses July's weight first) and be shorter or longer than a year; blank Phasing keeps "
+                          "the straight line. The Dashboard shows the goals now: the target, the plan to date, this "
+                          "month's goal and, for a KPI that adds up (sum), what is still needed this month and per "
+                          "day; for a cost you want to keep down (decrease) it reads as the allowance left."),
         "guide_formulas_title": "Formulas: {mode}",
         "guide_formulas_xlwings": ("This workbook's computed cells call the kpixl functions (KPI_ACTUAL, KPI_PLAN, "
                                    "KPI_ATTAINMENT, KPI_STATUS, KPI_ELAPSED); where Excel cannot find them, these "
@@ -157,6 +176,13 @@ TEXTS = {
         "status": "Status",
         "trend": "Tendens",
         "kpi_pick": "Vælg et KPI-ID fra arket Nøgletal.",
+        "phasing_pick": "Vælg en profil fra arket Periodisering, eller lad feltet stå tomt for en lige linje.",
+        "allowance_left": "tilbage",
+        "phasing_help": ("Hver række er en periodiseringsprofil: 12 månedsvægte, januar til december (0 eller "
+                         "mere; kun forholdet mellem dem tæller: andele, procenter eller hver måneds eget "
+                         "delmål). Vælg profilen i kolonnen Periodisering på arket Nøgletal, så følger KPI'ens plan "
+                         "den; en periode kan starte i enhver måned (et år fra juli til juni bruger julis vægt "
+                         "først)."),
         "new_target_error": "Angiv kun et nyt mål (et tal) ved beslutningen Juster mål.",
         "date_error": "Skriv en dato, fx 2026-06-30.",
         "number_error": "Skriv et tal.",
@@ -209,11 +235,25 @@ TEXTS = {
         "guide_numbers": ("Retning: øge (højere er bedre), mindske (lavere er bedre) eller fastholde (tæt på "
                           "målet). Aggregering: sum for antal der lægges sammen over perioden (salg, leads), "
                           "seneste for rater og scorer, eller gennemsnit, min, maks. Plan er hvor KPI'en bør være "
-                          "på opgørelsesdatoen (en ret linje fra udgangspunkt til mål mellem start og frist). "
+                          "på opgørelsesdatoen (en ret linje fra udgangspunkt til mål mellem start og frist, eller "
+                          "en periodiseringsprofils forløb, se nedenfor). "
                           "Målopfyldelse = (faktisk - udgangspunktsdel) / (plan - udgangspunktsdel): 100% er præcis "
                           "på planen. Status: På sporet fra grøn tærskel (standard 95%), I risiko fra gul (85%), "
                           "ellers Bagud; Ikke startet før startdatoen; Ingen data uden målinger. Rater er brøker: "
                           "skriv 2,1% (0,021)."),
+        "guide_phasing_title": "Dags-, måneds- og årsmål: periodisering af et mål",
+        "guide_phasing": ("En forretning er sjældent lineær: hvis fjerde kvartal bringer 40% af årets salg, siger en "
+                          "plan i en lige linje, at I er bagud hele efteråret og langt foran til jul. På arket "
+                          "Periodisering er hver række en profil: et navn og 12 månedsvægte, januar til december. "
+                          "Kun forholdet mellem dem tæller, så skriv andele, procenter eller hver måneds eget budget. "
+                          "Vælg profilen i kolonnen Periodisering på arket Nøgletal, så følger KPI'ens Plan, "
+                          "Målopfyldelse og Status den: ved hver månedsslut rummer planen præcis månedernes andel af "
+                          "målet indtil da, og inden for en måned vokser den dag for dag. En periode kan starte i "
+                          "enhver måned (et år fra juli til juni bruger julis vægt først) og være kortere eller "
+                          "længere end et år; tom Periodisering beholder den lige linje. Overblikket viser målene nu: "
+                          "målet, planen til dato, månedens mål og, for en KPI der lægges sammen (sum), hvad der "
+                          "mangler denne måned og pr. dag; for en omkostning, der skal ned (mindske), er det det, der "
+                          "er tilbage at bruge."),
         "guide_formulas_title": "Formler: {mode}",
         "guide_formulas_xlwings": ("De beregnede celler kalder kpixl-funktionerne (KPI_ACTUAL, KPI_PLAN, "
                                    "KPI_ATTAINMENT, KPI_STATUS, KPI_ELAPSED); hvor Excel ikke finder dem, viser "
