@@ -953,7 +953,8 @@ SELF_CHECKS: tuple[tuple[str, str, object], ...] = (
     # the month, DATE with month 13 and day 0), whole years between dates: Φ's C(x) on 31 Dec 2026.
     ("months", "SUMPRODUCT(({row}=1)*{value}*(YEAR(46387)-2025+(" + MONTH_NUMBERS_CHECK + "<MONTH(46387))+("
                + MONTH_NUMBERS_CHECK + "=MONTH(46387))*DAY(46387)/DAY(DATE(YEAR(46387),MONTH(46387)+1,0))))", 222),
-    # The KPIs sheet by its name: Gnumeric reads no sheet name with an apostrophe (KPI'er).
+    # The KPIs sheet by its name: Gnumeric reads no sheet name with an apostrophe (the Danish
+    # sheet was KPI'er until it became Nøgletal); a program that fails a sheet name shows here.
     ("sheet", "{kpis_header}", None),
 )
 

@@ -71,10 +71,18 @@ class Table:
     columns: tuple[Column, ...]
     # A row counts as present when any of these input keys has a value.
     row_keys: tuple[str, ...] = field(default=())
+    # Sheet names earlier versions gave the table's sheet: a reader looking a sheet up by
+    # name (the dropped-table recovery) accepts these too, so old workbooks still read.
+    former_sheets: tuple[str, ...] = field(default=())
 
     def sheet(self, language: str) -> str:
         """Return the default sheet name in ``language``."""
         return self.sheet_da if Language.parse(language) is Language.DA else self.sheet_en
+
+    @property
+    def sheet_names(self) -> tuple[str, ...]:
+        """Return every name the table's sheet has or had: English, Danish, then the former names."""
+        return (self.sheet_en, self.sheet_da, *self.former_sheets)
 
     def column(self, key: str) -> Column:
         """Return the column with ``key``."""
@@ -141,7 +149,10 @@ TEXT = "@"
 KPIS = Table(
     name="KPIs",
     sheet_en="KPIs",
-    sheet_da="KPI'er",
+    # Not "KPI'er": Gnumeric parses no quoted sheet name with an apostrophe ('KPI''er'!A1),
+    # so every formula naming the sheet broke there. Workbooks made before still read.
+    sheet_da="Nøgletal",
+    former_sheets=("KPI'er",),
     row_keys=("kpi_id", "name", "target"),
     columns=(
         Column("kpi_id", "KPI ID", "KPI-ID", "text", required=True, width=12, number_format=TEXT,
@@ -323,7 +334,7 @@ PHASING = Table(
     columns=(
         Column("profile", "Profile", "Profil", "text", required=True, width=22,
                note_en="A name for this phasing profile; pick it in the KPIs sheet's Phasing column.",
-               note_da="Et navn til profilen; vælg det i kolonnen Periodisering på arket KPI'er."),
+               note_da="Et navn til profilen; vælg det i kolonnen Periodisering på arket Nøgletal."),
         *(Column(key, en, da, "number", required=True, width=8, number_format=NUM,
                  note_en="The month's weight (0 or more): a share, a percentage or the month's own sub-target.",
                  note_da="Månedens vægt (0 eller mere): en andel, en procent eller månedens eget delmål.")

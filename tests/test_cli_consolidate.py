@@ -406,7 +406,7 @@ def test_a_refused_danish_run_says_everything_in_danish(danish_inputs, tmp_path)
     assert result.output.splitlines() == [
         "Fejl: 1 fejl i 1 af 2 fil(er); intet blev skrevet (ret dem, eller brug --skip-invalid for at udelade de "
         "filer):",
-        f"  {web}:KPI'er!L2: fejl {WEB_ERROR_DA}"]
+        f"  {web}:Nøgletal!L2: fejl {WEB_ERROR_DA}"]
     assert not out.exists()
 
 
@@ -422,14 +422,14 @@ def test_skip_invalid_speaks_the_same_danish_as_without_it(danish_inputs, tmp_pa
         f"Skrev {out}: 1 fil(er), 1 KPI(er), 3 måling(er) opgjort pr. {AS_OF}",
         "Status: 1 På sporet, 0 I risiko, 0 Bagud, 0 Ikke startet, 0 Ingen data",
         "Udelod 1 ugyldig(e) fil(er):",
-        f"  {danish_inputs / 'web.xlsx'}: KPI'er!L2: {WEB_ERROR_DA}",
+        f"  {danish_inputs / 'web.xlsx'}: Nøgletal!L2: {WEB_ERROR_DA}",
         "Tidligere værdier er ikke sammenlignet med sidste måneds rapport: tilføj --previous "
         "SIDSTE_MÅNEDS_VIRKSOMHED.xlsx for at få hver rettet værdi listet."]
     assert re.fullmatch(r"Færdig på \d+,\d s", lines[5])
     assert lines[6:8] == [f"Virksomhedens KPI'er opgjort pr. {AS_OF}:",
                           "  ID      KPI             Målopfyldelse  Status     Oprulning  Ændring siden 2026-03-31"]
     sources = table(out, "Kilder")
-    assert sources[2][sources[0].index("Årsag")] == f"KPI'er!L2: {WEB_ERROR_DA}"
+    assert sources[2][sources[0].index("Årsag")] == f"Nøgletal!L2: {WEB_ERROR_DA}"
     findings = table(out, "Fund")
     # Web's high KPI without own measurements has no KPX405 (issue 20: its children's roll-up speaks for it).
     assert [r[findings[0].index("Alvor")] for r in findings[1:]] == ["fejl"]
@@ -444,7 +444,7 @@ def test_lang_en_makes_a_danish_folder_speak_english(danish_inputs, tmp_path):
         f"Wrote {out}: 1 file(s), 1 KPI(s), 3 measurement(s) as of {AS_OF}",
         "Status: 1 On track, 0 At risk, 0 Off track, 0 Not started, 0 No data",
         "Skipped 1 invalid file(s):",
-        f"  {danish_inputs / 'web.xlsx'}: KPI'er!L2: KPX201: target is blank; type the value to reach by the "
+        f"  {danish_inputs / 'web.xlsx'}: Nøgletal!L2: KPX201: target is blank; type the value to reach by the "
         "deadline"]
 
 

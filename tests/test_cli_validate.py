@@ -258,7 +258,7 @@ def test_danish_workbooks_get_a_danish_report_summary_included(tmp_path):
     result = run(str(da), "--as-of", AS_OF)
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        f"{da}:KPI'er!L2: fejl KPX201: Mål er tom; skriv den værdi, der skal nås inden deadline",
+        f"{da}:Nøgletal!L2: fejl KPX201: Mål er tom; skriv den værdi, der skal nås inden deadline",
         "1 fil(er), 1 KPI(er), 3 måling(er): 1 fejl, 0 advarsel(er)"]
 
 
@@ -266,12 +266,12 @@ def test_lang_sets_the_one_language_of_the_run(tmp_path):
     da, en = _danish_and_english(tmp_path)
     result = run(str(da), "--as-of", AS_OF, "--lang", "en")
     assert result.output.splitlines() == [
-        f"{da}:KPI'er!L2: error KPX201: target is blank; type the value to reach by the deadline",
+        f"{da}:Nøgletal!L2: error KPX201: target is blank; type the value to reach by the deadline",
         "1 file(s), 1 KPI(s), 3 measurement(s): 1 error(s), 0 warning(s)"]
     # Workbooks in two languages without --lang: English, never one language per file.
     mixed = run(str(da), str(en), "--as-of", AS_OF)
     assert mixed.output.splitlines() == [
-        f"{da}:KPI'er!L2: error KPX201: target is blank; type the value to reach by the deadline",
+        f"{da}:Nøgletal!L2: error KPX201: target is blank; type the value to reach by the deadline",
         "2 file(s), 2 KPI(s), 6 measurement(s): 1 error(s), 0 warning(s)"]
     danish = run(str(da), str(en), "--as-of", AS_OF, "--lang", "da")
     assert danish.output.splitlines()[-1] == "2 fil(er), 2 KPI(er), 6 måling(er): 1 fejl, 0 advarsel(er)"
@@ -287,7 +287,7 @@ def test_what_a_danish_folder_holds_that_is_not_read_is_said_in_danish(tmp_path)
         "Excel-projektmappe (.xlsx) for at få det med",
         f"{tmp_path / 'other'}: advarsel KPX135: undermappen rummer 1 projektmappe(r), der ikke læses; angiv også "
         "undermappen, eller brug --recursive for at læse undermapper",
-        f"{da}:KPI'er!L2: fejl KPX201: Mål er tom; skriv den værdi, der skal nås inden deadline",
+        f"{da}:Nøgletal!L2: fejl KPX201: Mål er tom; skriv den værdi, der skal nås inden deadline",
         "1 fil(er), 1 KPI(er), 3 måling(er): 1 fejl, 2 advarsel(er); 1 fil(er) udeladt (1 .ods) og 1 undermappe(r) "
         "udeladt (brug --recursive)"]
 
@@ -383,7 +383,7 @@ def test_a_lost_measurements_table_in_a_libreoffice_saved_workbook_is_read(tmp_p
     ("en", "Sales", "{path}:KPIs!E3: warning KPX312: Department 'Marketing' differs from the workbook's department "
                     "'Sales'; the KPI is read as 'Sales'; type 'Sales' here, or move the KPI to the 'Marketing' "
                     "workbook"),
-    ("da", "Salg", "{path}:KPI'er!E3: advarsel KPX312: Afdeling 'Marketing' er ikke projektmappens afdeling 'Salg'; "
+    ("da", "Salg", "{path}:Nøgletal!E3: advarsel KPX312: Afdeling 'Marketing' er ikke projektmappens afdeling 'Salg'; "
                    "KPI'en læses som 'Salg'; skriv 'Salg' her, eller flyt KPI'en til projektmappen for 'Marketing'"),
 ])
 def test_a_typed_department_other_than_the_workbooks_is_named_at_its_cell(tmp_path, language, department, line):

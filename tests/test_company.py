@@ -331,9 +331,9 @@ def test_a_danish_workbook_gets_its_link_findings_in_danish(tmp_path, management
     report = validate([dept], as_of=date(2026, 1, 15), company=management)
     links = {f.code: (f.place.sheet, f.place.cell, f.message) for f in report.findings if f.code.startswith("KPX83")}
     assert links == {
-        "KPX830": ("KPI'er", "D2", "overordnet KPI-ID 'MGT-07' for KPI 'S-2' er ikke en KPI på højt niveau i "
+        "KPX830": ("Nøgletal", "D2", "overordnet KPI-ID 'MGT-07' for KPI 'S-2' er ikke en KPI på højt niveau i "
                                    "virksomhedens projektmappe management.xlsx; vælg en af MGT-01, MGT-02, MGT-03"),
-        "KPX832": ("KPI'er", "H3", "retningen mindske afviger fra den overordnede MGT-02 (øge); i orden, hvis "
+        "KPX832": ("Nøgletal", "H3", "retningen mindske afviger fra den overordnede MGT-02 (øge); i orden, hvis "
                                    "KPI'en i den retning driver den overordnede (oprulningen tæller målopfyldelse), "
                                    "ellers ret retningen eller det overordnede KPI-ID"),
     }

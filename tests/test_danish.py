@@ -100,7 +100,7 @@ def test_every_finding_of_a_danish_workbook_is_danish(danish_findings):
 
 def test_messages_name_the_danish_headers_and_use_decimal_commas(danish_findings):
     messages = {f.code: f.message for findings in danish_findings.values() for f in findings}
-    assert messages["KPX301"] == "KPI-ID 'a' bruges to gange (første gang i KPI'er!A2); giv hver KPI sit eget ID"
+    assert messages["KPX301"] == "KPI-ID 'a' bruges to gange (første gang i Nøgletal!A2); giv hver KPI sit eget ID"
     assert messages["KPX305"] == "vægten -2,5 er negativ; skriv 0 eller mere (tom betyder 1)"
     assert messages["KPX502"].endswith("skriv den i Nyt mål")
 
@@ -131,7 +131,7 @@ def test_consolidate_says_a_danish_departments_cross_file_findings_in_danish(tmp
         cons.consolidate_sources(sources, W.AS_OF)  # no language given: the workbooks' own, Danish
     text = str(failure.value)
     assert failure.value.language == "da"
-    assert (f"fejl KPX601: KPI-ID 'SAL-01' findes også i {paths[0]}:KPI'er!A2; KPI-ID'er skal være "
+    assert (f"fejl KPX601: KPI-ID 'SAL-01' findes også i {paths[0]}:Nøgletal!A2; KPI-ID'er skal være "
             "entydige i hele virksomheden: omdøb en af dem") in text
     assert "fejl KPX603: afdelingen 'Sales' findes også i " in text
     assert "KPI ID" not in text and "department" not in text

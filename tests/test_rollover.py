@@ -571,12 +571,12 @@ def test_rollover_with_departments_flags_children_in_their_next_workbooks(tmp_pa
     assert [k.kpi_id for k in read_workbook(tmp_path / "ledelse-2026.xlsx").kpis] == ["H-2", "H-3"]
     sales_in = folder / "salg.xlsx"
     assert [str(w) for w in result.warnings] == [
-        f"{management}:KPI'er!A3: warning KPX704: KPI H-2 har en ny målværdi 250 (var 200); tjek, at dens "
+        f"{management}:Nøgletal!A3: warning KPX704: KPI H-2 har en ny målværdi 250 (var 200); tjek, at dens "
         f"SMART-tekster (Specifik, Opnåelig) ikke stadig nævner den gamle",
-        f"{sales_in}:KPI'er!A2: warning KPX710: KPI S-1: Den overordnede KPI H-1 (Vækst) blev udfaset ved "
+        f"{sales_in}:Nøgletal!A2: warning KPX710: KPI S-1: Den overordnede KPI H-1 (Vækst) blev udfaset ved "
         f"virksomhedens rollover (ledelse.xlsx); giv denne KPI et andet Overordnet KPI-ID, eller udfas den. Noten står "
         f"på arket Evaluering i dens næste projektmappe.",
-        f"{sales_in}:KPI'er!A3: warning KPX711: KPI S-2: Den overordnede KPI H-2 (Tilfredshed) har fået ny "
+        f"{sales_in}:Nøgletal!A3: warning KPX711: KPI S-2: Den overordnede KPI H-2 (Tilfredshed) har fået ny "
         f"målværdi, 200 -> 250 (virksomhedens rollover, ledelse.xlsx); tjek, at denne KPI's målværdi stadig "
         f"understøtter den. Noten står på arket Evaluering i dens næste projektmappe.",
     ]

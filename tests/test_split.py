@@ -232,8 +232,8 @@ def test_one_department_spelled_two_ways_goes_into_one_workbook_and_is_named(tmp
     result = split(plan, tmp_path / "out", as_of=AS_OF)
     assert [p.department for p in result.parts] == ["Direktionen", "Kundeservice Øst"]
     assert [str(f) for f in result.findings] == [
-        f"{plan}:KPI'er!A5: warning KPX802: afdelingen 'kundeservice  ØST' for KPI A-02 staves 'Kundeservice Øst' i "
-        f"KPI'er!A4; begge kommer i projektmappen for 'Kundeservice Øst'"]
+        f"{plan}:Nøgletal!A5: warning KPX802: afdelingen 'kundeservice  ØST' for KPI A-02 staves 'Kundeservice Øst' i "
+        f"Nøgletal!A4; begge kommer i projektmappen for 'Kundeservice Øst'"]
 
 
 # ------------------------------------------------------------------ refusals
@@ -244,7 +244,7 @@ def test_a_low_level_kpi_without_a_department_is_refused(tmp_path):
         split(plan, tmp_path / "out", as_of=AS_OF)
     assert str(caught.value).split("\n") == [
         f"{plan}: cannot split the plan because of 1 error(s); fix them and run again:",
-        f"  {plan}:KPI'er!A8: error KPX801: KPI X-01 er ikke en høj KPI og har ingen Afdeling, så split kan ikke se, "
+        f"  {plan}:Nøgletal!A8: error KPX801: KPI X-01 er ikke en høj KPI og har ingen Afdeling, så split kan ikke se, "
         f"hvis projektmappe den hører til; skriv dens afdeling, eller Niveau høj for en virksomheds-KPI",
     ]
     assert not (tmp_path / "out").exists()
@@ -256,7 +256,7 @@ def test_an_invalid_plan_is_refused_with_its_findings(tmp_path):
         split(plan, tmp_path / "out", as_of=AS_OF)
     lines = str(caught.value).split("\n")
     assert lines[0] == f"{plan}: cannot split a plan with 1 error(s); fix them and run again:"
-    assert lines[1].startswith(f"  {plan}:KPI'er!") and "KPX302" in lines[1]
+    assert lines[1].startswith(f"  {plan}:Nøgletal!") and "KPX302" in lines[1]
     assert not (tmp_path / "out").exists()
 
 

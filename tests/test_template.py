@@ -326,7 +326,7 @@ def test_against_plan_formula_reads_the_kpis_row_and_its_direction():
     assert made == (f"=IF(AND(ISNUMBER({a}),ISNUMBER({p})),IF({p}>0,IF({d}=\"decrease\",2-{a}/{p},"
                     f"IF({d}=\"maintain\",1-ABS({a}/{p}-1),{a}/{p})),NA()),NA())")
     assert formulas.dashboard_formulas("native", "da", first_data_row=6)["calc_vs_plan"] == \
-        made.replace("KPIs!", "'KPI''er'!")
+        made.replace("KPIs!", "Nøgletal!")
 
 
 @pytest.mark.parametrize("language", schema.LANGUAGES)
@@ -519,7 +519,7 @@ def test_prefilled_records_are_written_in_the_workbook_language(tmp_path):
     assert (row["Retning"], row["Aggregering"], row["Niveau"], row["Frekvens"]) == ("mindske", "gennemsnit",
                                                                                     "lav", "månedlig")
     assert row["Startdato"] == datetime(2026, 1, 1)
-    ws = wb["KPI'er"]
+    ws = wb["Nøgletal"]
     # Percent display comes from the conditional format on Unit, not from a fixed format.
     assert ws.cell(2, headers.index("Mål") + 1).number_format == schema.NUM
     headers, rows = table_rows(wb, "Measurements")

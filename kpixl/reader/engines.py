@@ -124,13 +124,13 @@ def _table_left_behind(reader: "ExactEngine", table: schema.Table,
                        sheets: list[tuple[str, str]]) -> TableInfo | None:
     """Return the block of a table whose Excel table is gone but whose header row is still on a sheet; None if none is.
 
-    The sheet named as the table's (in either language) is looked at first, then the
+    The sheet named as the table's (in either language, or a former name) is looked at first, then the
     others; the header row holds every row key's header, outside any other table. The
     block runs from the header row down to the last row with a value in its columns
     (nothing below is lost), across the headers beside each other. A warning (KPX124)
     names the sheet and the range, and how to make it a table again.
     """
-    names = {table.sheet(language).casefold() for language in ("en", "da")}
+    names = {name.casefold() for name in table.sheet_names}
     ordered = sorted(sheets, key=lambda sheet: sheet[0].casefold() not in names)
     lookup = table.by_header
     for sheet_name, part in ordered:

@@ -90,7 +90,7 @@ TEXTS = {
         "check.grid": "SUMPRODUCT af en tabel af vægte gange en række af månedsnumre (periodisering)",
         "check.weights_row": "COUNT og COUNTIF af en række fundet med MATCH og OFFSET (periodiseringens vægte)",
         "check.months": "månedsnumre mod en datos måned og dens andel af måneden (periodisering)",
-        "check.sheet": "en henvisning til arket KPI'er ved dets navn (et arknavn med apostrof)",
+        "check.sheet": "en henvisning til arket Nøgletal ved dets navn",
         "months": "jan feb mar apr maj jun jul aug sep okt nov dec",
     },
 }

@@ -33,7 +33,7 @@ TEXTS = {
         "kpis.one": "{n} KPI",
         "kpis.many": "{n} KPI'er",
         "period": "Ny periode: {start} til {deadline}",
-        "periods": "Nye perioder: {count} forskellige perioder (se arket KPI'er)",
+        "periods": "Nye perioder: {count} forskellige perioder (se arket Nøgletal)",
         "warning": "Advarsel: {place}: {code}: {message}",
         "cascade": "Rullede {workbooks} over; {flagged} markeret i deres evalueringsnoter, fordi deres "
                    "virksomheds-KPI blev udfaset eller fik nyt mål",

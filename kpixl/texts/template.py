@@ -175,12 +175,12 @@ TEXTS = {
         "decision": "Beslutning",
         "status": "Status",
         "trend": "Tendens",
-        "kpi_pick": "Vælg et KPI-ID fra arket KPI'er.",
+        "kpi_pick": "Vælg et KPI-ID fra arket Nøgletal.",
         "phasing_pick": "Vælg en profil fra arket Periodisering, eller lad feltet stå tomt for en lige linje.",
         "allowance_left": "tilbage",
         "phasing_help": ("Hver række er en periodiseringsprofil: 12 månedsvægte, januar til december (0 eller "
                          "mere; kun forholdet mellem dem tæller: andele, procenter eller hver måneds eget "
-                         "delmål). Vælg profilen i kolonnen Periodisering på arket KPI'er, så følger KPI'ens plan "
+                         "delmål). Vælg profilen i kolonnen Periodisering på arket Nøgletal, så følger KPI'ens plan "
                          "den; en periode kan starte i enhver måned (et år fra juli til juni bruger julis vægt "
                          "først)."),
         "new_target_error": "Angiv kun et nyt mål (et tal) ved beslutningen Juster mål.",
@@ -209,7 +209,7 @@ TEXTS = {
                         "til planen, med trafiklys, tendens og prognose. Økonomi indsamler filen med kpixl "
                         "(validate, consolidate) og starter næste periode ud fra den (rollover)."),
         "guide_phases_title": "De fire faser",
-        "guide_phases": ("1. Design: definér hver KPI på arket KPI'er (én række pr. KPI). 2. Udførelse: skriv de "
+        "guide_phases": ("1. Design: definér hver KPI på arket Nøgletal (én række pr. KPI). 2. Udførelse: skriv de "
                          "målte værdier på arket Målinger i løbet af perioden. 3. Evaluering: ved fristen beslutter "
                          "I pr. KPI på arket Evaluering: Behold, Juster mål (angiv det nye mål) eller Udfas. 4. "
                          "Re-design: kpixl rollover skriver næste periodes projektmappe ud fra beslutningerne."),
@@ -246,7 +246,7 @@ TEXTS = {
                           "plan i en lige linje, at I er bagud hele efteråret og langt foran til jul. På arket "
                           "Periodisering er hver række en profil: et navn og 12 månedsvægte, januar til december. "
                           "Kun forholdet mellem dem tæller, så skriv andele, procenter eller hver måneds eget budget. "
-                          "Vælg profilen i kolonnen Periodisering på arket KPI'er, så følger KPI'ens Plan, "
+                          "Vælg profilen i kolonnen Periodisering på arket Nøgletal, så følger KPI'ens Plan, "
                           "Målopfyldelse og Status den: ved hver månedsslut rummer planen præcis månedernes andel af "
                           "målet indtil da, og inden for en måned vokser den dag for dag. En periode kan starte i "
                           "enhver måned (et år fra juli til juni bruger julis vægt først) og være kortere eller "
@@ -277,8 +277,8 @@ TEXTS = {
                                    "Excel-funktioner og virker uden tilføjelsesprogram, i Excel 2019 eller nyere."),
         "guide_formulas_native": ("Projektmappen bruger kun almindelige Excel-funktioner: den regner i Excel 2019 "
                                   "eller nyere, Excel på nettet, LibreOffice 7.4 eller nyere, IronCalc og Gnumeric "
-                                  "uden tilføjelsesprogram (se selvtjekket sidst på dette ark). Skjulte, låste '(beregn)'-kolonner på arkene KPI'er og "
-                                  "Målinger rummer mellemresultater."),
+                                  "uden tilføjelsesprogram (se selvtjekket sidst på dette ark). Skjulte, låste '(beregn)'-kolonner på arkene "
+                                  "Nøgletal og Målinger rummer mellemresultater."),
         "guide_more_title": "Godt at vide",
         "guide_more_rows": ("Tilføj KPI'er og målinger i tabellernes tomme rækker. Tabellerne har faste størrelser, "
                             "fordi en tabel på et beskyttet ark ikke kan vokse: denne projektmappe har {kpi_rows} "
