@@ -107,7 +107,7 @@ EXPECTED = {
                               "action that will be taken"),
     ],
     "da": [
-        ("KPX903", "Kommentarer!A2", "KPI-ID 'SAL-9' findes ikke i tabellen på arket KPI'er, så kommentaren vises "
+        ("KPX903", "Kommentarer!A2", "KPI-ID 'SAL-9' findes ikke i tabellen på arket Nøgletal, så kommentaren vises "
                                      "ingen steder; vælg et eksisterende KPI-ID"),
         ("KPX904", "Kommentarer!E3", "handlingen har ingen ansvarlig; skriv den ene person, der ejer den, i "
                                      "Handlingsansvarlig"),
@@ -115,7 +115,7 @@ EXPECTED = {
                                      "Handlingsstatus til Udført eller Droppet, eller aftal en ny Forfaldsdato"),
         ("KPX905", "Kommentarer!E4", "handlingsansvarlig 'Anna og Bo' ligner mere end én person; en handling har én "
                                      "ansvarlig: behold ét navn (del handlingen op i én række pr. ansvarlig)"),
-        ("KPX901", "KPI'er!A3", "KPI 'SAL-01' er Bagud, og ingen kommentar forklarer dens seneste periode "
+        ("KPX901", "Nøgletal!A3", "KPI 'SAL-01' er Bagud, og ingen kommentar forklarer dens seneste periode "
                                 "(2026-03-31); tilføj en række på arket Kommentarer med dette KPI-ID, Periodeslut "
                                 "2026-03-31, en kommentar om hvorfor og den handling, der vil blive taget"),
     ],
