@@ -41,4 +41,4 @@ def test_an_openpyxl_saved_template_takes_the_lean_route_and_both_engines_read_t
     assert parts["Measurements"] in pkg.lean
     fast, exact, fast_tables = W.read_both_ways(saved, monkeypatch)
     W.assert_same_reads(fast, exact)
-    assert sorted(fast_tables) == ["Evaluation", "KPIs", "Measurements", "Phasing"] and len(fast.measurements) == 9
+    assert sorted(fast_tables) == ["Commentary", "Evaluation", "KPIs", "Measurements", "Phasing"] and len(fast.measurements) == 9
