@@ -586,7 +586,7 @@ def percent_rules(ws) -> list[tuple[str, str]]:
     for cf in ws.conditional_formatting:
         for rule in cf.rules:
             if rule.type == "expression" and rule.dxf is not None and rule.dxf.numFmt is not None:
-                if rule.dxf.numFmt.formatCode.endswith('"' + schema.NUM):  # a decrease KPI's "left 1,234.00"
+                if rule.dxf.numFmt.formatCode.endswith('"' + schema.CALC_NUM):  # a decrease KPI's "left 1,234.00"
                     continue
                 assert rule.dxf.numFmt.formatCode in (schema.PCT, schema.COUNT)
                 if rule.dxf.numFmt.formatCode == schema.PCT:

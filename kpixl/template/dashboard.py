@@ -23,11 +23,11 @@ from kpixl.template.options import TemplateOptions
 from kpixl.xlsx import CALC_FILL
 
 NUMBER_FORMATS = {"target": schema.NUM, "actual": schema.CALC_NUM, "plan": schema.CALC_NUM, "attainment": schema.PCT,
-                  "forecast": schema.CALC_NUM, "calc_vs_plan": schema.PCT, "month_goal": schema.NUM,
-                  "needed_month": schema.NUM, "needed_day": schema.NUM}
+                  "forecast": schema.CALC_NUM, "calc_vs_plan": schema.PCT, "month_goal": schema.CALC_NUM,
+                  "needed_month": schema.CALC_NUM, "needed_day": schema.CALC_NUM}
 # The goal columns in the KPI's unit; for a decrease KPI "still needed" is the allowance left.
 GOAL_COLUMNS = ("month_goal", "needed_month", "needed_day")
-# Wide enough for 13,200,000.00 or 6,580,273.9726 (#,##0.00##) without Excel showing ###.
+# Wide enough for 13,200,000.00 without Excel showing ###; the goals show two decimals, as the computed columns do.
 WIDTHS = {"kpi_id": 12, "name": 30, "owner": 18, "status": 13, "trend": 12, "attainment": 13, "target": 16,
           "actual": 16, "plan": 16, "forecast": 16, "month_goal": 17, "needed_month": 20, "needed_day": 16}
 
@@ -122,7 +122,7 @@ def _allowance_format(book: Book, first: int, last: int, cols: list[int]) -> Non
     ranges = " ".join(xl_col_to_name(c) + f"{first + 1}:" + xl_col_to_name(c) + f"{last + 1}" for c in cols)
     book.ws_dash.conditional_format(first, cols[0], last, cols[0], {
         "type": "formula", "criteria": f'={direction}="{core.DECREASE}"', "multi_range": ranges,
-        "format": book.wb.add_format({"num_format": f'"{prefix} "{schema.NUM}'})})
+        "format": book.wb.add_format({"num_format": f'"{prefix} "{schema.CALC_NUM}'})})
 
 
 def status_strip(book: Book, options: TemplateOptions, header_row: int, first_data: int, first_col: int) -> int:
