@@ -378,9 +378,8 @@ def _comment_text(item: tuple, language: str) -> str:
     return said or (None if language is CANONICAL else say("no_comment", language))
 
 
-# One row of the Comments table is (KPI line, its commentary.KpiWord, the as-of date): an Off track or At
-# risk KPI, company KPIs first, then worst first.
-COMMENT_COLUMNS = (
+# The KPI a row of the Comments or Evaluation table speaks of (item[0], its KPI line): one definition for both.
+_KPI_LINE_COLUMNS = (
     _c("level", lambda item, lang: _vocab("level", item[0].record.level, lang), width=8, heading=_kpis("level")),
     _c("department", lambda item, lang: item[0].department, width=16, heading=_kpis("department")),
     _c("kpi_id", lambda item, lang: item[0].record.kpi_id, heading=_kpis("kpi_id")),
@@ -388,6 +387,12 @@ COMMENT_COLUMNS = (
     _c("owner", lambda item, lang: item[0].record.owner, width=16, heading=_kpis("owner")),
     _c("status", lambda item, lang: core.word("status", item[0].status, lang), "status", 11, heading=_kpis("status")),
     _c("attainment", lambda item, lang: item[0].attainment, "pct", 13, heading=_kpis("attainment")),
+)
+
+# One row of the Comments table is (KPI line, its commentary.KpiWord, the as-of date): an Off track or At
+# risk KPI, company KPIs first, then worst first.
+COMMENT_COLUMNS = (
+    *_KPI_LINE_COLUMNS,
     _c("latest_period", lambda item, lang: item[1].latest_period, "date", 12),
     _c("comment_period", lambda item, lang: item[1].latest.period_end if item[1].latest else None, "date", 14),
     _c("comment", _comment_text, "note", 44, heading=_comment("comment")),
@@ -421,13 +426,7 @@ ACTION_COLUMNS = (
 
 # One row of the Evaluation table is (KPI line, its evaluation record): the decisions and notes of the year.
 EVALUATION_COLUMNS = (
-    _c("level", lambda item, lang: _vocab("level", item[0].record.level, lang), width=8, heading=_kpis("level")),
-    _c("department", lambda item, lang: item[0].department, width=16, heading=_kpis("department")),
-    _c("kpi_id", lambda item, lang: item[0].record.kpi_id, heading=_kpis("kpi_id")),
-    _c("name", lambda item, lang: item[0].record.name, "note", 26, heading=_kpis("name")),
-    _c("owner", lambda item, lang: item[0].record.owner, width=16, heading=_kpis("owner")),
-    _c("status", lambda item, lang: core.word("status", item[0].status, lang), "status", 11, heading=_kpis("status")),
-    _c("attainment", lambda item, lang: item[0].attainment, "pct", 13, heading=_kpis("attainment")),
+    *_KPI_LINE_COLUMNS,
     _c("decision", lambda item, lang: item[1].decision if lang is CANONICAL or not item[1].decision
        else schema.DECISION_WORDS[str(Language.parse(lang))][item[1].decision], width=14, heading=_from_schema(schema.EVALUATION, "decision")),
     _c("new_target", lambda item, lang: item[1].new_target, "number", heading=_from_schema(schema.EVALUATION,
