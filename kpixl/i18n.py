@@ -26,7 +26,7 @@ import math
 from decimal import Decimal
 
 from babel.dates import get_month_names
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
 from kpixl.locales import pseudo
 from kpixl.vocab import Language
@@ -53,6 +53,18 @@ def format_number(value: float, language: object = Language.EN, decimals: int = 
     return format_decimal(exact, format=_pattern(decimals), locale=language.locale, decimal_quantization=True)
 
 
+def separators(language: object) -> tuple[str, str]:
+    """Return the language's decimal mark and thousands separator (CLDR's): ``(",", ".")`` in Danish."""
+    locale = Language.parse(language).locale
+    return get_decimal_symbol(locale), get_group_symbol(locale)
+
+
+def localize(text: str, language: object) -> str:
+    """Return a number Python wrote with ``,`` and ``.`` (``f"{x:,.10g}"``) with the language's separators."""
+    decimal, thousands = separators(language)
+    return text.translate(str.maketrans(",.", thousands + decimal))
+
+
 def format_percent(fraction: float, language: object = Language.EN, decimals: int = 1) -> str:
     """Return the fraction as a percentage: ``format_percent(1.14, "da")`` is ``"114,0%"`` (no space, see above)."""
     return format_number(fraction * 100, language, decimals) + "%"
@@ -67,4 +79,4 @@ def month_abbreviations(language: object) -> tuple[str, ...]:
     return tuple(pseudo.transform(name) for name in short) if language.pseudo else short
 
 
-__all__ = ["format_number", "format_percent", "month_abbreviations"]
+__all__ = ["format_number", "format_percent", "localize", "month_abbreviations", "separators"]
