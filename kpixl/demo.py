@@ -80,7 +80,7 @@ class DemoResult:
         as_of = sample_data.AS_OF.isoformat()
         report = self.report
         lines = [
-            text["title"].format(name=sample_data.COMPANY[lang], year=sample_data.FISCAL_START.year, as_of=as_of,
+            text["title"].format(name=sample_data.COMPANY, year=sample_data.FISCAL_START.year, as_of=as_of,
                                  mode=text[f"mode.{FormulaMode.parse(self.formulas)}"], dir=self.directory),
         ]
         if self.plan is not None:

@@ -30,7 +30,7 @@ def render() -> str:
     import texts_to_po  # the one writer of .po files (imported here: it imports this module)
 
     english = texts_to_po.read(locales.path("en"))
-    entries = {key: (pseudo.transform(text, sheet=pseudo.is_sheet_key(key)), comments)
+    entries = {key: (pseudo.entry(key, text), comments)
                for key, (text, comments) in english.items()}
     target = locales.path(CODE)
     scratch = target.with_suffix(".po.new")

@@ -27,12 +27,12 @@ UNACCENT = str.maketrans(_ACCENTED, _PLAIN)
 # upper-case names (function names, KPI, ID), command options, kpixl itself, file names.
 KEEP = re.compile(r"""
     \{[^{}]*\}                          # {placeholder} or {n:,}
+  | [\w.-]+\.(?:xlsx|xlsm|csv|parquet)\b  # LAST_MONTH_COMPANY.xlsx
   | \#[A-Z/0]+[!?]?                     # #VALUE!  #N/A  #NAME?  #DIV/0!
   | =[A-Z]+\([^)]*\)                    # =TODAY()
   | \b[A-Z][A-Z0-9_]+\b(?:\(\))?        # SUMIFS  KPI  ID  KPI_ACTUAL
   | --[a-z][a-z-]*                      # --skip-invalid
   | \bkpixl[\w.]*                       # kpixl, kpixl.udfs
-  | [\w.-]+\.(?:xlsx|xlsm|csv|parquet)\b  # LAST_MONTH_COMPANY.xlsx
 """, re.VERBOSE)
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 SHEET_MAX = 31
@@ -62,9 +62,24 @@ def transform(text: str, *, sheet: bool = False) -> str:
 
 
 def is_sheet_key(key: str) -> bool:
-    """Return whether a catalogue key names a sheet (its last part is ``sheet`` or starts with ``sheet_``)."""
-    last = key.rsplit(".", 1)[-1]
-    return last == "sheet" or last.startswith("sheet_")
+    """Return whether a catalogue key names a sheet: ``<area>.sheet.<name>``."""
+    parts = key.split(".")
+    return len(parts) > 2 and parts[1] == "sheet"
 
 
-__all__ = ["CLOSE", "OPEN", "accent", "is_sheet_key", "transform"]
+def is_kept_key(key: str) -> bool:
+    """Return whether a catalogue text stays as it is in the pseudo-locale: a unit (``units.*``, a sample or example KPI's).
+
+    A unit is what a person types (``%``, ``DKK``), and kpixl reads it back: ``%`` makes a
+    KPI a percentage (``PERCENT_UNITS``), so it must not be transformed.
+    """
+    parts = key.split(".")
+    return parts[0] == "units" or (parts[0] in ("sample", "examples") and "unit" in parts[1:])
+
+
+def entry(key: str, english: str) -> str:
+    """Return the pseudo-locale's text of catalogue ``key`` whose English is ``english``."""
+    return english if is_kept_key(key) else transform(english, sheet=is_sheet_key(key))
+
+
+__all__ = ["CLOSE", "OPEN", "accent", "entry", "is_kept_key", "is_sheet_key", "transform"]
