@@ -23,15 +23,17 @@ CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 
 class Failure(click.ClickException):
-    """Print a kpixl error as one ``Error: ...`` line, ``Fejl: ...`` when the run speaks Danish."""
+    """Print a kpixl error as one ``Error: ...`` line in the run's language (``Fejl: ...`` in Danish)."""
 
     def __init__(self, message: str, language: str = "en") -> None:
         super().__init__(message)
         self.language = language
 
     def show(self, file=None) -> None:
-        prefix = "Fejl" if self.language == Language.DA else "Error"
-        click.echo(f"{prefix}: {self.format_message()}", file=file or sys.stderr)
+        from kpixl import texts
+
+        click.echo(texts.text("console", "failure", self.language, message=self.format_message()),
+                   file=file or sys.stderr)
 
 
 class KpixlGroup(click.Group):

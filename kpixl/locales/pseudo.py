@@ -57,7 +57,7 @@ def transform(text: str, *, sheet: bool = False) -> str:
     """
     inner = accent(text)
     if sheet:
-        inner = SHEET_FORBIDDEN.sub("", inner)[:SHEET_MAX - len(OPEN) - len(CLOSE)]
+        inner = SHEET_FORBIDDEN.sub("", inner)[:SHEET_MAX - len(OPEN) - len(CLOSE)].rstrip()
     return f"{OPEN}{inner}{CLOSE}"
 
 
