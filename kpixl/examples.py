@@ -117,7 +117,7 @@ def example_kpis(language: object = Language.EN, owner: str | None = None, depar
             measurable=measurable,
             attainable=attainable,
             relevant=relevant,
-            phasing=_PHASED.get(ex.code, {}).get(language),
+            phasing=_PHASED[ex.code][language] if ex.code in _PHASED else None,
             weights=RETAIL_WEIGHTS if ex.code in _PHASED else None,
         ))
     return records
@@ -130,7 +130,7 @@ LINEAR_BY_MONTH = PerLanguage(lambda language: texts.text("examples", "profile.l
 RETAIL_SEASONAL = PerLanguage(lambda language: texts.text("examples", "profile.retail", language))
 RETAIL_WEIGHTS = (6.0, 6.0, 7.0, 7.0, 8.0, 7.0, 6.0, 7.0, 8.0, 10.0, 12.0, 16.0)
 # The example KPIs whose plan follows a profile: revenue is seasonal.
-_PHASED = {"REV-01": RETAIL_SEASONAL}
+_PHASED: dict[str, PerLanguage[str]] = {"REV-01": RETAIL_SEASONAL}
 
 
 def example_profiles(language: object = Language.EN) -> list[PhasingRecord]:
