@@ -17,7 +17,7 @@ import click
 
 from kpixl import __version__
 from kpixl.errors import DefinitionError, KpixlError
-from kpixl.vocab import FormulaMode, Language
+from kpixl.vocab import LANGUAGES, FormulaMode, Language
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -142,7 +142,7 @@ class VocabChoice(click.ParamType):
 
 
 def _language_option(help_text: str, default: str | None = "en"):
-    return click.option("--lang", "language", type=VocabChoice(Language, ("en", "da")), default=default,
+    return click.option("--lang", "language", type=VocabChoice(Language, tuple(language.value for language in LANGUAGES)), default=default,
                         show_default=default is not None, help=help_text)
 
 
