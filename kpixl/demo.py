@@ -38,7 +38,7 @@ DEPARTMENTS_DIR = "departments"
 COMPANY_FILE = "company.xlsx"
 CSV_DIR = "company-csv"
 NEXT_DIR = "next-period"
-# Every word the demo prints is in kpixl/texts/demo.py (its lines) and kpixl/texts/rollover.py.
+# Every word the demo prints is in the catalogue (kpixl/locales/*.po): demo.* (its lines) and rollover.*.
 
 
 def _count(key: str, n: int, language: Language) -> str:

@@ -42,7 +42,7 @@ WORSE, BETTER = "worse", "better"
 FIRST_DATE = 4
 
 def say(key: str, language: str, **values: Any) -> str:
-    """Return the text ``key`` in ``language`` (en or da; kpixl/texts/history.py), with ``values`` filled in."""
+    """Return the text ``key`` in ``language`` (the catalogue's ``history.*``), with ``values`` filled in."""
     return texts.text("history", key, language, **values)
 
 

@@ -1,6 +1,6 @@
 """Test kpixl.consolidate.tables: one definition per company column, its headers in both languages.
 
-The words of the company workbook live in the catalogue (kpixl/texts/consolidate.py and
+The words of the company workbook live in the catalogue (``consolidate.*`` in kpixl/locales/*.po and
 history.py); a column that is a department workbook's own column takes the schema's header.
 """
 

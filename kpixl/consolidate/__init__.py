@@ -15,7 +15,7 @@ One module per step, each usable on its own:
   :mod:`.command` is the command itself (:func:`consolidate`).
 
 Every number comes from :mod:`kpixl.core`; the words the company workbook shows are in
-the text catalogue (``kpixl/texts/consolidate.py``). This package re-exports the names
+the text catalogue (``consolidate.*`` in ``kpixl/locales/*.po``). This package re-exports the names
 other modules, tests and scripts use.
 """
 

@@ -8,7 +8,7 @@
 
 :func:`write_meeting` writes the three sections at the top of the Summary sheet; every number
 comes from the consolidation (:mod:`kpixl.core` through :mod:`kpixl.history`), every word from
-the catalogue (``meeting.*`` in kpixl/texts/consolidate.py).
+the catalogue (``consolidate.meeting.*``).
 """
 
 from __future__ import annotations

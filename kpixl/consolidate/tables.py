@@ -52,7 +52,7 @@ def finding_message(finding: Finding, language: str | None) -> str:
 
 
 def say(key: str, language: str, **values: Any) -> str:
-    """Return the company workbook's text ``key`` in ``language`` (kpixl/texts/consolidate.py)."""
+    """Return the company workbook's text ``key`` in ``language`` (the catalogue's ``consolidate.*``)."""
     return texts.text("consolidate", key, language, **values)
 
 
@@ -69,7 +69,7 @@ def _from_schema(table: schema.Table, key: str) -> Heading:
 
 
 def _from_texts(key: str) -> Heading:
-    """Return the heading ``column.<key>`` of the catalogue (kpixl/texts/consolidate.py)."""
+    """Return the heading ``column.<key>`` of the catalogue (the catalogue's ``consolidate.*``)."""
     return lambda language: texts.of("consolidate", language)[f"column.{key}"]
 
 
