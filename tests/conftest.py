@@ -16,7 +16,8 @@ import pytest
 import libreoffice
 
 
-def _under_ci() -> bool:
+def under_ci() -> bool:
+    """Return whether CI=true is set: then a missing tool is a failure, not a skip."""
     return os.environ.get("CI", "").strip().casefold() in ("1", "true", "yes")
 
 
@@ -25,7 +26,7 @@ def require_soffice() -> str:
     found = libreoffice.find_soffice()
     if found is None:
         message = "LibreOffice (soffice) not found; install libreoffice-calc or set KPIXL_SOFFICE"
-        if _under_ci():
+        if under_ci():
             pytest.fail(f"{message} (CI=true: the LibreOffice tests must run in CI)", pytrace=False)
         pytest.skip(message)
     return found
