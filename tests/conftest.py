@@ -1,19 +1,46 @@
-"""Own the fixtures several test modules share (keep it small and generic).
+"""Own the fixtures several test modules share (keep it small and generic), and the engine-marker guard.
 
 LibreOffice: tests that need a real spreadsheet engine take ``soffice`` (skipped
 when LibreOffice is missing locally, a failure under ``CI=true``) or ``recalc``,
 which recalculates workbooks in one soffice run with one session-wide profile.
+
+The guard: a test that starts a spreadsheet program carries its marker (``libreoffice``,
+``gnumeric``, ``ironcalc``), so ``-m "not libreoffice"`` really leaves LibreOffice out and
+CI can count what ran. It cannot be forgotten:
+
+* a test that takes ``soffice`` (directly or through ``recalc``/``lo_profile``) without the
+  ``libreoffice`` marker fails before its fixtures run, whether or not LibreOffice is installed;
+* any process a test starts (an audit hook on ``subprocess.Popen``, so ``subprocess.run``,
+  helpers and scripts alike) named ``soffice``/``libreoffice`` or ``ssconvert`` fails the test
+  when its marker is missing; so does loading a workbook into IronCalc.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import re
+import sys
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Iterator
 
 import pytest
 
 import libreoffice
+
+# The programs a test may start only under their marker (names as on Linux, macOS and Windows).
+ENGINE_PROGRAMS = {"soffice": "libreoffice", "soffice.bin": "libreoffice", "soffice.exe": "libreoffice",
+                   "libreoffice": "libreoffice", "ssconvert": "gnumeric", "ssconvert.exe": "gnumeric"}
+# IronCalc is a Python package, not a program: these calls of it load or make a workbook.
+IRONCALC_ENTRIES = ("create", "load_from_xlsx", "load_from_bytes", "load_from_icalc", "create_user_model",
+                    "create_user_model_from_xlsx", "create_user_model_from_bytes", "create_user_model_from_icalc")
+
+_running: list[pytest.Item] = []  # the test whose setup, call or teardown is running
+_UNMARKED = pytest.StashKey[list[str]]()
+
+
+class UnmarkedEngineError(RuntimeError):
+    """Raised where a test without an engine's marker starts that engine."""
 
 
 def under_ci() -> bool:
@@ -54,3 +81,89 @@ def recalc(tmp_path_factory: pytest.TempPathFactory, soffice: str,
         return libreoffice.recalculate_many(paths, out_dir, profile=lo_profile, soffice=soffice)
 
     return run
+
+
+# ------------------------------------------------------------------ the engine-marker guard
+
+def engine_marker(argv: Any) -> str | None:
+    """Return the marker a process command line needs (``libreoffice``, ``gnumeric``), else None.
+
+    Every word is looked at, not only the first, so ``sh -c "soffice ..."`` counts too.
+    """
+    parts = [argv] if isinstance(argv, (str, bytes, os.PathLike)) else list(argv or ())
+    for word in (w for part in parts for w in os.fsdecode(part).split()):
+        # Either slash: a Windows path names the program too; quotes from a shell line go.
+        name = re.split(r"[\\/]", word.strip("\"'"))[-1].casefold()
+        if name in ENGINE_PROGRAMS:
+            return ENGINE_PROGRAMS[name]
+    return None
+
+
+def _check_marker(marker: str, what: str) -> None:
+    if not _running or _running[-1].get_closest_marker(marker) is not None:
+        return
+    item = _running[-1]
+    message = (f"{item.nodeid} starts {what} without @pytest.mark.{marker}: mark the test "
+               f"(tests/conftest.py guards this so that -m 'not {marker}' and CI's counts hold)")
+    item.stash.setdefault(_UNMARKED, []).append(message)
+    raise UnmarkedEngineError(message)
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if event == "subprocess.Popen" and _running:
+        marker = engine_marker([args[0] or "", *(args[1] if not isinstance(args[1], (str, bytes)) else [args[1]])])
+        if marker is not None:
+            _check_marker(marker, f"{marker} ({args[1]!r:.120})")
+
+
+def _guard_ironcalc() -> None:
+    try:
+        import ironcalc
+    except ImportError:
+        return
+    for name in IRONCALC_ENTRIES:
+        entry = getattr(ironcalc, name, None)
+        if entry is None or getattr(entry, "_kpixl_guarded", False):
+            continue
+
+        @functools.wraps(entry)
+        def guarded(*args: Any, _entry: Callable[..., Any] = entry, _name: str = name, **kwargs: Any) -> Any:
+            _check_marker("ironcalc", f"IronCalc (ironcalc.{_name})")
+            return _entry(*args, **kwargs)
+
+        guarded._kpixl_guarded = True  # type: ignore[attr-defined]
+        setattr(ironcalc, name, guarded)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # An audit hook cannot be removed; it stays harmless outside a test (_running is empty).
+    sys.addaudithook(_audit)
+    _guard_ironcalc()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    _running.append(item)
+    try:
+        return (yield)
+    finally:
+        _running.pop()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # Static half of the guard: fails even where LibreOffice is missing (the fixture would skip).
+    if "soffice" in getattr(item, "fixturenames", ()) and item.get_closest_marker("libreoffice") is None:
+        pytest.fail(f"{item.nodeid} takes the soffice fixture (or recalc/lo_profile) without "
+                    f"@pytest.mark.libreoffice: mark the test", pytrace=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
+    # A test that caught the UnmarkedEngineError still fails: the launch was recorded.
+    report = yield
+    unmarked = item.stash.get(_UNMARKED, [])
+    if unmarked and report.when in ("setup", "call") and report.passed:
+        report.outcome = "failed"
+        report.longrepr = "\n".join(unmarked)
+    return report

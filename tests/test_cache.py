@@ -80,6 +80,7 @@ def recalculated(files, recalc) -> dict[str, Path]:
     return dict(zip(files, recalc(*files.values())))
 
 
+@pytest.mark.libreoffice
 def test_cached_values_equal_libreoffices_recalculation(files, recalculated):
     for name, path in files.items():
         formulas = formula_cells(path)
@@ -101,6 +102,7 @@ def test_cached_values_equal_libreoffices_recalculation(files, recalculated):
         assert len(compared) > 5000, (name, len(compared))
 
 
+@pytest.mark.libreoffice
 def test_the_comparison_sees_a_wrong_cached_value(files, recalculated):
     # Break one cached Status in a copy: the comparison above must notice it.
     path = files["demo sales"]
