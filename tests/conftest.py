@@ -4,6 +4,10 @@ LibreOffice: tests that need a real spreadsheet engine take ``soffice`` (skipped
 when LibreOffice is missing locally, a failure under ``CI=true``) or ``recalc``,
 which recalculates workbooks in one soffice run with one session-wide profile.
 
+Today is pinned: every kpixl module that asks for today (``date.today()``) gets :data:`TODAY`
+in tests, so no test's result depends on the day it runs (take the ``today`` fixture to
+name it). ``tests/test_conftest.py`` checks that kpixl reads the clock no other way.
+
 The guard: a test that starts a spreadsheet program carries its marker (``libreoffice``,
 ``gnumeric``, ``ironcalc``), so ``-m "not libreoffice"`` really leaves LibreOffice out and
 CI can count what ran. It cannot be forgotten:
@@ -17,7 +21,10 @@ CI can count what ran. It cannot be forgotten:
 
 from __future__ import annotations
 
+import ast
+import datetime
 import functools
+import importlib
 import os
 import re
 import sys
@@ -34,6 +41,12 @@ ENGINE_PROGRAMS = {"soffice": "libreoffice", "soffice.bin": "libreoffice", "soff
 # IronCalc is a Python package, not a program: these calls of it load or make a workbook.
 IRONCALC_ENTRIES = ("create", "load_from_xlsx", "load_from_bytes", "load_from_icalc", "create_user_model",
                     "create_user_model_from_xlsx", "create_user_model_from_bytes", "create_user_model_from_icalc")
+
+# The day kpixl's "today" is in tests: the day the pin came in (the suite's expectations were
+# written on and around it); a fixed day, so a test run next year computes the same.
+TODAY = datetime.date(2026, 12, 7)
+_REAL_DATE = datetime.date
+CLOCK_CALLS = ("today", "now", "utcnow")  # the methods that read the clock
 
 _running: list[pytest.Item] = []  # the test whose setup, call or teardown is running
 _UNMARKED = pytest.StashKey[list[str]]()
@@ -167,3 +180,65 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         report.outcome = "failed"
         report.longrepr = "\n".join(unmarked)
     return report
+
+
+# ------------------------------------------------------------------ today, pinned
+
+class _DateType(type):
+    """Make :class:`PinnedDate` act as ``datetime.date`` in every way but ``today()``."""
+
+    def __instancecheck__(cls, obj: object) -> bool:
+        return isinstance(obj, _REAL_DATE)
+
+    def __subclasscheck__(cls, sub: type) -> bool:
+        return issubclass(sub, _REAL_DATE)
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> datetime.date:
+        return _REAL_DATE(*args, **kwargs)  # real dates out, so nothing downstream sees the stand-in
+
+    def __getattr__(cls, name: str) -> Any:
+        return getattr(_REAL_DATE, name)  # fromisoformat, fromordinal, min, max, ...
+
+
+class PinnedDate(metaclass=_DateType):
+    """Stand in for ``datetime.date`` in the kpixl modules that ask for today."""
+
+    @staticmethod
+    def today() -> datetime.date:
+        return TODAY
+
+
+def clock_readers() -> dict[str, set[str]]:
+    """Return, per kpixl module, the names it calls ``today()``/``now()``/``utcnow()`` on (parsed, not run)."""
+    package = Path(__file__).resolve().parent.parent / "kpixl"
+    found: dict[str, set[str]] = {}
+    for path in sorted(package.rglob("*.py")):
+        parts = path.relative_to(package.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in CLOCK_CALLS and isinstance(node.func.value, ast.Name)):
+                found.setdefault(name, set()).add(node.func.value.id)
+    return found
+
+
+def pin_today() -> None:
+    """Import every kpixl module that reads the clock and give it :class:`PinnedDate` for ``date``."""
+    for name in clock_readers():
+        if name.endswith("__main__"):
+            continue
+        module = importlib.import_module(name)
+        for key, value in list(vars(module).items()):
+            if value is _REAL_DATE:
+                setattr(module, key, PinnedDate)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _today_is_pinned() -> None:
+    pin_today()
+
+
+@pytest.fixture
+def today() -> datetime.date:
+    """Return the day kpixl takes for today in tests (:data:`TODAY`)."""
+    return TODAY

@@ -8,6 +8,7 @@ without their markers; the outcome of each is read from its report.
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import subprocess
@@ -147,3 +148,60 @@ def _outcomes(output: str) -> dict[str, str]:
         if word in ("PASSED", "FAILED", "ERROR") and "::" in rest:
             found[rest.split("::", 1)[1].split(" ")[0]] = word
     return found
+
+
+# ------------------------------------------------------------------ today, pinned
+
+def test_kpixl_reads_the_clock_only_through_the_pinned_date():
+    """Every today()/now() call in kpixl is on a name the pin replaced, so no test depends on the day."""
+    import importlib
+
+    readers = conftest.clock_readers()
+    assert readers, "the scan finds kpixl's date.today() calls"
+    unpinned = {module: sorted(name for name in names
+                               if getattr(importlib.import_module(module), name, None) is not conftest.PinnedDate)
+                for module, names in readers.items() if not module.endswith("__main__")}
+    assert {m: n for m, n in unpinned.items() if n} == {}, (
+        "these read the clock some other way than date.today(): use date.today(), or pin it in tests/conftest.py")
+
+
+def test_the_pinned_date_is_datetime_date_but_for_today(today):
+    from datetime import date, datetime
+
+    from kpixl import validate
+
+    pinned = validate.date
+    assert pinned is conftest.PinnedDate and today == conftest.TODAY
+    assert pinned.today() == today
+    made = pinned(2026, 6, 30)
+    assert type(made) is date and made == date(2026, 6, 30)
+    assert isinstance(made, pinned) and isinstance(datetime(2026, 1, 1), pinned) and not isinstance("x", pinned)
+    assert issubclass(datetime, pinned) and not issubclass(str, pinned)
+    assert type(pinned.fromisoformat("2026-06-30")) is date and pinned.max == date.max
+
+
+def test_the_cli_takes_the_pinned_today(tmp_path, today):
+    from click.testing import CliRunner
+
+    import openpyxl
+
+    from kpixl.cli import cli
+
+    result = CliRunner().invoke(cli, ["template", str(tmp_path / "Sales.xlsx")], prog_name="kpixl")
+    assert (result.exit_code, result.output) == (0, f"Wrote {tmp_path / 'Sales.xlsx'}\n")
+    dashboard = openpyxl.load_workbook(tmp_path / "Sales.xlsx", data_only=True)["Dashboard"]
+    assert dashboard["B2"].value.date() == today
+
+
+def test_no_test_reads_the_clock():
+    """A test names its day (the ``today`` fixture or a literal date), never asks the clock for it."""
+    readers = []
+    for path in sorted(TESTS.glob("*.py")):
+        if path.name == "conftest.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in conftest.CLOCK_CALLS and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id in ("date", "datetime", "dt", "time")):
+                readers.append(f"{path.name}:{node.lineno}")
+    assert readers == [], "take the today fixture, or name the date"
