@@ -122,11 +122,22 @@ def _check_marker(marker: str, what: str) -> None:
     raise UnmarkedEngineError(message)
 
 
+# The audit events that start a program, and where in their arguments its command line is.
+_LAUNCHES = {"subprocess.Popen": (0, 1), "os.system": (0,), "os.posix_spawn": (0, 1), "os.exec": (0, 1),
+             "os.spawn": (1, 2), "os.startfile": (0,)}
+
+
 def _audit(event: str, args: tuple[Any, ...]) -> None:
-    if event == "subprocess.Popen" and _running:
-        marker = engine_marker([args[0] or "", *(args[1] if not isinstance(args[1], (str, bytes)) else [args[1]])])
+    if event in _LAUNCHES and _running:
+        words: list[Any] = []
+        for i in _LAUNCHES[event]:
+            part = args[i] if i < len(args) else None
+            words.extend([part] if isinstance(part, (str, bytes, os.PathLike)) else list(part or ()))
+        marker = engine_marker(words)
         if marker is not None:
-            _check_marker(marker, f"{marker} ({args[1]!r:.120})")
+            command = args[_LAUNCHES[event][-1]]
+            command = os.fsdecode(command) if isinstance(command, bytes) else command
+            _check_marker(marker, f"{marker} ({command!r:.120})")
 
 
 def _guard_ironcalc() -> None:

@@ -65,6 +65,10 @@ def test_marked_ssconvert():
 def test_ssconvert_under_the_wrong_marker():
     run("ssconvert")
 
+def test_unmarked_soffice_through_os_system():
+    import os
+    os.system("soffice --headless")
+
 def test_other_programs_need_no_marker():
     subprocess.run(["true"], check=True)
 '''
@@ -116,6 +120,7 @@ def test_a_test_that_starts_an_engine_without_its_marker_fails(tmp_path):
         "test_marked_soffice": "PASSED",
         "test_unmarked_soffice_through_a_shell": "FAILED",
         "test_unmarked_soffice_whose_error_is_caught": "FAILED",
+        "test_unmarked_soffice_through_os_system": "FAILED",
         "test_unmarked_soffice_fixture": "ERROR",
         "test_unmarked_recalc_fixture": "ERROR",
         "test_marked_soffice_fixture": "PASSED",
@@ -129,7 +134,8 @@ def test_a_test_that_starts_an_engine_without_its_marker_fails(tmp_path):
             "@pytest.mark.libreoffice: mark the test") in done.stdout
     assert ("test_inner.py::test_unmarked_soffice_fixture takes the soffice fixture (or recalc/lo_profile) "
             "without @pytest.mark.libreoffice: mark the test") in done.stdout
-    assert "test_inner.py::test_unmarked_ssconvert starts gnumeric" in done.stdout
+    assert "test_inner.py::test_unmarked_ssconvert starts gnumeric (['ssconvert', '--version'])" in done.stdout
+    assert "test_inner.py::test_unmarked_soffice_through_os_system starts libreoffice ('soffice --headless')" in done.stdout
     if have_ironcalc:
         assert ("test_inner_ironcalc.py::test_unmarked_ironcalc starts IronCalc (ironcalc.create) without "
                 "@pytest.mark.ironcalc") in done.stdout
