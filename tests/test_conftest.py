@@ -186,13 +186,17 @@ def test_the_pinned_date_is_datetime_date_but_for_today(today):
     assert type(pinned.fromisoformat("2026-06-30")) is date and pinned.max == date.max
 
 
-def test_the_cli_takes_the_pinned_today(tmp_path, today):
+def test_the_cli_takes_the_pinned_today(tmp_path, monkeypatch):
+    from datetime import date
+
     from click.testing import CliRunner
 
     import openpyxl
 
     from kpixl.cli import cli
 
+    today = date(2031, 2, 28)  # not the day the suite runs: the Dashboard's As of shows the pin took
+    monkeypatch.setattr(conftest, "TODAY", today)
     result = CliRunner().invoke(cli, ["template", str(tmp_path / "Sales.xlsx")], prog_name="kpixl")
     assert (result.exit_code, result.output) == (0, f"Wrote {tmp_path / 'Sales.xlsx'}\n")
     dashboard = openpyxl.load_workbook(tmp_path / "Sales.xlsx", data_only=True)["Dashboard"]
