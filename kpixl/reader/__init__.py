@@ -38,7 +38,7 @@ from kpixl.reader.findings import (E_MISSING, E_NOT_FILE, E_UNREADABLE, E_EMPTY,
                                    E_DATE_AS_TEXT, E_NOT_DATE, E_VOCABULARY, E_NO_CACHED_VALUE, E_ERROR_VALUE,
                                    E_ID_CONVERTED)
 from kpixl.reader.ooxml import TableInfo
-from kpixl.reader.paths import (WORKBOOK_SUFFIXES, Inputs, collect_inputs, expand_paths, left_out_kind, not_read_reason,
+from kpixl.reader.paths import (WORKBOOK_SUFFIXES, Inputs, collect_inputs, expand_paths, not_read_reason,
                                 workbooks_in)
 from kpixl.reader.prechecks import (CHUNK, ENCRYPTED_STREAM, MAX_FILE_BYTES, MAX_MEMBERS, MAX_RATIO,
                                     MAX_TOTAL_UNCOMPRESSED, OLE_MAGIC, RATIO_CHECK_FROM, WATCH_FROM, ZIP_MAGICS, Package,
@@ -47,7 +47,7 @@ from kpixl.reader.refs import column_letter, parse_ref
 from kpixl.reader.sheetscan import MAX_CELLS, MAX_COLUMNS, MAX_ROWS
 
 # The finding codes are the names kpixl.reader.findings gives the registry's ids (kpixl.codes).
-__all__ = ["read_workbook", "expand_paths", "collect_inputs", "Inputs", "not_read_reason", "left_out_kind",
+__all__ = ["read_workbook", "expand_paths", "collect_inputs", "Inputs", "not_read_reason",
            "workbooks_in", "precheck", "Package", "TableInfo", "type_cell", "interpret_number_text",
            "number_text_message", "fmt_number", "date_text_meanings", "column_letter", "parse_ref",
            "MAX_TOTAL_UNCOMPRESSED", "MAX_RATIO", "WATCH_FROM", "RATIO_CHECK_FROM", "MAX_ROWS", "MAX_COLUMNS", "MAX_CELLS",
