@@ -20,8 +20,7 @@ from pathlib import Path
 from kpixl import danish, isolation, schema
 from kpixl.errors import DefinitionError
 from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, Place, refuse_invalid
-from kpixl.template import PERCENT_UNITS
-from kpixl.vocab import kpi_key
+from kpixl.vocab import is_percent_unit, kpi_key, unit_text
 
 E_UNKNOWN_PARENT = "KPX830"
 W_LATE_DEADLINE = "KPX831"
@@ -158,8 +157,7 @@ def _cell(row_place: Place, letter: str | None) -> Place:
 
 def _unit_key(unit: str | None) -> str:
     """Return a unit folded for comparison: case and spaces ignored, every percent word the same."""
-    text = " ".join(str(unit or "").split()).casefold()
-    return "%" if text in PERCENT_UNITS else text
+    return "%" if is_percent_unit(unit) else unit_text(unit)
 
 
 __all__ = ["Company", "read_company", "check_links", "unknown_parents", "sha256_of", "E_UNKNOWN_PARENT",

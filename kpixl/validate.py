@@ -24,7 +24,7 @@ from kpixl import commentary, copies, core, danish, isolation, reader, schema
 from kpixl.errors import DefinitionError, WorkbookError
 from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, MeasurementRecord, PhasingRecord, Place,
                          Report, profile_key)
-from kpixl.vocab import Language, kpi_key, run_language, same_kpi
+from kpixl.vocab import Language, is_percent_unit, kpi_key, run_language, same_kpi
 
 E_UNEXPECTED = "KPX199"
 # The function each worker runs per file (see validate()).
@@ -72,7 +72,6 @@ MAX_LISTED_PERIODS = 4
 # times the larger of |target| and |baseline| is probably a typo or the wrong unit.
 PERCENT_LIMIT = 1.5
 MAGNITUDE = 100.0
-_PERCENT_UNITS = frozenset({"%", "pct", "pct.", "percent", "per cent", "procent", "pst"})
 
 
 def check_workbook(path: Path | str, as_of: date | None = None, *,
@@ -555,8 +554,7 @@ class _Rules:
 def _plausible_scale(kpi: KpiRecord) -> tuple[float, float, bool]:
     """Return (values above this need a look, the target/baseline magnitude, whether the KPI is a % KPI)."""
     reference = max(abs(kpi.target or 0.0), abs(kpi.baseline or 0.0))
-    unit = (kpi.unit or "").strip().casefold()
-    percent = (unit.startswith("%") or unit in _PERCENT_UNITS) and kpi.target is not None and reference <= 1
+    percent = is_percent_unit(kpi.unit) and kpi.target is not None and reference <= 1
     limit = PERCENT_LIMIT if percent else (MAGNITUDE * reference if reference > 0 else float("inf"))
     return limit, reference, percent
 

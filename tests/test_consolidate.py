@@ -20,6 +20,7 @@ import python_calamine
 
 from kpixl import consolidate as cons
 from kpixl import core
+from kpixl import vocab
 from kpixl.errors import OutputError, ValidationFailed
 from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, MeasurementRecord, Place
 
@@ -889,7 +890,7 @@ def test_percent_kpis_are_shown_in_percent_and_others_as_numbers(tmp_path):
     assert {h: c.number_format for h, c in formats["P-1"].items()} == dict.fromkeys(shown, "0.0%")
     assert formats["P-2"]["Actual"].number_format == "0.0%"
     assert {h: c.number_format for h, c in formats["N-1"].items()} == dict.fromkeys(shown, "#,##0.00##")
-    assert cons.is_percent_unit("pct.") and not cons.is_percent_unit("DKK") and not cons.is_percent_unit(None)
+    assert vocab.is_percent_unit("pct.") and not vocab.is_percent_unit("DKK") and not vocab.is_percent_unit(None)
 
 
 def test_columns_are_as_wide_as_the_file_names_they_hold(tmp_path):
