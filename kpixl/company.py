@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from kpixl import danish, isolation, schema
+from kpixl.reader import WORKBOOK_TASK, isolated_result
 from kpixl.errors import DefinitionError
 from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, Place, refuse_invalid
 from kpixl.vocab import is_percent_unit, kpi_key, unit_text
@@ -80,8 +81,6 @@ def read_company(path: Path | str, *, as_of: date | None = None,
     errors, and :class:`DefinitionError` when it holds no high-level KPI. Warnings
     do not stop it.
     """
-    from kpixl.validate import WORKBOOK_TASK, isolated_result
-
     source = Path(path)
     with isolation.WorkerPool(1, timeout=file_timeout, memory_limit=memory_limit) as pool:
         workbook = isolated_result(source, pool.call(WORKBOOK_TASK, (str(source), as_of or date.today())))
