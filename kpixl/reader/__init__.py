@@ -7,7 +7,8 @@ Three stages, in this order, so no parser sees a hostile file; one module each:
    (:mod:`~kpixl.reader.zipparts`); each worksheet goes through the byte scanner
    :mod:`~kpixl.reader.sheetscan` (sheet limits, and the input cells holding a formula
    without a saved value or an error), and each table sheet is made lean for the fast
-   engine (:mod:`~kpixl.reader.lean`: its computed cells left out).
+   engine (:mod:`~kpixl.reader.lean`: its computed cells left out). What it returns, the
+   :class:`~kpixl.reader.package.Package`, is a module of its own below all three stages.
 2. :mod:`~kpixl.reader.ooxml` reads the package structure with a safe XML parser:
    defined names (kpixl metadata), sheets, and the Excel tables ``KPIs``,
    ``Measurements`` and ``Evaluation`` found by name on whatever sheet they live.
@@ -40,11 +41,11 @@ from kpixl.reader.findings import (E_MISSING, E_NOT_FILE, E_UNREADABLE, E_EMPTY,
                                    E_DATE_AS_TEXT, E_NOT_DATE, E_VOCABULARY, E_NO_CACHED_VALUE, E_ERROR_VALUE,
                                    E_ID_CONVERTED)
 from kpixl.reader.ooxml import TableInfo
+from kpixl.reader.package import Package
 from kpixl.reader.paths import (WORKBOOK_SUFFIXES, Inputs, collect_inputs, expand_paths, not_read_reason,
                                 workbooks_in)
 from kpixl.reader.prechecks import (CHUNK, ENCRYPTED_STREAM, MAX_FILE_BYTES, MAX_MEMBERS, MAX_RATIO,
-                                    MAX_TOTAL_UNCOMPRESSED, OLE_MAGIC, RATIO_CHECK_FROM, WATCH_FROM, ZIP_MAGICS, Package,
-                                    precheck)
+                                    MAX_TOTAL_UNCOMPRESSED, OLE_MAGIC, RATIO_CHECK_FROM, WATCH_FROM, ZIP_MAGICS, precheck)
 from kpixl.reader.refs import column_letter, parse_ref
 from kpixl.reader.sheetscan import MAX_CELLS, MAX_COLUMNS, MAX_ROWS
 from kpixl.reader.worker import CHECK_TASK, WHOLE_TASK, WORKBOOK_TASK, isolated_result

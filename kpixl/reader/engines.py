@@ -47,7 +47,8 @@ from kpixl.reader.findings import (E_BAD_XML, E_CORRUPT, E_ERROR_VALUE, E_MISSIN
                                    W_DUPLICATE_COLUMN, W_KEYLESS_ROW, W_NO_EVALUATION_TABLE, W_OUTSIDE_TABLE,
                                    W_SCHEMA_VERSION, W_TABLE_FROM_HEADERS, W_UNKNOWN_COLUMN, _fail)
 from kpixl.reader.ooxml import TableInfo, _custom_properties, _input_columns, _structure
-from kpixl.reader.prechecks import Package, precheck
+from kpixl.reader.package import Package
+from kpixl.reader.prechecks import precheck
 from kpixl.reader.refs import _A1_RE, _column_number, column_letter, parse_ref
 from kpixl.reader.sheetscan import _SheetScan
 
