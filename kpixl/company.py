@@ -19,6 +19,7 @@ from pathlib import Path
 
 from kpixl import danish, isolation, schema
 from kpixl.reader import WORKBOOK_TASK, isolated_result
+from kpixl.refs import A1_RE
 from kpixl.errors import DefinitionError
 from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, Place, refuse_invalid
 from kpixl.vocab import is_percent_unit, kpi_key, unit_text
@@ -148,10 +149,10 @@ def check_links(company: Company, workbook: DepartmentWorkbook, language: object
 
 def _cell(row_place: Place, letter: str | None) -> Place:
     """Return the place of column ``letter`` in the row of ``row_place`` (the row's first cell)."""
-    if not letter or not row_place.cell:
+    match = A1_RE.match(row_place.cell or "")
+    if not letter or match is None:
         return row_place
-    row = row_place.cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ$").lstrip("$")
-    return Place(row_place.path, row_place.sheet, f"{letter}{row}")
+    return Place(row_place.path, row_place.sheet, f"{letter}{match.group(2)}")
 
 
 def _unit_key(unit: str | None) -> str:

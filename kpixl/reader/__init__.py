@@ -22,7 +22,7 @@ Three stages, in this order, so no parser sees a hostile file; one module each:
 :mod:`~kpixl.reader.paths` expands the command line's files and folders first;
 :mod:`~kpixl.reader.worker` names the tasks a worker process runs on one workbook and
 turns a worker's fault into a finding;
-:mod:`~kpixl.reader.refs` owns A1 references. The semantic rules (duplicates,
+:mod:`kpixl.refs` (ground floor) owns A1 references. The semantic rules (duplicates,
 definitions, late measurements) live in :mod:`kpixl.validate`; this package only
 reports what it cannot read as typed. Every name other modules import is here.
 """
@@ -46,14 +46,13 @@ from kpixl.reader.paths import (WORKBOOK_SUFFIXES, Inputs, collect_inputs, expan
                                 workbooks_in)
 from kpixl.reader.prechecks import (CHUNK, ENCRYPTED_STREAM, MAX_FILE_BYTES, MAX_MEMBERS, MAX_RATIO,
                                     MAX_TOTAL_UNCOMPRESSED, OLE_MAGIC, RATIO_CHECK_FROM, WATCH_FROM, ZIP_MAGICS, precheck)
-from kpixl.reader.refs import column_letter, parse_ref
 from kpixl.reader.sheetscan import MAX_CELLS, MAX_COLUMNS, MAX_ROWS
 from kpixl.reader.worker import CHECK_TASK, WHOLE_TASK, WORKBOOK_TASK, isolated_result
 
 # The finding codes are the names kpixl.reader.findings gives the registry's ids (kpixl.codes).
 __all__ = ["read_workbook", "isolated_result", "CHECK_TASK", "WORKBOOK_TASK", "WHOLE_TASK", "expand_paths", "collect_inputs", "Inputs", "not_read_reason",
            "workbooks_in", "precheck", "Package", "TableInfo", "type_cell", "interpret_number_text",
-           "number_text_message", "fmt_number", "date_text_meanings", "column_letter", "parse_ref",
+           "number_text_message", "fmt_number", "date_text_meanings",
            "MAX_TOTAL_UNCOMPRESSED", "MAX_RATIO", "WATCH_FROM", "RATIO_CHECK_FROM", "MAX_ROWS", "MAX_COLUMNS", "MAX_CELLS",
            "MAX_MEMBERS", "MAX_FILE_BYTES", "MAX_OUTSIDE_LISTED", "WORKBOOK_SUFFIXES", "CHUNK", "ENCRYPTED_STREAM",
            "OLE_MAGIC", "ZIP_MAGICS", "E_MISSING", "E_NOT_FILE", "E_UNREADABLE", "E_EMPTY", "E_OLD_XLS",

@@ -16,7 +16,7 @@ import defusedxml.ElementTree as SafeET
 from kpixl import schema
 from kpixl.reader.findings import E_BAD_XML, _fail
 from kpixl.reader.package import Package
-from kpixl.reader.refs import parse_ref
+from kpixl.refs import parse_ref
 
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
