@@ -12,6 +12,30 @@ The Python API for analysts (docs/python-api.md) is here: :func:`read_workbook`,
 are imported on first use, so ``import kpixl`` stays cheap (no pandas until asked).
 ``kpixl.validate`` and ``kpixl.consolidate`` are also the modules of those commands: the
 modules are callable, and calling them calls the API function.
+
+Layers. A module imports modules of its own floor or below, never one above, and at
+the top of the file: a function imports nothing of kpixl, except cli's commands loaded
+when they run (start-up speed) and the API loaded on first use here and in
+:mod:`kpixl._callable`. Whatever two modules share moves down to where both can
+import it. ``tests/test_imports.py`` reads the floors below and fails on an import
+upwards, on any import circle and on an import inside a function.
+
+0. ground: errors, codes, vocab, refs, leftout, isolation, i18n, texts, core, schema, xlsx, output, _callable
+1. model: model, formulas, cache, commentary, copies, danish, examples, sample_data, udfs
+2. reader: reader
+3. rules: company, validate
+4. template: template
+5. commands: rollover, split, history, export, consolidate
+6. api: api, demo
+7. entry: cli, __main__, kpixl
+
+Ground floor is vocabulary and plumbing (the words and keys of a KPI, finding codes,
+A1 references, the worker pool, the core's numbers, the workbook's schema). The model
+holds records and findings and what computes on them without reading a file. The
+reader (whose stages are layered in its own docstring) reads one workbook; validate
+applies the rules (company: the ``--company`` links, read in a worker through the
+reader's tasks). The template writes a department workbook; the commands above it
+roll over, split and consolidate; the API wraps them for Python, the CLI for people.
 """
 
 from __future__ import annotations
