@@ -624,8 +624,3 @@ def _label(frequency: str, first: date, full_last: date) -> str:
 
 
 __all__ = ["check_workbook", "check_whole", "validate", "prechecked", "periods", "final_period_start"]
-
-# kpixl.validate(paths, ...) is the API's validate (kpixl.api): this module is callable.
-from kpixl._callable import make_callable  # noqa: E402
-
-make_callable(__name__)

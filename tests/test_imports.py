@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import ast
 import functools
+import os
 import re
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,9 +29,9 @@ PACKAGE = ROOT / "kpixl"
 # The only imports of kpixl modules allowed inside a function, each with why.
 # cli.py imports each command's module when that command runs, so `kpixl --help` and
 # shell completion start without pandas, XlsxWriter or the reader (start-up speed).
-# kpixl/__init__.py and _callable.py make ``kpixl.validate(...)`` & co. work without
-# importing the API (and pandas) on ``import kpixl`` (PEP 562): every ``import
-# kpixl.x`` runs kpixl/__init__.py, so importing the API there would undo cli's laziness.
+# kpixl/__init__.py, the top floor, makes ``kpixl.read_workbook(...)``, ``kpixl.validate(...)``
+# & co. work without importing the API (and pandas) on ``import kpixl`` (PEP 562): every
+# ``import kpixl.x`` runs kpixl/__init__.py, so importing the API there would undo cli's laziness.
 LAZY_KPIXL_IMPORTS = {
     ("kpixl.cli", "kpixl.api"): "the template, validate and consolidate commands load the API when run",
     ("kpixl.cli", "kpixl.texts"): "the template command's language names, loaded when it runs",
@@ -37,8 +39,7 @@ LAZY_KPIXL_IMPORTS = {
     ("kpixl.cli", "kpixl.rollover"): "the rollover command, loaded when it runs",
     ("kpixl.cli", "kpixl.split"): "the split command, loaded when it runs",
     ("kpixl.cli", "kpixl.demo"): "the demo command, loaded when it runs",
-    ("kpixl", "kpixl.api"): "kpixl.read_workbook & co. load the API on first use (PEP 562 __getattr__)",
-    ("kpixl._callable", "kpixl.api"): "calling the kpixl.validate module calls the API, loaded on that first call",
+    ("kpixl", "kpixl.api"): "kpixl.read_workbook & co. and calling kpixl.validate load the API on first use",
 }
 
 # Imports of other libraries allowed inside a function, each with why (no circle can run
@@ -50,16 +51,6 @@ LAZY_OTHER_IMPORTS = {
     ("kpixl.isolation", "resource"): "a POSIX module: the memory limit is set only where it exists",
     ("kpixl.cli", "click.shell_completion"): "shell completion, loaded only when the shell asks",
     ("kpixl", "importlib"): "kpixl.validate / kpixl.consolidate loaded on first use (PEP 562)",
-}
-
-# One circle by design: calling the module kpixl.validate (or kpixl.consolidate) calls the API's
-# function of that name (kpixl._callable), and the API calls the command's module. The
-# API is imported when the module is first called, after every module is loaded, so this
-# circle never runs at import time; importing the API up front would load it (and pandas'
-# wrapper) with every command. Each circle is given as the modules it runs through; the
-# import from its last module but one to its last is left out before circles are looked for.
-DELIBERATE_CYCLES: dict[tuple[str, ...], str] = {
-    ("kpixl.api", "kpixl.validate", "kpixl._callable", "kpixl.api"): "kpixl.validate(...) calls kpixl.api.validate",
 }
 
 # Circles another branch is breaking (issue 21, branch consolidate: export moves into the
@@ -223,7 +214,7 @@ def _circle(component: set[str], edges: dict[str, set[str]]) -> list[str]:
 
 def _without_known(edges: dict[str, set[str]]) -> dict[str, set[str]]:
     pruned = {module: set(targets) for module, targets in edges.items()}
-    for circle in [*DELIBERATE_CYCLES, *KNOWN_CYCLES]:
+    for circle in KNOWN_CYCLES:
         pruned[circle[-2]].discard(circle[-1])
     return pruned
 
@@ -233,7 +224,7 @@ def test_kpixl_has_no_import_circle():
     assert found == [], "import circles: " + "; ".join(" -> ".join(circle) for circle in found)
 
 
-@pytest.mark.parametrize("circle", [*DELIBERATE_CYCLES, *KNOWN_CYCLES], ids=" -> ".join)
+@pytest.mark.parametrize("circle", list(KNOWN_CYCLES), ids=" -> ".join)
 def test_every_known_cycle_is_still_there(circle):
     edges = graph()
     missing = [(a, b) for a, b in zip(circle, circle[1:]) if b not in edges[a]]
@@ -292,13 +283,11 @@ def test_every_module_has_a_floor():
 def test_no_module_imports_one_above_its_floor():
     listed = floors()
     lazy = set(LAZY_KPIXL_IMPORTS) | KNOWN_FUNCTION_IMPORTS
-    deliberate = {(circle[-2], circle[-1]) for circle in DELIBERATE_CYCLES}
     found = sorted({f"{imp.importer}:{imp.line} (floor {floor_of(imp.importer, listed)}) imports {target} "
                    f"(floor {floor_of(target, listed)})"
                    for imp in all_imports() for target in _runs(imp.importer, imp.target)
                    if target in listed or floor_of(target, listed) is not None
-                   if (imp.importer, imp.target) not in deliberate
-                   and floor_of(target, listed) > floor_of(imp.importer, listed)  # type: ignore[operator]
+                   if floor_of(target, listed) > floor_of(imp.importer, listed)  # type: ignore[operator]
                    and not (imp.in_function and (imp.importer, imp.target) in lazy and imp.importer in ("kpixl.cli",
                                                                                                    "kpixl"))})
     assert found == [], "imports upwards (move the shared thing down a floor): " + "; ".join(found)
@@ -331,3 +320,16 @@ def test_the_floor_check_sees_an_import_upwards(monkeypatch):
     monkeypatch.setattr(sys.modules[__name__], "floors", lambda: {**listed, "kpixl.company": listed["kpixl.validate"] + 1})
     with pytest.raises(AssertionError, match=r"kpixl.validate:\d+ \(floor 3\) imports kpixl.company \(floor 4\)"):
         test_no_module_imports_one_above_its_floor()
+
+
+def test_the_commands_modules_are_callable_without_loading_the_api_first(tmp_path):
+    """kpixl/__init__.py makes kpixl.validate and kpixl.consolidate callable as they are imported; the API loads on call."""
+    code = ("import sys, kpixl.validate, kpixl.consolidate, kpixl\n"
+            "assert callable(kpixl.validate) and callable(kpixl.consolidate)\n"
+            "assert 'kpixl.api' not in sys.modules and 'pandas' not in sys.modules\n"
+            "report = kpixl.validate([sys.argv[1]])\n"
+            "print(type(report).__module__, report.errors, 'kpixl.api' in sys.modules)\n")
+    (tmp_path / "x.xlsx").write_bytes(b"not a workbook")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "x.xlsx")], cwd=ROOT, capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert (done.returncode, done.stdout, done.stderr) == (0, "kpixl.api 1 True\n", "")

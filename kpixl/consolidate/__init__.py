@@ -42,8 +42,3 @@ __all__ = ["consolidate", "ConsolidationResult", "Consolidation", "Source", "Kpi
            "sheet_name", "TABLES", "CSV_FILES", "WORKBOOK_SHEETS", "KPI_COLUMNS", "MEASUREMENT_COLUMNS", "STATUSES",
            "Column", "MAX_SHEET_ROWS", "ERRORS_SHOWN", "INCLUDED", "SKIPPED", "LOAD_TASK", "CODE_DUPLICATE_ID",
            "CODE_UNKNOWN_PARENT", "CODE_DUPLICATE_DEPARTMENT", "CODE_DEFINITION", "CODE_UNREADABLE"]
-
-# kpixl.consolidate(paths, ...) is the API's consolidate (kpixl.api): this package is callable.
-from kpixl._callable import make_callable  # noqa: E402
-
-make_callable(__name__)
