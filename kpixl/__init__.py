@@ -16,9 +16,12 @@ as they are imported, see ``_Package``).
 
 Layers. A module imports modules of its own floor or below, never one above, and at
 the top of the file: a function imports nothing of kpixl, except cli's commands loaded
-when they run (start-up speed) and the API loaded on first use here. Whatever two modules share moves down to where both can
-import it. ``tests/test_imports.py`` reads the floors below and fails on an import
-upwards, on any import circle and on an import inside a function.
+when they run (start-up speed) and the API loaded on first use here. Whatever two
+modules share moves down to where both can import it. ``tests/test_imports.py`` reads
+the floors below and fails on an import upwards, on any import circle and on an import
+inside a function. A package's modules (reader, template, consolidate, texts) stand on
+its floor, and within it on each other without a circle (the reader's docstring orders
+its stages).
 
 0. ground: errors, codes, vocab, refs, leftout, isolation, i18n, texts, core, schema, xlsx, output
 1. model: model, formulas, cache, commentary, copies, danish, examples, sample_data, udfs
