@@ -13,6 +13,7 @@ import functools
 from dataclasses import dataclass, field
 
 from kpixl import core, i18n, texts
+from kpixl.errors import DefinitionError
 from kpixl.vocab import LANGUAGES, Language, PerLanguage
 
 SCHEMA_VERSION = "1"
@@ -335,7 +336,5 @@ def parse_decision(text: object) -> str | None:
         for key, word in DECISION_WORDS[language].items():
             if folded in (word.casefold(), key):
                 return key
-    from kpixl.errors import DefinitionError
-
     accepted = " / ".join(", ".join(DECISION_WORDS[language].values()) for language in LANGUAGES)
     raise DefinitionError(f"unknown decision {str(text)!r}; use one of {accepted}")

@@ -29,7 +29,8 @@ from click.testing import CliRunner
 from kpixl import i18n, locales, sample_data, schema, texts
 from kpixl.cli import cli
 from kpixl.locales import pseudo
-from kpixl.template.layout import COUNT_UNITS, PERCENT_UNITS
+from kpixl.template.layout import COUNT_UNITS
+from kpixl.vocab import PERCENT_UNITS
 from kpixl.vocab import Language
 
 ROOT = Path(__file__).resolve().parents[1]
