@@ -175,3 +175,24 @@ def test_the_hint_of_a_blank_aggregation_names_every_aggregation(tmp_path, langu
     for aggregation in AGGREGATIONS:
         word = core.word("aggregation", aggregation, language).casefold()
         assert re.search(rf"(?<!\w){re.escape(word)}(?!\w)", said), (word, finding.message)
+
+
+# The places in the docs that name every aggregation: (file, a marker that finds the place, its languages).
+DOC_LINES = (
+    ("docs/kpi-semantics.md", "| aggregation |", ("en", "da")),
+    ("docs/kpi-semantics.md", "combined by the aggregation:", ("en",)),
+    ("docs/workbook.md", "| `Aggregation` |", ("en",)),
+    ("docs/udfs.md", "Danish: `øge`", ("da",)),
+    ("docs/udfs.md", "combined by the aggregation (", ("en",)),
+    ("README.md", "combined by the aggregation (", ("en",)),
+)
+
+
+@pytest.mark.parametrize("doc, marker, languages", DOC_LINES)
+def test_every_doc_line_that_lists_the_aggregations_names_each(doc, marker, languages):
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    at = text.index(marker)
+    # A table row is its line; prose is its paragraph from the marker on.
+    line = text[at:text.find("\n" if marker.startswith("|") else "\n\n", at)]
+    words = {core.word("aggregation", a, lang) for a in AGGREGATIONS for lang in languages}
+    assert [w for w in sorted(words) if not re.search(rf"(?<!\w){re.escape(w)}(?!\w)", line)] == []
