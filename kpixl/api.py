@@ -223,7 +223,7 @@ class Company:
         if name not in _TABLES:
             raise DefinitionError(f"unknown table {name!r}; use one of {', '.join(_TABLES)}")
         if name not in self._frames:
-            from kpixl.export import arrow_table
+            from kpixl.consolidate.export import arrow_table
 
             self._frames[name] = arrow_table(self.consolidation, name).to_pandas(date_as_object=False)
         return self._frames[name].copy()
@@ -278,7 +278,7 @@ class Company:
     def to_parquet(self, folder: str | Path, *, force: bool = False) -> list[Path]:
         """Write every table as typed Parquet into ``folder`` (the summary's total in summary_totals.parquet)."""
         from kpixl.consolidate.command import write_outputs
-        from kpixl.export import parquet_tables, parquet_targets
+        from kpixl.consolidate.export import parquet_tables, parquet_targets
 
         targets = parquet_targets(folder, parquet_tables(), force=force, inputs=self._inputs())
         write_outputs(self.consolidation, None, (), targets, force=force, inputs=self._inputs(), folders=(folder,))
@@ -286,7 +286,7 @@ class Company:
 
     def to_json(self) -> str:
         """Return the JSON document of ``kpixl consolidate --format json`` (docs/consolidate.schema.json)."""
-        from kpixl.export import json_document
+        from kpixl.consolidate.export import json_document
 
         return json.dumps(json_document(self.consolidation), ensure_ascii=False, indent=1, allow_nan=False)
 

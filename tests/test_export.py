@@ -1,4 +1,4 @@
-"""Test kpixl.export through ``kpixl consolidate``: the JSON document and its schema, Parquet against CSV.
+"""Test kpixl.consolidate.export through ``kpixl consolidate``: the JSON document and its schema, Parquet against CSV.
 
 Real department workbooks are written, consolidated by the CLI, and the outputs read
 back: the JSON with ``json`` and validated by ``jsonschema`` against
@@ -22,7 +22,7 @@ from kpixl import consolidate as cons
 from kpixl import history, schema
 from kpixl.cli import cli
 from kpixl.consolidate.tables import TOTAL_ROWS
-from kpixl.export import JSON_TABLES, TOTALS, parquet_name
+from kpixl.consolidate.export import JSON_TABLES, TOTALS, parquet_name
 
 from test_consolidate import AS_OF, random_company, write_files
 
@@ -260,7 +260,7 @@ def test_existing_parquet_file_is_refused_before_any_work(inputs, tmp_path):
 def test_a_phased_kpis_plan_and_goals_reach_json_and_parquet(tmp_path):
     """Issue 19: a July-June retail year exactly on budget reads 100% at the end of November."""
     from kpixl import core
-    from kpixl.export import json_document, write_parquet_table
+    from kpixl.consolidate.export import json_document, write_parquet_table
     from kpixl.model import KpiRecord, MeasurementRecord, PhasingRecord
     from kpixl.template import write_template
     weights = (6.0, 6.0, 7.0, 7.0, 8.0, 7.0, 6.0, 7.0, 8.0, 10.0, 12.0, 16.0)

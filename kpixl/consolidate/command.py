@@ -138,12 +138,12 @@ def consolidate(paths: Sequence[Path | str], output: Path | str | None, *, as_of
     subfolders without ``recursive``) is listed in the summary and the Findings sheet.
     ``csv_dialect``: plain or excel-da (default: excel-da for Danish, else plain).
     ``since`` is the comparison date of the status changes (default: the month-end before
-    ``as_of``); ``parquet_dir`` also writes the tables as Parquet (:mod:`kpixl.export`).
+    ``as_of``); ``parquet_dir`` also writes the tables as Parquet (:mod:`kpixl.consolidate.export`).
     ``previous``, last month's company workbook, lists every past value and month-end
     attainment that changed since it was presented (:mod:`.previous`), and the change since
     last month is measured against it.
     """
-    from kpixl.export import parquet_tables, parquet_targets
+    from kpixl.consolidate.export import parquet_tables, parquet_targets
     from kpixl.reader import collect_inputs
 
     started = time.perf_counter()
@@ -191,9 +191,9 @@ def write_outputs(company: Consolidation, target: Path | None, csv_targets: Sequ
     """Write the company workbook, CSV and Parquet tables atomically; a failure leaves no file nor created folder.
 
     ``target`` None writes no workbook; the targets are checked already (:func:`check_output`,
-    :func:`csv_targets_in`, :func:`kpixl.export.parquet_targets`).
+    :func:`csv_targets_in`, :func:`kpixl.consolidate.export.parquet_targets`).
     """
-    from kpixl.export import write_parquet_table
+    from kpixl.consolidate.export import write_parquet_table
 
     created = [made for made in (_made_folder(folder) for folder in folders) if made is not None]
     try:

@@ -4,7 +4,7 @@ Every table (Summary, KPIs, Roll-up, Measurements, Findings, Sources, History, C
 is a :class:`Table`: its sheet names, its CSV file name and its columns. Each
 :class:`Column` owns its key (the JSON/Parquet name), its kind (how it is formatted),
 its width and its headers in both languages. The workbook (:mod:`.write`), the CSV
-tables (:mod:`.csvfiles`) and the JSON and Parquet outputs (:mod:`kpixl.export`) all
+tables (:mod:`.csvfiles`) and the JSON and Parquet outputs (:mod:`kpixl.consolidate.export`) all
 write ``Consolidation.rows(table)`` under ``Consolidation.columns(table)``.
 
 People's outputs (workbook, CSV) get the rows in the company's language; machine outputs
