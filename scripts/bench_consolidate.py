@@ -19,7 +19,7 @@ test-builder ones. Figures printed as markdown tables:
   ``to_excel(engine="openpyxl")``) on ``--naive-files`` files, scaled linearly;
 * peak memory and time per size (``--sizes``, default 10,100,1000), each in a fresh
   subprocess (``VmHWM`` of the child);
-* the cost of the month-by-month history (``kpixl.history``: the History sheet and the
+* the cost of the month-by-month history (``kpixl.consolidate.history``: the History sheet and the
   Summary's changes; 13 dates for the corpus' year): consolidate ``--jobs 1`` with and
   without it (the without run replaces the two writers by no-ops, as before the
   history existed), interleaved, in seconds and CPU seconds of the process (the target
@@ -124,7 +124,7 @@ def run_history_comparison(paths: list[Path], out: Path, repeat: int) -> dict[st
     """Return the best seconds of consolidate --jobs 1 with and without the history, and of computing it alone."""
     from unittest import mock
 
-    from kpixl import history
+    from kpixl.consolidate import history
     from kpixl.consolidate import consolidate
 
     # CPU seconds of this process too: on a shared machine they vary far less than wall-clock time.

@@ -19,7 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 from kpixl import consolidate as cons
-from kpixl import history, schema
+from kpixl import schema
+from kpixl.consolidate import history
 from kpixl.cli import cli
 from kpixl.consolidate.tables import TOTAL_ROWS
 from kpixl.consolidate.export import JSON_TABLES, TOTALS, parquet_name

@@ -1,4 +1,4 @@
-"""Test kpixl.history: every month-end equals the core as of that date, roll-up per date, changes, sheets, table.
+"""Test kpixl.consolidate.history: every month-end equals the core as of that date, roll-up per date, changes, sheets, table.
 
 The random KPIs cover every direction and aggregation (hypothesis draws them), with
 ties on a period end, measurements before the start and after the as-of date.
@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kpixl import consolidate as cons
-from kpixl import core, history
+from kpixl import core
+from kpixl.consolidate import history
 from kpixl.errors import DefinitionError
 from kpixl.xlsx import STATUS_COLOURS
 from kpixl.vocab import kpi_key

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from kpixl import core, danish, i18n, isolation, texts
-from kpixl import history as _history
+from kpixl.consolidate import history as _history
 from kpixl.consolidate import meeting
 from kpixl.consolidate.csvfiles import write_csv_table
 from kpixl.consolidate.load import load_sources

@@ -99,7 +99,7 @@ def canonical_values() -> dict[tuple[str, str], tuple[str, ...]]:
     from kpixl import core
     from kpixl.consolidate.load import INCLUDED, SKIPPED
     from kpixl.consolidate.tables import STATUSES, say
-    from kpixl.history import BETTER, WORSE
+    from kpixl.consolidate.history import BETTER, WORSE
     from kpixl.schema import DECISIONS
     from kpixl.model import ERROR, WARNING
 

@@ -7,7 +7,7 @@
 3. Who owes an action? (:func:`owed`: per action owner the open and overdue actions.)
 
 :func:`write_meeting` writes the three sections at the top of the Summary sheet; every number
-comes from the consolidation (:mod:`kpixl.core` through :mod:`kpixl.history`), every word from
+comes from the consolidation (:mod:`kpixl.core` through :mod:`kpixl.consolidate.history`), every word from
 the catalogue (``meeting.*`` in kpixl/texts/consolidate.py).
 """
 
@@ -18,7 +18,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from kpixl import core, schema, texts
-from kpixl.history import SEVERITY
+from kpixl.consolidate.history import SEVERITY
 from kpixl.vocab import kpi_key
 
 if TYPE_CHECKING:

@@ -158,7 +158,7 @@ def _text(row: list[Any], index: int | None) -> str | None:
 
 
 def _read_history(book: CalamineWorkbook, sheets: list[str], language: Language, previous: Previous) -> None:
-    top = 3  # kpixl.history.write_history_sheet: title, as of, legend, then the header row
+    top = 3  # kpixl.consolidate.history.write_history_sheet: title, as of, legend, then the header row
     for name in sheets:
         rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         if len(rows) <= top:

@@ -23,7 +23,7 @@ from functools import cached_property
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from kpixl import commentary, core, danish, schema, texts
-from kpixl import history as _history
+from kpixl.consolidate import history as _history
 from kpixl.consolidate.load import INCLUDED, SKIPPED, KpiLine, Source, _key, _origin
 from kpixl.model import WARNING, CommentRecord, EvaluationRecord, Finding
 # One list of percent units for every workbook kpixl writes.
@@ -297,7 +297,7 @@ SOURCE_COLUMNS = (
     _c("reason", lambda s, lang: skip_reason(s, lang), width=80),
 )
 
-# The tidy history (kpixl.history): one row per KPI and date, (line, date, point); the History sheet shows it wide.
+# The tidy history (kpixl.consolidate.history): one row per KPI and date, (line, date, point); the History sheet shows it wide.
 HISTORY_COLUMNS = (
     _c("department", lambda item, lang: item[0].department, width=16, heading=_kpis("department")),
     _c("kpi_id", lambda item, lang: item[0].record.kpi_id, heading=_kpis("kpi_id")),
@@ -611,7 +611,7 @@ class Consolidation:
 
     @cached_property
     def history(self) -> _history.History:
-        """Return every KPI as of each month-end, the as-of date and ``since`` (kpixl.history)."""
+        """Return every KPI as of each month-end, the as-of date and ``since`` (kpixl.consolidate.history)."""
         return _history.compute_history(self, self.since)
 
     @cached_property

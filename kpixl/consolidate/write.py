@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from kpixl import core, schema
-from kpixl import history as _history
+from kpixl.consolidate import history as _history
 from kpixl.consolidate import meeting
 from kpixl.consolidate.load import Source
 from kpixl.consolidate.tables import (STATUSES, SUMMARY_COLUMNS, TABLES, TEXT_KINDS, TOTAL_ROWS, Column, Consolidation,
@@ -430,7 +430,7 @@ def _write_summary(workbook, company: Consolidation, rows: list[tuple], formats:
     """Write the Summary: departments worst first, the company total, and a chart of the worst ones beside them.
 
     Return the sheet and the first free row below both the table and the chart (the status
-    changes of kpixl.history go there).
+    changes of kpixl.consolidate.history go there).
     """
     if sheet is None:
         sheet = workbook.add_worksheet(sheet_name("summary", lang))

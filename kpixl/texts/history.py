@@ -1,4 +1,4 @@
-"""The month-by-month history's words (:mod:`kpixl.history`), in English and Danish.
+"""The month-by-month history's words (:mod:`kpixl.consolidate.history`), in English and Danish.
 
 The History sheet, the Summary's status changes and the company KPIs table the CLI
 prints after ``consolidate`` and ``demo``. The status words are the core's
