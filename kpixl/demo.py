@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from kpixl import core, i18n, sample_data, texts
 from kpixl.errors import OutputError, ValidationFailed
-from kpixl.consolidate.history import CompanyKpi, company_kpis, kpi_table
+from kpixl.consolidate.history_out import CompanyKpi, company_kpis, kpi_table
 from kpixl.model import KpiRecord, Place, Report
 from kpixl.vocab import FormulaMode, Language, kpi_key
 

@@ -124,7 +124,7 @@ def run_history_comparison(paths: list[Path], out: Path, repeat: int) -> dict[st
     """Return the best seconds of consolidate --jobs 1 with and without the history, and of computing it alone."""
     from unittest import mock
 
-    from kpixl.consolidate import history
+    from kpixl.consolidate import history, history_out
     from kpixl.consolidate import consolidate
 
     # CPU seconds of this process too: on a shared machine they vary far less than wall-clock time.
@@ -133,8 +133,8 @@ def run_history_comparison(paths: list[Path], out: Path, repeat: int) -> dict[st
         cpu = time.process_time()
         runs["with"].append(run_consolidate(paths, out / "h1.xlsx", 1))
         runs["with_cpu"].append(time.process_time() - cpu)
-        with mock.patch.object(history, "write_history_sheet", lambda *a, **k: None), \
-                mock.patch.object(history, "write_changes", lambda *a, **k: None):
+        with mock.patch.object(history_out, "write_history_sheet", lambda *a, **k: None), \
+                mock.patch.object(history_out, "write_changes", lambda *a, **k: None):
             cpu = time.process_time()
             runs["without"].append(run_consolidate(paths, out / "h0.xlsx", 1))
             runs["without_cpu"].append(time.process_time() - cpu)

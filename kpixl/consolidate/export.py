@@ -16,6 +16,9 @@ in. The Summary's total is no data row: it is ``totals`` in JSON and
 ``summary_totals.parquet``. The JSON document is described by
 ``docs/consolidate.schema.json``, which :func:`json_schema` writes
 (``python scripts/make_json_schema.py``) from the tables' columns.
+
+Layering: above :mod:`.tables` and :mod:`.history` (it reads their columns and words),
+below :mod:`.command`, which writes its files.
 """
 
 from __future__ import annotations
@@ -25,7 +28,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Sequence
 
-from kpixl import __version__
+from kpixl import __version__, core
+from kpixl.consolidate.history import BETTER, WORSE
+from kpixl.consolidate.load import INCLUDED, SKIPPED
+from kpixl.consolidate.tables import STATUSES, TABLES, say, status_key
+from kpixl.model import ERROR, WARNING
+from kpixl.output import folder_targets
+from kpixl.schema import DECISIONS
 
 # The tables of the JSON document, in order; the measurements stay in CSV/Parquet (they are the bulk).
 JSON_TABLES = ("summary", "kpis", "rollup", "history", "changes", "comments", "actions", "evaluation",
@@ -96,13 +105,6 @@ _EXTRA = {"description": 'An extra column of the inputs\' table (key: "extra:" a
 
 def canonical_values() -> dict[tuple[str, str], tuple[str, ...]]:
     """Return the canonical values of the worded columns kpixl computes, by (table, column key)."""
-    from kpixl import core
-    from kpixl.consolidate.load import INCLUDED, SKIPPED
-    from kpixl.consolidate.tables import STATUSES, say
-    from kpixl.consolidate.history import BETTER, WORSE
-    from kpixl.schema import DECISIONS
-    from kpixl.model import ERROR, WARNING
-
     statuses = tuple(STATUSES)
     return {("kpis", "status"): statuses, ("history", "status"): statuses,
             ("changes", "from_status"): statuses, ("changes", "to_status"): statuses,
@@ -130,8 +132,6 @@ def _column_schema(table: str, column, words: dict) -> dict[str, Any]:
 
 def json_schema() -> dict[str, Any]:
     """Return the JSON Schema of :func:`json_document` (docs/consolidate.schema.json), built from the columns."""
-    from kpixl.consolidate.tables import STATUSES, TABLES, status_key
-
     words = canonical_values()
     date = {"type": "string", **_DATE}
     tables = {}
@@ -184,8 +184,6 @@ PARQUET_SUFFIX = ".parquet"
 
 def parquet_name(table: str) -> str:
     """Return the Parquet file name of ``table`` (its CSV name with .parquet; the total is summary_totals)."""
-    from kpixl.consolidate import TABLES
-
     return (TOTALS if table == TOTALS else Path(TABLES[table].csv).stem) + PARQUET_SUFFIX
 
 
@@ -207,6 +205,7 @@ def _text(value: Any) -> str:
 
 
 def _arrow_type(kind: str):
+    # pyarrow is imported when Parquet is asked for: it is no dependency on every platform (pyproject).
     import pyarrow as pa
 
     numeric = {kind: pa.float64() for kind in _NUMERIC_KINDS}
@@ -254,8 +253,6 @@ def write_parquet_table(company, table: str, path: Path | str) -> None:
 
 def parquet_tables() -> list[str]:
     """Return the Parquet tables consolidate --parquet writes: every company table, then the Summary's total."""
-    from kpixl.consolidate import TABLES
-
     return [*TABLES, TOTALS]
 
 
@@ -265,8 +262,6 @@ def parquet_targets(folder: Path | str | None, tables: Sequence[str], *, force: 
 
     No folder gives none. Checked before any work, as the CSV folder is.
     """
-    from kpixl.output import folder_targets
-
     if folder is None:
         return []
     return folder_targets(folder, [(table, parquet_name(table)) for table in tables], "--parquet", force=force,

@@ -22,7 +22,8 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from kpixl import core, isolation
 from kpixl.copies import department_of
 from kpixl.errors import DefinitionError, KpixlError
-from kpixl.validate import file_facts
+from kpixl.reader import precheck
+from kpixl.validate import check_workbook, file_facts, isolated_result
 from kpixl.model import (ERROR, CommentRecord, DepartmentWorkbook, EvaluationRecord, Finding, FindingsView, KpiRecord,
                          MeasurementRecord, Place)
 from kpixl.vocab import kpi_key
@@ -190,8 +191,6 @@ def source_from_workbook(workbook: DepartmentWorkbook, as_of: date, *, size: int
 # ------------------------------------------------------------- reading inputs
 
 def _check_file(path: Path, as_of: date, prechecked: Future | None = None) -> DepartmentWorkbook:
-    from kpixl.validate import check_workbook
-
     try:
         # In English: the run says its one language at the end (and the machine outputs keep English).
         return check_workbook(path, as_of=as_of, prechecked=prechecked, language="en")
@@ -203,8 +202,6 @@ def _check_file(path: Path, as_of: date, prechecked: Future | None = None) -> De
 
 
 def _load_one(path: Path, as_of: date) -> Source:
-    from kpixl.reader import precheck
-
     # Pre-checked here so the bytes it read are hashed too: each input is read from disk once.
     prechecked: Future = Future()
     try:
@@ -241,8 +238,6 @@ def load_sources(paths: Sequence[Path], as_of: date, *, jobs: int = 1,
     with isolation.WorkerPool(jobs, timeout=file_timeout, memory_limit=memory_limit) as pool:
         for path, result in zip(paths, pool.map(task, [(Path(path), as_of) for path in paths])):
             if isinstance(result, isolation.Fault):
-                from kpixl.validate import isolated_result
-
                 size, sha = file_facts(path)
                 result = source_from_workbook(isolated_result(path, result), as_of, size=size, sha256=sha)
             sources.append(result)

@@ -15,15 +15,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kpixl import core, schema, texts
 from kpixl.consolidate.history import SEVERITY
+from kpixl.consolidate.load import KpiLine
+from kpixl.consolidate.tables import Consolidation, is_percent_unit
+from kpixl.template.layout import ROW_HEIGHT, wrapped_lines
 from kpixl.vocab import kpi_key
-
-if TYPE_CHECKING:
-    from kpixl.consolidate.load import KpiLine
-    from kpixl.consolidate.tables import Consolidation
 
 
 def say(key: str, language: str, **values: Any) -> str:
@@ -188,9 +187,6 @@ def _kpi_text(line: KpiLine) -> str:
 
 def _wrapped(sheet, formats: dict, row: int, cells: list[tuple[int, str, float]]) -> None:
     """Write text cells (column, text, column width) wrapped, the row tall enough: no text runs into the next cell."""
-    from kpixl.consolidate.write import wrapped_lines
-    from kpixl.template.layout import ROW_HEIGHT
-
     lines = max(wrapped_lines(text, width) for _, text, width in cells)
     if lines > 1:
         sheet.set_row(row, ROW_HEIGHT * lines)
@@ -200,8 +196,6 @@ def _wrapped(sheet, formats: dict, row: int, cells: list[tuple[int, str, float]]
 
 
 def _is_percent(line: KpiLine) -> bool:
-    from kpixl.consolidate.tables import is_percent_unit
-
     return is_percent_unit(line.record.unit)
 
 
