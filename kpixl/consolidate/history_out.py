@@ -17,8 +17,8 @@ from kpixl.consolidate.history import say
 from kpixl.consolidate.tables import Consolidation, sheet_name
 from kpixl.template.layout import ROW_HEIGHT, wrapped_lines
 from kpixl.vocab import Language, kpi_key
-# The one palette of every workbook kpixl writes (the company workbook's too).
-from kpixl.xlsx import HEADER_FILL, STATUS_COLOURS
+# The one palette and header style of every workbook kpixl writes (the company workbook's too).
+from kpixl.xlsx import STATUS_COLOURS
 
 # The History sheet's first month column (department, KPI ID, name and the roll-up now come before it).
 FIRST_DATE = 4
@@ -53,9 +53,7 @@ def write_history_sheet(workbook, company: Consolidation, formats: dict, languag
     history = company.history
     lang = language
     if "header_date" not in formats:
-        formats["header_date"] = workbook.add_format({"bold": True, "bg_color": HEADER_FILL, "font_color": "#FFFFFF",
-                                                      "num_format": "yyyy-mm-dd", "valign": "top",
-                                                      "align": "center"})
+        formats["header_date"] = xlsx.header_format(workbook, num_format="yyyy-mm-dd", valign="top", align="center")
     pct = status_cell_formats(workbook, "pct", formats)
     text = status_cell_formats(workbook, "text", formats)
     limit = max_rows or xlsx.MAX_SHEET_ROWS

@@ -21,8 +21,7 @@ from kpixl.consolidate.tables import (STATUSES, SUMMARY_COLUMNS, TABLES, TEXT_KI
                                       _measurement_rows, incomplete_reason, is_percent_unit, say, sheet_name,
                                       skip_reason)
 from kpixl.template.layout import ROW_HEIGHT, wrapped_lines
-# One palette and one header style for every workbook kpixl writes.
-from kpixl.xlsx import HEADER_FILL
+# One palette and one header style for every workbook kpixl writes (kpixl.xlsx).
 from kpixl.xlsx import STATUS_COLOURS as _STATUS_COLOURS
 
 # Rows a worksheet holds, the header included (Excel's limit). Tests lower it.
@@ -55,11 +54,9 @@ class _CompanyWriter:
         workbook = self.workbook
         workbook.set_custom_property(schema.PROPERTY_WORKBOOK, "company")
         self.formats = {
-            "header": workbook.add_format({"bold": True, "bg_color": HEADER_FILL, "font_color": "#FFFFFF",
-                                           "text_wrap": True, "valign": "top"}),
+            "header": xlsx.header_format(workbook, text_wrap=True, valign="top"),
             # Over a column of numbers the header sits right, above them.
-            "header_num": workbook.add_format({"bold": True, "bg_color": HEADER_FILL, "font_color": "#FFFFFF",
-                                               "text_wrap": True, "valign": "top", "align": "right"}),
+            "header_num": xlsx.header_format(workbook, text_wrap=True, valign="top", align="right"),
             "number": workbook.add_format({"num_format": "#,##0.00##"}),
             "measure": workbook.add_format({"num_format": "#,##0.00##"}),
             "pct": workbook.add_format({"num_format": "0.0%"}),
