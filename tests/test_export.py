@@ -357,3 +357,23 @@ def test_the_schema_refuses_a_danish_status(both_languages):
     document["tables"]["kpis"][0]["status"] = "Bagud"
     with pytest.raises(jsonschema.ValidationError, match="'Bagud' is not one of"):
         jsonschema.validate(document, SCHEMA)
+
+
+def test_parquet_is_written_a_batch_of_rows_at_a_time_with_the_same_rows(tmp_path, monkeypatch):
+    """Issue 23: a million measurement rows are never all held; batches of rows give the same typed table."""
+    from kpixl.consolidate import export
+
+    company = cons.consolidate_workbooks(random_company(3), AS_OF)
+    whole = export.arrow_table(company, "measurements")
+    assert whole.num_rows > 7
+    _schema, batches = export.arrow_batches(company, "measurements", batch_rows=3)
+    sizes = [batch.num_rows for batch in batches]
+    assert sizes[:-1] == [3] * (len(sizes) - 1) and 0 < sizes[-1] <= 3 and sum(sizes) == whole.num_rows
+    monkeypatch.setattr(export, "BATCH_ROWS", 3)
+    export.write_parquet_table(company, "measurements", tmp_path / "m.parquet")
+    written = pq.ParquetFile(tmp_path / "m.parquet")
+    assert written.metadata.num_row_groups == len(sizes)
+    assert written.read().equals(whole)
+    # An empty table keeps its typed columns.
+    export.write_parquet_table(company, "restatements", tmp_path / "r.parquet")
+    assert pq.read_table(tmp_path / "r.parquet").schema == export.arrow_table(company, "restatements").schema
