@@ -996,3 +996,43 @@ def test_extra_columns_are_a_union_blank_where_a_department_lacks_them(tmp_path)
     ms = [values(r) for r in read_table(out, "Measurements")]
     assert [(r["Region"], r["Department (extra)"], r["Department"]) for r in ms] == [("North", None, "A"),
                                                                                      (None, "Ops", "B")]
+
+
+# ---------------------------------------------------------- layering (issue 21)
+
+def _kpixl_imports(path) -> list[tuple[str, bool]]:
+    """Return (imported kpixl module, at module level?) of each import in ``path`` (TYPE_CHECKING ones included)."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    top = {id(node) for node in tree.body}
+    top |= {id(inner) for node in tree.body if isinstance(node, ast.If) for inner in node.body}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("kpixl"):
+            names = [f"{node.module}.{alias.name}" for alias in node.names] + [node.module]
+            found += [(name, id(node) in top) for name in names]
+        elif isinstance(node, ast.Import):
+            found += [(alias.name, id(node) in top) for alias in node.names if alias.name.startswith("kpixl")]
+    return found
+
+
+def test_the_consolidate_package_has_no_import_circle_and_no_import_inside_a_function():
+    from pathlib import Path
+
+    folder = Path(cons.__file__).parent
+    modules = {f"kpixl.consolidate.{path.stem}": path for path in folder.glob("*.py") if path.stem != "__init__"}
+    inside = [(name, imported) for name, path in modules.items() for imported, at_top in _kpixl_imports(path)
+              if not at_top]
+    assert inside == []
+    graph = {name: {imported for imported, _ in _kpixl_imports(path) if imported in modules and imported != name}
+             for name, path in modules.items()}
+    # Each module's imports reach back to it through no chain (depth-first search for a cycle).
+    for start in graph:
+        seen, stack = set(), list(graph[start])
+        while stack:
+            module = stack.pop()
+            assert module != start, f"{start} imports itself through {sorted(seen)}"
+            if module not in seen:
+                seen.add(module)
+                stack.extend(graph[module])

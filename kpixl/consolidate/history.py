@@ -29,7 +29,7 @@ from typing import Any, Iterator, Protocol, Sequence
 import numpy as np
 
 from kpixl import core, texts
-from kpixl.consolidate.load import KpiLine, Source
+from kpixl.consolidate.load import KpiLine, MeasurementRows, Source
 from kpixl.errors import DefinitionError
 from kpixl.vocab import kpi_key
 
@@ -181,12 +181,9 @@ def compute_history(company: Company, since: date | None = None) -> History:
                    points=_with_rollup(company, lines, own, every, index_of))
 
 
-def _columns(measurements: Any) -> tuple[Sequence, Sequence, Sequence]:
-    """Return (KPI IDs, period ends, values) of a source's measurement rows (compact or tuples)."""
-    if hasattr(measurements, "kpi_ids"):
-        return measurements.kpi_ids, measurements.ends, measurements.values
-    rows = list(measurements)
-    return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
+def _columns(measurements: MeasurementRows) -> tuple[Sequence, Sequence, Sequence]:
+    """Return (KPI IDs, period ends, values) of a source's measurement rows, by key."""
+    return measurements.column("kpi_id"), measurements.column("period_end"), measurements.column("value")
 
 
 def _source_points(source, every: list[date]) -> Iterator[tuple[KpiLine, list[Point]]]:

@@ -185,7 +185,9 @@ def compare(company: Consolidation, previous: Previous | None) -> None:
     found: list[Restatement] = []
     current: dict[tuple[str, str, date], tuple[float, str | None, str | None]] = {}
     for source in company.included:
-        for kpi_id, end, value, _by, _note, origin in source.measurements:
+        rows = source.measurements
+        for kpi_id, end, value, origin in zip(rows.column("kpi_id"), rows.column("period_end"), rows.column("value"),
+                                              rows.column("origin")):
             if end <= previous.as_of:
                 current[(_key(source.department), kpi_key(kpi_id), end)] = (value, source.path, origin)
     # Only the periods the report covered: a value dated after it (typed ahead) was not presented.

@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from kpixl import commentary, core, danish, schema, texts
 from kpixl.consolidate import history as _history
-from kpixl.consolidate.load import INCLUDED, SKIPPED, KpiLine, Source, _key, _origin
+from kpixl.consolidate.load import INCLUDED, SKIPPED, KpiLine, Source, _key, _origin, measurement_keys
 from kpixl.model import WARNING, CommentRecord, EvaluationRecord, Finding
 # One list of percent units for every workbook kpixl writes.
 from kpixl.template import PERCENT_UNITS
@@ -248,22 +248,39 @@ def _at(index: int) -> Callable[[tuple, str], Any]:
     return lambda row, lang: row[index]
 
 
+# A department workbook's kind of column -> the company table's kind (how it is formatted).
+_KINDS = {"text": "text", "number": "number", "date": "date"}
+
+
+def measurement_columns() -> tuple[Column, ...]:
+    """Return the Measurements table's columns: department and source file, then the measurement row's own, by key.
+
+    The row's columns are :func:`kpixl.consolidate.load.measurement_keys` (the schema's input
+    columns of the Measurements table, then the origin cell), each headed and sized as the
+    department workbook heads it; a row is the tuple :func:`_measurement_rows` yields (a
+    million rows are not built value by value), so a column's position in it is its
+    key's position there, never written by hand.
+    """
+    keys = measurement_keys()
+    own = {column.key: column for column in schema.MEASUREMENTS.input_columns}
+    columns = [_c("department", _at(0), width=16, heading=_kpis("department")), _c("source", _at(1), width=24)]
+    for index, key in enumerate(keys, start=2):
+        column = own.get(key)
+        if column is None:  # the origin cell: the company table's own column
+            columns.append(_c(key, _at(index), width=18))
+            continue
+        kind = _KINDS.get(column.kind, "text")
+        # Text as wide as the department's column; numbers and dates the company's width for their kind.
+        columns.append(_c(key, _at(index), kind, column.width if kind == "text" else None,
+                          heading=_measurements(key)))
+    return tuple(columns)
+
+
 def _measurements(key: str) -> Heading:
     return _from_schema(schema.MEASUREMENTS, key)
 
 
-# One row of the Measurements table is the tuple _measurement_rows() yields (a million rows are not
-# built value by value): department, source file, KPI ID, period end, value, entered by, note, origin.
-MEASUREMENT_COLUMNS = (
-    _c("department", _at(0), width=16, heading=_kpis("department")),
-    _c("source", _at(1), width=24),
-    _c("kpi_id", _at(2), heading=_kpis("kpi_id")),
-    _c("period_end", _at(3), "date", heading=_measurements("period_end")),
-    _c("value", _at(4), "number", heading=_measurements("value")),
-    _c("entered_by", _at(5), width=16, heading=_measurements("entered_by")),
-    _c("note", _at(6), width=30, heading=_measurements("note")),
-    _c("origin", _at(7), width=18),
-)
+MEASUREMENT_COLUMNS = measurement_columns()
 
 
 def _finding(value: Callable[[Finding, Source], Any]) -> Callable[[tuple, str], Any]:
