@@ -552,7 +552,7 @@ def _measurement_items(company: Consolidation) -> Iterator[tuple]:
 
 def _measurement_extras(company: Consolidation) -> Iterator[dict[str, Any]]:
     for source in company.included:
-        yield from getattr(source.measurements, "extras", None) or ()
+        yield from source.measurements.extras or ()
 
 
 def _finding_items(company: Consolidation) -> Iterator[tuple[Finding, Source | None]]:
@@ -768,7 +768,7 @@ def _extra_values(extra: dict[str, Any], keys: Sequence[str]) -> tuple:
 def _measurement_rows(source: Source, keys: Sequence[str] = ()) -> Iterator[tuple]:
     """Yield the Measurements rows of ``source``: department, file, the row, then the extra columns ``keys``."""
     head = (source.department, source.path)
-    extras = getattr(source.measurements, "extras", None) if keys else None
+    extras = source.measurements.extras if keys else None
     if extras is None:
         tail = (None,) * len(keys)
         for m in source.measurements:

@@ -101,7 +101,7 @@ class _CompanyWriter:
         """Write the measurement rows of ``source`` (the next input, in input order) if it can be included."""
         if self.streamed is None:
             return
-        if source.errors or getattr(source.measurements, "extras", None):
+        if source.errors or source.measurements.extras:
             # Skipped or a failed run; or extra columns, known only when all inputs are read:
             # this writer is not used.
             self.streamed = None
