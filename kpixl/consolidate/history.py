@@ -22,7 +22,7 @@ its roll-up score).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Iterator, Protocol, Sequence
 
@@ -113,10 +113,17 @@ class History:
     since: date
     lines: list[KpiLine]
     points: list[dict[date, Point]]  # per line, by date
+    _index: dict[int, int] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def at(self, index: int, day: date) -> Point:
         """Return line ``index`` as of ``day`` (one of the dates or ``since``)."""
         return self.points[index][day]
+
+    def index_of(self, line: KpiLine) -> int:
+        """Return the index of ``line`` in :attr:`lines` (found by identity, the lookup made once)."""
+        if not self._index:
+            self._index.update((id(each), i) for i, each in enumerate(self.lines))
+        return self._index[id(line)]
 
     @property
     def as_of(self) -> date:

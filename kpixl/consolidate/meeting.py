@@ -58,14 +58,10 @@ class Owed:
     kpis: str
 
 
-def _index(company: Consolidation) -> dict[int, int]:
-    return {id(line): i for i, line in enumerate(company.history.lines)}
-
-
 def months_red(company: Consolidation, line: KpiLine) -> int:
     """Return how many of the history's dates running, back from the as-of date, ``line`` was Off track."""
     history = company.history
-    index = _index(company)[id(line)]
+    index = history.index_of(line)
     count = 0
     for day in reversed(history.dates):
         if history.at(index, day).status != core.OFF_TRACK:
@@ -80,7 +76,7 @@ def previous_attainment(company: Consolidation, line: KpiLine) -> float | None:
     if presented is not None:
         return presented.get((str(line.department).casefold(), kpi_key(line.record.kpi_id)))
     history = company.history
-    return history.at(_index(company)[id(line)], history.since).attainment
+    return history.at(history.index_of(line), history.since).attainment
 
 
 def company_rows(company: Consolidation) -> list[CompanyRow]:
@@ -94,10 +90,9 @@ def company_rows(company: Consolidation) -> list[CompanyRow]:
 def still_red(company: Consolidation) -> list[CompanyRow]:
     """Return every KPI Off track now and at the comparison date (company KPIs first, longest red first)."""
     history = company.history
-    index = _index(company)
     rows = [CompanyRow(line, previous_attainment(company, line), months_red(company, line))
             for line in company.kpis if line.status == core.OFF_TRACK
-            and history.at(index[id(line)], history.since).status == core.OFF_TRACK]
+            and history.at(history.index_of(line), history.since).status == core.OFF_TRACK]
     rows.sort(key=lambda row: (not row.line.is_high, -row.months_red, _low_first(row.line.attainment)))
     return rows
 
