@@ -394,7 +394,7 @@ def _write_incomplete(sheet, company: Consolidation, formats: dict, lang: str, r
         row += 2
         sheet.write_string(row, 0, say("incomplete_title", lang), formats["title"])
         row += 1
-        sheet.write_string(row, 0, TABLES["kpis"].columns[2].header(lang), formats["header"])
+        sheet.write_string(row, 0, schema.KPIS.column("kpi_id").header(lang), formats["header"])
         sheet.write_string(row, 1, say("column.incomplete_reason", lang), formats["header"])
         for line in incomplete:
             row += 1
