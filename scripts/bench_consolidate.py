@@ -361,13 +361,16 @@ def run_kinds(base: Path, kinds: list[str], compare: int, sizes: list[int], repe
 
 # ------------------------------------------------------------------ scale
 
-def run_scale(base: Path, sizes: list[int], repeat: int, baseline: Path | None, jobs: int = 1) -> None:
+def run_scale(base: Path, sizes: list[int], repeat: int, baseline: Path | None, jobs: int = 1,
+              baseline_sizes: list[int] | None = None) -> None:
     """Print consolidate at each size against the I/O floor at that size, interleaved, ``repeat`` times.
 
     Each consolidation runs in a fresh process (``--jobs``), with its CPU seconds (workers
     included), its own peak memory and the peak of its whole process tree; ``baseline``
     (another source tree) is run the same way right before it, under the same load. The
     floor (:func:`run_floor`) runs in this process between them. Template-made inputs.
+    ``baseline_sizes``: the sizes the baseline runs at (default every size; a baseline that is
+    slow at the largest may be left out there).
     """
     paths = kind_corpus(base, "template", max(sizes))
     rows = []
@@ -376,7 +379,7 @@ def run_scale(base: Path, sizes: list[int], repeat: int, baseline: Path | None, 
         run_consolidate(paths[:3], out / "warm.xlsx", 1)  # imports and page cache
         for attempt in range(repeat):
             for n in sizes:
-                if baseline is not None:
+                if baseline is not None and (baseline_sizes is None or n in baseline_sizes):
                     rows.append((n, attempt, "baseline", measure_child(base / "template", n, out / "b.xlsx", jobs,
                                                                        baseline)))
                 rows.append((n, attempt, "kpixl", measure_child(base / "template", n, out / "k.xlsx", jobs)))
@@ -397,9 +400,12 @@ def run_scale(base: Path, sizes: list[int], repeat: int, baseline: Path | None, 
               f"| {ratio} | {peaks} |")
     print()
     for route in ("baseline", "kpixl") if baseline is not None else ("kpixl",):
-        best = {n: min((f for m, _, r, f in rows if m == n and r == route), key=lambda f: f["cpu"]) for n in sizes}
+        measured = sorted({m for m, _, r, _f in rows if r == route})
+        if len(measured) < 2:
+            continue
+        best = {n: min((f for m, _, r, f in rows if m == n and r == route), key=lambda f: f["cpu"]) for n in measured}
         floor = {n: min(f["cpu"] for m, _, r, f in rows if m == n and r == "floor") for n in sizes}
-        small, large = min(sizes), max(sizes)
+        small, large = min(measured), max(measured)
         growth = (best[large]["cpu"] / large) / (best[small]["cpu"] / small)
         tree = max(f["tree_mb"] for m, _, r, f in rows if r == route)
         print(f"{route}: CPU per workbook at {large} / at {small}: {growth:.2f}x (target <= 1.15x); CPU vs floor at "
@@ -427,6 +433,8 @@ def main() -> None:
     parser.add_argument("--scale", action="store_true",
                         help="only consolidate at each of --sizes (e.g. 100,1000) against the I/O floor at that size, "
                              "in fresh processes: CPU per workbook, peak memory of the process tree; with --baseline")
+    parser.add_argument("--baseline-sizes", default=None,
+                        help="with --scale: the sizes the baseline runs at (default: every size)")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     parser.add_argument("--warm", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -438,7 +446,8 @@ def main() -> None:
     template = not args.builders
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if args.scale:
-        run_scale(args.corpus, sizes, args.repeat, args.baseline)
+        run_scale(args.corpus, sizes, args.repeat, args.baseline,
+                  baseline_sizes=[int(s) for s in args.baseline_sizes.split(",")] if args.baseline_sizes else None)
         return
     if args.kinds:
         run_kinds(args.corpus, [k for k in args.kinds.split(",") if k], args.compare, sizes, args.repeat)
