@@ -20,9 +20,9 @@ from typing import Any
 from kpixl import core, schema, texts
 from kpixl.consolidate.history import SEVERITY
 from kpixl.consolidate.load import KpiLine
-from kpixl.consolidate.tables import Consolidation, is_percent_unit
+from kpixl.consolidate.tables import Consolidation
 from kpixl.template.layout import ROW_HEIGHT, wrapped_lines
-from kpixl.vocab import kpi_key
+from kpixl.vocab import is_percent_unit, kpi_key
 
 
 def say(key: str, language: str, **values: Any) -> str:

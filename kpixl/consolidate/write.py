@@ -18,9 +18,10 @@ from kpixl import core, schema, xlsx
 from kpixl.consolidate import history_out, meeting
 from kpixl.consolidate.load import Source
 from kpixl.consolidate.tables import (STATUSES, SUMMARY_COLUMNS, TABLES, TEXT_KINDS, TOTAL_ROWS, Column, Consolidation,
-                                      _measurement_rows, incomplete_reason, is_percent_unit, say, sheet_name,
+                                      _measurement_rows, incomplete_reason, say, sheet_name,
                                       skip_reason)
 from kpixl.template.layout import ROW_HEIGHT, wrapped_lines
+from kpixl.vocab import is_percent_unit
 # One palette and one header style for every workbook kpixl writes (kpixl.xlsx).
 from kpixl.xlsx import STATUS_COLOURS as _STATUS_COLOURS
 
