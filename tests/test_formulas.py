@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from kpixl import core
 from kpixl import formulas as fx
 from kpixl import texts
 from kpixl import schema
@@ -170,6 +171,10 @@ def test_vocabulary_cells_accept_both_languages(language):
         assert f'"{word}"' in made["calc_direction"]
     for word in ("sum", "average", "gennemsnit", "last", "seneste", "min", "max", "maks"):
         assert f'"{word}"' in made["calc_aggregation"]
+    for vocabulary in ("direction", "aggregation"):  # and whatever word is added later, in every language
+        for value in core.VOCABULARIES[vocabulary]:
+            for lang in LANGS:
+                assert f'"{core.word(vocabulary, value, lang)}"' in made[f"calc_{vocabulary}"]
     # A blank direction is increase, a blank aggregation last (as KpiRecord.definition).
     assert '="","increase"' in made["calc_direction"]
     assert '="","last"' in made["calc_aggregation"]
