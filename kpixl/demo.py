@@ -26,7 +26,7 @@ from kpixl import core, i18n, sample_data, texts
 from kpixl.company import read_company
 from kpixl.consolidate import consolidate
 from kpixl.errors import OutputError, ValidationFailed
-from kpixl.history import CompanyKpi, company_kpis, kpi_table
+from kpixl.consolidate.history_out import CompanyKpi, company_kpis, kpi_table
 from kpixl.model import KpiRecord, Place, Report
 from kpixl.rollover import RolloverResult, rollover
 from kpixl.split import split

@@ -78,3 +78,62 @@ def test_every_row_has_one_value_per_column():
         # The random company types no Commentary, Evaluation or --previous: no actions, decisions, restatements.
         assert rows or table in ("findings", "changes", "actions", "evaluation", "restatements"), table
         assert all(len(row) == width for row in rows), table
+
+
+# ------------------------------------------------------------ a new Measurements column (issue 21)
+
+def test_measurement_rows_and_the_company_columns_are_built_by_the_schemas_keys():
+    from kpixl.consolidate.load import measurement_keys
+
+    keys = measurement_keys()
+    assert keys == tuple(c.key for c in schema.MEASUREMENTS.input_columns) + ("origin",)
+    assert [c.key for c in cons.MEASUREMENT_COLUMNS] == ["department", "source", *keys]
+    for key in keys[:-1]:  # each of the row's own columns is headed as the department workbook heads it
+        column = next(c for c in cons.MEASUREMENT_COLUMNS if c.key == key)
+        assert [column.header(lang) for lang in ("en", "da")] == [schema.MEASUREMENTS.column(key).header(lang)
+                                                                   for lang in ("en", "da")]
+
+
+def test_a_measurements_column_added_to_the_schema_reaches_every_output(tmp_path, monkeypatch):
+    """A new Measurements column is one schema edit (plus the record that carries it): consolidate needs none."""
+    import csv
+    import dataclasses
+
+    import openpyxl
+    import pyarrow.parquet as pq
+
+    from kpixl.consolidate import export, tables
+    from kpixl.model import DepartmentWorkbook, KpiRecord, MeasurementRecord, Place
+
+    added = schema.Column("checked_by", "Checked by", "Kontrolleret af", "text", width=15)
+    own = schema.MEASUREMENTS.input_columns
+    derived = dataclasses.replace(schema.MEASUREMENTS, columns=own + (added,) + tuple(
+        c for c in schema.MEASUREMENTS.columns if c not in own))
+    monkeypatch.setattr(schema, "MEASUREMENTS", derived)
+    monkeypatch.setitem(tables.TABLES, "measurements",
+                        dataclasses.replace(tables.TABLES["measurements"], columns=tables.measurement_columns()))
+
+    @dataclasses.dataclass
+    class Checked(MeasurementRecord):  # the record that carries the new column (the reader fills it)
+        checked_by: str | None = None
+
+    record = KpiRecord(kpi_id="S-1", name="Sales", level="low", direction=core.INCREASE, aggregation=core.LAST,
+                       target=100.0, start=date(2026, 1, 1), deadline=date(2026, 12, 31),
+                       place=Place("a.xlsx", "KPIs", "A2"))
+    rows = [Checked("S-1", date(2026, 1, 31), 40.0, place=Place("a.xlsx", "Measurements", "A2"), checked_by="Ann"),
+            Checked("S-1", date(2026, 2, 28), 50.0, place=Place("a.xlsx", "Measurements", "A3"))]
+    book = DepartmentWorkbook(path="a.xlsx", department="Sales", kpis=[record], measurements=rows)
+    for language, header in (("en", "Checked by"), ("da", "Kontrolleret af")):
+        company = cons.consolidate_workbooks([book], date(2026, 3, 31), language=language)
+        cons.write_company_workbook(company, tmp_path / f"{language}.xlsx")
+        sheet = openpyxl.load_workbook(tmp_path / f"{language}.xlsx")[cons.sheet_name("measurements", language)]
+        table = [[cell.value for cell in row] for row in sheet.iter_rows()]
+        at = table[0].index(header)
+        assert table[0][at + 1] == ("Origin" if language == "en" else "Oprindelse")  # before the origin cell
+        assert [row[at] for row in table[1:]] == ["Ann", None]
+        cons.write_csv_table(company, "measurements", tmp_path / f"{language}.csv", "plain")
+        with open(tmp_path / f"{language}.csv", encoding="utf-8") as handle:
+            read = list(csv.DictReader(handle))
+        assert [row[header] for row in read] == ["Ann", ""]
+    export.write_parquet_table(company, "measurements", tmp_path / "m.parquet")
+    assert pq.read_table(tmp_path / "m.parquet").column("checked_by").to_pylist() == ["Ann", None]

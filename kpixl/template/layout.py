@@ -7,6 +7,7 @@ how a sheet name or a text is written into a formula.
 
 from __future__ import annotations
 
+import textwrap
 from datetime import datetime
 
 from kpixl import texts
@@ -36,6 +37,14 @@ ZIP_LEVEL_LARGE = 1
 # Points per line of text in a row (Calibri 11, Excel's default row height).
 ROW_HEIGHT = 15
 WRAP_CHARS_PER_WIDTH = 1.1
+
+
+def wrapped_lines(value: object, width: float) -> int:
+    """Return the lines a text takes wrapped in a column ``width`` wide (about 1.1 characters a unit of width)."""
+    if not isinstance(value, str) or not value:
+        return 1
+    per_line = max(1, int(width * WRAP_CHARS_PER_WIDTH))
+    return sum(len(textwrap.wrap(part, per_line)) or 1 for part in value.split("\n"))
 
 
 def sheet_ref(sheet: str) -> str:
