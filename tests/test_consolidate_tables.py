@@ -105,7 +105,15 @@ def test_a_measurements_column_added_to_the_schema_reaches_every_output(tmp_path
     from kpixl.consolidate import export, tables
     from kpixl.model import DepartmentWorkbook, KpiRecord, MeasurementRecord, Place
 
-    added = schema.Column("checked_by", "Checked by", "Kontrolleret af", "text", width=15)
+    from kpixl import locales, texts
+
+    added = schema.Column("checked_by", "text", width=15)
+    # ... and its header in each catalogue (schema.column.checked_by in en.po and da.po)
+    words = {"en": "Checked by", "da": "Kontrolleret af"}
+    real = locales.messages
+    monkeypatch.setattr(locales, "messages", lambda code: {**real(code), "schema.column.checked_by": words.get(code, "x")})
+    texts._area.cache_clear()
+    monkeypatch.setattr(texts, "_area", texts._area.__wrapped__)  # the patched catalogue, not the cached one
     own = schema.MEASUREMENTS.input_columns
     derived = dataclasses.replace(schema.MEASUREMENTS, columns=own + (added,) + tuple(
         c for c in schema.MEASUREMENTS.columns if c not in own))
