@@ -18,30 +18,66 @@ class KpixlError(Exception):
 
     language: str = "en"
 
+    def __init__(self, message: object = "", *args: object):
+        # A message may be data (kpixl.message.Message, anything with render(language)): it is then said in the
+        # error's language only when the error is shown, so one error reads right in every run's language.
+        self.wording = message if callable(getattr(message, "render", None)) else None
+        super().__init__(message, *args)
+
+    def __str__(self) -> str:
+        if self.wording is not None:
+            return str(self.wording.render(self.language))  # type: ignore[attr-defined]
+        return super().__str__()
+
+    def said(self, language: object) -> str:
+        """Return the message in ``language`` (a message that is plain text reads as it is)."""
+        if self.wording is not None:
+            return str(self.wording.render(language))  # type: ignore[attr-defined]
+        return super().__str__()
+
 
 class DefinitionError(KpixlError, ValueError):
     """Report an invalid KPI definition or argument (says what to change)."""
 
 
 class WorkbookError(KpixlError):
-    """Report a file that cannot be read as a kpixl workbook (names file and place)."""
+    """Report a file that cannot be read as a kpixl workbook (names file and place).
 
-    def __init__(self, message: str, *, path: str | None = None, sheet: str | None = None,
+    ``message`` is what the finding says (a :class:`kpixl.message.Message`, said in the
+    error's language when shown); ``reason`` is it without the place.
+    """
+
+    def __init__(self, message: object, *, path: str | None = None, sheet: str | None = None,
                  cell: str | None = None, code: str = "KPX199"):
         self.path = path
         self.sheet = sheet
         self.cell = cell
         self.code = code
-        self.reason = message
-        super().__init__(self._render(message))
+        super().__init__(message)
 
-    def _render(self, message: str) -> str:
+    def __reduce__(self) -> tuple[object, ...]:
+        # Raised in a worker process and re-raised in the parent: keep the place and the code.
+        return (_workbook_error, (self.args[0], self.path, self.sheet, self.cell, self.code, self.language))
+
+    @property
+    def reason(self) -> str:
+        """Return the message without the place, in the error's language."""
+        return self.said(self.language)
+
+    def __str__(self) -> str:
         place = self.path or ""
         if self.sheet:
             place += f":{self.sheet}"
             if self.cell:
                 place += f"!{self.cell}"
-        return f"{place}: {message}" if place else message
+        return f"{place}: {self.reason}" if place else self.reason
+
+
+def _workbook_error(message: object, path: str | None, sheet: str | None, cell: str | None, code: str,
+                    language: str) -> WorkbookError:
+    error = WorkbookError(message, path=path, sheet=sheet, cell=cell, code=code)
+    error.language = language
+    return error
 
 
 class OutputError(KpixlError):

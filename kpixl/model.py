@@ -8,14 +8,15 @@ returns and what ``--format json`` prints.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any, Iterable, Sequence
 
 from kpixl import codes, core
 from kpixl.errors import ValidationFailed
 from kpixl.codes import ERROR, NOTE, WARNING
-from kpixl.vocab import kpi_key
+from kpixl.message import Message
+from kpixl.vocab import Language, kpi_key
 
 
 @dataclass(frozen=True)
@@ -37,19 +38,36 @@ class Place:
 
 @dataclass(frozen=True)
 class Finding:
-    """Describe one validation finding: a code from :mod:`kpixl.codes` (which owns its severity), a place and what to change."""
+    """Describe one validation finding: a code from :mod:`kpixl.codes` (which owns its severity), a place and what to change.
+
+    What it says is data, ``wording`` (:class:`kpixl.message.Message`: a key of the
+    catalogue's ``findings`` area and its facts); it is said in ``language`` (the run's,
+    set by :func:`said_in` where a run decides it) only when shown: :attr:`message`.
+    """
 
     code: str
     severity: str
-    message: str
+    wording: Message | str  # str: a message not yet made data (kpixl.danish still words it in Danish)
     place: Place = field(default_factory=Place)
     kpi_id: str | None = None
+    language: str = "en"
 
     def __post_init__(self) -> None:
         # The registry owns every code's severity (kpixl.codes); the argument only names it for the reader.
         registered = codes.REGISTRY.get(self.code)
         if registered is not None and registered.severity != self.severity:
             object.__setattr__(self, "severity", registered.severity)
+
+    @property
+    def message(self) -> str:
+        """Return what the finding says, in its language."""
+        if isinstance(self.wording, Message):
+            return self.wording.render(self.language)
+        return str(self.wording)
+
+    def in_language(self, language: object) -> "Finding":
+        """Return the finding said in ``language`` (anything :meth:`Language.parse` accepts)."""
+        return replace(self, language=str(Language.parse(language)))
 
     @property
     def title(self) -> str | None:
@@ -324,6 +342,11 @@ class Report(FindingsView):
         }
 
 
+def said_in(findings: Iterable[Finding], language: object) -> list[Finding]:
+    """Return ``findings`` said in ``language`` (the run's): each renders its message in it when shown."""
+    return [f.in_language(language) for f in findings]
+
+
 def left_out_summary(left_out: list[Finding], language: object = "en") -> str:
     """Return how many files and subfolders folder arguments held that were not read, by kind ("" if none).
 
@@ -371,4 +394,4 @@ def refuse_invalid(workbook: DepartmentWorkbook, source: object, reason: str, sh
 
 
 __all__ = ["Place", "Finding", "KpiRecord", "MeasurementRecord", "EvaluationRecord", "CommentRecord",
-           "DepartmentWorkbook", "Report", "FindingsView", "left_out_summary", "ERROR", "WARNING", "NOTE", "asdict"]
+           "DepartmentWorkbook", "Report", "FindingsView", "left_out_summary", "said_in", "ERROR", "WARNING", "NOTE", "asdict"]

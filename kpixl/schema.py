@@ -11,7 +11,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from kpixl import core
+from kpixl import core, texts
+from kpixl.message import AREA, render_fact
 from kpixl.vocab import Language
 
 SCHEMA_VERSION = "1"
@@ -379,3 +380,92 @@ def parse_decision(text: object) -> str | None:
 
     accepted = ", ".join(DECISION_WORDS["en"].values()) + " / " + ", ".join(DECISION_WORDS["da"].values())
     raise DefinitionError(f"unknown decision {str(text)!r}; use one of {accepted}")
+
+
+# Facts of a finding's message that the schema says in a language (kpixl.message): a column's label said as the
+# workbook language's header, a sheet's name.
+
+
+@functools.cache
+def _columns_by_label() -> dict[str, Column]:
+    found: dict[str, Column] = {}
+    for table in TABLES:
+        for column in table.columns:
+            for english in (column.en, column.en[:1].lower() + column.en[1:], column.en.lower()):
+                found.setdefault(english, column)
+            found.setdefault(column.da, column)
+    return found
+
+
+def header_in(label: str, language: object) -> str:
+    """Return the header of the column whose English (or Danish) label is ``label``, in ``language``.
+
+    English keeps the label as the message wrote it (``target``, ``Target``); a label that
+    names no column is returned as it is.
+    """
+    language = Language.parse(language)
+    column = _columns_by_label().get(label.strip())
+    if language is Language.EN or column is None:
+        return label
+    return column.header(language)
+
+
+@dataclass(frozen=True)
+class Header:
+    """Fact: a column's label (``Target``, ``period end``), said as the header in the workbook's language."""
+
+    label: str
+
+    def render(self, language: Language) -> str:
+        """Return the header in ``language``."""
+        return header_in(self.label, language)
+
+
+@dataclass(frozen=True)
+class Headers:
+    """Fact: several column labels, each said as its header, joined with ``, ``."""
+
+    labels: tuple[str, ...]
+
+    def render(self, language: Language) -> str:
+        """Return the headers in ``language``."""
+        return ", ".join(header_in(label, language) for label in self.labels)
+
+
+@dataclass(frozen=True)
+class Amounts:
+    """Fact: labelled amounts, ``target 1300, baseline 1200 and tolerance 50`` (each label a column's, lower case)."""
+
+    pairs: tuple[tuple[str, object], ...]
+
+    def render(self, language: Language) -> str:
+        """Return the amounts in ``language`` (the language's ``and`` before the last)."""
+        said = [f"{header_in(label, language).lower() if language is not Language.EN else label} "
+                f"{render_fact(amount, language)}" for label, amount in self.pairs]
+        if len(said) == 1:
+            return said[0]
+        return texts.text(AREA, "word.and", language, a=", ".join(said[:-1]), b=said[-1])
+
+
+@dataclass(frozen=True)
+class SheetName:
+    """Fact: the default name of a table's sheet in the language (``Measurements``, ``Målinger``)."""
+
+    table: str
+
+    def render(self, language: Language) -> str:
+        """Return the sheet's name in ``language``."""
+        return {t.name: t for t in TABLES}[self.table].sheet(language)
+
+
+@dataclass(frozen=True)
+class HeaderOf:
+    """Fact: the header of column ``key`` of ``table`` in the language (``New target``, ``Nyt mål``)."""
+
+    table: str
+    key: str
+
+    def render(self, language: Language) -> str:
+        """Return the header in ``language``."""
+        return {t.name: t for t in TABLES}[self.table].column(self.key).header(language)
+

@@ -1,0 +1,428 @@
+"""Every finding's message, and the words its facts are said in, in English and Danish.
+
+A finding is data (:class:`kpixl.model.Finding`): its code, a message key and the facts
+(:class:`kpixl.message.Message`). Here is each key's template per language, with the
+same ``{placeholders}`` in both. Keys are ``<code>.<variant>`` for a finding code (one
+code may say several things: ``KPX109.zip``, ``KPX109.part``), ``core.<rule>`` for
+the core's rule messages (a finding nests them), ``hint.<column>`` for what to type in a
+blank required cell, ``word.<word>`` for the words facts are said with and ``excel.<error>``
+for Excel's error values. A new finding code is one :class:`kpixl.codes.Code` entry and
+its templates here (``tests/test_findings_catalogue.py`` checks every code kpixl emits
+has them, and renders every key). Entries are sorted by key.
+"""
+
+TEXTS = {
+    "en": {
+        'KPX101': 'no such file or folder; check the path',
+        'KPX102': 'is not a regular file; give an .xlsx workbook',
+        'KPX103.os': 'cannot be read ({why}); check the file',
+        'KPX103.permission': 'cannot be read (permission denied); ask for read access or copy the file',
+        'KPX104': 'is empty (0 bytes); save the workbook again from Excel',
+        'KPX105':
+            ('is an old Excel 97-2003 (.xls) or other binary Office file; open it in Excel and save it as an Excel '
+             'Workbook (.xlsx)'),
+        'KPX106':
+            ('is password-protected (encrypted); remove the password in Excel (File > Info > Protect Workbook) and '
+             'save again'),
+        'KPX107.csv':
+            ('is a text/CSV file renamed to a workbook name, not a workbook; open it in Excel and save it as an Excel'
+             ' Workbook (.xlsx)'),
+        'KPX107.html':
+            ('is an HTML page with an Excel name, not a workbook; open it in Excel and save it as an Excel Workbook '
+             '(.xlsx)'),
+        'KPX107.text': 'is a text file, not a workbook; give the .xlsx workbook',
+        'KPX107.xml':
+            ('is an XML text file (e.g. Excel 2003 XML), not an .xlsx workbook; open it in Excel and save it as an '
+             'Excel Workbook (.xlsx)'),
+        'KPX108': 'is not an Excel workbook (not a zip package); give the .xlsx workbook',
+        'KPX109.part': 'is truncated or corrupt (part {part}: {why}); get a fresh copy or save it again from Excel',
+        'KPX109.sheet': 'the sheet cannot be read ({why}); save the workbook again from Excel',
+        'KPX109.workbook': 'cannot be read as a workbook ({why}); save it again from Excel',
+        'KPX109.zip':
+            'is truncated or corrupt (not a complete zip package); get a fresh copy or save it again from Excel',
+        'KPX110.ods': 'is an OpenDocument spreadsheet (.ods); save it as an Excel Workbook (.xlsx)',
+        'KPX110.office': 'is a Word or PowerPoint file, not an Excel workbook',
+        'KPX110.xlsb': 'is an Excel binary workbook (.xlsb); save it as an Excel Workbook (.xlsx)',
+        'KPX110.zip': 'is a zip file but not an Excel workbook (no xl/workbook.xml); give the .xlsx workbook',
+        'KPX111.parts': 'holds {n} parts (limit {limit}); this is not a department workbook',
+        'KPX111.size':
+            ('unpacks to {mb} MB (limit {limit} MB); this is far beyond a department workbook (possible decompression'
+             ' bomb)'),
+        'KPX112': 'part {part} unpacks {n} times its packed size (limit {limit}:1); possible decompression bomb',
+        'KPX113.cell':
+            ('part {part} reaches cell {cell} ({cells} cells; limit {rows} rows, {cols} columns, {max} cells); this '
+             'is far beyond a department workbook (possible decompression bomb)'),
+        'KPX113.cells':
+            ('part {part} holds more than {n} cells (limit {rows} rows, {cols} columns, {max} cells); this is far '
+             'beyond a department workbook (possible decompression bomb)'),
+        'KPX113.memory': 'needs more memory than a department workbook; possible decompression bomb',
+        'KPX113.range':
+            ('part {part} declares the range {ref} (limit {rows} rows, {cols} columns); this is far beyond a '
+             'department workbook (possible decompression bomb)'),
+        'KPX113.rows':
+            ('part {part} holds more than {n} rows (limit {rows} rows, {cols} columns, {max} cells); this is far '
+             'beyond a department workbook (possible decompression bomb)'),
+        'KPX114.entities':
+            ('part {part} declares XML entities (<!DOCTYPE/<!ENTITY), which Excel never writes; the file was tampered'
+             ' with'),
+        'KPX114.root': 'part {part} has no root element in its first {n} bytes; the file was tampered with',
+        'KPX114.utf16': 'part {part} is UTF-16 XML, which Excel never writes; save the workbook again from Excel',
+        'KPX115':
+            ('is not a kpixl workbook (no table named KPIs and no kpixl metadata); start from a workbook made by '
+             '`kpixl template`'),
+        'KPX117.part': 'part {part} is missing or too large; save the workbook again from Excel',
+        'KPX117.range': 'the table {table} has no valid range ({ref}); save the workbook again from Excel',
+        'KPX117.xml': 'part {part} is not well-formed XML ({why}); save the workbook again from Excel',
+        'KPX120': 'the workbook has kpixl schema version {v}; this kpixl reads version {w}; results may be incomplete',
+        'KPX121':
+            ('has no Excel table named KPIs; the KPI definitions must stay in the table named KPIs (Table Design > '
+             'Table Name)'),
+        'KPX122':
+            'the workbook has no Excel table named Measurements; keep the measurements in the table named {sheet}',
+        'KPX123': 'the workbook has no Excel table named {sheet}; rollover needs it at the end of the period',
+        'KPX124':
+            ('there is no Excel table named {table}, but this sheet holds its headers: kpixl reads {data} under them '
+             "as the {table} table; make it a table again, or the workbook's own formulas do not count it: in Excel "
+             'select {ref}, Insert > Table (My table has headers), then Table Design > Table Name: {table}; in '
+             'LibreOffice select {ref}, Data > Define Range, Name: {table}'),
+        'KPX130': 'table {table} has no column {header} ({en}); add the column to the table',
+        'KPX131.kpis':
+            ('unknown column {header} in table {table}; its values are kept with each KPI and carried into the '
+             'company workbook and CSV, but not checked (rename it to a known header if it should be one)'),
+        'KPX131.measurements':
+            ('unknown column {header} in table {table}; its values are kept with each measurement and carried into '
+             'the company workbook and CSV, but not checked (rename it to a known header if it should be one)'),
+        'KPX131.other':
+            ('unknown column {header} in table {table}; kpixl does not use it (rollover reads {decision}, '
+             '{new_target} and {notes}) (rename it to a known header if it should be one)'),
+        'KPX132':
+            ("row {row} is below the table {table} (which ends at row {end}); kpixl reads it, but the workbook's own "
+             'formulas do not count it until you resize the table to include it (Table Design > Resize Table)'),
+        'KPX133': 'column {header} repeats column {cell} of table {table}; only the first is read',
+        'KPX136.more':
+            ('{n} more row(s) down to {cell} hold values outside the {table} table: not counted; extend the table to '
+             'include them or delete them'),
+        'KPX136.value':
+            ('a value outside the {table} table (which ends at row {end}, with a blank row between): not counted; '
+             'extend the table to include its row (Table Design > Resize Table) or delete it'),
+        'KPX137.below':
+            ('row {row}, just below the {table} table (which ends at row {end}), has a value here but no {keys}: not '
+             'counted; complete the row or clear it'),
+        'KPX137.row':
+            'row {row} of the {table} table has a value here but no {keys}: not counted; complete the row or clear it',
+        'KPX201': '{label} is blank; {hint}',
+        'KPX202.inner': '{inner}; type a number',
+        'KPX202.text': '{label} "{x}" is not a number; type a number',
+        'KPX203.boolean': '{label} is {b}, not a number; type a number',
+        'KPX203.date':
+            '{label} is a date ({d}), not a number; type a number (and use a number format, not a date format)',
+        'KPX204.either':
+            ('{label} "{x}" is text; it could mean {a} ({s1} as thousands separator) or {b} ({s2} as decimal '
+             'separator); type the number you mean'),
+        'KPX204.number': '{label} "{x}" is text; type the number {v}',
+        'KPX204.percent': '{label} "{x}" is text; type the number {p}% (the value {v})',
+        'KPX205.date': '{label} "{x}" is text; type it as a date ({d})',
+        'KPX205.either': '{label} "{x}" is text; it could mean {options}; type the date you mean as a date',
+        'KPX206.boolean': '{label} is {b}, not a date; type a date',
+        'KPX206.number': '{label} {x} is not a date; type a date (e.g. 2026-06-30)',
+        'KPX206.text': '{label} "{x}" is not a date; type a date (e.g. 2026-06-30)',
+        'KPX207': '{label}: {inner}',
+        'KPX208':
+            ('{label} holds a formula with no saved value; open and save the workbook in Excel (which calculates it) '
+             'or type the value'),
+        'KPX209': '{label} shows the error {e}; fix the formula or type the value',
+        'KPX215.date':
+            ('{label} is the date {d}, not text: the spreadsheet turned an ID like MAR-01 into a date when it was '
+             'typed; format the {column} column as Text (Format Cells > Text) and type the ID again'),
+        'KPX215.number':
+            ('{label} is the number {v}, not text: the spreadsheet turned the ID into a number when it was typed (007'
+             ' becomes 7, 1E3 becomes 1000); format the {column} column as Text (Format Cells > Text) and type the ID'
+             ' again'),
+        'core.deadline_after_start': 'the deadline must be after the start date (start {s}, deadline {d})',
+        'core.decrease_below': 'a decrease KPI needs its target below its baseline (target {t}, baseline {b})',
+        'core.decrease_no_baseline': 'a decrease KPI needs a baseline to decrease from (target {t})',
+        'core.elapsed_range': 'the elapsed fraction must be between 0 and 1 (elapsed {e})',
+        'core.green_amber': 'green must be at least amber (green {g}, amber {a})',
+        'core.increase_above': 'an increase KPI needs its target above its baseline (target {t}, baseline {b})',
+        'core.increase_no_baseline': 'an increase KPI with no baseline needs a target above 0 (target {t})',
+        'core.maintain_tolerance': 'a maintain KPI with target 0 needs a tolerance; type the allowed distance',
+        'core.not_a_date': '{x} is not a date',
+        'core.not_a_date_serial': '{x} is not a date serial between 1900 and 9999',
+        'core.not_a_date_type': '{x} is not a date; type a date (e.g. 2026-06-30)',
+        'core.not_a_number': '{what} {x} is not a number',
+        'core.not_finite': '{what} {x} is not a finite number',
+        'core.phase_range': '{what} must be between 0 and 1 ({what} {v})',
+        'core.profile': 'the phasing profile',
+        'core.profile_named': 'the phasing profile {name}',
+        'core.profile_unknown':
+            ('the phasing profile {name} is not in the Phasing table; pick a profile from the list or leave Phasing '
+             'blank for a straight line'),
+        'core.rollup_weights': 'roll-up needs one weight per attainment ({n} attainments, {w} weights)',
+        'core.target_blank': 'the target is blank; type the value to reach',
+        'core.target_close': 'the target is too close to the baseline to measure progress (target {t}, baseline {b})',
+        'core.text_not_number': '{what} {x} is text, not a number; type the number',
+        'core.tolerance_above_0': 'the tolerance must be above 0 (tolerance {t})',
+        'core.tolerance_small': 'the tolerance is too small to measure (tolerance {t})',
+        'core.trend_target': 'a maintain trend needs the target to measure distances from',
+        'core.unknown_aggregation': 'unknown aggregation {x}',
+        'core.unknown_direction': 'unknown direction {x}',
+        'core.weight_below_0': 'a weight cannot be negative (weight {w})',
+        'core.weight_blank': '{name} has a blank weight for month {month}; type 0 or more',
+        'core.weight_negative': '{name} has a negative weight for month {month} ({w}); type 0 or more',
+        'core.weight_of': "{name}'s weight for month {month}",
+        'core.weights_count': '{name} needs 12 month weights, January to December ({n} given)',
+        'core.weights_zero':
+            '{name} weighs 0 in every month from {s} to {d}; give at least one of these months a weight above 0',
+        'core.word_blank': '{v} is blank; use one of {words}',
+        'core.word_unknown': 'unknown {v} {x}; use one of {words}',
+        'core.words': '{words}',
+        'core.words_other': '{words} (or {other})',
+        'excel.div0': '#DIV/0!',
+        'excel.na': '#N/A',
+        'excel.name': '#NAME?',
+        'excel.null': '#NULL!',
+        'excel.num': '#NUM!',
+        'excel.ref': '#REF!',
+        'excel.value': '#VALUE!',
+        'hint.aggregation': 'choose sum, average, last, min or max',
+        'hint.direction': 'choose increase, decrease or maintain',
+        'hint.kpi_id': 'type a short unique code, e.g. SAL-01',
+        'hint.month': "type the month's weight (0 or more; 0 plans nothing for that month)",
+        'hint.name': 'type what is measured',
+        'hint.other': 'fill it in',
+        'hint.owner': 'type the one person responsible',
+        'hint.period_end': 'type the last day of the measured period',
+        'hint.profile': 'type a name for the phasing profile',
+        'hint.target': 'type the value to reach by the deadline',
+        'hint.value': 'type the measured value',
+        'word.adjust': 'adjust',
+        'word.aggregation': 'aggregation',
+        'word.and': '{a} and {b}',
+        'word.decision': 'decision',
+        'word.direction': 'direction',
+        'word.false': 'FALSE',
+        'word.frequency': 'frequency',
+        'word.keep': 'keep',
+        'word.level': 'level',
+        'word.or': '{a} or {b}',
+        'word.retire': 'retire',
+        'word.true': 'TRUE',
+        'word.week': 'week {n}',
+    },
+    "da": {
+        'KPX101': 'filen eller mappen findes ikke; tjek stien',
+        'KPX102': 'er ikke en almindelig fil; angiv en .xlsx-projektmappe',
+        'KPX103.os': 'kan ikke læses ({why}); tjek filen',
+        'KPX103.permission': 'kan ikke læses (adgang nægtet); bed om læseadgang, eller kopiér filen',
+        'KPX104': 'er tom (0 byte); gem projektmappen igen fra Excel',
+        'KPX105':
+            ('er en gammel Excel 97-2003-fil (.xls) eller en anden binær Office-fil; åbn den i Excel, og gem den som '
+             'Excel-projektmappe (.xlsx)'),
+        'KPX106':
+            ('er beskyttet med adgangskode (krypteret); fjern adgangskoden i Excel (Filer > Oplysninger > Beskyt '
+             'projektmappe), og gem igen'),
+        'KPX107.csv':
+            ('er en tekst-/CSV-fil omdøbt til et projektmappenavn, ikke en projektmappe; åbn den i Excel, og gem den '
+             'som Excel-projektmappe (.xlsx)'),
+        'KPX107.html':
+            ('er en HTML-side med et Excel-navn, ikke en projektmappe; åbn den i Excel, og gem den som '
+             'Excel-projektmappe (.xlsx)'),
+        'KPX107.text': 'er en tekstfil, ikke en projektmappe; angiv .xlsx-projektmappen',
+        'KPX107.xml':
+            ('er en XML-tekstfil (f.eks. Excel 2003 XML), ikke en .xlsx-projektmappe; åbn den i Excel, og gem den som'
+             ' Excel-projektmappe (.xlsx)'),
+        'KPX108': 'er ikke en Excel-projektmappe (ikke en zip-pakke); angiv .xlsx-projektmappen',
+        'KPX109.part':
+            'er afkortet eller beskadiget (del {part}: {why}); hent en ny kopi, eller gem den igen fra Excel',
+        'KPX109.sheet': 'arket kan ikke læses ({why}); gem projektmappen igen fra Excel',
+        'KPX109.workbook': 'kan ikke læses som projektmappe ({why}); gem den igen fra Excel',
+        'KPX109.zip':
+            'er afkortet eller beskadiget (ikke en hel zip-pakke); hent en ny kopi, eller gem den igen fra Excel',
+        'KPX110.ods': 'er et OpenDocument-regneark (.ods); gem det som Excel-projektmappe (.xlsx)',
+        'KPX110.office': 'er en Word- eller PowerPoint-fil, ikke en Excel-projektmappe',
+        'KPX110.xlsb': 'er en binær Excel-projektmappe (.xlsb); gem den som Excel-projektmappe (.xlsx)',
+        'KPX110.zip':
+            'er en zip-fil, men ikke en Excel-projektmappe (ingen xl/workbook.xml); angiv .xlsx-projektmappen',
+        'KPX111.parts': 'indeholder {n} dele (grænse {limit}); dette er ikke en afdelingsprojektmappe',
+        'KPX111.size':
+            ('fylder {mb} MB udpakket (grænse {limit} MB); det er langt over en afdelingsprojektmappe (muligvis en '
+             'dekomprimeringsbombe)'),
+        'KPX112':
+            ('delen {part} fylder {n} gange sin pakkede størrelse udpakket (grænse {limit}:1); muligvis en '
+             'dekomprimeringsbombe'),
+        'KPX113.cell':
+            ('delen {part} når til celle {cell} ({cells} celler; grænse {rows} rækker, {cols} kolonner, {max} '
+             'celler); det er langt over en afdelingsprojektmappe (muligvis en dekomprimeringsbombe)'),
+        'KPX113.cells':
+            ('delen {part} indeholder mere end {n} celler (grænse {rows} rækker, {cols} kolonner, {max} celler); det '
+             'er langt over en afdelingsprojektmappe (muligvis en dekomprimeringsbombe)'),
+        'KPX113.memory': 'kræver mere hukommelse end en afdelingsprojektmappe; muligvis en dekomprimeringsbombe',
+        'KPX113.range':
+            ('delen {part} angiver området {ref} (grænse {rows} rækker, {cols} kolonner); det er langt over en '
+             'afdelingsprojektmappe (muligvis en dekomprimeringsbombe)'),
+        'KPX113.rows':
+            ('delen {part} indeholder mere end {n} rækker (grænse {rows} rækker, {cols} kolonner, {max} celler); det '
+             'er langt over en afdelingsprojektmappe (muligvis en dekomprimeringsbombe)'),
+        'KPX114.entities':
+            ('delen {part} erklærer XML-entiteter (<!DOCTYPE/<!ENTITY), som Excel aldrig skriver; filen er blevet '
+             'manipuleret'),
+        'KPX114.root': 'delen {part} har intet rodelement i sine første {n} byte; filen er blevet manipuleret',
+        'KPX114.utf16': 'delen {part} er UTF-16-XML, som Excel aldrig skriver; gem projektmappen igen fra Excel',
+        'KPX115':
+            ('er ikke en kpixl-projektmappe (ingen tabel ved navn KPIs og ingen kpixl-metadata); start fra en '
+             'projektmappe lavet med `kpixl template`'),
+        'KPX117.part': 'delen {part} mangler eller er for stor; gem projektmappen igen fra Excel',
+        'KPX117.range': 'tabellen {table} har intet gyldigt område ({ref}); gem projektmappen igen fra Excel',
+        'KPX117.xml': 'delen {part} er ikke gyldig XML ({why}); gem projektmappen igen fra Excel',
+        'KPX120':
+            ('projektmappens kpixl-skemaversion er {v}; denne kpixl læser version {w}; resultaterne kan være '
+             'ufuldstændige'),
+        'KPX121':
+            ('har ingen Excel-tabel ved navn KPIs; KPI-definitionerne skal blive i tabellen ved navn KPIs '
+             '(Tabeldesign > Tabelnavn)'),
+        'KPX122':
+            ('projektmappen har ingen Excel-tabel ved navn Measurements; hold målingerne i tabellen ved navn '
+             'Measurements (arket {sheet})'),
+        'KPX123':
+            ('projektmappen har ingen Excel-tabel ved navn Evaluation (arket {sheet}); rollover skal bruge den ved '
+             'periodens afslutning'),
+        'KPX124':
+            ('der er ingen Excel-tabel ved navn {table}, men dette ark har dens overskrifter: kpixl læser {data} '
+             'under dem som tabellen {table}; gør området til en tabel igen, ellers tæller projektmappens egne '
+             'formler det ikke med: i Excel markér {ref}, Indsæt > Tabel (Tabellen har overskrifter), og derefter '
+             'Tabeldesign > Tabelnavn: {table}; i LibreOffice markér {ref}, Data > Definer område, Navn: {table}'),
+        'KPX130': 'tabellen {table} har ingen kolonne {header} ({en}); tilføj kolonnen til tabellen',
+        'KPX131.kpis':
+            ('ukendt kolonne {header} i tabellen {table}; dens værdier bevares med hver KPI og føres med over i '
+             'virksomhedsprojektmappen og CSV-filerne, men kontrolleres ikke (omdøb den til en kendt overskrift, hvis'
+             ' den skal være det)'),
+        'KPX131.measurements':
+            ('ukendt kolonne {header} i tabellen {table}; dens værdier bevares med hver måling og føres med over i '
+             'virksomhedsprojektmappen og CSV-filerne, men kontrolleres ikke (omdøb den til en kendt overskrift, hvis'
+             ' den skal være det)'),
+        'KPX131.other':
+            ('ukendt kolonne {header} i tabellen {table}; kpixl bruger den ikke (rollover læser {decision}, '
+             '{new_target} og {notes}) (omdøb den til en kendt overskrift, hvis den skal være det)'),
+        'KPX132':
+            ('række {row} står under tabellen {table} (som slutter i række {end}); kpixl læser den, men '
+             'projektmappens egne formler tæller den ikke med, før du udvider tabellen, så den kommer med '
+             '(Tabeldesign > Tilpas tabelstørrelse)'),
+        'KPX133': 'kolonnen {header} gentager kolonne {cell} i tabellen {table}; kun den første læses',
+        'KPX136.more':
+            ('{n} række(r) mere ned til {cell} har værdier uden for tabellen {table}: tælles ikke med; udvid '
+             'tabellen, så de kommer med, eller slet dem'),
+        'KPX136.value':
+            ('en værdi uden for tabellen {table} (som slutter i række {end}, med en tom række imellem): tælles ikke '
+             'med; udvid tabellen, så rækken kommer med (Tabeldesign > Tilpas tabelstørrelse), eller slet værdien'),
+        'KPX137.below':
+            ('række {row}, lige under tabellen {table} (som slutter i række {end}), har en værdi her, men intet '
+             '{keys}: tælles ikke med; udfyld rækken, eller ryd den'),
+        'KPX137.row':
+            ('række {row} i tabellen {table} har en værdi her, men intet {keys}: tælles ikke med; udfyld rækken, '
+             'eller ryd den'),
+        'KPX201': '{label} er tom; {hint}',
+        'KPX202.inner': '{inner}; skriv et tal',
+        'KPX202.text': '{label} "{x}" er ikke et tal; skriv et tal',
+        'KPX203.boolean': '{label} er {b}, ikke et tal; skriv et tal',
+        'KPX203.date': '{label} er en dato ({d}), ikke et tal; skriv et tal (og brug et talformat, ikke et datoformat)',
+        'KPX204.either':
+            ('{label} "{x}" er tekst; det kan betyde {a} ({s1} som tusindtalsseparator) eller {b} ({s2} som '
+             'decimaltegn); skriv det tal, du mener'),
+        'KPX204.number': '{label} "{x}" er tekst; skriv tallet {v}',
+        'KPX204.percent': '{label} "{x}" er tekst; skriv tallet {p} % (værdien {v})',
+        'KPX205.date': '{label} "{x}" er tekst; skriv den som en dato ({d})',
+        'KPX205.either': '{label} "{x}" er tekst; det kan betyde {options}; skriv den dato, du mener, som en dato',
+        'KPX206.boolean': '{label} er {b}, ikke en dato; skriv en dato',
+        'KPX206.number': '{label} {x} er ikke en dato; skriv en dato (f.eks. 2026-06-30)',
+        'KPX206.text': '{label} "{x}" er ikke en dato; skriv en dato (f.eks. 2026-06-30)',
+        'KPX207': '{label}: {inner}',
+        'KPX208':
+            ('{label} indeholder en formel uden gemt værdi; åbn og gem projektmappen i Excel (som beregner den), '
+             'eller skriv værdien'),
+        'KPX209': '{label} viser fejlen {e}; ret formlen, eller skriv værdien',
+        'KPX215.date':
+            ('{label} er datoen {d}, ikke tekst: regnearket gjorde et ID som MAR-01 til en dato, da det blev skrevet;'
+             " formatér kolonnen {column} som Tekst (Formatér celler > Tekst), og skriv ID'et igen"),
+        'KPX215.number':
+            ("{label} er tallet {v}, ikke tekst: regnearket gjorde ID'et til et tal, da det blev skrevet (007 bliver "
+             "til 7, 1E3 til 1000); formatér kolonnen {column} som Tekst (Formatér celler > Tekst), og skriv ID'et "
+             'igen'),
+        'core.deadline_after_start': 'deadline skal ligge efter startdatoen (start {s}, deadline {d})',
+        'core.decrease_below':
+            ('en KPI, der skal mindskes, skal have sin målværdi under sit udgangspunkt (målværdi {t}, udgangspunkt '
+             '{b})'),
+        'core.decrease_no_baseline':
+            'en KPI, der skal mindskes, skal have et udgangspunkt at mindske fra (målværdi {t})',
+        'core.elapsed_range': 'den forløbne andel skal ligge mellem 0 og 1 (forløbet {e})',
+        'core.green_amber': 'grøn skal være mindst gul (grøn {g}, gul {a})',
+        'core.increase_above':
+            'en KPI, der skal øges, skal have sin målværdi over sit udgangspunkt (målværdi {t}, udgangspunkt {b})',
+        'core.increase_no_baseline':
+            'en KPI, der skal øges, og som ikke har noget udgangspunkt, skal have en målværdi over 0 (målværdi {t})',
+        'core.maintain_tolerance':
+            'en KPI, der skal fastholdes, med målværdi 0 skal have en tolerance; skriv den tilladte afstand',
+        'core.not_a_date': '{x} er ikke en dato',
+        'core.not_a_date_serial': '{x} er ikke et datoserienummer mellem 1900 og 9999',
+        'core.not_a_date_type': '{x} er ikke en dato; skriv en dato (f.eks. 2026-06-30)',
+        'core.not_a_number': '{what} {x} er ikke et tal',
+        'core.not_finite': '{what} {x} er ikke et endeligt tal',
+        'core.phase_range': '{what} skal ligge mellem 0 og 1 ({what} {v})',
+        'core.profile': 'periodiseringsprofilen',
+        'core.profile_named': 'periodiseringsprofilen {name}',
+        'core.profile_unknown':
+            ('periodiseringsprofilen {name} findes ikke i tabellen Periodisering; vælg en profil fra listen, eller '
+             'lad Periodisering stå tom for en lige linje'),
+        'core.rollup_weights': 'sammentællingen kræver én vægt pr. målopfyldelse ({n} målopfyldelser, {w} vægte)',
+        'core.target_blank': 'målværdien er tom; skriv den værdi, der skal nås',
+        'core.target_close':
+            'målværdien ligger for tæt på udgangspunktet til at måle fremskridt (målværdi {t}, udgangspunkt {b})',
+        'core.text_not_number': '{what} {x} er tekst, ikke et tal; skriv tallet',
+        'core.tolerance_above_0': 'tolerancen skal være over 0 (tolerance {t})',
+        'core.tolerance_small': 'tolerancen er for lille til at måle (tolerance {t})',
+        'core.trend_target': 'en tendens for en KPI, der skal fastholdes, kræver målværdien at måle afstande fra',
+        'core.unknown_aggregation': 'ukendt sammentælling {x}',
+        'core.unknown_direction': 'ukendt retning {x}',
+        'core.weight_below_0': 'en vægt kan ikke være negativ (vægt {w})',
+        'core.weight_blank': '{name} har en tom vægt for måned {month}; skriv 0 eller mere',
+        'core.weight_negative': '{name} har en negativ vægt for måned {month} ({w}); skriv 0 eller mere',
+        'core.weight_of': 'vægten for måned {month} i {name}',
+        'core.weights_count': '{name} skal have 12 månedsvægte, januar til december ({n} angivet)',
+        'core.weights_zero':
+            '{name} vejer 0 i alle måneder fra {s} til {d}; giv mindst en af disse måneder en vægt over 0',
+        'core.word_blank': '{v} er tom; brug et af {words}',
+        'core.word_unknown': 'ukendt {v} {x}; brug et af {words}',
+        'core.words': '{words}',
+        'core.words_other': '{words} (eller {other})',
+        'excel.div0': '#DIVISION/0!',
+        'excel.na': '#I/T',
+        'excel.name': '#NAVN?',
+        'excel.null': '#NUL!',
+        'excel.num': '#NUM!',
+        'excel.ref': '#REFERENCE!',
+        'excel.value': '#VÆRDI!',
+        'hint.aggregation': 'vælg sum, gennemsnit, seneste, min eller maks',
+        'hint.direction': 'vælg øge, mindske eller fastholde',
+        'hint.kpi_id': 'skriv en kort, entydig kode, f.eks. SAL-01',
+        'hint.month': 'skriv månedens vægt (0 eller mere; 0 planlægger intet for den måned)',
+        'hint.name': 'skriv, hvad der måles',
+        'hint.other': 'udfyld den',
+        'hint.owner': 'skriv den ene ansvarlige person',
+        'hint.period_end': 'skriv den målte periodes sidste dag',
+        'hint.profile': 'skriv et navn til periodiseringsprofilen',
+        'hint.target': 'skriv den værdi, der skal nås inden deadline',
+        'hint.value': 'skriv den målte værdi',
+        'word.adjust': 'justér mål',
+        'word.aggregation': 'sammentælling',
+        'word.and': '{a} og {b}',
+        'word.decision': 'beslutning',
+        'word.direction': 'retning',
+        'word.false': 'FALSK',
+        'word.frequency': 'frekvens',
+        'word.keep': 'behold',
+        'word.level': 'niveau',
+        'word.or': '{a} eller {b}',
+        'word.retire': 'udgå',
+        'word.true': 'SAND',
+        'word.week': 'uge {n}',
+    },
+}
