@@ -86,8 +86,7 @@ def read_company(path: Path | str, *, as_of: date | None = None,
     source = Path(path)
     with isolation.WorkerPool(1, timeout=file_timeout, memory_limit=memory_limit) as pool:
         workbook = isolated_result(source, pool.call(WORKBOOK_TASK, (str(source), as_of or date.today())))
-    refuse_invalid(workbook, source, "the company workbook has {n} error(s), so it cannot be used for --company",
-                   ERRORS_SHOWN)
+    refuse_invalid(workbook, source, "company.invalid", ERRORS_SHOWN)
     high = tuple(k for k in workbook.kpis if k.level == "high")
     if not high:
         raise DefinitionError(f"{source}: the company workbook holds no high-level KPI (Level high); give the "

@@ -83,7 +83,7 @@ def _workbook_error(message: object, path: str | None, sheet: str | None, cell: 
 class OutputError(KpixlError):
     """Report an output that must not be written (exists, equals an input, unwritable)."""
 
-    def __init__(self, message: str, language: str = "en"):
+    def __init__(self, message: object, language: str = "en"):
         self.language = str(language)
         super().__init__(message)
 
@@ -91,7 +91,7 @@ class OutputError(KpixlError):
 class ValidationFailed(KpixlError):
     """Report that inputs are invalid; carries the validation report for the caller."""
 
-    def __init__(self, message: str, report=None, language: str = "en"):
+    def __init__(self, message: object, report=None, language: str = "en"):
         self.report = report
         self.language = str(language)
         super().__init__(message)

@@ -378,20 +378,42 @@ def left_out_summary(left_out: list[Finding], language: object = "en") -> str:
 def refuse_invalid(workbook: DepartmentWorkbook, source: object, reason: str, shown_max: int = 10) -> None:
     """Raise ValidationFailed naming ``workbook``'s first errors when it has any.
 
-    ``reason`` says what cannot be done, with ``{n}`` for the number of errors; the
-    exception carries the whole report.
+    ``reason`` is the key of what cannot be done in the catalogue's ``findings`` area, with
+    ``{n}`` for the number of errors (``rollover.invalid``). The exception carries the whole
+    report, in the workbook's language; its message is data (:class:`Refusal`): ``str()`` says
+    it in English, ``said(report.language)`` as the run speaks.
     """
     errors = [f for f in workbook.findings if f.severity == ERROR]
     if not errors:
         return
     report = Report(findings=list(workbook.findings), files=[str(source)], kpi_count=len(workbook.kpis),
-                    measurement_count=len(workbook.measurements))
-    shown = [str(f) for f in errors[:shown_max]]
-    if len(errors) > shown_max:
-        shown.append(f"... and {len(errors) - shown_max} more (run kpixl validate {source})")
-    raise ValidationFailed(f"{source}: {reason.format(n=len(errors))}; fix them and run again:\n  "
-                           + "\n  ".join(shown), report=report)
+                    measurement_count=len(workbook.measurements), language=str(Language.parse(workbook.language)))
+    raise ValidationFailed(Refusal(str(source), Message.of(reason, n=len(errors)), tuple(errors), shown_max),
+                           report=report)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Say why a command refuses an input with errors: ``source: reason; fix them and run again:`` and the errors.
+
+    Each error is its console line with the severity said in the language asked for and the
+    message in the finding's own language; past ``shown_max`` one line says how many more.
+    """
+
+    source: str
+    reason: Message
+    errors: tuple[Finding, ...]
+    shown_max: int = 10
+
+    def render(self, language: object) -> str:
+        """Return the refusal in ``language``."""
+        shown = [f.said(language) for f in self.errors[:self.shown_max]]
+        if len(self.errors) > self.shown_max:
+            shown.append(Message.of("refusal.more", n=len(self.errors) - self.shown_max,
+                                    source=self.source).render(language))
+        head = Message.of("refusal.head", source=self.source, reason=self.reason).render(language)
+        return head + "\n  " + "\n  ".join(shown)
 
 
 __all__ = ["Place", "Finding", "KpiRecord", "MeasurementRecord", "EvaluationRecord", "CommentRecord",
-           "DepartmentWorkbook", "Report", "FindingsView", "left_out_summary", "said_in", "ERROR", "WARNING", "NOTE", "asdict"]
+           "DepartmentWorkbook", "Report", "FindingsView", "Refusal", "left_out_summary", "said_in", "ERROR", "WARNING", "NOTE", "asdict"]

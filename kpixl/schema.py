@@ -359,6 +359,21 @@ DECISION_WORDS = {
 YES_NO = {"en": ("Yes", "No"), "da": ("Ja", "Nej")}
 
 
+@dataclass(frozen=True)
+class Decision:
+    """Fact of a message (:mod:`kpixl.message`): an Evaluation decision said as that language's dropdown word.
+
+    ``Decision("adjust")`` reads ``Adjust target`` in English and ``Juster mål`` in Danish,
+    the words a person picks on the Evaluation sheet.
+    """
+
+    key: str  # keep | adjust | retire
+
+    def render(self, language: Language) -> str:
+        """Return the decision's dropdown word in ``language``."""
+        return DECISION_WORDS[Language.parse(language).value][self.key]
+
+
 def vocabulary_words(vocabulary: str, language: str) -> tuple[str, ...]:
     """Return the dropdown words of ``vocabulary`` in ``language``."""
     if vocabulary == "decision":

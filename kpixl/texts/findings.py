@@ -138,6 +138,68 @@ TEXTS = {
             ('{label} is the number {v}, not text: the spreadsheet turned the ID into a number when it was typed (007'
              ' becomes 7, 1E3 becomes 1000); format the {column} column as Text (Format Cells > Text) and type the ID'
              ' again'),
+        'KPX701':
+            ('KPI {id} has no decision, so it was kept as it was; choose {keep}, {adjust} or {retire} on the {sheet} '
+             'sheet'),
+        'KPX702': 'KPI {id} is marked {marked}, so its new target {t} is ignored; choose {adjust} to use it',
+        'KPX703.baseline':
+            'KPI {id} has no final actual as of {d} (no measurements in its period); its baseline stays {b}',
+        'KPX703.blank':
+            'KPI {id} has no final actual as of {d} (no measurements in its period); its baseline stays blank',
+        'KPX704':
+            ('KPI {id} has a new target {t} (was {o}); check that its SMART texts ({specific}, {attainable}) do not '
+             'still name the old one'),
+        'KPX705': 'KPI {id} has a start date but no deadline; give --deadline to make it time-bound',
+        'KPX706':
+            ('the retired company KPI {id} may have department KPIs in other workbooks; give those a new {parent_id} '
+             'or retire them too (rollover --departments DIR flags them in their next workbooks)'),
+        'KPX707': 'every KPI was retired; the new workbook has no KPIs yet',
+        'KPX708':
+            ("KPI {id}'s final actual {v}, its new baseline, has no measurement for {n} of {m} {f} period(s) up to "
+             '{d}: {listed}; it is the {agg} of the other {o}; enter the missing values and roll over again, or '
+             'correct the new baseline'),
+        'KPX709':
+            ('KPI {id} adds up over its period (sum): its {amounts} for {od} days ({os} to {oe}) are scaled by {r} '
+             'to {new} for {nd} days ({ns} to {ne})'),
+        'KPX710':
+            ("KPI {id}: Parent KPI {parent} ({name}) was retired in the company's rollover ({file}); give this KPI "
+             'another {parent_id}, or retire it. The note is in its next {sheet}.'),
+        'KPX711':
+            ('KPI {id}: Parent KPI {parent} ({name}) has a new target, {old} -> {new} (company rollover, {file}); '
+             "check that this KPI's target still supports it. The note is in its next {sheet}."),
+        'KPX712': 'is the management workbook, so it is rolled over once, into the management output',
+        'KPX731':
+            'KPI {id} is marked {adjust} but has no new target; type the new target, or choose {keep} or {retire}',
+        'KPX732.kept_below':
+            ('{label} kept its target {t}, but its final actual {b} is already at or below it; choose {adjust} with '
+             'a new target below {b}, or {retire}'),
+        'KPX732.kept_reached':
+            ('{label} kept its target {t}, but its final actual {b} already reached it; choose {adjust} with a new '
+             'target above {b}, or {retire}'),
+        'KPX732.rule': '{label}: {inner}; choose {adjust} or {retire}',
+        'KPX732.undecided_below':
+            ('{label} has no decision, so it keeps its target {t}, but its final actual {b} is already at or below '
+             'it; choose {adjust} with a new target below {b}, or {retire}'),
+        'KPX732.undecided_reached':
+            ('{label} has no decision, so it keeps its target {t}, but its final actual {b} already reached it; '
+             'choose {adjust} with a new target above {b}, or {retire}'),
+        'KPX733.above':
+            ('{label} new target {t} does not fit its new baseline {b} (the final actual): {inner}; type a new '
+             'target above {b}'),
+        'KPX733.below':
+            ('{label} new target {t} does not fit its new baseline {b} (the final actual): {inner}; type a new '
+             'target below {b}'),
+        'KPX734':
+            ('KPI {id}: the new deadline {d} is not after its new start {s}; give a later --deadline or an earlier '
+             '--start'),
+        'KPX735':
+            ('KPI {id} adds up over its period (sum): its {amounts} are for {od} days ({os} to {oe}), but the new '
+             'period has {nd} days ({ns} to {ne}); run rollover with --prorate to scale them by {r}, or give a '
+             "--deadline that keeps the period's length"),
+        'KPX736':
+            ('KPI {parent} is retired, but KPI {child} ({where}) still rolls up to it; retire {child} too, or give '
+             'it another {parent_id} (the next consolidate would fail with KPX602)'),
+        'company.invalid': 'the company workbook has {n} error(s), so it cannot be used for --company',
         'core.deadline_after_start': 'the deadline must be after the start date (start {s}, deadline {d})',
         'core.decrease_below': 'a decrease KPI needs its target below its baseline (target {t}, baseline {b})',
         'core.decrease_no_baseline': 'a decrease KPI needs a baseline to decrease from (target {t})',
@@ -195,9 +257,23 @@ TEXTS = {
         'hint.profile': 'type a name for the phasing profile',
         'hint.target': 'type the value to reach by the deadline',
         'hint.value': 'type the measured value',
+        'refusal.head': '{source}: {reason}; fix them and run again:',
+        'refusal.more': '... and {n} more (run kpixl validate {source})',
+        'rollover.dates':
+            'the new deadline {deadline} must be after the new start {start}; change --start or --deadline',
+        'rollover.folder_is_file': "{folder}: is a file; give a folder for the departments' next workbooks",
+        'rollover.invalid': 'cannot roll over a workbook with {n} error(s)',
+        'rollover.not_a_folder': '{folder}: is not a folder; give the folder that holds the department workbooks',
+        'rollover.not_written':
+            '{output}: the new workbook would not validate, so it was not written (please report this): {errors}',
+        'rollover.refused': '{where}: {n} {sheet} decision(s) must be fixed before rollover',
+        'rollover.same_folder':
+            '{folder}: is the folder of the department workbooks; give another folder for their next workbooks',
+        'rollover.workbooks': '{n} workbooks',
         'word.adjust': 'adjust',
         'word.aggregation': 'aggregation',
         'word.and': '{a} and {b}',
+        'word.blank': 'blank',
         'word.decision': 'decision',
         'word.direction': 'direction',
         'word.false': 'FALSE',
@@ -347,6 +423,72 @@ TEXTS = {
             ("{label} er tallet {v}, ikke tekst: regnearket gjorde ID'et til et tal, da det blev skrevet (007 bliver "
              "til 7, 1E3 til 1000); formatér kolonnen {column} som Tekst (Formatér celler > Tekst), og skriv ID'et "
              'igen'),
+        'KPX701':
+            ('KPI {id} har ingen beslutning, så den er beholdt uændret; vælg {keep}, {adjust} eller {retire} på '
+             'arket {sheet}'),
+        'KPX702': 'KPI {id} er markeret {marked}, så dens nye målværdi {t} ignoreres; vælg {adjust} for at bruge den',
+        'KPX703.baseline':
+            ('KPI {id} har ingen endelig faktisk værdi pr. {d} (ingen målinger i perioden); dens udgangspunkt '
+             'forbliver {b}'),
+        'KPX703.blank':
+            ('KPI {id} har ingen endelig faktisk værdi pr. {d} (ingen målinger i perioden); dens udgangspunkt '
+             'forbliver tomt'),
+        'KPX704':
+            ('KPI {id} har en ny målværdi {t} (var {o}); tjek, at dens SMART-tekster ({specific}, {attainable}) ikke '
+             'stadig nævner den gamle'),
+        'KPX705': 'KPI {id} har en startdato men ingen frist; angiv --deadline for at gøre den tidsbestemt',
+        'KPX706':
+            ("den udfasede virksomheds-KPI {id} kan have afdelings-KPI'er i andre projektmapper; giv dem et nyt "
+             '{parent_id}, eller udfas dem også (rollover --departments DIR markerer dem i deres næste projektmapper)'),
+        'KPX707': "alle KPI'er er udfaset; den nye projektmappe har endnu ingen KPI'er",
+        'KPX708':
+            ('KPI {id}s endelige faktiske værdi {v}, dens nye udgangspunkt, mangler en måling for {n} af {m} '
+             'perioder ({f}) til og med {d}: {listed}; den er {agg} af de øvrige {o}; indtast de manglende værdier, '
+             'og kør rollover igen, eller ret det nye udgangspunkt'),
+        'KPX709':
+            ('KPI {id} lægges sammen over perioden (sum): {amounts} for {od} dage ({os} til {oe}) er skaleret med '
+             '{r} til {new} for {nd} dage ({ns} til {ne})'),
+        'KPX710':
+            ('KPI {id}: Den overordnede KPI {parent} ({name}) blev udfaset ved virksomhedens rollover ({file}); giv '
+             'denne KPI et andet {parent_id}, eller udfas den. Noten står på arket {sheet} i dens næste projektmappe.'),
+        'KPX711':
+            ('KPI {id}: Den overordnede KPI {parent} ({name}) har fået ny målværdi, {old} -> {new} (virksomhedens '
+             "rollover, {file}); tjek, at denne KPI's målværdi stadig understøtter den. Noten står på arket {sheet} "
+             'i dens næste projektmappe.'),
+        'KPX712': 'er ledelsens projektmappe, så den rulles kun over én gang, til ledelsens output',
+        'KPX731':
+            ('KPI {id} er markeret {adjust} men har ingen ny målværdi; skriv den nye målværdi, eller vælg {keep} '
+             'eller {retire}'),
+        'KPX732.kept_below':
+            ('{label} beholdt sin målværdi {t}, men dens endelige faktiske værdi {b} er allerede på eller under den; '
+             'vælg {adjust} med en ny målværdi under {b}, eller {retire}'),
+        'KPX732.kept_reached':
+            ('{label} beholdt sin målværdi {t}, men dens endelige faktiske værdi {b} har allerede nået den; vælg '
+             '{adjust} med en ny målværdi over {b}, eller {retire}'),
+        'KPX732.rule': '{label}: {inner}; vælg {adjust} eller {retire}',
+        'KPX732.undecided_below':
+            ('{label} har ingen beslutning og beholder derfor sin målværdi {t}, men dens endelige faktiske værdi {b} '
+             'er allerede på eller under den; vælg {adjust} med en ny målværdi under {b}, eller {retire}'),
+        'KPX732.undecided_reached':
+            ('{label} har ingen beslutning og beholder derfor sin målværdi {t}, men dens endelige faktiske værdi {b} '
+             'har allerede nået den; vælg {adjust} med en ny målværdi over {b}, eller {retire}'),
+        'KPX733.above':
+            ('{label}: den nye målværdi {t} passer ikke til det nye udgangspunkt {b} (den endelige faktiske værdi): '
+             '{inner}; skriv en ny målværdi over {b}'),
+        'KPX733.below':
+            ('{label}: den nye målværdi {t} passer ikke til det nye udgangspunkt {b} (den endelige faktiske værdi): '
+             '{inner}; skriv en ny målværdi under {b}'),
+        'KPX734':
+            ('KPI {id}: den nye frist {d} ligger ikke efter den nye start {s}; angiv en senere --deadline eller en '
+             'tidligere --start'),
+        'KPX735':
+            ('KPI {id} lægges sammen over perioden (sum): {amounts} gælder {od} dage ({os} til {oe}), men den nye '
+             'periode har {nd} dage ({ns} til {ne}); kør rollover med --prorate for at skalere med {r}, eller angiv '
+             'en --deadline, der bevarer periodens længde'),
+        'KPX736':
+            ('KPI {parent} udfases, men KPI {child} ({where}) rulles stadig op til den; udfas også {child}, eller '
+             'giv den et andet {parent_id} (næste consolidate ville fejle med KPX602)'),
+        'company.invalid': 'virksomhedens projektmappe har {n} fejl, så den kan ikke bruges til --company',
         'core.deadline_after_start': 'deadline skal ligge efter startdatoen (start {s}, deadline {d})',
         'core.decrease_below':
             ('en KPI, der skal mindskes, skal have sin målværdi under sit udgangspunkt (målværdi {t}, udgangspunkt '
@@ -411,9 +553,24 @@ TEXTS = {
         'hint.profile': 'skriv et navn til periodiseringsprofilen',
         'hint.target': 'skriv den værdi, der skal nås inden deadline',
         'hint.value': 'skriv den målte værdi',
+        'refusal.head': '{source}: {reason}; ret dem, og kør igen:',
+        'refusal.more': '... og {n} mere (kør kpixl validate {source})',
+        'rollover.dates':
+            'den nye frist {deadline} skal ligge efter den nye start {start}; ret --start eller --deadline',
+        'rollover.folder_is_file': '{folder}: er en fil; angiv en mappe til afdelingernes næste projektmapper',
+        'rollover.invalid': 'kan ikke rulle en projektmappe med {n} fejl over',
+        'rollover.not_a_folder': '{folder}: er ikke en mappe; angiv mappen med afdelingernes projektmapper',
+        'rollover.not_written':
+            ('{output}: den nye projektmappe ville ikke bestå valideringen, så den blev ikke skrevet (rapportér '
+             'venligst dette): {errors}'),
+        'rollover.refused': '{where}: {n} beslutning(er) på arket {sheet} skal rettes før rollover',
+        'rollover.same_folder':
+            '{folder}: er mappen med afdelingernes projektmapper; angiv en anden mappe til deres næste projektmapper',
+        'rollover.workbooks': '{n} projektmapper',
         'word.adjust': 'justér mål',
         'word.aggregation': 'sammentælling',
         'word.and': '{a} og {b}',
+        'word.blank': 'tom',
         'word.decision': 'beslutning',
         'word.direction': 'retning',
         'word.false': 'FALSK',
