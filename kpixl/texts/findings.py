@@ -199,7 +199,21 @@ TEXTS = {
         'KPX736':
             ('KPI {parent} is retired, but KPI {child} ({where}) still rolls up to it; retire {child} too, or give '
              'it another {parent_id} (the next consolidate would fail with KPX602)'),
+        'KPX830':
+            'parent KPI ID {pid} of KPI {id} is not a high-level KPI of the company workbook {file}; pick one of {ids}',
+        'KPX831':
+            ('deadline {d} is after the deadline {pd} of its parent {pid}: the KPI is not due when the company KPI '
+             'is judged; move the deadline to {pd} or earlier'),
+        'KPX832':
+            ('direction {dir} differs from its parent {pid} ({pdir}); fine if moving this KPI that way drives the '
+             'parent (the roll-up counts attainment), otherwise correct the direction or the parent KPI ID'),
+        'KPX833':
+            ('unit {unit} differs from its parent {pid} ({punit}); fine for a driver measured in its own unit (the '
+             'roll-up counts attainment), otherwise correct the unit or the parent KPI ID'),
         'company.invalid': 'the company workbook has {n} error(s), so it cannot be used for --company',
+        'company.no_high':
+            ('{source}: the company workbook holds no high-level KPI ({level} high); give the management workbook '
+             "with the company's KPIs"),
         'core.deadline_after_start': 'the deadline must be after the start date (start {s}, deadline {d})',
         'core.decrease_below': 'a decrease KPI needs its target below its baseline (target {t}, baseline {b})',
         'core.decrease_no_baseline': 'a decrease KPI needs a baseline to decrease from (target {t})',
@@ -488,7 +502,22 @@ TEXTS = {
         'KPX736':
             ('KPI {parent} udfases, men KPI {child} ({where}) rulles stadig op til den; udfas også {child}, eller '
              'giv den et andet {parent_id} (næste consolidate ville fejle med KPX602)'),
+        'KPX830':
+            ('overordnet KPI-ID {pid} for KPI {id} er ikke en KPI på højt niveau i virksomhedens projektmappe '
+             '{file}; vælg en af {ids}'),
+        'KPX831':
+            ("fristen {d} ligger efter fristen {pd} for den overordnede {pid}: KPI'en er ikke afsluttet, når "
+             'virksomhedens KPI gøres op; flyt fristen til {pd} eller tidligere'),
+        'KPX832':
+            ("retningen {dir} afviger fra den overordnede {pid} ({pdir}); i orden, hvis KPI'en i den retning driver "
+             'den overordnede (oprulningen tæller målopfyldelse), ellers ret retningen eller det overordnede KPI-ID'),
+        'KPX833':
+            ('enheden {unit} afviger fra den overordnede {pid} ({punit}); i orden for en drivende KPI målt i sin '
+             'egen enhed (oprulningen tæller målopfyldelse), ellers ret enheden eller det overordnede KPI-ID'),
         'company.invalid': 'virksomhedens projektmappe har {n} fejl, så den kan ikke bruges til --company',
+        'company.no_high':
+            ('{source}: virksomhedens projektmappe har ingen KPI på højt niveau ({level} høj); angiv ledelsens '
+             "projektmappe med virksomhedens KPI'er"),
         'core.deadline_after_start': 'deadline skal ligge efter startdatoen (start {s}, deadline {d})',
         'core.decrease_below':
             ('en KPI, der skal mindskes, skal have sin målværdi under sit udgangspunkt (målværdi {t}, udgangspunkt '
