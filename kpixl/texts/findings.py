@@ -199,6 +199,19 @@ TEXTS = {
         'KPX736':
             ('KPI {parent} is retired, but KPI {child} ({where}) still rolls up to it; retire {child} too, or give '
              'it another {parent_id} (the next consolidate would fail with KPX602)'),
+        'KPX801':
+            ('KPI {id} is not a high-level KPI and has no {department}, so split cannot tell whose workbook it '
+             'belongs in; type its department, or {level} high for a company KPI'),
+        'KPX802': 'department {d} of KPI {id} is spelled {first} at {where}; both go into the workbook of {first}',
+        'KPX803': "the plan's {n} measurement(s) are not copied: the split workbooks start with empty {sheet}",
+        'KPX804': "the plan's {n} evaluation row(s) are not copied: the split workbooks start with an empty {sheet}",
+        'KPX805': "the plan's extra {sheet} column(s) {cols} are not copied into the split workbooks",
+        'KPX806':
+            ("the plan's KPIs table is empty; type the high-level KPIs and each department's KPIs (with their "
+             '{department}) first'),
+        'KPX807':
+            ('the plan has no high-level KPI ({level} high), so the management workbook has nothing for the '
+             "departments' KPIs to roll up to"),
         'KPX830':
             'parent KPI ID {pid} of KPI {id} is not a high-level KPI of the company workbook {file}; pick one of {ids}',
         'KPX831':
@@ -284,6 +297,11 @@ TEXTS = {
         'rollover.same_folder':
             '{folder}: is the folder of the department workbooks; give another folder for their next workbooks',
         'rollover.workbooks': '{n} workbooks',
+        'split.folder_is_file': '{folder}: is a file; give a folder for the split workbooks',
+        'split.invalid': 'cannot split a plan with {n} error(s)',
+        'split.not_placed': 'cannot split the plan because of {n} error(s)',
+        'split.not_written':
+            '{target}: the split workbook would not validate, so nothing was written (please report this): {errors}',
         'word.adjust': 'adjust',
         'word.aggregation': 'aggregation',
         'word.and': '{a} and {b}',
@@ -502,6 +520,19 @@ TEXTS = {
         'KPX736':
             ('KPI {parent} udfases, men KPI {child} ({where}) rulles stadig op til den; udfas også {child}, eller '
              'giv den et andet {parent_id} (næste consolidate ville fejle med KPX602)'),
+        'KPX801':
+            ('KPI {id} er ikke en høj KPI og har ingen {department}, så split kan ikke se, hvis projektmappe den '
+             'hører til; skriv dens afdeling, eller {level} høj for en virksomheds-KPI'),
+        'KPX802': 'afdelingen {d} for KPI {id} staves {first} i {where}; begge kommer i projektmappen for {first}',
+        'KPX803': 'planens {n} måling(er) kopieres ikke: de opdelte projektmapper starter med et tomt ark {sheet}',
+        'KPX804':
+            'planens {n} evalueringsrække(r) kopieres ikke: de opdelte projektmapper starter med et tomt ark {sheet}',
+        'KPX805': 'planens ekstra kolonne(r) {cols} på arket {sheet} kopieres ikke til de opdelte projektmapper',
+        'KPX806':
+            "planens KPI-tabel er tom; skriv først de høje KPI'er og hver afdelings KPI'er (med deres {department})",
+        'KPX807':
+            ("planen har ingen høj KPI ({level} høj), så ledelsens projektmappe har intet, som afdelingernes KPI'er "
+             'kan rulles op til'),
         'KPX830':
             ('overordnet KPI-ID {pid} for KPI {id} er ikke en KPI på højt niveau i virksomhedens projektmappe '
              '{file}; vælg en af {ids}'),
@@ -596,6 +627,12 @@ TEXTS = {
         'rollover.same_folder':
             '{folder}: er mappen med afdelingernes projektmapper; angiv en anden mappe til deres næste projektmapper',
         'rollover.workbooks': '{n} projektmapper',
+        'split.folder_is_file': '{folder}: er en fil; angiv en mappe til de opdelte projektmapper',
+        'split.invalid': 'kan ikke dele en plan med {n} fejl op',
+        'split.not_placed': 'kan ikke dele planen op på grund af {n} fejl',
+        'split.not_written':
+            ('{target}: den opdelte projektmappe ville ikke bestå valideringen, så intet blev skrevet (rapportér '
+             'venligst dette): {errors}'),
         'word.adjust': 'justér mål',
         'word.aggregation': 'sammentælling',
         'word.and': '{a} og {b}',
