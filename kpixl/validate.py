@@ -22,6 +22,7 @@ from typing import Callable, Iterable
 
 from kpixl import commentary, copies, core, danish, isolation, reader, schema
 from kpixl.errors import DefinitionError, WorkbookError
+from kpixl.message import Message, Number, Options, Period, Periods, message
 from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, MeasurementRecord, PhasingRecord, Place,
                          Report, profile_key)
 from kpixl.vocab import Language, kpi_key, run_language, same_kpi
@@ -93,18 +94,16 @@ def check_workbook(path: Path | str, as_of: date | None = None, *,
         workbook = reader.read_workbook(path, package=package, engine=engine)
     except WorkbookError as error:
         workbook = DepartmentWorkbook(path=shown)
-        workbook.findings.append(Finding(error.code, ERROR, error.reason,
+        workbook.findings.append(Finding(error.code, ERROR, error.wording or error.reason,
                                          Place(error.path or shown, error.sheet, error.cell)))
         return workbook
     except MemoryError:
         workbook = DepartmentWorkbook(path=shown)
-        workbook.findings.append(Finding(reader.E_DIMENSION, ERROR, "needs more memory than a department workbook; "
-                                                                    "possible decompression bomb", Place(shown)))
+        workbook.findings.append(Finding(reader.E_DIMENSION, ERROR, message("KPX113.memory"), Place(shown)))
         return workbook
     except Exception as error:  # noqa: BLE001 - a bad file must never stop the run
         workbook = DepartmentWorkbook(path=shown)
-        workbook.findings.append(Finding(E_UNEXPECTED, ERROR, f"cannot be read ({type(error).__name__}: {error}); "
-                                                              "save it again from Excel and report this to finance",
+        workbook.findings.append(Finding(E_UNEXPECTED, ERROR, message("KPX199", why=f"{type(error).__name__}: {error}"),
                                          Place(shown)))
         return workbook
     _Rules(workbook, as_of).run()
@@ -149,9 +148,7 @@ def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: 
     report = Report(strict=strict)
     inputs = reader.collect_inputs(list(paths), recursive=recursive)
     for folder in inputs.empty_folders:
-        where = "folder and its subfolders hold" if recursive else "folder holds"
-        report.findings.append(Finding(E_EMPTY_FOLDER, ERROR, f"the {where} no .xlsx or .xlsm workbooks; "
-                                                              "give the folder with the department workbooks",
+        report.findings.append(Finding(E_EMPTY_FOLDER, ERROR, message("KPX116.recursive" if recursive else "KPX116"),
                                        Place(str(folder))))
     report.findings.extend(inputs.left_out)
     report.left_out.extend(inputs.left_out)
@@ -234,7 +231,7 @@ def isolated_result(path: Path | str, result: object) -> DepartmentWorkbook:
         try:
             reader.precheck(path, bound_sheets=True)
         except WorkbookError as error:
-            return DepartmentWorkbook(path=str(path), findings=[Finding(error.code, ERROR, error.reason,
+            return DepartmentWorkbook(path=str(path), findings=[Finding(error.code, ERROR, error.wording or error.reason,
                                                                         Place(error.path or str(path), error.sheet,
                                                                               error.cell))])
         except Exception:  # noqa: BLE001 - the fault is what the user learns then

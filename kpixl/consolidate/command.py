@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Sequence
 
-from kpixl import core, danish, i18n, isolation, texts
+from kpixl import core, i18n, isolation, texts
 from kpixl import history as _history
 from kpixl.consolidate import meeting
 from kpixl.consolidate.csvfiles import write_csv_table
@@ -77,7 +77,7 @@ class ConsolidationResult:
             lines.extend(f"  {s.path}: {skip_reason(s, lang)}" for s in skipped)
         if company.left_out:
             lines.append(f"{left_out_summary(company.left_out, lang)}:")
-            lines.extend(f"  {f.place.path}: {f.code}: {f.message}" for f in danish.localize(company.left_out, lang))
+            lines.extend(f"  {f.place.path}: {f.code}: {f.in_language(lang).message}" for f in company.left_out)
         lines.append(meeting.restatement_line(company, lang))
         lines.extend(f"  {r.kpi_id} {r.period.isoformat()}: {texts.text('consolidate', 'restated.' + r.kind, lang)} "
                      f"{_shown(r.old, r.kind)} -> {_shown(r.new, r.kind)} ({r.source}:{r.cell})"
@@ -156,7 +156,8 @@ def consolidate(paths: Sequence[Path | str], output: Path | str | None, *, as_of
     inputs = collected.files
     if not inputs:
         shown = ", ".join(str(p) for p in paths) or "(none)"
-        not_read = "".join(f"; {f.place.path}: {f.message}" for f in collected.left_out[:5])
+        not_read = "".join(f"; {f.place.path}: {f.in_language(language or Language.EN).message}"
+                           for f in collected.left_out[:5])
         raise ValidationFailed(texts.text("console", "no_inputs", language or Language.EN, paths=shown) + not_read,
                                language=language or Language.EN)
     # Checked before any input is read, so in --lang's language (English without it).

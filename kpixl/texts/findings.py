@@ -70,6 +70,10 @@ TEXTS = {
         'KPX115':
             ('is not a kpixl workbook (no table named KPIs and no kpixl metadata); start from a workbook made by '
              '`kpixl template`'),
+        'KPX116': 'the folder holds no .xlsx or .xlsm workbooks; give the folder with the department workbooks',
+        'KPX116.recursive':
+            ('the folder and its subfolders hold no .xlsx or .xlsm workbooks; give the folder with the department '
+             'workbooks'),
         'KPX117.part': 'part {part} is missing or too large; save the workbook again from Excel',
         'KPX117.range': 'the table {table} has no valid range ({ref}); save the workbook again from Excel',
         'KPX117.xml': 'part {part} is not well-formed XML ({why}); save the workbook again from Excel',
@@ -99,6 +103,25 @@ TEXTS = {
             ("row {row} is below the table {table} (which ends at row {end}); kpixl reads it, but the workbook's own "
              'formulas do not count it until you resize the table to include it (Table Design > Resize Table)'),
         'KPX133': 'column {header} repeats column {cell} of table {table}; only the first is read',
+        'KPX134.clutter': "share clutter (a lock file, a Mac's ._ file, Thumbs.db, ...), not a workbook",
+        'KPX134.company':
+            ('a company workbook kpixl consolidate wrote is not a department workbook, so it is not read; keep the '
+             "company workbook outside the departments' folder"),
+        'KPX134.csv': 'a CSV text file is not read; kpixl reads the department workbook (.xlsx), not CSV exports',
+        'KPX134.folder':
+            "the folder cannot be listed ({error}); its files are not read; check the folder's permissions",
+        'KPX134.ods':
+            'an OpenDocument spreadsheet (.ods) is not read; save it as an Excel Workbook (.xlsx) to include it',
+        'KPX134.other':
+            ('not an Excel workbook (.xlsx or .xlsm), so it is not read; move it out of the folder if it is not an '
+             'input'),
+        'KPX134.xls':
+            'an old Excel 97-2003 workbook (.xls) is not read; save it as an Excel Workbook (.xlsx) to include it',
+        'KPX134.xlsb':
+            'an Excel binary workbook (.xlsb) is not read; save it as an Excel Workbook (.xlsx) to include it',
+        'KPX135':
+            ('subfolder holds {n} workbook(s) that are not read; give the subfolder too, or use --recursive to read '
+             'subfolders'),
         'KPX136.more':
             ('{n} more row(s) down to {cell} hold values outside the {table} table: not counted; extend the table to '
              'include them or delete them'),
@@ -110,6 +133,28 @@ TEXTS = {
              'counted; complete the row or clear it'),
         'KPX137.row':
             'row {row} of the {table} table has a value here but no {keys}: not counted; complete the row or clear it',
+        'KPX138.appledouble':
+            ("a Mac's hidden companion file of {name} (._ AppleDouble, written on shared drives), not a workbook; "
+             'left out, nothing to do'),
+        'KPX138.desktop_ini': 'a Windows folder settings file (desktop.ini), not a workbook; left out, nothing to do',
+        'KPX138.ds_store': 'a macOS Finder file (.DS_Store), not a workbook; left out, nothing to do',
+        'KPX138.lock':
+            ("{app}'s lock file: {book} is open in {app} (the lock file names nobody); left out, it is not a "
+             'workbook; the last saved {book} is read, so ask them to save and close it if they are still typing'),
+        'KPX138.lock_user':
+            ("{app}'s lock file: {book} is open in {app} by {user}; left out, it is not a workbook; the last saved "
+             '{book} is read, so ask them to save and close it if they are still typing'),
+        'KPX138.thumbs': 'a Windows thumbnail cache ({name}), not a workbook; left out, nothing to do',
+        'KPX190':
+            ('the spreadsheet reader crashed on this file ({detail}); it may be damaged or hostile: open it in Excel,'
+             ' save it again as .xlsx, and send it again'),
+        'KPX191':
+            ('reading this file took longer than {detail}; it may be damaged or far larger than a department '
+             'workbook: save it again from Excel, or allow more time with --file-timeout'),
+        'KPX192':
+            ('reading this file needed more memory than {detail}; it may be a decompression bomb or far larger than a'
+             ' department workbook: save it again from Excel'),
+        'KPX199': 'cannot be read ({why}); save it again from Excel and report this to finance',
         'KPX201': '{label} is blank; {hint}',
         'KPX202.inner': '{inner}; type a number',
         'KPX202.text': '{label} "{x}" is not a number; type a number',
@@ -138,6 +183,46 @@ TEXTS = {
             ('{label} is the number {v}, not text: the spreadsheet turned the ID into a number when it was typed (007'
              ' becomes 7, 1E3 becomes 1000); format the {column} column as Text (Format Cells > Text) and type the ID'
              ' again'),
+        'KPX601.earlier':
+            'KPI ID {id} is also in {where}; KPI IDs must be unique across the company: rename one of them',
+        'KPX601.shared':
+            ('KPI ID {id} is also in {where}; KPI IDs must be unique across the company and no file is preferred, so '
+             'all of them are left out: remove the copy or rename the KPI in one file'),
+        'KPX602':
+            ('{parent_id} {parent} of KPI {id} matches no high-level KPI in any input ({files}); use the ID of a KPI '
+             'with level high'),
+        'KPX602.more':
+            ('{parent_id} {parent} of KPI {id} matches no high-level KPI in any input ({files} and {n} more); use the'
+             ' ID of a KPI with level high'),
+        'KPX603.earlier':
+            ('department {dept} is also in {other}; each department belongs in one workbook: merge the two files or '
+             'correct the department'),
+        'KPX603.shared':
+            ('department {dept} is also in {others}; each department belongs in one workbook and no file is '
+             'preferred, so all of them are left out: remove the copy, merge the files or correct the department'),
+        'KPX604': 'KPI {id}: {inner}',
+        'KPX605': 'could not be read ({why})',
+        'KPX606': "identical copy of {name} (the same bytes); delete one; this copy's KPIs are not counted",
+        'KPX607.department':
+            ('likely a copy of {name}: named like a copy and holding the same department {shared}; delete the copy '
+             '(first move any value typed only there into {name}); never rename the KPI IDs, that would count them '
+             "twice; this copy's KPIs are not counted"),
+        'KPX607.ids':
+            ('likely a copy of {name}: named like a copy and holding the same KPI ID(s) {shared}; delete the copy '
+             '(first move any value typed only there into {name}); never rename the KPI IDs, that would count them '
+             "twice; this copy's KPIs are not counted"),
+        'KPX607.more': '{ids} and {n} more',
+        'KPX608.no_as_of':
+            '--previous has no as-of date in {cell}; give the company workbook kpixl consolidate wrote last month',
+        'KPX608.no_columns':
+            ('--previous has no Department, KPI ID, Period end and Value columns on {sheet}; give the company '
+             'workbook kpixl consolidate wrote last month'),
+        'KPX608.not_company':
+            ('--previous is not a company workbook (no Summary, History and Measurements sheets); give the company '
+             'workbook kpixl consolidate wrote last month'),
+        'KPX608.unreadable':
+            ('--previous cannot be read as a workbook ({why}); give the company workbook kpixl consolidate wrote last'
+             ' month'),
         'core.deadline_after_start': 'the deadline must be after the start date (start {s}, deadline {d})',
         'core.decrease_below': 'a decrease KPI needs its target below its baseline (target {t}, baseline {b})',
         'core.decrease_no_baseline': 'a decrease KPI needs a baseline to decrease from (target {t})',
@@ -271,6 +356,11 @@ TEXTS = {
         'KPX115':
             ('er ikke en kpixl-projektmappe (ingen tabel ved navn KPIs og ingen kpixl-metadata); start fra en '
              'projektmappe lavet med `kpixl template`'),
+        'KPX116':
+            'mappen indeholder ingen .xlsx- eller .xlsm-projektmapper; angiv mappen med afdelingernes projektmapper',
+        'KPX116.recursive':
+            ('mappen og dens undermapper indeholder ingen .xlsx- eller .xlsm-projektmapper; angiv mappen med '
+             'afdelingernes projektmapper'),
         'KPX117.part': 'delen {part} mangler eller er for stor; gem projektmappen igen fra Excel',
         'KPX117.range': 'tabellen {table} har intet gyldigt område ({ref}); gem projektmappen igen fra Excel',
         'KPX117.xml': 'delen {part} er ikke gyldig XML ({why}); gem projektmappen igen fra Excel',
@@ -308,6 +398,26 @@ TEXTS = {
              'projektmappens egne formler tæller den ikke med, før du udvider tabellen, så den kommer med '
              '(Tabeldesign > Tilpas tabelstørrelse)'),
         'KPX133': 'kolonnen {header} gentager kolonne {cell} i tabellen {table}; kun den første læses',
+        'KPX134.clutter': 'rod fra et delt drev (en låsefil, en Macs ._-fil, Thumbs.db, ...), ikke en projektmappe',
+        'KPX134.company':
+            ('en virksomhedsprojektmappe, som kpixl consolidate har skrevet, er ikke en afdelings projektmappe, så '
+             'den læses ikke; hold virksomhedsprojektmappen uden for afdelingernes mappe'),
+        'KPX134.csv': 'en CSV-tekstfil læses ikke; kpixl læser afdelingens projektmappe (.xlsx), ikke CSV-eksporter',
+        'KPX134.folder':
+            'mappens indhold kan ikke vises ({error}); dens filer læses ikke; kontrollér mappens rettigheder',
+        'KPX134.ods':
+            'et OpenDocument-regneark (.ods) læses ikke; gem det som Excel-projektmappe (.xlsx) for at få det med',
+        'KPX134.other':
+            ('ikke en Excel-projektmappe (.xlsx eller .xlsm), så den læses ikke; flyt den ud af mappen, hvis den ikke'
+             ' er et input'),
+        'KPX134.xls':
+            ('en gammel Excel 97-2003-projektmappe (.xls) læses ikke; gem den som Excel-projektmappe (.xlsx) for at '
+             'få den med'),
+        'KPX134.xlsb':
+            'en binær Excel-projektmappe (.xlsb) læses ikke; gem den som Excel-projektmappe (.xlsx) for at få den med',
+        'KPX135':
+            ('undermappen rummer {n} projektmappe(r), der ikke læses; angiv også undermappen, eller brug --recursive '
+             'for at læse undermapper'),
         'KPX136.more':
             ('{n} række(r) mere ned til {cell} har værdier uden for tabellen {table}: tælles ikke med; udvid '
              'tabellen, så de kommer med, eller slet dem'),
@@ -320,6 +430,30 @@ TEXTS = {
         'KPX137.row':
             ('række {row} i tabellen {table} har en værdi her, men intet {keys}: tælles ikke med; udfyld rækken, '
              'eller ryd den'),
+        'KPX138.appledouble':
+            ('en skjult følgefil fra en Mac til {name} (._ AppleDouble, skrevet på delte drev), ikke en projektmappe;'
+             ' udeladt, intet at gøre'),
+        'KPX138.desktop_ini':
+            'en Windows-mappeindstillingsfil (desktop.ini), ikke en projektmappe; udeladt, intet at gøre',
+        'KPX138.ds_store': 'en macOS Finder-fil (.DS_Store), ikke en projektmappe; udeladt, intet at gøre',
+        'KPX138.lock':
+            ('låsefil fra {app}: {book} er åben i {app} (låsefilen nævner ingen); udeladt, den er ikke en '
+             'projektmappe; den senest gemte {book} læses, så bed om at få den gemt og lukket, hvis der stadig '
+             'skrives i den'),
+        'KPX138.lock_user':
+            ('låsefil fra {app}: {book} er åben i {app} hos {user}; udeladt, den er ikke en projektmappe; den senest '
+             'gemte {book} læses, så bed {user} gemme og lukke den, hvis der stadig skrives i den'),
+        'KPX138.thumbs': 'et Windows-miniaturelager ({name}), ikke en projektmappe; udeladt, intet at gøre',
+        'KPX190':
+            ('regnearkslæseren gik ned på denne fil ({detail}); den kan være beskadiget eller ondsindet: åbn den i '
+             'Excel, gem den igen som .xlsx, og send den igen'),
+        'KPX191':
+            ('det tog længere end {detail} at læse denne fil; den kan være beskadiget eller langt større end en '
+             'afdelingsprojektmappe: gem den igen fra Excel, eller giv mere tid med --file-timeout'),
+        'KPX192':
+            ('læsningen af denne fil krævede mere hukommelse end {detail}; den kan være en dekomprimeringsbombe eller'
+             ' langt større end en afdelingsprojektmappe: gem den igen fra Excel'),
+        'KPX199': 'kan ikke læses ({why}); gem den igen fra Excel, og meld det til økonomi',
         'KPX201': '{label} er tom; {hint}',
         'KPX202.inner': '{inner}; skriv et tal',
         'KPX202.text': '{label} "{x}" er ikke et tal; skriv et tal',
@@ -347,6 +481,47 @@ TEXTS = {
             ("{label} er tallet {v}, ikke tekst: regnearket gjorde ID'et til et tal, da det blev skrevet (007 bliver "
              "til 7, 1E3 til 1000); formatér kolonnen {column} som Tekst (Formatér celler > Tekst), og skriv ID'et "
              'igen'),
+        'KPX601.earlier':
+            "KPI-ID {id} findes også i {where}; KPI-ID'er skal være entydige i hele virksomheden: omdøb en af dem",
+        'KPX601.shared':
+            ("KPI-ID {id} findes også i {where}; KPI-ID'er skal være entydige i hele virksomheden, og ingen fil "
+             "foretrækkes, så de udelades alle: fjern kopien, eller omdøb KPI'en i den ene fil"),
+        'KPX602':
+            ('{parent_id} {parent} for KPI {id} svarer ikke til nogen KPI på højt niveau i nogen af filerne '
+             "({files}); brug ID'et på en KPI med niveau høj"),
+        'KPX602.more':
+            ('{parent_id} {parent} for KPI {id} svarer ikke til nogen KPI på højt niveau i nogen af filerne ({files} '
+             "og {n} flere); brug ID'et på en KPI med niveau høj"),
+        'KPX603.earlier':
+            ('afdelingen {dept} findes også i {other}; hver afdeling hører til i én projektmappe: flet de to filer, '
+             'eller ret afdelingen'),
+        'KPX603.shared':
+            ('afdelingen {dept} findes også i {others}; hver afdeling hører til i én projektmappe, og ingen fil '
+             'foretrækkes, så de udelades alle: fjern kopien, flet filerne, eller ret afdelingen'),
+        'KPX604': 'KPI {id}: {inner}',
+        'KPX605': 'kunne ikke læses ({why})',
+        'KPX606': "identisk kopi af {name} (de samme bytes); slet den ene; denne kopis KPI'er tælles ikke med",
+        'KPX607.department':
+            ('sandsynligvis en kopi af {name}: navngivet som en kopi og med samme afdeling {shared}; slet kopien '
+             "(flyt først værdier, der kun er skrevet her, over i {name}); omdøb aldrig KPI-ID'erne, så ville de "
+             "tælle dobbelt; denne kopis KPI'er tælles ikke med"),
+        'KPX607.ids':
+            ("sandsynligvis en kopi af {name}: navngivet som en kopi og med de samme KPI-ID'er {shared}; slet kopien "
+             "(flyt først værdier, der kun er skrevet her, over i {name}); omdøb aldrig KPI-ID'erne, så ville de "
+             "tælle dobbelt; denne kopis KPI'er tælles ikke med"),
+        'KPX607.more': '{ids} og {n} flere',
+        'KPX608.no_as_of':
+            ('--previous har ingen opgørelsesdato i {cell}; angiv den virksomhedsprojektmappe, som kpixl consolidate '
+             'skrev sidste måned'),
+        'KPX608.no_columns':
+            ('--previous har ingen kolonner Afdeling, KPI-ID, Periodeslut og Værdi på {sheet}; angiv den '
+             'virksomhedsprojektmappe, som kpixl consolidate skrev sidste måned'),
+        'KPX608.not_company':
+            ('--previous er ikke en virksomhedsprojektmappe (ingen ark Oversigt, Historik og Målinger); angiv den '
+             'virksomhedsprojektmappe, som kpixl consolidate skrev sidste måned'),
+        'KPX608.unreadable':
+            ('--previous kan ikke læses som projektmappe ({why}); angiv den virksomhedsprojektmappe, som kpixl '
+             'consolidate skrev sidste måned'),
         'core.deadline_after_start': 'deadline skal ligge efter startdatoen (start {s}, deadline {d})',
         'core.decrease_below':
             ('en KPI, der skal mindskes, skal have sin målværdi under sit udgangspunkt (målværdi {t}, udgangspunkt '
