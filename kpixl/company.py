@@ -17,11 +17,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from kpixl import isolation, schema
-from kpixl.core import Word
+from kpixl import danish, isolation, schema
 from kpixl.errors import DefinitionError
-from kpixl.message import message
-from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, Place, refuse_invalid, said_in
+from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, Place, refuse_invalid
 from kpixl.template import PERCENT_UNITS
 from kpixl.vocab import kpi_key
 
@@ -126,23 +124,28 @@ def check_links(company: Company, workbook: DepartmentWorkbook, language: object
 
         parent = company.find(kpi.parent_id)
         if parent is None:
-            findings.append(Finding(E_UNKNOWN_PARENT, ERROR, message("KPX830", pid=repr(kpi.parent_id), id=repr(kpi.kpi_id),
-                                                                     file=company.file_name, ids=listed),
-                                    place("parent_id"), kpi.kpi_id))
+            findings.append(Finding(E_UNKNOWN_PARENT, ERROR, f"parent KPI ID {kpi.parent_id!r} of KPI {kpi.kpi_id!r} "
+                                    f"is not a high-level KPI of the company workbook {company.file_name}; pick one "
+                                    f"of {listed}", place("parent_id"), kpi.kpi_id))
             continue
         if kpi.deadline and parent.deadline and kpi.deadline > parent.deadline:
-            findings.append(Finding(W_LATE_DEADLINE, WARNING, message("KPX831", d=kpi.deadline.isoformat(),
-                                                                      pd=parent.deadline.isoformat(), pid=parent.kpi_id),
-                                    place("deadline"), kpi.kpi_id))
+            findings.append(Finding(W_LATE_DEADLINE, WARNING, f"deadline {kpi.deadline.isoformat()} is after the "
+                                    f"deadline {parent.deadline.isoformat()} of its parent {parent.kpi_id}: the KPI "
+                                    "is not due when the company KPI is judged; move the deadline to "
+                                    f"{parent.deadline.isoformat()} or earlier", place("deadline"), kpi.kpi_id))
         if kpi.direction and parent.direction and kpi.direction != parent.direction:
-            findings.append(Finding(W_DIRECTION, WARNING, message("KPX832", dir=Word(kpi.direction), pid=parent.kpi_id,
-                                                                  pdir=Word(parent.direction)),
-                                    place("direction"), kpi.kpi_id))
+            findings.append(Finding(W_DIRECTION, WARNING, f"direction {kpi.direction} differs from its parent "
+                                    f"{parent.kpi_id} ({parent.direction}); fine if moving this KPI that way "
+                                    "drives the parent (the roll-up counts attainment), otherwise correct the "
+                                    "direction or the parent KPI ID", place("direction"), kpi.kpi_id))
         if _unit_key(kpi.unit) and _unit_key(parent.unit) and _unit_key(kpi.unit) != _unit_key(parent.unit):
-            findings.append(Finding(W_UNIT, WARNING, message("KPX833", unit=repr(kpi.unit), pid=parent.kpi_id,
-                                                             punit=repr(parent.unit)), place("unit"), kpi.kpi_id))
-    # A Danish workbook's findings are said in Danish, like validate's own, unless the caller says the run's one language.
-    return said_in(findings, workbook.language if language is None else language)
+            findings.append(Finding(W_UNIT, WARNING, f"unit {kpi.unit!r} differs from its parent {parent.kpi_id} "
+                                    f"({parent.unit!r}); fine for a driver measured in its own unit (the roll-up "
+                                    "counts attainment), otherwise correct the unit or the parent KPI ID",
+                                    place("unit"), kpi.kpi_id))
+    # A Danish workbook's findings are said in Danish, like validate's own (kpixl.danish), unless the
+    # caller says the run's one language.
+    return danish.localize(findings, workbook.language if language is None else language)
 
 
 def _cell(row_place: Place, letter: str | None) -> Place:

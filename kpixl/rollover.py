@@ -44,13 +44,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from kpixl import core, i18n, schema, texts
-from kpixl.core import Word
 from kpixl.errors import DefinitionError, OutputError, ValidationFailed
-from kpixl.message import Message, Number, Period, Periods, message
 from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, EvaluationRecord, Finding, KpiRecord, PhasingRecord,
-                         Place, refuse_invalid, said_in)
+                         Place, refuse_invalid)
 from kpixl.output import atomic_output, check_output
-from kpixl.schema import Amounts, Header, HeaderOf, SheetName
 from kpixl.vocab import FormulaMode, Language, kpi_key
 
 # How many of the input's errors the refusal lists before "and N more".
@@ -289,7 +286,8 @@ def rollover_cascade(management: Path | str, output: Path | str, departments: Pa
     files, skipped = [], list(inputs.left_out)
     for path in inputs.files:
         if path.resolve() == management.resolve():
-            skipped.append(Finding(W_NOT_A_DEPARTMENT, WARNING, message("KPX712"), Place(str(path))))
+            skipped.append(Finding(W_NOT_A_DEPARTMENT, WARNING, "is the management workbook, so it is rolled over "
+                                   "once, into the management output", Place(str(path))))
         else:
             files.append(path)
     targets = [out_folder / path.name for path in files]
@@ -370,11 +368,11 @@ class _Planner:
         for m in workbook.measurements:
             self.measurements.setdefault(_id_key(m.kpi_id), []).append((m.period_end, m.value))
 
-    def warn(self, code: str, said: Message, place: Place, kpi_id: str | None = None) -> None:
-        self.result.warnings.append(Finding(code, WARNING, said, place, kpi_id))
+    def warn(self, code: str, message: str, place: Place, kpi_id: str | None = None) -> None:
+        self.result.warnings.append(Finding(code, WARNING, message, place, kpi_id))
 
-    def problem(self, code: str, said: Message, place: Place, kpi_id: str | None = None) -> None:
-        self.problems.append(Finding(code, ERROR, said, place, kpi_id))
+    def problem(self, code: str, message: str, place: Place, kpi_id: str | None = None) -> None:
+        self.problems.append(Finding(code, ERROR, message, place, kpi_id))
 
     def place(self, kpi: KpiRecord) -> Place:
         """Return the KPI's row on the KPIs sheet (its first cell)."""
@@ -408,8 +406,9 @@ class _Planner:
         if ev is None or ev.new_target is None or (decision == "keep" and ev.new_target == kpi.target):
             return
         words = self.words
-        self.warn(W_TARGET_IGNORED, message("KPX702", id=kpi.kpi_id, k=words[decision], t=_num(ev.new_target),
-                                            a=words["adjust"]), _eval_place(self.wb, ev, "new_target"), kpi.kpi_id)
+        self.warn(W_TARGET_IGNORED, f"KPI {kpi.kpi_id} is marked {words[decision]}, so its new target "
+                  f"{_num(ev.new_target)} is ignored; choose {words['adjust']} to use it",
+                  _eval_place(self.wb, ev, "new_target"), kpi.kpi_id)
 
     def next_record(self, kpi: KpiRecord, ev: EvaluationRecord | None, decision: str | None,
                     final: float | None, closing: date, series: list[tuple[date, float]]) -> KpiRecord | None:
@@ -418,28 +417,28 @@ class _Planner:
         target = kpi.target
         if decision == "adjust":
             if ev is None or ev.new_target is None:
-                self.problem(E_ADJUST_WITHOUT_TARGET, message("KPX731", id=kpi.kpi_id, a=words["adjust"],
-                                                              k=words["keep"], r=words["retire"]),
+                self.problem(E_ADJUST_WITHOUT_TARGET, f"KPI {kpi.kpi_id} is marked {words['adjust']} but has no new "
+                             f"target; type the new target, or choose {words['keep']} or {words['retire']}",
                              _eval_place(self.wb, ev, "new_target"), kpi.kpi_id)
                 return None
             target = ev.new_target
             self.result.changes.append(ParentChange(kpi.kpi_id, kpi.name, "adjust", str(self.result.source),
                                                     kpi.target, target))
-            self.warn(W_ADJUSTED_TEXTS, message("KPX704", id=kpi.kpi_id, t=_num(target), o=_num(kpi.target),
-                                                specific=HeaderOf("KPIs", "specific"),
-                                                attainable=HeaderOf("KPIs", "attainable")), self.place(kpi), kpi.kpi_id)
+            self.warn(W_ADJUSTED_TEXTS, f"KPI {kpi.kpi_id} has a new target {_num(target)} (was "
+                      f"{_num(kpi.target)}); check that its SMART texts (Specific, Attainable) do not still name the "
+                      f"old one", self.place(kpi), kpi.kpi_id)
         elif decision == "keep":
             self.ignored_target(kpi, ev, "keep")
         elif decision is None:
-            self.warn(W_UNDECIDED, message("KPX701", id=kpi.kpi_id, k=words["keep"], a=words["adjust"],
-                                           r=words["retire"], sheet=SheetName("Evaluation")),
+            self.warn(W_UNDECIDED, f"KPI {kpi.kpi_id} has no decision, so it was kept as it was; choose "
+                      f"{words['keep']}, {words['adjust']} or {words['retire']} on the Evaluation sheet",
                       _eval_place(self.wb, ev, "decision"), kpi.kpi_id)
 
         baseline = kpi.baseline
         if final is None:
-            said = message("KPX703.blank", id=kpi.kpi_id, d=closing.isoformat()) if kpi.baseline is None else \
-                message("KPX703", id=kpi.kpi_id, d=closing.isoformat(), b=_num(kpi.baseline))
-            self.warn(W_NO_FINAL_ACTUAL, said, self.place(kpi), kpi.kpi_id)
+            self.warn(W_NO_FINAL_ACTUAL, f"KPI {kpi.kpi_id} has no final actual as of {closing.isoformat()} (no "
+                      f"measurements in its period); its baseline stays {_num(kpi.baseline)}", self.place(kpi),
+                      kpi.kpi_id)
         else:
             baseline = final
             self.check_periods(kpi, final, closing, series)
@@ -449,7 +448,8 @@ class _Planner:
             self.problem(E_DATES, date_problem, self.place(kpi), kpi.kpi_id)
             return None
         if new_start is not None and new_deadline is None:
-            self.warn(W_NO_DEADLINE, message("KPX705", id=kpi.kpi_id), self.place(kpi), kpi.kpi_id)
+            self.warn(W_NO_DEADLINE, f"KPI {kpi.kpi_id} has a start date but no deadline; give --deadline to make "
+                      f"it time-bound", self.place(kpi), kpi.kpi_id)
         scaled = self.prorate(kpi, decision, target, baseline, new_start, new_deadline, ev)
         if scaled is None:
             return None
@@ -457,8 +457,8 @@ class _Planner:
 
         problem = _target_problem(kpi, decision, target, baseline, words)
         if problem:
-            code, key, said = problem
-            self.problem(code, said, _eval_place(self.wb, ev, key), kpi.kpi_id)
+            code, key, message = problem
+            self.problem(code, message, _eval_place(self.wb, ev, key), kpi.kpi_id)
             return None
         return dataclasses.replace(kpi, target=target, baseline=baseline, tolerance=tolerance, start=new_start,
                                    deadline=new_deadline, place=Place(), valid=True, extra=dict(kpi.extra))
@@ -479,20 +479,33 @@ class _Planner:
             return target, baseline, tolerance
         old_days = (old_deadline - old_start).days  # type: ignore[operator]
         new_days = (new_deadline - new_start).days  # type: ignore[operator]
-        amounts = _amounts(None if decision == "adjust" else target, baseline, tolerance)
-        if not amounts.pairs:
+        amounts = [f"baseline {_num(baseline)}"] if baseline is not None else []
+        if decision != "adjust":
+            amounts.insert(0, f"target {_num(target)}")
+        if tolerance is not None:
+            amounts.append(f"tolerance {_num(tolerance)}")
+        if not amounts:
             return target, baseline, tolerance
-        periods = dict(id=kpi.kpi_id, am=amounts, od=old_days, os=_day(old_start), oe=_day(old_deadline), nd=new_days,
-                       ns=_day(new_start), ne=_day(new_deadline), r=f"{new_days}/{old_days}")
+        old_period = f"{old_days} days ({_day(old_start)} to {_day(old_deadline)})"
+        new_period = f"{new_days} days ({_day(new_start)} to {_day(new_deadline)})"
         if not self.options.prorate:
-            self.problem(E_PERIOD_LENGTH, message("KPX735", **periods), self.place(kpi), kpi.kpi_id)
+            self.problem(E_PERIOD_LENGTH, f"KPI {kpi.kpi_id} adds up over its period (sum): its "
+                         f"{_and(amounts)} are for {old_period}, but the new period has {new_period}; run rollover "
+                         f"with --prorate to scale them by {new_days}/{old_days}, or give a --deadline that keeps the "
+                         f"period's length", self.place(kpi), kpi.kpi_id)
             return None
         ratio = new_days / old_days
         new_target = target if decision == "adjust" or target is None else target * ratio
         new_baseline = None if baseline is None else baseline * ratio
         new_tolerance = None if tolerance is None else tolerance * ratio
-        after = _amounts(None if decision == "adjust" else new_target, new_baseline, new_tolerance)
-        self.warn(W_PRORATED, message("KPX709", new=after, **periods), self.place(kpi), kpi.kpi_id)
+        after = [f"baseline {_num(new_baseline)}"] if new_baseline is not None else []
+        if decision != "adjust":
+            after.insert(0, f"target {_num(new_target)}")
+        if new_tolerance is not None:
+            after.append(f"tolerance {_num(new_tolerance)}")
+        self.warn(W_PRORATED, f"KPI {kpi.kpi_id} adds up over its period (sum): its {_and(amounts)} for "
+                  f"{old_period} are scaled by {new_days}/{old_days} to {_and(after)} for {new_period}",
+                  self.place(kpi), kpi.kpi_id)
         return new_target, new_baseline, new_tolerance
 
     def check_periods(self, kpi: KpiRecord, final: float, closing: date, series: list[tuple[date, float]]) -> None:
@@ -506,11 +519,12 @@ class _Planner:
         missing = [label for first, last, label in expected if not any(first <= end <= last for end in ends)]
         if not missing:
             return
-        shown = tuple(Period(label) for label in missing[:4]) + (("...",) if len(missing) > 4 else ())
-        self.warn(W_MISSING_PERIODS, message("KPX708", id=kpi.kpi_id, v=_num(final), n=len(missing), m=len(expected),
-                                             f=Word(kpi.frequency), d=closing.isoformat(), listed=Periods(shown),
-                                             agg=Word(kpi.aggregation or core.LAST), o=len(expected) - len(missing)),
-                  self.place(kpi), kpi.kpi_id)
+        shown = ", ".join(missing[:4]) + (", ..." if len(missing) > 4 else "")
+        self.warn(W_MISSING_PERIODS, f"KPI {kpi.kpi_id}'s final actual {_num(final)}, its new baseline, has no "
+                  f"measurement for {len(missing)} of {len(expected)} {kpi.frequency} period(s) up to "
+                  f"{closing.isoformat()}: {shown}; it is the {kpi.aggregation or core.LAST} of the other "
+                  f"{len(expected) - len(missing)}; enter the missing values and roll over again, or correct the "
+                  f"new baseline", self.place(kpi), kpi.kpi_id)
 
     def after(self) -> None:
         """Add the findings about the workbook as a whole: links to retired or changed parents."""
@@ -524,41 +538,45 @@ class _Planner:
                 continue
             if key in retired:
                 parent = records[key]
-                self.problem(E_RETIRED_PARENT, message("KPX736", p=parent.kpi_id, c=record.kpi_id,
-                                                       where=_short(self.place(_original(self.wb, record))),
-                                                       parent_id=HeaderOf("KPIs", "parent_id")),
-                             _eval_place(self.wb, self.evaluations.get(key), "decision"), parent.kpi_id)
+                self.problem(E_RETIRED_PARENT, f"KPI {parent.kpi_id} is retired, but KPI {record.kpi_id} "
+                             f"({_short(self.place(_original(self.wb, record)))}) still rolls up to it; retire "
+                             f"{record.kpi_id} too, or give it another Parent KPI ID (the next consolidate would "
+                             f"fail with KPX602)", _eval_place(self.wb, self.evaluations.get(key), "decision"),
+                             parent.kpi_id)
                 continue
             change = self.parents.get(key) or own.get(key)
             if change is None:
                 continue
-            old, new = _num(change.old_target), _num(change.new_target)
-            values = dict(parent=change.kpi_id, name=change.name or "", file=Path(change.source).name)
-            # The note in the next workbook shows the numbers as typed (the workbook's cells show them localised).
-            result.notes[record.kpi_id] = texts.text("rollover", f"parent.{change.decision}", language, **values,
-                                                     old=old.render(Language.EN), new=new.render(Language.EN))
+            values = dict(parent=change.kpi_id, name=change.name or "", file=Path(change.source).name,
+                          old=_num(change.old_target), new=_num(change.new_target))
+            result.notes[record.kpi_id] = texts.text("rollover", f"parent.{change.decision}", language, **values)
             code = W_PARENT_RETIRED if change.decision == "retire" else W_PARENT_RETARGETED
-            said = message("KPX710", id=record.kpi_id, parent_id=HeaderOf("KPIs", "parent_id"),
-                           sheet=SheetName("Evaluation"), **values) if change.decision == "retire" else \
-                message("KPX711", id=record.kpi_id, old=old, new=new, sheet=SheetName("Evaluation"), **values)
-            self.warn(code, said, self.place(_original(self.wb, record)), record.kpi_id)
+            # The finding is English here; kpixl.danish words it for a Danish workbook.
+            self.warn(code, f"KPI {record.kpi_id}: " + texts.text("rollover", f"parent.{change.decision}",
+                                                                  Language.EN, **values)
+                      + " The note is in its next Evaluation.", self.place(_original(self.wb, record)),
+                      record.kpi_id)
         for kpi in self.wb.kpis:
             if kpi.kpi_id in result.retired and kpi.level == "high":
                 # Children usually live in other departments' workbooks, which this run cannot see
                 # (rollover --departments DIR can); consolidate reports their dangling Parent KPI ID.
-                self.warn(W_RETIRED_COMPANY_KPI, message("KPX706", id=kpi.kpi_id, parent_id=Header("Parent KPI ID")),
-                          self.place(kpi), kpi.kpi_id)
+                self.warn(W_RETIRED_COMPANY_KPI, f"the retired company KPI {kpi.kpi_id} may have department KPIs "
+                          f"in other workbooks; give those a new Parent KPI ID or retire them too (rollover "
+                          f"--departments DIR flags them in their next workbooks)", self.place(kpi), kpi.kpi_id)
         if self.wb.kpis and not result.kpis:
-            self.warn(W_ALL_RETIRED, message("KPX707"), Place(self.wb.path, self.wb.sheets.get(schema.EVALUATION.name)))
+            self.warn(W_ALL_RETIRED, "every KPI was retired; the new workbook has no KPIs yet",
+                      Place(self.wb.path, self.wb.sheets.get(schema.EVALUATION.name)))
 
 
 def _plan(workbook: DepartmentWorkbook, source: Path, output: Path, options: _Options,
           parents: dict[str, ParentChange]) -> tuple[RolloverResult, list[Finding]]:
+    from kpixl import danish
+
     planner = _Planner(workbook, source, output, options, parents)
     planner.run()
-    # Findings are data; they are said in the workbook's language.
-    planner.result.warnings = said_in(planner.result.warnings, planner.language)
-    return planner.result, said_in(planner.problems, planner.language)
+    # Made in English where the facts are; a Danish workbook's findings are then said in Danish.
+    planner.result.warnings = danish.localize(planner.result.warnings, planner.language)
+    return planner.result, danish.localize(planner.problems, planner.language)
 
 
 def _original(workbook: DepartmentWorkbook, record: KpiRecord) -> KpiRecord:
@@ -570,42 +588,47 @@ def _original(workbook: DepartmentWorkbook, record: KpiRecord) -> KpiRecord:
 
 
 def _target_problem(kpi: KpiRecord, decision: str | None, target: float | None, baseline: float | None,
-                    words: dict[str, str]) -> tuple[str, str, Message] | None:
+                    words: dict[str, str]) -> tuple[str, str, str] | None:
     """Return (code, Evaluation column, message) when ``target`` does not fit the new ``baseline``, else None."""
     direction = kpi.direction or core.INCREASE
     try:
         core.check_definition(target, baseline, direction, kpi.tolerance)
     except DefinitionError as error:
-        reason = error.as_fact()
+        reason = str(error)
     else:
         return None
-    label = message("word.kpi_named", id=kpi.kpi_id, name=kpi.name) if kpi.name else message("word.kpi", id=kpi.kpi_id)
-    facts = dict(label=label, t=_num(target), b=_num(baseline))
+    label = f"KPI {kpi.kpi_id} ({kpi.name})" if kpi.name else f"KPI {kpi.kpi_id}"
     if decision == "adjust":
-        side = "KPX733.below" if direction == core.DECREASE else "KPX733.above"
-        return E_NEW_TARGET_MISFIT, "new_target", message(side, inner=reason, **facts)
-    kept = decision == "keep"
-    choose = dict(a=words["adjust"], r=words["retire"])
+        side = "below" if direction == core.DECREASE else "above"
+        return (E_NEW_TARGET_MISFIT, "new_target",
+                f"{label} new target {_num(target)} does not fit its new baseline {_num(baseline)} (the final "
+                f"actual): {reason}; type a new target {side} {_num(baseline)}")
+    kept = "kept" if decision == "keep" else "has no decision, so it keeps"
     if direction == core.DECREASE and baseline is not None and target is not None and target >= baseline:
-        key = "KPX732.kept_below" if kept else "KPX732.undecided_below"
-        return E_TARGET_REACHED, "decision", message(key, **facts, **choose)
+        return (E_TARGET_REACHED, "decision",
+                f"{label} {kept} its target {_num(target)}, but its final actual {_num(baseline)} is already at "
+                f"or below it; choose {words['adjust']} with a new target below {_num(baseline)}, or "
+                f"{words['retire']}")
     if direction == core.INCREASE and baseline is not None and target is not None and target <= baseline:
-        key = "KPX732.kept_reached" if kept else "KPX732.undecided_reached"
-        return E_TARGET_REACHED, "decision", message(key, **facts, **choose)
-    return E_TARGET_REACHED, "decision", message("KPX732.inner", label=label, inner=reason, **choose)
+        return (E_TARGET_REACHED, "decision",
+                f"{label} {kept} its target {_num(target)}, but its final actual {_num(baseline)} already reached "
+                f"it; choose {words['adjust']} with a new target above {_num(baseline)}, or {words['retire']}")
+    return (E_TARGET_REACHED, "decision",
+            f"{label}: {reason}; choose {words['adjust']} or {words['retire']}")
 
 
 # ---------------------------------------------------------------- dates
 
 def _new_dates(kpi: KpiRecord, start: date | None, deadline: date | None) -> tuple[date | None, date | None,
-                                                                                  Message | None]:
+                                                                                  str | None]:
     """Return (new start, new deadline, problem) of one KPI."""
     new_start = start if start is not None else (kpi.deadline + timedelta(days=1) if kpi.deadline else None)
     new_deadline = deadline
     if new_deadline is None and new_start is not None and kpi.start is not None and kpi.deadline is not None:
         new_deadline = next_deadline(kpi.start, kpi.deadline, new_start)
     if new_start is not None and new_deadline is not None and new_deadline <= new_start:
-        return None, None, message("KPX734", id=kpi.kpi_id, d=new_deadline.isoformat(), s=new_start.isoformat())
+        return None, None, (f"KPI {kpi.kpi_id}: the new deadline {new_deadline.isoformat()} is not after its new "
+                            f"start {new_start.isoformat()}; give a later --deadline or an earlier --start")
     return new_start, new_deadline, None
 
 
@@ -626,13 +649,12 @@ def next_deadline(old_start: date, old_deadline: date, new_start: date) -> date:
 
 # ---------------------------------------------------------------- messages
 
-def _num(value: float | None) -> Number:
-    """Return a number of a rollover finding: whole numbers without a point, others to 10 significant digits."""
+def _num(value: float | None) -> str:
     if value is None:
-        return Number("blank")
+        return "blank"
     if float(value).is_integer() and abs(value) < 1e15:
-        return Number(str(int(value)))
-    return Number(value, ".10g")
+        return str(int(value))
+    return f"{value:.10g}"
 
 
 def _day(value: date | None) -> str:
@@ -658,10 +680,8 @@ def _short(place: Place) -> str:
     return f"{place.sheet}!{place.cell}" if place.sheet and place.cell else str(place)
 
 
-def _amounts(target: float | None, baseline: float | None, tolerance: float | None) -> Amounts:
-    """Return the amounts a ``sum`` KPI's period length scales (the target unless adjusted, so None here)."""
-    return Amounts(tuple((label, _num(value)) for label, value in (("target", target), ("baseline", baseline),
-                                                                   ("tolerance", tolerance)) if value is not None))
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 __all__ = ["RolloverResult", "RolloverRefused", "CascadeResult", "ParentChange", "rollover", "rollover_cascade",

@@ -29,12 +29,9 @@ from typing import Sequence
 from kpixl import schema, texts
 from kpixl.company import Company, sha256_of
 from kpixl.errors import OutputError, ValidationFailed
-from kpixl.message import message
-from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, PhasingRecord, Place, Report,
-                          said_in)
+from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, PhasingRecord, Place, Report
 from kpixl.output import atomic_output, check_output
 from kpixl.rollover import workbook_formulas
-from kpixl.schema import HeaderOf, SheetName
 from kpixl.vocab import Language
 
 E_NO_DEPARTMENT = "KPX801"
@@ -210,27 +207,29 @@ def plan_parts(workbook: DepartmentWorkbook) -> tuple[list[SplitPart], list[Find
             management.kpis.append(kpi)
             continue
         if not department:
-            findings.append(Finding(E_NO_DEPARTMENT, ERROR, message("KPX801", id=kpi.kpi_id, department=_DEPARTMENT,
-                                                                    level=_LEVEL), kpi.place, kpi.kpi_id))
+            findings.append(Finding(E_NO_DEPARTMENT, ERROR, f"KPI {kpi.kpi_id} is not a high-level KPI and has no "
+                                    f"Department, so split cannot tell whose workbook it belongs in; type its "
+                                    f"department, or Level high for a company KPI", kpi.place, kpi.kpi_id))
             continue
         key = _fold(department)
         first = spellings.setdefault(key, (department, kpi.place))
         if first[0] != department and key != _fold(head):
-            findings.append(Finding(W_DEPARTMENT_SPELLING, WARNING, message(
-                "KPX802", d=repr(department), id=kpi.kpi_id, first=repr(first[0]),
-                where=f"{first[1].sheet}!{first[1].cell}"), kpi.place, kpi.kpi_id))
+            findings.append(Finding(W_DEPARTMENT_SPELLING, WARNING, f"department {department!r} of KPI "
+                                    f"{kpi.kpi_id} is spelled {first[0]!r} at {first[1].sheet}!{first[1].cell}; both "
+                                    f"go into the workbook of {first[0]!r}", kpi.place, kpi.kpi_id))
         parts.setdefault(key, SplitPart(department=department, kpis=[])).kpis.append(kpi)
     if not workbook.kpis:
-        findings.append(Finding(E_NO_KPIS, ERROR, message("KPX806", department=_DEPARTMENT),
+        findings.append(Finding(E_NO_KPIS, ERROR, "the plan's KPIs table is empty; type the high-level KPIs and "
+                                "each department's KPIs (with their Department) first",
                                 Place(workbook.path, workbook.sheets.get(schema.KPIS.name))))
     elif not management.high_count:
-        findings.append(Finding(W_NO_HIGH_LEVEL, WARNING, message("KPX807", level=_LEVEL),
+        findings.append(Finding(W_NO_HIGH_LEVEL, WARNING, "the plan has no high-level KPI (Level high), so the "
+                                "management workbook has nothing for the departments' KPIs to roll up to",
                                 Place(workbook.path, workbook.sheets.get(schema.KPIS.name))))
     findings.extend(_not_copied(workbook))
-    return list(parts.values()), said_in(findings, workbook.language)
+    from kpixl import danish
 
-
-_DEPARTMENT, _LEVEL = HeaderOf("KPIs", "department"), HeaderOf("KPIs", "level")
+    return list(parts.values()), danish.localize(findings, workbook.language)
 
 
 def _not_copied(workbook: DepartmentWorkbook) -> list[Finding]:
@@ -238,14 +237,14 @@ def _not_copied(workbook: DepartmentWorkbook) -> list[Finding]:
     findings = []
     if workbook.measurements:
         first = workbook.measurements[0].place
-        findings.append(Finding(W_MEASUREMENTS_NOT_COPIED, WARNING, message(
-            "KPX803", n=len(workbook.measurements), sheet=SheetName("Measurements")),
-            Place(workbook.path, first.sheet, first.cell)))
+        findings.append(Finding(W_MEASUREMENTS_NOT_COPIED, WARNING, f"the plan's {len(workbook.measurements)} "
+                                f"measurement(s) are not copied: the split workbooks start with empty "
+                                f"Measurements", Place(workbook.path, first.sheet, first.cell)))
     typed = [e for e in workbook.evaluations if e.decision or e.new_target is not None or e.notes]
     if typed:
         first = typed[0].place
-        findings.append(Finding(W_EVALUATIONS_NOT_COPIED, WARNING, message("KPX804", n=len(typed),
-                                                                           sheet=SheetName("Evaluation")),
+        findings.append(Finding(W_EVALUATIONS_NOT_COPIED, WARNING, f"the plan's {len(typed)} evaluation row(s) "
+                                f"are not copied: the split workbooks start with an empty Evaluation",
                                 Place(workbook.path, first.sheet, first.cell)))
     extras: dict[str, KpiRecord] = {}
     for kpi in workbook.kpis:
@@ -253,8 +252,9 @@ def _not_copied(workbook: DepartmentWorkbook) -> list[Finding]:
             extras.setdefault(header, kpi)
     if extras:
         first = next(iter(extras.values())).place
-        findings.append(Finding(W_EXTRA_COLUMNS_NOT_COPIED, WARNING, message(
-            "KPX805", cols=", ".join(repr(h) for h in extras), sheet=SheetName("KPIs")), Place(workbook.path, first.sheet)))
+        findings.append(Finding(W_EXTRA_COLUMNS_NOT_COPIED, WARNING, "the plan's extra KPIs column(s) "
+                                + ", ".join(repr(h) for h in extras) + " are not copied into the split workbooks",
+                                Place(workbook.path, first.sheet)))
     return findings
 
 

@@ -20,13 +20,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, Iterable
 
-from kpixl import commentary, copies, core, danish, isolation, reader, schema
+from kpixl import commentary, copies, core, isolation, reader, schema
 from kpixl.errors import DefinitionError, WorkbookError
 from kpixl.core import Word
 from kpixl.message import Message, Number, Period, Periods, message
 from kpixl.schema import Header, HeaderOf, Headers, SheetName
 from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, MeasurementRecord, PhasingRecord, Place,
-                         Report, profile_key)
+                         Report, profile_key, said_in)
 from kpixl.vocab import Language, kpi_key, run_language, same_kpi
 
 E_UNEXPECTED = "KPX199"
@@ -96,7 +96,7 @@ def check_workbook(path: Path | str, as_of: date | None = None, *,
         workbook = reader.read_workbook(path, package=package, engine=engine)
     except WorkbookError as error:
         workbook = DepartmentWorkbook(path=shown)
-        workbook.findings.append(Finding(error.code, ERROR, error.wording or error.reason,
+        workbook.findings.append(Finding(error.code, ERROR, _said(error),
                                          Place(error.path or shown, error.sheet, error.cell)))
         return workbook
     except MemoryError:
@@ -109,9 +109,14 @@ def check_workbook(path: Path | str, as_of: date | None = None, *,
                                          Place(shown)))
         return workbook
     _Rules(workbook, as_of).run()
-    # A Danish workbook's findings are said in Danish (kpixl.danish), naming its own sheets and headers.
-    workbook.findings = danish.localize(workbook.findings, workbook.language if language is None else language)
+    # A Danish workbook's findings are said in Danish, naming its own sheets and headers.
+    workbook.findings = said_in(workbook.findings, workbook.language if language is None else language)
     return workbook
+
+
+def _said(error: WorkbookError) -> Message:
+    """Return what a file's WorkbookError says (every reader error is a message; another one names its text)."""
+    return error.wording if isinstance(error.wording, Message) else message("KPX199", why=error.reason)
 
 
 def check_whole(path: Path | str, as_of: date | None = None) -> DepartmentWorkbook:
@@ -181,8 +186,8 @@ def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: 
     # (--lang, else that of the workbooks read: those with KPIs or measurements).
     report.language = run_language(language, [identity.language for _f, kpis, measurements, identity in checked
                                               if kpis or measurements])
-    # (report.left_out stays English: the summary counts its kinds by their English reasons.)
-    report.findings = danish.localize(report.findings, report.language)
+    # (report.left_out stays English for the machine outputs; the summary counts its kinds by their codes and keys.)
+    report.findings = said_in(report.findings, report.language)
     return report
 
 
@@ -233,7 +238,7 @@ def isolated_result(path: Path | str, result: object) -> DepartmentWorkbook:
         try:
             reader.precheck(path, bound_sheets=True)
         except WorkbookError as error:
-            return DepartmentWorkbook(path=str(path), findings=[Finding(error.code, ERROR, error.wording or error.reason,
+            return DepartmentWorkbook(path=str(path), findings=[Finding(error.code, ERROR, _said(error),
                                                                         Place(error.path or str(path), error.sheet,
                                                                               error.cell))])
         except Exception:  # noqa: BLE001 - the fault is what the user learns then

@@ -27,7 +27,7 @@ from kpixl.consolidate.previous import compare, read_previous
 from kpixl.consolidate.rules import consolidate_sources
 from kpixl.consolidate.tables import STATUSES, TABLES, Consolidation, sheet_name, skip_reason
 from kpixl.consolidate.write import _CompanyWriter, write_company_workbook
-from kpixl.errors import DefinitionError, ValidationFailed
+from kpixl.errors import DefinitionError, ValidationFailed, WorkbookError
 from kpixl.model import WARNING, Finding, left_out_summary
 from kpixl.output import atomic_output, check_output, folder_targets
 from kpixl.vocab import Language
@@ -164,7 +164,11 @@ def consolidate(paths: Sequence[Path | str], output: Path | str | None, *, as_of
     target = check_output(output, force=force, inputs=inputs, language=language) if output is not None else None
     csv_targets = csv_targets_in(csv_dir, force, inputs, language)
     parquet = parquet_targets(parquet_dir, parquet_tables(), force=force, inputs=inputs, language=language)
-    presented = read_previous(previous)
+    try:
+        presented = read_previous(previous)
+    except WorkbookError as error:
+        error.language = str(language or Language.EN)  # said in --lang's language, like the checks above
+        raise
 
     # Worker processes read (one ahead even with --jobs 1), so this one writes the measurement
     # rows meanwhile (into a workbook that is only written to disk at the end, and dropped if

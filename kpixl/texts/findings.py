@@ -273,88 +273,6 @@ TEXTS = {
         'KPX608.unreadable':
             ('--previous cannot be read as a workbook ({why}); give the company workbook kpixl consolidate wrote last'
              ' month'),
-        'KPX701': 'KPI {id} has no decision, so it was kept as it was; choose {k}, {a} or {r} on the {sheet} sheet',
-        'KPX702': 'KPI {id} is marked {k}, so its new target {t} is ignored; choose {a} to use it',
-        'KPX703': 'KPI {id} has no final actual as of {d} (no measurements in its period); its baseline stays {b}',
-        'KPX703.blank':
-            'KPI {id} has no final actual as of {d} (no measurements in its period); its baseline stays blank',
-        'KPX704':
-            ('KPI {id} has a new target {t} (was {o}); check that its SMART texts ({specific}, {attainable}) do not '
-             'still name the old one'),
-        'KPX705': 'KPI {id} has a start date but no deadline; give --deadline to make it time-bound',
-        'KPX706':
-            ('the retired company KPI {id} may have department KPIs in other workbooks; give those a new {parent_id} '
-             'or retire them too (rollover --departments DIR flags them in their next workbooks)'),
-        'KPX707': 'every KPI was retired; the new workbook has no KPIs yet',
-        'KPX708':
-            ("KPI {id}'s final actual {v}, its new baseline, has no measurement for {n} of {m} {f} period(s) up to "
-             '{d}: {listed}; it is the {agg} of the other {o}; enter the missing values and roll over again, or '
-             'correct the new baseline'),
-        'KPX709':
-            ('KPI {id} adds up over its period (sum): its {am} for {od} days ({os} to {oe}) are scaled by {r} to '
-             '{new} for {nd} days ({ns} to {ne})'),
-        'KPX710':
-            ("KPI {id}: Parent KPI {parent} ({name}) was retired in the company's rollover ({file}); give this KPI "
-             'another {parent_id}, or retire it. The note is in its next {sheet}.'),
-        'KPX711':
-            ('KPI {id}: Parent KPI {parent} ({name}) has a new target, {old} -> {new} (company rollover, {file}); '
-             "check that this KPI's target still supports it. The note is in its next {sheet}."),
-        'KPX712': 'is the management workbook, so it is rolled over once, into the management output',
-        'KPX731': 'KPI {id} is marked {a} but has no new target; type the new target, or choose {k} or {r}',
-        'KPX732.inner': '{label}: {inner}; choose {a} or {r}',
-        'KPX732.kept_below':
-            ('{label} kept its target {t}, but its final actual {b} is already at or below it; choose {a} with a new '
-             'target below {b}, or {r}'),
-        'KPX732.kept_reached':
-            ('{label} kept its target {t}, but its final actual {b} already reached it; choose {a} with a new target '
-             'above {b}, or {r}'),
-        'KPX732.undecided_below':
-            ('{label} has no decision, so it keeps its target {t}, but its final actual {b} is already at or below '
-             'it; choose {a} with a new target below {b}, or {r}'),
-        'KPX732.undecided_reached':
-            ('{label} has no decision, so it keeps its target {t}, but its final actual {b} already reached it; '
-             'choose {a} with a new target above {b}, or {r}'),
-        'KPX733.above':
-            ('{label} new target {t} does not fit its new baseline {b} (the final actual): {inner}; type a new target'
-             ' above {b}'),
-        'KPX733.below':
-            ('{label} new target {t} does not fit its new baseline {b} (the final actual): {inner}; type a new target'
-             ' below {b}'),
-        'KPX734':
-            ('KPI {id}: the new deadline {d} is not after its new start {s}; give a later --deadline or an earlier '
-             '--start'),
-        'KPX735':
-            ('KPI {id} adds up over its period (sum): its {am} are for {od} days ({os} to {oe}), but the new period '
-             'has {nd} days ({ns} to {ne}); run rollover with --prorate to scale them by {r}, or give a --deadline '
-             "that keeps the period's length"),
-        'KPX736':
-            ('KPI {p} is retired, but KPI {c} ({where}) still rolls up to it; retire {c} too, or give it another '
-             '{parent_id} (the next consolidate would fail with KPX602)'),
-        'KPX801':
-            ('KPI {id} is not a high-level KPI and has no {department}, so split cannot tell whose workbook it '
-             'belongs in; type its department, or {level} high for a company KPI'),
-        'KPX802': 'department {d} of KPI {id} is spelled {first} at {where}; both go into the workbook of {first}',
-        'KPX803': "the plan's {n} measurement(s) are not copied: the split workbooks start with empty {sheet}",
-        'KPX804': "the plan's {n} evaluation row(s) are not copied: the split workbooks start with an empty {sheet}",
-        'KPX805': "the plan's extra {sheet} column(s) {cols} are not copied into the split workbooks",
-        'KPX806':
-            ("the plan's KPIs table is empty; type the high-level KPIs and each department's KPIs (with their "
-             '{department}) first'),
-        'KPX807':
-            ('the plan has no high-level KPI ({level} high), so the management workbook has nothing for the '
-             "departments' KPIs to roll up to"),
-        'KPX830':
-            ('parent KPI ID {pid} of KPI {id} is not a high-level KPI of the company workbook {file}; pick one of '
-             '{ids}'),
-        'KPX831':
-            ('deadline {d} is after the deadline {pd} of its parent {pid}: the KPI is not due when the company KPI is'
-             ' judged; move the deadline to {pd} or earlier'),
-        'KPX832':
-            ('direction {dir} differs from its parent {pid} ({pdir}); fine if moving this KPI that way drives the '
-             'parent (the roll-up counts attainment), otherwise correct the direction or the parent KPI ID'),
-        'KPX833':
-            ('unit {unit} differs from its parent {pid} ({punit}); fine for a driver measured in its own unit (the '
-             'roll-up counts attainment), otherwise correct the unit or the parent KPI ID'),
         'KPX901':
             ('KPI {id} is {s} and no comment explains its latest period ({d}); add a row to {sheet} with this KPI ID,'
              ' {column} {d}, a comment on why and the action that will be taken'),
@@ -430,8 +348,6 @@ TEXTS = {
         'word.false': 'FALSE',
         'word.frequency': 'frequency',
         'word.keep': 'keep',
-        'word.kpi': 'KPI {id}',
-        'word.kpi_named': 'KPI {id} ({name})',
         'word.level': 'level',
         'word.or': '{a} or {b}',
         'word.retire': 'retire',
@@ -722,93 +638,6 @@ TEXTS = {
         'KPX608.unreadable':
             ('--previous kan ikke læses som projektmappe ({why}); angiv den virksomhedsprojektmappe, som kpixl '
              'consolidate skrev sidste måned'),
-        'KPX701': 'KPI {id} har ingen beslutning, så den er beholdt uændret; vælg {k}, {a} eller {r} på arket {sheet}',
-        'KPX702': 'KPI {id} er markeret {k}, så dens nye målværdi {t} ignoreres; vælg {a} for at bruge den',
-        'KPX703':
-            ('KPI {id} har ingen endelig faktisk værdi pr. {d} (ingen målinger i perioden); dens udgangspunkt '
-             'forbliver {b}'),
-        'KPX703.blank':
-            ('KPI {id} har ingen endelig faktisk værdi pr. {d} (ingen målinger i perioden); dens udgangspunkt '
-             'forbliver tomt'),
-        'KPX704':
-            ('KPI {id} har en ny målværdi {t} (var {o}); tjek, at dens SMART-tekster ({specific}, {attainable}) ikke '
-             'stadig nævner den gamle'),
-        'KPX705': 'KPI {id} har en startdato men ingen frist; angiv --deadline for at gøre den tidsbestemt',
-        'KPX706':
-            ("den udfasede virksomheds-KPI {id} kan have afdelings-KPI'er i andre projektmapper; giv dem et nyt "
-             '{parent_id}, eller udfas dem også (rollover --departments DIR markerer dem i deres næste projektmapper)'),
-        'KPX707': "alle KPI'er er udfaset; den nye projektmappe har endnu ingen KPI'er",
-        'KPX708':
-            ('KPI {id}s endelige faktiske værdi {v}, dens nye udgangspunkt, mangler en måling for {n} af {m} perioder'
-             ' ({f}) til og med {d}: {listed}; den er {agg} af de øvrige {o}; indtast de manglende værdier, og kør '
-             'rollover igen, eller ret det nye udgangspunkt'),
-        'KPX709':
-            ('KPI {id} lægges sammen over perioden (sum): {am} for {od} dage ({os} til {oe}) er skaleret med {r} til '
-             '{new} for {nd} dage ({ns} til {ne})'),
-        'KPX710':
-            ('KPI {id}: Den overordnede KPI {parent} ({name}) blev udfaset ved virksomhedens rollover ({file}); giv '
-             'denne KPI et andet {parent_id}, eller udfas den. Noten står på arket {sheet} i dens næste projektmappe.'),
-        'KPX711':
-            ('KPI {id}: Den overordnede KPI {parent} ({name}) har fået ny målværdi, {old} -> {new} (virksomhedens '
-             "rollover, {file}); tjek, at denne KPI's målværdi stadig understøtter den. Noten står på arket {sheet} i"
-             ' dens næste projektmappe.'),
-        'KPX712': 'er ledelsens projektmappe, så den rulles kun over én gang, til ledelsens output',
-        'KPX731':
-            'KPI {id} er markeret {a} men har ingen ny målværdi; skriv den nye målværdi, eller vælg {k} eller {r}',
-        'KPX732.inner': '{label}: {inner}; vælg {a} eller {r}',
-        'KPX732.kept_below':
-            ('{label} beholdt sin målværdi {t}, men dens endelige faktiske værdi {b} er allerede på eller under den; '
-             'vælg {a} med en ny målværdi under {b}, eller {r}'),
-        'KPX732.kept_reached':
-            ('{label} beholdt sin målværdi {t}, men dens endelige faktiske værdi {b} har allerede nået den; vælg {a} '
-             'med en ny målværdi over {b}, eller {r}'),
-        'KPX732.undecided_below':
-            ('{label} har ingen beslutning og beholder derfor sin målværdi {t}, men dens endelige faktiske værdi {b} '
-             'er allerede på eller under den; vælg {a} med en ny målværdi under {b}, eller {r}'),
-        'KPX732.undecided_reached':
-            ('{label} har ingen beslutning og beholder derfor sin målværdi {t}, men dens endelige faktiske værdi {b} '
-             'har allerede nået den; vælg {a} med en ny målværdi over {b}, eller {r}'),
-        'KPX733.above':
-            ('{label}: den nye målværdi {t} passer ikke til det nye udgangspunkt {b} (den endelige faktiske værdi): '
-             '{inner}; skriv en ny målværdi over {b}'),
-        'KPX733.below':
-            ('{label}: den nye målværdi {t} passer ikke til det nye udgangspunkt {b} (den endelige faktiske værdi): '
-             '{inner}; skriv en ny målværdi under {b}'),
-        'KPX734':
-            ('KPI {id}: den nye frist {d} ligger ikke efter den nye start {s}; angiv en senere --deadline eller en '
-             'tidligere --start'),
-        'KPX735':
-            ('KPI {id} lægges sammen over perioden (sum): {am} gælder {od} dage ({os} til {oe}), men den nye periode '
-             'har {nd} dage ({ns} til {ne}); kør rollover med --prorate for at skalere med {r}, eller angiv en '
-             '--deadline, der bevarer periodens længde'),
-        'KPX736':
-            ('KPI {p} udfases, men KPI {c} ({where}) rulles stadig op til den; udfas også {c}, eller giv den et andet'
-             ' {parent_id} (næste consolidate ville fejle med KPX602)'),
-        'KPX801':
-            ('KPI {id} er ikke en høj KPI og har ingen {department}, så split kan ikke se, hvis projektmappe den '
-             'hører til; skriv dens afdeling, eller {level} høj for en virksomheds-KPI'),
-        'KPX802': 'afdelingen {d} for KPI {id} staves {first} i {where}; begge kommer i projektmappen for {first}',
-        'KPX803': 'planens {n} måling(er) kopieres ikke: de opdelte projektmapper starter med et tomt ark {sheet}',
-        'KPX804':
-            'planens {n} evalueringsrække(r) kopieres ikke: de opdelte projektmapper starter med et tomt ark {sheet}',
-        'KPX805': 'planens ekstra kolonne(r) {cols} på arket {sheet} kopieres ikke til de opdelte projektmapper',
-        'KPX806':
-            "planens KPI-tabel er tom; skriv først de høje KPI'er og hver afdelings KPI'er (med deres {department})",
-        'KPX807':
-            ("planen har ingen høj KPI ({level} høj), så ledelsens projektmappe har intet, som afdelingernes KPI'er "
-             'kan rulles op til'),
-        'KPX830':
-            ('overordnet KPI-ID {pid} for KPI {id} er ikke en KPI på højt niveau i virksomhedens projektmappe {file};'
-             ' vælg en af {ids}'),
-        'KPX831':
-            ("fristen {d} ligger efter fristen {pd} for den overordnede {pid}: KPI'en er ikke afsluttet, når "
-             'virksomhedens KPI gøres op; flyt fristen til {pd} eller tidligere'),
-        'KPX832':
-            ("retningen {dir} afviger fra den overordnede {pid} ({pdir}); i orden, hvis KPI'en i den retning driver "
-             'den overordnede (oprulningen tæller målopfyldelse), ellers ret retningen eller det overordnede KPI-ID'),
-        'KPX833':
-            ('enheden {unit} afviger fra den overordnede {pid} ({punit}); i orden for en drivende KPI målt i sin egen'
-             ' enhed (oprulningen tæller målopfyldelse), ellers ret enheden eller det overordnede KPI-ID'),
         'KPX901':
             ('KPI {id} er {s}, og ingen kommentar forklarer dens seneste periode ({d}); tilføj en række på arket '
              '{sheet} med dette KPI-ID, {column} {d}, en kommentar om hvorfor og den handling, der vil blive taget'),
@@ -894,8 +723,6 @@ TEXTS = {
         'word.false': 'FALSK',
         'word.frequency': 'frekvens',
         'word.keep': 'behold',
-        'word.kpi': 'KPI {id}',
-        'word.kpi_named': 'KPI {id} ({name})',
         'word.level': 'niveau',
         'word.or': '{a} eller {b}',
         'word.retire': 'udgå',
