@@ -8,6 +8,8 @@ work is raised.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class KpixlError(Exception):
     """Report a problem the user can fix; ``str(error)`` is the whole message.
@@ -21,13 +23,17 @@ class KpixlError(Exception):
     def __init__(self, message: object = "", *args: object):
         # A message may be data (kpixl.message.Message, anything with render(language)): it is then said in the
         # error's language only when the error is shown, so one error reads right in every run's language.
-        self.wording = message if callable(getattr(message, "render", None)) else None
+        self.wording: Any = message if callable(getattr(message, "render", None)) else None
         super().__init__(message, *args)
 
     def __str__(self) -> str:
         if self.wording is not None:
             return str(self.wording.render(self.language))  # type: ignore[attr-defined]
         return super().__str__()
+
+    def as_fact(self) -> object:
+        """Return the message as a fact of another message: its data, or its text when it is plain text."""
+        return self.wording if self.wording is not None else super().__str__()
 
     def said(self, language: object) -> str:
         """Return the message in ``language`` (a message that is plain text reads as it is)."""

@@ -47,7 +47,9 @@ class Finding:
 
     code: str
     severity: str
-    wording: Message | str  # str: a message not yet made data (kpixl.danish still words it in Danish)
+    # str: a message still made in English (rollover.py, company.py and split.py until branch findings2 makes them
+    # data; kpixl.danish says those in Danish), or a test's plain text.
+    wording: Message | str
     place: Place = field(default_factory=Place)
     kpi_id: str | None = None
     language: str = "en"
@@ -63,7 +65,7 @@ class Finding:
         """Return what the finding says, in its language."""
         if isinstance(self.wording, Message):
             return self.wording.render(self.language)
-        return str(self.wording)
+        return str(self.wording)  # a plain text: only tests build findings so (the types say Message)
 
     def in_language(self, language: object) -> "Finding":
         """Return the finding said in ``language`` (anything :meth:`Language.parse` accepts)."""
@@ -299,7 +301,7 @@ class Report(FindingsView):
     strict: bool = False
     left_out: list[Finding] = field(default_factory=list)  # files and subfolders of folder arguments not read
     copies: list[str] = field(default_factory=list)  # inputs named as copies (KPX606/607): their KPIs not counted
-    language: str = "en"  # the run's: of the summary and (kpixl.validate localizes them) the findings
+    language: str = "en"  # the run's: of the summary and (kpixl.validate says them in it) the findings
 
     @property
     def valid(self) -> bool:

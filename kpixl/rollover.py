@@ -558,12 +558,14 @@ class _Planner:
             values = dict(parent=change.kpi_id, name=change.name or "", file=Path(change.source).name,
                           old=_num(change.old_target), new=_num(change.new_target))
             result.notes[record.kpi_id] = texts.text("rollover", f"parent.{change.decision}", language, **values)
-            code = W_PARENT_RETIRED if change.decision == "retire" else W_PARENT_RETARGETED
             facts = dict(id=record.kpi_id, parent=change.kpi_id, name=change.name or "", file=Path(change.source).name,
                          sheet=SheetName(schema.EVALUATION.name))
-            said = message(code, parent_id=HeaderOf(schema.KPIS.name, "parent_id"), **facts) \
-                if change.decision == "retire" else \
-                message(code, old=_amount(change.old_target), new=_amount(change.new_target), **facts)
+            if change.decision == "retire":
+                code, said = W_PARENT_RETIRED, message("KPX710", parent_id=HeaderOf(schema.KPIS.name, "parent_id"),
+                                                       **facts)
+            else:
+                code, said = W_PARENT_RETARGETED, message("KPX711", old=_amount(change.old_target),
+                                                          new=_amount(change.new_target), **facts)
             self.warn(code, said, self.place(_original(self.wb, record)), record.kpi_id)
         for kpi in self.wb.kpis:
             if kpi.kpi_id in result.retired and kpi.level == "high":
@@ -607,13 +609,15 @@ def _target_problem(kpi: KpiRecord, decision: str | None, target: float | None,
     label = f"KPI {kpi.kpi_id} ({kpi.name})" if kpi.name else f"KPI {kpi.kpi_id}"
     amounts = dict(label=label, t=_amount(target), b=_amount(baseline))
     if decision == "adjust":
-        side = "below" if direction == core.DECREASE else "above"
-        return E_NEW_TARGET_MISFIT, "new_target", message(f"KPX733.{side}", inner=reason, **amounts)
-    kept = "kept" if decision == "keep" else "undecided"
+        key = "KPX733.below" if direction == core.DECREASE else "KPX733.above"
+        return E_NEW_TARGET_MISFIT, "new_target", message(key, inner=reason, **amounts)
+    kept = decision == "keep"
     if direction == core.DECREASE and baseline is not None and target is not None and target >= baseline:
-        return E_TARGET_REACHED, "decision", message(f"KPX732.{kept}_below", **amounts, **_DECISIONS)
+        key = "KPX732.kept_below" if kept else "KPX732.undecided_below"
+        return E_TARGET_REACHED, "decision", message(key, **amounts, **_DECISIONS)
     if direction == core.INCREASE and baseline is not None and target is not None and target <= baseline:
-        return E_TARGET_REACHED, "decision", message(f"KPX732.{kept}_reached", **amounts, **_DECISIONS)
+        key = "KPX732.kept_reached" if kept else "KPX732.undecided_reached"
+        return E_TARGET_REACHED, "decision", message(key, **amounts, **_DECISIONS)
     return E_TARGET_REACHED, "decision", message("KPX732.rule", label=label, inner=reason, **_DECISIONS)
 
 

@@ -441,10 +441,12 @@ class Headers:
     """Fact: several column labels, each said as its header, joined with ``, ``."""
 
     labels: tuple[str, ...]
+    lower: bool = False  # said in lower case in every language (English keeps the labels as given)
 
     def render(self, language: Language) -> str:
         """Return the headers in ``language``."""
-        return ", ".join(header_in(label, language) for label in self.labels)
+        said = [header_in(label, language) for label in self.labels]
+        return ", ".join(h.lower() if self.lower and language is not Language.EN else h for h in said)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from kpixl import core, schema
-from kpixl.errors import DefinitionError, KpixlError
+from kpixl.errors import DefinitionError
 from kpixl.message import Message, Number, Options, message
 from kpixl.schema import Header
 from kpixl.reader.findings import (E_DATE_AS_TEXT, E_ID_CONVERTED, E_NOT_DATE, E_NOT_NUMBER, E_NUMBER_AS_TEXT,
@@ -132,11 +132,6 @@ def number_text_message(label: str, text: str) -> Message | None:
                    b=Number(_fmt_number(values[1])), s2=repr(sep))
 
 
-def inner(error: KpixlError) -> object:
-    """Return an error's message as a fact of another message: its data, or its text when it is plain text."""
-    return error.wording if error.wording is not None else str(error)
-
-
 _DATE_TEXT_RES = (
     (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), ("y", "m", "d")),
     (re.compile(r"^(\d{1,2})[.\-](\d{1,2})[.\-](\d{4})$"), ("d", "m", "y")),
@@ -204,7 +199,7 @@ def _number_cell(label: str, value: Any) -> float | None:
         try:
             return core.to_number(value, Header(label))
         except DefinitionError as error:
-            raise _CellFinding(E_NOT_NUMBER, message("KPX202.inner", inner=inner(error))) from None
+            raise _CellFinding(E_NOT_NUMBER, message("KPX202.inner", inner=error.as_fact())) from None
     if isinstance(value, (date, datetime)):
         raise _CellFinding(E_WRONG_TYPE, message("KPX203.date", label=Header(label), d=_iso(value)))
     text = str(value)
@@ -249,7 +244,7 @@ def _vocab_cell(column: schema.Column, label: str, value: Any) -> Any:
             return schema.parse_decision(word)
         return core.parse_word(column.vocabulary or "", word)
     except DefinitionError as error:
-        raise _CellFinding(E_VOCABULARY, message("KPX207", label=Header(label), inner=inner(error))) from None
+        raise _CellFinding(E_VOCABULARY, message("KPX207", label=Header(label), inner=error.as_fact())) from None
 
 
 # Columns holding KPI IDs: a spreadsheet must not have turned their text into a date or a number.
@@ -374,11 +369,13 @@ def _iso(value: date | datetime) -> str:
     return (value.date() if isinstance(value, datetime) else value).isoformat()
 
 
-# The required columns with their own hint of what to type (the catalogue's hint.<key>); others say hint.other.
-_HINTS = frozenset({"kpi_id", "name", "owner", "target", "direction", "aggregation", "period_end", "value", "profile"})
+# The required columns with their own hint of what to type (the catalogue's keys); others say hint.other.
+_HINTS = {"kpi_id": "hint.kpi_id", "name": "hint.name", "owner": "hint.owner", "target": "hint.target",
+          "direction": "hint.direction", "aggregation": "hint.aggregation", "period_end": "hint.period_end",
+          "value": "hint.value", "profile": "hint.profile"}
 
 
 def _required_hint(column: schema.Column) -> Message:
     if column.key in schema.MONTH_KEYS:
         return message("hint.month")
-    return message(f"hint.{column.key}" if column.key in _HINTS else "hint.other")
+    return message(_HINTS.get(column.key, "hint.other"))

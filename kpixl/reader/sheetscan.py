@@ -192,7 +192,7 @@ class _TagCounter:
         self.cells += cells
         for count, limit, what in ((self.rows, MAX_ROWS, "rows"), (self.cells, MAX_CELLS, "cells")):
             if count > limit:
-                _fail(self.shown, E_DIMENSION, message(f"KPX113.{what}", part=self.member, n=limit, rows=MAX_ROWS,
+                _fail(self.shown, E_DIMENSION, message("KPX113.rows" if what == "rows" else "KPX113.cells", part=self.member, n=limit, rows=MAX_ROWS,
                                                        cols=MAX_COLUMNS, max=MAX_CELLS))
 
 

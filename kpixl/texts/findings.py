@@ -5,8 +5,9 @@ A finding is data (:class:`kpixl.model.Finding`): its code, a message key and th
 same ``{placeholders}`` in both. Keys are ``<code>.<variant>`` for a finding code (one
 code may say several things: ``KPX109.zip``, ``KPX109.part``), ``core.<rule>`` for
 the core's rule messages (a finding nests them), ``hint.<column>`` for what to type in a
-blank required cell, ``word.<word>`` for the words facts are said with and ``excel.<error>``
-for Excel's error values. A new finding code is one :class:`kpixl.codes.Code` entry and
+blank required cell, ``word.<word>`` for the words facts are said with, ``excel.<error>``
+for Excel's error values, and ``rollover.``, ``split.``, ``company.`` and ``refusal.`` for what
+those commands say when they refuse a run (:class:`kpixl.model.Refusal`). A new finding code is one :class:`kpixl.codes.Code` entry and
 its templates here (``tests/test_findings_catalogue.py`` checks every code kpixl emits
 has them, and renders every key). Entries are sorted by key.
 """
@@ -70,6 +71,10 @@ TEXTS = {
         'KPX115':
             ('is not a kpixl workbook (no table named KPIs and no kpixl metadata); start from a workbook made by '
              '`kpixl template`'),
+        'KPX116': 'the folder holds no .xlsx or .xlsm workbooks; give the folder with the department workbooks',
+        'KPX116.recursive':
+            ('the folder and its subfolders hold no .xlsx or .xlsm workbooks; give the folder with the department '
+             'workbooks'),
         'KPX117.part': 'part {part} is missing or too large; save the workbook again from Excel',
         'KPX117.range': 'the table {table} has no valid range ({ref}); save the workbook again from Excel',
         'KPX117.xml': 'part {part} is not well-formed XML ({why}); save the workbook again from Excel',
@@ -99,6 +104,25 @@ TEXTS = {
             ("row {row} is below the table {table} (which ends at row {end}); kpixl reads it, but the workbook's own "
              'formulas do not count it until you resize the table to include it (Table Design > Resize Table)'),
         'KPX133': 'column {header} repeats column {cell} of table {table}; only the first is read',
+        'KPX134.clutter': "share clutter (a lock file, a Mac's ._ file, Thumbs.db, ...), not a workbook",
+        'KPX134.company':
+            ('a company workbook kpixl consolidate wrote is not a department workbook, so it is not read; keep the '
+             "company workbook outside the departments' folder"),
+        'KPX134.csv': 'a CSV text file is not read; kpixl reads the department workbook (.xlsx), not CSV exports',
+        'KPX134.folder':
+            "the folder cannot be listed ({error}); its files are not read; check the folder's permissions",
+        'KPX134.ods':
+            'an OpenDocument spreadsheet (.ods) is not read; save it as an Excel Workbook (.xlsx) to include it',
+        'KPX134.other':
+            ('not an Excel workbook (.xlsx or .xlsm), so it is not read; move it out of the folder if it is not an '
+             'input'),
+        'KPX134.xls':
+            'an old Excel 97-2003 workbook (.xls) is not read; save it as an Excel Workbook (.xlsx) to include it',
+        'KPX134.xlsb':
+            'an Excel binary workbook (.xlsb) is not read; save it as an Excel Workbook (.xlsx) to include it',
+        'KPX135':
+            ('subfolder holds {n} workbook(s) that are not read; give the subfolder too, or use --recursive to read '
+             'subfolders'),
         'KPX136.more':
             ('{n} more row(s) down to {cell} hold values outside the {table} table: not counted; extend the table to '
              'include them or delete them'),
@@ -110,6 +134,28 @@ TEXTS = {
              'counted; complete the row or clear it'),
         'KPX137.row':
             'row {row} of the {table} table has a value here but no {keys}: not counted; complete the row or clear it',
+        'KPX138.appledouble':
+            ("a Mac's hidden companion file of {name} (._ AppleDouble, written on shared drives), not a workbook; "
+             'left out, nothing to do'),
+        'KPX138.desktop_ini': 'a Windows folder settings file (desktop.ini), not a workbook; left out, nothing to do',
+        'KPX138.ds_store': 'a macOS Finder file (.DS_Store), not a workbook; left out, nothing to do',
+        'KPX138.lock':
+            ("{app}'s lock file: {book} is open in {app} (the lock file names nobody); left out, it is not a "
+             'workbook; the last saved {book} is read, so ask them to save and close it if they are still typing'),
+        'KPX138.lock_user':
+            ("{app}'s lock file: {book} is open in {app} by {user}; left out, it is not a workbook; the last saved "
+             '{book} is read, so ask them to save and close it if they are still typing'),
+        'KPX138.thumbs': 'a Windows thumbnail cache ({name}), not a workbook; left out, nothing to do',
+        'KPX190':
+            ('the spreadsheet reader crashed on this file ({detail}); it may be damaged or hostile: open it in Excel,'
+             ' save it again as .xlsx, and send it again'),
+        'KPX191':
+            ('reading this file took longer than {detail}; it may be damaged or far larger than a department '
+             'workbook: save it again from Excel, or allow more time with --file-timeout'),
+        'KPX192':
+            ('reading this file needed more memory than {detail}; it may be a decompression bomb or far larger than a'
+             ' department workbook: save it again from Excel'),
+        'KPX199': 'cannot be read ({why}); save it again from Excel and report this to finance',
         'KPX201': '{label} is blank; {hint}',
         'KPX202.inner': '{inner}; type a number',
         'KPX202.text': '{label} "{x}" is not a number; type a number',
@@ -138,6 +184,96 @@ TEXTS = {
             ('{label} is the number {v}, not text: the spreadsheet turned the ID into a number when it was typed (007'
              ' becomes 7, 1E3 becomes 1000); format the {column} column as Text (Format Cells > Text) and type the ID'
              ' again'),
+        'KPX301': 'KPI ID {id} is used twice (first at {where}); give each KPI its own ID',
+        'KPX302': '{inner}',
+        'KPX303': '{inner}; move the deadline after the start',
+        'KPX304': '{inner}; make {green} at least {amber}',
+        'KPX305': 'weight {w} is negative; type 0 or more (blank means 1)',
+        'KPX306': 'no deadline: a SMART KPI is time-bound; type the deadline',
+        'KPX307': 'SMART text missing: {fields}; describe how the KPI is {how}',
+        'KPX308':
+            'a low-level KPI without a {parent_id} does not roll up; type the ID of the high-level KPI it supports',
+        'KPX309': 'KPI {id} names itself as parent; give the ID of the high-level KPI it supports',
+        'KPX310': '{name} is {v}, an attainment of {p}%; did you mean {v}%? type it with a % sign',
+        'KPX311': 'owner {who} looks like more than one person; a KPI has one responsible owner',
+        'KPX312':
+            ("{header} {typed} differs from the workbook's department {department}; the KPI is read as {department}; "
+             'type {department} here, or move the KPI to the {typed} workbook'),
+        'KPX320.none':
+            ('phasing profile {name} is not in the {sheet} table (it has none yet); pick a profile from the list or '
+             'leave {column} blank for a straight line'),
+        'KPX320.profiles':
+            ('phasing profile {name} is not in the {sheet} table (profiles: {names}); pick a profile from the list or'
+             ' leave {column} blank for a straight line'),
+        'KPX321':
+            ('the weight of phasing profile {name} for {month} is {w}, below 0; type 0 or more (0 plans nothing for '
+             'that month)'),
+        'KPX322':
+            ('phasing profile {name} weighs 0 in every month from {start} to {deadline}, so nothing is ever planned; '
+             'give one of these months a weight above 0 in the {sheet} sheet, or pick another profile'),
+        'KPX323': 'phasing profile {name} is named twice (first at {first}); give each profile its own name',
+        'KPX401': 'KPI ID {id} is not in the {sheet} table; pick an existing KPI ID or add the KPI',
+        'KPX402': 'a second value for KPI {id} and period end {d} (first at {where}); delete one of them',
+        'KPX403': "period end {d} is before the KPI's start date {s}; check the date",
+        'KPX404': "period end {d} is after the KPI's deadline {e}; check the date",
+        'KPX405':
+            'no measurement for {n} {f} period(s) ended before {d}: {listed}; enter the missing values in {sheet}',
+        'KPX406':
+            ('close of period: no measurement for the last {f} period {label} before the deadline {d}; the final '
+             'actual leaves it out (and rollover would take that as the next baseline); enter the value in {sheet}'),
+        'KPX407':
+            ('value {v} for a % KPI whose target is {t}% counts as {p}%; if you meant {v}%, type it with a % sign '
+             '({v}%) or as {x}'),
+        'KPX408':
+            ("value {v} is more than {m} times the KPI's target {t}; check the value and its unit (a typo, or "
+             'thousands typed as units?)'),
+        'KPX408.baseline':
+            ("value {v} is more than {m} times the KPI's target {t} and baseline {b}; check the value and its unit (a"
+             ' typo, or thousands typed as units?)'),
+        'KPX501': 'KPI ID {id} is not in the {sheet} table; pick an existing KPI ID',
+        'KPX502': 'decision Adjust target needs a new target; type it in {column}',
+        'KPX503': 'new target {t} is ignored with decision {d}; choose Adjust target or clear it',
+        'KPX504': 'KPI {id} is evaluated twice (first at {where}); keep one decision',
+        'KPX601.earlier':
+            'KPI ID {id} is also in {where}; KPI IDs must be unique across the company: rename one of them',
+        'KPX601.shared':
+            ('KPI ID {id} is also in {where}; KPI IDs must be unique across the company and no file is preferred, so '
+             'all of them are left out: remove the copy or rename the KPI in one file'),
+        'KPX602':
+            ('{parent_id} {parent} of KPI {id} matches no high-level KPI in any input ({files}); use the ID of a KPI '
+             'with level high'),
+        'KPX602.more':
+            ('{parent_id} {parent} of KPI {id} matches no high-level KPI in any input ({files} and {n} more); use the'
+             ' ID of a KPI with level high'),
+        'KPX603.earlier':
+            ('department {dept} is also in {other}; each department belongs in one workbook: merge the two files or '
+             'correct the department'),
+        'KPX603.shared':
+            ('department {dept} is also in {others}; each department belongs in one workbook and no file is '
+             'preferred, so all of them are left out: remove the copy, merge the files or correct the department'),
+        'KPX604': 'KPI {id}: {inner}',
+        'KPX605': 'could not be read ({why})',
+        'KPX606': "identical copy of {name} (the same bytes); delete one; this copy's KPIs are not counted",
+        'KPX607.department':
+            ('likely a copy of {name}: named like a copy and holding the same department {shared}; delete the copy '
+             '(first move any value typed only there into {name}); never rename the KPI IDs, that would count them '
+             "twice; this copy's KPIs are not counted"),
+        'KPX607.ids':
+            ('likely a copy of {name}: named like a copy and holding the same KPI ID(s) {shared}; delete the copy '
+             '(first move any value typed only there into {name}); never rename the KPI IDs, that would count them '
+             "twice; this copy's KPIs are not counted"),
+        'KPX607.more': '{ids} and {n} more',
+        'KPX608.no_as_of':
+            '--previous has no as-of date in {cell}; give the company workbook kpixl consolidate wrote last month',
+        'KPX608.no_columns':
+            ('--previous has no Department, KPI ID, Period end and Value columns on {sheet}; give the company '
+             'workbook kpixl consolidate wrote last month'),
+        'KPX608.not_company':
+            ('--previous is not a company workbook (no Summary, History and Measurements sheets); give the company '
+             'workbook kpixl consolidate wrote last month'),
+        'KPX608.unreadable':
+            ('--previous cannot be read as a workbook ({why}); give the company workbook kpixl consolidate wrote last'
+             ' month'),
         'KPX701':
             ('KPI {id} has no decision, so it was kept as it was; choose {keep}, {adjust} or {retire} on the {sheet} '
              'sheet'),
@@ -223,6 +359,16 @@ TEXTS = {
         'KPX833':
             ('unit {unit} differs from its parent {pid} ({punit}); fine for a driver measured in its own unit (the '
              'roll-up counts attainment), otherwise correct the unit or the parent KPI ID'),
+        'KPX901':
+            ('KPI {id} is {s} and no comment explains its latest period ({d}); add a row to {sheet} with this KPI ID,'
+             ' {column} {d}, a comment on why and the action that will be taken'),
+        'KPX902':
+            'the action is Open and was due {d} (as of {a}); set {status} to Done or Dropped, or agree a new {due}',
+        'KPX903': 'KPI ID {id} is not in the {sheet} table, so this comment is shown nowhere; pick an existing KPI ID',
+        'KPX904': 'the action has no owner; type the one person who owns it in {column}',
+        'KPX905':
+            ('action owner {who} looks like more than one person; an action has one owner: keep one name (split the '
+             'action into one row per owner)'),
         'company.invalid': 'the company workbook has {n} error(s), so it cannot be used for --company',
         'company.no_high':
             ('{source}: the company workbook holds no high-level KPI ({level} high); give the management workbook '
@@ -379,6 +525,11 @@ TEXTS = {
         'KPX115':
             ('er ikke en kpixl-projektmappe (ingen tabel ved navn KPIs og ingen kpixl-metadata); start fra en '
              'projektmappe lavet med `kpixl template`'),
+        'KPX116':
+            'mappen indeholder ingen .xlsx- eller .xlsm-projektmapper; angiv mappen med afdelingernes projektmapper',
+        'KPX116.recursive':
+            ('mappen og dens undermapper indeholder ingen .xlsx- eller .xlsm-projektmapper; angiv mappen med '
+             'afdelingernes projektmapper'),
         'KPX117.part': 'delen {part} mangler eller er for stor; gem projektmappen igen fra Excel',
         'KPX117.range': 'tabellen {table} har intet gyldigt område ({ref}); gem projektmappen igen fra Excel',
         'KPX117.xml': 'delen {part} er ikke gyldig XML ({why}); gem projektmappen igen fra Excel',
@@ -416,6 +567,26 @@ TEXTS = {
              'projektmappens egne formler tæller den ikke med, før du udvider tabellen, så den kommer med '
              '(Tabeldesign > Tilpas tabelstørrelse)'),
         'KPX133': 'kolonnen {header} gentager kolonne {cell} i tabellen {table}; kun den første læses',
+        'KPX134.clutter': 'rod fra et delt drev (en låsefil, en Macs ._-fil, Thumbs.db, ...), ikke en projektmappe',
+        'KPX134.company':
+            ('en virksomhedsprojektmappe, som kpixl consolidate har skrevet, er ikke en afdelings projektmappe, så '
+             'den læses ikke; hold virksomhedsprojektmappen uden for afdelingernes mappe'),
+        'KPX134.csv': 'en CSV-tekstfil læses ikke; kpixl læser afdelingens projektmappe (.xlsx), ikke CSV-eksporter',
+        'KPX134.folder':
+            'mappens indhold kan ikke vises ({error}); dens filer læses ikke; kontrollér mappens rettigheder',
+        'KPX134.ods':
+            'et OpenDocument-regneark (.ods) læses ikke; gem det som Excel-projektmappe (.xlsx) for at få det med',
+        'KPX134.other':
+            ('ikke en Excel-projektmappe (.xlsx eller .xlsm), så den læses ikke; flyt den ud af mappen, hvis den ikke'
+             ' er et input'),
+        'KPX134.xls':
+            ('en gammel Excel 97-2003-projektmappe (.xls) læses ikke; gem den som Excel-projektmappe (.xlsx) for at '
+             'få den med'),
+        'KPX134.xlsb':
+            'en binær Excel-projektmappe (.xlsb) læses ikke; gem den som Excel-projektmappe (.xlsx) for at få den med',
+        'KPX135':
+            ('undermappen rummer {n} projektmappe(r), der ikke læses; angiv også undermappen, eller brug --recursive '
+             'for at læse undermapper'),
         'KPX136.more':
             ('{n} række(r) mere ned til {cell} har værdier uden for tabellen {table}: tælles ikke med; udvid '
              'tabellen, så de kommer med, eller slet dem'),
@@ -428,6 +599,30 @@ TEXTS = {
         'KPX137.row':
             ('række {row} i tabellen {table} har en værdi her, men intet {keys}: tælles ikke med; udfyld rækken, '
              'eller ryd den'),
+        'KPX138.appledouble':
+            ('en skjult følgefil fra en Mac til {name} (._ AppleDouble, skrevet på delte drev), ikke en projektmappe;'
+             ' udeladt, intet at gøre'),
+        'KPX138.desktop_ini':
+            'en Windows-mappeindstillingsfil (desktop.ini), ikke en projektmappe; udeladt, intet at gøre',
+        'KPX138.ds_store': 'en macOS Finder-fil (.DS_Store), ikke en projektmappe; udeladt, intet at gøre',
+        'KPX138.lock':
+            ('låsefil fra {app}: {book} er åben i {app} (låsefilen nævner ingen); udeladt, den er ikke en '
+             'projektmappe; den senest gemte {book} læses, så bed om at få den gemt og lukket, hvis der stadig '
+             'skrives i den'),
+        'KPX138.lock_user':
+            ('låsefil fra {app}: {book} er åben i {app} hos {user}; udeladt, den er ikke en projektmappe; den senest '
+             'gemte {book} læses, så bed {user} gemme og lukke den, hvis der stadig skrives i den'),
+        'KPX138.thumbs': 'et Windows-miniaturelager ({name}), ikke en projektmappe; udeladt, intet at gøre',
+        'KPX190':
+            ('regnearkslæseren gik ned på denne fil ({detail}); den kan være beskadiget eller ondsindet: åbn den i '
+             'Excel, gem den igen som .xlsx, og send den igen'),
+        'KPX191':
+            ('det tog længere end {detail} at læse denne fil; den kan være beskadiget eller langt større end en '
+             'afdelingsprojektmappe: gem den igen fra Excel, eller giv mere tid med --file-timeout'),
+        'KPX192':
+            ('læsningen af denne fil krævede mere hukommelse end {detail}; den kan være en dekomprimeringsbombe eller'
+             ' langt større end en afdelingsprojektmappe: gem den igen fra Excel'),
+        'KPX199': 'kan ikke læses ({why}); gem den igen fra Excel, og meld det til økonomi',
         'KPX201': '{label} er tom; {hint}',
         'KPX202.inner': '{inner}; skriv et tal',
         'KPX202.text': '{label} "{x}" er ikke et tal; skriv et tal',
@@ -455,6 +650,103 @@ TEXTS = {
             ("{label} er tallet {v}, ikke tekst: regnearket gjorde ID'et til et tal, da det blev skrevet (007 bliver "
              "til 7, 1E3 til 1000); formatér kolonnen {column} som Tekst (Formatér celler > Tekst), og skriv ID'et "
              'igen'),
+        'KPX301': 'KPI-ID {id} bruges to gange (første gang i {where}); giv hver KPI sit eget ID',
+        'KPX302': '{inner}',
+        'KPX303': '{inner}; flyt deadline til efter starten',
+        'KPX304': '{inner}; gør {green} mindst lige så stor som {amber}',
+        'KPX305': 'vægten {w} er negativ; skriv 0 eller mere (tom betyder 1)',
+        'KPX306': 'ingen deadline: en SMART KPI er tidsbestemt; skriv deadline',
+        'KPX307': "SMART-tekst mangler: {fields}; beskriv, hvordan KPI'en er {how}",
+        'KPX308':
+            ("en KPI på lavt niveau uden {parent_id} indgår ikke i sammentællingen; skriv ID'et på den KPI på højt "
+             'niveau, den understøtter'),
+        'KPX309': "KPI {id} angiver sig selv som overordnet; angiv ID'et på den KPI på højt niveau, den understøtter",
+        'KPX310': '{name} er {v}, en målopfyldelse på {p} %; mente du {v} %? skriv det med et %-tegn',
+        'KPX311': 'ejeren {who} ligner mere end én person; en KPI har én ansvarlig ejer',
+        'KPX312':
+            ("{header} {typed} er ikke projektmappens afdeling {department}; KPI'en læses som {department}; skriv "
+             "{department} her, eller flyt KPI'en til projektmappen for {typed}"),
+        'KPX320.none':
+            ('periodiseringsprofilen {name} findes ikke i tabellen {sheet} (den har ingen profiler endnu); skriv '
+             'profilen på arket {sheet}, eller lad {column} stå tom for en lige linje'),
+        'KPX320.profiles':
+            ('periodiseringsprofilen {name} findes ikke i tabellen {sheet} (profiler: {names}); vælg en profil fra '
+             'listen, eller lad {column} stå tom for en lige linje'),
+        'KPX321':
+            ('vægten for {month} i periodiseringsprofilen {name} er {w}, under 0; skriv 0 eller mere (0 planlægger '
+             'intet for den måned)'),
+        'KPX322':
+            ('periodiseringsprofilen {name} vejer 0 i alle måneder fra {start} til {deadline}, så intet bliver '
+             'nogensinde planlagt; giv en af disse måneder en vægt over 0 på arket {sheet}, eller vælg en anden '
+             'profil'),
+        'KPX323':
+            'periodiseringsprofilen {name} findes to gange (første gang i {first}); giv hver profil sit eget navn',
+        'KPX401':
+            "KPI-ID {id} findes ikke i tabellen på arket {sheet}; vælg et eksisterende KPI-ID, eller tilføj KPI'en",
+        'KPX402': 'en værdi mere for KPI {id} og periodeslut {d} (første gang i {where}); slet den ene',
+        'KPX403': "periodeslut {d} ligger før KPI'ens startdato {s}; tjek datoen",
+        'KPX404': "periodeslut {d} ligger efter KPI'ens deadline {e}; tjek datoen",
+        'KPX405':
+            ('ingen måling for {n} periode(r) ({f}), der sluttede før {d}: {listed}; indtast de manglende værdier på '
+             'arket {sheet}'),
+        'KPX406':
+            ('periodens afslutning: ingen måling for den sidste periode ({f}) {label} før deadline {d}; den endelige '
+             'faktiske værdi udelader den (og rollover ville bruge det som næste udgangspunkt); indtast værdien på '
+             'arket {sheet}'),
+        'KPX407':
+            ('værdien {v} for en %-KPI med målværdien {t} % tæller som {p} %; hvis du mente {v} %, så skriv den med '
+             'et %-tegn ({v} %) eller som {x}'),
+        'KPX408':
+            ("værdien {v} er mere end {m} gange KPI'ens målværdi {t}; tjek værdien og dens enhed (en tastefejl, eller"
+             ' tusinder skrevet som enheder?)'),
+        'KPX408.baseline':
+            ("værdien {v} er mere end {m} gange KPI'ens målværdi {t} og udgangspunkt {b}; tjek værdien og dens enhed "
+             '(en tastefejl, eller tusinder skrevet som enheder?)'),
+        'KPX501': 'KPI-ID {id} findes ikke i tabellen på arket {sheet}; vælg et eksisterende KPI-ID',
+        'KPX502': 'beslutningen Justér mål kræver en ny målværdi; skriv den i {column}',
+        'KPX503': 'den nye målværdi {t} ignoreres med beslutningen {d}; vælg Justér mål, eller ryd den',
+        'KPX504': 'KPI {id} evalueres to gange (første gang i {where}); behold én beslutning',
+        'KPX601.earlier':
+            "KPI-ID {id} findes også i {where}; KPI-ID'er skal være entydige i hele virksomheden: omdøb en af dem",
+        'KPX601.shared':
+            ("KPI-ID {id} findes også i {where}; KPI-ID'er skal være entydige i hele virksomheden, og ingen fil "
+             "foretrækkes, så de udelades alle: fjern kopien, eller omdøb KPI'en i den ene fil"),
+        'KPX602':
+            ('{parent_id} {parent} for KPI {id} svarer ikke til nogen KPI på højt niveau i nogen af filerne '
+             "({files}); brug ID'et på en KPI med niveau høj"),
+        'KPX602.more':
+            ('{parent_id} {parent} for KPI {id} svarer ikke til nogen KPI på højt niveau i nogen af filerne ({files} '
+             "og {n} flere); brug ID'et på en KPI med niveau høj"),
+        'KPX603.earlier':
+            ('afdelingen {dept} findes også i {other}; hver afdeling hører til i én projektmappe: flet de to filer, '
+             'eller ret afdelingen'),
+        'KPX603.shared':
+            ('afdelingen {dept} findes også i {others}; hver afdeling hører til i én projektmappe, og ingen fil '
+             'foretrækkes, så de udelades alle: fjern kopien, flet filerne, eller ret afdelingen'),
+        'KPX604': 'KPI {id}: {inner}',
+        'KPX605': 'kunne ikke læses ({why})',
+        'KPX606': "identisk kopi af {name} (de samme bytes); slet den ene; denne kopis KPI'er tælles ikke med",
+        'KPX607.department':
+            ('sandsynligvis en kopi af {name}: navngivet som en kopi og med samme afdeling {shared}; slet kopien '
+             "(flyt først værdier, der kun er skrevet her, over i {name}); omdøb aldrig KPI-ID'erne, så ville de "
+             "tælle dobbelt; denne kopis KPI'er tælles ikke med"),
+        'KPX607.ids':
+            ("sandsynligvis en kopi af {name}: navngivet som en kopi og med de samme KPI-ID'er {shared}; slet kopien "
+             "(flyt først værdier, der kun er skrevet her, over i {name}); omdøb aldrig KPI-ID'erne, så ville de "
+             "tælle dobbelt; denne kopis KPI'er tælles ikke med"),
+        'KPX607.more': '{ids} og {n} flere',
+        'KPX608.no_as_of':
+            ('--previous har ingen opgørelsesdato i {cell}; angiv den virksomhedsprojektmappe, som kpixl consolidate '
+             'skrev sidste måned'),
+        'KPX608.no_columns':
+            ('--previous har ingen kolonner Afdeling, KPI-ID, Periodeslut og Værdi på {sheet}; angiv den '
+             'virksomhedsprojektmappe, som kpixl consolidate skrev sidste måned'),
+        'KPX608.not_company':
+            ('--previous er ikke en virksomhedsprojektmappe (ingen ark Oversigt, Historik og Målinger); angiv den '
+             'virksomhedsprojektmappe, som kpixl consolidate skrev sidste måned'),
+        'KPX608.unreadable':
+            ('--previous kan ikke læses som projektmappe ({why}); angiv den virksomhedsprojektmappe, som kpixl '
+             'consolidate skrev sidste måned'),
         'KPX701':
             ('KPI {id} har ingen beslutning, så den er beholdt uændret; vælg {keep}, {adjust} eller {retire} på '
              'arket {sheet}'),
@@ -545,6 +837,19 @@ TEXTS = {
         'KPX833':
             ('enheden {unit} afviger fra den overordnede {pid} ({punit}); i orden for en drivende KPI målt i sin '
              'egen enhed (oprulningen tæller målopfyldelse), ellers ret enheden eller det overordnede KPI-ID'),
+        'KPX901':
+            ('KPI {id} er {s}, og ingen kommentar forklarer dens seneste periode ({d}); tilføj en række på arket '
+             '{sheet} med dette KPI-ID, {column} {d}, en kommentar om hvorfor og den handling, der vil blive taget'),
+        'KPX902':
+            ('handlingen er Åben og skulle være udført {d} (pr. {a}); sæt {status} til Udført eller Droppet, eller '
+             'aftal en ny {due}'),
+        'KPX903':
+            ('KPI-ID {id} findes ikke i tabellen på arket {sheet}, så kommentaren vises ingen steder; vælg et '
+             'eksisterende KPI-ID'),
+        'KPX904': 'handlingen har ingen ansvarlig; skriv den ene person, der ejer den, i {column}',
+        'KPX905':
+            ('handlingsansvarlig {who} ligner mere end én person; en handling har én ansvarlig: behold ét navn (del '
+             'handlingen op i én række pr. ansvarlig)'),
         'company.invalid': 'virksomhedens projektmappe har {n} fejl, så den kan ikke bruges til --company',
         'company.no_high':
             ('{source}: virksomhedens projektmappe har ingen KPI på højt niveau ({level} høj); angiv ledelsens '
