@@ -175,10 +175,5 @@ class Periods:
         return self.sep.join(render_fact(item, language) for item in self.items)
 
 
-def keys_in(template: str) -> set[str]:
-    """Return the placeholder names of a catalogue template."""
-    return {match.group(1) for match in re.finditer(r"(?<!\{)\{(\w+)", template)}
-
-
 __all__ = ["AREA", "Fact", "FactValue", "Message", "message", "Number", "Options", "ExcelError", "Period",
-           "Periods", "render_fact", "keys_in"]
+           "Periods", "render_fact"]

@@ -12,7 +12,7 @@ import functools
 from dataclasses import dataclass, field
 
 from kpixl import core, texts
-from kpixl.message import AREA, render_fact
+from kpixl.message import AREA, message, render_fact
 from kpixl.vocab import Language
 
 SCHEMA_VERSION = "1"
@@ -394,7 +394,8 @@ def parse_decision(text: object) -> str | None:
     from kpixl.errors import DefinitionError
 
     accepted = ", ".join(DECISION_WORDS["en"].values()) + " / " + ", ".join(DECISION_WORDS["da"].values())
-    raise DefinitionError(f"unknown decision {str(text)!r}; use one of {accepted}")
+    raise DefinitionError(message("core.word_unknown", v=core.Word("decision"), x=repr(str(text)),
+                                  words=message("core.words", words=accepted)))
 
 
 # Facts of a finding's message that the schema says in a language (kpixl.message): a column's label said as the

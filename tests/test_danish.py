@@ -48,6 +48,7 @@ CASES = {
     "evaluation": dict(evaluations=[W.evaluation_row("XX-9"), W.evaluation_row(decision="adjust"),
                                     W.evaluation_row(decision="keep", new_target=5.5)]),
     "formula": dict(kpis=[W.kpi_row(target=W.Formula("=1+1", None))]),
+    "decision_word": dict(evaluations=[W.evaluation_row(decision="Måske")]),
     # Issue 9: values outside a table, rows without a key, extra columns, converted IDs, close of period, plausibility.
     "outside": dict(below={"Measurements": [W.measurement_row(period_end=date(2026, 4, 30)), None,
                                             W.measurement_row(period_end=date(2026, 5, 31))]}),
@@ -97,6 +98,8 @@ def test_messages_name_the_danish_headers_and_use_decimal_commas(danish_findings
     assert messages["KPX301"] == "KPI-ID 'a' bruges to gange (første gang i Nøgletal!A2); giv hver KPI sit eget ID"
     assert messages["KPX305"] == "vægten -2,5 er negativ; skriv 0 eller mere (tom betyder 1)"
     assert messages["KPX502"].endswith("skriv den i Nyt mål")
+    assert messages["KPX207"] == ("Beslutning: ukendt beslutning 'Måske'; brug et af Keep, Adjust target, Retire / "
+                                  "Behold, Juster mål, Udfas")
 
 
 def test_english_workbooks_keep_english_messages(tmp_path):
