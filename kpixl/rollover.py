@@ -45,7 +45,7 @@ from pathlib import Path
 
 from kpixl import core, i18n, schema, texts
 from kpixl.errors import DefinitionError, OutputError, ValidationFailed
-from kpixl.message import AREA, Message, Number, Period, Periods, message
+from kpixl.message import AREA, Message, Number, Period, Periods, message, render_fact
 from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, EvaluationRecord, Finding, KpiRecord, PhasingRecord,
                          Place, refuse_invalid)
 from kpixl.output import atomic_output, check_output
@@ -555,8 +555,10 @@ class _Planner:
             change = self.parents.get(key) or own.get(key)
             if change is None:
                 continue
+            # The note is written into the workbook: its numbers carry the workbook language's decimal mark.
             values = dict(parent=change.kpi_id, name=change.name or "", file=Path(change.source).name,
-                          old=_num(change.old_target), new=_num(change.new_target))
+                          old=render_fact(_amount(change.old_target), language),
+                          new=render_fact(_amount(change.new_target), language))
             result.notes[record.kpi_id] = texts.text("rollover", f"parent.{change.decision}", language, **values)
             facts = dict(id=record.kpi_id, parent=change.kpi_id, name=change.name or "", file=Path(change.source).name,
                          sheet=SheetName(schema.EVALUATION.name))

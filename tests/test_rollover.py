@@ -746,3 +746,23 @@ def test_a_refusal_of_several_problems_is_said_in_danish(tmp_path):
     assert lines[2].startswith(f"  {source}:Evaluering!E3: fejl KPX732: KPI S-02 (KPI S-02) har ingen beslutning og "
                                f"beholder derfor sin målværdi 1234")
     assert str(caught.value).split("\n")[0] == f"{source}: 2 Evaluation decision(s) must be fixed before rollover:"
+
+
+def test_a_danish_departments_note_and_finding_write_a_new_decimal_target_with_a_decimal_comma(tmp_path):
+    from kpixl.rollover import rollover_cascade
+
+    high = dict(level="high", parent_id=None, department="Ledelse", weight=None, aggregation=core.LAST,
+                baseline=100.0, target=200.0, frequency="yearly")
+    management = write(tmp_path / "ledelse.xlsx", [kpi("H-2", name="Tilfredshed", **high)],
+                       [MeasurementRecord("H-2", date(2025, 12, 31), 150.0)], [decide("H-2", "adjust", 250.5)],
+                       language="da", department="Ledelse")
+    folder = tmp_path / "afdelinger"
+    folder.mkdir()
+    write(folder / "salg.xlsx", [kpi("S-2", parent_id="H-2")], monthly("S-2", [100.0] * 12), [decide("S-2", "keep")],
+          language="da", department="Salg")
+    result = rollover_cascade(management, tmp_path / "ledelse-2026.xlsx", folder, tmp_path / "next-dep")
+    notes = {e.kpi_id: e.notes for e in read_workbook(tmp_path / "next-dep" / "salg.xlsx").evaluations}
+    assert notes["S-2"] == ("Den overordnede KPI H-2 (Tilfredshed) har fået nyt mål, 200 -> 250,5 (virksomhedens "
+                            "rollover, ledelse.xlsx); tjek at denne KPI's mål stadig understøtter det.")
+    [flagged] = [w for w in result.warnings if w.code == "KPX711"]
+    assert "200 -> 250,5" in flagged.message and "200 -> 250.5" in flagged.in_language("en").message
