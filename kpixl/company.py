@@ -23,7 +23,7 @@ from kpixl.message import message
 from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, Place, refuse_invalid, said_in
 from kpixl.schema import HeaderOf
 from kpixl.template import PERCENT_UNITS
-from kpixl.vocab import kpi_key
+from kpixl.vocab import Language, kpi_key
 
 E_UNKNOWN_PARENT = "KPX830"
 W_LATE_DEADLINE = "KPX831"
@@ -74,24 +74,29 @@ def sha256_of(path: Path | str) -> str:
 
 def read_company(path: Path | str, *, as_of: date | None = None,
                  file_timeout: float | None = isolation.DEFAULT_FILE_TIMEOUT,
-                 memory_limit: int | None = isolation.DEFAULT_MEMORY_LIMIT) -> Company:
+                 memory_limit: int | None = isolation.DEFAULT_MEMORY_LIMIT, language: object = None) -> Company:
     """Return the high-level KPIs of the management workbook at ``path``.
 
     The workbook is read and checked in a worker process like every input of
     ``validate`` (:mod:`kpixl.isolation`). Raises :class:`ValidationFailed` (its
     findings in the message and the report) when the workbook has validation
     errors, and :class:`DefinitionError` when it holds no high-level KPI. Warnings
-    do not stop it.
+    do not stop it. A refusal is said in ``language`` (the run's; default: the company
+    workbook's own).
     """
     from kpixl.validate import WORKBOOK_TASK, isolated_result
 
     source = Path(path)
     with isolation.WorkerPool(1, timeout=file_timeout, memory_limit=memory_limit) as pool:
         workbook = isolated_result(source, pool.call(WORKBOOK_TASK, (str(source), as_of or date.today())))
-    refuse_invalid(workbook, source, "company.invalid", ERRORS_SHOWN)
+    said = Language.parse(workbook.language if language is None else language).value
+    refuse_invalid(workbook, source, "company.invalid", ERRORS_SHOWN, language=said)
     high = tuple(k for k in workbook.kpis if k.level == "high")
     if not high:
-        raise DefinitionError(message("company.no_high", source=str(source), level=HeaderOf(schema.KPIS.name, "level")))
+        error = DefinitionError(message("company.no_high", source=str(source),
+                                        level=HeaderOf(schema.KPIS.name, "level")))
+        error.language = said
+        raise error
     return Company(path=source, sha256=sha256_of(source), kpis=high, language=workbook.language)
 
 

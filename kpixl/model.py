@@ -377,13 +377,14 @@ def left_out_summary(left_out: list[Finding], language: object = "en") -> str:
     return words["left_out.and"].join(parts)
 
 
-def refuse_invalid(workbook: DepartmentWorkbook, source: object, reason: str, shown_max: int = 10) -> None:
+def refuse_invalid(workbook: DepartmentWorkbook, source: object, reason: str, shown_max: int = 10,
+                   language: object = Language.EN) -> None:
     """Raise ValidationFailed naming ``workbook``'s first errors when it has any.
 
     ``reason`` is the key of what cannot be done in the catalogue's ``findings`` area, with
     ``{n}`` for the number of errors (``rollover.invalid``). The exception carries the whole
     report, in the workbook's language; its message is data (:class:`Refusal`): ``str()`` says
-    it in English, ``said(report.language)`` as the run speaks.
+    it in ``language`` (the error's), ``said(report.language)`` in the workbook's.
     """
     errors = [f for f in workbook.findings if f.severity == ERROR]
     if not errors:
@@ -391,7 +392,7 @@ def refuse_invalid(workbook: DepartmentWorkbook, source: object, reason: str, sh
     report = Report(findings=list(workbook.findings), files=[str(source)], kpi_count=len(workbook.kpis),
                     measurement_count=len(workbook.measurements), language=str(Language.parse(workbook.language)))
     raise ValidationFailed(Refusal(str(source), Message.of(reason, n=len(errors)), tuple(errors), shown_max),
-                           report=report)
+                           report=report, language=Language.parse(language).value)
 
 
 @dataclass(frozen=True)

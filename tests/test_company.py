@@ -368,3 +368,17 @@ def test_the_link_findings_are_data_said_in_either_language():
     assert check_links(company, workbook, language="en")[0].message == (
         "deadline 2026-11-30 is after the deadline 2026-09-30 of its parent MGT-02: the KPI is not due when the "
         "company KPI is judged; move the deadline to 2026-09-30 or earlier")
+
+
+def test_a_danish_management_workbook_with_errors_is_refused_in_danish(tmp_path):
+    bad = tmp_path / "ledelse.xlsx"
+    workbooks.write_workbook(bad, kpis=[workbooks.kpi_row("MGT-01", target="12,5")], measurements=[],
+                             evaluations=[], language="da")
+    out = tmp_path / "salg.xlsx"
+    result = CliRunner().invoke(cli, ["template", str(out), "--company", str(bad)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == (f"Fejl: {bad}: virksomhedens projektmappe har 1 fejl, så den kan ikke bruges til --company; "
+                        "ret dem, og kør igen:")
+    assert lines[1].startswith(f"  {bad}:Nøgletal!L2: fejl KPX204: ")
+    assert not out.exists()
