@@ -47,8 +47,7 @@ class Finding:
 
     code: str
     severity: str
-    # str: a message still made in English (rollover.py, company.py and split.py until branch findings2 makes them
-    # data; kpixl.danish says those in Danish), or a test's plain text.
+    # str: a test's plain text (every finding kpixl makes is a Message).
     wording: Message | str
     place: Place = field(default_factory=Place)
     kpi_id: str | None = None

@@ -1,7 +1,7 @@
 """What ``kpixl rollover`` prints (its summary lines) and the notes it writes, in English and Danish.
 
-Rollover's findings are not here: their codes are in :mod:`kpixl.codes`, their Danish
-wording in :mod:`kpixl.danish`. ``parent.retire`` / ``parent.adjust`` are the notes a
+Rollover's findings are not here: their codes are in :mod:`kpixl.codes`, their templates
+(and what a refused run says) in :mod:`kpixl.texts.findings`. ``parent.retire`` / ``parent.adjust`` are the notes a
 department KPI gets in its next Evaluation sheet when its company parent changed.
 """
 
