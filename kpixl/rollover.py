@@ -50,6 +50,9 @@ from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, EvaluationRecord, F
                          Place, refuse_invalid)
 from kpixl.output import atomic_output, check_output
 from kpixl.schema import Amounts, Decision, HeaderOf, SheetName
+from kpixl.reader import collect_inputs
+from kpixl.template import write_template
+from kpixl.validate import check_workbook, periods
 from kpixl.vocab import FormulaMode, Language, kpi_key
 
 # How many of the input's errors the refusal lists before "and N more".
@@ -237,8 +240,6 @@ def _refuse(prepared: list[_Prepared]) -> None:
 
 
 def _write(prepared: _Prepared, temp: Path) -> None:
-    from kpixl.template import write_template
-
     workbook, result = prepared.workbook, prepared.result
     language = Language.parse(workbook.language)  # the reader's: en or da already
     formulas = workbook_formulas(workbook)
@@ -295,8 +296,6 @@ def rollover_cascade(management: Path | str, output: Path | str, departments: Pa
     Evaluation note in its next workbook and a warning. Nothing is written unless
     every workbook can be rolled over; then all are written together.
     """
-    from kpixl.reader import collect_inputs
-
     management, output = Path(management), Path(output)
     folder, out_folder = Path(departments), Path(departments_out)
     if not folder.is_dir():
@@ -347,16 +346,12 @@ def rollover_cascade(management: Path | str, output: Path | str, departments: Pa
 # ---------------------------------------------------------------- reading
 
 def _read_valid(source: Path, as_of: date | None) -> DepartmentWorkbook:
-    from kpixl.validate import check_workbook
-
     workbook = check_workbook(source, as_of=as_of)
     refuse_invalid(workbook, source, "rollover.invalid", ERRORS_SHOWN)
     return workbook
 
 
 def _check_written(temp: Path, output: Path, language: Language) -> None:
-    from kpixl.validate import check_workbook
-
     written = check_workbook(temp)
     errors = [f for f in written.findings if f.severity == ERROR]
     if errors:
@@ -519,8 +514,6 @@ class _Planner:
 
     def check_periods(self, kpi: KpiRecord, final: float, closing: date, series: list[tuple[date, float]]) -> None:
         """Warn when the final actual (the new baseline) misses periods of the KPI's frequency."""
-        from kpixl.validate import periods
-
         if not kpi.frequency or kpi.start is None:
             return
         expected = periods(kpi.frequency, kpi.start, kpi.deadline, closing + timedelta(days=1))

@@ -35,6 +35,8 @@ from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord,
 from kpixl.output import atomic_output, check_output
 from kpixl.rollover import workbook_formulas
 from kpixl.schema import HeaderOf, SheetName
+from kpixl.template import write_template
+from kpixl.validate import check_workbook
 from kpixl.vocab import Language
 
 E_NO_DEPARTMENT = "KPX801"
@@ -271,8 +273,6 @@ def split(plan_path: Path | str, out_dir: Path | str, *, force: bool = False,
     file to write exists (without ``force``). ``as_of`` is the date the plan is
     validated as of (default today).
     """
-    from kpixl.validate import check_workbook
-
     plan, folder = Path(plan_path), Path(out_dir)
     if folder.exists() and not folder.is_dir():
         raise OutputError(message("split.folder_is_file", folder=str(folder)))
@@ -323,8 +323,6 @@ def write_part(part: SplitPart, path: Path, *, language: str, formulas: str, com
     ``template --company``). ``phasing``: the plan's phasing profiles, which every part gets
     (its KPIs name them; a department may phase a new KPI with any of them).
     """
-    from kpixl.template import write_template
-
     periods = {(k.start, k.deadline) for k in part.kpis}
     start, deadline = periods.pop() if len(periods) == 1 else (None, None)
     return write_template(path, department=part.department, language=language, formulas=formulas,
@@ -359,8 +357,6 @@ def _refuse_errors(plan: Path, findings: list[Finding], reason: str, workbook: D
 
 
 def _check_written(temp: Path, target: Path) -> None:
-    from kpixl.validate import check_workbook
-
     errors = [f for f in check_workbook(temp).findings if f.severity == ERROR]
     if errors:
         # A bug in kpixl, not in the plan: say so and write nothing.
