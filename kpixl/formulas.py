@@ -54,6 +54,7 @@ Choices where the spec is silent (documented in ``docs/workbook.md`` for finance
 from __future__ import annotations
 
 from kpixl import core, schema, texts, vocab
+from kpixl.refs import column_letter
 from kpixl.vocab import FormulaMode, Language
 
 XLWINGS, NATIVE = FormulaMode.XLWINGS, FormulaMode.NATIVE
@@ -702,7 +703,7 @@ def goals_formulas(language: str = "en", *, first_data_row: int = 2) -> dict[str
         return f"INDEX({kpis_sheet}!${col}:${col},{n})"
 
     def own(key: str) -> str:
-        col = _column_letter(keys.index(key))
+        col = column_letter(keys.index(key) + 1)
         return f"INDEX(${col}:${col},ROW())"
 
     kid, t, b, act, err = k("kpi_id"), k("target"), k("baseline"), k("actual"), k("calc_error")
@@ -736,15 +737,6 @@ def goals_formulas(language: str = "en", *, first_data_row: int = 2) -> dict[str
         "needed_month": guard(needed(month_end)),
         "needed_day": guard(needed(tomorrow)),
     }
-
-
-def _column_letter(index: int) -> str:
-    """Return the column letter of a 0-based column index."""
-    letters, index = "", index + 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def dashboard_header(key: str, language: str = "en") -> str:
@@ -805,13 +797,7 @@ def _sheet_ref(sheet: str) -> str:
 
 def _letter(table: schema.Table, key: str) -> str:
     """Return the column letter of ``key`` in ``table`` (written from A1, columns in schema order)."""
-    index = [c.key for c in table.columns].index(key)
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    return column_letter([c.key for c in table.columns].index(key) + 1)
 
 
 def strip_formulas(language: str = "en", *, first_data_row: int = 2, month_end: str = "#REF!",

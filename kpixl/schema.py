@@ -12,6 +12,7 @@ import functools
 from dataclasses import dataclass, field
 
 from kpixl import core, texts
+from kpixl.errors import DefinitionError
 from kpixl.message import AREA, message, render_fact
 from kpixl.vocab import Language
 
@@ -376,8 +377,6 @@ def parse_decision(text: object) -> str | None:
         for key, word in words.items():
             if folded in (word.casefold(), key):
                 return key
-    from kpixl.errors import DefinitionError
-
     accepted = ", ".join(DECISION_WORDS["en"].values()) + " / " + ", ".join(DECISION_WORDS["da"].values())
     raise DefinitionError(message("core.word_unknown", v=core.Word("decision"), x=repr(str(text)),
                                   words=message("core.words", words=accepted)))

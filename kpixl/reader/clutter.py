@@ -54,11 +54,6 @@ def clutter_reason(path: Path) -> str | None:
     return None if note is None else note.render("en")
 
 
-def is_lock_file(name: str) -> bool:
-    """Return True for an Excel owner file or a LibreOffice lock file name."""
-    return name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#"))
-
-
 def _open_note(workbook: str, program: str, user: str | None) -> Message:
     if user:
         return message("KPX138.lock_user", app=program, book=workbook, user=user)
@@ -137,5 +132,5 @@ def _printable(text: str) -> bool:
     return bool(text.strip()) and "\ufffd" not in text and all(ch.isprintable() for ch in text)
 
 
-__all__ = ["clutter_note", "clutter_reason", "is_lock_file", "excel_owner", "excel_owner_from", "libreoffice_owner",
+__all__ = ["clutter_note", "clutter_reason", "excel_owner", "excel_owner_from", "libreoffice_owner",
            "libreoffice_owner_from", "LOCK_READ_LIMIT"]
