@@ -29,6 +29,7 @@ from kpixl.schema import Header, HeaderOf, Headers, SheetName
 from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, MeasurementRecord, PhasingRecord, Place,
                          Report, profile_key, said_in)
 from kpixl.reader import CHECK_TASK, WHOLE_TASK, WORKBOOK_TASK, isolated_result
+from kpixl.reader.worker import said_of
 from kpixl.vocab import Language, is_percent_unit, kpi_key, run_language, same_kpi
 
 E_UNEXPECTED = "KPX199"
@@ -91,7 +92,7 @@ def check_workbook(path: Path | str, as_of: date | None = None, *,
         workbook = reader.read_workbook(path, package=package, engine=engine)
     except WorkbookError as error:
         workbook = DepartmentWorkbook(path=shown)
-        workbook.findings.append(Finding(error.code, ERROR, _said(error),
+        workbook.findings.append(Finding(error.code, ERROR, said_of(error),
                                          Place(error.path or shown, error.sheet, error.cell)))
         return workbook
     except MemoryError:
@@ -107,11 +108,6 @@ def check_workbook(path: Path | str, as_of: date | None = None, *,
     # A Danish workbook's findings are said in Danish, naming its own sheets and headers.
     workbook.findings = said_in(workbook.findings, workbook.language if language is None else language)
     return workbook
-
-
-def _said(error: WorkbookError) -> Message:
-    """Return what a file's WorkbookError says (every reader error is a message; another one names its text)."""
-    return error.wording if isinstance(error.wording, Message) else message("KPX199", why=error.reason)
 
 
 def check_whole(path: Path | str, as_of: date | None = None) -> DepartmentWorkbook:

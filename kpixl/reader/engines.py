@@ -51,8 +51,8 @@ from kpixl.reader.ooxml import TableInfo, _custom_properties, _input_columns, _s
 from kpixl.reader.package import Package
 from kpixl.reader.prechecks import precheck
 from kpixl.reader.sheetscan import _SheetScan
-from kpixl.schema import Header, HeaderOf, SheetName
 from kpixl.refs import A1_RE, column_letter, column_number, parse_ref
+from kpixl.schema import Header, HeaderOf, SheetName
 
 # Rows named one by one below a table (KPX136) before one finding sums up the rest.
 MAX_OUTSIDE_LISTED = 20

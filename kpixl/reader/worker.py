@@ -27,6 +27,11 @@ WORKBOOK_TASK = "kpixl.validate:check_workbook"
 WHOLE_TASK = "kpixl.validate:check_whole"
 
 
+def said_of(error: WorkbookError) -> Message:
+    """Return what a file's WorkbookError says (every reader error is a message; another one names its text)."""
+    return error.wording if isinstance(error.wording, Message) else message("KPX199", why=error.reason)
+
+
 def isolated_result(path: Path | str, result: object) -> DepartmentWorkbook:
     """Return the workbook a worker sent back, or one holding the finding of the worker's fault.
 
@@ -38,8 +43,7 @@ def isolated_result(path: Path | str, result: object) -> DepartmentWorkbook:
         try:
             precheck(path, bound_sheets=True)
         except WorkbookError as error:
-            said = error.wording if isinstance(error.wording, Message) else message("KPX199", why=error.reason)
-            return DepartmentWorkbook(path=str(path), findings=[Finding(error.code, ERROR, said,
+            return DepartmentWorkbook(path=str(path), findings=[Finding(error.code, ERROR, said_of(error),
                                                                         Place(error.path or str(path), error.sheet,
                                                                               error.cell))])
         except Exception:  # noqa: BLE001 - the fault is what the user learns then
@@ -50,4 +54,4 @@ def isolated_result(path: Path | str, result: object) -> DepartmentWorkbook:
     return result
 
 
-__all__ = ["CHECK_TASK", "WORKBOOK_TASK", "WHOLE_TASK", "isolated_result"]
+__all__ = ["CHECK_TASK", "WORKBOOK_TASK", "WHOLE_TASK", "isolated_result", "said_of"]
