@@ -23,7 +23,7 @@ inside a function. A package's modules (reader, template, consolidate, texts) st
 its floor, and within it on each other without a circle (the reader's docstring orders
 its stages, the consolidate package's its modules: history and export are among them).
 
-0. ground: errors, codes, locales, vocab, refs, leftout, isolation, i18n, texts, core, schema, xlsx, output
+0. ground: errors, codes, locales, vocab, refs, leftout, i18n, texts, message, isolation, core, schema, xlsx, output
 1. model: model, formulas, cache, commentary, copies, danish, examples, sample_data, udfs
 2. reader: reader
 3. rules: company, validate
@@ -33,8 +33,8 @@ its stages, the consolidate package's its modules: history and export are among 
 7. entry: cli, __main__, kpixl
 
 Ground floor is vocabulary and plumbing (the words and keys of a KPI, finding codes,
-A1 references, the worker pool, the core's numbers, the workbook's schema). The model
-holds records and findings and what computes on them without reading a file. The
+A1 references, what a finding says as data, the worker pool, the core's numbers, the
+workbook's schema). The model holds records and findings and what computes on them without reading a file. The
 reader (whose stages are layered in its own docstring) reads one workbook; validate
 applies the rules (company: the ``--company`` links, read in a worker through the
 reader's tasks). The template writes a department workbook; the commands above it

@@ -16,7 +16,7 @@ from typing import Callable
 import click
 
 from kpixl import __version__
-from kpixl.errors import DefinitionError, KpixlError
+from kpixl.errors import DefinitionError, KpixlError, ValidationFailed
 from kpixl.vocab import LANGUAGES, FormulaMode, Language
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -354,18 +354,26 @@ def rollover(source, output, start, deadline, as_of, prorate, departments, depar
     whose company KPI was retired or given a new target gets a note in its next
     Evaluation sheet. Nothing is written unless every workbook can be rolled over.
     """
-    from kpixl.rollover import rollover as rollover_workbook, rollover_cascade
+    from kpixl.rollover import RolloverRefused, rollover as rollover_workbook, rollover_cascade
 
     if (departments is None) != (departments_out is None):
         raise click.UsageError("--departments and --departments-out go together: give the folder of the department "
                                "workbooks and the folder for their next workbooks")
-    if departments is not None:
-        cascade = rollover_cascade(source, output, departments, departments_out, start=start, deadline=deadline,
-                                   as_of=as_of, prorate=prorate, force=force)
-        lines = cascade.summary_lines()
-    else:
-        lines = rollover_workbook(source, output, start=start, deadline=deadline, as_of=as_of, prorate=prorate,
-                                  force=force).summary_lines()
+    try:
+        # The run speaks the (management) workbook's language: its summary and a refusal.
+        if departments is not None:
+            cascade = rollover_cascade(source, output, departments, departments_out, start=start, deadline=deadline,
+                                       as_of=as_of, prorate=prorate, force=force)
+            lines = cascade.summary_lines()
+        else:
+            lines = rollover_workbook(source, output, start=start, deadline=deadline, as_of=as_of, prorate=prorate,
+                                      force=force).summary_lines()
+    except (RolloverRefused, ValidationFailed) as refused:
+        if click.get_current_context().meta.get("kpixl.debug"):
+            raise
+        language = refused.findings[0].language if isinstance(refused, RolloverRefused) else \
+            getattr(refused.report, "language", refused.language)
+        raise Failure(refused.said(language), language) from None
     for line in lines:
         click.echo(line)
 

@@ -17,7 +17,10 @@ from typing import Iterable, Sequence
 
 from kpixl import core, schema
 from kpixl.codes import WARNING
+from kpixl.core import Word
+from kpixl.message import message
 from kpixl.model import CommentRecord, DepartmentWorkbook, Finding, KpiRecord, MeasurementRecord, Place
+from kpixl.schema import HeaderOf, SheetName
 from kpixl.vocab import kpi_key
 
 W_NO_COMMENT = "KPX901"
@@ -110,9 +113,8 @@ def check(workbook: DepartmentWorkbook, as_of: date) -> list[Finding]:
     comments = []
     for c in workbook.comments:
         if kpi_key(c.kpi_id) not in known:
-            findings.append(Finding(W_COMMENT_UNKNOWN_KPI, WARNING, f"KPI ID {c.kpi_id!r} is not in the KPIs table, so "
-                                                                    "this comment is shown nowhere; pick an existing "
-                                                                    "KPI ID", c.place, c.kpi_id))
+            findings.append(Finding(W_COMMENT_UNKNOWN_KPI, WARNING, message("KPX903", id=repr(c.kpi_id),
+                                                                            sheet=SheetName("KPIs")), c.place, c.kpi_id))
             continue
         comments.append(c)
         findings.extend(_action_findings(workbook, c, as_of))
@@ -123,12 +125,9 @@ def check(workbook: DepartmentWorkbook, as_of: date) -> list[Finding]:
         if word.missing:
             kpi = known[key]
             assert word.latest_period is not None
-            status = word.status
-            findings.append(Finding(W_NO_COMMENT, WARNING, f"KPI {kpi.kpi_id!r} is {status} and no comment explains "
-                                                           f"its latest period ({word.latest_period.isoformat()}); "
-                                                           f"add a row to {sheet} with this KPI ID, Period end "
-                                                           f"{word.latest_period.isoformat()}, a comment on why and "
-                                                           "the action that will be taken", kpi.place, kpi.kpi_id))
+            findings.append(Finding(W_NO_COMMENT, WARNING, message(
+                "KPX901", id=repr(kpi.kpi_id), s=Word(str(word.status)), d=word.latest_period.isoformat(), sheet=sheet,
+                column=HeaderOf("Commentary", "period_end")), kpi.place, kpi.kpi_id))
     return findings
 
 
@@ -145,16 +144,15 @@ def _action_findings(workbook: DepartmentWorkbook, c: CommentRecord, as_of: date
     if c.action_status in (core.DONE, core.DROPPED):
         return found
     if not c.action_owner:
-        found.append(Finding(W_ACTION_NO_OWNER, WARNING, "the action has no owner; type the one person who owns it "
-                                                         "in Action owner", at("action_owner"), c.kpi_id))
+        found.append(Finding(W_ACTION_NO_OWNER, WARNING, message("KPX904", column=HeaderOf("Commentary", "action_owner")),
+                             at("action_owner"), c.kpi_id))
     elif several_people(c.action_owner):
-        found.append(Finding(W_ACTION_OWNERS, WARNING, f"action owner {c.action_owner!r} looks like more than one "
-                                                       "person; an action has one owner: keep one name (split the "
-                                                       "action into one row per owner)", at("action_owner"), c.kpi_id))
+        found.append(Finding(W_ACTION_OWNERS, WARNING, message("KPX905", who=repr(c.action_owner)), at("action_owner"),
+                             c.kpi_id))
     if c.due_date is not None and c.due_date < as_of:
-        found.append(Finding(W_OVERDUE_ACTION, WARNING, f"the action is Open and was due {c.due_date.isoformat()} "
-                                                        f"(as of {as_of.isoformat()}); set Action status to Done or "
-                                                        "Dropped, or agree a new Due date", at("due_date"), c.kpi_id))
+        found.append(Finding(W_OVERDUE_ACTION, WARNING, message(
+            "KPX902", d=c.due_date.isoformat(), a=as_of.isoformat(), status=HeaderOf("Commentary", "action_status"),
+            due=HeaderOf("Commentary", "due_date")), at("due_date"), c.kpi_id))
     return found
 
 

@@ -17,12 +17,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from kpixl import danish, isolation, schema
+from kpixl import core, isolation, schema
+from kpixl.errors import DefinitionError
+from kpixl.message import message
+from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, Place, refuse_invalid, said_in
 from kpixl.reader import WORKBOOK_TASK, isolated_result
 from kpixl.refs import A1_RE
-from kpixl.errors import DefinitionError
-from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, Place, refuse_invalid
-from kpixl.vocab import is_percent_unit, kpi_key, unit_text
+from kpixl.schema import HeaderOf
+from kpixl.vocab import Language, is_percent_unit, kpi_key, unit_text
 
 E_UNKNOWN_PARENT = "KPX830"
 W_LATE_DEADLINE = "KPX831"
@@ -73,24 +75,27 @@ def sha256_of(path: Path | str) -> str:
 
 def read_company(path: Path | str, *, as_of: date | None = None,
                  file_timeout: float | None = isolation.DEFAULT_FILE_TIMEOUT,
-                 memory_limit: int | None = isolation.DEFAULT_MEMORY_LIMIT) -> Company:
+                 memory_limit: int | None = isolation.DEFAULT_MEMORY_LIMIT, language: object = None) -> Company:
     """Return the high-level KPIs of the management workbook at ``path``.
 
     The workbook is read and checked in a worker process like every input of
     ``validate`` (:mod:`kpixl.isolation`). Raises :class:`ValidationFailed` (its
     findings in the message and the report) when the workbook has validation
     errors, and :class:`DefinitionError` when it holds no high-level KPI. Warnings
-    do not stop it.
+    do not stop it. A refusal is said in ``language`` (the run's; default: the company
+    workbook's own).
     """
     source = Path(path)
     with isolation.WorkerPool(1, timeout=file_timeout, memory_limit=memory_limit) as pool:
         workbook = isolated_result(source, pool.call(WORKBOOK_TASK, (str(source), as_of or date.today())))
-    refuse_invalid(workbook, source, "the company workbook has {n} error(s), so it cannot be used for --company",
-                   ERRORS_SHOWN)
+    said = Language.parse(workbook.language if language is None else language).value
+    refuse_invalid(workbook, source, "company.invalid", ERRORS_SHOWN, language=said)
     high = tuple(k for k in workbook.kpis if k.level == "high")
     if not high:
-        raise DefinitionError(f"{source}: the company workbook holds no high-level KPI (Level high); give the "
-                              "management workbook with the company's KPIs")
+        error = DefinitionError(message("company.no_high", source=str(source),
+                                        level=HeaderOf(schema.KPIS.name, "level")))
+        error.language = said
+        raise error
     return Company(path=source, sha256=sha256_of(source), kpis=high, language=workbook.language)
 
 
@@ -123,28 +128,28 @@ def check_links(company: Company, workbook: DepartmentWorkbook, language: object
 
         parent = company.find(kpi.parent_id)
         if parent is None:
-            findings.append(Finding(E_UNKNOWN_PARENT, ERROR, f"parent KPI ID {kpi.parent_id!r} of KPI {kpi.kpi_id!r} "
-                                    f"is not a high-level KPI of the company workbook {company.file_name}; pick one "
-                                    f"of {listed}", place("parent_id"), kpi.kpi_id))
+            findings.append(Finding(E_UNKNOWN_PARENT, ERROR, message("KPX830", pid=repr(kpi.parent_id),
+                                                                     id=repr(kpi.kpi_id), file=company.file_name,
+                                                                     ids=listed),
+                                    place("parent_id"), kpi.kpi_id))
             continue
         if kpi.deadline and parent.deadline and kpi.deadline > parent.deadline:
-            findings.append(Finding(W_LATE_DEADLINE, WARNING, f"deadline {kpi.deadline.isoformat()} is after the "
-                                    f"deadline {parent.deadline.isoformat()} of its parent {parent.kpi_id}: the KPI "
-                                    "is not due when the company KPI is judged; move the deadline to "
-                                    f"{parent.deadline.isoformat()} or earlier", place("deadline"), kpi.kpi_id))
+            findings.append(Finding(W_LATE_DEADLINE, WARNING, message("KPX831", d=kpi.deadline.isoformat(),
+                                                                      pd=parent.deadline.isoformat(),
+                                                                      pid=parent.kpi_id),
+                                    place("deadline"), kpi.kpi_id))
         if kpi.direction and parent.direction and kpi.direction != parent.direction:
-            findings.append(Finding(W_DIRECTION, WARNING, f"direction {kpi.direction} differs from its parent "
-                                    f"{parent.kpi_id} ({parent.direction}); fine if moving this KPI that way "
-                                    "drives the parent (the roll-up counts attainment), otherwise correct the "
-                                    "direction or the parent KPI ID", place("direction"), kpi.kpi_id))
+            findings.append(Finding(W_DIRECTION, WARNING, message("KPX832", dir=core.Word(kpi.direction),
+                                                                  pid=parent.kpi_id,
+                                                                  pdir=core.Word(parent.direction)),
+                                    place("direction"), kpi.kpi_id))
         if _unit_key(kpi.unit) and _unit_key(parent.unit) and _unit_key(kpi.unit) != _unit_key(parent.unit):
-            findings.append(Finding(W_UNIT, WARNING, f"unit {kpi.unit!r} differs from its parent {parent.kpi_id} "
-                                    f"({parent.unit!r}); fine for a driver measured in its own unit (the roll-up "
-                                    "counts attainment), otherwise correct the unit or the parent KPI ID",
+            findings.append(Finding(W_UNIT, WARNING, message("KPX833", unit=repr(kpi.unit), pid=parent.kpi_id,
+                                                             punit=repr(parent.unit)),
                                     place("unit"), kpi.kpi_id))
-    # A Danish workbook's findings are said in Danish, like validate's own (kpixl.danish), unless the
-    # caller says the run's one language.
-    return danish.localize(findings, workbook.language if language is None else language)
+    # The findings are data, said in the workbook's language like validate's own, unless the caller says the
+    # run's one language.
+    return said_in(findings, workbook.language if language is None else language)
 
 
 def _cell(row_place: Place, letter: str | None) -> Place:

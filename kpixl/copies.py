@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+from kpixl.message import message
 from kpixl.model import ERROR, DepartmentWorkbook, Finding, Place
 from kpixl.vocab import kpi_key
 
@@ -143,27 +144,26 @@ def _original(inputs: Sequence[Input], group: list[int]) -> int:
     return ordered[0]
 
 
-def _shared(copy: Input, original: Input) -> str | None:
-    """Return what a likely copy shares with its original (the department, or KPI IDs), or None."""
+def _shared(copy: Input, original: Input) -> tuple[str, object] | None:
+    """Return what a likely copy shares with its original (the catalogue's key and its fact), or None."""
     if copy.department and original.department and _fold(copy.department) == _fold(original.department):
-        return f"the same department {copy.department!r}"
+        return "KPX607.department", repr(copy.department)
     theirs = {kpi_key(k) for k in original.kpi_ids}
     ids = [k for k in dict.fromkeys(copy.kpi_ids) if kpi_key(k) in theirs]
     if not ids:
         return None
-    listed = ", ".join(ids[:IDS_SHOWN]) + (f" and {len(ids) - IDS_SHOWN} more" if len(ids) > IDS_SHOWN else "")
-    return f"the same KPI ID(s) {listed}"
+    listed = ", ".join(ids[:IDS_SHOWN])
+    if len(ids) > IDS_SHOWN:
+        return "KPX607.ids", message("KPX607.more", ids=listed, n=len(ids) - IDS_SHOWN)
+    return "KPX607.ids", listed
 
 
-def _finding(code: str, copy: Input, original: Input, shared: str | None) -> Finding:
+def _finding(code: str, copy: Input, original: Input, shared: tuple[str, object] | None) -> Finding:
     shown = _shown(original.path, copy.path)
-    if code == E_IDENTICAL_COPY:
-        message = (f"identical copy of {shown} (the same bytes); delete one; this copy's KPIs are not counted")
-    else:
-        message = (f"likely a copy of {shown}: named like a copy and holding {shared}; delete the copy (first "
-                   f"move any value typed only there into {shown}); never rename the KPI IDs, that would count "
-                   f"them twice; this copy's KPIs are not counted")
-    return Finding(code, ERROR, message, Place(copy.path))
+    if code == E_IDENTICAL_COPY or shared is None:
+        return Finding(code, ERROR, message("KPX606", name=shown), Place(copy.path))
+    key, fact = shared
+    return Finding(code, ERROR, message(key, name=shown, shared=fact), Place(copy.path))
 
 
 def _shown(path: str, beside: str) -> str:

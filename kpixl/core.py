@@ -23,6 +23,7 @@ from typing import Iterable, Sequence
 
 from kpixl import texts
 from kpixl.errors import DefinitionError
+from kpixl.message import AREA, Message, Number, message
 from kpixl.vocab import LANGUAGES, Language
 
 # ---------------------------------------------------------------- vocabulary
@@ -90,18 +91,44 @@ def parse_word(vocabulary: str, text: object, default: str | None = None) -> str
     if is_blank(text):
         if default is not None:
             return default
-        raise DefinitionError(f"{vocabulary} is blank; use one of {_accepted(vocabulary)}")
+        raise DefinitionError(message("core.word_blank", v=Word(vocabulary), words=_accepted(vocabulary)))
     canon = _LOOKUP[vocabulary].get(" ".join(str(text).split()).casefold())
     if canon is None:
-        raise DefinitionError(f"unknown {vocabulary} {str(text).strip()!r}; use one of {_accepted(vocabulary)}")
+        raise DefinitionError(message("core.word_unknown", v=Word(vocabulary), x=repr(str(text).strip()),
+                                      words=_accepted(vocabulary)))
     return canon
 
 
-def _accepted(vocabulary: str) -> str:
+def _accepted(vocabulary: str) -> Message:
+    # Every language's words are accepted, so all are named: the English ones, then the others in brackets.
     en = list(_WORDS[vocabulary]["en"].values())
     others = [w for language in LANGUAGES if language is not Language.EN
               for w in _WORDS[vocabulary][language.value].values() if w not in en]
-    return ", ".join(en) + (" (or " + ", ".join(dict.fromkeys(others)) + ")" if others else "")
+    if not others:
+        return message("core.words", words=", ".join(en))
+    return message("core.words_other", words=", ".join(en), other=", ".join(dict.fromkeys(others)))
+
+
+@dataclass(frozen=True)
+class Word:
+    """Fact of a message (:mod:`kpixl.message`): a vocabulary word or name as a message wrote it in English.
+
+    Said in another language as that language's word: a vocabulary's value (``weekly``,
+    ``on track``), else the catalogue's ``word.<word>`` (``direction``, ``keep``, ``true``);
+    a word it knows nowhere stays as it is.
+    """
+
+    text: str
+
+    def render(self, language: Language) -> str:
+        """Return the word in ``language``."""
+        if language is Language.EN:
+            return self.text
+        folded = " ".join(self.text.split()).casefold()
+        for vocabulary, lookup in _LOOKUP.items():
+            if folded in lookup:
+                return word(vocabulary, lookup[folded], language)
+        return texts.of(AREA, language).get(f"word.{folded}", self.text)
 
 
 def parse_direction(text: object, default: str | None = INCREASE) -> str:
@@ -171,31 +198,33 @@ def to_date(value: object) -> date | None:
     if isinstance(value, date):
         return value
     if isinstance(value, bool):
-        raise DefinitionError(f"{value!r} is not a date")
+        raise DefinitionError(message("core.not_a_date", x=repr(value)))
     if isinstance(value, (int, float)):
         if not math.isfinite(value) or not (1 <= value < 2958466):
-            raise DefinitionError(f"{value!r} is not a date serial between 1900 and 9999")
+            raise DefinitionError(message("core.not_a_date_serial", x=repr(value)))
         return from_serial(value)
     if hasattr(value, "item"):  # numpy scalar
         return to_date(value.item())
-    raise DefinitionError(f"{value!r} is not a date; type a date (e.g. 2026-06-30)")
+    raise DefinitionError(message("core.not_a_date_type", x=repr(value)))
 
 
-def to_number(value: object, what: str = "value") -> float | None:
+def to_number(value: object, what: object = "value") -> float | None:
     """Return a float from a number; blank gives None; text is an error naming ``what``."""
     if is_blank(value):
         return None
     if isinstance(value, bool):
-        raise DefinitionError(f"{what} {value!r} is not a number")
+        raise DefinitionError(message("core.not_a_number", what=what, x=repr(value)))
     if isinstance(value, (int, float)):
         number = float(value)
     elif hasattr(value, "item") and not isinstance(value, str):
         return to_number(value.item(), what)
     else:
-        raise DefinitionError(f"{what} {str(value)!r} is text, not a number; type the number")
+        raise DefinitionError(message("core.text_not_number", what=what, x=repr(str(value))))
     if not math.isfinite(number):
-        raise DefinitionError(f"{what} {value!r} is not a finite number")
+        raise DefinitionError(message("core.not_finite", what=what, x=repr(value)))
     return number
+
+
 
 
 def _fmt(x: float | None) -> str:
@@ -221,8 +250,7 @@ def elapsed_fraction(start: date | None, deadline: date | None, as_of: date) -> 
 def check_dates(start: date | None, deadline: date | None) -> None:
     """Raise when the deadline is not after the start."""
     if start is not None and deadline is not None and deadline <= start:
-        raise DefinitionError(f"the deadline must be after the start date (start {start.isoformat()}, "
-                              f"deadline {deadline.isoformat()})")
+        raise DefinitionError(message("core.deadline_after_start", s=start.isoformat(), d=deadline.isoformat()))
 
 
 # ---------------------------------------------------------------------- phasing
@@ -231,21 +259,25 @@ MONTHS = 12
 Weights = Sequence[float]
 
 
+def _profile(profile: str | None) -> Message:
+    return message("core.profile") if profile is None else message("core.profile_named", name=repr(profile))
+
+
 def check_weights(weights: Sequence[object], profile: str | None = None) -> tuple[float, ...]:
     """Return a phasing profile's 12 month weights (January first) as floats, or raise naming the profile.
 
     Each weight must be a finite number >= 0; only their ratios matter.
     """
-    name = "the phasing profile" if profile is None else f"the phasing profile {profile!r}"
+    name = _profile(profile)
     if len(weights) != MONTHS:
-        raise DefinitionError(f"{name} needs 12 month weights, January to December ({len(weights)} given)")
+        raise DefinitionError(message("core.weights_count", name=name, n=len(weights)))
     out = []
     for month, w in enumerate(weights, 1):
         if is_blank(w):
-            raise DefinitionError(f"{name} has a blank weight for month {month}; type 0 or more")
-        number = to_number(w, f"{name}'s weight for month {month}")
+            raise DefinitionError(message("core.weight_blank", name=name, month=month))
+        number = to_number(w, message("core.weight_of", name=name, month=month))
         if number is None or number < 0:
-            raise DefinitionError(f"{name} has a negative weight for month {month} ({_fmt(number)}); type 0 or more")
+            raise DefinitionError(message("core.weight_negative", name=name, month=month, w=Number(_fmt(number))))
         out.append(number)
     return tuple(out)
 
@@ -273,9 +305,8 @@ def phase_span(start: date, deadline: date, weights: Sequence[float], profile: s
     ws = check_weights(weights, profile)
     total = _density_to(deadline, ws) - _density_to(start - timedelta(days=1), ws)
     if total == 0:
-        name = "the phasing profile" if profile is None else f"the phasing profile {profile!r}"
-        raise DefinitionError(f"{name} weighs 0 in every month from {start.isoformat()} to {deadline.isoformat()}; "
-                              f"give at least one of these months a weight above 0")
+        raise DefinitionError(message("core.weights_zero", name=_profile(profile), s=start.isoformat(),
+                                      d=deadline.isoformat()))
     return total
 
 
@@ -353,7 +384,7 @@ def combine(values: Sequence[float], aggregation: str) -> float | None:
         return min(values)
     if aggregation == MAX:
         return max(values)
-    raise DefinitionError(f"unknown aggregation {aggregation!r}")
+    raise DefinitionError(message("core.unknown_aggregation", x=repr(aggregation)))
 
 
 def actual(measurements: Iterable[tuple[date, float]], aggregation: str, as_of: date,
@@ -372,23 +403,21 @@ def check_definition(target: float | None, baseline: float | None = None, direct
                      tolerance: float | None = None) -> None:
     """Raise DefinitionError when target, baseline, direction and tolerance do not fit."""
     if target is None:
-        raise DefinitionError("the target is blank; type the value to reach")
+        raise DefinitionError(message("core.target_blank"))
     if direction == INCREASE:
         if baseline is None and target <= 0:
-            raise DefinitionError(f"an increase KPI with no baseline needs a target above 0 (target {_fmt(target)})")
+            raise DefinitionError(message("core.increase_no_baseline", t=Number(_fmt(target))))
         if baseline is not None and target <= baseline:
-            raise DefinitionError(f"an increase KPI needs its target above its baseline "
-                                  f"(target {_fmt(target)}, baseline {_fmt(baseline)})")
+            raise DefinitionError(message("core.increase_above", t=Number(_fmt(target)), b=Number(_fmt(baseline))))
     elif direction == DECREASE:
         if baseline is None:
-            raise DefinitionError(f"a decrease KPI needs a baseline to decrease from (target {_fmt(target)})")
+            raise DefinitionError(message("core.decrease_no_baseline", t=Number(_fmt(target))))
         if target >= baseline:
-            raise DefinitionError(f"a decrease KPI needs its target below its baseline "
-                                  f"(target {_fmt(target)}, baseline {_fmt(baseline)})")
+            raise DefinitionError(message("core.decrease_below", t=Number(_fmt(target)), b=Number(_fmt(baseline))))
     elif direction == MAINTAIN:
         maintain_tolerance(target, tolerance)
     else:
-        raise DefinitionError(f"unknown direction {direction!r}")
+        raise DefinitionError(message("core.unknown_direction", x=repr(direction)))
 
 
 def maintain_tolerance(target: float, tolerance: float | None) -> float:
@@ -396,10 +425,10 @@ def maintain_tolerance(target: float, tolerance: float | None) -> float:
     if tolerance is None:
         # 10% of a target this close to 0 underflows to 0: it needs a tolerance as much as 0 does
         if DEFAULT_TOLERANCE_SHARE * abs(target) == 0:
-            raise DefinitionError("a maintain KPI with target 0 needs a tolerance; type the allowed distance")
+            raise DefinitionError(message("core.maintain_tolerance"))
         return DEFAULT_TOLERANCE_SHARE * abs(target)
     if tolerance <= 0:
-        raise DefinitionError(f"the tolerance must be above 0 (tolerance {_fmt(tolerance)})")
+        raise DefinitionError(message("core.tolerance_above_0", t=Number(_fmt(tolerance))))
     return tolerance
 
 
@@ -443,27 +472,26 @@ def attainment(actual_value: float | None, target: float, baseline: float | None
     """
     check_definition(target, baseline, direction, tolerance)
     if not (0.0 <= elapsed <= 1.0):
-        raise DefinitionError(f"the elapsed fraction must be between 0 and 1 (elapsed {_fmt(elapsed)})")
+        raise DefinitionError(message("core.elapsed_range", e=Number(_fmt(elapsed))))
     if not_started(elapsed, direction, aggregation) or actual_value is None:
         return None
     if direction == MAINTAIN:
         tol = maintain_tolerance(target, tolerance)
         if is_cumulative(aggregation):
             if tol * elapsed == 0:
-                raise DefinitionError(f"the tolerance is too small to measure (tolerance {_fmt(tol)})")
+                raise DefinitionError(message("core.tolerance_small", t=Number(_fmt(tol))))
             return max(0.0, 1.0 - abs(actual_value - target * elapsed) / (tol * elapsed))
         return max(0.0, 1.0 - abs(actual_value - target) / tol)
     zero, planned = zero_and_plan(target, baseline, direction, elapsed, aggregation)
     if planned == zero:  # a target a rounding error away from its baseline
-        raise DefinitionError(f"the target is too close to the baseline to measure progress "
-                              f"(target {target!r}, baseline {baseline!r})")
+        raise DefinitionError(message("core.target_close", t=Number(repr(target)), b=Number(repr(baseline))))
     return (actual_value - zero) / (planned - zero)
 
 
 def check_thresholds(green: float, amber: float) -> None:
     """Raise when the green threshold is below the amber one."""
     if green < amber:
-        raise DefinitionError(f"green must be at least amber (green {_fmt(green)}, amber {_fmt(amber)})")
+        raise DefinitionError(message("core.green_amber", g=Number(_fmt(green)), a=Number(_fmt(amber))))
 
 
 def status_of(attainment_value: float | None, green: float = DEFAULT_GREEN, amber: float = DEFAULT_AMBER,
@@ -532,7 +560,7 @@ def trend_slope(values: Sequence[float], direction: str = INCREASE, target: floa
         return None
     if direction == MAINTAIN:
         if target is None:
-            raise DefinitionError("a maintain trend needs the target to measure distances from")
+            raise DefinitionError(message("core.trend_target"))
         values = [abs(v - target) for v in values]
     n = len(values)
     slope = _slope(range(n), values)
@@ -637,7 +665,7 @@ def needed(actual_value: float | None, target: float, phase_now: float, phase_un
     """
     for what, value in (("phase_now", phase_now), ("phase_until", phase_until)):
         if not (0.0 <= value <= 1.0):
-            raise DefinitionError(f"{what} must be between 0 and 1 ({what} {_fmt(value)})")
+            raise DefinitionError(message("core.phase_range", what=what, v=Number(_fmt(value))))
     if phase_now >= 1.0:
         return None
     remaining = max(0.0, target - (0.0 if actual_value is None else actual_value))
@@ -695,13 +723,12 @@ def rollup(attainments: Sequence[float | None], weights: Sequence[float | None] 
     if weights is None:
         weights = [None] * len(attainments)
     if len(weights) != len(attainments):
-        raise DefinitionError(f"roll-up needs one weight per attainment ({len(attainments)} attainments, "
-                              f"{len(weights)} weights)")
+        raise DefinitionError(message("core.rollup_weights", n=len(attainments), w=len(weights)))
     numerator, denominator = [], []
     for value, weight in zip(attainments, weights):
         w = DEFAULT_WEIGHT if weight is None else weight
         if w < 0:
-            raise DefinitionError(f"a weight cannot be negative (weight {_fmt(w)})")
+            raise DefinitionError(message("core.weight_below_0", w=Number(_fmt(w))))
         if value is None:
             continue
         numerator.append(w * min(1.0, max(0.0, value)))
@@ -738,8 +765,7 @@ class KpiDefinition:
         check_dates(self.start, self.deadline)
         check_thresholds(self.green, self.amber)
         if self.phasing is None and self.profile is not None:
-            raise DefinitionError(f"the phasing profile {self.profile!r} is not in the Phasing table; pick a "
-                                  f"profile from the list or leave Phasing blank for a straight line")
+            raise DefinitionError(message("core.profile_unknown", name=repr(self.profile)))
         if self.phasing is not None:
             check_weights(self.phasing, self.profile)
             if self.start is not None and self.deadline is not None:

@@ -30,6 +30,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from kpixl import core, schema
+from kpixl.message import Message
 from kpixl.model import Finding
 from kpixl.vocab import Language
 
@@ -742,14 +743,17 @@ def localize(findings: Iterable[Finding], language: object) -> list[Finding]:
     """Return ``findings`` worded in ``language`` (Danish messages for ``da``; English as they are)."""
     findings = list(findings)
     if core.parse_language(language) is not Language.DA:
-        return findings
+        return [f.in_language(language) if isinstance(f.wording, Message) else f for f in findings]
     out = []
     for finding in findings:
+        if isinstance(finding.wording, Message):
+            out.append(finding.in_language(language))
+            continue
         danish = translate(finding.code, finding.message)
-        out.append(finding if danish is None else dataclasses.replace(finding, message=danish))
+        out.append(finding if danish is None else dataclasses.replace(finding, wording=danish))
     return out
 
 
 def untranslated(findings: Iterable[Finding]) -> list[Finding]:
     """Return the findings whose message has no Danish template (a test keeps this empty)."""
-    return [f for f in findings if translate(f.code, f.message) is None]
+    return [f for f in findings if not isinstance(f.wording, Message) and translate(f.code, f.message) is None]

@@ -37,6 +37,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any, Callable, Iterator, Sequence
 
+from kpixl.message import Message
+
 DEFAULT_FILE_TIMEOUT = 60.0
 DEFAULT_MEMORY_LIMIT = 2 * 1024 ** 3
 
@@ -44,28 +46,17 @@ CRASHED = "KPX190"
 TIMED_OUT = "KPX191"
 OUT_OF_MEMORY = "KPX192"
 
-# Faults a worker can hit, by code: what the user reads and what to change.
-_MESSAGES = {
-    CRASHED: "the spreadsheet reader crashed on this file ({detail}); it may be damaged or hostile: "
-             "open it in Excel, save it again as .xlsx, and send it again",
-    TIMED_OUT: "reading this file took longer than {detail}; it may be damaged or far larger than a department "
-               "workbook: save it again from Excel, or allow more time with --file-timeout",
-    OUT_OF_MEMORY: "reading this file needed more memory than {detail}; it may be a decompression bomb or far "
-                   "larger than a department workbook: save it again from Excel",
-}
-
-
 @dataclass(frozen=True)
 class Fault:
-    """Describe why a worker gave no result for one item: a finding code and its message."""
+    """Describe why a worker gave no result for one item: a finding code and its message (the catalogue's key is the code)."""
 
     code: str
-    message: str
+    message: Message
 
     @classmethod
     def of(cls, code: str, detail: str) -> "Fault":
-        """Return the fault ``code`` with its user message filled in."""
-        return cls(code, _MESSAGES[code].format(detail=detail))
+        """Return the fault ``code`` with ``detail`` (what crashed it, the limit it ran past) as its fact."""
+        return cls(code, Message.of(code, detail=detail))
 
 
 # True in a worker process (set by _serve): there a parser that dies costs one file's finding.

@@ -8,7 +8,7 @@ returns and what ``--format json`` prints.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any, Iterable, Sequence
 
@@ -16,7 +16,8 @@ from kpixl import codes, core, texts
 from kpixl.errors import ValidationFailed
 from kpixl.leftout import left_out_kind
 from kpixl.codes import ERROR, NOTE, WARNING
-from kpixl.vocab import kpi_key
+from kpixl.message import Message
+from kpixl.vocab import Language, kpi_key
 
 
 @dataclass(frozen=True)
@@ -38,19 +39,37 @@ class Place:
 
 @dataclass(frozen=True)
 class Finding:
-    """Describe one validation finding: a code from :mod:`kpixl.codes` (which owns its severity), a place and what to change."""
+    """Describe one validation finding: a code from :mod:`kpixl.codes` (which owns its severity), a place and what to change.
+
+    What it says is data, ``wording`` (:class:`kpixl.message.Message`: a key of the
+    catalogue's ``findings`` area and its facts); it is said in ``language`` (the run's,
+    set by :func:`said_in` where a run decides it) only when shown: :attr:`message`.
+    """
 
     code: str
     severity: str
-    message: str
+    # str: a test's plain text (every finding kpixl makes is a Message).
+    wording: Message | str
     place: Place = field(default_factory=Place)
     kpi_id: str | None = None
+    language: str = "en"
 
     def __post_init__(self) -> None:
         # The registry owns every code's severity (kpixl.codes); the argument only names it for the reader.
         registered = codes.REGISTRY.get(self.code)
         if registered is not None and registered.severity != self.severity:
             object.__setattr__(self, "severity", registered.severity)
+
+    @property
+    def message(self) -> str:
+        """Return what the finding says, in its language."""
+        if isinstance(self.wording, Message):
+            return self.wording.render(self.language)
+        return str(self.wording)  # a plain text: only tests build findings so (the types say Message)
+
+    def in_language(self, language: object) -> "Finding":
+        """Return the finding said in ``language`` (anything :meth:`Language.parse` accepts)."""
+        return replace(self, language=str(Language.parse(language)))
 
     @property
     def title(self) -> str | None:
@@ -280,7 +299,7 @@ class Report(FindingsView):
     strict: bool = False
     left_out: list[Finding] = field(default_factory=list)  # files and subfolders of folder arguments not read
     copies: list[str] = field(default_factory=list)  # inputs named as copies (KPX606/607): their KPIs not counted
-    language: str = "en"  # the run's: of the summary and (kpixl.validate localizes them) the findings
+    language: str = "en"  # the run's: of the summary and (kpixl.validate says them in it) the findings
 
     @property
     def valid(self) -> bool:
@@ -321,6 +340,11 @@ class Report(FindingsView):
         }
 
 
+def said_in(findings: Iterable[Finding], language: object) -> list[Finding]:
+    """Return ``findings`` said in ``language`` (the run's): each renders its message in it when shown."""
+    return [f.in_language(language) for f in findings]
+
+
 def left_out_summary(left_out: list[Finding], language: object = "en") -> str:
     """Return how many files and subfolders folder arguments held that were not read, by kind ("" if none).
 
@@ -346,23 +370,46 @@ def left_out_summary(left_out: list[Finding], language: object = "en") -> str:
     return words["left_out.and"].join(parts)
 
 
-def refuse_invalid(workbook: DepartmentWorkbook, source: object, reason: str, shown_max: int = 10) -> None:
+def refuse_invalid(workbook: DepartmentWorkbook, source: object, reason: str, shown_max: int = 10,
+                   language: object = Language.EN) -> None:
     """Raise ValidationFailed naming ``workbook``'s first errors when it has any.
 
-    ``reason`` says what cannot be done, with ``{n}`` for the number of errors; the
-    exception carries the whole report.
+    ``reason`` is the key of what cannot be done in the catalogue's ``findings`` area, with
+    ``{n}`` for the number of errors (``rollover.invalid``). The exception carries the whole
+    report, in the workbook's language; its message is data (:class:`Refusal`): ``str()`` says
+    it in ``language`` (the error's), ``said(report.language)`` in the workbook's.
     """
     errors = [f for f in workbook.findings if f.severity == ERROR]
     if not errors:
         return
     report = Report(findings=list(workbook.findings), files=[str(source)], kpi_count=len(workbook.kpis),
-                    measurement_count=len(workbook.measurements))
-    shown = [str(f) for f in errors[:shown_max]]
-    if len(errors) > shown_max:
-        shown.append(f"... and {len(errors) - shown_max} more (run kpixl validate {source})")
-    raise ValidationFailed(f"{source}: {reason.format(n=len(errors))}; fix them and run again:\n  "
-                           + "\n  ".join(shown), report=report)
+                    measurement_count=len(workbook.measurements), language=str(Language.parse(workbook.language)))
+    raise ValidationFailed(Refusal(str(source), Message.of(reason, n=len(errors)), tuple(errors), shown_max),
+                           report=report, language=Language.parse(language).value)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Say why a command refuses an input with errors: ``source: reason; fix them and run again:`` and the errors.
+
+    Each error is its console line with the severity said in the language asked for and the
+    message in the finding's own language; past ``shown_max`` one line says how many more.
+    """
+
+    source: str
+    reason: Message
+    errors: tuple[Finding, ...]
+    shown_max: int = 10
+
+    def render(self, language: object) -> str:
+        """Return the refusal in ``language``."""
+        shown = [f.said(language) for f in self.errors[:self.shown_max]]
+        if len(self.errors) > self.shown_max:
+            shown.append(Message.of("refusal.more", n=len(self.errors) - self.shown_max,
+                                    source=self.source).render(language))
+        head = Message.of("refusal.head", source=self.source, reason=self.reason).render(language)
+        return head + "\n  " + "\n  ".join(shown)
 
 
 __all__ = ["Place", "Finding", "KpiRecord", "MeasurementRecord", "EvaluationRecord", "CommentRecord",
-           "DepartmentWorkbook", "Report", "FindingsView", "left_out_summary", "ERROR", "WARNING", "NOTE", "asdict"]
+           "DepartmentWorkbook", "Report", "FindingsView", "Refusal", "left_out_summary", "said_in", "ERROR", "WARNING", "NOTE", "asdict"]

@@ -43,11 +43,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from kpixl import core, danish, i18n, schema, texts
+from kpixl import core, i18n, schema, texts
 from kpixl.errors import DefinitionError, OutputError, ValidationFailed
+from kpixl.message import AREA, Message, Number, Period, Periods, message, render_fact
 from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, EvaluationRecord, Finding, KpiRecord, PhasingRecord,
                          Place, refuse_invalid)
 from kpixl.output import atomic_output, check_output
+from kpixl.schema import Amounts, Decision, HeaderOf, SheetName
 from kpixl.reader import collect_inputs
 from kpixl.template import write_template
 from kpixl.validate import check_workbook, periods
@@ -79,7 +81,7 @@ E_RETIRED_PARENT = "KPX736"
 class RolloverRefused(DefinitionError):
     """Report the Evaluation decisions that stop a rollover; ``findings`` holds them as data."""
 
-    def __init__(self, message: str, findings: list[Finding]):
+    def __init__(self, message: object, findings: list[Finding]):
         self.findings = findings
         super().__init__(message)
 
@@ -111,10 +113,11 @@ class RolloverResult:
     warnings: list[Finding] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)  # KPI ID -> Evaluation note of the new workbook
     changes: list[ParentChange] = field(default_factory=list)  # retired / re-targeted KPIs, for children elsewhere
+    language: str = "en"  # the workbook's, which the run speaks (its findings and what the CLI prints)
 
-    def summary_lines(self, language: object = Language.EN) -> list[str]:
-        """Return the lines the CLI prints, in ``language``: counts, the period, the output and the warnings."""
-        language = Language.parse(language)
+    def summary_lines(self, language: object = None) -> list[str]:
+        """Return the lines the CLI prints, in ``language`` (default: the workbook's): counts, period, warnings."""
+        language = Language.parse(self.language if language is None else language)
         words = texts.of("rollover", language)
         total = len(self.kept) + len(self.adjusted) + len(self.retired) + len(self.undecided)
         lines = [
@@ -190,8 +193,7 @@ def rollover(source: Path | str, output: Path | str, *, start: date | None = Non
 
 def _options(start: date | None, deadline: date | None, as_of: date | None, prorate: bool) -> _Options:
     if start is not None and deadline is not None and deadline <= start:
-        raise DefinitionError(f"the new deadline {deadline.isoformat()} must be after the new start "
-                              f"{start.isoformat()}; change --start or --deadline")
+        raise DefinitionError(message("rollover.dates", deadline=deadline.isoformat(), start=start.isoformat()))
     return _Options(start, deadline, as_of, prorate)
 
 
@@ -202,17 +204,39 @@ def _prepare(source: Path, output: Path, options: _Options,
     return _Prepared(workbook, result, problems)
 
 
+@dataclass(frozen=True)
+class _Refusal:
+    """Say why a rollover is refused, in a language: a head when there are several problems, then each problem."""
+
+    problems: tuple[Finding, ...]
+    sources: tuple[str, ...]  # the workbooks that have problems
+
+    def render(self, language: object) -> str:
+        """Return the refusal in ``language``: each problem as its console line (its severity said in ``language``).
+
+        Each problem's message is in its own language, the workbook's, which the CLI's run speaks.
+        """
+        lines = [f.said(language) for f in self.problems]
+        if len(lines) == 1:
+            return lines[0]
+        where = ", ".join(self.sources) if len(self.sources) <= 3 else \
+            texts.text(AREA, "rollover.workbooks", language, n=len(self.sources))
+        head = message("rollover.refused", where=where, n=len(lines),
+                       sheet=SheetName(schema.EVALUATION.name)).render(language)
+        return head + ":\n  " + "\n  ".join(lines)
+
+
 def _refuse(prepared: list[_Prepared]) -> None:
-    """Raise RolloverRefused listing every problem of every workbook, if there is any."""
+    """Raise RolloverRefused listing every problem of every workbook, if there is any.
+
+    The refusal is data (:class:`_Refusal`): ``str()`` says it in English, ``said(language)`` in the run's
+    language (the CLI's: the first workbook's, the management workbook's in a cascade).
+    """
     problems = [f for p in prepared for f in p.problems]
     if not problems:
         return
-    if len(problems) == 1:
-        raise RolloverRefused(str(problems[0]), problems)
-    sources = [str(p.result.source) for p in prepared if p.problems]
-    where = ", ".join(sources) if len(sources) <= 3 else f"{len(sources)} workbooks"
-    head = f"{where}: {len(problems)} Evaluation decision(s) must be fixed before rollover"
-    raise RolloverRefused(head + ":\n  " + "\n  ".join(str(f) for f in problems), problems)
+    sources = tuple(str(p.result.source) for p in prepared if p.problems)
+    raise RolloverRefused(_Refusal(tuple(problems), sources), problems)
 
 
 def _write(prepared: _Prepared, temp: Path) -> None:
@@ -227,7 +251,7 @@ def _write(prepared: _Prepared, temp: Path) -> None:
                    start=common_start, deadline=common_deadline, rows=max(50, len(result.kpis) + 10),
                    force=True, kpis=result.kpis, measurements=[], evaluations=evaluations,
                    phasing=[PhasingRecord(p.profile, p.weights) for p in workbook.phasing])  # the profiles carry over
-    _check_written(temp, result.output)
+    _check_written(temp, result.output, language)
 
 
 # ---------------------------------------------------------------- the cascade
@@ -245,13 +269,16 @@ class CascadeResult:
         """Return every warning of the run, management's first."""
         return [w for r in [self.management, *self.departments] for w in r.warnings] + self.skipped
 
-    def summary_lines(self, language: object = Language.EN) -> list[str]:
-        """Return the management workbook's summary, then one block per department workbook, in ``language``."""
-        language = Language.parse(language)
+    def summary_lines(self, language: object = None) -> list[str]:
+        """Return the management workbook's summary, then one block per department workbook, in ``language``.
+
+        The default is the management workbook's language, which the run speaks.
+        """
+        language = Language.parse(self.management.language if language is None else language)
         lines = self.management.summary_lines(language)
         for result in self.departments:
             lines.extend(result.summary_lines(language))
-        lines.extend(str(f) for f in self.skipped)
+        lines.extend(f.in_language(language).said(language) for f in self.skipped)
         flagged = sum(len(r.notes) for r in self.departments)
         lines.append(texts.text("rollover", "cascade", language,
                                 workbooks=texts.count("rollover", "workbooks", 1 + len(self.departments), language),
@@ -272,12 +299,11 @@ def rollover_cascade(management: Path | str, output: Path | str, departments: Pa
     management, output = Path(management), Path(output)
     folder, out_folder = Path(departments), Path(departments_out)
     if not folder.is_dir():
-        raise OutputError(f"{folder}: is not a folder; give the folder that holds the department workbooks")
+        raise OutputError(message("rollover.not_a_folder", folder=str(folder)))
     if out_folder.exists() and out_folder.resolve() == folder.resolve():
-        raise OutputError(f"{out_folder}: is the folder of the department workbooks; give another folder for "
-                          f"their next workbooks")
+        raise OutputError(message("rollover.same_folder", folder=str(out_folder)))
     if out_folder.exists() and not out_folder.is_dir():
-        raise OutputError(f"{out_folder}: is a file; give a folder for the departments' next workbooks")
+        raise OutputError(message("rollover.folder_is_file", folder=str(out_folder)))
     options = _options(start, deadline, as_of, prorate)
     check_output(output, force=force, inputs=[management])
     inputs = collect_inputs([folder])
@@ -285,8 +311,7 @@ def rollover_cascade(management: Path | str, output: Path | str, departments: Pa
     files, skipped = [], list(inputs.left_out)
     for path in inputs.files:
         if path.resolve() == management.resolve():
-            skipped.append(Finding(W_NOT_A_DEPARTMENT, WARNING, "is the management workbook, so it is rolled over "
-                                   "once, into the management output", Place(str(path))))
+            skipped.append(Finding(W_NOT_A_DEPARTMENT, WARNING, message("KPX712"), Place(str(path))))
         else:
             files.append(path)
     targets = [out_folder / path.name for path in files]
@@ -322,17 +347,18 @@ def rollover_cascade(management: Path | str, output: Path | str, departments: Pa
 
 def _read_valid(source: Path, as_of: date | None) -> DepartmentWorkbook:
     workbook = check_workbook(source, as_of=as_of)
-    refuse_invalid(workbook, source, "cannot roll over a workbook with {n} error(s)", ERRORS_SHOWN)
+    refuse_invalid(workbook, source, "rollover.invalid", ERRORS_SHOWN)
     return workbook
 
 
-def _check_written(temp: Path, output: Path) -> None:
+def _check_written(temp: Path, output: Path, language: Language) -> None:
     written = check_workbook(temp)
     errors = [f for f in written.findings if f.severity == ERROR]
     if errors:
         # A bug in kpixl, not in the user's input: say so and write nothing.
-        raise ValidationFailed(f"{output}: the new workbook would not validate, so it was not written "
-                               f"(please report this): " + "; ".join(f"{f.code}: {f.message}" for f in errors))
+        raise ValidationFailed(message("rollover.not_written", output=str(output),
+                                       errors="; ".join(f"{f.code}: {f.in_language(language).message}"
+                                                        for f in errors)), language=language)
 
 
 def _id_key(kpi_id: str | None) -> str:
@@ -350,10 +376,9 @@ class _Planner:
         self.wb = workbook
         self.options = options
         self.parents = parents
-        self.result = RolloverResult(source=source, output=output)
-        self.problems: list[Finding] = []
         self.language = Language.parse(workbook.language)  # the reader's: en or da already
-        self.words = schema.DECISION_WORDS[self.language]
+        self.result = RolloverResult(source=source, output=output, language=self.language.value)
+        self.problems: list[Finding] = []
         # Validation has already refused unknown and duplicate Evaluation rows (KPX501, KPX504)
         # and Adjust target without a new target (KPX502); IDs match case-insensitively there too.
         self.evaluations: dict[str, EvaluationRecord] = {}
@@ -363,11 +388,11 @@ class _Planner:
         for m in workbook.measurements:
             self.measurements.setdefault(_id_key(m.kpi_id), []).append((m.period_end, m.value))
 
-    def warn(self, code: str, message: str, place: Place, kpi_id: str | None = None) -> None:
-        self.result.warnings.append(Finding(code, WARNING, message, place, kpi_id))
+    def warn(self, code: str, said: Message, place: Place, kpi_id: str | None = None) -> None:
+        self.result.warnings.append(Finding(code, WARNING, said, place, kpi_id, self.language.value))
 
-    def problem(self, code: str, message: str, place: Place, kpi_id: str | None = None) -> None:
-        self.problems.append(Finding(code, ERROR, message, place, kpi_id))
+    def problem(self, code: str, said: Message, place: Place, kpi_id: str | None = None) -> None:
+        self.problems.append(Finding(code, ERROR, said, place, kpi_id, self.language.value))
 
     def place(self, kpi: KpiRecord) -> Place:
         """Return the KPI's row on the KPIs sheet (its first cell)."""
@@ -400,40 +425,38 @@ class _Planner:
         """Warn that a New target typed beside Keep or Retire is not used (nothing typed goes unmentioned)."""
         if ev is None or ev.new_target is None or (decision == "keep" and ev.new_target == kpi.target):
             return
-        words = self.words
-        self.warn(W_TARGET_IGNORED, f"KPI {kpi.kpi_id} is marked {words[decision]}, so its new target "
-                  f"{_num(ev.new_target)} is ignored; choose {words['adjust']} to use it",
+        self.warn(W_TARGET_IGNORED, message("KPX702", id=kpi.kpi_id, marked=Decision(decision),
+                                            t=_amount(ev.new_target), adjust=Decision("adjust")),
                   _eval_place(self.wb, ev, "new_target"), kpi.kpi_id)
 
     def next_record(self, kpi: KpiRecord, ev: EvaluationRecord | None, decision: str | None,
                     final: float | None, closing: date, series: list[tuple[date, float]]) -> KpiRecord | None:
         """Return the KPI's next-period record, or None after recording why it cannot be written."""
-        words = self.words
         target = kpi.target
         if decision == "adjust":
             if ev is None or ev.new_target is None:
-                self.problem(E_ADJUST_WITHOUT_TARGET, f"KPI {kpi.kpi_id} is marked {words['adjust']} but has no new "
-                             f"target; type the new target, or choose {words['keep']} or {words['retire']}",
+                self.problem(E_ADJUST_WITHOUT_TARGET, message("KPX731", id=kpi.kpi_id, **_DECISIONS),
                              _eval_place(self.wb, ev, "new_target"), kpi.kpi_id)
                 return None
             target = ev.new_target
             self.result.changes.append(ParentChange(kpi.kpi_id, kpi.name, "adjust", str(self.result.source),
                                                     kpi.target, target))
-            self.warn(W_ADJUSTED_TEXTS, f"KPI {kpi.kpi_id} has a new target {_num(target)} (was "
-                      f"{_num(kpi.target)}); check that its SMART texts (Specific, Attainable) do not still name the "
-                      f"old one", self.place(kpi), kpi.kpi_id)
+            self.warn(W_ADJUSTED_TEXTS, message("KPX704", id=kpi.kpi_id, t=_amount(target), o=_amount(kpi.target),
+                                                specific=HeaderOf(schema.KPIS.name, "specific"),
+                                                attainable=HeaderOf(schema.KPIS.name, "attainable")),
+                      self.place(kpi), kpi.kpi_id)
         elif decision == "keep":
             self.ignored_target(kpi, ev, "keep")
         elif decision is None:
-            self.warn(W_UNDECIDED, f"KPI {kpi.kpi_id} has no decision, so it was kept as it was; choose "
-                      f"{words['keep']}, {words['adjust']} or {words['retire']} on the Evaluation sheet",
+            self.warn(W_UNDECIDED, message("KPX701", id=kpi.kpi_id, sheet=SheetName(schema.EVALUATION.name),
+                                           **_DECISIONS),
                       _eval_place(self.wb, ev, "decision"), kpi.kpi_id)
 
         baseline = kpi.baseline
         if final is None:
-            self.warn(W_NO_FINAL_ACTUAL, f"KPI {kpi.kpi_id} has no final actual as of {closing.isoformat()} (no "
-                      f"measurements in its period); its baseline stays {_num(kpi.baseline)}", self.place(kpi),
-                      kpi.kpi_id)
+            said = message("KPX703.blank", id=kpi.kpi_id, d=closing.isoformat()) if kpi.baseline is None else \
+                message("KPX703.baseline", id=kpi.kpi_id, d=closing.isoformat(), b=_amount(kpi.baseline))
+            self.warn(W_NO_FINAL_ACTUAL, said, self.place(kpi), kpi.kpi_id)
         else:
             baseline = final
             self.check_periods(kpi, final, closing, series)
@@ -443,17 +466,16 @@ class _Planner:
             self.problem(E_DATES, date_problem, self.place(kpi), kpi.kpi_id)
             return None
         if new_start is not None and new_deadline is None:
-            self.warn(W_NO_DEADLINE, f"KPI {kpi.kpi_id} has a start date but no deadline; give --deadline to make "
-                      f"it time-bound", self.place(kpi), kpi.kpi_id)
+            self.warn(W_NO_DEADLINE, message("KPX705", id=kpi.kpi_id), self.place(kpi), kpi.kpi_id)
         scaled = self.prorate(kpi, decision, target, baseline, new_start, new_deadline, ev)
         if scaled is None:
             return None
         target, baseline, tolerance = scaled
 
-        problem = _target_problem(kpi, decision, target, baseline, words)
+        problem = _target_problem(kpi, decision, target, baseline)
         if problem:
-            code, key, message = problem
-            self.problem(code, message, _eval_place(self.wb, ev, key), kpi.kpi_id)
+            code, key, said = problem
+            self.problem(code, said, _eval_place(self.wb, ev, key), kpi.kpi_id)
             return None
         return dataclasses.replace(kpi, target=target, baseline=baseline, tolerance=tolerance, start=new_start,
                                    deadline=new_deadline, place=Place(), valid=True, extra=dict(kpi.extra))
@@ -474,33 +496,20 @@ class _Planner:
             return target, baseline, tolerance
         old_days = (old_deadline - old_start).days  # type: ignore[operator]
         new_days = (new_deadline - new_start).days  # type: ignore[operator]
-        amounts = [f"baseline {_num(baseline)}"] if baseline is not None else []
-        if decision != "adjust":
-            amounts.insert(0, f"target {_num(target)}")
-        if tolerance is not None:
-            amounts.append(f"tolerance {_num(tolerance)}")
-        if not amounts:
+        amounts = _amounts(None if decision == "adjust" else target, baseline, tolerance)
+        if not amounts.pairs:
             return target, baseline, tolerance
-        old_period = f"{old_days} days ({_day(old_start)} to {_day(old_deadline)})"
-        new_period = f"{new_days} days ({_day(new_start)} to {_day(new_deadline)})"
+        periods = dict(id=kpi.kpi_id, od=old_days, os=_day(old_start), oe=_day(old_deadline), nd=new_days,
+                       ns=_day(new_start), ne=_day(new_deadline), r=f"{new_days}/{old_days}")
         if not self.options.prorate:
-            self.problem(E_PERIOD_LENGTH, f"KPI {kpi.kpi_id} adds up over its period (sum): its "
-                         f"{_and(amounts)} are for {old_period}, but the new period has {new_period}; run rollover "
-                         f"with --prorate to scale them by {new_days}/{old_days}, or give a --deadline that keeps the "
-                         f"period's length", self.place(kpi), kpi.kpi_id)
+            self.problem(E_PERIOD_LENGTH, message("KPX735", amounts=amounts, **periods), self.place(kpi), kpi.kpi_id)
             return None
         ratio = new_days / old_days
         new_target = target if decision == "adjust" or target is None else target * ratio
         new_baseline = None if baseline is None else baseline * ratio
         new_tolerance = None if tolerance is None else tolerance * ratio
-        after = [f"baseline {_num(new_baseline)}"] if new_baseline is not None else []
-        if decision != "adjust":
-            after.insert(0, f"target {_num(new_target)}")
-        if new_tolerance is not None:
-            after.append(f"tolerance {_num(new_tolerance)}")
-        self.warn(W_PRORATED, f"KPI {kpi.kpi_id} adds up over its period (sum): its {_and(amounts)} for "
-                  f"{old_period} are scaled by {new_days}/{old_days} to {_and(after)} for {new_period}",
-                  self.place(kpi), kpi.kpi_id)
+        after = _amounts(None if decision == "adjust" else new_target, new_baseline, new_tolerance)
+        self.warn(W_PRORATED, message("KPX709", amounts=amounts, new=after, **periods), self.place(kpi), kpi.kpi_id)
         return new_target, new_baseline, new_tolerance
 
     def check_periods(self, kpi: KpiRecord, final: float, closing: date, series: list[tuple[date, float]]) -> None:
@@ -512,12 +521,12 @@ class _Planner:
         missing = [label for first, last, label in expected if not any(first <= end <= last for end in ends)]
         if not missing:
             return
-        shown = ", ".join(missing[:4]) + (", ..." if len(missing) > 4 else "")
-        self.warn(W_MISSING_PERIODS, f"KPI {kpi.kpi_id}'s final actual {_num(final)}, its new baseline, has no "
-                  f"measurement for {len(missing)} of {len(expected)} {kpi.frequency} period(s) up to "
-                  f"{closing.isoformat()}: {shown}; it is the {kpi.aggregation or core.LAST} of the other "
-                  f"{len(expected) - len(missing)}; enter the missing values and roll over again, or correct the "
-                  f"new baseline", self.place(kpi), kpi.kpi_id)
+        shown = Periods(tuple(Period(label) for label in missing[:4]) + (("...",) if len(missing) > 4 else ()))
+        self.warn(W_MISSING_PERIODS, message("KPX708", id=kpi.kpi_id, v=_amount(final), n=len(missing),
+                                             m=len(expected), f=core.Word(kpi.frequency), d=closing.isoformat(),
+                                             listed=shown, agg=core.Word(kpi.aggregation or core.LAST),
+                                             o=len(expected) - len(missing)),
+                  self.place(kpi), kpi.kpi_id)
 
     def after(self) -> None:
         """Add the findings about the workbook as a whole: links to retired or changed parents."""
@@ -531,33 +540,37 @@ class _Planner:
                 continue
             if key in retired:
                 parent = records[key]
-                self.problem(E_RETIRED_PARENT, f"KPI {parent.kpi_id} is retired, but KPI {record.kpi_id} "
-                             f"({_short(self.place(_original(self.wb, record)))}) still rolls up to it; retire "
-                             f"{record.kpi_id} too, or give it another Parent KPI ID (the next consolidate would "
-                             f"fail with KPX602)", _eval_place(self.wb, self.evaluations.get(key), "decision"),
-                             parent.kpi_id)
+                self.problem(E_RETIRED_PARENT, message("KPX736", parent=parent.kpi_id, child=record.kpi_id,
+                                                       where=_short(self.place(_original(self.wb, record))),
+                                                       parent_id=HeaderOf(schema.KPIS.name, "parent_id")),
+                             _eval_place(self.wb, self.evaluations.get(key), "decision"), parent.kpi_id)
                 continue
             change = self.parents.get(key) or own.get(key)
             if change is None:
                 continue
+            # The note is written into the workbook: its numbers carry the workbook language's decimal mark.
             values = dict(parent=change.kpi_id, name=change.name or "", file=Path(change.source).name,
-                          old=_num(change.old_target), new=_num(change.new_target))
+                          old=render_fact(_amount(change.old_target), language),
+                          new=render_fact(_amount(change.new_target), language))
             result.notes[record.kpi_id] = texts.text("rollover", f"parent.{change.decision}", language, **values)
-            code = W_PARENT_RETIRED if change.decision == "retire" else W_PARENT_RETARGETED
-            # The finding is English here; kpixl.danish words it for a Danish workbook.
-            self.warn(code, f"KPI {record.kpi_id}: " + texts.text("rollover", f"parent.{change.decision}",
-                                                                  Language.EN, **values)
-                      + " The note is in its next Evaluation.", self.place(_original(self.wb, record)),
-                      record.kpi_id)
+            facts = dict(id=record.kpi_id, parent=change.kpi_id, name=change.name or "", file=Path(change.source).name,
+                         sheet=SheetName(schema.EVALUATION.name))
+            if change.decision == "retire":
+                code, said = W_PARENT_RETIRED, message("KPX710", parent_id=HeaderOf(schema.KPIS.name, "parent_id"),
+                                                       **facts)
+            else:
+                code, said = W_PARENT_RETARGETED, message("KPX711", old=_amount(change.old_target),
+                                                          new=_amount(change.new_target), **facts)
+            self.warn(code, said, self.place(_original(self.wb, record)), record.kpi_id)
         for kpi in self.wb.kpis:
             if kpi.kpi_id in result.retired and kpi.level == "high":
                 # Children usually live in other departments' workbooks, which this run cannot see
                 # (rollover --departments DIR can); consolidate reports their dangling Parent KPI ID.
-                self.warn(W_RETIRED_COMPANY_KPI, f"the retired company KPI {kpi.kpi_id} may have department KPIs "
-                          f"in other workbooks; give those a new Parent KPI ID or retire them too (rollover "
-                          f"--departments DIR flags them in their next workbooks)", self.place(kpi), kpi.kpi_id)
+                self.warn(W_RETIRED_COMPANY_KPI, message("KPX706", id=kpi.kpi_id,
+                                                         parent_id=HeaderOf(schema.KPIS.name, "parent_id")),
+                          self.place(kpi), kpi.kpi_id)
         if self.wb.kpis and not result.kpis:
-            self.warn(W_ALL_RETIRED, "every KPI was retired; the new workbook has no KPIs yet",
+            self.warn(W_ALL_RETIRED, message("KPX707"),
                       Place(self.wb.path, self.wb.sheets.get(schema.EVALUATION.name)))
 
 
@@ -565,9 +578,8 @@ def _plan(workbook: DepartmentWorkbook, source: Path, output: Path, options: _Op
           parents: dict[str, ParentChange]) -> tuple[RolloverResult, list[Finding]]:
     planner = _Planner(workbook, source, output, options, parents)
     planner.run()
-    # Made in English where the facts are; a Danish workbook's findings are then said in Danish.
-    planner.result.warnings = danish.localize(planner.result.warnings, planner.language)
-    return planner.result, danish.localize(planner.problems, planner.language)
+    # The findings are data said in the workbook's language (_Planner.warn), like the summary.
+    return planner.result, planner.problems
 
 
 def _original(workbook: DepartmentWorkbook, record: KpiRecord) -> KpiRecord:
@@ -578,48 +590,43 @@ def _original(workbook: DepartmentWorkbook, record: KpiRecord) -> KpiRecord:
     return record
 
 
-def _target_problem(kpi: KpiRecord, decision: str | None, target: float | None, baseline: float | None,
-                    words: dict[str, str]) -> tuple[str, str, str] | None:
+def _target_problem(kpi: KpiRecord, decision: str | None, target: float | None,
+                    baseline: float | None) -> tuple[str, str, Message] | None:
     """Return (code, Evaluation column, message) when ``target`` does not fit the new ``baseline``, else None."""
     direction = kpi.direction or core.INCREASE
     try:
         core.check_definition(target, baseline, direction, kpi.tolerance)
     except DefinitionError as error:
-        reason = str(error)
+        # The core's rule, nested as data so it is said in the finding's language (plain text if it has none).
+        reason = error.wording if error.wording is not None else str(error)
     else:
         return None
     label = f"KPI {kpi.kpi_id} ({kpi.name})" if kpi.name else f"KPI {kpi.kpi_id}"
+    amounts = dict(label=label, t=_amount(target), b=_amount(baseline))
     if decision == "adjust":
-        side = "below" if direction == core.DECREASE else "above"
-        return (E_NEW_TARGET_MISFIT, "new_target",
-                f"{label} new target {_num(target)} does not fit its new baseline {_num(baseline)} (the final "
-                f"actual): {reason}; type a new target {side} {_num(baseline)}")
-    kept = "kept" if decision == "keep" else "has no decision, so it keeps"
+        key = "KPX733.below" if direction == core.DECREASE else "KPX733.above"
+        return E_NEW_TARGET_MISFIT, "new_target", message(key, inner=reason, **amounts)
+    kept = decision == "keep"
     if direction == core.DECREASE and baseline is not None and target is not None and target >= baseline:
-        return (E_TARGET_REACHED, "decision",
-                f"{label} {kept} its target {_num(target)}, but its final actual {_num(baseline)} is already at "
-                f"or below it; choose {words['adjust']} with a new target below {_num(baseline)}, or "
-                f"{words['retire']}")
+        key = "KPX732.kept_below" if kept else "KPX732.undecided_below"
+        return E_TARGET_REACHED, "decision", message(key, **amounts, **_DECISIONS)
     if direction == core.INCREASE and baseline is not None and target is not None and target <= baseline:
-        return (E_TARGET_REACHED, "decision",
-                f"{label} {kept} its target {_num(target)}, but its final actual {_num(baseline)} already reached "
-                f"it; choose {words['adjust']} with a new target above {_num(baseline)}, or {words['retire']}")
-    return (E_TARGET_REACHED, "decision",
-            f"{label}: {reason}; choose {words['adjust']} or {words['retire']}")
+        key = "KPX732.kept_reached" if kept else "KPX732.undecided_reached"
+        return E_TARGET_REACHED, "decision", message(key, **amounts, **_DECISIONS)
+    return E_TARGET_REACHED, "decision", message("KPX732.rule", label=label, inner=reason, **_DECISIONS)
 
 
 # ---------------------------------------------------------------- dates
 
 def _new_dates(kpi: KpiRecord, start: date | None, deadline: date | None) -> tuple[date | None, date | None,
-                                                                                  str | None]:
+                                                                                  Message | None]:
     """Return (new start, new deadline, problem) of one KPI."""
     new_start = start if start is not None else (kpi.deadline + timedelta(days=1) if kpi.deadline else None)
     new_deadline = deadline
     if new_deadline is None and new_start is not None and kpi.start is not None and kpi.deadline is not None:
         new_deadline = next_deadline(kpi.start, kpi.deadline, new_start)
     if new_start is not None and new_deadline is not None and new_deadline <= new_start:
-        return None, None, (f"KPI {kpi.kpi_id}: the new deadline {new_deadline.isoformat()} is not after its new "
-                            f"start {new_start.isoformat()}; give a later --deadline or an earlier --start")
+        return None, None, message("KPX734", id=kpi.kpi_id, d=new_deadline.isoformat(), s=new_start.isoformat())
     return new_start, new_deadline, None
 
 
@@ -648,6 +655,21 @@ def _num(value: float | None) -> str:
     return f"{value:.10g}"
 
 
+def _amount(value: float | None) -> object:
+    """Fact: an amount as rollover writes it (a whole number without ``.0``), or the word blank."""
+    return message("word.blank") if value is None else Number(_num(value))
+
+
+def _amounts(target: float | None, baseline: float | None, tolerance: float | None) -> Amounts:
+    """Fact: the amounts a period-length change touches, ``target 1300, baseline 1200 and tolerance 50``."""
+    pairs = (("target", target), ("baseline", baseline), ("tolerance", tolerance))
+    return Amounts(tuple((label, _amount(value)) for label, value in pairs if value is not None))
+
+
+# The decision words a finding offers, said as the dropdown's words in the finding's language.
+_DECISIONS = {"keep": Decision("keep"), "adjust": Decision("adjust"), "retire": Decision("retire")}
+
+
 def _day(value: date | None) -> str:
     return value.isoformat() if value is not None else "(none)"
 
@@ -669,10 +691,6 @@ def _eval_place(workbook: DepartmentWorkbook, ev: EvaluationRecord | None, key: 
 def _short(place: Place) -> str:
     """Return ``Sheet!A3`` of a place (the file is named elsewhere in the message)."""
     return f"{place.sheet}!{place.cell}" if place.sheet and place.cell else str(place)
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 __all__ = ["RolloverResult", "RolloverRefused", "CascadeResult", "ParentChange", "rollover", "rollover_cascade",

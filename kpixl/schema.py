@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from kpixl import core, i18n, texts
 from kpixl.errors import DefinitionError
+from kpixl.message import AREA, message, render_fact
 from kpixl.vocab import LANGUAGES, Language, PerLanguage
 
 SCHEMA_VERSION = "1"
@@ -319,6 +320,21 @@ DECISION_WORDS = PerLanguage(lambda language: {d: _text(f"decision.{d}", languag
 YES_NO = PerLanguage(lambda language: (_text("yes", language), _text("no", language)))
 
 
+@dataclass(frozen=True)
+class Decision:
+    """Fact of a message (:mod:`kpixl.message`): an Evaluation decision said as that language's dropdown word.
+
+    ``Decision("adjust")`` reads ``Adjust target`` in English and ``Juster mål`` in Danish,
+    the words a person picks on the Evaluation sheet.
+    """
+
+    key: str  # keep | adjust | retire
+
+    def render(self, language: Language) -> str:
+        """Return the decision's dropdown word in ``language``."""
+        return DECISION_WORDS[Language.parse(language).value][self.key]
+
+
 def vocabulary_words(vocabulary: str, language: str) -> tuple[str, ...]:
     """Return the dropdown words of ``vocabulary`` in ``language``."""
     if vocabulary == "decision":
@@ -337,4 +353,98 @@ def parse_decision(text: object) -> str | None:
             if folded in (word.casefold(), key):
                 return key
     accepted = " / ".join(", ".join(DECISION_WORDS[language].values()) for language in LANGUAGES)
-    raise DefinitionError(f"unknown decision {str(text)!r}; use one of {accepted}")
+    raise DefinitionError(message("core.word_unknown", v=core.Word("decision"), x=repr(str(text)),
+                                  words=message("core.words", words=accepted)))
+
+
+# Facts of a finding's message that the schema says in a language (kpixl.message): a column's label said as the
+# workbook language's header, a sheet's name.
+
+
+@functools.cache
+def _columns_by_label() -> dict[str, Column]:
+    found: dict[str, Column] = {}
+    for table in TABLES:
+        for column in table.columns:
+            english = column.header(Language.EN)
+            for label in (english, english[:1].lower() + english[1:], english.lower()):
+                found.setdefault(label, column)
+            for language in Language:  # a label in any registered language
+                found.setdefault(column.header(language), column)
+    return found
+
+
+def header_in(label: str, language: object) -> str:
+    """Return the header of the column whose English (or Danish) label is ``label``, in ``language``.
+
+    English keeps the label as the message wrote it (``target``, ``Target``); a label that
+    names no column is returned as it is.
+    """
+    language = Language.parse(language)
+    column = _columns_by_label().get(label.strip())
+    if language is Language.EN or column is None:
+        return label
+    return column.header(language)
+
+
+@dataclass(frozen=True)
+class Header:
+    """Fact: a column's label (``Target``, ``period end``), said as the header in the workbook's language."""
+
+    label: str
+
+    def render(self, language: Language) -> str:
+        """Return the header in ``language``."""
+        return header_in(self.label, language)
+
+
+@dataclass(frozen=True)
+class Headers:
+    """Fact: several column labels, each said as its header, joined with ``, ``."""
+
+    labels: tuple[str, ...]
+    lower: bool = False  # said in lower case in every language (English keeps the labels as given)
+
+    def render(self, language: Language) -> str:
+        """Return the headers in ``language``."""
+        said = [header_in(label, language) for label in self.labels]
+        return ", ".join(h.lower() if self.lower and language is not Language.EN else h for h in said)
+
+
+@dataclass(frozen=True)
+class Amounts:
+    """Fact: labelled amounts, ``target 1300, baseline 1200 and tolerance 50`` (each label a column's, lower case)."""
+
+    pairs: tuple[tuple[str, object], ...]
+
+    def render(self, language: Language) -> str:
+        """Return the amounts in ``language`` (the language's ``and`` before the last)."""
+        said = [f"{header_in(label, language).lower() if language is not Language.EN else label} "
+                f"{render_fact(amount, language)}" for label, amount in self.pairs]
+        if len(said) == 1:
+            return said[0]
+        return texts.text(AREA, "word.and", language, a=", ".join(said[:-1]), b=said[-1])
+
+
+@dataclass(frozen=True)
+class SheetName:
+    """Fact: the default name of a table's sheet in the language (``Measurements``, ``Målinger``)."""
+
+    table: str
+
+    def render(self, language: Language) -> str:
+        """Return the sheet's name in ``language``."""
+        return {t.name: t for t in TABLES}[self.table].sheet(language)
+
+
+@dataclass(frozen=True)
+class HeaderOf:
+    """Fact: the header of column ``key`` of ``table`` in the language (``New target``, ``Nyt mål``)."""
+
+    table: str
+    key: str
+
+    def render(self, language: Language) -> str:
+        """Return the header in ``language``."""
+        return {t.name: t for t in TABLES}[self.table].column(self.key).header(language)
+

@@ -26,12 +26,15 @@ from datetime import date
 from pathlib import Path
 from typing import Sequence
 
-from kpixl import danish, schema, texts
+from kpixl import schema, texts
 from kpixl.company import Company, sha256_of
 from kpixl.errors import OutputError, ValidationFailed
-from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, PhasingRecord, Place, Report
+from kpixl.message import Message, message
+from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, PhasingRecord, Place, Refusal,
+                         Report, said_in)
 from kpixl.output import atomic_output, check_output
 from kpixl.rollover import workbook_formulas
+from kpixl.schema import HeaderOf, SheetName
 from kpixl.template import write_template
 from kpixl.validate import check_workbook
 from kpixl.vocab import Language
@@ -106,6 +109,9 @@ def _fold(text: str | None) -> str:
 
 
 # ------------------------------------------------------------------ planning
+
+# The KPIs headers split's findings name, said in the finding's language (Department, Afdeling).
+_HEADERS = {"department": HeaderOf(schema.KPIS.name, "department"), "level": HeaderOf(schema.KPIS.name, "level")}
 
 @dataclass
 class SplitPart:
@@ -209,27 +215,25 @@ def plan_parts(workbook: DepartmentWorkbook) -> tuple[list[SplitPart], list[Find
             management.kpis.append(kpi)
             continue
         if not department:
-            findings.append(Finding(E_NO_DEPARTMENT, ERROR, f"KPI {kpi.kpi_id} is not a high-level KPI and has no "
-                                    f"Department, so split cannot tell whose workbook it belongs in; type its "
-                                    f"department, or Level high for a company KPI", kpi.place, kpi.kpi_id))
+            findings.append(Finding(E_NO_DEPARTMENT, ERROR, message("KPX801", id=kpi.kpi_id, **_HEADERS), kpi.place,
+                                    kpi.kpi_id))
             continue
         key = _fold(department)
         first = spellings.setdefault(key, (department, kpi.place))
         if first[0] != department and key != _fold(head):
-            findings.append(Finding(W_DEPARTMENT_SPELLING, WARNING, f"department {department!r} of KPI "
-                                    f"{kpi.kpi_id} is spelled {first[0]!r} at {first[1].sheet}!{first[1].cell}; both "
-                                    f"go into the workbook of {first[0]!r}", kpi.place, kpi.kpi_id))
+            findings.append(Finding(W_DEPARTMENT_SPELLING, WARNING, message(
+                "KPX802", d=repr(department), id=kpi.kpi_id, first=repr(first[0]),
+                where=f"{first[1].sheet}!{first[1].cell}"), kpi.place, kpi.kpi_id))
         parts.setdefault(key, SplitPart(department=department, kpis=[])).kpis.append(kpi)
     if not workbook.kpis:
-        findings.append(Finding(E_NO_KPIS, ERROR, "the plan's KPIs table is empty; type the high-level KPIs and "
-                                "each department's KPIs (with their Department) first",
+        findings.append(Finding(E_NO_KPIS, ERROR, message("KPX806", department=_HEADERS["department"]),
                                 Place(workbook.path, workbook.sheets.get(schema.KPIS.name))))
     elif not management.high_count:
-        findings.append(Finding(W_NO_HIGH_LEVEL, WARNING, "the plan has no high-level KPI (Level high), so the "
-                                "management workbook has nothing for the departments' KPIs to roll up to",
+        findings.append(Finding(W_NO_HIGH_LEVEL, WARNING, message("KPX807", level=_HEADERS["level"]),
                                 Place(workbook.path, workbook.sheets.get(schema.KPIS.name))))
     findings.extend(_not_copied(workbook))
-    return list(parts.values()), danish.localize(findings, workbook.language)
+    # The findings are data, said in the plan's language.
+    return list(parts.values()), said_in(findings, workbook.language)
 
 
 def _not_copied(workbook: DepartmentWorkbook) -> list[Finding]:
@@ -237,14 +241,14 @@ def _not_copied(workbook: DepartmentWorkbook) -> list[Finding]:
     findings = []
     if workbook.measurements:
         first = workbook.measurements[0].place
-        findings.append(Finding(W_MEASUREMENTS_NOT_COPIED, WARNING, f"the plan's {len(workbook.measurements)} "
-                                f"measurement(s) are not copied: the split workbooks start with empty "
-                                f"Measurements", Place(workbook.path, first.sheet, first.cell)))
+        findings.append(Finding(W_MEASUREMENTS_NOT_COPIED, WARNING, message(
+            "KPX803", n=len(workbook.measurements), sheet=SheetName(schema.MEASUREMENTS.name)),
+                                Place(workbook.path, first.sheet, first.cell)))
     typed = [e for e in workbook.evaluations if e.decision or e.new_target is not None or e.notes]
     if typed:
         first = typed[0].place
-        findings.append(Finding(W_EVALUATIONS_NOT_COPIED, WARNING, f"the plan's {len(typed)} evaluation row(s) "
-                                f"are not copied: the split workbooks start with an empty Evaluation",
+        findings.append(Finding(W_EVALUATIONS_NOT_COPIED, WARNING, message(
+            "KPX804", n=len(typed), sheet=SheetName(schema.EVALUATION.name)),
                                 Place(workbook.path, first.sheet, first.cell)))
     extras: dict[str, KpiRecord] = {}
     for kpi in workbook.kpis:
@@ -252,8 +256,8 @@ def _not_copied(workbook: DepartmentWorkbook) -> list[Finding]:
             extras.setdefault(header, kpi)
     if extras:
         first = next(iter(extras.values())).place
-        findings.append(Finding(W_EXTRA_COLUMNS_NOT_COPIED, WARNING, "the plan's extra KPIs column(s) "
-                                + ", ".join(repr(h) for h in extras) + " are not copied into the split workbooks",
+        findings.append(Finding(W_EXTRA_COLUMNS_NOT_COPIED, WARNING, message(
+            "KPX805", cols=", ".join(repr(h) for h in extras), sheet=SheetName(schema.KPIS.name)),
                                 Place(workbook.path, first.sheet)))
     return findings
 
@@ -271,11 +275,11 @@ def split(plan_path: Path | str, out_dir: Path | str, *, force: bool = False,
     """
     plan, folder = Path(plan_path), Path(out_dir)
     if folder.exists() and not folder.is_dir():
-        raise OutputError(f"{folder}: is a file; give a folder for the split workbooks")
+        raise OutputError(message("split.folder_is_file", folder=str(folder)))
     workbook = check_workbook(plan, as_of=as_of)
-    _refuse_errors(plan, workbook.findings, "cannot split a plan with", workbook)
+    _refuse_errors(plan, workbook.findings, "split.invalid", workbook)
     parts, findings = plan_parts(workbook)
-    _refuse_errors(plan, findings, "cannot split the plan because of", workbook)
+    _refuse_errors(plan, findings, "split.not_placed", workbook)
 
     language = Language.parse(workbook.language)  # the reader's: en or da already
     formulas = workbook_formulas(workbook)
@@ -341,26 +345,23 @@ def _clean(kpi: KpiRecord) -> KpiRecord:
     return KpiRecord(**values)
 
 
-def _refuse_errors(plan: Path, findings: list[Finding], what: str, workbook: DepartmentWorkbook) -> None:
+def _refuse_errors(plan: Path, findings: list[Finding], reason: str, workbook: DepartmentWorkbook) -> None:
+    """Raise ValidationFailed naming the errors among ``findings`` (``reason``: a catalogue key with ``{n}``)."""
     errors = [f for f in findings if f.severity == ERROR]
     if not errors:
         return
-    shown = [str(f) for f in errors[:ERRORS_SHOWN]]
-    if len(errors) > ERRORS_SHOWN:
-        shown.append(f"... and {len(errors) - ERRORS_SHOWN} more (run kpixl validate {plan})")
-    head = f"{plan}: {what} {len(errors)} error(s); fix them and run again:"
     report = Report(findings=list(findings), files=[str(plan)], kpi_count=len(workbook.kpis),
-                    measurement_count=len(workbook.measurements))
-    raise ValidationFailed(head + "\n  " + "\n  ".join(shown), report=report)
+                    measurement_count=len(workbook.measurements), language=str(Language.parse(workbook.language)))
+    raise ValidationFailed(Refusal(str(plan), Message.of(reason, n=len(errors)), tuple(errors), ERRORS_SHOWN),
+                           report=report)
 
 
 def _check_written(temp: Path, target: Path) -> None:
     errors = [f for f in check_workbook(temp).findings if f.severity == ERROR]
     if errors:
         # A bug in kpixl, not in the plan: say so and write nothing.
-        raise ValidationFailed(f"{target}: the split workbook would not validate, so nothing "
-                               f"was written (please report this): "
-                               + "; ".join(f"{f.code}: {f.message}" for f in errors))
+        raise ValidationFailed(message("split.not_written", target=str(target),
+                                       errors="; ".join(f"{f.code}: {f.message}" for f in errors)))
 
 
 __all__ = ["split", "plan_parts", "write_part", "safe_file_stem", "unique_stems", "management_name",

@@ -23,9 +23,13 @@ from typing import Callable, Iterable
 from kpixl import commentary, copies, core, danish, isolation, reader, schema
 from kpixl.company import check_links, read_company
 from kpixl.errors import DefinitionError, WorkbookError
+from kpixl.core import Word
+from kpixl.message import Message, Number, Period, Periods, message
+from kpixl.schema import Header, HeaderOf, Headers, SheetName
 from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, MeasurementRecord, PhasingRecord, Place,
-                         Report, profile_key)
+                         Report, profile_key, said_in)
 from kpixl.reader import CHECK_TASK, WHOLE_TASK, WORKBOOK_TASK, isolated_result
+from kpixl.reader.worker import said_of
 from kpixl.vocab import Language, is_percent_unit, kpi_key, run_language, same_kpi
 
 E_UNEXPECTED = "KPX199"
@@ -88,23 +92,21 @@ def check_workbook(path: Path | str, as_of: date | None = None, *,
         workbook = reader.read_workbook(path, package=package, engine=engine)
     except WorkbookError as error:
         workbook = DepartmentWorkbook(path=shown)
-        workbook.findings.append(Finding(error.code, ERROR, error.reason,
+        workbook.findings.append(Finding(error.code, ERROR, said_of(error),
                                          Place(error.path or shown, error.sheet, error.cell)))
         return workbook
     except MemoryError:
         workbook = DepartmentWorkbook(path=shown)
-        workbook.findings.append(Finding(reader.E_DIMENSION, ERROR, "needs more memory than a department workbook; "
-                                                                    "possible decompression bomb", Place(shown)))
+        workbook.findings.append(Finding(reader.E_DIMENSION, ERROR, message("KPX113.memory"), Place(shown)))
         return workbook
     except Exception as error:  # noqa: BLE001 - a bad file must never stop the run
         workbook = DepartmentWorkbook(path=shown)
-        workbook.findings.append(Finding(E_UNEXPECTED, ERROR, f"cannot be read ({type(error).__name__}: {error}); "
-                                                              "save it again from Excel and report this to finance",
+        workbook.findings.append(Finding(E_UNEXPECTED, ERROR, message("KPX199", why=f"{type(error).__name__}: {error}"),
                                          Place(shown)))
         return workbook
     _Rules(workbook, as_of).run()
-    # A Danish workbook's findings are said in Danish (kpixl.danish), naming its own sheets and headers.
-    workbook.findings = danish.localize(workbook.findings, workbook.language if language is None else language)
+    # A Danish workbook's findings are said in Danish, naming its own sheets and headers.
+    workbook.findings = said_in(workbook.findings, workbook.language if language is None else language)
     return workbook
 
 
@@ -142,9 +144,7 @@ def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: 
     report = Report(strict=strict)
     inputs = reader.collect_inputs(list(paths), recursive=recursive)
     for folder in inputs.empty_folders:
-        where = "folder and its subfolders hold" if recursive else "folder holds"
-        report.findings.append(Finding(E_EMPTY_FOLDER, ERROR, f"the {where} no .xlsx or .xlsm workbooks; "
-                                                              "give the folder with the department workbooks",
+        report.findings.append(Finding(E_EMPTY_FOLDER, ERROR, message("KPX116.recursive" if recursive else "KPX116"),
                                        Place(str(folder))))
     report.findings.extend(inputs.left_out)
     report.left_out.extend(inputs.left_out)
@@ -175,7 +175,9 @@ def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: 
     # (--lang, else that of the workbooks read: those with KPIs or measurements).
     report.language = run_language(language, [identity.language for _f, kpis, measurements, identity in checked
                                               if kpis or measurements])
-    # (report.left_out stays English: the summary counts its kinds by their English reasons.)
+    # (report.left_out stays English for the machine outputs; the summary counts its kinds by their codes and keys.)
+    # kpixl.danish words the --company link findings, which kpixl.company still makes as English text (until branch
+    # findings2 makes them data); every other finding is data, and it only sets its language.
     report.findings = danish.localize(report.findings, report.language)
     return report
 
@@ -226,8 +228,8 @@ class _Rules:
         self.as_of = as_of
         self.repeated_profiles: set[str] = set()  # keys of profile names given twice (KPX323)
 
-    def add(self, code: str, severity: str, message: str, place: Place, kpi_id: str | None = None) -> None:
-        self.wb.findings.append(Finding(code, severity, message, place, kpi_id))
+    def add(self, code: str, severity: str, said: Message, place: Place, kpi_id: str | None = None) -> None:
+        self.wb.findings.append(Finding(code, severity, said, place, kpi_id))
 
     def run(self) -> None:
         self.check_phasing()
@@ -244,19 +246,17 @@ class _Rules:
             key = profile_key(profile.profile)
             if key in seen:
                 first = seen[key].place
-                self.add(E_DUPLICATE_PROFILE, ERROR, f"phasing profile {profile.profile!r} is named twice (first at "
-                                                     f"{first.sheet}!{first.cell}); give each profile its own name",
-                         profile.place)
+                self.add(E_DUPLICATE_PROFILE, ERROR, message("KPX323", name=repr(profile.profile),
+                                                             first=f"{first.sheet}!{first.cell}"), profile.place)
                 self.repeated_profiles.add(key)
             else:
                 seen[key] = profile
             for month, (column, weight) in enumerate(zip(schema.MONTH_KEYS, profile.weights), 1):
                 if weight is not None and weight < 0:
                     cell = self.wb.cell_in_row(schema.PHASING.name, column, profile.place)
-                    self.add(E_NEGATIVE_WEIGHT, ERROR, f"the weight of phasing profile {profile.profile!r} for "
-                                                       f"{schema.MONTH_HEADERS['en'][month - 1]} is {weight:g}, below 0; "
-                                                       f"type 0 or more (0 plans nothing for that month)",
-                             dataclasses.replace(profile.place, cell=cell or profile.place.cell))
+                    self.add(E_NEGATIVE_WEIGHT, ERROR, message(
+                        "KPX321", name=repr(profile.profile), month=Header(schema.MONTH_HEADERS["en"][month - 1]),
+                        w=Number(weight, "g")), dataclasses.replace(profile.place, cell=cell or profile.place.cell))
 
     def check_kpi_phasing(self, kpi: KpiRecord) -> None:
         """Name a KPI's unknown profile, or one weighing 0 in every month of its period, at its Phasing cell."""
@@ -266,10 +266,9 @@ class _Rules:
         place = dataclasses.replace(kpi.place, cell=cell or kpi.place.cell)
         if kpi.weights is None:
             names = ", ".join(repr(p.profile) for p in self.wb.phasing)
-            which = f"(profiles: {names})" if names else "(it has none yet)"
-            self.add(E_UNKNOWN_PROFILE, ERROR, f"phasing profile {kpi.phasing!r} is not in the Phasing table "
-                                               f"{which}; pick a profile from the list or leave Phasing blank for a "
-                                               f"straight line", place, kpi.kpi_id)
+            facts = dict(name=repr(kpi.phasing), sheet=SheetName("Phasing"), column=HeaderOf("KPIs", "phasing"))
+            said = message("KPX320.profiles", names=names, **facts) if names else message("KPX320.none", **facts)
+            self.add(E_UNKNOWN_PROFILE, ERROR, said, place, kpi.kpi_id)
             kpi.valid = False
             return
         if any(w is None or w < 0 for w in kpi.weights) or profile_key(kpi.phasing) in self.repeated_profiles:
@@ -280,10 +279,9 @@ class _Rules:
         try:
             core.phase_span(kpi.start, kpi.deadline, kpi.weights, kpi.phasing)  # type: ignore[arg-type]
         except DefinitionError:
-            self.add(E_ZERO_PROFILE, ERROR, f"phasing profile {kpi.phasing!r} weighs 0 in every month from "
-                                            f"{kpi.start.isoformat()} to {kpi.deadline.isoformat()}, so nothing is "
-                                            f"ever planned; give one of these months a weight above 0 in the Phasing "
-                                            f"sheet, or pick another profile", place, kpi.kpi_id)
+            self.add(E_ZERO_PROFILE, ERROR, message("KPX322", name=repr(kpi.phasing), start=kpi.start.isoformat(),
+                                                    deadline=kpi.deadline.isoformat(), sheet=SheetName("Phasing")),
+                     place, kpi.kpi_id)
             kpi.valid = False
 
     # -- KPI definitions
@@ -293,8 +291,8 @@ class _Rules:
             key = kpi_key(kpi.kpi_id)
             if key in by_id:
                 first = by_id[key]
-                self.add(E_DUPLICATE_KPI, ERROR, f"KPI ID {kpi.kpi_id!r} is used twice (first at "
-                                                 f"{first.place.sheet}!{first.place.cell}); give each KPI its own ID",
+                self.add(E_DUPLICATE_KPI, ERROR, message("KPX301", id=repr(kpi.kpi_id),
+                                                         where=f"{first.place.sheet}!{first.place.cell}"),
                          kpi.place, kpi.kpi_id)
                 kpi.valid = False
                 first.valid = False
@@ -318,9 +316,8 @@ class _Rules:
             return
         cell = self.wb.cell_in_row(schema.KPIS.name, "department", kpi.place)
         place = dataclasses.replace(kpi.place, cell=cell) if cell else kpi.place
-        self.add(W_OTHER_DEPARTMENT, WARNING, f"Department {typed!r} differs from the workbook's department "
-                                              f"{stored!r}; the KPI is read as {stored!r}; type {stored!r} here, or "
-                                              f"move the KPI to the {typed!r} workbook", place, kpi.kpi_id)
+        self.add(W_OTHER_DEPARTMENT, WARNING, message("KPX312", header=HeaderOf("KPIs", "department"), typed=repr(typed),
+                                                      department=repr(stored)), place, kpi.kpi_id)
 
     def check_definition(self, kpi: KpiRecord) -> None:
         place = kpi.place
@@ -328,49 +325,45 @@ class _Rules:
             try:
                 core.check_definition(kpi.target, kpi.baseline, kpi.direction, kpi.tolerance)
             except DefinitionError as error:
-                self.add(E_DEFINITION, ERROR, f"{error}", place, kpi.kpi_id)
+                self.add(E_DEFINITION, ERROR, message("KPX302", inner=error.as_fact()), place, kpi.kpi_id)
                 kpi.valid = False
         try:
             core.check_dates(kpi.start, kpi.deadline)
         except DefinitionError as error:
-            self.add(E_DATES, ERROR, f"{error}; move the deadline after the start", place, kpi.kpi_id)
+            self.add(E_DATES, ERROR, message("KPX303", inner=error.as_fact()), place, kpi.kpi_id)
             kpi.valid = False
         green = core.DEFAULT_GREEN if kpi.green is None else kpi.green
         amber = core.DEFAULT_AMBER if kpi.amber is None else kpi.amber
         try:
             core.check_thresholds(green, amber)
         except DefinitionError as error:
-            self.add(E_THRESHOLDS, ERROR, f"{error}; make Green from at least Amber from", place, kpi.kpi_id)
+            self.add(E_THRESHOLDS, ERROR, message("KPX304", inner=error.as_fact(), green=HeaderOf("KPIs", "green"),
+                                                  amber=HeaderOf("KPIs", "amber")), place, kpi.kpi_id)
             kpi.valid = False
         for name, value in (("green from", kpi.green), ("amber from", kpi.amber)):
             if value is not None and (value > 2 or value < 0):
-                self.add(W_THRESHOLD_SCALE, WARNING, f"{name} is {value:g}, an attainment of {value * 100:g}%; "
-                                                     f"did you mean {value:g}%? type it with a % sign", place,
-                         kpi.kpi_id)
+                self.add(W_THRESHOLD_SCALE, WARNING, message("KPX310", name=Header(name), v=Number(value, "g"),
+                                                             p=Number(value * 100, "g")), place, kpi.kpi_id)
         if kpi.weight is not None and kpi.weight < 0:
-            self.add(E_WEIGHT, ERROR, f"weight {kpi.weight:g} is negative; type 0 or more (blank means 1)", place,
-                     kpi.kpi_id)
+            self.add(E_WEIGHT, ERROR, message("KPX305", w=Number(kpi.weight, "g")), place, kpi.kpi_id)
             kpi.valid = False
         if kpi.parent_id and same_kpi(kpi.parent_id, kpi.kpi_id):
-            self.add(E_OWN_PARENT, ERROR, f"KPI {kpi.kpi_id!r} names itself as parent; give the ID of the high-level "
-                                          "KPI it supports", place, kpi.kpi_id)
+            self.add(E_OWN_PARENT, ERROR, message("KPX309", id=repr(kpi.kpi_id)), place, kpi.kpi_id)
 
     def check_smart(self, kpi: KpiRecord) -> None:
         place = kpi.place
         if kpi.deadline is None:
-            self.add(W_NO_DEADLINE, WARNING, "no deadline: a SMART KPI is time-bound; type the deadline", place,
-                     kpi.kpi_id)
+            self.add(W_NO_DEADLINE, WARNING, message("KPX306"), place, kpi.kpi_id)
         empty = [label for key, label in SMART_FIELDS if core.is_blank(getattr(kpi, key))]
         if empty:
-            self.add(W_SMART, WARNING, f"SMART text missing: {', '.join(empty)}; describe how the KPI is "
-                                       + ", ".join(e.lower() for e in empty), place, kpi.kpi_id)
+            self.add(W_SMART, WARNING, message("KPX307", fields=Headers(tuple(empty)),
+                                               how=Headers(tuple(e.lower() for e in empty), lower=True)),
+                     place, kpi.kpi_id)
         if kpi.level == "low" and not kpi.parent_id:
-            self.add(W_NO_PARENT, WARNING, "a low-level KPI without a parent KPI ID does not roll up; type the ID of "
-                                           "the high-level KPI it supports", place, kpi.kpi_id)
+            self.add(W_NO_PARENT, WARNING, message("KPX308", parent_id=Header("parent KPI ID")), place, kpi.kpi_id)
         owner = f" {kpi.owner.casefold()} " if kpi.owner else ""
         if owner and any(sep in owner for sep in _OWNER_SEPARATORS):
-            self.add(W_SEVERAL_OWNERS, WARNING, f"owner {kpi.owner!r} looks like more than one person; a KPI has one "
-                                                "responsible owner", place, kpi.kpi_id)
+            self.add(W_SEVERAL_OWNERS, WARNING, message("KPX311", who=repr(kpi.owner)), place, kpi.kpi_id)
 
     # -- measurements
     def check_measurements(self, kpis: dict[str, KpiRecord]) -> None:
@@ -388,15 +381,14 @@ class _Rules:
                     kpi, kpi.start or date.min, kpi.deadline or date.max, dates[kpi.kpi_id], _plausible_scale(kpi))
             kpi, start, deadline, kpi_dates, scale = window
             if kpi is None:
-                self.add(E_UNKNOWN_KPI, ERROR, f"KPI ID {m.kpi_id!r} is not in the KPIs table; pick an existing KPI ID "
-                                               "or add the KPI", m.place, m.kpi_id)
+                self.add(E_UNKNOWN_KPI, ERROR, message("KPX401", id=repr(m.kpi_id), sheet=SheetName("KPIs")), m.place,
+                         m.kpi_id)
                 continue
             key = (kpi.kpi_id, m.period_end)
             if key in seen:
                 first = seen[key]
-                self.add(E_DUPLICATE_MEASUREMENT, ERROR, f"a second value for KPI {kpi.kpi_id!r} and period end "
-                                                         f"{m.period_end.isoformat()} (first at {first.sheet}!"
-                                                         f"{first.cell}); delete one of them", m.place, kpi.kpi_id)
+                self.add(E_DUPLICATE_MEASUREMENT, ERROR, message("KPX402", id=repr(kpi.kpi_id), d=m.period_end.isoformat(),
+                                                                 where=f"{first.sheet}!{first.cell}"), m.place, kpi.kpi_id)
                 continue
             seen[key] = m.place
             kpi_dates.append(m.period_end)
@@ -405,11 +397,11 @@ class _Rules:
             if start <= m.period_end <= deadline:
                 continue
             if kpi.start is not None and m.period_end < kpi.start:
-                self.add(E_BEFORE_START, ERROR, f"period end {m.period_end.isoformat()} is before the KPI's start date "
-                                                f"{kpi.start.isoformat()}; check the date", m.place, kpi.kpi_id)
+                self.add(E_BEFORE_START, ERROR, message("KPX403", d=m.period_end.isoformat(), s=kpi.start.isoformat()),
+                         m.place, kpi.kpi_id)
             if kpi.deadline is not None and m.period_end > kpi.deadline:
-                self.add(E_AFTER_DEADLINE, ERROR, f"period end {m.period_end.isoformat()} is after the KPI's deadline "
-                                                  f"{kpi.deadline.isoformat()}; check the date", m.place, kpi.kpi_id)
+                self.add(E_AFTER_DEADLINE, ERROR, message("KPX404", d=m.period_end.isoformat(),
+                                                          e=kpi.deadline.isoformat()), m.place, kpi.kpi_id)
         for kpi in kpis.values():
             self.check_missing_periods(kpi, dates.get(kpi.kpi_id, []))
 
@@ -417,19 +409,17 @@ class _Rules:
         """Warn for a value that is implausible for its KPI: a whole percent typed as a number, or 100x off."""
         _limit, reference, percent = scale
         value = m.value
-        shown = reader.fmt_number(value)
+        shown = Number(reader.fmt_number(value))
         place = self.value_place(m)
         if percent and value > PERCENT_LIMIT:
-            target = reader.fmt_number((kpi.target or 0.0) * 100)
-            self.add(W_PERCENT_SCALE, WARNING, f"value {shown} for a % KPI whose target is {target}% counts as "
-                                               f"{reader.fmt_number(value * 100)}%; if you meant {shown}%, type it "
-                                               f"with a % sign ({shown}%) or as {reader.fmt_number(value / 100)}",
-                     place, kpi.kpi_id)
+            self.add(W_PERCENT_SCALE, WARNING, message(
+                "KPX407", v=shown, t=Number(reader.fmt_number((kpi.target or 0.0) * 100)),
+                p=Number(reader.fmt_number(value * 100)), x=Number(reader.fmt_number(value / 100))), place, kpi.kpi_id)
         elif reference > 0 and abs(value) > MAGNITUDE * reference:
-            basis = " and baseline " + reader.fmt_number(kpi.baseline) if kpi.baseline else ""
-            self.add(W_MAGNITUDE, WARNING, f"value {shown} is more than {MAGNITUDE:g} times the KPI's target "
-                                           f"{reader.fmt_number(kpi.target or 0)}{basis}; check the value and its unit "
-                                           "(a typo, or thousands typed as units?)", place, kpi.kpi_id)
+            facts = dict(v=shown, m=Number(MAGNITUDE, "g"), t=Number(reader.fmt_number(kpi.target or 0)))
+            said = message("KPX408.baseline", b=Number(reader.fmt_number(kpi.baseline)), **facts) if kpi.baseline \
+                else message("KPX408", **facts)
+            self.add(W_MAGNITUDE, WARNING, said, place, kpi.kpi_id)
 
     def value_place(self, m: MeasurementRecord) -> Place:
         """Return the Value cell of a measurement's row (the row's place when the reader noted no column)."""
@@ -473,12 +463,11 @@ class _Rules:
                 missing.append((first, full_last))
         if not missing:
             return
-        listed = ", ".join(_label(kpi.frequency, first, full_last) for first, full_last in
-                           missing[:MAX_LISTED_PERIODS]) + (", ..." if len(missing) > MAX_LISTED_PERIODS else "")
-        word = kpi.frequency
-        self.add(W_MISSING_PERIODS, WARNING, f"no measurement for {len(missing)} {word} period(s) ended before "
-                                             f"{self.as_of.isoformat()}: {listed}; enter the missing values in "
-                                             "Measurements", kpi.place, kpi.kpi_id)
+        listed = tuple(Period(_label(kpi.frequency, first, full_last)) for first, full_last in
+                       missing[:MAX_LISTED_PERIODS]) + (("...",) if len(missing) > MAX_LISTED_PERIODS else ())
+        self.add(W_MISSING_PERIODS, WARNING, message("KPX405", n=len(missing), f=Word(kpi.frequency),
+                                                     d=self.as_of.isoformat(), listed=Periods(listed),
+                                                     sheet=SheetName("Measurements")), kpi.place, kpi.kpi_id)
 
     def check_close_of_period(self, kpi: KpiRecord, period_ends: list[date]) -> None:
         """Warn when, on or after the deadline, the KPI's last period (by its frequency) has no measurement."""
@@ -492,33 +481,31 @@ class _Rules:
         if any(first <= end <= deadline for end in period_ends):
             return
         label = _final_label(kpi.frequency, first, deadline)
-        self.add(W_CLOSE_OF_PERIOD, WARNING, f"close of period: no measurement for the last {kpi.frequency} period "
-                                             f"{label} before the deadline {deadline.isoformat()}; the final actual "
-                                             "leaves it out (and rollover would take that as the next baseline); "
-                                             "enter the value in Measurements", kpi.place, kpi.kpi_id)
+        self.add(W_CLOSE_OF_PERIOD, WARNING, message("KPX406", f=Word(kpi.frequency), label=Period(label),
+                                                     d=deadline.isoformat(), sheet=SheetName("Measurements")),
+                 kpi.place, kpi.kpi_id)
 
     # -- evaluation
     def check_evaluations(self, kpis: dict[str, KpiRecord]) -> None:
         seen: dict[str, Place] = {}
         for ev in self.wb.evaluations:
             if kpi_key(ev.kpi_id) not in kpis:
-                self.add(E_EVALUATION_UNKNOWN_KPI, ERROR, f"KPI ID {ev.kpi_id!r} is not in the KPIs table; pick an "
-                                                          "existing KPI ID", ev.place, ev.kpi_id)
+                self.add(E_EVALUATION_UNKNOWN_KPI, ERROR, message("KPX501", id=repr(ev.kpi_id), sheet=SheetName("KPIs")),
+                         ev.place, ev.kpi_id)
                 continue
             key = kpi_key(ev.kpi_id)
             if key in seen:
-                self.add(E_DUPLICATE_EVALUATION, ERROR, f"KPI {ev.kpi_id!r} is evaluated twice (first at "
-                                                        f"{seen[key].sheet}!{seen[key].cell}); keep one decision",
+                self.add(E_DUPLICATE_EVALUATION, ERROR, message("KPX504", id=repr(ev.kpi_id),
+                                                                where=f"{seen[key].sheet}!{seen[key].cell}"),
                          ev.place, ev.kpi_id)
                 continue
             seen[key] = ev.place
             if ev.decision == "adjust" and ev.new_target is None:
-                self.add(E_ADJUST_WITHOUT_TARGET, ERROR, "decision Adjust target needs a new target; type it in "
-                                                         "New target", ev.place, ev.kpi_id)
-            elif ev.decision in ("keep", "retire") and ev.new_target is not None:
-                self.add(W_TARGET_IGNORED, WARNING, f"new target {ev.new_target:g} is ignored with decision "
-                                                    f"{ev.decision.capitalize()}; choose Adjust target or clear it",
+                self.add(E_ADJUST_WITHOUT_TARGET, ERROR, message("KPX502", column=HeaderOf("Evaluation", "new_target")),
                          ev.place, ev.kpi_id)
+            elif ev.decision in ("keep", "retire") and ev.new_target is not None:
+                self.add(W_TARGET_IGNORED, WARNING, message("KPX503", t=Number(ev.new_target, "g"),
+                                                            d=Word(ev.decision.capitalize())), ev.place, ev.kpi_id)
 
 
 # ------------------------------------------------------------------ plausibility and periods

@@ -212,3 +212,39 @@ def test_ids_typed_in_other_case_or_spacing_carry_their_decision_and_final_actua
     assert lines[1] == "3 KPI(s): 0 kept, 1 adjusted, 2 retired, 0 without a decision (kept)"
     # The final actual (last value 160) is the new baseline; the adjusted target is 250.
     assert [(k.kpi_id, k.baseline, k.target) for k in read_workbook(out).kpis] == [("m-1", 160.0, 250.0)]
+
+
+def danish_workbook(path: Path, decisions: dict[str, tuple[str | None, float | None]], last_value: float) -> Path:
+    kpis = [kpi(k) for k in decisions]
+    measurements = [MeasurementRecord(k, date(2025, 12, 31), last_value) for k in decisions]
+    evaluations = [EvaluationRecord(k, d, t) for k, (d, t) in decisions.items()]
+    return write_template(path, department="Ledelse", language="da", formulas="native", kpis=kpis,
+                          measurements=measurements, evaluations=evaluations, as_of=DEADLINE)
+
+
+def test_a_danish_workbooks_run_speaks_danish_throughout(tmp_path):
+    """The summary, the findings and a refusal of a Danish workbook are all Danish (no English lines around them)."""
+    src = danish_workbook(tmp_path / "ledelse.xlsx", {"M-1": ("keep", None), "M-4": (None, None)}, 150.0)
+    out = tmp_path / "næste.xlsx"
+    result = run("rollover", src, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert result.output.split("\n") == [
+        f"Rullede {src} over til {out}",
+        "2 KPI'er: 1 beholdt, 0 justeret, 0 udfaset, 1 uden beslutning (beholdt)",
+        "Ny periode: 2026-01-01 til 2026-12-31",
+        f"Advarsel: {src}:Evaluering!E3: KPX701: KPI M-4 har ingen beslutning, så den er beholdt uændret; vælg "
+        f"Behold, Juster mål eller Udfas på arket Evaluering",
+        "",
+    ]
+    beaten = danish_workbook(tmp_path / "slået.xlsx", {"M-1": ("keep", None)}, 1234.0)
+    result = run("rollover", beaten, "-o", tmp_path / "ud.xlsx")
+    assert result.exit_code == 1
+    assert result.output == (f"Fejl: {beaten}:Evaluering!E2: fejl KPX732: KPI M-1 (KPI M-1) beholdt sin målværdi "
+                             f"200, men dens endelige faktiske værdi 1234 har allerede nået den; vælg Juster mål med "
+                             f"en ny målværdi over 1234, eller Udfas\n")
+    invalid = danish_workbook(tmp_path / "ugyldig.xlsx", {"M-1": ("adjust", None)}, 150.0)
+    result = run("rollover", invalid, "-o", tmp_path / "ud.xlsx")
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Fejl: {invalid}: kan ikke rulle en projektmappe med 1 fejl over; ret dem, og "
+                                    f"kør igen:\n  {invalid}:Evaluering!A2: fejl KPX502: ")
+    assert not (tmp_path / "ud.xlsx").exists()

@@ -337,3 +337,48 @@ def test_a_danish_workbook_gets_its_link_findings_in_danish(tmp_path, management
                                    "KPI'en i den retning driver den overordnede (oprulningen tæller målopfyldelse), "
                                    "ellers ret retningen eller det overordnede KPI-ID"),
     }
+
+
+def test_the_link_findings_are_data_said_in_either_language():
+    """check_links' findings are message keys and facts: one finding reads right in English and in Danish."""
+    from kpixl.company import Company, check_links
+    from kpixl.message import Message
+    from kpixl.model import DepartmentWorkbook, KpiRecord, Place
+
+    company = Company(path=Path("ledelse.xlsx"), sha256="", language="da", kpis=(
+        KpiRecord("MGT-02", level="high", direction="increase", unit="%", deadline=date(2026, 9, 30)),))
+    kpis = [KpiRecord("S-1", level="low", parent_id="MGT-02", direction="decrease", unit="days",
+                      deadline=date(2026, 11, 30), place=Place("salg.xlsx", "Nøgletal", "A2")),
+            KpiRecord("S-2", level="low", parent_id="MGT-07", place=Place("salg.xlsx", "Nøgletal", "A3"))]
+    workbook = DepartmentWorkbook(path="salg.xlsx", language="da", kpis=kpis,
+                                  columns={"KPIs": {"parent_id": "D", "deadline": "O", "direction": "H", "unit": "G"}})
+    findings = check_links(company, workbook)
+    assert [(f.code, f.place.cell, f.language) for f in findings] == [
+        ("KPX831", "O2", "da"), ("KPX832", "H2", "da"), ("KPX833", "G2", "da"), ("KPX830", "D3", "da")]
+    assert all(isinstance(f.wording, Message) for f in findings)
+    direction = findings[1]
+    assert direction.wording.key == "KPX832"
+    assert direction.message.startswith("retningen mindske afviger fra den overordnede MGT-02 (øge); ")
+    assert direction.in_language("en").message == (
+        "direction decrease differs from its parent MGT-02 (increase); fine if moving this KPI that way drives the "
+        "parent (the roll-up counts attainment), otherwise correct the direction or the parent KPI ID")
+    assert findings[3].message == ("overordnet KPI-ID 'MGT-07' for KPI 'S-2' er ikke en KPI på højt niveau i "
+                                   "virksomhedens projektmappe ledelse.xlsx; vælg en af MGT-02")
+    # The caller (validate --company) may say them in the run's one language instead.
+    assert check_links(company, workbook, language="en")[0].message == (
+        "deadline 2026-11-30 is after the deadline 2026-09-30 of its parent MGT-02: the KPI is not due when the "
+        "company KPI is judged; move the deadline to 2026-09-30 or earlier")
+
+
+def test_a_danish_management_workbook_with_errors_is_refused_in_danish(tmp_path):
+    bad = tmp_path / "ledelse.xlsx"
+    workbooks.write_workbook(bad, kpis=[workbooks.kpi_row("MGT-01", target="12,5")], measurements=[],
+                             evaluations=[], language="da")
+    out = tmp_path / "salg.xlsx"
+    result = CliRunner().invoke(cli, ["template", str(out), "--company", str(bad)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == (f"Fejl: {bad}: virksomhedens projektmappe har 1 fejl, så den kan ikke bruges til --company; "
+                        "ret dem, og kør igen:")
+    assert lines[1].startswith(f"  {bad}:Nøgletal!L2: fejl KPX204: ")
+    assert not out.exists()

@@ -245,3 +245,13 @@ def test_previous_that_is_no_company_workbook_is_refused(tmp_path):
     assert f"{paths[0]}: --previous is not a company workbook (no Summary, History and Measurements sheets); give " \
            "the company workbook kpixl consolidate wrote last month" in result.output
     assert not (tmp_path / "c.xlsx").exists()
+
+
+def test_previous_that_is_no_company_workbook_is_refused_in_the_run_s_language(tmp_path):
+    paths = _company(tmp_path / "in")
+    result = _run("consolidate", *map(str, paths), "-o", str(tmp_path / "c.xlsx"), "--as-of", JUNE.isoformat(),
+                  "--previous", str(paths[0]), "--lang", "da")
+    assert result.exit_code == 1
+    assert f"Fejl: {paths[0]}: --previous er ikke en virksomhedsprojektmappe (ingen ark Oversigt, Historik og " \
+           "Målinger); angiv den virksomhedsprojektmappe, som kpixl consolidate skrev sidste måned" in result.output
+    assert not (tmp_path / "c.xlsx").exists()

@@ -695,3 +695,74 @@ def test_the_phasing_profiles_and_a_kpis_profile_carry_over(tmp_path):
     assert [(p.profile, p.weights) for p in rolled.phasing] == [(p.profile, p.weights) for p in profiles]
     assert by_id(rolled)["S-01"].phasing == "Retail" and by_id(rolled)["S-01"].weights == profiles[0].weights
     assert validate([tmp_path / "next.xlsx"], as_of=date(2026, 1, 1)).errors == []
+
+
+def test_rollover_findings_are_data_said_in_either_language(tmp_path):
+    """A finding is a message key and facts, said in the workbook's language and readable in any other.
+
+    The decision words are the dropdown's words of the language the finding is said in,
+    a number gets the language's decimal mark, and a refusal is said in a language as a whole.
+    """
+    from kpixl.message import Message
+
+    source = write(tmp_path / "in.xlsx", [kpi("S-01", aggregation=core.LAST, target=1234.5),
+                                          kpi("S-02", aggregation=core.LAST)],
+                   monthly("S-01", [1250.0]) + monthly("S-02", [1100.0]),
+                   [decide("S-01", "keep"), decide("S-02", "retire", 1400.0)], language="da")
+    with pytest.raises(RolloverRefused) as caught:
+        rollover(source, tmp_path / "out.xlsx")
+    [problem] = caught.value.findings
+    assert isinstance(problem.wording, Message) and problem.wording.key == "KPX732.kept_reached"
+    assert (problem.language, problem.place.cell) == ("da", "E2")
+    assert problem.message == ("KPI S-01 (KPI S-01) beholdt sin målværdi 1234,5, men dens endelige faktiske værdi "
+                               "1250 har allerede nået den; vælg Juster mål med en ny målværdi over 1250, eller Udfas")
+    assert problem.in_language("en").message == (
+        "KPI S-01 (KPI S-01) kept its target 1234.5, but its final actual 1250 already reached it; choose Adjust "
+        "target with a new target above 1250, or Retire")
+    # str() reads as it always did; said(language) is what a Danish run prints, its severity in Danish too.
+    assert str(caught.value) == str(problem)
+    assert caught.value.said("da") == f"{source}:Evaluering!E2: fejl KPX732: {problem.message}"
+    # KPX702, said in English: the Danish workbook's words are not baked into the finding.
+    fine = write(tmp_path / "ok.xlsx", [kpi("S-02", aggregation=core.LAST), kpi("S-03", aggregation=core.LAST)],
+                 monthly("S-02", [1100.0]) + monthly("S-03", [1100.0]),
+                 [decide("S-02", "retire", 1400.0), decide("S-03", "keep")], language="da")
+    ignored = [f for f in rollover(fine, tmp_path / "ok-next.xlsx").warnings if f.code == "KPX702"]
+    assert [f.in_language("en").message for f in ignored] == [
+        "KPI S-02 is marked Retire, so its new target 1400 is ignored; choose Adjust target to use it"]
+    assert [f.message for f in ignored] == [
+        "KPI S-02 er markeret Udfas, så dens nye målværdi 1400 ignoreres; vælg Juster mål for at bruge den"]
+
+
+def test_a_refusal_of_several_problems_is_said_in_danish(tmp_path):
+    source = write(tmp_path / "in.xlsx", [kpi("S-01", aggregation=core.LAST, target=1234.0),
+                                          kpi("S-02", aggregation=core.LAST, target=1234.0)],
+                   monthly("S-01", [1250.0]) + monthly("S-02", [1250.0]),
+                   [decide("S-01", "keep"), decide("S-02", None)], language="da")
+    with pytest.raises(RolloverRefused) as caught:
+        rollover(source, tmp_path / "out.xlsx")
+    lines = caught.value.said("da").split("\n")
+    assert lines[0] == f"{source}: 2 beslutning(er) på arket Evaluering skal rettes før rollover:"
+    assert lines[1].startswith(f"  {source}:Evaluering!E2: fejl KPX732: KPI S-01 (KPI S-01) beholdt sin målværdi")
+    assert lines[2].startswith(f"  {source}:Evaluering!E3: fejl KPX732: KPI S-02 (KPI S-02) har ingen beslutning og "
+                               f"beholder derfor sin målværdi 1234")
+    assert str(caught.value).split("\n")[0] == f"{source}: 2 Evaluation decision(s) must be fixed before rollover:"
+
+
+def test_a_danish_departments_note_and_finding_write_a_new_decimal_target_with_a_decimal_comma(tmp_path):
+    from kpixl.rollover import rollover_cascade
+
+    high = dict(level="high", parent_id=None, department="Ledelse", weight=None, aggregation=core.LAST,
+                baseline=100.0, target=200.0, frequency="yearly")
+    management = write(tmp_path / "ledelse.xlsx", [kpi("H-2", name="Tilfredshed", **high)],
+                       [MeasurementRecord("H-2", date(2025, 12, 31), 150.0)], [decide("H-2", "adjust", 250.5)],
+                       language="da", department="Ledelse")
+    folder = tmp_path / "afdelinger"
+    folder.mkdir()
+    write(folder / "salg.xlsx", [kpi("S-2", parent_id="H-2")], monthly("S-2", [100.0] * 12), [decide("S-2", "keep")],
+          language="da", department="Salg")
+    result = rollover_cascade(management, tmp_path / "ledelse-2026.xlsx", folder, tmp_path / "next-dep")
+    notes = {e.kpi_id: e.notes for e in read_workbook(tmp_path / "next-dep" / "salg.xlsx").evaluations}
+    assert notes["S-2"] == ("Den overordnede KPI H-2 (Tilfredshed) har fået nyt mål, 200 -> 250,5 (virksomhedens "
+                            "rollover, ledelse.xlsx); tjek at denne KPI's mål stadig understøtter det.")
+    [flagged] = [w for w in result.warnings if w.code == "KPX711"]
+    assert "200 -> 250,5" in flagged.message and "200 -> 250.5" in flagged.in_language("en").message

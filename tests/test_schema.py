@@ -111,11 +111,12 @@ def test_an_old_danish_workbook_rolls_over_into_one_with_the_new_sheet_name(old,
     out = tmp_path / "næste.xlsx"
     result = run("rollover", old, "-o", out)
     assert result.exit_code == 0, result.output
+    # The run speaks the workbook's language: the summary as well as the findings (not English lines around them).
     assert result.output.split("\n") == [
-        f"Rolled over {old} into {out}",
-        "2 KPI(s): 1 kept, 1 adjusted, 0 retired, 0 without a decision (kept)",
-        "New period: 2026-01-01 to 2026-12-31",
-        f"{old}:KPI'er!A3: warning KPX704: KPI SAL-02 har en ny målværdi 160 (var 150); tjek, at dens "
+        f"Rullede {old} over til {out}",
+        "2 KPI'er: 1 beholdt, 1 justeret, 0 udfaset, 0 uden beslutning (beholdt)",
+        "Ny periode: 2026-01-01 til 2026-12-31",
+        f"Advarsel: {old}:KPI'er!A3: KPX704: KPI SAL-02 har en ny målværdi 160 (var 150); tjek, at dens "
         "SMART-tekster (Specifik, Opnåelig) ikke stadig nævner den gamle",
         ""]
     book = openpyxl.load_workbook(out)

@@ -381,3 +381,40 @@ def test_every_department_gets_the_plans_phasing_profiles(tmp_path):
     sales = read_workbook(next(p.path for p in result.parts if p.department == "Salg"))
     assert [(k.kpi_id, k.phasing) for k in sales.kpis] == [("SAL-01", "Detail")]
     assert validate([tmp_path / "out"], as_of=AS_OF).errors == []
+
+
+def test_the_split_findings_are_data_said_in_either_language():
+    """plan_parts' findings are message keys and facts, said in the plan's language and in any other."""
+    from kpixl.message import Message
+    from kpixl.model import DepartmentWorkbook, Place
+
+    plan = DepartmentWorkbook(path="plan.xlsx", language="da", sheets={"KPIs": "Nøgletal"}, kpis=[
+        KpiRecord("X-01", level="low", place=Place("plan.xlsx", "Nøgletal", "A2"), extra={"Region": "Nord"})])
+    _, findings = plan_parts(plan)
+    assert [f.code for f in findings] == ["KPX801", "KPX807", "KPX805"]
+    assert all(isinstance(f.wording, Message) and f.language == "da" for f in findings)
+    assert [f.message for f in findings] == [
+        "KPI X-01 er ikke en høj KPI og har ingen Afdeling, så split kan ikke se, hvis projektmappe den hører til; "
+        "skriv dens afdeling, eller Niveau høj for en virksomheds-KPI",
+        "planen har ingen høj KPI (Niveau høj), så ledelsens projektmappe har intet, som afdelingernes KPI'er kan "
+        "rulles op til",
+        "planens ekstra kolonne(r) 'Region' på arket Nøgletal kopieres ikke til de opdelte projektmapper"]
+    assert [f.in_language("en").message for f in findings] == [
+        "KPI X-01 is not a high-level KPI and has no Department, so split cannot tell whose workbook it belongs in; "
+        "type its department, or Level high for a company KPI",
+        "the plan has no high-level KPI (Level high), so the management workbook has nothing for the departments' "
+        "KPIs to roll up to",
+        "the plan's extra KPIs column(s) 'Region' are not copied into the split workbooks"]
+
+
+def test_a_refused_plan_can_be_said_in_its_own_language(tmp_path):
+    """The refusal is data: str() reads as before, said(language) as a Danish run speaks (severity included)."""
+    plan = write_plan(tmp_path / "plan.xlsx", PLAN_KPIS + [kpi("X-01", parent_id="H-01", department=None)])
+    with pytest.raises(ValidationFailed) as caught:
+        split(plan, tmp_path / "out", as_of=AS_OF)
+    assert caught.value.report.language == "da"
+    assert caught.value.said("da").split("\n") == [
+        f"{plan}: kan ikke dele planen op på grund af 1 fejl; ret dem, og kør igen:",
+        f"  {plan}:Nøgletal!A8: fejl KPX801: KPI X-01 er ikke en høj KPI og har ingen Afdeling, så split kan ikke se, "
+        f"hvis projektmappe den hører til; skriv dens afdeling, eller Niveau høj for en virksomheds-KPI",
+    ]

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Sequence
 
-from kpixl import core, danish, i18n, isolation, texts
+from kpixl import core, i18n, isolation, texts
 from kpixl.consolidate import history_out, meeting
 from kpixl.consolidate.history import say as history_say
 from kpixl.consolidate.csvfiles import write_csv_table
@@ -28,7 +28,7 @@ from kpixl.consolidate.previous import compare, read_previous
 from kpixl.consolidate.rules import consolidate_sources
 from kpixl.consolidate.tables import STATUSES, TABLES, Consolidation, sheet_name, skip_reason
 from kpixl.consolidate.write import _CompanyWriter, write_company_workbook
-from kpixl.errors import DefinitionError, ValidationFailed
+from kpixl.errors import DefinitionError, ValidationFailed, WorkbookError
 from kpixl.model import WARNING, Finding, left_out_summary
 from kpixl.output import atomic_output, check_output, folder_targets
 from kpixl.reader import collect_inputs
@@ -79,7 +79,7 @@ class ConsolidationResult:
             lines.extend(f"  {s.path}: {skip_reason(s, lang)}" for s in skipped)
         if company.left_out:
             lines.append(f"{left_out_summary(company.left_out, lang)}:")
-            lines.extend(f"  {f.place.path}: {f.code}: {f.message}" for f in danish.localize(company.left_out, lang))
+            lines.extend(f"  {f.place.path}: {f.code}: {f.in_language(lang).message}" for f in company.left_out)
         lines.append(meeting.restatement_line(company, lang))
         lines.extend(f"  {r.kpi_id} {r.period.isoformat()}: {texts.text('consolidate', 'restated.' + r.kind, lang)} "
                      f"{_shown(r.old, r.kind)} -> {_shown(r.new, r.kind)} ({r.source}:{r.cell})"
@@ -155,14 +155,19 @@ def consolidate(paths: Sequence[Path | str], output: Path | str | None, *, as_of
     inputs = collected.files
     if not inputs:
         shown = ", ".join(str(p) for p in paths) or "(none)"
-        not_read = "".join(f"; {f.place.path}: {f.message}" for f in collected.left_out[:5])
+        not_read = "".join(f"; {f.place.path}: {f.in_language(language or Language.EN).message}"
+                           for f in collected.left_out[:5])
         raise ValidationFailed(texts.text("console", "no_inputs", language or Language.EN, paths=shown) + not_read,
                                language=language or Language.EN)
     # Checked before any input is read, so in --lang's language (English without it).
     target = check_output(output, force=force, inputs=inputs, language=language) if output is not None else None
     csv_targets = csv_targets_in(csv_dir, force, inputs, language)
     parquet = parquet_targets(parquet_dir, parquet_tables(), force=force, inputs=inputs, language=language)
-    presented = read_previous(previous)
+    try:
+        presented = read_previous(previous)
+    except WorkbookError as error:
+        error.language = str(language or Language.EN)  # said in --lang's language, like the checks above
+        raise
 
     # Worker processes read (one ahead even with --jobs 1), so this one writes the measurement
     # rows meanwhile (into a workbook that is only written to disk at the end, and dropped if

@@ -23,6 +23,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from kpixl import core, isolation, schema
 from kpixl.copies import department_of
 from kpixl.errors import DefinitionError, KpixlError
+from kpixl.message import message
 from kpixl.reader import isolated_result, precheck
 from kpixl.validate import check_workbook, file_facts
 from kpixl.model import (ERROR, CommentRecord, DepartmentWorkbook, EvaluationRecord, Finding, FindingsView, KpiRecord,
@@ -205,7 +206,8 @@ def source_from_workbook(workbook: DepartmentWorkbook, as_of: date, *, size: int
             try:
                 result = core.evaluate(record.definition(), series.get(kpi_key(record.kpi_id), ()), as_of)
             except (DefinitionError, TypeError) as error:
-                source.findings.append(Finding(CODE_DEFINITION, ERROR, f"KPI {record.kpi_id}: {error}",
+                inner = error.as_fact() if isinstance(error, DefinitionError) else str(error)
+                source.findings.append(Finding(CODE_DEFINITION, ERROR, message("KPX604", id=record.kpi_id, inner=inner),
                                                record.place, record.kpi_id))
         source.kpis.append(KpiLine(record, source.department, source.path, result, kpi_key(record.kpi_id) in series,
                                    last_measurement=counted[-1][0] if counted else None))
@@ -221,10 +223,11 @@ def _check_file(path: Path, as_of: date, prechecked: Future | None = None) -> De
         # In English: the run says its one language at the end (and the machine outputs keep English).
         return check_workbook(path, as_of=as_of, prechecked=prechecked, language="en")
     except KpixlError as error:  # check_workbook should not raise; keep the other files going if it does
-        message = getattr(error, "reason", None) or str(error)
+        said = error.as_fact()  # its own message (a WorkbookError's, without the place)
     except Exception as error:  # noqa: BLE001 - one broken file must not stop the run
-        message = f"could not be read ({type(error).__name__}: {error})"
-    return DepartmentWorkbook(path=str(path), findings=[Finding(CODE_UNREADABLE, ERROR, message, Place(str(path)))])
+        said = message("KPX605", why=f"{type(error).__name__}: {error}")
+    return DepartmentWorkbook(path=str(path), findings=[Finding(CODE_UNREADABLE, ERROR, said,  # type: ignore[arg-type]
+                                                                Place(str(path)))])
 
 
 def _load_one(path: Path, as_of: date) -> Source:

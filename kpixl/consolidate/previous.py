@@ -24,6 +24,7 @@ from kpixl import core
 from kpixl.consolidate.load import _key, _origin
 from kpixl.consolidate.tables import MEASUREMENT_COLUMNS, Consolidation, sheet_name
 from kpixl.errors import WorkbookError
+from kpixl.message import Message, message
 from kpixl.vocab import Language, kpi_key
 
 
@@ -81,9 +82,8 @@ def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def _fail(path: Path, reason: str) -> None:
-    raise WorkbookError(f"--previous {reason}; give the company workbook kpixl consolidate wrote last month",
-                        path=str(path), code=E_PREVIOUS)
+def _fail(path: Path, said: Message) -> None:
+    raise WorkbookError(said, path=str(path), code=E_PREVIOUS)
 
 
 def _sheets(book: CalamineWorkbook, table: str) -> tuple[Language, list[str]]:
@@ -104,16 +104,16 @@ def read_previous(path: Path | str | None) -> Previous | None:
     try:
         book = CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as error:
-        _fail(path, f"cannot be read as a workbook ({type(error).__name__}: {error})")
+        _fail(path, message("KPX608.unreadable", why=f"{type(error).__name__}: {error}"))
     language, summary = _sheets(book, "summary")
     _, history = _sheets(book, "history")
     _, measurements = _sheets(book, "measurements")
     if not summary or not history or not measurements:
-        _fail(path, "is not a company workbook (no Summary, History and Measurements sheets)")
+        _fail(path, message("KPX608.not_company"))
     grid = book.get_sheet_by_name(summary[0]).to_python(skip_empty_area=False)
     as_of = _day(grid[1][1]) if len(grid) > 1 and len(grid[1]) > 1 else None
     if as_of is None:
-        _fail(path, f"has no as-of date in {summary[0]}!B2")
+        _fail(path, message("KPX608.no_as_of", cell=f"{summary[0]}!B2"))
     assert as_of is not None
     previous = Previous(path, as_of)
     _read_measurements(book, measurements, language, previous)
@@ -137,7 +137,7 @@ def _read_measurements(book: CalamineWorkbook, sheets: list[str], language: Lang
         rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         at = _columns(rows[0] if rows else [], keys)
         if not {"department", "kpi_id", "period_end", "value"} <= set(at):
-            _fail(previous.path, f"has no Department, KPI ID, Period end and Value columns on {name}")
+            _fail(previous.path, message("KPX608.no_columns", sheet=name))
         for row in rows[1:]:
             end, value = _day(row[at["period_end"]]), _number(row[at["value"]])
             if end is None or value is None:

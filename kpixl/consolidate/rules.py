@@ -15,10 +15,12 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from kpixl import copies, core, danish, texts
-from kpixl.consolidate.load import INCLUDED, SKIPPED, KpiLine, Source, _key, _origin, source_from_workbook
+from kpixl import copies, core, texts
+from kpixl.consolidate.load import INCLUDED, SKIPPED, KpiLine, Source, _key, source_from_workbook
 from kpixl.consolidate.tables import Consolidation, skip_reason
 from kpixl.errors import ValidationFailed
+from kpixl.message import Message, message
+from kpixl.schema import Header
 from kpixl.model import ERROR, DepartmentWorkbook, Finding, KpiRecord, Place
 from kpixl.vocab import Language, kpi_key, run_language
 
@@ -83,19 +85,16 @@ def _earlier_claims(pool: list[Source]) -> None:
         conflicts: list[Finding] = []
         other = seen_departments.get(_key(source.department))
         if other is not None:
-            conflicts.append(Finding(
-                CODE_DUPLICATE_DEPARTMENT, ERROR,
-                f"department {source.department!r} is also in {other.path}; each department belongs in one "
-                f"workbook: merge the two files or correct the department", Place(source.path)))
+            conflicts.append(Finding(CODE_DUPLICATE_DEPARTMENT, ERROR, message(
+                "KPX603.earlier", dept=repr(source.department), other=other.path), Place(source.path)))
         local_ids: dict[str, tuple[KpiRecord, Source]] = {}
         for line in source.kpis:
             key = kpi_key(line.record.kpi_id)
             first = seen_ids.get(key)
             if first is not None:
                 conflicts.append(Finding(
-                    CODE_DUPLICATE_ID, ERROR,
-                    f"KPI ID {line.record.kpi_id!r} is also in {_where(*first)}; KPI IDs must be unique across "
-                    f"the company: rename one of them", line.record.place if line.record.place.path else
+                    CODE_DUPLICATE_ID, ERROR, message("KPX601.earlier", id=repr(line.record.kpi_id),
+                                                      where=_where(*first)), line.record.place if line.record.place.path else
                     Place(source.path, line.record.place.sheet, line.record.place.cell), line.record.kpi_id))
             local_ids.setdefault(key, (line.record, source))
         source.findings.extend(conflicts)
@@ -125,11 +124,8 @@ def _shared_departments(pool: list[Source]) -> None:
     for claimants in by_department.values():
         for source in claimants if len(claimants) > 1 else ():
             others = ", ".join(o.path for o in claimants if o is not source)
-            source.findings.append(Finding(
-                CODE_DUPLICATE_DEPARTMENT, ERROR,
-                f"department {source.department!r} is also in {others}; each department belongs in one workbook "
-                f"and no file is preferred, so all of them are left out: remove the copy, merge the files or "
-                f"correct the department", Place(source.path)))
+            source.findings.append(Finding(CODE_DUPLICATE_DEPARTMENT, ERROR, message(
+                "KPX603.shared", dept=repr(source.department), others=others), Place(source.path)))
 
 
 def _shared_ids(pool: list[Source]) -> None:
@@ -145,9 +141,7 @@ def _shared_ids(pool: list[Source]) -> None:
         for record, source in id_claimants if len(id_claimants) > 1 else ():
             others = ", ".join(_where(r, o) for r, o in id_claimants if o is not source)
             source.findings.append(Finding(
-                CODE_DUPLICATE_ID, ERROR,
-                f"KPI ID {record.kpi_id!r} is also in {others}; KPI IDs must be unique across the company and no "
-                f"file is preferred, so all of them are left out: remove the copy or rename the KPI in one file",
+                CODE_DUPLICATE_ID, ERROR, message("KPX601.shared", id=repr(record.kpi_id), where=others),
                 record.place if record.place.path else Place(source.path, record.place.sheet, record.place.cell),
                 record.kpi_id))
 
@@ -168,7 +162,7 @@ def _orphans(sources: list[Source], pool: list[Source], skip_invalid: bool) -> N
     for source in sources:
         if source.errors:
             source.status = SKIPPED
-            source.reason = source.reason or _reason(source)
+            source.reason = source.reason or skip_reason(source, "en")
 
 
 def _add_orphan_findings(source: Source, accepted: list[Source], high: set[str]) -> bool:
@@ -178,29 +172,21 @@ def _add_orphan_findings(source: Source, accepted: list[Source], high: set[str])
     for line in orphans:
         record = line.record
         place = record.place if record.place.path else Place(source.path, record.place.sheet, record.place.cell)
-        finding = Finding(
-            CODE_UNKNOWN_PARENT, ERROR,
-            f"parent KPI ID {record.parent_id!r} of KPI {record.kpi_id!r} matches no high-level "
-            f"KPI in {_list_files(accepted, source)}; use the ID of a KPI with level high", place, record.kpi_id)
+        finding = Finding(CODE_UNKNOWN_PARENT, ERROR, _list_files(accepted, source, parent=repr(record.parent_id),
+                                                                   id=repr(record.kpi_id),
+                                                                   parent_id=Header("parent KPI ID")),
+                          place, record.kpi_id)
         if finding not in source.findings:
             source.findings.append(finding)
     return bool(orphans)
 
 
-def _list_files(sources: list[Source], this: Source) -> str:
-    others = [s.path for s in sources if s is not this]
-    names = [this.path] + others
+def _list_files(sources: list[Source], this: Source, **facts: object) -> Message:
+    """Return KPX602 naming the inputs searched: the first three, and how many more."""
+    names = [this.path] + [s.path for s in sources if s is not this]
     if len(names) <= 3:
-        return "any input (" + ", ".join(names) + ")"
-    return f"any input ({', '.join(names[:3])} and {len(names) - 3} more)"
-
-
-def _reason(source: Source) -> str:
-    errors = source.errors
-    first = errors[0]
-    where = _origin(first.place)
-    more = f" (and {len(errors) - 1} more error(s))" if len(errors) > 1 else ""
-    return f"{where + ': ' if where else ''}{first.code}: {first.message}{more}"
+        return message("KPX602", files=", ".join(names), **facts)
+    return message("KPX602.more", files=", ".join(names[:3]), n=len(names) - 3, **facts)
 
 
 # ----------------------------------------------------------------- roll-up
@@ -308,7 +294,7 @@ def _failure_message(errors: list[tuple[Source, Finding]], n_files: int, languag
     lines = [texts.text("console", "failed", language, errors=len(errors), bad=bad_files, files=n_files)]
     for source, finding in errors[:ERRORS_SHOWN]:
         place = finding.place if finding.place.path else Place(source.path, finding.place.sheet, finding.place.cell)
-        [said] = danish.localize([dataclasses.replace(finding, place=place)], language)
+        said = dataclasses.replace(finding, place=place).in_language(language)
         lines.append(f"  {said.said(language)}")
     if len(errors) > ERRORS_SHOWN:
         lines.append(texts.text("console", "more", language, n=len(errors) - ERRORS_SHOWN))

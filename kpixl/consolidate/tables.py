@@ -22,7 +22,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from kpixl import commentary, core, danish, schema, texts
+from kpixl import commentary, core, schema, texts
 from kpixl.consolidate import history as _history
 from kpixl.consolidate.load import INCLUDED, SKIPPED, KpiLine, Source, _key, _origin, measurement_keys
 from kpixl.model import WARNING, CommentRecord, EvaluationRecord, Finding
@@ -43,10 +43,7 @@ def status_key(status: str) -> str:
 
 def finding_message(finding: Finding, language: str | None) -> str:
     """Return a finding's message in ``language`` (findings are kept in English; Danish is said on the way out)."""
-    if language is CANONICAL:
-        return finding.message
-    [said] = danish.localize([finding], language)
-    return said.message
+    return finding.in_language(Language.EN if language is CANONICAL else language).message
 
 
 def say(key: str, language: str, **values: Any) -> str:

@@ -19,6 +19,8 @@ import numpy as np
 
 from kpixl import core, schema
 from kpixl.errors import DefinitionError
+from kpixl.message import Message, Number, Options, message
+from kpixl.schema import Header
 from kpixl.reader.findings import (E_DATE_AS_TEXT, E_ID_CONVERTED, E_NOT_DATE, E_NOT_NUMBER, E_NUMBER_AS_TEXT,
                                    E_VOCABULARY, E_WRONG_TYPE)
 
@@ -114,19 +116,20 @@ def _separator_readings(raw: str) -> list[str]:
     return [raw.replace(sep, ".")]
 
 
-def number_text_message(label: str, text: str) -> str | None:
+def number_text_message(label: str, text: str) -> Message | None:
     """Return the KPX204 message for number-like text (None when the text is no number)."""
     values, note = interpret_number_text(text)
     if not values:
         return None
-    shown = f'{label} "{text}" is text'
+    said = Header(label)
     if len(values) == 1:
         if note == "percent":
-            return f"{shown}; type the number {_fmt_number(values[0] * 100)}% (the value {_fmt_number(values[0])})"
-        return f"{shown}; type the number {_fmt_number(values[0])}"
+            return message("KPX204.percent", label=said, x=text, p=Number(_fmt_number(values[0] * 100)),
+                           v=Number(_fmt_number(values[0])))
+        return message("KPX204.number", label=said, x=text, v=Number(_fmt_number(values[0])))
     sep = "," if "," in text else "."
-    return (f"{shown}; it could mean {_fmt_number(values[0])} ({sep!r} as thousands separator) or "
-            f"{_fmt_number(values[1])} ({sep!r} as decimal separator); type the number you mean")
+    return message("KPX204.either", label=said, x=text, a=Number(_fmt_number(values[0])), s1=repr(sep),
+                   b=Number(_fmt_number(values[1])), s2=repr(sep))
 
 
 _DATE_TEXT_RES = (
@@ -191,20 +194,23 @@ def _text_cell(column: schema.Column, label: str, value: Any) -> str | None:
 def _number_cell(label: str, value: Any) -> float | None:
     """Type a number cell: TRUE/FALSE, a date, or text (even number-like text) is a finding."""
     if isinstance(value, bool):
-        raise _CellFinding(E_WRONG_TYPE, f"{label} is {'TRUE' if value else 'FALSE'}, not a number; type a number")
+        raise _CellFinding(E_WRONG_TYPE, message("KPX203.boolean", label=Header(label), b=_boolean(value)))
     if isinstance(value, (int, float)):
         try:
-            return core.to_number(value, label)
+            return core.to_number(value, Header(label))
         except DefinitionError as error:
-            raise _CellFinding(E_NOT_NUMBER, f"{error}; type a number") from None
+            raise _CellFinding(E_NOT_NUMBER, message("KPX202.inner", inner=error.as_fact())) from None
     if isinstance(value, (date, datetime)):
-        raise _CellFinding(E_WRONG_TYPE, f"{label} is a date ({_iso(value)}), not a number; type a number "
-                                         "(and use a number format, not a date format)")
+        raise _CellFinding(E_WRONG_TYPE, message("KPX203.date", label=Header(label), d=_iso(value)))
     text = str(value)
-    message = number_text_message(label, text.strip())
-    if message:
-        raise _CellFinding(E_NUMBER_AS_TEXT, message)
-    raise _CellFinding(E_NOT_NUMBER, f'{label} "{text.strip()}" is not a number; type a number')
+    said = number_text_message(label, text.strip())
+    if said:
+        raise _CellFinding(E_NUMBER_AS_TEXT, said)
+    raise _CellFinding(E_NOT_NUMBER, message("KPX202.text", label=Header(label), x=text.strip()))
+
+
+def _boolean(value: bool) -> core.Word:
+    return core.Word("TRUE" if value else "FALSE")
 
 
 def _date_cell(label: str, value: Any) -> date | None:
@@ -212,22 +218,22 @@ def _date_cell(label: str, value: Any) -> date | None:
     if isinstance(value, (date, datetime)):
         return value.date() if isinstance(value, datetime) else value
     if isinstance(value, bool):
-        raise _CellFinding(E_NOT_DATE, f"{label} is {'TRUE' if value else 'FALSE'}, not a date; type a date")
+        raise _CellFinding(E_NOT_DATE, message("KPX206.boolean", label=Header(label), b=_boolean(value)))
     if isinstance(value, (int, float)):
         try:
             return core.to_date(value)
         except DefinitionError:
-            raise _CellFinding(E_NOT_DATE, f"{label} {_fmt_number(float(value))} is not a date; type a date "
-                                           "(e.g. 2026-06-30)") from None
+            raise _CellFinding(E_NOT_DATE, message("KPX206.number", label=Header(label),
+                                                   x=Number(_fmt_number(float(value))))) from None
     text = str(value).strip()
     meanings = date_text_meanings(text)
     if len(meanings) == 1:
-        raise _CellFinding(E_DATE_AS_TEXT, f'{label} "{text}" is text; type it as a date ({meanings[0].isoformat()})')
+        raise _CellFinding(E_DATE_AS_TEXT, message("KPX205.date", label=Header(label), x=text,
+                                                   d=meanings[0].isoformat()))
     if meanings:
-        options = " or ".join(d.isoformat() for d in meanings)
-        raise _CellFinding(E_DATE_AS_TEXT, f'{label} "{text}" is text; it could mean {options}; type the date you '
-                                           "mean as a date")
-    raise _CellFinding(E_NOT_DATE, f'{label} "{text}" is not a date; type a date (e.g. 2026-06-30)')
+        options = Options(tuple(d.isoformat() for d in meanings), before=None)
+        raise _CellFinding(E_DATE_AS_TEXT, message("KPX205.either", label=Header(label), x=text, options=options))
+    raise _CellFinding(E_NOT_DATE, message("KPX206.text", label=Header(label), x=text))
 
 
 def _vocab_cell(column: schema.Column, label: str, value: Any) -> Any:
@@ -238,23 +244,20 @@ def _vocab_cell(column: schema.Column, label: str, value: Any) -> Any:
             return schema.parse_decision(word)
         return core.parse_word(column.vocabulary or "", word)
     except DefinitionError as error:
-        raise _CellFinding(E_VOCABULARY, f"{label}: {error}") from None
+        raise _CellFinding(E_VOCABULARY, message("KPX207", label=Header(label), inner=error.as_fact())) from None
 
 
 # Columns holding KPI IDs: a spreadsheet must not have turned their text into a date or a number.
 _ID_KEYS = frozenset({"kpi_id", "parent_id"})
 
 
-def _converted_id_message(column: schema.Column, label: str, value: Any) -> str | None:
+def _converted_id_message(column: schema.Column, label: str, value: Any) -> Message | None:
     """Return the KPX215 message when a KPI ID cell holds a date or number (the spreadsheet converted it), else None."""
     if column.key not in _ID_KEYS or isinstance(value, bool) or not isinstance(value, (date, datetime, int, float)):
         return None
-    fix = f"format the {label} column as Text (Format Cells > Text) and type the ID again"
     if isinstance(value, (date, datetime)):
-        return (f"{label} is the date {_iso(value)}, not text: the spreadsheet turned an ID like MAR-01 into a date "
-                f"when it was typed; {fix}")
-    return (f"{label} is the number {_fmt_number(float(value))}, not text: the spreadsheet turned the ID into a number "
-            f"when it was typed (007 becomes 7, 1E3 becomes 1000); {fix}")
+        return message("KPX215.date", label=Header(label), d=_iso(value), column=Header(label))
+    return message("KPX215.number", label=Header(label), v=Number(_fmt_number(float(value))), column=Header(label))
 
 
 def _typed_column(column: schema.Column, array: Any) -> list[Any] | None:
@@ -344,10 +347,10 @@ def _canonical_word(vocabulary: str, word: str) -> str | None:
 class _CellFinding(Exception):
     """A cell that does not fit its column: the finding's code and message (the caller adds the place)."""
 
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
+    def __init__(self, code: str, said: Message):
+        super().__init__(said)
         self.code = code
-        self.message = message
+        self.message = said
 
 
 def _text(value: Any) -> str | None:
@@ -366,18 +369,13 @@ def _iso(value: date | datetime) -> str:
     return (value.date() if isinstance(value, datetime) else value).isoformat()
 
 
-def _required_hint(column: schema.Column) -> str:
-    hints = {
-        "kpi_id": "type a short unique code, e.g. SAL-01",
-        "name": "type what is measured",
-        "owner": "type the one person responsible",
-        "target": "type the value to reach by the deadline",
-        "direction": "choose increase, decrease or maintain",
-        "aggregation": "choose sum, average, last, min or max",
-        "period_end": "type the last day of the measured period",
-        "value": "type the measured value",
-        "profile": "type a name for the phasing profile",
-    }
+# The required columns with their own hint of what to type (the catalogue's keys); others say hint.other.
+_HINTS = {"kpi_id": "hint.kpi_id", "name": "hint.name", "owner": "hint.owner", "target": "hint.target",
+          "direction": "hint.direction", "aggregation": "hint.aggregation", "period_end": "hint.period_end",
+          "value": "hint.value", "profile": "hint.profile"}
+
+
+def _required_hint(column: schema.Column) -> Message:
     if column.key in schema.MONTH_KEYS:
-        return "type the month's weight (0 or more; 0 plans nothing for that month)"
-    return hints.get(column.key, "fill it in")
+        return message("hint.month")
+    return message(_HINTS.get(column.key, "hint.other"))

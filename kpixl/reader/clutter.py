@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kpixl.message import Message, message
+
 # An owner or lock file is a few hundred bytes; more is not a lock file kpixl should read.
 LOCK_READ_LIMIT = 4096
 # Excel's owner file: a length byte and the name in the Windows code page, padded with
@@ -22,23 +24,23 @@ LOCK_READ_LIMIT = 4096
 _MSO_NAME_MAX = 52
 _MSO_UTF16_AT = (55, 54)
 
+# The share clutter files with a fixed name, by the catalogue's key of their note.
 _FIXED_NAMES = {
-    ".ds_store": "a macOS Finder file (.DS_Store)",
-    "thumbs.db": "a Windows thumbnail cache (Thumbs.db)",
-    "ehthumbs.db": "a Windows thumbnail cache (ehthumbs.db)",
-    "desktop.ini": "a Windows folder settings file (desktop.ini)",
+    ".ds_store": "KPX138.ds_store",
+    "thumbs.db": "KPX138.thumbs",
+    "ehthumbs.db": "KPX138.thumbs",
+    "desktop.ini": "KPX138.desktop_ini",
 }
 
 
-def clutter_reason(path: Path) -> str | None:
+def clutter_note(path: Path) -> Message | None:
     """Return the note for a share clutter file (left out, nothing to fix), or None when ``path`` is none."""
     name = path.name
     folded = name.casefold()
     if folded in _FIXED_NAMES:
-        return f"{_FIXED_NAMES[folded]}, not a workbook; left out, nothing to do"
+        return message(_FIXED_NAMES[folded], name=name)
     if name.startswith("._"):
-        return (f"a Mac's hidden companion file of {name[2:]} (._ AppleDouble, written on shared drives), not a "
-                "workbook; left out, nothing to do")
+        return message("KPX138.appledouble", name=name[2:])
     if name.startswith("~$"):
         return _open_note(name[2:], "Excel", excel_owner(path))
     if name.startswith(".~lock.") and name.endswith("#"):
@@ -46,10 +48,16 @@ def clutter_reason(path: Path) -> str | None:
     return None
 
 
-def _open_note(workbook: str, program: str, user: str | None) -> str:
-    who = f"by {user}" if user else "(the lock file names nobody)"
-    return (f"{program}'s lock file: {workbook} is open in {program} {who}; left out, it is not a workbook; the "
-            f"last saved {workbook} is read, so ask them to save and close it if they are still typing")
+def clutter_reason(path: Path) -> str | None:
+    """Return :func:`clutter_note` in English (None when ``path`` is no clutter)."""
+    note = clutter_note(path)
+    return None if note is None else note.render("en")
+
+
+def _open_note(workbook: str, program: str, user: str | None) -> Message:
+    if user:
+        return message("KPX138.lock_user", app=program, book=workbook, user=user)
+    return message("KPX138.lock", app=program, book=workbook)
 
 
 def _head(path: Path) -> bytes:
@@ -124,5 +132,5 @@ def _printable(text: str) -> bool:
     return bool(text.strip()) and "\ufffd" not in text and all(ch.isprintable() for ch in text)
 
 
-__all__ = ["clutter_reason", "excel_owner", "excel_owner_from", "libreoffice_owner",
+__all__ = ["clutter_note", "clutter_reason", "excel_owner", "excel_owner_from", "libreoffice_owner",
            "libreoffice_owner_from", "LOCK_READ_LIMIT"]

@@ -39,6 +39,7 @@ else:
 
 from kpixl import core, schema
 from kpixl.errors import DefinitionError, WorkbookError
+from kpixl.message import ExcelError, Message, Options, message
 from kpixl.model import (ERROR, WARNING, CommentRecord, DepartmentWorkbook, EvaluationRecord, Finding, KpiRecord,
                          MeasurementRecord, PhasingRecord, Place, resolve_phasing)
 from kpixl.reader.cells import _CellFinding, _nice_label, _required_hint, _text, _typed_column, type_cell
@@ -51,6 +52,7 @@ from kpixl.reader.package import Package
 from kpixl.reader.prechecks import precheck
 from kpixl.reader.sheetscan import _SheetScan
 from kpixl.refs import A1_RE, column_letter, column_number, parse_ref
+from kpixl.schema import Header, HeaderOf, SheetName
 
 # Rows named one by one below a table (KPX136) before one finding sums up the rest.
 MAX_OUTSIDE_LISTED = 20
@@ -87,8 +89,7 @@ def _read(path: Path | str, pkg: Package, reader_class: type["ExactEngine"]) -> 
     by_name = {t.name.casefold(): t for t in tables}
     has_meta = any(key in defined or key in props for key in (schema.NAME_SCHEMA_VERSION, schema.NAME_LANGUAGE))
     if schema.KPIS.name.casefold() not in by_name and not has_meta:
-        _fail(pkg.path, E_NOT_KPIXL, "is not a kpixl workbook (no table named KPIs and no kpixl metadata); "
-                                     "start from a workbook made by `kpixl template`")
+        _fail(pkg.path, E_NOT_KPIXL, message("KPX115"))
     workbook = DepartmentWorkbook(path=pkg.path)
     reader = reader_class(pkg, str(path), workbook)
     reader.tables = list(tables)
@@ -98,8 +99,7 @@ def _read(path: Path | str, pkg: Package, reader_class: type["ExactEngine"]) -> 
         # headers and rows are still on a sheet is read from there, with a warning.
         found = [(t, info if info is not None else _table_left_behind(reader, t, sheets)) for t, info in found]
         if found[0][1] is None:
-            _fail(pkg.path, E_NO_KPI_TABLE, "has no Excel table named KPIs; the KPI definitions must stay in the "
-                                            "table named KPIs (Table Design > Table Name)")
+            _fail(pkg.path, E_NO_KPI_TABLE, message("KPX121"))
         _read_metadata(reader, defined, props)
         # The input columns of every table on a sheet, so each sheet is scanned once for odd cells.
         for table_schema, info in found:
@@ -152,12 +152,8 @@ def _table_left_behind(reader: "ExactEngine", table: schema.Table,
                 str(value).strip() for value in line[left - 1:right]], sheet_part=part)
             reader.tables.append(info)
             name, data = table.name, f"{column_letter(left)}{top + 1}:{column_letter(right)}{bottom}"
-            reader.finding(W_TABLE_FROM_HEADERS, WARNING, (
-                f"there is no Excel table named {name}, but this sheet holds its headers: kpixl reads {data} under "
-                f"them as the {name} table; make it a table again, or the workbook's own formulas do not count it: "
-                f"in Excel select {ref}, Insert > Table (My table has headers), then Table Design > Table Name: "
-                f"{name}; in LibreOffice select {ref}, Data > Define Range, Name: {name}"),
-                sheet_name, f"{column_letter(left)}{top}")
+            reader.finding(W_TABLE_FROM_HEADERS, WARNING, message("KPX124", table=name, data=data, ref=ref),
+                           sheet_name, f"{column_letter(left)}{top}")
             return info
     return None
 
@@ -213,8 +209,7 @@ def _read_metadata(reader: "ExactEngine", defined: dict[str, str], props: dict[s
     except DefinitionError:
         workbook.language = "en"
     if version is not None and version.strip() not in ("", schema.SCHEMA_VERSION):
-        reader.finding(W_SCHEMA_VERSION, WARNING, f"the workbook has kpixl schema version {version!r}; this kpixl "
-                                                  f"reads version {schema.SCHEMA_VERSION}; results may be incomplete")
+        reader.finding(W_SCHEMA_VERSION, WARNING, message("KPX120", v=repr(version), w=schema.SCHEMA_VERSION))
 
 
 def default_engine() -> str:
@@ -247,9 +242,9 @@ class ExactEngine:
             self._book.close()
 
     # -- helpers
-    def finding(self, code: str, severity: str, message: str, sheet: str | None = None, cell: str | None = None,
+    def finding(self, code: str, severity: str, said: Message, sheet: str | None = None, cell: str | None = None,
                 kpi_id: str | None = None) -> None:
-        self.workbook.findings.append(Finding(code, severity, message, Place(self.pkg.path, sheet, cell), kpi_id))
+        self.workbook.findings.append(Finding(code, severity, said, Place(self.pkg.path, sheet, cell), kpi_id))
 
     def source(self) -> bytes | str:
         """Return what both engines parse, made once: the package with lean table sheets (:mod:`kpixl.reader.lean`)."""
@@ -266,8 +261,7 @@ class ExactEngine:
                 self._book = CalamineWorkbook.from_path(source) if isinstance(source, str) else \
                     CalamineWorkbook.from_filelike(io.BytesIO(source))
             except CalamineError as error:
-                _fail(self.pkg.path, E_CORRUPT, f"cannot be read as a workbook ({type(error).__name__}: {error}); "
-                                                "save it again from Excel")
+                _fail(self.pkg.path, E_CORRUPT, message("KPX109.workbook", why=f"{type(error).__name__}: {error}"))
         assert self._book is not None  # _fail raised otherwise
         return self._book
 
@@ -276,8 +270,8 @@ class ExactEngine:
             try:
                 self.grids[sheet] = self.book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
             except CalamineError as error:
-                _fail(self.pkg.path, E_CORRUPT, f"the sheet cannot be read ({type(error).__name__}: {error}); "
-                                                "save the workbook again from Excel", sheet=sheet)
+                _fail(self.pkg.path, E_CORRUPT, message("KPX109.sheet", why=f"{type(error).__name__}: {error}"),
+                      sheet=sheet)
         return self.grids[sheet]
 
     def defined_value(self, raw: str) -> str | None:
@@ -311,11 +305,9 @@ class ExactEngine:
 
     def missing_table(self, table: schema.Table) -> None:
         if table is schema.MEASUREMENTS:
-            self.finding(E_NO_MEASUREMENT_TABLE, ERROR, "the workbook has no Excel table named Measurements; "
-                                                        "keep the measurements in the table named Measurements")
+            self.finding(E_NO_MEASUREMENT_TABLE, ERROR, message("KPX122", sheet=SheetName(table.name)))
         elif table is schema.EVALUATION:
-            self.finding(W_NO_EVALUATION_TABLE, WARNING, "the workbook has no Excel table named Evaluation; "
-                                                         "rollover needs it at the end of the period")
+            self.finding(W_NO_EVALUATION_TABLE, WARNING, message("KPX123", sheet=SheetName(table.name)))
 
     # -- tables
     def read_table(self, table: schema.Table, info: TableInfo) -> None:
@@ -324,8 +316,7 @@ class ExactEngine:
         try:
             top, left, bottom, right = parse_ref(info.ref)
         except ValueError:
-            _fail(self.pkg.path, E_BAD_XML, f"the table {info.name} has no valid range ({info.ref!r}); "
-                                            "save the workbook again from Excel", sheet=sheet)
+            _fail(self.pkg.path, E_BAD_XML, message("KPX117.range", table=info.name, ref=repr(info.ref)), sheet=sheet)
         mapping, extras, seen = self._map_headers(table, info, top, left)
         # Where each input column is, so later checks can name a record's cell (validate --company).
         self.workbook.columns[table.name] = {key: column_letter(c) for key, c in seen.items()}
@@ -364,16 +355,14 @@ class ExactEngine:
             column = lookup.get(schema.normalise_header(header))
             if column is None:
                 extras[col_number] = header
-                self.finding(W_UNKNOWN_COLUMN, WARNING, f"unknown column {header!r} in table {info.name}; "
-                                                        f"{_EXTRA_FATE.get(table.name, _EXTRA_FATE[''])} (rename it "
-                                                        "to a known header if it should be one)", sheet, cell)
+                self.finding(W_UNKNOWN_COLUMN, WARNING, _unknown_column(table, repr(header), info.name), sheet, cell)
                 continue
             if column.computed or column.helper:
                 continue
             if column.key in seen:
-                self.finding(W_DUPLICATE_COLUMN, WARNING, f"column {header!r} repeats column "
-                                                          f"{column_letter(seen[column.key])}{header_row} of table "
-                                                          f"{info.name}; only the first is read", sheet, cell)
+                self.finding(W_DUPLICATE_COLUMN, WARNING, message(
+                    "KPX133", header=repr(header), cell=f"{column_letter(seen[column.key])}{header_row}",
+                    table=info.name), sheet, cell)
                 continue
             seen[column.key] = col_number
             mapping[col_number] = column
@@ -384,9 +373,9 @@ class ExactEngine:
         """Name each required input column the table lacks (KPX130); return their keys."""
         missing = [c for c in table.input_columns if c.required and not c.helper and c.key not in seen]
         for column in missing:
-            self.finding(E_MISSING_COLUMN, ERROR, f"table {info.name} has no column {column.header(self.workbook.language)!r}"
-                                                  f" ({column.en}); add the column to the table", info.sheet,
-                         f"{column_letter(left)}{header_row}")
+            self.finding(E_MISSING_COLUMN, ERROR, message("KPX130", table=info.name,
+                                                          header=repr(column.header(self.workbook.language)),
+                                                          en=column.en), info.sheet, f"{column_letter(left)}{header_row}")
         return {c.key for c in missing}
 
     def _read_rows_exact(self, table: schema.Table, info: TableInfo, grid: list[list[Any]],
@@ -419,10 +408,8 @@ class ExactEngine:
             cells = {key: f"{letter}{row}" for _index, key, letter in columns}
             first_cell = f"{letters[left]}{row}"
             if outside:
-                self.finding(W_BELOW_TABLE, WARNING, f"row {row} is below the table {info.name} (which ends at row "
-                                                     f"{bottom}); kpixl reads it, but the workbook's own formulas do not "
-                                                     "count it until you resize the table to include it (Table Design "
-                                                     "> Resize Table)", sheet, first_cell)
+                self.finding(W_BELOW_TABLE, WARNING, message("KPX132", row=row, table=info.name, end=bottom), sheet,
+                             first_cell)
             extra = {header: line[c - 1] for c, header in extras.items() if c - 1 < width and not blank(line[c - 1])}
             self._read_row(table, sheet, row, first_cell, raw, cells, bad_cells, missing_keys, extra, scan)
 
@@ -459,14 +446,10 @@ class ExactEngine:
                     named.append(f"{column_letter(col)}{row}")
                     break
         for cell in named[:MAX_OUTSIDE_LISTED]:
-            self.finding(W_OUTSIDE_TABLE, WARNING, f"a value outside the {info.name} table (which ends at row {bottom}, "
-                                                   f"with a blank row between): not counted; extend the table to "
-                                                   "include its row (Table Design > Resize Table) or delete it",
-                         sheet, cell)
+            self.finding(W_OUTSIDE_TABLE, WARNING, message("KPX136.value", table=info.name, end=bottom), sheet, cell)
         if len(named) > MAX_OUTSIDE_LISTED:
-            self.finding(W_OUTSIDE_TABLE, WARNING, f"{len(named) - MAX_OUTSIDE_LISTED} more row(s) down to "
-                                                   f"{named[-1]} hold values outside the {info.name} table: not "
-                                                   "counted; extend the table to include them or delete them",
+            self.finding(W_OUTSIDE_TABLE, WARNING, message("KPX136.more", n=len(named) - MAX_OUTSIDE_LISTED,
+                                                           cell=named[-1], table=info.name),
                          sheet, named[MAX_OUTSIDE_LISTED])
 
     def _keyless_row(self, table: schema.Table, info: TableInfo, row: int, line: list[Any], indexes: list[int],
@@ -490,12 +473,10 @@ class ExactEngine:
                 if found is not None and found.key in bad_cells:
                     column = left + offset
                     break
-        keys = [_nice_label(table.column(k).en) for k in table.row_keys]
-        where = f"row {row}, just below the {info.name} table (which ends at row {bottom})," if outside else \
-            f"row {row} of the {info.name} table"
-        self.finding(W_KEYLESS_ROW, WARNING, f"{where} has a value here but no {', '.join(keys[:-1])} or {keys[-1]}: "
-                                             "not counted; complete the row or clear it", info.sheet,
-                     f"{column_letter(column or parse_ref(info.ref)[1])}{row}")
+        keys = Options(tuple(Header(_nice_label(table.column(k).en)) for k in table.row_keys))
+        said = message("KPX137.below", row=row, table=info.name, end=bottom, keys=keys) if outside else \
+            message("KPX137.row", row=row, table=info.name, keys=keys)
+        self.finding(W_KEYLESS_ROW, WARNING, said, info.sheet, f"{column_letter(column or parse_ref(info.ref)[1])}{row}")
 
     def _read_rows_fast(self, table: schema.Table, info: TableInfo, mapping: dict[int, schema.Column], top: int,
                         first_data: int, last_data: int) -> bool:
@@ -519,13 +500,12 @@ class ExactEngine:
                 ok = False
                 errors_in.add(key)
                 if ref in scan.formulas_without_value:
-                    self.finding(E_NO_CACHED_VALUE, ERROR, f"{_nice_label(column.en)} holds a formula with no saved "
-                                                           "value; open and save the workbook in Excel (which "
-                                                           "calculates it) or type the value", sheet, ref, kpi_id)
+                    self.finding(E_NO_CACHED_VALUE, ERROR, message("KPX208", label=Header(_nice_label(column.en))),
+                                 sheet, ref, kpi_id)
                 else:
-                    self.finding(E_ERROR_VALUE, ERROR, f"{_nice_label(column.en)} shows the error "
-                                                       f"{scan.error_cells.get(ref, '#VALUE!')}; fix the formula or "
-                                                       "type the value", sheet, ref, kpi_id)
+                    self.finding(E_ERROR_VALUE, ERROR, message("KPX209", label=Header(_nice_label(column.en)),
+                                                               e=ExcelError(scan.error_cells.get(ref, "#VALUE!"))),
+                                 sheet, ref, kpi_id)
                 values[key] = None
                 continue
             try:
@@ -537,8 +517,8 @@ class ExactEngine:
         for column in table.required_columns:
             if column.key not in missing_keys and column.key not in errors_in \
                     and column.key in cells and values.get(column.key) is None:
-                self.finding(E_REQUIRED, ERROR, f"{_nice_label(column.en)} is blank; {_required_hint(column)}",
-                             sheet, cells[column.key], kpi_id)
+                self.finding(E_REQUIRED, ERROR, message("KPX201", label=Header(_nice_label(column.en)),
+                                                        hint=_required_hint(column)), sheet, cells[column.key], kpi_id)
                 errors_in.add(column.key)
                 ok = False
         values["kpi_id"] = kpi_id
@@ -781,13 +761,14 @@ def _values_outside(values: dict[str, list[Any]], rows: list[int]) -> bool:
     return any(row_values != everything for i, row_values in enumerate(zip(*values.values())) if i not in kept)
 
 
-# What happens to an unknown column's values (KPX131), per table: the message must be true.
-_EXTRA_FATE = {
-    "KPIs": "its values are kept with each KPI and carried into the company workbook and CSV, but not checked",
-    "Measurements": "its values are kept with each measurement and carried into the company workbook and CSV, but "
-                    "not checked",
-    "": "kpixl does not use it (rollover reads Decision, New target and Notes)",
-}
+def _unknown_column(table: schema.Table, header: str, name: str) -> Message:
+    """Return KPX131 for ``table``: what happens to an unknown column's values there (the message must be true)."""
+    if table is schema.KPIS:
+        return message("KPX131.kpis", header=header, table=name)
+    if table is schema.MEASUREMENTS:
+        return message("KPX131.measurements", header=header, table=name)
+    return message("KPX131.other", header=header, table=name, decision=HeaderOf("Evaluation", "decision"),
+                   new_target=HeaderOf("Evaluation", "new_target"), notes=HeaderOf("Evaluation", "notes"))
 
 
 class _CellProblem(Exception):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import NoReturn
 
 from kpixl.errors import WorkbookError
+from kpixl.message import Message
 
 # Finding codes raised here; docs/validation.md describes each one.
 E_MISSING = "KPX101"
@@ -55,5 +56,5 @@ E_ERROR_VALUE = "KPX209"
 E_ID_CONVERTED = "KPX215"
 
 
-def _fail(path: str, code: str, message: str, sheet: str | None = None, cell: str | None = None) -> NoReturn:
-    raise WorkbookError(message, path=path, sheet=sheet, cell=cell, code=code)
+def _fail(path: str, code: str, said: Message, sheet: str | None = None, cell: str | None = None) -> NoReturn:
+    raise WorkbookError(said, path=path, sheet=sheet, cell=cell, code=code)

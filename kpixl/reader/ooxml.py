@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import defusedxml.ElementTree as SafeET
 
 from kpixl import schema
+from kpixl.message import message
 from kpixl.reader.findings import E_BAD_XML, _fail
 from kpixl.reader.package import Package
 from kpixl.refs import parse_ref
@@ -48,11 +49,11 @@ def _attr(element, name: str) -> str | None:
 def _parse(pkg: Package, part: str):
     data = pkg.parts.get(part)
     if data is None:
-        _fail(pkg.path, E_BAD_XML, f"part {part} is missing or too large; save the workbook again from Excel")
+        _fail(pkg.path, E_BAD_XML, message("KPX117.part", part=part))
     try:
         return SafeET.fromstring(data)
     except Exception as error:  # noqa: BLE001 - defusedxml and expat raise several types
-        _fail(pkg.path, E_BAD_XML, f"part {part} is not well-formed XML ({error}); save the workbook again from Excel")
+        _fail(pkg.path, E_BAD_XML, message("KPX117.xml", part=part, why=str(error)))
 
 
 def _relationships(pkg: Package, part: str) -> dict[str, tuple[str, str]]:

@@ -19,7 +19,8 @@ from kpixl import schema
 from kpixl.codes import NOTE
 from kpixl.model import WARNING, Finding, Place
 from kpixl.leftout import WORKBOOK_SUFFIXES
-from kpixl.reader.clutter import clutter_reason
+from kpixl.message import Message, message
+from kpixl.reader.clutter import clutter_note
 from kpixl.reader.findings import N_CLUTTER, W_FILE_NOT_READ, W_SUBFOLDER_NOT_READ
 
 
@@ -59,11 +60,11 @@ def collect_inputs(paths: Iterable[Path | str], *, recursive: bool = False) -> I
             found = _folder_inputs(path, recursive, result.left_out, set())
             if not found:
                 result.empty_folders.append(path)
-        elif path.is_file() and clutter_reason(path) is not None:
+        elif path.is_file() and (note := clutter_note(path)) is not None:
             # A shell's *.xlsx matches Excel's ~$Sales.xlsx too: clutter is a note wherever it is named.
             if path not in seen:
                 seen.add(path)
-                result.left_out.append(Finding(N_CLUTTER, NOTE, clutter_reason(path) or "", Place(str(path))))
+                result.left_out.append(Finding(N_CLUTTER, NOTE, note, Place(str(path))))
             continue
         else:
             found = [path]
@@ -94,8 +95,7 @@ def _folder_inputs(folder: Path, recursive: bool, left_out: list[Finding], visit
     try:
         entries = sorted(folder.iterdir())
     except OSError as error:
-        left_out.append(Finding(W_FILE_NOT_READ, WARNING, f"the folder cannot be listed ({error.strerror or error}); "
-                                                          "its files are not read; check the folder's permissions",
+        left_out.append(Finding(W_FILE_NOT_READ, WARNING, message("KPX134.folder", error=str(error.strerror or error)),
                                 Place(str(folder))))
         return []
     files: list[Path] = []
@@ -106,12 +106,9 @@ def _folder_inputs(folder: Path, recursive: bool, left_out: list[Finding], visit
                 continue
             count = _count_workbooks(entry)
             if count:
-                left_out.append(Finding(W_SUBFOLDER_NOT_READ, WARNING, f"subfolder holds {count} workbook(s) that "
-                                                                       "are not read; give the subfolder too, or use "
-                                                                       "--recursive to read subfolders",
-                                        Place(str(entry))))
+                left_out.append(Finding(W_SUBFOLDER_NOT_READ, WARNING, message("KPX135", n=count), Place(str(entry))))
             continue
-        clutter = clutter_reason(entry)
+        clutter = clutter_note(entry)
         if clutter is not None:
             # Synced shares fill folders with these: a note, never an error nor "move it out".
             left_out.append(Finding(N_CLUTTER, NOTE, clutter, Place(str(entry))))
@@ -133,29 +130,21 @@ def _count_workbooks(folder: Path) -> int:
     return count
 
 
-# What each kind of file left out of a folder is, and what to do to have it read.
-_LEFT_OUT_REASONS = {
-    ".ods": "an OpenDocument spreadsheet (.ods) is not read; save it as an Excel Workbook (.xlsx) to include it",
-    ".xls": "an old Excel 97-2003 workbook (.xls) is not read; save it as an Excel Workbook (.xlsx) to include it",
-    ".xlsb": "an Excel binary workbook (.xlsb) is not read; save it as an Excel Workbook (.xlsx) to include it",
-    ".csv": "a CSV text file is not read; kpixl reads the department workbook (.xlsx), not CSV exports",
-}
+# What each kind of file left out of a folder is, and what to do to have it read (the catalogue's keys).
+_LEFT_OUT_REASONS = {".ods": "KPX134.ods", ".xls": "KPX134.xls", ".xlsb": "KPX134.xlsb", ".csv": "KPX134.csv"}
+_COMPANY_REASON = "KPX134.company"
 
 
-def not_read_reason(path: Path) -> str | None:
+def not_read_reason(path: Path) -> Message | None:
     """Return why a file found in a folder is not read (None: it is a workbook that is read)."""
     suffix = path.suffix.casefold()
-    if clutter_reason(path) is not None:
-        return "share clutter (a lock file, a Mac's ._ file, Thumbs.db, ...), not a workbook"
+    if clutter_note(path) is not None:
+        return message("KPX134.clutter")
     if suffix in WORKBOOK_SUFFIXES:
-        return _COMPANY_REASON if written_as_company(path) else None
+        return message(_COMPANY_REASON) if written_as_company(path) else None
     if suffix in _LEFT_OUT_REASONS:
-        return _LEFT_OUT_REASONS[suffix]
-    return "not an Excel workbook (.xlsx or .xlsm), so it is not read; move it out of the folder if it is not an input"
-
-
-_COMPANY_REASON = ("a company workbook kpixl consolidate wrote is not a department workbook, so it is not read; "
-                   "keep the company workbook outside the departments' folder")
+        return message(_LEFT_OUT_REASONS[suffix])
+    return message("KPX134.other")
 _COMPANY_MARK = re.compile(rb'name="' + schema.PROPERTY_WORKBOOK.encode() + rb'"[^>]*>\s*<vt:lpwstr>company<')
 
 

@@ -22,6 +22,7 @@ from typing import AbstractSet, Any
 
 from kpixl import isolation, schema
 from kpixl.errors import WorkbookError
+from kpixl.message import Number, message
 from kpixl.reader import zipparts
 from kpixl.reader.findings import (E_CORRUPT, E_EMPTY, E_ENCRYPTED, E_ENTITY, E_MISSING, E_NOT_FILE, E_NOT_XLSX,
                                    E_NOT_ZIP, E_OLD_XLS, E_RATIO, E_TEXT, E_TOO_BIG, E_UNREADABLE, _fail)
@@ -72,14 +73,14 @@ def precheck(path: Path | str, *, bound_sheets: bool | None = None) -> Package:
     p = Path(path)
     try:
         if not p.exists():
-            _fail(shown, E_MISSING, "no such file or folder; check the path")
+            _fail(shown, E_MISSING, message("KPX101"))
         if not p.is_file():
-            _fail(shown, E_NOT_FILE, "is not a regular file; give an .xlsx workbook")
+            _fail(shown, E_NOT_FILE, message("KPX102"))
         handle = open(p, "rb")  # noqa: SIM115 - closed below
     except PermissionError:
-        _fail(shown, E_UNREADABLE, "cannot be read (permission denied); ask for read access or copy the file")
+        _fail(shown, E_UNREADABLE, message("KPX103.permission"))
     except OSError as error:
-        _fail(shown, E_UNREADABLE, f"cannot be read ({error.strerror or error}); check the file")
+        _fail(shown, E_UNREADABLE, message("KPX103.os", why=str(error.strerror or error)))
     with handle:
         try:
             head = handle.read(8)
@@ -89,9 +90,9 @@ def precheck(path: Path | str, *, bound_sheets: bool | None = None) -> Package:
             else:
                 data = b""
         except OSError as error:
-            _fail(shown, E_UNREADABLE, f"cannot be read ({error.strerror or error}); check the file")
+            _fail(shown, E_UNREADABLE, message("KPX103.os", why=str(error.strerror or error)))
         if not head:
-            _fail(shown, E_EMPTY, "is empty (0 bytes); save the workbook again from Excel")
+            _fail(shown, E_EMPTY, message("KPX104"))
         if head.startswith(OLE_MAGIC):
             handle.seek(0)
             _ole_failure(shown, handle)
@@ -111,11 +112,9 @@ def _ole_failure(shown: str, handle) -> None:
         if not block:
             break
         if ENCRYPTED_STREAM in carry + block:
-            _fail(shown, E_ENCRYPTED, "is password-protected (encrypted); remove the password in Excel "
-                                      "(File > Info > Protect Workbook) and save again")
+            _fail(shown, E_ENCRYPTED, message("KPX106"))
         carry = block[-len(ENCRYPTED_STREAM):]
-    _fail(shown, E_OLD_XLS, "is an old Excel 97-2003 (.xls) or other binary Office file; "
-                            "open it in Excel and save it as an Excel Workbook (.xlsx)")
+    _fail(shown, E_OLD_XLS, message("KPX105"))
 
 
 def _not_zip_failure(shown: str, sample: bytes) -> None:
@@ -123,16 +122,13 @@ def _not_zip_failure(shown: str, sample: bytes) -> None:
     if text is not None:
         folded = text.lstrip("\ufeff \t\r\n").casefold()
         if folded.startswith(("<html", "<!doctype html", "<table")):
-            _fail(shown, E_TEXT, "is an HTML page with an Excel name, not a workbook; "
-                                 "open it in Excel and save it as an Excel Workbook (.xlsx)")
+            _fail(shown, E_TEXT, message("KPX107.html"))
         if folded.startswith("<?xml"):
-            _fail(shown, E_TEXT, "is an XML text file (e.g. Excel 2003 XML), not an .xlsx workbook; "
-                                 "open it in Excel and save it as an Excel Workbook (.xlsx)")
+            _fail(shown, E_TEXT, message("KPX107.xml"))
         if any(sep in text for sep in (",", ";", "\t")) or "\n" in text:
-            _fail(shown, E_TEXT, "is a text/CSV file renamed to a workbook name, not a workbook; "
-                                 "open it in Excel and save it as an Excel Workbook (.xlsx)")
-        _fail(shown, E_TEXT, "is a text file, not a workbook; give the .xlsx workbook")
-    _fail(shown, E_NOT_ZIP, "is not an Excel workbook (not a zip package); give the .xlsx workbook")
+            _fail(shown, E_TEXT, message("KPX107.csv"))
+        _fail(shown, E_TEXT, message("KPX107.text"))
+    _fail(shown, E_NOT_ZIP, message("KPX108"))
 
 
 def _as_text(sample: bytes) -> str | None:
@@ -159,8 +155,7 @@ def _check_zip(shown: str, handle, data: bytes, bound_sheets: bool = True) -> Pa
     try:
         archive = zipfile.ZipFile(handle)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
-        _fail(shown, E_CORRUPT, "is truncated or corrupt (not a complete zip package); "
-                                "get a fresh copy or save it again from Excel")
+        _fail(shown, E_CORRUPT, message("KPX109.zip"))
     with archive:
         infos = archive.infolist()
         names = frozenset(info.filename for info in infos)
@@ -205,28 +200,26 @@ def _check_is_xlsx(shown: str, names: AbstractSet[str]) -> None:
     """Reject a zip package that is no .xlsx workbook, naming what it is when known (.xlsb, Word, .ods)."""
     if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
         if "xl/workbook.bin" in names:
-            _fail(shown, E_NOT_XLSX, "is an Excel binary workbook (.xlsb); save it as an Excel Workbook (.xlsx)")
+            _fail(shown, E_NOT_XLSX, message("KPX110.xlsb"))
         if "word/document.xml" in names or "ppt/presentation.xml" in names:
-            _fail(shown, E_NOT_XLSX, "is a Word or PowerPoint file, not an Excel workbook")
+            _fail(shown, E_NOT_XLSX, message("KPX110.office"))
         if "content.xml" in names:
-            _fail(shown, E_NOT_XLSX, "is an OpenDocument spreadsheet (.ods); save it as an Excel Workbook (.xlsx)")
-        _fail(shown, E_NOT_XLSX, "is a zip file but not an Excel workbook (no xl/workbook.xml); "
-                                 "give the .xlsx workbook")
+            _fail(shown, E_NOT_XLSX, message("KPX110.ods"))
+        _fail(shown, E_NOT_XLSX, message("KPX110.zip"))
 
 
 def _check_sizes(shown: str, infos: list[zipfile.ZipInfo]) -> None:
     """Reject a package with too many parts, too much unpacked, or a part packed too tightly (a zip bomb)."""
     if len(infos) > MAX_MEMBERS:
-        _fail(shown, E_TOO_BIG, f"holds {len(infos)} parts (limit {MAX_MEMBERS}); "
-                                "this is not a department workbook")
+        _fail(shown, E_TOO_BIG, message("KPX111.parts", n=len(infos), limit=MAX_MEMBERS))
     total = sum(info.file_size for info in infos)
     if total > MAX_TOTAL_UNCOMPRESSED:
-        _fail(shown, E_TOO_BIG, f"unpacks to {total / 2**20:.0f} MB (limit {MAX_TOTAL_UNCOMPRESSED // 2**20} MB); "
-                                "this is far beyond a department workbook (possible decompression bomb)")
+        _fail(shown, E_TOO_BIG, message("KPX111.size", mb=Number(total / 2**20, ".0f"),
+                                        limit=MAX_TOTAL_UNCOMPRESSED // 2**20))
     for info in infos:
         if info.file_size > RATIO_CHECK_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            _fail(shown, E_RATIO, f"part {info.filename} unpacks {info.file_size // max(info.compress_size, 1)} "
-                                  f"times its packed size (limit {MAX_RATIO}:1); possible decompression bomb")
+            _fail(shown, E_RATIO, message("KPX112", part=info.filename,
+                                              n=info.file_size // max(info.compress_size, 1), limit=MAX_RATIO))
 
 
 def _input_columns_by_sheet(pkg: Package) -> tuple[Any, dict[str, set[int]], dict[str, list[Drop]]]:
@@ -257,16 +250,14 @@ def _read_member(shown: str, data: bytes, archive: zipfile.ZipFile, info: zipfil
         content = zipparts.unpack(data, info) if data else None
         return archive.read(info) if content is None else content
     except zipparts.UNPACK_ERRORS as error:
-        _fail(shown, E_CORRUPT, f"is truncated or corrupt (part {info.filename}: {error}); "
-                                "get a fresh copy or save it again from Excel")
+        _fail(shown, E_CORRUPT, message("KPX109.part", part=info.filename, why=str(error)))
 
 
 def _reject_utf16(shown: str, member: str, content) -> None:
     head = bytes(content[:4])
     if head[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(head) > 1 and b"\x00" in head):
         # UTF-16 XML would hide declarations from a byte scan; Excel never writes it.
-        _fail(shown, E_ENTITY, f"part {member} is UTF-16 XML, which Excel never writes; "
-                               "save the workbook again from Excel")
+        _fail(shown, E_ENTITY, message("KPX114.utf16", part=member))
 
 
 def _check_member(shown: str, data: bytes, archive: zipfile.ZipFile, info: zipfile.ZipInfo,
@@ -276,8 +267,7 @@ def _check_member(shown: str, data: bytes, archive: zipfile.ZipFile, info: zipfi
     _reject_utf16(shown, info.filename, content)
     # "<!" is rare in Excel's XML (no comments, no CDATA): a C-speed test first.
     if b"<!" in content and _ENTITY_RE.search(content):
-        _fail(shown, E_ENTITY, f"part {info.filename} declares XML entities (<!DOCTYPE/<!ENTITY), "
-                               "which Excel never writes; the file was tampered with")
+        _fail(shown, E_ENTITY, message("KPX114.entities", part=info.filename))
     if info.file_size <= CHUNK and not info.filename.startswith(
             ("xl/sharedStrings", "xl/styles", "xl/theme/", "xl/drawings/", "xl/charts/", "xl/printerSettings")):
         parts[info.filename] = bytes(content)  # the package is immutable: no bytearray in it
@@ -326,8 +316,7 @@ def _check_sheet_head(shown: str, data: bytes, archive: zipfile.ZipFile, info: z
         if _ROOT_START_RE.search(head) is None and len(head) < info.file_size:
             head = _head(data, archive, info, CHUNK + 1)
     except zipparts.UNPACK_ERRORS as error:
-        _fail(shown, E_CORRUPT, f"is truncated or corrupt (part {info.filename}: {error}); "
-                                "get a fresh copy or save it again from Excel")
+        _fail(shown, E_CORRUPT, message("KPX109.part", part=info.filename, why=str(error)))
     prefixed = _check_prolog(shown, info.filename, head, info.file_size)
     _check_declared_dimension(shown, info.filename, head)
     return prefixed
@@ -355,8 +344,7 @@ def _read_sheet(shown: str, data: bytes, archive: zipfile.ZipFile, info: zipfile
     try:
         return zipparts.unpack_watched(data, archive, info, _TagCounter(shown, info.filename, prefixed))
     except zipparts.UNPACK_ERRORS as error:
-        _fail(shown, E_CORRUPT, f"is truncated or corrupt (part {info.filename}: {error}); "
-                                "get a fresh copy or save it again from Excel")
+        _fail(shown, E_CORRUPT, message("KPX109.part", part=info.filename, why=str(error)))
 
 
 def _check_prolog(shown: str, member: str, content, size: int) -> bool:
@@ -366,13 +354,11 @@ def _check_prolog(shown: str, member: str, content, size: int) -> bool:
     # their prolog is searched (the rest cannot declare entities).
     root = _ROOT_START_RE.search(content, 0, CHUNK + 1)
     if root is None and size > CHUNK:
-        _fail(shown, E_ENTITY, f"part {member} has no root element in its first {CHUNK} bytes; "
-                               "the file was tampered with")
+        _fail(shown, E_ENTITY, message("KPX114.root", part=member, n=CHUNK))
     prefixed = False
     if root is not None:
         name = re.match(rb"<([^\s>/]*)", content[root.start():root.start() + 200])
         prefixed = name is not None and b":" in name.group(1)
         if _ENTITY_RE.search(content, 0, root.start()):
-            _fail(shown, E_ENTITY, f"part {member} declares XML entities (<!DOCTYPE/<!ENTITY), which "
-                                   "Excel never writes; the file was tampered with")
+            _fail(shown, E_ENTITY, message("KPX114.entities", part=member))
     return prefixed

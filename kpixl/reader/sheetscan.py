@@ -23,6 +23,7 @@ from typing import Callable
 
 import numpy as np
 
+from kpixl.message import message
 from kpixl.reader.findings import E_DIMENSION, _fail
 from kpixl.refs import column_letter, column_number
 
@@ -191,9 +192,8 @@ class _TagCounter:
         self.cells += cells
         for count, limit, what in ((self.rows, MAX_ROWS, "rows"), (self.cells, MAX_CELLS, "cells")):
             if count > limit:
-                _fail(self.shown, E_DIMENSION, f"part {self.member} holds more than {limit} {what} (limit {MAX_ROWS} "
-                                               f"rows, {MAX_COLUMNS} columns, {MAX_CELLS} cells); this is far beyond "
-                                               "a department workbook (possible decompression bomb)")
+                _fail(self.shown, E_DIMENSION, message("KPX113.rows" if what == "rows" else "KPX113.cells", part=self.member, n=limit, rows=MAX_ROWS,
+                                                       cols=MAX_COLUMNS, max=MAX_CELLS))
 
 
 def _check_declared_dimension(shown: str, member: str, content: bytes | bytearray) -> None:
@@ -306,9 +306,9 @@ def _unescape(raw: bytes) -> str:
 
 
 def _too_big(shown: str, member: str, max_row: int, max_col: int, cells: int) -> None:
-    _fail(shown, E_DIMENSION, f"part {member} reaches cell {column_letter(max(max_col, 1))}{max(max_row, 1)} "
-                              f"({cells} cells; limit {MAX_ROWS} rows, {MAX_COLUMNS} columns, {MAX_CELLS} cells); "
-                              "this is far beyond a department workbook (possible decompression bomb)")
+    _fail(shown, E_DIMENSION, message("KPX113.cell", part=member,
+                                      cell=f"{column_letter(max(max_col, 1))}{max(max_row, 1)}", cells=cells,
+                                      rows=MAX_ROWS, cols=MAX_COLUMNS, max=MAX_CELLS))
 
 
 def _check_dimension(shown: str, member: str, ref: str) -> None:
@@ -318,8 +318,7 @@ def _check_dimension(shown: str, member: str, ref: str) -> None:
         return
     col, row = column_number(match.group(1)[:_REF_PART_CAP]), int(match.group(2)[:_REF_PART_CAP])
     if row > MAX_ROWS or col > MAX_COLUMNS or row * col > MAX_CELLS:
-        _fail(shown, E_DIMENSION, f"part {member} declares the range {ref} (limit {MAX_ROWS} rows, {MAX_COLUMNS} "
-                                  "columns); this is far beyond a department workbook (possible decompression bomb)")
+        _fail(shown, E_DIMENSION, message("KPX113.range", part=member, ref=ref, rows=MAX_ROWS, cols=MAX_COLUMNS))
 
 
 def _scan_special(xml: bytes | bytearray, columns: set[int], prefixed: bool) -> _SheetScan:

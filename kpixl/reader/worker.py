@@ -15,6 +15,7 @@ from pathlib import Path
 
 from kpixl import isolation
 from kpixl.errors import WorkbookError
+from kpixl.message import Message, message
 from kpixl.model import ERROR, DepartmentWorkbook, Finding, Place
 from kpixl.reader.prechecks import precheck
 
@@ -24,6 +25,11 @@ CHECK_TASK = "kpixl.validate:check_counts"
 WORKBOOK_TASK = "kpixl.validate:check_workbook"
 # The same with findings in English: what validate --company needs to check the parent links.
 WHOLE_TASK = "kpixl.validate:check_whole"
+
+
+def said_of(error: WorkbookError) -> Message:
+    """Return what a file's WorkbookError says (every reader error is a message; another one names its text)."""
+    return error.wording if isinstance(error.wording, Message) else message("KPX199", why=error.reason)
 
 
 def isolated_result(path: Path | str, result: object) -> DepartmentWorkbook:
@@ -37,7 +43,7 @@ def isolated_result(path: Path | str, result: object) -> DepartmentWorkbook:
         try:
             precheck(path, bound_sheets=True)
         except WorkbookError as error:
-            return DepartmentWorkbook(path=str(path), findings=[Finding(error.code, ERROR, error.reason,
+            return DepartmentWorkbook(path=str(path), findings=[Finding(error.code, ERROR, said_of(error),
                                                                         Place(error.path or str(path), error.sheet,
                                                                               error.cell))])
         except Exception:  # noqa: BLE001 - the fault is what the user learns then
@@ -48,4 +54,4 @@ def isolated_result(path: Path | str, result: object) -> DepartmentWorkbook:
     return result
 
 
-__all__ = ["CHECK_TASK", "WORKBOOK_TASK", "WHOLE_TASK", "isolated_result"]
+__all__ = ["CHECK_TASK", "WORKBOOK_TASK", "WHOLE_TASK", "isolated_result", "said_of"]
