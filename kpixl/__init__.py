@@ -24,7 +24,7 @@ its floor, and within it on each other without a circle (the reader's docstring 
 its stages, the consolidate package's its modules: history and export are among them).
 
 0. ground: errors, codes, locales, vocab, refs, leftout, i18n, texts, message, isolation, core, schema, xlsx, output
-1. model: model, formulas, cache, commentary, copies, danish, examples, sample_data, udfs
+1. model: model, formulas, cache, commentary, copies, examples, sample_data, udfs
 2. reader: reader
 3. rules: company, validate
 4. template: template

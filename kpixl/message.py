@@ -107,7 +107,7 @@ class Number:
     def render(self, language: Language) -> str:
         """Return the number with ``language``'s decimal mark."""
         text = self.value if isinstance(self.value, str) else format(self.value, self.spec)
-        return _POINT.sub(i18n.SEPARATORS[language][0], text)
+        return _POINT.sub(i18n.separators(language)[0], text)
 
 
 @dataclass(frozen=True)

@@ -78,11 +78,6 @@ class Column:
         """Return the English header (the name English findings give the column)."""
         return self.header(Language.EN)
 
-    @property
-    def da(self) -> str:
-        """Return the Danish header: only for kpixl.danish's reverse translation, which issue 21 deletes."""
-        return self.header(Language.DA)
-
 
 @dataclass(frozen=True)
 class Table:
@@ -95,11 +90,6 @@ class Table:
     # Sheet names earlier versions gave the table's sheet: a reader looking a sheet up by
     # name (the dropped-table recovery) accepts these too, so old workbooks still read.
     former_sheets: tuple[str, ...] = field(default=())
-
-    @property
-    def sheet_da(self) -> str:
-        """Return the Danish sheet name: only for kpixl.danish's reverse translation, which issue 21 deletes."""
-        return self.sheet(Language.DA)
 
     def sheet(self, language: object) -> str:
         """Return the default sheet name in ``language``: the catalogue's ``schema.sheet.<name>``."""

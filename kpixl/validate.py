@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, Iterable
 
-from kpixl import commentary, copies, core, danish, isolation, reader, schema
+from kpixl import commentary, copies, core, isolation, reader, schema
 from kpixl.company import check_links, read_company
 from kpixl.errors import DefinitionError, WorkbookError
 from kpixl.core import Word
@@ -176,9 +176,8 @@ def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: 
     report.language = run_language(language, [identity.language for _f, kpis, measurements, identity in checked
                                               if kpis or measurements])
     # (report.left_out stays English for the machine outputs; the summary counts its kinds by their codes and keys.)
-    # kpixl.danish words the --company link findings, which kpixl.company still makes as English text (until branch
-    # findings2 makes them data); every other finding is data, and it only sets its language.
-    report.findings = danish.localize(report.findings, report.language)
+    # Every finding is data (a message key and its facts): it is only given the language it is said in.
+    report.findings = said_in(report.findings, report.language)
     return report
 
 

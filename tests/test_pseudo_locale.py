@@ -7,10 +7,9 @@ write workbooks and print lines in which any word that bypassed the catalogue sh
 as plain letters outside the markers. :func:`leftovers` finds them; data is not a
 word (IDs, numbers, dates, file paths, the names of people and of the company).
 
-Finding messages are still English f-strings (reverse-translated into Danish by
-kpixl.danish) until the findings branch of issue 21 makes them catalogue templates:
-their part is an xfail (strict=False) that names that branch; every other text is
-checked now.
+Finding messages are data (a key and its facts) rendered from the catalogue's
+``findings.*`` templates: every finding line the demo and the commands print is checked
+like any other line.
 """
 
 from __future__ import annotations
@@ -184,8 +183,6 @@ def test_the_commands_print_every_line_from_the_catalogue(commands):
     assert [line for line in _not_findings(lines) if leftovers(line)] == []
 
 
-@pytest.mark.xfail(strict=False, reason="finding messages are English f-strings until the findings branch of "
-                                        "issue 21 renders them from the catalogue")
 def test_the_findings_are_from_the_catalogue(demo, commands):
     lines = [line for line in demo[1].splitlines() + commands[1] if FINDING.search(line)]
     assert lines and [line for line in lines if leftovers(line)] == []

@@ -622,8 +622,6 @@ def test_rollover_with_departments_refuses_the_input_folder_as_output(tmp_path):
 
 def test_every_rollover_finding_has_danish_words(tmp_path):
     """Run the English cases of this module's findings through the Danish catalogue: none is left English."""
-    from kpixl import danish
-
     source = write(tmp_path / "in.xlsx", [kpi("S-01"), kpi("S-02", aggregation=core.LAST, target=1234.0),
                                           kpi("S-03", aggregation=core.LAST, frequency="quarterly", baseline=10.0,
                                               target=20.0),

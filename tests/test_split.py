@@ -270,21 +270,6 @@ def test_an_empty_plan_is_refused(tmp_path):
         f"department's KPIs (with their Department) first")
 
 
-def test_every_split_finding_of_a_danish_plan_is_danish(tmp_path):
-    from kpixl import danish
-    from kpixl.model import Finding
-
-    english = [Finding("KPX801", "error", "KPI X is not a high-level KPI and has no Department, so split cannot tell "
-                       "whose workbook it belongs in; type its department, or Level high for a company KPI"),
-               Finding("KPX805", "warning", "the plan's extra KPIs column(s) 'Region', 'Cost centre' are not copied "
-                       "into the split workbooks"),
-               Finding("KPX806", "error", "the plan's KPIs table is empty; type the high-level KPIs and each "
-                       "department's KPIs (with their Department) first"),
-               Finding("KPX807", "warning", "the plan has no high-level KPI (Level high), so the management workbook "
-                       "has nothing for the departments' KPIs to roll up to")]
-    assert danish.untranslated(english) == []
-
-
 def test_a_file_as_output_folder_is_refused(tmp_path):
     plan = write_plan(tmp_path / "plan.xlsx")
     (tmp_path / "out").write_text("x")
