@@ -114,12 +114,13 @@ def test_tags_found_in_chunks_give_the_same_bytes_as_in_one_pass(rows, drops, ch
         whole = lean.strip_cells(xml, drops)
         lean.TAG_CHUNK = chunk
         assert lean.strip_cells(xml, drops) == whole == expected(rows, cells, drops)
-        tags, heads, starts, cells = lean._tags(xml)
+        tags, heads, starts, cells, cell_tags = lean._tags(xml)
     finally:
         lean.TAG_CHUNK = saved
     assert tags.tolist() == [m.start() for m in re.finditer(b"<", xml)]
     assert [h.to_bytes(4, "little") for h in heads.tolist()] == [xml[min(t, len(xml) - 4):][:4] for t in tags.tolist()]
     assert starts.tolist() == [m.start() for m in re.finditer(rb"<c[ />\t\r\n]", xml)]
+    assert tags[cell_tags].tolist() == starts.tolist()
     assert [bytes(c) for c in cells] == [xml[min(t, len(xml) - 24):][:24] for t in starts.tolist()]
 
 
