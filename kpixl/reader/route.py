@@ -46,7 +46,7 @@ from __future__ import annotations
 
 from kpixl.reader.lean import Drop
 
-LEAN_FROM_BYTES = 64 * 1024  # a smaller sheet is parsed whole
+LEAN_FROM_BYTES = 192 * 1024  # a smaller sheet is parsed whole
 LEAN_FROM_CELLS = 100  # fewer computed cells than this to drop: parsed whole
 
 
