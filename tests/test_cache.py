@@ -80,6 +80,7 @@ def recalculated(files, recalc) -> dict[str, Path]:
     return dict(zip(files, recalc(*files.values())))
 
 
+@pytest.mark.libreoffice
 def test_cached_values_equal_libreoffices_recalculation(files, recalculated):
     for name, path in files.items():
         formulas = formula_cells(path)
@@ -101,6 +102,7 @@ def test_cached_values_equal_libreoffices_recalculation(files, recalculated):
         assert len(compared) > 5000, (name, len(compared))
 
 
+@pytest.mark.libreoffice
 def test_the_comparison_sees_a_wrong_cached_value(files, recalculated):
     # Break one cached Status in a copy: the comparison above must notice it.
     path = files["demo sales"]
@@ -112,11 +114,11 @@ def test_the_comparison_sees_a_wrong_cached_value(files, recalculated):
                       computed["KPIs"][status].value)
 
 
-def test_blank_rows_cache_empty_text_and_as_of_caches_the_writing_day(tmp_path):
+def test_blank_rows_cache_empty_text_and_as_of_caches_the_writing_day(tmp_path, today):
     path = write_template(tmp_path / "blank.xlsx", formulas="xlwings")
     book = openpyxl.load_workbook(path, data_only=True)
     dash = book[schema.SHEET_DASHBOARD["en"]]
-    assert dash["B2"].value.date() == date.today()
+    assert dash["B2"].value.date() == today
     kpis = book[schema.KPIS.sheet("en")]
     assert [c.value for c in kpis[2][ACTUAL_COL - 1:ACTUAL_COL + 3]] == [None] * 4  # Actual..Status: "" is None
     assert [dash.cell(6, c).value for c in range(1, 11)] == [None] * 10

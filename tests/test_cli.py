@@ -122,11 +122,10 @@ def test_an_xlsx_name_in_capitals_is_fine(tmp_path):
 
 @pytest.mark.parametrize("command", ["validate", "consolidate", "rollover"])
 @pytest.mark.parametrize("word", ["today", " TODAY ", "i dag"])
-def test_as_of_today_is_accepted_everywhere(tmp_path, command, word, monkeypatch):
+def test_as_of_today_is_accepted_everywhere(tmp_path, command, word, monkeypatch, today):
     import kpixl.consolidate
     import kpixl.rollover
     import kpixl.validate
-    from datetime import date
 
     seen = {}
 
@@ -139,4 +138,4 @@ def test_as_of_today_is_accepted_everywhere(tmp_path, command, word, monkeypatch
     extra = [] if command == "validate" else ["-o", str(tmp_path / "out.xlsx")]
     result = run(command, str(tmp_path / "in.xlsx"), *extra, "--as-of", word)
     assert result.output == "Error: stop here\n" and result.exit_code == 1
-    assert seen["as_of"] == date.today()
+    assert seen["as_of"] == today

@@ -3,7 +3,8 @@
 * No function above cyclomatic complexity 25 (McCabe, counted on the AST like radon:
   1 + each branch point: if/elif, for/while (+ their else), except, assert,
   boolean operators, comprehension loops and their conditions, match cases, ternaries).
-* mypy with ``check_untyped_defs`` finds nothing (run in .ci/run; here when mypy is installed).
+* mypy finds nothing, run as plain ``python -m mypy kpixl`` so pyproject's ``[tool.mypy]`` is
+  the one place its settings live (skipped without mypy locally, a failure under ``CI=true``).
 * Every path the README names exists (its layout and "Where to change what" guide newcomers).
 """
 
@@ -17,6 +18,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+import conftest
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT = 25
@@ -73,11 +76,25 @@ def test_the_counter_counts_branches():
     assert _complexity(ast.parse(source).body[0]) == 1 + 1 + 2 + 2
 
 
-@pytest.mark.skipif(importlib.util.find_spec("mypy") is None, reason="mypy is not installed (pip install '.[test]')")
 def test_mypy_finds_nothing():
-    result = subprocess.run([sys.executable, "-m", "mypy", "--check-untyped-defs", "--ignore-missing-imports", "kpixl"],
-                            cwd=ROOT, capture_output=True, text=True)
+    if importlib.util.find_spec("mypy") is None:
+        if conftest.under_ci():
+            pytest.fail("mypy is not installed (CI=true: the test extra must bring it)", pytrace=False)
+        pytest.skip("mypy is not installed (pip install '.[test]')")
+    result = subprocess.run([sys.executable, "-m", "mypy", "kpixl"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_mypys_settings_live_in_pyproject_only():
+    """Flags on a command line would make `python -m mypy kpixl` at the prompt check something else."""
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    section = re.search(r"^\[tool\.mypy\]\n(.*?)(?=^\[|\Z)", pyproject, re.M | re.S)
+    assert section, "pyproject.toml has no [tool.mypy] section"
+    for setting in ("check_untyped_defs", "ignore_missing_imports"):
+        assert re.search(rf"^{setting}\s*=\s*true\s*$", section.group(1), re.M), setting
+    for path in (Path(__file__), ROOT / ".ci" / "run"):
+        calls = re.findall(r"mypy\b[^\n]*", path.read_text(encoding="utf-8"))
+        assert not [c for c in calls if re.search(r"mypy[\"',\s]+--", c)], f"{path.name}: mypy flags belong in pyproject"
 
 
 def test_every_path_the_readme_names_exists():

@@ -292,6 +292,7 @@ def test_both_pre_check_routes_make_the_same_lean_sheets(tmp_path):
     assert bounded.sheets == worker.sheets
 
 
+@pytest.mark.libreoffice
 def test_a_libreoffice_saved_template_is_made_lean_and_reads_the_same(tmp_path, monkeypatch, recalc):
     (saved,) = recalc(_template(tmp_path / "dept.xlsx"))
     assert precheck(saved).lean, "LibreOffice writes every cell the plain way"

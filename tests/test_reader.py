@@ -711,6 +711,7 @@ def resaved(tmp_path_factory, recalc) -> dict[str, tuple[Path, W.Layout]]:
     return {name: (out, layout) for (name, (_, layout)), out in zip(paths.items(), outputs)}
 
 
+@pytest.mark.libreoffice
 def test_values_outside_a_table_are_named_after_a_libreoffice_save(resaved):
     path, _ = resaved["below"]
     wb = read_workbook(path)
@@ -727,6 +728,7 @@ def test_values_outside_a_table_are_named_after_a_libreoffice_save(resaved):
     ]
 
 
+@pytest.mark.libreoffice
 def test_rows_with_values_but_no_key_are_named_after_a_libreoffice_save(resaved):
     path, _ = resaved["keyless"]
     wb = read_workbook(path)
@@ -751,6 +753,7 @@ def test_keyless_values_are_named_by_both_readers(tmp_path, monkeypatch):
     assert len(fast.measurements) == len(exact.measurements) == 4
 
 
+@pytest.mark.libreoffice
 def test_extra_columns_are_carried_on_the_records_after_a_libreoffice_save(resaved):
     path, layout = resaved["extra"]
     wb = read_workbook(path)
@@ -766,6 +769,7 @@ def test_extra_columns_are_carried_on_the_records_after_a_libreoffice_save(resav
     ]
 
 
+@pytest.mark.libreoffice
 def test_kpi_ids_turned_into_dates_or_numbers_are_errors_after_a_libreoffice_save(resaved):
     path, _ = resaved["ids"]
     wb = read_workbook(path)

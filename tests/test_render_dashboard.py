@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import openpyxl
+import pytest
 import xlsxwriter
 
 import libreoffice
@@ -66,6 +67,7 @@ def test_cached_differences_names_every_wrong_cache(tmp_path):
                                                                          "Sheet1!B2: cached 0, LibreOffice 9"])
 
 
+@pytest.mark.libreoffice
 def test_libreoffice_default_settings_show_the_cached_values(tmp_path, soffice):
     """The pictures show what the file caches: with the default profile LibreOffice keeps a wrong cache."""
     source = cached_workbook(tmp_path / "source.xlsx")

@@ -647,6 +647,7 @@ def test_every_rollover_finding_has_danish_words(tmp_path):
 
 # ------------------------------------------------------------------ the cells findings name
 
+@pytest.mark.libreoffice
 def test_evaluation_findings_name_the_cell_wherever_its_columns_are_after_a_libreoffice_save(tmp_path, monkeypatch,
                                                                                             soffice):
     """Rollover names the Decision and New target cells from the reader's column positions.

@@ -122,6 +122,7 @@ def test_the_departments_dropdowns_offer_the_management_workbooks_kpis(tmp_path)
     assert linked.errors == [] and not [f for f in linked.warnings if f.code == "KPX830"]
 
 
+@pytest.mark.libreoffice
 def test_the_split_workbooks_survive_a_libreoffice_resave(tmp_path, soffice):
     plan = write_plan(tmp_path / "plan.xlsx")
     result = split(plan, tmp_path / "out", as_of=AS_OF)

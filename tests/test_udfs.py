@@ -88,7 +88,7 @@ def test_ranges_of_different_sizes_give_one_value_error():
                                                           "give ranges of the same size or single cells")
 
 
-def test_elapsed_with_serials_and_dates():
+def test_elapsed_with_serials_and_dates(today):
     assert KPI_ELAPSED(46023, 46033, 46028) == 0.5
     assert KPI_ELAPSED(date(2026, 1, 1), date(2026, 1, 11), datetime(2026, 1, 6, 15, 30)) == 0.5
     assert KPI_ELAPSED(46023.9, 46033.2, 46028.5) == 0.5  # whole days
@@ -97,8 +97,7 @@ def test_elapsed_with_serials_and_dates():
     assert KPI_ELAPSED(46033, 46023, 46028) == ("#VALUE! the deadline must be after the start date "
                                                 "(start 2026-01-11, deadline 2026-01-01)")
     assert KPI_ELAPSED("soon", 46033, 46028).startswith("#VALUE! start: 'soon' is not a date")
-    today = date.today()
-    start = today - timedelta(days=10)
+    start = today - timedelta(days=10)  # blank as_of: kpixl's today, pinned in tests (conftest)
     assert KPI_ELAPSED(start, start + timedelta(days=20)) == 0.5
 
 

@@ -383,6 +383,7 @@ def implausible(tmp_path_factory, recalc):
     return out
 
 
+@pytest.mark.libreoffice
 def test_implausible_values_are_warnings_after_a_libreoffice_save(implausible):
     wb = check_workbook(implausible, W.AS_OF)
     assert [str(f) for f in wb.findings] == [
