@@ -28,9 +28,19 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
-from kpixl import isolation
+# The commands are called as module attributes (validate_command.validate, ...): tests patch them there.
+from kpixl import consolidate as consolidate_command
+from kpixl import isolation, reader
+from kpixl import template as template_command
+from kpixl import validate as validate_command
+from kpixl.consolidate import CSV_DIALECTS
+from kpixl.consolidate.command import csv_targets_in, write_outputs
+from kpixl.consolidate.load import _key
 from kpixl.errors import DefinitionError, OutputError, ValidationFailed, WorkbookError
-from kpixl.model import ERROR, WARNING, Finding
+from kpixl.export import arrow_table, json_document, parquet_tables, parquet_targets
+from kpixl.model import ERROR, WARNING, EvaluationRecord, Finding, KpiRecord, MeasurementRecord
+from kpixl.output import check_output
+from kpixl.validate import _Rules
 from kpixl.vocab import Language
 
 if TYPE_CHECKING:
@@ -75,8 +85,6 @@ def _records_frame(records: Sequence[Any], record_type: type, dates: Sequence[st
     """Return records as a DataFrame: their fields (place as cell), then their extra columns ``extra:<header>``."""
     import pandas as pd
 
-    from kpixl.consolidate.load import _key
-
     names = [f.name for f in dataclasses.fields(record_type) if f.name not in ("extra", "place", "valid")]
     extras: dict[str, None] = {}
     for record in records:
@@ -120,10 +128,6 @@ def read_workbook(path: str | Path, as_of: date | None = None) -> Workbook:
     Raises :class:`~kpixl.errors.WorkbookError` when the file cannot be read as a kpixl
     workbook at all (missing, not an .xlsx, no KPIs table); every other problem is a finding.
     """
-    from kpixl import reader
-    from kpixl.model import EvaluationRecord, KpiRecord, MeasurementRecord
-    from kpixl.validate import _Rules
-
     workbook = reader.read_workbook(path)
     _Rules(workbook, as_of or date.today()).run()
     return Workbook(
@@ -174,8 +178,7 @@ def validate(paths: Any, as_of: date | None = None, company: str | Path | None =
     anything must be fixed (with ``strict``, warnings too). The messages are in
     ``language`` (English by default; None: the workbooks' own, as the command line says them).
     """
-    from kpixl.validate import validate as check
-
+    check = validate_command.validate  # looked up when called: tests patch it there
     found = check(_paths(paths), as_of=as_of, strict=strict, progress=progress, jobs=jobs,
                   file_timeout=file_timeout, memory_limit=memory_limit, recursive=recursive, company=company,
                   language=language)
@@ -223,8 +226,6 @@ class Company:
         if name not in _TABLES:
             raise DefinitionError(f"unknown table {name!r}; use one of {', '.join(_TABLES)}")
         if name not in self._frames:
-            from kpixl.export import arrow_table
-
             self._frames[name] = arrow_table(self.consolidation, name).to_pandas(date_as_object=False)
         return self._frames[name].copy()
 
@@ -255,9 +256,6 @@ class Company:
 
     def to_excel(self, path: str | Path, lang: str = "en", *, force: bool = False) -> Path:
         """Write the company workbook (in ``lang``) to ``path`` atomically; refuse an existing file without ``force``."""
-        from kpixl.consolidate.command import write_outputs
-        from kpixl.output import check_output
-
         target = check_output(path, force=force, inputs=self._inputs())
         write_outputs(self._in_language(lang), target, force=force, inputs=self._inputs())
         return target
@@ -265,9 +263,6 @@ class Company:
     def to_csv(self, folder: str | Path, dialect: str = "plain", *, lang: str = "en",
                force: bool = False) -> list[Path]:
         """Write every table as CSV into ``folder`` (plain, or excel-da for Danish Excel); return the files."""
-        from kpixl.consolidate import CSV_DIALECTS
-        from kpixl.consolidate.command import csv_targets_in, write_outputs
-
         if dialect not in CSV_DIALECTS:
             raise DefinitionError(f"unknown CSV dialect {dialect!r}; use one of {', '.join(CSV_DIALECTS)}")
         targets = csv_targets_in(folder, force, self._inputs())
@@ -277,17 +272,12 @@ class Company:
 
     def to_parquet(self, folder: str | Path, *, force: bool = False) -> list[Path]:
         """Write every table as typed Parquet into ``folder`` (the summary's total in summary_totals.parquet)."""
-        from kpixl.consolidate.command import write_outputs
-        from kpixl.export import parquet_tables, parquet_targets
-
         targets = parquet_targets(folder, parquet_tables(), force=force, inputs=self._inputs())
         write_outputs(self.consolidation, None, (), targets, force=force, inputs=self._inputs(), folders=(folder,))
         return [p for _, p in targets]
 
     def to_json(self) -> str:
         """Return the JSON document of ``kpixl consolidate --format json`` (docs/consolidate.schema.json)."""
-        from kpixl.export import json_document
-
         return json.dumps(json_document(self.consolidation), ensure_ascii=False, indent=1, allow_nan=False)
 
     def _inputs(self) -> list[Path]:
@@ -326,8 +316,7 @@ def consolidate(paths: Any, as_of: date | None = None, since: date | None = None
     streamed while the inputs are read): what ``kpixl consolidate`` does. ``previous``, last
     month's company workbook as presented, fills ``restatements`` (``--previous``).
     """
-    from kpixl.consolidate import consolidate as run  # the command (tests patch it there)
-
+    run = consolidate_command.consolidate  # the command, looked up when called (tests patch it there)
     result = run(_paths(paths), output, as_of=as_of, skip_invalid=skip_invalid, csv_dir=csv_dir, jobs=jobs,
                  language=language, force=force, csv_dialect=csv_dialect, progress=progress,
                  file_timeout=file_timeout, memory_limit=memory_limit, recursive=recursive, since=since,
@@ -345,11 +334,9 @@ def write_template(path: str | Path, **options: Any) -> Path:
     ``measurement_rows``, ``company`` (a management workbook) and ``force``. Refuses an
     existing file without ``force`` (:class:`~kpixl.errors.OutputError`).
     """
-    from kpixl.template import write_template as write
-
     if "lang" in options:  # the command line's --lang
         options["language"] = options.pop("lang")
-    return write(path, **options)
+    return template_command.write_template(path, **options)
 
 
 __all__ = ["read_workbook", "validate", "consolidate", "write_template", "Workbook", "Report", "Company",

@@ -18,10 +18,11 @@ from datetime import date
 from pathlib import Path
 
 from kpixl import danish, isolation, schema
+from kpixl.reader import WORKBOOK_TASK, isolated_result
+from kpixl.refs import A1_RE
 from kpixl.errors import DefinitionError
 from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, Place, refuse_invalid
-from kpixl.template import PERCENT_UNITS
-from kpixl.vocab import kpi_key
+from kpixl.vocab import is_percent_unit, kpi_key, unit_text
 
 E_UNKNOWN_PARENT = "KPX830"
 W_LATE_DEADLINE = "KPX831"
@@ -81,8 +82,6 @@ def read_company(path: Path | str, *, as_of: date | None = None,
     errors, and :class:`DefinitionError` when it holds no high-level KPI. Warnings
     do not stop it.
     """
-    from kpixl.validate import WORKBOOK_TASK, isolated_result
-
     source = Path(path)
     with isolation.WorkerPool(1, timeout=file_timeout, memory_limit=memory_limit) as pool:
         workbook = isolated_result(source, pool.call(WORKBOOK_TASK, (str(source), as_of or date.today())))
@@ -150,16 +149,15 @@ def check_links(company: Company, workbook: DepartmentWorkbook, language: object
 
 def _cell(row_place: Place, letter: str | None) -> Place:
     """Return the place of column ``letter`` in the row of ``row_place`` (the row's first cell)."""
-    if not letter or not row_place.cell:
+    match = A1_RE.match(row_place.cell or "")
+    if not letter or match is None:
         return row_place
-    row = row_place.cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ$").lstrip("$")
-    return Place(row_place.path, row_place.sheet, f"{letter}{row}")
+    return Place(row_place.path, row_place.sheet, f"{letter}{match.group(2)}")
 
 
 def _unit_key(unit: str | None) -> str:
     """Return a unit folded for comparison: case and spaces ignored, every percent word the same."""
-    text = " ".join(str(unit or "").split()).casefold()
-    return "%" if text in PERCENT_UNITS else text
+    return "%" if is_percent_unit(unit) else unit_text(unit)
 
 
 __all__ = ["Company", "read_company", "check_links", "unknown_parents", "sha256_of", "E_UNKNOWN_PARENT",

@@ -21,16 +21,18 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from kpixl import core, i18n, sample_data, texts
+from kpixl.company import read_company
+from kpixl.consolidate import consolidate
 from kpixl.errors import OutputError, ValidationFailed
 from kpixl.history import CompanyKpi, company_kpis, kpi_table
 from kpixl.model import KpiRecord, Place, Report
+from kpixl.rollover import RolloverResult, rollover
+from kpixl.split import split
+from kpixl.template import write_template
+from kpixl.validate import validate
 from kpixl.vocab import FormulaMode, Language, kpi_key
-
-if TYPE_CHECKING:
-    from kpixl.rollover import RolloverResult
 
 PLAN_FILE = "plan.xlsx"
 DESIGN_DIR = "design"
@@ -156,13 +158,6 @@ def run_demo(directory: Path | str, *, language: object = Language.EN, formulas:
     :class:`~kpixl.vocab.FormulaMode`; an unknown one raises DefinitionError).
     Refuses to overwrite the files of an earlier demo unless ``force``.
     """
-    from kpixl.company import read_company
-    from kpixl.consolidate import consolidate
-    from kpixl.rollover import rollover
-    from kpixl.split import split
-    from kpixl.template import write_template
-    from kpixl.validate import validate
-
     started = time.perf_counter()
     language = Language.parse(language)
     formulas = FormulaMode.parse(formulas)

@@ -54,6 +54,7 @@ Choices where the spec is silent (documented in ``docs/workbook.md`` for finance
 from __future__ import annotations
 
 from kpixl import core, schema, texts, vocab
+from kpixl.refs import column_letter
 from kpixl.vocab import FormulaMode, Language
 
 XLWINGS, NATIVE = FormulaMode.XLWINGS, FormulaMode.NATIVE
@@ -346,6 +347,26 @@ def phased_forecast_formula(achieved: str, count: str, phase_last: str, deadline
 
 # ------------------------------------------------------------------------ KPIs table
 
+def native_actuals(values: str, rows: str, key: str, in_window: str, position: str, count: str) -> dict[str, str]:
+    """Return the native Actual of each aggregation (:func:`kpixl.core.combine`), by its canonical value.
+
+    ``values``, ``rows``, ``in_window`` and ``position`` are the Measurements columns of the used
+    rows (value, calc_kpi_row, calc_in_window, calc_position: 1 is the newest counted row, ``count``
+    the oldest), ``key`` the KPI's row number; the formulas run only when ``count`` > 0 (MINIFS and
+    MAXIFS need a row, rule 3). :func:`kpi_formulas` tests the aggregations in the vocabulary's
+    order, so a new aggregation needs its entry here (a KeyError names it otherwise), and its
+    month-end form in :func:`strip_formulas`.
+    """
+    counted = f"{rows},{key},{in_window},1"
+    return {
+        core.SUM: f"SUMIFS({values},{counted})",
+        core.AVERAGE: f"AVERAGEIFS({values},{counted})",
+        core.LAST: f"SUMIFS({values},{rows},{key},{position},1)",
+        core.MIN: f"MINIFS({values},{counted})",
+        core.MAX: f"MAXIFS({values},{counted})",
+    }
+
+
 def kpi_formulas(mode: str = NATIVE, language: str = "en", *, kpi_rows: int = DEFAULT_KPI_ROWS,
                  measurement_rows: int = DEFAULT_MEASUREMENT_ROWS) -> dict[str, str]:
     """Return the calculated-column formula of every computed KPIs column (helpers too), by key.
@@ -433,15 +454,14 @@ def kpi_formulas(mode: str = NATIVE, language: str = "en", *, kpi_rows: int = DE
     not_started = f'AND({elapsed}<=0,OR({direction}<>"maintain",{aggregation}="sum"))'
     tolerance_v = f'IF({tol}="",{core.DEFAULT_TOLERANCE_SHARE}*ABS({t}),{tol})'
     if mode == NATIVE:
-        crit_in = f"{m_row},{key},{m_in},1"
+        by_aggregation = native_actuals(values, m_row, key, m_in, r.used(M, "calc_position"), count)
+        *ladder, (_last, otherwise) = [(f"{aggregation}={_q(a)}", by_aggregation[a])
+                                       for a in core.VOCABULARIES["aggregation"]]
         f["actual"] = "=" + guard(_if_chain([
             (f'{aggregation}="?"', e("aggregation")),
             (f"{count}=0", '""'),
-            (f'{aggregation}="sum"', f"SUMIFS({values},{crit_in})"),
-            (f'{aggregation}="average"', f"AVERAGEIFS({values},{crit_in})"),
-            (f'{aggregation}="last"', f"SUMIFS({values},{m_row},{key},{r.used(M, 'calc_position')},1)"),
-            (f'{aggregation}="min"', f"MINIFS({values},{crit_in})"),
-        ], f"MAXIFS({values},{crit_in})"))
+            *ladder,
+        ], otherwise))
         f["plan"] = "=" + guard(_plan_ladder(err, err, aggregation, direction, t, b, elapsed))
         # The arithmetic mirrors core.attainment step by step so the floats agree.
         zero_cum = f'IF({b}="",0,{b}*{elapsed})'
@@ -702,7 +722,7 @@ def goals_formulas(language: str = "en", *, first_data_row: int = 2) -> dict[str
         return f"INDEX({kpis_sheet}!${col}:${col},{n})"
 
     def own(key: str) -> str:
-        col = _column_letter(keys.index(key))
+        col = column_letter(keys.index(key) + 1)
         return f"INDEX(${col}:${col},ROW())"
 
     kid, t, b, act, err = k("kpi_id"), k("target"), k("baseline"), k("actual"), k("calc_error")
@@ -738,15 +758,6 @@ def goals_formulas(language: str = "en", *, first_data_row: int = 2) -> dict[str
     }
 
 
-def _column_letter(index: int) -> str:
-    """Return the column letter of a 0-based column index."""
-    letters, index = "", index + 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def dashboard_header(key: str, language: str = "en") -> str:
     """Return the Dashboard header of column ``key`` in ``language``."""
     for k, en, da, _source in DASHBOARD_COLUMNS:
@@ -770,6 +781,10 @@ MONTH_NAMES = {language.value: tuple(texts.text("formulas", "months", language).
 # month be the same text on every row (row-independent references, see strip_formulas):
 # a 5,000-row Dashboard writes as fast as with one formula per column.
 STRIP_KEYS = ("calc_count", "calc_elapsed", "calc_actual", "calc_plan", "calc_attainment", "status")
+# The aggregations whose month-end actual strip_formulas computes (its calc_actual shares one SUMIFS
+# among sum, average and last, so it is no table by aggregation like native_actuals): a new
+# aggregation is added here with its branch there, or the strip refuses to be written.
+STRIP_AGGREGATIONS = (core.SUM, core.AVERAGE, core.LAST, core.MIN, core.MAX)
 
 
 def strip_month_end(i: int) -> str:
@@ -805,13 +820,7 @@ def _sheet_ref(sheet: str) -> str:
 
 def _letter(table: schema.Table, key: str) -> str:
     """Return the column letter of ``key`` in ``table`` (written from A1, columns in schema order)."""
-    index = [c.key for c in table.columns].index(key)
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    return column_letter([c.key for c in table.columns].index(key) + 1)
 
 
 def strip_formulas(language: str = "en", *, first_data_row: int = 2, month_end: str = "#REF!",
@@ -872,6 +881,9 @@ def strip_formulas(language: str = "en", *, first_data_row: int = 2, month_end: 
     # the oldest ``count`` of them, positions first = (calc) Count - count + 1 and on. sum,
     # average (core: fsum / n) and last (position first alone) are one SUMIFS; min and max
     # one MINIFS or MAXIFS (count > 0 here, rule 3).
+    if set(core.VOCABULARIES["aggregation"]) - set(STRIP_AGGREGATIONS):
+        raise NotImplementedError(f"the status strip computes no month-end actual for aggregation(s) "
+                                  f"{sorted(set(core.VOCABULARIES['aggregation']) - set(STRIP_AGGREGATIONS))}")
     total = k("calc_count")
     first = f"({total}-{count}+1)"
     upto = f'IF({aggregation}="last",{first},{total})'

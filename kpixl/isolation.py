@@ -20,7 +20,7 @@ started at all (a locked-down sandbox), :class:`WorkerPool` runs the tasks in th
 process, as kpixl did before: the byte-level pre-check in :mod:`kpixl.reader` then
 scans every worksheet whole, to keep known hostile patterns away from the parser.
 In a worker (:func:`in_worker`) it does not: a crash costs that file's finding, and
-the parent then words why with the same pre-check (``kpixl.validate.isolated_result``).
+the parent then words why with the same pre-check (``kpixl.reader.isolated_result``).
 """
 
 from __future__ import annotations

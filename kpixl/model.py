@@ -12,8 +12,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Iterable, Sequence
 
-from kpixl import codes, core
+from kpixl import codes, core, texts
 from kpixl.errors import ValidationFailed
+from kpixl.leftout import left_out_kind
 from kpixl.codes import ERROR, NOTE, WARNING
 from kpixl.vocab import kpi_key
 
@@ -78,8 +79,6 @@ class Finding:
 
     def said(self, language: object) -> str:
         """Return the finding's console line with its severity in ``language`` (its message as it is)."""
-        from kpixl import texts
-
         severity = texts.of("console", language).get(self.severity, self.severity)
         return f"{self.place}: {severity} {self.code}: {self.message}"
 
@@ -306,8 +305,6 @@ class Report(FindingsView):
 
     def summary(self) -> str:
         """Return the one-line summary in the run's language: files, KPIs, measurements, errors, warnings."""
-        from kpixl import texts
-
         copies = ""
         if self.copies:
             copies = texts.text("console", "validate.copy" if len(self.copies) == 1 else "validate.copies",
@@ -346,13 +343,10 @@ def left_out_summary(left_out: list[Finding], language: object = "en") -> str:
     In ``language`` (the run's): the kinds are the console catalogue's ``kind.<kind>``;
     a kind it does not name (a file suffix such as ``.ods``) is shown as it is.
     """
-    from kpixl import texts
-    from kpixl.reader import left_out_kind  # the reader owns the kinds of files; it imports this module
-
     words = texts.of("console", language)
     counts: dict[str, int] = {}
     for finding in left_out:
-        kind = left_out_kind(finding)
+        kind = left_out_kind(finding.code, finding.place.path)
         counts[kind] = counts.get(kind, 0) + 1
     folders = counts.pop("subfolder", 0)
     parts = []

@@ -14,13 +14,12 @@ import tempfile
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from kpixl import texts
 from kpixl.errors import OutputError
 
 
 def _refuse(key: str, language: object, **values: object) -> OutputError:
     """Return the OutputError of the console catalogue's ``output.<key>`` in ``language`` (the run's)."""
-    from kpixl import texts
-
     return OutputError(texts.text("console", f"output.{key}", language or "en", **values),
                        language=str(language or "en"))
 

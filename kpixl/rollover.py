@@ -43,11 +43,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from kpixl import core, i18n, schema, texts
+from kpixl import core, danish, i18n, schema, texts
 from kpixl.errors import DefinitionError, OutputError, ValidationFailed
 from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, EvaluationRecord, Finding, KpiRecord, PhasingRecord,
                          Place, refuse_invalid)
 from kpixl.output import atomic_output, check_output
+from kpixl.reader import collect_inputs
+from kpixl.template import write_template
+from kpixl.validate import check_workbook, periods
 from kpixl.vocab import FormulaMode, Language, kpi_key
 
 # How many of the input's errors the refusal lists before "and N more".
@@ -213,8 +216,6 @@ def _refuse(prepared: list[_Prepared]) -> None:
 
 
 def _write(prepared: _Prepared, temp: Path) -> None:
-    from kpixl.template import write_template
-
     workbook, result = prepared.workbook, prepared.result
     language = Language.parse(workbook.language)  # the reader's: en or da already
     formulas = workbook_formulas(workbook)
@@ -268,8 +269,6 @@ def rollover_cascade(management: Path | str, output: Path | str, departments: Pa
     Evaluation note in its next workbook and a warning. Nothing is written unless
     every workbook can be rolled over; then all are written together.
     """
-    from kpixl.reader import collect_inputs
-
     management, output = Path(management), Path(output)
     folder, out_folder = Path(departments), Path(departments_out)
     if not folder.is_dir():
@@ -322,16 +321,12 @@ def rollover_cascade(management: Path | str, output: Path | str, departments: Pa
 # ---------------------------------------------------------------- reading
 
 def _read_valid(source: Path, as_of: date | None) -> DepartmentWorkbook:
-    from kpixl.validate import check_workbook
-
     workbook = check_workbook(source, as_of=as_of)
     refuse_invalid(workbook, source, "cannot roll over a workbook with {n} error(s)", ERRORS_SHOWN)
     return workbook
 
 
 def _check_written(temp: Path, output: Path) -> None:
-    from kpixl.validate import check_workbook
-
     written = check_workbook(temp)
     errors = [f for f in written.findings if f.severity == ERROR]
     if errors:
@@ -510,8 +505,6 @@ class _Planner:
 
     def check_periods(self, kpi: KpiRecord, final: float, closing: date, series: list[tuple[date, float]]) -> None:
         """Warn when the final actual (the new baseline) misses periods of the KPI's frequency."""
-        from kpixl.validate import periods
-
         if not kpi.frequency or kpi.start is None:
             return
         expected = periods(kpi.frequency, kpi.start, kpi.deadline, closing + timedelta(days=1))
@@ -570,8 +563,6 @@ class _Planner:
 
 def _plan(workbook: DepartmentWorkbook, source: Path, output: Path, options: _Options,
           parents: dict[str, ParentChange]) -> tuple[RolloverResult, list[Finding]]:
-    from kpixl import danish
-
     planner = _Planner(workbook, source, output, options, parents)
     planner.run()
     # Made in English where the facts are; a Danish workbook's findings are then said in Danish.

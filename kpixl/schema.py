@@ -12,6 +12,7 @@ import functools
 from dataclasses import dataclass, field
 
 from kpixl import core
+from kpixl.errors import DefinitionError
 from kpixl.vocab import Language
 
 SCHEMA_VERSION = "1"
@@ -375,7 +376,5 @@ def parse_decision(text: object) -> str | None:
         for key, word in words.items():
             if folded in (word.casefold(), key):
                 return key
-    from kpixl.errors import DefinitionError
-
     accepted = ", ".join(DECISION_WORDS["en"].values()) + " / " + ", ".join(DECISION_WORDS["da"].values())
     raise DefinitionError(f"unknown decision {str(text)!r}; use one of {accepted}")

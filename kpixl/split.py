@@ -26,12 +26,14 @@ from datetime import date
 from pathlib import Path
 from typing import Sequence
 
-from kpixl import schema, texts
+from kpixl import danish, schema, texts
 from kpixl.company import Company, sha256_of
 from kpixl.errors import OutputError, ValidationFailed
 from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, PhasingRecord, Place, Report
 from kpixl.output import atomic_output, check_output
 from kpixl.rollover import workbook_formulas
+from kpixl.template import write_template
+from kpixl.validate import check_workbook
 from kpixl.vocab import Language
 
 E_NO_DEPARTMENT = "KPX801"
@@ -227,8 +229,6 @@ def plan_parts(workbook: DepartmentWorkbook) -> tuple[list[SplitPart], list[Find
                                 "management workbook has nothing for the departments' KPIs to roll up to",
                                 Place(workbook.path, workbook.sheets.get(schema.KPIS.name))))
     findings.extend(_not_copied(workbook))
-    from kpixl import danish
-
     return list(parts.values()), danish.localize(findings, workbook.language)
 
 
@@ -269,8 +269,6 @@ def split(plan_path: Path | str, out_dir: Path | str, *, force: bool = False,
     file to write exists (without ``force``). ``as_of`` is the date the plan is
     validated as of (default today).
     """
-    from kpixl.validate import check_workbook
-
     plan, folder = Path(plan_path), Path(out_dir)
     if folder.exists() and not folder.is_dir():
         raise OutputError(f"{folder}: is a file; give a folder for the split workbooks")
@@ -321,8 +319,6 @@ def write_part(part: SplitPart, path: Path, *, language: str, formulas: str, com
     ``template --company``). ``phasing``: the plan's phasing profiles, which every part gets
     (its KPIs name them; a department may phase a new KPI with any of them).
     """
-    from kpixl.template import write_template
-
     periods = {(k.start, k.deadline) for k in part.kpis}
     start, deadline = periods.pop() if len(periods) == 1 else (None, None)
     return write_template(path, department=part.department, language=language, formulas=formulas,
@@ -359,8 +355,6 @@ def _refuse_errors(plan: Path, findings: list[Finding], what: str, workbook: Dep
 
 
 def _check_written(temp: Path, target: Path) -> None:
-    from kpixl.validate import check_workbook
-
     errors = [f for f in check_workbook(temp).findings if f.severity == ERROR]
     if errors:
         # A bug in kpixl, not in the plan: say so and write nothing.

@@ -421,9 +421,12 @@ def _codes(flat: list, parse: Callable[[Any], str], choices: Sequence[str]) -> n
     return np.fromiter((lookup[x] for x in flat), dtype=np.int8, count=len(flat))
 
 
-_DIRECTIONS = (core.INCREASE, core.DECREASE, core.MAINTAIN)
+# The vocabularies the vector formulas code as numbers: the core's tuples themselves, so a
+# new word is coded (not sent down the slow path), and a code is compared by the word it
+# stands for, never by its position.
+_DIRECTIONS = core.VOCABULARIES["direction"]
 _LANGUAGES = tuple(Language)
-_AGGREGATIONS = (core.SUM, core.AVERAGE, core.LAST, core.MIN, core.MAX)
+_AGGREGATIONS = core.VOCABULARIES["aggregation"]
 
 
 def _attainment_vector(a, t, b, d, f, g, tol) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -449,8 +452,8 @@ def _attainment_vector(a, t, b, d, f, g, tol) -> tuple[np.ndarray, np.ndarray, n
     no_a, no_t, no_b, no_tol = np.isnan(A), np.isnan(T), np.isnan(B), np.isnan(TOL)
     blank_row = no_t & no_a
     F = np.where(np.isnan(F), 1.0, F)
-    cum = aggregation == 0
-    inc, dec, mnt = direction == 0, direction == 1, direction == 2
+    cum = aggregation == _AGGREGATIONS.index(core.SUM)
+    inc, dec, mnt = (direction == _DIRECTIONS.index(d) for d in (core.INCREASE, core.DECREASE, core.MAINTAIN))
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         invalid = (
             no_t
@@ -501,6 +504,10 @@ def _array_result(values: np.ndarray, shape: tuple, fixes: dict[int, Any]) -> li
 
 # ---------------------------------------------------------------- the UDFs
 
+# The aggregations as the help texts name them (from the core's vocabulary, so a new one is named).
+_LEVEL_AGGREGATIONS = [a for a in _AGGREGATIONS if not core.is_cumulative(a)]
+_ANY_AGGREGATION = ", ".join(_AGGREGATIONS[:-1]) + " or " + _AGGREGATIONS[-1]
+
 # One help text per argument name: Excel shows it in the function wizard.
 _ARGUMENT_DOCS = {
     'start': "Start date of the KPI period (a date or a range of dates).",
@@ -510,7 +517,7 @@ _ARGUMENT_DOCS = {
     'ids': "The KPI ID column of the measurements.",
     'period_ends': "The period end date column of the measurements.",
     'values': "The measurements in period order (blanks are skipped).",
-    'aggregation': "Optional. sum (cumulative) or average/last/min/max; default last.",
+    'aggregation': f"Optional. {core.SUM} (cumulative) or {'/'.join(_LEVEL_AGGREGATIONS)}; default {core.LAST}.",
     'target': "The target value to reach by the deadline.",
     'baseline': "Optional. The starting value (needed for decrease).",
     'direction': "Optional. increase, decrease or maintain; default increase.",
@@ -574,7 +581,7 @@ def KPI_NEEDED(actual, target, phase_now, phase_until):
 @xw.func(category=CATEGORY)
 @_arguments('kpi_id', 'ids', 'period_ends', 'values', 'aggregation', 'as_of', 'start',
             values="The value column of the measurements.",
-            aggregation="Optional. sum, average, last, min or max (Danish words too); default last.",
+            aggregation=f"Optional. {_ANY_AGGREGATION} (Danish words too); default {core.LAST}.",
             as_of="Optional. Count measurements with a period end on or before this date; blank: no upper bound.",
             start="Optional. Count measurements with a period end on or after this date; blank: no lower bound.")
 def KPI_ACTUAL(kpi_id, ids, period_ends, values, aggregation=None, as_of=None, start=None):

@@ -21,18 +21,14 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from kpixl import commentary, copies, core, danish, isolation, reader, schema
+from kpixl.company import check_links, read_company
 from kpixl.errors import DefinitionError, WorkbookError
 from kpixl.model import (ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, MeasurementRecord, PhasingRecord, Place,
                          Report, profile_key)
-from kpixl.vocab import Language, kpi_key, run_language, same_kpi
+from kpixl.reader import CHECK_TASK, WHOLE_TASK, WORKBOOK_TASK, isolated_result
+from kpixl.vocab import Language, is_percent_unit, kpi_key, run_language, same_kpi
 
 E_UNEXPECTED = "KPX199"
-# The function each worker runs per file (see validate()).
-CHECK_TASK = "kpixl.validate:check_counts"
-# The whole workbook, records included, its findings in its own language (read_company).
-WORKBOOK_TASK = "kpixl.validate:check_workbook"
-# The same with findings in English: what validate --company needs to check the parent links.
-WHOLE_TASK = "kpixl.validate:check_whole"
 E_EMPTY_FOLDER = "KPX116"
 E_DUPLICATE_KPI = "KPX301"
 E_DEFINITION = "KPX302"
@@ -72,7 +68,6 @@ MAX_LISTED_PERIODS = 4
 # times the larger of |target| and |baseline| is probably a typo or the wrong unit.
 PERCENT_LIMIT = 1.5
 MAGNITUDE = 100.0
-_PERCENT_UNITS = frozenset({"%", "pct", "pct.", "percent", "per cent", "procent", "pst"})
 
 
 def check_workbook(path: Path | str, as_of: date | None = None, *,
@@ -142,8 +137,6 @@ def validate(paths: Iterable[Path | str], *, as_of: date | None = None, strict: 
     as_of = as_of or date.today()
     linked = None
     if company is not None:
-        from kpixl.company import check_links, read_company
-
         linked = read_company(company, as_of=as_of, file_timeout=file_timeout, memory_limit=memory_limit)
         task = WHOLE_TASK if task == CHECK_TASK else task
     report = Report(strict=strict)
@@ -221,28 +214,6 @@ def file_facts(path: Path | str) -> tuple[int | None, str | None]:
     except OSError:
         return None, None
     return size, digest.hexdigest()
-
-
-def isolated_result(path: Path | str, result: object) -> DepartmentWorkbook:
-    """Return the workbook a worker sent back, or one holding the finding of the worker's fault.
-
-    A worker does not scan whole worksheets before parsing them (see
-    :func:`kpixl.reader.precheck`); after a fault this process does, with no parser, so a
-    file the scan refuses (a sheet beyond the limits, KPX113) is named for that reason.
-    """
-    if isinstance(result, isolation.Fault):
-        try:
-            reader.precheck(path, bound_sheets=True)
-        except WorkbookError as error:
-            return DepartmentWorkbook(path=str(path), findings=[Finding(error.code, ERROR, error.reason,
-                                                                        Place(error.path or str(path), error.sheet,
-                                                                              error.cell))])
-        except Exception:  # noqa: BLE001 - the fault is what the user learns then
-            pass
-        return DepartmentWorkbook(path=str(path), findings=[Finding(result.code, ERROR, result.message,
-                                                                    Place(str(path)))])
-    assert isinstance(result, DepartmentWorkbook), type(result)
-    return result
 
 
 # ------------------------------------------------------------------ rules
@@ -555,8 +526,7 @@ class _Rules:
 def _plausible_scale(kpi: KpiRecord) -> tuple[float, float, bool]:
     """Return (values above this need a look, the target/baseline magnitude, whether the KPI is a % KPI)."""
     reference = max(abs(kpi.target or 0.0), abs(kpi.baseline or 0.0))
-    unit = (kpi.unit or "").strip().casefold()
-    percent = (unit.startswith("%") or unit in _PERCENT_UNITS) and kpi.target is not None and reference <= 1
+    percent = is_percent_unit(kpi.unit) and kpi.target is not None and reference <= 1
     limit = PERCENT_LIMIT if percent else (MAGNITUDE * reference if reference > 0 else float("inf"))
     return limit, reference, percent
 
@@ -654,8 +624,3 @@ def _label(frequency: str, first: date, full_last: date) -> str:
 
 
 __all__ = ["check_workbook", "check_whole", "validate", "prechecked", "periods", "final_period_start"]
-
-# kpixl.validate(paths, ...) is the API's validate (kpixl.api): this module is callable.
-from kpixl._callable import make_callable  # noqa: E402
-
-make_callable(__name__)

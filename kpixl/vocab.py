@@ -1,4 +1,4 @@
-"""Own the vocabulary of kpixl's inputs: the language, the formula mode and the one key of a KPI ID.
+"""Own the vocabulary of kpixl's inputs: the language, the formula mode, the one key of a KPI ID and the percent units.
 
 :class:`Language` and :class:`FormulaMode` are parsed once, where an argument enters
 (the CLI, a public function), and always raise :class:`~kpixl.errors.DefinitionError`
@@ -163,6 +163,26 @@ def excel_key(expr: str) -> str:
         if ch != " ":
             text = f'SUBSTITUTE({text},{_excel_char(ch)}," ")'
     return f"UPPER(TRIM({text}))"
+
+
+# A KPI whose Unit is one of these is a percent KPI: its numbers are fractions shown as
+# percentages (0.032 is 3.2%) in every workbook kpixl writes, its parent's unit counts as
+# the same unit, and validate's plausibility takes them as fractions. Case is ignored and
+# spaces are trimmed as Excel's TRIM does (the template's conditional format matches TRIM
+# of the Unit against this list on the Lists sheet): "pct.", " Procent " and "per  cent"
+# are percent units, "%-point" and "% of sales" are not. pst/pst. is the Norwegian
+# abbreviation, which Danish offices also type.
+PERCENT_UNITS = ("%", "percent", "per cent", "procent", "pct", "pct.", "pst", "pst.")
+
+
+def unit_text(unit: object) -> str:
+    """Return a unit as it is compared: spaces trimmed as Excel's TRIM does, case folded (None is "")."""
+    return " ".join(str(unit or "").split()).casefold()
+
+
+def is_percent_unit(unit: object) -> bool:
+    """Return True for a percent unit (:data:`PERCENT_UNITS`, case and spaces as Excel's TRIM and MATCH see them)."""
+    return isinstance(unit, str) and unit_text(unit) in PERCENT_UNITS
 
 
 def excel_lookup_value(key_expr: str) -> str:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from kpixl import schema
 from kpixl.cli import cli
-from kpixl.reader import column_letter as schema_letter
+from kpixl.refs import column_letter as schema_letter
 from kpixl.validate import check_workbook, validate
 
 import workbooks as W

@@ -20,6 +20,7 @@ import python_calamine
 
 from kpixl import consolidate as cons
 from kpixl import core
+from kpixl import vocab
 from kpixl.errors import OutputError, ValidationFailed
 from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, MeasurementRecord, Place
 
@@ -889,7 +890,7 @@ def test_percent_kpis_are_shown_in_percent_and_others_as_numbers(tmp_path):
     assert {h: c.number_format for h, c in formats["P-1"].items()} == dict.fromkeys(shown, "0.0%")
     assert formats["P-2"]["Actual"].number_format == "0.0%"
     assert {h: c.number_format for h, c in formats["N-1"].items()} == dict.fromkeys(shown, "#,##0.00##")
-    assert cons.is_percent_unit("pct.") and not cons.is_percent_unit("DKK") and not cons.is_percent_unit(None)
+    assert vocab.is_percent_unit("pct.") and not vocab.is_percent_unit("DKK") and not vocab.is_percent_unit(None)
 
 
 def test_columns_are_as_wide_as_the_file_names_they_hold(tmp_path):
@@ -996,3 +997,20 @@ def test_extra_columns_are_a_union_blank_where_a_department_lacks_them(tmp_path)
     ms = [values(r) for r in read_table(out, "Measurements")]
     assert [(r["Region"], r["Department (extra)"], r["Department"]) for r in ms] == [("North", None, "A"),
                                                                                      (None, "Ops", "B")]
+
+
+def test_measurement_origins_are_packed_as_one_column_s_rows_only_when_they_print_back_the_same():
+    """kpixl.refs.split_cell decides: Measurements!A2, A3 pack to rows 2, 3; a $A$4 keeps every origin as it was."""
+    from kpixl.consolidate.load import MeasurementRows
+    from kpixl.model import MeasurementRecord, Place
+
+    def rows(*cells):
+        return MeasurementRows([MeasurementRecord(kpi_id="K", period_end=date(2026, 1, 31), value=1.0,
+                                                  place=Place("d.xlsx", "Measurements", cell)) for cell in cells])
+
+    packed = rows("A2", "A3", "A10")
+    assert (packed.prefix, list(packed.rows), packed.origins) == ("Measurements!A", [2, 3, 10], None)
+    assert [origin for *_, origin in packed] == ["Measurements!A2", "Measurements!A3", "Measurements!A10"]
+    for cells in (("A2", "$A$4"), ("A2", "B3"), ("A2", "A03")):
+        kept = rows(*cells)
+        assert kept.prefix is None and [origin for *_, origin in kept] == [f"Measurements!{c}" for c in cells]

@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from kpixl import core
 from kpixl import formulas as fx
 from kpixl import texts
 from kpixl import schema
+from kpixl.refs import column_letter
 
 LANGS = schema.LANGUAGES
 MODES = fx.MODES
@@ -121,7 +123,7 @@ def test_no_structured_references_and_this_row_cells_name_real_columns(mode, lan
         table = TABLES.get(where.split(".")[0])
         for letter in re.findall(r"INDEX\(\$([A-Z]+):\$\1,ROW\(\)\)", stripped):
             if where.startswith("Dashboard."):  # the goals read their own row's Φ helpers (issue 19)
-                assert letter in {fx._column_letter(i) for i in range(len(fx.DASHBOARD_COLUMNS))}, (where, letter)
+                assert letter in {column_letter(i + 1) for i in range(len(fx.DASHBOARD_COLUMNS))}, (where, letter)
                 continue
             assert table is not None, where
             assert letter in {fx._letter(table, c.key) for c in table.columns}, (where, letter)
@@ -169,6 +171,10 @@ def test_vocabulary_cells_accept_both_languages(language):
         assert f'"{word}"' in made["calc_direction"]
     for word in ("sum", "average", "gennemsnit", "last", "seneste", "min", "max", "maks"):
         assert f'"{word}"' in made["calc_aggregation"]
+    for vocabulary in ("direction", "aggregation"):  # and whatever word is added later, in every language
+        for value in core.VOCABULARIES[vocabulary]:
+            for lang in LANGS:
+                assert f'"{core.word(vocabulary, value, lang)}"' in made[f"calc_{vocabulary}"]
     # A blank direction is increase, a blank aggregation last (as KpiRecord.definition).
     assert '="","increase"' in made["calc_direction"]
     assert '="","last"' in made["calc_aggregation"]

@@ -24,7 +24,7 @@ from kpixl import schema
 from kpixl.model import KpiRecord, MeasurementRecord
 from kpixl.reader import lean, precheck, read_workbook
 from kpixl.reader.ooxml import _input_columns
-from kpixl.reader.refs import column_letter, parse_ref
+from kpixl.refs import column_letter, parse_ref
 from kpixl.template import write_template
 
 import workbooks as W

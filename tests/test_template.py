@@ -25,7 +25,7 @@ from kpixl import core, examples, formulas, schema, vocab
 from kpixl.cli import cli
 from kpixl.errors import DefinitionError, OutputError
 from kpixl.model import EvaluationRecord, KpiRecord, MeasurementRecord
-from kpixl.template import DASHBOARD_TABLE, PERCENT_UNITS, STATUS_COLOURS, measurement_capacity, write_template
+from kpixl.template import DASHBOARD_TABLE, STATUS_COLOURS, measurement_capacity, write_template
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "workbook_templates"
@@ -598,9 +598,9 @@ def percent_rules(ws) -> list[tuple[str, str]]:
 def test_percent_units_switch_number_cells_to_percent_everywhere(blank, language):
     wb = blank[language, "native"]
     lists = schema.SHEET_LISTS[language]
-    assert [wb[lists].cell(r, 9).value for r in range(3, 3 + len(PERCENT_UNITS))] == list(PERCENT_UNITS)
-    assert "%" in PERCENT_UNITS and "procent" in PERCENT_UNITS and "percent" in PERCENT_UNITS
-    units = f"{lists}!$I$3:$I$8"
+    assert [wb[lists].cell(r, 9).value for r in range(3, 3 + len(vocab.PERCENT_UNITS))] == list(vocab.PERCENT_UNITS)
+    assert "%" in vocab.PERCENT_UNITS and "procent" in vocab.PERCENT_UNITS and "percent" in vocab.PERCENT_UNITS
+    units = f"{lists}!$I$3:$I$10"
     kpi_sheet = schema.KPIS.sheet(language)
     quoted = "'" + kpi_sheet.replace("'", "''") + "'" if "'" in kpi_sheet else kpi_sheet
     letters = {c.key: openpyxl.utils.get_column_letter(i + 1) for i, c in enumerate(schema.KPIS.columns)}
@@ -751,7 +751,7 @@ def test_workbook_doc_names_every_column_unit_and_the_used_rows_formula():
                 assert f"`{col.header(language)}`" in doc, (table.name, col.key, language)
     for key, en, da, _source in formulas.DASHBOARD_COLUMNS:
         assert f"`{en}`" in doc and f"`{da}`" in doc, key
-    assert ", ".join(f"`{u}`" for u in PERCENT_UNITS) in doc
+    assert ", ".join(f"`{u}`" for u in vocab.PERCENT_UNITS) in doc
     assert f"`{formulas.measurements_used_formula('en')}`" in doc  # the default 3,000 rows
     assert formulas.error_text("decrease", "da") in doc and formulas.error_text("decrease") in doc
 

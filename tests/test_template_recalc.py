@@ -29,8 +29,8 @@ import libreoffice
 from kpixl import core, schema
 from kpixl.model import KpiRecord, MeasurementRecord, PhasingRecord, resolve_phasing
 
-DIRECTIONS = (core.INCREASE, core.DECREASE, core.MAINTAIN)
-AGGREGATIONS = (core.SUM, core.AVERAGE, core.LAST, core.MIN, core.MAX)
+DIRECTIONS = core.VOCABULARIES["direction"]
+AGGREGATIONS = core.VOCABULARIES["aggregation"]
 SCALES = (0.05, 1.0, 100.0, 25_000.0, 3_000_000.0)
 
 

@@ -406,6 +406,15 @@ def test_plausibility_thresholds(tmp_path):
         ("KPX407", "C3"), ("KPX408", "C6")]  # the Value cell
 
 
+def test_a_percent_kpi_is_one_whose_unit_is_a_percent_unit_as_the_template_formats_it(tmp_path):
+    """pst. is a percent unit (kpixl.vocab.PERCENT_UNITS); %-point is not: 2 percentage points is 2, not 200%."""
+    kpis = [W.kpi_row("P", unit=" PST. ", aggregation="last", baseline=0.5, target=1.0),
+            W.kpi_row("Q", unit="%-point", aggregation="last", baseline=0.5, target=1.0)]
+    rows = [W.measurement_row("P", W.MONTH_ENDS[0], 2.0), W.measurement_row("Q", W.MONTH_ENDS[0], 2.0)]
+    wb, _, _ = findings_of(tmp_path, kpis=kpis, measurements=rows, as_of=date(2026, 2, 1))
+    assert [(f.code, f.place.cell) for f in wb.findings if f.code in ("KPX407", "KPX408")] == [("KPX407", "C2")]
+
+
 # ------------------------------------------------------------------ phasing (issue 19)
 
 def profile_row(name, weights):

@@ -6,16 +6,19 @@ The Excel side is recalculated by LibreOffice in tests/test_template_recalc.py
 
 from __future__ import annotations
 
+import ast
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpixl import core, vocab
+from kpixl import company, core, validate, vocab
 from kpixl.cli import cli
 from kpixl.errors import DefinitionError
+from kpixl.model import KpiRecord
 from kpixl.vocab import FormulaMode, Language, kpi_key, same_kpi
 
 
@@ -152,3 +155,41 @@ def test_the_cli_options_list_and_complete_the_known_values():
     modes = VocabChoice(FormulaMode, ("xlwings", "native"))
     assert [item.value for item in modes.shell_complete(None, None, "")] == ["xlwings", "native"]
     assert modes.convert(" Native ", None, None) is FormulaMode.NATIVE
+
+
+# ------------------------------------------------------------------ percent units (issue 21: one implementation)
+
+@pytest.mark.parametrize("unit", ["%", "pct", "pct.", "Pct.", " percent ", "per  cent", "Procent", "pst", "PST."])
+def test_percent_units(unit):
+    assert vocab.is_percent_unit(unit)
+
+
+@pytest.mark.parametrize("unit", ["%-point", "% of sales", "pp", "DKK", "", None, 1.0, "percentage point"])
+def test_not_percent_units(unit):
+    assert not vocab.is_percent_unit(unit)
+
+
+def test_every_percent_unit_is_as_excel_s_trim_and_match_see_it():
+    assert all(u == vocab.unit_text(u) for u in vocab.PERCENT_UNITS)  # folded and trimmed, so the list matches itself
+    assert vocab.unit_text("  Per \t Cent ") == "per cent" and vocab.unit_text(None) == ""
+
+
+def test_the_commands_take_the_same_percent_units():
+    for unit in vocab.PERCENT_UNITS + (" PST ", "Per  cent", "%-point", "DKK"):
+        percent = vocab.is_percent_unit(unit)
+        assert (company._unit_key(unit) == "%") is percent, unit
+        record = KpiRecord(kpi_id="P", unit=unit, baseline=0.1, target=0.5)
+        assert validate._plausible_scale(record)[2] is percent, unit
+
+
+def test_no_other_module_spells_a_percent_unit():
+    words = set(vocab.PERCENT_UNITS) - {"%", "pct", "percent"}  # those two are also names of other things
+    package = Path(vocab.__file__).parent
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        if path.name == "vocab.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.casefold() in words:
+                found.append(f"{path.relative_to(package)}:{node.lineno} {node.value!r}")
+    assert found == []

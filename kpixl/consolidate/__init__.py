@@ -26,7 +26,7 @@ from kpixl.consolidate.load import (CODE_DEFINITION, CODE_UNREADABLE, INCLUDED, 
                                     MeasurementRows, Source, _load_one, file_facts, load_sources,
                                     source_from_workbook)
 from kpixl.consolidate.tables import (CSV_FILES, KPI_COLUMNS, MEASUREMENT_COLUMNS, STATUSES, TABLES,
-                                      WORKBOOK_SHEETS, Column, Consolidation, is_percent_unit, sheet_name)
+                                      WORKBOOK_SHEETS, Column, Consolidation, sheet_name)
 from kpixl.consolidate.rules import (CODE_DUPLICATE_DEPARTMENT, CODE_DUPLICATE_ID, CODE_UNKNOWN_PARENT,
                                      ERRORS_SHOWN, _cross_file_rules, consolidate_sources, consolidate_workbooks)
 # _STATUS_COLOURS: tests/test_xlsx.py checks the company workbook uses the one palette (kpixl.xlsx).
@@ -38,12 +38,7 @@ from kpixl.consolidate.command import ConsolidationResult, consolidate
 __all__ = ["consolidate", "ConsolidationResult", "Consolidation", "Source", "KpiLine", "MeasurementRows",
            "load_sources", "source_from_workbook", "consolidate_sources", "consolidate_workbooks",
            "write_company_workbook", "write_csv_table", "csv_text", "decimal_comma", "default_csv_dialect",
-           "CSV_DIALECTS", "CSV_PLAIN", "CSV_EXCEL_DA", "is_percent_unit", "SUMMARY_CHART_DEPARTMENTS", "file_facts",
+           "CSV_DIALECTS", "CSV_PLAIN", "CSV_EXCEL_DA", "SUMMARY_CHART_DEPARTMENTS", "file_facts",
            "sheet_name", "TABLES", "CSV_FILES", "WORKBOOK_SHEETS", "KPI_COLUMNS", "MEASUREMENT_COLUMNS", "STATUSES",
            "Column", "MAX_SHEET_ROWS", "ERRORS_SHOWN", "INCLUDED", "SKIPPED", "LOAD_TASK", "CODE_DUPLICATE_ID",
            "CODE_UNKNOWN_PARENT", "CODE_DUPLICATE_DEPARTMENT", "CODE_DEFINITION", "CODE_UNREADABLE"]
-
-# kpixl.consolidate(paths, ...) is the API's consolidate (kpixl.api): this package is callable.
-from kpixl._callable import make_callable  # noqa: E402
-
-make_callable(__name__)

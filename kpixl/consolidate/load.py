@@ -11,7 +11,6 @@ objects. :func:`source_from_workbook` does the same for an in-memory workbook.
 from __future__ import annotations
 
 import hashlib
-import re
 from array import array
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from kpixl.errors import DefinitionError, KpixlError
 from kpixl.validate import file_facts
 from kpixl.model import (ERROR, CommentRecord, DepartmentWorkbook, EvaluationRecord, Finding, FindingsView, KpiRecord,
                          MeasurementRecord, Place)
+from kpixl.refs import split_cell
 from kpixl.vocab import kpi_key
 
 INCLUDED, SKIPPED = "included", "skipped"
@@ -127,15 +127,15 @@ class MeasurementRows:
     def _packed_origins(records: Sequence[MeasurementRecord]) -> tuple[str | None, array | None, list | None]:
         """Return ("Sheet!A", row numbers, None) if every origin is that prefix and a row, else (None, None, origins)."""
         first = records[0].place if records else None
-        match = _CELL_RE.fullmatch(first.cell or "") if first is not None and first.sheet else None
-        if match is not None:
-            sheet, letters = first.sheet, match.group(1)  # type: ignore[union-attr]
+        split = split_cell(first.cell or "") if first is not None and first.sheet else None
+        if split is not None:
+            sheet, letters = first.sheet, split[0]  # type: ignore[union-attr]
             rows = array("l")
             for m in records:
-                cell = _CELL_RE.fullmatch(m.place.cell or "") if m.place.sheet == sheet else None
-                if cell is None or cell.group(1) != letters:
+                cell = split_cell(m.place.cell or "") if m.place.sheet == sheet else None
+                if cell is None or cell[0] != letters:
                     break
-                rows.append(int(cell.group(2)))
+                rows.append(cell[1])
             else:
                 return f"{sheet}!{letters}", rows, None
         return None, None, [_origin(m.place) for m in records]
@@ -154,9 +154,6 @@ class MeasurementRows:
         else:
             origins = self.origins or ()
         return zip(self.kpi_ids, self.ends, self.values, entered_by, notes, origins)
-
-
-_CELL_RE = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")  # no leading zero: the row prints back the same
 
 
 def source_from_workbook(workbook: DepartmentWorkbook, as_of: date, *, size: int | None = None,

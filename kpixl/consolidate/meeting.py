@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from kpixl import core, schema, texts
 from kpixl.history import SEVERITY
-from kpixl.vocab import kpi_key
+from kpixl.vocab import is_percent_unit, kpi_key
 
 if TYPE_CHECKING:
     from kpixl.consolidate.load import KpiLine
@@ -200,8 +200,6 @@ def _wrapped(sheet, formats: dict, row: int, cells: list[tuple[int, str, float]]
 
 
 def _is_percent(line: KpiLine) -> bool:
-    from kpixl.consolidate.tables import is_percent_unit
-
     return is_percent_unit(line.record.unit)
 
 

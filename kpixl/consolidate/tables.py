@@ -26,8 +26,6 @@ from kpixl import commentary, core, danish, schema, texts
 from kpixl import history as _history
 from kpixl.consolidate.load import INCLUDED, SKIPPED, KpiLine, Source, _key, _origin
 from kpixl.model import WARNING, CommentRecord, EvaluationRecord, Finding
-# One list of percent units for every workbook kpixl writes.
-from kpixl.template import PERCENT_UNITS
 from kpixl.vocab import Language, kpi_key
 
 
@@ -117,12 +115,6 @@ def _no_value(item: Any, language: str) -> None:
 
 # Kinds whose header sits left, as text does (numbers' headers sit right, above them).
 TEXT_KINDS = ("text", "status", "note")  # note: long text, wrapped in a column of fixed width
-_PERCENT_UNITS = frozenset(u.casefold() for u in PERCENT_UNITS)
-
-
-def is_percent_unit(unit: object) -> bool:
-    """Return True for a unit the template formats as a percentage (``%``, ``pct``, ``procent``...)."""
-    return isinstance(unit, str) and unit.strip().casefold() in _PERCENT_UNITS
 
 
 def _vocab(vocabulary: str, value: str | None, language: str) -> str | None:

@@ -20,9 +20,10 @@ from kpixl import history as _history
 from kpixl.consolidate import meeting
 from kpixl.consolidate.load import Source
 from kpixl.consolidate.tables import (STATUSES, SUMMARY_COLUMNS, TABLES, TEXT_KINDS, TOTAL_ROWS, Column, Consolidation,
-                                      _measurement_rows, incomplete_reason, is_percent_unit, say, sheet_name,
+                                      _measurement_rows, incomplete_reason, say, sheet_name,
                                       skip_reason)
 from kpixl.template.layout import ROW_HEIGHT, WRAP_CHARS_PER_WIDTH
+from kpixl.vocab import is_percent_unit
 # One palette and one header style for every workbook kpixl writes.
 from kpixl.xlsx import HEADER_FILL
 from kpixl.xlsx import STATUS_COLOURS as _STATUS_COLOURS

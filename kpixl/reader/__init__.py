@@ -7,7 +7,8 @@ Three stages, in this order, so no parser sees a hostile file; one module each:
    (:mod:`~kpixl.reader.zipparts`); each worksheet goes through the byte scanner
    :mod:`~kpixl.reader.sheetscan` (sheet limits, and the input cells holding a formula
    without a saved value or an error), and each table sheet is made lean for the fast
-   engine (:mod:`~kpixl.reader.lean`: its computed cells left out).
+   engine (:mod:`~kpixl.reader.lean`: its computed cells left out). What it returns, the
+   :class:`~kpixl.reader.package.Package`, is a module of its own below all three stages.
 2. :mod:`~kpixl.reader.ooxml` reads the package structure with a safe XML parser:
    defined names (kpixl metadata), sheets, and the Excel tables ``KPIs``,
    ``Measurements`` and ``Evaluation`` found by name on whatever sheet they live.
@@ -19,7 +20,9 @@ Three stages, in this order, so no parser sees a hostile file; one module each:
    ``KPX2xx`` for cells) and leave the field ``None``.
 
 :mod:`~kpixl.reader.paths` expands the command line's files and folders first;
-:mod:`~kpixl.reader.refs` owns A1 references. The semantic rules (duplicates,
+:mod:`~kpixl.reader.worker` names the tasks a worker process runs on one workbook and
+turns a worker's fault into a finding;
+:mod:`kpixl.refs` (ground floor) owns A1 references. The semantic rules (duplicates,
 definitions, late measurements) live in :mod:`kpixl.validate`; this package only
 reports what it cannot read as typed. Every name other modules import is here.
 """
@@ -38,18 +41,18 @@ from kpixl.reader.findings import (E_MISSING, E_NOT_FILE, E_UNREADABLE, E_EMPTY,
                                    E_DATE_AS_TEXT, E_NOT_DATE, E_VOCABULARY, E_NO_CACHED_VALUE, E_ERROR_VALUE,
                                    E_ID_CONVERTED)
 from kpixl.reader.ooxml import TableInfo
-from kpixl.reader.paths import (WORKBOOK_SUFFIXES, Inputs, collect_inputs, expand_paths, left_out_kind, not_read_reason,
+from kpixl.reader.package import Package
+from kpixl.reader.paths import (WORKBOOK_SUFFIXES, Inputs, collect_inputs, expand_paths, not_read_reason,
                                 workbooks_in)
 from kpixl.reader.prechecks import (CHUNK, ENCRYPTED_STREAM, MAX_FILE_BYTES, MAX_MEMBERS, MAX_RATIO,
-                                    MAX_TOTAL_UNCOMPRESSED, OLE_MAGIC, RATIO_CHECK_FROM, WATCH_FROM, ZIP_MAGICS, Package,
-                                    precheck)
-from kpixl.reader.refs import column_letter, parse_ref
+                                    MAX_TOTAL_UNCOMPRESSED, OLE_MAGIC, RATIO_CHECK_FROM, WATCH_FROM, ZIP_MAGICS, precheck)
 from kpixl.reader.sheetscan import MAX_CELLS, MAX_COLUMNS, MAX_ROWS
+from kpixl.reader.worker import CHECK_TASK, WHOLE_TASK, WORKBOOK_TASK, isolated_result
 
 # The finding codes are the names kpixl.reader.findings gives the registry's ids (kpixl.codes).
-__all__ = ["read_workbook", "expand_paths", "collect_inputs", "Inputs", "not_read_reason", "left_out_kind",
+__all__ = ["read_workbook", "isolated_result", "CHECK_TASK", "WORKBOOK_TASK", "WHOLE_TASK", "expand_paths", "collect_inputs", "Inputs", "not_read_reason",
            "workbooks_in", "precheck", "Package", "TableInfo", "type_cell", "interpret_number_text",
-           "number_text_message", "fmt_number", "date_text_meanings", "column_letter", "parse_ref",
+           "number_text_message", "fmt_number", "date_text_meanings",
            "MAX_TOTAL_UNCOMPRESSED", "MAX_RATIO", "WATCH_FROM", "RATIO_CHECK_FROM", "MAX_ROWS", "MAX_COLUMNS", "MAX_CELLS",
            "MAX_MEMBERS", "MAX_FILE_BYTES", "MAX_OUTSIDE_LISTED", "WORKBOOK_SUFFIXES", "CHUNK", "ENCRYPTED_STREAM",
            "OLE_MAGIC", "ZIP_MAGICS", "E_MISSING", "E_NOT_FILE", "E_UNREADABLE", "E_EMPTY", "E_OLD_XLS",

@@ -46,11 +46,6 @@ def clutter_reason(path: Path) -> str | None:
     return None
 
 
-def is_lock_file(name: str) -> bool:
-    """Return True for an Excel owner file or a LibreOffice lock file name."""
-    return name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#"))
-
-
 def _open_note(workbook: str, program: str, user: str | None) -> str:
     who = f"by {user}" if user else "(the lock file names nobody)"
     return (f"{program}'s lock file: {workbook} is open in {program} {who}; left out, it is not a workbook; the "
@@ -129,5 +124,5 @@ def _printable(text: str) -> bool:
     return bool(text.strip()) and "\ufffd" not in text and all(ch.isprintable() for ch in text)
 
 
-__all__ = ["clutter_reason", "is_lock_file", "excel_owner", "excel_owner_from", "libreoffice_owner",
+__all__ = ["clutter_reason", "excel_owner", "excel_owner_from", "libreoffice_owner",
            "libreoffice_owner_from", "LOCK_READ_LIMIT"]

@@ -47,9 +47,10 @@ from kpixl.reader.findings import (E_BAD_XML, E_CORRUPT, E_ERROR_VALUE, E_MISSIN
                                    W_DUPLICATE_COLUMN, W_KEYLESS_ROW, W_NO_EVALUATION_TABLE, W_OUTSIDE_TABLE,
                                    W_SCHEMA_VERSION, W_TABLE_FROM_HEADERS, W_UNKNOWN_COLUMN, _fail)
 from kpixl.reader.ooxml import TableInfo, _custom_properties, _input_columns, _structure
-from kpixl.reader.prechecks import Package, precheck
-from kpixl.reader.refs import _A1_RE, _column_number, column_letter, parse_ref
+from kpixl.reader.package import Package
+from kpixl.reader.prechecks import precheck
 from kpixl.reader.sheetscan import _SheetScan
+from kpixl.refs import A1_RE, column_letter, column_number, parse_ref
 
 # Rows named one by one below a table (KPX136) before one finding sums up the rest.
 MAX_OUTSIDE_LISTED = 20
@@ -286,10 +287,10 @@ class ExactEngine:
             return text[1:-1].replace('""', '"')
         sheet, _, ref = text.rpartition("!")
         sheet = sheet.strip("'").replace("''", "'")
-        match = _A1_RE.match(ref.strip())
+        match = A1_RE.match(ref.strip())
         if not sheet or not match:
             return text or None
-        row, col = int(match.group(2)), _column_number(match.group(1))
+        row, col = int(match.group(2)), column_number(match.group(1))
         try:
             value = self._cell(self.grid(sheet), row, col)
         except WorkbookError:

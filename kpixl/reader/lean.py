@@ -29,8 +29,8 @@ import numpy as np
 
 from kpixl import schema
 from kpixl.reader.ooxml import TableInfo, _schema_columns
-from kpixl.reader.refs import parse_ref
 from kpixl.reader.sheetscan import _TAG_END_LUT, _byte_set
+from kpixl.refs import parse_ref
 
 # What one table drops: (first data row, last data row, the sheet columns that are no input columns).
 Drop = tuple[int, int, frozenset[int]]

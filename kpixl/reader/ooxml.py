@@ -11,16 +11,13 @@ from __future__ import annotations
 import functools
 import posixpath
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import defusedxml.ElementTree as SafeET
 
 from kpixl import schema
 from kpixl.reader.findings import E_BAD_XML, _fail
-from kpixl.reader.refs import parse_ref
-
-if TYPE_CHECKING:
-    from kpixl.reader.prechecks import Package
+from kpixl.reader.package import Package
+from kpixl.refs import parse_ref
 
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 

@@ -18,10 +18,10 @@ from typing import Iterable
 from kpixl import schema
 from kpixl.codes import NOTE
 from kpixl.model import WARNING, Finding, Place
-from kpixl.reader.clutter import clutter_reason, is_lock_file
+from kpixl.leftout import WORKBOOK_SUFFIXES
+from kpixl.reader.clutter import clutter_reason
 from kpixl.reader.findings import N_CLUTTER, W_FILE_NOT_READ, W_SUBFOLDER_NOT_READ
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def expand_paths(paths: Iterable[Path | str], *, recursive: bool = False) -> list[Path]:
@@ -173,16 +173,3 @@ def written_as_company(path: Path) -> bool:
             return _COMPANY_MARK.search(archive.read(info)) is not None
     except (OSError, KeyError, ValueError, zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError):
         return False
-
-
-def left_out_kind(finding: Finding) -> str:
-    """Return a short word for what a KPX134/KPX135/KPX138 finding left out (for the summary line)."""
-    if finding.code == W_SUBFOLDER_NOT_READ:
-        return "subfolder"
-    name = Path(finding.place.path or "").name
-    if finding.code == N_CLUTTER:
-        return "lock file" if is_lock_file(name) else "share clutter file"
-    if finding.message == _COMPANY_REASON:
-        return "company workbook"
-    suffix = Path(name).suffix.casefold()
-    return suffix if suffix in _LEFT_OUT_REASONS else "other file"

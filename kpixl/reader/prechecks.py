@@ -15,10 +15,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import AbstractSet, Any, Iterable, Mapping
+from typing import AbstractSet, Any
 
 from kpixl import isolation, schema
 from kpixl.errors import WorkbookError
@@ -27,6 +27,7 @@ from kpixl.reader.findings import (E_CORRUPT, E_EMPTY, E_ENCRYPTED, E_ENTITY, E_
                                    E_NOT_ZIP, E_OLD_XLS, E_RATIO, E_TEXT, E_TOO_BIG, E_UNREADABLE, _fail)
 from kpixl.reader.lean import Drop, strip_cells, table_drop
 from kpixl.reader.ooxml import _input_columns, _relationships, _structure
+from kpixl.reader.package import _EMPTY, Package
 from kpixl.reader.route import lean_route
 from kpixl.reader.sheetscan import (MAX_CELLS, MAX_COLUMNS, MAX_ROWS, _check_declared_dimension,  # noqa: F401
                                     _check_sheet_extent, _scan_special, _SheetScan, _TagCounter)
@@ -54,53 +55,6 @@ ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _ENTITY_RE = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _ROOT_START_RE = re.compile(rb"<[A-Za-z_]")
-_EMPTY: Mapping[str, Any] = MappingProxyType({})
-
-
-@dataclass(frozen=True)
-class Package:
-    """Hold a pre-checked package, immutable: its bytes, small XML parts, and what the sheet scan found.
-
-    Built once by :func:`precheck`; the mappings are read-only views.
-    """
-
-    path: str
-    names: frozenset[str]
-    parts: Mapping[str, bytes]
-    sheets: Mapping[str, _SheetScan]
-    data: bytes = b""  # the whole file, read once (readers and hashing reuse it)
-    prefixed: Mapping[str, bool] = field(default_factory=lambda: _EMPTY)
-    structure: Any = None  # (sheets, defined names, tables) once parsed
-    infos: Mapping[str, zipfile.ZipInfo] = field(default_factory=lambda: _EMPTY)
-    bounded: bool = True  # every worksheet was scanned whole for the sheet limits (see precheck)
-    lean: Mapping[str, bytes] = field(default_factory=lambda: _EMPTY)  # table sheets without computed cells
-
-    def parsed_source(self) -> bytes | str:
-        """Return what the engines parse: the package with its lean table sheets (:mod:`kpixl.reader.lean`).
-
-        The original bytes when no sheet could be made lean, the path when the file was
-        too large to hold in memory.
-        """
-        if self.lean and self.data:
-            copy = zipparts.repack(self.data, self.infos.values(), self.lean)
-            if copy is not None:
-                return copy
-        return self.data or self.path
-
-    def scan(self, part: str, columns: Iterable[int]) -> _SheetScan:
-        """Return the special input cells (no saved value, error) of worksheet ``part`` in ``columns``.
-
-        The pre-check scans every table's sheet already; this only unpacks a sheet again
-        when it was not (a structure the pre-check could not parse).
-        """
-        found = self.sheets.get(part)
-        if found is None:
-            info = self.infos.get(part)
-            xml = (zipparts.unpack(self.data, info) or b"") if info is not None and self.data else b""
-            found = _scan_special(xml, set(columns), self.prefixed.get(part, False))
-        return found
-
-
 def precheck(path: Path | str, *, bound_sheets: bool | None = None) -> Package:
     """Return the pre-checked package of ``path`` or raise WorkbookError naming why it cannot be read.
 

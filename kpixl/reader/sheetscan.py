@@ -24,7 +24,7 @@ from typing import Callable
 import numpy as np
 
 from kpixl.reader.findings import E_DIMENSION, _fail
-from kpixl.reader.refs import _column_number, column_letter
+from kpixl.refs import column_letter, column_number
 
 # The limits a worksheet must stay within (docs/validation.md names them); the
 # package-level limits are kpixl.reader.prechecks'.
@@ -239,7 +239,7 @@ def _largest_reference(content: bytes | bytearray, data: np.ndarray, equals: np.
     for value in values:
         for letters, digit_text in _refs_in(value):
             if len(letters) >= 2:
-                max_col = max(max_col, _column_number(letters[:_REF_PART_CAP]))
+                max_col = max(max_col, column_number(letters[:_REF_PART_CAP]))
             if len(digit_text) >= 5:
                 max_row = max(max_row, int(digit_text[:_REF_PART_CAP]))
     return max_row, max_col
@@ -316,7 +316,7 @@ def _check_dimension(shown: str, member: str, ref: str) -> None:
     match = _REF_TEXT_RE.fullmatch(last.strip())
     if not match or not match.group(1):
         return
-    col, row = _column_number(match.group(1)[:_REF_PART_CAP]), int(match.group(2)[:_REF_PART_CAP])
+    col, row = column_number(match.group(1)[:_REF_PART_CAP]), int(match.group(2)[:_REF_PART_CAP])
     if row > MAX_ROWS or col > MAX_COLUMNS or row * col > MAX_CELLS:
         _fail(shown, E_DIMENSION, f"part {member} declares the range {ref} (limit {MAX_ROWS} rows, {MAX_COLUMNS} "
                                   "columns); this is far beyond a department workbook (possible decompression bomb)")
@@ -340,7 +340,7 @@ def _classify_special(xml: bytes | bytearray, starts: list[int], columns: set[in
         cell = bytes(xml[start:_cell_end(xml, start)])
         head = cell[:cell.find(b">") + 1]
         ref_match = _R_ATTR_RE.search(head)
-        if not ref_match or _column_number(ref_match.group(1).decode("ascii")) not in columns:
+        if not ref_match or column_number(ref_match.group(1).decode("ascii")) not in columns:
             continue
         ref = (ref_match.group(1) + ref_match.group(2)).decode("ascii").upper()
         if _ERROR_TYPE_RE.search(head):

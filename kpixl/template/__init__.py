@@ -44,7 +44,7 @@ from kpixl.template import commentary, company as company_part, dashboard, evalu
 from kpixl.template import measurements as measurements_sheet, phasing as phasing_sheet
 from kpixl.template.book import Book
 from kpixl.template.layout import (COUNT_UNITS, CREATED, DASHBOARD_AS_OF_CELL, DASHBOARD_HEADER_ROW, DASHBOARD_TABLE,
-                                   PERCENT_COLUMNS, PERCENT_UNITS, ROW_HEIGHT, WRAP_CHARS_PER_WIDTH, ZIP_LEVEL_LARGE)
+                                   PERCENT_COLUMNS, ROW_HEIGHT, WRAP_CHARS_PER_WIDTH, ZIP_LEVEL_LARGE)
 from kpixl.template.options import (MEASUREMENT_ROWS_FREE, MEASUREMENT_ROWS_LIMIT, MEASUREMENT_ROWS_MAX,
                                     MEASUREMENT_ROWS_MIN, MEASUREMENT_ROWS_PER_KPI, TemplateOptions,
                                     measurement_capacity)
@@ -106,6 +106,6 @@ def write_workbook(path: Path, options: TemplateOptions) -> None:
 
 __all__ = ["CALC_FILL", "COUNT_UNITS", "CREATED", "DASHBOARD_AS_OF_CELL", "DASHBOARD_HEADER_ROW", "DASHBOARD_TABLE",
            "HEADER_FILL", "INPUT_FILL", "MEASUREMENT_ROWS_FREE", "MEASUREMENT_ROWS_LIMIT", "MEASUREMENT_ROWS_MAX",
-           "MEASUREMENT_ROWS_MIN", "MEASUREMENT_ROWS_PER_KPI", "PERCENT_COLUMNS", "PERCENT_UNITS", "ROW_HEIGHT",
+           "MEASUREMENT_ROWS_MIN", "MEASUREMENT_ROWS_PER_KPI", "PERCENT_COLUMNS", "ROW_HEIGHT",
            "STATUS_COLOURS", "TemplateOptions", "WRAP_CHARS_PER_WIDTH", "ZIP_LEVEL_LARGE", "measurement_capacity",
            "write_template", "write_workbook"]

@@ -15,6 +15,7 @@ computes from the core; ``validate`` words the same rules as findings.
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date
 
 from xlsxwriter.utility import xl_col_to_name
@@ -152,8 +153,6 @@ def dashboard_columns(book: Book, options: TemplateOptions, header_row: int, fir
 
 
 def _lines(text: object, width: int) -> int:
-    import textwrap
-
     if not isinstance(text, str) or not text:
         return 1
     return len(textwrap.wrap(text, int(width * WRAP_CHARS_PER_WIDTH))) or 1

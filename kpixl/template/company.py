@@ -14,8 +14,9 @@ from xlsxwriter.utility import xl_col_to_name
 from kpixl import core, i18n, schema
 from kpixl.template import guide
 from kpixl.template.book import Book
-from kpixl.template.layout import PERCENT_UNITS, sheet_ref, str_constant
+from kpixl.template.layout import sheet_ref, str_constant
 from kpixl.template.options import TemplateOptions
+from kpixl.vocab import is_percent_unit
 
 
 def write(book: Book, options: TemplateOptions) -> None:
@@ -49,7 +50,7 @@ def target_text(value: float | None, unit: str | None, book: Book) -> str:
     """Return a target as a reader sees it: 10% for a percent unit, else 1,200 DKK (Danish: 1.200)."""
     if value is None:
         return book.texts["company_none"]
-    percent = " ".join(str(unit or "").split()).casefold() in PERCENT_UNITS
+    percent = is_percent_unit(unit)
     text = f"{value * 100:,.10g}%" if percent else f"{value:,.10g}"
     decimal, thousands = i18n.SEPARATORS[book.lang]
     text = text.translate(str.maketrans(",.", thousands + decimal))

@@ -11,10 +11,9 @@ from datetime import datetime
 
 # Fixed creation date: the same inputs give the same bytes (apart from zip timestamps).
 CREATED = datetime(2026, 1, 1, 0, 0, 0)
-# A KPI whose Unit is one of these (case and surrounding spaces ignored; listed on the
-# Lists sheet) shows its numbers as percentages: these number cells of the KPIs table,
-# and the matching cells of the Measurements, Dashboard and Evaluation sheets.
-PERCENT_UNITS = ("%", "percent", "per cent", "procent", "pct", "pct.")
+# A KPI whose Unit is a percent unit (kpixl.vocab.PERCENT_UNITS, listed on the Lists
+# sheet) shows its numbers as percentages: these number cells of the KPIs table, and the
+# matching cells of the Measurements, Dashboard and Evaluation sheets.
 PERCENT_COLUMNS = ("baseline", "target", "tolerance", "actual", "plan", "calc_forecast")
 # A KPI whose Unit is one of these counts whole things (same matching; listed on the
 # Lists sheet too): those cells show whole numbers (schema.COUNT), so a forecast of a

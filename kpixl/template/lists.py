@@ -15,7 +15,8 @@ from xlsxwriter.utility import xl_col_to_name
 
 from kpixl import core, formulas as fx, schema
 from kpixl.template.book import Book
-from kpixl.template.layout import COUNT_UNITS, PERCENT_UNITS, sheet_ref
+from kpixl.template.layout import COUNT_UNITS, sheet_ref
+from kpixl.vocab import PERCENT_UNITS
 from kpixl.template.options import TemplateOptions
 
 

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import Any, Sequence
 
 from kpixl import examples as example_set
+from kpixl.company import Company, read_company, unknown_parents
 from kpixl.errors import DefinitionError
 from kpixl.model import (CommentRecord, EvaluationRecord, KpiRecord, MeasurementRecord, PhasingRecord, profile_key,
                          resolve_phasing)
 from kpixl.vocab import FormulaMode, Language, kpi_key
-
-if TYPE_CHECKING:
-    from kpixl.company import Company
 
 # Measurements capacity: a protected table cannot grow, so it is pre-sized. By default
 # 60 rows per KPIs row (a year of weekly values and some), at least 3,000 and, unless
@@ -140,8 +138,6 @@ def _company(company: Any, records: Sequence[KpiRecord]) -> Company | None:
     """Return the company of ``template --company`` (None without), checking the prefilled parents."""
     if company is None:
         return None
-    from kpixl.company import Company, read_company, unknown_parents
-
     linked = company if isinstance(company, Company) else read_company(company)
     unknown = unknown_parents(linked, list(records))
     if unknown:
