@@ -21,14 +21,14 @@ modules share moves down to where both can import it. ``tests/test_imports.py`` 
 the floors below and fails on an import upwards, on any import circle and on an import
 inside a function. A package's modules (reader, template, consolidate, texts) stand on
 its floor, and within it on each other without a circle (the reader's docstring orders
-its stages).
+its stages, the consolidate package's its modules: history and export are among them).
 
-0. ground: errors, codes, vocab, refs, leftout, isolation, i18n, texts, core, schema, xlsx, output
+0. ground: errors, codes, locales, vocab, refs, leftout, isolation, i18n, texts, core, schema, xlsx, output
 1. model: model, formulas, cache, commentary, copies, danish, examples, sample_data, udfs
 2. reader: reader
 3. rules: company, validate
 4. template: template
-5. commands: rollover, split, history, export, consolidate
+5. commands: rollover, split, consolidate
 6. api: api, demo
 7. entry: cli, __main__, kpixl
 

@@ -37,7 +37,7 @@ from kpixl.consolidate import CSV_DIALECTS
 from kpixl.consolidate.command import csv_targets_in, write_outputs
 from kpixl.consolidate.load import _key
 from kpixl.errors import DefinitionError, OutputError, ValidationFailed, WorkbookError
-from kpixl.export import arrow_table, json_document, parquet_tables, parquet_targets
+from kpixl.consolidate.export import arrow_table, json_document, parquet_tables, parquet_targets
 from kpixl.model import ERROR, WARNING, EvaluationRecord, Finding, KpiRecord, MeasurementRecord
 from kpixl.output import check_output
 from kpixl.validate import _Rules

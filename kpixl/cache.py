@@ -144,7 +144,7 @@ class WorkbookValues:
         if row.get("kpi_id") == BLANK:
             shown: dict[str, Value] = {key: BLANK for key, *_ in fx.DASHBOARD_COLUMNS}
         else:
-            shown = {key: row.get(source) for key, _en, _da, source in fx.DASHBOARD_COLUMNS if source}
+            shown = {key: row.get(source) for key, source in fx.DASHBOARD_COLUMNS if source}
         actual, planned = row.get("actual"), row.get("plan")
         against = None
         if _is_number(actual) and _is_number(planned):

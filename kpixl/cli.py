@@ -17,21 +17,23 @@ import click
 
 from kpixl import __version__
 from kpixl.errors import DefinitionError, KpixlError
-from kpixl.vocab import FormulaMode, Language
+from kpixl.vocab import LANGUAGES, FormulaMode, Language
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 
 class Failure(click.ClickException):
-    """Print a kpixl error as one ``Error: ...`` line, ``Fejl: ...`` when the run speaks Danish."""
+    """Print a kpixl error as one ``Error: ...`` line in the run's language (``Fejl: ...`` in Danish)."""
 
     def __init__(self, message: str, language: str = "en") -> None:
         super().__init__(message)
         self.language = language
 
     def show(self, file=None) -> None:
-        prefix = "Fejl" if self.language == Language.DA else "Error"
-        click.echo(f"{prefix}: {self.format_message()}", file=file or sys.stderr)
+        from kpixl import texts
+
+        click.echo(texts.text("console", "failure", self.language, message=self.format_message()),
+                   file=file or sys.stderr)
 
 
 class KpixlGroup(click.Group):
@@ -140,7 +142,7 @@ class VocabChoice(click.ParamType):
 
 
 def _language_option(help_text: str, default: str | None = "en"):
-    return click.option("--lang", "language", type=VocabChoice(Language, ("en", "da")), default=default,
+    return click.option("--lang", "language", type=VocabChoice(Language, tuple(language.value for language in LANGUAGES)), default=default,
                         show_default=default is not None, help=help_text)
 
 

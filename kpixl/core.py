@@ -1,7 +1,7 @@
 """Own every KPI number kpixl computes, as pure functions.
 
 This module is the single implementation of ``docs/kpi-semantics.md``:
-vocabulary parsing (English and Danish), elapsed fraction and phase (a plan
+vocabulary parsing (every registered language; the words are the catalogue's), elapsed fraction and phase (a plan
 phased by a profile of 12 month weights), actual, plan, attainment, status,
 trend, forecast, the goals now (month goal, needed) and roll-up. It does no I/O and imports
 neither Excel libraries nor click, so the UDFs (also in xlwings Lite's
@@ -21,8 +21,9 @@ from datetime import date, datetime, timedelta
 from fractions import Fraction
 from typing import Iterable, Sequence
 
+from kpixl import texts
 from kpixl.errors import DefinitionError
-from kpixl.vocab import Language
+from kpixl.vocab import LANGUAGES, Language
 
 # ---------------------------------------------------------------- vocabulary
 
@@ -40,40 +41,26 @@ DEFAULT_TOLERANCE_SHARE = 0.1
 TREND_STABLE_BAND = 0.02
 TREND_WINDOW = 6
 
-# Canonical value -> word per language. Parsing accepts every word of every language.
-_WORDS: dict[str, dict[str, dict[str, str]]] = {
-    "direction": {
-        "en": {INCREASE: "increase", DECREASE: "decrease", MAINTAIN: "maintain"},
-        "da": {INCREASE: "øge", DECREASE: "mindske", MAINTAIN: "fastholde"},
-    },
-    "aggregation": {
-        "en": {SUM: "sum", AVERAGE: "average", LAST: "last", MIN: "min", MAX: "max"},
-        "da": {SUM: "sum", AVERAGE: "gennemsnit", LAST: "seneste", MIN: "min", MAX: "maks"},
-    },
-    "frequency": {
-        "en": {"weekly": "weekly", "monthly": "monthly", "quarterly": "quarterly", "yearly": "yearly"},
-        "da": {"weekly": "ugentlig", "monthly": "månedlig", "quarterly": "kvartalsvis", "yearly": "årlig"},
-    },
-    "level": {
-        "en": {"high": "high", "low": "low"},
-        "da": {"high": "høj", "low": "lav"},
-    },
-    "status": {
-        "en": {s: s for s in (ON_TRACK, AT_RISK, OFF_TRACK, NOT_STARTED, NO_DATA)},
-        "da": {ON_TRACK: "På sporet", AT_RISK: "I risiko", OFF_TRACK: "Bagud",
-               NOT_STARTED: "Ikke startet", NO_DATA: "Ingen data"},
-    },
-    "trend": {
-        "en": {s: s for s in (IMPROVING, STABLE, WORSENING, NO_DATA)},
-        "da": {IMPROVING: "Forbedres", STABLE: "Stabil", WORSENING: "Forværres", NO_DATA: "Ingen data"},
-    },
-    "action_status": {
-        "en": {s: s for s in (OPEN, DONE, DROPPED)},
-        "da": {OPEN: "Åben", DONE: "Udført", DROPPED: "Droppet"},
-    },
+# The canonical values of each vocabulary, in the order dropdowns show them. Their words in
+# each language are the catalogue's (``vocabulary.<name>.<value>``); English shows the
+# statuses, trends and action statuses as their canonical values. Parsing accepts every
+# word of every registered language.
+VOCABULARIES: dict[str, tuple[str, ...]] = {
+    "direction": (INCREASE, DECREASE, MAINTAIN),
+    "aggregation": (SUM, AVERAGE, LAST, MIN, MAX),
+    "frequency": ("weekly", "monthly", "quarterly", "yearly"),
+    "level": ("high", "low"),
+    "status": (ON_TRACK, AT_RISK, OFF_TRACK, NOT_STARTED, NO_DATA),
+    "trend": (IMPROVING, STABLE, WORSENING, NO_DATA),
+    "action_status": (OPEN, DONE, DROPPED),
 }
 
-VOCABULARIES: dict[str, tuple[str, ...]] = {name: tuple(langs["en"]) for name, langs in _WORDS.items()}
+# vocabulary -> language -> canonical value -> word.
+_WORDS: dict[str, dict[str, dict[str, str]]] = {
+    name: {language.value: {canon: texts.text("vocabulary", f"{name}.{canon}", language) for canon in values}
+           for language in Language}
+    for name, values in VOCABULARIES.items()
+}
 
 _LOOKUP: dict[str, dict[str, str]] = {
     name: {w.casefold(): canon for lang in langs.values() for canon, w in lang.items()}
@@ -112,8 +99,9 @@ def parse_word(vocabulary: str, text: object, default: str | None = None) -> str
 
 def _accepted(vocabulary: str) -> str:
     en = list(_WORDS[vocabulary]["en"].values())
-    da = [w for w in _WORDS[vocabulary]["da"].values() if w not in en]
-    return ", ".join(en) + (" (or " + ", ".join(da) + ")" if da else "")
+    others = [w for language in LANGUAGES if language is not Language.EN
+              for w in _WORDS[vocabulary][language.value].values() if w not in en]
+    return ", ".join(en) + (" (or " + ", ".join(dict.fromkeys(others)) + ")" if others else "")
 
 
 def parse_direction(text: object, default: str | None = INCREASE) -> str:

@@ -26,7 +26,7 @@ from kpixl import core, i18n, sample_data, texts
 from kpixl.company import read_company
 from kpixl.consolidate import consolidate
 from kpixl.errors import OutputError, ValidationFailed
-from kpixl.history import CompanyKpi, company_kpis, kpi_table
+from kpixl.consolidate.history_out import CompanyKpi, company_kpis, kpi_table
 from kpixl.model import KpiRecord, Place, Report
 from kpixl.rollover import RolloverResult, rollover
 from kpixl.split import split
@@ -40,7 +40,7 @@ DEPARTMENTS_DIR = "departments"
 COMPANY_FILE = "company.xlsx"
 CSV_DIR = "company-csv"
 NEXT_DIR = "next-period"
-# Every word the demo prints is in kpixl/texts/demo.py (its lines) and kpixl/texts/rollover.py.
+# Every word the demo prints is in the catalogue (kpixl/locales/*.po): demo.* (its lines) and rollover.*.
 
 
 def _count(key: str, n: int, language: Language) -> str:
@@ -82,7 +82,7 @@ class DemoResult:
         as_of = sample_data.AS_OF.isoformat()
         report = self.report
         lines = [
-            text["title"].format(name=sample_data.COMPANY[lang], year=sample_data.FISCAL_START.year, as_of=as_of,
+            text["title"].format(name=sample_data.COMPANY, year=sample_data.FISCAL_START.year, as_of=as_of,
                                  mode=text[f"mode.{FormulaMode.parse(self.formulas)}"], dir=self.directory),
         ]
         if self.plan is not None:

@@ -53,9 +53,9 @@ Choices where the spec is silent (documented in ``docs/workbook.md`` for finance
 
 from __future__ import annotations
 
-from kpixl import core, schema, texts, vocab
+from kpixl import core, i18n, schema, texts, vocab
 from kpixl.refs import column_letter
-from kpixl.vocab import FormulaMode, Language
+from kpixl.vocab import FormulaMode, Language, PerLanguage
 
 XLWINGS, NATIVE = FormulaMode.XLWINGS, FormulaMode.NATIVE
 MODES = (XLWINGS, NATIVE)
@@ -173,13 +173,17 @@ def sign_abs(expr: str) -> str:
     return f"(({expr}>0)-({expr}<0))*{expr}"
 
 
-def _canon(expr: str, vocabulary: str, default: str) -> str:
-    """Return a formula mapping an English or Danish word in ``expr`` to its canonical value (or "?")."""
+def _canon(expr: str, vocabulary: str, default: str, language: object = Language.EN) -> str:
+    """Return a formula mapping a word of ``expr`` in any offered language to its canonical value (or "?").
+
+    The words of every offered language (:data:`kpixl.vocab.LANGUAGES`) are accepted, and
+    those of the workbook's own ``language`` when it is not offered (the pseudo-locale).
+    """
     trimmed = f"TRIM({expr})"
     result = _q("?")
     for canonical in reversed(core.VOCABULARIES[vocabulary]):
         words: list[str] = []
-        for lang in schema.LANGUAGES:
+        for lang in dict.fromkeys((*schema.LANGUAGES, Language.parse(language))):
             w = core.word(vocabulary, canonical, lang)
             if w.casefold() not in [x.casefold() for x in words]:
                 words.append(w)
@@ -412,8 +416,8 @@ def kpi_formulas(mode: str = NATIVE, language: str = "en", *, kpi_rows: int = DE
     # so a lookup never lands on an empty row.
     f["calc_key"] = f'=IF({kid}=""," ",{vocab.excel_key(kid)})'
     f["calc_kpi_row"] = "=" + guard(kpi_row_formula(k("calc_key"), r))
-    f["calc_direction"] = "=" + guard(_canon(k("direction"), "direction", core.INCREASE))
-    f["calc_aggregation"] = "=" + guard(_canon(k("aggregation"), "aggregation", core.LAST))
+    f["calc_direction"] = "=" + guard(_canon(k("direction"), "direction", core.INCREASE, lang))
+    f["calc_aggregation"] = "=" + guard(_canon(k("aggregation"), "aggregation", core.LAST, lang))
     # Plain Excel in both modes: the native formulas use it, and it works without the add-in.
     # With a phasing profile it holds Φ (phase_formula), so Plan, Attainment and Status follow it.
     profile, base, phase_total = k("phasing"), k("calc_phase_base"), k("calc_phase_total")
@@ -634,28 +638,28 @@ def evaluation_formulas(mode: str = NATIVE, language: str = "en", *,
 
 # ------------------------------------------------------------------------ Dashboard
 
-# Dashboard columns: (key, English header, Danish header, KPIs column key it shows; None
-# for the helper columns, which compute from the KPIs row instead).
+# Dashboard columns: (key, KPIs column key it shows; None for the helper columns, which compute
+# from the KPIs row instead). Their headers are the catalogue's formulas.dashboard.<key>.
 DASHBOARD_COLUMNS = (
-    ("kpi_id", "KPI ID", "KPI-ID", "kpi_id"),
-    ("name", "KPI name", "KPI-navn", "name"),
-    ("owner", "Owner", "Ansvarlig", "owner"),
-    ("target", "Target", "Mål", "target"),
-    ("actual", "Actual", "Faktisk", "actual"),
-    ("plan", "Plan", "Plan", "plan"),
-    ("attainment", "Attainment", "Målopfyldelse", "attainment"),
-    ("status", "Status", "Status", "status"),
-    ("trend", "Trend", "Tendens", "calc_trend"),
-    ("forecast", "Forecast", "Prognose", "calc_forecast"),
+    ("kpi_id", "kpi_id"),
+    ("name", "name"),
+    ("owner", "owner"),
+    ("target", "target"),
+    ("actual", "actual"),
+    ("plan", "plan"),
+    ("attainment", "attainment"),
+    ("status", "status"),
+    ("trend", "calc_trend"),
+    ("forecast", "calc_forecast"),
     # The goals now (docs/kpi-semantics.md, "Goals now"; goals_formulas): this month's goal, and for
     # a sum KPI what is still needed this month and per day (for a decrease KPI: the allowance left).
-    ("month_goal", "This month's goal", "Månedens mål", None),
-    ("needed_month", "Needed this month", "Mangler denne måned", None),
-    ("needed_day", "Needed per day", "Mangler pr. dag", None),
-    ("calc_vs_plan", "(calc) Against plan", "(beregn) I forhold til plan", None),
-    ("calc_phase_month_end", "(calc) Phase at month end", "(beregn) Fase ved månedsslut", None),
-    ("calc_phase_prev_end", "(calc) Phase at last month end", "(beregn) Fase ved forrige månedsslut", None),
-    ("calc_phase_tomorrow", "(calc) Phase tomorrow", "(beregn) Fase i morgen", None),
+    ("month_goal", None),
+    ("needed_month", None),
+    ("needed_day", None),
+    ("calc_vs_plan", None),
+    ("calc_phase_month_end", None),
+    ("calc_phase_prev_end", None),
+    ("calc_phase_tomorrow", None),
 )
 # Hidden, locked helper columns of the Dashboard: the data of the "Against plan" chart, and Φ at
 # the end of AsOf's month, at the end of the month before and at the end of the next day.
@@ -680,7 +684,7 @@ def dashboard_formulas(mode: str = NATIVE, language: str = "en", *, first_data_r
     n = f"ROW()-{first_data_row - 1}"
     first = r.column(schema.KPIS, "kpi_id")
     formulas = {}
-    for key, _en, _da, source in DASHBOARD_COLUMNS:
+    for key, source in DASHBOARD_COLUMNS:
         if source is None:
             continue
         ref = f"INDEX({r.column(schema.KPIS, source)},{n})"
@@ -760,10 +764,9 @@ def goals_formulas(language: str = "en", *, first_data_row: int = 2) -> dict[str
 
 def dashboard_header(key: str, language: str = "en") -> str:
     """Return the Dashboard header of column ``key`` in ``language``."""
-    for k, en, da, _source in DASHBOARD_COLUMNS:
-        if k == key:
-            return da if Language.parse(language) is Language.DA else en
-    raise KeyError(key)
+    if key not in {k for k, _source in DASHBOARD_COLUMNS}:
+        raise KeyError(key)
+    return texts.text("formulas", f"dashboard.{key}", language)
 
 
 # ------------------------------------------------------------- Dashboard status strip
@@ -773,8 +776,8 @@ def dashboard_header(key: str, language: str = "en") -> str:
 # the per-month window without dynamic arrays). The cells sit right of the Dashboard
 # table, not in it: a table header is a constant, the month headers follow AsOf.
 STRIP_MONTHS = 6
-# Short month names per language, from the catalogue (area "formulas", key "months").
-MONTH_NAMES = {language.value: tuple(texts.text("formulas", "months", language).split()) for language in Language}
+# Short month names per language: CLDR's, through kpixl.i18n.
+MONTH_NAMES = PerLanguage(i18n.month_abbreviations)
 # Per month, five hidden helpers and the visible status (STRIP_KEYS): the count of
 # measurements counted at the month-end, the elapsed fraction, actual, plan and attainment
 # there. The helpers keep each formula short and let the formulas of one

@@ -3,7 +3,7 @@
 "Nordlys Living", a small Danish webshop, has a management workbook with four
 high-level KPIs and Sales, Marketing and Customer Service workbooks whose
 low-level KPIs roll up to them (parent IDs and weights). Every KPI has one owner,
-SMART texts in English and Danish, and a fiscal year (2025) of measurements:
+SMART texts in every language (the catalogue's ``sample.*``: units are kept as typed in the pseudo-locale), and a fiscal year (2025) of measurements:
 weekly or monthly by frequency, with a summer dip and a Q4 peak, and seeded
 noise so a run is reproducible. The story the data tells: revenue growth beats
 its target, customer satisfaction is at risk, webshop conversion is clearly off
@@ -21,7 +21,7 @@ from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from kpixl import core
+from kpixl import core, texts
 from kpixl.model import CommentRecord, EvaluationRecord, KpiRecord, MeasurementRecord
 from kpixl.vocab import Language
 
@@ -34,7 +34,7 @@ AS_OF = FISCAL_END
 LATE_DEPARTMENT = "customer-service"
 LATE_CUTOFF = date(2025, 10, 31)
 
-COMPANY = {"en": "Nordlys Living", "da": "Nordlys Living"}
+COMPANY = "Nordlys Living"  # a name: the same in every language
 
 # Share of a normal month's activity per month: a summer dip and the Q4 peak
 # (Black Friday in November, Christmas in December). Mean is 1.
@@ -43,14 +43,13 @@ SEASON = (0.90, 0.84, 0.93, 0.97, 1.00, 0.92, 0.78, 0.88, 0.98, 1.05, 1.30, 1.45
 
 @dataclass(frozen=True)
 class Text:
-    """Hold one text in English and Danish."""
+    """Name one text of the sample company in the catalogue: ``sample.<key>``, in every language."""
 
-    en: str
-    da: str
+    key: str
 
     def get(self, language: object) -> str:
         """Return the text in ``language`` (an unknown one raises DefinitionError, as Language.parse does)."""
-        return getattr(self, Language.parse(language).value)  # the fields are named by Language's values
+        return texts.text("sample", self.key, language)
 
 
 @dataclass(frozen=True)
@@ -119,212 +118,173 @@ class DepartmentData:
 
 
 T = Text
-PCT = T("%", "%")
+PCT = T("unit.percent")
 
 MANAGEMENT = SampleDepartment(
-    key="management", name=T("Management", "Ledelse"), owner="Mette Kjær", level="high",
+    key="management", name=T("management.name"), owner="Mette Kjær", level="high",
     kpis=(
         SampleKpi(
-            "MGT-01", T("Revenue growth", "Omsætningsvækst"), "Mette Kjær", PCT,
+            "MGT-01", T("MGT-01.name"), "Mette Kjær", PCT,
             "increase", "last", "monthly", baseline=0.04, target=0.10, decimals=4, performance=1.15,
             seasonal=0.0, noise=0.03,
-            specific=T("Grow revenue year to date by 10% against last year.",
-                       "Øg omsætningen år til dato med 10% i forhold til sidste år."),
-            measurable=T("Revenue year to date / same period last year - 1, from the ledger.",
-                         "Omsætning år til dato / samme periode sidste år - 1, fra bogføringen."),
-            attainable=T("Last year grew 4%; the new webshop and Q4 campaigns add the rest.",
-                         "Sidste år voksede vi 4%; den nye webshop og Q4-kampagnerne giver resten."),
-            relevant=T("Growth funds the three-year plan.", "Vækst finansierer treårsplanen."),
-            data_source=T("Finance: e-conomic", "Økonomi: e-conomic")),
+            specific=T("MGT-01.specific"),
+            measurable=T("MGT-01.measurable"),
+            attainable=T("MGT-01.attainable"),
+            relevant=T("MGT-01.relevant"),
+            data_source=T("MGT-01.data_source")),
         SampleKpi(
-            "MGT-02", T("Customer satisfaction", "Kundetilfredshed"), "Mette Kjær",
-            T("score 1-10", "score 1-10"), "increase", "average", "monthly", baseline=7.8, target=8.5,
+            "MGT-02", T("MGT-02.name"), "Mette Kjær",
+            T("MGT-02.unit"), "increase", "average", "monthly", baseline=7.8, target=8.5,
             decimals=2, performance=0.88, seasonal=-0.3, noise=0.012,
-            specific=T("Raise the average satisfaction score of customers to 8.5.",
-                       "Hæv kundernes gennemsnitlige tilfredshedsscore til 8,5."),
-            measurable=T("Average score of the monthly post-purchase survey.",
-                         "Gennemsnitlig score i den månedlige undersøgelse efter køb."),
-            attainable=T("Faster answers and fewer wrong deliveries lift the score.",
-                         "Hurtigere svar og færre fejlleveringer løfter scoren."),
-            relevant=T("Satisfied customers come back and recommend us.",
-                       "Tilfredse kunder kommer igen og anbefaler os."),
-            data_source=T("Survey: Trustpilot and own survey", "Undersøgelse: Trustpilot og egen måling")),
+            specific=T("MGT-02.specific"),
+            measurable=T("MGT-02.measurable"),
+            attainable=T("MGT-02.attainable"),
+            relevant=T("MGT-02.relevant"),
+            data_source=T("MGT-02.data_source")),
         SampleKpi(
-            "MGT-03", T("Webshop conversion rate", "Konverteringsrate i webshoppen"), "Mette Kjær", PCT,
+            "MGT-03", T("MGT-03.name"), "Mette Kjær", PCT,
             "increase", "average", "monthly", baseline=0.018, target=0.025, decimals=4, performance=0.3,
             seasonal=0.5, noise=0.03,
-            specific=T("Raise the share of webshop visits that end in an order to 2.5%.",
-                       "Øg andelen af besøg i webshoppen der ender med en ordre til 2,5%."),
-            measurable=T("Orders / sessions per month, from web analytics.",
-                         "Ordrer / sessioner pr. måned, fra webanalyse."),
-            attainable=T("The new checkout removes two steps.", "Det nye checkout fjerner to trin."),
-            relevant=T("Conversion turns the traffic we pay for into revenue.",
-                       "Konvertering gør den trafik vi betaler for til omsætning."),
-            data_source=T("Google Analytics", "Google Analytics")),
+            specific=T("MGT-03.specific"),
+            measurable=T("MGT-03.measurable"),
+            attainable=T("MGT-03.attainable"),
+            relevant=T("MGT-03.relevant"),
+            data_source=T("MGT-03.data_source")),
         SampleKpi(
-            "MGT-04", T("Returning customers", "Tilbagevendende kunder"), "Mette Kjær", PCT,
+            "MGT-04", T("MGT-04.name"), "Mette Kjær", PCT,
             "increase", "last", "monthly", baseline=0.28, target=0.34, decimals=4, performance=0.97,
             seasonal=0.0, noise=0.006,
-            specific=T("Raise the share of orders from returning customers to 34%.",
-                       "Øg andelen af ordrer fra tilbagevendende kunder til 34%."),
-            measurable=T("Orders from customers with an earlier order / all orders, last 12 months.",
-                         "Ordrer fra kunder med en tidligere ordre / alle ordrer, seneste 12 måneder."),
-            attainable=T("The loyalty club launched in March.", "Kundeklubben blev lanceret i marts."),
-            relevant=T("A returning customer costs a fifth of a new one to win.",
-                       "En tilbagevendende kunde koster en femtedel af en ny at vinde."),
-            data_source=T("CRM: Shopify", "CRM: Shopify")),
+            specific=T("MGT-04.specific"),
+            measurable=T("MGT-04.measurable"),
+            attainable=T("MGT-04.attainable"),
+            relevant=T("MGT-04.relevant"),
+            data_source=T("MGT-04.data_source")),
     ),
 )
 
 SALES = SampleDepartment(
-    key="sales", name=T("Sales", "Salg"), owner="Lars Mortensen",
+    key="sales", name=T("sales.name"), owner="Lars Mortensen",
     kpis=(
         SampleKpi(
-            "SAL-01", T("Number of sales", "Antal salg"), "Lars Mortensen", T("orders", "ordrer"),
+            "SAL-01", T("SAL-01.name"), "Lars Mortensen", T("SAL-01.unit"),
             "increase", "sum", "monthly", baseline=38000, target=42000, parent_id="MGT-01", weight=2,
             performance=1.05, noise=0.04,
-            specific=T("Complete 42,000 webshop and phone orders in 2025.",
-                       "Gennemfør 42.000 ordrer i webshop og telefon i 2025."),
-            measurable=T("Count of completed orders per month, cancellations excluded.",
-                         "Antal gennemførte ordrer pr. måned, uden annulleringer."),
-            attainable=T("38,000 last year; the new product lines add about 10%.",
-                         "38.000 sidste år; de nye produktlinjer giver omkring 10%."),
-            relevant=T("Orders drive revenue growth (MGT-01).", "Ordrer driver omsætningsvæksten (MGT-01)."),
-            data_source=T("Shopify orders report", "Shopify ordrerapport")),
+            specific=T("SAL-01.specific"),
+            measurable=T("SAL-01.measurable"),
+            attainable=T("SAL-01.attainable"),
+            relevant=T("SAL-01.relevant"),
+            data_source=T("SAL-01.data_source")),
         SampleKpi(
-            "SAL-02", T("Average order value", "Gennemsnitlig ordreværdi"), "Sofie Lund", T("DKK", "kr."),
+            "SAL-02", T("SAL-02.name"), "Sofie Lund", T("SAL-02.unit"),
             "increase", "average", "monthly", baseline=640, target=700, parent_id="MGT-01", weight=1,
             performance=0.9, seasonal=0.6, noise=0.008,
-            specific=T("Raise the average order value to DKK 700.", "Øg den gennemsnitlige ordreværdi til 700 kr."),
-            measurable=T("Revenue / number of orders per month.", "Omsætning / antal ordrer pr. måned."),
-            attainable=T("Bundles and free shipping above DKK 800.", "Pakketilbud og fri fragt over 800 kr."),
-            relevant=T("Bigger orders grow revenue at the same freight cost.",
-                       "Større ordrer øger omsætningen til samme fragtomkostning."),
-            data_source=T("Shopify orders report", "Shopify ordrerapport")),
+            specific=T("SAL-02.specific"),
+            measurable=T("SAL-02.measurable"),
+            attainable=T("SAL-02.attainable"),
+            relevant=T("SAL-02.relevant"),
+            data_source=T("SAL-02.data_source")),
         SampleKpi(
-            "SAL-03", T("Returning customers", "Tilbagevendende kunder"), "Sofie Lund", PCT,
+            "SAL-03", T("SAL-03.name"), "Sofie Lund", PCT,
             "increase", "last", "monthly", baseline=0.28, target=0.34, parent_id="MGT-04", weight=1,
             decimals=4, performance=1.0, seasonal=0.0, noise=0.006,
-            specific=T("Raise the share of orders from returning customers to 34%.",
-                       "Øg andelen af ordrer fra tilbagevendende kunder til 34%."),
-            measurable=T("Orders from known customers / all orders, last 12 months.",
-                         "Ordrer fra kendte kunder / alle ordrer, seneste 12 måneder."),
-            attainable=T("Follow-up mails after each order.", "Opfølgningsmails efter hver ordre."),
-            relevant=T("Feeds the company KPI MGT-04.", "Understøtter virksomheds-KPI'en MGT-04."),
-            data_source=T("CRM: Shopify", "CRM: Shopify")),
+            specific=T("SAL-03.specific"),
+            measurable=T("SAL-03.measurable"),
+            attainable=T("SAL-03.attainable"),
+            relevant=T("SAL-03.relevant"),
+            data_source=T("SAL-03.data_source")),
     ),
 )
 
 MARKETING = SampleDepartment(
-    key="marketing", name=T("Marketing", "Marketing"), owner="Anders Holm",
+    key="marketing", name=T("marketing.name"), owner="Anders Holm",
     kpis=(
         SampleKpi(
-            "MKT-01", T("Webshop visitors", "Besøgende i webshoppen"), "Anders Holm",
-            T("visitors", "besøgende"), "increase", "sum", "weekly", baseline=1_900_000, target=2_200_000,
+            "MKT-01", T("MKT-01.name"), "Anders Holm",
+            T("MKT-01.unit"), "increase", "sum", "weekly", baseline=1_900_000, target=2_200_000,
             parent_id="MGT-03", weight=1, performance=1.08, noise=0.06,
-            specific=T("Bring 2.2 million visitors to the webshop in 2025.",
-                       "Få 2,2 mio. besøgende i webshoppen i 2025."),
-            measurable=T("Sessions per week in web analytics.", "Sessioner pr. uge i webanalyse."),
-            attainable=T("1.9 million last year; more search and social budget.",
-                         "1,9 mio. sidste år; mere budget til søgning og sociale medier."),
-            relevant=T("Traffic is the top of the sales funnel.", "Trafik er toppen af salgstragten."),
-            data_source=T("Google Analytics", "Google Analytics")),
+            specific=T("MKT-01.specific"),
+            measurable=T("MKT-01.measurable"),
+            attainable=T("MKT-01.attainable"),
+            relevant=T("MKT-01.relevant"),
+            data_source=T("MKT-01.data_source")),
         SampleKpi(
-            "MKT-02", T("Leads", "Leads"), "Camilla Dahl", T("leads", "leads"),
+            "MKT-02", T("MKT-02.name"), "Camilla Dahl", T("MKT-02.unit"),
             "increase", "sum", "weekly", baseline=5200, target=6000, parent_id="MGT-01", weight=1,
             performance=1.0, noise=0.08,
-            specific=T("Collect 6,000 B2B leads (newsletter and quote requests).",
-                       "Indsaml 6.000 B2B-leads (nyhedsbrev og tilbudsforespørgsler)."),
-            measurable=T("New qualified contacts per week in the CRM.", "Nye kvalificerede kontakter pr. uge i CRM."),
-            attainable=T("5,200 last year; two trade fairs planned.", "5.200 sidste år; to messer planlagt."),
-            relevant=T("Leads become B2B orders.", "Leads bliver til B2B-ordrer."),
-            data_source=T("HubSpot", "HubSpot")),
+            specific=T("MKT-02.specific"),
+            measurable=T("MKT-02.measurable"),
+            attainable=T("MKT-02.attainable"),
+            relevant=T("MKT-02.relevant"),
+            data_source=T("MKT-02.data_source")),
         SampleKpi(
-            "MKT-03", T("Conversion rate", "Konverteringsrate"), "Camilla Dahl", PCT,
+            "MKT-03", T("MKT-03.name"), "Camilla Dahl", PCT,
             "increase", "average", "weekly", baseline=0.018, target=0.025, parent_id="MGT-03", weight=2,
             decimals=4, performance=0.25, seasonal=0.5, noise=0.05,
-            specific=T("Raise the campaign landing pages' conversion to 2.5%.",
-                       "Øg kampagnesidernes konvertering til 2,5%."),
-            measurable=T("Orders / sessions on campaign pages per week.",
-                         "Ordrer / sessioner på kampagnesider pr. uge."),
-            attainable=T("A/B tests of the product pages every month.", "A/B-test af produktsiderne hver måned."),
-            relevant=T("Feeds the company KPI MGT-03.", "Understøtter virksomheds-KPI'en MGT-03."),
-            data_source=T("Google Analytics", "Google Analytics")),
+            specific=T("MKT-03.specific"),
+            measurable=T("MKT-03.measurable"),
+            attainable=T("MKT-03.attainable"),
+            relevant=T("MKT-03.relevant"),
+            data_source=T("MKT-03.data_source")),
         SampleKpi(
-            "MKT-04", T("Search visibility", "Synlighed i søgning"), "Jonas Friis", T("index", "indeks"),
+            "MKT-04", T("MKT-04.name"), "Jonas Friis", T("MKT-04.unit"),
             "increase", "last", "monthly", baseline=42, target=55, parent_id="MGT-03", weight=1,
             decimals=1, performance=0.88, seasonal=0.0, noise=0.01,
-            specific=T("Raise the search visibility index for our 200 key words to 55.",
-                       "Øg synlighedsindekset for vores 200 nøgleord til 55."),
-            measurable=T("Visibility index from the SEO tool, end of month.",
-                         "Synlighedsindeks fra SEO-værktøjet, ultimo måned."),
-            attainable=T("Content plan of two guides a month.", "Indholdsplan med to guides om måneden."),
-            relevant=T("Free traffic lowers the cost per order.", "Gratis trafik sænker omkostningen pr. ordre."),
-            data_source=T("SEO tool: Semrush", "SEO-værktøj: Semrush")),
+            specific=T("MKT-04.specific"),
+            measurable=T("MKT-04.measurable"),
+            attainable=T("MKT-04.attainable"),
+            relevant=T("MKT-04.relevant"),
+            data_source=T("MKT-04.data_source")),
         SampleKpi(
-            "MKT-05", T("Catalogue downloads", "Downloads af katalog"), "Jonas Friis", T("downloads", "downloads"),
+            "MKT-05", T("MKT-05.name"), "Jonas Friis", T("MKT-05.unit"),
             "increase", "sum", "monthly", target=9000, parent_id="MGT-01", weight=0.5,
             performance=1.02, noise=0.07,
-            specific=T("Get 9,000 downloads of the product catalogue.", "Opnå 9.000 downloads af produktkataloget."),
-            measurable=T("PDF downloads per month from the website.", "PDF-downloads pr. måned fra hjemmesiden."),
-            attainable=T("New catalogue in March, promoted in the newsletter.",
-                         "Nyt katalog i marts, promoveret i nyhedsbrevet."),
-            relevant=T("Catalogue readers order twice as often.", "Kataloglæsere bestiller dobbelt så ofte."),
-            data_source=T("Website statistics", "Hjemmesidestatistik")),
+            specific=T("MKT-05.specific"),
+            measurable=T("MKT-05.measurable"),
+            attainable=T("MKT-05.attainable"),
+            relevant=T("MKT-05.relevant"),
+            data_source=T("MKT-05.data_source")),
     ),
 )
 
 CUSTOMER_SERVICE = SampleDepartment(
-    key="customer-service", name=T("Customer Service", "Kundeservice"), owner="Ida Bach",
+    key="customer-service", name=T("customer-service.name"), owner="Ida Bach",
     kpis=(
         SampleKpi(
-            "CS-01", T("Customer satisfaction", "Kundetilfredshed"), "Ida Bach", T("score 1-10", "score 1-10"),
+            "CS-01", T("CS-01.name"), "Ida Bach", T("CS-01.unit"),
             "increase", "average", "monthly", baseline=7.8, target=8.5, parent_id="MGT-02", weight=2,
             decimals=2, performance=0.9, seasonal=-0.3, noise=0.012,
-            specific=T("Raise the satisfaction score after a service contact to 8.5.",
-                       "Øg tilfredshedsscoren efter en henvendelse til 8,5."),
-            measurable=T("Average score of the survey sent after each closed case.",
-                         "Gennemsnitlig score i undersøgelsen efter hver lukket sag."),
-            attainable=T("New help centre and training of all agents.",
-                         "Nyt hjælpecenter og træning af alle medarbejdere."),
-            relevant=T("Feeds the company KPI MGT-02.", "Understøtter virksomheds-KPI'en MGT-02."),
-            data_source=T("Zendesk", "Zendesk")),
+            specific=T("CS-01.specific"),
+            measurable=T("CS-01.measurable"),
+            attainable=T("CS-01.attainable"),
+            relevant=T("CS-01.relevant"),
+            data_source=T("CS-01.data_source")),
         SampleKpi(
-            "CS-02", T("Average response time", "Gennemsnitlig svartid"), "Mikkel Sørensen", T("hours", "timer"),
+            "CS-02", T("CS-02.name"), "Mikkel Sørensen", T("CS-02.unit"),
             "decrease", "average", "weekly", baseline=24, target=8, parent_id="MGT-02", weight=1,
             decimals=1, performance=0.85, seasonal=0.6, noise=0.08,
-            specific=T("Answer customer mails within 8 hours on average.",
-                       "Besvar kundemails inden for 8 timer i gennemsnit."),
-            measurable=T("Average first-reply time per week in the ticket system.",
-                         "Gennemsnitlig tid til første svar pr. uge i sagssystemet."),
-            attainable=T("Chatbot for order status and one extra agent in Q4.",
-                         "Chatbot til ordrestatus og en ekstra medarbejder i Q4."),
-            relevant=T("Slow answers are the first reason for low satisfaction.",
-                       "Langsomme svar er den største årsag til lav tilfredshed."),
-            data_source=T("Zendesk", "Zendesk")),
+            specific=T("CS-02.specific"),
+            measurable=T("CS-02.measurable"),
+            attainable=T("CS-02.attainable"),
+            relevant=T("CS-02.relevant"),
+            data_source=T("CS-02.data_source")),
         SampleKpi(
-            "CS-03", T("First-contact resolution", "Løst ved første kontakt"), "Mikkel Sørensen", PCT,
+            "CS-03", T("CS-03.name"), "Mikkel Sørensen", PCT,
             "maintain", "last", "monthly", target=0.80, tolerance=0.05, parent_id="MGT-02", weight=1,
             decimals=3, seasonal=0.0, noise=0.02,
-            specific=T("Keep the share of cases solved at the first contact at 80%.",
-                       "Hold andelen af sager løst ved første kontakt på 80%."),
-            measurable=T("Cases closed after one reply / all closed cases, per month.",
-                         "Sager lukket efter ét svar / alle lukkede sager, pr. måned."),
-            attainable=T("80% last year; the new help centre must not lower it.",
-                         "80% sidste år; det nye hjælpecenter må ikke sænke den."),
-            relevant=T("Repeat contacts cost time and satisfaction.",
-                       "Gentagne henvendelser koster tid og tilfredshed."),
-            data_source=T("Zendesk", "Zendesk")),
+            specific=T("CS-03.specific"),
+            measurable=T("CS-03.measurable"),
+            attainable=T("CS-03.attainable"),
+            relevant=T("CS-03.relevant"),
+            data_source=T("CS-03.data_source")),
         SampleKpi(
-            "CS-04", T("Complaint rate", "Reklamationsrate"), "Ida Bach", PCT,
+            "CS-04", T("CS-04.name"), "Ida Bach", PCT,
             "decrease", "average", "monthly", baseline=0.020, target=0.015, parent_id="MGT-04", weight=1,
             decimals=4, performance=0.95, seasonal=0.0, noise=0.05,
-            specific=T("Lower complaints to 1.5% of orders.", "Sænk reklamationerne til 1,5% af ordrerne."),
-            measurable=T("Complaints / orders per month.", "Reklamationer / ordrer pr. måned."),
-            attainable=T("New packaging from the spring.", "Ny emballage fra foråret."),
-            relevant=T("A complaint halves the chance the customer returns.",
-                       "En reklamation halverer chancen for at kunden kommer igen."),
-            data_source=T("Zendesk and Shopify", "Zendesk og Shopify")),
+            specific=T("CS-04.specific"),
+            measurable=T("CS-04.measurable"),
+            attainable=T("CS-04.attainable"),
+            relevant=T("CS-04.relevant"),
+            data_source=T("CS-04.data_source")),
     ),
 )
 
@@ -334,14 +294,10 @@ DEPARTMENTS: tuple[SampleDepartment, ...] = (MANAGEMENT, SALES, MARKETING, CUSTO
 # decision, how the new target is chosen (a factor on the final actual, rounded),
 # and the note written beside it.
 EVALUATION_EXAMPLE: dict[str, tuple[str, float | None, Text]] = {
-    "MGT-01": ("adjust", 1.12, T("Beat the target; raise it for next year.",
-                                 "Målet er nået; vi hæver det for næste år.")),
-    "MGT-02": ("keep", None, T("Close to target; keep it and follow the response-time plan.",
-                               "Tæt på målet; vi beholder det og følger planen for svartid.")),
-    "MGT-03": ("adjust", 1.1, T("Off track all year; a realistic step after the new checkout.",
-                                "Bagud hele året; et realistisk skridt efter det nye checkout.")),
-    "MGT-04": ("retire", None, T("Replaced by customer lifetime value next year.",
-                                 "Erstattes af kundelevetidsværdi næste år.")),
+    "MGT-01": ("adjust", 1.12, T("MGT-01.evaluation_note")),
+    "MGT-02": ("keep", None, T("MGT-02.evaluation_note")),
+    "MGT-03": ("adjust", 1.1, T("MGT-03.evaluation_note")),
+    "MGT-04": ("retire", None, T("MGT-04.evaluation_note")),
 }
 
 
@@ -450,9 +406,9 @@ def kpi_record(kpi: SampleKpi, department: SampleDepartment, language: object = 
 
 
 _NOTES = {
-    11: T("Black Friday week included", "Inkl. Black Friday-ugen"),
-    12: T("Christmas season", "Julesæson"),
-    7: T("Summer holiday", "Sommerferie"),
+    11: T("note.11"),
+    12: T("note.12"),
+    7: T("note.7"),
 }
 
 
@@ -513,22 +469,19 @@ def evaluation_records(final_actuals: dict[str, float | None],
 # What the departments say about their KPIs off plan at the year end (the Commentary sheet): why, and
 # what will be done, by whom and by when. Customer Service, which stopped reporting, says nothing.
 COMMENTARY_EXAMPLE: dict[str, tuple[Text, Text, date]] = {
-    "MGT-02": (T("Slower answers in the Christmas peak pulled the score down.",
-                 "Langsommere svar i julespidsen trak scoren ned."),
-               T("Temporary staff in customer service from November next year.",
-                 "Midlertidigt personale i kundeservice fra november næste år."), date(2026, 1, 31)),
-    "MGT-03": (T("The new checkout launched in October instead of April.",
-                 "Det nye checkout kom i oktober i stedet for april."),
-               T("Remove the last extra step of the checkout.", "Fjern det sidste ekstra trin i checkout."),
+    "MGT-02": (T("MGT-02.comment"),
+               T("MGT-02.action"), date(2026, 1, 31)),
+    "MGT-03": (T("MGT-03.comment"),
+               T("MGT-03.action"),
                date(2026, 2, 28)),
-    "MGT-04": (T("The loyalty club grows more slowly than planned.", "Kundeklubben vokser langsommere end planlagt."),
-               T("Welcome offer to first-time buyers.", "Velkomsttilbud til førstegangskøbere."), date(2026, 1, 31)),
-    "SAL-02": (T("More small orders in the Christmas rush.", "Flere små ordrer i julehandlen."),
-               T("Free shipping only from 499 DKK.", "Fri fragt først fra 499 kr."), date(2026, 1, 15)),
-    "MKT-03": (T("Mobile visitors leave at the payment step.", "Mobilbesøgende falder fra ved betalingen."),
-               T("Add MobilePay to the checkout.", "Tilføj MobilePay i checkout."), date(2026, 2, 15)),
-    "MKT-04": (T("A Google update moved two category pages down.", "En Google-opdatering flyttede to kategorisider ned."),
-               T("Rewrite the two category pages.", "Omskriv de to kategorisider."), date(2026, 1, 31)),
+    "MGT-04": (T("MGT-04.comment"),
+               T("MGT-04.action"), date(2026, 1, 31)),
+    "SAL-02": (T("SAL-02.comment"),
+               T("SAL-02.action"), date(2026, 1, 15)),
+    "MKT-03": (T("MKT-03.comment"),
+               T("MKT-03.action"), date(2026, 2, 15)),
+    "MKT-04": (T("MKT-04.comment"),
+               T("MKT-04.action"), date(2026, 1, 31)),
 }
 
 

@@ -1,8 +1,9 @@
 """Own the one description of the department workbook.
 
-Sheets, tables, columns (key, English and Danish header, type, required-ness,
-vocabulary, input or computed), the dropdown vocabularies and the UI words live
-here and nowhere else. The template writer, the reader, the validator and
+Sheets, tables, columns (key, type, required-ness, vocabulary, input or computed),
+the dropdown vocabularies and the UI words are described here and nowhere else; their
+words in each language are the catalogue's (area ``schema``: ``schema.sheet.<table>``,
+``schema.column.<key>``, ``schema.note.<table>.<key>``). The template writer, the reader, the validator and
 roll-over all read this module: adding a column is one edit here.
 """
 
@@ -11,12 +12,20 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from kpixl import core
+from kpixl import core, i18n, texts
 from kpixl.errors import DefinitionError
-from kpixl.vocab import Language
+from kpixl.vocab import LANGUAGES, Language, PerLanguage
 
 SCHEMA_VERSION = "1"
-LANGUAGES = tuple(Language)  # en, da: the one list is kpixl.vocab.Language
+LANGUAGES = LANGUAGES  # the languages offered (en, da): the one list is kpixl.vocab's registry
+
+
+def _text(key: str, language: object) -> str:
+    return texts.text("schema", key, language)
+
+
+def _words(key: str) -> PerLanguage[str]:
+    return PerLanguage(lambda language: _text(key, language))
 
 # Defined names stored in every department workbook so readers know what they read.
 NAME_SCHEMA_VERSION = "kpixl_schema_version"
@@ -37,15 +46,15 @@ class Column:
     """Describe one column of a workbook table."""
 
     key: str
-    en: str
-    da: str
     kind: str  # text | number | date | vocab | computed
     required: bool = False
     vocabulary: str | None = None  # key into VOCABULARIES for kind == "vocab"
     width: float = 14
     number_format: str | None = None
-    note_en: str = ""
-    note_da: str = ""
+    # The catalogue key (area "schema") of the cell's input message; "" for none.
+    note_key: str = ""
+    # A Phasing month column (1-12): headed with the language's short month name.
+    month: int = 0
     # Computed columns are recomputed by readers, never trusted from the file.
     computed: bool = False
     # Helper columns exist only to make native formulas possible; users never type there.
@@ -53,13 +62,25 @@ class Column:
     # Long free text: the cells wrap (the row grows) instead of being cut at the next cell.
     wrap: bool = False
 
-    def header(self, language: str) -> str:
-        """Return the header text in ``language``."""
-        return self.da if Language.parse(language) is Language.DA else self.en
+    def header(self, language: object) -> str:
+        """Return the header text in ``language``: the catalogue's ``schema.column.<key>``."""
+        if self.month:
+            return i18n.month_abbreviations(language)[self.month - 1]
+        return _text(f"column.{self.key}", language)
 
-    def note(self, language: str) -> str:
-        """Return the input message in ``language``."""
-        return self.note_da if Language.parse(language) is Language.DA else self.note_en
+    def note(self, language: object) -> str:
+        """Return the input message in ``language`` ("" when the column has none)."""
+        return _text(self.note_key, language) if self.note_key else ""
+
+    @property
+    def en(self) -> str:
+        """Return the English header (the name English findings give the column)."""
+        return self.header(Language.EN)
+
+    @property
+    def da(self) -> str:
+        """Return the Danish header: only for kpixl.danish's reverse translation, which issue 21 deletes."""
+        return self.header(Language.DA)
 
 
 @dataclass(frozen=True)
@@ -67,8 +88,6 @@ class Table:
     """Describe one Excel table (its name never changes with the language)."""
 
     name: str
-    sheet_en: str
-    sheet_da: str
     columns: tuple[Column, ...]
     # A row counts as present when any of these input keys has a value.
     row_keys: tuple[str, ...] = field(default=())
@@ -76,14 +95,19 @@ class Table:
     # name (the dropped-table recovery) accepts these too, so old workbooks still read.
     former_sheets: tuple[str, ...] = field(default=())
 
-    def sheet(self, language: str) -> str:
-        """Return the default sheet name in ``language``."""
-        return self.sheet_da if Language.parse(language) is Language.DA else self.sheet_en
-
     @property
+    def sheet_da(self) -> str:
+        """Return the Danish sheet name: only for kpixl.danish's reverse translation, which issue 21 deletes."""
+        return self.sheet(Language.DA)
+
+    def sheet(self, language: object) -> str:
+        """Return the default sheet name in ``language``: the catalogue's ``schema.sheet.<name>``."""
+        return _text(f"sheet.{self.name}", language)
+
+    @functools.cached_property
     def sheet_names(self) -> tuple[str, ...]:
-        """Return every name the table's sheet has or had: English, Danish, then the former names."""
-        return (self.sheet_en, self.sheet_da, *self.former_sheets)
+        """Return every name the table's sheet has or had: in each language, then the former names."""
+        return (*dict.fromkeys(self.sheet(language) for language in Language), *self.former_sheets)
 
     def column(self, key: str) -> Column:
         """Return the column with ``key``."""
@@ -103,11 +127,11 @@ class Table:
         return tuple(c for c in self.columns if c.computed)
 
     def header_lookup(self) -> dict[str, Column]:
-        """Map normalised header text (both languages) to its column."""
+        """Map normalised header text (every registered language, and the key) to its column."""
         lookup: dict[str, Column] = {}
         for col in self.columns:
-            lookup[normalise_header(col.en)] = col
-            lookup[normalise_header(col.da)] = col
+            for language in Language:
+                lookup.setdefault(normalise_header(col.header(language)), col)
             lookup[normalise_header(col.key)] = col
         return lookup
 
@@ -149,214 +173,150 @@ TEXT = "@"
 
 KPIS = Table(
     name="KPIs",
-    sheet_en="KPIs",
-    # Not "KPI'er": Gnumeric parses no quoted sheet name with an apostrophe ('KPI''er'!A1),
-    # so every formula naming the sheet broke there. Workbooks made before still read.
-    sheet_da="Nøgletal",
+    # The Danish sheet is Nøgletal, not "KPI'er": Gnumeric parses no quoted sheet name with an
+    # apostrophe ('KPI''er'!A1), so every formula naming the sheet broke there. Workbooks made before still read.
     former_sheets=("KPI'er",),
     row_keys=("kpi_id", "name", "target"),
     columns=(
-        Column("kpi_id", "KPI ID", "KPI-ID", "text", required=True, width=12, number_format=TEXT,
-               note_en="A short unique code, e.g. SAL-01.", note_da="En kort unik kode, fx SAL-01."),
-        Column("name", "KPI name", "KPI-navn", "text", required=True, width=30,
-               note_en="What is measured, in plain words.", note_da="Hvad der måles, med almindelige ord."),
-        Column("level", "Level", "Niveau", "vocab", vocabulary="level", width=9,
-               note_en="high = company KPI; low = department KPI that rolls up.",
-               note_da="høj = virksomheds-KPI; lav = afdelings-KPI der rulles op."),
-        Column("parent_id", "Parent KPI ID", "Overordnet KPI-ID", "text", width=14, number_format=TEXT,
-               note_en="For a low-level KPI: the ID of the high-level KPI it supports.",
-               note_da="For en lav KPI: ID på den høje KPI den understøtter."),
-        Column("department", "Department", "Afdeling", "text", width=14),
-        Column("owner", "Owner", "Ansvarlig", "text", required=True, width=18,
-               note_en="One responsible person.", note_da="Én ansvarlig person."),
-        Column("unit", "Unit", "Enhed", "text", width=9,
-               note_en="e.g. DKK, %, count, visitors.", note_da="fx DKK, %, antal, besøgende."),
-        Column("direction", "Direction", "Retning", "vocab", required=True, vocabulary="direction", width=11,
-               note_en="increase, decrease or maintain.", note_da="øge, mindske eller fastholde."),
-        Column("aggregation", "Aggregation", "Aggregering", "vocab", required=True, vocabulary="aggregation",
-               width=12, note_en="sum for counts that add up; last for rates and scores.",
-               note_da="sum for antal der lægges sammen; seneste for rater og scorer."),
-        Column("frequency", "Frequency", "Frekvens", "vocab", vocabulary="frequency", width=12),
-        Column("baseline", "Baseline", "Udgangspunkt", "number", width=12, number_format=NUM,
-               note_en="Where you start (last period's result).", note_da="Hvor I starter (sidste periodes resultat)."),
-        Column("target", "Target", "Mål", "number", required=True, width=12, number_format=NUM,
-               note_en="The value to reach by the deadline.", note_da="Værdien der skal nås inden fristen."),
-        Column("tolerance", "Tolerance", "Tolerance", "number", width=10, number_format=NUM,
-               note_en="maintain only: allowed distance from target (default 10%).",
-               note_da="kun fastholde: tilladt afstand fra målet (standard 10%)."),
-        Column("start", "Start date", "Startdato", "date", width=12, number_format=DATE),
-        Column("deadline", "Deadline", "Frist", "date", width=12, number_format=DATE),
+        Column("kpi_id", "text", required=True, width=12, number_format=TEXT, note_key="note.KPIs.kpi_id"),
+        Column("name", "text", required=True, width=30, note_key="note.KPIs.name"),
+        Column("level", "vocab", vocabulary="level", width=9, note_key="note.KPIs.level"),
+        Column("parent_id", "text", width=14, number_format=TEXT, note_key="note.KPIs.parent_id"),
+        Column("department", "text", width=14),
+        Column("owner", "text", required=True, width=18, note_key="note.KPIs.owner"),
+        Column("unit", "text", width=9, note_key="note.KPIs.unit"),
+        Column("direction", "vocab", required=True, vocabulary="direction", width=11, note_key="note.KPIs.direction"),
+        Column("aggregation", "vocab", required=True, vocabulary="aggregation", width=12, note_key="note.KPIs.aggregation"),
+        Column("frequency", "vocab", vocabulary="frequency", width=12),
+        Column("baseline", "number", width=12, number_format=NUM, note_key="note.KPIs.baseline"),
+        Column("target", "number", required=True, width=12, number_format=NUM, note_key="note.KPIs.target"),
+        Column("tolerance", "number", width=10, number_format=NUM, note_key="note.KPIs.tolerance"),
+        Column("start", "date", width=12, number_format=DATE),
+        Column("deadline", "date", width=12, number_format=DATE),
         # A profile of the Phasing table (its dropdown): the plan follows the months' weights; blank: linear.
-        Column("phasing", "Phasing", "Periodisering", "text", width=14,
-               note_en="Optional: a profile of the Phasing sheet (the plan follows its month weights). Blank: "
-                       "a straight line from start to deadline.",
-               note_da="Valgfri: en profil fra arket Periodisering (planen følger dens månedsvægte). Tom: en "
-                       "lige linje fra start til frist."),
-        Column("green", "Green from", "Grøn fra", "number", width=10, number_format=PCT,
-               note_en="Attainment from which the KPI is On track (default 95%).",
-               note_da="Målopfyldelse hvorfra KPI'en er På sporet (standard 95%)."),
-        Column("amber", "Amber from", "Gul fra", "number", width=10, number_format=PCT,
-               note_en="Attainment from which the KPI is At risk (default 85%).",
-               note_da="Målopfyldelse hvorfra KPI'en er I risiko (standard 85%)."),
-        Column("weight", "Weight", "Vægt", "number", width=8, number_format=NUM,
-               note_en="Weight in the parent's roll-up (default 1).", note_da="Vægt i den overordnedes samling (standard 1)."),
-        Column("data_source", "Data source", "Datakilde", "text", width=18),
-        Column("specific", "Specific", "Specifik", "text", width=34, wrap=True),
-        Column("measurable", "Measurable", "Målbar", "text", width=34, wrap=True),
-        Column("attainable", "Attainable", "Opnåelig", "text", width=34, wrap=True),
-        Column("relevant", "Relevant", "Relevant", "text", width=34, wrap=True),
-        Column("actual", "Actual", "Faktisk", "computed", computed=True, width=12, number_format=CALC_NUM),
-        Column("plan", "Plan", "Plan", "computed", computed=True, width=12, number_format=CALC_NUM),
-        Column("attainment", "Attainment", "Målopfyldelse", "computed", computed=True, width=13, number_format=PCT),
-        Column("status", "Status", "Status", "computed", computed=True, width=12),
+        Column("phasing", "text", width=14, note_key="note.KPIs.phasing"),
+        Column("green", "number", width=10, number_format=PCT, note_key="note.KPIs.green"),
+        Column("amber", "number", width=10, number_format=PCT, note_key="note.KPIs.amber"),
+        Column("weight", "number", width=8, number_format=NUM, note_key="note.KPIs.weight"),
+        Column("data_source", "text", width=18),
+        Column("specific", "text", width=34, wrap=True),
+        Column("measurable", "text", width=34, wrap=True),
+        Column("attainable", "text", width=34, wrap=True),
+        Column("relevant", "text", width=34, wrap=True),
+        Column("actual", "computed", computed=True, width=12, number_format=CALC_NUM),
+        Column("plan", "computed", computed=True, width=12, number_format=CALC_NUM),
+        Column("attainment", "computed", computed=True, width=13, number_format=PCT),
+        Column("status", "computed", computed=True, width=12),
         # Helper columns (hidden, locked): they let plain Excel functions compute trend,
         # forecast and the checks without LET; the template writes them in both modes.
-        Column("calc_direction", "(calc) Direction", "(beregn) Retning", "computed", computed=True, helper=True),
-        Column("calc_aggregation", "(calc) Aggregation", "(beregn) Aggregering", "computed", computed=True,
-               helper=True),
-        Column("calc_elapsed", "(calc) Elapsed", "(beregn) Forløbet", "computed", computed=True, helper=True,
-               number_format=PCT),
-        Column("calc_error", "(calc) Error", "(beregn) Fejl", "computed", computed=True, helper=True, width=30),
-        Column("calc_count", "(calc) Count", "(beregn) Antal", "computed", computed=True, helper=True),
-        Column("calc_trend_rel", "(calc) Trend slope", "(beregn) Tendenshældning", "computed", computed=True,
-               helper=True),
-        Column("calc_trend", "(calc) Trend", "(beregn) Tendens", "computed", computed=True, helper=True),
-        Column("calc_forecast", "(calc) Forecast", "(beregn) Prognose", "computed", computed=True, helper=True,
-               number_format=CALC_NUM),
+        Column("calc_direction", "computed", computed=True, helper=True),
+        Column("calc_aggregation", "computed", computed=True, helper=True),
+        Column("calc_elapsed", "computed", computed=True, helper=True, number_format=PCT),
+        Column("calc_error", "computed", computed=True, helper=True, width=30),
+        Column("calc_count", "computed", computed=True, helper=True),
+        Column("calc_trend_rel", "computed", computed=True, helper=True),
+        Column("calc_trend", "computed", computed=True, helper=True),
+        Column("calc_forecast", "computed", computed=True, helper=True, number_format=CALC_NUM),
         # The KPI ID's matching key (kpixl.vocab.kpi_key): every lookup of an ID matches on it.
-        Column("calc_key", "(calc) ID key", "(beregn) ID-nøgle", "computed", computed=True, helper=True),
+        Column("calc_key", "computed", computed=True, helper=True),
         # The row of the first KPI with this key: the row number its measurements point to.
-        Column("calc_kpi_row", "(calc) KPI row", "(beregn) KPI-række", "computed", computed=True, helper=True),
+        Column("calc_kpi_row", "computed", computed=True, helper=True),
         # A phased KPI's day weights (kpixl.formulas.phase_formula): C(start - 1) and C(deadline) - C(start - 1).
-        Column("calc_phase_base", "(calc) Phase base", "(beregn) Fasebasis", "computed", computed=True, helper=True),
-        Column("calc_phase_total", "(calc) Phase total", "(beregn) Fasetotal", "computed", computed=True,
-               helper=True),
+        Column("calc_phase_base", "computed", computed=True, helper=True),
+        Column("calc_phase_total", "computed", computed=True, helper=True),
         # A phased sum KPI's Φ at its newest counted period end: its forecast is the total over it.
-        Column("calc_phase_last", "(calc) Phase at last", "(beregn) Fase ved seneste", "computed", computed=True,
-               helper=True),
+        Column("calc_phase_last", "computed", computed=True, helper=True),
     ),
 )
 
 MEASUREMENTS = Table(
     name="Measurements",
-    sheet_en="Measurements",
-    sheet_da="Målinger",
     row_keys=("kpi_id", "period_end", "value"),
     columns=(
-        Column("kpi_id", "KPI ID", "KPI-ID", "text", required=True, width=12, number_format=TEXT,
-               note_en="Pick the KPI this value belongs to.", note_da="Vælg den KPI værdien hører til."),
-        Column("period_end", "Period end", "Periodeslut", "date", required=True, width=12, number_format=DATE,
-               note_en="Last day of the measured period.", note_da="Sidste dag i den målte periode."),
-        Column("value", "Value", "Værdi", "number", required=True, width=12, number_format=NUM,
-               note_en="The measured value for that period.", note_da="Den målte værdi for perioden."),
-        Column("entered_by", "Entered by", "Indtastet af", "text", width=16),
-        Column("note", "Note", "Note", "text", width=30, wrap=True),
+        Column("kpi_id", "text", required=True, width=12, number_format=TEXT, note_key="note.Measurements.kpi_id"),
+        Column("period_end", "date", required=True, width=12, number_format=DATE, note_key="note.Measurements.period_end"),
+        Column("value", "number", required=True, width=12, number_format=NUM, note_key="note.Measurements.value"),
+        Column("entered_by", "text", width=16),
+        Column("note", "text", width=30, wrap=True),
         # Helper columns (hidden, locked) for the KPI-level formulas: which rows count as of
         # AsOf, their order, and the points of the trend and forecast lines (x = days from AsOf).
-        Column("calc_kpi_row", "(calc) KPI row", "(beregn) KPI-række", "computed", computed=True, helper=True),
-        Column("calc_row", "(calc) Row", "(beregn) Række", "computed", computed=True, helper=True),
-        Column("calc_in_window", "(calc) In window", "(beregn) I vinduet", "computed", computed=True, helper=True),
-        Column("calc_position", "(calc) Position from end", "(beregn) Placering fra slut", "computed",
-               computed=True, helper=True),
-        Column("calc_day", "(calc) Day", "(beregn) Dag", "computed", computed=True, helper=True),
-        Column("calc_y", "(calc) Forecast y", "(beregn) Prognose y", "computed", computed=True, helper=True),
-        Column("calc_tv", "(calc) Trend value", "(beregn) Tendensværdi", "computed", computed=True, helper=True),
-        Column("calc_key", "(calc) ID key", "(beregn) ID-nøgle", "computed", computed=True, helper=True),
+        Column("calc_kpi_row", "computed", computed=True, helper=True),
+        Column("calc_row", "computed", computed=True, helper=True),
+        Column("calc_in_window", "computed", computed=True, helper=True),
+        Column("calc_position", "computed", computed=True, helper=True),
+        Column("calc_day", "computed", computed=True, helper=True),
+        Column("calc_y", "computed", computed=True, helper=True),
+        Column("calc_tv", "computed", computed=True, helper=True),
+        Column("calc_key", "computed", computed=True, helper=True),
     ),
 )
 
 EVALUATION = Table(
     name="Evaluation",
-    sheet_en="Evaluation",
-    sheet_da="Evaluering",
     row_keys=("kpi_id", "decision", "new_target"),
     columns=(
-        Column("kpi_id", "KPI ID", "KPI-ID", "text", required=True, width=12, number_format=TEXT),
-        Column("final_actual", "Final actual", "Endelig faktisk", "computed", computed=True, width=14,
-               number_format=NUM),
-        Column("attainment", "Attainment", "Målopfyldelse", "computed", computed=True, width=13, number_format=PCT),
-        Column("met_target", "Met target", "Mål nået", "computed", computed=True, width=11),
-        Column("decision", "Decision", "Beslutning", "vocab", vocabulary="decision", width=14,
-               note_en="Keep, Adjust target or Retire.", note_da="Behold, Juster mål eller Udfas."),
-        Column("new_target", "New target", "Nyt mål", "number", width=12, number_format=NUM,
-               note_en="Only with Adjust target.", note_da="Kun ved Juster mål."),
-        Column("notes", "Notes", "Noter", "text", width=60, wrap=True),
+        Column("kpi_id", "text", required=True, width=12, number_format=TEXT),
+        Column("final_actual", "computed", computed=True, width=14, number_format=NUM),
+        Column("attainment", "computed", computed=True, width=13, number_format=PCT),
+        Column("met_target", "computed", computed=True, width=11),
+        Column("decision", "vocab", vocabulary="decision", width=14, note_key="note.Evaluation.decision"),
+        Column("new_target", "number", width=12, number_format=NUM, note_key="note.Evaluation.new_target"),
+        Column("notes", "text", width=60, wrap=True),
         # The KPIs table row of this KPI ID, matched by key (kpixl.vocab.kpi_key).
-        Column("calc_kpi_row", "(calc) KPI row", "(beregn) KPI-række", "computed", computed=True, helper=True),
+        Column("calc_kpi_row", "computed", computed=True, helper=True),
     ),
 )
 
 COMMENTARY = Table(
     name="Commentary",
-    sheet_en="Commentary",
-    sheet_da="Kommentarer",
     row_keys=("kpi_id", "comment", "action"),
     columns=(
-        Column("kpi_id", "KPI ID", "KPI-ID", "text", required=True, width=12, number_format=TEXT,
-               note_en="Pick the KPI this comment explains.", note_da="Vælg den KPI kommentaren forklarer."),
-        Column("period_end", "Period end", "Periodeslut", "date", required=True, width=12, number_format=DATE,
-               note_en="The period the comment explains (its last day).",
-               note_da="Perioden kommentaren forklarer (dens sidste dag)."),
-        Column("comment", "Comment", "Kommentar", "text", width=44, wrap=True,
-               note_en="Why the number is what it is.", note_da="Hvorfor tallet er som det er."),
-        Column("action", "Action", "Handling", "text", width=36, wrap=True,
-               note_en="What will be done about it.", note_da="Hvad der bliver gjort ved det."),
-        Column("action_owner", "Action owner", "Handlingsansvarlig", "text", width=18,
-               note_en="One person who owns the action.", note_da="Én person der ejer handlingen."),
-        Column("due_date", "Due date", "Forfaldsdato", "date", width=12, number_format=DATE,
-               note_en="When the action is due.", note_da="Hvornår handlingen skal være udført."),
-        Column("action_status", "Action status", "Handlingsstatus", "vocab", vocabulary="action_status", width=14,
-               note_en="Open, Done or Dropped.", note_da="Åben, Udført eller Droppet."),
-        Column("entered_by", "Entered by", "Indtastet af", "text", width=16),
+        Column("kpi_id", "text", required=True, width=12, number_format=TEXT, note_key="note.Commentary.kpi_id"),
+        Column("period_end", "date", required=True, width=12, number_format=DATE, note_key="note.Commentary.period_end"),
+        Column("comment", "text", width=44, wrap=True, note_key="note.Commentary.comment"),
+        Column("action", "text", width=36, wrap=True, note_key="note.Commentary.action"),
+        Column("action_owner", "text", width=18, note_key="note.Commentary.action_owner"),
+        Column("due_date", "date", width=12, number_format=DATE, note_key="note.Commentary.due_date"),
+        Column("action_status", "vocab", vocabulary="action_status", width=14, note_key="note.Commentary.action_status"),
+        Column("entered_by", "text", width=16),
         # Helper columns (hidden, locked) for the Dashboard's latest comment and open actions
         # (kpixl.template.commentary): the KPI's row (as a measurement's), the latest-first rank of a dated
         # comment, an open action. The row is a number, so the Dashboard's COUNTIFS/MAXIFS criteria are
         # numbers (Gnumeric reads no "~" escape in a text criterion).
-        Column("calc_kpi_row", "(calc) KPI row", "(beregn) KPI-række", "computed", computed=True, helper=True),
-        Column("calc_rank", "(calc) Comment rank", "(beregn) Kommentarrang", "computed", computed=True,
-               helper=True),
-        Column("calc_open", "(calc) Open action", "(beregn) Åben handling", "computed", computed=True, helper=True),
+        Column("calc_kpi_row", "computed", computed=True, helper=True),
+        Column("calc_rank", "computed", computed=True, helper=True),
+        Column("calc_open", "computed", computed=True, helper=True),
     ),
 )
 
-# Month columns of the Phasing table: keys m01..m12, short month names (January first).
-MONTH_HEADERS = {
-    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-    "da": ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
-}
+# Month columns of the Phasing table: keys m01..m12, headed with the language's short month
+# names (January first), which are CLDR's (kpixl.i18n): en Jan..Dec, da jan..dec.
+MONTH_HEADERS = PerLanguage(i18n.month_abbreviations)
 MONTH_KEYS = tuple(f"m{i:02d}" for i in range(1, 13))
 
 # One row per phasing profile: its name and 12 month weights (docs/kpi-semantics.md, "Phasing").
 PHASING = Table(
     name="Phasing",
-    sheet_en="Phasing",
-    sheet_da="Periodisering",
     row_keys=("profile", *MONTH_KEYS),
     columns=(
-        Column("profile", "Profile", "Profil", "text", required=True, width=22,
-               note_en="A name for this phasing profile; pick it in the KPIs sheet's Phasing column.",
-               note_da="Et navn til profilen; vælg det i kolonnen Periodisering på arket Nøgletal."),
-        *(Column(key, en, da, "number", required=True, width=8, number_format=NUM,
-                 note_en="The month's weight (0 or more): a share, a percentage or the month's own sub-target.",
-                 note_da="Månedens vægt (0 eller mere): en andel, en procent eller månedens eget delmål.")
-          for key, en, da in zip(MONTH_KEYS, MONTH_HEADERS["en"], MONTH_HEADERS["da"])),
+        Column("profile", "text", required=True, width=22, note_key="note.Phasing.profile"),
+        *(Column(key, "number", required=True, width=8, number_format=NUM, note_key="note.Phasing.month", month=month)
+          for month, key in enumerate(MONTH_KEYS, start=1)),
     ),
 )
 
 TABLES = (KPIS, MEASUREMENTS, EVALUATION, PHASING, COMMENTARY)
 
-SHEET_GUIDE = {"en": "Guide", "da": "Vejledning"}
-SHEET_DASHBOARD = {"en": "Dashboard", "da": "Overblik"}
-SHEET_LISTS = {"en": "Lists", "da": "Lister"}
+# The other sheets' names, per language (``SHEET_GUIDE["da"]``), from the catalogue.
+SHEET_GUIDE = _words("sheet.guide")
+SHEET_DASHBOARD = _words("sheet.dashboard")
+SHEET_LISTS = _words("sheet.lists")
 
 # Dropdown words per vocabulary, in the order shown, per language. Parsing accepts
-# both languages (see core.parse_*); writers show the workbook's own language.
+# every language (see core.parse_*); writers show the workbook's own language.
 DECISIONS = ("keep", "adjust", "retire")
-DECISION_WORDS = {
-    "en": {"keep": "Keep", "adjust": "Adjust target", "retire": "Retire"},
-    "da": {"keep": "Behold", "adjust": "Juster mål", "retire": "Udfas"},
-}
-YES_NO = {"en": ("Yes", "No"), "da": ("Ja", "Nej")}
+DECISION_WORDS = PerLanguage(lambda language: {d: _text(f"decision.{d}", language) for d in DECISIONS})
+YES_NO = PerLanguage(lambda language: (_text("yes", language), _text("no", language)))
 
 
 def vocabulary_words(vocabulary: str, language: str) -> tuple[str, ...]:
@@ -372,9 +332,9 @@ def parse_decision(text: object) -> str | None:
     if text is None or str(text).strip() == "":
         return None
     folded = str(text).strip().casefold()
-    for words in DECISION_WORDS.values():
-        for key, word in words.items():
+    for language in Language:
+        for key, word in DECISION_WORDS[language].items():
             if folded in (word.casefold(), key):
                 return key
-    accepted = ", ".join(DECISION_WORDS["en"].values()) + " / " + ", ".join(DECISION_WORDS["da"].values())
+    accepted = " / ".join(", ".join(DECISION_WORDS[language].values()) for language in LANGUAGES)
     raise DefinitionError(f"unknown decision {str(text)!r}; use one of {accepted}")

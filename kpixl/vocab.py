@@ -34,11 +34,13 @@ UDF module can use it in xlwings Lite's Pyodide.
 
 from __future__ import annotations
 
+import functools
 import math
 from datetime import date, datetime
 from enum import Enum
-from typing import Iterable
+from typing import Callable, Generic, Iterable, Iterator, Mapping, TypeVar
 
+from kpixl import locales
 from kpixl.errors import DefinitionError
 
 try:
@@ -53,25 +55,107 @@ except ImportError:  # Python 3.10 (pyproject allows it): the same behaviour, sp
 
 
 class Language(StrEnum):
-    """The language of a workbook and of everything kpixl says about it."""
+    """The language of a workbook and of everything kpixl says about it: the registry, one line each.
 
-    EN = "en"
-    DA = "da"
+    A member is ``code, Babel (CLDR) locale, CSV dialect``: the code names the catalogue
+    file (``kpixl/locales/<code>.po``, ``-`` spelled ``_``), the locale how Babel writes
+    numbers and month names (:mod:`kpixl.i18n`), the dialect the company CSV files'
+    default (:mod:`kpixl.consolidate.csvfiles`). Adding a language is its ``.po`` file and
+    one line here (``docs/languages.md``).
+    """
+
+    locale: str
+    csv_dialect: str
+
+    EN = "en", "en", "plain"
+    DA = "da", "da_DK", "excel-da"
+    XA = "en-XA", "en", "plain"  # the pseudo-locale (scripts/make_pseudo_locale.py), for tests
+
+    def __new__(cls, code: str, locale: str = "en", csv_dialect: str = "plain") -> "Language":
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.locale = locale
+        member.csv_dialect = csv_dialect
+        return member
+
+    @property
+    def pseudo(self) -> bool:
+        """Return whether this is a pseudo-locale (CLDR's regions XA and XB): for tests, not offered in help."""
+        return self.value.upper().endswith(("-XA", "-XB"))
 
     @classmethod
     def parse(cls, value: object) -> "Language":
-        """Return the language of an argument: ``en``/``da`` or the language's name in either language.
+        """Return the language of an argument: its code or its name in any language's catalogue.
 
-        Blank means English. Anything else raises :class:`DefinitionError`.
+        ``da``, ``Danish``, ``dansk``, ``en-XA`` and ``en_xa`` (case and surrounding
+        spaces ignored). Blank means English. Anything else raises :class:`DefinitionError`.
         """
         if isinstance(value, Language):
             return value
         folded = "" if value is None else str(value).strip().casefold()
-        if folded in ("", "en", "english", "engelsk"):
+        if folded == "":
             return cls.EN
-        if folded in ("da", "danish", "dansk"):
-            return cls.DA
-        raise DefinitionError(f"unknown language {str(value)!r}; use en or da")
+        found = _spellings().get(folded)
+        if found is None:
+            raise DefinitionError(f"unknown language {str(value)!r}; use {_offered()}")
+        return found
+
+
+@functools.cache
+def _spellings() -> dict[str, Language]:
+    """Return every accepted spelling of every language, casefolded: codes, then names from the catalogues."""
+    spellings: dict[str, Language] = {}
+    for language in Language:
+        for spelling in (language.value, language.value.replace("-", "_")):
+            spellings.setdefault(spelling.casefold(), language)
+    for catalogue_language in Language:
+        words = locales.messages(catalogue_language.value)
+        for language in Language:
+            name = words.get(f"language.{language.value}")
+            if name:
+                spellings.setdefault(name.strip().casefold(), language)
+    return spellings
+
+
+def _offered() -> str:
+    """Return the codes offered to people, ``en or da`` (pseudo-locales are left out)."""
+    codes = [language.value for language in Language if not language.pseudo]
+    return codes[0] if len(codes) == 1 else ", ".join(codes[:-1]) + " or " + codes[-1]
+
+
+# The languages offered to people (help texts, shipped templates); Language itself also has the pseudo-locale.
+LANGUAGES = tuple(language for language in Language if not language.pseudo)
+
+
+T = TypeVar("T")
+
+
+class PerLanguage(Mapping[str, T], Generic[T]):
+    """A value per registered language, made on first use by ``make(language)``: ``SHEET_LISTS["da"]``.
+
+    Keyed by any spelling :meth:`Language.parse` accepts; iterates the codes of every
+    registered language. It replaces the ``{"en": ..., "da": ...}`` dicts, so a new
+    language needs no edit where such a table is used.
+    """
+
+    def __init__(self, make: Callable[[Language], T]) -> None:
+        self._make = make
+        self._made: dict[Language, T] = {}
+
+    def __getitem__(self, language: object) -> T:
+        try:
+            parsed = Language.parse(language)
+        except DefinitionError:
+            raise KeyError(language) from None
+        if parsed not in self._made:
+            self._made[parsed] = self._make(parsed)
+        return self._made[parsed]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([language.value for language in Language])
+
+    def __len__(self) -> int:
+        return len(Language)
 
 
 def run_language(explicit: object, languages: Iterable[object]) -> Language:

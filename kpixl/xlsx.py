@@ -53,6 +53,19 @@ def header_format(workbook: xlsxwriter.Workbook, **extra: Any):
     return workbook.add_format(header_style(**extra))
 
 
+# ------------------------------------------------------------------------ sheets
+
+# Rows a worksheet holds, the header included (Excel's limit).
+MAX_SHEET_ROWS = 1_048_576
+
+
+def print_setup(sheet: Any, pages_tall: int = 0) -> None:
+    """Print landscape on A4, one page wide (and ``pages_tall`` high; 0 means as many as needed)."""
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, pages_tall)
+
+
 # ------------------------------------------------------------------------ options
 
 # Text from records and files is written as text: XlsxWriter's write() must never turn a

@@ -19,7 +19,7 @@ test-builder ones. Figures printed as markdown tables:
   ``to_excel(engine="openpyxl")``) on ``--naive-files`` files, scaled linearly;
 * peak memory and time per size (``--sizes``, default 10,100,1000), each in a fresh
   subprocess (``VmHWM`` of the child);
-* the cost of the month-by-month history (``kpixl.history``: the History sheet and the
+* the cost of the month-by-month history (``kpixl.consolidate.history``: the History sheet and the
   Summary's changes; 13 dates for the corpus' year): consolidate ``--jobs 1`` with and
   without it (the without run replaces the two writers by no-ops, as before the
   history existed), interleaved, in seconds and CPU seconds of the process (the target
@@ -39,9 +39,16 @@ each), interleaved, best of ``--repeat``, at ``--compare`` files; then, for each
 at the same size, so the cost per workbook and the ratio to the floor can be read at 100 and
 at 1,000 (``--sizes 100,1000``).
 
+``--scale --sizes 100,1000 --repeat 2 [--baseline DIR]`` measures only the scale (issue 23):
+at each size, consolidate in a fresh process (seconds, CPU seconds with the workers', its own
+peak memory and the peak of its whole process tree), the baseline the same way, and the
+I/O floor at that size, interleaved; then the CPU per workbook at the largest size against
+the smallest (target <= 1.15x), consolidate against the floor at the largest (<= 1.3x) and
+the process tree's peak (<= 500 MB).
+
 Usage: python scripts/bench_consolidate.py [--sizes 10,100,1000] [--compare 100] [--corpus DIR]
 [--builders] [--naive-files N] [--repeat N] [--history-only] [--baseline DIR]
-[--kinds template,openpyxl,libreoffice]. The corpus is cached in ``--corpus`` between runs.
+[--kinds template,openpyxl,libreoffice] [--scale]. The corpus is cached in ``--corpus`` between runs.
 """
 
 from __future__ import annotations
@@ -124,7 +131,7 @@ def run_history_comparison(paths: list[Path], out: Path, repeat: int) -> dict[st
     """Return the best seconds of consolidate --jobs 1 with and without the history, and of computing it alone."""
     from unittest import mock
 
-    from kpixl import history
+    from kpixl.consolidate import history, history_out
     from kpixl.consolidate import consolidate
 
     # CPU seconds of this process too: on a shared machine they vary far less than wall-clock time.
@@ -133,8 +140,8 @@ def run_history_comparison(paths: list[Path], out: Path, repeat: int) -> dict[st
         cpu = time.process_time()
         runs["with"].append(run_consolidate(paths, out / "h1.xlsx", 1))
         runs["with_cpu"].append(time.process_time() - cpu)
-        with mock.patch.object(history, "write_history_sheet", lambda *a, **k: None), \
-                mock.patch.object(history, "write_changes", lambda *a, **k: None):
+        with mock.patch.object(history_out, "write_history_sheet", lambda *a, **k: None), \
+                mock.patch.object(history_out, "write_changes", lambda *a, **k: None):
             cpu = time.process_time()
             runs["without"].append(run_consolidate(paths, out / "h0.xlsx", 1))
             runs["without_cpu"].append(time.process_time() - cpu)
@@ -263,13 +270,39 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
 
 
+def _tree_rss_mb(root: int) -> float:
+    """Return the resident memory of process ``root`` and all its descendants, in MB (Linux /proc; 0 elsewhere)."""
+    total, frontier = 0, [root]
+    while frontier:
+        pid = frontier.pop()
+        try:
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                frontier += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue  # it ended meanwhile (or there is no /proc)
+    return total * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def measure_child(folder: Path, n: int, out: Path, jobs: int = 1, source: Path | None = None) -> dict:
-    """Return what :func:`child` prints; ``source``: import kpixl from that source tree instead (a baseline)."""
+    """Return what :func:`child` prints, plus ``tree_mb``; ``source``: import kpixl from that source tree (a baseline).
+
+    ``tree_mb`` is the peak resident memory of the whole process tree (the consolidating
+    process and its worker processes together), sampled every 50 ms: what the machine
+    must hold, where ``peak_mb`` is the consolidating process's own high-water mark.
+    """
     env = dict(os.environ, PYTHONPATH=str(source)) if source is not None else None
     warm = ["--warm"] if source is not None else []
-    done = subprocess.run([sys.executable, __file__, "--child", str(folder), str(n), str(out), str(jobs), *warm],
-                          check=True, capture_output=True, text=True, env=env)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    with subprocess.Popen([sys.executable, __file__, "--child", str(folder), str(n), str(out), str(jobs), *warm],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) as running:
+        tree = 0.0
+        while running.poll() is None:
+            tree = max(tree, _tree_rss_mb(running.pid))
+            time.sleep(0.05)
+        stdout, stderr = running.communicate()
+    if running.returncode:
+        raise RuntimeError(f"the measured consolidation failed:\n{stderr}")
+    return {**json.loads(stdout.strip().splitlines()[-1]), "tree_mb": tree}
 
 
 # ------------------------------------------------------------------ input kinds
@@ -326,6 +359,60 @@ def run_kinds(base: Path, kinds: list[str], compare: int, sizes: list[int], repe
         print(f"  {kind}: wall {wall:.2f}x, CPU {cpu:.2f}x: {'meets' if max(wall, cpu) <= 1.3 else 'MISSES'}")
 
 
+# ------------------------------------------------------------------ scale
+
+def run_scale(base: Path, sizes: list[int], repeat: int, baseline: Path | None, jobs: int = 1,
+              baseline_sizes: list[int] | None = None) -> None:
+    """Print consolidate at each size against the I/O floor at that size, interleaved, ``repeat`` times.
+
+    Each consolidation runs in a fresh process (``--jobs``), with its CPU seconds (workers
+    included), its own peak memory and the peak of its whole process tree; ``baseline``
+    (another source tree) is run the same way right before it, under the same load. The
+    floor (:func:`run_floor`) runs in this process between them. Template-made inputs.
+    ``baseline_sizes``: the sizes the baseline runs at (default every size; a baseline that is
+    slow at the largest may be left out there).
+    """
+    paths = kind_corpus(base, "template", max(sizes))
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        run_consolidate(paths[:3], out / "warm.xlsx", 1)  # imports and page cache
+        for attempt in range(repeat):
+            for n in sizes:
+                if baseline is not None and (baseline_sizes is None or n in baseline_sizes):
+                    rows.append((n, attempt, "baseline", measure_child(base / "template", n, out / "b.xlsx", jobs,
+                                                                       baseline)))
+                rows.append((n, attempt, "kpixl", measure_child(base / "template", n, out / "k.xlsx", jobs)))
+                started, started_cpu = time.perf_counter(), cpu_seconds()
+                run_floor(paths[:n + 1], out / "floor.xlsx")
+                rows.append((n, attempt, "floor", {"seconds": time.perf_counter() - started,
+                                                   "cpu": cpu_seconds() - started_cpu}))
+    print(f"## consolidate at scale: template-made department workbooks + HQ, --jobs {jobs} "
+          f"({os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, {repeat} interleaved runs)\n")
+    print("| workbooks | run | route | seconds | CPU s | CPU ms per workbook | CPU vs floor | own peak MB "
+          "| process tree peak MB |")
+    print("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    floors = {(n, a): f["cpu"] for n, a, route, f in rows if route == "floor"}
+    for n, attempt, route, f in rows:
+        ratio = f"{f['cpu'] / floors[(n, attempt)]:.2f}x" if route != "floor" else "1.00x"
+        peaks = (f"{f['peak_mb']:.0f} | {f['tree_mb']:.0f}" if "peak_mb" in f else " | ")
+        print(f"| {n} | {attempt + 1} | {route} | {f['seconds']:.2f} | {f['cpu']:.2f} | {1000 * f['cpu'] / n:.1f} "
+              f"| {ratio} | {peaks} |")
+    print()
+    for route in ("baseline", "kpixl") if baseline is not None else ("kpixl",):
+        measured = sorted({m for m, _, r, _f in rows if r == route})
+        if len(measured) < 2:
+            continue
+        best = {n: min((f for m, _, r, f in rows if m == n and r == route), key=lambda f: f["cpu"]) for n in measured}
+        floor = {n: min(f["cpu"] for m, _, r, f in rows if m == n and r == "floor") for n in sizes}
+        small, large = min(measured), max(measured)
+        growth = (best[large]["cpu"] / large) / (best[small]["cpu"] / small)
+        tree = max(f["tree_mb"] for m, _, r, f in rows if r == route)
+        print(f"{route}: CPU per workbook at {large} / at {small}: {growth:.2f}x (target <= 1.15x); CPU vs floor at "
+              f"{large}: {best[large]['cpu'] / floor[large]:.2f}x (target <= 1.3x); process tree peak {tree:.0f} MB "
+              f"(target <= 500 MB)")
+
+
 # ------------------------------------------------------------------ main
 
 def main() -> None:
@@ -343,6 +430,11 @@ def main() -> None:
                              "--jobs 1 is timed in the same run, interleaved, in a fresh process")
     parser.add_argument("--kinds", default=None,
                         help=f"only consolidate against the floor on these input kinds ({','.join(KINDS)})")
+    parser.add_argument("--scale", action="store_true",
+                        help="only consolidate at each of --sizes (e.g. 100,1000) against the I/O floor at that size, "
+                             "in fresh processes: CPU per workbook, peak memory of the process tree; with --baseline")
+    parser.add_argument("--baseline-sizes", default=None,
+                        help="with --scale: the sizes the baseline runs at (default: every size)")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     parser.add_argument("--warm", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -353,6 +445,10 @@ def main() -> None:
 
     template = not args.builders
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if args.scale:
+        run_scale(args.corpus, sizes, args.repeat, args.baseline,
+                  baseline_sizes=[int(s) for s in args.baseline_sizes.split(",")] if args.baseline_sizes else None)
+        return
     if args.kinds:
         run_kinds(args.corpus, [k for k in args.kinds.split(",") if k], args.compare, sizes, args.repeat)
         return

@@ -1,6 +1,6 @@
 """Write docs/consolidate.schema.json, the JSON Schema of ``kpixl consolidate --format json``.
 
-The schema is built from the company tables' columns (:func:`kpixl.export.json_schema`),
+The schema is built from the company tables' columns (:func:`kpixl.consolidate.export.json_schema`),
 so a new column is one regeneration away. A test (tests/test_export.py) checks that the
 file equals what this script writes.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kpixl.export import json_schema
+from kpixl.consolidate.export import json_schema
 
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "consolidate.schema.json"
 

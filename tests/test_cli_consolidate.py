@@ -17,7 +17,7 @@ import workbooks as wbf
 from kpixl import consolidate as cons
 from kpixl import schema
 from kpixl.cli import cli
-from kpixl.export import JSON_TABLES
+from kpixl.consolidate.export import JSON_TABLES
 
 AS_OF = "2026-04-15"
 

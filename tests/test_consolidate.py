@@ -1014,3 +1014,43 @@ def test_measurement_origins_are_packed_as_one_column_s_rows_only_when_they_prin
     for cells in (("A2", "$A$4"), ("A2", "B3"), ("A2", "A03")):
         kept = rows(*cells)
         assert kept.prefix is None and [origin for *_, origin in kept] == [f"Measurements!{c}" for c in cells]
+
+
+# ---------------------------------------------------------- layering (issue 21)
+
+def _kpixl_imports(path) -> list[tuple[str, bool]]:
+    """Return (imported kpixl module, at module level?) of each import in ``path`` (TYPE_CHECKING ones included)."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    top = {id(node) for node in tree.body}
+    top |= {id(inner) for node in tree.body if isinstance(node, ast.If) for inner in node.body}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("kpixl"):
+            names = [f"{node.module}.{alias.name}" for alias in node.names] + [node.module]
+            found += [(name, id(node) in top) for name in names]
+        elif isinstance(node, ast.Import):
+            found += [(alias.name, id(node) in top) for alias in node.names if alias.name.startswith("kpixl")]
+    return found
+
+
+def test_the_consolidate_package_has_no_import_circle_and_no_import_inside_a_function():
+    from pathlib import Path
+
+    folder = Path(cons.__file__).parent
+    modules = {f"kpixl.consolidate.{path.stem}": path for path in folder.glob("*.py") if path.stem != "__init__"}
+    inside = [(name, imported) for name, path in modules.items() for imported, at_top in _kpixl_imports(path)
+              if not at_top]
+    assert inside == []
+    graph = {name: {imported for imported, _ in _kpixl_imports(path) if imported in modules and imported != name}
+             for name, path in modules.items()}
+    # Each module's imports reach back to it through no chain (depth-first search for a cycle).
+    for start in graph:
+        seen, stack = set(), list(graph[start])
+        while stack:
+            module = stack.pop()
+            assert module != start, f"{start} imports itself through {sorted(seen)}"
+            if module not in seen:
+                seen.add(module)
+                stack.extend(graph[module])

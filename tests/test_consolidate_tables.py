@@ -1,6 +1,6 @@
 """Test kpixl.consolidate.tables: one definition per company column, its headers in both languages.
 
-The words of the company workbook live in the catalogue (kpixl/texts/consolidate.py and
+The words of the company workbook live in the catalogue (``consolidate.*`` in kpixl/locales/*.po and
 history.py); a column that is a department workbook's own column takes the schema's header.
 """
 
@@ -26,14 +26,14 @@ def _placeholders(text: str) -> set[str]:
 
 
 @pytest.mark.parametrize("area", ["consolidate", "history"])
-def test_every_company_text_exists_in_both_languages_with_the_same_placeholders(area):
+def test_every_company_text_exists_in_every_language_with_the_same_placeholders(area):
     table = texts.catalogue(area)
-    assert set(table) == {"en", "da"}
-    assert table["en"].keys() == table["da"].keys()
-    for key, english in table["en"].items():
-        danish = table["da"][key]
-        assert english.strip() and danish.strip(), key
-        assert _placeholders(english) == _placeholders(danish), key
+    assert set(table) == {language.value for language in Language}
+    for language, words in table.items():
+        assert words.keys() == table["en"].keys(), language
+        for key, english in table["en"].items():
+            assert english.strip() and words[key].strip(), (language, key)
+            assert _placeholders(english) == _placeholders(words[key]), (language, key)
 
 
 @pytest.mark.parametrize("language", list(Language))
@@ -78,3 +78,70 @@ def test_every_row_has_one_value_per_column():
         # The random company types no Commentary, Evaluation or --previous: no actions, decisions, restatements.
         assert rows or table in ("findings", "changes", "actions", "evaluation", "restatements"), table
         assert all(len(row) == width for row in rows), table
+
+
+# ------------------------------------------------------------ a new Measurements column (issue 21)
+
+def test_measurement_rows_and_the_company_columns_are_built_by_the_schemas_keys():
+    from kpixl.consolidate.load import measurement_keys
+
+    keys = measurement_keys()
+    assert keys == tuple(c.key for c in schema.MEASUREMENTS.input_columns) + ("origin",)
+    assert [c.key for c in cons.MEASUREMENT_COLUMNS] == ["department", "source", *keys]
+    for key in keys[:-1]:  # each of the row's own columns is headed as the department workbook heads it
+        column = next(c for c in cons.MEASUREMENT_COLUMNS if c.key == key)
+        assert [column.header(lang) for lang in ("en", "da")] == [schema.MEASUREMENTS.column(key).header(lang)
+                                                                   for lang in ("en", "da")]
+
+
+def test_a_measurements_column_added_to_the_schema_reaches_every_output(tmp_path, monkeypatch):
+    """A new Measurements column is one schema edit (plus the record that carries it): consolidate needs none."""
+    import csv
+    import dataclasses
+
+    import openpyxl
+    import pyarrow.parquet as pq
+
+    from kpixl.consolidate import export, tables
+    from kpixl.model import DepartmentWorkbook, KpiRecord, MeasurementRecord, Place
+
+    from kpixl import locales, texts
+
+    added = schema.Column("checked_by", "text", width=15)
+    # ... and its header in each catalogue (schema.column.checked_by in en.po and da.po)
+    words = {"en": "Checked by", "da": "Kontrolleret af"}
+    real = locales.messages
+    monkeypatch.setattr(locales, "messages", lambda code: {**real(code), "schema.column.checked_by": words.get(code, "x")})
+    texts._area.cache_clear()
+    monkeypatch.setattr(texts, "_area", texts._area.__wrapped__)  # the patched catalogue, not the cached one
+    own = schema.MEASUREMENTS.input_columns
+    derived = dataclasses.replace(schema.MEASUREMENTS, columns=own + (added,) + tuple(
+        c for c in schema.MEASUREMENTS.columns if c not in own))
+    monkeypatch.setattr(schema, "MEASUREMENTS", derived)
+    monkeypatch.setitem(tables.TABLES, "measurements",
+                        dataclasses.replace(tables.TABLES["measurements"], columns=tables.measurement_columns()))
+
+    @dataclasses.dataclass
+    class Checked(MeasurementRecord):  # the record that carries the new column (the reader fills it)
+        checked_by: str | None = None
+
+    record = KpiRecord(kpi_id="S-1", name="Sales", level="low", direction=core.INCREASE, aggregation=core.LAST,
+                       target=100.0, start=date(2026, 1, 1), deadline=date(2026, 12, 31),
+                       place=Place("a.xlsx", "KPIs", "A2"))
+    rows = [Checked("S-1", date(2026, 1, 31), 40.0, place=Place("a.xlsx", "Measurements", "A2"), checked_by="Ann"),
+            Checked("S-1", date(2026, 2, 28), 50.0, place=Place("a.xlsx", "Measurements", "A3"))]
+    book = DepartmentWorkbook(path="a.xlsx", department="Sales", kpis=[record], measurements=rows)
+    for language, header in (("en", "Checked by"), ("da", "Kontrolleret af")):
+        company = cons.consolidate_workbooks([book], date(2026, 3, 31), language=language)
+        cons.write_company_workbook(company, tmp_path / f"{language}.xlsx")
+        sheet = openpyxl.load_workbook(tmp_path / f"{language}.xlsx")[cons.sheet_name("measurements", language)]
+        table = [[cell.value for cell in row] for row in sheet.iter_rows()]
+        at = table[0].index(header)
+        assert table[0][at + 1] == ("Origin" if language == "en" else "Oprindelse")  # before the origin cell
+        assert [row[at] for row in table[1:]] == ["Ann", None]
+        cons.write_csv_table(company, "measurements", tmp_path / f"{language}.csv", "plain")
+        with open(tmp_path / f"{language}.csv", encoding="utf-8") as handle:
+            read = list(csv.DictReader(handle))
+        assert [row[header] for row in read] == ["Ann", ""]
+    export.write_parquet_table(company, "measurements", tmp_path / "m.parquet")
+    assert pq.read_table(tmp_path / "m.parquet").column("checked_by").to_pylist() == ["Ann", None]

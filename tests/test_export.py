@@ -1,4 +1,4 @@
-"""Test kpixl.export through ``kpixl consolidate``: the JSON document and its schema, Parquet against CSV.
+"""Test kpixl.consolidate.export through ``kpixl consolidate``: the JSON document and its schema, Parquet against CSV.
 
 Real department workbooks are written, consolidated by the CLI, and the outputs read
 back: the JSON with ``json`` and validated by ``jsonschema`` against
@@ -19,10 +19,11 @@ import pytest
 from click.testing import CliRunner
 
 from kpixl import consolidate as cons
-from kpixl import history, schema
+from kpixl import schema
+from kpixl.consolidate import history
 from kpixl.cli import cli
 from kpixl.consolidate.tables import TOTAL_ROWS
-from kpixl.export import JSON_TABLES, TOTALS, parquet_name
+from kpixl.consolidate.export import JSON_TABLES, TOTALS, parquet_name
 
 from test_consolidate import AS_OF, random_company, write_files
 
@@ -260,7 +261,7 @@ def test_existing_parquet_file_is_refused_before_any_work(inputs, tmp_path):
 def test_a_phased_kpis_plan_and_goals_reach_json_and_parquet(tmp_path):
     """Issue 19: a July-June retail year exactly on budget reads 100% at the end of November."""
     from kpixl import core
-    from kpixl.export import json_document, write_parquet_table
+    from kpixl.consolidate.export import json_document, write_parquet_table
     from kpixl.model import KpiRecord, MeasurementRecord, PhasingRecord
     from kpixl.template import write_template
     weights = (6.0, 6.0, 7.0, 7.0, 8.0, 7.0, 6.0, 7.0, 8.0, 10.0, 12.0, 16.0)
@@ -356,3 +357,23 @@ def test_the_schema_refuses_a_danish_status(both_languages):
     document["tables"]["kpis"][0]["status"] = "Bagud"
     with pytest.raises(jsonschema.ValidationError, match="'Bagud' is not one of"):
         jsonschema.validate(document, SCHEMA)
+
+
+def test_parquet_is_written_a_batch_of_rows_at_a_time_with_the_same_rows(tmp_path, monkeypatch):
+    """Issue 23: a million measurement rows are never all held; batches of rows give the same typed table."""
+    from kpixl.consolidate import export
+
+    company = cons.consolidate_workbooks(random_company(3), AS_OF)
+    whole = export.arrow_table(company, "measurements")
+    assert whole.num_rows > 7
+    _schema, batches = export.arrow_batches(company, "measurements", batch_rows=3)
+    sizes = [batch.num_rows for batch in batches]
+    assert sizes[:-1] == [3] * (len(sizes) - 1) and 0 < sizes[-1] <= 3 and sum(sizes) == whole.num_rows
+    monkeypatch.setattr(export, "BATCH_ROWS", 3)
+    export.write_parquet_table(company, "measurements", tmp_path / "m.parquet")
+    written = pq.ParquetFile(tmp_path / "m.parquet")
+    assert written.metadata.num_row_groups == len(sizes)
+    assert written.read().equals(whole)
+    # An empty table keeps its typed columns.
+    export.write_parquet_table(company, "restatements", tmp_path / "r.parquet")
+    assert pq.read_table(tmp_path / "r.parquet").schema == export.arrow_table(company, "restatements").schema

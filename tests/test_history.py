@@ -1,4 +1,4 @@
-"""Test kpixl.history: every month-end equals the core as of that date, roll-up per date, changes, sheets, table.
+"""Test kpixl.consolidate.history: every month-end equals the core as of that date, roll-up per date, changes, sheets, table.
 
 The random KPIs cover every direction and aggregation (hypothesis draws them), with
 ties on a period end, measurements before the start and after the as-of date.
@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kpixl import consolidate as cons
-from kpixl import core, history
+from kpixl import core
+from kpixl.consolidate import history, history_out
 from kpixl.errors import DefinitionError
 from kpixl.xlsx import STATUS_COLOURS
 from kpixl.vocab import kpi_key
@@ -294,20 +295,20 @@ def test_danish_history_and_changes(tmp_path):
 # ------------------------------------------------------------------ the console table
 
 def test_kpi_table_shows_the_change_since_the_comparison_date():
-    kpis = [history.CompanyKpi("H-1", "Revenue", 0.912, core.AT_RISK, 0.5, 0.97, core.ON_TRACK),
-            history.CompanyKpi("H-2", "Costs", None, core.NO_DATA, None, None, core.NO_DATA),
-            history.CompanyKpi("H-3", "Churn", 1.0, core.ON_TRACK, None, 0.95, core.ON_TRACK)]
-    assert history.kpi_table(kpis, "en", date(2026, 2, 28)) == [
+    kpis = [history_out.CompanyKpi("H-1", "Revenue", 0.912, core.AT_RISK, 0.5, 0.97, core.ON_TRACK),
+            history_out.CompanyKpi("H-2", "Costs", None, core.NO_DATA, None, None, core.NO_DATA),
+            history_out.CompanyKpi("H-3", "Churn", 1.0, core.ON_TRACK, None, 0.95, core.ON_TRACK)]
+    assert history_out.kpi_table(kpis, "en", date(2026, 2, 28)) == [
         "ID   KPI      Attainment  Status    Roll-up  Change since 2026-02-28",
         "H-1  Revenue       91.2%  At risk     50.0%  -5.8 pp, was On track",
         "H-2  Costs             -  No data         -  -",
         "H-3  Churn        100.0%  On track        -  +5.0 pp",
     ]
-    assert history.kpi_table(kpis[:1], "da", date(2026, 2, 28)) == [
+    assert history_out.kpi_table(kpis[:1], "da", date(2026, 2, 28)) == [
         "ID   KPI      Målopfyldelse  Status    Oprulning  Ændring siden 2026-02-28",
         "H-1  Revenue          91,2%  I risiko      50,0%  -5,8 %-point, var På sporet",
     ]
-    assert history.kpi_table(kpis[:1], "en") == ["ID   KPI      Attainment  Status   Roll-up",
+    assert history_out.kpi_table(kpis[:1], "en") == ["ID   KPI      Attainment  Status   Roll-up",
                                                  "H-1  Revenue       91.2%  At risk    50.0%"]
 
 

@@ -56,3 +56,35 @@ def test_an_unknown_language_is_a_definition_error_and_every_spelling_of_a_known
     assert str(caught.value) == "unknown language 'de'; use en or da"
     assert format_number(1234.5, Language.DA, 1) == format_number(1234.5, " Dansk ", 1) == "1.234,5"
     assert format_percent(0.5, "English") == "50.0%"
+
+
+def test_rounding_is_python_s_on_the_float_s_exact_value():
+    # Babel gets the float's exact Decimal, so a half that is not exactly a half in binary rounds as
+    # format() rounds it: 2.675 is 2.67499999... (the same digits as before Babel).
+    for value, decimals in ((2.675, 2), (0.125, 2), (1.005, 2), (-2.5, 0), (3.5, 0), (1e16 + 2, 0)):
+        assert format_number(value, "en", decimals) == f"{value:,.{decimals}f}"
+
+
+def test_the_percent_sign_follows_without_a_space_unlike_cldr_s_danish_pattern():
+    from babel.numbers import format_percent as cldr_percent
+
+    assert cldr_percent(1.14, locale="da_DK") == "114\xa0%"  # CLDR's own Danish pattern, which kpixl does not use
+    assert format_percent(1.14, "da") == "114,0%"
+
+
+def test_month_names_come_from_cldr_without_its_abbreviation_dot():
+    from kpixl.i18n import month_abbreviations
+
+    assert month_abbreviations("en") == ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                                         "Dec")
+    assert month_abbreviations("da") == ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov",
+                                         "dec")
+    assert month_abbreviations("en-XA")[4] == "⟦Ṁåý⟧"
+
+
+def test_separators_and_localize_come_from_the_language_s_locale():
+    from kpixl.i18n import localize, separators
+
+    assert separators("da") == (",", ".") and separators("en") == (".", ",")
+    assert localize("13,200,000.5", "da") == "13.200.000,5"
+    assert localize("1,234.5%", "en") == "1,234.5%"

@@ -46,43 +46,19 @@ LAZY_KPIXL_IMPORTS = {
 # through another library; these keep `import kpixl` light or run where the library is).
 LAZY_OTHER_IMPORTS = {
     ("kpixl.api", "pandas"): "the API returns DataFrames; import kpixl does not load pandas until asked",
-    ("kpixl.export", "pyarrow"): "Parquet only when asked for (pyarrow takes a quarter second to import)",
-    ("kpixl.export", "pyarrow.parquet"): "Parquet only when asked for",
+    ("kpixl.consolidate.export", "pyarrow"): "Parquet only when asked for (pyarrow takes a quarter second to import)",
+    ("kpixl.consolidate.export", "pyarrow.parquet"): "Parquet only when asked for",
     ("kpixl.isolation", "resource"): "a POSIX module: the memory limit is set only where it exists",
     ("kpixl.cli", "click.shell_completion"): "shell completion, loaded only when the shell asks",
     ("kpixl", "importlib"): "kpixl.validate / kpixl.consolidate loaded on first use (PEP 562)",
 }
 
-# Circles another branch is breaking (issue 21, branch consolidate: export moves into the
-# consolidate package, history's data is split from its writers, wrapped_lines moves down).
-# test_every_known_cycle_is_still_there fails once a circle is gone: then delete its entry,
-# and the function-level imports below that went with it.
-KNOWN_CYCLES: dict[tuple[str, ...], str] = {
-    ("kpixl.consolidate", "kpixl.consolidate.command", "kpixl.export", "kpixl.consolidate"):
-        "consolidate <-> export: export reads the package's TABLES",
-    ("kpixl.consolidate.tables", "kpixl.history", "kpixl.consolidate.tables"):
-        "tables <-> history: history's computation needs Consolidation, tables needs history's changes",
-    ("kpixl.consolidate.write", "kpixl.history", "kpixl.consolidate.write"):
-        "write <-> history: the History sheet takes write's private _print_setup",
-    ("kpixl.consolidate", "kpixl.consolidate.tables", "kpixl.history", "kpixl.consolidate"):
-        "history <-> the consolidate package",
-    ("kpixl.consolidate.write", "kpixl.consolidate.meeting", "kpixl.consolidate.write"):
-        "meeting <-> write: the Summary takes write's wrapped_lines",
-}
-
-# The function-level imports of the consolidate package, export and history, which branch
-# consolidate removes with those circles (a move, not this list, is the fix).
-KNOWN_FUNCTION_IMPORTS: set[tuple[str, str]] = {
-    ("kpixl.consolidate.command", "kpixl.export"), ("kpixl.consolidate.command", "kpixl.reader"),
-    ("kpixl.consolidate.load", "kpixl.reader"), ("kpixl.consolidate.load", "kpixl.validate"),
-    ("kpixl.consolidate.meeting", "kpixl.consolidate.write"), ("kpixl.consolidate.meeting", "kpixl.template.layout"),
-    ("kpixl.consolidate.previous", "kpixl.consolidate.tables"), ("kpixl.consolidate.write", "kpixl.xlsx"),
-    ("kpixl.export", "kpixl.consolidate"), ("kpixl.export", "kpixl.consolidate.load"),
-    ("kpixl.export", "kpixl.consolidate.tables"), ("kpixl.export", "kpixl.core"), ("kpixl.export", "kpixl.history"),
-    ("kpixl.export", "kpixl.model"), ("kpixl.export", "kpixl.output"), ("kpixl.export", "kpixl.schema"),
-    ("kpixl.history", "kpixl.consolidate.tables"), ("kpixl.history", "kpixl.consolidate.write"),
-    ("kpixl.history", "kpixl.template.layout"),
-}
+# Circles another branch is breaking: none left (issue 21's consolidate <-> export and history
+# circles are gone: export moved into the consolidate package, history's data is split from
+# its writers, wrapped_lines and print_setup moved down). A circle listed here must still be
+# there (test_every_known_cycle_is_still_there), with the function-level imports it needs.
+KNOWN_CYCLES: dict[tuple[str, ...], str] = {}
+KNOWN_FUNCTION_IMPORTS: set[tuple[str, str]] = set()
 
 
 @dataclass(frozen=True)

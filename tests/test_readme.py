@@ -1,6 +1,6 @@
 """Test that the README's "Where to change what" table is true: what it names exists where it says.
 
-Each row of the table names files (``kpixl/xlsx.py``, a pattern like ``kpixl/texts/<area>.py``),
+Each row of the table names files (``kpixl/xlsx.py``, a pattern like ``kpixl/locales/<code>.po``),
 names inside them (a function, a constant, a key: ``header_style``, ``CANONICAL``), options
 of the command line (``--previous``) and commands to run after the change
 (``python scripts/render_dashboard.py --all``, ``CI=true python -m pytest tests/...``).
@@ -153,6 +153,6 @@ def test_the_check_sees_a_wrong_row(row, problem):
 
 
 def test_the_check_passes_a_true_row():
-    assert row_problems(["`--previous`, `Sales (1).xlsx`", "`kpixl/texts/<area>.py` (`TEXTS`), `kpixl/xlsx.py` "
+    assert row_problems(["`--previous`, `Sales (1).xlsx`", "`kpixl/reader/<area>.py` (`type_cell`), `kpixl/xlsx.py` "
                          "(`header_style`)", "`python scripts/render_dashboard.py --all`, `tests/test_house.py`, "
                          "`CI=true python -m pytest tests/test_engines.py`, `kpixl consolidate --previous`"]) == []

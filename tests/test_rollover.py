@@ -155,7 +155,7 @@ def test_summary_lines(rolled):
     assert lines[1] == "6 KPI(s): 3 kept, 1 adjusted, 1 retired, 1 without a decision (kept)"
     assert lines[2] == "New period: 2026-01-01 to 2026-12-31"
     assert lines[3:] == [str(w) for w in result.warnings]
-    # The same lines in Danish (kpixl/texts/rollover.py): the demo prints them for a Danish workbook.
+    # The same lines in Danish (the catalogue's rollover.*): the demo prints them for a Danish workbook.
     danish = result.summary_lines("da")
     assert danish[0] == f"Rullede {result.source} over til {result.output}"
     assert danish[1] == "6 KPI'er: 3 beholdt, 1 justeret, 1 udfaset, 1 uden beslutning (beholdt)"

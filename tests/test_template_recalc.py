@@ -377,7 +377,8 @@ def dashboard_headers() -> dict[str, tuple[str, str]]:
     from kpixl import formulas
 
     wanted = ("kpi_id",) + DASHBOARD_FIELDS
-    return {key: (en, da) for key, en, da, _source in formulas.DASHBOARD_COLUMNS if key in wanted}
+    return {key: (formulas.dashboard_header(key, "en"), formulas.dashboard_header(key, "da"))
+            for key, _source in formulas.DASHBOARD_COLUMNS if key in wanted}
 
 
 def write_case(case: Case, folder: Path, mode: str) -> Path:

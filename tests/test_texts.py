@@ -1,18 +1,23 @@
-"""Test kpixl.texts, the one text catalogue: every text exists in English and Danish, alike in shape.
+"""Test kpixl.texts and kpixl.locales, the catalogue: every key in every language, alike in shape.
 
-:func:`table_problems` is the check; it runs on every area of the catalogue and, so it
-can be seen to fail, on tables built wrong on purpose.
+:func:`catalogue_problems` is the check; it runs on the shipped ``.po`` files of every
+registered language and, so it can be seen to fail, on catalogues built wrong on purpose.
 """
 
 from __future__ import annotations
 
 import string
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-from kpixl import texts
+from kpixl import locales, texts
 from kpixl.errors import DefinitionError
 from kpixl.vocab import Language
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def placeholders(template: str) -> set[str]:
@@ -20,56 +25,109 @@ def placeholders(template: str) -> set[str]:
     return {field for _, field, _, _ in string.Formatter().parse(template) if field is not None}
 
 
-def table_problems(table: object) -> list[str]:
-    """Return what is wrong with an area's ``TEXTS`` table, one line each (empty: nothing)."""
-    if not isinstance(table, dict) or set(table) != {language.value for language in Language}:
-        return [f"the languages are {sorted(table) if isinstance(table, dict) else table!r}, not en and da"]
-    en, da = table["en"], table["da"]
-    problems = [f"{key!r} is only in {only}" for only, keys in (("en", en.keys() - da.keys()),
-                                                                 ("da", da.keys() - en.keys())) for key in sorted(keys)]
-    for language, words in table.items():
-        problems.extend(f"{language} {key!r} is not a non-empty text: {value!r}" for key, value in words.items()
-                        if not isinstance(key, str) or not isinstance(value, str) or not value.strip())
-    for key in sorted(en.keys() & da.keys()):
-        try:
-            if placeholders(en[key]) != placeholders(da[key]):
-                problems.append(f"{key!r} has placeholders {sorted(placeholders(en[key]))} in en but "
-                                f"{sorted(placeholders(da[key]))} in da")
-        except (ValueError, TypeError) as error:  # an unbalanced brace, or not a text (reported above)
-            problems.append(f"{key!r} is not a valid format text: {error}")
+def catalogue_problems(catalogues: dict[str, dict[str, str]]) -> list[str]:
+    """Return what is wrong with the catalogues ``{code: {key: text}}`` against English, one line each."""
+    if "en" not in catalogues:
+        return ["there is no en catalogue"]
+    en = catalogues["en"]
+    problems: list[str] = []
+    for code, words in catalogues.items():
+        problems += [f"{key!r} is missing in {code}" for key in sorted(en.keys() - words.keys())]
+        problems += [f"{key!r} is only in {code}" for key in sorted(words.keys() - en.keys())]
+        problems += [f"{code} {key!r} is not a non-empty text: {value!r}" for key, value in sorted(words.items())
+                     if not isinstance(value, str) or not value.strip()]
+        for key in sorted(en.keys() & words.keys()):
+            try:
+                if placeholders(en[key]) != placeholders(words[key]):
+                    problems.append(f"{key!r} has placeholders {sorted(placeholders(en[key]))} in en but "
+                                    f"{sorted(placeholders(words[key]))} in {code}")
+            except (ValueError, TypeError) as error:  # an unbalanced brace, or not a text (reported above)
+                problems.append(f"{key!r} is not a valid format text in {code}: {error}")
     return problems
 
 
-def test_the_catalogue_has_the_areas_it_promises():
-    assert {"demo", "rollover", "split"} <= set(texts.areas())
-    assert all(not area.startswith("_") for area in texts.areas())
+def test_every_key_exists_in_every_language_with_the_same_placeholders():
+    shipped = {language.value: dict(locales.messages(language.value)) for language in Language}
+    assert set(shipped) == {"en", "da", "en-XA"}
+    assert len(shipped["en"]) > 400
+    assert catalogue_problems(shipped) == []
 
 
-@pytest.mark.parametrize("area", texts.areas())
-def test_every_area_has_every_text_in_both_languages_with_the_same_placeholders(area):
-    assert table_problems(texts.catalogue(area)) == []
-
-
-def test_the_check_fails_on_a_text_missing_in_one_language():
-    table = {"en": {"title": "Demo in {dir}", "done": "Done"}, "da": {"title": "Demo i {dir}"}}
-    assert table_problems(table) == ["'done' is only in en"]
-    table["da"]["extra"] = "Ekstra"
-    assert table_problems(table) == ["'done' is only in en", "'extra' is only in da"]
-
-
-def test_the_check_fails_on_other_placeholders_empty_texts_and_a_missing_language():
-    assert table_problems({"en": {"t": "{a} of {b}"}, "da": {"t": "{a} af {c}"}}) == [
-        "'t' has placeholders ['a', 'b'] in en but ['a', 'c'] in da"]
-    assert table_problems({"en": {"t": " "}, "da": {"t": "x"}}) == ["en 't' is not a non-empty text: ' '"]
-    assert table_problems({"en": {"t": "{a"}, "da": {"t": "x"}})[0].startswith("'t' is not a valid format text")
-    assert table_problems({"en": {"t": "x"}}) == ["the languages are ['en'], not en and da"]
+def test_the_check_fails_on_a_missing_key_another_placeholder_and_an_empty_text():
+    en = {"demo.title": "Demo in {dir}", "demo.done": "Done"}
+    assert catalogue_problems({"en": en, "da": {"demo.title": "Demo i {dir}"}}) == ["'demo.done' is missing in da"]
+    assert catalogue_problems({"en": en, "da": {"demo.title": "Demo i {mappe}", "demo.done": "Færdig",
+                                                "demo.extra": "x"}}) == [
+        "'demo.extra' is only in da", "'demo.title' has placeholders ['dir'] in en but ['mappe'] in da"]
+    assert catalogue_problems({"en": {"t": " "}}) == ["en 't' is not a non-empty text: ' '"]
+    assert catalogue_problems({"en": {"t": "x"}, "da": {"t": "{a"}})[0].startswith("'t' is not a valid format text")
+    assert catalogue_problems({"da": {}}) == ["there is no en catalogue"]
     # A format spec is not another placeholder: "{n:,}" and "{n}" fill the same value.
-    assert table_problems({"en": {"t": "{n:,} files"}, "da": {"t": "{n} filer"}}) == []
+    assert catalogue_problems({"en": {"t": "{n:,} files"}, "da": {"t": "{n} filer"}}) == []
+
+
+def test_the_catalogue_files_are_sorted_by_key_and_as_the_writer_writes_them(tmp_path):
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import texts_to_po
+
+    for language in Language:
+        path = locales.path(language.value)
+        entries = texts_to_po.read(path)
+        assert list(entries) == sorted(entries), path.name
+        header = path.read_text(encoding="utf-8").split("\n\n", 1)[0].splitlines()[0]
+        copy = tmp_path / path.name
+        texts_to_po.write(copy, header.split("words in ", 1)[1].split(":", 1)[0], entries)
+        assert copy.read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), path.name
+
+
+def test_no_area_module_is_left_to_convert():
+    # Every text lives in the .po files: a kpixl/texts/<area>.py with TEXTS (a branch that still
+    # adds one) is converted with scripts/texts_to_po.py.
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "texts_to_po.py"), "--check"],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert (result.returncode, result.stdout) == (0, "nothing left to convert\n")
+
+
+def test_the_conversion_moves_an_area_module_into_the_po_files_and_deletes_it(tmp_path, monkeypatch):
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import make_pseudo_locale
+    import texts_to_po
+
+    folder = tmp_path / "locales"
+    folder.mkdir()
+    for language in Language:
+        (folder / locales.path(language.value).name).write_bytes(locales.path(language.value).read_bytes())
+    package = tmp_path / "texts"
+    package.mkdir()
+    (package / "zz_new.py").write_text('TEXTS = {"en": {"hello": "Hello {name}", "console.done": "x"}, '
+                                       '"da": {"hello": "Hej {name}", "console.done": "y"}}\n', encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(locales, "FOLDER", folder)
+    monkeypatch.setattr(texts_to_po, "TEXTS_DIR", package)
+    monkeypatch.setattr(texts_to_po.importlib, "import_module",
+                        lambda name: __import__(name.replace("kpixl.texts.", "texts."), fromlist=["TEXTS"]))
+    monkeypatch.setattr(make_pseudo_locale.locales, "FOLDER", folder)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    assert texts_to_po.convert() == ["zz_new"]
+    assert not (package / "zz_new.py").exists()
+    en, da, xa = (texts_to_po.read(folder / f"{code}.po") for code in ("en", "da", "en_XA"))
+    assert en["zz_new.hello"][0] == "Hello {name}" and da["zz_new.hello"][0] == "Hej {name}"
+    assert xa["zz_new.hello"][0] == "⟦Ĥéļļö {name}⟧"
+    assert en["console.done"][0] == "Done in {seconds} s"  # another area's key is not touched
+    assert list(en) == sorted(en)
+    assert texts_to_po.convert() == []  # re-runnable: nothing left
+
+
+def test_the_areas_are_the_keys_first_parts():
+    assert {"console", "demo", "rollover", "schema", "split", "vocabulary"} <= set(texts.areas())
+    assert texts.catalogue("demo")["da"]["done"] == "Færdig på {seconds} s"
+    assert set(texts.catalogue("demo")) == {"en", "da", "en-XA"}
 
 
 def test_texts_are_looked_up_by_any_spelling_of_a_language_and_filled():
     assert texts.text("demo", "done", "dansk", seconds="1,5") == "Færdig på 1,5 s"
     assert texts.text("demo", "done", Language.EN, seconds="1.5") == "Done in 1.5 s"
+    assert texts.text("demo", "done", "en-XA", seconds="1.5") == "⟦Ðöñé îñ 1.5 š⟧"
     assert texts.of("split", " DA ")["table.file"] == "Fil"
     with pytest.raises(DefinitionError) as caught:
         texts.of("demo", "fr")
@@ -89,3 +147,22 @@ def test_a_placeholder_may_share_a_name_with_an_argument_of_text():
     assert texts.text("split", "headline", "en", plan="p.xlsx", workbooks="2 workbook(s)", dir="out",
                       kpis="3 KPI(s)", language=Language.DA, formulas="native") == (
         "Split p.xlsx into 2 workbook(s) in out (3 KPI(s), language da, formulas native):")
+
+
+def test_the_built_package_ships_the_catalogues_and_finds_them(tmp_path):
+    # pyproject's package data: setuptools' build of the package (what a wheel holds) has every .po
+    # file beside kpixl/locales, and the built package, run from elsewhere, reads them.
+    build = [sys.executable, "-c", "from setuptools import setup; setup()", "-q", "egg_info", "--egg-base",
+             str(tmp_path), "build", "--build-base", str(tmp_path / "build"), "build_py", "--build-lib",
+             str(tmp_path / "lib")]
+    result = subprocess.run(build, capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-2000:]
+    built = tmp_path / "lib" / "kpixl"
+    assert {p.name for p in (built / "locales").glob("*.po")} == {locales.path(x.value).name for x in Language}
+    assert [p.name for p in (built / "texts").iterdir() if p.suffix == ".py"] == ["__init__.py"]
+    check = ("import kpixl.locales, kpixl.texts; print(kpixl.locales.FOLDER.parent.parent); "
+             "print(kpixl.texts.text('demo', 'done', 'da', seconds='1,5'))")
+    result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, cwd=tmp_path,
+                            env={"PYTHONPATH": str(tmp_path / "lib"), "PATH": ""})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.splitlines() == [str(tmp_path / "lib"), "Færdig på 1,5 s"]

@@ -157,6 +157,21 @@ def test_the_cli_options_list_and_complete_the_known_values():
     assert modes.convert(" Native ", None, None) is FormulaMode.NATIVE
 
 
+def test_the_registry_has_one_line_per_language_with_its_locale_and_csv_dialect():
+    from kpixl.vocab import LANGUAGES, PerLanguage
+
+    assert [(x.value, x.locale, x.csv_dialect, x.pseudo) for x in Language] == [
+        ("en", "en", "plain", False), ("da", "da_DK", "excel-da", False), ("en-XA", "en", "plain", True)]
+    assert LANGUAGES == (Language.EN, Language.DA)
+    assert Language("da") is Language.DA and Language.DA == "da" and {"da": 1}[Language.DA] == 1
+    # Names come from the catalogues: every language's name in every language.
+    assert [Language.parse(x) for x in ("Danish", "dansk", "English", "engelsk", "en_xa", "Pseudo-English")] == [
+        Language.DA, Language.DA, Language.EN, Language.EN, Language.XA, Language.XA]
+    table = PerLanguage(lambda language: f"<{language.value}>")
+    assert table["Dansk"] == "<da>" and list(table) == ["en", "da", "en-XA"] and len(table) == 3
+    assert table.get("fr") is None and "fr" not in table
+
+
 # ------------------------------------------------------------------ percent units (issue 21: one implementation)
 
 @pytest.mark.parametrize("unit", ["%", "pct", "pct.", "Pct.", " percent ", "per  cent", "Procent", "pst", "PST."])

@@ -172,3 +172,46 @@ def test_workbook_zips_at_its_level_and_restores_the_module(tmp_path):
             sizes[level] = z.getinfo("xl/worksheets/sheet1.xml").compress_size
     assert sizes[1] > sizes[9]
     assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile
+
+
+def test_the_header_style_is_spelled_out_only_in_xlsx():
+    # Every header cell format comes from xlsx.header_style / header_format: no other module
+    # pairs a background with the header fill (the README's "restyle the company header").
+    offenders = []
+    for path in sorted((ROOT / "kpixl").rglob("*.py")):
+        if path.name == "xlsx.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Dict):
+                pairs = {k.value: v for k, v in zip(node.keys, node.values) if isinstance(k, ast.Constant)}
+                fill = pairs.get("bg_color")
+                if isinstance(fill, ast.Name) and fill.id == "HEADER_FILL" or \
+                        isinstance(fill, ast.Attribute) and fill.attr == "HEADER_FILL":
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_restyling_the_header_in_xlsx_restyles_every_company_header(tmp_path, monkeypatch):
+    from datetime import date
+
+    from kpixl import consolidate as cons
+    from kpixl.model import DepartmentWorkbook, KpiRecord, MeasurementRecord, Place
+
+    monkeypatch.setattr(xlsx, "HEADER_FILL", "#123456")
+    record = KpiRecord(kpi_id="S-1", name="Sales", level="low", direction=core.INCREASE, aggregation=core.LAST,
+                       target=100.0, start=date(2026, 1, 1), deadline=date(2026, 12, 31),
+                       place=Place("a.xlsx", "KPIs", "A2"))
+    book = DepartmentWorkbook(path="a.xlsx", department="Sales", kpis=[record],
+                              measurements=[MeasurementRecord("S-1", date(2026, 1, 31), 50.0)])
+    out = tmp_path / "company.xlsx"
+    cons.write_company_workbook(cons.consolidate_workbooks([book], date(2026, 3, 31)), out)
+    workbook = openpyxl.load_workbook(out)
+    fills = {}
+    for name in ("KPIs", "Measurements", "History", "Summary"):
+        for row in workbook[name].iter_rows():
+            for cell in row:
+                if cell.font is not None and cell.font.b and cell.fill.fgColor.rgb not in (None, "00000000"):
+                    fills.setdefault(name, set()).add(cell.fill.fgColor.rgb)
+    # The KPIs, Measurements and History headers and the Summary's tables: all the new fill, none the old.
+    assert {name: fill for name, fill in fills.items()} == {name: {"FF123456"} for name in
+                                                            ("KPIs", "Measurements", "History", "Summary")}

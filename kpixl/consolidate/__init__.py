@@ -11,11 +11,26 @@ One module per step, each usable on its own:
   in-memory workbooks.
 * :mod:`.tables`: the company tables, one :class:`Column` per column (its key, kind,
   headers and value), filled from the :class:`Consolidation`.
-* :mod:`.write` writes the company workbook, :mod:`.csvfiles` the CSV tables, and
-  :mod:`.command` is the command itself (:func:`consolidate`).
+* :mod:`.history`: every KPI as of each month-end and what changed (data);
+  :mod:`.history_out` shows it (the History sheet, the Summary's changes, the console table).
+* :mod:`.write` writes the company workbook, :mod:`.csvfiles` the CSV tables,
+  :mod:`.export` the JSON document and Parquet tables, and :mod:`.command` is the command
+  itself (:func:`consolidate`).
+
+Layering (issue 21: no import circles, no import inside a function to dodge one). A module
+imports only modules on the lines above its own:
+
+1. ``kpixl.xlsx``, ``kpixl.template.layout``, ``kpixl.core``, the reader and validate;
+2. :mod:`.load` (Source, KpiLine, MeasurementRows);
+3. :mod:`.history` (reads a consolidation through its ``Company`` protocol);
+4. :mod:`.tables` (the columns and ``Consolidation``);
+5. :mod:`.rules`, :mod:`.previous`, :mod:`.meeting`, :mod:`.history_out`, :mod:`.csvfiles`,
+   :mod:`.export`;
+6. :mod:`.write` (uses meeting and history_out);
+7. :mod:`.command`, then this package's ``__init__``.
 
 Every number comes from :mod:`kpixl.core`; the words the company workbook shows are in
-the text catalogue (``kpixl/texts/consolidate.py``). This package re-exports the names
+the text catalogue (``consolidate.*`` in ``kpixl/locales/*.po``). This package re-exports the names
 other modules, tests and scripts use.
 """
 

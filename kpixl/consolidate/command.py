@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from kpixl import core, danish, i18n, isolation, texts
-from kpixl import history as _history
-from kpixl.consolidate import meeting
+from kpixl.consolidate import history_out, meeting
+from kpixl.consolidate.history import say as history_say
 from kpixl.consolidate.csvfiles import write_csv_table
+from kpixl.consolidate.export import parquet_tables, parquet_targets, write_parquet_table
 from kpixl.consolidate.load import load_sources
 from kpixl.consolidate.previous import compare, read_previous
 from kpixl.consolidate.rules import consolidate_sources
@@ -30,6 +31,7 @@ from kpixl.consolidate.write import _CompanyWriter, write_company_workbook
 from kpixl.errors import DefinitionError, ValidationFailed
 from kpixl.model import WARNING, Finding, left_out_summary
 from kpixl.output import atomic_output, check_output, folder_targets
+from kpixl.reader import collect_inputs
 from kpixl.vocab import Language
 
 
@@ -90,15 +92,15 @@ class ConsolidationResult:
     def kpi_table_lines(self) -> list[str]:
         """Return the company (high-level) KPIs table: ID, name, attainment, status, roll-up, change."""
         company = self.company
-        kpis = _history.company_kpis(company)
+        kpis = history_out.company_kpis(company)
         if not kpis:
             return []
         since = company.history.since
         lines = [texts.text("console", "company_kpis", company.language, as_of=company.as_of.isoformat())] + [
-            f"  {row}" for row in _history.kpi_table(kpis, company.language, since)]
+            f"  {row}" for row in history_out.kpi_table(kpis, company.language, since)]
         lost = sorted({name for line in company.kpis for name, _n in line.lost_from})
         if lost:
-            lines.append(_history.say("incomplete_note", company.language, files=", ".join(lost)))
+            lines.append(history_say("incomplete_note", company.language, files=", ".join(lost)))
         return lines
 
 
@@ -138,14 +140,11 @@ def consolidate(paths: Sequence[Path | str], output: Path | str | None, *, as_of
     subfolders without ``recursive``) is listed in the summary and the Findings sheet.
     ``csv_dialect``: plain or excel-da (default: excel-da for Danish, else plain).
     ``since`` is the comparison date of the status changes (default: the month-end before
-    ``as_of``); ``parquet_dir`` also writes the tables as Parquet (:mod:`kpixl.export`).
+    ``as_of``); ``parquet_dir`` also writes the tables as Parquet (:mod:`kpixl.consolidate.export`).
     ``previous``, last month's company workbook, lists every past value and month-end
     attainment that changed since it was presented (:mod:`.previous`), and the change since
     last month is measured against it.
     """
-    from kpixl.export import parquet_tables, parquet_targets
-    from kpixl.reader import collect_inputs
-
     started = time.perf_counter()
     as_of = as_of or date.today()
     language = None if language is None else Language.parse(language)
@@ -191,10 +190,8 @@ def write_outputs(company: Consolidation, target: Path | None, csv_targets: Sequ
     """Write the company workbook, CSV and Parquet tables atomically; a failure leaves no file nor created folder.
 
     ``target`` None writes no workbook; the targets are checked already (:func:`check_output`,
-    :func:`csv_targets_in`, :func:`kpixl.export.parquet_targets`).
+    :func:`csv_targets_in`, :func:`kpixl.consolidate.export.parquet_targets`).
     """
-    from kpixl.export import write_parquet_table
-
     created = [made for made in (_made_folder(folder) for folder in folders) if made is not None]
     try:
         with contextlib.ExitStack() as stack:

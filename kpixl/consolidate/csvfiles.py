@@ -45,8 +45,8 @@ CSV_DIALECTS = (CSV_PLAIN, CSV_EXCEL_DA)
 
 
 def default_csv_dialect(language: str) -> str:
-    """Return the CSV dialect of a company workbook in ``language``: excel-da for Danish, else plain."""
-    return CSV_EXCEL_DA if Language.parse(language) is Language.DA else CSV_PLAIN
+    """Return the CSV dialect of a company workbook in ``language``: the registry's (excel-da for Danish, else plain)."""
+    return Language.parse(language).csv_dialect
 
 
 def decimal_comma(number: int | float) -> str:

@@ -11,6 +11,8 @@ objects. :func:`source_from_workbook` does the same for an in-memory workbook.
 from __future__ import annotations
 
 import hashlib
+import itertools
+import operator
 from array import array
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -18,10 +20,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from kpixl import core, isolation
+from kpixl import core, isolation, schema
 from kpixl.copies import department_of
 from kpixl.errors import DefinitionError, KpixlError
-from kpixl.validate import file_facts
+from kpixl.reader import isolated_result, precheck
+from kpixl.validate import check_workbook, file_facts
 from kpixl.model import (ERROR, CommentRecord, DepartmentWorkbook, EvaluationRecord, Finding, FindingsView, KpiRecord,
                          MeasurementRecord, Place)
 from kpixl.refs import split_cell
@@ -74,51 +77,48 @@ class KpiLine:
         return self.record.level == "high"
 
 
-@dataclass
-class Source(FindingsView):
-    """Hold one checked input, compactly: file facts, findings, evaluated KPIs and measurement rows."""
+def measurement_keys() -> tuple[str, ...]:
+    """Return the keys of a measurement row: the Measurements table's input columns (the schema's), then ``origin``.
 
-    path: str
-    department: str
-    size: int | None = None
-    sha256: str | None = None
-    kpis: list[KpiLine] = field(default_factory=list)
-    # iterates as (kpi_id, period_end, value, entered_by, note, origin "Sheet!A5") tuples
-    measurements: MeasurementRows | list[tuple] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    status: str = INCLUDED
-    reason: str | None = None
-    language: str = "en"  # the workbook's language (a run without --lang speaks the workbooks' language)
-    comments: list[CommentRecord] = field(default_factory=list)  # its Commentary rows (few: kept as records)
-    evaluations: list[EvaluationRecord] = field(default_factory=list)  # its Evaluation decisions and notes
+    One definition: the company's Measurements table (:mod:`.tables`), :class:`MeasurementRows`
+    and every reader of its rows (:mod:`.history`, :mod:`.previous`) take the columns from
+    here, by key. A column added to ``schema.MEASUREMENTS`` (and carried by
+    ``MeasurementRecord``) is in every output without another edit.
+    """
+    return tuple(column.key for column in schema.MEASUREMENTS.input_columns) + ("origin",)
 
 
 class MeasurementRows:
-    """Hold one input's measurement rows column by column, compactly; iterate them as tuples.
+    """Hold one input's measurement rows column by column, compactly, by key; iterate them as tuples.
 
     A thousand workbooks hold over a million measurements: as tuples of fresh objects
     they take ~300 bytes each, column by column (shared KPI IDs and dates, packed values
-    and row numbers) ~50. Iterating yields (kpi_id, period_end, value, entered_by, note,
-    origin "Sheet!A5"); :attr:`extras` holds the extra columns' values by header (None
+    and row numbers) ~50. :attr:`keys` are :func:`measurement_keys`; :meth:`column` gives
+    one column by key and iterating yields each row's values in :attr:`keys` order (the
+    origin is "Sheet!A5"). :attr:`extras` holds the extra columns' values by header (None
     when the table has no extra column).
     """
 
-    __slots__ = ("kpi_ids", "ends", "values", "entered_by", "notes", "prefix", "rows", "origins", "extras")
+    __slots__ = ("keys", "count", "columns", "prefix", "rows", "origins", "extras")
 
     def __init__(self, records: Sequence[MeasurementRecord] = (), display: dict[str, str] | None = None):
+        self.keys = measurement_keys()
+        self.count = len(records)
         shared: dict[Any, Any] = {}
-        if display:
-            # The KPI's ID as typed in its KPIs table (kpi_key matched), so filters group a KPI's rows.
-            shown = {k: display.get(kpi_key(k), k) for k in {m.kpi_id for m in records}}
-            self.kpi_ids = [shared.setdefault(shown[m.kpi_id], shown[m.kpi_id]) for m in records]
-        else:
-            self.kpi_ids = [shared.setdefault(m.kpi_id, m.kpi_id) for m in records]
-        self.ends = [shared.setdefault(m.period_end, m.period_end) for m in records]
-        values = [m.value for m in records]
-        self.values: Sequence[Any] = array("d", values) if all(type(v) is float for v in values) else values
-        # Entered by and note are mostly blank: no list at all then.
-        self.entered_by = [m.entered_by for m in records] if any(m.entered_by is not None for m in records) else None
-        self.notes = [m.note for m in records] if any(m.note is not None for m in records) else None
+        self.columns: dict[str, Sequence[Any] | None] = {}
+        for key in self.keys[:-1]:
+            values = list(map(operator.attrgetter(key), records))
+            if key == "kpi_id" and display:
+                # The KPI's ID as typed in its KPIs table (kpi_key matched), so filters group a KPI's rows.
+                shown = {k: display.get(kpi_key(k), k) for k in set(values)}
+                values = [shown[k] for k in values]
+            if key in ("kpi_id", "period_end"):  # few distinct values, repeated on every row: one object each
+                self.columns[key] = [shared.setdefault(v, v) for v in values]
+            elif key == "value" and all(type(v) is float for v in values):
+                self.columns[key] = array("d", values)
+            else:
+                # A mostly blank column (entered by, note) holds no list at all when it is all blank.
+                self.columns[key] = values if any(v is not None for v in values) else None
         self.prefix, self.rows, self.origins = self._packed_origins(records)
         self.extras: list[dict[str, Any]] | None = [m.extra for m in records] \
             if any(m.extra for m in records) else None
@@ -140,20 +140,50 @@ class MeasurementRows:
                 return f"{sheet}!{letters}", rows, None
         return None, None, [_origin(m.place) for m in records]
 
+    def column(self, key: str) -> Sequence[Any]:
+        """Return the values of column ``key`` (one of :attr:`keys`), a value per row."""
+        if key == "origin":
+            if self.rows is not None:
+                prefix = self.prefix
+                return [f"{prefix}{row}" for row in self.rows]
+            return self.origins or []
+        values = self.columns[key]
+        return values if values is not None else [None] * self.count
+
     def __len__(self) -> int:
-        return len(self.kpi_ids)
+        return self.count
 
     def __iter__(self) -> Iterator[tuple]:
-        count = len(self.kpi_ids)
-        blank: list = [None] * count if self.entered_by is None or self.notes is None else []
-        entered_by: Iterable = self.entered_by if self.entered_by is not None else blank
-        notes: Iterable = self.notes if self.notes is not None else blank
-        if self.rows is not None:
-            prefix = self.prefix
-            origins: Iterable = (f"{prefix}{row}" for row in self.rows)
-        else:
-            origins = self.origins or ()
-        return zip(self.kpi_ids, self.ends, self.values, entered_by, notes, origins)
+        columns: list[Iterable] = []
+        for key in self.keys:
+            values = self.columns.get(key)
+            if key == "origin" and self.rows is not None:
+                prefix = self.prefix
+                columns.append(f"{prefix}{row}" for row in self.rows)
+            elif key == "origin":
+                columns.append(self.origins or ())
+            else:
+                columns.append(values if values is not None else itertools.repeat(None, self.count))
+        return zip(*columns)
+
+
+@dataclass
+class Source(FindingsView):
+    """Hold one checked input, compactly: file facts, findings, evaluated KPIs and measurement rows."""
+
+    path: str
+    department: str
+    size: int | None = None
+    sha256: str | None = None
+    kpis: list[KpiLine] = field(default_factory=list)
+    # its rows column by column, by key (measurement_keys())
+    measurements: MeasurementRows = field(default_factory=MeasurementRows)
+    findings: list[Finding] = field(default_factory=list)
+    status: str = INCLUDED
+    reason: str | None = None
+    language: str = "en"  # the workbook's language (a run without --lang speaks the workbooks' language)
+    comments: list[CommentRecord] = field(default_factory=list)  # its Commentary rows (few: kept as records)
+    evaluations: list[EvaluationRecord] = field(default_factory=list)  # its Evaluation decisions and notes
 
 
 def source_from_workbook(workbook: DepartmentWorkbook, as_of: date, *, size: int | None = None,
@@ -187,8 +217,6 @@ def source_from_workbook(workbook: DepartmentWorkbook, as_of: date, *, size: int
 # ------------------------------------------------------------- reading inputs
 
 def _check_file(path: Path, as_of: date, prechecked: Future | None = None) -> DepartmentWorkbook:
-    from kpixl.validate import check_workbook
-
     try:
         # In English: the run says its one language at the end (and the machine outputs keep English).
         return check_workbook(path, as_of=as_of, prechecked=prechecked, language="en")
@@ -200,8 +228,6 @@ def _check_file(path: Path, as_of: date, prechecked: Future | None = None) -> De
 
 
 def _load_one(path: Path, as_of: date) -> Source:
-    from kpixl.reader import precheck
-
     # Pre-checked here so the bytes it read are hashed too: each input is read from disk once.
     prechecked: Future = Future()
     try:
@@ -238,8 +264,6 @@ def load_sources(paths: Sequence[Path], as_of: date, *, jobs: int = 1,
     with isolation.WorkerPool(jobs, timeout=file_timeout, memory_limit=memory_limit) as pool:
         for path, result in zip(paths, pool.map(task, [(Path(path), as_of) for path in paths])):
             if isinstance(result, isolation.Fault):
-                from kpixl.validate import isolated_result
-
                 size, sha = file_facts(path)
                 result = source_from_workbook(isolated_result(path, result), as_of, size=size, sha256=sha)
             sources.append(result)

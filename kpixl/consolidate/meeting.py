@@ -7,23 +7,22 @@
 3. Who owes an action? (:func:`owed`: per action owner the open and overdue actions.)
 
 :func:`write_meeting` writes the three sections at the top of the Summary sheet; every number
-comes from the consolidation (:mod:`kpixl.core` through :mod:`kpixl.history`), every word from
-the catalogue (``meeting.*`` in kpixl/texts/consolidate.py).
+comes from the consolidation (:mod:`kpixl.core` through :mod:`kpixl.consolidate.history`), every word from
+the catalogue (``consolidate.meeting.*``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kpixl import core, schema, texts
-from kpixl.history import SEVERITY
+from kpixl.consolidate.history import SEVERITY
+from kpixl.consolidate.load import KpiLine
+from kpixl.consolidate.tables import Consolidation
+from kpixl.template.layout import ROW_HEIGHT, wrapped_lines
 from kpixl.vocab import is_percent_unit, kpi_key
-
-if TYPE_CHECKING:
-    from kpixl.consolidate.load import KpiLine
-    from kpixl.consolidate.tables import Consolidation
 
 
 def say(key: str, language: str, **values: Any) -> str:
@@ -59,14 +58,10 @@ class Owed:
     kpis: str
 
 
-def _index(company: Consolidation) -> dict[int, int]:
-    return {id(line): i for i, line in enumerate(company.history.lines)}
-
-
 def months_red(company: Consolidation, line: KpiLine) -> int:
     """Return how many of the history's dates running, back from the as-of date, ``line`` was Off track."""
     history = company.history
-    index = _index(company)[id(line)]
+    index = history.index_of(line)
     count = 0
     for day in reversed(history.dates):
         if history.at(index, day).status != core.OFF_TRACK:
@@ -81,7 +76,7 @@ def previous_attainment(company: Consolidation, line: KpiLine) -> float | None:
     if presented is not None:
         return presented.get((str(line.department).casefold(), kpi_key(line.record.kpi_id)))
     history = company.history
-    return history.at(_index(company)[id(line)], history.since).attainment
+    return history.at(history.index_of(line), history.since).attainment
 
 
 def company_rows(company: Consolidation) -> list[CompanyRow]:
@@ -95,10 +90,9 @@ def company_rows(company: Consolidation) -> list[CompanyRow]:
 def still_red(company: Consolidation) -> list[CompanyRow]:
     """Return every KPI Off track now and at the comparison date (company KPIs first, longest red first)."""
     history = company.history
-    index = _index(company)
     rows = [CompanyRow(line, previous_attainment(company, line), months_red(company, line))
             for line in company.kpis if line.status == core.OFF_TRACK
-            and history.at(index[id(line)], history.since).status == core.OFF_TRACK]
+            and history.at(history.index_of(line), history.since).status == core.OFF_TRACK]
     rows.sort(key=lambda row: (not row.line.is_high, -row.months_red, _low_first(row.line.attainment)))
     return rows
 
@@ -188,9 +182,6 @@ def _kpi_text(line: KpiLine) -> str:
 
 def _wrapped(sheet, formats: dict, row: int, cells: list[tuple[int, str, float]]) -> None:
     """Write text cells (column, text, column width) wrapped, the row tall enough: no text runs into the next cell."""
-    from kpixl.consolidate.write import wrapped_lines
-    from kpixl.template.layout import ROW_HEIGHT
-
     lines = max(wrapped_lines(text, width) for _, text, width in cells)
     if lines > 1:
         sheet.set_row(row, ROW_HEIGHT * lines)

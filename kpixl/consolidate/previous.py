@@ -16,17 +16,16 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook
 
 from kpixl import core
 from kpixl.consolidate.load import _key, _origin
+from kpixl.consolidate.tables import MEASUREMENT_COLUMNS, Consolidation, sheet_name
 from kpixl.errors import WorkbookError
 from kpixl.vocab import Language, kpi_key
 
-if TYPE_CHECKING:
-    from kpixl.consolidate.tables import Consolidation
 
 VALUE, ATTAINMENT = "value", "attainment"
 # Attainments are compared as stored (full precision); values too: a correction is any difference.
@@ -89,8 +88,6 @@ def _fail(path: Path, reason: str) -> None:
 
 def _sheets(book: CalamineWorkbook, table: str) -> tuple[Language, list[str]]:
     """Return the language and the sheets of company ``table`` (its first sheet, then ``Name (2)``...)."""
-    from kpixl.consolidate.tables import sheet_name
-
     names = book.sheet_names
     for language in Language:
         base = sheet_name(table, language)
@@ -135,8 +132,6 @@ def _columns(header: list[Any], keys: dict[str, str]) -> dict[str, int]:
 
 
 def _read_measurements(book: CalamineWorkbook, sheets: list[str], language: Language, previous: Previous) -> None:
-    from kpixl.consolidate.tables import MEASUREMENT_COLUMNS
-
     keys = {col.key: col.header(language) for col in MEASUREMENT_COLUMNS}
     for name in sheets:
         rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
@@ -158,7 +153,7 @@ def _text(row: list[Any], index: int | None) -> str | None:
 
 
 def _read_history(book: CalamineWorkbook, sheets: list[str], language: Language, previous: Previous) -> None:
-    top = 3  # kpixl.history.write_history_sheet: title, as of, legend, then the header row
+    top = 3  # kpixl.consolidate.history_out.write_history_sheet: title, as of, legend, then the header row
     for name in sheets:
         rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         if len(rows) <= top:
@@ -190,7 +185,9 @@ def compare(company: Consolidation, previous: Previous | None) -> None:
     found: list[Restatement] = []
     current: dict[tuple[str, str, date], tuple[float, str | None, str | None]] = {}
     for source in company.included:
-        for kpi_id, end, value, _by, _note, origin in source.measurements:
+        rows = source.measurements
+        for kpi_id, end, value, origin in zip(rows.column("kpi_id"), rows.column("period_end"), rows.column("value"),
+                                              rows.column("origin")):
             if end <= previous.as_of:
                 current[(_key(source.department), kpi_key(kpi_id), end)] = (value, source.path, origin)
     # Only the periods the report covered: a value dated after it (typed ahead) was not presented.

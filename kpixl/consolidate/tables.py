@@ -4,7 +4,7 @@ Every table (Summary, KPIs, Roll-up, Measurements, Findings, Sources, History, C
 is a :class:`Table`: its sheet names, its CSV file name and its columns. Each
 :class:`Column` owns its key (the JSON/Parquet name), its kind (how it is formatted),
 its width and its headers in both languages. The workbook (:mod:`.write`), the CSV
-tables (:mod:`.csvfiles`) and the JSON and Parquet outputs (:mod:`kpixl.export`) all
+tables (:mod:`.csvfiles`) and the JSON and Parquet outputs (:mod:`kpixl.consolidate.export`) all
 write ``Consolidation.rows(table)`` under ``Consolidation.columns(table)``.
 
 People's outputs (workbook, CSV) get the rows in the company's language; machine outputs
@@ -23,8 +23,8 @@ from functools import cached_property
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from kpixl import commentary, core, danish, schema, texts
-from kpixl import history as _history
-from kpixl.consolidate.load import INCLUDED, SKIPPED, KpiLine, Source, _key, _origin
+from kpixl.consolidate import history as _history
+from kpixl.consolidate.load import INCLUDED, SKIPPED, KpiLine, Source, _key, _origin, measurement_keys
 from kpixl.model import WARNING, CommentRecord, EvaluationRecord, Finding
 from kpixl.vocab import Language, kpi_key
 
@@ -50,7 +50,7 @@ def finding_message(finding: Finding, language: str | None) -> str:
 
 
 def say(key: str, language: str, **values: Any) -> str:
-    """Return the company workbook's text ``key`` in ``language`` (kpixl/texts/consolidate.py)."""
+    """Return the company workbook's text ``key`` in ``language`` (the catalogue's ``consolidate.*``)."""
     return texts.text("consolidate", key, language, **values)
 
 
@@ -67,7 +67,7 @@ def _from_schema(table: schema.Table, key: str) -> Heading:
 
 
 def _from_texts(key: str) -> Heading:
-    """Return the heading ``column.<key>`` of the catalogue (kpixl/texts/consolidate.py)."""
+    """Return the heading ``column.<key>`` of the catalogue (the catalogue's ``consolidate.*``)."""
     return lambda language: texts.of("consolidate", language)[f"column.{key}"]
 
 
@@ -240,22 +240,39 @@ def _at(index: int) -> Callable[[tuple, str], Any]:
     return lambda row, lang: row[index]
 
 
+# A department workbook's kind of column -> the company table's kind (how it is formatted).
+_KINDS = {"text": "text", "number": "number", "date": "date"}
+
+
+def measurement_columns() -> tuple[Column, ...]:
+    """Return the Measurements table's columns: department and source file, then the measurement row's own, by key.
+
+    The row's columns are :func:`kpixl.consolidate.load.measurement_keys` (the schema's input
+    columns of the Measurements table, then the origin cell), each headed and sized as the
+    department workbook heads it; a row is the tuple :func:`_measurement_rows` yields (a
+    million rows are not built value by value), so a column's position in it is its
+    key's position there, never written by hand.
+    """
+    keys = measurement_keys()
+    own = {column.key: column for column in schema.MEASUREMENTS.input_columns}
+    columns = [_c("department", _at(0), width=16, heading=_kpis("department")), _c("source", _at(1), width=24)]
+    for index, key in enumerate(keys, start=2):
+        column = own.get(key)
+        if column is None:  # the origin cell: the company table's own column
+            columns.append(_c(key, _at(index), width=18))
+            continue
+        kind = _KINDS.get(column.kind, "text")
+        # Text as wide as the department's column; numbers and dates the company's width for their kind.
+        columns.append(_c(key, _at(index), kind, column.width if kind == "text" else None,
+                          heading=_measurements(key)))
+    return tuple(columns)
+
+
 def _measurements(key: str) -> Heading:
     return _from_schema(schema.MEASUREMENTS, key)
 
 
-# One row of the Measurements table is the tuple _measurement_rows() yields (a million rows are not
-# built value by value): department, source file, KPI ID, period end, value, entered by, note, origin.
-MEASUREMENT_COLUMNS = (
-    _c("department", _at(0), width=16, heading=_kpis("department")),
-    _c("source", _at(1), width=24),
-    _c("kpi_id", _at(2), heading=_kpis("kpi_id")),
-    _c("period_end", _at(3), "date", heading=_measurements("period_end")),
-    _c("value", _at(4), "number", heading=_measurements("value")),
-    _c("entered_by", _at(5), width=16, heading=_measurements("entered_by")),
-    _c("note", _at(6), width=30, heading=_measurements("note")),
-    _c("origin", _at(7), width=18),
-)
+MEASUREMENT_COLUMNS = measurement_columns()
 
 
 def _finding(value: Callable[[Finding, Source], Any]) -> Callable[[tuple, str], Any]:
@@ -289,7 +306,7 @@ SOURCE_COLUMNS = (
     _c("reason", lambda s, lang: skip_reason(s, lang), width=80),
 )
 
-# The tidy history (kpixl.history): one row per KPI and date, (line, date, point); the History sheet shows it wide.
+# The tidy history (kpixl.consolidate.history): one row per KPI and date, (line, date, point); the History sheet shows it wide.
 HISTORY_COLUMNS = (
     _c("department", lambda item, lang: item[0].department, width=16, heading=_kpis("department")),
     _c("kpi_id", lambda item, lang: item[0].record.kpi_id, heading=_kpis("kpi_id")),
@@ -527,7 +544,7 @@ def _measurement_items(company: Consolidation) -> Iterator[tuple]:
 
 def _measurement_extras(company: Consolidation) -> Iterator[dict[str, Any]]:
     for source in company.included:
-        yield from getattr(source.measurements, "extras", None) or ()
+        yield from source.measurements.extras or ()
 
 
 def _finding_items(company: Consolidation) -> Iterator[tuple[Finding, Source | None]]:
@@ -603,7 +620,7 @@ class Consolidation:
 
     @cached_property
     def history(self) -> _history.History:
-        """Return every KPI as of each month-end, the as-of date and ``since`` (kpixl.history)."""
+        """Return every KPI as of each month-end, the as-of date and ``since`` (kpixl.consolidate.history)."""
         return _history.compute_history(self, self.since)
 
     @cached_property
@@ -743,7 +760,7 @@ def _extra_values(extra: dict[str, Any], keys: Sequence[str]) -> tuple:
 def _measurement_rows(source: Source, keys: Sequence[str] = ()) -> Iterator[tuple]:
     """Yield the Measurements rows of ``source``: department, file, the row, then the extra columns ``keys``."""
     head = (source.department, source.path)
-    extras = getattr(source.measurements, "extras", None) if keys else None
+    extras = source.measurements.extras if keys else None
     if extras is None:
         tail = (None,) * len(keys)
         for m in source.measurements:

@@ -10,26 +10,23 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import textwrap
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from kpixl import core, schema
-from kpixl import history as _history
-from kpixl.consolidate import meeting
+from kpixl import core, schema, xlsx
+from kpixl.consolidate import history_out, meeting
 from kpixl.consolidate.load import Source
 from kpixl.consolidate.tables import (STATUSES, SUMMARY_COLUMNS, TABLES, TEXT_KINDS, TOTAL_ROWS, Column, Consolidation,
                                       _measurement_rows, incomplete_reason, say, sheet_name,
                                       skip_reason)
-from kpixl.template.layout import ROW_HEIGHT, WRAP_CHARS_PER_WIDTH
+from kpixl.template.layout import ROW_HEIGHT, wrapped_lines
 from kpixl.vocab import is_percent_unit
-# One palette and one header style for every workbook kpixl writes.
-from kpixl.xlsx import HEADER_FILL
+# One palette and one header style for every workbook kpixl writes (kpixl.xlsx).
 from kpixl.xlsx import STATUS_COLOURS as _STATUS_COLOURS
 
 # Rows a worksheet holds, the header included (Excel's limit). Tests lower it.
-MAX_SHEET_ROWS = 1_048_576
+MAX_SHEET_ROWS = xlsx.MAX_SHEET_ROWS
 
 # Departments the Summary chart shows at most (the worst ones; the table lists all).
 SUMMARY_CHART_DEPARTMENTS = 15
@@ -53,18 +50,14 @@ class _CompanyWriter:
     """
 
     def __init__(self, path: Path | str, language: str, *, streaming: bool = False):
-        from kpixl import xlsx
-
         self.lang = language
         self.workbook = xlsx.new_workbook(path, {"constant_memory": True})
         workbook = self.workbook
         workbook.set_custom_property(schema.PROPERTY_WORKBOOK, "company")
         self.formats = {
-            "header": workbook.add_format({"bold": True, "bg_color": HEADER_FILL, "font_color": "#FFFFFF",
-                                           "text_wrap": True, "valign": "top"}),
+            "header": xlsx.header_format(workbook, text_wrap=True, valign="top"),
             # Over a column of numbers the header sits right, above them.
-            "header_num": workbook.add_format({"bold": True, "bg_color": HEADER_FILL, "font_color": "#FFFFFF",
-                                               "text_wrap": True, "valign": "top", "align": "right"}),
+            "header_num": xlsx.header_format(workbook, text_wrap=True, valign="top", align="right"),
             "number": workbook.add_format({"num_format": "#,##0.00##"}),
             "measure": workbook.add_format({"num_format": "#,##0.00##"}),
             "pct": workbook.add_format({"num_format": "0.0%"}),
@@ -109,7 +102,7 @@ class _CompanyWriter:
         """Write the measurement rows of ``source`` (the next input, in input order) if it can be included."""
         if self.streamed is None:
             return
-        if source.errors or getattr(source.measurements, "extras", None):
+        if source.errors or source.measurements.extras:
             # Skipped or a failed run; or extra columns, known only when all inputs are read:
             # this writer is not used.
             self.streamed = None
@@ -139,12 +132,12 @@ class _CompanyWriter:
             summary, free_row = _write_summary(self.workbook, company, list(company.rows("summary")), self.formats,
                                                lang, self.summary)
             free_row = _write_incomplete(summary, company, self.formats, lang, free_row)
-            _history.write_changes(self.workbook, summary, company, self.formats, lang, free_row)
+            history_out.write_changes(self.workbook, summary, company, self.formats, lang, free_row)
             for table in ("comments", "actions", "restatements"):
                 stream = self.tables.get(table) or self._table(table)
                 stream.write(company.rows(table))
                 stream.close()
-            _history.write_history_sheet(self.workbook, company, self.formats, lang, self.history)
+            history_out.write_history_sheet(self.workbook, company, self.formats, lang, self.history, MAX_SHEET_ROWS)
             for table in ("kpis", "rollup", "measurements", "evaluation", "findings", "sources"):
                 stream = self.tables.get(table) or self._table(table, company.columns(table))
                 if table == "measurements":
@@ -267,7 +260,7 @@ class _TableStream:
                                                          else f"{self.base} ({self.number})")
         for c, col in enumerate(self.columns):
             sheet.set_column(c, c, col.width, self.formats.get(col.kind))
-        _print_setup(sheet)
+        xlsx.print_setup(sheet)
         sheet.repeat_rows(0)
         sheet.set_row(0, 30)
         for c, col in enumerate(self.columns):
@@ -362,14 +355,6 @@ PRINT_REPEAT = {"kpis": "name", "history": "name"}
 PRINT_SCALE = 70
 
 
-def wrapped_lines(value: object, width: float) -> int:
-    """Return the lines a text takes wrapped in a column ``width`` wide (about 1.1 characters a unit of width)."""
-    if not isinstance(value, str) or not value:
-        return 1
-    per_line = max(1, int(width * WRAP_CHARS_PER_WIDTH))
-    return sum(len(textwrap.wrap(part, per_line)) or 1 for part in value.split("\n"))
-
-
 def _meeting_formats(workbook, formats: dict, lang: str, first_width: float) -> dict:
     """Return the formats of the Summary's meeting sections (made once per workbook)."""
     if "pp" not in formats:
@@ -380,15 +365,8 @@ def _meeting_formats(workbook, formats: dict, lang: str, first_width: float) -> 
         formats["date_center"] = workbook.add_format({"num_format": "yyyy-mm-dd", "align": "center"})
         # Actual, plan and their gap with two decimals (a plan of 7.6799 reads 7.68).
         formats["calc"] = workbook.add_format({"num_format": "#,##0.00"})
-    return {**formats, "first_width": first_width, "status": _history._status_cell_formats(workbook, "text", formats),
-            "status_pct": _history._status_cell_formats(workbook, "pct", formats)}
-
-
-def _print_setup(sheet, pages_tall: int = 0) -> None:
-    """Print landscape on A4, one page wide (and ``pages_tall`` high; 0 means as many as needed)."""
-    sheet.set_landscape()
-    sheet.set_paper(9)
-    sheet.fit_to_pages(1, pages_tall)
+    return {**formats, "first_width": first_width, "status": history_out.status_cell_formats(workbook, "text", formats),
+            "status_pct": history_out.status_cell_formats(workbook, "pct", formats)}
 
 
 def _quoted(text: str) -> str:
@@ -417,7 +395,7 @@ def _write_incomplete(sheet, company: Consolidation, formats: dict, lang: str, r
         row += 2
         sheet.write_string(row, 0, say("incomplete_title", lang), formats["title"])
         row += 1
-        sheet.write_string(row, 0, TABLES["kpis"].columns[2].header(lang), formats["header"])
+        sheet.write_string(row, 0, schema.KPIS.column("kpi_id").header(lang), formats["header"])
         sheet.write_string(row, 1, say("column.incomplete_reason", lang), formats["header"])
         for line in incomplete:
             row += 1
@@ -431,12 +409,12 @@ def _write_summary(workbook, company: Consolidation, rows: list[tuple], formats:
     """Write the Summary: departments worst first, the company total, and a chart of the worst ones beside them.
 
     Return the sheet and the first free row below both the table and the chart (the status
-    changes of kpixl.history go there).
+    changes of kpixl.consolidate.history go there).
     """
     if sheet is None:
         sheet = workbook.add_worksheet(sheet_name("summary", lang))
     columns = SUMMARY_COLUMNS
-    _print_setup(sheet)
+    xlsx.print_setup(sheet)
     # The first column holds departments, and the meeting's KPIs (ID and name, wrapped beyond 36).
     names = [len(f"{line.record.kpi_id} {line.record.name or ''}") for line in company.kpis]
     width = min(36.0, max([24] + [len(str(row[0])) * 1.1 + 2 for row in rows] + [n * 1.1 + 2 for n in names]))

@@ -9,7 +9,7 @@ only replaced with ``force``.
 The layout comes from :mod:`kpixl.schema` (tables, headers, vocabularies), the formula
 text from :mod:`kpixl.formulas` (xlwings or native mode), the cached values from
 :mod:`kpixl.cache`, the example KPIs from :mod:`kpixl.examples`, the words from the
-catalogue (``kpixl/texts/template.py``). One module per part, each with
+catalogue (``template.*`` in ``kpixl/locales/*.po``). One module per part, each with
 ``write(book, options)``:
 
 * :mod:`~kpixl.template.guide` - the Guide sheet (and :mod:`~kpixl.template.company`,

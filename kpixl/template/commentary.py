@@ -20,25 +20,26 @@ from datetime import date
 
 from xlsxwriter.utility import xl_col_to_name
 
-from kpixl import commentary, core, formulas as fx, schema, vocab
+from kpixl import commentary, core, formulas as fx, schema, texts, vocab
 from kpixl.template import tables
 from kpixl.template.book import Book
 from kpixl.template.layout import ROW_HEIGHT, WRAP_CHARS_PER_WIDTH, sheet_ref
 from kpixl.template.options import TemplateOptions
-from kpixl.vocab import kpi_key
+from kpixl.vocab import PerLanguage, kpi_key
 from kpixl.xlsx import STATUS_COLOURS
 
 # A comment's rank: its Period end's serial times this plus its row, so the latest comment wins
 # and of two on one date the one lower in the table (as kpixl.commentary picks it).
 RANK = 100000
-# The Dashboard's commentary columns, in order: key, English and Danish header, width.
+# The Dashboard's commentary columns, in order: key, width. Their headers are the catalogue's
+# template.dashboard.<key>; "Comment needed" is also the word a row shows when it needs one.
 DASHBOARD_COLUMNS = (
-    ("comment_needed", "Comment needed", "Kommentar mangler", 19),
-    ("open_actions", "Open actions", "Åbne handlinger", 11),
-    ("overdue_actions", "Overdue actions", "Forsinkede handlinger", 12),
-    ("latest_comment", "Latest comment", "Seneste kommentar", 44),
+    ("comment_needed", 19),
+    ("open_actions", 11),
+    ("overdue_actions", 12),
+    ("latest_comment", 44),
 )
-NEEDED = {"en": "Comment needed", "da": "Kommentar mangler"}
+NEEDED = PerLanguage(lambda language: texts.text("template", "dashboard.comment_needed", language))
 
 
 def write(book: Book, options: TemplateOptions) -> None:
@@ -76,7 +77,8 @@ def _helpers(book: Book, options: TemplateOptions) -> None:
     kpi_rows: dict[str, int] = {}
     for n, kpi in enumerate(options.kpis, start=1):
         kpi_rows.setdefault(kpi_key(kpi.kpi_id), n)  # the first row with the key, as MATCH finds it
-    open_words = list(dict.fromkeys(core.word("action_status", core.OPEN, x) for x in schema.LANGUAGES))
+    open_words = list(dict.fromkeys(core.word("action_status", core.OPEN, x)
+                                      for x in (*schema.LANGUAGES, options.language)))
     opened = ",".join(f'TRIM({g}{{r}})="{w}"' for w in open_words)
     cols = {key: schema.COMMENTARY.columns.index(schema.COMMENTARY.column(key))
             for key in ("calc_kpi_row", "calc_rank", "calc_open")}
@@ -123,9 +125,9 @@ def dashboard_columns(book: Book, options: TemplateOptions, header_row: int, fir
                                "indent": 1})
     plain = book.fmt()
     ws.set_row(header_row, 30)  # two lines: "Overdue / actions" reads whole in a narrow column
-    for offset, (key, en, da, width) in enumerate(DASHBOARD_COLUMNS):
+    for offset, (key, width) in enumerate(DASHBOARD_COLUMNS):
         col = first_col + offset
-        ws.write_string(header_row, col, da if lang == "da" else en, book.f_header)
+        ws.write_string(header_row, col, texts.text("template", f"dashboard.{key}", lang), book.f_header)
         ws.set_column(col, col, width)
     for j in range(n):
         r = header_row + 1 + j  # 0-based sheet row
@@ -137,7 +139,7 @@ def dashboard_columns(book: Book, options: TemplateOptions, header_row: int, fir
             ws.write_formula(r, first_col + offset, formulas[key], wrap if key == "latest_comment" else plain,
                              cached[key])
         text = cached["latest_comment"]
-        lines = _lines(text, DASHBOARD_COLUMNS[-1][3])
+        lines = _lines(text, DASHBOARD_COLUMNS[-1][1])
         if lines > 1:
             ws.set_row(r, ROW_HEIGHT * lines)
     needed_col = first_col

@@ -52,6 +52,5 @@ def target_text(value: float | None, unit: str | None, book: Book) -> str:
         return book.texts["company_none"]
     percent = is_percent_unit(unit)
     text = f"{value * 100:,.10g}%" if percent else f"{value:,.10g}"
-    decimal, thousands = i18n.SEPARATORS[book.lang]
-    text = text.translate(str.maketrans(",.", thousands + decimal))
+    text = i18n.localize(text, book.lang)
     return text if percent or not unit else f"{text} {unit}"

@@ -71,7 +71,7 @@ def _validations(book: Book, ws: Worksheet, table: schema.Table, n: int) -> None
     dec = xl_col_to_name(table.columns.index(table.column("decision")))
     new_col = table.columns.index(table.column("new_target"))
     cell = xl_rowcol_to_cell(1, new_col)
-    adjust = [schema.DECISION_WORDS[lang]["adjust"] for lang in schema.LANGUAGES]
+    adjust = list(dict.fromkeys(schema.DECISION_WORDS[x]["adjust"] for x in (*schema.LANGUAGES, book.lang)))
     test = "OR(" + ",".join(f'${dec}2="{w}"' for w in adjust) + ")"
     ws.data_validation(1, new_col, n, new_col, {
         "validate": "custom", "value": f"=AND(ISNUMBER({cell}),{test})",

@@ -1,7 +1,7 @@
 """Own the Guide sheet: how to fill in the workbook, in the workbook's language.
 
 :data:`SECTIONS` orders the Guide's headings and paragraphs; their words are the
-catalogue's (``kpixl/texts/template.py``, keys ``guide_*``). The section on the formulas
+catalogue's (``template.guide_*`` in ``kpixl/locales/*.po``). The section on the formulas
 differs by formula mode. :func:`paragraph` is how the Guide writes a paragraph, also for
 the company section of ``template --company`` (:mod:`kpixl.template.company`).
 """

@@ -7,7 +7,11 @@ how a sheet name or a text is written into a formula.
 
 from __future__ import annotations
 
+import textwrap
 from datetime import datetime
+
+from kpixl import texts
+from kpixl.vocab import LANGUAGES
 
 # Fixed creation date: the same inputs give the same bytes (apart from zip timestamps).
 CREATED = datetime(2026, 1, 1, 0, 0, 0)
@@ -18,11 +22,10 @@ PERCENT_COLUMNS = ("baseline", "target", "tolerance", "actual", "plan", "calc_fo
 # A KPI whose Unit is one of these counts whole things (same matching; listed on the
 # Lists sheet too): those cells show whole numbers (schema.COUNT), so a forecast of a
 # count reads 5,762 leads, not 5,761.71. Other units (money, hours, scores, indexes)
-# keep decimals.
-COUNT_UNITS = ("count", "counts", "number", "no.", "#", "pcs", "pcs.", "pieces", "items", "units", "leads",
-               "orders", "customers", "visitors", "visits", "downloads", "page views", "sessions", "tickets",
-               "sales", "antal", "stk", "stk.", "styk", "ordrer", "kunder", "besøgende", "besøg",
-               "sidevisninger", "sager", "salg")
+# keep decimals. The words are each offered language's (catalogue key units.count, "|" between
+# them), all of them in every workbook: a unit is typed by a person, in whatever language.
+COUNT_UNITS = tuple(dict.fromkeys(unit for language in LANGUAGES
+                                  for unit in texts.text("units", "count", language).split("|")))
 # Dashboard: title in row 1, As of in row 2 (B2 is AsOf), period in row 3, table from row 5.
 DASHBOARD_AS_OF_CELL = (1, 1)
 DASHBOARD_HEADER_ROW = 4
@@ -34,6 +37,14 @@ ZIP_LEVEL_LARGE = 1
 # Points per line of text in a row (Calibri 11, Excel's default row height).
 ROW_HEIGHT = 15
 WRAP_CHARS_PER_WIDTH = 1.1
+
+
+def wrapped_lines(value: object, width: float) -> int:
+    """Return the lines a text takes wrapped in a column ``width`` wide (about 1.1 characters a unit of width)."""
+    if not isinstance(value, str) or not value:
+        return 1
+    per_line = max(1, int(width * WRAP_CHARS_PER_WIDTH))
+    return sum(len(textwrap.wrap(part, per_line)) or 1 for part in value.split("\n"))
 
 
 def sheet_ref(sheet: str) -> str:

@@ -74,7 +74,7 @@ def _self_check_data(book: Book, col: int, sheet: str) -> int:
     ws.write(0, col, book.texts["self_check_data"], book.f_label)
     letters = {}
     for i, name in enumerate(fx.SELF_CHECK_COLUMNS):
-        ws.write(1, col + i, name, book.f_header)
+        ws.write(1, col + i, book.texts[f"self_check_column.{name}"], book.f_header)
         for r, value in enumerate(fx.SELF_CHECK_DATA[name]):
             if value != "":
                 ws.write(2 + r, col + i, value)

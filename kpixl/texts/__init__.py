@@ -1,40 +1,47 @@
-"""Own the one text catalogue: every word kpixl writes into a workbook or prints, in English and Danish.
+"""Own the lookup of kpixl's words: every text it writes into a workbook or prints, in each language.
 
-One module per area (``kpixl/texts/<area>.py``: the template, the company workbook, the
-demo, the formulas' messages, ...). Each defines ``TEXTS = {"en": {...}, "da": {...}}``
-with the same keys and the same ``{placeholders}`` in both languages;
-``tests/test_texts.py`` checks every area, so a text cannot exist in one language only.
-Code asks for a language's texts of an area with :func:`of`; adding an area is adding a
-module here. A counted noun is two keys, ``<key>.one`` and ``<key>.many`` (both with
-``{n}``), which :func:`count` picks from: English console lines keep the library's
-``file(s)`` style in both, Danish needs its two forms (``1 fil``, ``3 filer``).
+The words themselves live in one catalogue per language, ``kpixl/locales/<code>.po``
+(:mod:`kpixl.locales`), under keys ``<area>.<key>``: the area is the part of kpixl
+that speaks (``template``, ``console``, ``schema``, ...). Code asks for a language's
+texts of an area with :func:`of` or for one text with :func:`text`;
+``tests/test_texts.py`` checks that every key exists in every language with the same
+``{placeholders}``. Adding a text is adding it to every ``.po`` file (en.po first,
+then ``scripts/make_pseudo_locale.py``). A counted noun is two keys,
+``<key>.one`` and ``<key>.many`` (both with ``{n}``), which :func:`count` picks from:
+English console lines keep the library's ``file(s)`` style in both, Danish needs its
+two forms (``1 fil``, ``3 filer``).
 """
 
 from __future__ import annotations
 
 import functools
-import importlib
-import pkgutil
+from types import MappingProxyType
 from typing import Mapping
 
-from kpixl import i18n
+from kpixl import i18n, locales
 from kpixl.vocab import Language
 
 
 def areas() -> list[str]:
-    """Return the names of the catalogue's areas (its modules), sorted."""
-    return sorted(info.name for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_"))
+    """Return the names of the catalogue's areas (the first part of every key), sorted."""
+    return sorted({key.split(".", 1)[0] for key in locales.messages(Language.EN.value)})
 
 
 @functools.cache
+def _area(area: str, code: str) -> Mapping[str, str]:
+    prefix = f"{area}."
+    return MappingProxyType({key[len(prefix):]: value for key, value in locales.messages(code).items()
+                             if key.startswith(prefix)})
+
+
 def catalogue(area: str) -> Mapping[str, Mapping[str, str]]:
-    """Return an area's whole table, ``{"en": {...}, "da": {...}}``."""
-    return importlib.import_module(f"{__name__}.{area}").TEXTS
+    """Return an area's whole table, ``{"en": {...}, "da": {...}, ...}``: one entry per registered language."""
+    return {language.value: _area(area, language.value) for language in Language}
 
 
 def of(area: str, language: object) -> Mapping[str, str]:
     """Return the texts of ``area`` in ``language`` (anything :meth:`Language.parse` accepts)."""
-    return catalogue(area)[Language.parse(language).value]
+    return _area(area, Language.parse(language).value)
 
 
 def text(area: str, key: str, language: object, /, **values: object) -> str:

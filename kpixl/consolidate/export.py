@@ -16,16 +16,26 @@ in. The Summary's total is no data row: it is ``totals`` in JSON and
 ``summary_totals.parquet``. The JSON document is described by
 ``docs/consolidate.schema.json``, which :func:`json_schema` writes
 (``python scripts/make_json_schema.py``) from the tables' columns.
+
+Layering: above :mod:`.tables` and :mod:`.history` (it reads their columns and words),
+below :mod:`.command`, which writes its files.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
-from kpixl import __version__
+from kpixl import __version__, core
+from kpixl.consolidate.history import BETTER, WORSE
+from kpixl.consolidate.load import INCLUDED, SKIPPED
+from kpixl.consolidate.tables import STATUSES, TABLES, say, status_key
+from kpixl.model import ERROR, WARNING
+from kpixl.output import folder_targets
+from kpixl.schema import DECISIONS
 
 # The tables of the JSON document, in order; the measurements stay in CSV/Parquet (they are the bulk).
 JSON_TABLES = ("summary", "kpis", "rollup", "history", "changes", "comments", "actions", "evaluation",
@@ -96,13 +106,6 @@ _EXTRA = {"description": 'An extra column of the inputs\' table (key: "extra:" a
 
 def canonical_values() -> dict[tuple[str, str], tuple[str, ...]]:
     """Return the canonical values of the worded columns kpixl computes, by (table, column key)."""
-    from kpixl import core
-    from kpixl.consolidate.load import INCLUDED, SKIPPED
-    from kpixl.consolidate.tables import STATUSES, say
-    from kpixl.history import BETTER, WORSE
-    from kpixl.schema import DECISIONS
-    from kpixl.model import ERROR, WARNING
-
     statuses = tuple(STATUSES)
     return {("kpis", "status"): statuses, ("history", "status"): statuses,
             ("changes", "from_status"): statuses, ("changes", "to_status"): statuses,
@@ -130,8 +133,6 @@ def _column_schema(table: str, column, words: dict) -> dict[str, Any]:
 
 def json_schema() -> dict[str, Any]:
     """Return the JSON Schema of :func:`json_document` (docs/consolidate.schema.json), built from the columns."""
-    from kpixl.consolidate.tables import STATUSES, TABLES, status_key
-
     words = canonical_values()
     date = {"type": "string", **_DATE}
     tables = {}
@@ -184,8 +185,6 @@ PARQUET_SUFFIX = ".parquet"
 
 def parquet_name(table: str) -> str:
     """Return the Parquet file name of ``table`` (its CSV name with .parquet; the total is summary_totals)."""
-    from kpixl.consolidate import TABLES
-
     return (TOTALS if table == TOTALS else Path(TABLES[table].csv).stem) + PARQUET_SUFFIX
 
 
@@ -196,17 +195,13 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _value_kind(values: list) -> str:
-    """Return the kind of an extra column's values: number when all are numbers, else text."""
-    return "number" if all(v is None or _is_number(v) for v in values) else "text"
-
-
 def _text(value: Any) -> str:
     """Return ``value`` as the plain CSV writes it, without the guard against formulas."""
     return value.isoformat() if isinstance(value, (date, datetime)) else str(value)
 
 
 def _arrow_type(kind: str):
+    # pyarrow is imported when Parquet is asked for: it is no dependency on every platform (pyproject).
     import pyarrow as pa
 
     numeric = {kind: pa.float64() for kind in _NUMERIC_KINDS}
@@ -227,6 +222,61 @@ def _arrow_column(values: list, kind: str):
     return pa.array(values, type=_arrow_type(kind))
 
 
+# Rows per Arrow record batch (and Parquet row group): a million measurement rows are never all held
+# as Python values at once, only one batch of them (issue 23).
+BATCH_ROWS = 131_072
+
+
+def _kinds(company, table: str, columns: Sequence[Any]) -> list[str]:
+    """Return each column's kind; an extra column (kind "value") is a number when all its values are, else text.
+
+    That takes one pass over the rows, reading only the extra columns' values.
+    """
+    kinds = [col.kind for col in columns]
+    extra = [i for i, kind in enumerate(kinds) if kind == "value"]
+    if extra:
+        text = set()
+        for row in company.rows(table, canonical=True):
+            for i in extra:
+                value = row[i]
+                if i not in text and not (value is None or _is_number(value)):
+                    text.add(i)
+        for i in extra:
+            kinds[i] = "text" if i in text else "number"
+    return kinds
+
+
+def arrow_batches(company, table: str, batch_rows: int | None = None) -> tuple[Any, Iterator[Any]]:
+    """Return (schema, record batches) of one table, ``batch_rows`` rows a batch: typed as :func:`arrow_table`.
+
+    The rows are made as the batches are taken (``Consolidation.rows`` is a generator);
+    ``batch_rows`` defaults to :data:`BATCH_ROWS`.
+    """
+    import pyarrow as pa
+
+    size = batch_rows or BATCH_ROWS
+
+    columns = company.columns(table)
+    kinds = _kinds(company, table, columns)
+    schema = pa.schema([pa.field(col.key, _arrow_type(kind)) for col, kind in zip(columns, kinds)])
+
+    def batches() -> Iterator[Any]:
+        rows = company.rows(table, canonical=True)
+        first = True
+        while True:
+            chunk = list(itertools.islice(rows, size))
+            if not chunk and not first:
+                return
+            first = False
+            values = [[row[i] for row in chunk] for i in range(len(columns))]
+            yield pa.RecordBatch.from_arrays([_arrow_column(v, kind) for v, kind in zip(values, kinds)],
+                                             schema=schema)
+            if len(chunk) < size:
+                return
+
+    return schema, batches()
+
+
 def arrow_table(company, table: str):
     """Return one table as a typed Arrow table (string, float64, int64, date32), extra columns included.
 
@@ -236,26 +286,25 @@ def arrow_table(company, table: str):
 
     if table == TOTALS:
         return pa.table({key: pa.array([n], type=pa.int64()) for key, n in company.summary_totals().items()})
-    columns = company.columns(table)
-    rows = list(company.rows(table, canonical=True))
-    values = [[row[i] for row in rows] for i in range(len(columns))]
-    kinds = [_value_kind(v) if col.kind == "value" else col.kind for col, v in zip(columns, values)]
-    arrays = [_arrow_column(v, kind) for v, kind in zip(values, kinds)]
-    schema = pa.schema([pa.field(col.key, _arrow_type(kind)) for col, kind in zip(columns, kinds)])
-    return pa.Table.from_arrays(arrays, schema=schema)
+    schema, batches = arrow_batches(company, table)
+    return pa.Table.from_batches(list(batches), schema=schema)
 
 
 def write_parquet_table(company, table: str, path: Path | str) -> None:
-    """Write one table (:func:`arrow_table`) as Parquet."""
+    """Write one table as Parquet (typed as :func:`arrow_table`), a batch of rows at a time."""
     import pyarrow.parquet as pq
 
-    pq.write_table(arrow_table(company, table), str(path))
+    if table == TOTALS:
+        pq.write_table(arrow_table(company, table), str(path))
+        return
+    schema, batches = arrow_batches(company, table)
+    with pq.ParquetWriter(str(path), schema) as writer:
+        for batch in batches:
+            writer.write_batch(batch)
 
 
 def parquet_tables() -> list[str]:
     """Return the Parquet tables consolidate --parquet writes: every company table, then the Summary's total."""
-    from kpixl.consolidate import TABLES
-
     return [*TABLES, TOTALS]
 
 
@@ -265,8 +314,6 @@ def parquet_targets(folder: Path | str | None, tables: Sequence[str], *, force: 
 
     No folder gives none. Checked before any work, as the CSV folder is.
     """
-    from kpixl.output import folder_targets
-
     if folder is None:
         return []
     return folder_targets(folder, [(table, parquet_name(table)) for table in tables], "--parquet", force=force,
