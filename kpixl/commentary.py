@@ -65,7 +65,7 @@ def _status(kpi: KpiRecord, points: list[tuple[date, float]], as_of: date) -> st
     if not kpi.valid or kpi.target is None:
         return core.NO_DATA
     try:
-        return core.evaluate(kpi.definition(), points, as_of).status
+        return core.status_as_of(kpi.definition(), points, as_of)
     except Exception:  # noqa: BLE001 - a definition the rules name elsewhere: no status to comment on
         return core.NO_DATA
 

@@ -791,12 +791,9 @@ class KpiResult:
     goals: Goals | None = None
 
 
-def evaluate(definition: KpiDefinition, measurements: Iterable[tuple[date, float]], as_of: date) -> KpiResult:
-    """Return actual, plan, attainment, status, trend, forecast and goals of one KPI as of ``as_of``.
-
-    Every plan uses the phase Φ (f without a profile; ``elapsed`` holds it). Trend uses the last 6 measurements in the window; forecast uses all of them.
-    """
-    d = definition
+def _standing(d: KpiDefinition, measurements: Iterable[tuple[date, float]],
+              as_of: date) -> tuple[list[tuple[date, float]], list[float], float, float | None, float | None, str]:
+    """Return (the window, its values, Φ, actual, attainment, status) of one KPI as of ``as_of``: evaluate's first steps."""
     d.check()
     counted = window(measurements, as_of, d.start)
     values = [v for _, v in counted]
@@ -804,6 +801,25 @@ def evaluate(definition: KpiDefinition, measurements: Iterable[tuple[date, float
     act = combine(values, d.aggregation)
     att = attainment(act, d.target, d.baseline, d.direction, f, d.aggregation, d.tolerance)
     stat = status_of(att, d.green, d.amber, started=not not_started(f, d.direction, d.aggregation))
+    return counted, values, f, act, att, stat
+
+
+def status_as_of(definition: KpiDefinition, measurements: Iterable[tuple[date, float]], as_of: date) -> str:
+    """Return :func:`evaluate`'s status alone (its trend, forecast and goals not computed).
+
+    What the Commentary rule asks of every KPI in every file validate reads; the same
+    steps as :func:`evaluate`, so the two cannot disagree.
+    """
+    return _standing(definition, measurements, as_of)[5]
+
+
+def evaluate(definition: KpiDefinition, measurements: Iterable[tuple[date, float]], as_of: date) -> KpiResult:
+    """Return actual, plan, attainment, status, trend, forecast and goals of one KPI as of ``as_of``.
+
+    Every plan uses the phase Φ (f without a profile; ``elapsed`` holds it). Trend uses the last 6 measurements in the window; forecast uses all of them.
+    """
+    d = definition
+    counted, values, f, act, att, stat = _standing(d, measurements, as_of)
     fc = forecast([p for p, _ in counted], values, d.deadline, d.aggregation, d.start, d.phasing, d.profile)
     fc_att = None if fc is None else attainment(fc, d.target, d.baseline, d.direction, 1.0, d.aggregation,
                                                 d.tolerance)

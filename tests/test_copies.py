@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import month_end as M
 from kpixl.cli import cli
@@ -64,6 +66,48 @@ def test_a_name_alone_says_copy_except_the_machine_suffix():
     assert looks_like_copy("Sales (1).xlsx") and looks_like_copy("Kopi af Sales.xlsx")
     # Sales-LAPTOP-7F3K is a copy only beside a Sales.xlsx: alone it may be a department's name.
     assert not looks_like_copy("Sales-LAPTOP-7F3K.xlsx") and not looks_like_copy("Sales.xlsx")
+
+
+def _pairwise_copies(inputs: list[Input]) -> dict[int, str]:
+    """Return find_copies' KPX607 findings as its first version found them: every pair tested (no index)."""
+    from kpixl.copies import _finding, _shared
+
+    found: dict[int, str] = {}
+    for index in range(len(inputs)):
+        for other in range(len(inputs)):
+            if other == index or other in found or not is_copy_name(Path(inputs[index].path).name,
+                                                                   Path(inputs[other].path).name):
+                continue
+            shared = _shared(inputs[index], inputs[other])
+            if shared is not None:
+                found[index] = _finding("KPX607", inputs[index], inputs[other], shared).message
+                break
+    return found
+
+
+_STEMS = ["Sales", "sales", "Sales (1)", "Sales(2)", "Kopi af Sales", "Copy of Sales", "Sales - Copy", "Sales - Kopi",
+          "Sales - Copy (2)", "Kopi af Sales (1)", "Sales-LAPTOP-7F3K", "Sales-web", "Sales-web-DESKTOP-1A2B",
+          "Sales-web (1)", " Sales  (1) ", "STRASSE", "Straße (1)", "Marketing", "Marketing - Copy", "Presales"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_STEMS), st.sampled_from(["Sales", "Web", None]),
+                          st.sampled_from([("SAL-01",), ("WEB-01",), ()])), max_size=8))
+def test_copies_found_through_the_name_index_are_those_every_pair_finds(entries):
+    inputs = [Input(f"in/{stem}.xlsx", str(n), department, ids) for n, (stem, department, ids) in enumerate(entries)]
+    assert {i: f.message for i, f in find_copies(inputs).items()} == _pairwise_copies(inputs)
+
+
+def test_a_thousand_inputs_test_few_names_as_copies(monkeypatch):
+    """The names are matched through an index: 1,000 departments do not test a million pairs."""
+    import kpixl.copies as copies
+
+    calls = []
+    monkeypatch.setattr(copies, "is_copy_name", lambda *names: calls.append(names) or is_copy_name(*names))
+    inputs = [Input(f"in/Dept{n:04d}.xlsx", str(n), f"Dept{n:04d}") for n in range(1000)]
+    inputs += [Input("in/Dept0007 (1).xlsx", "x", "Dept0007"), Input("in/Dept0008-LAPTOP-7F3K.xlsx", "y", "Dept0008")]
+    found = find_copies(inputs)
+    assert sorted(found) == [1000, 1001] and len(calls) <= 2
 
 
 def test_identical_inputs_name_the_copy_named_like_one_else_the_later():

@@ -706,3 +706,26 @@ def test_goals_of_a_cumulative_and_a_level_kpi():
     gl = core.goals(score, 71.0, date(2026, 3, 10))
     assert gl.month_goal == pytest.approx(70 + 10 * 89 / 364) and gl.needed_month is gl.needed_day is None
     assert core.evaluate(score, [], date(2026, 3, 10)).goals == gl
+
+
+@settings(max_examples=150, deadline=None)
+@given(start=days, span=st.integers(1, 800), offset=st.integers(-40, 840), t=st.floats(1, 1e6),
+       b=st.one_of(st.none(), st.floats(-1e5, 0.5)), aggregation=aggregations,
+       direction=st.sampled_from([core.INCREASE, core.DECREASE, core.MAINTAIN]),
+       weights=st.one_of(st.none(), profiles.filter(lambda w: sum(w) > 0)),
+       values=st.lists(st.floats(-1e6, 1e6), max_size=8))
+def test_status_as_of_is_evaluates_status(start, span, offset, t, b, aggregation, direction, weights, values):
+    """The Commentary rule's status (validate asks it of every KPI) is evaluate's, without the trend and forecast."""
+    deadline, as_of = start + timedelta(days=span), start + timedelta(days=offset)
+    definition = core.KpiDefinition("K", t, direction, aggregation, baseline=b if direction != core.MAINTAIN else None,
+                                    start=start, deadline=deadline, phasing=weights)
+    points = [(start + timedelta(days=7 * i), v) for i, v in enumerate(values)]
+
+    def outcome(status):
+        try:
+            return status()
+        except DefinitionError as error:  # a definition the rules name: both refuse it alike
+            return f"refused: {error}"
+
+    assert outcome(lambda: core.status_as_of(definition, points, as_of)) == \
+        outcome(lambda: core.evaluate(definition, points, as_of).status)

@@ -104,6 +104,37 @@ def test_without_processes_the_tasks_run_here(monkeypatch):
         assert set(pool.map("os:getpid", [()] * 3)) == {os.getpid()}
 
 
+def page_faults_of_big_buffers(size: int = 40 * 1024 ** 2, times: int = 5) -> int:
+    """Return the page faults of filling and freeing a ``size`` buffer ``times`` over (a worker's task here)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    for _ in range(times):
+        buffer = bytearray(size)
+        buffer[::4096] = b"x" * len(buffer[::4096])
+        del buffer
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+
+def _glibc() -> bool:
+    import ctypes
+    import sys
+
+    return sys.platform.startswith("linux") and hasattr(ctypes.CDLL(None), "mallopt")
+
+
+@pytest.mark.skipif(not _glibc(), reason="no glibc malloc to tune")
+def test_a_worker_keeps_the_memory_one_file_freed_for_the_next(monkeypatch):
+    """A worker's malloc serves the next file's sheet buffers from memory already mapped (issue 23)."""
+    pages = 40 * 1024 ** 2 // 4096
+    with isolation.WorkerPool(1) as pool:
+        assert pool.call("test_isolation:page_faults_of_big_buffers", ()) < 2 * pages  # the first buffer's pages, once
+    # With glibc's own thresholds every buffer of 40 MB is a fresh mapping, its pages zero-filled again.
+    monkeypatch.setattr(isolation, "_keep_freed_memory", lambda: False)
+    with isolation.WorkerPool(1) as pool:
+        assert pool.call("test_isolation:page_faults_of_big_buffers", ()) > 4 * pages
+
+
 # ------------------------------------------------------------------ what a worker pre-checks
 
 def _hostile(path: Path, rows: bytes) -> None:

@@ -650,8 +650,9 @@ class FastEngine(ExactEngine):
                              rows: list[int], first_data: int, height: int) -> None:
         """Add the records of ``rows`` (indexes into the typed columns ``values``) to the workbook."""
         path, sheet_name, first_letter = self.pkg.path, info.sheet, column_letter(parse_ref(info.ref)[1])
-        picked = {key: [column[i] for i in rows] for key, column in values.items()}
-        places = [Place(path, sheet_name, f"{first_letter}{first_data + i}") for i in rows]
+        # Usually every row read holds a record (the pre-sized blank rows are sliced off already).
+        picked = values if len(rows) == height else {key: [column[i] for i in rows] for key, column in values.items()}
+        places = Place.of_cells(path, sheet_name, [f"{first_letter}{first_data + i}" for i in rows])
         _records_of(self.workbook, table).extend(build_records(table, picked, places))
 
 

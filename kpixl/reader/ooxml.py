@@ -8,6 +8,7 @@ names (kpixl's metadata), its custom properties, and the Excel tables ``KPIs``,
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass
 
@@ -62,14 +63,37 @@ def _relationships(pkg: Package, part: str) -> dict[str, tuple[str, str]]:
     rels_part = posixpath.join(folder, "_rels", name + ".rels")
     if rels_part not in pkg.parts:
         return {}
+    data = pkg.parts[rels_part]
+    try:
+        return dict(_relationships_of(folder, data))
+    except Exception:  # noqa: BLE001 - not well-formed: _parse words the finding
+        _parse(pkg, rels_part)
+        raise
+
+
+# The relationship and table parts of department workbooks made from one template are the
+# same bytes in every file: each is parsed once per process (a third of reading the
+# structure; the workbook part, which names the department, is parsed every time).
+@functools.lru_cache(maxsize=256)
+def _relationships_of(folder: str, data: bytes) -> tuple[tuple[str, tuple[str, str]], ...]:
+    """Return the (rId, (type, resolved part name)) pairs of one relationships part in ``folder``."""
     result = {}
-    for rel in _parse(pkg, rels_part):
+    for rel in SafeET.fromstring(data):
         if _local(rel.tag) != "Relationship" or rel.get("TargetMode") == "External":
             continue
         target = rel.get("Target") or ""
         resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
         result[rel.get("Id") or ""] = (rel.get("Type") or "", resolved)
-    return result
+    return tuple(result.items())
+
+
+@functools.lru_cache(maxsize=256)
+def _table_of(data: bytes) -> tuple[str, str, tuple[str, ...], str | None, str | None]:
+    """Return (name, range, column headers, header row count, totals row count as written) of one table part."""
+    table = SafeET.fromstring(data)
+    columns = tuple(c.get("name") or "" for c in table.iter() if _local(c.tag) == "tableColumn")
+    return (table.get("displayName") or table.get("name") or "", table.get("ref") or "", columns,
+            table.get("headerRowCount"), table.get("totalsRowCount"))
 
 
 def _structure(pkg: Package) -> tuple[list[tuple[str, str]], dict[str, str], list[TableInfo]]:
@@ -91,13 +115,14 @@ def _structure(pkg: Package) -> tuple[list[tuple[str, str]], dict[str, str], lis
         for rel_type, target in _relationships(pkg, part).values():
             if not rel_type.endswith("/table") or target not in pkg.parts:
                 continue
-            table = _parse(pkg, target)
-            columns = [c.get("name") or "" for c in table.iter() if _local(c.tag) == "tableColumn"]
-            tables.append(TableInfo(
-                name=table.get("displayName") or table.get("name") or "", sheet=sheet_name,
-                ref=table.get("ref") or "", columns=columns,
-                header_rows=int(table.get("headerRowCount") or 1), totals_rows=int(table.get("totalsRowCount") or 0),
-                sheet_part=part))
+            try:
+                name, ref, columns, header_rows, totals_rows = _table_of(pkg.parts[target])
+            except Exception:  # noqa: BLE001 - not well-formed: _parse words the finding
+                _parse(pkg, target)
+                raise
+            tables.append(TableInfo(name=name, sheet=sheet_name, ref=ref, columns=list(columns),
+                                    header_rows=int(header_rows or 1), totals_rows=int(totals_rows or 0),
+                                    sheet_part=part))
     return sheets, defined, tables
 
 

@@ -10,43 +10,52 @@ cells are scanned for KPX208/KPX209). Then either
 
 :func:`lean_route` decides from what the pre-check sees before paying for either: the
 sheet's unpacked size and how many cells the lean copy would drop (the tables' data rows
-times their computed and helper columns). Whether the computed cells carry cached values
-(kpixl template and LibreOffice write them, openpyxl does not) changes neither the
-decision nor the ranking (the whole route never cost less than the lean one, on any kind): the lean copy's saving is the formula text, which both kinds
-carry.
+times their computed and helper columns). The lean copy also leaves out the empty cells of
+the tables' data rows (:func:`kpixl.reader.lean.strip_cells`).
 
 Figures behind the rule (in-process CPU per workbook, 15 workbooks of 25 KPIs x 52 weekly
-measurements each kind, ``python scripts/bench_validate.py`` corpus, 2-core machine under
-load, both routes in one run). The Measurements sheet, 12.9 MB unpacked:
+measurements of each kind, the ``scripts/bench_validate.py`` corpus, both routes in one run;
+2026-12-07, 2-core machine at a load average of 15, so every figure is inflated alike). Lean:
+strip + input-cell scan of the lean copy + fastexcel parsing it; whole: the scan and the parse
+of the sheet as saved (both unpack it first: 1.4-1.5 ms for the Measurements sheet):
 
-| kind | unpack | strip | scan lean / whole | fastexcel (3 sheets) lean / whole | lean route | whole route |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: |
-| template-made (cached values) | 2.5 ms | 13.4 ms | 0.6 / 10.7 ms | 3.8 / 17.7 ms | 20.6 ms | 30.9 ms |
-| re-saved by openpyxl (no cached values) | 2.6 ms | 13.2 ms | 0.6 / 15.3 ms | 4.8 / 17.2 ms | 21.5 ms | 35.1 ms |
-| re-saved by LibreOffice (11.9 MB) | 3.0 ms | 17.3 ms | 0.7 / 13.0 ms | 5.2 / 34.5 ms | 26.6 ms | 50.5 ms |
+| kind | sheet (unpacked) | strip | scan lean / whole | parse lean / whole | lean route | whole route |
+| --- | --- | ---: | ---: | ---: | ---: | ---: |
+| template-made (cached values) | Measurements (9.4 MB) | 9.4 ms | 0.4 / 7.6 ms | 1.8 / 15.2 ms | **11.6 ms** | 22.7 ms |
+| | KPIs (0.9 MB) | 1.1 ms | 0.1 / 0.7 ms | 0.3 / 1.1 ms | **1.5 ms** | 1.7 ms |
+| | Commentary (0.27 MB) | 0.8 ms | 0.1 / 0.4 ms | 0.1 / 0.8 ms | **1.0 ms** | 1.2 ms |
+| | Evaluation (0.10 MB) | 0.7 ms | 0.1 / 0.3 ms | 0.1 / 0.2 ms | 0.9 ms | **0.5 ms** |
+| re-saved by openpyxl (no cached values) | Measurements (9.4 MB) | 8.9 ms | 0.5 / 13.0 ms | 2.2 / 14.4 ms | **11.5 ms** | 27.4 ms |
+| | KPIs (0.9 MB) | 1.1 ms | 0.1 / 0.7 ms | 0.4 / 1.0 ms | **1.6 ms** | 1.8 ms |
+| | Commentary (0.28 MB) | 0.8 ms | 0.1 / 0.5 ms | 0.1 / 0.7 ms | **1.0 ms** | 1.2 ms |
+| | Evaluation (0.10 MB) | 0.7 ms | 0.1 / 0.2 ms | 0.1 / 0.2 ms | 0.8 ms | **0.5 ms** |
+| re-saved by LibreOffice | Measurements (9.2 MB) | 8.3 ms | 0.5 / 7.6 ms | 2.0 / 23.2 ms | **10.8 ms** | 30.8 ms |
+| | KPIs (1.1 MB) | 1.2 ms | 0.2 / 0.7 ms | 0.3 / 1.9 ms | **1.7 ms** | 2.7 ms |
+| | Commentary (0.43 MB) | 1.0 ms | 0.1 / 0.5 ms | 0.1 / 1.7 ms | **1.2 ms** | 2.2 ms |
+| | Evaluation (0.15 MB) | 0.7 ms | 0.1 / 0.3 ms | 0.1 / 0.5 ms | 0.9 ms | **0.8 ms** |
 
-Repeated under heavier load (CPU per workbook, lean / whole, 20 files in-process, and 100 files
-in ``bench_validate.py``'s "route as chosen" and "every table sheet whole" rows): template
-28.7 / 31.7 ms and 1.96x / 1.90x fastexcel (even), openpyxl 24.3 / 34.8 ms and 2.09x / 2.18x,
-LibreOffice 0.78x / 1.61x. The margin on template-made files moves with the load; the
-lean copy was never the worse route by more than the noise, and is far the better one on
-LibreOffice-saved files (fastexcel parses their original Measurements sheet in 34 ms).
-
-The KPIs sheet (830 KB) strips in 0.8 ms and scans lean in 0.1 ms against 1.1 ms whole:
-lean wins there too. The Evaluation sheet (118 KB) costs 0.5 ms lean against 0.3 ms of
-scanning plus about 0.15 ms of parsing whole: even. Below 64 KB the strip's fixed cost
-(numpy set-up, a repacked part) is more than the parse it saves, and a table with fewer
-than 100 computed cells saves nothing worth a copy (a sheet's bytes are then elsewhere),
-so such sheets go whole. The count is of cells, not bytes, because a computed cell's
-formula is long: the KPIs sheet's 50 pre-sized rows x 14 computed columns (700 cells)
-are 95% of its 830 KB.
+Whether the computed cells carry cached values (kpixl template and LibreOffice write them,
+openpyxl does not) changes neither the decision nor the ranking: the lean copy's saving is
+the formula text, which every kind carries, and the input-cell scan of the whole sheet. The
+strip has a fixed cost of about 0.6 ms (numpy's set-up, the tag and cell arrays, a repacked
+part), so below :data:`LEAN_FROM_BYTES` (192 KB) a sheet is parsed whole: the Evaluation
+sheet, 100-150 KB, costs 0.5-0.8 ms whole against 0.8-0.9 ms lean (with 64 KB, the rule
+until this measurement, it went lean). Above it the lean copy won on every sheet of every
+kind, by half on the Measurements sheet. A table with fewer than
+:data:`LEAN_FROM_CELLS` computed cells saves nothing worth a copy (a sheet's bytes are then
+elsewhere), so such sheets go whole too. The count is of cells, not bytes, because a
+computed cell's formula is long: the KPIs sheet's 50 pre-sized rows x 14 computed columns
+(700 cells) are 95% of its 900 KB. Measured with ``python`` on the corpus, strip by strip
+(``lean.strip_cells``, ``prechecks._scan_special``, fastexcel's ``load_sheet`` on the lean
+package and on the file); ``scripts/bench_validate.py``'s "route as chosen" and "every table
+sheet whole" rows give the same comparison over whole files.
 """
 
 from __future__ import annotations
 
 from kpixl.reader.lean import Drop
 
-LEAN_FROM_BYTES = 64 * 1024  # a smaller sheet is parsed whole
+LEAN_FROM_BYTES = 192 * 1024  # a smaller sheet is parsed whole
 LEAN_FROM_CELLS = 100  # fewer computed cells than this to drop: parsed whole
 
 
