@@ -23,3 +23,14 @@ def test_places_built_at_once_equal_places_built_one_by_one():
     with pytest.raises(dataclasses.FrozenInstanceError):
         fast[0].cell = "Z9"  # type: ignore[misc]
     assert Place.of_cells(None, None, []) == []
+
+
+def test_a_measurement_record_has_the_schemas_input_columns_in_order_then_place_and_extra():
+    """The reader builds measurement records positionally from the schema's input columns (reader.engines.build_records)."""
+    import dataclasses
+
+    from kpixl import schema
+    from kpixl.model import MeasurementRecord
+
+    fields = [f.name for f in dataclasses.fields(MeasurementRecord)]
+    assert fields == [c.key for c in schema.MEASUREMENTS.input_columns] + ["place", "extra"]

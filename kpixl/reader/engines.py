@@ -566,9 +566,11 @@ def build_records(table: schema.Table, values: dict[str, list[Any]], places: lis
     extras = extras if extras is not None else [{} for _ in range(count)]
     blank = [None] * count
     if table is schema.MEASUREMENTS:
-        return [MeasurementRecord(*fields) for fields in zip(
-            values["kpi_id"], values["period_end"], values["value"], values.get("entered_by", blank),
-            values.get("note", blank), places, extras)]
+        # The record's fields are the schema's input columns in order, then place and extra (a test
+        # keeps them so): a new Measurements column needs no edit here. Positional, not keywords: this
+        # builds a million records at scale.
+        columns = [values.get(column.key, blank) for column in table.input_columns]
+        return [MeasurementRecord(*fields) for fields in zip(*columns, places, extras)]
     if table is schema.PHASING:
         weights = list(zip(*(values.get(key, blank) for key in schema.MONTH_KEYS)))
         return [PhasingRecord(name, tuple(w), place) for name, w, place in zip(values["profile"], weights, places)]
