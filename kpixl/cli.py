@@ -400,8 +400,15 @@ def split(plan, out_dir, as_of, force) -> None:
     """
     from kpixl.split import split as split_plan
 
-    result = split_plan(plan, out_dir, force=force, as_of=as_of)
-    for line in result.summary_lines():
+    try:
+        result = split_plan(plan, out_dir, force=force, as_of=as_of)
+    except ValidationFailed as refused:
+        # Like rollover, the run speaks the plan's language: a Danish plan's refusal is Danish
+        # throughout (its findings are said in the plan's language), not English around Danish.
+        if click.get_current_context().meta.get("kpixl.debug") or refused.report is None:
+            raise
+        raise Failure(refused.said(refused.report.language), refused.report.language) from None
+    for line in result.summary_lines(result.language):
         click.echo(line)
 
 

@@ -99,14 +99,31 @@ def parse_word(vocabulary: str, text: object, default: str | None = None) -> str
     return canon
 
 
-def _accepted(vocabulary: str) -> Message:
-    # Every language's words are accepted, so all are named: the English ones, then the others in brackets.
-    en = list(_WORDS[vocabulary]["en"].values())
-    others = [w for language in LANGUAGES if language is not Language.EN
-              for w in _WORDS[vocabulary][language.value].values() if w not in en]
-    if not others:
-        return message("core.words", words=", ".join(en))
-    return message("core.words_other", words=", ".join(en), other=", ".join(dict.fromkeys(others)))
+def _accepted(vocabulary: str) -> "Accepted":
+    return Accepted(tuple((language.value, tuple(_WORDS[vocabulary][language.value].values()))
+                          for language in LANGUAGES))
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """Fact of a message (:mod:`kpixl.message`): the words a cell accepts, in every language (any is read).
+
+    Said in a language as that language's words first, the others' in brackets
+    (``increase, decrease, maintain (or øge, mindske, fastholde)``; in Danish ``øge, mindske,
+    fastholde (eller increase, decrease, maintain)``), so a Danish message does not start with English.
+    """
+
+    words: tuple[tuple[str, tuple[str, ...]], ...]
+
+    def render(self, language: Language) -> str:
+        """Return the accepted words, ``language``'s own first (English's for a language with none of its own)."""
+        by_language = dict(self.words)
+        first = by_language.get(language.value, by_language[Language.EN.value])
+        others = [w for words in by_language.values() for w in words if w not in first]
+        if not others:
+            return message("core.words", words=", ".join(first)).render(language)
+        return message("core.words_other", words=", ".join(first),
+                       other=", ".join(dict.fromkeys(others))).render(language)
 
 
 @dataclass(frozen=True)

@@ -342,9 +342,10 @@ def parse_decision(text: object) -> str | None:
         for key, word in DECISION_WORDS[language].items():
             if folded in (word.casefold(), key):
                 return key
-    accepted = " / ".join(", ".join(DECISION_WORDS[language].values()) for language in LANGUAGES)
+    accepted = core.Accepted(tuple((language.value, tuple(DECISION_WORDS[language].values()))
+                                   for language in LANGUAGES))
     raise DefinitionError(message("core.word_unknown", v=core.Word("decision"), x=repr(str(text)),
-                                  words=message("core.words", words=accepted)))
+                                  words=accepted))
 
 
 # Facts of a finding's message that the schema says in a language (kpixl.message): a column's label said as the

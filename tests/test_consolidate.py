@@ -502,6 +502,21 @@ def test_excel_da_csv_keeps_formula_like_text_prefixed_and_quotes_semicolons(tmp
         assert next(csv.DictReader(handle, delimiter=";"))["KPI name"] == "a; b"
 
 
+def test_excel_da_csv_writes_yes_no_as_danish_excel_reads_it(tmp_path):
+    """A yes/no column (Incomplete) is SAND/FALSK in excel-da, which Danish Excel reads as a boolean; an English
+    "False" would stay text in a Danish run. The plain dialect keeps True/False for programs."""
+    company = _nasty_company()
+    cons.write_csv_table(company, "kpis", tmp_path / "da.csv", "excel-da")
+    cons.write_csv_table(company, "kpis", tmp_path / "plain.csv", "plain")
+    with open(tmp_path / "da.csv", encoding="utf-8-sig", newline="") as handle:
+        danish = list(csv.DictReader(handle, delimiter=";"))
+    with open(tmp_path / "plain.csv", encoding="utf-8", newline="") as handle:
+        plain = list(csv.DictReader(handle))
+    assert [r["Incomplete"] for r in plain] == ["False"] * len(plain)
+    assert [r["Incomplete"] for r in danish] == ["FALSK"] * len(danish)
+    assert cons.csvfiles._csv_cell_da(True) == "SAND" and cons.csvfiles._csv_cell_da(1) == "1"
+
+
 @pytest.mark.parametrize("number, text", [(-5.0, "-5,0"), (1234567.25, "1234567,25"), (1e-05, "0,00001"),
                                           (2.5e16, "25000000000000000"), (7, "7"), (0.1 + 0.2, "0,30000000000000004")])
 def test_decimal_comma_has_no_thousands_separator_and_no_exponent(number, text):

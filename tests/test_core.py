@@ -345,6 +345,23 @@ def test_vocabulary_defaults_and_errors():
         core.parse_frequency(None)
 
 
+def test_the_accepted_words_are_said_in_the_messages_language_first():
+    """A Danish message names the Danish words first and the English ones (also read) in brackets; English the
+    reverse, so no message in one language starts its list with the other's words."""
+    with pytest.raises(DefinitionError) as caught:
+        core.parse_direction("up")
+    wording = caught.value.args[0]
+    assert wording.render("en") == ("unknown direction 'up'; use one of increase, decrease, maintain "
+                                    "(or øge, mindske, fastholde)")
+    assert wording.render("da") == ("ukendt retning 'up'; brug et af øge, mindske, fastholde "
+                                    "(eller increase, decrease, maintain)")
+    with pytest.raises(DefinitionError) as caught:
+        core.parse_aggregation("total")
+    # Only the words the other language does not share go in the brackets (sum, min are both).
+    assert caught.value.args[0].render("da") == ("ukendt sammentælling 'total'; brug et af sum, gennemsnit, seneste, "
+                                                 "min, maks (eller average, last, max)")
+
+
 def test_words_in_danish():
     assert core.word("status", "On track", "da") == "På sporet"
     assert core.word("status", "Off track", "DA") == "Bagud"

@@ -325,7 +325,7 @@ def test_the_danish_demo_validates_and_reports_in_danish(demo_da):
                          f"kpixl validate --company {management} {folder / 'departments'} --as-of 2025-12-31)")
     assert lines[15:18] == [f"Evaluering: virksomhedens projektmappe {folder / 'company.xlsx'}",
                             f"  CSV-tabeller i {folder / 'company-csv'} (12 filer)",
-                            f"Re-design: ledelsens projektmappe for næste periode "
+                            f"Redesign: ledelsens projektmappe for næste periode "
                             f"{folder / 'next-period' / 'management.xlsx'}"]
     assert lines[18:20] == ["  4 KPI'er: 1 beholdt, 2 justeret, 1 udfaset, 0 uden beslutning (beholdt)",
                             "  Ny periode: 2026-01-01 til 2026-12-31"]

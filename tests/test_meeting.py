@@ -188,6 +188,8 @@ def test_danish_meeting_pack(tmp_path):
     assert rows[0]["Åbne handlinger"] == "Compare both surveys (Mette Kjær, senest 2026-06-10) - FORSINKET"
     ws = book["Oversigt"]
     assert ws["A1"].value == "KPI-rapport til ledelsesmødet"
+    # KPI(er) as every other Danish count writes it (it read KPI('er)).
+    assert _section(ws, "2. ")[0][0] == "2. Stadig røde: 4 KPI(er) Bagud nu og 2026-05-31"
     assert _section(ws, "3. ")[0][0] == "3. Hvem skylder en handling: 3 åbne, 2 forsinkede"
     assert _rows(out, "Handlinger")[0]["Forsinket"] == "FORSINKET"
 

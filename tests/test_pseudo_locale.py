@@ -142,8 +142,8 @@ def demo(tmp_path_factory):
 def commands(demo, tmp_path_factory):
     """Run template, validate, consolidate, rollover and split by hand in en-XA; return their output lines.
 
-    rollover and split have no ``--lang``: they print in English whatever the workbook's
-    language, so only their workbooks are checked here; the demo prints their summaries
+    rollover and split have no ``--lang``: they print in the workbook's language (en or da,
+    never en-XA), so only their workbooks are checked here; the demo prints their summaries
     in en-XA (the same library functions), and its lines are checked.
     """
     folder, _ = demo

@@ -208,7 +208,7 @@ def test_unknown_vocabulary_is_an_error(tmp_path):
         "(or gennemsnit, seneste, maks)",
         "frequency: unknown frequency 'hourly'; use one of weekly, monthly, quarterly, yearly "
         "(or ugentlig, månedlig, kvartalsvis, årlig)",
-        "decision: unknown decision 'Maybe'; use one of Keep, Adjust target, Retire / Behold, Juster mål, Udfas",
+        "decision: unknown decision 'Maybe'; use one of Keep, Adjust target, Retire (or Behold, Juster mål, Udfas)",
     ]
 
 

@@ -152,14 +152,15 @@ def test_the_cli_reports_what_it_wrote_as_a_table(tmp_path):
     out = tmp_path / "out"
     run = CliRunner().invoke(cli, ["split", str(plan), "-o", str(out), "--as-of", "2026-03-01"], prog_name="kpixl")
     assert run.exit_code == 0, run.output
+    # A Danish plan: the run speaks the plan's language, as rollover speaks its workbook's.
     assert run.output.split("\n") == [
-        f"Split {plan} into 4 workbook(s) in {out} (6 KPI(s), language da, formulas native):",
-        "File                   Department                KPIs  High-level  Low-level  Owners",
-        "---------------------  ------------------------  ----  ----------  ---------  ------",
-        "Direktionen.xlsx       Direktionen (management)     2           2          0       1",
-        "R&D - Nordic.xlsx      R&D / Nordic                 2           0          2       2",
-        "Kundeservice Øst.xlsx  Kundeservice Øst             1           0          1       1",
-        "Salg.xlsx              Salg                         1           0          1       1",
+        f"Delte {plan} op i 4 projektmapper i {out} (6 KPI'er, sprog da, formler native):",
+        "Fil                    Afdeling               KPI'er  Højt niveau  Lavt niveau  Ejere",
+        "---------------------  ---------------------  ------  -----------  -----------  -----",
+        "Direktionen.xlsx       Direktionen (ledelse)       2            2            0      1",
+        "R&D - Nordic.xlsx      R&D / Nordic                2            0            2      2",
+        "Kundeservice Øst.xlsx  Kundeservice Øst            1            0            1      1",
+        "Salg.xlsx              Salg                        1            0            1      1",
         "",
     ]
 
@@ -258,6 +259,22 @@ def test_an_invalid_plan_is_refused_with_its_findings(tmp_path):
     lines = str(caught.value).split("\n")
     assert lines[0] == f"{plan}: cannot split a plan with 1 error(s); fix them and run again:"
     assert lines[1].startswith(f"  {plan}:Nøgletal!") and "KPX302" in lines[1]
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_cli_refuses_a_danish_plan_in_danish_throughout(tmp_path):
+    """A Danish plan's refusal reads Danish: the Fejl: line and every finding, severity included (not English around
+    Danish findings)."""
+    plan = write_plan(tmp_path / "plan.xlsx", PLAN_KPIS + [kpi("X-01", parent_id="H-01", department=None)])
+    run = CliRunner().invoke(cli, ["split", str(plan), "-o", str(tmp_path / "out"), "--as-of", "2026-03-01"],
+                             prog_name="kpixl")
+    assert run.exit_code == 1
+    assert run.output.split("\n") == [
+        f"Fejl: {plan}: kan ikke dele planen op på grund af 1 fejl; ret dem, og kør igen:",
+        f"  {plan}:Nøgletal!A8: fejl KPX801: KPI X-01 er ikke en høj KPI og har ingen Afdeling, så split kan ikke se, "
+        f"hvis projektmappe den hører til; skriv dens afdeling, eller Niveau høj for en virksomheds-KPI",
+        "",
+    ]
     assert not (tmp_path / "out").exists()
 
 

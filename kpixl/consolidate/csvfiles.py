@@ -1,7 +1,8 @@
 """Own the company tables as CSV files: one file per table, in a plain or a Danish-Excel dialect.
 
 Text a spreadsheet would run as a formula is prefixed with ``'``; dates are ISO in both
-dialects.
+dialects; a yes/no cell is ``True``/``False`` in the plain dialect and Danish Excel's
+``SAND``/``FALSK`` in excel-da.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from kpixl import texts
 from kpixl.consolidate.tables import Consolidation
 from kpixl.vocab import Language
 
@@ -60,7 +62,10 @@ def decimal_comma(number: int | float) -> str:
 
 
 def _csv_cell_da(value: Any) -> Any:
-    if isinstance(value, float) or (isinstance(value, int) and not isinstance(value, bool)):
+    if isinstance(value, bool):
+        # Danish Excel reads only its own words as a yes/no (an English "False" would stay text).
+        return texts.text("findings", "word.true" if value else "word.false", Language.DA)
+    if isinstance(value, float) or isinstance(value, int):
         return decimal_comma(value)
     return _csv_cell(value)
 
