@@ -9,8 +9,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+import workbooks
+
 from kpixl import commentary, core, schema
-from kpixl.model import CommentRecord, KpiRecord, MeasurementRecord
+from kpixl.model import CommentRecord, MeasurementRecord
 from kpixl.reader import read_workbook
 from kpixl.template import write_template
 from kpixl.validate import check_workbook
@@ -19,13 +21,7 @@ AS_OF = date(2026, 4, 15)
 MONTH_ENDS = (date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31))
 
 
-def _kpi(kpi_id: str, **overrides: object) -> KpiRecord:
-    fields: dict = dict(name=f"KPI {kpi_id}", level="low", parent_id="CO-01", owner="Bo Lund", unit="DKK",
-                        direction="increase", aggregation="sum", frequency="monthly", baseline=0.0, target=1200.0,
-                        start=date(2026, 1, 1), deadline=date(2026, 12, 31), specific="s", measurable="m",
-                        attainable="a", relevant="r")
-    fields.update(overrides)
-    return KpiRecord(kpi_id, **fields)
+_kpi = workbooks.kpi_record
 
 
 KPIS = [_kpi("CO-01", level="high", parent_id=None), _kpi("SAL-01"), _kpi("SAL-02")]

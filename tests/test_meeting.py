@@ -16,21 +16,17 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+import workbooks
+
 from kpixl.cli import cli
-from kpixl.model import CommentRecord, EvaluationRecord, KpiRecord, MeasurementRecord
+from kpixl.model import CommentRecord, EvaluationRecord, MeasurementRecord
 from kpixl.template import write_template
 
 MONTH_ENDS = [date(2026, m, d) for m, d in ((1, 31), (2, 28), (3, 31), (4, 30), (5, 31), (6, 30))]
 JUNE = date(2026, 6, 30)
 
 
-def _kpi(kpi_id: str, **fields: object) -> KpiRecord:
-    values: dict = dict(name=f"KPI {kpi_id}", level="low", parent_id="CO-01", owner="Bo Lund", unit="DKK",
-                        direction="increase", aggregation="sum", frequency="monthly", baseline=0.0, target=1200.0,
-                        start=date(2026, 1, 1), deadline=date(2026, 12, 31), specific="s", measurable="m",
-                        attainable="a", relevant="r")
-    values.update(fields)
-    return KpiRecord(kpi_id, **values)
+_kpi = workbooks.kpi_record
 
 
 def _company(folder: Path, language: str = "en", may_webshop: float = 40.0) -> list[Path]:

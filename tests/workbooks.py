@@ -28,6 +28,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from kpixl import core, schema
+from kpixl.model import KpiRecord
 
 AS_OF = date(2026, 4, 15)
 START = date(2026, 1, 1)
@@ -55,6 +56,16 @@ def kpi_row(kpi_id: str = "SAL-01", **overrides: Any) -> dict[str, Any]:
     }
     row.update(overrides)
     return row
+
+
+def kpi_record(kpi_id: str, **overrides: Any) -> KpiRecord:
+    """Return a monthly sum KPI record (low level, under CO-01, 1,200 DKK in 2026) with ``overrides``."""
+    fields: dict[str, Any] = dict(name=f"KPI {kpi_id}", level="low", parent_id="CO-01", owner="Bo Lund", unit="DKK",
+                                  direction="increase", aggregation="sum", frequency="monthly", baseline=0.0,
+                                  target=1200.0, start=date(2026, 1, 1), deadline=date(2026, 12, 31), specific="s",
+                                  measurable="m", attainable="a", relevant="r")
+    fields.update(overrides)
+    return KpiRecord(kpi_id, **fields)
 
 
 def measurement_row(kpi_id: str = "SAL-01", period_end: Any = MONTH_ENDS[0], value: Any = 100.0,
