@@ -30,11 +30,12 @@ def kpi(kpi_id: str, **fields) -> KpiRecord:
     return KpiRecord(kpi_id=kpi_id, **values)
 
 
-def workbook(path: Path, decisions: dict[str, tuple[str | None, float | None]], last_value: float = 150.0) -> Path:
+def workbook(path: Path, decisions: dict[str, tuple[str | None, float | None]], last_value: float = 150.0, *,
+             department: str = "Management", language: str = "en") -> Path:
     kpis = [kpi(k) for k in decisions]
     measurements = [MeasurementRecord(k, date(2025, 12, 31), last_value) for k in decisions]
     evaluations = [EvaluationRecord(k, d, t) for k, (d, t) in decisions.items()]
-    return write_template(path, department="Management", language="en", formulas="native", kpis=kpis,
+    return write_template(path, department=department, language=language, formulas="native", kpis=kpis,
                           measurements=measurements, evaluations=evaluations, as_of=DEADLINE)
 
 
@@ -215,11 +216,7 @@ def test_ids_typed_in_other_case_or_spacing_carry_their_decision_and_final_actua
 
 
 def danish_workbook(path: Path, decisions: dict[str, tuple[str | None, float | None]], last_value: float) -> Path:
-    kpis = [kpi(k) for k in decisions]
-    measurements = [MeasurementRecord(k, date(2025, 12, 31), last_value) for k in decisions]
-    evaluations = [EvaluationRecord(k, d, t) for k, (d, t) in decisions.items()]
-    return write_template(path, department="Ledelse", language="da", formulas="native", kpis=kpis,
-                          measurements=measurements, evaluations=evaluations, as_of=DEADLINE)
+    return workbook(path, decisions, last_value, department="Ledelse", language="da")
 
 
 def test_a_danish_workbooks_run_speaks_danish_throughout(tmp_path):
