@@ -21,7 +21,7 @@ from kpixl import core, isolation, schema
 from kpixl.errors import DefinitionError
 from kpixl.message import message
 from kpixl.model import ERROR, WARNING, DepartmentWorkbook, Finding, KpiRecord, Place, refuse_invalid, said_in
-from kpixl.reader import WORKBOOK_TASK, isolated_result
+from kpixl.reader import WORKBOOK_TASK, isolated_result, warm
 from kpixl.refs import A1_RE
 from kpixl.schema import HeaderOf
 from kpixl.vocab import Language, is_percent_unit, kpi_key, unit_text
@@ -86,6 +86,7 @@ def read_company(path: Path | str, *, as_of: date | None = None,
     workbook's own).
     """
     source = Path(path)
+    warm()  # once here, not once in the worker
     with isolation.WorkerPool(1, timeout=file_timeout, memory_limit=memory_limit) as pool:
         workbook = isolated_result(source, pool.call(WORKBOOK_TASK, (str(source), as_of or date.today())))
     said = Language.parse(workbook.language if language is None else language).value

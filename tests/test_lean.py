@@ -70,7 +70,8 @@ def expected(rows, cells, drops) -> bytes | None:
     """Return the sheet without the dropped cells, built from the cells' own texts.
 
     Dropped: the named cells with a ``</c>``, and in the drops' rows every cell that closes
-    itself (it holds no value); None when no named cell with a ``</c>`` is there.
+    itself (it holds no value); a row all of whose cells are dropped goes whole, ``<row>``
+    to ``</row>``. None when no named cell with a ``</c>`` is there.
     """
     def named(row: int, column: int, text: bytes) -> bool:
         return not text.endswith(b"/>") and any(first <= row <= last and column in columns
@@ -81,7 +82,9 @@ def expected(rows, cells, drops) -> bytes | None:
 
     if not any(named(*cell) for cell in cells):
         return None
-    return _xml(rows, [cell for cell in cells if not named(*cell) and not empty(*cell)])
+    kept = [cell for cell in cells if not named(*cell) and not empty(*cell)]
+    gone = {row for row in rows if rows[row] and not any(r == row for r, _c, _t in kept)}
+    return _xml({row: rows[row] for row in rows if row not in gone}, kept)
 
 
 rows_strategy = st.dictionaries(
@@ -106,7 +109,7 @@ def test_strip_drops_exactly_the_named_cells_with_a_close_and_the_empty_cells_in
 @settings(max_examples=300, deadline=None)
 @given(rows_strategy, drops_strategy, st.integers(1, 64))
 def test_tags_found_in_chunks_give_the_same_bytes_as_in_one_pass(rows, drops, chunk):
-    """However the part is cut into chunks (a tag's four bytes across two of them), the lean sheet is the same."""
+    """However the part is cut into chunks (a tag's bytes across two of them), the lean sheet is the same."""
     xml, cells = sheet(rows)
     saved = lean.TAG_CHUNK
     try:
@@ -114,14 +117,57 @@ def test_tags_found_in_chunks_give_the_same_bytes_as_in_one_pass(rows, drops, ch
         whole = lean.strip_cells(xml, drops)
         lean.TAG_CHUNK = chunk
         assert lean.strip_cells(xml, drops) == whole == expected(rows, cells, drops)
-        tags, heads, starts, cells, cell_tags = lean._tags(xml)
+        found = lean._tags(xml)
     finally:
         lean.TAG_CHUNK = saved
+    tags = found.tags
     assert tags.tolist() == [m.start() for m in re.finditer(b"<", xml)]
-    assert [h.to_bytes(4, "little") for h in heads.tolist()] == [xml[min(t, len(xml) - 4):][:4] for t in tags.tolist()]
-    assert starts.tolist() == [m.start() for m in re.finditer(rb"<c[ />\t\r\n]", xml)]
-    assert tags[cell_tags].tolist() == starts.tolist()
-    assert [bytes(c) for c in cells] == [xml[min(t, len(xml) - 24):][:24] for t in starts.tolist()]
+    assert found.second.tolist() == [xml[t + 1] for t in tags.tolist()]
+    assert found.third.tolist() == [xml[t + 2] for t in tags.tolist()]
+    assert tags[found.cells].tolist() == [m.start() for m in re.finditer(rb"<c[ />\t\r\n]", xml)]
+    assert tags[found.closes].tolist() == [m.start() for m in re.finditer(rb"</c>", xml)]
+    assert [bytes(c) for c in found.heads.view("V24").ravel()] == [
+        xml[min(t, len(xml) - 24):][:24] for t in tags[found.cells].tolist()]
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows_strategy)
+def test_places_read_by_rows_are_the_places_read_cell_by_cell(rows):
+    xml, cells = sheet(rows)
+    found = lean._tags(xml)
+    by_row = lean._places_by_row(found)
+    by_cell = lean._places(found.heads)
+    if not cells:
+        assert by_row is None
+        return
+    assert by_row is not None and by_cell is not None
+    assert by_row[0].tolist() == by_cell[0].tolist() == [r for r, _c, _t in cells]
+    assert by_row[1].tolist() == by_cell[1].tolist() == [c for _r, c, _t in cells]
+
+
+@pytest.mark.parametrize("change", [
+    (b'<row r="3" spans="1:9">', b'<row spans="1:9" r="3">'),   # r not first: cell by cell
+    (b'<c r="F3"', b'<c r="F4"'),                                # a cell naming another row than its own
+    (b'<row r="3" spans="1:9">', b'<row r="03" spans="1:9">'),   # the row's digits are not the cells'
+])
+def test_rows_not_read_by_row_are_read_cell_by_cell(change):
+    xml, _ = sheet({2: [(5, 2), (6, 4)], 3: [(5, 2), (6, 4)]})
+    odd = xml.replace(*change)
+    assert odd != xml
+    assert lean._places_by_row(lean._tags(odd)) is None
+    rows, columns = lean._places(lean._tags(odd).heads)
+    assert columns.tolist() == [5, 6, 5, 6]
+    out = lean.strip_cells(odd, [(2, 4, frozenset({6}))])
+    assert out is not None and b'r="F2"' not in out and b'<c r="E2"' in out and out.count(b"<c ") == 2
+
+
+def test_a_row_left_empty_goes_whole_and_a_run_of_them_in_one_cut():
+    rows = {2: [(1, 2), (6, 4)], 3: [(1, 1), (6, 4)], 4: [(1, 0), (6, 4)], 5: [(1, 2), (6, 4)], 6: []}
+    xml, cells = sheet(rows)
+    out = lean.strip_cells(xml, [(2, 6, frozenset({6}))])
+    assert out == expected(rows, cells, [(2, 6, frozenset({6}))])
+    assert b'<row r="3"' not in out and b'<row r="4"' not in out and b'<row r="4" spans="1:9"></row>' not in out
+    assert b'<row r="2"' in out and b'<row r="5"' in out and b'<row r="6" spans="1:9"></row>' in out
 
 
 @pytest.mark.parametrize("chunk", [1, 3, 7])
@@ -265,9 +311,14 @@ def test_a_value_typed_below_a_table_in_a_computed_column_is_still_named(tmp_pat
     assert [(f.code, f.place.cell) for f in fast.findings if f.code != "KPX307"] == [("KPX137", ref)]
 
 
-def test_a_formula_without_value_counts_only_in_an_input_cell(tmp_path):
+@pytest.mark.parametrize("in_worker", [False, True], ids=["whole-sheet scan", "scanned with the lean copy"])
+def test_a_formula_without_value_counts_only_in_an_input_cell(tmp_path, monkeypatch, in_worker):
+    # In a worker the input cells are found from the tags the lean copy is made from; here the
+    # whole sheet is scanned: both find the same cells.
+    monkeypatch.setattr("kpixl.isolation.in_worker", lambda: in_worker)
     path = _template(tmp_path / "dept.xlsx")
     part = next(t for t in precheck(path).structure[2] if t.name == "Measurements").sheet_part
+    assert part in precheck(path).lean
 
     def lose_value(cell: str):
         def edit(name, data):
@@ -283,6 +334,10 @@ def test_a_formula_without_value_counts_only_in_an_input_cell(tmp_path):
     W.rezip(path, lose_value("C3"))  # the Value cell
     found = [(f.code, f.place.cell) for f in read_workbook(path).findings]
     assert found == [("KPX208", "C3")]
+    W.rezip(path, lambda name, data: data.replace(b'<c r="C4"', b'<c r="C4" t="e"><v>#N/A</v></c><c r="X4"')
+            if name == part else None)  # an error saved in the next row's Value
+    found = sorted((f.code, f.place.cell) for f in read_workbook(path).findings)
+    assert found == [("KPX208", "C3"), ("KPX209", "C4")]
 
 
 def test_both_pre_check_routes_make_the_same_lean_sheets(tmp_path):

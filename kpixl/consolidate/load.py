@@ -24,7 +24,7 @@ from kpixl import core, isolation, schema
 from kpixl.copies import department_of
 from kpixl.errors import DefinitionError, KpixlError
 from kpixl.message import message
-from kpixl.reader import isolated_result, precheck
+from kpixl.reader import isolated_result, precheck, warm
 from kpixl.validate import check_workbook, file_facts
 from kpixl.model import (ERROR, CommentRecord, DepartmentWorkbook, EvaluationRecord, Finding, FindingsView, KpiRecord,
                          MeasurementRecord, Place)
@@ -264,6 +264,7 @@ def load_sources(paths: Sequence[Path], as_of: date, *, jobs: int = 1,
     """
     total = len(paths)
     sources: list[Source] = []
+    warm()  # once here, not once in every worker
     with isolation.WorkerPool(jobs, timeout=file_timeout, memory_limit=memory_limit) as pool:
         for path, result in zip(paths, pool.map(task, [(Path(path), as_of) for path in paths])):
             if isinstance(result, isolation.Fault):

@@ -47,10 +47,10 @@ from kpixl.reader.paths import (WORKBOOK_SUFFIXES, Inputs, collect_inputs, expan
 from kpixl.reader.prechecks import (CHUNK, ENCRYPTED_STREAM, MAX_FILE_BYTES, MAX_MEMBERS, MAX_RATIO,
                                     MAX_TOTAL_UNCOMPRESSED, OLE_MAGIC, RATIO_CHECK_FROM, WATCH_FROM, ZIP_MAGICS, precheck)
 from kpixl.reader.sheetscan import MAX_CELLS, MAX_COLUMNS, MAX_ROWS
-from kpixl.reader.worker import CHECK_TASK, WHOLE_TASK, WORKBOOK_TASK, isolated_result
+from kpixl.reader.worker import CHECK_TASK, WHOLE_TASK, WORKBOOK_TASK, isolated_result, warm
 
 # The finding codes are the names kpixl.reader.findings gives the registry's ids (kpixl.codes).
-__all__ = ["read_workbook", "isolated_result", "CHECK_TASK", "WORKBOOK_TASK", "WHOLE_TASK", "expand_paths", "collect_inputs", "Inputs", "not_read_reason",
+__all__ = ["read_workbook", "isolated_result", "warm", "CHECK_TASK", "WORKBOOK_TASK", "WHOLE_TASK", "expand_paths", "collect_inputs", "Inputs", "not_read_reason",
            "workbooks_in", "precheck", "Package", "TableInfo", "type_cell", "interpret_number_text",
            "number_text_message", "fmt_number", "date_text_meanings",
            "MAX_TOTAL_UNCOMPRESSED", "MAX_RATIO", "WATCH_FROM", "RATIO_CHECK_FROM", "MAX_ROWS", "MAX_COLUMNS", "MAX_CELLS",

@@ -271,7 +271,7 @@ def _special_input_cells(content: bytes | bytearray, tags: np.ndarray, equals: n
     look = ~standard | (np.isin(number, np.fromiter(columns, np.int64)) & upper[0])
     owner = np.searchsorted(cell_starts, np.concatenate([formulas, errors])) - 1
     owner = owner[owner >= 0]
-    owner = np.unique(owner[look[owner]])
+    owner = _distinct(owner[look[owner]])
     return _classify_special(content, cell_starts[owner].tolist(), columns)
 
 
@@ -395,8 +395,14 @@ def _quick_special(content: bytes | bytearray, columns: set[int]) -> _SheetScan:
     if not candidates.size or not cell_tags.size:
         return _SheetScan()
     owner = np.searchsorted(cell_tags, candidates) - 1
-    starts = tags[cell_tags[np.unique(owner[owner >= 0])]]
+    starts = tags[cell_tags[_distinct(owner[owner >= 0])]]
     return _classify_special(content, starts[_maybe_in(data, starts, columns)].tolist(), columns)
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Return the distinct ``values``, sorted: ``np.unique`` without the import of ``numpy.ma`` it costs a new worker."""
+    values = np.sort(values)
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if values.size else values
 
 
 def _maybe_in(data: np.ndarray, starts: np.ndarray, columns: set[int]) -> np.ndarray:
