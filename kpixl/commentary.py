@@ -85,9 +85,9 @@ def kpi_words(kpis: Sequence[KpiRecord], measurements: Iterable[MeasurementRecor
         if key in words:
             continue
         own = points.get(key, [])
-        counted = core.window(own, as_of, kpi.start) if own else []
-        words[key] = word_for(kpi.kpi_id, _status(kpi, own, as_of), max((p for p, _ in counted), default=None),
-                              said.get(key, []), as_of)
+        # The latest period that counts (core.window's, without sorting the ones that count).
+        latest = max((day for day, _value in own if core.in_window(day, as_of, kpi.start)), default=None)
+        words[key] = word_for(kpi.kpi_id, _status(kpi, own, as_of), latest, said.get(key, []), as_of)
     return words
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import ctypes
 import faulthandler
+import gc
 import importlib
 import multiprocessing
 import os
@@ -115,6 +116,7 @@ def _serve(conn: Connection, memory_limit: int | None) -> None:
     faulthandler.disable()
     _silence_stderr()
     _keep_freed_memory()
+    _calm_collector()
     _limit_memory(memory_limit)
     while True:
         try:
@@ -140,6 +142,26 @@ def _serve(conn: Connection, memory_limit: int | None) -> None:
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 MMAP_THRESHOLD = 64 * 1024 ** 2  # a smaller block comes from the heap, where it is reused
 TRIM_THRESHOLD = 128 * 1024 ** 2  # so much freed heap is kept for the next file
+
+
+# Allocations between two collections of the young generation in a worker (Python's default: 700).
+GC_YOUNG = 20_000
+
+
+def _calm_collector() -> None:
+    """Keep the cyclic garbage collector off what a worker inherited, and from running every 700 allocations.
+
+    A worker builds thousands of objects a file (a template's 1,300 measurement records and
+    their places), which live until the file is done. With Python's default thresholds the
+    collector walked them over and over, and every hundredth run also every object the
+    parent had made (modules, catalogues, schema): 1-1.5 ms of a file's 19 ms. What the
+    worker inherits is frozen (``gc.freeze``, as Python's documentation advises for a forked
+    worker) and the young generation is collected every :data:`GC_YOUNG` allocations.
+    Reference counting still frees a file's records when it is done (they hold no cycles);
+    the collector only runs less often.
+    """
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
 
 
 def _keep_freed_memory() -> bool:

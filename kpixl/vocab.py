@@ -220,10 +220,24 @@ def kpi_key(value: object) -> str:
     Two IDs are the same KPI exactly when their keys are equal; a blank ID has the
     key "". The native formulas compute the same key with :func:`excel_key`.
     """
-    if type(value) is str and value.isascii():
-        # Fast path (the UDFs key every measurement row): ASCII needs no upper-case fix.
-        return " ".join(value.split()).upper()
+    if type(value) is str:
+        # Every measurement row is keyed, by the rules and the UDFs, and a workbook's rows name a
+        # few dozen IDs: each text is keyed once (the cache is dropped when it grows large).
+        key = _KEYS.get(value)
+        if key is None:
+            # ASCII needs no upper-case fix.
+            key = " ".join(value.split()).upper() if value.isascii() else \
+                " ".join(value.split()).translate(_UPPER_FIX).upper()
+            if len(_KEYS) >= _KEYS_KEPT:
+                _KEYS.clear()
+            _KEYS[value] = key
+        return key
     return " ".join(id_text(value).split()).translate(_UPPER_FIX).upper()
+
+
+# The keys of the texts kpi_key has seen, by text (only str: 1, 1.0 and True are equal keys of a dict).
+_KEYS: dict[str, str] = {}
+_KEYS_KEPT = 65536
 
 
 def same_kpi(a: object, b: object) -> bool:

@@ -135,6 +135,35 @@ def test_a_worker_keeps_the_memory_one_file_freed_for_the_next(monkeypatch):
         assert pool.call("test_isolation:page_faults_of_big_buffers", ()) > 4 * pages
 
 
+def collector_state() -> tuple[int, int]:
+    """Return this process's young-generation threshold and how many objects the collector leaves alone (frozen)."""
+    import gc
+
+    return gc.get_threshold()[0], gc.get_freeze_count()
+
+
+def collections_while_building(count: int = 30_000) -> int:
+    """Return how many young collections building ``count`` records takes in this process."""
+    import gc
+
+    from kpixl.model import MeasurementRecord, Place
+
+    before = gc.get_stats()[0]["collections"]
+    records = [MeasurementRecord("A", W.START, 1.0, place=place) for place in Place.of_cells("p", "s", ["A1"] * count)]
+    assert len(records) == count
+    return gc.get_stats()[0]["collections"] - before
+
+
+def test_a_worker_keeps_the_collector_off_what_it_inherited_and_off_each_files_records():
+    """The records a worker builds for a file do not set the cyclic collector walking (issue 23)."""
+    with isolation.WorkerPool(1) as pool:
+        threshold, frozen = pool.call("test_isolation:collector_state", ())
+        assert threshold == isolation.GC_YOUNG and frozen > 10_000  # the modules and catalogues inherited
+        assert pool.call("test_isolation:collections_while_building", ()) <= 2 * 60_000 // isolation.GC_YOUNG + 1
+    # In this process, with Python's defaults, the same records cost dozens of collections.
+    assert collections_while_building() > 40
+
+
 # ------------------------------------------------------------------ what a worker pre-checks
 
 def _hostile(path: Path, rows: bytes) -> None:

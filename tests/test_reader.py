@@ -11,6 +11,7 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
+import fastexcel
 import pytest
 
 from kpixl import reader
@@ -636,6 +637,29 @@ def test_the_fast_path_is_taken_for_a_long_clean_table_and_agrees(tmp_path, monk
     W.write_workbook(path, measurements=_many_measurements(300))
     fast, exact, fast_tables = W.read_both_ways(path, monkeypatch)
     assert "Measurements" in fast_tables and len(exact.measurements) == 300
+    W.assert_same_reads(fast, exact)
+
+
+def test_a_fastexcel_without_eager_loading_reads_the_same_columns(tmp_path, monkeypatch):
+    """The fast engine loads a table straight into Arrow; a fastexcel without ``eager`` is asked the older way."""
+    path = tmp_path / "long.xlsx"
+    W.write_workbook(path, measurements=_many_measurements(300))
+
+    class Older:
+        """A fastexcel reader whose load_sheet knows no ``eager`` (as before fastexcel had it)."""
+
+        def __init__(self, source):
+            self.reader = real_read(source)
+
+        def load_sheet(self, name, **options):
+            if "eager" in options:
+                raise TypeError("load_sheet() got an unexpected keyword argument 'eager'")
+            return self.reader.load_sheet(name, **options)
+
+    real_read = fastexcel.read_excel
+    monkeypatch.setattr(fastexcel, "read_excel", Older)
+    fast, exact, fast_tables = W.read_both_ways(path, monkeypatch)
+    assert "Measurements" in fast_tables and len(fast.measurements) == 300
     W.assert_same_reads(fast, exact)
 
 

@@ -18,7 +18,13 @@ a namespace prefix (a ``<x:c>`` is a cell too, and missed by a search for ``<c``
 without its reference takes its place from the cell before it, so removing one would
 move the rest. Header rows, totals rows,
 rows below a table and columns beside it are kept as they are, so fastexcel still sees
-anything typed there and the reader still hands such a table to the exact engine.
+anything typed there and the reader still hands such a table to the exact engine. A data
+row left with no cell at all (a template's pre-sized blank row) goes whole.
+
+How: one pass finds every tag (:func:`_tags`, a megabyte at a time, all that is read of
+a tag gathered while that stretch is in the CPU's cache); cells are placed by their rows
+(:func:`_places_by_row`, each cell's reference checked against its row's number) or, in a
+sheet not written that way, by their own references (:func:`_places`).
 """
 
 from __future__ import annotations
@@ -202,12 +208,15 @@ def _tags(content: bytes | bytearray) -> _Tags:
     for start in range(0, size, TAG_CHUNK):
         part = codes[start:start + TAG_CHUNK]
         at = np.flatnonzero(np.equal(part, _LT, out=hits[:part.size])) + start
-        near = np.minimum(at, size - 3) if at.size and at[-1] + 2 >= size else at
-        second, third = codes[near + 1], codes[near + 2]
+        if at.size and at[-1] + 2 >= size:
+            near = np.minimum(at, size - 3)
+            second, third = codes[near + 1], codes[near + 2]
+        else:
+            second, third = codes[1:][at], codes[2:][at]  # no shifted copy of the positions
         cell = np.flatnonzero(second == _C)
         cell = cell[_TAG_END_LUT[third[cell]]]
-        close = np.flatnonzero(second == _SLASH)
-        close = close[(third[close] == _C) & (codes[np.minimum(at[close] + 3, size - 1)] == _GT)]
+        close = np.flatnonzero((second == _SLASH) & (third == _C))
+        close = close[codes[np.minimum(at[close] + 3, size - 1)] == _GT]
         found.append(at)
         seconds.append(second)
         thirds.append(third)

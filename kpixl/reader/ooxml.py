@@ -147,9 +147,22 @@ def _schema_columns(table: schema.Table, info: TableInfo) -> dict[int, schema.Co
         left = parse_ref(info.ref)[1]
     except ValueError:
         return {}
-    lookup = table.by_header
-    return {left + offset: column for offset, header in enumerate(info.columns)
-            if (column := lookup.get(schema.normalise_header(header))) is not None}
+    # Every department workbook made from one template has the same headers: matched once per process.
+    key = (id(table), left, tuple(info.columns))
+    known = _MATCHED.get(key)
+    if known is None or known[0] is not table:
+        lookup = table.by_header
+        known = _MATCHED[key] = (table, {left + offset: column for offset, header in enumerate(info.columns)
+                                         if (column := lookup.get(schema.normalise_header(header))) is not None})
+        if len(_MATCHED) > 1024:
+            _MATCHED.clear()
+            _MATCHED[key] = known
+    return dict(known[1])
+
+
+# The schema columns of a table's headers, by (the schema table's id, first column, headers); the table is
+# kept with them, so an id reused by another table is never taken for it.
+_MATCHED: dict[tuple[int, int, tuple[str, ...]], tuple[schema.Table, dict[int, schema.Column]]] = {}
 
 
 def _input_columns(table: schema.Table, info: TableInfo) -> set[int]:

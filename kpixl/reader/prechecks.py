@@ -56,6 +56,7 @@ ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _ENTITY_RE = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _ROOT_START_RE = re.compile(rb"<[A-Za-z_]")
+_HEAD_BYTES = 64 * 1024  # what is read of a sheet before it is unpacked whole
 def precheck(path: Path | str, *, bound_sheets: bool | None = None) -> Package:
     """Return the pre-checked package of ``path`` or raise WorkbookError naming why it cannot be read.
 
@@ -296,10 +297,17 @@ def _check_sheet_prolog(shown: str, data: bytes, archive: zipfile.ZipFile, info:
     whole, made lean (:mod:`kpixl.reader.lean`) and its input cells scanned in the lean
     copy, which holds them all; any other sheet is unpacked only as far as its prolog.
     """
-    prefixed = _check_sheet_head(shown, data, archive, info)
     if columns is None:
-        return prefixed, None, None
-    content = _read_sheet(shown, data, archive, info, prefixed)
+        return _check_sheet_head(shown, data, archive, info), None, None
+    if data and info.file_size <= WATCH_FROM:
+        # A table sheet is unpacked whole anyway, bounded by its declared size: its prolog is read
+        # from that, not unpacked a second time.
+        content = _read_member(shown, data, archive, info)
+        prefixed = _check_head(shown, info, content[:_HEAD_BYTES] if _ROOT_START_RE.search(content, 0, _HEAD_BYTES)
+                               else content[:CHUNK + 1])
+    else:
+        prefixed = _check_sheet_head(shown, data, archive, info)
+        content = _read_sheet(shown, data, archive, info, prefixed)
     stripped = None if prefixed or not lean_route(len(content), drops) else strip_cells(content, drops)
     return prefixed, _scan_special(content if stripped is None else stripped, columns, prefixed), stripped
 
@@ -312,11 +320,16 @@ def _check_sheet_head(shown: str, data: bytes, archive: zipfile.ZipFile, info: z
     """
     try:
         # Excel's prolog is a few hundred bytes: the first 64 KB nearly always hold the root element.
-        head = _head(data, archive, info, 64 * 1024)
+        head = _head(data, archive, info, _HEAD_BYTES)
         if _ROOT_START_RE.search(head) is None and len(head) < info.file_size:
             head = _head(data, archive, info, CHUNK + 1)
     except zipparts.UNPACK_ERRORS as error:
         _fail(shown, E_CORRUPT, message("KPX109.part", part=info.filename, why=str(error)))
+    return _check_head(shown, info, head)
+
+
+def _check_head(shown: str, info: zipfile.ZipInfo, head: bytes | bytearray) -> bool:
+    """Check a worksheet's first bytes (its prolog, declared dimension); return whether it is prefixed."""
     prefixed = _check_prolog(shown, info.filename, head, info.file_size)
     _check_declared_dimension(shown, info.filename, head)
     return prefixed
