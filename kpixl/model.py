@@ -37,11 +37,13 @@ class Place:
         filling the instance's dictionary at once (1.1 against 1.9 ms for 1,300 places).
         """
         new = object.__new__
-        places = []
+        places: list[Place] = []
+        append = places.append
         for cell in cells:
             place = new(cls)
-            place.__dict__.update(path=path, sheet=sheet, cell=cell)
-            places.append(place)
+            fields = place.__dict__
+            fields["path"], fields["sheet"], fields["cell"] = path, sheet, cell
+            append(place)
         return places
 
     def __str__(self) -> str:

@@ -189,6 +189,18 @@ def test_the_dashboards_commentary_formulas_compute_what_the_core_says(tmp_path,
                 cached.cell(row, c).value for c in (9, 10, 11)], row
 
 
+def test_kpi_words_take_the_rows_of_one_kpi_in_table_order_however_its_id_is_spelled():
+    """Two values of one period tie; the later row wins a "last" KPI, also when the rows spell the ID two ways."""
+    kpi = workbooks.kpi_record("SAL-01", aggregation="last", target=100.0, baseline=0.0, frequency="monthly")
+    day = MONTH_ENDS[2]
+    rows = [MeasurementRecord("SAL-01", day, 100.0), MeasurementRecord(" sal-01", day, 10.0),
+            MeasurementRecord("SAL-01", day, 100.0)]
+    assert commentary.kpi_words([kpi], rows, [], AS_OF)["SAL-01"].status == core.ON_TRACK  # the third row
+    assert commentary.kpi_words([kpi], rows[:2], [], AS_OF)["SAL-01"].status == core.OFF_TRACK  # the second
+    one_spelling = [MeasurementRecord("SAL-01", m.period_end, m.value) for m in rows]
+    assert commentary.kpi_words([kpi], one_spelling, [], AS_OF)["SAL-01"].status == core.ON_TRACK
+
+
 def test_kpi_words_latest_comment_and_open_actions():
     comments = [CommentRecord("SAL-01", MONTH_ENDS[0], "January", "A", "Anna", date(2026, 3, 1)),
                 CommentRecord("SAL-01", MONTH_ENDS[2], "March", None),

@@ -319,8 +319,11 @@ def _check_sheet_head(shown: str, data: bytes, archive: zipfile.ZipFile, info: z
     is refused from its first 64 KB.
     """
     try:
-        # Excel's prolog is a few hundred bytes: the first 64 KB nearly always hold the root element.
-        head = _head(data, archive, info, _HEAD_BYTES)
+        # Excel's prolog is a few hundred bytes: the first 4 KB nearly always reach the cells (all a
+        # prolog and a declared dimension can be is before them), the first 64 KB the root element.
+        head = _head(data, archive, info, 4096)
+        if b"<sheetData" not in head and len(head) < info.file_size:
+            head = _head(data, archive, info, _HEAD_BYTES)
         if _ROOT_START_RE.search(head) is None and len(head) < info.file_size:
             head = _head(data, archive, info, CHUNK + 1)
     except zipparts.UNPACK_ERRORS as error:
