@@ -391,17 +391,18 @@ class _Rules:
                 self.add(E_UNKNOWN_KPI, ERROR, message("KPX401", id=repr(m.kpi_id), sheet=SheetName("KPIs")), m.place,
                          m.kpi_id)
                 continue
-            key = (kpi.kpi_id, m.period_end)
+            period = m.period_end
+            key = (kpi.kpi_id, period)
             if key in seen:
                 first = seen[key]
-                self.add(E_DUPLICATE_MEASUREMENT, ERROR, message("KPX402", id=repr(kpi.kpi_id), d=m.period_end.isoformat(),
+                self.add(E_DUPLICATE_MEASUREMENT, ERROR, message("KPX402", id=repr(kpi.kpi_id), d=period.isoformat(),
                                                                  where=f"{first.sheet}!{first.cell}"), m.place, kpi.kpi_id)
                 continue
             seen[key] = m.place
-            kpi_dates.append(m.period_end)
+            kpi_dates.append(period)
             if abs(m.value) > scale[0]:
                 self.check_plausible(kpi, m, scale)
-            if start <= m.period_end <= deadline:
+            if start <= period <= deadline:
                 continue
             if kpi.start is not None and m.period_end < kpi.start:
                 self.add(E_BEFORE_START, ERROR, message("KPX403", d=m.period_end.isoformat(), s=kpi.start.isoformat()),
@@ -485,7 +486,8 @@ class _Rules:
             return
         if kpi.start is not None and kpi.start > first:
             first = kpi.start
-        if any(first <= end <= deadline for end in period_ends):
+        # The rows are in table order, the final period's usually last: looked for from the end.
+        if any(first <= end <= deadline for end in reversed(period_ends)):
             return
         label = _final_label(kpi.frequency, first, deadline)
         self.add(W_CLOSE_OF_PERIOD, WARNING, message("KPX406", f=Word(kpi.frequency), label=Period(label),
