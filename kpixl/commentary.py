@@ -73,20 +73,9 @@ def _status(kpi: KpiRecord, points: list[tuple[date, float]], as_of: date) -> st
 def kpi_words(kpis: Sequence[KpiRecord], measurements: Iterable[MeasurementRecord],
               comments: Sequence[CommentRecord], as_of: date) -> dict[str, KpiWord]:
     """Return per KPI key its :class:`KpiWord` as of ``as_of`` (comments dated after ``as_of`` are not yet said)."""
-    # Grouped by the ID as typed (a few dozen IDs for thousands of rows), then by key; when two
-    # spellings share a key, their rows are taken in table order again (the order decides ties).
-    measurements = list(measurements)
-    typed: dict[object, list[tuple[date, float]]] = {}
+    points: dict[str, list[tuple[date, float]]] = {}
     for m in measurements:
-        found = typed.get(m.kpi_id)
-        if found is None:
-            found = typed[m.kpi_id] = []
-        found.append((m.period_end, m.value))
-    points = {kpi_key(kpi_id): pairs for kpi_id, pairs in typed.items()}
-    if len(points) < len(typed):
-        points = {}
-        for m in measurements:
-            points.setdefault(kpi_key(m.kpi_id), []).append((m.period_end, m.value))
+        points.setdefault(kpi_key(m.kpi_id), []).append((m.period_end, m.value))
     said: dict[str, list[CommentRecord]] = {}
     for c in comments:
         said.setdefault(kpi_key(c.kpi_id), []).append(c)

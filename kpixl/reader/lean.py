@@ -335,11 +335,6 @@ def _columns(head: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     return columns, word
 
 
-def _cell_places(content: bytes | bytearray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """Return the (row, column) numbers of the cells starting at ``starts``; None unless all read ``<c r="A1"``."""
-    return _places(_items(content, 24)[np.minimum(starts, len(content) - 24)].view("<u8").reshape(-1, 3))
-
-
 def _places(heads: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """Return the (row, column) numbers of cells whose first 24 bytes are ``heads``; None unless all read ``<c r="A1"``.
 

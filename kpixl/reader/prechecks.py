@@ -18,7 +18,7 @@ import zipfile
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import AbstractSet, Any
+from typing import AbstractSet, Any, Callable
 
 from kpixl import isolation, schema
 from kpixl.errors import WorkbookError
@@ -303,8 +303,7 @@ def _check_sheet_prolog(shown: str, data: bytes, archive: zipfile.ZipFile, info:
         # A table sheet is unpacked whole anyway, bounded by its declared size: its prolog is read
         # from that, not unpacked a second time.
         content = _read_member(shown, data, archive, info)
-        prefixed = _check_head(shown, info, content[:_HEAD_BYTES] if _ROOT_START_RE.search(content, 0, _HEAD_BYTES)
-                               else content[:CHUNK + 1])
+        prefixed = _check_head(shown, info, _first_bytes(lambda size: content[:size], info.file_size))
     else:
         prefixed = _check_sheet_head(shown, data, archive, info)
         content = _read_sheet(shown, data, archive, info, prefixed)
@@ -319,16 +318,24 @@ def _check_sheet_head(shown: str, data: bytes, archive: zipfile.ZipFile, info: z
     is refused from its first 64 KB.
     """
     try:
-        # Excel's prolog is a few hundred bytes: the first 4 KB nearly always reach the cells (all a
-        # prolog and a declared dimension can be is before them), the first 64 KB the root element.
-        head = _head(data, archive, info, 4096)
-        if b"<sheetData" not in head and len(head) < info.file_size:
-            head = _head(data, archive, info, _HEAD_BYTES)
-        if _ROOT_START_RE.search(head) is None and len(head) < info.file_size:
-            head = _head(data, archive, info, CHUNK + 1)
+        head = _first_bytes(lambda size: _head(data, archive, info, size), info.file_size)
     except zipparts.UNPACK_ERRORS as error:
         _fail(shown, E_CORRUPT, message("KPX109.part", part=info.filename, why=str(error)))
     return _check_head(shown, info, head)
+
+
+def _first_bytes(first: Callable[[int], bytes | bytearray], size: int) -> bytes | bytearray:
+    """Return the first bytes of a sheet of ``size`` unpacked bytes that its prolog checks read; ``first(n)`` gives n.
+
+    Excel's prolog is a few hundred bytes: the first 4 KB nearly always reach the cells (all a
+    prolog and a declared dimension can be is before them), the first 64 KB the root element.
+    """
+    head = first(4096)
+    if b"<sheetData" not in head and len(head) < size:
+        head = first(_HEAD_BYTES)
+    if _ROOT_START_RE.search(head) is None and len(head) < size:
+        head = first(CHUNK + 1)
+    return head
 
 
 def _check_head(shown: str, info: zipfile.ZipInfo, head: bytes | bytearray) -> bool:
