@@ -5,9 +5,9 @@
 - The palette (:data:`STATUS_COLOURS`, :data:`HEADER_FILL`, :data:`INPUT_FILL`,
   :data:`CALC_FILL`) and the header style (:func:`header_style`), shared by the department
   and company workbooks, so they cannot drift apart.
-- :class:`Worksheet` and :class:`Workbook`: ALL of kpixl's use of XlsxWriter's private
-  methods (formula caching, the repeated tail of a pre-sized table, empty cached values,
-  chart caches, the zip level). tests/test_xlsx.py records the private signatures they
+- :class:`Worksheet`, :class:`Workbook` and :class:`PlainRows`: ALL of kpixl's use of
+  XlsxWriter's private methods (formula caching, the repeated tail of a pre-sized table,
+  empty cached values, chart caches, the zip level, plain rows streamed as XML). tests/test_xlsx.py records the private signatures they
   override and fails when an XlsxWriter release changes them; pyproject pins XlsxWriter
   below the next major version.
 """
@@ -17,13 +17,14 @@ from __future__ import annotations
 import functools
 import io
 import re
+from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import xlsxwriter
 import xlsxwriter.workbook
 import xlsxwriter.worksheet
-from xlsxwriter.utility import xl_rowcol_to_cell_fast
+from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name, xl_rowcol_to_cell_fast
 
 from kpixl import core
 
@@ -238,3 +239,114 @@ class Workbook(xlsxwriter.Workbook):
             super()._store_workbook()
         finally:
             module.ZipFile = original  # type: ignore[misc]
+
+
+class PlainRows:
+    """Write rows of plain values straight into a ``constant_memory`` worksheet's sheet data.
+
+    The company workbook's Measurements sheet is a million cells at 1,000 workbooks, and
+    XlsxWriter spends about 10 µs on each (a dimension check, a row table, an attribute
+    list, three regular expressions over each text): most of consolidate's time. Here a
+    row is one string join and each distinct text is escaped once. The XML is XlsxWriter's
+    own, byte for byte (tests/test_xlsx.py writes the same rows both ways and compares):
+    an inline string, a number as ``.16G``, a cell styled by its own format or else its
+    column's.
+
+    Plain values only: a text, a finite ``int`` or ``float`` in a column that takes numbers,
+    a ``date`` in one that takes dates, a ``bool`` in one that takes them. For any other row :meth:`row`
+    returns False and writes nothing: the caller calls :meth:`flush` and writes that row
+    through XlsxWriter (so do rows needing a height). A text starting ``<r>`` and ending
+    ``</r>`` is escaped as any other; XlsxWriter would write it unescaped as rich text.
+    """
+
+    TEXTS_KEPT = 20_000  # distinct escaped texts kept (a department workbook repeats ~1,500); then afresh
+    BUFFERED = 256  # rows joined before one write to the sheet's temporary file
+
+    def __init__(self, sheet: Any, numbers: Sequence[bool], dates: Sequence[bool], texts: Sequence[bool],
+                 booleans: Sequence[bool] | None = None):
+        """Stream into ``sheet`` (its header row written) rows of ``len(numbers)`` columns.
+
+        ``numbers``, ``dates``, ``texts``, ``booleans``: per column, whether it takes them.
+        """
+        if not sheet.constant_memory:
+            raise ValueError("PlainRows writes only to a constant_memory worksheet")
+        self.sheet = sheet
+        self.width = len(numbers)
+        # The header spans every column, so plain rows never widen the sheet's dimension.
+        if sheet.dim_colmin != 0 or sheet.dim_colmax != self.width - 1:
+            raise ValueError("PlainRows needs a header row spanning its columns")
+        self.letters = [xl_col_to_name(c) for c in range(self.width)]
+        self.numbers, self.dates, self.takes_text = list(numbers), list(dates), list(texts)
+        self.booleans = list(booleans) if booleans is not None else [False] * self.width
+        self.column_styles = [self._style(info.column_format) if (info := sheet.col_info.get(c)) else ""
+                              for c in range(self.width)]
+        self.texts: dict[str, str] = {}
+        self.serials: dict[date, int] = {}
+        self.pending: list[str] = []
+        self.last = -1  # the last row written here; XlsxWriter's own writes move sheet.previous_row
+
+    @staticmethod
+    def _style(cell_format: Any) -> str:
+        return f' s="{cell_format._get_xf_index()}"' if cell_format is not None else ""
+
+    def styles(self, formats: dict[int, Any]) -> list[str]:
+        """Return the style of each column's numbers, ``formats`` (column: format) over the columns' own."""
+        return [self._style(formats[c]) if formats.get(c) is not None else style
+                for c, style in enumerate(self.column_styles)]
+
+    def _text(self, text: str) -> str:
+        if len(self.texts) >= self.TEXTS_KEPT:
+            self.texts.clear()
+        controlled = self.sheet._escape_control_characters(text)  # as XlsxWriter: "\r" is "_x000D_", no space
+        space = ' xml:space="preserve"' if _preserve_whitespace(controlled) else ""
+        escaped = self.sheet._escape_data(controlled)
+        xml = self.texts[text] = f' t="inlineStr"><is><t{space}>{escaped}</t></is></c>'
+        return xml
+
+    def row(self, r: int, values: Sequence[Any], number_styles: Sequence[str]) -> bool:
+        """Write ``values`` as row ``r`` (0-based, after every row written so far); False: not plain, not written."""
+        if len(values) > self.width:
+            return False
+        n = str(r + 1)
+        letters, styles, texts = self.letters, self.column_styles, self.texts
+        cells = [f'<row r="{n}">']
+        for c, value in enumerate(values):
+            if value is None:
+                continue
+            kind = type(value)
+            if kind is str and self.takes_text[c]:
+                cells.append(f'<c r="{letters[c]}{n}"{styles[c]}{texts.get(value) or self._text(value)}')
+            elif (kind is float or kind is int) and self.numbers[c] and value - value == 0:  # not NaN nor ±inf
+                cells.append(f'<c r="{letters[c]}{n}"{number_styles[c]}><v>{value:.16G}</v></c>')
+            elif kind is date and self.dates[c]:
+                serial = self.serials.get(value)
+                if serial is None:
+                    serial = self.serials[value] = core.to_serial(value)
+                cells.append(f'<c r="{letters[c]}{n}"{styles[c]}><v>{serial}</v></c>')
+            elif kind is bool and self.booleans[c]:
+                cells.append(f'<c r="{letters[c]}{n}"{styles[c]} t="b"><v>{int(value)}</v></c>')
+            else:
+                return False
+        if len(cells) == 1:
+            return True  # no value: XlsxWriter writes no row either
+        sheet = self.sheet
+        if sheet.previous_row != self.last or sheet.table:
+            # XlsxWriter holds a row it has not written yet (the header, a row it wrote).
+            self.flush()
+            sheet._write_single_row(r)
+        cells.append("</row>")
+        self.pending.append("".join(cells))
+        if len(self.pending) >= self.BUFFERED:
+            self.flush()
+        sheet.previous_row = self.last = r
+        if sheet.dim_rowmax is None or r > sheet.dim_rowmax:
+            sheet.dim_rowmax = r
+        if sheet.dim_rowmin is None or r < sheet.dim_rowmin:
+            sheet.dim_rowmin = r
+        return True
+
+    def flush(self) -> None:
+        """Write the rows joined so far to the sheet (before XlsxWriter writes a row itself)."""
+        if self.pending:
+            self.sheet.fh.write("".join(self.pending))
+            self.pending.clear()

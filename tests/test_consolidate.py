@@ -444,6 +444,8 @@ def test_nothing_valid_at_all_fails_even_with_skip_invalid():
 # --------------------------------------------------------- text stays text
 
 NASTY = ['=HYPERLINK("http://x","y")', "+1+2", "-3", "@SUM(A1)", "\tTAB", "\rCR", "=1+1"]
+# Text XlsxWriter itself would write unescaped, as rich text (kpixl.xlsx.PlainRows escapes it).
+RICH = "<r><t>rich?</t></r>"
 
 
 def _nasty_company():
@@ -474,6 +476,44 @@ def test_formula_like_text_is_written_as_text_in_the_workbook(tmp_path):
     # no cell anywhere is a formula
     wb = openpyxl.load_workbook(out)
     assert not [c for ws in wb for r in ws.iter_rows() for c in r if c.data_type == "f"]
+
+
+def test_text_like_rich_text_xml_is_written_as_the_text_typed(tmp_path):
+    kpis = [kpi("K1", name=RICH, owner=RICH, unit=RICH)]
+    company = cons.consolidate_workbooks([simple_book("n.xlsx", RICH, kpis, [meas("K1", 1.0, note=RICH, by=RICH)])],
+                                         AS_OF)
+    out = tmp_path / "company.xlsx"
+    cons.write_company_workbook(company, out)
+    (row,) = calamine_table(out, "KPIs")
+    assert (row["KPI name"], row["Owner"], row["Unit"], row["Department"]) == (RICH,) * 4
+    (row,) = calamine_table(out, "Measurements")
+    assert (row["Note"], row["Entered by"], row["Department"]) == (RICH,) * 3
+
+
+def _cells(path: Path) -> dict:
+    book = openpyxl.load_workbook(path)
+    return {(sheet.title, cell.coordinate): (cell.value, cell.data_type, cell.number_format, cell.font.b,
+                                             cell.fill.fgColor.rgb, cell.alignment.wrap_text)
+            for sheet in book for row in sheet.iter_rows() for cell in row} | {
+        (sheet.title, "dimensions"): sheet.dimensions for sheet in book} | {
+        (sheet.title, "heights"): {r: d.height for r, d in sheet.row_dimensions.items()} for sheet in book}
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_plain_rows_write_the_company_workbook_xlsxwriter_would_write(tmp_path, monkeypatch, seed):
+    books = random_company(seed)
+    books[0].measurements[0].note = "a long note " * 30  # a tall row, written by XlsxWriter among plain ones
+    books[0].measurements[1].note = RICH
+    books[0].kpis[0].unit = "%"  # its row's measures in the percent format
+    company = cons.consolidate_workbooks(books, AS_OF)
+    cons.write_company_workbook(company, tmp_path / "plain.xlsx")
+    monkeypatch.setattr("kpixl.xlsx.PlainRows.row", lambda *args: False)  # every row through XlsxWriter
+    cons.write_company_workbook(company, tmp_path / "xlsxwriter.xlsx")
+    plain, own = _cells(tmp_path / "plain.xlsx"), _cells(tmp_path / "xlsxwriter.xlsx")
+    assert plain.keys() == own.keys()
+    differ = {key: (plain[key], own[key]) for key in plain if plain[key] != own[key]}
+    # The one difference: the text XlsxWriter writes as rich text XML (read back as its runs' text).
+    assert {value[0][0] for value in differ.values()} <= {RICH}, differ
 
 
 def test_formula_like_text_is_prefixed_in_csv_but_numbers_are_not(tmp_path):

@@ -5,8 +5,10 @@ from __future__ import annotations
 import ast
 import importlib.metadata
 import inspect
+import math
 import re
 import zipfile
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -15,6 +17,8 @@ import xlsxwriter
 import xlsxwriter.format
 import xlsxwriter.workbook
 import xlsxwriter.worksheet
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kpixl import core, xlsx
 
@@ -38,6 +42,9 @@ RECORDED = {
     (xlsxwriter.worksheet.Worksheet, "_escape_data"): "(self, data)",
     (xlsxwriter.workbook.Workbook, "_store_workbook"): "(self) -> None",
     (xlsxwriter.format.Format, "_get_xf_index"): "(self)",
+    # PlainRows: the pending row XlsxWriter holds, and how it escapes a text.
+    (xlsxwriter.worksheet.Worksheet, "_write_single_row"): "(self, current_row_num=0) -> None",
+    (xlsxwriter.worksheet.Worksheet, "_escape_control_characters"): "(data)",
 }
 
 
@@ -53,7 +60,8 @@ def test_private_xlsxwriter_attributes_kpixl_uses_exist():
     assert xlsxwriter.worksheet.CellFormulaTuple._fields == ("formula", "format", "value")
     book = xlsxwriter.Workbook(None, {"in_memory": True})
     sheet = book.add_worksheet()
-    for attribute in ("table", "dim_rowmin", "dim_rowmax", "fh"):
+    for attribute in ("table", "dim_rowmin", "dim_rowmax", "dim_colmin", "dim_colmax", "fh", "previous_row",
+                      "col_info", "constant_memory"):
         assert hasattr(sheet, attribute), attribute
     book.fileclosed = True  # nothing to write
 
@@ -215,3 +223,91 @@ def test_restyling_the_header_in_xlsx_restyles_every_company_header(tmp_path, mo
     # The KPIs, Measurements and History headers and the Summary's tables: all the new fill, none the old.
     assert {name: fill for name, fill in fills.items()} == {name: {"FF123456"} for name in
                                                             ("KPIs", "Measurements", "History", "Summary")}
+
+
+# ------------------------------------------------------------------ PlainRows
+
+_TEXTS = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12) | st.sampled_from(
+    ["", " lead", "trail ", "a & b < c > d", "_x0041_", "\x01ctrl", "Sø & Æble", "\t", "line\nbreak", "\r", "x\r"])
+_VALUES = st.one_of(st.none(), _TEXTS, st.integers(-10**15, 10**15),
+                    st.floats(allow_nan=False, allow_infinity=False), st.dates(date(1900, 3, 1), date(9999, 1, 1)),
+                    st.booleans(), st.sampled_from([math.nan, math.inf, datetime(2026, 1, 2, 3, 4)]))
+# The columns of the rows: text only, number (or text or bool), date only, a number column with its own format.
+_NUMBERS, _DATES, _TAKES_TEXT = (False, True, False, True), (False, False, True, False), (True, True, False, True)
+_BOOLEANS = (False, True, False, False)
+
+
+def _write_both_ways(path: Path, rows, plain: bool) -> None:
+    book = xlsx.new_workbook(path, {"constant_memory": True})
+    sheet = book.add_worksheet()
+    pct, day = book.add_format({"num_format": "0%"}), book.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.set_column(2, 2, 12, day)
+    for c in range(4):
+        sheet.write_string(0, c, f"header {c}")
+    rows_writer = xlsx.PlainRows(sheet, _NUMBERS, _DATES, _TAKES_TEXT, _BOOLEANS) if plain else None
+    styles = rows_writer.styles({3: pct}) if rows_writer else None
+    for r, row in enumerate(rows, start=1):
+        if rows_writer and rows_writer.row(r, row, styles):
+            continue
+        if rows_writer:
+            rows_writer.flush()
+        for c, value in enumerate(row):  # as XlsxWriter writes each, the column's kind deciding
+            if value is None:
+                continue
+            if isinstance(value, str) and _TAKES_TEXT[c]:
+                sheet.write_string(r, c, value)
+            elif isinstance(value, bool) and _BOOLEANS[c]:
+                sheet.write_boolean(r, c, value)
+            elif isinstance(value, (date, datetime)) and _DATES[c]:
+                sheet.write_number(r, c, core.to_serial(value))
+            elif isinstance(value, (int, float)) and not isinstance(value, bool) and _NUMBERS[c]:
+                if math.isfinite(value):
+                    sheet.write_number(r, c, value, pct if c == 3 else None)
+                else:
+                    sheet.write_string(r, c, "not finite")
+            else:
+                sheet.write_string(r, c, f"as its column's writer: {value!r}")
+    if rows_writer:
+        rows_writer.flush()
+    book.close()
+
+
+def _plain_text(value) -> bool:
+    return not (isinstance(value, str) and value.startswith("<r>") and value.endswith("</r>"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_VALUES, _VALUES, _VALUES, _VALUES).filter(lambda row: all(map(_plain_text, row))),
+                max_size=12))
+def test_plain_rows_write_the_xml_xlsxwriter_writes(tmp_path_factory, rows):
+    folder = tmp_path_factory.mktemp("plain")
+    _write_both_ways(folder / "xlsxwriter.xlsx", rows, plain=False)
+    _write_both_ways(folder / "plain.xlsx", rows, plain=True)
+    assert _sheet_xml(folder / "plain.xlsx") == _sheet_xml(folder / "xlsxwriter.xlsx")
+
+
+def test_plain_rows_read_back_as_written_around_rows_xlsxwriter_writes(tmp_path):
+    rows = [("a", 1.5, date(2026, 1, 5), 0.25), ("b", True, None, None), ("b", None, None, False), ("c", 2, date(2026, 1, 12), None),
+            ("a & <b>", "text", datetime(2026, 1, 19), 1), ("<r>rich?</r>", None, None, None)]
+    _write_both_ways(tmp_path / "plain.xlsx", rows, plain=True)
+    sheet = openpyxl.load_workbook(tmp_path / "plain.xlsx").active
+    got = [tuple(cell.value for cell in row) for row in sheet.iter_rows(min_row=2)]
+    assert got == [("a", 1.5, datetime(2026, 1, 5), 0.25),
+                   ("b", True, None, None), ("b", None, None, "as its column's writer: False"),
+                   ("c", 2, datetime(2026, 1, 12), None),
+                   ("a & <b>", "text", datetime(2026, 1, 19), 1),
+                   # XlsxWriter would write this one unescaped, as rich text (a repair prompt in Excel).
+                   ("<r>rich?</r>", None, None, None)]
+    assert sheet["D2"].number_format == "0%" and sheet["C2"].number_format == "yyyy-mm-dd"
+    assert sheet.dimensions == "A1:D7"
+
+
+def test_plain_rows_need_a_constant_memory_sheet_with_its_header(tmp_path):
+    book = xlsx.new_workbook(tmp_path / "a.xlsx")
+    with pytest.raises(ValueError, match="constant_memory"):
+        xlsx.PlainRows(book.add_worksheet(), (True,), (False,), (True,))
+    book.close()
+    book = xlsx.new_workbook(tmp_path / "b.xlsx", {"constant_memory": True})
+    with pytest.raises(ValueError, match="header row"):
+        xlsx.PlainRows(book.add_worksheet(), (True,), (False,), (True,))
+    book.close()

@@ -270,6 +270,16 @@ class _TableStream:
         self.texts = frozenset(c for c, col in enumerate(self.columns) if col.kind in TEXT_KINDS)
         self.write_string = getattr(sheet, "_write_string", sheet.write_string)  # see _writers()
         self.percent_writers = _writers(sheet, self.columns, self.formats, percent=True)
+        # Plain rows (texts, numbers, dates: nearly all) go straight to the sheet's XML; the
+        # writers above take the rest, as the columns' kinds say (see _writers()).
+        kinds = [col.kind for col in self.columns]
+        self.plain = xlsx.PlainRows(sheet, numbers=[k not in TEXT_KINDS + ("date", "bool") for k in kinds],
+                                    dates=[k == "date" for k in kinds],
+                                    texts=[k not in ("date", "bool") for k in kinds],
+                                    booleans=[k in ("bool", "value") for k in kinds])
+        self.number_styles = self.plain.styles({})
+        self.percent_styles = self.plain.styles({c: self.formats.get("pct") for c, k in enumerate(kinds)
+                                                 if k == "measure"})
         self.row = 0
 
     def write(self, rows: Iterable[tuple]) -> None:
@@ -288,31 +298,37 @@ class _TableStream:
                 self.open()
                 rows = itertools.chain((following,), rows)
                 continue
-            writers, measured, longest, unit = self.writers, self.measured, self.longest, self.unit
-            # Text goes straight to XlsxWriter (most cells of the Measurements sheet): no writer call per cell.
-            texts, write_string = self.texts, self.write_string
+            measured, longest, unit = self.measured, self.longest, self.unit
             r = self.row
-            notes, sheet = self.notes, self.sheet
+            notes, plain = self.notes, self.plain
             for r, row in enumerate(itertools.islice(rows, room), start=self.row + 1):
-                if notes:
-                    lines = max(wrapped_lines(row[c], width) for c, width in notes)
-                    if lines > 1:
-                        sheet.set_row(r, ROW_HEIGHT * lines)
-                row_writers = self.percent_writers if unit is not None and is_percent_unit(row[unit]) else writers
-                for c, value in enumerate(row):
-                    if value is not None:
-                        if type(value) is str and c in texts:
-                            write_string(r, c, value)
-                        else:
-                            row_writers[c](r, c, value)
+                lines = max(wrapped_lines(row[c], width) for c, width in notes) if notes else 1
+                percent = unit is not None and is_percent_unit(row[unit])
+                if lines > 1 or not plain.row(r, row, self.percent_styles if percent else self.number_styles):
+                    plain.flush()
+                    self._write_row(r, row, percent, lines)
                 for c in measured:
                     value = row[c]
                     if value is not None and len(str(value)) > longest[c]:
                         longest[c] = len(str(value))
+            plain.flush()
             written = r - self.row
             self.row = r
             if written < room:
                 return
+
+    def _write_row(self, r: int, row: tuple, percent: bool, lines: int) -> None:
+        """Write a row that is not plain (a tall one, or a value only a column's writer can write)."""
+        if lines > 1:
+            self.sheet.set_row(r, ROW_HEIGHT * lines)
+        row_writers = self.percent_writers if percent else self.writers
+        texts, write_string = self.texts, self.write_string
+        for c, value in enumerate(row):
+            if value is not None:
+                if type(value) is str and c in texts:
+                    write_string(r, c, value)
+                else:
+                    row_writers[c](r, c, value)
 
     def _print_columns(self, sheet, last_row: int) -> None:
         """Print the columns a reader needs (:data:`PRINT_UNTIL`, :data:`PRINT_REPEAT`)."""
