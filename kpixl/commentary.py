@@ -60,22 +60,34 @@ def several_people(text: str | None) -> bool:
     return bool(folded.strip()) and any(sep in folded for sep in OWNER_SEPARATORS)
 
 
-def _status(kpi: KpiRecord, points: list[tuple[date, float]], as_of: date) -> str:
-    """Return the KPI's status as of ``as_of`` (the core's), No data for a definition it cannot use."""
-    if not kpi.valid or kpi.target is None:
-        return core.NO_DATA
-    try:
-        return core.status_as_of(kpi.definition(), points, as_of)
-    except Exception:  # noqa: BLE001 - a definition the rules name elsewhere: no status to comment on
-        return core.NO_DATA
+def _standing(kpi: KpiRecord, points: list[tuple[date, float]], as_of: date) -> tuple[list[tuple[date, float]], str]:
+    """Return the KPI's measurements that count as of ``as_of``, in period order, and its status (the core's).
+
+    The status is No data for a definition the core cannot use.
+    """
+    if kpi.valid and kpi.target is not None:
+        try:
+            return core.window_and_status(kpi.definition(), points, as_of)
+        except Exception:  # noqa: BLE001 - a definition the rules name elsewhere: no status to comment on
+            pass
+    return core.window(points, as_of, kpi.start), core.NO_DATA
 
 
 def kpi_words(kpis: Sequence[KpiRecord], measurements: Iterable[MeasurementRecord],
               comments: Sequence[CommentRecord], as_of: date) -> dict[str, KpiWord]:
     """Return per KPI key its :class:`KpiWord` as of ``as_of`` (comments dated after ``as_of`` are not yet said)."""
     points: dict[str, list[tuple[date, float]]] = {}
+    # Once per row (thousands a workbook): each typed ID keyed once, no list made and dropped.
+    keys: dict[str, str] = {}
     for m in measurements:
-        points.setdefault(kpi_key(m.kpi_id), []).append((m.period_end, m.value))
+        kpi_id = m.kpi_id
+        key = keys.get(kpi_id)
+        if key is None:
+            key = keys[kpi_id] = kpi_key(kpi_id)
+        own = points.get(key)
+        if own is None:
+            own = points[key] = []
+        own.append((m.period_end, m.value))
     said: dict[str, list[CommentRecord]] = {}
     for c in comments:
         said.setdefault(kpi_key(c.kpi_id), []).append(c)
@@ -84,10 +96,9 @@ def kpi_words(kpis: Sequence[KpiRecord], measurements: Iterable[MeasurementRecor
         key = kpi_key(kpi.kpi_id)
         if key in words:
             continue
-        own = points.get(key, [])
-        # The latest period that counts (core.window's, without sorting the ones that count).
-        latest = max((day for day, _value in own if core.in_window(day, as_of, kpi.start)), default=None)
-        words[key] = word_for(kpi.kpi_id, _status(kpi, own, as_of), latest, said.get(key, []), as_of)
+        # The latest period that counts is the last of the window, in period order.
+        counted, status = _standing(kpi, points.get(key, []), as_of)
+        words[key] = word_for(kpi.kpi_id, status, counted[-1][0] if counted else None, said.get(key, []), as_of)
     return words
 
 

@@ -382,7 +382,11 @@ def window(measurements: Iterable[tuple[date, float]], as_of: date,
 
     Pairs with the same period end keep their input order (the sort is stable).
     """
-    kept = [(d, v) for d, v in measurements if in_window(d, as_of, start)]
+    # in_window's test, spelled out: a function call per measurement would cost more than the test.
+    if start is None:
+        kept = [(d, v) for d, v in measurements if d <= as_of]
+    else:
+        kept = [(d, v) for d, v in measurements if start <= d <= as_of]
     kept.sort(key=lambda pair: pair[0])
     return kept
 
@@ -824,10 +828,20 @@ def _standing(d: KpiDefinition, measurements: Iterable[tuple[date, float]],
 def status_as_of(definition: KpiDefinition, measurements: Iterable[tuple[date, float]], as_of: date) -> str:
     """Return :func:`evaluate`'s status alone (its trend, forecast and goals not computed).
 
-    What the Commentary rule asks of every KPI in every file validate reads; the same
-    steps as :func:`evaluate`, so the two cannot disagree.
+    The same steps as :func:`evaluate`, so the two cannot disagree.
     """
     return _standing(definition, measurements, as_of)[5]
+
+
+def window_and_status(definition: KpiDefinition, measurements: Iterable[tuple[date, float]],
+                      as_of: date) -> tuple[list[tuple[date, float]], str]:
+    """Return :func:`window` and :func:`status_as_of` of one KPI at once (the window found once).
+
+    What the Commentary rule asks of every KPI in every file validate reads: the latest
+    period that counts, and the status.
+    """
+    standing = _standing(definition, measurements, as_of)
+    return standing[0], standing[5]
 
 
 def evaluate(definition: KpiDefinition, measurements: Iterable[tuple[date, float]], as_of: date) -> KpiResult:

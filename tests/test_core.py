@@ -746,3 +746,11 @@ def test_status_as_of_is_evaluates_status(start, span, offset, t, b, aggregation
 
     assert outcome(lambda: core.status_as_of(definition, points, as_of)) == \
         outcome(lambda: core.evaluate(definition, points, as_of).status)
+    assert outcome(lambda: core.window_and_status(definition, points, as_of)) == \
+        outcome(lambda: (core.window(points, as_of, start), core.evaluate(definition, points, as_of).status))
+
+
+@given(points=st.lists(st.tuples(days, st.floats(-10, 10)), max_size=12), as_of=days, start=st.one_of(st.none(), days))
+def test_window_keeps_what_in_window_counts_in_period_order(points, as_of, start):
+    kept = [p for p in points if core.in_window(p[0], as_of, start)]
+    assert core.window(points, as_of, start) == sorted(kept, key=lambda p: p[0])
