@@ -89,7 +89,7 @@ _GAPS = ("", "#N/A")
 
 
 class Worksheet(xlsxwriter.worksheet.Worksheet):
-    """An XlsxWriter worksheet for sheets of many repeated formulas (set as ``worksheet_class``).
+    """An XlsxWriter worksheet for kpixl's workbooks, sheets of many repeated formulas (set as ``worksheet_class``).
 
     - Formulas are prepared and XML-escaped once per distinct text: a table column repeats
       one formula on thousands of rows, and XlsxWriter runs dozens of regular expressions
@@ -100,6 +100,8 @@ class Worksheet(xlsxwriter.worksheet.Worksheet):
     - The empty tail of a pre-sized table is written by repeating one row's XML
       (:meth:`repeat_last_rows`).
     - Charts get gaps, not zeros, for cells showing nothing (:meth:`_get_range_data`).
+    - In ``constant_memory`` mode (the company workbook) a typed text shaped like rich-text
+      XML is written as text (:meth:`_write_cell`); XlsxWriter writes it unescaped.
     """
 
     def _prepare_formula(self, formula, expand_future_functions=False):
@@ -198,7 +200,16 @@ class Worksheet(xlsxwriter.worksheet.Worksheet):
         return [None if token in _GAPS else token for token in data]
 
     def _write_cell(self, row, col, cell):
-        if cell.__class__.__name__ != "Formula" or not (cell.format or cell.value == ""):
+        kind = cell.__class__.__name__
+        if kind == "String" and self.constant_memory and cell.string.startswith("<r>") and cell.string.endswith("</r>"):
+            # A typed text shaped like rich-text XML: XlsxWriter would write it unescaped, as
+            # rich text (a note "<r>...</r>" made invalid XML, and Excel's repair prompt).
+            fmt = cell.format or (self.row_info[row].row_format if row in self.row_info else None) or (
+                self.col_info[col].column_format if col in self.col_info else None)
+            style = f' s="{fmt._get_xf_index()}"' if fmt else ""
+            self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}"{style}{inline_string(self, cell.string)}')
+            return None
+        if kind != "Formula" or not (cell.format or cell.value == ""):
             return super()._write_cell(row, col, cell)
         # A template is mostly formula cells, the same few texts on thousands of rows: they
         # are written here, each text XML-escaped once (XlsxWriter escapes every cell's).
@@ -241,6 +252,17 @@ class Workbook(xlsxwriter.Workbook):
             module.ZipFile = original  # type: ignore[misc]
 
 
+def inline_string(sheet: Any, text: str) -> str:
+    """Return the end of an inline-string cell holding ``text``, from its type on, as XlsxWriter writes it.
+
+    ``' t="inlineStr"><is><t>...</t></is></c>'``: control characters as ``_xHHHH_``, then XML
+    escapes; a leading or trailing space (after the control characters) is preserved.
+    """
+    controlled = sheet._escape_control_characters(text)  # "\r" is "_x000D_": then no space to keep
+    space = ' xml:space="preserve"' if _preserve_whitespace(controlled) else ""
+    return f' t="inlineStr"><is><t{space}>{sheet._escape_data(controlled)}</t></is></c>'
+
+
 class PlainRows:
     """Write rows of plain values straight into a ``constant_memory`` worksheet's sheet data.
 
@@ -256,7 +278,7 @@ class PlainRows:
     a ``date`` in one that takes dates, a ``bool`` in one that takes them. For any other row :meth:`row`
     returns False and writes nothing: the caller calls :meth:`flush` and writes that row
     through XlsxWriter (so do rows needing a height). A text starting ``<r>`` and ending
-    ``</r>`` is escaped as any other; XlsxWriter would write it unescaped as rich text.
+    ``</r>`` is escaped as any other (:class:`Worksheet` does the same for XlsxWriter's writes).
     """
 
     TEXTS_KEPT = 20_000  # distinct escaped texts kept (a department workbook repeats ~1,500); then afresh
@@ -297,10 +319,7 @@ class PlainRows:
     def _text(self, text: str) -> str:
         if len(self.texts) >= self.TEXTS_KEPT:
             self.texts.clear()
-        controlled = self.sheet._escape_control_characters(text)  # as XlsxWriter: "\r" is "_x000D_", no space
-        space = ' xml:space="preserve"' if _preserve_whitespace(controlled) else ""
-        escaped = self.sheet._escape_data(controlled)
-        xml = self.texts[text] = f' t="inlineStr"><is><t{space}>{escaped}</t></is></c>'
+        xml = self.texts[text] = inline_string(self.sheet, text)
         return xml
 
     def row(self, r: int, values: Sequence[Any], number_styles: Sequence[str]) -> bool:

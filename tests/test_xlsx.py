@@ -58,6 +58,10 @@ def test_private_xlsxwriter_attributes_kpixl_uses_exist():
     assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile
     # A formula cell is this named tuple, in this field order (Worksheet._write_formula copies it).
     assert xlsxwriter.worksheet.CellFormulaTuple._fields == ("formula", "format", "value")
+    # Worksheet._write_cell reads a text cell's string and format, a row's and a column's format.
+    assert xlsxwriter.worksheet.CellStringTuple._fields == ("string", "format")
+    assert "row_format" in xlsxwriter.worksheet.RowInfo.__dataclass_fields__
+    assert "column_format" in xlsxwriter.worksheet.ColumnInfo.__dataclass_fields__
     book = xlsxwriter.Workbook(None, {"in_memory": True})
     sheet = book.add_worksheet()
     for attribute in ("table", "dim_rowmin", "dim_rowmax", "dim_colmin", "dim_colmax", "fh", "previous_row",
@@ -311,3 +315,21 @@ def test_plain_rows_need_a_constant_memory_sheet_with_its_header(tmp_path):
     with pytest.raises(ValueError, match="header row"):
         xlsx.PlainRows(book.add_worksheet(), (True,), (False,), (True,))
     book.close()
+
+
+def test_worksheet_writes_text_shaped_like_rich_text_as_text_in_constant_memory(tmp_path):
+    rich = "<r><t>typed</t></r>"
+    book = xlsx.new_workbook(tmp_path / "rich.xlsx", {"constant_memory": True})
+    book.worksheet_class = xlsx.Worksheet
+    sheet = book.add_worksheet()
+    sheet.set_column(1, 1, 20, book.add_format({"bold": True}))
+    sheet.set_row(1, 45)  # a tall row, as a long note's
+    sheet.write_string(0, 0, rich)
+    sheet.write_string(1, 1, rich)
+    sheet.write_string(2, 0, "<r>plain</r> after")
+    sheet.write_rich_string(3, 0, "a ", book.add_format({"italic": True}), "rich", " string")  # real rich text stays
+    book.close()
+    read = openpyxl.load_workbook(tmp_path / "rich.xlsx", rich_text=True).active
+    assert (read["A1"].value, read["B2"].value, read["A3"].value) == (rich, rich, "<r>plain</r> after")
+    assert read["B2"].font.b and read.row_dimensions[2].height == 45
+    assert str(read["A4"].value) == "a rich string" and not isinstance(read["A4"].value, str)

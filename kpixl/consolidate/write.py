@@ -53,6 +53,7 @@ class _CompanyWriter:
         self.lang = language
         self.workbook = xlsx.new_workbook(path, {"constant_memory": True})
         workbook = self.workbook
+        workbook.worksheet_class = xlsx.Worksheet  # a typed text shaped like rich-text XML stays text
         workbook.set_custom_property(schema.PROPERTY_WORKBOOK, "company")
         self.formats = {
             "header": xlsx.header_format(workbook, text_wrap=True, valign="top"),
