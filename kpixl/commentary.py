@@ -77,17 +77,8 @@ def kpi_words(kpis: Sequence[KpiRecord], measurements: Iterable[MeasurementRecor
               comments: Sequence[CommentRecord], as_of: date) -> dict[str, KpiWord]:
     """Return per KPI key its :class:`KpiWord` as of ``as_of`` (comments dated after ``as_of`` are not yet said)."""
     points: dict[str, list[tuple[date, float]]] = {}
-    # Once per row (thousands a workbook): each typed ID keyed once, no list made and dropped.
-    keys: dict[str, str] = {}
     for m in measurements:
-        kpi_id = m.kpi_id
-        key = keys.get(kpi_id)
-        if key is None:
-            key = keys[kpi_id] = kpi_key(kpi_id)
-        own = points.get(key)
-        if own is None:
-            own = points[key] = []
-        own.append((m.period_end, m.value))
+        points.setdefault(kpi_key(m.kpi_id), []).append((m.period_end, m.value))
     said: dict[str, list[CommentRecord]] = {}
     for c in comments:
         said.setdefault(kpi_key(c.kpi_id), []).append(c)
