@@ -825,20 +825,13 @@ def _standing(d: KpiDefinition, measurements: Iterable[tuple[date, float]],
     return counted, values, f, act, att, stat
 
 
-def status_as_of(definition: KpiDefinition, measurements: Iterable[tuple[date, float]], as_of: date) -> str:
-    """Return :func:`evaluate`'s status alone (its trend, forecast and goals not computed).
-
-    The same steps as :func:`evaluate`, so the two cannot disagree.
-    """
-    return _standing(definition, measurements, as_of)[5]
-
-
 def window_and_status(definition: KpiDefinition, measurements: Iterable[tuple[date, float]],
                       as_of: date) -> tuple[list[tuple[date, float]], str]:
-    """Return :func:`window` and :func:`status_as_of` of one KPI at once (the window found once).
+    """Return :func:`window` and :func:`evaluate`'s status of one KPI (its trend, forecast and goals not computed).
 
     What the Commentary rule asks of every KPI in every file validate reads: the latest
-    period that counts, and the status.
+    period that counts, and the status. The same steps as :func:`evaluate`, so the two
+    cannot disagree; the window is found once.
     """
     standing = _standing(definition, measurements, as_of)
     return standing[0], standing[5]

@@ -731,7 +731,8 @@ def test_goals_of_a_cumulative_and_a_level_kpi():
        direction=st.sampled_from([core.INCREASE, core.DECREASE, core.MAINTAIN]),
        weights=st.one_of(st.none(), profiles.filter(lambda w: sum(w) > 0)),
        values=st.lists(st.floats(-1e6, 1e6), max_size=8))
-def test_status_as_of_is_evaluates_status(start, span, offset, t, b, aggregation, direction, weights, values):
+def test_window_and_status_is_window_and_evaluates_status(start, span, offset, t, b, aggregation, direction, weights,
+                                                           values):
     """The Commentary rule's status (validate asks it of every KPI) is evaluate's, without the trend and forecast."""
     deadline, as_of = start + timedelta(days=span), start + timedelta(days=offset)
     definition = core.KpiDefinition("K", t, direction, aggregation, baseline=b if direction != core.MAINTAIN else None,
@@ -744,8 +745,6 @@ def test_status_as_of_is_evaluates_status(start, span, offset, t, b, aggregation
         except DefinitionError as error:  # a definition the rules name: both refuse it alike
             return f"refused: {error}"
 
-    assert outcome(lambda: core.status_as_of(definition, points, as_of)) == \
-        outcome(lambda: core.evaluate(definition, points, as_of).status)
     assert outcome(lambda: core.window_and_status(definition, points, as_of)) == \
         outcome(lambda: (core.window(points, as_of, start), core.evaluate(definition, points, as_of).status))
 
