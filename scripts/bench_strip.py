@@ -6,7 +6,9 @@ table sheet with numpy. This script answers with figures, per table sheet of the
 workbook of each ``--kinds`` in ``--corpus`` (made by ``scripts/bench_validate.py``), best
 of ``--repeat`` CPU times, interleaved:
 
-- ``strip_cells`` as shipped (the drops the pre-check computes for that sheet);
+- ``strip_cells`` as shipped (the drops the pre-check computes for that sheet), with the
+  compiled tag scan (``kpixl/reader/_tagscan.c``) and with numpy's (a pure build's);
+- each tag scan alone (``lean._compiled_tags``, ``lean._numpy_tags``);
 - finding every ``<`` with numpy (``flatnonzero(bytes == "<")``): the one pass any exact
   strip makes, since a cell, a comment or a prefixed element can hide anywhere;
 - finding each data row's ``<row r="N"`` with ``bytes.find``, one after the other: what a
@@ -57,6 +59,16 @@ def cpu_ms(work, repeat: int) -> float:
     return best * 1000
 
 
+def strip_with(scan, content: bytes, drops: list[lean.Drop]) -> bytes | None:
+    """Return ``strip_cells(content, drops)`` with the tag scan ``scan``."""
+    shipped = lean._tags
+    lean._tags = scan
+    try:
+        return lean.strip_cells(content, drops)
+    finally:
+        lean._tags = shipped
+
+
 def row_finds(content: bytes, first: int, last: int) -> int:
     """Find each data row's start tag in turn, as a row-by-row strip would; return the last offset."""
     at = 0
@@ -71,19 +83,25 @@ def main() -> None:
     parser.add_argument("--kinds", default="template,openpyxl,libreoffice")
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
-    print("| kind | sheet bytes | strip_cells | every < (numpy) | row finds | find <! |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    compiled = lean._tagscan is not None
+    print("| kind | sheet bytes | strip_cells, compiled scan | strip_cells, numpy scan | tag scan compiled "
+          "| tag scan numpy | every < (numpy) | row finds | find <! |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for kind in args.kinds.split(","):
         path = sorted((args.corpus / kind).glob("*.xlsx"))[0]
         for content, drops in sheets_with_drops(path):
             first, last = min(d[0] for d in drops), max(d[1] for d in drops)
             codes = np.frombuffer(content, np.uint8)
-            works = [lambda: lean.strip_cells(content, drops), lambda: np.flatnonzero(codes == ord("<")),
+            works = [lambda: strip_with(lean._compiled_tags, content, drops) if compiled else None,
+                     lambda: strip_with(lean._numpy_tags, content, drops),
+                     lambda: lean._compiled_tags(content) if compiled else None,
+                     lambda: lean._numpy_tags(content), lambda: np.flatnonzero(codes == ord("<")),
                      lambda: row_finds(content, first, last), lambda: content.find(b"<!")]
             best = [float("inf")] * len(works)
             for _ in range(3):  # interleaved rounds: load from other processes hits every column alike
                 best = [min(b, cpu_ms(work, max(1, args.repeat // 3))) for b, work in zip(best, works)]
-            print(f"| {kind} | {len(content):,} | " + " | ".join(f"{b:.1f} ms" for b in best) + " |")
+            shown = [f"{b:.2f} ms" if compiled or i not in (0, 2) else "not built" for i, b in enumerate(best)]
+            print(f"| {kind} | {len(content):,} | " + " | ".join(shown) + " |")
 
 
 if __name__ == "__main__":

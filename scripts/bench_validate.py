@@ -10,7 +10,8 @@ its own table, best of ``--repeat`` (runs interleaved so load from other process
 all of them alike): fastexcel loading the sheets validate reads (the sheets of every kpixl table: KPIs,
 Measurements, Evaluation, Phasing, Commentary) of every file (the baseline), and every sheet for reference; ``validate
 --jobs 1`` as shipped (every file read in one long-lived worker process,
-``kpixl.isolation``); ``--jobs 2``; the pre-checks as a worker runs them (each sheet's
+``kpixl.isolation``); the same with numpy's tag scan, as a pure build
+(``KPIXL_NO_EXTENSIONS=1``) runs it; ``--jobs 2``; the pre-checks as a worker runs them (each sheet's
 prolog; each table sheet unpacked, made lean for fastexcel when its route says so, and
 its input cells scanned for KPX208/KPX209); both routes of the table sheets
 (:mod:`kpixl.reader.route`: the lean copy as chosen, and every sheet whole), each as
@@ -43,7 +44,7 @@ import fastexcel  # noqa: E402
 from corpus import AS_OF, KINDS, make_corpus, make_kind_corpus  # noqa: E402
 
 from kpixl import isolation, reader, schema  # noqa: E402
-from kpixl.reader import route  # noqa: E402
+from kpixl.reader import lean, route  # noqa: E402
 from kpixl.model import Report  # noqa: E402
 from kpixl.validate import check_workbook, validate  # noqa: E402
 
@@ -68,6 +69,16 @@ def validate_in_one_process(paths: list[Path]) -> Report:
         report.kpi_count += len(workbook.kpis)
         report.measurement_count += len(workbook.measurements)
     return report
+
+
+def validate_with_numpy_scan(paths: list[Path]) -> Report:
+    """Validate as shipped, but with the tag scan a pure build uses (numpy's; the worker is forked with it)."""
+    scan = lean._tags
+    lean._tags = lean._numpy_tags
+    try:
+        return validate(paths, as_of=AS_OF, jobs=1)
+    finally:
+        lean._tags = scan
 
 
 def precheck_only(paths: list[Path], bound_sheets: bool) -> None:
@@ -137,6 +148,7 @@ def measure_kind(base: Path, kind: str, n_files: int, repeat: int, no_worker_rou
         BASELINE: lambda: read_with_fastexcel(paths, READ_SHEETS),
         "fastexcel: load every sheet": lambda: read_with_fastexcel(paths),
         SHIPPED: lambda: validate(paths, as_of=AS_OF, jobs=1),
+        NUMPY_SCAN: lambda: validate_with_numpy_scan(paths),
         "kpixl validate --jobs 2": lambda: validate(paths, as_of=AS_OF, jobs=2),
         "  pre-checks as a worker runs them (prologs, table sheets, input-cell scan)": lambda: precheck_only(paths, False),
         "  route as chosen (kpixl.reader.route): pre-checks + fastexcel parsing what they give": lambda: read_by_route(
@@ -145,6 +157,8 @@ def measure_kind(base: Path, kind: str, n_files: int, repeat: int, no_worker_rou
     }
     if brief:
         routes = {label: work for label, work in routes.items() if label in (BASELINE, SHIPPED)}
+    if lean._tagscan is None:  # a pure build: the shipped row is this one already
+        routes.pop(NUMPY_SCAN, None)
     if no_worker_routes:
         routes["  check_workbook in this process (no worker: whole-sheet scan)"] = lambda: validate_in_one_process(paths)
         routes["  pre-checks with the whole-sheet scan (no worker)"] = lambda: precheck_only(paths, True)
@@ -158,7 +172,8 @@ def measure_kind(base: Path, kind: str, n_files: int, repeat: int, no_worker_rou
             cpus[label].append(_cpu() - cpu)
     print(f"Kind {kind}: {n_files} workbooks ({DESCRIPTIONS.get(kind, kind)}) x 25 KPIs x 52 weekly measurements, "
           f"{size / 2**20:.1f} MB (prepared in {made:.1f} s); validate found {len(report.errors)} error(s), "
-          f"{len(report.warnings)} warning(s); {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}\n")
+          f"{len(report.warnings)} warning(s); {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; "
+          f"tag scan {'compiled' if lean._tagscan is not None else 'numpy (pure build)'}\n")
     baseline, baseline_cpu = min(times[BASELINE]), min(cpus[BASELINE])
     print(f"| run ({kind}) | wall, best of {repeat} (s) | median (s) | vs fastexcel | CPU (s) | CPU vs fastexcel "
           "| CPU ms a workbook |")
@@ -181,6 +196,7 @@ DESCRIPTIONS = {"template": "made by kpixl template", "openpyxl": "template re-s
                 "libreoffice": "template re-saved by LibreOffice", "builders": "lean test-builder workbooks"}
 BASELINE = f"fastexcel: load {', '.join(READ_SHEETS)} (baseline)"
 SHIPPED = "kpixl validate --jobs 1 (one worker process: pre-checks, read, rules)"
+NUMPY_SCAN = "  validate --jobs 1 as a pure build runs it (numpy's tag scan, KPIXL_NO_EXTENSIONS=1)"
 
 
 def _cpu() -> float:

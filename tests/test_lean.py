@@ -3,7 +3,8 @@
 The stripping is checked against sheets built cell by cell (each cell's text known, so
 the expected result is the same text without the dropped ones), on every form a cell
 takes; the sheets it must leave whole; the reference parser against every reference;
-and, end to end, that the fast engine reading the lean copy gives what the exact engine
+the compiled tag scan (``kpixl/reader/_tagscan.c``) against numpy's on any bytes, and the
+strip with each; and, end to end, that the fast engine reading the lean copy gives what the exact engine
 reads from the original, with nothing typed beside or below a table lost.
 """
 
@@ -28,6 +29,31 @@ from kpixl.refs import column_letter, parse_ref
 from kpixl.template import write_template
 
 import workbooks as W
+from conftest import under_ci
+
+SCANS = ["numpy", "compiled"]
+
+
+def use_scan(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Have strip_cells scan with ``name``; the compiled scan skips where it is not built, and fails under CI=true."""
+    if name == "compiled":
+        require_compiled()
+    monkeypatch.setattr(lean, "_tags", lean._numpy_tags if name == "numpy" else lean._compiled_tags)
+
+
+def require_compiled() -> None:
+    if lean._tagscan is None:
+        message = "kpixl.reader._tagscan is not built (pip install -e . with a C compiler)"
+        if under_ci():
+            pytest.fail(f"{message}; CI=true: the compiled scan must be tested", pytrace=False)
+        pytest.skip(message)
+
+
+@pytest.fixture(params=SCANS)
+def scan(request, monkeypatch) -> str:
+    """Run a test with each tag scan (see :func:`use_scan`)."""
+    use_scan(monkeypatch, request.param)
+    return request.param
 
 # Every form a cell takes in the XML writers produce ({ref} is its reference).
 CELL_FORMS = [
@@ -97,13 +123,16 @@ drops_strategy = st.lists(st.tuples(st.integers(1, 40), st.integers(1, 1_048_576
                           min_size=1, max_size=3)
 
 
+@pytest.mark.parametrize("scan_name", SCANS)
 @settings(max_examples=300, deadline=None)
-@given(rows_strategy, drops_strategy)
-def test_strip_drops_exactly_the_named_cells_with_a_close_and_the_empty_cells_in_their_rows(rows, drops):
-    xml, cells = sheet(rows)
-    assert lean.strip_cells(xml, drops) == expected(rows, cells, drops)
-    # A bytearray (what libdeflate hands over) gives the same.
-    assert lean.strip_cells(bytearray(xml), drops) == expected(rows, cells, drops)
+@given(rows=rows_strategy, drops=drops_strategy)
+def test_strip_drops_exactly_the_named_cells_with_a_close_and_the_empty_cells_in_their_rows(scan_name, rows, drops):
+    with pytest.MonkeyPatch.context() as monkeypatch:  # hypothesis runs the body many times: a context each
+        use_scan(monkeypatch, scan_name)
+        xml, cells = sheet(rows)
+        assert lean.strip_cells(xml, drops) == expected(rows, cells, drops)
+        # A bytearray (what libdeflate hands over) gives the same.
+        assert lean.strip_cells(bytearray(xml), drops) == expected(rows, cells, drops)
 
 
 @settings(max_examples=300, deadline=None)
@@ -111,15 +140,23 @@ def test_strip_drops_exactly_the_named_cells_with_a_close_and_the_empty_cells_in
 def test_tags_found_in_chunks_give_the_same_bytes_as_in_one_pass(rows, drops, chunk):
     """However the part is cut into chunks (a tag's bytes across two of them), the lean sheet is the same."""
     xml, cells = sheet(rows)
-    saved = lean.TAG_CHUNK
+    saved, scanned = lean.TAG_CHUNK, lean._tags
     try:
+        lean._tags = lean._numpy_tags  # the compiled scan has no chunks
         lean.TAG_CHUNK = len(xml) + 1
         whole = lean.strip_cells(xml, drops)
         lean.TAG_CHUNK = chunk
         assert lean.strip_cells(xml, drops) == whole == expected(rows, cells, drops)
         found = lean._tags(xml)
     finally:
-        lean.TAG_CHUNK = saved
+        lean.TAG_CHUNK, lean._tags = saved, scanned
+    assert_tags_of(xml, found)
+    if lean._tagscan is not None:
+        assert_tags_of(xml, lean._compiled_tags(xml))
+
+
+def assert_tags_of(xml: bytes, found) -> None:
+    """Assert that ``found`` holds the tags of ``xml``, read with regular expressions."""
     tags = found.tags
     assert tags.tolist() == [m.start() for m in re.finditer(b"<", xml)]
     assert found.second.tolist() == [xml[t + 1] for t in tags.tolist()]
@@ -130,9 +167,66 @@ def test_tags_found_in_chunks_give_the_same_bytes_as_in_one_pass(rows, drops, ch
         xml[min(t, len(xml) - 24):][:24] for t in tags[found.cells].tolist()]
 
 
+# Bytes a tag scan reads: "<", cell and row names, what ends a name, and what does not.
+SCAN_ALPHABET = b'<<<c/ >r\t\n\r"=A1o!?w:x'
+SCAN_BYTES = st.binary(min_size=24, max_size=400).map(
+    lambda raw: bytes(SCAN_ALPHABET[b % len(SCAN_ALPHABET)] for b in raw))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(SCAN_BYTES, st.binary(min_size=24, max_size=200)), st.integers(1, 64))
+def test_the_compiled_scan_finds_what_numpy_finds_in_any_bytes(content, chunk):
+    """Every field equal, dtype and shape too, however numpy cuts the part into chunks (tags at its edges included)."""
+    require_compiled()
+    saved = lean.TAG_CHUNK
+    try:
+        lean.TAG_CHUNK = chunk
+        by_numpy = lean._numpy_tags(content)
+    finally:
+        lean.TAG_CHUNK = saved
+    for given_as in (content, bytearray(content), memoryview(content)):
+        compiled = lean._compiled_tags(given_as)
+        for name, ours, theirs in zip(lean._Tags._fields, compiled, by_numpy):
+            assert (ours.dtype, ours.shape) == (theirs.dtype, theirs.shape), name
+            assert np.array_equal(ours, theirs), name
+
+
+def test_the_compiled_scan_reads_a_template_sheet_as_numpy_does(tmp_path):
+    """Every sheet of a template with measurements (its pre-sized Measurements sheet: 10,000s of tags, the real shape)."""
+    require_compiled()
+    path = _template(tmp_path / "dept.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        parts = [archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert max(len(p) for p in parts) > 500_000
+    for part in parts:
+        for ours, theirs in zip(lean._compiled_tags(part), lean._numpy_tags(part)):
+            assert np.array_equal(ours, theirs)
+
+
+def test_the_compiled_scan_refuses_what_is_no_part():
+    require_compiled()
+    with pytest.raises(ValueError, match="fewer than 24 bytes"):
+        lean._tagscan.scan(b"<c r=\"A1\"/>")
+    with pytest.raises(TypeError):
+        lean._tagscan.scan("<c r=\"A1\"/>" * 4)
+
+
+def test_strip_cells_scans_compiled_where_it_is_built():
+    """Where kpixl was built with its C part, strip_cells uses it: under CI=true that must be the case."""
+    require_compiled()
+    assert lean._tags is lean._compiled_tags
+
+
+@pytest.mark.parametrize("scan_name", SCANS)
 @settings(max_examples=200, deadline=None)
-@given(rows_strategy)
-def test_places_read_by_rows_are_the_places_read_cell_by_cell(rows):
+@given(rows=rows_strategy)
+def test_places_read_by_rows_are_the_places_read_cell_by_cell(scan_name, rows):
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        use_scan(monkeypatch, scan_name)
+        places_read_by_rows_are_the_places_read_cell_by_cell(rows)
+
+
+def places_read_by_rows_are_the_places_read_cell_by_cell(rows):
     xml, cells = sheet(rows)
     found = lean._tags(xml)
     by_row = lean._places_by_row(found)
@@ -150,7 +244,7 @@ def test_places_read_by_rows_are_the_places_read_cell_by_cell(rows):
     (b'<c r="F3"', b'<c r="F4"'),                                # a cell naming another row than its own
     (b'<row r="3" spans="1:9">', b'<row r="03" spans="1:9">'),   # the row's digits are not the cells'
 ])
-def test_rows_not_read_by_row_are_read_cell_by_cell(change):
+def test_rows_not_read_by_row_are_read_cell_by_cell(change, scan):
     xml, _ = sheet({2: [(5, 2), (6, 4)], 3: [(5, 2), (6, 4)]})
     odd = xml.replace(*change)
     assert odd != xml
@@ -161,7 +255,7 @@ def test_rows_not_read_by_row_are_read_cell_by_cell(change):
     assert out is not None and b'r="F2"' not in out and b'<c r="E2"' in out and out.count(b"<c ") == 2
 
 
-def test_a_row_left_empty_goes_whole_and_a_run_of_them_in_one_cut():
+def test_a_row_left_empty_goes_whole_and_a_run_of_them_in_one_cut(scan):
     rows = {2: [(1, 2), (6, 4)], 3: [(1, 1), (6, 4)], 4: [(1, 0), (6, 4)], 5: [(1, 2), (6, 4)], 6: []}
     xml, cells = sheet(rows)
     out = lean.strip_cells(xml, [(2, 6, frozenset({6}))])
@@ -180,7 +274,7 @@ def test_a_sheet_not_written_the_plain_way_is_left_whole_in_chunks_too(monkeypat
         assert lean.strip_cells(xml.replace(old, odd), [(2, 3, frozenset({6}))]) is None
 
 
-def test_strip_keeps_header_totals_and_rows_below_and_columns_beside():
+def test_strip_keeps_header_totals_and_rows_below_and_columns_beside(scan):
     rows = {1: [(c, 3) for c in range(1, 8)],               # the header row
             2: [(c, 4) for c in range(1, 8)], 3: [(c, 4) for c in range(1, 8)],
             4: [(c, 2) for c in range(1, 8)],               # the totals row
@@ -207,7 +301,7 @@ def test_strip_keeps_header_totals_and_rows_below_and_columns_beside():
     (b'<c r="F2"', b'<c r="ABCD2"'),
     (b'<c r="F2"', b"<c"),                   # no reference: its place follows the cell before it
 ])
-def test_a_sheet_not_written_the_plain_way_is_left_whole(change):
+def test_a_sheet_not_written_the_plain_way_is_left_whole(change, scan):
     xml, _ = sheet({2: [(5, 2), (6, 4)], 3: [(5, 2), (6, 4)]})
     assert lean.strip_cells(xml, [(2, 3, frozenset({6}))]) is not None
     odd = xml.replace(*change)
@@ -215,7 +309,7 @@ def test_a_sheet_not_written_the_plain_way_is_left_whole(change):
     assert lean.strip_cells(odd, [(2, 3, frozenset({6}))]) is None
 
 
-def test_nothing_to_drop_is_none():
+def test_nothing_to_drop_is_none(scan):
     xml, _ = sheet({2: [(5, 2), (6, 0)]})
     assert lean.strip_cells(xml, [(2, 3, frozenset({6}))]) is None  # F2 closes itself: nothing to gain
     assert lean.strip_cells(xml, []) is None

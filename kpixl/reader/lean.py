@@ -21,8 +21,10 @@ rows below a table and columns beside it are kept as they are, so fastexcel stil
 anything typed there and the reader still hands such a table to the exact engine. A data
 row left with no cell at all (a template's pre-sized blank row) goes whole.
 
-How: one pass finds every tag (:func:`_tags`, a megabyte at a time, all that is read of
-a tag gathered while that stretch is in the CPU's cache); cells are placed by their rows
+How: one pass finds every tag (:func:`_tags`: compiled, ``kpixl/reader/_tagscan.c``, where
+kpixl was built with its C part, one memchr pass; else numpy, a megabyte at a time, all that
+is read of a tag gathered while that stretch is in the CPU's cache; the same arrays either
+way, proven on random bytes by ``tests/test_lean.py``); cells are placed by their rows
 (:func:`_places_by_row`, each cell's reference checked against its row's number) or, in a
 sheet not written that way, by their own references (:func:`_places`).
 """
@@ -30,7 +32,7 @@ sheet not written that way, by their own references (:func:`_places`).
 from __future__ import annotations
 
 import re
-from typing import AbstractSet, NamedTuple
+from typing import AbstractSet, Any, NamedTuple
 
 import numpy as np
 
@@ -38,6 +40,12 @@ from kpixl import schema
 from kpixl.reader.ooxml import TableInfo, _schema_columns
 from kpixl.reader.sheetscan import _TAG_END_LUT, _byte_set, _scratch
 from kpixl.refs import parse_ref
+
+_tagscan: Any
+try:  # the tag scan compiled (setup.py builds it where a C compiler is): the same tags, a third of the time
+    from kpixl.reader import _tagscan
+except ImportError:  # a pure build (KPIXL_NO_EXTENSIONS=1, xlwings Lite's Pyodide): numpy scans
+    _tagscan = None
 
 # What one table drops: (first data row, last data row, the sheet columns that are no input columns).
 Drop = tuple[int, int, frozenset[int]]
@@ -191,7 +199,16 @@ class _Tags(NamedTuple):
     heads: np.ndarray   # each cell's first 24 bytes, three little-endian words a row
 
 
-def _tags(content: bytes | bytearray) -> _Tags:
+def _compiled_tags(content: bytes | bytearray) -> _Tags:
+    """Return :func:`_numpy_tags` of ``content`` as the compiled scan finds them (:mod:`kpixl.reader._tagscan`)."""
+    assert _tagscan is not None
+    tags, second, third, cells, closes, heads = _tagscan.scan(content)
+    return _Tags(np.frombuffer(content, np.uint8), np.frombuffer(tags, np.int64), np.frombuffer(second, np.uint8),
+                 np.frombuffer(third, np.uint8), np.frombuffer(cells, np.int64), np.frombuffer(closes, np.int64),
+                 np.frombuffer(heads, "<u8").reshape(-1, 3))
+
+
+def _numpy_tags(content: bytes | bytearray) -> _Tags:
     """Return the tags of ``content`` (at least 24 bytes): every "<", the two bytes after each, the cells.
 
     Found :data:`TAG_CHUNK` bytes at a time, and everything read of a tag gathered while
@@ -228,6 +245,10 @@ def _tags(content: bytes | bytearray) -> _Tags:
                                 for pieces in (found, seconds, thirds, cells, closes, heads)]
     at, second, third, cell, close, head = joined
     return _Tags(codes, at, second, third, cell, close, head.view("<u8").reshape(-1, 3))
+
+
+# The scan strip_cells uses: compiled where kpixl was built with it (setup.py), numpy where not.
+_tags = _numpy_tags if _tagscan is None else _compiled_tags
 
 
 def _count_before(marked: np.ndarray, indexes: np.ndarray, size: int) -> np.ndarray:
