@@ -176,7 +176,8 @@ SCAN_BYTES = st.binary(min_size=24, max_size=400).map(
 @settings(max_examples=500, deadline=None)
 @given(st.one_of(SCAN_BYTES, st.binary(min_size=24, max_size=200)), st.integers(1, 64))
 def test_the_compiled_scan_finds_what_numpy_finds_in_any_bytes(content, chunk):
-    """Every field equal, dtype and shape too, however numpy cuts the part into chunks (tags at its edges included)."""
+    """Every field equal, dtype and shape too, however numpy cuts the part into chunks (tags at its edges included);
+    the cells placed by their rows alike (random bytes seldom hold a row: the next test writes them)."""
     require_compiled()
     saved = lean.TAG_CHUNK
     try:
@@ -185,10 +186,39 @@ def test_the_compiled_scan_finds_what_numpy_finds_in_any_bytes(content, chunk):
     finally:
         lean.TAG_CHUNK = saved
     for given_as in (content, bytearray(content), memoryview(content)):
-        compiled = lean._compiled_tags(given_as)
-        for name, ours, theirs in zip(lean._Tags._fields, compiled, by_numpy):
-            assert (ours.dtype, ours.shape) == (theirs.dtype, theirs.shape), name
-            assert np.array_equal(ours, theirs), name
+        assert_same_scans(lean._compiled_tags(given_as), by_numpy)
+
+
+def assert_same_scans(compiled, by_numpy) -> None:
+    """Assert that two scans found the same tags (every field, dtype and shape too) and placed the cells alike."""
+    assert by_numpy.by_row is lean._NOT_READ and compiled.by_row is not lean._NOT_READ
+    for name, ours, theirs in zip(lean._Tags._fields[:-1], compiled, by_numpy):
+        assert (ours.dtype, ours.shape) == (theirs.dtype, theirs.shape), name
+        assert np.array_equal(ours, theirs), name
+    placed, by_rows = lean._places_by_row(compiled), lean._places_by_row(by_numpy)
+    assert (placed is None) == (by_rows is None)
+    for name, ours, theirs in zip(("rows", "columns", "row tags", "owners"), placed or (), by_rows or ()):
+        assert (ours.dtype, ours.shape) == (theirs.dtype, theirs.shape), name
+        assert np.array_equal(ours, theirs), name
+
+
+# What to change in a sheet's bytes to try the rules of placing cells by their rows.
+EDITS = st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(list(b'"<>/ 0123456789ABZarocw:='))),
+                 max_size=4)
+
+
+@settings(max_examples=400, deadline=None)
+@given(rows_strategy, EDITS, st.sampled_from([b"", b'<row r="7"/>', b'<c r="B1"/>', b"<rowBreaks/>",
+                                              b'<row r="12345678">', b'<row  r="3">', b'<c r="A01"/>']))
+def test_the_compiled_scan_places_cells_by_their_rows_as_numpy_does(rows, edits, extra):
+    """Sheets written the plain way, and with bytes changed or a tag added where rows and references are read."""
+    require_compiled()
+    xml, _cells = sheet(rows)
+    at = xml.index(b"<sheetData>") + len(b"<sheetData>")
+    content = bytearray(xml[:at] + extra + xml[at:])
+    for where, byte in edits:
+        content[where % len(content)] = byte
+    assert_same_scans(lean._compiled_tags(bytes(content)), lean._numpy_tags(bytes(content)))
 
 
 def test_the_compiled_scan_reads_a_template_sheet_as_numpy_does(tmp_path):
@@ -199,8 +229,9 @@ def test_the_compiled_scan_reads_a_template_sheet_as_numpy_does(tmp_path):
         parts = [archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
     assert max(len(p) for p in parts) > 500_000
     for part in parts:
-        for ours, theirs in zip(lean._compiled_tags(part), lean._numpy_tags(part)):
-            assert np.array_equal(ours, theirs)
+        assert_same_scans(lean._compiled_tags(part), lean._numpy_tags(part))
+    # Its Measurements sheet's cells are placed by their rows (the route a template's sheet takes).
+    assert lean._places_by_row(lean._compiled_tags(max(parts, key=len))) is not None
 
 
 def test_the_compiled_scan_refuses_what_is_no_part():

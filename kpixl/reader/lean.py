@@ -22,9 +22,10 @@ anything typed there and the reader still hands such a table to the exact engine
 row left with no cell at all (a template's pre-sized blank row) goes whole.
 
 How: one pass finds every tag (:func:`_tags`: compiled, ``kpixl/reader/_tagscan.c``, where
-kpixl was built with its C part, one memchr pass; else numpy, a megabyte at a time, all that
-is read of a tag gathered while that stretch is in the CPU's cache; the same arrays either
-way, proven on random bytes by ``tests/test_lean.py``); cells are placed by their rows
+kpixl was built with its C part, one memchr pass that also places the cells by their rows;
+else numpy, a megabyte at a time, all that is read of a tag gathered while that stretch is in
+the CPU's cache; the same arrays either way, proven on random bytes and edited sheets by
+``tests/test_lean.py``); cells are placed by their rows
 (:func:`_places_by_row`, each cell's reference checked against its row's number) or, in a
 sheet not written that way, by their own references (:func:`_places`).
 """
@@ -187,6 +188,9 @@ def _column_set(columns: AbstractSet[int]) -> np.ndarray:
     return table
 
 
+_NOT_READ: Any = object()  # _Tags.by_row of a scan that left placing the cells to _places_by_row
+
+
 class _Tags(NamedTuple):
     """The tags of a worksheet part, as :func:`_tags` finds them."""
 
@@ -197,15 +201,26 @@ class _Tags(NamedTuple):
     cells: np.ndarray   # which tags are cells ("<c" and a byte that ends the name)
     closes: np.ndarray  # which tags close a cell ("</c>")
     heads: np.ndarray   # each cell's first 24 bytes, three little-endian words a row
+    # What _places_by_row returns, when the scan placed the cells itself (the compiled one does).
+    by_row: Any = _NOT_READ
 
 
 def _compiled_tags(content: bytes | bytearray) -> _Tags:
-    """Return :func:`_numpy_tags` of ``content`` as the compiled scan finds them (:mod:`kpixl.reader._tagscan`)."""
+    """Return :func:`_numpy_tags` of ``content`` as the compiled scan finds them (:mod:`kpixl.reader._tagscan`).
+
+    The scan also places the cells by their rows, by :func:`_places_by_row`'s rules: its
+    ``by_row`` is what that function returns.
+    """
     assert _tagscan is not None
-    tags, second, third, cells, closes, heads = _tagscan.scan(content)
+    tags, second, third, cells, closes, heads, by_row = _tagscan.scan(content)
+    placed = None if by_row is None else tuple(np.frombuffer(part, kind) for part, kind in zip(by_row, _BY_ROW_KINDS))
     return _Tags(np.frombuffer(content, np.uint8), np.frombuffer(tags, np.int64), np.frombuffer(second, np.uint8),
                  np.frombuffer(third, np.uint8), np.frombuffer(cells, np.int64), np.frombuffer(closes, np.int64),
-                 np.frombuffer(heads, "<u8").reshape(-1, 3))
+                 np.frombuffer(heads, "<u8").reshape(-1, 3), placed)
+
+
+# What the compiled scan's places by row hold: rows, columns, row tags (int64), each cell's row among them (int32).
+_BY_ROW_KINDS = (np.int64, np.int64, np.int64, np.int32)
 
 
 def _numpy_tags(content: bytes | bytearray) -> _Tags:
@@ -307,6 +322,8 @@ def _places_by_row(sheet: _Tags) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
     reference, unless every row is written ``<row r="..."`` and every cell ``<c r="..."`` after
     a row's tag.
     """
+    if sheet.by_row is not _NOT_READ:
+        return sheet.by_row  # the compiled scan placed them, by the same rules
     content_size = sheet.codes.size
     row_tags = np.flatnonzero(sheet.second == ord("r"))
     row_tags = row_tags[sheet.third[row_tags] == ord("o")]
