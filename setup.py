@@ -3,7 +3,7 @@
 Everything else is in pyproject.toml. The extension is optional: without a C compiler
 (or with ``KPIXL_NO_EXTENSIONS=1``, for the pure wheel xlwings Lite's Pyodide installs)
 the package is built without it and :mod:`kpixl.reader.lean` scans with numpy: the same
-results, about 2 ms a department workbook slower (README, "Performance").
+results, about 3 ms a department workbook slower (README, "Performance").
 """
 
 import os

@@ -59,12 +59,12 @@ same sheets (``python scripts/bench_validate.py 100 --corpus DIR --repeat 2``): 
 0.89x, 0.92x and 0.56x on template-made, openpyxl-saved and LibreOffice-saved files; every
 table sheet whole 1.92x, 1.73x and 1.37x.
 
-Fifth round: the tag scan compiled (``kpixl/reader/_tagscan.c``; ``python
-scripts/bench_strip.py --corpus DIR``, best of 15, one core). The Measurements sheet's strip
-is 2.8-3.5 ms with it against 4.7-5.7 ms with numpy's scan (the scan alone 1.0-1.2 against
-3.0-3.1 ms); the KPIs and Commentary sheets' 0.35-0.39 against 0.41-0.59 ms. On a sheet of
-the Evaluation sheet's size the scan saves under 0.1 ms, less than the 0.3 ms by which the
-whole route led there: the thresholds stand, for both builds.
+Fifth round: the tag scan compiled (``kpixl/reader/_tagscan.c``, which also places the cells
+by their rows; ``python scripts/bench_strip.py --corpus DIR``, best of 15, one core). The
+Measurements sheet's strip is 2.3-2.8 ms with it against 5.1-5.9 ms with numpy's scan; the
+KPIs and Commentary sheets' 0.23-0.26 against 0.42-0.60 ms. On a sheet of the Evaluation
+sheet's size that saves about 0.1 ms, less than the 0.3 ms by which the whole route led
+there: the thresholds stand, for both builds.
 """
 
 from __future__ import annotations
