@@ -140,16 +140,13 @@ def test_strip_drops_exactly_the_named_cells_with_a_close_and_the_empty_cells_in
 def test_tags_found_in_chunks_give_the_same_bytes_as_in_one_pass(rows, drops, chunk):
     """However the part is cut into chunks (a tag's bytes across two of them), the lean sheet is the same."""
     xml, cells = sheet(rows)
-    saved, scanned = lean.TAG_CHUNK, lean._tags
-    try:
-        lean._tags = lean._numpy_tags  # the compiled scan has no chunks
-        lean.TAG_CHUNK = len(xml) + 1
+    with pytest.MonkeyPatch.context() as monkeypatch:  # hypothesis runs the body many times: a context each
+        use_scan(monkeypatch, "numpy")  # the compiled scan has no chunks
+        monkeypatch.setattr(lean, "TAG_CHUNK", len(xml) + 1)
         whole = lean.strip_cells(xml, drops)
-        lean.TAG_CHUNK = chunk
+        monkeypatch.setattr(lean, "TAG_CHUNK", chunk)
         assert lean.strip_cells(xml, drops) == whole == expected(rows, cells, drops)
         found = lean._tags(xml)
-    finally:
-        lean.TAG_CHUNK, lean._tags = saved, scanned
     assert_tags_of(xml, found)
     if lean._tagscan is not None:
         assert_tags_of(xml, lean._compiled_tags(xml))
@@ -179,12 +176,9 @@ def test_the_compiled_scan_finds_what_numpy_finds_in_any_bytes(content, chunk):
     """Every field equal, dtype and shape too, however numpy cuts the part into chunks (tags at its edges included);
     the cells placed by their rows alike (random bytes seldom hold a row: the next test writes them)."""
     require_compiled()
-    saved = lean.TAG_CHUNK
-    try:
-        lean.TAG_CHUNK = chunk
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(lean, "TAG_CHUNK", chunk)
         by_numpy = lean._numpy_tags(content)
-    finally:
-        lean.TAG_CHUNK = saved
     for given_as in (content, bytearray(content), memoryview(content)):
         assert_same_scans(lean._compiled_tags(given_as), by_numpy)
 
